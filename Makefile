@@ -17,6 +17,7 @@ demo: $(STAMP)
 	$(BIN)/sheetsync demo
 
 test: $(STAMP)
+	./scripts/ensure-chromium
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
