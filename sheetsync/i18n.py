@@ -1,0 +1,157 @@
+"""Messages the CLI prints, in English and Bahasa Indonesia.
+
+The language of the *sheet* is the config's business (``config.language``);
+this module is only about what a person reads in the terminal.  It is chosen
+by ``--lang``, else by the POSIX locale variables (LC_ALL, LC_MESSAGES, LANG),
+else English.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping
+
+LANGS = ("en", "id")
+
+# key -> (english, indonesian).  Placeholders use str.format names.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # generic
+    "error": ("Error: {msg}", "Galat: {msg}"),
+    "hint": ("What to do: {msg}", "Yang perlu dilakukan: {msg}"),
+    "internal": (
+        "Unexpected error: {msg}. Set SHEETSYNC_DEBUG=1 to see the details and report it.",
+        "Galat tak terduga: {msg}. Pasang SHEETSYNC_DEBUG=1 untuk melihat rinciannya dan laporkan.",
+    ),
+    "interrupted": ("Stopped.", "Dihentikan."),
+    "no_config": (
+        "no config given: pass --config FILE or --preset pilkada-jakbar-2024 "
+        "(or put a sheetsync.toml in this directory)",
+        "tidak ada konfigurasi: berikan --config FILE atau --preset pilkada-jakbar-2024 "
+        "(atau letakkan sheetsync.toml di direktori ini)",
+    ),
+    "both_config": (
+        "give either --config or --preset, not both",
+        "berikan --config atau --preset, jangan keduanya",
+    ),
+    "no_spreadsheet": (
+        "{source}: spreadsheet: no spreadsheet given; pass --spreadsheet ID-or-URL "
+        "or set SHEETSYNC_SPREADSHEET",
+        "{source}: spreadsheet: spreadsheet belum ditentukan; berikan --spreadsheet ID-atau-URL "
+        "atau pasang SHEETSYNC_SPREADSHEET",
+    ),
+    "network": (
+        "cannot reach the Sheets API{where}: {msg}. Check the network (or --api-url) and retry.",
+        "tidak bisa menghubungi API Sheets{where}: {msg}. Periksa jaringan (atau --api-url) lalu coba lagi.",
+    ),
+    "credentials": (
+        "credentials problem: {msg}",
+        "masalah kredensial: {msg}",
+    ),
+    "bad_interval": (
+        "--every: '{value}' is not an interval; write e.g. 60s, 5m or 1h",
+        "--every: '{value}' bukan selang waktu; tulis misalnya 60s, 5m atau 1h",
+    ),
+    "bad_since": (
+        "--since: '{value}' is not a time; write e.g. 2h, 30m, 2024-11-27T14:00 or a sync number",
+        "--since: '{value}' bukan waktu; tulis misalnya 2h, 30m, 2024-11-27T14:00 atau nomor sinkronisasi",
+    ),
+    "need_since_or_tps": (
+        "give --since or --tps",
+        "berikan --since atau --tps",
+    ),
+    "no_journal": (
+        "no journal for this spreadsheet yet: run `sheetsync sync` first",
+        "belum ada jurnal untuk spreadsheet ini: jalankan `sheetsync sync` dulu",
+    ),
+    # init
+    "init_done": (
+        "Layout ready: {requests} change request(s) sent in {calls} batchUpdate call(s).",
+        "Tata letak siap: {requests} perubahan dikirim dalam {calls} panggilan batchUpdate.",
+    ),
+    "init_nothing": (
+        "Layout already complete: nothing written.",
+        "Tata letak sudah lengkap: tidak ada yang ditulis.",
+    ),
+    "init_tps": ("{count} planned TPS row(s) added.", "{count} baris TPS rencana ditambahkan."),
+    # sync
+    "sync_done": (
+        "Synced {rows} row(s): {statuses}. {cells} cell(s) written in {requests} request(s).",
+        "Sinkron {rows} baris: {statuses}. {cells} sel ditulis dalam {requests} permintaan.",
+    ),
+    "dry_run": (
+        "Dry run: {count} cell(s) would change; nothing written.",
+        "Uji coba: {count} sel akan berubah; tidak ada yang ditulis.",
+    ),
+    "plan_none": ("No cell would change.", "Tidak ada sel yang akan berubah."),
+    "fail_on": (
+        "{count} problem(s) at or above '{level}' (exit 1).",
+        "{count} masalah setingkat '{level}' atau lebih (keluar 1).",
+    ),
+    "next_sync": ("Next sync in {seconds} s (Ctrl-C to stop).", "Sinkron berikutnya dalam {seconds} dtk (Ctrl-C untuk berhenti)."),
+    # check
+    "check_ok": ("No problems: {rows} row(s) checked.", "Tidak ada masalah: {rows} baris diperiksa."),
+    "check_summary": (
+        "{errors} error(s), {warnings} warning(s) in {rows} row(s).",
+        "{errors} galat, {warnings} peringatan pada {rows} baris.",
+    ),
+    # export
+    "export_done": ("Wrote {path} ({rows} row(s)).", "Menulis {path} ({rows} baris)."),
+    "export_masked": (
+        "Personal columns masked: {columns}. Use --include-personal to keep them.",
+        "Kolom pribadi disamarkan: {columns}. Pakai --include-personal untuk menyertakannya.",
+    ),
+    # restore
+    "restore_plan": (
+        "{count} cell(s) would be restored. Run again with --apply to write them.",
+        "{count} sel akan dipulihkan. Jalankan lagi dengan --apply untuk menulisnya.",
+    ),
+    "restore_done": ("{count} cell(s) restored.", "{count} sel dipulihkan."),
+    "restore_none": ("Nothing to restore.", "Tidak ada yang perlu dipulihkan."),
+    # demo
+    "demo_start": ("Starting the Sheets emulator...", "Menyalakan emulator Sheets..."),
+    "demo_sheet": ("Demo sheet: {url}", "Sheet demo: {url}"),
+    "demo_filled": (
+        "Filled {rows} row(s) as volunteers would ({phase}).",
+        "Mengisi {rows} baris seperti relawan ({phase}).",
+    ),
+    "demo_view": (
+        "Web view (read-only): {url}\nEmulator API: {api}  (Ctrl-C to stop)",
+        "Tampilan web (hanya baca): {url}\nAPI emulator: {api}  (Ctrl-C untuk berhenti)",
+    ),
+    "demo_try": (
+        "Try: sheetsync check --preset pilkada-jakbar-2024 --api-url {api} --spreadsheet {key}",
+        "Coba: sheetsync check --preset pilkada-jakbar-2024 --api-url {api} --spreadsheet {key}",
+    ),
+    # table titles
+    "title_kecamatan": ("Summary per kecamatan", "Rekap per kecamatan"),
+    "title_problems": ("Problems", "Masalah"),
+    "title_reconcile": ("Planned vs entered per kecamatan", "Rencana vs terisi per kecamatan"),
+    "title_duplicates": ("Duplicates and conflicts", "Duplikat dan konflik"),
+    "title_changed": ("Changed since the last sync", "Berubah sejak sinkron terakhir"),
+    "title_against": ("Differences against {file}", "Selisih terhadap {file}"),
+    "against_same": (
+        "{count} TPS compared with {file}: no differences.",
+        "{count} TPS dibandingkan dengan {file}: tidak ada selisih.",
+    ),
+    "none": ("(none)", "(tidak ada)"),
+}
+
+
+def detect_lang(flag: str | None = None, env: Mapping[str, str] | None = None) -> str:
+    """``--lang`` wins; else the first set POSIX locale variable; else English."""
+    if flag:
+        return "id" if flag.lower().startswith("id") else "en"
+    env = os.environ if env is None else env
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "")
+        if value:
+            # "id_ID.UTF-8", "in_ID" (old Java/Android code for Indonesian)
+            return "id" if value.lower()[:2] in ("id", "in") else "en"
+    return "en"
+
+
+def t(key: str, lang: str = "en", **params: Any) -> str:
+    """The message ``key`` in ``lang``, filled with ``params``."""
+    en, id_ = MESSAGES[key]
+    template = id_ if lang == "id" else en
+    return template.format(**params) if params else template
