@@ -1,0 +1,344 @@
+"""Google Sheets access: the only module that imports gspread.
+
+sheetsync talks to the API through gspread's low-level HTTPClient calls, not through
+``open_by_key``/``Worksheet``: those fetch the spreadsheet metadata on every open,
+which would cost one request per sync for nothing. The steady state is one
+values:batchGet (plus the key re-check and one values:batchUpdate when something
+changed); metadata is read only when a tab is missing or a write hits the grid edge.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import google.auth
+import google.auth.credentials
+import google.auth.exceptions
+import google.oauth2.credentials
+import gspread
+import requests
+from gspread.exceptions import APIError
+from gspread.urls import SPREADSHEET_VALUES_BATCH_UPDATE_URL
+
+from sheetsync import a1
+from sheetsync.transport import RetryPolicy, make_session
+
+log = logging.getLogger("sheetsync")
+
+# Spreadsheets only: open_by_key-style access by ID needs no Drive scope.
+SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+MAX_PAYLOAD = 2_000_000          # Google's recommended maximum request body
+_KEY_IN_URL = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
+_KEY = re.compile(r"^[a-zA-Z0-9_-]{10,}$")
+
+
+class SheetsError(Exception):
+    """One-line, user-facing; says what to do. sync wraps it in SyncError (exit 3)."""
+
+
+class CredentialsError(SheetsError):
+    pass
+
+
+class TabMissing(SheetsError):
+    def __init__(self, message: str, titles: list[str]) -> None:
+        super().__init__(message)
+        self.titles = titles
+
+
+@dataclass
+class WriteStats:
+    requests: int = 0
+    cells: int = 0
+    bytes: int = 0
+    ranges: int = 0
+
+
+def spreadsheet_key(id_or_url: str) -> str:
+    """Accept a bare ID or any docs.google.com URL that contains one."""
+    text = (id_or_url or "").strip()
+    m = _KEY_IN_URL.search(text)
+    if m:
+        return m.group(1)
+    if _KEY.match(text):
+        return text
+    raise SheetsError(
+        f"'{text}' is not a spreadsheet ID or URL: pass --spreadsheet with the ID "
+        "(the long code between /d/ and /edit in the sheet's address) or the whole URL")
+
+
+# ---------------------------------------------------------------- credentials
+
+def load_credentials(path: str | None = None, *,
+                     environ: Mapping[str, str] | None = None) -> google.auth.credentials.Credentials:
+    """Key file (config/--credentials, else GOOGLE_APPLICATION_CREDENTIALS), else ADC."""
+    env = os.environ if environ is None else environ
+    source = "--credentials / config"
+    if not path and env.get("GOOGLE_APPLICATION_CREDENTIALS"):
+        path, source = env["GOOGLE_APPLICATION_CREDENTIALS"], "GOOGLE_APPLICATION_CREDENTIALS"
+    if path:
+        return _key_file(path, source)
+    try:
+        creds, _ = google.auth.default(scopes=list(SCOPES))
+    except google.auth.exceptions.DefaultCredentialsError:
+        raise CredentialsError(
+            "no Google credentials found: pass --credentials KEY.json (a service-account key), "
+            "set credentials in the config or GOOGLE_APPLICATION_CREDENTIALS, or run "
+            "'gcloud auth application-default login'") from None
+    return creds
+
+
+def _key_file(path: str, source: str) -> google.auth.credentials.Credentials:
+    p = Path(path).expanduser()
+    hint = ("download a service-account key (JSON) in Google Cloud Console > IAM > "
+            "Service accounts > Keys and pass its path with --credentials")
+    if not p.is_file():
+        raise CredentialsError(f"key file {p} (from {source}) not found: {hint}")
+    try:
+        mode = p.stat().st_mode
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CredentialsError(f"key file {p} cannot be read ({exc.__class__.__name__}): "
+                               f"check its permissions, or {hint}") from None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        log.warning("key file %s is readable by other users; run: chmod 600 %s", p, p)
+    try:
+        info = json.loads(text)
+        creds, _ = google.auth.load_credentials_from_dict(info, scopes=list(SCOPES))
+    except (ValueError, google.auth.exceptions.GoogleAuthError) as exc:
+        # The message of these errors never contains the key itself, but keep it short anyway.
+        kind = exc.__class__.__name__
+        raise CredentialsError(f"key file {p} is not a valid Google key file ({kind}): {hint}") from None
+    return creds
+
+
+def account_email(creds: Any) -> str | None:
+    return getattr(creds, "service_account_email", None) or getattr(creds, "signer_email", None)
+
+
+# ---------------------------------------------------------------- clients
+
+def open_client(config: Any, *, credentials: google.auth.credentials.Credentials | None = None,
+                retry: RetryPolicy | None = None) -> gspread.Client:
+    """A gspread client on sheetsync's transport (redirect, timeouts, bounded retries).
+
+    With an emulator URL and no key file anywhere, an emulator token is used: the
+    emulator's open mode accepts any bearer token.
+    """
+    if credentials is None:
+        path = getattr(config, "credentials", None)
+        api_url = getattr(config, "api_url", None)
+        if api_url and not path and not os.environ.get("GOOGLE_APPLICATION_CREDENTIALS"):
+            return emulator_client(api_url, retry=retry)
+        credentials = load_credentials(path)
+    session = make_session(credentials, getattr(config, "api_url", None), retry)
+    return gspread.Client(auth=credentials, session=session)
+
+
+def emulator_client(api_url: str, token: str = "emulator", *,
+                    retry: RetryPolicy | None = None) -> gspread.Client:
+    """A ready gspread.Client for an emulator (open mode accepts any token)."""
+    creds = google.oauth2.credentials.Credentials(token=token)
+    return gspread.Client(auth=creds, session=make_session(creds, api_url, retry))
+
+
+def client_credentials(client: gspread.Client) -> Any:
+    session = client.http_client.session
+    return getattr(session, "credentials", None) or getattr(client.http_client, "auth", None)
+
+
+def transport_stats(client: gspread.Client) -> dict[str, int] | None:
+    stats = getattr(client.http_client.session, "stats", None)
+    return stats.snapshot() if stats is not None else None
+
+
+# ---------------------------------------------------------------- errors
+
+def translate(exc: BaseException, *, key: str, email: str | None) -> SheetsError:
+    """Any failure of an API call -> one line that says how to fix it."""
+    if isinstance(exc, SheetsError):
+        return exc
+    if isinstance(exc, APIError):
+        return _api_error(exc, key=key, email=email)
+    if isinstance(exc, google.auth.exceptions.RefreshError):
+        return CredentialsError(
+            f"Google refused the credentials of {email or 'this account'} while getting a token "
+            f"({_first_line(exc)}): the key may be deleted or disabled; create a new key and pass "
+            "it with --credentials, and check the machine's clock")
+    if isinstance(exc, (requests.RequestException, google.auth.exceptions.TransportError)):
+        return SheetsError(
+            f"could not reach the Sheets API ({exc.__class__.__name__}) even after retrying: "
+            "check the network connection (or --api-url), then run sync again")
+    return SheetsError(f"unexpected error talking to the Sheets API: {_first_line(exc)}")
+
+
+def _api_error(exc: APIError, *, key: str, email: str | None) -> SheetsError:
+    code = exc.response.status_code
+    message = _first_line(exc.error.get("message", ""))
+    who = email or "the account sheetsync runs as"
+    if code == 401:
+        return CredentialsError(
+            f"Google rejected the access token (401 {message}): check that the key file belongs "
+            "to an active service account and that the machine's clock is right, then run again")
+    if code == 403:
+        return SheetsError(
+            f"spreadsheet {key} is not shared with {who} (403): open it in Google Sheets, "
+            f"click Share and add {who} as Editor")
+    if code == 404:
+        return SheetsError(
+            f"spreadsheet {key} not found (404): check --spreadsheet / SHEETSYNC_SPREADSHEET "
+            "(the ID or the whole URL of the sheet)")
+    if code == 429:
+        return SheetsError(
+            "the Sheets API quota is used up (429, 60 requests a minute per user) even after "
+            "waiting: stop other scripts using this account, wait a minute and run again")
+    if code >= 500:
+        return SheetsError(f"the Sheets API keeps failing ({code} {message}): run sync again in a minute")
+    return SheetsError(f"the Sheets API refused the request ({code} {message})")
+
+
+def _first_line(value: Any) -> str:
+    text = str(value).strip().splitlines()
+    return text[0][:300] if text else ""
+
+
+def _is_missing_range(exc: BaseException) -> bool:
+    return isinstance(exc, APIError) and exc.response.status_code == 400 and \
+        "Unable to parse range" in str(exc.error.get("message", ""))
+
+
+def _is_grid_limit(exc: BaseException) -> bool:
+    return isinstance(exc, APIError) and exc.response.status_code == 400 and \
+        "exceeds grid limits" in str(exc.error.get("message", ""))
+
+
+# ---------------------------------------------------------------- the sheet
+
+class Sheet:
+    """One spreadsheet, reached by key; every method is exactly one API request."""
+
+    def __init__(self, client: gspread.Client, key: str) -> None:
+        self.client = client
+        self.http = client.http_client
+        self.key = spreadsheet_key(key)
+        self.email = account_email(client_credentials(client))
+        self.requests = 0          # logical API calls made through this object
+
+    def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        self.requests += 1
+        try:
+            return fn(*args, **kwargs)
+        except (APIError, requests.RequestException, google.auth.exceptions.GoogleAuthError) as exc:
+            if _is_missing_range(exc) or _is_grid_limit(exc):
+                raise                   # the caller repairs these (adds a tab, grows a grid)
+            raise translate(exc, key=self.key, email=self.email) from None
+
+    def read(self, ranges: list[str], *, render: str = "FORMATTED_VALUE") -> dict[str, list[list[Any]]]:
+        """ONE values:batchGet. Keys are the ranges as asked; trailing blanks are trimmed by the API."""
+        params = {"valueRenderOption": render, "majorDimension": "ROWS"}
+        body = self._call(self.http.values_batch_get, self.key, list(ranges), params)
+        got = body.get("valueRanges", [])
+        return {asked: got[i].get("values", []) if i < len(got) else []
+                for i, asked in enumerate(ranges)}
+
+    def write(self, updates: Iterable[tuple[str, list[list[Any]]]]) -> WriteStats:
+        """values:batchUpdate RAW; one request unless the body passes ~2 MB."""
+        stats = WriteStats()
+        for body in _bodies(list(updates), stats):
+            url = SPREADSHEET_VALUES_BATCH_UPDATE_URL % self.key
+            self._call(self.http.request, "post", url, data=body,
+                       headers={"Content-Type": "application/json; charset=utf-8"})
+            stats.requests += 1
+            stats.bytes += len(body)
+        return stats
+
+    def metadata(self) -> dict:
+        """Tab titles, ids and grid sizes: only when the layout is unknown or changed."""
+        return self._call(self.http.fetch_sheet_metadata, self.key,
+                          {"fields": "properties.title,sheets.properties"})
+
+    def structure(self, *, grid_ranges: list[str] | tuple[str, ...] = ()) -> dict:
+        """ONE spreadsheets.get with formatting-related structure (for init/layout)."""
+        fields = "properties,sheets(properties,conditionalFormats,protectedRanges,charts"
+        params: dict[str, Any] = {"includeGridData": "false"}
+        if grid_ranges:
+            fields += ",data.rowData.values.dataValidation"
+            params = {"includeGridData": "true", "ranges": list(grid_ranges)}
+        params["fields"] = fields + ")"
+        return self._call(self.http.fetch_sheet_metadata, self.key, params)
+
+    def batch_update(self, requests_: list[dict]) -> dict:
+        """ONE spreadsheets:batchUpdate (structure: add tabs, grow grids, formats)."""
+        return self._call(self.http.batch_update, self.key, {"requests": requests_})
+
+    def tabs(self) -> dict[str, dict]:
+        """title -> sheet properties (sheetId, gridProperties)."""
+        return {s["properties"]["title"]: s["properties"] for s in self.metadata().get("sheets", [])}
+
+    def add_tabs(self, titles: list[str]) -> None:
+        if titles:
+            self.batch_update([{"addSheet": {"properties": {"title": t}}} for t in titles])
+
+    def ensure_grid(self, need: Mapping[str, tuple[int, int]]) -> bool:
+        """Grow tabs to at least (rows, cols); one metadata read, one batchUpdate if needed."""
+        tabs = self.tabs()
+        grow: list[dict] = []
+        for title, (rows, cols) in need.items():
+            props = tabs.get(title)
+            if props is None:
+                continue
+            grid = props.get("gridProperties", {})
+            for dim, have, want in (("ROWS", grid.get("rowCount", 0), rows),
+                                    ("COLUMNS", grid.get("columnCount", 0), cols)):
+                if want > have:
+                    grow.append({"appendDimension": {"sheetId": props["sheetId"],
+                                                     "dimension": dim, "length": want - have}})
+        if grow:
+            self.batch_update(grow)
+        return bool(grow)
+
+
+def _bodies(updates: list[tuple[str, list[list[Any]]]], stats: WriteStats) -> list[bytes]:
+    """Serialise each range once; cut the list into bodies under MAX_PAYLOAD."""
+    head, tail = b'{"valueInputOption":"RAW","includeValuesInResponse":false,"data":[', b"]}"
+    bodies: list[bytes] = []
+    parts: list[bytes] = []
+    size = len(head) + len(tail)
+    for rng, values in updates:
+        for piece_range, piece in _pieces(rng, values):
+            part = json.dumps({"range": piece_range, "majorDimension": "ROWS", "values": piece},
+                              ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+            if parts and size + len(part) + 1 > MAX_PAYLOAD:
+                bodies.append(head + b",".join(parts) + tail)
+                parts, size = [], len(head) + len(tail)
+            parts.append(part)
+            size += len(part) + 1
+            stats.cells += sum(len(r) for r in piece)
+            stats.ranges += 1
+    if parts:
+        bodies.append(head + b",".join(parts) + tail)
+    return bodies
+
+
+def _pieces(rng: str, values: list[list[Any]]) -> list[tuple[str, list[list[Any]]]]:
+    """Split one big rectangle by rows so that no single range passes the payload limit."""
+    approx = len(json.dumps(values[:50], ensure_ascii=False, default=str)) / max(1, min(50, len(values)))
+    per_piece = max(1, int(MAX_PAYLOAD * 0.8 / max(approx, 1.0)))
+    if len(values) <= per_piece:
+        return [(rng, values)]
+    tab, ref = a1.split_range(rng)
+    row, col = a1.parse_cell(ref.split(":", 1)[0])
+    width = max(len(r) for r in values)
+    out = []
+    for start in range(0, len(values), per_piece):
+        chunk = values[start:start + per_piece]
+        top = row + start
+        out.append((a1.rect(tab, top, col, top + len(chunk) - 1, col + width - 1), chunk))
+    return out
