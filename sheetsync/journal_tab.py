@@ -1,0 +1,228 @@
+"""What the journal keeps of one read of the input tab: keyed rows as typed.
+
+The sync engine reads the input tab as a grid of cells. The journal needs the
+same data keyed by TPS so that a sort or an inserted row is not a change:
+
+* a row whose TPS key the core parsed is keyed by that key ("31.73.01.1005/012");
+* a second row with the same key, and a row whose key cannot be parsed ("junk"
+  row: a typo in the kelurahan, an empty TPS number) is keyed by its *content*:
+  ``"?<hash>"`` (or ``"<tps key>?<hash>"`` for a duplicate). A sort keeps such
+  a row's key, so it is not reported as removed and re-added. Two identical junk
+  rows get ``#2``, ``#3`` suffixes in sheet order. When a junk row is edited its
+  content key changes; the journal then links old and new key because they sit
+  on the same sheet row and mostly agree (see ``similar``), so the old version
+  is not "restored" as a deleted row.
+
+Cells are kept as the raw text a person typed (see ``cell_text``). The columns
+sheetsync owns (status, message) are not journaled: they are derived data.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+SEP = "\x1f"          # between cells of a stored line
+JSON_MARK = "\x1e"    # a line holding a separator inside a cell is stored as JSON
+
+
+def cell_text(value: Any) -> str:
+    """Raw text of one cell as read from the API (strings pass unchanged)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def norm_header(text: Any) -> str:
+    """Header text compared case- and space-insensitively, like the core does."""
+    return " ".join(cell_text(text).split()).casefold()
+
+
+def col_letter(index: int) -> str:
+    """0-based column index -> A1 letters."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def encode_line(cells: list[str]) -> str:
+    """Cells of one row -> one stored string (fast path: a plain join)."""
+    line = SEP.join(cells)
+    if line.count(SEP) == len(cells) - 1 and not line.startswith(JSON_MARK):
+        return line
+    return JSON_MARK + json.dumps(cells, ensure_ascii=False)
+
+
+def decode_line(line: str, width: int) -> list[str]:
+    cells = json.loads(line[1:]) if line.startswith(JSON_MARK) else line.split(SEP)
+    if len(cells) < width:
+        cells += [""] * (width - len(cells))
+    return cells
+
+
+def line_dict(line: str, fields: tuple[str, ...]) -> dict[str, str]:
+    """Stored line -> {field: text} holding only the filled cells."""
+    return {f: v for f, v in zip(fields, decode_line(line, len(fields))) if v != ""}
+
+
+def dict_line(row: Mapping[str, str], fields: tuple[str, ...]) -> str:
+    return encode_line([cell_text(row.get(f, "")) for f in fields])
+
+
+def similar(a: Mapping[str, str], b: Mapping[str, str]) -> bool:
+    """Two versions of one row: at least half of the filled cells agree."""
+    union = {k for k, v in a.items() if v} | {k for k, v in b.items() if v}
+    if not union:
+        return True
+    same = sum(1 for k in union if a.get(k, "") == b.get(k, ""))
+    return same * 2 >= len(union)
+
+
+def content_key(line: str, prefix: str = "") -> str:
+    digest = hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+    return f"{prefix}?{digest}"
+
+
+def is_content_key(key: str) -> bool:
+    return "?" in key
+
+
+@dataclass
+class TabRead:
+    """One read of the input tab, as the journal stores it."""
+    header: list[str]                       # header row texts, column order
+    fields: tuple[str | None, ...]          # journal field per column; None = owned/not kept
+    rows: dict[str, str]                    # row key -> encoded line (journaled columns)
+    positions: dict[str, int]               # row key -> 1-based sheet row
+    header_row: int = 1
+    preamble: list[list[str]] = field(default_factory=list)   # rows above the header
+
+    @property
+    def kept(self) -> tuple[str, ...]:
+        """Fields of the journaled columns, in column order (the line layout)."""
+        return tuple(f for f in self.fields if f is not None)
+
+    def row_dict(self, key: str) -> dict[str, str]:
+        return line_dict(self.rows[key], self.kept)
+
+    def as_dicts(self) -> dict[str, dict[str, str]]:
+        kept = self.kept
+        return {k: line_dict(v, kept) for k, v in self.rows.items()}
+
+
+def column_fields(header: list[str], config: Any, header_map: Mapping[str, int] | None = None
+                  ) -> tuple[str | None, ...]:
+    """Field name per column: config field, ``header:<text>`` for other
+    headed columns, ``col:<letter>`` for unheaded ones, None for owned columns."""
+    owned = {norm_header(config.status_header), norm_header(config.message_header)}
+    by_header: dict[str, str] = {}
+    for col in config.columns:
+        for text in (col.header, *col.aliases):
+            by_header.setdefault(norm_header(text), col.field)
+    by_index = {i: f for f, i in (header_map or {}).items() if isinstance(i, int)}
+    out: list[str | None] = []
+    seen: set[str] = set()
+    for i, text in enumerate(header):
+        norm = norm_header(text)
+        name = by_index.get(i) or by_header.get(norm)
+        if norm in owned and name is None:
+            out.append(None)
+            continue
+        if name is None:
+            name = f"header:{cell_text(text).strip()}" if norm else f"col:{col_letter(i)}"
+        if name in seen:                      # the same header twice: keep both columns
+            name = f"{name}@{col_letter(i)}"
+        seen.add(name)
+        out.append(name)
+    return tuple(out)
+
+
+def keyed_lines(grid: list[list[Any]], header_row: int, fields: tuple[str | None, ...],
+                tps_keys: Mapping[int, Any]) -> tuple[dict[str, str], dict[str, int]]:
+    """Data rows below the header -> (key -> line, key -> sheet row)."""
+    kept_idx = [i for i, f in enumerate(fields) if f is not None]
+    width = len(fields)
+    rows: dict[str, str] = {}
+    positions: dict[str, int] = {}
+    for offset, raw in enumerate(grid[header_row:]):
+        sheet_row = header_row + 1 + offset
+        if len(raw) < width:
+            raw = list(raw) + [""] * (width - len(raw))
+        cells = [cell_text(raw[i]) for i in kept_idx]
+        if not any(cells):
+            continue                          # blank row: nothing was typed
+        line = encode_line(cells)
+        key = tps_keys.get(sheet_row)
+        key = key if isinstance(key, str) and key else None
+        if key is None or key in rows:
+            key = content_key(line, key or "")
+            base, n = key, 1
+            while key in rows:
+                n += 1
+                key = f"{base}#{n}"
+        rows[key] = line
+        positions[key] = sheet_row
+    return rows, positions
+
+
+def tps_keys_of(result: Any) -> dict[int, Any]:
+    """sheet row -> TPS key (or None) from a core CheckResult."""
+    frame = getattr(result, "rows", None)
+    if frame is None or "tps_key" not in getattr(frame, "columns", ()):
+        return {}
+    return {int(r): (k if isinstance(k, str) else None) for r, k in frame["tps_key"].items()}
+
+
+def header_map_of(result: Any) -> Mapping[str, int] | None:
+    header = getattr(result, "header", None)
+    for attr in ("columns", "fields", "index"):
+        value = getattr(header, attr, None)
+        if isinstance(value, Mapping):
+            return value
+    return header if isinstance(header, Mapping) else None
+
+
+def read_tab(values: list[list[Any]], config: Any, result: Any = None) -> TabRead:
+    """The input tab exactly as read -> what the journal keeps.
+
+    ``result`` is the core CheckResult of the same values; when omitted the core
+    check runs here (restore uses this to key the tab it reads now)."""
+    if result is None:
+        from sheetsync.check import check
+        result = check(values, config)
+    header_row = int(config.header_row)
+    header = [cell_text(c) for c in (values[header_row - 1] if len(values) >= header_row else [])]
+    fields = column_fields(header, config, header_map_of(result))
+    rows, positions = keyed_lines(values, header_row, fields, tps_keys_of(result))
+    preamble = [[cell_text(c) for c in r] for r in values[: header_row - 1]]
+    return TabRead(header, fields, rows, positions, header_row, preamble)
+
+
+def tab_from_dicts(header: list[str], rows: Mapping[str, Mapping[str, str]],
+                   positions: Mapping[str, int] | None = None, header_row: int = 1,
+                   fields: Iterable[str | None] | None = None) -> TabRead:
+    """The contract form (tps_key -> {field: text}) -> TabRead.
+
+    Without ``fields`` the columns are the union of the row fields, sorted; the
+    grid a snapshot rebuilds then has that column order."""
+    if fields is None:
+        fields = sorted({f for r in rows.values() for f in r})
+        header = list(header) if len(header) == len(fields) else list(fields)
+    fields = tuple(fields)
+    kept = tuple(f for f in fields if f is not None)
+    lines = {k: dict_line(r, kept) for k, r in rows.items()}
+    if positions is None:
+        positions = {k: header_row + 1 + i for i, k in enumerate(rows)}
+    return TabRead(list(header), fields, lines, dict(positions), header_row, [])
+
+
