@@ -82,13 +82,14 @@ _NAMED_MDY = re.compile(_MONTH_NAME + r"\s+(\d{1,2}),?\s+(\d{4})")
 _NAMED_DMY = re.compile(r"(\d{1,2})\s+" + _MONTH_NAME + r",?\s+(\d{4})")
 
 
-def parse_user_entered(raw: Any, cell_format: dict | None = None
+def parse_user_entered(raw: Any, spreadsheet: Any = None, cell_format: dict | None = None
                        ) -> tuple[Any, str | None, dict | None]:
     """USER_ENTERED input -> (effective value, formula or None, inferred number format or None).
 
     JSON numbers and booleans stay typed. Strings are parsed as if typed into
-    the Sheets UI: "=..." is a formula (its value is computed on read, so the
-    effective value returned here is None), "'..." is forced text, numbers,
+    the Sheets UI (locale en_US; `spreadsheet` is accepted for the locale but
+    only en_US is emulated): "=..." is a formula (its value is computed by
+    formulas.recalculate, so the effective value returned here is None), "'..." is forced text, numbers,
     percentages, currency, booleans, dates and times become typed values. A
     cell already formatted as plain text (`cell_format` type TEXT) keeps text.
     """
@@ -254,8 +255,9 @@ def _parse_datetime(s: str) -> tuple[float | int, dict] | None:
 
 # ---------------------------------------------------------------- rendering
 
-def render(effective: Any, formula: str | None, number_format: dict | None,
-           option: str = "FORMATTED_VALUE", datetime_option: str = "SERIAL_NUMBER") -> Any:
+def render(effective: Any, formula: str | None, option: str = "FORMATTED_VALUE",
+           number_format: dict | None = None, date_time_render_option: str = "SERIAL_NUMBER",
+           spreadsheet: Any = None) -> Any:
     """One cell as the values API returns it for a ValueRenderOption.
 
     FORMATTED_VALUE: the text the cell shows. UNFORMATTED_VALUE: typed
@@ -274,7 +276,7 @@ def render(effective: Any, formula: str | None, number_format: dict | None,
         return formatted_value(effective, number_format)
     if isinstance(effective, bool) or isinstance(effective, str):
         return effective
-    if (datetime_option == "FORMATTED_STRING" and number_format
+    if (date_time_render_option == "FORMATTED_STRING" and number_format
             and number_format.get("type") in DATE_TYPES):
         return formatted_value(effective, number_format)
     return json_number(effective)
