@@ -1,0 +1,111 @@
+"""One sync at a time per spreadsheet: an OS advisory lock on a small file.
+
+An OS lock (flock on POSIX, msvcrt on Windows) is released by the kernel when the
+process dies, so a crashed or killed sync never leaves a stale lock behind. The
+file itself stays; it only holds who has the lock, for the message a second run
+prints.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import time
+from pathlib import Path
+from types import TracebackType
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+    import msvcrt
+
+
+class LockBusy(Exception):
+    """Another sync holds the lock. str() is one line saying what to do."""
+
+
+def default_lock_dir() -> Path:
+    env = os.environ.get("SHEETSYNC_LOCK_DIR")
+    if env:
+        return Path(env).expanduser()
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(cache) / "sheetsync" / "locks"
+
+
+def lock_path(spreadsheet_key: str, api_url: str | None = None, directory: str | Path | None = None) -> Path:
+    """One lock file per spreadsheet (and endpoint: an emulator sheet is not Google's)."""
+    tag = hashlib.sha256(f"{api_url or 'google'}|{spreadsheet_key}".encode()).hexdigest()[:16]
+    safe = "".join(c for c in spreadsheet_key if c.isalnum() or c in "-_")[:40]
+    return Path(directory or default_lock_dir()) / f"{safe}-{tag}.lock"
+
+
+class SyncLock:
+    """Context manager: ``with SyncLock(path): ...``; raises LockBusy at once if held."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._fd: int | None = None
+
+    def acquire(self) -> "SyncLock":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            _try_lock(fd)
+        except OSError:
+            holder = _read_holder(fd)
+            os.close(fd)
+            raise LockBusy(
+                f"another sheetsync sync of this spreadsheet is already running ({holder}); "
+                "this run did nothing: wait for it to finish, or run again in a minute") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}, since "
+                     f"{time.strftime('%Y-%m-%d %H:%M:%S %Z')}".encode())
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        try:
+            os.ftruncate(fd, 0)
+            _unlock(fd)
+        finally:
+            os.close(fd)
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def __enter__(self) -> "SyncLock":
+        return self.acquire()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.release()
+
+
+def _try_lock(fd: int) -> None:
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    else:  # pragma: no cover - Windows
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+
+
+def _unlock(fd: int) -> None:
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    else:  # pragma: no cover - Windows
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        text = os.read(fd, 200).decode("utf-8", "replace").strip()
+    except OSError:
+        text = ""
+    return text or "holder unknown"
