@@ -1,0 +1,270 @@
+"""The sync journal: every read of the input tab, kept in a local SQLite file.
+
+The first sync of a spreadsheet stores every filled cell; later syncs store only
+what changed (per row key and field, the raw text as typed), which rows appeared,
+vanished or moved, and which rows were OK. History tables are append-only (triggers
+refuse UPDATE and DELETE); ``state`` is a cache of the last read, rewritten in the
+same transaction, from which the next sync is compared quickly. WAL mode plus one
+transaction per sync: a crash mid-write leaves the journal as it was before.
+
+Queries (history, diff, snapshot) and the read models live in ``journal_query``;
+restore planning in ``restore``; the mass-deletion guard in ``guard``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from sheetsync.journal_query import (Diff, HistoryEntry, QueryMixin, Snapshot,  # noqa: F401
+                                     VerifiedChange, as_utc)
+from sheetsync.journal_tab import (TabRead, decode_line, dict_line, line_dict, read_tab,  # noqa: F401
+                                   similar, tab_from_dicts)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sheets(id INTEGER PRIMARY KEY, spreadsheet TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS layouts(id INTEGER PRIMARY KEY, body TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS syncs(
+  id INTEGER PRIMARY KEY, sheet INTEGER NOT NULL, n INTEGER NOT NULL, at TEXT NOT NULL,
+  ts REAL NOT NULL, config_name TEXT NOT NULL, layout INTEGER NOT NULL,
+  rows INTEGER NOT NULL, good INTEGER NOT NULL, UNIQUE(sheet, n));
+CREATE INDEX IF NOT EXISTS syncs_ts ON syncs(sheet, ts);
+CREATE TABLE IF NOT EXISTS rowkeys(id INTEGER PRIMARY KEY, sheet INTEGER NOT NULL,
+  key TEXT NOT NULL, UNIQUE(sheet, key));
+CREATE TABLE IF NOT EXISTS fieldnames(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+-- one row per changed cell; value '' = the cell was blanked
+CREATE TABLE IF NOT EXISTS cells(row INTEGER NOT NULL, field INTEGER NOT NULL,
+  sync INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY(row, field, sync)) WITHOUT ROWID;
+-- row appeared (live=1), vanished (live=0) or moved to another sheet row
+CREATE TABLE IF NOT EXISTS presence(row INTEGER NOT NULL, sync INTEGER NOT NULL,
+  live INTEGER NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY(row, sync)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS renames(sync INTEGER NOT NULL, old_row INTEGER NOT NULL,
+  new_row INTEGER NOT NULL);
+-- OK status transitions (which rows were OK at each sync) and verified values
+CREATE TABLE IF NOT EXISTS verified(row INTEGER NOT NULL, sync INTEGER NOT NULL,
+  ok INTEGER NOT NULL, PRIMARY KEY(row, sync)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS baselines(row INTEGER NOT NULL, sync INTEGER NOT NULL,
+  body TEXT NOT NULL, PRIMARY KEY(row, sync)) WITHOUT ROWID;
+-- cache of the last read per row (rebuildable from the tables above)
+CREATE TABLE IF NOT EXISTS state(row INTEGER PRIMARY KEY, sheet INTEGER NOT NULL,
+  key TEXT NOT NULL, live INTEGER NOT NULL, pos INTEGER NOT NULL, line TEXT NOT NULL,
+  ok INTEGER NOT NULL, base TEXT);
+CREATE INDEX IF NOT EXISTS state_sheet ON state(sheet);
+"""
+APPEND_ONLY = ("sheets", "layouts", "syncs", "rowkeys", "fieldnames", "cells", "presence",
+               "renames", "verified", "baselines")
+
+
+def default_path() -> Path:
+    """$XDG_STATE_HOME/sheetsync/journal.sqlite, else ~/.local/state/sheetsync/."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "sheetsync" / "journal.sqlite"
+
+
+def journal_path(config: Any = None, override: str | Path | None = None) -> Path:
+    chosen = override or (getattr(config, "journal_path", None) if config is not None else None)
+    return Path(chosen).expanduser() if chosen else default_path()
+
+
+def _create_private(path: Path) -> None:
+    """Create the file 0600 before SQLite opens it: it holds names and phones."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        fd = os.open(p, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+        os.chmod(p, 0o600)
+
+
+class JournalError(Exception):
+    """A journal problem explained in one line (bad path, unknown sync number...)."""
+
+
+class _Row:
+    __slots__ = ("id", "key", "live", "pos", "line", "ok", "base", "dirty")
+
+    def __init__(self, id: int, key: str, live: int, pos: int, line: str, ok: int, base: str | None):
+        self.id, self.key, self.live, self.pos, self.line = id, key, live, pos, line
+        self.ok, self.base, self.dirty = ok, base, False
+
+
+class Journal(QueryMixin):
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path).expanduser()
+        try:
+            _create_private(self.path)
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.executescript(SCHEMA)
+            self._append_only()
+        except (OSError, sqlite3.Error) as exc:
+            raise JournalError(f"{self.path}: cannot open the journal: {exc}") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Journal":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def _append_only(self) -> None:
+        for table in APPEND_ONLY:
+            for op in ("UPDATE", "DELETE"):
+                self.db.execute(
+                    f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END")
+
+    # ------------------------------------------------------------ ids
+    def _sheet_id(self, spreadsheet: str, create: bool = False) -> int | None:
+        got = self.db.execute("SELECT id FROM sheets WHERE spreadsheet=?", (spreadsheet,)).fetchone()
+        if got or not create:
+            return got[0] if got else None
+        return self.db.execute("INSERT INTO sheets(spreadsheet) VALUES (?)", (spreadsheet,)).lastrowid
+
+    def _field_ids(self, names: Iterable[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for name in names:
+            got = self.db.execute("SELECT id FROM fieldnames WHERE name=?", (name,)).fetchone()
+            out[name] = got[0] if got else self.db.execute(
+                "INSERT INTO fieldnames(name) VALUES (?)", (name,)).lastrowid
+        return out
+
+    def _layout_id(self, tab: TabRead) -> int:
+        body = json.dumps({"header": tab.header, "fields": list(tab.fields),
+                           "header_row": tab.header_row, "preamble": tab.preamble},
+                          ensure_ascii=False, sort_keys=True)
+        got = self.db.execute("SELECT id FROM layouts WHERE body=?", (body,)).fetchone()
+        return got[0] if got else self.db.execute(
+            "INSERT INTO layouts(body) VALUES (?)", (body,)).lastrowid
+
+    # ------------------------------------------------------------ recording
+    def record(self, *, spreadsheet: str, config_name: str, header: list[str],
+               rows: Mapping[str, Mapping[str, str]], at: datetime,
+               positions: Mapping[str, int] | None = None, ok_rows: Iterable[str] = (),
+               good: bool = True) -> int:
+        """The contract form: rows = tps_key -> {field: raw text}. Returns the sync number."""
+        tab = tab_from_dicts(header, rows, positions)
+        return self.record_tab(spreadsheet=spreadsheet, config_name=config_name, tab=tab, at=at,
+                               ok_rows=ok_rows, good=good)
+
+    def record_tab(self, *, spreadsheet: str, config_name: str, tab: TabRead, at: datetime,
+                   ok_rows: Iterable[str] = (), good: bool = True) -> int:
+        """Record one read (see journal_tab.read_tab). ``ok_rows``: keys whose final
+        status this sync is OK. ``good=False`` when the guard blocked the sync: the
+        read is kept, but the guard keeps comparing with the last good sync."""
+        when = as_utc(at)
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            sheet = self._sheet_id(spreadsheet, create=True)
+            n = (db.execute("SELECT max(n) FROM syncs WHERE sheet=?", (sheet,)).fetchone()[0] or 0) + 1
+            layout = self._layout_id(tab)
+            sync = db.execute(
+                "INSERT INTO syncs(sheet, n, at, ts, config_name, layout, rows, good) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                (sheet, n, when.isoformat(), when.timestamp(), config_name, layout,
+                 len(tab.rows), int(good))).lastrowid
+            self._store(sheet, sync, tab, set(ok_rows))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return n
+
+    def _load_state(self, sheet: int, kept: tuple[str, ...]) -> dict[str, _Row]:
+        """Last read per row key, re-encoded to ``kept`` if the columns changed."""
+        got = self.db.execute(
+            "SELECT s.layout FROM syncs s WHERE s.sheet=? ORDER BY s.n DESC LIMIT 1 OFFSET 1",
+            (sheet,)).fetchone()
+        old_kept = kept
+        if got:
+            body = json.loads(self.db.execute("SELECT body FROM layouts WHERE id=?", got).fetchone()[0])
+            old_kept = tuple(f for f in body["fields"] if f is not None)
+        state: dict[str, _Row] = {}
+        for rid, key, live, pos, line, ok, base in self.db.execute(
+                "SELECT row, key, live, pos, line, ok, base FROM state WHERE sheet=?", (sheet,)):
+            state[key] = _Row(rid, key, live, pos, line, ok, base)
+        if old_kept != kept:
+            for r in state.values():
+                r.line = dict_line(line_dict(r.line, old_kept), kept)
+                r.base = None if r.base is None else dict_line(line_dict(r.base, old_kept), kept)
+                r.dirty = True
+        return state
+
+    def _store(self, sheet: int, sync: int, tab: TabRead, ok_rows: set[str]) -> None:
+        kept = tab.kept
+        state = self._load_state(sheet, kept)
+        fids = self._field_ids(kept)
+        cells: list[tuple[int, int, int, str]] = []
+        presence: list[tuple[int, int, int, int]] = []
+        appeared: list[_Row] = []
+        for key, line in tab.rows.items():
+            pos = tab.positions[key]
+            row = state.get(key)
+            if row is None:
+                rid = self.db.execute("INSERT INTO rowkeys(sheet, key) VALUES (?,?)",
+                                      (sheet, key)).lastrowid
+                row = state[key] = _Row(rid, key, 0, pos, "", 0, None)
+                row.dirty = True
+                cells += [(rid, fids[f], sync, v) for f, v in line_dict(line, kept).items()]
+            elif row.line != line:
+                old, new = decode_line(row.line, len(kept)), decode_line(line, len(kept))
+                cells += [(row.id, fids[f], sync, b) for f, a, b in zip(kept, old, new) if a != b]
+            if not row.live:
+                appeared.append(row)
+            if not row.live or row.pos != pos:
+                presence.append((row.id, sync, 1, pos))
+            if row.line != line or not row.live or row.pos != pos:
+                row.line, row.live, row.pos, row.dirty = line, 1, pos, True
+        vanished = [r for k, r in state.items() if r.live and k not in tab.rows]
+        for row in vanished:
+            presence.append((row.id, sync, 0, row.pos))
+            row.live, row.dirty = 0, True
+        self._renames(sync, vanished, appeared, kept)
+        self._verification(sync, state, ok_rows, kept)
+        db = self.db
+        db.executemany("INSERT INTO cells(row, field, sync, value) VALUES (?,?,?,?)", cells)
+        db.executemany("INSERT INTO presence(row, sync, live, pos) VALUES (?,?,?,?)", presence)
+        db.executemany(
+            "INSERT OR REPLACE INTO state(row, sheet, key, live, pos, line, ok, base) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            [(r.id, sheet, r.key, r.live, r.pos, r.line, r.ok, r.base)
+             for r in state.values() if r.dirty])
+
+    def _renames(self, sync: int, vanished: list[_Row], appeared: list[_Row],
+                 kept: tuple[str, ...]) -> None:
+        """A key that vanished where a similar new key appeared was retyped, not
+        deleted (a fixed TPS number, an edited junk row): link them so restore
+        does not bring the old version back."""
+        if not vanished or not appeared:
+            return
+        by_pos = {r.pos: r for r in appeared}
+        links = []
+        for old in vanished:
+            new = by_pos.get(old.pos)
+            if new is not None and similar(line_dict(old.line, kept), line_dict(new.line, kept)):
+                links.append((sync, old.id, new.id))
+        self.db.executemany("INSERT INTO renames(sync, old_row, new_row) VALUES (?,?,?)", links)
+
+    def _verification(self, sync: int, state: dict[str, _Row], ok_rows: set[str],
+                      kept: tuple[str, ...]) -> None:
+        """Record OK transitions. The first time a row is OK its values become the
+        verified baseline; later changes never move it (that is what the warning
+        reports) -- only ``accept_verified`` does."""
+        events, bases = [], []
+        for row in state.values():
+            ok = int(bool(row.live) and row.key in ok_rows)
+            if ok != row.ok:
+                events.append((row.id, sync, ok))
+                row.ok, row.dirty = ok, True
+            if ok and row.base is None:
+                row.base, row.dirty = row.line, True
+                bases.append((row.id, sync, json.dumps(line_dict(row.line, kept), ensure_ascii=False)))
+        self.db.executemany("INSERT INTO verified(row, sync, ok) VALUES (?,?,?)", events)
+        self.db.executemany("INSERT INTO baselines(row, sync, body) VALUES (?,?,?)", bases)

@@ -1,0 +1,389 @@
+"""Read side of the journal: snapshots, history, diff, changed-after-verification."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable, Mapping
+
+from sheetsync.journal_tab import TabRead, decode_line, line_dict
+
+MASK = "***"
+CAV_CODE = "changed_after_verification"
+
+
+def as_utc(at: datetime | None) -> datetime:
+    """Aware UTC; a naive datetime is taken as UTC."""
+    at = at or datetime.now(timezone.utc)
+    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
+
+
+def _mask(field_name: str, value: Any, personal: frozenset[str]) -> Any:
+    return MASK if value not in (None, "") and field_name in personal else value
+
+
+@dataclass
+class Snapshot:
+    """The input tab as read at one sync (owned columns excepted)."""
+    spreadsheet: str
+    sync_no: int
+    at: datetime
+    config_name: str
+    good: bool
+    header: list[str]
+    fields: tuple[str | None, ...]
+    header_row: int
+    preamble: list[list[str]]
+    rows: dict[str, dict[str, str]]          # row key -> {field: raw text}, filled cells only
+    positions: dict[str, int]                # row key -> 1-based sheet row
+
+    def values(self) -> list[list[str]]:
+        """The grid as read: preamble, header, data rows at their sheet rows.
+        Owned columns are blank; trailing blank cells and rows are trimmed."""
+        grid: list[list[str]] = [list(r) for r in self.preamble]
+        grid += [[] for _ in range(self.header_row - 1 - len(grid))]
+        grid.append(list(self.header))
+        last = max(self.positions.values(), default=self.header_row)
+        grid += [[] for _ in range(last - self.header_row)]
+        for key, pos in self.positions.items():
+            row = self.rows.get(key, {})
+            grid[pos - 1] = [row.get(f, "") if f else "" for f in self.fields]
+        return [_trim(r) for r in _trim_rows(grid)]
+
+
+def _trim(row: list[str]) -> list[str]:
+    end = len(row)
+    while end and row[end - 1] == "":
+        end -= 1
+    return row[:end]
+
+
+def _trim_rows(grid: list[list[str]]) -> list[list[str]]:
+    end = len(grid)
+    while end and not any(grid[end - 1]):
+        end -= 1
+    return grid[:end]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    sync_no: int
+    at: datetime
+    kind: str            # value | added | removed | renamed_from | renamed_to | verified
+    field: str | None = None
+    value: str | None = None     # the value first seen at this sync ('' = blanked)
+    detail: str | None = None    # sheet row for added/removed, other key for renames
+
+    def to_dict(self, personal: frozenset[str] = frozenset()) -> dict[str, Any]:
+        d = asdict(self)
+        d["at"] = self.at.isoformat()
+        d["value"] = _mask(self.field or "", self.value, personal)
+        return d
+
+
+@dataclass(frozen=True)
+class CellDiff:
+    tps_key: str
+    field: str
+    old: str
+    new: str
+    row: int | None      # sheet row now (None if the row is gone)
+
+
+@dataclass
+class Diff:
+    spreadsheet: str
+    from_sync: int                       # 0 = before the first sync
+    to_sync: int
+    from_at: datetime | None
+    to_at: datetime | None
+    changes: list[CellDiff] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+
+    def to_dict(self, personal: Iterable[str] = ()) -> dict[str, Any]:
+        """JSON-able; values of ``personal`` fields are masked."""
+        p = frozenset(personal)
+        return {
+            "spreadsheet": self.spreadsheet, "from_sync": self.from_sync, "to_sync": self.to_sync,
+            "from_at": self.from_at.isoformat() if self.from_at else None,
+            "to_at": self.to_at.isoformat() if self.to_at else None,
+            "changes": [{"tps_key": c.tps_key, "field": c.field, "row": c.row,
+                         "old": _mask(c.field, c.old, p), "new": _mask(c.field, c.new, p)}
+                        for c in self.changes],
+            "added": self.added, "removed": self.removed,
+            "renamed": [list(r) for r in self.renamed]}
+
+
+@dataclass(frozen=True)
+class VerifiedChange:
+    """A number that differs from the value it had when its row was first OK."""
+    tps_key: str
+    field: str
+    verified: str
+    current: str
+    row: int | None
+    verified_sync: int
+    verified_at: datetime
+
+
+class QueryMixin:
+    db: sqlite3.Connection
+
+    # ------------------------------------------------------------ helpers
+    def _sheet(self, spreadsheet: str) -> int:
+        got = self.db.execute("SELECT id FROM sheets WHERE spreadsheet=?", (spreadsheet,)).fetchone()
+        if not got:
+            from sheetsync.journal import JournalError
+            raise JournalError(f"no sync of spreadsheet {spreadsheet} in the journal yet")
+        return got[0]
+
+    def _sync_row(self, sheet: int, where: str, args: tuple) -> tuple | None:
+        return self.db.execute(
+            f"SELECT id, n, at, config_name, layout, good FROM syncs WHERE sheet=? AND {where}",
+            (sheet, *args)).fetchone()
+
+    def _layout(self, layout_id: int) -> dict[str, Any]:
+        return json.loads(self.db.execute("SELECT body FROM layouts WHERE id=?",
+                                          (layout_id,)).fetchone()[0])
+
+    def syncs(self, spreadsheet: str) -> list[dict[str, Any]]:
+        sheet = self._sheet(spreadsheet)
+        return [{"sync_no": n, "at": at, "config": c, "rows": r, "good": bool(g)}
+                for n, at, c, r, g in self.db.execute(
+                    "SELECT n, at, config_name, rows, good FROM syncs WHERE sheet=? ORDER BY n",
+                    (sheet,))]
+
+    def sync_at(self, spreadsheet: str, since: datetime | timedelta | int) -> int:
+        """Sync number a ``since`` designates: the last sync at or before that time
+        (0 if none), or the number itself."""
+        sheet = self._sheet(spreadsheet)
+        if isinstance(since, bool) or not isinstance(since, (int, datetime, timedelta)):
+            raise TypeError("since must be a datetime, a timedelta or a sync number")
+        if isinstance(since, int):
+            return since
+        when = as_utc(None) - since if isinstance(since, timedelta) else as_utc(since)
+        got = self.db.execute("SELECT max(n) FROM syncs WHERE sheet=? AND ts<=?",
+                              (sheet, when.timestamp())).fetchone()
+        return got[0] or 0
+
+    # ------------------------------------------------------------ snapshots
+    def last(self, spreadsheet: str, *, good_only: bool = True) -> Snapshot | None:
+        """The last (good) sync's read, or None before the first sync."""
+        got = self.db.execute("SELECT id FROM sheets WHERE spreadsheet=?", (spreadsheet,)).fetchone()
+        if not got:
+            return None
+        where = "good=1 ORDER BY n DESC LIMIT 1" if good_only else "1 ORDER BY n DESC LIMIT 1"
+        row = self._sync_row(got[0], where, ())
+        if row is None:
+            return None
+        latest = self.db.execute("SELECT max(n) FROM syncs WHERE sheet=?", got).fetchone()[0]
+        if row[1] == latest:
+            return self._from_state(spreadsheet, got[0], row)
+        return self.snapshot(spreadsheet, row[1])
+
+    def _from_state(self, spreadsheet: str, sheet: int, row: tuple) -> Snapshot:
+        """The latest sync rebuilt from the state cache (fast: no history scan)."""
+        sync_id, n, at, config_name, layout_id, good = row
+        layout = self._layout(layout_id)
+        kept = tuple(f for f in layout["fields"] if f is not None)
+        rows, positions = {}, {}
+        for key, pos, line in self.db.execute(
+                "SELECT key, pos, line FROM state WHERE sheet=? AND live=1", (sheet,)):
+            rows[key] = line_dict(line, kept)
+            positions[key] = pos
+        return self._snap(spreadsheet, n, at, config_name, good, layout, rows, positions)
+
+    @staticmethod
+    def _snap(spreadsheet: str, n: int, at: str, config_name: str, good: int,
+              layout: dict[str, Any], rows: dict, positions: dict) -> Snapshot:
+        return Snapshot(spreadsheet, n, datetime.fromisoformat(at), config_name, bool(good),
+                        layout["header"], tuple(layout["fields"]), layout["header_row"],
+                        layout["preamble"], rows, positions)
+
+    def snapshot(self, spreadsheet: str, sync_no: int) -> Snapshot:
+        """The input tab as read at sync ``sync_no``, rebuilt from the journal."""
+        sheet = self._sheet(spreadsheet)
+        row = self._sync_row(sheet, "n=?", (sync_no,))
+        if row is None:
+            from sheetsync.journal import JournalError
+            raise JournalError(f"spreadsheet {spreadsheet} has no sync number {sync_no}")
+        sync_id, n, at, config_name, layout_id, good = row
+        layout = self._layout(layout_id)
+        kept = set(f for f in layout["fields"] if f is not None)
+        keys = dict(self.db.execute("SELECT id, key FROM rowkeys WHERE sheet=?", (sheet,)))
+        names = dict(self.db.execute("SELECT id, name FROM fieldnames"))
+        positions = {}
+        for rid, live, pos, _ in self.db.execute(
+                "SELECT row, live, pos, max(sync) FROM presence WHERE sync<=? AND row IN "
+                "(SELECT id FROM rowkeys WHERE sheet=?) GROUP BY row", (sync_id, sheet)):
+            if live:
+                positions[keys[rid]] = pos
+        rows: dict[str, dict[str, str]] = {k: {} for k in positions}
+        for rid, fid, value, _ in self.db.execute(
+                "SELECT row, field, value, max(sync) FROM cells WHERE sync<=? AND row IN "
+                "(SELECT id FROM rowkeys WHERE sheet=?) GROUP BY row, field", (sync_id, sheet)):
+            key, name = keys[rid], names[fid]
+            if value and key in rows and name in kept:
+                rows[key][name] = value
+        return self._snap(spreadsheet, n, at, config_name, good, layout, rows, positions)
+
+    # ------------------------------------------------------------ history
+    def history(self, spreadsheet: str, tps_key: str) -> list[HistoryEntry]:
+        """Every value the row had (first seen at which sync), plus when it was
+        added, removed, retyped under another key, and first verified OK."""
+        sheet = self._sheet(spreadsheet)
+        got = self.db.execute("SELECT id FROM rowkeys WHERE sheet=? AND key=?",
+                              (sheet, tps_key)).fetchone()
+        if not got:
+            return []
+        rid = got[0]
+        q = self.db.execute
+        out: list[tuple] = []
+        for n, at, name, value in q(
+                "SELECT s.n, s.at, f.name, c.value FROM cells c JOIN syncs s ON s.id=c.sync "
+                "JOIN fieldnames f ON f.id=c.field WHERE c.row=?", (rid,)):
+            out.append((n, 1, at, "value", name, value, None))
+        for n, at, live, pos in q("SELECT s.n, s.at, p.live, p.pos FROM presence p JOIN syncs s "
+                                  "ON s.id=p.sync WHERE p.row=?", (rid,)):
+            prev = q("SELECT live FROM presence WHERE row=? AND sync<(SELECT id FROM syncs "
+                     "WHERE sheet=? AND n=?) ORDER BY sync DESC LIMIT 1", (rid, sheet, n)).fetchone()
+            if not live or not prev or not prev[0]:
+                out.append((n, 0, at, "added" if live else "removed", None, None, str(pos)))
+        for n, at, other, kind in q(
+                "SELECT s.n, s.at, k.key, 'renamed_to' FROM renames r JOIN syncs s ON s.id=r.sync "
+                "JOIN rowkeys k ON k.id=r.new_row WHERE r.old_row=? UNION ALL "
+                "SELECT s.n, s.at, k.key, 'renamed_from' FROM renames r JOIN syncs s ON s.id=r.sync "
+                "JOIN rowkeys k ON k.id=r.old_row WHERE r.new_row=?", (rid, rid)):
+            out.append((n, 2, at, kind, None, None, other))
+        for n, at in q("SELECT s.n, s.at FROM baselines b JOIN syncs s ON s.id=b.sync "
+                       "WHERE b.row=?", (rid,)):
+            out.append((n, 3, at, "verified", None, None, None))
+        out.sort(key=lambda e: (e[0], e[1], e[4] or ""))
+        return [HistoryEntry(n, datetime.fromisoformat(at), kind, f, v, d)
+                for n, _, at, kind, f, v, d in out]
+
+    # ------------------------------------------------------------ diff
+    def diff(self, spreadsheet: str, since: datetime | timedelta | int) -> Diff:
+        """Net change from the sync ``since`` designates to the latest sync."""
+        base_n = self.sync_at(spreadsheet, since)
+        latest = self.last(spreadsheet, good_only=False)
+        if latest is None:
+            from sheetsync.journal import JournalError
+            raise JournalError(f"no sync of spreadsheet {spreadsheet} in the journal yet")
+        base = self.snapshot(spreadsheet, base_n) if base_n > 0 else None
+        old_rows = base.rows if base else {}
+        out = Diff(spreadsheet, base_n, latest.sync_no, base.at if base else None, latest.at)
+        for key, new in latest.rows.items():
+            old = old_rows.get(key)
+            if old is None:
+                continue
+            for f in sorted(set(old) | set(new)):
+                if old.get(f, "") != new.get(f, ""):
+                    out.changes.append(CellDiff(key, f, old.get(f, ""), new.get(f, ""),
+                                                latest.positions.get(key)))
+        added = [k for k in latest.rows if k not in old_rows]
+        removed = [k for k in old_rows if k not in latest.rows]
+        links = self._renames_between(spreadsheet, base_n, latest.sync_no)
+        out.renamed = [(o, n) for o, n in links if o in removed and n in added]
+        gone, new_keys = {o for o, _ in out.renamed}, {n for _, n in out.renamed}
+        out.added = [k for k in added if k not in new_keys]
+        out.removed = [k for k in removed if k not in gone]
+        return out
+
+    def _renames_between(self, spreadsheet: str, after_n: int, upto_n: int) -> list[tuple[str, str]]:
+        sheet = self._sheet(spreadsheet)
+        return list(self.db.execute(
+            "SELECT a.key, b.key FROM renames r JOIN syncs s ON s.id=r.sync "
+            "JOIN rowkeys a ON a.id=r.old_row JOIN rowkeys b ON b.id=r.new_row "
+            "WHERE s.sheet=? AND s.n>? AND s.n<=? ORDER BY r.sync", (sheet, after_n, upto_n)))
+
+    def renamed_keys(self, spreadsheet: str) -> dict[str, str]:
+        """old key -> key it was retyped as (latest link wins)."""
+        return dict(self._renames_between(spreadsheet, 0, 1 << 62))
+
+    # ------------------------------------------------------------ verification
+    def _bases(self, sheet: int) -> tuple[tuple[str, ...], dict[str, tuple[int, str, str, int]]]:
+        row = self._sync_row(sheet, "1 ORDER BY n DESC LIMIT 1", ())
+        kept = tuple(f for f in self._layout(row[4])["fields"] if f is not None) if row else ()
+        return kept, {key: (rid, base, line, live) for rid, key, base, line, live in self.db.execute(
+            "SELECT row, key, base, line, live FROM state WHERE sheet=? AND base IS NOT NULL",
+            (sheet,))}
+
+    def changed_after_verification(self, spreadsheet: str, tab: TabRead, config: Any) -> list[Any]:
+        """Warnings (core Issue, code ``changed_after_verification``) for numbers
+        of the current read that differ from the value their row had when it was
+        first OK. The sync engine merges them into the row statuses."""
+        from sheetsync.issues import Issue
+        got = self.db.execute("SELECT id FROM sheets WHERE spreadsheet=?", (spreadsheet,)).fetchone()
+        if not got:
+            return []
+        kept, bases = self._bases(got[0])
+        numbers = _number_fields(config)
+        now_kept = tab.kept
+        issues = []
+        for key, line in tab.rows.items():
+            b = bases.get(key)
+            if b is None or (b[1] == line and kept == now_kept):
+                continue
+            old, new = line_dict(b[1], kept), line_dict(line, now_kept)
+            for f in numbers:
+                if old.get(f, "") != new.get(f, "") and f in old:
+                    issues.append(Issue(code=CAV_CODE, severity="warning", row=tab.positions[key],
+                                        field=f, params={"old": old.get(f, ""),
+                                                         "new": new.get(f, ""), "tps": key}))
+        return issues
+
+    def verified_changes(self, spreadsheet: str, config: Any) -> list[VerifiedChange]:
+        """For reconcile: every number now different from its verified value."""
+        sheet = self._sheet(spreadsheet)
+        kept, bases = self._bases(sheet)
+        numbers = _number_fields(config)
+        out = []
+        for key, (rid, base, line, live) in sorted(bases.items()):
+            if base == line or not live:
+                continue
+            old, new = line_dict(base, kept), line_dict(line, kept)
+            changed = [f for f in numbers if f in old and old.get(f, "") != new.get(f, "")]
+            if not changed:
+                continue
+            n, at = self.db.execute(
+                "SELECT s.n, s.at FROM baselines b JOIN syncs s ON s.id=b.sync WHERE b.row=? "
+                "ORDER BY b.sync DESC LIMIT 1", (rid,)).fetchone()
+            pos = self.db.execute("SELECT pos FROM state WHERE row=?", (rid,)).fetchone()[0]
+            out += [VerifiedChange(key, f, old[f], new.get(f, ""), pos, n, datetime.fromisoformat(at))
+                    for f in changed]
+        return out
+
+    def accept_verified(self, spreadsheet: str, keys: Iterable[str] | None = None) -> int:
+        """A reviewer confirms the changed numbers: the current values become the
+        verified ones (appended as new baselines). Returns rows accepted."""
+        sheet = self._sheet(spreadsheet)
+        kept, bases = self._bases(sheet)
+        wanted = None if keys is None else set(keys)
+        last_sync = self._sync_row(sheet, "1 ORDER BY n DESC LIMIT 1", ())[0]
+        todo = [(rid, line) for key, (rid, base, line, live) in bases.items()
+                if base != line and live and (wanted is None or key in wanted)]
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for rid, line in todo:
+                db.execute("INSERT OR IGNORE INTO baselines(row, sync, body) VALUES (?,?,?)",
+                           (rid, last_sync, json.dumps(line_dict(line, kept), ensure_ascii=False)))
+                db.execute("UPDATE state SET base=line WHERE row=?", (rid,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return len(todo)
+
+
+def _number_fields(config: Any) -> list[str]:
+    return [c.field for c in getattr(config, "columns", ()) if c.type == "integer"]
+
+
+def ok_keys(tab: TabRead, statuses: Mapping[int, str]) -> set[str]:
+    """Row keys whose status (sheet row -> status code) is OK."""
+    return {key for key, pos in tab.positions.items() if statuses.get(pos) == "OK"}
