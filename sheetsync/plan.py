@@ -1,0 +1,255 @@
+"""Desired vs current cells -> the minimal list of cell writes, batched into ranges.
+
+Current values come from one values:batchGet with FORMATTED_VALUE, i.e. the text
+each cell shows. Desired values are Python values (str, int, float, bool, None).
+``same_value`` compares the two the way a person would read the cell, so a sync
+with nothing new to say writes nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any, Iterable, Sequence
+
+from sheetsync import a1
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class CellChange:
+    tab: str
+    a1: str                    # "'Tab'!C5"
+    old: Any                   # as read (formatted text), "" when empty
+    new: Any                   # as written (RAW)
+    row_key: str | None        # TPS key, "?<hash>" content key, or None (summary cells)
+    row: int = 0               # 1-based, derived from a1 when not given
+    col: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.row:
+            _, row, col = a1.parse_tab_cell(self.a1)
+            object.__setattr__(self, "row", row)
+            object.__setattr__(self, "col", col)
+
+
+@dataclass
+class Plan:
+    changes: list[CellChange] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.changes)
+
+    def batches(self) -> list[tuple[str, list[list[Any]]]]:
+        """Changed cells -> rectangles: contiguous runs in a row, stacked when aligned."""
+        return batch_cells((c.tab, c.row, c.col, c.new) for c in self.changes)
+
+    def by_tab(self, tab: str) -> list[CellChange]:
+        return [c for c in self.changes if c.tab == tab]
+
+    def without(self, drop: set[tuple[str, int]]) -> "Plan":
+        """The plan minus every change on the given (tab, row) pairs."""
+        return Plan([c for c in self.changes if (c.tab, c.row) not in drop])
+
+
+# ---------------------------------------------------------------- what is wanted
+
+@dataclass
+class ColumnTarget:
+    """One owned column of the input tab: values for rows first_row..first_row+len-1."""
+    tab: str
+    col: int                   # 1-based
+    first_row: int
+    values: Sequence[Any]
+    row_keys: Sequence[str | None]
+
+
+@dataclass
+class GridTarget:
+    """A whole owned tab area from (row, col) on; anything else filled below row is cleared."""
+    tab: str
+    row: int
+    col: int
+    values: list[list[Any]]
+    keep: frozenset[tuple[int, int]] = frozenset()   # cells handled elsewhere (last-synced cell)
+
+
+@dataclass
+class CellTarget:
+    tab: str
+    row: int
+    col: int
+    value: Any
+    row_key: str | None = None
+
+
+@dataclass
+class Desired:
+    columns: list[ColumnTarget] = field(default_factory=list)
+    grids: list[GridTarget] = field(default_factory=list)
+    cells: list[CellTarget] = field(default_factory=list)
+
+
+def make_plan(current: dict[str, list[list[Any]]], desired: Desired, config: Any = None) -> Plan:
+    """Only the cells whose shown value would change. ``current``: tab title -> grid from A1."""
+    changes: list[CellChange] = []
+    for target in desired.columns:
+        changes.extend(_column_changes(current.get(target.tab, []), target))
+    for grid in desired.grids:
+        changes.extend(_grid_changes(current.get(grid.tab, []), grid))
+    for cell in desired.cells:
+        old = _at(current.get(cell.tab, []), cell.row, cell.col)
+        if not same_value(old, cell.value):
+            changes.append(_change(cell.tab, cell.row, cell.col, old, cell.value, cell.row_key))
+    return Plan(changes)
+
+
+def _change(tab: str, row: int, col: int, old: Any, new: Any, key: str | None) -> CellChange:
+    return CellChange(tab, a1.rect(tab, row, col), old, sheet_value(new), key, row, col)
+
+
+def _at(grid: list[list[Any]], row: int, col: int) -> Any:
+    if row - 1 < len(grid):
+        line = grid[row - 1]
+        if col - 1 < len(line):
+            return line[col - 1]
+    return ""
+
+
+def _column_changes(grid: list[list[Any]], t: ColumnTarget) -> Iterable[CellChange]:
+    c = t.col - 1
+    for i, new in enumerate(t.values):
+        row = t.first_row + i
+        line = grid[row - 1] if row - 1 < len(grid) else ()
+        old = line[c] if c < len(line) else ""
+        if not same_value(old, new):
+            yield _change(t.tab, row, t.col, old, new, t.row_keys[i])
+
+
+def _grid_changes(grid: list[list[Any]], t: GridTarget) -> Iterable[CellChange]:
+    height = max(len(t.values), len(grid) - t.row + 1)
+    for i in range(height):
+        row = t.row + i
+        want = t.values[i] if i < len(t.values) else []
+        have = grid[row - 1] if 0 <= row - 1 < len(grid) else []
+        width = max(len(want) + t.col - 1, len(have))
+        for col in range(1, width + 1):
+            if (row, col) in t.keep:
+                continue
+            j = col - t.col
+            new = want[j] if 0 <= j < len(want) else ""
+            old = have[col - 1] if col - 1 < len(have) else ""
+            if not same_value(old, new):
+                yield _change(t.tab, row, col, old, new, None)
+
+
+# ---------------------------------------------------------------- values
+
+def sheet_value(value: Any) -> Any:
+    """A value JSON and RAW input accept: None/NaN/NA -> "", numpy scalars -> Python."""
+    if value is None:
+        return ""
+    if isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return "" if math.isnan(value) else value
+    item = getattr(value, "item", None)          # numpy / pandas scalars
+    if callable(item):
+        try:
+            return sheet_value(item())
+        except (TypeError, ValueError):
+            pass
+    try:
+        if value != value:                       # pd.NA and friends
+            return ""
+    except TypeError:
+        return ""
+    return str(value)
+
+
+def same_value(shown: Any, wanted: Any) -> bool:
+    """Would writing ``wanted`` leave the cell showing what it shows now?"""
+    wanted = sheet_value(wanted)
+    text = "" if shown is None else shown if isinstance(shown, str) else _plain(shown)
+    if isinstance(wanted, bool):
+        return text.upper() == ("TRUE" if wanted else "FALSE")
+    if isinstance(wanted, (int, float)):
+        return _same_number(text, wanted)
+    return text == wanted
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _same_number(text: str, wanted: int | float) -> bool:
+    """Number vs shown text, at the precision the cell shows (general format: 10 decimals)."""
+    raw = text.strip()
+    scale = 1.0
+    if raw.endswith("%"):
+        raw, scale = raw[:-1].strip(), 0.01
+    if _GROUPED.match(raw):
+        raw = raw.replace(",", "")
+    if not _NUMBER.match(raw):
+        return False
+    shown = float(raw) * scale
+    if isinstance(wanted, float) and not math.isfinite(wanted):
+        return False
+    if "e" in raw.lower():
+        return math.isclose(shown, wanted, rel_tol=1e-5)
+    decimals = len(raw.split(".", 1)[1]) if "." in raw else 0
+    if scale != 1.0:
+        decimals += 2
+    if decimals == 0:
+        return float(wanted) == shown
+    return round(float(wanted), decimals) == round(shown, decimals)
+
+
+# ---------------------------------------------------------------- batching
+
+def batch_cells(cells: Iterable[tuple[str, int, int, Any]]) -> list[tuple[str, list[list[Any]]]]:
+    """(tab, row, col, value) -> [(range, values)]: fewest rectangles of changed cells only."""
+    ordered = sorted(cells, key=lambda c: (c[0], c[1], c[2]))
+    out: list[tuple[str, list[list[Any]]]] = []
+    for tab, in_tab in groupby(ordered, key=lambda c: c[0]):
+        runs = _row_runs(in_tab)
+        out.extend((a1.rect(tab, top, left, top + len(vals) - 1, left + len(vals[0]) - 1), vals)
+                   for top, left, vals in _stack(runs))
+    return out
+
+
+def _row_runs(cells: Iterable[tuple[str, int, int, Any]]) -> list[tuple[int, int, list[Any]]]:
+    """Per row, contiguous column runs: (row, first col, values)."""
+    runs: list[tuple[int, int, list[Any]]] = []
+    for _, row, col, value in cells:
+        if runs and runs[-1][0] == row and runs[-1][1] + len(runs[-1][2]) == col:
+            runs[-1][2].append(value)
+        else:
+            runs.append((row, col, [value]))
+    return runs
+
+
+def _stack(runs: list[tuple[int, int, list[Any]]]) -> list[tuple[int, int, list[list[Any]]]]:
+    """Stack runs with the same columns on consecutive rows into one rectangle."""
+    open_: dict[tuple[int, int], tuple[int, int, list[list[Any]]]] = {}
+    done: list[tuple[int, int, list[list[Any]]]] = []
+    for row, col, values in runs:
+        shape = (col, len(values))
+        block = open_.get(shape)
+        if block is not None and block[0] + len(block[2]) == row:
+            block[2].append(values)
+            continue
+        if block is not None:
+            done.append(block)
+        open_[shape] = (row, col, [values])
+    done.extend(open_.values())
+    done.sort(key=lambda b: (b[0], b[1]))
+    return done
