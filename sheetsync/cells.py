@@ -1,0 +1,172 @@
+"""Cells as volunteers type them.
+
+Numbers: "1.234" is 1234 (Indonesian thousands separator), " 12 " is 12, and
+"1,5", "12a", "-3", "½" are errors.  A blank is *not yet filled*, never zero.
+With UNFORMATTED reads the API sends numbers as int/float: 12.0 is 12, 12.5 is
+an error.  TPS numbers: 7, 07, 007, "TPS 7", "tps 007" are the same TPS.
+
+Columns are parsed per *distinct value* (pd.factorize), then spread back to the
+rows with one take: a sheet column has a few hundred distinct values even when
+it has 820,000 rows, so the Python parser never runs once per row.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+# Problem codes per cell; index into PROBLEMS.
+PROBLEMS = ("", "blank", "not_integer", "negative_number", "bad_tps_number", "bad_yesno")
+P_OK, P_BLANK, P_NOT_INTEGER, P_NEGATIVE, P_BAD_TPS, P_BAD_YESNO = range(len(PROBLEMS))
+
+_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
+_NEGATIVE = re.compile(r"^[-\u2212]\s*\d[\d.]*$")
+_TPS = re.compile(r"^(?:(?:tps|no|nomor|no\.)\s*[.:#-]?\s*)?(\d{1,4})$", re.I)
+MAX_DIGITS = 15  # beyond this a "number" is a typo, and int64 must not overflow
+
+YES = frozenset({"ya", "y", "yes", "iya", "sudah", "udah", "sdh", "benar", "true", "1", "v", "ok", "hadir"})
+NO = frozenset({"tidak", "tdk", "t", "no", "n", "belum", "blm", "false", "0", "gak", "nggak", "enggak",
+                "tidak hadir", "-"})
+
+
+def is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def cell_text(value: Any) -> str:
+    """The cell as the volunteer sees it (for messages)."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_int(value: Any) -> tuple[int | None, int]:
+    """(value, problem code) of one cell of an integer column."""
+    if is_blank(value):
+        return None, P_BLANK
+    if isinstance(value, bool):
+        return int(value), P_OK
+    if isinstance(value, int):
+        return (value, P_OK) if value >= 0 else (None, P_NEGATIVE)
+    if isinstance(value, float):
+        if not math.isfinite(value) or not value.is_integer():
+            return None, P_NOT_INTEGER
+        return (int(value), P_OK) if value >= 0 else (None, P_NEGATIVE)
+    text = str(value).strip()
+    if text.isascii() and text.isdigit():
+        return (int(text), P_OK) if len(text) <= MAX_DIGITS else (None, P_NOT_INTEGER)
+    if _THOUSANDS.match(text) and len(text) <= MAX_DIGITS + 4:
+        return int(text.replace(".", "")), P_OK
+    if _NEGATIVE.match(text):
+        return None, P_NEGATIVE
+    return None, P_NOT_INTEGER
+
+
+def parse_tps(value: Any) -> tuple[int | None, int]:
+    """TPS number: 7, "07", "007", "TPS 7", "tps 007", "TPS.7", 901."""
+    if is_blank(value):
+        return None, P_BLANK
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number, problem = parse_int(value)
+    else:
+        m = _TPS.match(str(value).strip())
+        number, problem = (int(m.group(1)), P_OK) if m and m.group(1).isascii() else (None, P_BAD_TPS)
+    if problem != P_OK or number is None or not 1 <= number <= 9999:
+        return None, P_BAD_TPS
+    return number, P_OK
+
+
+def parse_yesno(value: Any) -> tuple[bool | None, int]:
+    """"ya", "Ya", "sudah", "y", TRUE -> True; "tidak", "belum", "tdk", FALSE -> False."""
+    if is_blank(value):
+        return None, P_BLANK
+    if isinstance(value, bool):
+        return value, P_OK
+    key = " ".join(cell_text(value).lower().replace(".", "").split())
+    if key in YES:
+        return True, P_OK
+    if key in NO:
+        return False, P_OK
+    return None, P_BAD_YESNO
+
+
+@dataclass
+class ParsedColumn:
+    values: pd.api.extensions.ExtensionArray | np.ndarray  # Int64 / boolean array, or object
+    problem: np.ndarray                                     # int8 problem code per row
+
+    @property
+    def blank(self) -> np.ndarray:
+        return self.problem == P_BLANK
+
+    @property
+    def bad(self) -> np.ndarray:
+        return self.problem > P_BLANK
+
+
+def _per_distinct(cells: np.ndarray, parse: Callable[[Any], tuple[Any, int]]) -> tuple[list, np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    parsed = [parse(u) for u in uniques]
+    parsed.append((None, P_BLANK))  # code -1 (None / NaN) picks this one
+    problems = np.fromiter((p for _, p in parsed), dtype=np.int8, count=len(parsed))
+    return [v for v, _ in parsed], problems, codes
+
+
+def parse_int_column(cells: np.ndarray) -> ParsedColumn:
+    values, problems, codes = _per_distinct(cells, parse_int)
+    ints = np.array([0 if v is None else v for v in values], dtype=np.int64)
+    problem = problems[codes]
+    return ParsedColumn(pd.arrays.IntegerArray(ints[codes], problem != P_OK), problem)
+
+
+def parse_tps_column(cells: np.ndarray) -> ParsedColumn:
+    values, problems, codes = _per_distinct(cells, parse_tps)
+    ints = np.array([0 if v is None else v for v in values], dtype=np.int64)
+    problem = problems[codes]
+    return ParsedColumn(pd.arrays.IntegerArray(ints[codes], problem != P_OK), problem)
+
+
+def parse_yesno_column(cells: np.ndarray) -> ParsedColumn:
+    values, problems, codes = _per_distinct(cells, parse_yesno)
+    flags = np.array([bool(v) for v in values], dtype=bool)
+    problem = problems[codes]
+    return ParsedColumn(pd.arrays.BooleanArray(flags[codes], problem != P_OK), problem)
+
+
+_blank_text = np.frompyfunc(is_blank, 1, 1)
+
+
+def parse_text_column(cells: np.ndarray) -> ParsedColumn:
+    """Text stays as typed; only blankness matters here.
+
+    Most blanks are None or "" (two C-level comparisons); only the rest is
+    looked at one by one, to catch cells holding nothing but spaces."""
+    blank = pd.isna(cells) | (cells == "")
+    rest = np.flatnonzero(~blank)
+    if len(rest):
+        blank[rest] = _blank_text(cells[rest]).astype(bool)
+    problem = np.where(blank, P_BLANK, P_OK).astype(np.int8)
+    return ParsedColumn(cells, problem)
+
+
+PARSERS: dict[str, Callable[[np.ndarray], ParsedColumn]] = {
+    "integer": parse_int_column,
+    "tps": parse_tps_column,
+    "yesno": parse_yesno_column,
+    "text": parse_text_column,
+    "code": parse_text_column,
+    "phone": parse_text_column,   # normalised by the saksi rules (issue 8)
+    "kecamatan": parse_text_column,  # resolved by regions.py
+    "kelurahan": parse_text_column,
+}

@@ -1,0 +1,404 @@
+"""sheetsync.toml -> frozen dataclasses.
+
+A bad config fails with ConfigError whose text is ONE line:
+"<file>: <key>: <what is wrong>".  Nothing here touches the network.
+See docs/core.md for the format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable
+
+from .regions import Regions, RegionError, load_regions, read_csv_rows
+
+PRESET_DIR = Path(__file__).parent / "presets"
+COLUMN_TYPES = ("text", "integer", "kecamatan", "kelurahan", "tps", "code", "phone", "yesno")
+LANGUAGES = ("id", "en")
+
+
+class ConfigError(Exception):
+    """str(e) is one line: "<file>: <key>: <what is wrong>"."""
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str
+    type: str
+    required: bool = False
+    min: int | None = None
+    max: int | None = None
+    personal: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SummaryTabs:
+    kecamatan: str
+    kelurahan: str
+    masalah: str
+    koordinator: str | None = None
+
+    def titles(self) -> tuple[str, ...]:
+        return tuple(t for t in (self.kecamatan, self.kelurahan, self.masalah, self.koordinator) if t)
+
+
+@dataclass(frozen=True)
+class KecamatanTarget:
+    kecamatan_code: str
+    planned_tps: int
+    target: int
+
+
+@dataclass(frozen=True)
+class Targets:
+    by_kecamatan: tuple[KecamatanTarget, ...] = ()
+
+    def get(self, kecamatan_code: str) -> KecamatanTarget | None:
+        for t in self.by_kecamatan:
+            if t.kecamatan_code == kecamatan_code:
+                return t
+        return None
+
+
+@dataclass(frozen=True)
+class SaksiSettings:
+    """Settings of the saksi/coordinator rules (issue 8); core only carries them."""
+    max_tps_per_koordinator: int | None = None
+    saksi_deadline: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    max_dpt: int = 600
+    dpt_tolerance: float = 1.02
+    paslon_fields: tuple[str, ...] = ()
+    supported_paslon: str | None = None
+    coordinator_field: str | None = None
+    saksi: SaksiSettings = field(default_factory=SaksiSettings)
+
+
+@dataclass(frozen=True)
+class Config:
+    source: str
+    name: str
+    spreadsheet: str
+    api_url: str | None
+    credentials: str | None
+    language: str
+    input_tab: str
+    header_row: int
+    columns: tuple[Column, ...]
+    status_header: str
+    message_header: str
+    summary_tabs: SummaryTabs
+    last_synced_cell: str
+    regions: Regions
+    targets: Targets
+    rules: RuleSettings
+    journal_path: str | None
+    guard_max_deleted_share: float = 0.10
+
+    def column(self, field_name: str) -> Column | None:
+        for c in self.columns:
+            if c.field == field_name:
+                return c
+        return None
+
+    @property
+    def personal_fields(self) -> frozenset[str]:
+        return frozenset(c.field for c in self.columns if c.personal)
+
+
+# ---- reading TOML with one-line errors --------------------------------------
+
+class _Table:
+    """A TOML table that remembers its dotted path and which keys were read."""
+
+    def __init__(self, source: str, path: str, data: Any):
+        self.source, self.path = source, path
+        if not isinstance(data, dict):
+            self.fail("", f"expected a table, got {_type_name(data)}")
+        self.data: dict[str, Any] = data
+        self.used: set[str] = set()
+
+    def key(self, name: str) -> str:
+        return f"{self.path}.{name}" if self.path else name
+
+    def fail(self, name: str, what: str) -> None:
+        where = self.key(name) if name else (self.path or "(top level)")
+        raise ConfigError(f"{self.source}: {where}: {what}")
+
+    def get(self, name: str, kind: type | tuple[type, ...], default: Any = ..., *,
+            check: Callable[[Any], str | None] | None = None) -> Any:
+        self.used.add(name)
+        if name not in self.data:
+            if default is ...:
+                self.fail(name, "missing")
+            return default
+        value = self.data[name]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
+        if float in kinds and isinstance(value, int) and not isinstance(value, bool):
+            value, ok = float(value), True
+        if not ok:
+            self.fail(name, f"expected {' or '.join(_KIND_NAMES[k] for k in kinds)}, got {_type_name(value)}")
+        problem = check(value) if check else None
+        if problem:
+            self.fail(name, problem)
+        return value
+
+    def table(self, name: str, required: bool = True) -> "_Table":
+        if name not in self.data and not required:
+            self.used.add(name)
+            return _Table(self.source, self.key(name), {})
+        return _Table(self.source, self.key(name), self.get(name, dict))
+
+    def done(self) -> None:
+        for name in self.data:
+            if name not in self.used:
+                self.fail(name, "unknown key")
+
+
+_KIND_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true/false",
+               list: "a list", dict: "a table", dt.date: "a date"}
+
+
+def _type_name(value: Any) -> str:
+    names = {str: "a string", int: "an integer", float: "a number", bool: "true/false",
+             list: "a list", dict: "a table"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _one_of(options: tuple[str, ...]) -> Callable[[Any], str | None]:
+    return lambda v: None if v in options else f"must be one of {', '.join(options)}, not {v!r}"
+
+
+def _positive(v: Any) -> str | None:
+    return None if v >= 1 else "must be 1 or more"
+
+
+# ---- sections ----------------------------------------------------------------
+
+def _columns(top: _Table) -> tuple[Column, ...]:
+    top.used.add("columns")
+    raw = top.data.get("columns")
+    if not isinstance(raw, list) or not raw:
+        top.fail("columns", "missing or empty: declare at least one [[columns]]")
+    columns, seen = [], set()
+    for i, item in enumerate(raw):
+        t = _Table(top.source, f"columns[{i}]", item)
+        col = Column(
+            field=t.get("field", str, check=lambda v: None if v.strip() else "must not be empty"),
+            header=t.get("header", str, check=lambda v: None if v.strip() else "must not be empty"),
+            type=t.get("type", str, "text", check=_one_of(COLUMN_TYPES)),
+            required=t.get("required", bool, False),
+            min=t.get("min", int, None),
+            max=t.get("max", int, None),
+            personal=t.get("personal", bool, False),
+            aliases=tuple(_strings(t, "aliases")),
+        )
+        t.done()
+        if col.field in seen:
+            t.fail("field", f"duplicate field {col.field!r}")
+        seen.add(col.field)
+        columns.append(col)
+    types = {c.type for c in columns}
+    for needed in ("kecamatan", "kelurahan", "tps"):
+        if needed not in types:
+            top.fail("columns", f"needs a column of type {needed!r}")
+    return tuple(columns)
+
+
+def _strings(t: _Table, name: str) -> list[str]:
+    values = t.get(name, list, [])
+    for v in values:
+        if not isinstance(v, str):
+            t.fail(name, f"expected a list of strings, found {_type_name(v)}")
+    return values
+
+
+def _file(t: _Table, name: str, base: Path, required: bool = True) -> Path | None:
+    value = t.get(name, str, None if not required else ...)
+    if value is None:
+        return None
+    path = (base / value) if not Path(value).is_absolute() else Path(value)
+    if not path.is_file():
+        t.fail(name, f"file not found: {path}")
+    return path
+
+
+def _regions(top: _Table, base: Path) -> Regions:
+    t = top.table("regions")
+    kota = t.get("kota", str)
+    wilayah = _file(t, "wilayah", base)
+    aliases = _file(t, "aliases", base, required=False)
+    t.done()
+    try:
+        return load_regions(kota, wilayah, aliases)
+    except (RegionError, OSError, UnicodeDecodeError) as e:
+        t.fail("wilayah", str(e))
+    raise AssertionError  # unreachable: fail() raises
+
+
+def _targets(top: _Table, base: Path, regions: Regions) -> Targets:
+    t = top.table("targets", required=False)
+    path = _file(t, "file", base, required=False)
+    t.done()
+    if path is None:
+        return Targets()
+    out = []
+    try:
+        rows = read_csv_rows(path)
+    except (OSError, UnicodeDecodeError) as e:
+        t.fail("file", str(e))
+    for line, r in enumerate(rows, start=2):
+        code = regions.find_kecamatan(r.get("kecamatan"))
+        if code is None:
+            t.fail("file", f"{path.name} line {line}: unknown kecamatan {r.get('kecamatan')!r}")
+        try:
+            out.append(KecamatanTarget(code, int(r["jumlah_tps"]), int(r["target_suara"])))
+        except (KeyError, TypeError, ValueError):
+            t.fail("file", f"{path.name} line {line}: needs integer jumlah_tps and target_suara")
+    return Targets(tuple(out))
+
+
+def _rules(top: _Table, columns: tuple[Column, ...]) -> RuleSettings:
+    t = top.table("rules", required=False)
+    fields = {c.field for c in columns}
+    default_paslon = [c.field for c in columns if c.field.startswith("paslon_")]
+
+    def known_field(v: Any) -> str | None:
+        return None if v in fields else f"no column with field {v!r}"
+
+    s = t.table("saksi", required=False)
+    saksi = SaksiSettings(
+        max_tps_per_koordinator=s.get("max_tps_per_koordinator", int, None, check=_positive),
+        saksi_deadline=s.get("saksi_deadline", dt.date, None),
+    )
+    s.done()
+    paslon = _strings(t, "paslon") or default_paslon
+    for p in paslon:
+        if p not in fields:
+            t.fail("paslon", f"no column with field {p!r}")
+    settings = RuleSettings(
+        max_dpt=t.get("max_dpt", int, 600, check=_positive),
+        dpt_tolerance=t.get("dpt_tolerance", float, 1.02, check=lambda v: None if v >= 1 else "must be >= 1"),
+        paslon_fields=tuple(paslon),
+        supported_paslon=t.get("supported_paslon", str, None, check=known_field),
+        coordinator_field=t.get("coordinator_field", str, None, check=known_field),
+        saksi=saksi,
+    )
+    t.done()
+    return settings
+
+
+def _summary(top: _Table) -> tuple[SummaryTabs, str]:
+    t = top.table("summary")
+    tabs = SummaryTabs(
+        kecamatan=t.get("kecamatan", str), kelurahan=t.get("kelurahan", str),
+        masalah=t.get("masalah", str), koordinator=t.get("koordinator", str, None) or None,
+    )
+    cell = t.get("last_synced_cell", str, f"'{tabs.kecamatan}'!A1", check=_a1_with_tab)
+    t.done()
+    return tabs, cell
+
+
+_A1 = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})$")
+
+
+def split_a1(ref: str) -> tuple[str, int, int] | None:
+    """"'Rekap Kecamatan'!A1" -> ("Rekap Kecamatan", 1, 1) (tab, 1-based row, 1-based column)."""
+    m = _A1.match(ref.strip())
+    if not m:
+        return None
+    tab = (m.group(1) or "").replace("''", "'") or m.group(2)
+    col = 0
+    for ch in m.group(3).upper():
+        col = col * 26 + ord(ch) - 64
+    return tab, int(m.group(4)), col
+
+
+def _a1_with_tab(v: str) -> str | None:
+    return None if split_a1(v) else "expected a cell like 'Rekap Kecamatan'!A1"
+
+
+def parse_config(data: dict[str, Any], source: str, base: Path) -> Config:
+    top = _Table(source, "", data)
+    columns = _columns(top)
+    inp = top.table("input")
+    input_tab = inp.get("tab", str)
+    header_row = inp.get("header_row", int, 1, check=_positive)
+    status_header = inp.get("status_header", str, "Status")
+    message_header = inp.get("message_header", str, "Keterangan")
+    inp.done()
+    regions = _regions(top, base)
+    summary_tabs, last_synced = _summary(top)
+    config = Config(
+        source=source,
+        name=top.get("name", str),
+        spreadsheet=top.get("spreadsheet", str, ""),
+        api_url=top.get("api_url", str, "") or None,
+        credentials=top.get("credentials", str, "") or None,
+        language=top.get("language", str, "id", check=_one_of(LANGUAGES)),
+        input_tab=input_tab,
+        header_row=header_row,
+        columns=columns,
+        status_header=status_header,
+        message_header=message_header,
+        summary_tabs=summary_tabs,
+        last_synced_cell=last_synced,
+        regions=regions,
+        targets=_targets(top, base, regions),
+        rules=_rules(top, columns),
+        journal_path=top.get("journal_path", str, "") or None,
+        guard_max_deleted_share=top.get(
+            "guard_max_deleted_share", float, 0.10,
+            check=lambda v: None if 0 <= v <= 1 else "must be between 0 and 1"),
+    )
+    top.done()
+    return config
+
+
+def load_config(path: str | Path) -> Config:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: cannot read: {e}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: TOML syntax: {e}") from None
+    return parse_config(data, str(path), path.parent)
+
+
+def preset_names() -> list[str]:
+    return sorted(p.stem for p in PRESET_DIR.glob("*.toml"))
+
+
+def load_preset(name: str) -> Config:
+    path = PRESET_DIR / f"{name}.toml"
+    if not path.is_file():
+        raise ConfigError(f"preset:{name}: preset: unknown preset (available: {', '.join(preset_names())})")
+    config = load_config(path)
+    return replace(config, source=f"preset:{name}")
+
+
+def with_overrides(config: Config, *, spreadsheet: str | None = None, api_url: str | None = None,
+                   credentials: str | None = None) -> Config:
+    changes: dict[str, Any] = {}
+    if spreadsheet is not None:
+        changes["spreadsheet"] = spreadsheet
+    if api_url is not None:
+        changes["api_url"] = api_url or None
+    if credentials is not None:
+        changes["credentials"] = credentials or None
+    return replace(config, **changes)

@@ -1,0 +1,240 @@
+"""Region master list (kecamatan, kelurahan, Kemendagri codes) and name matching.
+
+Volunteers type region names in any case, with stray spaces, dots and old or
+informal spellings.  Matching works on a *key*: lower case, with everything that
+is not a letter or digit removed, so "Taman Sari", "tamansari" and " TAMAN  sari"
+share one key.  Aliases from the master data cover what the key cannot
+("Grogol" is the kecamatan Grogol Petamburan).  Kelurahan are resolved within
+their kecamatan, because one name can be both ("Palmerah" is a kelurahan of the
+kecamatan Pal Merah, and also how the article spells that kecamatan).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+# "Kec. Cengkareng", "Kecamatan Cengkareng", "Kel Kapuk", "Kelurahan Kapuk", "Desa X".
+_PREFIX = re.compile(r"^\s*(kecamatan|kec\.|kec\s|kelurahan|kel\.|kel\s|desa\s)\s*", re.I)
+_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}(\.\d{4})?$")
+
+
+class RegionError(ValueError):
+    """Master data that cannot be used (raised as ConfigError by config.py)."""
+
+
+def name_key(text: object) -> str:
+    """Matching key of a region name: case, spaces and punctuation do not count."""
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    s = str(text).strip()
+    if _CODE.match(s):
+        return s
+    s = _PREFIX.sub("", s)
+    return _NOT_ALNUM.sub("", s.lower())
+
+
+@dataclass(frozen=True)
+class Kecamatan:
+    code: str   # "31.73.01"
+    name: str   # official name, "Cengkareng"
+
+
+@dataclass(frozen=True)
+class Kelurahan:
+    code: str            # "31.73.01.1005"
+    name: str            # "Kapuk"
+    kecamatan_code: str  # "31.73.01"
+
+
+@dataclass(frozen=True)
+class Regions:
+    kota: str
+    kecamatan: tuple[Kecamatan, ...]
+    kelurahan: tuple[Kelurahan, ...]
+    # key -> kecamatan code; key -> kelurahan codes (a name may exist in two kecamatan)
+    kecamatan_index: Mapping[str, str] = field(default_factory=dict)
+    kelurahan_index: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    kelurahan_by_name: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    kecamatan_by_code: Mapping[str, Kecamatan] = field(default_factory=dict)
+    kelurahan_by_code: Mapping[str, Kelurahan] = field(default_factory=dict)
+
+    def kecamatan_name(self, code: str) -> str:
+        return self.kecamatan_by_code[code].name
+
+    def kelurahan_of(self, code: str) -> Kelurahan:
+        return self.kelurahan_by_code[code]
+
+    def find_kecamatan(self, text: object) -> str | None:
+        """Kecamatan code for a typed name or code, or None."""
+        return self.kecamatan_index.get(name_key(text))
+
+    def find_kelurahan(self, text: object, kecamatan_code: str | None = None) -> str | None:
+        """Kelurahan code for a typed name within a kecamatan (or anywhere if unique)."""
+        key = name_key(text)
+        if kecamatan_code is not None:
+            return self.kelurahan_index.get((kecamatan_code, key))
+        codes = self.kelurahan_by_name.get(key, ())
+        return codes[0] if len(codes) == 1 else None
+
+
+def build_regions(kota: str, rows: list[dict[str, str]], aliases: list[dict[str, str]]) -> Regions:
+    """Regions from wilayah rows (kode_kecamatan, kecamatan, kode_kelurahan, kelurahan)
+    and alias rows (level, alias, official)."""
+    kecs: dict[str, Kecamatan] = {}
+    kels: list[Kelurahan] = []
+    for i, r in enumerate(rows, start=2):
+        try:
+            kc, kn = r["kode_kecamatan"].strip(), r["kecamatan"].strip()
+            lc, ln = r["kode_kelurahan"].strip(), r["kelurahan"].strip()
+        except (KeyError, AttributeError):
+            raise RegionError(f"line {i}: needs kode_kecamatan, kecamatan, kode_kelurahan, kelurahan")
+        if not (kc and kn and lc and ln):
+            raise RegionError(f"line {i}: empty value")
+        kecs.setdefault(kc, Kecamatan(kc, kn))
+        kels.append(Kelurahan(lc, ln, kc))
+    if not kels:
+        raise RegionError("no kelurahan")
+    kec_index: dict[str, str] = {}
+    for k in kecs.values():
+        kec_index[name_key(k.name)] = k.code
+        kec_index[k.code] = k.code
+    kel_index: dict[tuple[str, str], str] = {}
+    by_name: dict[str, list[str]] = {}
+    for k in kels:
+        kel_index[(k.kecamatan_code, name_key(k.name))] = k.code
+        kel_index[(k.kecamatan_code, k.code)] = k.code
+        by_name.setdefault(name_key(k.name), []).append(k.code)
+        by_name.setdefault(k.code, []).append(k.code)
+    kel_by_code = {k.code: k for k in kels}
+    for i, a in enumerate(aliases, start=2):
+        level = (a.get("level") or "").strip()
+        alias, official = a.get("alias") or "", a.get("official") or ""
+        if level == "kecamatan":
+            code = kec_index.get(name_key(official))
+            if code is None:
+                raise RegionError(f"alias line {i}: unknown kecamatan {official!r}")
+            kec_index.setdefault(name_key(alias), code)
+        elif level == "kelurahan":
+            codes = by_name.get(name_key(official), [])
+            if not codes:
+                raise RegionError(f"alias line {i}: unknown kelurahan {official!r}")
+            for code in codes:
+                kel_index.setdefault((kel_by_code[code].kecamatan_code, name_key(alias)), code)
+                if code not in by_name.setdefault(name_key(alias), []):
+                    by_name[name_key(alias)].append(code)
+        else:
+            raise RegionError(f"alias line {i}: level must be kecamatan or kelurahan")
+    return Regions(
+        kota=kota,
+        kecamatan=tuple(kecs.values()),
+        kelurahan=tuple(kels),
+        kecamatan_index=MappingProxyType(kec_index),
+        kelurahan_index=MappingProxyType(kel_index),
+        kelurahan_by_name=MappingProxyType({k: tuple(v) for k, v in by_name.items()}),
+        kecamatan_by_code=MappingProxyType(dict(kecs)),
+        kelurahan_by_code=MappingProxyType(kel_by_code),
+    )
+
+
+def read_csv_rows(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        return list(csv.DictReader(f))
+
+
+def load_regions(kota: str, wilayah: Path, aliases: Path | None) -> Regions:
+    return build_regions(kota, read_csv_rows(wilayah), read_csv_rows(aliases) if aliases else [])
+
+
+# ---- vectorised resolution -------------------------------------------------
+
+def resolve_kecamatan(values: np.ndarray, regions: Regions) -> np.ndarray:
+    """Kecamatan code per cell (object array, None where unknown or blank).
+
+    Names are looked up once per distinct spelling, not once per row."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    found = np.array([regions.find_kecamatan(u) for u in uniques] + [None], dtype=object)
+    return found[codes]  # code -1 picks the trailing None
+
+
+def resolve_kelurahan(values: np.ndarray, kecamatan_codes: np.ndarray,
+                      regions: Regions) -> tuple[np.ndarray, np.ndarray]:
+    """(kelurahan code within the given kecamatan or None,
+        kecamatan code where the name exists elsewhere in the kota, else None).
+
+    Each distinct (spelling, kecamatan) pair is looked up once."""
+    vcodes, vuniq = pd.factorize(values, use_na_sentinel=True)
+    kcodes, kuniq = pd.factorize(kecamatan_codes, use_na_sentinel=True)
+    pair = (vcodes.astype(np.int64) + 1) * (len(kuniq) + 1) + (kcodes + 1)
+    pcodes, puniq = pd.factorize(pair)
+    found = np.empty(len(puniq), dtype=object)
+    elsewhere = np.empty(len(puniq), dtype=object)
+    for i, p in enumerate(puniq):
+        v, k = divmod(int(p), len(kuniq) + 1)
+        key = name_key(vuniq[v - 1]) if v > 0 else ""
+        kec = kuniq[k - 1] if k > 0 else None
+        code = regions.kelurahan_index.get((kec, key)) if kec is not None else None
+        if code is None and kec is None and key:
+            code = regions.find_kelurahan(key)  # no kecamatan known: a unique name still resolves
+        other = regions.kelurahan_by_name.get(key, ()) if code is None else ()
+        found[i] = code
+        elsewhere[i] = regions.kelurahan_of(other[0]).kecamatan_code if other else None
+    return found[pcodes], elsewhere[pcodes]
+
+
+# ---- TPS references ----------------------------------------------------------
+
+_REF_CODE = re.compile(r"^\s*(\d{2}\.\d{2}\.\d{2}\.\d{4})\s*[/\s-]\s*(?:tps\s*)?0*(\d{1,4})\s*$", re.I)
+_REF_NAME = re.compile(r"^\s*(.*?)[\s/,:#-]*(?:tps\.?\s*(?:no\.?\s*)?)?0*(\d{1,4})\s*$", re.I)
+
+
+def tps_key(kelurahan_code: str, tps: int) -> str:
+    """Stable TPS key: kelurahan code + TPS number, zero-padded to 3 digits."""
+    return f"{kelurahan_code}/{int(tps):03d}"
+
+
+def parse_tps_ref(text: str, regions: Regions) -> str | None:
+    """"Kapuk 12", "kapuk tps 012", "Cengkareng/Kapuk/12", "31.73.01.1005/12" -> "31.73.01.1005/012"."""
+    if not text or not str(text).strip():
+        return None
+    m = _REF_CODE.match(str(text))
+    if m:
+        code = m.group(1)
+        known = {k.code for k in regions.kelurahan}
+        return tps_key(code, int(m.group(2))) if code in known else None
+    m = _REF_NAME.match(str(text))
+    if not m or not m.group(1).strip():
+        return None
+    place, number = m.group(1).strip(), int(m.group(2))
+    if number == 0:
+        return None
+    code = regions.find_kelurahan(place)
+    if code is None:
+        code = _kelurahan_with_kecamatan(place, regions)
+    return tps_key(code, number) if code else None
+
+
+def _kelurahan_with_kecamatan(place: str, regions: Regions) -> str | None:
+    """"Cengkareng/Kapuk", "Kapuk, Cengkareng", "Pal Merah Palmerah": try every split."""
+    parts = [p for p in re.split(r"[/,;]+", place) if p.strip()]
+    if len(parts) < 2:
+        words = place.split()
+        parts_options = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    else:
+        parts_options = [(parts[0], " ".join(parts[1:])), (" ".join(parts[1:]), parts[0])]
+    for a, b in parts_options:
+        for kec_text, kel_text in ((a, b), (b, a)):
+            kec = regions.find_kecamatan(kec_text)
+            if kec is not None:
+                code = regions.find_kelurahan(kel_text, kec)
+                if code is not None:
+                    return code
+    return None

@@ -1,0 +1,65 @@
+"""The shipped Jakarta Barat 2024 preset and its planned TPS rows."""
+
+import csv
+from pathlib import Path
+
+from sheetsync.config import load_preset
+from sheetsync.presets import planned_tps, template_values
+
+REFERENCE = Path("/work/shared/reference")
+PRESET = "pilkada-jakbar-2024"
+
+
+def test_preset_master_data_is_the_reference():
+    config = load_preset(PRESET)
+    assert len(config.regions.kecamatan) == 8 and len(config.regions.kelurahan) == 56
+    assert config.regions.kelurahan_of("31.73.01.1005").name == "Kapuk"
+    total_tps = sum(t.planned_tps for t in config.targets.by_kecamatan)
+    total_target = sum(t.target for t in config.targets.by_kecamatan)
+    assert (total_tps, total_target) == (2648, 529600)
+    # the article spells Tamansari and Palmerah; they resolve to the official kecamatan
+    names = {config.regions.kecamatan_name(t.kecamatan_code): t.planned_tps for t in config.targets.by_kecamatan}
+    assert names["Taman Sari"] == 187 and names["Pal Merah"] == 278
+
+
+def test_preset_columns_and_tabs():
+    config = load_preset(PRESET)
+    headers = [c.header for c in config.columns]
+    assert headers == ["Kecamatan", "Kelurahan", "No TPS", "Alamat", "DPT", "DPPh", "DPTb", "Target Suara",
+                       "Paslon 1", "Paslon 2", "Paslon 3", "Suara Sah", "Suara Tidak Sah",
+                       "Pengguna Hak Pilih", "Koordinator", "Nama Saksi", "HP/WA Saksi", "Bimtek"]
+    assert config.personal_fields == {"koordinator", "saksi", "hp_saksi"}
+    assert config.column("hp_saksi").type == "phone" and config.column("bimtek").type == "yesno"
+    assert (config.status_header, config.message_header) == ("Status", "Keterangan")
+    assert config.summary_tabs.titles() == ("Rekap Kecamatan", "Rekap Kelurahan", "Masalah")
+    assert config.last_synced_cell == "'Rekap Kecamatan'!A1"
+    assert config.rules.supported_paslon == "paslon_3" and config.rules.coordinator_field == "koordinator"
+
+
+def test_preset_csvs_are_copies_of_the_reference():
+    ours = Path(__file__).resolve().parents[1] / "sheetsync" / "presets"
+    for name in ("jakarta-barat-wilayah.csv", "jakarta-barat-targets-2024.csv"):
+        if (REFERENCE / name).exists():
+            assert (ours / name).read_text() == (REFERENCE / name).read_text()
+
+
+def test_planned_tps_distribution_is_deterministic_and_complete():
+    config = load_preset(PRESET)
+    plan = planned_tps(config)
+    assert len(plan) == 2648
+    per_kec = plan.groupby("kecamatan").size().to_dict()
+    assert per_kec["Cengkareng"] == 525 and per_kec["Tambora"] == 313
+    # no TPS twice, numbers 1..n per kelurahan, every kelurahan used, counts differ by at most 1
+    assert not plan.duplicated(["kode_kelurahan", "tps"]).any()
+    sizes = plan.groupby(["kode_kecamatan", "kode_kelurahan"]).size()
+    assert sizes.groupby(level=0).agg(lambda s: s.max() - s.min()).max() <= 1
+    assert plan["kode_kelurahan"].nunique() == 56
+    assert plan.equals(planned_tps(config))
+
+
+def test_template_values_has_header_and_rows():
+    config = load_preset(PRESET)
+    values = template_values(config)
+    assert values[0][-2:] == ["Status", "Keterangan"] and len(values) == 2649
+    assert values[1][:3] == ["Cengkareng", "Cengkareng Barat", 1]
+    assert template_values(config, with_tps=False) == [values[0]]
