@@ -241,14 +241,23 @@ class Journal(QueryMixin):
                  kept: tuple[str, ...]) -> None:
         """A key that vanished where a similar new key appeared was retyped, not
         deleted (a fixed TPS number, an edited junk row): link them so restore
-        does not bring the old version back."""
+        does not bring the old version back. "Where" allows the shift that the
+        rows deleted or inserted in the same sync can cause; nearest pairs first."""
         if not vanished or not appeared:
             return
-        by_pos = {r.pos: r for r in appeared}
-        links = []
-        for old in vanished:
-            new = by_pos.get(old.pos)
-            if new is not None and similar(line_dict(old.line, kept), line_dict(new.line, kept)):
+        reach = min(len(vanished) + len(appeared), 25)   # bounded: a mass change stays linear
+        by_pos = {r.pos: k for k, r in enumerate(appeared)}
+        pairs = sorted((abs(d), i, by_pos[old.pos + d])
+                       for i, old in enumerate(vanished) for d in range(-reach, reach + 1)
+                       if old.pos + d in by_pos)
+        used_old, used_new, links = set(), set(), []
+        for _, i, k in pairs:
+            if i in used_old or k in used_new:
+                continue
+            old, new = vanished[i], appeared[k]
+            if similar(line_dict(old.line, kept), line_dict(new.line, kept)):
+                used_old.add(i)
+                used_new.add(k)
                 links.append((sync, old.id, new.id))
         self.db.executemany("INSERT INTO renames(sync, old_row, new_row) VALUES (?,?,?)", links)
 

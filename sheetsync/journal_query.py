@@ -13,6 +13,17 @@ MASK = "***"
 CAV_CODE = "changed_after_verification"
 
 
+def _register_messages() -> None:
+    from sheetsync.issues import register_message
+    register_message(
+        CAV_CODE,
+        "{column} baris {row}: diubah setelah diverifikasi (sebelumnya '{old}', sekarang '{new}')",
+        "{column} row {row}: changed after verification (was '{old}', now '{new}')")
+
+
+_register_messages()
+
+
 def as_utc(at: datetime | None) -> datetime:
     """Aware UTC; a naive datetime is taken as UTC."""
     at = at or datetime.now(timezone.utc)
@@ -332,8 +343,10 @@ class QueryMixin:
             for f in numbers:
                 if old.get(f, "") != new.get(f, "") and f in old:
                     issues.append(Issue(code=CAV_CODE, severity="warning", row=tab.positions[key],
-                                        field=f, params={"old": old.get(f, ""),
-                                                         "new": new.get(f, ""), "tps": key}))
+                                        field=f, params={"column": _header(config, f),
+                                                         "old": old.get(f, ""),
+                                                         "new": new.get(f, ""),
+                                                         "tps": key}))
         return issues
 
     def verified_changes(self, spreadsheet: str, config: Any) -> list[VerifiedChange]:
@@ -378,6 +391,11 @@ class QueryMixin:
             db.execute("ROLLBACK")
             raise
         return len(todo)
+
+
+def _header(config: Any, field_name: str) -> str:
+    col = next((c for c in config.columns if c.field == field_name), None)
+    return col.header if col else field_name
 
 
 def _number_fields(config: Any) -> list[str]:

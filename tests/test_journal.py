@@ -1,0 +1,340 @@
+"""Pure journal tests: SQLite file, recording, replay, history, diff, verification."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sheetsync.config import Column
+from sheetsync.journal import Journal, JournalError, default_path, journal_path
+from sheetsync.journal_query import CAV_CODE, ok_keys
+from sheetsync.journal_tab import read_tab
+
+T0 = datetime(2024, 11, 27, 6, 0, tzinfo=timezone.utc)
+HEADER = ["Kode", "TPS", "DPT", "Paslon 1", "Nama Saksi", "Status", "Keterangan"]
+CONFIG = SimpleNamespace(
+    header_row=1, status_header="Status", message_header="Keterangan", language="id",
+    guard_max_deleted_share=0.10,
+    columns=(Column("kode", "Kode", "code"), Column("tps", "TPS", "tps"),
+             Column("dpt", "DPT", "integer"), Column("paslon_1", "Paslon 1", "integer"),
+             Column("saksi", "Nama Saksi", "text", personal=True)))
+
+
+def keys_of(grid: list[list[str]]) -> SimpleNamespace:
+    """Stand-in for the core's CheckResult: a row is keyed when Kode and TPS
+    are both filled and TPS is a number (else it is a 'junk' row)."""
+    keys = {}
+    for i, row in enumerate(grid[1:], start=2):
+        row = list(row) + [""] * 2
+        if any(row) and row[0] and row[1].isdigit():
+            keys[i] = f"{row[0]}/{int(row[1]):03d}"
+        elif any(row):
+            keys[i] = None
+    return SimpleNamespace(rows=pd.DataFrame({"tps_key": pd.Series(keys, dtype=object)}), header=None)
+
+
+def tab(grid):
+    return read_tab(grid, CONFIG, keys_of(grid))
+
+
+def rec(j, grid, n_min=0, sheet="S1", ok=(), good=True):
+    return j.record_tab(spreadsheet=sheet, config_name="test", tab=tab(grid),
+                        at=T0 + timedelta(minutes=n_min), ok_rows=ok, good=good)
+
+
+def expected(grid):
+    """The grid as the journal promises to give it back: the header row as read,
+    owned columns blank below it, trailing blanks trimmed."""
+    header = grid[0]
+    out = [list(header)] + [[("" if h in ("Status", "Keterangan") else c) for h, c in zip(header, r)]
+                            for r in grid[1:]]
+    out = [r[: max([i + 1 for i, c in enumerate(r) if c] or [0])] for r in out]
+    while out and not any(out[-1]):
+        out.pop()
+    return out
+
+
+def base_grid():
+    return [HEADER,
+            ["31.73.01.1001", "1", "250", "", "Budi", "BELUM DIISI", ""],
+            ["31.73.01.1001", "2", "300", "120", "Sari", "OK", ""],
+            ["31.73.01.1002", "1", "280", "", "", "", ""]]
+
+
+@pytest.fixture
+def j(tmp_path):
+    with Journal(tmp_path / "j.sqlite") as journal:
+        yield journal
+
+
+def test_file_is_owner_only_and_wal(tmp_path):
+    path = tmp_path / "sub" / "journal.sqlite"
+    with Journal(path) as j:
+        rec(j, base_grid())
+        assert j.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    for p in (path, f"{path}-wal"):
+        if os.path.exists(p):
+            assert stat.S_IMODE(os.stat(p).st_mode) == 0o600
+
+
+def test_default_path_per_user(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    assert default_path() == tmp_path / "sheetsync" / "journal.sqlite"
+    assert journal_path(SimpleNamespace(journal_path="~/x.sqlite")) == \
+        journal_path(None, "~/x.sqlite")
+    monkeypatch.delenv("XDG_STATE_HOME")
+    assert ".local/state/sheetsync" in str(default_path())
+
+
+def test_unwritable_path_is_one_line_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(JournalError) as err:
+        Journal(blocker / "journal.sqlite")
+    assert "\n" not in str(err.value)
+
+
+def test_first_sync_full_then_only_changes(j):
+    g = base_grid()
+    assert rec(j, g) == 1
+    first = j.db.execute("SELECT count(*) FROM cells").fetchone()[0]
+    assert first == sum(1 for r in g[1:] for c in r[:5] if c)      # every filled cell, no owned one
+    g[1][3] = "100"                 # one cell filled
+    g[2][2] = ""                    # one cell blanked
+    g[2][5] = "PERIKSA"             # an owned column: not journaled
+    assert rec(j, g, 1) == 2
+    assert j.db.execute("SELECT count(*) FROM cells").fetchone()[0] == first + 2
+    rec(j, g, 2)                    # nothing changed: nothing but the sync row
+    assert j.db.execute("SELECT count(*) FROM cells").fetchone()[0] == first + 2
+    assert [s["sync_no"] for s in j.syncs("S1")] == [1, 2, 3]
+
+
+def test_sort_is_not_a_change(j):
+    g = base_grid()
+    rec(j, g)
+    sorted_grid = [g[0], g[3], g[2], g[1]]
+    rec(j, sorted_grid, 1)
+    d = j.diff("S1", 1)
+    assert d.changes == [] and d.added == [] and d.removed == []
+    assert j.snapshot("S1", 2).values() == expected(sorted_grid)
+
+
+def test_two_spreadsheets_never_mix(j):
+    rec(j, base_grid(), sheet="A")
+    other = base_grid()
+    other[1][2] = "999"
+    rec(j, other, sheet="B")
+    assert j.snapshot("A", 1).rows["31.73.01.1001/001"]["dpt"] == "250"
+    assert j.snapshot("B", 1).rows["31.73.01.1001/001"]["dpt"] == "999"
+    assert [h.value for h in j.history("A", "31.73.01.1001/001") if h.field == "dpt"] == ["250"]
+    with pytest.raises(JournalError):
+        j.snapshot("C", 1)
+
+
+def test_history_every_value_and_when_first_seen(j):
+    g = base_grid()
+    rec(j, g)
+    for minute, value in ((1, "50"), (2, "50"), (3, "55"), (4, "")):
+        g[1][3] = value
+        rec(j, g, minute)
+    hist = [(h.sync_no, h.value) for h in j.history("S1", "31.73.01.1001/001") if h.field == "paslon_1"]
+    assert hist == [(2, "50"), (4, "55"), (5, "")]
+    first = j.history("S1", "31.73.01.1001/001")[0]
+    assert first.kind == "added" and first.at == T0
+    assert j.history("S1", "no/such") == []
+
+
+def test_diff_since_number_time_and_timedelta(j):
+    g = base_grid()
+    rec(j, g)
+    g[1][3] = "77"
+    del g[3]
+    g.append(["31.73.01.1003", "4", "200", "", "", "", ""])
+    rec(j, g, 60)
+    for since in (1, T0 + timedelta(minutes=30), timedelta(days=365 * 100)):
+        d = j.diff("S1", since)
+        if since == timedelta(days=365 * 100):        # before the first sync: all added
+            assert d.from_sync == 0 and len(d.added) == 3
+            continue
+        assert [(c.tps_key, c.field, c.old, c.new) for c in d.changes] == \
+            [("31.73.01.1001/001", "paslon_1", "", "77")]
+        assert d.added == ["31.73.01.1003/004"] and d.removed == ["31.73.01.1002/001"]
+    masked = j.diff("S1", 0).to_dict(personal={"saksi"})
+    assert "Budi" not in str(masked)
+
+
+def test_retyped_key_is_a_rename_not_a_deletion(j):
+    g = base_grid()
+    rec(j, g)
+    g[3][1] = "11"                  # TPS 1 -> 11 typed over, numbers unchanged
+    rec(j, g, 1)
+    d = j.diff("S1", 1)
+    assert d.renamed == [("31.73.01.1002/001", "31.73.01.1002/011")]
+    assert d.added == [] and d.removed == []
+    kinds = [h.kind for h in j.history("S1", "31.73.01.1002/001")]
+    assert kinds[-2:] == ["removed", "renamed_to"]
+
+
+def test_junk_rows_are_journaled_and_restorable_from_snapshot(j):
+    g = base_grid()
+    g.append(["", "tps lima", "310", "", "", "", ""])       # key cannot be parsed
+    g.append(["", "tps lima", "310", "", "", "", ""])       # an identical second one
+    rec(j, g)
+    snap = j.snapshot("S1", 1)
+    junk = [k for k in snap.rows if k.startswith("?")]
+    assert len(junk) == 2 and snap.values() == expected(g)
+    sorted_grid = [g[0], g[5], g[1], g[4], g[2], g[3]]
+    rec(j, sorted_grid, 1)
+    assert j.diff("S1", 1).removed == [] and j.diff("S1", 1).added == []
+    g2 = [list(r) for i, r in enumerate(sorted_grid) if i != 1]   # one junk row deleted
+    g2[2][2] = "315"                                          # and the other edited in place
+    rec(j, g2, 2)
+    d = j.diff("S1", 2)
+    assert len(d.removed) == 1 and len(d.renamed) == 1 and d.added == []
+    assert j.snapshot("S1", 2).values() == expected(sorted_grid)
+
+
+def test_history_tables_are_append_only(j):
+    rec(j, base_grid())
+    for sql in ("UPDATE cells SET value='1'", "DELETE FROM syncs", "DELETE FROM presence"):
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            j.db.execute(sql)
+
+
+def test_failed_record_leaves_journal_unchanged(j, monkeypatch):
+    rec(j, base_grid())
+    g = base_grid()
+    g[1][3] = "1"
+
+    def boom(*a, **k):
+        raise RuntimeError("disk gone")
+    monkeypatch.setattr(j, "_verification", boom)
+    with pytest.raises(RuntimeError):
+        rec(j, g, 1)
+    monkeypatch.undo()
+    assert [s["sync_no"] for s in j.syncs("S1")] == [1]
+    assert rec(j, g, 2) == 2 and j.diff("S1", 1).changes[0].new == "1"
+
+
+def test_process_killed_mid_write_does_not_corrupt(tmp_path):
+    path = tmp_path / "j.sqlite"
+    with Journal(path) as j:
+        rec(j, base_grid())
+    script = textwrap.dedent(f"""
+        import os, sys
+        sys.path.insert(0, {os.getcwd()!r})
+        from sheetsync.journal import Journal
+        j = Journal({str(path)!r})
+        j.db.execute("BEGIN IMMEDIATE")
+        j.db.execute("INSERT INTO syncs(sheet, n, at, ts, config_name, layout, rows, good) "
+                     "VALUES (1, 2, 'x', 0, 'c', 1, 0, 1)")
+        j.db.executemany("INSERT INTO cells VALUES (?, 1, 99, 'x')", [(i,) for i in range(5000)])
+        os._exit(9)          # killed before COMMIT
+    """)
+    assert subprocess.run([sys.executable, "-c", script]).returncode == 9
+    with Journal(path) as j:
+        assert j.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert [s["sync_no"] for s in j.syncs("S1")] == [1]
+        assert j.snapshot("S1", 1).values() == expected(base_grid())
+
+
+def test_contract_form_record(j):
+    n = j.record(spreadsheet="S", config_name="c", header=["dpt", "tps"],
+                 rows={"31.73.01.1001/001": {"dpt": "200", "tps": "1"}}, at=T0)
+    assert n == 1 and j.last("S").rows == {"31.73.01.1001/001": {"dpt": "200", "tps": "1"}}
+
+
+def test_changed_after_verification(j):
+    g = base_grid()
+    t = tab(g)
+    rec(j, g, ok=ok_keys(t, {3: "OK"}))                        # row 3 (TPS 2) is OK
+    g[2][3] = "125"                                            # 120 -> 125 after verification
+    warnings = j.changed_after_verification("S1", tab(g), CONFIG)
+    assert [(w.code, w.severity, w.row, w.field) for w in warnings] == \
+        [(CAV_CODE, "warning", 3, "paslon_1")]
+    assert "diubah setelah diverifikasi" in warnings[0].message("id")
+    assert "'120'" in warnings[0].message("id")
+    g[2][4] = "Sari W."                                        # a name is not a number: no warning
+    rec(j, g, 1, ok=set())                                     # the warning made it PERIKSA
+    sorted_grid = [g[0], g[2], g[1], g[3]]                     # it stays while the number differs
+    assert [w.row for w in j.changed_after_verification("S1", tab(sorted_grid), CONFIG)] == [2]
+    changes = j.verified_changes("S1", CONFIG)
+    assert [(c.tps_key, c.verified, c.current, c.verified_sync) for c in changes] == \
+        [("31.73.01.1001/002", "120", "125", 1)]
+    assert j.accept_verified("S1") == 1
+    assert j.changed_after_verification("S1", tab(g), CONFIG) == []
+    assert j.verified_changes("S1", CONFIG) == []
+
+
+def test_not_ok_rows_are_not_verified(j):
+    g = base_grid()
+    rec(j, g)
+    g[1][2] = "999"
+    assert j.changed_after_verification("S1", tab(g), CONFIG) == []
+
+
+# ---------------------------------------------------------------- replay property
+CELL = st.sampled_from(["", "0", "1", "12", "250", "x", "=1+1", " 7 ", "a\x1fb", "Budi"])
+ROW = st.tuples(st.sampled_from(["", "31.73.01.1001", "31.73.01.1002", "3173"]),
+                st.sampled_from(["", "1", "2", "3", "01", "lima"]), CELL, CELL, CELL,
+                st.sampled_from(["", "OK", "SALAH"]), st.sampled_from(["", "pesan"])).map(list)
+EDIT = st.one_of(
+    st.tuples(st.just("set"), st.integers(0, 50), st.integers(0, 4), CELL),
+    st.tuples(st.just("key"), st.integers(0, 50), st.integers(0, 1),
+              st.sampled_from(["31.73.01.1003", "9", "", "2"])),
+    st.tuples(st.just("delete"), st.integers(0, 50)),
+    st.tuples(st.just("insert"), st.integers(0, 50), ROW),
+    st.tuples(st.just("sort"), st.integers(0, 4)),
+    st.tuples(st.just("blankrow"), st.integers(0, 50)),
+    st.tuples(st.just("header"), st.sampled_from(HEADER[:5] + ["Catatan"])),
+)
+
+
+def apply(grid, edit):
+    body = grid[1:]
+    op, *args = edit
+    if op == "set" and body:
+        body[args[0] % len(body)][2 + args[1] % 3] = args[2]
+    elif op == "key" and body:
+        body[args[0] % len(body)][args[1]] = args[2]
+    elif op == "delete" and body:
+        body.pop(args[0] % len(body))
+    elif op == "insert":
+        body.insert(args[0] % (len(body) + 1), list(args[1]))
+    elif op == "sort":
+        body.sort(key=lambda r: r[args[0]])
+    elif op == "blankrow" and body:
+        body[args[0] % len(body)] = [""] * 7
+    elif op == "header":
+        grid[0] = [args[0] if h == "DPT" else h for h in HEADER]
+    return [grid[0]] + body
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(start=st.lists(ROW, max_size=8),
+       syncs=st.lists(st.lists(EDIT, max_size=4), min_size=1, max_size=6))
+def test_replay_gives_each_read_exactly(tmp_path_factory, start, syncs):
+    path = tmp_path_factory.mktemp("replay") / "j.sqlite"
+    grid = [list(HEADER)] + [list(r) for r in start]
+    reads = []
+    with Journal(path) as j:
+        for i, edits in enumerate([[]] + syncs):
+            for e in edits:
+                grid = apply([list(r) for r in grid], e)
+            t = tab(grid)
+            j.record_tab(spreadsheet="S", config_name="t", tab=t, at=T0 + timedelta(minutes=i),
+                         ok_rows=ok_keys(t, {p: "OK" for p in t.positions.values() if p % 2}))
+            reads.append(expected(grid))
+        for n, want in enumerate(reads, start=1):
+            assert j.snapshot("S", n).values() == want
+        assert j.last("S").values() == reads[-1]
