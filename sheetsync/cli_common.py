@@ -1,0 +1,295 @@
+"""Shared pieces of the command line: option groups, output, error translation.
+
+Every command is a thin shell: options -> one library call -> print.  What is
+shared between commands lives here, sqlite-utils style, as reusable option
+decorators, so every command spells ``--config``/``--preset``/... the same way.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import sys
+from contextlib import contextmanager
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+import click
+
+from sheetsync.i18n import detect_lang, t
+
+PRESET_HELP = "pilkada-jakbar-2024"
+DEFAULT_CONFIG_FILE = "sheetsync.toml"
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_SYNC = 0, 1, 2, 3
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one or two lines, never a traceback."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_USAGE, hint: str | None = None):
+        super().__init__(message)
+        self.exit_code = exit_code
+        self.hint = hint
+
+
+# --------------------------------------------------------------------- output
+
+class Ui:
+    """What a command prints, in the user's language; quiet and TTY aware."""
+
+    def __init__(self, lang: str = "en", quiet: bool = False):
+        self.lang = lang
+        self.quiet = quiet
+
+    def t(self, key: str, **params: Any) -> str:
+        return t(key, self.lang, **params)
+
+    def say(self, message: str = "") -> None:
+        """Ordinary output on stdout (suppressed by --quiet)."""
+        if not self.quiet:
+            click.echo(message)
+
+    def out(self, message: str) -> None:
+        """Machine-readable or requested output: printed even with --quiet."""
+        click.echo(message)
+
+    def warn(self, message: str) -> None:
+        click.echo(message, err=True)
+
+    def json(self, obj: Any) -> None:
+        click.echo(to_json(obj))
+
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None,
+              force: bool = False) -> None:
+        if self.quiet and not force:
+            return
+        if title:
+            click.echo(click.style(title, bold=True))
+        click.echo(format_table(headers, rows, self.lang))
+
+    @contextmanager
+    def progress(self, length: int, label: str) -> Iterator[Callable[[int], None]]:
+        """Yield ``advance(n)``; draws a bar only on a terminal and without --quiet."""
+        if self.quiet or not sys.stderr.isatty() or length <= 0:
+            yield lambda n=1: None
+            return
+        with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+            yield bar.update
+
+
+def fmt_cell(value: Any, lang: str = "en") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        text = f"{value:,}"
+        return text.replace(",", ".") if lang == "id" else text
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        text = f"{value:,.1f}"
+        if lang == "id":
+            text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+        return text
+    return str(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], lang: str = "en") -> str:
+    """Plain aligned columns; numbers right-aligned.  No dependency needed for this."""
+    rows = [[_plain(v) for v in row] for row in rows]
+    cells = [[fmt_cell(v, lang) for v in row] for row in rows]
+    widths = [len(str(h)) for h in headers]
+    for row in cells:
+        for i, text in enumerate(row[: len(widths)]):
+            widths[i] = max(widths[i], len(text))
+    numeric = [all(_is_number(r[i]) or r[i] in (None, "") for r in rows if i < len(r)) and rows != []
+               for i in range(len(headers))]
+
+    def line(items: Sequence[str]) -> str:
+        parts = []
+        for i, width in enumerate(widths):
+            text = items[i] if i < len(items) else ""
+            parts.append(text.rjust(width) if numeric[i] else text.ljust(width))
+        return "  ".join(parts).rstrip()
+
+    out = [line([str(h) for h in headers]), line(["-" * w for w in widths])]
+    out += [line(row) for row in cells]
+    return "\n".join(out)
+
+
+def _plain(value: Any) -> Any:
+    """numpy/pandas scalars -> Python scalars (<NA> -> None)."""
+    if value is None:
+        return None
+    try:
+        import pandas as pd
+
+        if value is pd.NA or (isinstance(value, float) and value != value):
+            return None
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        pass
+    item = getattr(value, "item", None)
+    if callable(item) and type(value).__module__ == "numpy":
+        return item()
+    return value
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Library results -> JSON types: dataclasses, DataFrames, datetimes, numpy scalars."""
+    obj = _plain(obj)
+    if hasattr(obj, "to_dict") and callable(obj.to_dict) and not isinstance(obj, type):
+        if type(obj).__name__ == "DataFrame":
+            return [to_jsonable(r) for r in obj.reset_index().to_dict(orient="records")]
+        return to_jsonable(obj.to_dict())
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {k: to_jsonable(v) for k, v in asdict(obj).items()}
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, (datetime, date)):
+        return obj.isoformat()
+    if isinstance(obj, Path):
+        return str(obj)
+    if hasattr(obj, "items") and callable(obj.items):  # Mapping proxies
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    return obj
+
+
+def to_json(obj: Any) -> str:
+    return json.dumps(to_jsonable(obj), ensure_ascii=False, indent=2, default=str)
+
+
+# ------------------------------------------------------------- option groups
+
+def ui_options(f: Callable) -> Callable:
+    """--lang and --quiet on every command (also accepted before the command name)."""
+
+    @click.option("--lang", type=click.Choice(["en", "id"]), default=None,
+                  help="Language of messages (default: from LANG).")
+    @click.option("--quiet", "-q", is_flag=True, default=None,
+                  help="Print only results and errors; no progress bars.")
+    @functools.wraps(f)
+    def wrapper(*args: Any, lang: str | None, quiet: bool | None, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        ui = ctx.find_object(Ui)
+        if ui is None:
+            ui = Ui(detect_lang(lang), bool(quiet))
+            ctx.obj = ui
+        if lang:
+            ui.lang = detect_lang(lang)
+        if quiet:
+            ui.quiet = True
+        return f(*args, ui=ui, **kwargs)
+
+    return wrapper
+
+
+def config_options(f: Callable) -> Callable:
+    """--config/--preset and the overrides; passes a loaded ``config`` to the command."""
+
+    @click.option("--config", "-c", "config_path", metavar="FILE", envvar="SHEETSYNC_CONFIG",
+                  help=f"TOML config file (default: ./{DEFAULT_CONFIG_FILE}).")
+    @click.option("--preset", metavar="NAME", help=f"Bundled config instead of a file: {PRESET_HELP}.")
+    @click.option("--spreadsheet", metavar="ID-OR-URL", envvar="SHEETSYNC_SPREADSHEET",
+                  help="Spreadsheet key or URL, overriding the config [env SHEETSYNC_SPREADSHEET].")
+    @click.option("--api-url", metavar="URL", envvar="SHEETSYNC_API_URL",
+                  help="Send API calls here instead of Google, e.g. an emulator [env SHEETSYNC_API_URL].")
+    @click.option("--credentials", metavar="FILE",
+                  help="Service-account key file (else GOOGLE_APPLICATION_CREDENTIALS, else ADC).")
+    @functools.wraps(f)
+    def wrapper(*args: Any, config_path: str | None, preset: str | None, spreadsheet: str | None,
+                api_url: str | None, credentials: str | None, **kwargs: Any) -> Any:
+        ui = click.get_current_context().find_object(Ui) or Ui()
+        config = load_cli_config(ui, config_path, preset, spreadsheet, api_url, credentials)
+        return f(*args, config=config, **kwargs)
+
+    return wrapper
+
+
+def load_cli_config(ui: Ui, config_path: str | None, preset: str | None, spreadsheet: str | None,
+                    api_url: str | None, credentials: str | None, need_sheet: bool = True) -> Any:
+    from sheetsync.config import load_config, load_preset, with_overrides
+
+    if config_path and preset:
+        raise CliError(ui.t("both_config"))
+    if preset:
+        config = load_preset(preset)
+    elif config_path:
+        config = load_config(config_path)
+    elif Path(DEFAULT_CONFIG_FILE).is_file():
+        config = load_config(DEFAULT_CONFIG_FILE)
+    else:
+        raise CliError(ui.t("no_config"))
+    config = with_overrides(config, spreadsheet=spreadsheet or None, api_url=api_url or None,
+                            credentials=credentials or None)
+    if need_sheet and not config.spreadsheet:
+        raise CliError(ui.t("no_spreadsheet", source=config.source))
+    return config
+
+
+# ----------------------------------------------------------- error handling
+
+_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|j|jam|d|detik|menit)?\s*$", re.I)
+_UNIT_S = {"": 1, "s": 1, "sec": 1, "detik": 1, "m": 60, "min": 60, "menit": 60,
+           "h": 3600, "j": 3600, "jam": 3600, "d": 86400}
+
+
+def parse_interval(text: str) -> float | None:
+    """'60s', '5m', '1h', '90' -> seconds; None when it is not an interval."""
+    match = _INTERVAL.match(text or "")
+    if not match:
+        return None
+    return float(match.group(1)) * _UNIT_S[(match.group(2) or "").lower()]
+
+
+def explain(exc: BaseException, ui: Ui) -> tuple[int, list[str]]:
+    """Exception -> (exit code, one or two lines saying what to do)."""
+    name = type(exc).__name__
+    module = type(exc).__module__ or ""
+    msg = str(exc).strip() or name
+    if isinstance(exc, CliError):
+        lines = [ui.t("error", msg=msg)]
+        if exc.hint:
+            lines.append(ui.t("hint", msg=exc.hint))
+        return exc.exit_code, lines
+    if name == "ConfigError":
+        return EXIT_USAGE, [ui.t("error", msg=msg)]
+    if module.startswith("sheetsync"):
+        # sheetsync's own exceptions are written for the user: print them as they are.
+        code = getattr(exc, "exit_code", EXIT_SYNC)
+        lines = msg.splitlines()[:2]
+        return (code if isinstance(code, int) else EXIT_SYNC), [ui.t("error", msg=lines[0])] + lines[1:]
+    if module.startswith("requests") or module.startswith("urllib3") or isinstance(exc, ConnectionError):
+        return EXIT_SYNC, [ui.t("network", where="", msg=_first_line(msg))]
+    if module.startswith("google.auth"):
+        return EXIT_SYNC, [ui.t("credentials", msg=_first_line(msg))]
+    if module.startswith("gspread"):
+        return EXIT_SYNC, [ui.t("error", msg=_first_line(msg))]
+    if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)):
+        return EXIT_USAGE, [ui.t("error", msg=msg)]
+    return EXIT_SYNC, [ui.t("internal", msg=f"{name}: {_first_line(msg)}")]
+
+
+def _first_line(msg: str) -> str:
+    return msg.splitlines()[0][:300] if msg else ""
+
+
+def debug_enabled() -> bool:
+    return os.environ.get("SHEETSYNC_DEBUG", "") not in ("", "0")
+
+
+def example(*lines: str) -> str:
+    """The 'Examples' block every --help ends with (a test checks it is there)."""
+    body = "\n".join(f"  {line}" for line in lines)
+    return f"\b\nExamples:\n{body}"

@@ -1,0 +1,79 @@
+"""Commands that need no Google account: demo and emulator."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+import click
+
+from sheetsync.cli_common import Ui, example, ui_options
+
+
+def print_summary(ui: Ui, values: list[list[Any]], title: str) -> None:
+    if not values:
+        return
+    header, rows = values[0], values[1:]
+    ui.table([str(h) for h in header], rows, title=title, force=True)
+
+
+@click.command("demo", epilog=example(
+    "sheetsync demo",
+    "sheetsync demo --phase persiapan --port 8555",
+    "sheetsync demo --no-serve        # print the summary and exit (CI)"))
+@ui_options
+@click.option("--phase", type=click.Choice(["hari-h", "persiapan"]), default="hari-h", show_default=True,
+              help="Election night results, or saksi recruitment ten days before.")
+@click.option("--port", type=int, default=0, help="Emulator port (default: a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Emulator address (loopback by default).")
+@click.option("--seed", type=int, default=2024, show_default=True, help="Seed of the demo data.")
+@click.option("--serve/--no-serve", default=True, show_default=True,
+              help="Keep the emulator and its web view running until Ctrl-C, or exit after the summary.")
+def demo_cmd(phase: str, port: int, host: str, seed: int, serve: bool, ui: Ui) -> None:
+    """Try sheetsync with no Google account: start the local Sheets emulator, create the
+    Jakarta Barat sheet (init --with-tps), fill it as volunteers would, sync it, print
+    the kecamatan summary, and serve a read-only web view of the sheet."""
+    from sheetsync.demo import run_demo
+    from sheetsync.emulator import Emulator
+
+    ui.say(ui.t("demo_start"))
+    with Emulator(host=host, port=port) as emu:
+        with ui.progress(3, "demo") as advance:
+            result = run_demo(emu.url, phase=phase, seed=seed, step=lambda _name: advance(1))
+        ui.say(ui.t("demo_filled", rows=f"{result.fill.rows:,}", phase=phase))
+        print_summary(ui, result.summary, ui.t("title_kecamatan"))
+        ui.out("")
+        ui.out(ui.t("demo_view", url=result.view_url, api=emu.url))
+        ui.say(ui.t("demo_try", api=emu.url, key=result.spreadsheet))
+        if not serve:
+            return
+        sys.stdout.flush()
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            ui.say(ui.t("interrupted"))
+
+
+@click.command("emulator", context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+               add_help_option=False,
+               epilog=example("sheetsync emulator --port 8555",
+                              "sheetsync emulator --state ./emulator-state --strict"))
+@click.pass_context
+def emulator_cmd(ctx: click.Context) -> None:
+    """Run the local Google Sheets/Drive API emulator (see `sheetsync emulator --help`).
+
+    Options: --host 127.0.0.1 --port 8555 --state DIR --strict --quota google.
+    """
+    from sheetsync.emulator.__main__ import main as emulator_main
+
+    args = list(ctx.args)
+    if "--help" in args or "-h" in args:
+        click.echo(ctx.get_help())
+        click.echo("")
+    code = emulator_main(args)
+    ctx.exit(code or 0)
+
+
+COMMANDS = [demo_cmd, emulator_cmd]

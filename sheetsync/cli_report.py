@@ -1,0 +1,194 @@
+"""Commands for the operator: reconcile, export, and the journal's history, diff, restore."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import click
+
+from sheetsync.cli_common import CliError, Ui, config_options, example, parse_interval, ui_options
+
+PRESET = "--preset pilkada-jakbar-2024"
+
+
+def _personal_option(f: Any) -> Any:
+    return click.option("--include-personal", is_flag=True,
+                        help="Show names and phone numbers (personal columns are masked by default).")(f)
+
+
+# --------------------------------------------------------------- reconcile
+
+@click.command("reconcile", epilog=example(
+    "sheetsync reconcile --config sheetsync.toml",
+    f"sheetsync reconcile {PRESET} --spreadsheet 1AbC...xyz --against kpu-jakbar.csv",
+    "sheetsync reconcile --config sheetsync.toml --json > reconcile.json"))
+@ui_options
+@config_options
+@click.option("--against", type=click.Path(exists=True, dir_okay=False), metavar="FILE.csv",
+              help="External per-TPS result (e.g. a KPU export) to compare TPS by TPS.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_personal_option
+def reconcile_cmd(config: Any, against: str | None, as_json: bool, include_personal: bool, ui: Ui) -> None:
+    """The manual reconciliation report: planned vs entered TPS and targets per
+    kecamatan, duplicates and conflicts, rows changed since the last sync, and with
+    --against every per-TPS difference from an external result.  Writes nothing."""
+    from sheetsync.reconcile import reconcile
+
+    report = reconcile(config, against=against, include_personal=include_personal)
+    if as_json:
+        ui.json(report)
+        return
+    _table_of_dicts(ui, report.per_kecamatan, ui.t("title_reconcile"))
+    _table_of_dicts(ui, [{k: d.get(k) for k in ("row", "kelurahan", "tps", "other_rows", "message")}
+                         for d in report.duplicates], ui.t("title_duplicates"))
+    if report.changed_since_last_sync is not None:
+        _table_of_dicts(ui, report.changed_since_last_sync,
+                        f"{ui.t('title_changed')} (#{report.last_sync})")
+    if report.changed_after_verification:
+        _table_of_dicts(ui, report.changed_after_verification, "diubah setelah diverifikasi"
+                        if ui.lang == "id" else "changed after verification")
+    if report.against is not None:
+        a = report.against
+        if not a.differences and not a.only_in_file and not a.only_in_sheet:
+            ui.out(ui.t("against_same", count=a.compared, file=a.file))
+        else:
+            rows = [{"tps": d.tps_key, "kelurahan": d.kelurahan, "field": d.field, "sheet": d.sheet,
+                     "file": d.external, "row": d.sheet_row} for d in a.differences]
+            rows += [{"tps": k, "field": "(TPS)", "sheet": "-", "file": "+"} for k in a.only_in_file]
+            rows += [{"tps": k, "field": "(TPS)", "sheet": "+", "file": "-"} for k in a.only_in_sheet]
+            _table_of_dicts(ui, rows, ui.t("title_against", file=a.file))
+        for problem in a.file_problems:
+            ui.warn(problem)
+
+
+def _table_of_dicts(ui: Ui, rows: list[dict[str, Any]], title: str) -> None:
+    if not rows:
+        ui.out(click.style(title, bold=True))
+        ui.out(ui.t("none"))
+        ui.out("")
+        return
+    headers = list(rows[0].keys())
+    for r in rows[1:]:
+        headers += [k for k in r if k not in headers]
+    ui.table(headers, [[r.get(h) for h in headers] for r in rows], title=title, force=True)
+    ui.out("")
+
+
+# ------------------------------------------------------------------ export
+
+@click.command("export", epilog=example(
+    "sheetsync export --config sheetsync.toml --out arsip/",
+    f"sheetsync export {PRESET} --spreadsheet 1AbC...xyz --format xlsx --out arsip/"))
+@ui_options
+@config_options
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=".", show_default=True,
+              help="Directory to write into (created if missing).")
+@_personal_option
+def export_cmd(config: Any, fmt: str, out_dir: str, include_personal: bool, ui: Ui) -> None:
+    """Write every tab to CSV (one file per tab) or XLSX (one workbook) for archiving.
+    Cells starting with = + - @ are neutralised (OWASP CSV injection); personal
+    columns are masked unless --include-personal."""
+    from sheetsync.export import export
+
+    report = export(config, out_dir, fmt=fmt, include_personal=include_personal)
+    for tab in report.tabs:
+        ui.say(ui.t("export_done", path=tab.path, rows=tab.rows) + f"  [{tab.tab}]")
+    if report.masked_columns:
+        ui.say(ui.t("export_masked", columns=", ".join(report.masked_columns)))
+
+
+# ------------------------------------------------------------------ journal
+
+def parse_since(text: str, ui: Ui) -> datetime | timedelta | int:
+    """'2h' / '30m' -> timedelta; '12' -> sync number; ISO time (WIB if no zone) -> datetime."""
+    text = (text or "").strip()
+    if re.fullmatch(r"\d+", text):
+        return int(text)
+    seconds = parse_interval(text) if re.search(r"[a-z]$", text, re.I) else None
+    if seconds:
+        return timedelta(seconds=seconds)
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise CliError(ui.t("bad_since", value=text)) from None
+    if at.tzinfo is None:   # people in Jakarta write local time
+        at = at.replace(tzinfo=timezone(timedelta(hours=7)))
+    return at
+
+
+def _journal(config: Any) -> Any:
+    from sheetsync.journal import Journal, journal_path
+
+    return Journal(journal_path(config))
+
+
+def _key(config: Any) -> str:
+    from sheetsync.gsheets import spreadsheet_key
+
+    return spreadsheet_key(config.spreadsheet)
+
+
+def _personal(config: Any, include: bool) -> frozenset[str]:
+    return frozenset() if include else frozenset(c.field for c in config.columns if c.personal)
+
+
+@click.command("history", epilog=example(
+    'sheetsync history --config sheetsync.toml --tps "Kapuk 12"',
+    f'sheetsync history {PRESET} --spreadsheet 1AbC...xyz --tps "31.73.01.1005/012" --json'))
+@ui_options
+@config_options
+@click.option("--tps", required=True, metavar="TPS", help='The TPS, written any way: "Kapuk 12", "kapuk tps 012".')
+@click.option("--json", "as_json", is_flag=True)
+@_personal_option
+def history_cmd(config: Any, tps: str, as_json: bool, include_personal: bool, ui: Ui) -> None:
+    """Every value a TPS row has had, sync by sync, from the local journal."""
+    from sheetsync.regions import parse_tps_ref
+
+    key = parse_tps_ref(tps, config.regions)
+    if key is None:
+        raise CliError(f"--tps: '{tps}' is not a TPS of {config.regions.kota}; write e.g. \"Kapuk 12\"")
+    with _journal(config) as journal:
+        entries = journal.history(_key(config), key)
+    personal = _personal(config, include_personal)
+    rows = [e.to_dict(personal) for e in entries]
+    if as_json:
+        ui.json(rows)
+        return
+    ui.table(["sync", "at", "kind", "field", "value", "detail"],
+             [[r["sync_no"], r["at"], r["kind"], r["field"], r["value"], r["detail"]] for r in rows],
+             title=f"TPS {key}", force=True)
+
+
+@click.command("diff", epilog=example(
+    "sheetsync diff --config sheetsync.toml --since 2h",
+    "sheetsync diff --config sheetsync.toml --since 2024-11-27T14:00",
+    f"sheetsync diff {PRESET} --spreadsheet 1AbC...xyz --since 12 --json"))
+@ui_options
+@config_options
+@click.option("--since", required=True, metavar="WHEN", help="2h, 30m, a time (WIB) or a sync number.")
+@click.option("--json", "as_json", is_flag=True)
+@_personal_option
+def diff_cmd(config: Any, since: str, as_json: bool, include_personal: bool, ui: Ui) -> None:
+    """Every cell changed since a time or sync, by TPS and field (old -> new),
+    plus TPS added and removed, from the local journal."""
+    when = parse_since(since, ui)
+    with _journal(config) as journal:
+        diff = journal.diff(_key(config), when)
+    data = diff.to_dict(_personal(config, include_personal))
+    if as_json:
+        ui.json(data)
+        return
+    ui.table(["tps", "row", "field", "old", "", "new"],
+             [[c["tps_key"], c["row"], c["field"], c["old"], "->", c["new"]] for c in data["changes"]],
+             title=f"sync {data['from_sync']} -> {data['to_sync']}", force=True)
+    for label, keys in (("added", data["added"]), ("removed", data["removed"])):
+        if keys:
+            ui.out(f"{label}: {', '.join(keys)}")
+    for old, new in data["renamed"]:
+        ui.out(f"renamed: {old} -> {new}")
+
+
+COMMANDS = [reconcile_cmd, export_cmd, history_cmd, diff_cmd]

@@ -1,0 +1,241 @@
+"""Commands on the live sheet: init, sync, check, plan."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime
+from typing import Any
+
+import click
+
+from sheetsync.cli_common import (EXIT_OK, EXIT_PROBLEMS, CliError, Ui, config_options,
+                                  example, explain, parse_interval, to_jsonable, ui_options)
+
+PRESET = "--preset pilkada-jakbar-2024"
+
+
+# ------------------------------------------------------------------- init
+
+@click.command("init", epilog=example(
+    "sheetsync init --config sheetsync.toml",
+    f"sheetsync init {PRESET} --spreadsheet 1AbC...xyz --with-tps"))
+@ui_options
+@config_options
+@click.option("--with-tps", is_flag=True, help="Add one row per planned TPS from the master data.")
+@click.option("--json", "as_json", is_flag=True, help="Print the layout report as JSON.")
+def init_cmd(config: Any, with_tps: bool, as_json: bool, ui: Ui) -> None:
+    """Create or repair the sheet's layout: input tab and frozen header, dropdowns,
+    status colours, protected (warning-only) status columns and summary tabs, and a
+    target-vs-votes chart.  Running it again changes nothing."""
+    from sheetsync.layout import init_layout
+
+    report = init_layout(config, with_tps=with_tps)
+    if as_json:
+        ui.json(report)
+        return
+    if report.write_calls:
+        ui.say(ui.t("init_done", requests=len(report.requests), calls=report.write_calls))
+    else:
+        ui.say(ui.t("init_nothing"))
+    if report.tps_rows_added:
+        ui.say(ui.t("init_tps", count=report.tps_rows_added))
+
+
+# ------------------------------------------------------------------- sync
+
+def report_counts(report: Any) -> dict[str, int]:
+    """{'error': n, 'warning': n} from a SyncReport."""
+    counts = getattr(report, "issue_counts", None)
+    if isinstance(counts, dict):
+        return {"error": int(counts.get("error", 0)), "warning": int(counts.get("warning", 0))}
+    issues = _issues(report)
+    return {"error": sum(1 for i in issues if i.severity == "error"),
+            "warning": sum(1 for i in issues if i.severity == "warning")}
+
+
+def _issues(report: Any) -> list[Any]:
+    result = getattr(report, "result", None)
+    if result is not None and hasattr(result, "issues"):
+        return list(result.issues)
+    return list(getattr(report, "issues", []) or [])
+
+
+def problems_at(counts: dict[str, int], level: str | None) -> int:
+    if level == "error":
+        return counts["error"]
+    if level == "warning":
+        return counts["error"] + counts["warning"]
+    return 0
+
+
+def sync_line(report: Any, ui: Ui) -> str:
+    statuses = getattr(report, "statuses", None) or getattr(report, "rows_by_status", None) or {}
+    text = ", ".join(f"{k} {v:,}" for k, v in statuses.items()) or "-"
+    return ui.t("sync_done", rows=f"{getattr(report, 'rows_read', 0):,}", statuses=text,
+                cells=f"{getattr(report, 'cells_written', 0):,}", requests=getattr(report, "requests", 0))
+
+
+@click.command("sync", epilog=example(
+    "sheetsync sync --config sheetsync.toml",
+    "sheetsync sync --config sheetsync.toml --every 60s --log-format json",
+    f"sheetsync sync {PRESET} --spreadsheet 1AbC...xyz --dry-run",
+    "*/1 * * * * cd /srv/kawal && .venv/bin/sheetsync sync -q --fail-on error  # crontab"))
+@ui_options
+@config_options
+@click.option("--once", "mode", flag_value="once", default=True, help="Sync once and exit (default).")
+@click.option("--every", metavar="INTERVAL", help="Keep syncing every INTERVAL (60s, 5m) until stopped.")
+@click.option("--dry-run", is_flag=True, help="Show the cells a sync would change; write nothing.")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(["warning", "error"]), default=None,
+              help="Exit 1 when the data has problems at or above this level (off by default).")
+@click.option("--accept-deletions", is_flag=True, help="Confirm that rows removed since the last sync were "
+                                                          "removed on purpose (lifts the deletion guard).")
+def sync_cmd(config: Any, mode: str, every: str | None, dry_run: bool, log_format: str,
+             fail_on: str | None, accept_deletions: bool, ui: Ui) -> None:
+    """Read the sheet, check every row, and write statuses and summary tabs back,
+    changing only cells whose value changes.
+
+    Exit codes: 0 synced (even when the data has problems); 1 problems at or above
+    --fail-on; 2 bad usage or config; 3 could not sync (credentials, network,
+    lock held by another run, mass-deletion guard)."""
+    from sheetsync.sync import sync
+
+    interval = None
+    if every:
+        interval = parse_interval(every)
+        if not interval:
+            raise CliError(ui.t("bad_interval", value=every))
+    while True:
+        try:
+            report = sync(config, dry_run=dry_run, accept_deletions=accept_deletions)
+        except Exception as exc:  # noqa: BLE001 - in --every mode one failed run must not stop the loop
+            if interval is None:
+                raise
+            code, lines = explain(exc, ui)
+            _log(ui, log_format, {"ok": False, "exit_code": code, "error": " ".join(lines)}, " ".join(lines))
+        else:
+            code = _print_sync(report, ui, log_format, dry_run, fail_on)
+            if interval is None:
+                click.get_current_context().exit(code)
+        if log_format == "text":
+            ui.say(ui.t("next_sync", seconds=int(interval)))
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:   # Ctrl-C between runs is the normal way to stop --every
+            ui.say(ui.t("interrupted"))
+            return
+
+
+def _print_sync(report: Any, ui: Ui, log_format: str, dry_run: bool, fail_on: str | None) -> int:
+    counts = report_counts(report)
+    failing = problems_at(counts, fail_on)
+    if log_format == "json":
+        data = to_jsonable(report)
+        if isinstance(data, dict):
+            data.setdefault("issue_counts", counts)
+        click.echo(json.dumps(data, ensure_ascii=False, default=str))
+    elif dry_run:
+        print_plan(report, ui)
+    else:
+        stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+        ui.out(f"{stamp} {sync_line(report, ui)}")
+        for alert in getattr(report, "alerts", None) or []:
+            ui.warn(str(alert))
+    if failing:
+        ui.warn(ui.t("fail_on", count=failing, level=fail_on))
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def _log(ui: Ui, log_format: str, data: dict, text: str) -> None:
+    if log_format == "json":
+        click.echo(json.dumps(data, ensure_ascii=False), err=True)
+    else:
+        ui.warn(text)
+
+
+# ------------------------------------------------------------------- plan
+
+def plan_changes(report: Any) -> list[Any]:
+    plan = getattr(report, "plan", None)
+    return list(getattr(plan, "changes", []) or []) if plan is not None else []
+
+
+def print_plan(report: Any, ui: Ui) -> None:
+    changes = plan_changes(report)
+    if not changes:
+        ui.out(ui.t("plan_none"))
+        return
+    rows = [(c.tab, c.a1, _short(c.old), "->", _short(c.new)) for c in changes]
+    ui.table(["tab", "cell", "old", "", "new"], rows, force=True)
+    ui.say(ui.t("dry_run", count=len(changes)))
+
+
+def _short(value: Any, width: int = 60) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@click.command("plan", epilog=example(
+    "sheetsync plan --config sheetsync.toml",
+    f"sheetsync plan {PRESET} --spreadsheet 1AbC...xyz --json"))
+@ui_options
+@config_options
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+def plan_cmd(config: Any, as_json: bool, ui: Ui) -> None:
+    """Show the exact cells a sync would change (tab, cell, old -> new); write nothing.
+    Same as `sheetsync sync --dry-run`."""
+    from sheetsync.sync import sync
+
+    report = sync(config, dry_run=True)
+    if as_json:
+        ui.json(plan_changes(report))
+    else:
+        print_plan(report, ui)
+
+
+# ------------------------------------------------------------------ check
+
+def issue_dict(issue: Any, lang: str) -> dict[str, Any]:
+    return {"code": issue.code, "severity": issue.severity, "row": issue.row, "field": issue.field,
+            "params": to_jsonable(dict(issue.params)), "message": issue.message(lang)}
+
+
+@click.command("check", epilog=example(
+    "sheetsync check --config sheetsync.toml",
+    f"sheetsync check {PRESET} --spreadsheet 1AbC...xyz --format csv > masalah.csv"))
+@ui_options
+@config_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+def check_cmd(config: Any, fmt: str, ui: Ui) -> None:
+    """Validate the sheet and list every problem; write nothing.  Exits 1 when
+    there are errors (warnings alone exit 0)."""
+    from sheetsync.sync import read_and_check
+
+    result = read_and_check(config)
+    issues = [issue_dict(i, ui.lang) for i in result.issues]
+    if fmt == "json":
+        ui.json(issues)
+    elif fmt == "csv":
+        import csv
+        import sys
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["row", "severity", "code", "field", "message"])
+        for i in issues:
+            writer.writerow([i["row"] or "", i["severity"], i["code"], i["field"] or "", i["message"]])
+    else:
+        rows = [(i["row"] or "", i["severity"], i["code"], i["message"]) for i in issues]
+        if rows:
+            ui.table(["row", "severity", "code", "message"], rows, title=ui.t("title_problems"), force=True)
+        errors = sum(1 for i in issues if i["severity"] == "error")
+        warnings = len(issues) - errors
+        n_rows = len(result.rows)
+        ui.say(ui.t("check_summary", errors=errors, warnings=warnings, rows=n_rows) if issues
+               else ui.t("check_ok", rows=n_rows))
+    if not result.valid:
+        click.get_current_context().exit(EXIT_PROBLEMS)
+
+
+COMMANDS = [init_cmd, sync_cmd, check_cmd, plan_cmd]

@@ -1,0 +1,191 @@
+"""``sheetsync reconcile``: the operator's manual reconciliation report.
+
+One read of the input tab, then, without writing anything:
+- planned vs entered TPS and targets per kecamatan (core's reconciliation);
+- duplicated TPS and conflicting numbers (core's duplicate_tps issues);
+- rows changed since the last sync, and numbers changed after verification (journal);
+- with ``against``: an external per-TPS result (e.g. a KPU export, CSV) compared
+  TPS by TPS, every difference listed.  The CSV is read with the same header
+  matching and cell parsing as the sheet, so its spelling may differ.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sheetsync import a1
+
+
+@dataclass
+class TpsDifference:
+    tps_key: str
+    kecamatan: str | None
+    kelurahan: str | None
+    tps: int | None
+    field: str
+    sheet: Any            # value in the sheet (None = blank or TPS missing)
+    external: Any         # value in the external file
+    sheet_row: int | None
+    file_row: int | None
+
+
+@dataclass
+class AgainstReport:
+    file: str
+    compared: int = 0                                   # TPS present in both
+    fields: list[str] = field(default_factory=list)     # numeric fields compared
+    differences: list[TpsDifference] = field(default_factory=list)
+    only_in_sheet: list[str] = field(default_factory=list)
+    only_in_file: list[str] = field(default_factory=list)
+    file_problems: list[str] = field(default_factory=list)   # errors found in the file itself
+
+
+@dataclass
+class ReconcileReport:
+    spreadsheet: str
+    per_kecamatan: list[dict[str, Any]]
+    duplicates: list[dict[str, Any]]
+    changed_since_last_sync: list[dict[str, Any]] | None   # None: no journal for this sheet yet
+    last_sync: int | None
+    changed_after_verification: list[dict[str, Any]]
+    against: AgainstReport | None = None
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    from sheetsync.cli_common import to_jsonable
+
+    if frame is None:
+        return []
+    return to_jsonable(frame)
+
+
+def _personal(config: Any) -> frozenset[str]:
+    return frozenset(c.field for c in config.columns if getattr(c, "personal", False))
+
+
+def reconcile(config: Any, *, against: str | Path | None = None, client: Any = None,
+              journal: Any = None, include_personal: bool = False) -> ReconcileReport:
+    from sheetsync.check import check
+    from sheetsync.gsheets import Sheet, open_client
+
+    sheet = Sheet(client or open_client(config), config.spreadsheet)
+    rng = a1.quote_tab(config.input_tab)
+    values = sheet.read([rng])[rng]
+    result = check(values, config)
+    duplicates = [{"row": i.row, **{k: v for k, v in i.params.items()}, "message": i.message(config.language)}
+                  for i in result.issues if i.code == "duplicate_tps"]
+    changed, last_no, verified = _journal_findings(config, sheet.key, values, result, journal,
+                                                   include_personal)
+    report = ReconcileReport(spreadsheet=sheet.key, per_kecamatan=_records(result.reconciliation),
+                             duplicates=duplicates, changed_since_last_sync=changed, last_sync=last_no,
+                             changed_after_verification=verified)
+    if against is not None:
+        report.against = compare_against(result, Path(against), config)
+    return report
+
+
+def _journal_findings(config: Any, key: str, values: list[list[Any]], result: Any, journal: Any,
+                      include_personal: bool) -> tuple[list[dict] | None, int | None, list[dict]]:
+    from sheetsync.journal import Journal, journal_path
+    from sheetsync.journal_tab import read_tab
+
+    own = journal is None
+    if own:
+        path = journal_path(config)
+        if not Path(path).exists():
+            return None, None, []
+        journal = Journal(path)
+    try:
+        last = journal.last(key, good_only=False)
+        if last is None:
+            return None, None, []
+        personal = frozenset() if include_personal else _personal(config)
+        now = read_tab(values, config, result)
+        current = now.as_dicts()
+        changed: list[dict[str, Any]] = []
+        for tps, row in current.items():
+            old = last.rows.get(tps)
+            if old is None:
+                changed.append({"tps_key": tps, "row": now.positions.get(tps), "field": None,
+                                "old": None, "new": None, "change": "added"})
+                continue
+            for f in sorted(set(old) | set(row)):
+                if old.get(f, "") != row.get(f, ""):
+                    mask = f in personal
+                    changed.append({"tps_key": tps, "row": now.positions.get(tps), "field": f,
+                                    "old": "***" if mask else old.get(f, ""),
+                                    "new": "***" if mask else row.get(f, ""), "change": "changed"})
+        for tps in last.rows:
+            if tps not in current:
+                changed.append({"tps_key": tps, "row": last.positions.get(tps), "field": None,
+                                "old": None, "new": None, "change": "removed"})
+        verified = [{"tps_key": v.tps_key, "row": v.row, "field": v.field, "verified": v.verified,
+                     "current": v.current, "verified_sync": v.verified_sync}
+                    for v in journal.verified_changes(key, config)]
+        return changed, last.sync_no, verified
+    finally:
+        if own:
+            journal.close()
+
+
+# ------------------------------------------------------------ --against
+
+def read_csv_grid(path: Path) -> list[list[str]]:
+    """A CSV as a grid of text; delimiter sniffed (KPU exports use ; as often as ,)."""
+    raw = path.read_bytes()
+    text = raw.decode("utf-8-sig") if raw[:3] == b"\xef\xbb\xbf" else raw.decode("utf-8", errors="replace")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [row for row in csv.reader(text.splitlines(), dialect)]
+
+
+def compare_against(result: Any, path: Path, config: Any) -> AgainstReport:
+    """Every per-TPS number of the sheet's valid rows against the file's."""
+    from sheetsync.check import check
+
+    file_config = replace(config, header_row=1)
+    grid = read_csv_grid(path)
+    theirs = check(grid, file_config)
+    report = AgainstReport(file=str(path))
+    report.file_problems = [i.message(config.language) for i in theirs.issues if i.row is None]
+    ours_rows = result.rows[result.rows["tps_key"].notna()]
+    their_rows = theirs.rows[theirs.rows["tps_key"].notna()]
+    numeric = [c.field for c in config.columns if c.type == "integer"]
+    present_in_file = [f for f in numeric if f in theirs.header.fields] if hasattr(theirs.header, "fields") \
+        else [f for f in numeric if f in their_rows.columns and their_rows[f].notna().any()]
+    report.fields = present_in_file
+    ours_by_key = {k: (row_no, row) for row_no, row, k in
+                   ((i, r, r["tps_key"]) for i, r in ours_rows.iterrows())}
+    theirs_by_key = {k: (row_no, row) for row_no, row, k in
+                     ((i, r, r["tps_key"]) for i, r in their_rows.iterrows())}
+    report.only_in_sheet = sorted(set(ours_by_key) - set(theirs_by_key))
+    report.only_in_file = sorted(set(theirs_by_key) - set(ours_by_key))
+    for key in sorted(set(ours_by_key) & set(theirs_by_key)):
+        report.compared += 1
+        s_no, ours = ours_by_key[key]
+        f_no, their = theirs_by_key[key]
+        for f in present_in_file:
+            a, b = _num(ours.get(f)), _num(their.get(f))
+            if b is None:       # the file does not give this number for this TPS
+                continue
+            if a != b:
+                report.differences.append(TpsDifference(
+                    key, ours.get("kecamatan"), ours.get("kelurahan"), _num(ours.get("tps")), f, a, b,
+                    int(s_no), int(f_no)))
+    return report
+
+
+def _num(value: Any) -> int | None:
+    try:
+        import pandas as pd
+
+        if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+            return None
+    except ImportError:  # pragma: no cover
+        pass
+    return int(value)
