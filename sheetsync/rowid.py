@@ -1,0 +1,155 @@
+"""Which row is which: identities for the key re-check right before the write.
+
+A status is computed for the row that was read at sheet row r. Between the read
+and the write a person may insert, delete or sort rows, or retype a key. Right
+before writing, sync re-reads (one values:batchGet):
+- the header row;
+- the key columns (kecamatan, kelurahan, No TPS) over the span of rows it will write;
+- the whole row, for rows without a unique parseable TPS key (identified by content).
+A status is written to row r only if row r still has the identity it had when read.
+
+Identity of a row:
+- unique TPS key: the text of its key cells ("k:" + normalised kecamatan|kelurahan|tps);
+- no parseable key, or a key on two rows: a hash of every cell but the owned ones.
+Comparing the key *text* is stricter than comparing the parsed key: retyping "7" as
+"007" skips the row for one run, which is harmless.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+from sheetsync import a1
+
+KEY_FIELDS = ("kecamatan", "kelurahan", "tps")
+MAX_CONTENT_BLOCKS = 40        # more scattered content-identified rows: re-read the whole tab
+
+
+def norm(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split()).casefold()
+
+
+def key_identity(line: Sequence[Any], key_cols: Sequence[int]) -> str:
+    """key_cols are 0-based column indexes."""
+    return "k:" + "|".join(norm(line[c]) if c < len(line) else "" for c in key_cols)
+
+
+def content_identity(line: Sequence[Any], owned: Iterable[int]) -> str:
+    skip = set(owned)
+    cells = [norm(v) for i, v in enumerate(line) if i not in skip]
+    while cells and cells[-1] == "":
+        cells.pop()
+    digest = hashlib.blake2b("\x1f".join(cells).encode("utf-8", "surrogatepass"), digest_size=10)
+    return "h:" + digest.hexdigest()
+
+
+@dataclass
+class RowIdentities:
+    """Identity of each input row that the plan will write to (sheet row -> identity)."""
+    tab: str
+    header_row: int
+    header: list[Any]
+    key_cols: list[int]              # 0-based
+    owned: list[int]                 # 0-based
+    by_row: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def content_rows(self) -> list[int]:
+        return sorted(r for r, ident in self.by_row.items() if ident.startswith("h:"))
+
+    @property
+    def key_rows(self) -> list[int]:
+        return sorted(r for r, ident in self.by_row.items() if ident.startswith("k:"))
+
+
+def identities(values: list[list[Any]], rows: Iterable[int], unique_key_rows: set[int], *,
+               tab: str, header_row: int, key_cols: list[int], owned: list[int]) -> RowIdentities:
+    header = list(values[header_row - 1]) if len(values) >= header_row else []
+    ids = RowIdentities(tab, header_row, header, key_cols, owned)
+    for r in rows:
+        line = values[r - 1] if r - 1 < len(values) else []
+        if r in unique_key_rows and key_cols:
+            ids.by_row[r] = key_identity(line, key_cols)
+        else:
+            ids.by_row[r] = content_identity(line, owned)
+    return ids
+
+
+def recheck_ranges(ids: RowIdentities) -> list[str]:
+    """The ranges of the re-check read: header row, key-column span, content rows."""
+    q = a1.quote_tab(ids.tab)
+    ranges = [f"{q}!{ids.header_row}:{ids.header_row}"]
+    keyed = ids.key_rows
+    if keyed and ids.key_cols:
+        left, right = min(ids.key_cols) + 1, max(ids.key_cols) + 1
+        ranges.append(f"{q}!{a1.col_letters(left)}{keyed[0]}:{a1.col_letters(right)}{keyed[-1]}")
+    blocks = _blocks(ids.content_rows)
+    if len(blocks) > MAX_CONTENT_BLOCKS:
+        ranges.append(q)                                   # cheaper than a huge query string
+    else:
+        ranges.extend(f"{q}!{top}:{bottom}" for top, bottom in blocks)
+    return ranges
+
+
+def _blocks(rows: list[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for r in rows:
+        if out and out[-1][1] + 1 == r:
+            out[-1] = (out[-1][0], r)
+        else:
+            out.append((r, r))
+    return out
+
+
+def moved_rows(ids: RowIdentities, ranges: list[str], got: dict[str, list[list[Any]]]) -> tuple[set[int], bool]:
+    """Rows whose identity changed since the read; True when the header row changed.
+
+    A changed header moves columns: then every row counts as moved.
+    """
+    header_now = got.get(ranges[0], [[]])
+    header_now = list(header_now[0]) if header_now else []
+    if _trim(header_now) != _trim(ids.header):
+        return set(ids.by_row), True
+    lines = _lines_by_row(ids, ranges[1:], got)
+    moved: set[int] = set()
+    for r, ident in ids.by_row.items():
+        if ident.startswith("k:"):
+            line = lines["key"].get(r, [])
+            now = key_identity(line, [c - min(ids.key_cols) for c in ids.key_cols])
+        else:
+            now = content_identity(lines["full"].get(r, []), ids.owned)
+        if now != ident:
+            moved.add(r)
+    return moved, False
+
+
+def _lines_by_row(ids: RowIdentities, ranges: list[str], got: dict[str, list[list[Any]]]
+                  ) -> dict[str, dict[int, list[Any]]]:
+    out: dict[str, dict[int, list[Any]]] = {"key": {}, "full": {}}
+    for rng in ranges:
+        values = got.get(rng, [])
+        _, ref = a1.split_range(rng)
+        if not ref:                                       # the whole tab
+            out["full"].update({i + 1: line for i, line in enumerate(values)})
+            continue
+        start = ref.split(":", 1)[0]
+        if start.isdigit():                               # whole rows "12:15"
+            top = int(start)
+            out["full"].update({top + i: line for i, line in enumerate(values)})
+        else:
+            top, _ = a1.parse_cell(start)
+            out["key"].update({top + i: line for i, line in enumerate(values)})
+    return out
+
+
+def _trim(line: list[Any]) -> list[str]:
+    cells = [norm(v) for v in line]
+    while cells and cells[-1] == "":
+        cells.pop()
+    return cells

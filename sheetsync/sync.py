@@ -1,0 +1,404 @@
+"""sync: lock -> read -> check -> plan -> guard -> key re-check -> write -> journal.
+
+Requests in the steady state: one values:batchGet (input tab, owned columns and
+summary tabs in one go); when something changed, one more batchGet of the key
+columns right before the write, and one values:batchUpdate (RAW) holding only the
+cells whose shown value changes. Nothing changed: 1 request, nothing written.
+Metadata (spreadsheets.get) only when a tab is missing or a write hits the grid edge.
+
+The library prints nothing: it returns a SyncReport or raises SyncError.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, Mapping
+from zoneinfo import ZoneInfo
+
+from sheetsync import a1
+from sheetsync.gsheets import (Sheet, SheetsError, _is_grid_limit, _is_missing_range, open_client,
+                               spreadsheet_key, transport_stats)
+from sheetsync.lock import LockBusy, SyncLock, lock_path
+from sheetsync.plan import Plan, make_plan
+from sheetsync.rowid import moved_rows, recheck_ranges
+from sheetsync.sync_desired import (ALERT_MARK, InputLayout, build_desired, input_layout, last_synced_text,
+                                    merge_warnings, row_identities, summary_origin)
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+class SyncError(Exception):
+    """One line saying what went wrong and what to do. The CLI exits with exit_code."""
+    exit_code = 3
+
+
+class SyncBusy(SyncError):
+    """Another sync of the same spreadsheet holds the lock; this run did nothing."""
+
+
+@dataclass
+class SyncHooks:
+    """Test and benchmark hooks; both run synchronously inside sync()."""
+    # after the read and the plan, before the key re-check (races the re-check must catch)
+    between_read_and_write: Callable[[], None] | None = None
+    # after the key re-check, right before the write (the remaining window)
+    before_write: Callable[[Plan], None] | None = None
+
+
+@dataclass
+class SyncReport:
+    spreadsheet: str
+    dry_run: bool = False
+    rows_read: int = 0                              # non-blank data rows
+    rows_by_status: dict[str, int] = field(default_factory=dict)
+    valid: bool = True
+    reconciliation: list[dict[str, Any]] = field(default_factory=list)
+    requests: int = 0                               # API calls made by this sync
+    http_attempts: int | None = None                # HTTP requests incl. retries (our transport only)
+    retries: int | None = None
+    cells_changed: int = 0                          # cells whose shown value differed
+    cells_written: int = 0
+    bytes_sent: int = 0                             # request bodies of the write(s)
+    ranges_written: int = 0
+    skipped_rows: list[int] = field(default_factory=list)   # moved between read and write
+    header_added: list[str] = field(default_factory=list)
+    tabs_created: list[str] = field(default_factory=list)
+    metadata_reads: int = 0
+    last_synced: str | None = None                  # text written into the last-synced cell
+    alerts: list[str] = field(default_factory=list)   # guard alerts (one line each)
+    warnings_merged: int = 0                         # changed-after-verification warnings
+    journal_sync: int | None = None
+    timings: dict[str, float] = field(default_factory=dict)   # seconds per phase
+    race_window_s: float | None = None     # re-check answer received -> write sent
+    race_window_max_s: float | None = None  # re-check sent -> write answered (upper bound)
+
+    @property
+    def changed(self) -> bool:
+        return self.cells_written > 0
+
+
+def resolve_overrides(config: Any, *, spreadsheet: str | None = None, api_url: str | None = None,
+                      credentials: str | None = None, environ: Mapping[str, str] | None = None) -> Any:
+    """Flags beat SHEETSYNC_SPREADSHEET / SHEETSYNC_API_URL, which beat the config."""
+    from sheetsync.config import with_overrides
+    env = os.environ if environ is None else environ
+    spreadsheet = spreadsheet or env.get("SHEETSYNC_SPREADSHEET") or None
+    api_url = api_url or env.get("SHEETSYNC_API_URL") or None
+    return with_overrides(config, spreadsheet=spreadsheet, api_url=api_url, credentials=credentials)
+
+
+class _Clock:
+    def __init__(self, report: SyncReport) -> None:
+        self.report, self.t0 = report, time.perf_counter()
+        self.last = self.t0
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.report.timings[phase] = round(self.report.timings.get(phase, 0.0) + now - self.last, 6)
+        self.last = now
+
+    def done(self) -> None:
+        self.report.timings["total"] = round(time.perf_counter() - self.t0, 6)
+
+
+def sync(config: Any, *, dry_run: bool = False, accept_deletions: bool = False, client: Any = None,
+         journal: Any = None, now: datetime | None = None, lock_dir: str | None = None,
+         hooks: SyncHooks | None = None) -> SyncReport:
+    """One sync of config.spreadsheet. Raises SyncError (exit code 3) with what to do."""
+    if not (config.spreadsheet or "").strip():
+        raise SyncError("no spreadsheet given: pass --spreadsheet ID-or-URL, set SHEETSYNC_SPREADSHEET, "
+                        f"or set spreadsheet in {config.source}")
+    try:
+        key = spreadsheet_key(config.spreadsheet)
+    except SheetsError as exc:
+        raise SyncError(str(exc)) from None
+    report = SyncReport(spreadsheet=key, dry_run=dry_run)
+    clock = _Clock(report)
+    lock = SyncLock(lock_path(key, config.api_url, lock_dir))
+    try:
+        lock.acquire()
+    except LockBusy as exc:
+        raise SyncBusy(str(exc)) from None
+    try:
+        clock.lap("lock")
+        _run(config, key, report, clock, client=client, journal=journal, now=now, dry_run=dry_run,
+             accept_deletions=accept_deletions, hooks=hooks or SyncHooks())
+    except SheetsError as exc:
+        raise SyncError(str(exc)) from None
+    finally:
+        lock.release()
+        clock.done()
+    return report
+
+
+def _run(config: Any, key: str, report: SyncReport, clock: _Clock, *, client: Any, journal: Any,
+         now: datetime | None, dry_run: bool, accept_deletions: bool, hooks: SyncHooks) -> None:
+    client = client or open_client(config)
+    stats0 = transport_stats(client)
+    sheet = Sheet(client, key)
+    try:
+        current = _read_all(sheet, config, report, create_tabs=not dry_run)
+        clock.lap("read")
+        values = current[config.input_tab]
+        layout = input_layout(values, config)
+        result = _check(values, layout, config, now)
+        _fill_counts(report, result)
+        clock.lap("check")
+        tab_read = _journal_view(journal, values, config, result)
+        report.warnings_merged = merge_warnings(result, _verification_warnings(journal, key, tab_read, config),
+                                                config.language)
+        desired = build_desired(values, layout, result, config)
+        plan = make_plan(current, desired, config)
+        report.header_added = layout.missing_headers
+        clock.lap("plan")
+        alerts = _guard(journal, key, tab_read, values, layout, result, config, accept_deletions)
+        report.alerts = alerts
+        if alerts:
+            plan = Plan([c for c in plan.changes if c.tab not in config.summary_tabs.titles()])
+        clock.lap("guard")
+        if dry_run:
+            report.cells_changed = len(plan)
+            return
+        if hooks.between_read_and_write:
+            hooks.between_read_and_write()
+        plan, recheck_at = _recheck(sheet, plan, values, layout, result, config, report)
+        clock.lap("recheck")
+        if plan.changes or alerts or _stamp_shows_alert(current, config):
+            stamp = _stamp(now, config, alerts)
+            plan = _with_stamp(plan, current, config, stamp)
+            report.last_synced = stamp
+        report.cells_changed = len(plan)
+        if hooks.before_write:
+            hooks.before_write(plan)
+        _write(sheet, plan, config, report, recheck_at)
+        clock.lap("write")
+        if journal is not None and tab_read is not None:
+            report.journal_sync = journal.record_tab(
+                spreadsheet=key, config_name=config.name, tab=tab_read, at=now or datetime.now(WIB),
+                ok_rows=_ok_keys(result, tab_read), good=not alerts)
+        clock.lap("journal")
+        if alerts:
+            raise SyncError(_alert_message(alerts, config))
+    finally:
+        report.requests = sheet.requests
+        _transport_delta(report, stats0, transport_stats(client))
+
+
+# ---------------------------------------------------------------- read
+
+def _read_all(sheet: Sheet, config: Any, report: SyncReport, *, create_tabs: bool) -> dict[str, list[list[Any]]]:
+    """ONE batchGet: the input tab and every summary tab. Missing tabs: one metadata read."""
+    titles = [config.input_tab, *config.summary_tabs.titles()]
+    stamp_tab = a1.parse_tab_cell(config.last_synced_cell)[0]
+    if stamp_tab not in titles:
+        titles.append(stamp_tab)
+    ranges = [a1.quote_tab(t) for t in titles]
+    try:
+        got = sheet.read(ranges)
+        return {t: got[r] for t, r in zip(titles, ranges)}
+    except SheetsError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - only a missing tab is repaired here
+        if not _is_missing_range(exc):
+            raise SheetsError(f"reading the spreadsheet failed: {exc}") from None
+    report.metadata_reads += 1
+    present = set(sheet.tabs())
+    if config.input_tab not in present:
+        raise SheetsError(
+            f"tab '{config.input_tab}' not found in spreadsheet {sheet.key} (tabs: "
+            f"{', '.join(sorted(present)) or 'none'}): rename the tab or set input tab in {config.source}")
+    missing = [t for t in titles if t not in present]
+    if create_tabs:
+        sheet.add_tabs(missing)
+        report.tabs_created = missing
+    have = [t for t in titles if t in present]
+    got = sheet.read([a1.quote_tab(t) for t in have])
+    out = {t: got[a1.quote_tab(t)] for t in have}
+    out.update({t: [] for t in missing})
+    return out
+
+
+def _check(values: list[list[Any]], layout: InputLayout, config: Any, now: datetime | None) -> Any:
+    """The core on the input tab with sheetsync's own columns blanked (they are not input)."""
+    from sheetsync.check import check
+    result = check(layout.without_owned(values), config, now=now)
+    missing = [f for f in _missing_required(result, config)]
+    if missing:
+        headers = ", ".join(f"'{config.column(f).header}'" if config.column(f) else f for f in missing)
+        raise SheetsError(
+            f"header {headers} missing in row {config.header_row} of tab '{config.input_tab}': "
+            f"add the column (or fix header_row in {config.source}); nothing was written")
+    return result
+
+
+def _missing_required(result: Any, config: Any) -> list[str]:
+    header = getattr(result, "header", None)
+    missing = list(getattr(header, "missing", ()) or ())
+    required = {c.field for c in config.columns if c.required}
+    return [f for f in missing if f in required]
+
+
+def _fill_counts(report: SyncReport, result: Any) -> None:
+    rows = result.rows
+    report.rows_read = int(len(rows))
+    report.valid = bool(result.valid)
+    if "status" in rows.columns:
+        report.rows_by_status = {str(k): int(v) for k, v in rows["status"].value_counts().items()}
+    recon = getattr(result, "reconciliation", None)
+    if recon is not None and hasattr(recon, "to_dict"):
+        report.reconciliation = [{str(k): _plain(v) for k, v in rec.items()}
+                                 for rec in recon.reset_index().to_dict("records")]
+
+
+def _plain(value: Any) -> Any:
+    item = getattr(value, "item", None)
+    if callable(item):
+        try:
+            value = item()
+        except (TypeError, ValueError):
+            pass
+    try:
+        if value != value:
+            return None
+    except (TypeError, ValueError):
+        return None
+    return value
+
+
+# ---------------------------------------------------------------- journal hooks
+
+def _journal_view(journal: Any, values: list[list[Any]], config: Any, result: Any) -> Any:
+    if journal is None:
+        return None
+    from sheetsync.journal_tab import read_tab
+    return read_tab(values, config, result)
+
+
+def _verification_warnings(journal: Any, key: str, tab_read: Any, config: Any) -> list[Any]:
+    check_fn = getattr(journal, "changed_after_verification", None)
+    if journal is None or tab_read is None or check_fn is None:
+        return []
+    return list(check_fn(key, tab_read, config))
+
+
+def _guard(journal: Any, key: str, tab_read: Any, values: list[list[Any]], layout: InputLayout,
+           result: Any, config: Any, accept_deletions: bool) -> list[str]:
+    """Mass deletion / header change / owned column moved since the last good sync."""
+    if journal is None or tab_read is None or accept_deletions:
+        return []
+    import sheetsync.journal as jmod
+    guard_fn = getattr(jmod, "guard_tab", None) or getattr(jmod, "guard", None)
+    if guard_fn is None:
+        return []
+    alerts = guard_fn(journal, key, tab_read, config)
+    return [getattr(a, "message", None) and _line(a) or str(a) for a in alerts or ()]
+
+
+def _line(alert: Any) -> str:
+    msg = alert.message
+    return msg() if callable(msg) else str(msg)
+
+
+def _alert_message(alerts: list[str], config: Any) -> str:
+    return ("sync stopped by the guard, summary tabs not rewritten: " + " | ".join(alerts) +
+            " -- restore with 'sheetsync restore --since <last sync>' (see 'sheetsync diff'), or "
+            "run sync with --accept-deletions if this was intended")
+
+
+def _ok_keys(result: Any, tab_read: Any) -> list[str]:
+    rows = result.rows
+    ok_rows = set(int(r) for r in rows.index[rows["status"] == "OK"])
+    return [k for k, pos in tab_read.positions.items() if pos in ok_rows]
+
+
+# ---------------------------------------------------------------- re-check, stamp, write
+
+def _recheck(sheet: Sheet, plan: Plan, values: list[list[Any]], layout: InputLayout, result: Any,
+             config: Any, report: SyncReport) -> tuple[Plan, tuple[float, float] | None]:
+    """Re-read the key columns of the rows about to be written; drop rows that moved."""
+    rows = sorted({c.row for c in plan.changes if c.tab == config.input_tab and c.row > config.header_row})
+    header_change = any(c.tab == config.input_tab and c.row == config.header_row for c in plan.changes)
+    if not rows and not header_change:
+        return plan, None
+    ids = row_identities(values, rows, layout, result, config)
+    ranges = recheck_ranges(ids)
+    t_sent = time.perf_counter()
+    got = sheet.read(ranges)
+    recheck_at = (t_sent, time.perf_counter())
+    moved, header_moved = moved_rows(ids, ranges, got)
+    if header_moved:
+        moved.add(config.header_row)
+    report.skipped_rows = sorted(r for r in moved if r != config.header_row)
+    if not moved:
+        return plan, recheck_at
+    return plan.without({(config.input_tab, r) for r in moved}), recheck_at
+
+
+def _stamp(now: datetime | None, config: Any, alerts: list[str]) -> str:
+    when = (now or datetime.now(WIB)).astimezone(WIB)
+    return last_synced_text(when, config.language, alerts)
+
+
+def _stamp_shows_alert(current: dict[str, list[list[Any]]], config: Any) -> bool:
+    """A guard alert stays visible only until the next sync that is not blocked."""
+    tab, row, col = a1.parse_tab_cell(config.last_synced_cell)
+    grid = current.get(tab, [])
+    line = grid[row - 1] if row - 1 < len(grid) else []
+    text = line[col - 1] if col - 1 < len(line) else ""
+    return isinstance(text, str) and text.startswith(ALERT_MARK)
+
+
+def _with_stamp(plan: Plan, current: dict[str, list[list[Any]]], config: Any, text: str) -> Plan:
+    from sheetsync.plan import CellTarget, Desired
+    tab, row, col = a1.parse_tab_cell(config.last_synced_cell)
+    extra = make_plan(current, Desired(cells=[CellTarget(tab, row, col, text)]))
+    return Plan(plan.changes + extra.changes)
+
+
+def _write(sheet: Sheet, plan: Plan, config: Any, report: SyncReport,
+           recheck_at: tuple[float, float] | None) -> None:
+    if not plan.changes:
+        return
+    batches = plan.batches()
+    t_sent = time.perf_counter()
+    try:
+        stats = sheet.write(batches)
+    except SheetsError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        if not _is_grid_limit(exc):
+            raise SheetsError(f"writing to the spreadsheet failed: {exc}") from None
+        report.metadata_reads += 1
+        sheet.ensure_grid(_needed_grid(plan))
+        t_sent = time.perf_counter()
+        stats = sheet.write(batches)
+    t_done = time.perf_counter()
+    report.cells_written += stats.cells
+    report.bytes_sent += stats.bytes
+    report.ranges_written += stats.ranges
+    recheck = recheck_at
+    if recheck is not None:
+        report.race_window_s = round(t_sent - recheck[1], 6)
+        report.race_window_max_s = round(t_done - recheck[0], 6)
+
+
+def _needed_grid(plan: Plan) -> dict[str, tuple[int, int]]:
+    need: dict[str, tuple[int, int]] = {}
+    for c in plan.changes:
+        rows, cols = need.get(c.tab, (0, 0))
+        need[c.tab] = (max(rows, c.row), max(cols, c.col))
+    return need
+
+
+def _transport_delta(report: SyncReport, before: dict[str, int] | None, after: dict[str, int] | None) -> None:
+    if before is None or after is None:
+        return
+    report.http_attempts = after["requests"] - before["requests"]
+    report.retries = after["retries"] - before["retries"]
+
+
+__all__ = ["SyncError", "SyncBusy", "SyncHooks", "SyncReport", "resolve_overrides", "sync",
+           "summary_origin"]
