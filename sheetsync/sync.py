@@ -55,6 +55,7 @@ class SyncReport:
     rows_read: int = 0                              # non-blank data rows
     rows_by_status: dict[str, int] = field(default_factory=dict)
     valid: bool = True
+    issue_counts: dict[str, int] = field(default_factory=dict)   # {"error": n, "warning": n}
     reconciliation: list[dict[str, Any]] = field(default_factory=list)
     requests: int = 0                               # API calls made by this sync
     http_attempts: int | None = None                # HTTP requests incl. retries (our transport only)
@@ -74,6 +75,7 @@ class SyncReport:
     timings: dict[str, float] = field(default_factory=dict)   # seconds per phase
     race_window_s: float | None = None     # re-check answer received -> write sent
     race_window_max_s: float | None = None  # re-check sent -> write answered (upper bound)
+    plan: Plan | None = field(default=None, repr=False)   # dry runs only: the cells a sync would change
 
     @property
     def changed(self) -> bool:
@@ -161,6 +163,7 @@ def _run(config: Any, key: str, report: SyncReport, clock: _Clock, *, client: An
         clock.lap("guard")
         if dry_run:
             report.cells_changed = len(plan)
+            report.plan = plan
             return
         if hooks.between_read_and_write:
             hooks.between_read_and_write()
@@ -187,14 +190,29 @@ def _run(config: Any, key: str, report: SyncReport, clock: _Clock, *, client: An
         _transport_delta(report, stats0, transport_stats(client))
 
 
+def read_and_check(config: Any, *, client: Any = None, now: datetime | None = None) -> Any:
+    """`sheetsync check`: one values:batchGet of the input tab, then the core. Writes nothing."""
+    try:
+        key = spreadsheet_key(config.spreadsheet)
+        sheet = Sheet(client or open_client(config), key)
+        report = SyncReport(spreadsheet=key, dry_run=True)
+        values = _read_all(sheet, config, report, create_tabs=False, only_input=True)[config.input_tab]
+        return _check(values, input_layout(values, config), config, now)
+    except SheetsError as exc:
+        raise SyncError(str(exc)) from None
+
+
 # ---------------------------------------------------------------- read
 
-def _read_all(sheet: Sheet, config: Any, report: SyncReport, *, create_tabs: bool) -> dict[str, list[list[Any]]]:
+def _read_all(sheet: Sheet, config: Any, report: SyncReport, *, create_tabs: bool,
+              only_input: bool = False) -> dict[str, list[list[Any]]]:
     """ONE batchGet: the input tab and every summary tab. Missing tabs: one metadata read."""
-    titles = [config.input_tab, *config.summary_tabs.titles()]
-    stamp_tab = a1.parse_tab_cell(config.last_synced_cell)[0]
-    if stamp_tab not in titles:
-        titles.append(stamp_tab)
+    titles = [config.input_tab]
+    if not only_input:
+        titles += [t for t in config.summary_tabs.titles() if t not in titles]
+        stamp_tab = a1.parse_tab_cell(config.last_synced_cell)[0]
+        if stamp_tab not in titles:
+            titles.append(stamp_tab)
     ranges = [a1.quote_tab(t) for t in titles]
     try:
         got = sheet.read(ranges)
@@ -245,6 +263,8 @@ def _fill_counts(report: SyncReport, result: Any) -> None:
     rows = result.rows
     report.rows_read = int(len(rows))
     report.valid = bool(result.valid)
+    severities = [getattr(i, "severity", "") for i in result.issues]
+    report.issue_counts = {"error": severities.count("error"), "warning": severities.count("warning")}
     if "status" in rows.columns:
         report.rows_by_status = {str(k): int(v) for k, v in rows["status"].value_counts().items()}
     recon = getattr(result, "reconciliation", None)
@@ -400,5 +420,5 @@ def _transport_delta(report: SyncReport, before: dict[str, int] | None, after: d
     report.retries = after["retries"] - before["retries"]
 
 
-__all__ = ["SyncError", "SyncBusy", "SyncHooks", "SyncReport", "resolve_overrides", "sync",
+__all__ = ["SyncError", "SyncBusy", "SyncHooks", "SyncReport", "read_and_check", "resolve_overrides", "sync",
            "summary_origin"]
