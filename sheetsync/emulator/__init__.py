@@ -1,0 +1,93 @@
+"""A local Google Sheets API v4 / Drive v3 / OAuth2 emulator that real gspread talks to.
+
+    from sheetsync.emulator import Emulator
+    with Emulator() as emu:                 # loopback, free port, in memory, open mode
+        gc = emu.client()                   # a ready gspread.Client
+        sh = gc.create("Rekap")
+        emu.counters(); emu.inject_fault(status=503, path="values", times=2)
+
+Strict mode (``Emulator(strict=True)``) verifies service-account JWTs:
+``key = emu.issue_key("bot@proj.iam.gserviceaccount.com")`` returns a key file
+dict whose token_uri points here; ``emu.client(key=key)`` uses it.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .server import EmulatorServer, EmulatorState, make_server, serve_in_thread
+
+__all__ = ["Emulator"]
+
+
+class Emulator:
+    """One running emulator.  Use as a context manager, or call ``start()`` / ``close()``."""
+
+    def __init__(self, strict: bool = False, quota: str | dict | None = None,
+                 state_dir: str | None = None, host: str = "127.0.0.1", port: int = 0,
+                 token_ttl_s: int = 3600, fault_seed: int | None = None) -> None:
+        self.state = EmulatorState(strict=strict, quota=quota, state_dir=state_dir,
+                                   token_ttl_s=token_ttl_s, fault_seed=fault_seed)
+        self.host, self.port = host, port
+        self._server: EmulatorServer | None = None
+        self.loaded = 0
+
+    # -- lifecycle ------------------------------------------------------------
+    def start(self) -> "Emulator":
+        if self.state.persister is not None:
+            self.loaded = self.state.persister.load()
+        self._server = make_server(self.state, self.host, self.port)
+        if self.state.persister is not None:
+            self.state.persister.start()
+        serve_in_thread(self._server)
+        return self
+
+    def close(self) -> None:
+        if self._server is not None:
+            server, self._server = self._server, None
+            server.shutdown()
+            server.server_close()
+        if self.state.persister is not None:
+            self.state.persister.close()
+
+    def __enter__(self) -> "Emulator":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # -- access ---------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        return self.state.base_url
+
+    @property
+    def store(self):  # noqa: ANN201 - model.Store
+        return self.state.store
+
+    def client(self, key: dict | None = None, token: str = "emulator"):  # noqa: ANN201 - gspread.Client
+        """A gspread.Client on this emulator: open mode token, or a key file dict (strict mode)."""
+        from sheetsync import gsheets
+        if key is None:
+            return gsheets.emulator_client(self.url, token)
+        import google.auth
+        import gspread
+        from sheetsync.transport import make_session
+        creds, _ = google.auth.load_credentials_from_dict(key, scopes=list(gsheets.SCOPES))
+        return gspread.Client(auth=creds, session=make_session(creds, self.url))
+
+    def issue_key(self, email: str) -> dict[str, str]:
+        return self.state.auth.issue_key(email, self.url + "/token")
+
+    def counters(self) -> dict[str, Any]:
+        return self.state.counters.snapshot()
+
+    def reset_counters(self) -> None:
+        self.state.counters.reset()
+
+    def inject_fault(self, kind: str = "error", **options: Any) -> dict[str, Any]:
+        """See control.Fault: status, method, path (regex), times, fraction, retry_after, delay_s."""
+        return self.state.faults.add(kind=kind, **options).public()
+
+    def clear_faults(self) -> None:
+        self.state.faults.clear()
+

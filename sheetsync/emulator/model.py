@@ -95,15 +95,21 @@ Cell = tuple[int, int]
 class ApiError(Exception):
     """An error answered with Google's JSON body."""
 
-    def __init__(self, code: int, status: str, message: str, headers: dict[str, str] | None = None):
+    def __init__(self, code: int, status: str, message: str, headers: dict[str, str] | None = None,
+                 errors: list[dict[str, str]] | None = None):
         super().__init__(message)
         self.code = code
         self.status = status
         self.message = message
         self.headers = headers or {}
+        self.errors = errors  # Drive v3 adds [{"domain", "reason", "message", ...}]
 
     def body(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message, "status": self.status}}
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.errors:
+            error["errors"] = self.errors
+        error["status"] = self.status
+        return {"error": error}
 
 
 def invalid_argument(message: str) -> ApiError:

@@ -1,0 +1,48 @@
+"""python -m sheetsync.emulator [--host 127.0.0.1] [--port 8555] [--state DIR] [--strict] [--quota google]"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import Emulator
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sheetsync emulator",
+                                     description="Local Google Sheets v4 / Drive v3 / OAuth2 emulator.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    parser.add_argument("--port", type=int, default=8555, help="port (0 = any free port)")
+    parser.add_argument("--state", default=None, metavar="DIR", help="keep spreadsheets in DIR across restarts")
+    parser.add_argument("--strict", action="store_true", help="verify service-account keys and sharing")
+    parser.add_argument("--quota", choices=["google"], default=None,
+                        help="apply Google's per-minute request quotas (60 per user, 300 per project)")
+    args = parser.parse_args(argv)
+    emu = Emulator(strict=args.strict, quota=args.quota, state_dir=args.state, host=args.host, port=args.port)
+    try:
+        emu.start()
+    except OSError as exc:
+        print(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    loopback = args.host in ("127.0.0.1", "localhost", "::1")
+    print(f"sheetsync emulator listening on {emu.url}", flush=True)
+    print("bound to loopback only" if loopback else f"WARNING: bound to {args.host}, reachable from the network",
+          flush=True)
+    print(f"mode: {'strict' if args.strict else 'open (any token accepted)'}"
+          f"{', quota: google' if args.quota else ''}"
+          f"{f', state: {args.state} ({emu.loaded} spreadsheets loaded)' if args.state else ', in memory'}",
+          flush=True)
+    if args.strict:
+        print(f"issue a key: curl -X POST {emu.url}/_emulator/keys -d '{{\"email\": \"bot@example.iam.gserviceaccount.com\"}}'",
+              flush=True)
+    try:
+        import threading
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("stopping", flush=True)
+    finally:
+        emu.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,212 @@
+"""Counters, fault injection and per-minute quotas of the emulator (thread-safe)."""
+from __future__ import annotations
+
+import random
+import re
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import ApiError
+
+
+class Counters:
+    """Requests by method, route and status; bytes in/out; cells written and read."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._routes: dict[tuple[str, str, int], int] = {}
+            self.bytes_in = 0
+            self.bytes_out = 0
+            self.cells_written = 0
+            self.cells_read = 0
+
+    def record(self, method: str, route: str, status: int, bytes_in: int, bytes_out: int) -> None:
+        with self._lock:
+            key = (method, route, status)
+            self._routes[key] = self._routes.get(key, 0) + 1
+            self.bytes_in += bytes_in
+            self.bytes_out += bytes_out
+
+    def add_cells(self, written: int = 0, read: int = 0) -> None:
+        with self._lock:
+            self.cells_written += written
+            self.cells_read += read
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            by_method: dict[str, int] = {}
+            by_path: dict[str, int] = {}
+            by_status: dict[str, int] = {}
+            routes = []
+            for (method, route, status), n in sorted(self._routes.items()):
+                by_method[method] = by_method.get(method, 0) + n
+                by_path[route] = by_path.get(route, 0) + n
+                by_status[str(status)] = by_status.get(str(status), 0) + n
+                routes.append({"method": method, "path": route, "status": status, "count": n})
+            return {"requests": sum(self._routes.values()), "by_method": by_method,
+                    "by_path": by_path, "by_status": by_status, "routes": routes,
+                    "bytes_in": self.bytes_in, "bytes_out": self.bytes_out,
+                    "cells_written": self.cells_written, "cells_read": self.cells_read}
+
+
+FAULT_KINDS = ("error", "delay", "reset")
+
+
+@dataclass
+class Fault:
+    """One injected fault.
+
+    kind: "error" (answer ``status`` with Google's body; 429 may carry Retry-After),
+    "delay" (sleep ``delay_s`` then serve normally) or "reset" (send half the
+    response, then reset the connection).  ``times`` = fire on the next N matching
+    requests (None = unlimited); ``fraction`` = fire on that share of them.
+    """
+    kind: str = "error"
+    status: int = 503
+    method: str = ".*"
+    path: str = ".*"
+    times: int | None = 1
+    fraction: float | None = None
+    retry_after: float | None = None
+    delay_s: float = 0.0
+    id: int = 0
+    fired: int = 0
+    _method_re: Any = field(default=None, repr=False)
+    _path_re: Any = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.kind not in FAULT_KINDS:
+            raise ValueError(f"fault kind must be one of {FAULT_KINDS}")
+        self._method_re = re.compile(self.method, re.I)
+        self._path_re = re.compile(self.path)
+
+    def matches(self, method: str, path: str) -> bool:
+        return bool(self._method_re.fullmatch(method)) and bool(self._path_re.search(path))
+
+    def public(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "status": self.status, "method": self.method,
+                "path": self.path, "times": self.times, "fraction": self.fraction,
+                "retry_after": self.retry_after, "delay_s": self.delay_s, "fired": self.fired}
+
+
+class Faults:
+    def __init__(self, seed: int | None = None) -> None:
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+        self._next = 1
+        self._rng = random.Random(seed)
+
+    def add(self, **kwargs: Any) -> Fault:
+        allowed = {"kind", "status", "method", "path", "times", "fraction", "retry_after", "delay_s"}
+        unknown = set(kwargs) - allowed
+        if unknown:
+            raise ValueError(f"unknown fault option(s): {', '.join(sorted(unknown))}")
+        fault = Fault(**kwargs)
+        with self._lock:
+            fault.id = self._next
+            self._next += 1
+            self._faults.append(fault)
+        return fault
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def list(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [f.public() for f in self._faults]
+
+    def pick(self, method: str, path: str) -> Fault | None:
+        """The fault to apply to this request, if any (consumes one firing)."""
+        with self._lock:
+            for fault in self._faults:
+                if not fault.matches(method, path):
+                    continue
+                if fault.fraction is not None and self._rng.random() >= fault.fraction:
+                    continue
+                fault.fired += 1
+                if fault.times is not None:
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self._faults.remove(fault)
+                return fault
+        return None
+
+
+STATUS_NAMES = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED",
+                404: "NOT_FOUND", 408: "DEADLINE_EXCEEDED", 409: "ABORTED", 429: "RESOURCE_EXHAUSTED",
+                500: "INTERNAL", 502: "UNAVAILABLE", 503: "UNAVAILABLE", 504: "DEADLINE_EXCEEDED"}
+STATUS_TEXT = {429: "Resource has been exhausted (e.g. check quota).",
+               500: "Internal error encountered.",
+               503: "The service is currently unavailable.",
+               504: "The request timed out. Please try again."}
+
+
+def fault_error(fault: Fault) -> ApiError:
+    status = fault.status
+    headers = {}
+    if status == 429 and fault.retry_after is not None:
+        headers["Retry-After"] = str(int(fault.retry_after) if float(fault.retry_after).is_integer()
+                                     else fault.retry_after)
+    message = STATUS_TEXT.get(status, "Injected fault.")
+    return ApiError(status, STATUS_NAMES.get(status, "UNKNOWN"), message, headers)
+
+
+# Google's published Sheets API limits (requests per minute).
+GOOGLE_QUOTA = {"read_per_user": 60, "write_per_user": 60,
+                "read_per_project": 300, "write_per_project": 300, "window_s": 60.0}
+
+
+class Quota:
+    """Sliding one-minute windows of read and write requests per user and per project."""
+
+    def __init__(self, limits: dict[str, float]) -> None:
+        self.limits = {**GOOGLE_QUOTA, **limits}
+        self._lock = threading.Lock()
+        self._seen: dict[tuple[str, str], deque[float]] = {}
+
+    @classmethod
+    def from_option(cls, option: str | dict | None) -> "Quota | None":
+        if option is None or option is False:
+            return None
+        if option == "google":
+            return cls({})
+        if isinstance(option, dict):
+            return cls(option)
+        raise ValueError("quota must be None, 'google' or a dict of limits")
+
+    def check(self, user: str, kind: str) -> None:
+        """Count one request of ``kind`` ("read"/"write"); raise Google's 429 past a limit."""
+        now = time.monotonic()
+        window = float(self.limits["window_s"])
+        with self._lock:
+            user_q = self._window(("user:" + user, kind), now, window)
+            proj_q = self._window(("project", kind), now, window)
+            per_user = self.limits[f"{kind}_per_user"]
+            per_project = self.limits[f"{kind}_per_project"]
+            if len(user_q) >= per_user:
+                raise quota_error(kind, "per minute per user", user_q[0] + window - now)
+            if len(proj_q) >= per_project:
+                raise quota_error(kind, "per minute", proj_q[0] + window - now)
+            user_q.append(now)
+            proj_q.append(now)
+
+    def _window(self, key: tuple[str, str], now: float, window: float) -> deque[float]:
+        q = self._seen.setdefault(key, deque())
+        while q and q[0] <= now - window:
+            q.popleft()
+        return q
+
+
+def quota_error(kind: str, scope: str, wait_s: float) -> ApiError:
+    metric = "Read requests" if kind == "read" else "Write requests"
+    message = (f"Quota exceeded for quota metric '{metric}' and limit '{metric} {scope}' "
+               "of service 'sheets.googleapis.com' for consumer 'project_number:0'.")
+    return ApiError(429, "RESOURCE_EXHAUSTED", message)

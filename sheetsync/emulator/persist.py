@@ -1,0 +1,93 @@
+"""Optional persistence: a pickle snapshot per spreadsheet in state_dir, written after changes.
+
+A background thread writes dirty state at most every ``interval_s`` (and once
+more on close), each file atomically (temp file + rename), so a restart with
+the same state_dir finds every spreadsheet, key and token again.  Pickle is
+fine here: the files are the emulator's own, in a directory the user chose.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .server import EmulatorState
+
+SUFFIX = ".sheet.pickle"
+AUTH_FILE = "auth.pickle"
+
+
+class Persister:
+    def __init__(self, state_dir: str, state: "EmulatorState", interval_s: float = 0.5) -> None:
+        self.dir = Path(state_dir).expanduser()
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.state = state
+        self.interval_s = interval_s
+        self._dirty = threading.Event()
+        self._stop = threading.Event()
+        self._saved: dict[str, int] = {}
+        self._write_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def load(self) -> int:
+        """Read every snapshot in state_dir into the store; returns how many spreadsheets."""
+        auth_path = self.dir / AUTH_FILE
+        if auth_path.exists():
+            with open(auth_path, "rb") as fh:
+                self.state.auth.load(pickle.load(fh))
+        n = 0
+        for path in sorted(self.dir.glob("*" + SUFFIX)):
+            with open(path, "rb") as fh:
+                ss = pickle.load(fh)
+            self.state.store.add(ss)
+            self._saved[ss.id] = ss.revision
+            n += 1
+        return n
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="sheetsync-emulator-persist", daemon=True)
+        self._thread.start()
+
+    def mark_dirty(self) -> None:
+        self._dirty.set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            if self._dirty.wait(timeout=0.2):
+                self._stop.wait(self.interval_s)  # gather a burst of writes into one save
+                self._dirty.clear()
+                self.flush()
+
+    def flush(self) -> None:
+        with self._write_lock:
+            live = {}
+            for ss in self.state.store.all():
+                live[ss.id] = ss
+                if self._saved.get(ss.id) == ss.revision and (self.dir / (ss.id + SUFFIX)).exists():
+                    continue
+                with ss.lock:
+                    data = pickle.dumps(ss, protocol=pickle.HIGHEST_PROTOCOL)
+                    revision = ss.revision
+                _atomic_write(self.dir / (ss.id + SUFFIX), data)
+                self._saved[ss.id] = revision
+            for stale in [i for i in self._saved if i not in live]:
+                (self.dir / (stale + SUFFIX)).unlink(missing_ok=True)
+                del self._saved[stale]
+            _atomic_write(self.dir / AUTH_FILE, pickle.dumps(self.state.auth.state()))
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self.flush()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)

@@ -1,0 +1,144 @@
+"""spreadsheets.create, .get, .getByDataFilter, :batchUpdate and sheets.copyTo."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from . import a1, fields
+from .model import DEFAULT_COLUMNS, DEFAULT_ROWS, Spreadsheet, invalid_argument, new_spreadsheet_id
+from .sheet_json import spreadsheet_json
+
+if TYPE_CHECKING:
+    from .server import EmulatorState, Request
+
+
+def owner_of(user: str) -> str:
+    return user if "@" in user and not user.startswith("token:") else "emulator@sheetsync.local"
+
+
+def create(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
+    body = rq.json()
+    props = body.get("properties") or {}
+    owner = owner_of(rq.user)
+    ss = Spreadsheet(new_spreadsheet_id(), props.get("title") or "Untitled spreadsheet", owner=owner,
+                     locale=props.get("locale") or "en_US", time_zone=props.get("timeZone") or "Etc/GMT")
+    for key in ("autoRecalc", "defaultFormat", "spreadsheetTheme"):
+        if key in props:
+            ss.properties[key] = props[key]
+    sheets = body.get("sheets") or [{}]
+    for i, spec in enumerate(sheets):
+        sp = (spec or {}).get("properties") or {}
+        gp = sp.get("gridProperties") or {}
+        title = sp.get("title") or f"Sheet{i + 1}"
+        if ss.sheet_by_title(title) is not None:
+            raise invalid_argument(f"A sheet with the name \"{title}\" already exists. "
+                                   "Please enter another name.")
+        sheet = ss.add_sheet(title, gp.get("rowCount", DEFAULT_ROWS), gp.get("columnCount", DEFAULT_COLUMNS),
+                             sheet_id=sp.get("sheetId"))
+        for key in ("frozenRowCount", "frozenColumnCount", "hideGridlines"):
+            if gp.get(key):
+                sheet.grid[key] = gp[key]
+        for key in ("hidden", "tabColor", "tabColorStyle", "rightToLeft"):
+            if key in sp:
+                sheet.properties[key] = sp[key]
+    ss.drive.permissions.append({"kind": "drive#permission", "id": _perm_id(owner), "type": "user",
+                                 "role": "owner", "emailAddress": owner})
+    st.store.add(ss)
+    st.changed(ss)
+    with ss.lock:
+        return 200, spreadsheet_json(ss)
+
+
+def _perm_id(email: str) -> str:
+    from .model import _permission_id
+    return _permission_id(email)
+
+
+def get(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
+    ss = st.spreadsheet(g[0], rq.user)
+    mask_text = rq.param("fields")
+    mask = fields.parse(mask_text) if mask_text else None
+    if mask is not None:
+        grid = "sheets" in mask and fields.wants(mask, "sheets", "data") or "*" in mask
+    else:
+        grid = rq.flag("includeGridData")
+    with ss.lock:
+        boxes = [a1.resolve(ss, text) for text in rq.params("ranges")] or None
+        body = spreadsheet_json(ss, grid=grid, boxes=boxes)
+    return 200, fields.apply(body, mask)
+
+
+def get_by_data_filter(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
+    from .routes_values import filter_box
+    ss = st.spreadsheet(g[0], rq.user)
+    body = rq.json()
+    mask_text = rq.param("fields")
+    mask = fields.parse(mask_text) if mask_text else None
+    grid = bool(body.get("includeGridData")) if mask is None else fields.wants(mask, "sheets", "data")
+    with ss.lock:
+        boxes = [filter_box(ss, f) for f in body.get("dataFilters") or []] or None
+        out = spreadsheet_json(ss, grid=grid, boxes=boxes)
+    return 200, fields.apply(out, mask)
+
+
+def batch_update(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
+    """All-or-nothing structural batch: EMULATOR-B's batch_requests.apply does the work."""
+    ss = st.spreadsheet(g[0], rq.user, write=True)
+    body = rq.json()
+    requests = body.get("requests")
+    if not isinstance(requests, list) or not requests:
+        raise invalid_argument("Must specify at least one request.")
+    from . import batch_requests
+    with ss.lock:
+        out = batch_requests.apply(ss, body)
+        if ss.has_formulas():
+            from . import formulas
+            formulas.recalculate(ss)
+        st.changed(ss)
+    return 200, out
+
+
+def copy_to(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
+    src = st.spreadsheet(g[0], rq.user)
+    body = rq.json()
+    dest_id = body.get("destinationSpreadsheetId")
+    if not dest_id:
+        raise invalid_argument("Invalid destinationSpreadsheetId")
+    dest = st.spreadsheet(dest_id, rq.user, write=True)
+    with src.lock:  # copy under the source lock, then let go: no two locks held at once
+        sheet = src.sheet_by_id(int(g[1]))
+        if sheet is None:
+            raise invalid_argument(f"No grid with id: {g[1]}")
+        copy = sheet.clone()
+    with dest.lock:
+        dest.check_cell_limit(copy.cell_count())
+        title = f"Copy of {copy.title}"
+        n = 2
+        while dest.sheet_by_title(title) is not None:
+            title = f"Copy of {copy.title} {n}"
+            n += 1
+        copy.properties["title"] = title
+        new_id = dest.new_id()
+        copy.properties["sheetId"] = new_id
+        copy.protected_ranges = []  # protections are not copied by copyTo
+        for chart in copy.charts:
+            chart["chartId"] = dest.new_id()
+        for attr in ("merges", "conditional_formats", "charts", "banded_ranges", "filter_views"):
+            _retarget(getattr(copy, attr), new_id)
+        if copy.basic_filter:
+            _retarget(copy.basic_filter, new_id)
+        dest.sheets.append(copy)
+        dest.reindex()
+        st.changed(dest)
+        return 200, dict(copy.properties)
+
+
+def _retarget(obj: Any, sheet_id: int) -> None:
+    """Point every GridRange inside ``obj`` at ``sheet_id``."""
+    if isinstance(obj, dict):
+        if "sheetId" in obj:
+            obj["sheetId"] = sheet_id
+        for v in obj.values():
+            _retarget(v, sheet_id)
+    elif isinstance(obj, list):
+        for v in obj:
+            _retarget(v, sheet_id)

@@ -1,0 +1,390 @@
+"""spreadsheets.values.*: get, update, append, clear, batchGet, batchUpdate, batchClear.
+
+Reads render with ``cellvalues.render`` (fast paths for plain cells keep a
+10M-cell tab under a few seconds); writes parse with ``cellvalues``; every
+batch validates all its ranges before touching anything (all-or-nothing).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import a1, cellvalues
+from .a1 import Box
+from .model import ApiError, Sheet, Spreadsheet, invalid_argument
+
+if TYPE_CHECKING:
+    from .server import EmulatorState, Request
+
+RENDER_OPTIONS = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
+DATETIME_OPTIONS = ("SERIAL_NUMBER", "FORMATTED_STRING")
+INPUT_OPTIONS = ("RAW", "USER_ENTERED")
+DIMENSIONS = ("ROWS", "COLUMNS")
+
+
+def _enum(value: str | None, name: str, allowed: tuple[str, ...], default: str) -> str:
+    if value is None or value == "":
+        return default
+    if value not in allowed:
+        raise invalid_argument(
+            f"Invalid value at '{name}' (type.googleapis.com/google.apps.sheets.v4.{_enum_type(name)}), \"{value}\"")
+    return value
+
+
+def _enum_type(name: str) -> str:
+    return {"value_render_option": "ValueRenderOption", "date_time_render_option": "DateTimeRenderOption",
+            "value_input_option": "ValueInputOption", "major_dimension": "Dimension",
+            "insert_data_option": "InsertDataOption"}.get(name, name)
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    render: str = "FORMATTED_VALUE"
+    datetime: str = "SERIAL_NUMBER"
+    major: str = "ROWS"
+
+
+def read_options(get: Any, prefix: str = "") -> ReadOptions:
+    """Options from query parameters (``get`` = Request.param) or a JSON body (dict.get)."""
+    render_key = "responseValueRenderOption" if prefix else "valueRenderOption"
+    dt_key = "responseDateTimeRenderOption" if prefix else "dateTimeRenderOption"
+    return ReadOptions(
+        _enum(get(render_key), "value_render_option", RENDER_OPTIONS, "FORMATTED_VALUE"),
+        _enum(get(dt_key), "date_time_render_option", DATETIME_OPTIONS, "SERIAL_NUMBER"),
+        _enum(get("majorDimension"), "major_dimension", DIMENSIONS, "ROWS") if not prefix else "ROWS")
+
+
+# ------------------------------------------------------------------ rendering
+
+def _plain_formatted(v: Any) -> Any:
+    t = type(v)
+    if t is str:
+        return v
+    if v is None:
+        return ""
+    if t is bool:
+        return "TRUE" if v else "FALSE"
+    if t is int and -10**15 < v < 10**15:
+        return str(v)
+    if t is float and v.is_integer() and -1e15 < v < 1e15:
+        return str(int(v))
+    return cellvalues.render(v, None, "FORMATTED_VALUE")
+
+
+def _plain_unformatted(v: Any) -> Any:
+    t = type(v)
+    if t is str or t is bool or t is int:
+        return v
+    if v is None:
+        return ""
+    return cellvalues.render(v, None, "UNFORMATTED_VALUE")
+
+
+def _trim_row(row: list[Any]) -> list[Any]:
+    n = len(row)
+    while n and row[n - 1] == "":
+        n -= 1
+    if n != len(row):
+        del row[n:]
+    return row
+
+
+def render_box(ss: Spreadsheet, box: Box, opts: ReadOptions) -> list[list[Any]]:
+    """The values of ``box`` as values.get returns them: rendered, trimmed, majorDimension."""
+    sheet = box.sheet
+    special_rows = {r for r, _ in sheet.formulas} | {r for r, _ in sheet.formats}
+    plain = _plain_formatted if opts.render == "FORMATTED_VALUE" else _plain_unformatted
+    values = sheet.values
+    out: list[list[Any]] = []
+    last = min(box.r1, len(values))
+    for r in range(box.r0, last):
+        seg = values[r][box.c0:box.c1]
+        if r in special_rows:
+            row = [_render_cell(ss, sheet, r, box.c0 + i, v, opts) for i, v in enumerate(seg)]
+        else:
+            row = [plain(v) for v in seg]
+        out.append(_trim_row(row))
+    if sheet.formulas and opts.render == "FORMULA":
+        _add_formula_only_cells(sheet, box, out)
+    while out and not out[-1]:
+        out.pop()
+    if opts.major == "COLUMNS":
+        out = _transpose(out)
+    return out
+
+
+def _render_cell(ss: Spreadsheet, sheet: Sheet, r: int, c: int, v: Any, opts: ReadOptions) -> Any:
+    fmt = sheet.formats.get((r, c))
+    nf = fmt.get("numberFormat") if fmt else None
+    return cellvalues.render(v, sheet.formulas.get((r, c)), opts.render, nf, opts.datetime, ss)
+
+
+def _add_formula_only_cells(sheet: Sheet, box: Box, out: list[list[Any]]) -> None:
+    """Formula cells whose value row is missing still show their formula under FORMULA."""
+    for (r, c), text in sheet.formulas.items():
+        if box.r0 <= r < box.r1 and box.c0 <= c < box.c1:
+            i, j = r - box.r0, c - box.c0
+            while len(out) <= i:
+                out.append([])
+            row = out[i]
+            if len(row) <= j:
+                row.extend([""] * (j + 1 - len(row)))
+            row[j] = text
+
+
+def _transpose(rows: list[list[Any]]) -> list[list[Any]]:
+    width = max((len(r) for r in rows), default=0)
+    cols = [[row[c] if c < len(row) else "" for row in rows] for c in range(width)]
+    return [_trim_row(col) for col in cols]
+
+
+def value_range(ss: Spreadsheet, box: Box, opts: ReadOptions) -> dict[str, Any]:
+    body: dict[str, Any] = {"range": box.a1(), "majorDimension": opts.major}
+    values = render_box(ss, box, opts)
+    if values:
+        body["values"] = values
+    return body
+
+
+# ------------------------------------------------------------------ writing
+
+@dataclass
+class Write:
+    """One validated write: where it goes and the rows to store (ROWS major)."""
+    sheet: Sheet
+    r0: int
+    c0: int
+    rows: list[list[Any]]
+    cells: int
+    width: int
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    def a1(self) -> str:
+        return a1.format_range(self.sheet.title, self.r0, self.c0,
+                               self.r0 + max(self.height, 1), self.c0 + max(self.width, 1))
+
+
+def _rows_of(body: dict[str, Any], where: str = "") -> list[list[Any]]:
+    values = body.get("values") or []
+    if not isinstance(values, list) or any(not isinstance(r, list) for r in values):
+        raise invalid_argument(f"Invalid value at '{where}values' (type.googleapis.com/google.protobuf.ListValue)")
+    for i, row in enumerate(values):
+        for j, v in enumerate(row):
+            if isinstance(v, (dict, list)):
+                kind = "struct_value" if isinstance(v, dict) else "list_value"
+                raise invalid_argument(f"Invalid values[{i}][{j}]: {kind} {json.dumps(v)}")
+    major = _enum(body.get("majorDimension"), "major_dimension", DIMENSIONS, "ROWS")
+    if major == "COLUMNS":
+        height = max((len(c) for c in values), default=0)
+        values = [[col[r] if r < len(col) else None for col in values] for r in range(height)]
+        values = [_strip_none(row) for row in values]
+    return values
+
+
+def _strip_none(row: list[Any]) -> list[Any]:
+    n = len(row)
+    while n and row[n - 1] is None:
+        n -= 1
+    return row[:n]
+
+
+def plan_write(ss: Spreadsheet, text: str, body: dict[str, Any], sent_as: str | None = None) -> Write:
+    """Resolve and check one ValueRange write without changing anything."""
+    box = a1.resolve(ss, text)
+    rows = _rows_of(body)
+    width = max((len(r) for r in rows), default=0)
+    sheet = box.sheet
+    single = box.rows == 1 and box.cols == 1 and ":" not in text.rsplit("!", 1)[-1]
+    r_end = sheet.row_count if single else box.r1
+    c_end = sheet.column_count if single else box.c1
+    shown = sent_as or text
+    if box.r0 + len(rows) > r_end:
+        raise invalid_argument(f"Requested writing within range [{shown}], but tried writing to row "
+                               f"[{r_end + 1}]")
+    if box.c0 + width > c_end:
+        raise invalid_argument(f"Requested writing within range [{shown}], but tried writing to column "
+                               f"[{a1.col_letters(c_end)}]")
+    return Write(sheet, box.r0, box.c0, rows, sum(len(r) for r in rows), width)
+
+
+def apply_write(ss: Spreadsheet, w: Write, input_option: str) -> None:
+    sheet = w.sheet
+    user = input_option == "USER_ENTERED"
+    formats = sheet.formats
+    for i, row in enumerate(w.rows):
+        r = w.r0 + i
+        for j, raw in enumerate(row):
+            if raw is None:
+                continue  # JSON null leaves the cell as it is (Google documents this)
+            c = w.c0 + j
+            if user:
+                fmt = formats.get((r, c))
+                value, formula, nf = cellvalues.parse_user_entered(raw, ss, fmt.get("numberFormat") if fmt else None)
+                if nf is not None:
+                    formats[(r, c)] = {**(fmt or {}), "numberFormat": nf}
+            else:
+                value, formula = (None if raw == "" else raw), None
+            sheet.set(r, c, value, formula)
+    sheet.trim_tail()
+
+
+def _update_response(ss: Spreadsheet, w: Write, include: bool, opts: ReadOptions) -> dict[str, Any]:
+    out: dict[str, Any] = {"spreadsheetId": ss.id, "updatedRange": w.a1()}
+    if w.cells:
+        out.update(updatedRows=sum(1 for r in w.rows if r), updatedColumns=w.width, updatedCells=w.cells)
+    if include:
+        box = a1.resolve(ss, w.a1())
+        out["updatedData"] = value_range(ss, box, opts)
+    return out
+
+
+def _recalc(ss: Spreadsheet) -> None:
+    if ss.has_formulas():
+        from . import formulas
+        formulas.recalculate(ss)
+
+
+def _input_option(value: Any) -> str:
+    if not value:
+        raise invalid_argument("'valueInputOption' is required but not specified")
+    return _enum(value, "value_input_option", INPUT_OPTIONS, "RAW")
+
+
+# ------------------------------------------------------------------ routes
+
+def get(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
+    ss = st.spreadsheet(g[0], rq.user)
+    opts = read_options(rq.param)
+    with ss.lock:
+        box = a1.resolve(ss, g[1])
+        body = value_range(ss, box, opts)
+    st.counters.add_cells(read=_count(body))
+    return 200, body
+
+
+def _count(vr: dict[str, Any]) -> int:
+    return sum(len(r) for r in vr.get("values", ()))
+
+
+def batch_get(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
+    ss = st.spreadsheet(g[0], rq.user)
+    opts = read_options(rq.param)
+    out = []
+    with ss.lock:
+        boxes = [a1.resolve(ss, text) for text in rq.params("ranges")]
+        for box in boxes:
+            out.append(value_range(ss, box, opts))
+    st.counters.add_cells(read=sum(_count(v) for v in out))
+    return 200, {"spreadsheetId": ss.id, "valueRanges": out}
+
+
+def update(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
+    ss = st.spreadsheet(g[0], rq.user, write=True)
+    option = _input_option(rq.param("valueInputOption"))
+    body = rq.json()
+    opts = read_options(rq.param, prefix="response")
+    with ss.lock:
+        w = plan_write(ss, g[1], body)
+        apply_write(ss, w, option)
+        _recalc(ss)
+        st.changed(ss)
+        out = _update_response(ss, w, rq.flag("includeValuesInResponse"), opts)
+    st.counters.add_cells(written=w.cells)
+    return 200, out
+
+
+def batch_update(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
+    ss = st.spreadsheet(g[0], rq.user, write=True)
+    body = rq.json()
+    option = _input_option(body.get("valueInputOption"))
+    opts = read_options(body.get, prefix="response")
+    data = body.get("data") or []
+    with ss.lock:
+        writes = []
+        for i, vr in enumerate(data):
+            try:
+                if not isinstance(vr, dict) or not vr.get("range"):
+                    raise invalid_argument("Must specify a range.")
+                writes.append(plan_write(ss, vr["range"], vr))
+            except ApiError as exc:
+                raise invalid_argument(f"Invalid data[{i}]: {exc.message}") from None
+        for w in writes:
+            apply_write(ss, w, option)
+        _recalc(ss)
+        if writes:
+            st.changed(ss)
+        include = bool(body.get("includeValuesInResponse"))
+        responses = [_update_response(ss, w, include, opts) for w in writes]
+    out: dict[str, Any] = {"spreadsheetId": ss.id}
+    if writes:
+        out.update(totalUpdatedRows=sum(r.get("updatedRows", 0) for r in responses),
+                   totalUpdatedColumns=sum(r.get("updatedColumns", 0) for r in responses),
+                   totalUpdatedCells=sum(r.get("updatedCells", 0) for r in responses),
+                   totalUpdatedSheets=len({w.sheet.sheet_id for w in writes if w.cells}),
+                   responses=responses)
+    st.counters.add_cells(written=sum(w.cells for w in writes))
+    return 200, out
+
+
+def clear(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
+    ss = st.spreadsheet(g[0], rq.user, write=True)
+    with ss.lock:
+        box = a1.resolve(ss, g[1])
+        box.sheet.clear(box.r0, box.r1, box.c0, box.c1)
+        _recalc(ss)
+        st.changed(ss)
+    return 200, {"spreadsheetId": ss.id, "clearedRange": box.a1()}
+
+
+def batch_clear(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
+    ss = st.spreadsheet(g[0], rq.user, write=True)
+    ranges = rq.json().get("ranges") or []
+    with ss.lock:
+        boxes = []
+        for i, text in enumerate(ranges):
+            try:
+                boxes.append(a1.resolve(ss, text))
+            except ApiError as exc:
+                raise invalid_argument(f"Invalid range[{i}]: {exc.message}") from None
+        for box in boxes:
+            box.sheet.clear(box.r0, box.r1, box.c0, box.c1)
+        _recalc(ss)
+        if boxes:
+            st.changed(ss)
+    return 200, {"spreadsheetId": ss.id, "clearedRanges": [b.a1() for b in boxes]}
+
+
+def batch_get_by_data_filter(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
+    """Only a1Range and gridRange filters (developer-metadata lookups are not emulated)."""
+    ss = st.spreadsheet(g[0], rq.user)
+    body = rq.json()
+    opts = ReadOptions(
+        _enum(body.get("valueRenderOption"), "value_render_option", RENDER_OPTIONS, "FORMATTED_VALUE"),
+        _enum(body.get("dateTimeRenderOption"), "date_time_render_option", DATETIME_OPTIONS, "SERIAL_NUMBER"),
+        _enum(body.get("majorDimension"), "major_dimension", DIMENSIONS, "ROWS"))
+    out = []
+    with ss.lock:
+        for f in body.get("dataFilters") or []:
+            box = filter_box(ss, f)
+            vr = value_range(ss, box, opts)
+            out.append({"valueRange": vr, "dataFilters": [f]})
+    return 200, {"spreadsheetId": ss.id, "valueRanges": out}
+
+
+def filter_box(ss: Spreadsheet, f: dict[str, Any]) -> Box:
+    if "a1Range" in f:
+        return a1.resolve(ss, f["a1Range"])
+    if "gridRange" in f:
+        gr = f["gridRange"]
+        sheet = ss.sheet_by_id(gr.get("sheetId", 0))
+        if sheet is None:
+            raise invalid_argument(f"No grid with id: {gr.get('sheetId', 0)}")
+        return a1.from_grid_range(sheet, gr)
+    raise invalid_argument("Only a1Range and gridRange data filters are supported by the emulator.")
+
+
+from .routes_append import append  # noqa: E402  (kept in its own module for size)

@@ -1,0 +1,320 @@
+"""HTTP layer of the emulator: one loopback server for Sheets v4, Drive v3, OAuth2 and admin.
+
+Each request: count bytes -> injected fault? -> route -> authenticate (not for
+/token, /_emulator, /view) -> per-minute quota -> handler -> JSON answer.
+Handlers raise ``ApiError`` for Google's error bodies.
+"""
+from __future__ import annotations
+
+import json
+import re
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from . import routes_admin, routes_drive, routes_sheets, routes_values
+from .auth import Auth, OAuthError
+from .control import Counters, Faults, Quota, fault_error
+from .model import ApiError, Spreadsheet, Store, invalid_argument, not_found, permission_denied
+from .persist import Persister
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    body: bytes
+    headers: Any
+    user: str = ""
+    _json: Any = field(default=None, repr=False)
+
+    def json(self) -> dict[str, Any]:
+        """The JSON body ({} when empty); 400 with Google's text when it does not parse."""
+        if self._json is None:
+            if not self.body.strip():
+                self._json = {}
+            else:
+                try:
+                    self._json = json.loads(self.body)
+                except ValueError as exc:
+                    raise invalid_argument(
+                        f"Invalid JSON payload received. {exc.msg} at position {exc.pos}.") from None
+                if not isinstance(self._json, dict):
+                    raise invalid_argument("Invalid JSON payload received. Expected an object.")
+        return self._json
+
+    def param(self, name: str, default: str | None = None) -> str | None:
+        vals = self.query.get(name)
+        return vals[-1] if vals else default
+
+    def params(self, name: str) -> list[str]:
+        return self.query.get(name, [])
+
+    def flag(self, name: str) -> bool:
+        return (self.param(name, "false") or "").lower() in ("true", "1")
+
+
+class EmulatorState:
+    """Everything one emulator holds; shared by all handler threads."""
+
+    def __init__(self, *, strict: bool = False, quota: Any = None, state_dir: str | None = None,
+                 token_ttl_s: int = 3600, fault_seed: int | None = None) -> None:
+        self.store = Store()
+        self.auth = Auth(strict=strict, token_ttl_s=token_ttl_s)
+        self.counters = Counters()
+        self.faults = Faults(fault_seed)
+        self.quota = Quota.from_option(quota)
+        self.base_url = ""
+        self.persister = Persister(state_dir, self) if state_dir else None
+
+    @property
+    def strict(self) -> bool:
+        return self.auth.strict
+
+    def spreadsheet(self, spreadsheet_id: str, user: str, write: bool = False) -> Spreadsheet:
+        """The workbook, or 404; in strict mode 403 unless shared with ``user``."""
+        ss = self.store.get(spreadsheet_id)
+        if self.strict:
+            role = role_of(ss, user)
+            if role is None or (write and role in ("reader", "commenter")):
+                raise permission_denied()
+        return ss
+
+    def changed(self, ss: Spreadsheet | None = None) -> None:
+        if ss is not None:
+            ss.touch()
+        if self.persister is not None:
+            self.persister.mark_dirty()
+
+
+def role_of(ss: Spreadsheet, user: str) -> str | None:
+    """Strongest Drive role ``user`` holds on ``ss`` (None = no access)."""
+    order = ["owner", "organizer", "fileOrganizer", "writer", "commenter", "reader"]
+    best = None
+    email = user.lower()
+    if email == ss.drive.owner.lower():
+        return "owner"
+    for p in ss.drive.permissions:
+        ok = (p.get("type") == "anyone" or p.get("emailAddress", "").lower() == email
+              or (p.get("type") == "domain" and email.endswith("@" + p.get("domain", "").lower())))
+        if ok:
+            role = p.get("role", "reader")
+            if best is None or order.index(role) < order.index(best):
+                best = role
+    return best
+
+
+Handler = Callable[[EmulatorState, Request, tuple[str, ...]], tuple[int, Any]]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    pattern: re.Pattern[str]
+    template: str
+    handler: Handler
+    kind: str  # "read" | "write" (Sheets quota), "drive", "token", "admin", "view"
+
+
+def _r(method: str, regex: str, template: str, handler: Handler, kind: str) -> Route:
+    return Route(method, re.compile(regex), template, handler, kind)
+
+
+_ID = r"([^/:]+)"
+ROUTES: list[Route] = [
+    _r("POST", r"^/token$", "/token", lambda st, rq, g: _token(st, rq), "token"),
+    _r("POST", r"^/v4/spreadsheets$", "/v4/spreadsheets", routes_sheets.create, "write"),
+    _r("GET", rf"^/v4/spreadsheets/{_ID}$", "/v4/spreadsheets/{id}", routes_sheets.get, "read"),
+    _r("POST", rf"^/v4/spreadsheets/{_ID}:batchUpdate$", "/v4/spreadsheets/{id}:batchUpdate",
+       routes_sheets.batch_update, "write"),
+    _r("POST", rf"^/v4/spreadsheets/{_ID}:getByDataFilter$", "/v4/spreadsheets/{id}:getByDataFilter",
+       routes_sheets.get_by_data_filter, "read"),
+    _r("POST", rf"^/v4/spreadsheets/{_ID}/sheets/([0-9]+):copyTo$",
+       "/v4/spreadsheets/{id}/sheets/{sheetId}:copyTo", routes_sheets.copy_to, "write"),
+    _r("GET", rf"^/v4/spreadsheets/{_ID}/values:batchGet$", "/v4/spreadsheets/{id}/values:batchGet",
+       routes_values.batch_get, "read"),
+    _r("POST", rf"^/v4/spreadsheets/{_ID}/values:batchUpdate$",
+       "/v4/spreadsheets/{id}/values:batchUpdate", routes_values.batch_update, "write"),
+    _r("POST", rf"^/v4/spreadsheets/{_ID}/values:batchClear$",
+       "/v4/spreadsheets/{id}/values:batchClear", routes_values.batch_clear, "write"),
+    _r("POST", rf"^/v4/spreadsheets/{_ID}/values:batchGetByDataFilter$",
+       "/v4/spreadsheets/{id}/values:batchGetByDataFilter", routes_values.batch_get_by_data_filter, "read"),
+    _r("POST", rf"^/v4/spreadsheets/{_ID}/values/(.+):append$",
+       "/v4/spreadsheets/{id}/values/{range}:append", routes_values.append, "write"),
+    _r("POST", rf"^/v4/spreadsheets/{_ID}/values/(.+):clear$",
+       "/v4/spreadsheets/{id}/values/{range}:clear", routes_values.clear, "write"),
+    _r("GET", rf"^/v4/spreadsheets/{_ID}/values/(.+)$", "/v4/spreadsheets/{id}/values/{range}",
+       routes_values.get, "read"),
+    _r("PUT", rf"^/v4/spreadsheets/{_ID}/values/(.+)$", "/v4/spreadsheets/{id}/values/{range}",
+       routes_values.update, "write"),
+    _r("POST", r"^/drive/v3/files$", "/drive/v3/files", routes_drive.create, "drive"),
+    _r("GET", r"^/drive/v3/files$", "/drive/v3/files", routes_drive.list_files, "drive"),
+    _r("GET", rf"^/drive/v3/files/{_ID}$", "/drive/v3/files/{id}", routes_drive.get, "drive"),
+    _r("PATCH", rf"^/drive/v3/files/{_ID}$", "/drive/v3/files/{id}", routes_drive.patch, "drive"),
+    _r("DELETE", rf"^/drive/v3/files/{_ID}$", "/drive/v3/files/{id}", routes_drive.delete, "drive"),
+    _r("POST", rf"^/drive/v3/files/{_ID}/copy$", "/drive/v3/files/{id}/copy", routes_drive.copy, "drive"),
+    _r("GET", rf"^/drive/v3/files/{_ID}/permissions$", "/drive/v3/files/{id}/permissions",
+       routes_drive.list_permissions, "drive"),
+    _r("POST", rf"^/drive/v3/files/{_ID}/permissions$", "/drive/v3/files/{id}/permissions",
+       routes_drive.create_permission, "drive"),
+    _r("GET", rf"^/drive/v3/files/{_ID}/permissions/{_ID}$",
+       "/drive/v3/files/{id}/permissions/{permissionId}", routes_drive.get_permission, "drive"),
+    _r("DELETE", rf"^/drive/v3/files/{_ID}/permissions/{_ID}$",
+       "/drive/v3/files/{id}/permissions/{permissionId}", routes_drive.delete_permission, "drive"),
+    *[_r(m, p, t, h, "admin") for m, p, t, h in routes_admin.ROUTES],
+]
+
+
+def _token(state: EmulatorState, rq: Request) -> tuple[int, Any]:
+    try:
+        return 200, state.auth.token_endpoint(rq.body, rq.headers.get("Content-Type", ""))
+    except OAuthError as exc:
+        return exc.status, exc.body()
+
+
+def match(method: str, path: str) -> tuple[Route, tuple[str, ...]] | None:
+    for route in ROUTES:
+        if route.method != method:
+            continue
+        m = route.pattern.match(path)
+        if m:
+            return route, tuple(unquote(g) for g in m.groups())
+    return None
+
+
+class EmulatorHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "sheetsync-emulator"
+    state: EmulatorState  # set on the subclass made per server
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: tests run many requests
+        pass
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+    def do_PUT(self) -> None:
+        self._dispatch("PUT")
+
+    def do_PATCH(self) -> None:
+        self._dispatch("PATCH")
+
+    def do_DELETE(self) -> None:
+        self._dispatch("DELETE")
+
+    def _dispatch(self, method: str) -> None:
+        state = self.state
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        split = urlsplit(self.path)
+        raw_path = split.path
+        rq = Request(method, raw_path, parse_qs(split.query, keep_blank_values=True), body, self.headers)
+        found = match(method, raw_path)
+        template = found[0].template if found else raw_path
+        kind = found[0].kind if found else ""
+        if raw_path == "/view" or raw_path.startswith("/view/"):
+            status, ctype, payload = _view(state, raw_path, split.query)
+            self._send_bytes(status, ctype, payload, method, "/view", len(body))
+            return
+        fault = None if kind == "admin" else state.faults.pick(method, raw_path)
+        if fault is not None and fault.kind == "delay":
+            time.sleep(fault.delay_s)
+            fault = None
+        headers: dict[str, str] = {}
+        try:
+            if fault is not None and fault.kind == "error":
+                raise fault_error(fault)
+            if found is None:
+                raise not_found(f"Method not found: {method} {raw_path}")
+            route, groups = found
+            if route.kind in ("read", "write", "drive"):
+                rq.user = state.auth.authenticate(self.headers.get("Authorization"))
+                if state.quota is not None and route.kind in ("read", "write"):
+                    state.quota.check(rq.user, route.kind)
+            status, payload = route.handler(state, rq, groups)
+        except ApiError as exc:
+            status, payload, headers = exc.code, exc.body(), exc.headers
+        except Exception as exc:  # a bug must answer 500, not kill the connection
+            status = 500
+            payload = {"error": {"code": 500, "message": f"Internal error encountered. ({type(exc).__name__}: {exc})",
+                                 "status": "INTERNAL"}}
+        data = b"" if payload is None else json.dumps(payload, ensure_ascii=False,
+                                                       separators=(",", ":")).encode("utf-8")
+        if fault is not None and fault.kind == "reset":
+            self._reset(status, data, method, template, len(body))
+            return
+        self._send_bytes(status, "application/json; charset=UTF-8", data, method, template,
+                         len(body), headers)
+
+    def _send_bytes(self, status: int, ctype: str, data: bytes, method: str, template: str,
+                    bytes_in: int, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        if status != 204:
+            self.send_header("Content-Type", ctype)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if data and self.command != "HEAD":
+            self.wfile.write(data)
+        self.state.counters.record(method, template, status, bytes_in, len(data))
+
+    def _reset(self, status: int, data: bytes, method: str, template: str, bytes_in: int) -> None:
+        """Send the headers and half of the body, then reset the TCP connection."""
+        body = data or b'{"padding": "' + b"x" * 64 + b'"}'
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[: max(1, len(body) // 2)])
+        self.wfile.flush()
+        self.state.counters.record(method, template, 0, bytes_in, len(body) // 2)
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+        except OSError:
+            pass
+
+
+def _view(state: EmulatorState, path: str, query: str) -> tuple[int, str, bytes]:
+    """The CLI engineer's read-only web view, if installed."""
+    try:
+        from sheetsync import webview  # type: ignore[attr-defined]
+    except ImportError:
+        body = json.dumps(not_found("The web view is not installed.").body()).encode()
+        return 404, "application/json; charset=UTF-8", body
+    try:
+        return webview.render(path, state.store, query)
+    except Exception as exc:  # the view must never take the emulator down
+        return 500, "text/plain; charset=utf-8", f"web view error: {exc}".encode()
+
+
+class EmulatorServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+
+def make_server(state: EmulatorState, host: str = "127.0.0.1", port: int = 0) -> EmulatorServer:
+    handler = type("BoundEmulatorHandler", (EmulatorHandler,), {"state": state})
+    server = EmulatorServer((host, port), handler)
+    shown_host = host if ":" not in host else f"[{host}]"
+    state.base_url = f"http://{shown_host}:{server.server_address[1]}"
+    return server
+
+
+def serve_in_thread(server: EmulatorServer) -> threading.Thread:
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                              name="sheetsync-emulator", daemon=True)
+    thread.start()
+    return thread
