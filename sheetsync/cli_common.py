@@ -201,9 +201,9 @@ def config_options(f: Callable) -> Callable:
     @click.option("--config", "-c", "config_path", metavar="FILE", envvar="SHEETSYNC_CONFIG",
                   help=f"TOML config file (default: ./{DEFAULT_CONFIG_FILE}).")
     @click.option("--preset", metavar="NAME", help=f"Bundled config instead of a file: {PRESET_HELP}.")
-    @click.option("--spreadsheet", metavar="ID-OR-URL", envvar="SHEETSYNC_SPREADSHEET",
+    @click.option("--spreadsheet", metavar="ID-OR-URL",
                   help="Spreadsheet key or URL, overriding the config [env SHEETSYNC_SPREADSHEET].")
-    @click.option("--api-url", metavar="URL", envvar="SHEETSYNC_API_URL",
+    @click.option("--api-url", metavar="URL",
                   help="Send API calls here instead of Google, e.g. an emulator [env SHEETSYNC_API_URL].")
     @click.option("--credentials", metavar="FILE",
                   help="Service-account key file (else GOOGLE_APPLICATION_CREDENTIALS, else ADC).")
@@ -219,7 +219,7 @@ def config_options(f: Callable) -> Callable:
 
 def load_cli_config(ui: Ui, config_path: str | None, preset: str | None, spreadsheet: str | None,
                     api_url: str | None, credentials: str | None, need_sheet: bool = True) -> Any:
-    from sheetsync.config import load_config, load_preset, with_overrides
+    from sheetsync.config import load_config, load_preset
 
     if config_path and preset:
         raise CliError(ui.t("both_config"))
@@ -231,8 +231,11 @@ def load_cli_config(ui: Ui, config_path: str | None, preset: str | None, spreads
         config = load_config(DEFAULT_CONFIG_FILE)
     else:
         raise CliError(ui.t("no_config"))
-    config = with_overrides(config, spreadsheet=spreadsheet or None, api_url=api_url or None,
-                            credentials=credentials or None)
+    # flag > SHEETSYNC_SPREADSHEET / SHEETSYNC_API_URL > config (sync owns the precedence rule)
+    from sheetsync.sync import resolve_overrides
+
+    config = resolve_overrides(config, spreadsheet=spreadsheet or None, api_url=api_url or None,
+                               credentials=credentials or None)
     if need_sheet and not config.spreadsheet:
         raise CliError(ui.t("no_spreadsheet", source=config.source))
     return config

@@ -108,7 +108,7 @@ def sync_cmd(config: Any, mode: str, every: str | None, dry_run: bool, log_forma
             raise CliError(ui.t("bad_interval", value=every))
     while True:
         try:
-            report = sync(config, dry_run=dry_run, accept_deletions=accept_deletions)
+            report = _sync_once(sync, config, dry_run=dry_run, accept_deletions=accept_deletions)
         except Exception as exc:  # noqa: BLE001 - in --every mode one failed run must not stop the loop
             if interval is None:
                 raise
@@ -125,6 +125,14 @@ def sync_cmd(config: Any, mode: str, every: str | None, dry_run: bool, log_forma
         except KeyboardInterrupt:   # Ctrl-C between runs is the normal way to stop --every
             ui.say(ui.t("interrupted"))
             return
+
+
+def _sync_once(sync: Any, config: Any, **kwargs: Any) -> Any:
+    """One sync with the journal open (the journal is what makes the deletion guard work)."""
+    from sheetsync.journal import Journal, journal_path
+
+    with Journal(journal_path(config)) as journal:
+        return sync(config, journal=journal, **kwargs)
 
 
 def _print_sync(report: Any, ui: Ui, log_format: str, dry_run: bool, fail_on: str | None) -> int:
@@ -188,7 +196,7 @@ def plan_cmd(config: Any, as_json: bool, ui: Ui) -> None:
     Same as `sheetsync sync --dry-run`."""
     from sheetsync.sync import sync
 
-    report = sync(config, dry_run=True)
+    report = _sync_once(sync, config, dry_run=True)
     if as_json:
         ui.json(plan_changes(report))
     else:

@@ -1,0 +1,87 @@
+"""Every command's --help has an example, usage errors exit 2, messages in two languages."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from sheetsync.cli import cli
+from sheetsync.cli_common import parse_interval
+from sheetsync.i18n import MESSAGES, detect_lang, t
+
+COMMANDS = sorted(cli.commands)
+
+
+def test_all_commands_are_registered() -> None:
+    assert set(COMMANDS) >= {"init", "sync", "check", "plan", "reconcile", "export", "history",
+                             "diff", "restore", "emulator", "demo"}
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_help_has_an_example_of_this_command(name: str) -> None:
+    result = CliRunner().invoke(cli, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "Examples:" in text
+    examples = text.split("Examples:", 1)[1]
+    assert f"sheetsync {name}" in examples, f"{name}: no example invoking it"
+
+
+def test_group_help_has_examples() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0 and "Examples:" in result.output and "sheetsync demo" in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "--preset", "no-such-preset"],
+    ["check", "--preset", "pilkada-jakbar-2024"],                      # no spreadsheet
+    ["check", "--preset", "pilkada-jakbar-2024", "--config", "x.toml"],
+    ["sync", "--preset", "pilkada-jakbar-2024", "--spreadsheet", "k" * 20, "--every", "soon"],
+    ["sync", "--bogus-option"],
+])
+def test_usage_and_config_errors_exit_2_without_traceback(args: list[str], tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SHEETSYNC_SPREADSHEET", raising=False)
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert len([line for line in result.output.splitlines() if line.strip()]) <= 3
+
+
+def test_config_file_error_names_file_and_key(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    bad = tmp_path / "sheetsync.toml"
+    bad.write_text('name = "x"\nspreadsheet = 5\n')
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 2
+    assert "sheetsync.toml" in result.output and "Traceback" not in result.output
+
+
+def test_no_config_at_all_says_what_to_do(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 2 and "--preset pilkada-jakbar-2024" in result.output
+    result = CliRunner().invoke(cli, ["--lang", "id", "check"])
+    assert result.exit_code == 2 and "tidak ada konfigurasi" in result.output
+
+
+def test_lang_detection() -> None:
+    assert detect_lang("id") == "id" and detect_lang("en") == "en"
+    assert detect_lang(None, {"LANG": "id_ID.UTF-8"}) == "id"
+    assert detect_lang(None, {"LANG": "en_US.UTF-8", "LC_ALL": "id_ID"}) == "id"
+    assert detect_lang(None, {"LANG": "C.UTF-8"}) == "en"
+    assert detect_lang(None, {}) == "en"
+
+
+def test_every_message_has_both_languages_with_the_same_placeholders() -> None:
+    import string
+
+    for key, (en, id_) in MESSAGES.items():
+        names = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
+        assert en and id_ and names(en) == names(id_), key
+    assert t("init_tps", "id", count=3) == "3 baris TPS rencana ditambahkan."
+
+
+def test_parse_interval() -> None:
+    assert parse_interval("60s") == 60 and parse_interval("5m") == 300 and parse_interval("1h") == 3600
+    assert parse_interval("90") == 90 and parse_interval("soon") is None
