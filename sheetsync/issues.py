@@ -31,8 +31,8 @@ STATUS_PRIORITY: dict[str, int] = {OK: 0, PERIKSA: 10, BELUM_DIISI: 20, SALAH: 1
 _MESSAGES: dict[str, dict[str, str]] = {
     # sheet level
     "header_missing": {
-        "id": "Kolom wajib '{column}' tidak ditemukan di baris judul {row}",
-        "en": "Required column '{column}' not found in header row {row}",
+        "id": "Kolom wajib '{column}' tidak ditemukan di baris judul {header_row}",
+        "en": "Required column '{column}' not found in header row {header_row}",
     },
     "header_duplicate": {
         "id": "Kolom '{column}' muncul dua kali di baris judul; dipakai yang pertama",
@@ -154,6 +154,7 @@ class Issue:
         if not with_row and self.row is not None:
             for word in (" baris {row}", " row {row}", "Baris {row}: ", "Row {row}: ", " of row {row}"):
                 text = text.replace(word, "")
+            text = text[:1].upper() + text[1:]
         return text.format_map(params)
 
     def redacted(self) -> "Issue":

@@ -157,36 +157,43 @@ def load_regions(kota: str, wilayah: Path, aliases: Path | None) -> Regions:
 # ---- vectorised resolution -------------------------------------------------
 
 def resolve_kecamatan(values: np.ndarray, regions: Regions) -> np.ndarray:
-    """Kecamatan code per cell (object array, None where unknown or blank).
+    """Position in regions.kecamatan per cell (int64, -1 where unknown or blank).
 
     Names are looked up once per distinct spelling, not once per row."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    found = np.array([regions.find_kecamatan(u) for u in uniques] + [None], dtype=object)
-    return found[codes]  # code -1 picks the trailing None
+    position = {k.code: i for i, k in enumerate(regions.kecamatan)}
+    found = np.array([position.get(regions.find_kecamatan(u), -1) for u in uniques] + [-1], dtype=np.int64)
+    return found[codes]  # code -1 picks the trailing -1
 
 
-def resolve_kelurahan(values: np.ndarray, kecamatan_codes: np.ndarray,
+def resolve_kelurahan(values: np.ndarray, kecamatan_pos: np.ndarray,
                       regions: Regions) -> tuple[np.ndarray, np.ndarray]:
-    """(kelurahan code within the given kecamatan or None,
-        kecamatan code where the name exists elsewhere in the kota, else None).
+    """(position in regions.kelurahan, -1 if not found within the given kecamatan;
+        position in regions.kecamatan where the name exists instead, else -1).
 
-    Each distinct (spelling, kecamatan) pair is looked up once."""
+    With no kecamatan known, a kelurahan name that is unique in the kota still
+    resolves.  Each distinct (spelling, kecamatan) pair is looked up once."""
     vcodes, vuniq = pd.factorize(values, use_na_sentinel=True)
-    kcodes, kuniq = pd.factorize(kecamatan_codes, use_na_sentinel=True)
-    pair = (vcodes.astype(np.int64) + 1) * (len(kuniq) + 1) + (kcodes + 1)
+    n_kec = len(regions.kecamatan) + 1
+    pair = (vcodes.astype(np.int64) + 1) * n_kec + (kecamatan_pos + 1)
     pcodes, puniq = pd.factorize(pair)
-    found = np.empty(len(puniq), dtype=object)
-    elsewhere = np.empty(len(puniq), dtype=object)
+    kel_pos = {k.code: i for i, k in enumerate(regions.kelurahan)}
+    kec_pos = {k.code: i for i, k in enumerate(regions.kecamatan)}
+    found = np.full(len(puniq), -1, dtype=np.int64)
+    elsewhere = np.full(len(puniq), -1, dtype=np.int64)
     for i, p in enumerate(puniq):
-        v, k = divmod(int(p), len(kuniq) + 1)
+        v, k = divmod(int(p), n_kec)
         key = name_key(vuniq[v - 1]) if v > 0 else ""
-        kec = kuniq[k - 1] if k > 0 else None
-        code = regions.kelurahan_index.get((kec, key)) if kec is not None else None
-        if code is None and kec is None and key:
-            code = regions.find_kelurahan(key)  # no kecamatan known: a unique name still resolves
-        other = regions.kelurahan_by_name.get(key, ()) if code is None else ()
-        found[i] = code
-        elsewhere[i] = regions.kelurahan_of(other[0]).kecamatan_code if other else None
+        if not key:
+            continue
+        kec = regions.kecamatan[k - 1].code if k > 0 else None
+        code = regions.kelurahan_index.get((kec, key)) if kec is not None else regions.find_kelurahan(key)
+        if code is not None:
+            found[i] = kel_pos[code]
+            continue
+        other = regions.kelurahan_by_name.get(key, ())
+        if other:
+            elsewhere[i] = kec_pos[regions.kelurahan_of(other[0]).kecamatan_code]
     return found[pcodes], elsewhere[pcodes]
 
 

@@ -1,0 +1,113 @@
+"""Rule registry.
+
+A rule is a function RuleContext -> iterable of Hits.  It looks at whole
+columns at once (numpy / pandas), never row by row, and returns one Hits per
+kind of problem: the code, the severity, the frame positions of the rows hit and
+the message params (arrays aligned with those positions, or scalars).
+
+Families register themselves when imported at the bottom of this module, in
+the order their messages should appear in a row's Keterangan.  Another family
+(issue 8: saksi, phone, koordinator) adds a module and one import line:
+
+    from sheetsync.rules import Hits, RuleContext, register
+
+    @register("saksi_missing")
+    def saksi_missing(ctx: RuleContext): ...
+
+and its message templates with issues.register_message().
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..cells import ParsedColumn
+from ..config import Column, Config
+
+
+@dataclass
+class Hits:
+    code: str
+    severity: str                      # "error" | "warning"
+    field: str | None
+    rows: np.ndarray                   # positions (0-based) in RuleContext.frame
+    params: Mapping[str, Any] = field(default_factory=dict)  # arrays aligned with rows, or scalars
+    status: str | None = None          # row status this imposes; default from severity
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@dataclass
+class RuleContext:
+    config: Config
+    frame: pd.DataFrame                 # typed rows, positional; index = sheet row
+    parsed: Mapping[str, ParsedColumn]  # field -> parsed cells (aligned with frame)
+    raw: Mapping[str, np.ndarray]       # field -> cells as typed (aligned with frame)
+    present: frozenset[str]             # fields whose header was found in the sheet
+    now: datetime
+
+    def column(self, field_name: str) -> Column | None:
+        return self.config.column(field_name)
+
+    def header(self, field_name: str) -> str:
+        col = self.config.column(field_name)
+        return col.header if col else field_name
+
+    def has(self, *fields: str) -> bool:
+        return all(f in self.present for f in fields)
+
+    def ints(self, field_name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(int64 values with 0 where blank or bad, filled-and-valid mask)."""
+        values = self.frame[field_name].array
+        filled = ~np.asarray(values.isna())
+        return np.asarray(values.to_numpy(dtype=np.int64, na_value=0)), filled
+
+    @property
+    def sheet_rows(self) -> np.ndarray:
+        return self.frame.index.to_numpy()
+
+    @property
+    def result_fields(self) -> tuple[str, ...]:
+        return result_fields(self.config)
+
+
+def result_fields(config: Config) -> tuple[str, ...]:
+    """The C.Hasil fields configured: paslon, suara sah / tidak sah, pengguna hak pilih."""
+    fields = {c.field for c in config.columns}
+    extra = tuple(f for f in ("suara_sah", "suara_tidak_sah", "pengguna_hak_pilih") if f in fields)
+    return tuple(config.rules.paslon_fields) + extra
+
+
+Rule = Callable[[RuleContext], Iterable[Hits]]
+RULES: list[tuple[str, Rule]] = []
+
+
+def register(name: str) -> Callable[[Rule], Rule]:
+    def add(fn: Rule) -> Rule:
+        for i, (existing, _) in enumerate(RULES):
+            if existing == name:  # re-import (tests, reload): replace in place
+                RULES[i] = (name, fn)
+                return fn
+        RULES.append((name, fn))
+        return fn
+    return add
+
+
+def run_rules(ctx: RuleContext) -> list[Hits]:
+    hits: list[Hits] = []
+    for _, rule in RULES:
+        hits.extend(h for h in rule(ctx) if len(h))
+    return hits
+
+
+# Built-in families, in message order.
+from . import cells as _cells  # noqa: E402,F401
+from . import regions as _regions  # noqa: E402,F401
+from . import tps as _tps  # noqa: E402,F401
+from . import chasil as _chasil  # noqa: E402,F401

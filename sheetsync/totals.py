@@ -1,0 +1,209 @@
+"""Totals per TPS, kelurahan, kecamatan, kota and koordinator, and the
+reconciliation with the target table.  Pure functions of CheckResult.rows.
+
+Definitions (also in docs/core.md):
+- entered: non-blank rows placed in the area (kelurahan/kecamatan resolved);
+  at kota level every non-blank row.
+- reported: rows whose result cells are all filled and that have no error.
+- votes (every paslon, suara sah/tidak sah, pengguna) sum the reported rows
+  only; rows in error are left out and counted in tps_error.  Warnings count.
+- target of a row: its target cell, or (blank) kecamatan target / planned TPS.
+  Kecamatan and kota targets come from the target table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .config import Config
+from .issues import BELUM_DIISI, OK, PERIKSA, SALAH
+from .rules import result_fields
+
+COUNT_COLUMNS = ("tps_entered", "tps_reported", "tps_error", "tps_periksa", "tps_belum")
+
+
+@dataclass
+class Totals:
+    per_tps: pd.DataFrame
+    per_kelurahan: pd.DataFrame
+    per_kecamatan: pd.DataFrame
+    kota: dict[str, Any]
+    per_koordinator: pd.DataFrame | None
+
+
+def vote_fields(config: Config) -> list[str]:
+    fields = {c.field for c in config.columns}
+    return [f for f in result_fields(config) if f in fields]
+
+
+def _counted(rows: pd.DataFrame) -> np.ndarray:
+    return rows["results_complete"].to_numpy(bool) & (rows["n_errors"].to_numpy() == 0)
+
+
+def _sums(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config) -> dict[str, np.ndarray]:
+    """Counts and vote sums per group; codes are group numbers (-1 = no group)."""
+    placed = codes >= 0
+    counted = _counted(rows) & placed
+    status = rows["status"].to_numpy(object)
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(codes[mask & placed], minlength=size)[:size]
+
+    out: dict[str, np.ndarray] = {
+        "tps_entered": count(np.ones(len(codes), bool)),
+        "tps_reported": count(counted),
+        "tps_error": count(rows["n_errors"].to_numpy() > 0),
+        "tps_periksa": count(status == PERIKSA),
+        "tps_belum": count(status == BELUM_DIISI),
+    }
+    for f in vote_fields(config):
+        values = rows[f].to_numpy(dtype=np.float64, na_value=0.0)
+        out[f] = np.rint(np.bincount(codes[counted], weights=values[counted], minlength=size)[:size]).astype(np.int64)
+    target = np.nan_to_num(rows["target_effective"].to_numpy(np.float64))
+    out["target_tps"] = np.round(np.bincount(codes[placed], weights=target[placed], minlength=size)[:size], 2)
+    return out
+
+
+def _pct(part: np.ndarray | float, whole: np.ndarray | float) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.round(np.asarray(part, dtype=np.float64) * 100.0 / np.asarray(whole, dtype=np.float64), 1)
+    return np.where(np.isfinite(pct), pct, np.nan)
+
+
+def _finish(table: pd.DataFrame, config: Config, planned: Any, target: Any) -> pd.DataFrame:
+    table["tps_planned"] = planned
+    table["pct_reported"] = _pct(table["tps_reported"], table["tps_planned"].fillna(table["tps_entered"]))
+    table["target"] = target
+    supported = config.rules.supported_paslon
+    table["votes_supported"] = table[supported] if supported in table else 0
+    table["pct_target"] = _pct(table["votes_supported"], table["target"])
+    return table
+
+
+def per_kecamatan(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
+    kecs = config.regions.kecamatan
+    sums = _sums(rows["kode_kecamatan"].cat.codes.to_numpy(np.int64), len(kecs), rows, config)
+    table = pd.DataFrame({"kode_kecamatan": [k.code for k in kecs], "kecamatan": [k.name for k in kecs], **sums})
+    targets = [config.targets.get(k.code) for k in kecs]
+    planned = pd.array([t.planned_tps if t else None for t in targets], dtype="Int64")
+    target = np.array([t.target if t else s for t, s in zip(targets, sums["target_tps"])], dtype=np.float64)
+    return _finish(table, config, planned, target)
+
+
+def per_kelurahan(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
+    regions = config.regions
+    kels = regions.kelurahan
+    sums = _sums(rows["kode_kelurahan"].cat.codes.to_numpy(np.int64), len(kels), rows, config)
+    table = pd.DataFrame({
+        "kode_kelurahan": [k.code for k in kels], "kelurahan": [k.name for k in kels],
+        "kode_kecamatan": [k.kecamatan_code for k in kels],
+        "kecamatan": [regions.kecamatan_name(k.kecamatan_code) for k in kels], **sums})
+    # no per-kelurahan plan in the target table: % reported is of the rows entered
+    return _finish(table, config, pd.array([None] * len(kels), dtype="Int64"), sums["target_tps"])
+
+
+def kota_totals(rows: pd.DataFrame, config: Config) -> dict[str, Any]:
+    sums = _sums(np.zeros(len(rows), np.int64), 1, rows, config)
+    table = pd.DataFrame({"kota": [config.regions.kota], **sums})
+    planned_list = config.targets.by_kecamatan
+    planned = sum(t.planned_tps for t in planned_list) if planned_list else None
+    target = float(sum(t.target for t in planned_list)) if planned_list else float(sums["target_tps"][0])
+    table = _finish(table, config, pd.array([planned], dtype="Int64"), [target])
+    return {k: _py(v) for k, v in table.iloc[0].items()}
+
+
+def _py(v: Any) -> Any:
+    if v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+        return None
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def per_tps(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
+    keep = ["tps_key", "kecamatan", "kelurahan", "tps"] + vote_fields(config)
+    keep += [f for f in ("dpt", "dpph", "dptb") if f in rows]
+    table = rows[keep].copy()
+    if "dpt" in rows and "pengguna_hak_pilih" in rows:
+        table["turnout_pct"] = _pct(rows["pengguna_hak_pilih"].to_numpy(np.float64, na_value=np.nan),
+                                    rows["dpt"].to_numpy(np.float64, na_value=np.nan))
+    table["target"] = rows["target_effective"]
+    table["status"] = rows["status"]
+    table["counted"] = _counted(rows)
+    return table
+
+
+def per_koordinator(rows: pd.DataFrame, config: Config) -> pd.DataFrame | None:
+    """Rows and problems per coordinator (names are personal: keep out of logs)."""
+    field = config.rules.coordinator_field
+    if not field or field not in rows:
+        return None
+    names = rows[field].to_numpy(object)
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    # "Budi  Santoso" and "budi santoso" are one coordinator; the first spelling is shown
+    keys = [" ".join(str(u).split()).casefold() for u in uniques]
+    key_codes, key_uniques = pd.factorize(np.array(keys + [""], dtype=object))
+    group = key_codes[codes]  # code -1 -> "" (no coordinator typed)
+    shown = {}
+    for u, k in zip(uniques, key_codes[:-1]):
+        shown.setdefault(k, " ".join(str(u).split()))
+    size = len(key_uniques)
+    sums = _sums(group, size, rows, config)
+    status = rows["status"].to_numpy(object)
+    problems = np.bincount(group[status != OK], minlength=size)[:size]
+    kec = pd.Series(rows["kecamatan"].to_numpy(object)).groupby(group).agg(
+        lambda s: ", ".join(sorted({str(x) for x in s if isinstance(x, str)})))
+    table = pd.DataFrame({
+        "koordinator": [shown.get(i, "") for i in range(size)],
+        "tps_entered": sums["tps_entered"], "tps_reported": sums["tps_reported"],
+        "tps_error": sums["tps_error"], "tps_periksa": sums["tps_periksa"], "tps_belum": sums["tps_belum"],
+        "problems": problems, "kecamatan": kec.reindex(range(size), fill_value="").to_numpy(object),
+    })
+    table = table[table["tps_entered"] > 0]
+    return table.sort_values(["problems", "koordinator"], ascending=[False, True]).reset_index(drop=True)
+
+
+def compute_totals(rows: pd.DataFrame, config: Config) -> Totals:
+    return Totals(
+        per_tps=per_tps(rows, config),
+        per_kelurahan=per_kelurahan(rows, config),
+        per_kecamatan=per_kecamatan(rows, config),
+        kota=kota_totals(rows, config),
+        per_koordinator=per_koordinator(rows, config),
+    )
+
+
+def reconcile(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Per kecamatan of the target table (and any other with rows): planned vs entered
+    TPS, missing and extra, and the per-TPS targets against the kecamatan target."""
+    kecs = config.regions.kecamatan
+    codes = rows["kode_kecamatan"].cat.codes.to_numpy(np.int64)
+    placed = codes >= 0
+    entered = np.bincount(codes[placed], minlength=len(kecs))[:len(kecs)]
+    target_col = rows["target"] if "target" in rows else None
+    cells = (~target_col.isna()).to_numpy() if target_col is not None else np.zeros(len(rows), bool)
+    target_cells = np.bincount(codes[placed & cells], minlength=len(kecs))[:len(kecs)]
+    effective = np.nan_to_num(rows["target_effective"].to_numpy(np.float64))
+    target_sum = np.round(np.bincount(codes[placed], weights=effective[placed], minlength=len(kecs))[:len(kecs)], 2)
+    records = []
+    for i, k in enumerate(kecs):
+        t = config.targets.get(k.code)
+        if t is None and entered[i] == 0:
+            continue
+        planned = t.planned_tps if t else 0
+        target = t.target if t else None
+        diff = None if target is None else round(float(target_sum[i]) - target, 2)
+        records.append({
+            "kode_kecamatan": k.code, "kecamatan": k.name, "tps_planned": planned,
+            "tps_entered": int(entered[i]), "tps_missing": max(planned - int(entered[i]), 0),
+            "tps_extra": max(int(entered[i]) - planned, 0), "target": target,
+            "target_cells": int(target_cells[i]), "target_sum": float(target_sum[i]), "target_diff": diff,
+        })
+    table = pd.DataFrame.from_records(records, columns=[
+        "kode_kecamatan", "kecamatan", "tps_planned", "tps_entered", "tps_missing", "tps_extra",
+        "target", "target_cells", "target_sum", "target_diff"])
+    table["ok"] = (table["tps_missing"] == 0) & (table["tps_extra"] == 0) & \
+        (table["target_diff"].fillna(0).abs() < 0.5)
+    return table
