@@ -19,8 +19,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from sheetsync.guard import GuardAlert, alert_text, guard  # noqa: F401
 from sheetsync.journal_query import (Diff, HistoryEntry, QueryMixin, Snapshot,  # noqa: F401
-                                     VerifiedChange, as_utc)
+                                     VerifiedChange, _Row, _State, as_utc)
 from sheetsync.journal_tab import (TabRead, decode_line, dict_line, line_dict, read_tab,  # noqa: F401
                                    similar, tab_from_dicts)
 
@@ -83,14 +84,6 @@ class JournalError(Exception):
     """A journal problem explained in one line (bad path, unknown sync number...)."""
 
 
-class _Row:
-    __slots__ = ("id", "key", "live", "pos", "line", "ok", "base", "dirty")
-
-    def __init__(self, id: int, key: str, live: int, pos: int, line: str, ok: int, base: str | None):
-        self.id, self.key, self.live, self.pos, self.line = id, key, live, pos, line
-        self.ok, self.base, self.dirty = ok, base, False
-
-
 class Journal(QueryMixin):
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path).expanduser()
@@ -101,6 +94,7 @@ class Journal(QueryMixin):
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.executescript(SCHEMA)
             self._append_only()
+            self._cache: dict[int, _State] = {}
         except (OSError, sqlite3.Error) as exc:
             raise JournalError(f"{self.path}: cannot open the journal: {exc}") from None
 
@@ -161,45 +155,38 @@ class Journal(QueryMixin):
         when = as_utc(at)
         db = self.db
         db.execute("BEGIN IMMEDIATE")
+        sheet = None
         try:
             sheet = self._sheet_id(spreadsheet, create=True)
-            n = (db.execute("SELECT max(n) FROM syncs WHERE sheet=?", (sheet,)).fetchone()[0] or 0) + 1
+            state = self._state(sheet)
             layout = self._layout_id(tab)
             sync = db.execute(
                 "INSERT INTO syncs(sheet, n, at, ts, config_name, layout, rows, good) "
                 "VALUES (?,?,?,?,?,?,?,?)",
-                (sheet, n, when.isoformat(), when.timestamp(), config_name, layout,
+                (sheet, state.n + 1, when.isoformat(), when.timestamp(), config_name, layout,
                  len(tab.rows), int(good))).lastrowid
-            self._store(sheet, sync, tab, set(ok_rows))
+            self._store(sheet, sync, tab, set(ok_rows), state)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
+            self._cache.pop(sheet, None)        # its rows were changed in place
             raise
-        return n
+        state.n, state.kept = state.n + 1, tab.kept
+        return state.n
 
-    def _load_state(self, sheet: int, kept: tuple[str, ...]) -> dict[str, _Row]:
-        """Last read per row key, re-encoded to ``kept`` if the columns changed."""
-        got = self.db.execute(
-            "SELECT s.layout FROM syncs s WHERE s.sheet=? ORDER BY s.n DESC LIMIT 1 OFFSET 1",
-            (sheet,)).fetchone()
-        old_kept = kept
-        if got:
-            body = json.loads(self.db.execute("SELECT body FROM layouts WHERE id=?", got).fetchone()[0])
-            old_kept = tuple(f for f in body["fields"] if f is not None)
-        state: dict[str, _Row] = {}
-        for rid, key, live, pos, line, ok, base in self.db.execute(
-                "SELECT row, key, live, pos, line, ok, base FROM state WHERE sheet=?", (sheet,)):
-            state[key] = _Row(rid, key, live, pos, line, ok, base)
-        if old_kept != kept:
-            for r in state.values():
-                r.line = dict_line(line_dict(r.line, old_kept), kept)
-                r.base = None if r.base is None else dict_line(line_dict(r.base, old_kept), kept)
-                r.dirty = True
-        return state
+    def _rekey(self, state: _State, kept: tuple[str, ...]) -> None:
+        """The columns changed: re-encode the cached lines to the new layout."""
+        if state.kept == kept or not state.rows:
+            return
+        for r in state.rows.values():
+            r.line = dict_line(line_dict(r.line, state.kept), kept)
+            r.base = None if r.base is None else dict_line(line_dict(r.base, state.kept), kept)
+            r.dirty = True
 
-    def _store(self, sheet: int, sync: int, tab: TabRead, ok_rows: set[str]) -> None:
+    def _store(self, sheet: int, sync: int, tab: TabRead, ok_rows: set[str], cache: _State) -> None:
         kept = tab.kept
-        state = self._load_state(sheet, kept)
+        self._rekey(cache, kept)
+        state = cache.rows
         fids = self._field_ids(kept)
         cells: list[tuple[int, int, int, str]] = []
         presence: list[tuple[int, int, int, int]] = []
@@ -236,6 +223,8 @@ class Journal(QueryMixin):
             "VALUES (?,?,?,?,?,?,?,?)",
             [(r.id, sheet, r.key, r.live, r.pos, r.line, r.ok, r.base)
              for r in state.values() if r.dirty])
+        for r in state.values():
+            r.dirty = False
 
     def _renames(self, sync: int, vanished: list[_Row], appeared: list[_Row],
                  kept: tuple[str, ...]) -> None:

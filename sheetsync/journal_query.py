@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping as MappingABC
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from sheetsync.journal_tab import TabRead, decode_line, line_dict
 
@@ -34,6 +35,43 @@ def _mask(field_name: str, value: Any, personal: frozenset[str]) -> Any:
     return MASK if value not in (None, "") and field_name in personal else value
 
 
+class _Row:
+    """Last read of one row key (a row of the ``state`` table)."""
+    __slots__ = ("id", "key", "live", "pos", "line", "ok", "base", "dirty")
+
+    def __init__(self, id: int, key: str, live: int, pos: int, line: str, ok: int, base: str | None):
+        self.id, self.key, self.live, self.pos, self.line = id, key, live, pos, line
+        self.ok, self.base, self.dirty = ok, base, False
+
+
+class _State:
+    """The state table of one spreadsheet as of sync ``n``, held in memory."""
+    __slots__ = ("n", "kept", "rows")
+
+    def __init__(self, n: int, kept: tuple[str, ...], rows: dict[str, _Row]) -> None:
+        self.n, self.kept, self.rows = n, kept, rows
+
+
+class LazyRows(MappingABC):
+    """row key -> {field: text}, decoded from stored lines only when asked
+    (the guard needs the keys of 15,000 rows, not their cells)."""
+
+    def __init__(self, lines: dict[str, str], kept: tuple[str, ...]) -> None:
+        self._lines, self._kept = lines, kept
+
+    def __getitem__(self, key: str) -> dict[str, str]:
+        return line_dict(self._lines[key], self._kept)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._lines
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+
 @dataclass
 class Snapshot:
     """The input tab as read at one sync (owned columns excepted)."""
@@ -46,7 +84,7 @@ class Snapshot:
     fields: tuple[str | None, ...]
     header_row: int
     preamble: list[list[str]]
-    rows: dict[str, dict[str, str]]          # row key -> {field: raw text}, filled cells only
+    rows: Mapping[str, dict[str, str]]       # row key -> {field: raw text}, filled cells only
     positions: dict[str, int]                # row key -> 1-based sheet row
 
     def values(self) -> list[list[str]]:
@@ -142,6 +180,23 @@ class VerifiedChange:
 
 class QueryMixin:
     db: sqlite3.Connection
+    _cache: dict[int, _State]
+
+    def _state(self, sheet: int) -> _State:
+        """The last read of every row key, cached while no other process wrote."""
+        n = self.db.execute("SELECT max(n) FROM syncs WHERE sheet=?", (sheet,)).fetchone()[0] or 0
+        cached = self._cache.get(sheet)
+        if cached is not None and cached.n == n:
+            return cached
+        kept: tuple[str, ...] = ()
+        if n:
+            layout = self._sync_row(sheet, "n=?", (n,))[4]
+            kept = tuple(f for f in self._layout(layout)["fields"] if f is not None)
+        rows = {key: _Row(rid, key, live, pos, line, ok, base)
+                for rid, key, live, pos, line, ok, base in self.db.execute(
+                    "SELECT row, key, live, pos, line, ok, base FROM state WHERE sheet=?", (sheet,))}
+        self._cache[sheet] = state = _State(n, kept, rows)
+        return state
 
     # ------------------------------------------------------------ helpers
     def _sheet(self, spreadsheet: str) -> int:
@@ -199,12 +254,10 @@ class QueryMixin:
         """The latest sync rebuilt from the state cache (fast: no history scan)."""
         sync_id, n, at, config_name, layout_id, good = row
         layout = self._layout(layout_id)
-        kept = tuple(f for f in layout["fields"] if f is not None)
-        rows, positions = {}, {}
-        for key, pos, line in self.db.execute(
-                "SELECT key, pos, line FROM state WHERE sheet=? AND live=1", (sheet,)):
-            rows[key] = line_dict(line, kept)
-            positions[key] = pos
+        state = self._state(sheet)
+        live = [r for r in state.rows.values() if r.live]
+        rows = LazyRows({r.key: r.line for r in live}, state.kept)
+        positions = {r.key: r.pos for r in live}
         return self._snap(spreadsheet, n, at, config_name, good, layout, rows, positions)
 
     @staticmethod
@@ -317,11 +370,9 @@ class QueryMixin:
 
     # ------------------------------------------------------------ verification
     def _bases(self, sheet: int) -> tuple[tuple[str, ...], dict[str, tuple[int, str, str, int]]]:
-        row = self._sync_row(sheet, "1 ORDER BY n DESC LIMIT 1", ())
-        kept = tuple(f for f in self._layout(row[4])["fields"] if f is not None) if row else ()
-        return kept, {key: (rid, base, line, live) for rid, key, base, line, live in self.db.execute(
-            "SELECT row, key, base, line, live FROM state WHERE sheet=? AND base IS NOT NULL",
-            (sheet,))}
+        state = self._state(sheet)
+        return state.kept, {r.key: (r.id, r.base, r.line, r.live)
+                            for r in state.rows.values() if r.base is not None}
 
     def changed_after_verification(self, spreadsheet: str, tab: TabRead, config: Any) -> list[Any]:
         """Warnings (core Issue, code ``changed_after_verification``) for numbers
@@ -365,7 +416,7 @@ class QueryMixin:
             n, at = self.db.execute(
                 "SELECT s.n, s.at FROM baselines b JOIN syncs s ON s.id=b.sync WHERE b.row=? "
                 "ORDER BY b.sync DESC LIMIT 1", (rid,)).fetchone()
-            pos = self.db.execute("SELECT pos FROM state WHERE row=?", (rid,)).fetchone()[0]
+            pos = self._state(sheet).rows[key].pos
             out += [VerifiedChange(key, f, old[f], new.get(f, ""), pos, n, datetime.fromisoformat(at))
                     for f in changed]
         return out
@@ -387,9 +438,10 @@ class QueryMixin:
                            (rid, last_sync, json.dumps(line_dict(line, kept), ensure_ascii=False)))
                 db.execute("UPDATE state SET base=line WHERE row=?", (rid,))
             db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+        finally:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            self._cache.pop(sheet, None)
         return len(todo)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
@@ -151,17 +152,28 @@ def keyed_lines(grid: list[list[Any]], header_row: int, fields: tuple[str | None
                 tps_keys: Mapping[int, Any]) -> tuple[dict[str, str], dict[str, int]]:
     """Data rows below the header -> (key -> line, key -> sheet row)."""
     kept_idx = [i for i, f in enumerate(fields) if f is not None]
+    if not kept_idx:
+        return {}, {}
     width = len(fields)
+    pick = itemgetter(*kept_idx)
+    single = len(kept_idx) == 1
     rows: dict[str, str] = {}
     positions: dict[str, int] = {}
     for offset, raw in enumerate(grid[header_row:]):
         sheet_row = header_row + 1 + offset
-        if len(raw) < width:
-            raw = list(raw) + [""] * (width - len(raw))
-        cells = [cell_text(raw[i]) for i in kept_idx]
-        if not any(cells):
+        try:                                  # fast path: a full row of strings
+            got = pick(raw)
+            cells = [got] if single else got
+            line = SEP.join(cells)
+        except (IndexError, TypeError):
+            if len(raw) < width:
+                raw = list(raw) + [""] * (width - len(raw))
+            cells = [cell_text(raw[i]) for i in kept_idx]
+            line = SEP.join(cells)
+        if not line.strip(SEP):
             continue                          # blank row: nothing was typed
-        line = encode_line(cells)
+        if line.count(SEP) != len(kept_idx) - 1 or line.startswith(JSON_MARK):
+            line = encode_line(list(cells))
         key = tps_keys.get(sheet_row)
         key = key if isinstance(key, str) and key else None
         if key is None or key in rows:
