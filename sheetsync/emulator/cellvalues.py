@@ -82,7 +82,7 @@ _NAMED_MDY = re.compile(_MONTH_NAME + r"\s+(\d{1,2}),?\s+(\d{4})")
 _NAMED_DMY = re.compile(r"(\d{1,2})\s+" + _MONTH_NAME + r",?\s+(\d{4})")
 
 
-def parse_user_entered(raw: Any, spreadsheet: Any = None, cell_format: dict | None = None
+def parse_user_entered(raw: Any, spreadsheet: Any = None, number_format: dict | None = None
                        ) -> tuple[Any, str | None, dict | None]:
     """USER_ENTERED input -> (effective value, formula or None, inferred number format or None).
 
@@ -91,7 +91,7 @@ def parse_user_entered(raw: Any, spreadsheet: Any = None, cell_format: dict | No
     only en_US is emulated): "=..." is a formula (its value is computed by
     formulas.recalculate, so the effective value returned here is None), "'..." is forced text, numbers,
     percentages, currency, booleans, dates and times become typed values. A
-    cell already formatted as plain text (`cell_format` type TEXT) keeps text.
+    cell whose number format is plain text (`number_format` type TEXT) keeps text.
     """
     if raw is None:
         return None, None, None
@@ -102,7 +102,7 @@ def parse_user_entered(raw: Any, spreadsheet: Any = None, cell_format: dict | No
         return None, None, None
     if text.startswith("'"):
         return text[1:], None, None
-    if cell_format and cell_format.get("type") == "TEXT":
+    if number_format and number_format.get("type") == "TEXT":
         return text, None, None
     if text.startswith("=") and len(text) > 1:
         from sheetsync.emulator.formulas import normalize  # late: formulas imports us

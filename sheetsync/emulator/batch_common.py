@@ -1,0 +1,227 @@
+"""Shared pieces of spreadsheets:batchUpdate: the copy-on-write transaction,
+field-mask updates and GridRange arithmetic (owner: EMULATOR-B).
+
+Atomicity without copying a 10M-cell sheet: `Txn` starts from a shallow
+copy of the workbook whose sheets are the live Sheet objects. The first time
+a request touches a sheet it is replaced in the working list by a shallow
+clone (properties deep-copied); each attribute a request is about to mutate
+is copied once (`need`), and rows of `values` are copied one by one (`rows`).
+The live workbook is never mutated; `Spreadsheet.adopt` swaps the work in.
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any, Iterable
+
+from .fields import Mask
+from .fields import parse as parse_mask
+from .model import Sheet, Spreadsheet
+
+_DICT_ATTRS = ("formulas", "formats", "notes", "validations", "row_meta", "col_meta")
+_JSON_ATTRS = ("merges", "conditional_formats", "protected_ranges", "charts",
+               "developer_metadata", "basic_filter", "banded_ranges", "filter_views")
+
+
+class Bad(Exception):
+    """A request is invalid; the text follows 'Invalid requests[i].kind: '."""
+
+
+class Txn:
+    """Copy-on-write working copy of one spreadsheet for one batchUpdate."""
+
+    def __init__(self, ss: Spreadsheet):
+        work = Spreadsheet.__new__(Spreadsheet)
+        work.__dict__.update(ss.__dict__)
+        work.properties = copy.deepcopy(ss.properties)
+        work.sheets = list(ss.sheets)
+        work.named_ranges = copy.deepcopy(ss.named_ranges)
+        work.developer_metadata = copy.deepcopy(ss.developer_metadata)
+        self.live = ss
+        self.work = work
+        self._copied: dict[int, set[str]] = {}   # id(working sheet) -> attrs copied
+        self._own_rows: set[int] = set()         # id() of row lists private to the work
+
+    # -- sheets ---------------------------------------------------------------
+    def find(self, sheet_id: Any, what: str = "grid") -> Sheet:
+        """The working sheet with this id (read-only use), or Bad("No grid with id: 7")."""
+        for s in self.work.sheets:
+            if s.sheet_id == sheet_id:
+                return s
+        raise Bad(f"No {what} with id: {sheet_id}")
+
+    def sheet(self, sheet_id: Any, *need: str, what: str = "grid") -> Sheet:
+        """The working sheet, made private for its properties and the `need` attrs."""
+        s = self.find(sheet_id, what)
+        if id(s) not in self._copied:
+            clone = Sheet.__new__(Sheet)
+            clone.__dict__.update(s.__dict__)
+            clone.properties = copy.deepcopy(s.properties)
+            self.work.sheets[self.work.sheets.index(s)] = clone
+            self._copied[id(clone)] = set()
+            s = clone
+        done = self._copied[id(s)]
+        for attr in need:
+            if attr in done:
+                continue
+            if attr == "values":
+                s.values = list(s.values)
+            elif attr in _DICT_ATTRS:
+                setattr(s, attr, dict(getattr(s, attr)))
+            else:
+                setattr(s, attr, copy.deepcopy(getattr(s, attr)))
+            done.add(attr)
+        return s
+
+    def add(self, sheet: Sheet) -> None:
+        """Register a sheet created by this batch (it is private already)."""
+        self._copied[id(sheet)] = set(_DICT_ATTRS + _JSON_ATTRS + ("values",))
+        for row in sheet.values:
+            self._own_rows.add(id(row))
+
+    def rows(self, sheet: Sheet, r0: int, r1: int) -> None:
+        """Make rows r0..r1-1 of a working sheet's values private before mutating them."""
+        if "values" not in self._copied.get(id(sheet), ()):
+            raise RuntimeError("call sheet(id, 'values') first")
+        values = sheet.values
+        own = self._own_rows
+        for r in range(r0, min(r1, len(values))):
+            row = values[r]
+            if id(row) not in own:
+                row = row[:]
+                values[r] = row
+                own.add(id(row))
+
+    def all_rows(self, sheet: Sheet) -> None:
+        self.rows(sheet, 0, len(sheet.values))
+
+
+# ------------------------------------------------------------------ masks
+
+def mask_of(fields: Any, what: str = "fields") -> Mask:
+    if not isinstance(fields, str) or not fields.strip():
+        raise Bad(f"At least one field must be updated, but '{what}' is empty.")
+    return parse_mask(fields)
+
+
+def masked(dst: Any, src: Any, mask: Mask) -> Any:
+    """`dst` updated from `src` for the paths in `mask` (absent in src = cleared).
+
+    Returns a new object; neither input is mutated (stored JSON is shared).
+    """
+    if mask == {} or "*" in mask:
+        return copy.deepcopy(src)
+    out = dict(dst) if isinstance(dst, dict) else {}
+    src = src if isinstance(src, dict) else {}
+    for key, sub in mask.items():
+        if sub == {}:
+            if key in src and src[key] is not None:
+                out[key] = copy.deepcopy(src[key])
+            else:
+                out.pop(key, None)
+        else:
+            val = masked(out.get(key), src.get(key), sub)
+            if val not in (None, {}):
+                out[key] = val
+            else:
+                out.pop(key, None)
+    return out
+
+
+# ------------------------------------------------------------------ ranges
+
+def need_int(obj: dict, key: str, default: int | None = None) -> int:
+    v = obj.get(key, default)
+    if v is None or isinstance(v, bool) or not isinstance(v, int):
+        if isinstance(v, str) and v.lstrip("-").isdigit():
+            return int(v)
+        raise Bad(f"Missing or invalid {key}.")
+    return v
+
+
+def bounds(sheet: Sheet, gr: dict | None) -> tuple[int, int, int, int]:
+    """GridRange -> (r0, r1, c0, c1) clamped to the grid; missing ends are unbounded."""
+    gr = gr or {}
+    r0 = gr.get("startRowIndex") or 0
+    c0 = gr.get("startColumnIndex") or 0
+    r1 = gr.get("endRowIndex", sheet.row_count)
+    c1 = gr.get("endColumnIndex", sheet.column_count)
+    if r1 is None:
+        r1 = sheet.row_count
+    if c1 is None:
+        c1 = sheet.column_count
+    for v in (r0, r1, c0, c1):
+        if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+            raise Bad("GridRange indexes must be non-negative integers.")
+    if r1 > sheet.row_count or c1 > sheet.column_count or r0 > r1 or c0 > c1:
+        from .a1 import format_range
+        shown = format_range(sheet.title, r0, c0, r1, c1)
+        raise Bad(f"Range ({shown}) exceeds grid limits. Max rows: {sheet.row_count}, "
+                  f"max columns: {sheet.column_count}")
+    return r0, r1, c0, c1
+
+
+def range_sheet_id(gr: Any) -> int:
+    if not isinstance(gr, dict):
+        raise Bad("Missing range.")
+    return gr.get("sheetId", 0) or 0
+
+
+def clean_range(sheet: Sheet, gr: dict) -> dict:
+    """GridRange as Google echoes it: sheetId plus the indexes that were given."""
+    out = {"sheetId": sheet.sheet_id}
+    for key in ("startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex"):
+        if gr.get(key) is not None:
+            out[key] = gr[key]
+    return out
+
+
+def shift_grid_range(gr: dict, axis: int, start: int, delta: int,
+                     end: int | None = None) -> dict | None:
+    """Move a GridRange after inserting (delta > 0 at start) or deleting [start, end).
+
+    Returns the new range, or None when a deletion removes it entirely.
+    """
+    lo_key, hi_key = (("startRowIndex", "endRowIndex") if axis == 0
+                      else ("startColumnIndex", "endColumnIndex"))
+    lo, hi = gr.get(lo_key), gr.get(hi_key)
+    out = dict(gr)
+    if delta > 0:
+        if lo is not None and lo >= start:
+            out[lo_key] = lo + delta
+        if hi is not None and hi > start:
+            out[hi_key] = hi + delta
+        return out
+    assert end is not None
+    width = end - start
+    lo_v = lo or 0
+    new_lo = lo_v if lo_v < start else (start if lo_v < end else lo_v - width)
+    if hi is None:
+        if lo is not None:
+            out[lo_key] = new_lo
+        return out
+    new_hi = hi if hi <= start else (start if hi <= end else hi - width)
+    if new_hi <= new_lo:
+        return None
+    if lo is not None:
+        out[lo_key] = new_lo
+    out[hi_key] = new_hi
+    return out
+
+
+def cells_of(r0: int, r1: int, c0: int, c1: int) -> Iterable[tuple[int, int]]:
+    for r in range(r0, r1):
+        for c in range(c0, c1):
+            yield r, c
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    """Do two GridRanges on the same sheet intersect?"""
+    big = 1 << 40
+
+    def span(g: dict, lo: str, hi: str) -> tuple[int, int]:
+        return (g.get(lo) or 0, g.get(hi) if g.get(hi) is not None else big)
+    ar0, ar1 = span(a, "startRowIndex", "endRowIndex")
+    br0, br1 = span(b, "startRowIndex", "endRowIndex")
+    ac0, ac1 = span(a, "startColumnIndex", "endColumnIndex")
+    bc0, bc1 = span(b, "startColumnIndex", "endColumnIndex")
+    return ar0 < br1 and br0 < ar1 and ac0 < bc1 and bc0 < ac1

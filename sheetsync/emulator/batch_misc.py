@@ -1,0 +1,292 @@
+"""batchUpdate requests for charts, developer metadata, filters, banding,
+dimension groups and the accepted no-ops (owner: EMULATOR-B)."""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .batch_common import Bad, Txn, bounds, clean_range, mask_of, masked, need_int, range_sheet_id
+from .model import Sheet
+
+# ------------------------------------------------------------ charts
+
+_DEFAULT_OVERLAY = {"offsetXPixels": 0, "offsetYPixels": 0, "widthPixels": 600, "heightPixels": 371}
+
+
+def _chart_sheet(txn: Txn, position: dict) -> Sheet:
+    overlay = position.get("overlayPosition")
+    if overlay is not None:
+        anchor = overlay.get("anchorCell") or {}
+        return txn.sheet(anchor.get("sheetId", 0) or 0, "charts")
+    if position.get("sheetId") is not None:
+        return txn.sheet(position["sheetId"], "charts")
+    if position.get("newSheet"):
+        sheet = Sheet(txn.work.new_id(), _chart_title(txn), len(txn.work.sheets), 0, 0)
+        sheet.properties["sheetType"] = "OBJECT"
+        txn.add(sheet)
+        txn.work.sheets.append(sheet)
+        txn.work.reindex()
+        position["sheetId"] = sheet.sheet_id
+        position.pop("newSheet", None)
+        return sheet
+    raise Bad("EmbeddedObjectPosition must set one of sheetId, overlayPosition or newSheet.")
+
+
+def _chart_title(txn: Txn) -> str:
+    n = 1
+    taken = {s.title.lower() for s in txn.work.sheets}
+    while f"chart{n}" in taken:
+        n += 1
+    return f"Chart{n}"
+
+
+def _all_charts(txn: Txn):
+    for s in txn.work.sheets:
+        for i, chart in enumerate(s.charts):
+            yield s, i, chart
+
+
+def _check_sources(txn: Txn, spec: Any) -> None:
+    """Every GridRange inside a chart spec must name an existing sheet and fit it."""
+    if isinstance(spec, dict):
+        for key, val in spec.items():
+            if key == "sourceRange" and isinstance(val, dict):
+                for src in val.get("sources", []):
+                    bounds(txn.find(range_sheet_id(src)), src)
+            else:
+                _check_sources(txn, val)
+    elif isinstance(spec, list):
+        for item in spec:
+            _check_sources(txn, item)
+
+
+def add_chart(txn: Txn, req: dict) -> dict:
+    src = copy.deepcopy(req.get("chart") or {})
+    if not isinstance(src.get("spec"), dict):
+        raise Bad("EmbeddedChart.spec must be set.")
+    _check_sources(txn, src["spec"])
+    chart_id = src.get("chartId")
+    if chart_id is None:
+        chart_id = txn.work.new_id()
+    elif any(c.get("chartId") == chart_id for _, _, c in _all_charts(txn)):
+        raise Bad(f"An object with the id {chart_id} already exists.")
+    position = src.get("position") or {"newSheet": True}
+    sheet = _chart_sheet(txn, position)
+    if "overlayPosition" in position:
+        overlay = position["overlayPosition"]
+        for key, val in _DEFAULT_OVERLAY.items():
+            overlay.setdefault(key, val)
+        anchor = overlay.setdefault("anchorCell", {})
+        anchor.setdefault("sheetId", sheet.sheet_id)
+    chart = {"chartId": chart_id, "spec": src["spec"], "position": position}
+    if "border" in src:
+        chart["border"] = src["border"]
+    sheet.charts.append(chart)
+    return {"addChart": {"chart": copy.deepcopy(chart)}}
+
+
+def _chart_by_id(txn: Txn, object_id: Any) -> tuple[Sheet, int]:
+    for s, i, chart in _all_charts(txn):
+        if chart.get("chartId") == object_id:
+            return txn.sheet(s.sheet_id, "charts"), i
+    raise Bad(f"No object with id: {object_id}")
+
+
+def update_chart_spec(txn: Txn, req: dict) -> dict:
+    sheet, i = _chart_by_id(txn, req.get("chartId"))
+    if not isinstance(req.get("spec"), dict):
+        raise Bad("spec must be set.")
+    _check_sources(txn, req["spec"])
+    sheet.charts[i] = {**sheet.charts[i], "spec": copy.deepcopy(req["spec"])}
+    return {}
+
+
+def delete_embedded_object(txn: Txn, req: dict) -> dict:
+    sheet, i = _chart_by_id(txn, req.get("objectId"))
+    del sheet.charts[i]
+    return {}
+
+
+def update_embedded_object_position(txn: Txn, req: dict) -> dict:
+    sheet, i = _chart_by_id(txn, req.get("objectId"))
+    new = masked(sheet.charts[i].get("position"), req.get("newPosition"),
+                 mask_of(req.get("fields", "*")))
+    sheet.charts[i] = {**sheet.charts[i], "position": new}
+    return {"updateEmbeddedObjectPosition": {"position": copy.deepcopy(new)}}
+
+
+# ------------------------------------------------------------ developer metadata
+
+def _location(txn: Txn, loc: Any) -> tuple[Sheet | None, dict]:
+    if not isinstance(loc, dict):
+        raise Bad("developerMetadata.location must be set.")
+    if loc.get("spreadsheet"):
+        return None, {"locationType": "SPREADSHEET", "spreadsheet": True}
+    if loc.get("sheetId") is not None:
+        sheet = txn.sheet(loc["sheetId"], "developer_metadata", what="sheet")
+        return sheet, {"locationType": "SHEET", "sheetId": sheet.sheet_id}
+    dr = loc.get("dimensionRange")
+    if isinstance(dr, dict) and dr.get("dimension") in ("ROWS", "COLUMNS"):
+        sheet = txn.sheet(dr.get("sheetId", 0) or 0, "developer_metadata")
+        start, end = need_int(dr, "startIndex", 0), need_int(dr, "endIndex")
+        if end - start != 1 and end <= start:
+            raise Bad("dimensionRange must cover at least one row or column.")
+        kind = "ROW" if dr["dimension"] == "ROWS" else "COLUMN"
+        return sheet, {"locationType": kind, "dimensionRange": {
+            "sheetId": sheet.sheet_id, "dimension": dr["dimension"],
+            "startIndex": start, "endIndex": end}}
+    raise Bad("developerMetadata.location must set spreadsheet, sheetId or dimensionRange.")
+
+
+def create_developer_metadata(txn: Txn, req: dict) -> dict:
+    src = req.get("developerMetadata") or {}
+    key = src.get("metadataKey")
+    if not isinstance(key, str) or not key:
+        raise Bad("developerMetadata.metadataKey must be set.")
+    if src.get("visibility") not in ("DOCUMENT", "PROJECT"):
+        raise Bad("developerMetadata.visibility must be DOCUMENT or PROJECT.")
+    meta_id = src.get("metadataId")
+    if meta_id is None:
+        meta_id = txn.work.new_id()
+    elif any(m.get("metadataId") == meta_id for m in _all_metadata(txn)):
+        raise Bad(f"Developer metadata with id {meta_id} already exists.")
+    sheet, location = _location(txn, src.get("location"))
+    meta = {"metadataId": meta_id, "metadataKey": key}
+    if src.get("metadataValue") is not None:
+        meta["metadataValue"] = src["metadataValue"]
+    meta["location"] = location
+    meta["visibility"] = src["visibility"]
+    (sheet.developer_metadata if sheet is not None else txn.work.developer_metadata).append(meta)
+    return {"createDeveloperMetadata": {"developerMetadata": copy.deepcopy(meta)}}
+
+
+def _all_metadata(txn: Txn):
+    yield from txn.work.developer_metadata
+    for s in txn.work.sheets:
+        yield from s.developer_metadata
+
+
+def _matches(meta: dict, lookup: dict) -> bool:
+    for key in ("metadataId", "metadataKey", "metadataValue", "visibility"):
+        if key in lookup and meta.get(key) != lookup[key]:
+            return False
+    if "locationType" in lookup and meta["location"]["locationType"] != lookup["locationType"]:
+        return False
+    return True
+
+
+def _lookups(req: dict, key: str = "dataFilter") -> list[dict]:
+    filters = req.get(key) if key in req else req.get("dataFilters")
+    filters = filters if isinstance(filters, list) else [filters]
+    lookups = [f.get("developerMetadataLookup") for f in filters if isinstance(f, dict)]
+    if not lookups or not all(isinstance(x, dict) and x for x in lookups):
+        raise Bad("A developerMetadataLookup data filter is required.")
+    return lookups
+
+
+def delete_developer_metadata(txn: Txn, req: dict) -> dict:
+    lookups = _lookups(req)
+    deleted = []
+
+    def keep(meta: dict) -> bool:
+        hit = any(_matches(meta, lk) for lk in lookups)
+        if hit:
+            deleted.append(copy.deepcopy(meta))
+        return not hit
+    txn.work.developer_metadata = [m for m in txn.work.developer_metadata if keep(m)]
+    for s in list(txn.work.sheets):
+        if any(_matches(m, lk) for m in s.developer_metadata for lk in lookups):
+            s = txn.sheet(s.sheet_id, "developer_metadata")
+            s.developer_metadata = [m for m in s.developer_metadata if keep(m)]
+    return {"deleteDeveloperMetadata": {"deletedDeveloperMetadata": deleted}}
+
+
+def update_developer_metadata(txn: Txn, req: dict) -> dict:
+    lookups = _lookups(req, "dataFilters")
+    mask = mask_of(req.get("fields"))
+    src = req.get("developerMetadata") or {}
+    updated = []
+    for s in [None, *txn.work.sheets]:
+        holder = txn.work if s is None else s
+        if not any(_matches(m, lk) for m in holder.developer_metadata for lk in lookups):
+            continue
+        if s is not None:
+            holder = txn.sheet(s.sheet_id, "developer_metadata")
+        for i, m in enumerate(holder.developer_metadata):
+            if any(_matches(m, lk) for lk in lookups):
+                new = masked(m, src, mask)
+                new["metadataId"], new["location"] = m["metadataId"], m["location"]
+                holder.developer_metadata[i] = new
+                updated.append(copy.deepcopy(new))
+    return {"updateDeveloperMetadata": {"developerMetadata": updated}}
+
+
+# ------------------------------------------------------------ filters, banding, groups
+
+def set_basic_filter(txn: Txn, req: dict) -> dict:
+    flt = copy.deepcopy(req.get("filter") or {})
+    gr = flt.get("range")
+    sheet = txn.sheet(range_sheet_id(gr), "basic_filter")
+    bounds(sheet, gr)
+    flt["range"] = clean_range(sheet, gr)
+    sheet.basic_filter = flt
+    return {}
+
+
+def clear_basic_filter(txn: Txn, req: dict) -> dict:
+    sheet = txn.sheet(req.get("sheetId", 0) or 0, "basic_filter")
+    sheet.basic_filter = None
+    return {}
+
+
+def add_banding(txn: Txn, req: dict) -> dict:
+    band = copy.deepcopy(req.get("bandedRange") or {})
+    gr = band.get("range")
+    sheet = txn.sheet(range_sheet_id(gr), "banded_ranges")
+    bounds(sheet, gr)
+    band["range"] = clean_range(sheet, gr)
+    band["bandedRangeId"] = band.get("bandedRangeId") or txn.work.new_id()
+    sheet.banded_ranges.append(band)
+    return {"addBanding": {"bandedRange": copy.deepcopy(band)}}
+
+
+def delete_banding(txn: Txn, req: dict) -> dict:
+    for s in txn.work.sheets:
+        for i, band in enumerate(s.banded_ranges):
+            if band.get("bandedRangeId") == req.get("bandedRangeId"):
+                del txn.sheet(s.sheet_id, "banded_ranges").banded_ranges[i]
+                return {}
+    raise Bad(f"No banded range with id: {req.get('bandedRangeId')}")
+
+
+def _dimension_group(kind: str):
+    def handler(txn: Txn, req: dict) -> dict:
+        rng = req.get("range") or {}
+        txn.find(rng.get("sheetId", 0) or 0)
+        group = {"range": copy.deepcopy(rng), "depth": 1, "collapsed": False}
+        return {kind: {"dimensionGroups": [group] if kind == "addDimensionGroup" else []}}
+    return handler
+
+
+def _accepted(txn: Txn, req: dict) -> dict:
+    """Requests that only change how the sheet looks in a browser; accepted, no effect."""
+    return {}
+
+
+HANDLERS = {
+    "addChart": add_chart,
+    "updateChartSpec": update_chart_spec,
+    "deleteEmbeddedObject": delete_embedded_object,
+    "updateEmbeddedObjectPosition": update_embedded_object_position,
+    "createDeveloperMetadata": create_developer_metadata,
+    "deleteDeveloperMetadata": delete_developer_metadata,
+    "updateDeveloperMetadata": update_developer_metadata,
+    "setBasicFilter": set_basic_filter,
+    "clearBasicFilter": clear_basic_filter,
+    "addBanding": add_banding,
+    "deleteBanding": delete_banding,
+    "addDimensionGroup": _dimension_group("addDimensionGroup"),
+    "deleteDimensionGroup": _dimension_group("deleteDimensionGroup"),
+    "autoResizeDimensions": _accepted,
+    "updateDimensionGroup": _accepted,
+}

@@ -1,0 +1,239 @@
+"""Conditional formatting as it shows in CellData.effectiveFormat (owner: EMULATOR-B).
+
+`conditional_format(ss, sheet, r, c)` returns the CellFormat a cell gets from
+the sheet's conditional format rules (None when no rule applies):
+booleanRule -> the format of the FIRST rule whose condition holds (Google
+applies only the first matching boolean rule); gradientRule -> an
+interpolated backgroundColor. `overlay(effective, fmt)` merges it into an
+effectiveFormat. Conditions: NUMBER_*, TEXT_*, BLANK, NOT_BLANK,
+CUSTOM_FORMULA (relative references move with the cell), DATE_* not evaluated.
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .cellvalues import CellError, general_number
+from .formulas import WorkbookEvaluator, evaluate, shift_relative
+
+_cache: dict[tuple[int, int, int], "Formatter"] = {}
+
+
+def conditional_format(ss: Any, sheet: Any, r: int, c: int) -> dict | None:
+    if not sheet.conditional_formats:
+        return None
+    key = (id(ss), getattr(ss, "revision", 0), id(sheet))
+    fm = _cache.get(key)
+    if fm is None or fm.rules is not sheet.conditional_formats:
+        if len(_cache) > 64:
+            _cache.clear()
+        fm = _cache[key] = Formatter(ss, sheet)
+    return fm.format_for(r, c)
+
+
+def overlay(effective: dict, fmt: dict | None) -> dict:
+    """effectiveFormat with a conditional CellFormat laid over it (colours mirrored)."""
+    if not fmt:
+        return effective
+    out = copy.deepcopy(effective)
+    for key, val in fmt.items():
+        if isinstance(val, dict) and isinstance(out.get(key), dict):
+            out[key] = {**out[key], **copy.deepcopy(val)}
+        else:
+            out[key] = copy.deepcopy(val)
+    if "backgroundColorStyle" in fmt and "backgroundColor" not in fmt:
+        rgb = fmt["backgroundColorStyle"].get("rgbColor")
+        if rgb is not None:
+            out["backgroundColor"] = copy.deepcopy(rgb)
+    if "backgroundColor" in fmt:
+        out["backgroundColorStyle"] = {"rgbColor": copy.deepcopy(fmt["backgroundColor"])}
+    return out
+
+
+def _inside(gr: dict, r: int, c: int) -> bool:
+    return ((gr.get("startRowIndex") or 0) <= r < (gr.get("endRowIndex") if gr.get("endRowIndex") is not None else 1 << 40)
+            and (gr.get("startColumnIndex") or 0) <= c
+            < (gr.get("endColumnIndex") if gr.get("endColumnIndex") is not None else 1 << 40))
+
+
+def _num(v: Any) -> float | None:
+    if isinstance(v, bool) or v is None:
+        return None
+    if isinstance(v, (int, float)):
+        return float(v)
+    try:
+        return float(str(v).replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (int, float)):
+        return general_number(v)
+    return str(v)
+
+
+class Formatter:
+    """Conditional formats of one sheet, evaluated cell by cell with a shared memo."""
+
+    def __init__(self, ss: Any, sheet: Any):
+        self.ss, self.sheet = ss, sheet
+        self.rules = sheet.conditional_formats
+        self.evaluator = WorkbookEvaluator(ss)
+        self._gradient_span: dict[int, tuple[float, float]] = {}
+
+    def format_for(self, r: int, c: int) -> dict | None:
+        value = self.sheet.get(r, c)
+        for i, rule in enumerate(self.rules):
+            ranges = rule.get("ranges") or []
+            hit = next((g for g in ranges if _inside(g, r, c)), None)
+            if hit is None:
+                continue
+            if "booleanRule" in rule:
+                br = rule["booleanRule"] or {}
+                if self._holds(br.get("condition") or {}, value, r, c, ranges[0]):
+                    return br.get("format") or {}
+            elif "gradientRule" in rule:
+                color = self._gradient(i, rule, value)
+                if color is not None:
+                    return {"backgroundColor": color}
+        return None
+
+    # -- boolean conditions -------------------------------------------------
+    def _operand(self, cv: dict, r: int, c: int, anchor: dict) -> Any:
+        raw = cv.get("userEnteredValue", "")
+        if isinstance(raw, str) and raw.startswith("="):
+            return self._formula(raw, r, c, anchor)
+        return raw
+
+    def _formula(self, text: str, r: int, c: int, anchor: dict) -> Any:
+        moved = shift_relative(text, r - (anchor.get("startRowIndex") or 0),
+                               c - (anchor.get("startColumnIndex") or 0))
+        return evaluate(moved, self.sheet.title, self.evaluator.resolve)
+
+    def _holds(self, cond: dict, v: Any, r: int, c: int, anchor: dict) -> bool:
+        kind = cond.get("type", "")
+        ops = [self._operand(cv, r, c, anchor) for cv in cond.get("values") or []]
+        if isinstance(v, CellError):
+            return kind == "NOT_BLANK" or (kind == "CUSTOM_FORMULA" and _truthy(ops))
+        if kind == "BLANK":
+            return v is None or v == ""
+        if kind == "NOT_BLANK":
+            return not (v is None or v == "")
+        if kind == "CUSTOM_FORMULA":
+            return _truthy(ops)
+        if kind.startswith("NUMBER_"):
+            return _number_test(kind, _num(v) if not isinstance(v, str) else None, ops)
+        if kind.startswith("TEXT_"):
+            return _text_test(kind, v, ops)
+        return False
+
+    # -- gradients ----------------------------------------------------------
+    def _gradient(self, i: int, rule: dict, value: Any) -> dict | None:
+        x = _num(value) if not isinstance(value, str) else None
+        if x is None:
+            return None
+        gr = rule["gradientRule"]
+        lo_hi = self._gradient_span.get(i)
+        if lo_hi is None:
+            nums = [n for g in rule.get("ranges", []) for n in self._numbers(g)]
+            lo_hi = self._gradient_span[i] = (min(nums, default=0.0), max(nums, default=0.0))
+        points = [(self._point(p, lo_hi), p) for p in (gr.get("minpoint"), gr.get("midpoint"),
+                                                       gr.get("maxpoint")) if p]
+        if len(points) < 2:
+            return None
+        for (a, pa), (b, pb) in zip(points, points[1:]):
+            if x <= b or (pb is points[-1][1]):
+                t = 0.0 if b == a else min(1.0, max(0.0, (x - a) / (b - a)))
+                return _mix(_color(pa), _color(pb), t)
+        return _color(points[-1][1])
+
+    def _numbers(self, g: dict) -> list[float]:
+        rows = self.evaluator.resolve(self.sheet.title, g)
+        return [float(v) for row in rows for v in row
+                if isinstance(v, (int, float)) and not isinstance(v, bool)]
+
+    @staticmethod
+    def _point(p: dict, lo_hi: tuple[float, float]) -> float:
+        lo, hi = lo_hi
+        kind, val = p.get("type", "NUMBER"), _num(p.get("value")) or 0.0
+        if kind == "MIN":
+            return lo
+        if kind == "MAX":
+            return hi
+        if kind in ("PERCENT", "PERCENTILE"):
+            return lo + (hi - lo) * val / 100
+        return val
+
+
+def _truthy(ops: list) -> bool:
+    if not ops:
+        return False
+    v = ops[0]
+    if isinstance(v, CellError) or v is None:
+        return False
+    if isinstance(v, str):
+        return v.upper() == "TRUE"
+    return bool(v)
+
+
+def _number_test(kind: str, x: float | None, ops: list) -> bool:
+    nums = [_num(o) for o in ops]
+    if x is None or any(n is None for n in nums):
+        return False
+    a = nums[0] if nums else None
+    if kind == "NUMBER_GREATER":
+        return x > a
+    if kind == "NUMBER_GREATER_THAN_EQ":
+        return x >= a
+    if kind == "NUMBER_LESS":
+        return x < a
+    if kind == "NUMBER_LESS_THAN_EQ":
+        return x <= a
+    if kind == "NUMBER_EQ":
+        return x == a
+    if kind == "NUMBER_NOT_EQ":
+        return x != a
+    lo, hi = sorted(nums[:2]) if len(nums) >= 2 else (a, a)
+    inside = lo <= x <= hi
+    return inside if kind == "NUMBER_BETWEEN" else (not inside if kind == "NUMBER_NOT_BETWEEN" else False)
+
+
+def _text_test(kind: str, v: Any, ops: list) -> bool:
+    text = _text(v).lower()
+    want = _text(ops[0]).lower() if ops else ""
+    if kind == "TEXT_EQ":
+        return text == want and v is not None
+    if kind == "TEXT_NOT_EQ":
+        return text != want
+    if kind == "TEXT_CONTAINS":
+        return want in text and v is not None
+    if kind == "TEXT_NOT_CONTAINS":
+        return want not in text
+    if kind == "TEXT_STARTS_WITH":
+        return text.startswith(want) and v is not None
+    if kind == "TEXT_ENDS_WITH":
+        return text.endswith(want) and v is not None
+    if kind == "TEXT_IS_EMAIL":
+        return "@" in text and "." in text.split("@")[-1]
+    if kind == "TEXT_IS_URL":
+        return text.startswith(("http://", "https://"))
+    return False
+
+
+def _color(point: dict) -> dict:
+    style = point.get("colorStyle") or {}
+    return point.get("color") or style.get("rgbColor") or {}
+
+
+def _mix(a: dict, b: dict, t: float) -> dict:
+    out = {}
+    for ch in ("red", "green", "blue"):
+        val = a.get(ch, 0.0) * (1 - t) + b.get(ch, 0.0) * t
+        if val:
+            out[ch] = round(val, 6)
+    return out
