@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -402,7 +403,7 @@ def _fixed(x: float, core: str) -> str:
     x /= 1000 ** scale
     decimals = len(frac_part.replace(",", ""))
     required = frac_part.count("0")
-    text = f"{x:.{decimals}f}"
+    text = _half_up(x, decimals)
     whole, _, frac = text.partition(".")
     frac = frac.rstrip("0") if decimals > required else frac
     if len(frac) < required:
@@ -414,6 +415,12 @@ def _fixed(x: float, core: str) -> str:
     if grouped and whole:
         whole = f"{int(whole):,}"
     return whole + ("." + frac if frac else "")
+
+
+def _half_up(x: float, decimals: int) -> str:
+    """Fixed-point text rounded half away from zero, as Sheets displays (1234.5 -> 1235)."""
+    q = Decimal(1).scaleb(-decimals)
+    return str(Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP))
 
 
 def _scientific(x: float, core: str) -> str:
