@@ -80,7 +80,7 @@ def _current_values(sheet: Any, config: Any, structure: dict) -> dict[str, Any]:
     if config.input_tab not in titles:
         return {"values": [], "validation": {}}
     tab = a1.quote_tab(config.input_tab)
-    values = sheet.read([f"{tab}!A1:ZZ"], render="FORMATTED_VALUE")[f"{tab}!A1:ZZ"]
+    values = sheet.read([tab], render="FORMATTED_VALUE")[tab]     # whole tab: never past the grid
     header = values[config.header_row - 1] if len(values) >= config.header_row else []
     validation: dict[int, Any] = {}
     if header:

@@ -1,0 +1,92 @@
+"""Demo data: seeded, ~80% reported, ~5% real mistakes that the core flags (pure, no server)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sheetsync import a1
+from sheetsync.check import check
+from sheetsync.config import load_preset
+from sheetsync.demo import MISTAKES, fill_updates
+from sheetsync.presets import template_values
+
+
+@pytest.fixture(scope="module")
+def config() -> Any:
+    return load_preset("pilkada-jakbar-2024")
+
+
+def apply(values: list[list[Any]], updates: list[tuple[str, list[list[Any]]]]) -> list[list[Any]]:
+    grid = [list(r) for r in values]
+    for rng, block in updates:
+        _, row, col = a1.parse_tab_cell(rng.split(":")[0])
+        for i, (value,) in enumerate(block):
+            cells = grid[row - 1 + i]
+            cells.extend([""] * (col - len(cells)))
+            cells[col - 1] = value
+    return grid
+
+
+@pytest.fixture(scope="module")
+def hari_h(config: Any) -> tuple[Any, Any, Any]:
+    values = template_values(config)
+    updates, info = fill_updates(values, config, phase="hari-h", seed=11)
+    return info, check(apply(values, updates), config), updates
+
+
+def test_shares_reported_and_mistakes(hari_h) -> None:
+    info, result, _ = hari_h
+    assert info.rows == 2648
+    assert 0.77 <= info.reported / info.rows <= 0.83
+    assert 0.04 <= len(info.mistake_rows) / info.rows <= 0.06
+    assert set(info.mistakes) == set(MISTAKES)        # every kind of mistake is there
+
+
+def test_every_planted_mistake_is_flagged_as_error(hari_h) -> None:
+    info, result, _ = hari_h
+    status = result.rows["status"]
+    for kind, rows in info.mistakes.items():
+        assert all(status.get(r) == "SALAH" for r in rows), kind
+    codes = {i.code for i in result.issues}
+    assert {"duplicate_tps", "sum_paslon_ne_sah", "unknown_kelurahan"} <= codes
+    assert codes & {"not_integer", "dpt_over_max"}
+
+
+def test_clean_reported_rows_are_ok(hari_h) -> None:
+    info, result, _ = hari_h
+    counts = result.rows["status"].value_counts().to_dict()
+    # errors come from the planted mistakes only (a duplicate flags two rows)
+    assert counts.get("SALAH", 0) <= 2 * len(info.mistake_rows)
+    assert counts.get("OK", 0) >= info.reported - 2 * len(info.mistake_rows)
+    assert counts.get("BELUM DIISI", 0) >= info.rows - info.reported
+
+
+def test_seeded(config: Any) -> None:
+    values = template_values(config)
+    a = fill_updates(values, config, phase="hari-h", seed=3)
+    b = fill_updates(values, config, phase="hari-h", seed=3)
+    c = fill_updates(values, config, phase="hari-h", seed=4)
+    assert a[0] == b[0] and a[0] != c[0]
+
+
+def test_persiapan_fills_people_columns(config: Any) -> None:
+    values = template_values(config)
+    updates, info = fill_updates(values, config, phase="persiapan", seed=5)
+    grid = apply(values, updates)
+    header = [h.lower() for h in grid[0]]
+    saksi, hp, koord = header.index("nama saksi"), header.index("hp/wa saksi"), header.index("koordinator")
+    rows = grid[1:]
+    with_saksi = sum(1 for r in rows if len(r) > saksi and r[saksi])
+    assert 0.82 <= with_saksi / len(rows) <= 0.88
+    assert len(info.mistakes["duplicate_phone"]) == 6 and len(info.mistakes["bad_phone"]) == 3
+    over = info.mistakes["overloaded_koordinator"]
+    names = {rows[r - 2][koord] for r in over}
+    limit = config.rules.saksi.max_tps_per_koordinator
+    assert len(names) == 1 and len(over) > limit
+    p1 = header.index("paslon 1")
+    assert all(not (len(r) > p1 and r[p1]) for r in rows)   # no result cells in this phase
+    digits = lambda s: "".join(ch for ch in str(s) if ch.isdigit())[-9:]  # noqa: E731
+    a, b = info.mistakes["duplicate_phone"][:2]
+    assert digits(rows[a - 2][hp]) == digits(rows[b - 2][hp])
