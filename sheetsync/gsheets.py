@@ -22,6 +22,7 @@ import google.auth
 import google.auth.credentials
 import google.auth.exceptions
 import google.oauth2.credentials
+from google.oauth2 import service_account
 import gspread
 import requests
 from gspread.exceptions import APIError
@@ -110,13 +111,21 @@ def _key_file(path: str, source: str) -> google.auth.credentials.Credentials:
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         log.warning("key file %s is readable by other users; run: chmod 600 %s", p, p)
     try:
-        info = json.loads(text)
-        creds, _ = google.auth.load_credentials_from_dict(info, scopes=list(SCOPES))
-    except (ValueError, google.auth.exceptions.GoogleAuthError) as exc:
+        creds = _from_info(json.loads(text))
+    except (ValueError, KeyError, TypeError, google.auth.exceptions.GoogleAuthError) as exc:
         # The message of these errors never contains the key itself, but keep it short anyway.
         kind = exc.__class__.__name__
         raise CredentialsError(f"key file {p} is not a valid Google key file ({kind}): {hint}") from None
     return creds
+
+
+def _from_info(info: Any) -> google.auth.credentials.Credentials:
+    kind = info.get("type") if isinstance(info, dict) else None
+    if kind == "service_account":
+        return service_account.Credentials.from_service_account_info(info, scopes=list(SCOPES))
+    if kind == "authorized_user":
+        return google.oauth2.credentials.Credentials.from_authorized_user_info(info, scopes=list(SCOPES))
+    raise ValueError(f"unsupported key type {kind!r}")
 
 
 def account_email(creds: Any) -> str | None:

@@ -22,6 +22,7 @@ from typing import Any, Callable
 
 import google.auth.credentials
 import google.auth.exceptions
+import google.oauth2.credentials
 import requests
 from google.auth.transport.requests import AuthorizedSession, Request
 
@@ -210,7 +211,12 @@ class SheetsSession(_RetryingMixin, AuthorizedSession):
         self.stats = TransportStats()
         self.sleep, self.rng = sleep, rng or random.Random()
         token_session = RedirectSession(api_url, policy, self.stats, sleep=sleep, rng=self.rng)
-        super().__init__(credentials, auth_request=Request(session=token_session))
+        # A bare bearer token (emulator, tests) cannot be refreshed: let a 401 through as is.
+        static = isinstance(credentials, google.oauth2.credentials.Credentials) and \
+            not credentials.refresh_token
+        refresh_codes = () if static else (401,)
+        super().__init__(credentials, auth_request=Request(session=token_session),
+                         refresh_status_codes=refresh_codes)
         self.token_session = token_session
 
     def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:  # type: ignore[override]

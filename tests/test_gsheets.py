@@ -1,0 +1,167 @@
+"""gsheets.py through real gspread against the emulator: one request per call, RAW writes,
+payload splitting, grid growth, and one-line errors that say how to fix them."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from types import SimpleNamespace
+
+import pytest
+from gspread.exceptions import APIError
+
+from sheetsync import gsheets
+from sheetsync.emulator import Emulator
+from sheetsync.gsheets import (CredentialsError, Sheet, SheetsError, load_credentials, open_client,
+                               spreadsheet_key)
+
+
+@pytest.fixture(scope="module")
+def emu():
+    with Emulator() as e:
+        yield e
+
+
+def new_sheet(emu, title="t", tabs=("Input",)):
+    gc = emu.client()
+    sh = gc.create(title)
+    first = sh.sheet1
+    first.update_title(tabs[0])
+    for t in tabs[1:]:
+        sh.add_worksheet(t, rows=100, cols=10)
+    return gc, sh
+
+
+def api_requests(emu):
+    return emu.counters()["requests"]
+
+
+def test_spreadsheet_key_accepts_ids_and_urls():
+    assert spreadsheet_key("1AbCdEfGhIjK_-x") == "1AbCdEfGhIjK_-x"
+    assert spreadsheet_key("https://docs.google.com/spreadsheets/d/1AbCdEfGhIjK_-x/edit#gid=0") == "1AbCdEfGhIjK_-x"
+    with pytest.raises(SheetsError, match="--spreadsheet"):
+        spreadsheet_key("my sheet")
+
+
+def test_read_is_one_batchget_for_every_range(emu):
+    gc, sh = new_sheet(emu, tabs=("Input", "Rekap Kecamatan"))
+    sh.worksheet("Input").update([["a", "b"], ["1", "2"]], "A1")
+    sheet = Sheet(gc, sh.id)
+    before = api_requests(emu)
+    got = sheet.read(["'Input'", "'Rekap Kecamatan'", "'Input'!B1:B2"])
+    assert api_requests(emu) - before == 1
+    assert got == {"'Input'": [["a", "b"], ["1", "2"]], "'Rekap Kecamatan'": [], "'Input'!B1:B2": [["b"], ["2"]]}
+    assert sheet.requests == 1
+
+
+def test_write_is_one_raw_batchupdate_and_counts_cells(emu):
+    gc, sh = new_sheet(emu)
+    sheet = Sheet(gc, sh.id)
+    before = emu.counters()
+    stats = sheet.write([("'Input'!A1:B1", [["=1+1", "007"]]), ("'Input'!D3", [[42]])])
+    after = emu.counters()
+    assert after["requests"] - before["requests"] == 1
+    assert after["cells_written"] - before["cells_written"] == 3
+    assert (stats.requests, stats.cells, stats.ranges) == (1, 3, 2)
+    ws = sh.worksheet("Input")
+    assert ws.get("A1:B1", value_render_option="FORMULA") == [["=1+1", "007"]]   # RAW: text stays text
+    assert ws.get("D3", value_render_option="UNFORMATTED_VALUE") == [[42]]
+
+
+def test_write_splits_only_past_two_megabytes(emu, monkeypatch):
+    gc, sh = new_sheet(emu)
+    sheet = Sheet(gc, sh.id)
+    sheet.ensure_grid({"Input": (3000, 4)})
+    rows = [[f"{i:06d}" + "x" * 300, "y"] for i in range(2000)]      # ~0.6 MB
+    assert sheet.write([("'Input'!A1:B2000", rows)]).requests == 1
+    monkeypatch.setattr(gsheets, "MAX_PAYLOAD", 200_000)
+    stats = sheet.write([("'Input'!C1:D2000", rows)])
+    assert stats.requests >= 3 and stats.cells == 4000
+    got = sh.worksheet("Input").get("C1:D2000")
+    assert got == rows
+
+
+def test_missing_tab_is_raised_raw_so_sync_can_add_it(emu):
+    gc, sh = new_sheet(emu)
+    sheet = Sheet(gc, sh.id)
+    with pytest.raises(APIError):
+        sheet.read(["'Nope'"])
+    assert set(sheet.tabs()) == {"Input"}
+    sheet.add_tabs(["Nope"])
+    assert sheet.read(["'Nope'"]) == {"'Nope'": []}
+
+
+def test_ensure_grid_grows_rows_and_columns_once(emu):
+    gc, sh = new_sheet(emu)
+    sheet = Sheet(gc, sh.id)
+    assert sheet.ensure_grid({"Input": (1500, 30)})
+    props = sheet.tabs()["Input"]["gridProperties"]
+    assert (props["rowCount"], props["columnCount"]) == (1500, 30)
+    assert not sheet.ensure_grid({"Input": (10, 5)})
+
+
+def test_unknown_spreadsheet_says_how_to_fix(emu):
+    sheet = Sheet(emu.client(), "1NoSuchSpreadsheet000")
+    with pytest.raises(SheetsError) as info:
+        sheet.read(["'Input'"])
+    assert "not found" in str(info.value) and "--spreadsheet" in str(info.value)
+
+
+def test_strict_mode_unshared_sheet_names_the_account_to_share_with(tmp_path):
+    with Emulator(strict=True) as emu:
+        owner = emu.client(key=emu.issue_key("owner@proj.iam.gserviceaccount.com"))
+        sh = owner.create("private")
+        key = emu.issue_key("bot@proj.iam.gserviceaccount.com")
+        path = tmp_path / "key.json"
+        path.write_text(json.dumps(key))
+        path.chmod(0o600)
+        config = SimpleNamespace(credentials=str(path), api_url=emu.url)
+        sheet = Sheet(open_client(config), sh.id)
+        with pytest.raises(SheetsError) as info:
+            sheet.read(["'Sheet1'"])
+        message = str(info.value)
+        assert "bot@proj.iam.gserviceaccount.com" in message and "Share" in message
+        assert "\n" not in message and key["private_key"][40:80] not in message
+        sh.share("bot@proj.iam.gserviceaccount.com", perm_type="user", role="writer", notify=False)
+        assert sheet.read(["'Sheet1'"]) == {"'Sheet1'": []}
+        forged = Sheet(emu.client(token="forged-token"), sh.id)
+        with pytest.raises(SheetsError, match="401"):
+            forged.read(["'Sheet1'"])
+
+
+def test_key_file_problems_are_one_line_with_the_fix(tmp_path, caplog):
+    with pytest.raises(CredentialsError, match="not found.*--credentials"):
+        load_credentials(str(tmp_path / "missing.json"))
+    with pytest.raises(CredentialsError, match="GOOGLE_APPLICATION_CREDENTIALS"):
+        load_credentials(None, environ={"GOOGLE_APPLICATION_CREDENTIALS": str(tmp_path / "gone.json")})
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    bad.chmod(0o600)
+    with pytest.raises(CredentialsError, match="not a valid Google key file"):
+        load_credentials(str(bad))
+    if os.geteuid() != 0:                       # root reads anything
+        locked = tmp_path / "locked.json"
+        locked.write_text("{}")
+        locked.chmod(0)
+        with pytest.raises(CredentialsError, match="cannot be read"):
+            load_credentials(str(locked))
+
+
+def test_group_readable_key_file_warns(tmp_path, caplog):
+    with Emulator(strict=True) as emu:
+        key = emu.issue_key("bot@proj.iam.gserviceaccount.com")
+    path = tmp_path / "key.json"
+    path.write_text(json.dumps(key))
+    path.chmod(0o644)
+    with caplog.at_level(logging.WARNING, logger="sheetsync"):
+        creds = load_credentials(str(path))
+    assert creds.service_account_email == "bot@proj.iam.gserviceaccount.com"
+    assert "chmod 600" in caplog.text and key["private_key"][40:80] not in caplog.text
+    assert list(creds.scopes) == ["https://www.googleapis.com/auth/spreadsheets"]
+
+
+def test_emulator_url_without_key_uses_open_mode(emu):
+    gc = open_client(SimpleNamespace(credentials=None, api_url=emu.url))
+    sh = gc.create("open")
+    assert Sheet(gc, sh.id).read(["'Sheet1'"]) == {"'Sheet1'": []}
