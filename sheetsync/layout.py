@@ -277,10 +277,13 @@ class LayoutPlan:
         target, votes = chart_columns(header, self.config)
         if target is None or votes is None:
             return
-        end = 1 + len(self.config.regions.kecamatan)   # header + one row per kecamatan; no kota row
+        from sheetsync.sync_desired import summary_origin
+
+        top = summary_origin(self.config, tab) - 1          # 0-based row of the table's header
+        end = top + 1 + len(self.config.regions.kecamatan)  # header + one row per kecamatan; no kota row
 
         def src(c: int) -> dict:
-            return {"sourceRange": {"sources": [{"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": end,
+            return {"sourceRange": {"sources": [{"sheetId": sheet_id, "startRowIndex": top, "endRowIndex": end,
                                                  "startColumnIndex": c, "endColumnIndex": c + 1}]}}
 
         self.requests.append({"addChart": {"chart": {
