@@ -4,8 +4,7 @@ Compared with the last *good* sync (a blocked sync is journaled with good=False,
 so the baseline does not move until someone restores or accepts):
 
 * more than ``config.guard_max_deleted_share`` of the filled rows vanished
-  (a row whose key was retyped in place, with mostly the same cells, is not
-  counted: that is an edit);
+  (their keys are gone: deleted rows, or keys scrambled by a sort of some columns);
 * the header row changed (texts compared case- and space-insensitively,
   blank cells at the right ignored);
 * an owned column (status, message) moved.
@@ -22,7 +21,7 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
 from sheetsync.journal_query import Snapshot
-from sheetsync.journal_tab import TabRead, line_dict, norm_header, similar
+from sheetsync.journal_tab import TabRead, norm_header
 
 WIB = ZoneInfo("Asia/Jakarta")
 ROWS_VANISHED, HEADER_CHANGED, OWNED_MOVED = "rows_vanished", "header_changed", "owned_column_moved"
@@ -123,19 +122,11 @@ def guard(previous: Snapshot | None, current_rows: TabRead | Mapping[str, Any], 
 
 
 def _vanished(previous: Snapshot, current: TabRead | Mapping[str, Any]) -> list[str]:
+    """Every key of the last good sync that is gone. A key retyped in place counts
+    too: one retyped TPS is far below the share, while a sort of only the key
+    columns retypes them all -- exactly the damage to stop."""
     keys = current.rows if isinstance(current, TabRead) else current
-    gone = [k for k in previous.rows if k not in keys]
-    if not gone or not isinstance(current, TabRead):
-        return gone
-    # a key retyped in place (same sheet row, mostly the same cells) is an edit
-    at_pos = {p: k for k, p in current.positions.items() if k not in previous.rows}
-    kept = current.kept
-    out = []
-    for k in gone:
-        new = at_pos.get(previous.positions[k])
-        if new is None or not similar(previous.rows[k], line_dict(current.rows[new], kept)):
-            out.append(k)
-    return out
+    return [k for k in previous.rows if k not in keys]
 
 
 def _header_change(old: list[str], new: list[str]) -> str:

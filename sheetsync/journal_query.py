@@ -357,16 +357,63 @@ class QueryMixin:
         out.removed = [k for k in removed if k not in gone]
         return out
 
-    def _renames_between(self, spreadsheet: str, after_n: int, upto_n: int) -> list[tuple[str, str]]:
+    def _renames_between(self, spreadsheet: str, after_n: int, upto_n: int,
+                         good_only: bool = False) -> list[tuple[str, str]]:
         sheet = self._sheet(spreadsheet)
         return list(self.db.execute(
             "SELECT a.key, b.key FROM renames r JOIN syncs s ON s.id=r.sync "
             "JOIN rowkeys a ON a.id=r.old_row JOIN rowkeys b ON b.id=r.new_row "
-            "WHERE s.sheet=? AND s.n>? AND s.n<=? ORDER BY r.sync", (sheet, after_n, upto_n)))
+            "WHERE s.sheet=? AND s.n>? AND s.n<=? AND s.good>=? ORDER BY r.sync",
+            (sheet, after_n, upto_n, int(good_only))))
 
-    def renamed_keys(self, spreadsheet: str) -> dict[str, str]:
-        """old key -> key it was retyped as (latest link wins)."""
-        return dict(self._renames_between(spreadsheet, 0, 1 << 62))
+    def renamed_keys(self, spreadsheet: str, after_n: int = 0) -> dict[str, str]:
+        """old key -> key it was retyped as, in syncs the guard let through (a
+        sync it blocked may have "retyped" keys by a sort of the key columns)."""
+        return dict(self._renames_between(spreadsheet, after_n, 1 << 62, good_only=True))
+
+    # ------------------------------------------------------------ restore support
+    def window(self, spreadsheet: str, after_n: int, keys: Iterable[str] | None = None
+               ) -> dict[str, tuple[int, dict[str, str]]]:
+        """Rows that were in the tab at sync ``after_n`` or appeared after it:
+        key -> (last sheet row, {field: last non-empty value since then}).
+        ``after_n`` = 0 means the whole history."""
+        sheet = self._sheet(spreadsheet)
+        base = self._sync_row(sheet, "n=?", (after_n,))
+        base_id = base[0] if base else 0
+        names = dict(self.db.execute("SELECT id, name FROM fieldnames"))
+        wanted = None if keys is None else set(keys)
+        ids = {rid: key for rid, key in self.db.execute(
+            "SELECT id, key FROM rowkeys WHERE sheet=?", (sheet,))
+            if wanted is None or key in wanted}
+        live_at_base: dict[int, int] = {}
+        seen: dict[int, int] = {}            # row in the window -> its last sheet row
+        last_pos: dict[int, int] = {}
+        for rid, sync, live, pos in self.db.execute(
+                "SELECT row, sync, live, pos FROM presence WHERE row IN "
+                "(SELECT id FROM rowkeys WHERE sheet=?) ORDER BY row, sync", (sheet,)):
+            if rid not in ids:
+                continue
+            last_pos[rid] = pos
+            if sync <= base_id:
+                live_at_base[rid] = live
+            elif live:
+                seen[rid] = 0
+        seen.update({rid: 0 for rid, live in live_at_base.items() if live})
+        seen = {rid: last_pos[rid] for rid in seen}
+        values: dict[int, dict[str, str]] = {rid: {} for rid in seen}
+        for rid, fid, sync, value in self.db.execute(
+                "SELECT row, field, sync, value FROM cells WHERE row IN "
+                "(SELECT id FROM rowkeys WHERE sheet=?) ORDER BY row, field, sync", (sheet,)):
+            row = values.get(rid)
+            if row is None:
+                continue
+            name = names[fid]
+            if sync <= base_id:
+                row[name] = value             # the value current at the base sync
+            elif value:
+                row[name] = value             # a later non-empty value wins
+        return {ids[rid]: (seen[rid], {f: v for f, v in vals.items() if v})
+                for rid, vals in values.items()}
 
     # ------------------------------------------------------------ verification
     def _bases(self, sheet: int) -> tuple[tuple[str, ...], dict[str, tuple[int, str, str, int]]]:

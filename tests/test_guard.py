@@ -1,0 +1,131 @@
+"""Guard: each trigger, the threshold, accept_deletions, and the alert text."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from sheetsync.guard import HEADER_CHANGED, OWNED_MOVED, ROWS_VANISHED, alert_text, guard
+from sheetsync.journal import Journal
+from tests.test_journal import CONFIG, HEADER, T0, tab
+
+
+def grid(n: int, header=HEADER) -> list[list[str]]:
+    return [list(header)] + [["31.73.01.1001", str(i), "250", str(i % 90), "", "", ""]
+                             for i in range(1, n + 1)]
+
+
+@pytest.fixture
+def j(tmp_path):
+    with Journal(tmp_path / "j.sqlite") as journal:
+        yield journal
+
+
+def run(j, g, minute=0, accept=False):
+    """What sync does: guard against the last good sync, then journal the read."""
+    t = tab(g)
+    alerts = guard(j.last("S"), t, t.header, CONFIG, accept_deletions=accept)
+    j.record_tab(spreadsheet="S", config_name="t", tab=t, at=T0 + timedelta(minutes=minute),
+                 good=not alerts)
+    return alerts
+
+
+def test_first_sync_and_small_deletions_pass(j):
+    g = grid(40)
+    assert run(j, g) == []
+    del g[5:9]                               # 4 of 40 = exactly 10%: not more than the share
+    assert run(j, g, 1) == []
+
+
+def test_mass_deletion_alerts_and_names_rows(j):
+    g = grid(40)
+    run(j, g)
+    del g[10:15]                             # 5 of 40 = 12.5%
+    alerts = run(j, g, 1)
+    assert [a.code for a in alerts] == [ROWS_VANISHED]
+    assert [r for _, r in alerts[0].rows] == [11, 12, 13, 14, 15]
+    assert alerts[0].rows[0][0] == "31.73.01.1001/010"
+    text = alert_text(alerts, "id")
+    assert "5 dari 40 baris hilang" in text and "restore --since" in text and "\n" not in text
+    assert "--accept-deletions" in alert_text(alerts, "en")
+
+
+def test_baseline_stays_at_last_good_sync(j):
+    g = grid(40)
+    run(j, g)
+    del g[1:7]
+    assert run(j, g, 1)                      # blocked
+    assert run(j, g, 2)                      # still blocked: compared with sync 1, not 2
+    assert j.last("S").sync_no == 1 and j.last("S", good_only=False).sync_no == 3
+
+
+def test_accept_deletions_moves_the_baseline(j):
+    g = grid(40)
+    run(j, g)
+    del g[1:7]
+    assert run(j, g, 1, accept=True) == []
+    assert run(j, g, 2) == []                # the accepted sync is the new baseline
+
+
+def test_restored_rows_clear_the_alert(j):
+    g = grid(40)
+    run(j, g)
+    short = g[:1] + g[7:]
+    assert run(j, short, 1)
+    assert run(j, short + g[1:7], 2) == []   # rows put back (at the end): nothing vanished
+
+
+def test_one_retyped_key_passes_many_alert(j):
+    g = grid(20)
+    run(j, g)
+    g[3][1] = "103"                          # one TPS number typed over: an edit
+    assert run(j, g, 1) == []
+    for r in g[4:9]:
+        r[1] = str(int(r[1]) + 100)          # 5 of 20 keys retyped in one minute
+    assert [a.code for a in run(j, g, 2)] == [ROWS_VANISHED]
+
+
+def test_half_sort_scrambling_keys_alerts(j):
+    g = grid(20)
+    run(j, g)
+    scrambled = grid(20)
+    for i, r in enumerate(scrambled[1:]):    # a sort of some columns only: keys and numbers
+        r[1] = str(100 + i)                  # no longer belong together
+        r[3] = "1"
+    alerts = run(j, scrambled, 1)
+    assert [a.code for a in alerts] == [ROWS_VANISHED] and len(alerts[0].rows) == 20
+
+
+def test_header_change_alerts(j):
+    run(j, grid(5))
+    header = ["Kode", "TPS", "DPT baru", "Paslon 1", "Nama Saksi", "Status", "Keterangan"]
+    alerts = run(j, grid(5, header), 1)
+    assert [a.code for a in alerts] == [HEADER_CHANGED]
+    assert "DPT baru" in alerts[0].message("id")
+
+
+def test_header_spelling_case_and_spaces_do_not_alert(j):
+    run(j, grid(5))
+    header = [" kode ", "tps", "DPT", "PASLON  1", "Nama Saksi", "Status", "Keterangan", ""]
+    assert run(j, grid(5, header), 1) == []
+
+
+def test_owned_column_moved_alerts(j):
+    run(j, grid(5))
+    header = ["Kode", "TPS", "DPT", "Paslon 1", "Nama Saksi", "Keterangan", "Status"]
+    codes = [a.code for a in run(j, grid(5, header), 1)]
+    assert codes == [HEADER_CHANGED, OWNED_MOVED, OWNED_MOVED]
+    msg = guard(j.last("S"), tab(grid(5, header)), header, CONFIG)[1].message("en")
+    assert msg == "Column 'Status' moved from F to G"
+
+
+def test_accept_deletions_accepts_every_trigger(j):
+    run(j, grid(10))
+    header = ["Kode", "TPS", "DPT", "Paslon 1", "Nama Saksi", "Keterangan", "Status"]
+    g = grid(10, header)[:3]
+    assert len(run(j, g, 1)) == 4
+    assert run(j, g, 2, accept=True) == []
+
+
+def test_no_previous_sync_no_alert():
+    assert guard(None, {}, HEADER, CONFIG) == []
