@@ -28,9 +28,10 @@ def print_summary(ui: Ui, values: list[list[Any]], title: str) -> None:
 @click.option("--port", type=int, default=0, help="Emulator port (default: a free one).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Emulator address (loopback by default).")
 @click.option("--seed", type=int, default=2024, show_default=True, help="Seed of the demo data.")
-@click.option("--serve/--no-serve", default=True, show_default=True,
-              help="Keep the emulator and its web view running until Ctrl-C, or exit after the summary.")
-def demo_cmd(phase: str, port: int, host: str, seed: int, serve: bool, ui: Ui) -> None:
+@click.option("--serve/--no-serve", default=None,
+              help="Keep the emulator and its web view running until Ctrl-C, or exit after the summary "
+                   "(default: serve when run from a terminal, exit when not, e.g. in CI).")
+def demo_cmd(phase: str, port: int, host: str, seed: int, serve: bool | None, ui: Ui) -> None:
     """Try sheetsync with no Google account: start the local Sheets emulator, create the
     Jakarta Barat sheet (init --with-tps), fill it as volunteers would, sync it, print
     the kecamatan summary, and serve a read-only web view of the sheet."""
@@ -46,6 +47,8 @@ def demo_cmd(phase: str, port: int, host: str, seed: int, serve: bool, ui: Ui) -
         ui.out("")
         ui.out(ui.t("demo_view", url=result.view_url, api=emu.url))
         ui.say(ui.t("demo_try", api=emu.url, key=result.spreadsheet))
+        if serve is None:   # interactive: keep serving; CI / pipes: finish
+            serve = sys.stdin.isatty() and sys.stdout.isatty()
         if not serve:
             return
         sys.stdout.flush()

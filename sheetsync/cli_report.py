@@ -191,4 +191,52 @@ def diff_cmd(config: Any, since: str, as_json: bool, include_personal: bool, ui:
         ui.out(f"renamed: {old} -> {new}")
 
 
-COMMANDS = [reconcile_cmd, export_cmd, history_cmd, diff_cmd]
+@click.command("restore", epilog=example(
+    "sheetsync restore --config sheetsync.toml --since 2h",
+    "sheetsync restore --config sheetsync.toml --since 2h --apply",
+    f'sheetsync restore {PRESET} --spreadsheet 1AbC...xyz --tps "Kapuk 12" --apply'))
+@ui_options
+@config_options
+@click.option("--since", metavar="WHEN", help="2h, 30m, a time (WIB) or a sync number.")
+@click.option("--tps", "tps_refs", metavar="TPS", multiple=True, help='Only this TPS ("Kapuk 12"); repeatable.')
+@click.option("--apply", is_flag=True, help="Write the plan (without it, only show it).")
+@click.option("--json", "as_json", is_flag=True)
+@_personal_option
+def restore_cmd(config: Any, since: str | None, tps_refs: tuple[str, ...], apply: bool, as_json: bool,
+                include_personal: bool, ui: Ui) -> None:
+    """Put back rows that disappeared and cells that were blanked, from the local
+    journal.  Writes only into cells that are empty now or rows that are missing, so
+    a newer value someone typed is never overwritten.  Shows the plan; writes only
+    with --apply."""
+    from sheetsync.gsheets import Sheet, open_client
+    from sheetsync.regions import parse_tps_ref
+    from sheetsync.restore import restore
+
+    if not since and not tps_refs:
+        raise CliError(ui.t("need_since_or_tps"))
+    keys = None
+    if tps_refs:
+        keys = [parse_tps_ref(t, config.regions) for t in tps_refs]
+        bad = [t for t, k in zip(tps_refs, keys) if k is None]
+        if bad:
+            raise CliError(f"--tps: '{bad[0]}' is not a TPS of {config.regions.kota}; write e.g. \"Kapuk 12\"")
+    when = parse_since(since, ui) if since else None
+    with _journal(config) as journal:
+        plan = restore(config, journal, Sheet(open_client(config), config.spreadsheet), since=when, tps=keys,
+                       apply=apply)
+    data = plan.to_dict(_personal(config, include_personal))
+    if as_json:
+        ui.json(data)
+        return
+    if not data["cells"]:
+        ui.out(ui.t("restore_none"))
+    else:
+        ui.table(["tps", "cell", "column", "value", "kind"],
+                 [[c["tps_key"], c["a1"], c["header"], c["value"], c["kind"]] for c in data["cells"]], force=True)
+        ui.out(ui.t("restore_done", count=data["cells_written"]) if plan.applied
+               else ui.t("restore_plan", count=len(data["cells"])))
+    for skip in data["skipped"]:
+        ui.warn(f"{skip.get('tps_key')} {skip.get('field') or ''}: {skip.get('reason')}")
+
+
+COMMANDS = [reconcile_cmd, export_cmd, history_cmd, diff_cmd, restore_cmd]

@@ -1,0 +1,267 @@
+"""Every command through click's CliRunner against the emulator, then checked through gspread."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from sheetsync.cli import cli
+from sheetsync.config import load_preset, with_overrides
+from sheetsync.emulator import Emulator
+
+PRESET = "pilkada-jakbar-2024"
+
+
+@pytest.fixture(scope="module")
+def emu() -> Any:
+    with Emulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: Any) -> Any:
+    """Journal (relative path in the preset) and locks live in a private directory."""
+    path = tmp_path_factory.mktemp("cli")
+    old = os.getcwd()
+    os.chdir(path)
+    saved = os.environ.get("SHEETSYNC_LOCK_DIR")
+    os.environ["SHEETSYNC_LOCK_DIR"] = str(path / "locks")
+    yield path
+    os.chdir(old)
+    if saved is None:
+        os.environ.pop("SHEETSYNC_LOCK_DIR", None)
+    else:
+        os.environ["SHEETSYNC_LOCK_DIR"] = saved
+
+
+def run(*args: str, ok: tuple[int, ...] = (0,)) -> Any:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code in ok, f"exit {result.exit_code}: {result.output}"
+    assert "Traceback" not in result.output
+    return result
+
+
+class Sheet:
+    """A demo-filled spreadsheet on the emulator and the CLI arguments that reach it."""
+
+    def __init__(self, emu: Any, title: str) -> None:
+        self.emu = emu
+        self.key = emu.client().create(title).id
+        self.args = ["--preset", PRESET, "--api-url", emu.url, "--spreadsheet", self.key]
+        self.config = with_overrides(load_preset(PRESET), spreadsheet=self.key, api_url=emu.url)
+
+    def ws(self, title: str = "TPS") -> Any:
+        return self.emu.client().open_by_key(self.key).worksheet(title)
+
+
+@pytest.fixture(scope="module")
+def filled(emu: Any, workdir: Path) -> Sheet:
+    from sheetsync.demo import fill
+
+    sheet = Sheet(emu, "cli")
+    run("init", *sheet.args, "--with-tps")
+    sheet.fill = fill(sheet.config, phase="hari-h", seed=5, client=emu.client())
+    return sheet
+
+
+@pytest.fixture(scope="module")
+def synced(filled: Sheet) -> Sheet:
+    filled.sync_result = run("sync", *filled.args)
+    return filled
+
+
+# ---------------------------------------------------------------- init / sync
+
+def test_init_output_and_second_init_message(emu: Any, workdir: Path) -> None:
+    sheet = Sheet(emu, "init-cli")
+    first = run("init", *sheet.args, "--with-tps")
+    assert "2648" in first.output.replace(",", "").replace(".", "")
+    emu.reset_counters()
+    second = run("--lang", "en", "init", *sheet.args, "--json")
+    report = json.loads(second.stdout)
+    assert report["write_calls"] == 0 and report["requests"] == []
+    writes = [r for r in emu.counters()["routes"] if r["method"] == "POST"]
+    assert writes == []
+
+
+def test_sync_exit_0_with_data_problems_and_statuses_in_sheet(synced: Sheet) -> None:
+    out = synced.sync_result.output
+    assert "SALAH" in out and "OK" in out
+    values = synced.ws().get_all_values()
+    status_col = values[0].index("Status")
+    statuses = [r[status_col] for r in values[1:]]
+    for row in synced.fill.mistake_rows:
+        assert statuses[row - 2] == "SALAH", row
+    assert statuses.count("OK") > 1500
+    rekap = synced.ws("Rekap Kecamatan").get_all_values()
+    assert any("Cengkareng" in r for r in rekap)
+
+
+def test_sync_fail_on_and_json_log(synced: Sheet) -> None:
+    result = run("sync", *synced.args, "--fail-on", "error", "--log-format", "json", ok=(1,))
+    line = json.loads(result.stdout.strip().splitlines()[-1])
+    assert line["issue_counts"]["error"] > 0
+    assert line["cells_written"] == 0                       # nothing changed since the last sync
+    run("sync", *synced.args, "--fail-on", "error", "--quiet", ok=(1,))
+    run("sync", *synced.args, ok=(0,))
+
+
+def test_check_exit_1_and_json_equals_library(synced: Sheet) -> None:
+    from sheetsync.sync import read_and_check
+
+    result = run("check", *synced.args, "--format", "json", ok=(1,))
+    got = json.loads(result.stdout)
+    lib = read_and_check(synced.config)
+    assert [(i["code"], i["row"], i["severity"]) for i in got] == [(i.code, i.row, i.severity) for i in lib.issues]
+    table = run("check", *synced.args, ok=(1,))
+    assert "duplicate_tps" in table.stdout
+    as_csv = run("check", *synced.args, "--format", "csv", ok=(1,))
+    rows = list(csv.reader(as_csv.stdout.splitlines()))
+    assert rows[0] == ["row", "severity", "code", "field", "message"] and len(rows) == 1 + len(lib.issues)
+
+
+def test_plan_lists_the_cell_a_sync_would_change(synced: Sheet) -> None:
+    ws = synced.ws()
+    header = ws.row_values(1)
+    row = next(r for r in sorted(synced.fill.mistakes["sum_mismatch"]))
+    values = ws.row_values(row)
+    # fix the sum: paslon 2 back to suara sah - paslon 1 - paslon 3
+    p1, p2, p3, sah = (header.index(h) for h in ("Paslon 1", "Paslon 2", "Paslon 3", "Suara Sah"))
+    fixed = int(values[sah]) - int(values[p1]) - int(values[p3])
+    ws.update_cell(row, p2 + 1, fixed)
+    plan = run("plan", *synced.args, "--json")
+    changes = json.loads(plan.stdout)
+    status_cell = f"{chr(ord('A') + header.index('Status'))}{row}"
+    mine = [c for c in changes if c["tab"] == "TPS" and c["a1"] == status_cell]
+    assert mine and mine[0]["old"] == "SALAH" and mine[0]["new"] == "OK"
+    text = run("plan", *synced.args)
+    assert status_cell in text.stdout and "SALAH" in text.stdout
+    dry = run("sync", *synced.args, "--dry-run")
+    assert status_cell in dry.stdout
+    assert ws.cell(row, header.index("Status") + 1).value == "SALAH"     # nothing written
+    run("sync", *synced.args)
+    assert ws.cell(row, header.index("Status") + 1).value == "OK"
+
+
+def test_reconcile_json_equals_library_and_against_csv(synced: Sheet, tmp_path: Path) -> None:
+    from sheetsync.cli_common import to_jsonable
+    from sheetsync.reconcile import reconcile
+
+    got = json.loads(run("reconcile", *synced.args, "--json").stdout)
+    lib = to_jsonable(reconcile(synced.config))
+    assert got == lib
+    assert len(got["per_kecamatan"]) >= 8 and got["duplicates"]
+    # an external result: three TPS of the sheet, one number different
+    values = synced.ws().get_all_values()
+    header = values[0]
+    ok_rows = [r for r in values[1:] if r[header.index("Status")] == "OK"][:3]
+    ext = tmp_path / "kpu.csv"
+    with ext.open("w", newline="") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(["KECAMATAN", "KELURAHAN", "TPS", "Paslon 1", "Paslon 2", "Paslon 3"])
+        for i, r in enumerate(ok_rows):
+            p3 = int(r[header.index("Paslon 3")]) + (7 if i == 1 else 0)
+            w.writerow([r[0].upper(), r[1].lower(), f"TPS {int(r[2]):03d}", r[header.index("Paslon 1")],
+                        r[header.index("Paslon 2")], p3])
+    out = json.loads(run("reconcile", *synced.args, "--against", str(ext), "--json").stdout)
+    against = out["against"]
+    assert against["compared"] == 3
+    assert [(d["field"], d["external"] - d["sheet"]) for d in against["differences"]] == [("paslon_3", 7)]
+    assert len(against["only_in_sheet"]) == len([r for r in values[1:] if r[0]]) - 3 or against["only_in_sheet"]
+    text = run("reconcile", *synced.args, "--against", str(ext))
+    assert "paslon_3" in text.stdout
+
+
+# ---------------------------------------------------------------- export
+
+def test_export_csv_masks_phones_and_neutralises(emu: Any, workdir: Path, tmp_path: Path) -> None:
+    from sheetsync.demo import fill
+
+    sheet = Sheet(emu, "export")
+    run("init", *sheet.args, "--with-tps")
+    fill(sheet.config, phase="persiapan", seed=9, client=emu.client())
+    ws = sheet.ws()
+    header = ws.row_values(1)
+    ws.update_cell(2, header.index("Alamat") + 1, '=HYPERLINK("http://x","klik")')
+    phones = [v for v in ws.col_values(header.index("HP/WA Saksi") + 1)[1:] if v]
+    assert len(phones) > 1000
+    out = tmp_path / "arsip"
+    run("export", *sheet.args, "--out", str(out))
+    files = sorted(out.glob("*.csv"))
+    assert len(files) == len(emu.client().open_by_key(sheet.key).worksheets())
+    text = "".join(f.read_text(encoding="utf-8-sig") for f in files)
+    assert not any(p in text for p in phones)
+    tps_file = next(f for f in files if f.name.endswith("-tps.csv"))
+    rows = list(csv.reader(tps_file.open(encoding="utf-8-sig")))
+    assert rows[1][header.index("Alamat")].startswith("'=")
+    run("export", *sheet.args, "--out", str(out / "full"), "--include-personal", "--format", "xlsx")
+    from openpyxl import load_workbook
+
+    book = load_workbook(next((out / "full").glob("*.xlsx")))
+    col = [c.value for c in book["TPS"][chr(ord("A") + header.index("HP/WA Saksi"))]]
+    assert phones[0] in col
+
+
+# ---------------------------------------------------------------- errors
+
+def test_missing_key_file_is_exit_3_with_one_clear_line(emu: Any, workdir: Path) -> None:
+    result = CliRunner().invoke(cli, ["check", "--preset", PRESET, "--spreadsheet", "x" * 44,
+                                      "--credentials", str(workdir / "nope.json")])
+    assert result.exit_code == 3
+    assert "nope.json" in result.output and "not found" in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) <= 2
+
+
+def test_sheet_not_shared_prints_the_email(workdir: Path) -> None:
+    with Emulator(strict=True) as strict:
+        owner = strict.issue_key("owner@kawal.example")
+        stranger = strict.issue_key("robot@kawal.iam.gserviceaccount.com")
+        key = strict.client(owner).create("private").id
+        path = workdir / "stranger.json"
+        path.write_text(json.dumps(stranger))
+        result = CliRunner().invoke(cli, ["check", "--preset", PRESET, "--api-url", strict.url,
+                                          "--spreadsheet", key, "--credentials", str(path)])
+    assert result.exit_code == 3, result.output
+    assert "robot@kawal.iam.gserviceaccount.com" in result.output and "Share" in result.output
+
+
+def test_unreachable_api_is_exit_3(workdir: Path, monkeypatch: Any) -> None:
+    import socket
+
+    from sheetsync import gsheets
+    from sheetsync.transport import RetryPolicy, make_session
+
+    # the real retry loop, with a 2 s deadline instead of 60 s
+    monkeypatch.setattr(gsheets, "make_session",
+                        lambda creds, url, retry=None: make_session(creds, url, RetryPolicy(deadline_s=2)))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = CliRunner().invoke(cli, ["check", "--preset", PRESET, "--api-url", f"http://127.0.0.1:{port}",
+                                      "--spreadsheet", "y" * 44])
+    assert result.exit_code == 3, result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_tab_is_named(emu: Any, workdir: Path) -> None:
+    sheet = Sheet(emu, "no-tab")
+    result = CliRunner().invoke(cli, ["check", *sheet.args])
+    assert result.exit_code == 3 and "'TPS'" in result.output
+
+
+def test_lock_held_is_exit_3(synced: Sheet) -> None:
+    from sheetsync.lock import SyncLock, lock_path
+
+    lock = SyncLock(lock_path(synced.key, synced.emu.url, os.environ["SHEETSYNC_LOCK_DIR"]))
+    lock.acquire()
+    try:
+        result = CliRunner().invoke(cli, ["sync", *synced.args])
+    finally:
+        lock.release()
+    assert result.exit_code == 3 and "Traceback" not in result.output

@@ -1,0 +1,101 @@
+"""history, diff, restore and the deletion guard through the CLI, edits made by a second gspread client."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from sheetsync.cli import cli
+from sheetsync.config import load_preset, with_overrides
+from sheetsync.emulator import Emulator
+
+PRESET = "pilkada-jakbar-2024"
+
+
+def run(*args: str, ok: tuple[int, ...] = (0,)) -> Any:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code in ok, f"exit {result.exit_code}: {result.output}"
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture()
+def sheet(tmp_path: Path, monkeypatch: Any) -> Any:
+    from sheetsync.demo import fill
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SHEETSYNC_LOCK_DIR", str(tmp_path / "locks"))
+    with Emulator() as emu:
+        key = emu.client().create("journal").id
+        args = ["--preset", PRESET, "--api-url", emu.url, "--spreadsheet", key]
+        config = with_overrides(load_preset(PRESET), spreadsheet=key, api_url=emu.url)
+        run("init", *args, "--with-tps")
+        fill(config, seed=21, client=emu.client())
+        run("sync", *args)
+        ws = emu.client().open_by_key(key).worksheet("TPS")
+        yield args, ws
+
+
+def col(ws: Any, header: str) -> int:
+    return ws.row_values(1).index(header) + 1
+
+
+def test_diff_history_restore_bring_every_number_back(sheet: Any) -> None:
+    args, ws = sheet
+    before = ws.get_all_values()
+    dpt = col(ws, "DPT")
+    reported = [i + 1 for i, r in enumerate(before) if i and r[dpt - 1] and r[col(ws, "Paslon 3") - 1]]
+    blank_row, changed_row = reported[10], reported[20]
+    ws.update_cell(blank_row, dpt, "")                      # a number blanked
+    ws.update_cell(changed_row, col(ws, "Paslon 3"), 1)     # a number changed
+    gone = [before[reported[30] - 1], before[reported[31] - 1]]
+    ws.delete_rows(reported[31])
+    ws.delete_rows(reported[30])                             # two rows deleted by mistake
+    run("sync", *args)
+
+    diff = json.loads(run("diff", *args, "--since", "1", "--json").stdout)
+    fields = {(c["field"], c["new"]) for c in diff["changes"]}
+    assert ("dpt", "") in fields and ("paslon_3", "1") in fields
+    assert len(diff["removed"]) == 2
+    text = run("diff", *args, "--since", "2h")
+    assert "paslon_3" in text.stdout and "removed" in text.stdout
+
+    kel, tps = before[changed_row - 1][1], before[changed_row - 1][2]
+    history = json.loads(run("history", *args, "--tps", f"{kel} {tps}", "--json").stdout)
+    values = [h["value"] for h in history if h["field"] == "paslon_3"]
+    assert values == [before[changed_row - 1][col(ws, "Paslon 3") - 1], "1"]
+
+    plan = json.loads(run("restore", *args, "--since", "1", "--json").stdout)
+    assert plan["applied"] is False and len(plan["rows_appended"]) == 2
+    assert ws.cell(blank_row, dpt).value in (None, "")       # the plan wrote nothing
+    run("restore", *args, "--since", "1", "--apply")
+    now = ws.get_all_values()
+    assert now[blank_row - 1][dpt - 1] == before[blank_row - 1][dpt - 1]
+    assert now[changed_row - 1][col(ws, "Paslon 3") - 1] == "1"    # a newer value is never overwritten
+    width = col(ws, "Status") - 1
+    restored = {tuple(r[:width]) for r in now}
+    for row in gone:
+        assert tuple(row[:width]) in restored
+
+
+def test_guard_exit_3_then_accept_deletions(sheet: Any) -> None:
+    args, ws = sheet
+    ws.delete_rows(2, 400)                                    # 15% of the rows vanish
+    result = CliRunner().invoke(cli, ["sync", *args])
+    assert result.exit_code == 3, result.output
+    assert "restore" in result.output.lower() and "Traceback" not in result.output
+    run("sync", *args, "--accept-deletions")
+
+
+def test_history_unknown_tps_is_usage_error(sheet: Any) -> None:
+    args, _ = sheet
+    result = CliRunner().invoke(cli, ["history", *args, "--tps", "Atlantis 99"])
+    assert result.exit_code == 2 and "Atlantis 99" in result.output
+    result = CliRunner().invoke(cli, ["restore", *args])
+    assert result.exit_code == 2
+    result = CliRunner().invoke(cli, ["diff", *args, "--since", "yesterday-ish"])
+    assert result.exit_code == 2
