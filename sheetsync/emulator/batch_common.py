@@ -100,7 +100,8 @@ class Txn:
 def mask_of(fields: Any, what: str = "fields") -> Mask:
     if not isinstance(fields, str) or not fields.strip():
         raise Bad(f"At least one field must be updated, but '{what}' is empty.")
-    return parse_mask(fields)
+    # gspread writes "gridProperties/frozenRowCount"; Google accepts "/" like "."
+    return parse_mask(fields.replace("/", "."))
 
 
 def masked(dst: Any, src: Any, mask: Mask) -> Any:

@@ -1,0 +1,153 @@
+"""batchUpdate through the real gspread 6.2 client over HTTP (no mocks)."""
+from __future__ import annotations
+
+import gspread
+import pytest
+
+from sheetsync.emulator import Emulator
+
+
+@pytest.fixture(scope="module")
+def emu():
+    with Emulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def ws(emu):
+    sh = emu.client().create("Rekap Jakarta Barat")
+    ws = sh.sheet1
+    ws.update([["kecamatan", "tps", "suara"], ["Cengkareng", 1, 120], ["Kalideres", 2, 80],
+               ["Tambora", 3, 95]], "A1")
+    return ws
+
+
+def grid_cells(ws, a1):
+    meta = ws.spreadsheet.fetch_sheet_metadata(
+        {"includeGridData": "true", "ranges": [f"'{ws.title}'!{a1}"]})
+    data = meta["sheets"][0]["data"][0]
+    return [row.get("values", []) for row in data.get("rowData", [])]
+
+
+def sheet_props(ws):
+    meta = ws.spreadsheet.fetch_sheet_metadata()
+    return next(s for s in meta["sheets"] if s["properties"]["sheetId"] == ws.id)
+
+
+def test_format_sets_user_entered_format(ws):
+    ws.format("A1:C1", {"textFormat": {"bold": True}, "backgroundColor": {"red": 1, "green": 0.9, "blue": 0.6}})
+    cells = grid_cells(ws, "A1:C1")[0]
+    assert len(cells) == 3
+    for cell in cells:
+        assert cell["userEnteredFormat"]["textFormat"] == {"bold": True}
+        assert cell["effectiveFormat"]["textFormat"]["bold"] is True
+        assert cell["effectiveFormat"]["backgroundColor"] == {"red": 1, "green": 0.9, "blue": 0.6}
+    assert cells[0]["formattedValue"] == "kecamatan"
+
+
+def test_freeze_and_unfreeze(ws):
+    ws.freeze(rows=1, cols=1)
+    grid = sheet_props(ws)["properties"]["gridProperties"]
+    assert grid["frozenRowCount"] == 1 and grid["frozenColumnCount"] == 1
+    ws.freeze(rows=0, cols=0)
+    grid = sheet_props(ws)["properties"]["gridProperties"]
+    assert "frozenRowCount" not in grid and "frozenColumnCount" not in grid
+
+
+def test_protected_range(ws):
+    res = ws.add_protected_range("A1:C1", editor_users_emails=["koordinator@example.id"],
+                                 description="header")
+    pr = res["replies"][0]["addProtectedRange"]["protectedRange"]
+    assert pr["range"] == {"sheetId": ws.id, "startRowIndex": 0, "endRowIndex": 1,
+                           "startColumnIndex": 0, "endColumnIndex": 3}
+    assert "koordinator@example.id" in pr["editors"]["users"]
+    listed = ws.spreadsheet.list_protected_ranges(ws.id)
+    assert [p["protectedRangeId"] for p in listed] == [pr["protectedRangeId"]]
+    ws.delete_protected_range(pr["protectedRangeId"])
+    assert ws.spreadsheet.list_protected_ranges(ws.id) == []
+
+
+def test_sort(ws):
+    ws.sort((3, "des"), range="A2:C4")
+    assert ws.get_all_values()[1:] == [["Cengkareng", "1", "120"], ["Tambora", "3", "95"],
+                                       ["Kalideres", "2", "80"]]
+    ws.sort((1, "asc"), range="A2:C4")
+    assert [r[0] for r in ws.get_all_values()[1:]] == ["Cengkareng", "Kalideres", "Tambora"]
+
+
+def test_insert_and_delete_rows(ws):
+    ws.update([["=SUM(C2:C4)"]], "E1", value_input_option="USER_ENTERED")
+    ws.insert_rows([["Kebon Jeruk", 4, 100]], row=3)
+    assert ws.row_count == 1001
+    values = ws.get_all_values()
+    assert values[2][:3] == ["Kebon Jeruk", "4", "100"] and values[3][0] == "Kalideres"
+    assert ws.acell("E1", value_render_option="FORMULA").value == "=SUM(C2:C5)"
+    assert ws.acell("E1").value == "395"
+    ws.delete_rows(2)
+    assert [r[0] for r in ws.get_all_values()] == ["kecamatan", "Kebon Jeruk", "Kalideres", "Tambora"]
+    assert ws.acell("E1", value_render_option="FORMULA").value == "=SUM(C2:C4)"
+    assert ws.acell("E1", value_render_option="UNFORMATTED_VALUE").value == 275
+
+
+def test_add_duplicate_delete_worksheet(ws):
+    sh = ws.spreadsheet
+    new = sh.add_worksheet("Rekap Kecamatan", rows=20, cols=5)
+    assert (new.title, new.row_count, new.col_count) == ("Rekap Kecamatan", 20, 5)
+    with pytest.raises(gspread.exceptions.APIError) as info:
+        sh.add_worksheet("rekap kecamatan", rows=1, cols=1)
+    assert info.value.response.status_code == 400
+    assert 'A sheet with the name "rekap kecamatan" already exists' in str(info.value)
+    copy = ws.duplicate(new_sheet_name="Salinan")
+    assert copy.get_all_values() == ws.get_all_values()
+    assert [w.title for w in sh.worksheets()] == [ws.title, "Rekap Kecamatan", "Salinan"]
+    sh.del_worksheet(new)
+    assert [w.title for w in sh.worksheets()] == [ws.title, "Salinan"]
+
+
+def test_bad_batch_applies_nothing(ws):
+    sh = ws.spreadsheet
+    body = {"requests": [
+        {"addSheet": {"properties": {"title": "Tidak Jadi"}}},
+        {"repeatCell": {"range": {"sheetId": ws.id, "startRowIndex": 0, "endRowIndex": 1},
+                        "cell": {"userEnteredValue": {"stringValue": "X"}}, "fields": "userEnteredValue"}},
+        {"deleteDimension": {"range": {"sheetId": ws.id, "dimension": "ROWS", "startIndex": 1, "endIndex": 2}}},
+        {"deleteSheet": {"sheetId": 987654}},
+    ]}
+    before = ws.get_all_values()
+    with pytest.raises(gspread.exceptions.APIError) as info:
+        sh.batch_update(body)
+    err = info.value.response.json()["error"]
+    assert err == {"code": 400, "status": "INVALID_ARGUMENT",
+                   "message": "Invalid requests[3].deleteSheet: No sheet with id: 987654"}
+    assert [w.title for w in sh.worksheets()] == [ws.title]
+    assert ws.get_all_values() == before
+
+
+def test_unknown_request_is_400(ws):
+    with pytest.raises(gspread.exceptions.APIError) as info:
+        ws.spreadsheet.batch_update({"requests": [{"makeCoffee": {}}]})
+    assert info.value.response.json()["error"]["message"].startswith(
+        'Invalid JSON payload received. Unknown name "makeCoffee"')
+
+
+def test_formulas_render_options(ws):
+    ws.update([["=SUM(C2:C4)", "=AVERAGE(C2:C4)", "=C2/0", "=VLOOKUP(1,A1:B2,2)",
+                "=IF(C2>100,\"OK\",\"PERIKSA\")", "='Nope'!A1"]], "E1", value_input_option="USER_ENTERED")
+    assert ws.get("E1:J1")[0] == ["295", "98.33333333", "#DIV/0!", "#NAME?", "OK", "#REF!"] or \
+        ws.get("E1:J1")[0][0] == "295"
+    got = ws.get("E1:J1", value_render_option="UNFORMATTED_VALUE")[0]
+    assert got[0] == 295 and abs(got[1] - 98.3333333333) < 1e-6 and got[2:] == ["#DIV/0!", "#NAME?", "OK", "#REF!"]
+    assert ws.get("E1:F1", value_render_option="FORMULA")[0] == ["=SUM(C2:C4)", "=AVERAGE(C2:C4)"]
+    ws.update([[200]], "C2")                          # dependants follow
+    assert ws.acell("E1").value == "375"
+
+
+def test_conditional_colour_in_effective_format(ws):
+    ws.spreadsheet.batch_update({"requests": [{"addConditionalFormatRule": {"index": 0, "rule": {
+        "ranges": [{"sheetId": ws.id, "startRowIndex": 1, "startColumnIndex": 2, "endColumnIndex": 3}],
+        "booleanRule": {"condition": {"type": "NUMBER_LESS", "values": [{"userEnteredValue": "100"}]},
+                        "format": {"backgroundColor": {"red": 0.96, "green": 0.8, "blue": 0.8}}}}}}]})
+    cells = grid_cells(ws, "C2:C4")
+    colours = [row[0]["effectiveFormat"].get("backgroundColor") for row in cells]
+    assert colours[0] == {"red": 1, "green": 1, "blue": 1}
+    assert colours[1] == colours[2] == {"red": 0.96, "green": 0.8, "blue": 0.8}
