@@ -4,7 +4,8 @@
 that range. Values will be appended to the next row of the table, starting
 with the first column of the table."  A table here is the first run of
 consecutive non-empty rows inside the range (a blank row ends it); a one-cell
-range searches from that cell to the right and down.  Past the grid the sheet
+range continues the table starting on its row (if that row is empty the data
+lands there), to the right and down.  Past the grid the sheet
 grows by exactly the rows (and columns) needed; INSERT_ROWS inserts rows.
 """
 from __future__ import annotations
@@ -38,11 +39,15 @@ def _nonempty_span(row: list[Any], c0: int, c1: int) -> tuple[int, int] | None:
 def find_table(sheet: Sheet, box: Box) -> tuple[int, int, int, int] | None:
     """(r0, c0, r1, c1) of the table inside ``box``, or None when it holds no data."""
     r_end, c_end = box.r1, box.c1
-    if box.rows == 1 and box.cols == 1:
+    single = box.rows == 1 and box.cols == 1
+    if single:
         r_end, c_end = sheet.row_count, sheet.column_count
     values = sheet.values
     start = None
-    for r in range(box.r0, min(r_end, len(values))):
+    # A one-cell range only continues a table that starts on its own row (an empty
+    # anchor row is written as is: gspread's insert_rows appends at 'Sheet1'!A<row>).
+    search_end = box.r0 + 1 if single else r_end
+    for r in range(box.r0, min(search_end, len(values))):
         if _nonempty_span(values[r], box.c0, c_end):
             start = r
             break
