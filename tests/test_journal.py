@@ -23,7 +23,7 @@ from sheetsync.journal_tab import read_tab
 T0 = datetime(2024, 11, 27, 6, 0, tzinfo=timezone.utc)
 HEADER = ["Kode", "TPS", "DPT", "Paslon 1", "Nama Saksi", "Status", "Keterangan"]
 CONFIG = SimpleNamespace(
-    header_row=1, status_header="Status", message_header="Keterangan", language="id",
+    header_row=1, status_header="Status", message_header="Keterangan", language="id", input_tab="Input",
     guard_max_deleted_share=0.10,
     columns=(Column("kode", "Kode", "code"), Column("tps", "TPS", "tps"),
              Column("dpt", "DPT", "integer"), Column("paslon_1", "Paslon 1", "integer"),
