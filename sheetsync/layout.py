@@ -47,8 +47,10 @@ class LayoutReport:
 
 
 def header_key(text: Any) -> str:
-    """Header matching as the config promises: case and spacing do not count."""
-    return re.sub(r"\s+", " ", str(text or "")).strip().casefold()
+    """Header matching exactly as the core matches (case, spaces, punctuation do not count)."""
+    from sheetsync.check import header_key as core_header_key
+
+    return core_header_key(text)
 
 
 # ----------------------------------------------------------------- entry

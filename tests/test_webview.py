@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import shutil
 import struct
 import subprocess
-import tempfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -163,3 +162,65 @@ def test_static_page_in_chromium(tmp_path: Path) -> None:
         check=True, capture_output=True, timeout=60)
     assert count_colour(shot, (0xb8, 0xe0, 0xcc)) > 50   # the OK cell, green
     assert count_colour(shot, (0xf5, 0xc7, 0xc2)) > 50   # the SALAH cell, red
+
+
+# ------------------------------------------------- the demo sheet, served by the emulator
+
+@pytest.fixture(scope="module")
+def demo_sheet(tmp_path_factory: Any) -> Any:
+    from sheetsync.demo import run_demo
+    from sheetsync.emulator import Emulator
+
+    work = tmp_path_factory.mktemp("view")
+    old = os.getcwd()
+    os.chdir(work)                 # the preset's journal path is relative
+    try:
+        with Emulator() as emu:
+            yield emu, run_demo(emu.url, seed=3), work
+    finally:
+        os.chdir(old)
+
+
+def _get(url: str) -> tuple[int, str]:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=30) as resp:
+        return resp.status, resp.read().decode()
+
+
+def test_emulator_serves_the_view_with_status_colours(demo_sheet: Any) -> None:
+    emu, result, _ = demo_sheet
+    status, page = _get(result.view_url)
+    assert status == 200 and "SALAH" in page
+    from sheetsync.layout import STATUS_COLOURS
+
+    red = webview._rgb(STATUS_COLOURS["SALAH"])
+    green = webview._rgb(STATUS_COLOURS["OK"])
+    assert page.count(f"background-color:{red}") >= len(result.fill.mistake_rows)
+    assert page.count(f"background-color:{green}") > 1000
+    index = _get(emu.url + "/view")[1]
+    assert result.spreadsheet in index
+
+
+@needs_chromium
+def test_chromium_shows_colours_and_the_summary(demo_sheet: Any) -> None:
+    emu, result, work = demo_sheet
+    ss = emu.store.get(result.spreadsheet)
+    rekap = next(s for s in ss.sheets if s.title == "Rekap Kecamatan")
+    profile = str(work / "chrome-profile")
+    dom = subprocess.run(chromium_flags(profile) + ["--dump-dom", f"{result.view_url}/{rekap.sheet_id}"],
+                         check=True, capture_output=True, timeout=90, text=True).stdout
+    for kecamatan in ("Cengkareng", "Grogol Petamburan", "Kalideres", "Tambora"):
+        assert kecamatan in dom
+    assert "<svg" in dom and dom.count("<rect") == 16          # 8 kecamatan x (target, votes)
+    shot = work / "tps.png"
+    subprocess.run(chromium_flags(profile) + [f"--screenshot={shot}", "--window-size=1600,2400",
+                                              result.view_url], check=True, capture_output=True, timeout=90)
+    from sheetsync.layout import STATUS_COLOURS
+
+    def rgb(name: str) -> tuple[int, int, int]:
+        hexa = webview._rgb(STATUS_COLOURS[name])
+        return tuple(int(hexa[i:i + 2], 16) for i in (1, 3, 5))
+
+    assert count_colour(shot, rgb("OK")) > 2000
+    assert count_colour(shot, rgb("BELUM DIISI")) > 200
