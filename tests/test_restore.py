@@ -140,10 +140,10 @@ def test_delete_blank_sort_then_diff_history_restore_apply(tmp_path):
         other.delete_rows(5, 7)                                  # three TPS rows
         other.delete_rows(39)                                    # the junk row (now row 39)
         other.batch_clear(["I10:K10", "E20"])                   # paslon 1-3 of one row, a DPT
-        other.sort((3, "des"), range="A2:Q38")                  # the whole table by TPS number
+        other.sort((2, "des"), range="A2:Q38")                  # the whole table by kelurahan
         mid = _journal_read(sheet, config, journal, 1)
-        order = sorted(mid.rows, key=lambda k: mid.positions[k])
-        assert order[0].endswith("/001") is False and order[-1].endswith("/001")   # sorted
+        kelurahan = [mid.row_dict(k)["kelurahan"] for k in sorted(mid.rows, key=mid.positions.get)]
+        assert kelurahan == sorted(kelurahan, reverse=True) != sorted(kelurahan)    # it was sorted
 
         diff = journal.diff(book.id, 1)
         assert len(diff.removed) == 4 and any(k.startswith("?") for k in diff.removed)
