@@ -73,6 +73,26 @@ class Ui:
         click.echo(format_table(headers, rows, self.lang))
 
     @contextmanager
+    def progress_to(self, label: str) -> Iterator[Callable[[int, int], None]]:
+        """Yield ``report(done, total)`` for library calls that learn their total late."""
+        state: dict[str, Any] = {}
+
+        def report(done: int, total: int) -> None:
+            if self.quiet or not sys.stderr.isatty() or total <= 0:
+                return
+            if "bar" not in state:
+                state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
+                state["bar"].__enter__()
+            bar = state["bar"]
+            bar.update(done - bar.pos)
+
+        try:
+            yield report
+        finally:
+            if "bar" in state:
+                state["bar"].__exit__(None, None, None)
+
+    @contextmanager
     def progress(self, length: int, label: str) -> Iterator[Callable[[int], None]]:
         """Yield ``advance(n)``; draws a bar only on a terminal and without --quiet."""
         if self.quiet or not sys.stderr.isatty() or length <= 0:

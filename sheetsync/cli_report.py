@@ -93,7 +93,8 @@ def export_cmd(config: Any, fmt: str, out_dir: str, include_personal: bool, ui: 
     columns are masked unless --include-personal."""
     from sheetsync.export import export
 
-    report = export(config, out_dir, fmt=fmt, include_personal=include_personal)
+    with ui.progress_to("export") as progress:
+        report = export(config, out_dir, fmt=fmt, include_personal=include_personal, progress=progress)
     for tab in report.tabs:
         ui.say(ui.t("export_done", path=tab.path, rows=tab.rows) + f"  [{tab.tab}]")
     if report.masked_columns:

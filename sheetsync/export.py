@@ -76,7 +76,7 @@ def mask_rows(values: list[list[Any]], config: Any) -> tuple[list[list[Any]], li
 
 def export(config: Any, out_dir: str | Path = ".", *, fmt: str = "csv", include_personal: bool = False,
            client: Any = None, now: datetime | None = None,
-           progress: Callable[[int], None] | None = None) -> ExportReport:
+           progress: Callable[[int, int], None] | None = None) -> ExportReport:
     """Write every tab of the spreadsheet under ``out_dir``; returns what was written."""
     from sheetsync.gsheets import Sheet, open_client
 
@@ -105,7 +105,7 @@ def export(config: Any, out_dir: str | Path = ".", *, fmt: str = "csv", include_
             report.files.append(str(path))
             report.tabs.append(ExportedTab(title, str(path), len(values)))
             if progress:
-                progress(1)
+                progress(len(report.tabs), len(tabs))
     else:
         path = out / f"{base}.xlsx"
         _write_xlsx(path, tabs, progress)
@@ -127,17 +127,18 @@ def _write_csv(path: Path, values: list[list[Any]]) -> None:
             writer.writerow(list(row) + [""] * (width - len(row)))
 
 
-def _write_xlsx(path: Path, tabs: dict[str, list[list[Any]]], progress: Callable[[int], None] | None) -> None:
+def _write_xlsx(path: Path, tabs: dict[str, list[list[Any]]],
+                progress: Callable[[int, int], None] | None) -> None:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    for title, values in tabs.items():
+    for done, (title, values) in enumerate(tabs.items(), start=1):
         ws = book.create_sheet(title=_xlsx_title(title))
         for row in values:
             # Strings stay strings: openpyxl would otherwise store "=..." as a formula.
             ws.append([_xlsx_cell(v) for v in row])
         if progress:
-            progress(1)
+            progress(done, len(tabs))
     book.save(path)
 
 

@@ -85,3 +85,29 @@ def test_every_message_has_both_languages_with_the_same_placeholders() -> None:
 def test_parse_interval() -> None:
     assert parse_interval("60s") == 60 and parse_interval("5m") == 300 and parse_interval("1h") == 3600
     assert parse_interval("90") == 90 and parse_interval("soon") is None
+
+
+def test_progress_only_on_a_terminal_and_not_with_quiet(capsys, monkeypatch) -> None:
+    import sys
+
+    from sheetsync.cli_common import Ui
+
+    def draw(ui: Ui) -> str:
+        with ui.progress_to("export") as report:
+            for i in range(1, 4):
+                report(i, 3)
+        return capsys.readouterr().err
+
+    assert draw(Ui()) == ""                                  # pytest's stderr is not a TTY
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert "export" in draw(Ui())
+    assert draw(Ui(quiet=True)) == ""
+
+
+def test_table_aligns_and_formats_numbers_per_language() -> None:
+    from sheetsync.cli_common import format_table
+
+    text = format_table(["kecamatan", "target"], [["Cengkareng", 105000], ["Tambora", 62600]], "id")
+    lines = text.splitlines()
+    assert lines[2].endswith("105.000") and lines[3].endswith(" 62.600")
+    assert "105,000" in format_table(["k", "t"], [["x", 105000]], "en")
