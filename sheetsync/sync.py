@@ -149,15 +149,15 @@ def _run(config: Any, key: str, report: SyncReport, clock: _Clock, *, client: An
         result = _check(values, layout, config, now)
         _fill_counts(report, result)
         clock.lap("check")
-        tab_read = _journal_view(journal, values, config, result)
+        tab_read = _journal_view(journal, layout.with_added_headers(values, config), config, result)
         report.warnings_merged = merge_warnings(result, _verification_warnings(journal, key, tab_read, config),
                                                 config.language)
         desired = build_desired(values, layout, result, config)
         plan = make_plan(current, desired, config)
         report.header_added = layout.missing_headers
         clock.lap("plan")
-        alerts = _guard(journal, key, tab_read, values, layout, result, config, accept_deletions)
-        report.alerts = alerts
+        alerts = _guard(journal, key, tab_read, config, accept_deletions)
+        report.alerts = [a.message(config.language) for a in alerts]
         if alerts:
             plan = Plan([c for c in plan.changes if c.tab not in config.summary_tabs.titles()])
         clock.lap("guard")
@@ -170,7 +170,7 @@ def _run(config: Any, key: str, report: SyncReport, clock: _Clock, *, client: An
         plan, recheck_at = _recheck(sheet, plan, values, layout, result, config, report)
         clock.lap("recheck")
         if plan.changes or alerts or _stamp_shows_alert(current, config):
-            stamp = _stamp(now, config, alerts)
+            stamp = _stamp(now, config, _alert_message(alerts, config) if alerts else "")
             plan = _with_stamp(plan, current, config, stamp)
             report.last_synced = stamp
         report.cells_changed = len(plan)
@@ -184,7 +184,9 @@ def _run(config: Any, key: str, report: SyncReport, clock: _Clock, *, client: An
                 ok_rows=_ok_keys(result, tab_read), good=not alerts)
         clock.lap("journal")
         if alerts:
-            raise SyncError(_alert_message(alerts, config))
+            error = SyncError(_alert_message(alerts, config))
+            error.report, error.alerts = report, alerts  # type: ignore[attr-defined]
+            raise error
     finally:
         report.requests = sheet.requests
         _transport_delta(report, stats0, transport_stats(client))
@@ -304,28 +306,18 @@ def _verification_warnings(journal: Any, key: str, tab_read: Any, config: Any) -
     return list(check_fn(key, tab_read, config))
 
 
-def _guard(journal: Any, key: str, tab_read: Any, values: list[list[Any]], layout: InputLayout,
-           result: Any, config: Any, accept_deletions: bool) -> list[str]:
+def _guard(journal: Any, key: str, tab_read: Any, config: Any, accept_deletions: bool) -> list[Any]:
     """Mass deletion / header change / owned column moved since the last good sync."""
     if journal is None or tab_read is None or accept_deletions:
         return []
-    import sheetsync.journal as jmod
-    guard_fn = getattr(jmod, "guard_tab", None) or getattr(jmod, "guard", None)
-    if guard_fn is None:
-        return []
-    alerts = guard_fn(journal, key, tab_read, config)
-    return [getattr(a, "message", None) and _line(a) or str(a) for a in alerts or ()]
+    from sheetsync.guard import guard
+    return list(guard(journal.last(key), tab_read, tab_read.header, config,
+                      accept_deletions=accept_deletions))
 
 
-def _line(alert: Any) -> str:
-    msg = alert.message
-    return msg() if callable(msg) else str(msg)
-
-
-def _alert_message(alerts: list[str], config: Any) -> str:
-    return ("sync stopped by the guard, summary tabs not rewritten: " + " | ".join(alerts) +
-            " -- restore with 'sheetsync restore --since <last sync>' (see 'sheetsync diff'), or "
-            "run sync with --accept-deletions if this was intended")
+def _alert_message(alerts: list[Any], config: Any) -> str:
+    from sheetsync.guard import alert_text
+    return alert_text(alerts, config.language)
 
 
 def _ok_keys(result: Any, tab_read: Any) -> list[str]:
@@ -357,9 +349,9 @@ def _recheck(sheet: Sheet, plan: Plan, values: list[list[Any]], layout: InputLay
     return plan.without({(config.input_tab, r) for r in moved}), recheck_at
 
 
-def _stamp(now: datetime | None, config: Any, alerts: list[str]) -> str:
+def _stamp(now: datetime | None, config: Any, alert: str) -> str:
     when = (now or datetime.now(WIB)).astimezone(WIB)
-    return last_synced_text(when, config.language, alerts)
+    return last_synced_text(when, config.language, alert)
 
 
 def _stamp_shows_alert(current: dict[str, list[list[Any]]], config: Any) -> bool:
@@ -382,7 +374,7 @@ def _write(sheet: Sheet, plan: Plan, config: Any, report: SyncReport,
            recheck_at: tuple[float, float] | None) -> None:
     if not plan.changes:
         return
-    batches = plan.batches()
+    batches = _write_order(plan.batches(), config)
     t_sent = time.perf_counter()
     try:
         stats = sheet.write(batches)
@@ -403,6 +395,19 @@ def _write(sheet: Sheet, plan: Plan, config: Any, report: SyncReport,
     if recheck is not None:
         report.race_window_s = round(t_sent - recheck[1], 6)
         report.race_window_max_s = round(t_done - recheck[0], 6)
+
+
+def _write_order(batches: list[tuple[str, list[list[Any]]]], config: Any) -> list[tuple[str, list[list[Any]]]]:
+    """Statuses first, then summaries, the last-synced cell last: when a split write is cut
+    off, the stamp never claims a sync that did not finish."""
+    stamp_tab, row, col = a1.parse_tab_cell(config.last_synced_cell)
+    stamp = a1.rect(stamp_tab, row, col)
+
+    def rank(item: tuple[str, list[list[Any]]]) -> int:
+        if item[0] == stamp:
+            return 2
+        return 0 if a1.split_range(item[0])[0] == config.input_tab else 1
+    return sorted(batches, key=rank)
 
 
 def _needed_grid(plan: Plan) -> dict[str, tuple[int, int]]:

@@ -57,3 +57,45 @@ def tps_sheet(n: int, seed: int = 1, *, header: list[str] | None = None, unfille
             row[header.index("Suara Sah")] = str(int(row[header.index("Suara Sah")] or 0) + 7)
         rows.append(row)
     return rows
+
+
+# ---------------------------------------------------------------- emulator helpers
+
+def seed(gc: Any, values: list[list[Any]], *, tab: str = "TPS", title: str = "sheetsync test") -> Any:
+    """A new spreadsheet whose first tab holds ``values`` (as typed: RAW text)."""
+    sh = gc.create(title)
+    ws = sh.sheet1
+    ws.update_title(tab)
+    if values:
+        ws.update(values, "A1")
+    return sh
+
+
+def config_for(sh: Any, emu: Any, **changes: Any) -> Any:
+    from dataclasses import replace
+    from sheetsync.config import load_preset
+    return replace(load_preset("pilkada-jakbar-2024"), spreadsheet=sh.id, api_url=emu.url,
+                   journal_path=None, **changes)
+
+
+def all_tabs(sh: Any) -> dict[str, list[list[Any]]]:
+    """Every tab as shown (FORMATTED_VALUE), in one batchGet."""
+    titles = [ws.title for ws in sh.worksheets()]
+    got = sh.values_batch_get(["'" + t.replace("'", "''") + "'" for t in titles])
+    return {t: vr.get("values", []) for t, vr in zip(titles, got.get("valueRanges", []))}
+
+
+def cell_diff(before: dict[str, list[list[Any]]], after: dict[str, list[list[Any]]]) -> dict[tuple[str, int, int], tuple[Any, Any]]:
+    """(tab, row, col) -> (old, new) for every cell whose shown value differs (1-based)."""
+    out = {}
+    for tab in set(before) | set(after):
+        a, b = before.get(tab, []), after.get(tab, [])
+        for r in range(max(len(a), len(b))):
+            ra = a[r] if r < len(a) else []
+            rb = b[r] if r < len(b) else []
+            for c in range(max(len(ra), len(rb))):
+                va = ra[c] if c < len(ra) else ""
+                vb = rb[c] if c < len(rb) else ""
+                if va != vb:
+                    out[(tab, r + 1, c + 1)] = (va, vb)
+    return out

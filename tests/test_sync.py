@@ -1,0 +1,296 @@
+"""sync end to end: real gspread against the emulator, checked cell by cell and by counters."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sheetsync import gsheets
+from sheetsync.check import check
+from sheetsync.emulator import Emulator
+from sheetsync.issues import status_label
+from sheetsync.lock import SyncLock, lock_path
+from sheetsync.plan import same_value
+from sheetsync.summaries import summary_tables
+from sheetsync.sync import SyncBusy, SyncError, SyncHooks, resolve_overrides, sync
+from sheetsync.sync_desired import summary_origin
+from sheetsync.transport import RetryPolicy
+from sync_data import FULL_HEADER, all_tabs, cell_diff, config_for, seed, tps_sheet
+
+NOW = datetime(2024, 11, 27, 21, 5, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+STATUS, MESSAGE = len(FULL_HEADER) + 1, len(FULL_HEADER) + 2      # appended after the input columns
+
+
+@pytest.fixture(scope="module")
+def emu():
+    with Emulator() as e:
+        yield e
+
+
+@pytest.fixture()
+def run(tmp_path, emu):
+    """sync() with a private lock dir, returning the report and the emulator's counter deltas."""
+    def _run(config, **kw):
+        before = emu.counters()
+        report = sync(config, client=kw.pop("client", None) or emu.client(), lock_dir=str(tmp_path),
+                      now=kw.pop("now", NOW), **kw)
+        after = emu.counters()
+        delta = {"requests": after["requests"] - before["requests"],
+                 "cells_written": after["cells_written"] - before["cells_written"]}
+        return report, delta
+    return _run
+
+
+def messy_sheet(n=40, seed_=7):
+    values = tps_sheet(n, seed_)
+    values[3][0] = "  cengkareng "                 # case and spaces
+    values[4][2] = "TPS 1"                         # same TPS as typed differently
+    values[5][1] = "Kelurahan Entah"               # unknown kelurahan: no parseable key
+    values[6] = [""] * len(FULL_HEADER)            # a blank row in the middle
+    values[8][4] = "1.234"                         # thousands separator, over 600
+    return values
+
+
+def expected_outputs(values, config):
+    result = check(values, config)
+    out = {}
+    for r in range(config.header_row + 1, len(values) + 1):
+        if r in result.rows.index:
+            status, message = result.status_of(r)
+            out[r] = (status_label(status, config.language), message)
+        else:
+            out[r] = ("", "")
+    return result, out
+
+
+def assert_sheet_matches(sh, values, config):
+    """Statuses on every row and every summary tab, cell by cell."""
+    result, want = expected_outputs(values, config)
+    tabs = all_tabs(sh)
+    grid = tabs[config.input_tab]
+    assert grid[0][STATUS - 1:MESSAGE] == [config.status_header, config.message_header]
+    for r, (status, message) in want.items():
+        line = grid[r - 1] if r - 1 < len(grid) else []
+        got = (line[STATUS - 1] if len(line) >= STATUS else "", line[MESSAGE - 1] if len(line) >= MESSAGE else "")
+        assert got == (status, message), f"row {r}"
+        n = len(FULL_HEADER)
+        assert _padded(line[:n], n) == _padded(values[r - 1], n), f"row {r}: input cells touched"
+    for tab, table in summary_tables(result, config).items():
+        shown = tabs[tab]
+        top = summary_origin(config, tab)
+        assert len(shown) == top - 1 + len(table), f"{tab}: leftover rows"
+        for i, row in enumerate(table):
+            line = shown[top - 1 + i]
+            assert len(line) <= len(row)
+            for j, value in enumerate(row):
+                assert same_value(line[j] if j < len(line) else "", value), (tab, i, j, line, row)
+    return result
+
+
+def _padded(line, width):
+    line = list(line)[:width]
+    while line and line[-1] == "":
+        line.pop()
+    return line + [""] * (width - len(line))
+
+
+def test_first_sync_writes_statuses_and_summaries_cell_by_cell(emu, run):
+    values = messy_sheet()
+    sh = seed(emu.client(), values)
+    config = config_for(sh, emu)
+    report, delta = run(config)
+    assert report.header_added == ["Status", "Keterangan"]
+    assert set(report.tabs_created) == set(config.summary_tabs.titles())
+    assert_sheet_matches(sh, values, config)
+    stamp = sh.worksheet("Rekap Kecamatan").acell("A1").value
+    assert stamp == "Terakhir disinkronkan: 27-11-2024 21:05:00 WIB"
+    assert report.rows_read == len(values) - 2                # header and the blank row
+    assert sum(report.rows_by_status.values()) == report.rows_read
+    assert report.rows_by_status.get("SALAH", 0) >= 2
+    assert report.cells_written == delta["cells_written"] == report.cells_changed
+    assert report.requests == delta["requests"]
+    assert report.reconciliation and all("kecamatan" in r for r in report.reconciliation)
+    assert set(report.timings) >= {"read", "check", "plan", "recheck", "write", "total"}
+
+
+def test_nothing_changed_costs_one_request_and_writes_nothing(emu, run):
+    sh = seed(emu.client(), messy_sheet())
+    config = config_for(sh, emu)
+    run(config)
+    before = all_tabs(sh)
+    report, delta = run(config, now=datetime.now(ZoneInfo("Asia/Jakarta")))
+    assert delta == {"requests": 1, "cells_written": 0}
+    assert report.requests == 1 and report.cells_written == 0 and report.last_synced is None
+    assert all_tabs(sh) == before                          # idempotent: twice == once
+
+
+def test_coordinator_edit_writes_only_the_changed_cells(emu, run):
+    values = messy_sheet()
+    sh = seed(emu.client(), values)
+    config = config_for(sh, emu)
+    run(config)
+    coordinator = emu.client(token="koordinator-kebon-jeruk")
+    ws = coordinator.open_by_key(sh.id).worksheet("TPS")
+    ws.update([["999"]], "I10")                            # Paslon 1 of row 10: now SALAH
+    values[9][8] = "999"
+    ws.update([["Jl. Baru 5"]], "D12")                     # a text edit: status unchanged
+    values[11][3] = "Jl. Baru 5"
+    before = all_tabs(sh)
+    report, delta = run(config, now=NOW + timedelta(minutes=1))
+    after = all_tabs(sh)
+    changed = cell_diff(before, after)
+    assert delta["requests"] <= 3 and report.requests <= 3
+    assert delta["cells_written"] == report.cells_written == len(changed)
+    assert ("TPS", 10, STATUS) in changed and changed[("TPS", 10, STATUS)][1] == "SALAH"
+    assert all(col >= STATUS for tab, _, col in changed if tab == "TPS")   # only owned columns
+    assert ("Rekap Kecamatan", 1, 1) in changed                          # the stamp moved
+    assert_sheet_matches(sh, values, config)
+
+
+def test_shrinking_summary_clears_leftover_rows(emu, run):
+    values = messy_sheet(60)
+    sh = seed(emu.client(), values)
+    config = config_for(sh, emu)
+    run(config)
+    ws = sh.worksheet("TPS")
+    ws.delete_rows(20, 40)                                 # 21 rows gone, under the guard's 10%? no journal here
+    values = values[:19] + values[40:]
+    report, _ = run(config)
+    assert report.cells_written > 0
+    assert_sheet_matches(sh, values, config)
+
+
+def test_owned_columns_are_found_by_header_after_people_reorder_columns(emu, run):
+    values = messy_sheet(20)
+    sh = seed(emu.client(), values)
+    config = config_for(sh, emu)
+    run(config)
+    ws = sh.worksheet("TPS")
+    grid = ws.get_all_values()
+    order = [STATUS - 1, 2, 1, 0, MESSAGE - 1] + [i for i in range(3, len(FULL_HEADER))]
+    moved = [[line[i] if i < len(line) else "" for i in order] + ["catatan saya"] for line in grid]
+    ws.update(moved, "A1")
+    ws.update([["999"]], "K5")                              # Paslon 1, in the moved layout
+    before = all_tabs(sh)
+    report, _ = run(config)
+    changed = cell_diff(before, all_tabs(sh))
+    assert report.header_added == []
+    assert {col for tab, _, col in changed if tab == "TPS"} <= {1, 5}     # Status, Keterangan moved there
+    assert sh.worksheet("TPS").acell("A5").value == "SALAH"
+
+
+def test_header_or_tab_missing_stops_with_a_clear_message(emu, run):
+    values = messy_sheet(10)
+    values[0][2] = "Nomor Urut"                            # "No TPS" gone
+    sh = seed(emu.client(), values)
+    with pytest.raises(SyncError) as info:
+        run(config_for(sh, emu))
+    assert "'No TPS'" in str(info.value) and "nothing was written" in str(info.value)
+    assert info.value.exit_code == 3
+    sh2 = seed(emu.client(), messy_sheet(10), tab="Data")
+    with pytest.raises(SyncError, match="tab 'TPS' not found.*Data"):
+        run(config_for(sh2, emu))
+
+
+def test_second_run_exits_at_once_while_the_lock_is_held(emu, tmp_path):
+    sh = seed(emu.client(), messy_sheet(10))
+    config = config_for(sh, emu)
+    with SyncLock(lock_path(sh.id, emu.url, tmp_path)):
+        start = time.monotonic()
+        with pytest.raises(SyncBusy, match="already running"):
+            sync(config, client=emu.client(), lock_dir=str(tmp_path))
+        assert time.monotonic() - start < 1
+
+
+def test_dry_run_plans_but_writes_nothing(emu, run):
+    sh = seed(emu.client(), messy_sheet(10))
+    config = config_for(sh, emu)
+    report, delta = run(config, dry_run=True)
+    assert delta["cells_written"] == 0 and report.plan is not None and len(report.plan.changes) > 20
+    assert [ws.title for ws in sh.worksheets()] == ["TPS"]
+
+
+def test_a_crash_at_any_point_is_repaired_by_the_next_run(emu, run, monkeypatch):
+    values = messy_sheet(30)
+    sh = seed(emu.client(), values)
+    config = config_for(sh, emu)
+
+    def crash(_plan):
+        raise KeyboardInterrupt("killed right before the write")
+    with pytest.raises(KeyboardInterrupt):
+        run(config, hooks=SyncHooks(before_write=crash))
+    monkeypatch.setattr(gsheets, "MAX_PAYLOAD", 3000)       # many write requests ...
+    emu.inject_fault(status=400, method="POST", path="values:batchUpdate", times=1)
+    with pytest.raises(SyncError):                          # ... and the first one fails
+        run(config)
+    report, _ = run(config)
+    assert report.cells_written > 0
+    assert_sheet_matches(sh, values, config)
+    monkeypatch.undo()
+    _, delta = run(config)
+    assert delta == {"requests": 1, "cells_written": 0}
+
+
+def test_partial_split_write_is_repaired(emu, run, monkeypatch):
+    values = messy_sheet(30)
+    sh = seed(emu.client(), values)
+    config = config_for(sh, emu)
+    monkeypatch.setattr(gsheets, "MAX_PAYLOAD", 1000)      # the write goes out in many requests
+    real_call = gsheets.Sheet._call
+    writes = {"n": 0}
+
+    def lose_the_second_write(self, fn, *args, **kwargs):
+        if args[:1] == ("post",) and "values:batchUpdate" in args[1]:
+            writes["n"] += 1
+            if writes["n"] == 2:
+                raise gsheets.SheetsError("connection lost mid-sync")
+        return real_call(self, fn, *args, **kwargs)
+    monkeypatch.setattr(gsheets.Sheet, "_call", lose_the_second_write)
+    with pytest.raises(SyncError, match="connection lost"):
+        run(config)
+    assert writes["n"] == 2
+    half = all_tabs(sh)
+    assert any(len(line) >= STATUS and line[STATUS - 1] for line in half["TPS"][1:])   # statuses first
+    stamp = (half["Rekap Kecamatan"] or [[""]])[0][:1] or [""]
+    assert not stamp[0].startswith("Terakhir")                                     # stamp last
+    monkeypatch.setattr(gsheets.Sheet, "_call", real_call)
+    run(config)
+    assert_sheet_matches(sh, values, config)
+
+
+def test_transient_errors_are_retried_within_one_sync(emu, run):
+    values = messy_sheet(10)
+    sh = seed(emu.client(), values)
+    config = config_for(sh, emu)
+    client = gsheets.emulator_client(emu.url, retry=RetryPolicy(deadline_s=10, base_s=0.01, max_sleep_s=0.05))
+    emu.inject_fault(status=503, path="values", times=2)
+    emu.inject_fault(status=429, path="values", times=1, retry_after=0.1)
+    report, _ = run(config, client=client)
+    assert report.retries == 3 and report.http_attempts == report.requests + 3
+    assert_sheet_matches(sh, values, config)
+
+
+def test_rows_without_a_key_are_identified_by_content(emu, run):
+    values = messy_sheet(12)
+    values[2][1] = "Kelurahan Entah"
+    values[3][1] = "Kelurahan Entah"                      # two junk rows
+    sh = seed(emu.client(), values)
+    config = config_for(sh, emu)
+    report, _ = run(config)
+    assert report.skipped_rows == []
+    assert_sheet_matches(sh, values, config)
+
+
+def test_overrides_flag_beats_env_beats_config(emu):
+    sh = seed(emu.client(), messy_sheet(10))
+    base = config_for(sh, emu)
+    env = {"SHEETSYNC_SPREADSHEET": "https://docs.google.com/spreadsheets/d/1EnvSheet000000/edit",
+           "SHEETSYNC_API_URL": "http://127.0.0.1:1"}
+    c = resolve_overrides(base, environ=env)
+    assert (c.spreadsheet, c.api_url) == (env["SHEETSYNC_SPREADSHEET"], "http://127.0.0.1:1")
+    c = resolve_overrides(base, spreadsheet="1FlagSheet0000", api_url=emu.url, environ=env)
+    assert (c.spreadsheet, c.api_url) == ("1FlagSheet0000", emu.url)
+    assert resolve_overrides(base, environ={}).spreadsheet == sh.id
