@@ -69,10 +69,10 @@ class Emulator:
         from sheetsync import gsheets
         if key is None:
             return gsheets.emulator_client(self.url, token)
-        import google.auth
         import gspread
+        from google.oauth2 import service_account
         from sheetsync.transport import make_session
-        creds, _ = google.auth.load_credentials_from_dict(key, scopes=list(gsheets.SCOPES))
+        creds = service_account.Credentials.from_service_account_info(key, scopes=list(gsheets.SCOPES))
         return gspread.Client(auth=creds, session=make_session(creds, self.url))
 
     def issue_key(self, email: str) -> dict[str, str]:
