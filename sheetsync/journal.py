@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping
 
 from sheetsync.guard import GuardAlert, alert_text, guard  # noqa: F401
 from sheetsync.journal_query import (Diff, HistoryEntry, QueryMixin, Snapshot,  # noqa: F401
-                                     VerifiedChange, _Row, _State, as_utc)
+                                     VerifiedChange, _State, as_utc)
 from sheetsync.journal_tab import (TabRead, decode_line, dict_line, line_dict, read_tab,  # noqa: F401
                                    similar, tab_from_dicts)
 
@@ -178,55 +178,60 @@ class Journal(QueryMixin):
         """The columns changed: re-encode the cached lines to the new layout."""
         if state.kept == kept or not state.rows:
             return
-        for r in state.rows.values():
-            r.line = dict_line(line_dict(r.line, state.kept), kept)
-            r.base = None if r.base is None else dict_line(line_dict(r.base, state.kept), kept)
-            r.dirty = True
+        for key, (rid, _, live, pos, line, ok, base) in list(state.rows.items()):
+            line = dict_line(line_dict(line, state.kept), kept)
+            base = None if base is None else dict_line(line_dict(base, state.kept), kept)
+            state.rows[key] = (rid, key, live, pos, line, ok, base)
+            state.dirty.add(key)
 
     def _store(self, sheet: int, sync: int, tab: TabRead, ok_rows: set[str], cache: _State) -> None:
+        """Rows are tuples (id, key, live, pos, line, ok, base): 15,000 of them are
+        loaded per sync, and tuples cost far less than objects."""
         kept = tab.kept
         self._rekey(cache, kept)
-        state = cache.rows
+        state, dirty = cache.rows, cache.dirty
         fids = self._field_ids(kept)
         cells: list[tuple[int, int, int, str]] = []
         presence: list[tuple[int, int, int, int]] = []
-        appeared: list[_Row] = []
+        appeared: list[tuple] = []
+        positions = tab.positions
         for key, line in tab.rows.items():
-            pos = tab.positions[key]
+            pos = positions[key]
             row = state.get(key)
+            if row is not None and row[4] == line and row[3] == pos and row[2]:
+                continue                                  # the common case: unchanged
             if row is None:
                 rid = self.db.execute("INSERT INTO rowkeys(sheet, key) VALUES (?,?)",
                                       (sheet, key)).lastrowid
-                row = state[key] = _Row(rid, key, 0, pos, "", 0, None)
-                row.dirty = True
+                row = (rid, key, 0, pos, "", 0, None)
                 cells += [(rid, fids[f], sync, v) for f, v in line_dict(line, kept).items()]
-            elif row.line != line:
-                old, new = decode_line(row.line, len(kept)), decode_line(line, len(kept))
-                cells += [(row.id, fids[f], sync, b) for f, a, b in zip(kept, old, new) if a != b]
-            if not row.live:
-                appeared.append(row)
-            if not row.live or row.pos != pos:
-                presence.append((row.id, sync, 1, pos))
-            if row.line != line or not row.live or row.pos != pos:
-                row.line, row.live, row.pos, row.dirty = line, 1, pos, True
-        vanished = [r for k, r in state.items() if r.live and k not in tab.rows]
+            elif row[4] != line:
+                old, new = decode_line(row[4], len(kept)), decode_line(line, len(kept))
+                cells += [(row[0], fids[f], sync, b) for f, a, b in zip(kept, old, new) if a != b]
+            if not row[2] or row[3] != pos:
+                presence.append((row[0], sync, 1, pos))
+            new_row = (row[0], key, 1, pos, line, row[5], row[6])
+            if not row[2]:
+                appeared.append(new_row)
+            state[key] = new_row
+            dirty.add(key)
+        vanished = [r for k, r in state.items() if r[2] and k not in tab.rows]
         for row in vanished:
-            presence.append((row.id, sync, 0, row.pos))
-            row.live, row.dirty = 0, True
+            presence.append((row[0], sync, 0, row[3]))
+            state[row[1]] = (row[0], row[1], 0, row[3], row[4], row[5], row[6])
+            dirty.add(row[1])
         self._renames(sync, vanished, appeared, kept)
-        self._verification(sync, state, ok_rows, kept)
+        self._verification(sync, cache, ok_rows, kept)
         db = self.db
         db.executemany("INSERT INTO cells(row, field, sync, value) VALUES (?,?,?,?)", cells)
         db.executemany("INSERT INTO presence(row, sync, live, pos) VALUES (?,?,?,?)", presence)
         db.executemany(
             "INSERT OR REPLACE INTO state(row, sheet, key, live, pos, line, ok, base) "
             "VALUES (?,?,?,?,?,?,?,?)",
-            [(r.id, sheet, r.key, r.live, r.pos, r.line, r.ok, r.base)
-             for r in state.values() if r.dirty])
-        for r in state.values():
-            r.dirty = False
+            [(r[0], sheet, *r[1:]) for r in (state[k] for k in dirty)])
+        dirty.clear()
 
-    def _renames(self, sync: int, vanished: list[_Row], appeared: list[_Row],
+    def _renames(self, sync: int, vanished: list[tuple], appeared: list[tuple],
                  kept: tuple[str, ...]) -> None:
         """A key that vanished where a similar new key appeared was retyped, not
         deleted (a fixed TPS number, an edited junk row): link them so restore
@@ -235,34 +240,39 @@ class Journal(QueryMixin):
         if not vanished or not appeared:
             return
         reach = min(len(vanished) + len(appeared), 25)   # bounded: a mass change stays linear
-        by_pos = {r.pos: k for k, r in enumerate(appeared)}
-        pairs = sorted((abs(d), i, by_pos[old.pos + d])
+        by_pos = {r[3]: k for k, r in enumerate(appeared)}
+        pairs = sorted((abs(d), i, by_pos[old[3] + d])
                        for i, old in enumerate(vanished) for d in range(-reach, reach + 1)
-                       if old.pos + d in by_pos)
+                       if old[3] + d in by_pos)
         used_old, used_new, links = set(), set(), []
         for _, i, k in pairs:
             if i in used_old or k in used_new:
                 continue
             old, new = vanished[i], appeared[k]
-            if similar(line_dict(old.line, kept), line_dict(new.line, kept)):
+            if similar(line_dict(old[4], kept), line_dict(new[4], kept)):
                 used_old.add(i)
                 used_new.add(k)
-                links.append((sync, old.id, new.id))
+                links.append((sync, old[0], new[0]))
         self.db.executemany("INSERT INTO renames(sync, old_row, new_row) VALUES (?,?,?)", links)
 
-    def _verification(self, sync: int, state: dict[str, _Row], ok_rows: set[str],
+    def _verification(self, sync: int, cache: _State, ok_rows: set[str],
                       kept: tuple[str, ...]) -> None:
         """Record OK transitions. The first time a row is OK its values become the
         verified baseline; later changes never move it (that is what the warning
         reports) -- only ``accept_verified`` does."""
         events, bases = [], []
-        for row in state.values():
-            ok = int(bool(row.live) and row.key in ok_rows)
-            if ok != row.ok:
-                events.append((row.id, sync, ok))
-                row.ok, row.dirty = ok, True
-            if ok and row.base is None:
-                row.base, row.dirty = row.line, True
-                bases.append((row.id, sync, json.dumps(line_dict(row.line, kept), ensure_ascii=False)))
+        state = cache.rows
+        for key, row in state.items():
+            ok = int(bool(row[2]) and key in ok_rows)
+            if ok == row[5] and (not ok or row[6] is not None):
+                continue
+            if ok != row[5]:
+                events.append((row[0], sync, ok))
+            base = row[6]
+            if ok and base is None:
+                base = row[4]
+                bases.append((row[0], sync, json.dumps(line_dict(base, kept), ensure_ascii=False)))
+            state[key] = (*row[:5], ok, base)
+            cache.dirty.add(key)
         self.db.executemany("INSERT INTO verified(row, sync, ok) VALUES (?,?,?)", events)
         self.db.executemany("INSERT INTO baselines(row, sync, body) VALUES (?,?,?)", bases)

@@ -35,21 +35,13 @@ def _mask(field_name: str, value: Any, personal: frozenset[str]) -> Any:
     return MASK if value not in (None, "") and field_name in personal else value
 
 
-class _Row:
-    """Last read of one row key (a row of the ``state`` table)."""
-    __slots__ = ("id", "key", "live", "pos", "line", "ok", "base", "dirty")
-
-    def __init__(self, id: int, key: str, live: int, pos: int, line: str, ok: int, base: str | None):
-        self.id, self.key, self.live, self.pos, self.line = id, key, live, pos, line
-        self.ok, self.base, self.dirty = ok, base, False
-
-
 class _State:
-    """The state table of one spreadsheet as of sync ``n``, held in memory."""
-    __slots__ = ("n", "kept", "rows")
+    """The state table of one spreadsheet as of sync ``n``, held in memory:
+    key -> (row id, key, live, pos, line, ok, base); ``dirty``: keys to save."""
+    __slots__ = ("n", "kept", "rows", "dirty")
 
-    def __init__(self, n: int, kept: tuple[str, ...], rows: dict[str, _Row]) -> None:
-        self.n, self.kept, self.rows = n, kept, rows
+    def __init__(self, n: int, kept: tuple[str, ...], rows: dict[str, tuple]) -> None:
+        self.n, self.kept, self.rows, self.dirty = n, kept, rows, set()
 
 
 class LazyRows(MappingABC):
@@ -192,9 +184,8 @@ class QueryMixin:
         if n:
             layout = self._sync_row(sheet, "n=?", (n,))[4]
             kept = tuple(f for f in self._layout(layout)["fields"] if f is not None)
-        rows = {key: _Row(rid, key, live, pos, line, ok, base)
-                for rid, key, live, pos, line, ok, base in self.db.execute(
-                    "SELECT row, key, live, pos, line, ok, base FROM state WHERE sheet=?", (sheet,))}
+        rows = {r[1]: r for r in self.db.execute(
+            "SELECT row, key, live, pos, line, ok, base FROM state WHERE sheet=?", (sheet,))}
         self._cache[sheet] = state = _State(n, kept, rows)
         return state
 
@@ -255,9 +246,9 @@ class QueryMixin:
         sync_id, n, at, config_name, layout_id, good = row
         layout = self._layout(layout_id)
         state = self._state(sheet)
-        live = [r for r in state.rows.values() if r.live]
-        rows = LazyRows({r.key: r.line for r in live}, state.kept)
-        positions = {r.key: r.pos for r in live}
+        live = [r for r in state.rows.values() if r[2]]
+        rows = LazyRows({r[1]: r[4] for r in live}, state.kept)
+        positions = {r[1]: r[3] for r in live}
         return self._snap(spreadsheet, n, at, config_name, good, layout, rows, positions)
 
     @staticmethod
@@ -418,8 +409,8 @@ class QueryMixin:
     # ------------------------------------------------------------ verification
     def _bases(self, sheet: int) -> tuple[tuple[str, ...], dict[str, tuple[int, str, str, int]]]:
         state = self._state(sheet)
-        return state.kept, {r.key: (r.id, r.base, r.line, r.live)
-                            for r in state.rows.values() if r.base is not None}
+        return state.kept, {r[1]: (r[0], r[6], r[4], r[2])
+                            for r in state.rows.values() if r[6] is not None}
 
     def changed_after_verification(self, spreadsheet: str, tab: TabRead, config: Any) -> list[Any]:
         """Warnings (core Issue, code ``changed_after_verification``) for numbers
@@ -463,7 +454,7 @@ class QueryMixin:
             n, at = self.db.execute(
                 "SELECT s.n, s.at FROM baselines b JOIN syncs s ON s.id=b.sync WHERE b.row=? "
                 "ORDER BY b.sync DESC LIMIT 1", (rid,)).fetchone()
-            pos = self._state(sheet).rows[key].pos
+            pos = self._state(sheet).rows[key][3]
             out += [VerifiedChange(key, f, old[f], new.get(f, ""), pos, n, datetime.fromisoformat(at))
                     for f in changed]
         return out

@@ -192,7 +192,9 @@ def tps_keys_of(result: Any) -> dict[int, Any]:
     frame = getattr(result, "rows", None)
     if frame is None or "tps_key" not in getattr(frame, "columns", ()):
         return {}
-    return {int(r): (k if isinstance(k, str) else None) for r, k in frame["tps_key"].items()}
+    column = frame["tps_key"]
+    return {int(r): (k if isinstance(k, str) else None)
+            for r, k in zip(column.index.tolist(), column.tolist())}
 
 
 def header_map_of(result: Any) -> Mapping[str, int] | None:
