@@ -192,6 +192,7 @@ def match(method: str, path: str) -> tuple[Route, tuple[str, ...]] | None:
 
 class EmulatorHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stall
     server_version = "sheetsync-emulator"
     state: EmulatorState  # set on the subclass made per server
 
@@ -270,7 +271,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if data and self.command != "HEAD":
             self.wfile.write(data)
-        self.state.counters.record(method, template, status, bytes_in, len(data))
+        if not template.startswith("/_emulator/"):  # instrumentation does not count itself
+            self.state.counters.record(method, template, status, bytes_in, len(data))
 
     def _reset(self, status: int, data: bytes, method: str, template: str, bytes_in: int) -> None:
         """Send the headers and half of the body, then reset the TCP connection."""
