@@ -87,7 +87,11 @@ def cell_data(ss: Spreadsheet, sheet: Sheet, r: int, c: int) -> dict[str, Any]:
     if fmt:
         cell["userEnteredFormat"] = copy.deepcopy(fmt)
     if uev is not None or fmt:
-        cell["effectiveFormat"] = _effective_format(ss, fmt)
+        effective = _effective_format(ss, fmt)
+        if sheet.conditional_formats:  # rule colours show in effectiveFormat, as in Google
+            from .conditional import conditional_format, overlay
+            effective = overlay(effective, conditional_format(ss, sheet, r, c))
+        cell["effectiveFormat"] = effective
     note = sheet.notes.get((r, c))
     if note:
         cell["note"] = note
