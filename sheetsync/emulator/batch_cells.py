@@ -162,47 +162,47 @@ def sort_range(txn: Txn, req: dict) -> dict:
             raise Bad(f"sortSpecs dimensionIndex {col} is outside the range being sorted.")
         if spec.get("sortOrder", "ASCENDING") not in ("ASCENDING", "DESCENDING"):
             raise Bad(f"Invalid sortOrder: {spec.get('sortOrder')}")
-    txn.rows(sheet, r0, r1)
-    records = [_take_row(sheet, r, c0, c1) for r in range(r0, r1)]
-    order = list(range(len(records)))
+    values = sheet.values
+    r1_data = min(r1, len(values))
+    block = values[r0:r1_data]
+    order = list(range(len(block)))
     for spec in reversed(specs):  # stable sorts, last key first
-        col = spec["dimensionIndex"] - c0
+        col = spec["dimensionIndex"]
+        keys = [row[col] if col < len(row) else None for row in block]
         desc = spec.get("sortOrder") == "DESCENDING"
-        filled = [i for i in order if records[i][0][col] is not None]
-        blank = [i for i in order if records[i][0][col] is None]
-        filled.sort(key=lambda i: _sort_key(records[i][0][col]), reverse=desc)
+        filled = [i for i in order if keys[i] is not None]
+        blank = [i for i in order if keys[i] is None]
+        filled.sort(key=lambda i: _sort_key(keys[i]), reverse=desc)
         order = filled + blank  # blanks stay last in both directions
-    for r, i in zip(range(r0, r1), order):
-        _put_row(sheet, r, c0, c1, records[i])
+    _move_rows(txn, sheet, r0, c0, c1, block, order)
     return {}
 
 
-def _take_row(sheet: Sheet, r: int, c0: int, c1: int) -> tuple:
-    row = sheet.values[r] if r < len(sheet.values) else []
-    vals = (row[c0:c1] + [None] * (c1 - c0))[: c1 - c0]
-    sparse = []
+def _move_rows(txn: Txn, sheet: Sheet, r0: int, c0: int, c1: int,
+               block: list[list[Any]], order: list[int]) -> None:
+    """Put block[order[k]] at row r0+k for columns c0..c1-1, sparse data included."""
+    values = sheet.values
+    if c0 == 0 and c1 >= sheet.column_count:
+        values[r0:r0 + len(block)] = [block[i] for i in order]  # whole rows: move the lists
+    else:
+        segs = [(block[i][c0:c1] + [None] * (c1 - c0))[: c1 - c0] for i in order]
+        txn.rows(sheet, r0, r0 + len(block))
+        for k, seg in enumerate(segs):
+            row = values[r0 + k]
+            if len(row) < c1:
+                row.extend([None] * (c1 - len(row)))
+            row[c0:c1] = seg
+            while row and row[-1] is None:
+                row.pop()
+    new_row = {r0 + old: r0 + k for k, old in enumerate(order)}
     for name in ("formulas", "formats", "notes", "validations"):
         d = getattr(sheet, name)
-        sparse.append({c - c0: d.pop((r, c)) for c in range(c0, c1) if (r, c) in d} if d else {})
-    return (vals, *sparse)
-
-
-def _put_row(sheet: Sheet, r: int, c0: int, c1: int, rec: tuple) -> None:
-    vals = rec[0]
-    if r >= len(sheet.values):
-        if all(v is None for v in vals):
-            pass
-        else:
-            sheet.values.extend([] for _ in range(r + 1 - len(sheet.values)))
-    if r < len(sheet.values):
-        row = sheet.values[r]
-        if len(row) < c1:
-            row.extend([None] * (c1 - len(row)))
-        row[c0:c1] = vals
-    for name, d in zip(("formulas", "formats", "notes", "validations"), rec[1:]):
-        target = getattr(sheet, name)
-        for dc, v in d.items():
-            target[(r, c0 + dc)] = v
+        moving = [key for key in d if key[0] in new_row and c0 <= key[1] < c1]
+        if not moving:
+            continue
+        taken = {key: d.pop(key) for key in moving}
+        for (r, c), val in taken.items():
+            d[(new_row[r], c)] = val
 
 
 # ------------------------------------------------------------ merges

@@ -40,6 +40,7 @@ class Txn:
         self.work = work
         self._copied: dict[int, set[str]] = {}   # id(working sheet) -> attrs copied
         self._own_rows: set[int] = set()         # id() of row lists private to the work
+        self._all_own: set[int] = set()          # id(working sheet) whose rows are all private
 
     # -- sheets ---------------------------------------------------------------
     def find(self, sheet_id: Any, what: str = "grid") -> Sheet:
@@ -75,14 +76,18 @@ class Txn:
     def add(self, sheet: Sheet) -> None:
         """Register a sheet created by this batch (it is private already)."""
         self._copied[id(sheet)] = set(_DICT_ATTRS + _JSON_ATTRS + ("values",))
-        for row in sheet.values:
-            self._own_rows.add(id(row))
+        self._all_own.add(id(sheet))
 
     def rows(self, sheet: Sheet, r0: int, r1: int) -> None:
         """Make rows r0..r1-1 of a working sheet's values private before mutating them."""
         if "values" not in self._copied.get(id(sheet), ()):
             raise RuntimeError("call sheet(id, 'values') first")
+        if id(sheet) in self._all_own:
+            return
         values = sheet.values
+        if (min(r1, len(values)) - r0) * 2 > len(values):
+            self.all_rows(sheet)
+            return
         own = self._own_rows
         for r in range(r0, min(r1, len(values))):
             row = values[r]
@@ -92,7 +97,13 @@ class Txn:
                 own.add(id(row))
 
     def all_rows(self, sheet: Sheet) -> None:
-        self.rows(sheet, 0, len(sheet.values))
+        """Every row private (column operations, big sorts): one list copy per row."""
+        if id(sheet) in self._all_own:
+            return
+        self.sheet(sheet.sheet_id, "values")
+        own = self._own_rows
+        sheet.values[:] = [row if id(row) in own else row[:] for row in sheet.values]
+        self._all_own.add(id(sheet))
 
 
 # ------------------------------------------------------------------ masks

@@ -313,17 +313,21 @@ def formatted_value(effective: Any, number_format: dict | None) -> str:
 
 
 def general_number(x: float) -> str:
-    """The automatic format: integers as is, up to 10 decimals, E notation when huge."""
+    """The automatic format: integers in full, other numbers to 10 significant
+    digits (1/3 -> 0.3333333333, 100/3 -> 33.33333333), E notation past 1e15."""
     if x == 0:
         return "0"
-    if abs(x) >= 1e15 or abs(x) < 1e-9:
+    ax = abs(x)
+    if ax >= 1e15 or ax < 1e-9:
         mant, exp = f"{x:.5E}".split("E")
         mant = mant.rstrip("0").rstrip(".")
         return f"{mant}E{'+' if int(exp) >= 0 else '-'}{abs(int(exp)):02d}"
-    text = f"{x:.10f}".rstrip("0").rstrip(".")
-    digits = text.lstrip("-").replace(".", "")
-    if len(digits.lstrip("0")) > 15:  # doubles carry ~15 significant digits
-        text = f"{float(f'{x:.15g}'):.10f}".rstrip("0").rstrip(".")
+    if float(x).is_integer():
+        return str(int(x))
+    int_digits = len(str(int(ax))) if ax >= 1 else 0
+    text = _half_up(x, max(0, 10 - int_digits))
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 

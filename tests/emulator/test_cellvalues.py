@@ -102,6 +102,8 @@ def test_render_errors():
 
 def test_general_number():
     assert general_number(1 / 3) == "0.3333333333"
+    assert general_number(100 / 3) == "33.33333333"          # 10 significant digits
+    assert general_number(2 / 3) == "0.6666666667"
     assert general_number(0.1 + 0.2) == "0.3"
     assert general_number(123456789012) == "123456789012"
     assert general_number(1e15) == "1E+15"
