@@ -127,6 +127,8 @@ def _parse_scalar(s: str) -> tuple[Any, None, dict | None] | None:
     upper = s.upper()
     if upper in ("TRUE", "FALSE"):
         return upper == "TRUE", None, None
+    if s[0].isalpha() and s[:3].lower() not in _MONTHS:
+        return None  # fast path: names such as "Cengkareng" are text
     for parser in (_parse_number, _parse_percent, _parse_currency, _parse_datetime):
         found = parser(s)
         if found is not None:
