@@ -13,9 +13,9 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable
 
-from . import batch_cells, batch_objects
+from . import batch_cells, batch_objects, batch_paste
 from .batch_common import Bad, Txn, mask_of, masked, need_int
-from .formulas import recalculate
+from .formulas import recalculate, rename_sheet_references
 from .sheet_json import spreadsheet_json
 from .model import CELL_LIMIT, DEFAULT_COLUMNS, DEFAULT_ROWS, Sheet, Spreadsheet, invalid_argument
 
@@ -234,6 +234,7 @@ def update_sheet_properties(txn: Txn, req: dict) -> dict:
     new["sheetType"] = old.get("sheetType", "GRID")
     if new.get("title") != old["title"]:
         _check_title(work, new.get("title"), sheet)
+        _rename_references(txn, old["title"], new["title"])
     grid = new.setdefault("gridProperties", {})
     rows = grid.get("rowCount", sheet.row_count)
     cols = grid.get("columnCount", sheet.column_count)
@@ -253,6 +254,15 @@ def update_sheet_properties(txn: Txn, req: dict) -> dict:
     else:
         work.reindex()
     return {}
+
+
+def _rename_references(txn: Txn, old: str, new: str) -> None:
+    """Formulas on every tab follow a renamed tab, as in Google."""
+    for s in list(txn.work.sheets):
+        changed = {k: rename_sheet_references(f, old, new) for k, f in s.formulas.items()}
+        changed = {k: f for k, f in changed.items() if f != s.formulas[k]}
+        if changed:
+            txn.sheet(s.sheet_id, "formulas").formulas.update(changed)
 
 
 def _resize(txn: Txn, sheet: Sheet, rows: int, cols: int) -> None:
@@ -283,4 +293,5 @@ HANDLERS: dict[str, Handler] = {
     "updateSpreadsheetProperties": update_spreadsheet_properties,
     **batch_cells.HANDLERS,
     **batch_objects.HANDLERS,
+    **batch_paste.HANDLERS,
 }

@@ -614,3 +614,34 @@ def shift_relative(formula: str, dr: int, dc: int) -> str:
         return _join(parts)
 
     return _rewrite(formula, edit)
+
+
+_PLAIN_TITLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_CELL_LIKE = re.compile(r"^[A-Za-z]{1,3}[0-9]+$|^[Rr][0-9]*[Cc][0-9]*$")
+
+
+def quote_title(title: str) -> str:
+    if _PLAIN_TITLE.match(title) and not _CELL_LIKE.match(title):
+        return title
+    return "'" + title.replace("'", "''") + "'"
+
+
+def rename_sheet_references(formula: str, old: str, new: str) -> str:
+    """Explicit references to tab `old` point at `new` (Google rewrites them on rename)."""
+    if not formula.startswith("=") or old.lower() not in formula.lower().replace("''", "'"):
+        return formula
+    body = formula[1:]
+    try:
+        tokens = tokenize(body)
+    except ParseError:
+        return formula
+    out, pos = [], 0
+    for t in tokens:
+        if t.kind == "REF" and t.sheet is not None and t.sheet.lower() == old.lower():
+            out.append(body[pos:t.start])
+            out.append(quote_title(new) + "!" + t.text)
+            pos = t.end
+    if pos == 0:
+        return formula
+    out.append(body[pos:])
+    return "=" + "".join(out)

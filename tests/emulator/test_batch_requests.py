@@ -329,3 +329,43 @@ def test_no_op_requests_are_accepted(ss):
     assert out["replies"] == [{}, {}, {}]
     assert ss.sheets[0].basic_filter["range"]["endRowIndex"] == 5
     assert ss.sheets[0].formats[(0, 1)] == {"borders": {"bottom": {"style": "SOLID"}}}
+
+
+def test_rename_rewrites_references_on_other_tabs(ss):
+    sid = apply(ss, {"addSheet": {"properties": {"title": "Rekap"}}})["replies"][0]["addSheet"]["properties"]["sheetId"]
+    ss.sheet_by_id(sid).set(0, 0, None, "=SUM(Input!C2:C5)")
+    apply(ss, {"updateSheetProperties": {"properties": {"sheetId": 0, "title": "Data Masuk"}, "fields": "title"}})
+    rekap = ss.sheet_by_id(sid)
+    assert rekap.formulas[(0, 0)] == "=SUM('Data Masuk'!C2:C5)" and rekap.get(0, 0) == 295
+
+
+def test_copy_paste_tiles_and_moves_relative_refs(ss):
+    sheet = ss.sheets[0]
+    sheet.set(1, 3, None, "=C2*2")
+    sheet.formats[(1, 3)] = {"textFormat": {"bold": True}}
+    apply(ss, {"copyPaste": {"source": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 2,
+                                        "startColumnIndex": 3, "endColumnIndex": 4},
+                             "destination": {"sheetId": 0, "startRowIndex": 2, "endRowIndex": 5,
+                                             "startColumnIndex": 3, "endColumnIndex": 4},
+                             "pasteType": "PASTE_NORMAL"}})
+    sheet = ss.sheets[0]
+    assert [sheet.formulas.get((r, 3)) for r in range(1, 5)] == ["=C2*2", "=C3*2", "=C4*2", "=C5*2"]
+    assert [sheet.get(r, 3) for r in range(1, 5)] == [240, 160, 0, 190]   # blank * 2 is 0
+    assert sheet.formats[(4, 3)] == {"textFormat": {"bold": True}}
+    apply(ss, {"copyPaste": {"source": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 3,
+                                        "startColumnIndex": 3, "endColumnIndex": 4},
+                             "destination": {"sheetId": 0, "startRowIndex": 10, "endRowIndex": 11,
+                                             "startColumnIndex": 0, "endColumnIndex": 1},
+                             "pasteType": "PASTE_VALUES"}})
+    sheet = ss.sheets[0]
+    assert [sheet.get(10, 0), sheet.get(11, 0)] == [240, 160] and (10, 0) not in sheet.formulas
+    assert (10, 0) not in sheet.formats
+
+
+def test_cut_paste_moves_and_clears(ss):
+    apply(ss, {"cutPaste": {"source": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 3,
+                                       "startColumnIndex": 0, "endColumnIndex": 1},
+                            "destination": {"sheetId": 0, "rowIndex": 1, "columnIndex": 5}}})
+    sheet = ss.sheets[0]
+    assert [sheet.get(1, 0), sheet.get(2, 0)] == [None, None]
+    assert [sheet.get(1, 5), sheet.get(2, 5)] == ["Cengkareng", "Kalideres"]

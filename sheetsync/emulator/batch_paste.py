@@ -1,0 +1,126 @@
+"""copyPaste and cutPaste batchUpdate requests (owner: EMULATOR-B).
+
+copyPaste repeats the source to fill a destination that is a multiple of its
+size (else pastes it once from the destination's top-left), moves relative
+references of pasted formulas, and honours pasteType / pasteOrientation.
+cutPaste moves cells and clears the source.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .batch_common import Bad, Txn, bounds, range_sheet_id
+from .formulas import shift_relative
+from .model import Sheet
+
+_PARTS = {
+    "PASTE_NORMAL": ("value", "formula", "format", "note", "validation"),
+    "PASTE_NO_BORDERS": ("value", "formula", "format", "note", "validation"),
+    "PASTE_VALUES": ("value",),
+    "PASTE_FORMAT": ("format",),
+    "PASTE_FORMULA": ("value", "formula"),
+    "PASTE_DATA_VALIDATION": ("validation",),
+    "PASTE_CONDITIONAL_FORMATTING": (),
+}
+_ATTRS = {"format": "formats", "note": "notes", "validation": "validations"}
+
+
+def _snapshot(sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> list[list[dict[str, Any]]]:
+    """Everything of each source cell, read before any write (source and target may overlap)."""
+    out = []
+    for r in range(r0, r1):
+        row = []
+        for c in range(c0, c1):
+            row.append({"value": sheet.get(r, c), "formula": sheet.formulas.get((r, c)),
+                        "format": sheet.formats.get((r, c)), "note": sheet.notes.get((r, c)),
+                        "validation": sheet.validations.get((r, c)), "at": (r, c)})
+        out.append(row)
+    return out
+
+
+def _writable(txn: Txn, sheet_id: int, parts: tuple[str, ...]) -> Sheet:
+    need = ["values", "formulas"] if {"value", "formula"} & set(parts) else []
+    need += [_ATTRS[p] for p in parts if p in _ATTRS]
+    return txn.sheet(sheet_id, *need)
+
+
+def _paste_cell(sheet: Sheet, r: int, c: int, cell: dict, parts: tuple[str, ...],
+                no_borders: bool) -> None:
+    if "value" in parts:
+        formula = cell["formula"] if "formula" in parts else None
+        if formula:
+            formula = shift_relative(formula, r - cell["at"][0], c - cell["at"][1])
+        sheet.set(r, c, None if formula else cell["value"], formula)
+    for part in ("format", "note", "validation"):
+        if part not in parts:
+            continue
+        val = cell[part]
+        if part == "format" and no_borders and val and "borders" in val:
+            val = {k: v for k, v in val.items() if k != "borders"} or None
+        store = getattr(sheet, _ATTRS[part])
+        if val:
+            store[(r, c)] = val
+        else:
+            store.pop((r, c), None)
+
+
+def copy_paste(txn: Txn, req: dict) -> dict:
+    src_gr, dst_gr = req.get("source"), req.get("destination")
+    src = txn.find(range_sheet_id(src_gr))
+    sr0, sr1, sc0, sc1 = bounds(src, src_gr)
+    kind = req.get("pasteType", "PASTE_NORMAL")
+    if kind not in _PARTS:
+        raise Bad(f"Invalid pasteType: {kind}")
+    orientation = req.get("pasteOrientation", "NORMAL")
+    if orientation not in ("NORMAL", "TRANSPOSE"):
+        raise Bad(f"Invalid pasteOrientation: {orientation}")
+    block = _snapshot(src, sr0, sr1, sc0, sc1)
+    if orientation == "TRANSPOSE":
+        block = [list(col) for col in zip(*block)] if block else []
+    height, width = len(block), len(block[0]) if block else 0
+    parts = _PARTS[kind]
+    dst = _writable(txn, range_sheet_id(dst_gr), parts)
+    dr0, dr1, dc0, dc1 = bounds(dst, dst_gr)
+    reps_r = (dr1 - dr0) // height if height and (dr1 - dr0) % height == 0 and dr1 > dr0 else 1
+    reps_c = (dc1 - dc0) // width if width and (dc1 - dc0) % width == 0 and dc1 > dc0 else 1
+    end_r, end_c = dr0 + height * reps_r, dc0 + width * reps_c
+    bounds(dst, {"startRowIndex": dr0, "endRowIndex": end_r, "startColumnIndex": dc0,
+                 "endColumnIndex": end_c})
+    if "value" in parts:
+        txn.rows(dst, dr0, end_r)
+    for r in range(dr0, end_r):
+        for c in range(dc0, end_c):
+            cell = block[(r - dr0) % height][(c - dc0) % width]
+            _paste_cell(dst, r, c, cell, parts, kind == "PASTE_NO_BORDERS")
+    return {}
+
+
+def cut_paste(txn: Txn, req: dict) -> dict:
+    src_gr, dest = req.get("source"), req.get("destination") or {}
+    kind = req.get("pasteType", "PASTE_NORMAL")
+    if kind not in _PARTS:
+        raise Bad(f"Invalid pasteType: {kind}")
+    parts = _PARTS[kind]
+    src = _writable(txn, range_sheet_id(src_gr), parts)
+    sr0, sr1, sc0, sc1 = bounds(src, src_gr)
+    block = _snapshot(src, sr0, sr1, sc0, sc1)
+    if "value" in parts:
+        txn.rows(src, sr0, sr1)
+    for r in range(sr0, sr1):  # clear the source first: the target may overlap it
+        for c in range(sc0, sc1):
+            _paste_cell(src, r, c, {"value": None, "formula": None, "format": None, "note": None,
+                                    "validation": None, "at": (r, c)}, parts, False)
+    dst = _writable(txn, dest.get("sheetId", 0) or 0, parts)
+    r0, c0 = dest.get("rowIndex", 0) or 0, dest.get("columnIndex", 0) or 0
+    bounds(dst, {"startRowIndex": r0, "endRowIndex": r0 + (sr1 - sr0),
+                 "startColumnIndex": c0, "endColumnIndex": c0 + (sc1 - sc0)})
+    if "value" in parts:
+        txn.rows(dst, r0, r0 + (sr1 - sr0))
+    for i, row in enumerate(block):
+        for j, cell in enumerate(row):
+            cell = {**cell, "at": (r0 + i, c0 + j)}  # a cut keeps references as they are
+            _paste_cell(dst, r0 + i, c0 + j, cell, parts, False)
+    return {}
+
+
+HANDLERS = {"copyPaste": copy_paste, "cutPaste": cut_paste}
