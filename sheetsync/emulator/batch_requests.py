@@ -242,18 +242,27 @@ def update_sheet_properties(txn: Txn, req: dict) -> dict:
         raise Bad("gridProperties.rowCount and columnCount must be positive.")
     if new.get("hidden") and all(s.properties.get("hidden") for s in work.sheets if s is not sheet):
         raise Bad("You can't hide all the sheets in a document.")
-    index = new.get("index", old["index"])
+    moves = "index" in mask or "*" in mask or mask == {}
+    index = props.get("index", len(work.sheets)) if moves else old["index"]
     grid["rowCount"], grid["columnCount"] = sheet.row_count, sheet.column_count
     sheet.properties = new
     if rows != sheet.row_count or cols != sheet.column_count:
         _resize(txn, sheet, rows, cols)
     _check_frozen(sheet)
-    if index != old["index"]:
-        work.sheets.remove(sheet)
-        _place(work, sheet, index)
-    else:
-        work.reindex()
+    _move(work, sheet, index)
     return {}
+
+
+def _move(work: Spreadsheet, sheet: Sheet, index: Any) -> None:
+    """Move a tab; Google counts `index` in before-the-move positions, so moving
+    S1 of (S1, S2, S3) ahead of S2 takes index 2, and index p or p + 1 is a no-op."""
+    if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+        raise Bad("index must be a non-negative integer.")
+    pos = work.sheets.index(sheet)
+    if index not in (pos, pos + 1):
+        work.sheets.remove(sheet)
+        work.sheets.insert(min(index - 1 if index > pos else index, len(work.sheets)), sheet)
+    work.reindex()
 
 
 def _rename_references(txn: Txn, old: str, new: str) -> None:

@@ -87,7 +87,7 @@ def test_duplicate_sheet_copies_cells_not_identity(ss):
 def test_freeze_title_index_and_grid(ss):
     apply(ss, {"addSheet": {"properties": {"title": "B"}}})
     apply(ss, {"updateSheetProperties": {
-        "properties": {"sheetId": 0, "title": "Data", "index": 1,
+        "properties": {"sheetId": 0, "title": "Data", "index": 2,
                        "gridProperties": {"frozenRowCount": 1, "rowCount": 4}},
         "fields": "title,index,gridProperties.frozenRowCount,gridProperties.rowCount"}})
     sheet = ss.sheet_by_id(0)
@@ -369,3 +369,14 @@ def test_cut_paste_moves_and_clears(ss):
     sheet = ss.sheets[0]
     assert [sheet.get(1, 0), sheet.get(2, 0)] == [None, None]
     assert [sheet.get(1, 5), sheet.get(2, 5)] == ["Cengkareng", "Kalideres"]
+
+
+def test_sheet_index_counts_before_the_move(ss):
+    apply(ss, {"addSheet": {"properties": {"title": "S2"}}}, {"addSheet": {"properties": {"title": "S3"}}})
+    apply(ss, {"updateSheetProperties": {"properties": {"sheetId": 0, "index": 2}, "fields": "index"}})
+    assert [s.title for s in ss.sheets] == ["S2", "Input", "S3"]
+    apply(ss, {"updateSheetProperties": {"properties": {"sheetId": 0, "index": 2}, "fields": "index"}})
+    assert [s.title for s in ss.sheets] == ["S2", "Input", "S3"]          # index p + 1: no-op
+    apply(ss, {"updateSheetProperties": {"properties": {"sheetId": 0}, "fields": "index"}})
+    assert [s.title for s in ss.sheets] == ["S2", "S3", "Input"]          # no index: to the end
+    assert [s.properties["index"] for s in ss.sheets] == [0, 1, 2]
