@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import a1, cellvalues
+from . import a1, cellvalues, routes_stream
 from .a1 import Box
 from .model import ApiError, Sheet, Spreadsheet, invalid_argument
 
@@ -276,9 +276,14 @@ def get(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, An
     opts = read_options(rq.param)
     with ss.lock:
         box = a1.resolve(ss, g[1])
-        body = value_range(ss, box, opts)
-    st.counters.add_cells(read=_count(body))
-    return 200, body
+        if routes_stream.wants_stream([box], opts):
+            snaps = routes_stream.snapshot([box])
+        else:
+            body = value_range(ss, box, opts)
+            st.counters.add_cells(read=_count(body))
+            return 200, body
+    return 200, routes_stream.stream_value_ranges(
+        ss, snaps, opts, batch=False, on_done=lambda n: st.counters.add_cells(read=n))
 
 
 def _count(vr: dict[str, Any]) -> int:
@@ -291,6 +296,10 @@ def batch_get(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[i
     out = []
     with ss.lock:
         boxes = [a1.resolve(ss, text) for text in rq.params("ranges")]
+        if routes_stream.wants_stream(boxes, opts):
+            snaps = routes_stream.snapshot(boxes)
+            return 200, routes_stream.stream_value_ranges(
+                ss, snaps, opts, batch=True, on_done=lambda n: st.counters.add_cells(read=n))
         for box in boxes:
             out.append(value_range(ss, box, opts))
     st.counters.add_cells(read=sum(_count(v) for v in out))

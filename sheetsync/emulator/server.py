@@ -24,6 +24,7 @@ from .auth import Auth, OAuthError
 from .control import Counters, Faults, Quota, fault_error
 from .model import ApiError, Spreadsheet, Store, invalid_argument, not_found, permission_denied
 from .persist import Persister
+from .routes_stream import Streamed
 
 
 @dataclass
@@ -234,6 +235,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             fault = None
         headers: dict[str, str] = {}
         data = b""
+        streamed: Streamed | None = None
         try:
             if fault is not None and fault.kind == "error":
                 raise fault_error(fault)
@@ -246,7 +248,10 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                     state.quota.check(rq.user, route.kind)
             with gc_paused():
                 status, payload = route.handler(state, rq, groups)
-                data = _encode(payload)
+                if isinstance(payload, Streamed):
+                    streamed = payload
+                else:
+                    data = _encode(payload)
         except ApiError as exc:
             status, headers = exc.code, exc.headers
             data = _encode(exc.body())
@@ -254,6 +259,12 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             status = 500
             data = _encode({"error": {"code": 500, "status": "INTERNAL", "message":
                                       f"Internal error encountered. ({type(exc).__name__}: {exc})"}})
+        if streamed is not None:
+            if fault is None or fault.kind != "reset":
+                with gc_paused():
+                    self._send_stream(streamed, method, template, len(body))
+                return
+            data = b"".join(streamed.chunks())
         if fault is not None and fault.kind == "reset":
             self._reset(status, data, method, template, len(body))
             return
@@ -273,6 +284,31 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         if not template.startswith("/_emulator/"):  # instrumentation does not count itself
             self.state.counters.record(method, template, status, bytes_in, len(data))
+
+    def _send_stream(self, streamed: Streamed, method: str, template: str, bytes_in: int) -> None:
+        """200 with a chunked JSON body written while it renders (64 KB+ per chunk)."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        sent = 0
+        buf: list[bytes] = []
+        size = 0
+        try:
+            for piece in streamed.chunks():
+                buf.append(piece)
+                size += len(piece)
+                if size >= 65536:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (size, b"".join(buf)))
+                    sent += size
+                    buf, size = [], 0
+            if size:
+                self.wfile.write(b"%x\r\n%s\r\n" % (size, b"".join(buf)))
+                sent += size
+            self.wfile.write(b"0\r\n\r\n")
+        except OSError:  # the client went away mid-body
+            self.close_connection = True
+        self.state.counters.record(method, template, 200, bytes_in, sent)
 
     def _reset(self, status: int, data: bytes, method: str, template: str, bytes_in: int) -> None:
         """Send the headers and half of the body, then reset the TCP connection."""

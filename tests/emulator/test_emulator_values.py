@@ -270,3 +270,20 @@ def test_concurrent_writers_and_readers(raw, sid, emu):
     assert not errors
     got = get(raw, sid, "A1:E15").json()["values"]
     assert got[14] == ["A14", "B14", "C14", "D14", "E14"] and len(got) == 15
+
+
+def test_streamed_large_reads_equal_plain_ones(raw, sid, monkeypatch):
+    from sheetsync.emulator import routes_stream
+    vals = [[i, f"t{i}", None, 1.5 * i, True] if i % 7 else [] for i in range(300)]
+    vals[10] = ["=1+1", "5%", "2024-01-02"]
+    put(raw, sid, "A1", vals, "USER_ENTERED")
+    asks = [("GET", f"{V4}/{sid}/values:batchGet", {"ranges": ["Sheet1", "B2:C5", "Sheet1!A1000"]}),
+            ("GET", f"{V4}/{sid}/values/Sheet1", {"valueRenderOption": "UNFORMATTED_VALUE"})]
+    plain = [raw(m, p, params=q) for m, p, q in asks]
+    monkeypatch.setattr(routes_stream, "STREAM_MIN_CELLS", 1)
+    monkeypatch.setattr(routes_stream, "BLOCK_ROWS", 7)
+    streamed = [raw(m, p, params=q) for m, p, q in asks]
+    for a, b in zip(plain, streamed):
+        assert b.headers.get("Transfer-Encoding") == "chunked" and "Transfer-Encoding" not in a.headers
+        assert a.json() == b.json() and a.content == b.content
+    assert len(b.json()["values"]) == 300
