@@ -294,3 +294,60 @@ def test_overrides_flag_beats_env_beats_config(emu):
     c = resolve_overrides(base, spreadsheet="1FlagSheet0000", api_url=emu.url, environ=env)
     assert (c.spreadsheet, c.api_url) == ("1FlagSheet0000", emu.url)
     assert resolve_overrides(base, environ={}).spreadsheet == sh.id
+
+
+# ---------------------------------------------------------------- journal and guard
+
+def test_journal_records_and_adding_owned_headers_is_not_a_header_change(emu, run, tmp_path):
+    from sheetsync.journal import Journal
+    sh = seed(emu.client(), messy_sheet(20))
+    config = config_for(sh, emu)
+    with Journal(tmp_path / "j.sqlite") as journal:
+        first, _ = run(config, journal=journal)
+        second, delta = run(config, journal=journal, now=NOW + timedelta(minutes=1))
+    assert (first.journal_sync, second.journal_sync) == (1, 2)
+    assert second.alerts == [] and delta == {"requests": 1, "cells_written": 0}
+
+
+def test_guard_blocks_mass_deletion_until_accepted(emu, run, tmp_path):
+    from sheetsync.journal import Journal
+    values = messy_sheet(40)
+    sh = seed(emu.client(), values)
+    config = config_for(sh, emu)
+    with Journal(tmp_path / "j.sqlite") as journal:
+        run(config, journal=journal)
+        summaries = {t: v for t, v in all_tabs(sh).items() if t in ("Rekap Kelurahan", "Masalah")}
+        sh.worksheet("TPS").delete_rows(10, 25)                  # 16 of 39 rows gone by mistake
+        with pytest.raises(SyncError) as info:
+            run(config, journal=journal, now=NOW + timedelta(minutes=1))
+        message = str(info.value)
+        assert info.value.exit_code == 3 and "restore" in message and "--accept-deletions" in message
+        assert "16" in message
+        tabs = all_tabs(sh)
+        assert {t: tabs[t] for t in summaries} == summaries     # summaries not rewritten
+        stamp = tabs["Rekap Kecamatan"][0][0]
+        assert stamp.startswith("\u26a0") and "restore" in stamp
+        report, _ = run(config, journal=journal, accept_deletions=True, now=NOW + timedelta(minutes=2))
+    assert report.alerts == []
+    assert sh.worksheet("Rekap Kecamatan").acell("A1").value.startswith("Terakhir disinkronkan")
+    assert_sheet_matches(sh, values[:9] + values[25:], config)
+
+
+def test_number_changed_after_verification_is_flagged_in_the_status(emu, run, tmp_path):
+    from sheetsync.journal import Journal
+    values = tps_sheet(12, seed=3, unfilled=0, broken=0)
+    sh = seed(emu.client(), values)
+    config = config_for(sh, emu)
+    with Journal(tmp_path / "j.sqlite") as journal:
+        run(config, journal=journal)
+        assert sh.worksheet("TPS").acell(f"P5").value == "OK"
+        p1, p2 = int(values[4][8]), int(values[4][9])
+        if p1 == 0:
+            p1, p2 = p1 + 1, p2 - 1
+        else:
+            p1, p2 = p1 - 1, p2 + 1                              # still consistent: the core says OK
+        sh.worksheet("TPS").update([[str(p1), str(p2)]], "I5")
+        report, _ = run(config, journal=journal, now=NOW + timedelta(minutes=1))
+    assert report.warnings_merged >= 1
+    status, message = sh.worksheet("TPS").get("P5:Q5")[0]
+    assert status == "PERIKSA" and "diubah setelah diverifikasi" in message
