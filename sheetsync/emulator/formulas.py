@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import sys
+from bisect import bisect_left
 from functools import lru_cache
 from typing import Any, Callable
 
@@ -423,6 +424,15 @@ class WorkbookEvaluator:
         self.ss = spreadsheet
         self.memo: dict[tuple[int, int, int], Any] = {}
         self.active: set[tuple[int, int, int]] = set()
+        self._keys: dict[int, list[tuple[int, int]]] = {}  # sheetId -> sorted formula cells
+
+    def formula_cells(self, sheet: Any) -> list[tuple[int, int]]:
+        """Formula cells of a sheet in row-major order (evaluating in this order keeps
+        the recursion shallow for the usual top-to-bottom chains)."""
+        keys = self._keys.get(sheet.sheet_id)
+        if keys is None:
+            keys = self._keys[sheet.sheet_id] = sorted(sheet.formulas)
+        return keys
 
     def cell(self, sheet: Any, r: int, c: int) -> Any:
         key = (sheet.sheet_id, r, c)
@@ -459,8 +469,10 @@ class WorkbookEvaluator:
 
     def _overlay(self, sheet: Any, rows: list[list[Any]], r0: int, c0: int, r1: int, c1: int) -> None:
         """Replace stored values of formula cells in the block by fresh evaluations."""
-        for (r, c) in list(sheet.formulas):
-            if r0 <= r < r1 and c0 <= c < c1:
+        keys = self.formula_cells(sheet)
+        for i in range(bisect_left(keys, (r0, -1)), bisect_left(keys, (r1, -1))):
+            r, c = keys[i]
+            if c0 <= c < c1:
                 value = self.cell(sheet, r, c)
                 while len(rows) <= r - r0:
                     rows.append([])
@@ -479,8 +491,8 @@ def recalculate(spreadsheet: Any) -> None:
     sys.setrecursionlimit(max(limit, 20000))  # long formula chains recurse per link
     try:
         for sheet in spreadsheet.sheets:
-            for (r, c), text in list(sheet.formulas.items()):
-                sheet.set(r, c, ev.cell(sheet, r, c), text)
+            for (r, c) in ev.formula_cells(sheet):
+                sheet.set(r, c, ev.cell(sheet, r, c), sheet.formulas[(r, c)])
     finally:
         sys.setrecursionlimit(limit)
 
