@@ -21,9 +21,9 @@ from typing import Any, Iterable, Mapping
 
 from sheetsync.guard import GuardAlert, alert_text, guard  # noqa: F401
 from sheetsync.journal_query import (Diff, HistoryEntry, QueryMixin, Snapshot,  # noqa: F401
-                                     VerifiedChange, _State, as_utc)
-from sheetsync.journal_tab import (TabRead, decode_line, dict_line, line_dict, read_tab,  # noqa: F401
-                                   similar, tab_from_dicts)
+                                     VerifiedChange, _State, as_utc, encode_order)
+from sheetsync.journal_tab import (TabRead, decode_line, dict_line, line_dict, no_gc,  # noqa: F401
+                                   read_tab, similar, tab_from_dicts)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -40,9 +40,12 @@ CREATE TABLE IF NOT EXISTS fieldnames(id INTEGER PRIMARY KEY, name TEXT NOT NULL
 -- one row per changed cell; value '' = the cell was blanked
 CREATE TABLE IF NOT EXISTS cells(row INTEGER NOT NULL, field INTEGER NOT NULL,
   sync INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY(row, field, sync)) WITHOUT ROWID;
--- row appeared (live=1), vanished (live=0) or moved to another sheet row
+-- row appeared (live=1) or vanished (live=0), at sheet row pos
 CREATE TABLE IF NOT EXISTS presence(row INTEGER NOT NULL, sync INTEGER NOT NULL,
   live INTEGER NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY(row, sync)) WITHOUT ROWID;
+-- row ids in sheet order (0 = blank row), stored when the order changed:
+-- a sort or a deleted row moves thousands of rows, and costs one small blob
+CREATE TABLE IF NOT EXISTS orders(sync INTEGER PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS renames(sync INTEGER NOT NULL, old_row INTEGER NOT NULL,
   new_row INTEGER NOT NULL);
 -- OK status transitions (which rows were OK at each sync) and verified values
@@ -52,12 +55,11 @@ CREATE TABLE IF NOT EXISTS baselines(row INTEGER NOT NULL, sync INTEGER NOT NULL
   body TEXT NOT NULL, PRIMARY KEY(row, sync)) WITHOUT ROWID;
 -- cache of the last read per row (rebuildable from the tables above)
 CREATE TABLE IF NOT EXISTS state(row INTEGER PRIMARY KEY, sheet INTEGER NOT NULL,
-  key TEXT NOT NULL, live INTEGER NOT NULL, pos INTEGER NOT NULL, line TEXT NOT NULL,
-  ok INTEGER NOT NULL, base TEXT);
+  key TEXT NOT NULL, live INTEGER NOT NULL, line TEXT NOT NULL, ok INTEGER NOT NULL, base TEXT);
 CREATE INDEX IF NOT EXISTS state_sheet ON state(sheet);
 """
 APPEND_ONLY = ("sheets", "layouts", "syncs", "rowkeys", "fieldnames", "cells", "presence",
-               "renames", "verified", "baselines")
+               "orders", "renames", "verified", "baselines")
 
 
 def default_path() -> Path:
@@ -165,7 +167,8 @@ class Journal(QueryMixin):
                 "VALUES (?,?,?,?,?,?,?,?)",
                 (sheet, state.n + 1, when.isoformat(), when.timestamp(), config_name, layout,
                  len(tab.rows), int(good))).lastrowid
-            self._store(sheet, sync, tab, set(ok_rows), state)
+            with no_gc():
+                self._store(sheet, sync, tab, set(ok_rows), state)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -178,61 +181,82 @@ class Journal(QueryMixin):
         """The columns changed: re-encode the cached lines to the new layout."""
         if state.kept == kept or not state.rows:
             return
-        for key, (rid, _, live, pos, line, ok, base) in list(state.rows.items()):
+        for key, (rid, _, live, line, ok, base) in list(state.rows.items()):
             line = dict_line(line_dict(line, state.kept), kept)
             base = None if base is None else dict_line(line_dict(base, state.kept), kept)
-            state.rows[key] = (rid, key, live, pos, line, ok, base)
+            state.rows[key] = (rid, key, live, line, ok, base)
             state.dirty.add(key)
 
     def _store(self, sheet: int, sync: int, tab: TabRead, ok_rows: set[str], cache: _State) -> None:
-        """Rows are tuples (id, key, live, pos, line, ok, base): 15,000 of them are
-        loaded per sync, and tuples cost far less than objects."""
+        """Rows are tuples (id, key, live, line, ok, base): 15,000 of them are
+        compared per sync, and tuples cost far less than objects."""
         kept = tab.kept
         self._rekey(cache, kept)
         state, dirty = cache.rows, cache.dirty
         fids = self._field_ids(kept)
         cells: list[tuple[int, int, int, str]] = []
         presence: list[tuple[int, int, int, int]] = []
-        appeared: list[tuple] = []
+        appeared: list[tuple[tuple, int]] = []
         positions = tab.positions
+        new_ids = self._new_row_ids(sheet, [k for k in tab.rows if k not in state])
         for key, line in tab.rows.items():
-            pos = positions[key]
             row = state.get(key)
-            if row is not None and row[4] == line and row[3] == pos and row[2]:
+            if row is not None and row[3] == line and row[2]:
                 continue                                  # the common case: unchanged
             if row is None:
-                rid = self.db.execute("INSERT INTO rowkeys(sheet, key) VALUES (?,?)",
-                                      (sheet, key)).lastrowid
-                row = (rid, key, 0, pos, "", 0, None)
+                rid = new_ids[key]
+                row = (rid, key, 0, "", 0, None)
                 cells += [(rid, fids[f], sync, v) for f, v in line_dict(line, kept).items()]
-            elif row[4] != line:
-                old, new = decode_line(row[4], len(kept)), decode_line(line, len(kept))
+            elif row[3] != line:
+                old, new = decode_line(row[3], len(kept)), decode_line(line, len(kept))
                 cells += [(row[0], fids[f], sync, b) for f, a, b in zip(kept, old, new) if a != b]
-            if not row[2] or row[3] != pos:
-                presence.append((row[0], sync, 1, pos))
-            new_row = (row[0], key, 1, pos, line, row[5], row[6])
-            if not row[2]:
-                appeared.append(new_row)
-            state[key] = new_row
+            new_row = state[key] = (row[0], key, 1, line, row[4], row[5])
             dirty.add(key)
-        vanished = [r for k, r in state.items() if r[2] and k not in tab.rows]
-        for row in vanished:
-            presence.append((row[0], sync, 0, row[3]))
-            state[row[1]] = (row[0], row[1], 0, row[3], row[4], row[5], row[6])
-            dirty.add(row[1])
-        self._renames(sync, vanished, appeared, kept)
+            if not row[2]:
+                presence.append((row[0], sync, 1, positions[key]))
+                appeared.append((new_row, positions[key]))
+        vanished = [r for k, r in state.items() if r[2] and k not in positions]
+        old_pos = cache.positions_by_id() if vanished else {}
+        for r in vanished:
+            presence.append((r[0], sync, 0, old_pos.get(r[0], 0)))
+            state[r[1]] = (r[0], r[1], 0, r[3], r[4], r[5])
+            dirty.add(r[1])
+        self._renames(sync, [(r, old_pos.get(r[0], 0)) for r in vanished], appeared, kept)
+        self._order(sync, tab, cache)
         self._verification(sync, cache, ok_rows, kept)
         db = self.db
         db.executemany("INSERT INTO cells(row, field, sync, value) VALUES (?,?,?,?)", cells)
         db.executemany("INSERT INTO presence(row, sync, live, pos) VALUES (?,?,?,?)", presence)
         db.executemany(
-            "INSERT OR REPLACE INTO state(row, sheet, key, live, pos, line, ok, base) "
-            "VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO state(row, sheet, key, live, line, ok, base) "
+            "VALUES (?,?,?,?,?,?,?)",
             [(r[0], sheet, *r[1:]) for r in (state[k] for k in dirty)])
         dirty.clear()
 
-    def _renames(self, sync: int, vanished: list[tuple], appeared: list[tuple],
-                 kept: tuple[str, ...]) -> None:
+    def _new_row_ids(self, sheet: int, keys: list[str]) -> dict[str, int]:
+        """Intern new row keys in one statement (the first sync brings 15,000)."""
+        if not keys:
+            return {}
+        top = self.db.execute("SELECT coalesce(max(id), 0) FROM rowkeys").fetchone()[0]
+        self.db.executemany("INSERT INTO rowkeys(sheet, key) VALUES (?,?)", ((sheet, k) for k in keys))
+        return {k: rid for rid, k in self.db.execute(
+            "SELECT id, key FROM rowkeys WHERE id>?", (top,))}
+
+    def _order(self, sync: int, tab: TabRead, cache: _State) -> None:
+        """Store the sheet order of the rows when it differs from the last one."""
+        first = tab.header_row + 1
+        last = max(tab.positions.values(), default=first - 1)
+        order = [0] * (last - first + 1)
+        state = cache.rows
+        for key, pos in tab.positions.items():
+            order[pos - first] = state[key][0]
+        if order != cache.order or first != cache.first_row:
+            self.db.execute("INSERT INTO orders(sync, body) VALUES (?,?)",
+                            (sync, encode_order(first, order)))
+            cache.set_order(first, order)
+
+    def _renames(self, sync: int, vanished: list[tuple[tuple, int]],
+                 appeared: list[tuple[tuple, int]], kept: tuple[str, ...]) -> None:
         """A key that vanished where a similar new key appeared was retyped, not
         deleted (a fixed TPS number, an edited junk row): link them so restore
         does not bring the old version back. "Where" allows the shift that the
@@ -240,16 +264,16 @@ class Journal(QueryMixin):
         if not vanished or not appeared:
             return
         reach = min(len(vanished) + len(appeared), 25)   # bounded: a mass change stays linear
-        by_pos = {r[3]: k for k, r in enumerate(appeared)}
-        pairs = sorted((abs(d), i, by_pos[old[3] + d])
-                       for i, old in enumerate(vanished) for d in range(-reach, reach + 1)
-                       if old[3] + d in by_pos)
+        by_pos = {pos: k for k, (_, pos) in enumerate(appeared)}
+        pairs = sorted((abs(d), i, by_pos[pos + d])
+                       for i, (_, pos) in enumerate(vanished) for d in range(-reach, reach + 1)
+                       if pos + d in by_pos)
         used_old, used_new, links = set(), set(), []
         for _, i, k in pairs:
             if i in used_old or k in used_new:
                 continue
-            old, new = vanished[i], appeared[k]
-            if similar(line_dict(old[4], kept), line_dict(new[4], kept)):
+            old, new = vanished[i][0], appeared[k][0]
+            if similar(line_dict(old[3], kept), line_dict(new[3], kept)):
                 used_old.add(i)
                 used_new.add(k)
                 links.append((sync, old[0], new[0]))
@@ -264,15 +288,15 @@ class Journal(QueryMixin):
         state = cache.rows
         for key, row in state.items():
             ok = int(bool(row[2]) and key in ok_rows)
-            if ok == row[5] and (not ok or row[6] is not None):
+            if ok == row[4] and (not ok or row[5] is not None):
                 continue
-            if ok != row[5]:
+            if ok != row[4]:
                 events.append((row[0], sync, ok))
-            base = row[6]
+            base = row[5]
             if ok and base is None:
-                base = row[4]
+                base = row[3]
                 bases.append((row[0], sync, json.dumps(line_dict(base, kept), ensure_ascii=False)))
-            state[key] = (*row[:5], ok, base)
+            state[key] = (*row[:4], ok, base)
             cache.dirty.add(key)
         self.db.executemany("INSERT INTO verified(row, sync, ok) VALUES (?,?,?)", events)
         self.db.executemany("INSERT INTO baselines(row, sync, body) VALUES (?,?,?)", bases)

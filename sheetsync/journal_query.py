@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import struct
+import zlib
+from array import array
 from collections.abc import Mapping as MappingABC
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Iterator, Mapping
 
-from sheetsync.journal_tab import TabRead, decode_line, line_dict
+from sheetsync.journal_tab import TabRead, decode_line, line_dict, no_gc
 
 MASK = "***"
 CAV_CODE = "changed_after_verification"
@@ -35,13 +38,35 @@ def _mask(field_name: str, value: Any, personal: frozenset[str]) -> Any:
     return MASK if value not in (None, "") and field_name in personal else value
 
 
+def encode_order(first_row: int, ids: list[int]) -> bytes:
+    return struct.pack("<i", first_row) + zlib.compress(array("i", ids).tobytes(), 6)
+
+
+def decode_order(body: bytes) -> tuple[int, list[int]]:
+    ids = array("i")
+    ids.frombytes(zlib.decompress(body[4:]))
+    return struct.unpack("<i", body[:4])[0], ids.tolist()
+
+
 class _State:
     """The state table of one spreadsheet as of sync ``n``, held in memory:
-    key -> (row id, key, live, pos, line, ok, base); ``dirty``: keys to save."""
-    __slots__ = ("n", "kept", "rows", "dirty")
+    key -> (row id, key, live, line, ok, base); ``dirty``: keys to save;
+    ``order``: row ids by sheet row from ``first_row`` (0 = blank row)."""
+    __slots__ = ("n", "kept", "rows", "dirty", "order", "first_row", "_pos")
 
-    def __init__(self, n: int, kept: tuple[str, ...], rows: dict[str, tuple]) -> None:
+    def __init__(self, n: int, kept: tuple[str, ...], rows: dict[str, tuple],
+                 first_row: int = 0, order: list[int] | None = None) -> None:
         self.n, self.kept, self.rows, self.dirty = n, kept, rows, set()
+        self.first_row, self.order, self._pos = first_row, order or [], None
+
+    def set_order(self, first_row: int, order: list[int]) -> None:
+        self.first_row, self.order, self._pos = first_row, order, None
+
+    def positions_by_id(self) -> dict[int, int]:
+        if self._pos is None:
+            first = self.first_row
+            self._pos = {rid: first + i for i, rid in enumerate(self.order) if rid}
+        return self._pos
 
 
 class LazyRows(MappingABC):
@@ -181,13 +206,23 @@ class QueryMixin:
         if cached is not None and cached.n == n:
             return cached
         kept: tuple[str, ...] = ()
+        first, order = 0, []
         if n:
-            layout = self._sync_row(sheet, "n=?", (n,))[4]
+            got = self._sync_row(sheet, "n=?", (n,))
+            sync_id, layout = got[0], got[4]
             kept = tuple(f for f in self._layout(layout)["fields"] if f is not None)
-        rows = {r[1]: r for r in self.db.execute(
-            "SELECT row, key, live, pos, line, ok, base FROM state WHERE sheet=?", (sheet,))}
-        self._cache[sheet] = state = _State(n, kept, rows)
+            first, order = self._order_at(sheet, sync_id)
+        with no_gc():
+            rows = {r[1]: r for r in self.db.execute(
+                "SELECT row, key, live, line, ok, base FROM state WHERE sheet=?", (sheet,))}
+        self._cache[sheet] = state = _State(n, kept, rows, first, order)
         return state
+
+    def _order_at(self, sheet: int, sync_id: int) -> tuple[int, list[int]]:
+        got = self.db.execute(
+            "SELECT o.body FROM orders o JOIN syncs s ON s.id=o.sync WHERE s.sheet=? AND o.sync<=? "
+            "ORDER BY o.sync DESC LIMIT 1", (sheet, sync_id)).fetchone()
+        return decode_order(got[0]) if got else (0, [])
 
     # ------------------------------------------------------------ helpers
     def _sheet(self, spreadsheet: str) -> int:
@@ -246,9 +281,9 @@ class QueryMixin:
         sync_id, n, at, config_name, layout_id, good = row
         layout = self._layout(layout_id)
         state = self._state(sheet)
-        live = [r for r in state.rows.values() if r[2]]
-        rows = LazyRows({r[1]: r[4] for r in live}, state.kept)
-        positions = {r[1]: r[3] for r in live}
+        rows = LazyRows({r[1]: r[3] for r in state.rows.values() if r[2]}, state.kept)
+        key_of = {r[0]: r[1] for r in state.rows.values()}
+        positions = {key_of[rid]: pos for rid, pos in state.positions_by_id().items()}
         return self._snap(spreadsheet, n, at, config_name, good, layout, rows, positions)
 
     @staticmethod
@@ -270,12 +305,8 @@ class QueryMixin:
         kept = set(f for f in layout["fields"] if f is not None)
         keys = dict(self.db.execute("SELECT id, key FROM rowkeys WHERE sheet=?", (sheet,)))
         names = dict(self.db.execute("SELECT id, name FROM fieldnames"))
-        positions = {}
-        for rid, live, pos, _ in self.db.execute(
-                "SELECT row, live, pos, max(sync) FROM presence WHERE sync<=? AND row IN "
-                "(SELECT id FROM rowkeys WHERE sheet=?) GROUP BY row", (sync_id, sheet)):
-            if live:
-                positions[keys[rid]] = pos
+        first, order = self._order_at(sheet, sync_id)
+        positions = {keys[rid]: first + i for i, rid in enumerate(order) if rid}
         rows: dict[str, dict[str, str]] = {k: {} for k in positions}
         for rid, fid, value, _ in self.db.execute(
                 "SELECT row, field, value, max(sync) FROM cells WHERE sync<=? AND row IN "
@@ -303,10 +334,7 @@ class QueryMixin:
             out.append((n, 1, at, "value", name, value, None))
         for n, at, live, pos in q("SELECT s.n, s.at, p.live, p.pos FROM presence p JOIN syncs s "
                                   "ON s.id=p.sync WHERE p.row=?", (rid,)):
-            prev = q("SELECT live FROM presence WHERE row=? AND sync<(SELECT id FROM syncs "
-                     "WHERE sheet=? AND n=?) ORDER BY sync DESC LIMIT 1", (rid, sheet, n)).fetchone()
-            if not live or not prev or not prev[0]:
-                out.append((n, 0, at, "added" if live else "removed", None, None, str(pos)))
+            out.append((n, 0, at, "added" if live else "removed", None, None, str(pos)))
         for n, at, other, kind in q(
                 "SELECT s.n, s.at, k.key, 'renamed_to' FROM renames r JOIN syncs s ON s.id=r.sync "
                 "JOIN rowkeys k ON k.id=r.new_row WHERE r.old_row=? UNION ALL "
@@ -409,8 +437,8 @@ class QueryMixin:
     # ------------------------------------------------------------ verification
     def _bases(self, sheet: int) -> tuple[tuple[str, ...], dict[str, tuple[int, str, str, int]]]:
         state = self._state(sheet)
-        return state.kept, {r[1]: (r[0], r[6], r[4], r[2])
-                            for r in state.rows.values() if r[6] is not None}
+        return state.kept, {r[1]: (r[0], r[5], r[3], r[2])
+                            for r in state.rows.values() if r[5] is not None}
 
     def changed_after_verification(self, spreadsheet: str, tab: TabRead, config: Any) -> list[Any]:
         """Warnings (core Issue, code ``changed_after_verification``) for numbers
@@ -454,7 +482,7 @@ class QueryMixin:
             n, at = self.db.execute(
                 "SELECT s.n, s.at FROM baselines b JOIN syncs s ON s.id=b.sync WHERE b.row=? "
                 "ORDER BY b.sync DESC LIMIT 1", (rid,)).fetchone()
-            pos = self._state(sheet).rows[key][3]
+            pos = self._state(sheet).positions_by_id().get(rid)
             out += [VerifiedChange(key, f, old[f], new.get(f, ""), pos, n, datetime.fromisoformat(at))
                     for f in changed]
         return out
