@@ -174,7 +174,7 @@ def _split_and(q: str) -> list[str]:
     return [p for p in (x.strip() for x in parts) if p]
 
 
-def _predicate(clause: str, user: str):
+def _predicate(clause: str, user: str, strict: bool):
     m = _CLAUSE.match(clause)
     if not m:
         raise drive_error(400, "invalid", "Invalid Value", "q")
@@ -196,6 +196,8 @@ def _predicate(clause: str, user: str):
     who = user if lit == "me" else lit
     if coll == "parents":
         return lambda f, ss: lit in f["parents"]
+    if lit == "me" and not strict:
+        return lambda f, ss: True  # open mode: every caller is everyone, so 'me' owns all
     if coll == "owners":
         return lambda f, ss: ss.drive.owner.lower() == who.lower()
     roles = ("owner", "writer") if coll == "writers" else ROLES
@@ -204,7 +206,7 @@ def _predicate(clause: str, user: str):
 
 
 def list_files(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
-    preds = [_predicate(c, rq.user) for c in _split_and(rq.param("q") or "")]
+    preds = [_predicate(c, rq.user, st.strict) for c in _split_and(rq.param("q") or "")]
     try:
         size = max(1, min(1000, int(rq.param("pageSize") or 100)))
         offset = int(rq.param("pageToken") or 0)
