@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 RENDER_OPTIONS = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
 DATETIME_OPTIONS = ("SERIAL_NUMBER", "FORMATTED_STRING")
 INPUT_OPTIONS = ("RAW", "USER_ENTERED")
-DIMENSIONS = ("ROWS", "COLUMNS")
+DIMENSIONS = ("ROWS", "COLUMNS", "DIMENSION_UNSPECIFIED")
+MAX_CELL_CHARS = 50_000
 
 
 def _enum(value: str | None, name: str, allowed: tuple[str, ...], default: str) -> str:
@@ -49,10 +50,11 @@ def read_options(get: Any, prefix: str = "") -> ReadOptions:
     """Options from query parameters (``get`` = Request.param) or a JSON body (dict.get)."""
     render_key = "responseValueRenderOption" if prefix else "valueRenderOption"
     dt_key = "responseDateTimeRenderOption" if prefix else "dateTimeRenderOption"
+    major = _enum(get("majorDimension"), "major_dimension", DIMENSIONS, "ROWS") if not prefix else "ROWS"
     return ReadOptions(
         _enum(get(render_key), "value_render_option", RENDER_OPTIONS, "FORMATTED_VALUE"),
         _enum(get(dt_key), "date_time_render_option", DATETIME_OPTIONS, "SERIAL_NUMBER"),
-        _enum(get("majorDimension"), "major_dimension", DIMENSIONS, "ROWS") if not prefix else "ROWS")
+        "COLUMNS" if major == "COLUMNS" else "ROWS")
 
 
 # ------------------------------------------------------------------ rendering
@@ -189,11 +191,14 @@ def _rows_of(body: dict[str, Any], where: str = "") -> list[list[Any]]:
         raise invalid_argument(f"Invalid value at '{where}values' (type.googleapis.com/google.protobuf.ListValue)")
     for i, row in enumerate(values):
         for j, v in enumerate(row):
+            if v.__class__ is str and len(v) > MAX_CELL_CHARS:
+                raise invalid_argument("Your input contains more than the maximum of 50000 characters "
+                                       "in a single cell.")
             if isinstance(v, (dict, list)):
                 kind = "struct_value" if isinstance(v, dict) else "list_value"
                 raise invalid_argument(f"Invalid values[{i}][{j}]: {kind} {json.dumps(v)}")
     major = _enum(body.get("majorDimension"), "major_dimension", DIMENSIONS, "ROWS")
-    if major == "COLUMNS":
+    if major == "COLUMNS":  # DIMENSION_UNSPECIFIED reads as ROWS, as Google documents
         height = max((len(c) for c in values), default=0)
         values = [[col[r] if r < len(col) else None for col in values] for r in range(height)]
         values = [_strip_none(row) for row in values]
@@ -303,7 +308,10 @@ def batch_get(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[i
         for box in boxes:
             out.append(value_range(ss, box, opts))
     st.counters.add_cells(read=sum(_count(v) for v in out))
-    return 200, {"spreadsheetId": ss.id, "valueRanges": out}
+    body: dict[str, Any] = {"spreadsheetId": ss.id}
+    if out:  # proto3 JSON leaves empty lists out
+        body["valueRanges"] = out
+    return 200, body
 
 
 def update(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
@@ -379,7 +387,10 @@ def batch_clear(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple
         _recalc(ss)
         if boxes:
             st.changed(ss)
-    return 200, {"spreadsheetId": ss.id, "clearedRanges": [b.a1() for b in boxes]}
+    out: dict[str, Any] = {"spreadsheetId": ss.id}
+    if boxes:
+        out["clearedRanges"] = [b.a1() for b in boxes]
+    return 200, out
 
 
 def batch_get_by_data_filter(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:

@@ -287,3 +287,13 @@ def test_streamed_large_reads_equal_plain_ones(raw, sid, monkeypatch):
         assert b.headers.get("Transfer-Encoding") == "chunked" and "Transfer-Encoding" not in a.headers
         assert a.json() == b.json() and a.content == b.content
     assert len(b.json()["values"]) == 300
+
+
+def test_empty_batches_and_cell_text_limit(raw, sid):
+    assert raw("GET", f"{V4}/{sid}/values:batchGet").json() == {"spreadsheetId": sid}
+    assert raw("POST", f"{V4}/{sid}/values:batchClear", json={}).json() == {"spreadsheetId": sid}
+    assert raw("POST", f"{V4}/{sid}/values:batchUpdate",
+               json={"valueInputOption": "RAW", "data": []}).json() == {"spreadsheetId": sid}
+    assert_error(put(raw, sid, "A1", [["x" * 50_001]]), 400, "INVALID_ARGUMENT",
+                 "Your input contains more than the maximum of 50000 characters in a single cell.")
+    assert put(raw, sid, "A1", [["x" * 50_000]]).status_code == 200
