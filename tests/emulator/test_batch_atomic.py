@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from sheetsync.emulator import batch_requests as br
@@ -85,3 +85,20 @@ def test_bad_request_applies_nothing(before, bad, after):
     else:  # pragma: no cover - the bad request must always fail
         raise AssertionError("batch with a bad request succeeded")
     assert _state(ss) == snapshot
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(VALID, min_size=1, max_size=6))
+def test_one_batch_equals_one_request_at_a_time(requests):
+    import random
+    one, many = _workbook(), _workbook()
+    random.seed(7)
+    try:
+        br.apply(one, {"requests": requests})
+    except ApiError:
+        event("invalid sequence")
+        return  # some generated sequence is invalid as a whole; nothing to compare
+    random.seed(7)
+    for req in requests:
+        br.apply(many, {"requests": [req]})
+    assert _state(one) == _state(many)
