@@ -175,7 +175,7 @@ def print_plan(report: Any, ui: Ui) -> None:
     if not changes:
         ui.out(ui.t("plan_none"))
         return
-    rows = [(c.tab, c.a1, _short(c.old), "->", _short(c.new)) for c in changes]
+    rows = [(c.tab, c.a1.rsplit("!", 1)[-1], _short(c.old), "->", _short(c.new)) for c in changes]
     ui.table(["tab", "cell", "old", "", "new"], rows, force=True)
     ui.say(ui.t("dry_run", count=len(changes)))
 

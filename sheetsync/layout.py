@@ -382,12 +382,16 @@ def summary_header(config: Any) -> list[str]:
 
 def chart_columns(header: Sequence[str], config: Any) -> tuple[int | None, int | None]:
     """(target column, supported paslon's votes column) in the kecamatan summary header."""
+    raw = [str(h).lower() for h in header]
     keys = [header_key(h) for h in header]
-    target = next((i for i, k in enumerate(keys) if k.startswith("target")), None)
-    paslon = str(getattr(config.rules, "supported_paslon", "") or "")
-    digits = re.sub(r"\D", "", paslon)
-    votes = next((i for i, k in enumerate(keys)
-                  if "suara" in k and digits and re.search(rf"\b{digits}\b", k) and "%" not in k), None)
+    field = str(getattr(config.rules, "supported_paslon", "") or "")
+    col = next((c for c in config.columns if c.field == field), None)
+    names = {header_key(n) for n in ((col.header, *col.aliases) if col else ())} | {header_key(field)}
+    names.discard("")
+    plain = [i for i, r in enumerate(raw) if "%" not in r and "persen" not in r]
+    target = next((i for i in plain if keys[i].startswith("target")), None)
+    votes = next((i for i in plain if any(n in keys[i] for n in names) and not keys[i].startswith("target")),
+                 None)
     return target, votes
 
 

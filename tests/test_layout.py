@@ -16,6 +16,18 @@ def emu() -> Any:
     with Emulator() as emulator:
         yield emulator
 
+def settle(emu: Any) -> None:
+    """Wait until the emulator has counted every request already answered (it counts after replying)."""
+    import time
+
+    last, same = -1, 0
+    while same < 3:
+        now = emu.counters()["requests"]
+        same = same + 1 if now == last else 0
+        last = now
+        time.sleep(0.02)
+
+
 
 def new_config(emu: Any, title: str = "layout") -> Any:
     created = emu.client().create(title)
@@ -37,8 +49,10 @@ def metadata(emu: Any, key: str, ranges: list[str] | None = None) -> dict:
 @pytest.fixture(scope="module")
 def fresh(emu: Any) -> tuple[Any, Any, dict, int]:
     config = new_config(emu)
+    settle(emu)
     emu.reset_counters()
     report = init_layout(config, with_tps=True, client=emu.client())
+    settle(emu)
     return config, report, emu.counters(), writes(emu)
 
 
@@ -99,8 +113,10 @@ def test_dropdowns_colours_protection_chart(emu: Any, fresh) -> None:
 
 def test_second_init_writes_nothing(emu: Any, fresh) -> None:
     config, *_ = fresh
+    settle(emu)
     emu.reset_counters()
     report = init_layout(config, with_tps=True, client=emu.client())
+    settle(emu)
     assert writes(emu) == 0
     assert report.write_calls == 0 and report.requests == [] and report.tps_rows_added == 0
     assert emu.counters()["requests"] == report.api_calls <= 3
@@ -121,14 +137,18 @@ def test_repairs_only_what_a_person_broke(emu: Any) -> None:
                                    "fields": "gridProperties.frozenRowCount"}}]})
     tps.update_cell(1, 24, "Catatan Relawan")
     assert meta  # structure was readable before the edit
+    settle(emu)
     emu.reset_counters()
     report = init_layout(config, with_tps=False, client=client)
+    settle(emu)
     assert writes(emu) == 1
     kinds = sorted(set(report.requests))
     assert kinds == ["addConditionalFormatRule", "deleteConditionalFormatRule", "updateSheetProperties"]
     assert tps.row_values(1)[23] == "Catatan Relawan"           # the person's column is kept
+    settle(emu)
     emu.reset_counters()
     init_layout(config, with_tps=False, client=client)
+    settle(emu)
     assert writes(emu) == 0
 
 
