@@ -25,6 +25,7 @@ from sheetsync import a1
 
 KEY_FIELDS = ("kecamatan", "kelurahan", "tps")
 MAX_CONTENT_BLOCKS = 40        # more scattered content-identified rows: re-read the whole tab
+MAX_KEY_BLOCKS = 100           # more scattered keyed rows: re-read the key columns' whole span
 
 
 def norm(value: Any) -> str:
@@ -87,8 +88,12 @@ def recheck_ranges(ids: RowIdentities) -> list[str]:
     ranges = [f"{q}!{ids.header_row}:{ids.header_row}"]
     keyed = ids.key_rows
     if keyed and ids.key_cols:
-        left, right = min(ids.key_cols) + 1, max(ids.key_cols) + 1
-        ranges.append(f"{q}!{a1.col_letters(left)}{keyed[0]}:{a1.col_letters(right)}{keyed[-1]}")
+        left = a1.col_letters(min(ids.key_cols) + 1)
+        right = a1.col_letters(max(ids.key_cols) + 1)
+        key_blocks = _blocks(keyed)
+        if len(key_blocks) > MAX_KEY_BLOCKS:               # many scattered rows: one span
+            key_blocks = [(keyed[0], keyed[-1])]
+        ranges.extend(f"{q}!{left}{top}:{right}{bottom}" for top, bottom in key_blocks)
     blocks = _blocks(ids.content_rows)
     if len(blocks) > MAX_CONTENT_BLOCKS:
         ranges.append(q)                                   # cheaper than a huge query string

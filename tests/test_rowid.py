@@ -1,0 +1,60 @@
+"""rowid.py: identities of rows and the ranges of the key re-check."""
+
+from __future__ import annotations
+
+from sheetsync.rowid import content_identity, identities, key_identity, moved_rows, recheck_ranges
+
+HEADER = ["Kecamatan", "Kelurahan", "No TPS", "DPT", "Status"]
+VALUES = [HEADER,
+          ["Cengkareng", "Kapuk", "1", "300", "OK"],
+          ["Cengkareng", "Kapuk", "2", "310", "OK"],
+          ["Cengkareng", "Entah", "3", "320", "SALAH"],
+          ["Cengkareng", "Kapuk", "4", "330"],
+          ["Cengkareng", "Kapuk", "5", "340"]]
+
+
+def ids_for(rows, unique):
+    return identities(VALUES, rows, unique, tab="TPS", header_row=1, key_cols=[0, 1, 2], owned=[4])
+
+
+def test_key_identity_ignores_case_spaces_and_other_columns():
+    assert key_identity([" cengkareng ", "KAPUK", "1", "999"], [0, 1, 2]) == \
+        key_identity(["Cengkareng", "Kapuk", "1"], [0, 1, 2])
+    assert key_identity(["Cengkareng", "Kapuk", "1"], [0, 1, 2]) != key_identity(["Cengkareng", "Kapuk", "01"], [0, 1, 2])
+
+
+def test_content_identity_skips_owned_columns():
+    assert content_identity(["a", "b", "OK"], [2]) == content_identity(["a", "b", "SALAH"], [2])
+    assert content_identity(["a", "b"], [2]) == content_identity(["a", "b", "", ""], [2])
+    assert content_identity(["a", "b"], [2]) != content_identity(["a", "c"], [2])
+
+
+def test_ranges_cover_header_key_blocks_and_content_rows():
+    ids = ids_for([2, 3, 4, 6], unique={2, 3, 6})
+    assert recheck_ranges(ids) == ["'TPS'!1:1", "'TPS'!A2:C3", "'TPS'!A6:C6", "'TPS'!4:4"]
+
+
+def test_moved_rows_finds_shifted_keys_and_changed_content():
+    ids = ids_for([2, 3, 4, 6], unique={2, 3, 6})
+    ranges = recheck_ranges(ids)
+    got = {ranges[0]: [HEADER],
+           ranges[1]: [["Cengkareng", "Kapuk", "1"], ["Cengkareng", "Kapuk", "9"]],   # row 3 retyped
+           ranges[2]: [["cengkareng", "kapuk", "5"]],                                   # same key
+           ranges[3]: [["Cengkareng", "Entah", "3", "321"]]}                            # content edited
+    moved, header_changed = moved_rows(ids, ranges, got)
+    assert (moved, header_changed) == ({3, 4}, False)
+
+
+def test_a_changed_header_moves_every_row():
+    ids = ids_for([2, 3], unique={2, 3})
+    ranges = recheck_ranges(ids)
+    got = {ranges[0]: [["Kelurahan", "Kecamatan", "No TPS", "DPT", "Status"]],
+           ranges[1]: [r[:3] for r in VALUES[1:3]]}
+    assert moved_rows(ids, ranges, got) == ({2, 3}, True)
+
+
+def test_rows_past_the_end_count_as_moved():
+    ids = ids_for([5, 6], unique={5, 6})
+    ranges = recheck_ranges(ids)
+    got = {ranges[0]: [HEADER], ranges[1]: [["Cengkareng", "Kapuk", "4"]]}       # row 6 deleted
+    assert moved_rows(ids, ranges, got) == ({6}, False)
