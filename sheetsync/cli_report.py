@@ -187,7 +187,8 @@ def diff_cmd(config: Any, since: str, as_json: bool, include_personal: bool, ui:
              title=f"sync {data['from_sync']} -> {data['to_sync']}", force=True)
     for label, keys in (("added", data["added"]), ("removed", data["removed"])):
         if keys:
-            ui.out(f"{label}: {', '.join(keys)}")
+            more = f" (+{len(keys) - 20} more; --json lists all)" if len(keys) > 20 else ""
+            ui.out(f"{label} ({len(keys)}): {', '.join(keys[:20])}{more}")
     for old, new in data["renamed"]:
         ui.out(f"renamed: {old} -> {new}")
 

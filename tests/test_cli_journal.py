@@ -61,8 +61,10 @@ def test_diff_history_restore_bring_every_number_back(sheet: Any) -> None:
     fields = {(c["field"], c["new"]) for c in diff["changes"]}
     assert ("dpt", "") in fields and ("paslon_3", "1") in fields
     assert len(diff["removed"]) == 2
-    text = run("diff", *args, "--since", "2h")
+    text = run("diff", *args, "--since", "1")
     assert "paslon_3" in text.stdout and "removed" in text.stdout
+    window = json.loads(run("diff", *args, "--since", "2h", "--json").stdout)
+    assert window["from_sync"] == 0 and len(window["added"]) > 2000     # both syncs are inside 2 h
 
     kel, tps = before[changed_row - 1][1], before[changed_row - 1][2]
     history = json.loads(run("history", *args, "--tps", f"{kel} {tps}", "--json").stdout)
