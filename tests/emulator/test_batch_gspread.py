@@ -131,7 +131,7 @@ def test_unknown_request_is_400(ws):
 
 
 def test_formulas_render_options(ws):
-    ws.update([["=SUM(C2:C4)", "=AVERAGE(C2:C4)", "=C2/0", "=VLOOKUP(1,A1:B2,2)",
+    ws.update([["=SUM(C2:C4)", "=AVERAGE(C2:C4)", "=C2/0", "=XLOOKUP(1,A1:A2,B1:B2)",
                 "=IF(C2>100,\"OK\",\"PERIKSA\")", "='Nope'!A1"]], "E1", value_input_option="USER_ENTERED")
     assert ws.get("E1:J1")[0] == ["295", "98.33333333", "#DIV/0!", "#NAME?", "OK", "#REF!"]
     got = ws.get("E1:J1", value_render_option="UNFORMATTED_VALUE")[0]

@@ -41,6 +41,12 @@ def ev(text):
     ('=CONCATENATE(A1,"-",C1)', "1-x"), ('=LEN("abc")', 3), ('=IFERROR(1/0,"x")', "x"),
     ('=SUMIF(A1:A3,">2")', 8), ('=COUNTIF(A1:C3,"x")', 1), ('=COUNTIF(A1:A3,">=3")', 2),
     ("=ISBLANK(B2)", True), ("=A1:A3", 1),
+    ('=SUMIFS(A1:A3,C1:C3,"x")', 1), ('=COUNTIFS(A1:A3,">1",B1:B3,"")', 1),
+    ('=AVERAGEIF(A1:A3,">1")', 4), ("=VLOOKUP(3,A1:C3,3,FALSE)", True),
+    ("=VLOOKUP(4,A1:B3,2)", None), ('=MATCH(5,A1:A3,0)', 3), ("=INDEX(A1:C3,3,2)", "7"),
+    ("=SUM(INDEX(A1:C3,0,1))", 9), ('=LEFT("Cengkareng",4)', "Ceng"), ('=RIGHT("TPS 012",3)', "012"),
+    ('=MID("31.73.01",4,2)', "73"), ('=VALUE("1,234")', 1234), ('=TEXT(0.125,"0.0%")', "12.5%"),
+    ('=TEXT(45623,"yyyy-mm-dd")', "2024-11-27"), ("=PRODUCT(A1:A3)", 15), ("=ROWS(A1:C3)", 3),
 ])
 def test_evaluates(text, want):
     got = ev(text)
@@ -50,7 +56,7 @@ def test_evaluates(text, want):
 @pytest.mark.parametrize("text, kind, shown", [
     ("=1/0", "DIVIDE_BY_ZERO", "#DIV/0!"),
     ("=FOO(1)", "NAME", "#NAME?"),
-    ("=VLOOKUP(1,A1:B2,2)", "NAME", "#NAME?"),
+    ("=GOOGLEFINANCE(\"GOOG\")", "NAME", "#NAME?"),
     ("=foo", "NAME", "#NAME?"),
     ("=A1+C1", "VALUE", "#VALUE!"),
     ("=Nope!A1", "REF", "#REF!"),
@@ -59,6 +65,9 @@ def test_evaluates(text, want):
     ("=AVERAGE(C1)", "DIVIDE_BY_ZERO", "#DIV/0!"),
     ("=SUM()", "N_A", "#N/A"),
     ("=#REF!+1", "REF", "#REF!"),
+    ("=VLOOKUP(9,A1:B3,2,FALSE)", "N_A", "#N/A"),
+    ("=VLOOKUP(1,A1:B3,5,FALSE)", "REF", "#REF!"),
+    ('=VALUE("abc")', "VALUE", "#VALUE!"),
     ("=SUM(A1,1/0)", "DIVIDE_BY_ZERO", "#DIV/0!"),
 ])
 def test_errors(text, kind, shown):
@@ -146,3 +155,18 @@ def test_shift_references_on_insert_and_delete():
 def test_shift_relative_keeps_absolute_parts():
     assert shift_relative("=A1>$B$1", 3, 1) == "=B4>$B$1"
     assert shift_relative("=$A1", 2, 5) == "=$A3"
+
+
+def test_named_ranges_resolve_in_formulas():
+    ss = Store().create("t", sheet_titles=["Input"])
+    sheet = ss.sheets[0]
+    for r, n in enumerate([4, 5, 6]):
+        sheet.set(r, 2, n)
+    ss.named_ranges.append({"namedRangeId": "1", "name": "Suara",
+                            "range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 3,
+                                      "startColumnIndex": 2, "endColumnIndex": 3}})
+    sheet.set(5, 0, None, "=SUM(Suara)")
+    sheet.set(6, 0, None, "=SUM(Tidak_Ada)")
+    recalculate(ss)
+    assert sheet.get(5, 0) == 15
+    assert sheet.get(6, 0).text == "#NAME?"

@@ -1,0 +1,170 @@
+"""Rewriting references inside formula text: after rows/columns move, when a
+formula is pasted elsewhere, and when a tab is renamed (owner: EMULATOR-B)."""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from sheetsync.emulator.formulas import ParseError, _col_index, tokenize
+
+
+# --------------------------------------------------------- reference rewriting
+
+_ENDPOINT = re.compile(r"(\$?)([A-Za-z]*)(\$?)([0-9]*)")
+
+
+def _col_letters(index: int) -> str:
+    out, n = "", index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _rewrite(formula: str, edit: Callable[[str | None, str], str | None]) -> str:
+    """Apply `edit(sheet_or_None, ref_text) -> new ref text | None (= #REF!)` to every reference."""
+    if not formula.startswith("="):
+        return formula
+    body = formula[1:]
+    try:
+        tokens = tokenize(body)
+    except ParseError:
+        return formula
+    out, pos, changed = [], 0, False
+    for t in tokens:
+        if t.kind != "REF":
+            continue
+        new = edit(t.sheet, t.text)
+        if new == t.text:
+            continue
+        changed = True
+        if new is None:
+            out.append(body[pos:t.start])
+            out.append("#REF!")
+        else:
+            out.append(body[pos:t.end - len(t.text)])
+            out.append(new)
+        pos = t.end
+    if not changed:
+        return formula
+    out.append(body[pos:])
+    return "=" + "".join(out)
+
+
+def _endpoints(text: str) -> list[list[str]]:
+    return [list(_ENDPOINT.fullmatch(p).groups()) for p in text.split(":")]
+
+
+def _join(parts: list[list[str]]) -> str:
+    return ":".join("".join(p) for p in parts)
+
+
+def _get(p: list[str], axis: int) -> int | None:
+    if axis == 0:
+        return int(p[3]) - 1 if p[3] else None
+    return _col_index(p[1]) if p[1] else None
+
+
+def _put(p: list[str], axis: int, idx: int) -> None:
+    if axis == 0:
+        p[3] = str(idx + 1)
+    else:
+        p[1] = _col_letters(idx)
+
+
+def shift_references(formula: str, own_title: str, target_title: str, axis: int,
+                     start: int, delta: int, end: int | None = None) -> str:
+    """References into `target_title` after inserting `delta` rows/columns (axis 0/1)
+    before index `start`, or deleting [start, end) when delta < 0.
+
+    References inside a deleted block become #REF!, ranges shrink or grow as
+    Google moves them.
+    """
+    target = target_title.lower()
+
+    def edit(sheet: str | None, text: str) -> str | None:
+        if (sheet if sheet is not None else own_title).lower() != target:
+            return text
+        parts = _endpoints(text)
+        idx = [_get(p, axis) for p in parts]
+        if all(i is None for i in idx):
+            return text
+        if delta > 0:
+            for p, i in zip(parts, idx):
+                if i is not None and i >= start:
+                    _put(p, axis, i + delta)
+            return _join(parts)
+        width = end - start
+        if len(parts) == 1 or any(i is None for i in idx):
+            i = next(i for i in idx if i is not None)
+            if start <= i < end:
+                return None
+            for p, j in zip(parts, idx):
+                if j is not None and j >= end:
+                    _put(p, axis, j - width)
+            return _join(parts)
+        lo, hi = min(idx), max(idx)
+        if lo >= start and hi < end:
+            return None
+        new_lo = lo if lo < start else (start if lo < end else lo - width)
+        new_hi = hi if hi < start else (start - 1 if hi < end else hi - width)
+        _put(parts[0], axis, new_lo)
+        _put(parts[1], axis, new_hi)
+        return _join(parts)
+
+    return _rewrite(formula, edit)
+
+
+def shift_relative(formula: str, dr: int, dc: int) -> str:
+    """Move the relative (non-$) parts of every reference by dr rows and dc columns,
+    as Google does when it applies a formula to another cell (custom-formula rules)."""
+    if dr == 0 and dc == 0:
+        return formula
+
+    def edit(sheet: str | None, text: str) -> str | None:
+        parts = _endpoints(text)
+        for p in parts:
+            if p[3] and not p[2]:
+                r = int(p[3]) - 1 + dr
+                if r < 0:
+                    return None
+                p[3] = str(r + 1)
+            if p[1] and not p[0]:
+                c = _col_index(p[1]) + dc
+                if c < 0:
+                    return None
+                p[1] = _col_letters(c)
+        return _join(parts)
+
+    return _rewrite(formula, edit)
+
+
+_PLAIN_TITLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_CELL_LIKE = re.compile(r"^[A-Za-z]{1,3}[0-9]+$|^[Rr][0-9]*[Cc][0-9]*$")
+
+
+def quote_title(title: str) -> str:
+    if _PLAIN_TITLE.match(title) and not _CELL_LIKE.match(title):
+        return title
+    return "'" + title.replace("'", "''") + "'"
+
+
+def rename_sheet_references(formula: str, old: str, new: str) -> str:
+    """Explicit references to tab `old` point at `new` (Google rewrites them on rename)."""
+    if not formula.startswith("=") or old.lower() not in formula.lower().replace("''", "'"):
+        return formula
+    body = formula[1:]
+    try:
+        tokens = tokenize(body)
+    except ParseError:
+        return formula
+    out, pos = [], 0
+    for t in tokens:
+        if t.kind == "REF" and t.sheet is not None and t.sheet.lower() == old.lower():
+            out.append(body[pos:t.start])
+            out.append(quote_title(new) + "!" + t.text)
+            pos = t.end
+    if pos == 0:
+        return formula
+    out.append(body[pos:])
+    return "=" + "".join(out)
