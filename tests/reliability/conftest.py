@@ -1,0 +1,100 @@
+"""Reliability suite: one emulator per module, and a transcript of everything the suite shows.
+
+The transcript (every log record at DEBUG level, from every library, plus what each
+test printed and every failure text) is what test_credentials' last test scans for the
+private keys and bearer tokens that the emulators issued during the run.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+for path in (HERE, HERE.parent):                 # harness.py, and the sync engineer's sync_data.py
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+from sheetsync.emulator import Emulator  # noqa: E402
+
+TRANSCRIPT: list[str] = []        # everything shown during the run (logs, output, failures)
+EMULATORS: list[Emulator] = []    # every emulator started, to list the tokens it issued
+PRIVATE_KEYS: list[str] = []      # every service-account private key handed out
+SCAN_LAST = "test_no_secret_in_anything_the_suite_showed"
+
+
+_PLAIN = set(vars(logging.LogRecord("n", 0, "p", 0, "m", None, None))) | {"message", "asctime"}
+
+
+class _Transcript(logging.Handler):
+    """Keeps each record's text, traceback and structured extras (google-auth logs headers there)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = self.format(record)
+        except Exception:  # noqa: BLE001 - a record that cannot format is kept raw
+            text = repr(record.msg) + repr(record.args)
+        extras = {k: v for k, v in vars(record).items() if k not in _PLAIN}
+        TRANSCRIPT.append(text + (" " + repr(extras) if extras else ""))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def transcript():
+    """DEBUG logging for every library (urllib3, google-auth, gspread, sheetsync) into TRANSCRIPT."""
+    handler = _Transcript(level=logging.DEBUG)
+    handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    old = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    google = logging.getLogger("google")      # google-auth logs requests only when this is configured
+    old_google = google.level
+    google.setLevel(logging.DEBUG)
+    yield TRANSCRIPT
+    root.removeHandler(handler)
+    root.setLevel(old)
+    google.setLevel(old_google)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if "reliability" not in report.nodeid:
+        return
+    for _, text in report.sections:
+        TRANSCRIPT.append(text)
+    if report.failed:
+        TRANSCRIPT.append(report.longreprtext)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The secret scan runs after everything else, so it sees the whole run."""
+    last = [i for i in items if i.name == SCAN_LAST]
+    items[:] = [i for i in items if i.name != SCAN_LAST] + last
+
+
+def start_emulator(**kwargs) -> Emulator:
+    emu = Emulator(**kwargs).start()
+    EMULATORS.append(emu)
+    original = emu.issue_key
+
+    def issue_key(email: str) -> dict:
+        key = original(email)
+        PRIVATE_KEYS.append(key["private_key"])
+        return key
+    emu.issue_key = issue_key          # type: ignore[method-assign]  # records, then returns it unchanged
+    return emu
+
+
+@pytest.fixture(scope="module")
+def emu():
+    emu = start_emulator(fault_seed=7)
+    yield emu
+    emu.close()
+
+
+@pytest.fixture(scope="module")
+def bench(emu, tmp_path_factory):
+    from harness import Bench
+    return Bench.create(emu, str(tmp_path_factory.mktemp("locks")))
