@@ -53,6 +53,8 @@ def tps_sheet(n: int, seed: int = 1, *, header: list[str] | None = None, unfille
         if tps > 9999:                       # past the TPS number range: duplicates, flagged as such
             tps = (tps % 9999) + 1
         row = tps_row(kec, kel, tps, rng, header, filled=rng.random() >= unfilled)
+        if "Koordinator" in header:              # at most 5 TPS each: under the saksi rule's limit
+            row[header.index("Koordinator")] = f"Koordinator {i // 5}"
         if rng.random() < broken and "Suara Sah" in header:
             row[header.index("Suara Sah")] = str(int(row[header.index("Suara Sah")] or 0) + 7)
         rows.append(row)
