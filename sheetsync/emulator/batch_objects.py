@@ -29,7 +29,9 @@ def _dim_range(txn: Txn, rng: Any) -> tuple[Sheet, int, int, int]:
         raise Bad("range.dimension must be ROWS or COLUMNS.")
     sheet = txn.find(rng.get("sheetId", 0) or 0)
     start, end = need_int(rng, "startIndex", 0), need_int(rng, "endIndex")
-    if start < 0 or end <= start:
+    if start < 0 or end < 0:
+        raise Bad("DimensionRange indexes must be >= 0")
+    if end <= start:
         raise Bad(f"range.startIndex ({start}) must be less than range.endIndex ({end}).")
     return sheet, (0 if dim == "ROWS" else 1), start, end
 
@@ -82,7 +84,10 @@ def delete_dimension(txn: Txn, req: dict) -> dict:
     what = "row" if axis == 0 else "column"
     if end > size:
         raise Bad(f"Cannot delete a {what} that doesn't exist. Tried to delete {what} index "
-                  f"{end - 1} but there are only {size} {what}s.")
+                  f"{max(start, size)} but there are only {size} {what}s.")
+    frozen = sheet.grid.get("frozenRowCount" if axis == 0 else "frozenColumnCount", 0)
+    if start <= frozen and end == size and frozen:
+        raise Bad(f"Sorry, it is not possible to delete all non-frozen {what}s.")
     if start == 0 and end == size:
         raise Bad(f"You can't delete all the {what}s on the sheet.")
     sheet = _structural(txn, sheet.sheet_id)
@@ -298,8 +303,8 @@ def _build_protected(txn: Txn, src: dict, pr_id: int) -> tuple[Sheet, dict]:
     if src.get("description"):
         pr["description"] = src["description"]
     if src.get("warningOnly"):
-        if (src.get("editors") or {}).get("users") or (src.get("editors") or {}).get("groups"):
-            raise Bad("Cannot set editors on a warning-only protected range.")
+        if any((src.get("editors") or {}).get(k) for k in ("users", "groups", "domainUsersCanEdit")):
+            raise Bad("ProtectedRange is warningOnly. Editors cannot be set on it.")
         pr["warningOnly"] = True
     pr["requestingUserCanEdit"] = True
     if not src.get("warningOnly"):
@@ -324,8 +329,14 @@ def add_protected_range(txn: Txn, req: dict) -> dict:
     else:
         pr_id = txn.work.new_id()
     sheet, pr = _build_protected(txn, src, pr_id)
+    if _whole_sheet(pr["range"]) and any(_whole_sheet(p.get("range", {})) for p in sheet.protected_ranges):
+        raise Bad(f'Sheet "{sheet.title}" already has sheet protection.')
     sheet.protected_ranges.append(pr)
     return {"addProtectedRange": {"protectedRange": copy.deepcopy(pr)}}
+
+
+def _whole_sheet(gr: dict) -> bool:
+    return not any(k in gr for k in ("startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex"))
 
 
 def delete_protected_range(txn: Txn, req: dict) -> dict:

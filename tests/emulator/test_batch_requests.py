@@ -380,3 +380,27 @@ def test_sheet_index_counts_before_the_move(ss):
     apply(ss, {"updateSheetProperties": {"properties": {"sheetId": 0}, "fields": "index"}})
     assert [s.title for s in ss.sheets] == ["S2", "S3", "Input"]          # no index: to the end
     assert [s.properties["index"] for s in ss.sheets] == [0, 1, 2]
+
+
+def test_dimension_error_texts_match_google(ss):
+    assert bad(ss, {"deleteDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 998,
+                                                  "endIndex": 1001}}}) == (
+        "Invalid requests[0].deleteDimension: Cannot delete a row that doesn't exist. "
+        "Tried to delete row index 1000 but there are only 1000 rows.")
+    apply(ss, {"updateSheetProperties": {"properties": {"sheetId": 0, "gridProperties": {"frozenRowCount": 1}},
+                                         "fields": "gridProperties.frozenRowCount"}})
+    assert bad(ss, {"deleteDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 1,
+                                                  "endIndex": 1000}}}) == \
+        "Invalid requests[0].deleteDimension: Sorry, it is not possible to delete all non-frozen rows."
+    assert bad(ss, {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": -1,
+                                                  "endIndex": 2}}}) == \
+        "Invalid requests[0].insertDimension: DimensionRange indexes must be >= 0"
+
+
+def test_protection_error_texts_match_google(ss):
+    assert bad(ss, {"addProtectedRange": {"protectedRange": {"range": {"sheetId": 0}, "warningOnly": True,
+                                                             "editors": {"users": ["a@x.id"]}}}}) == \
+        "Invalid requests[0].addProtectedRange: ProtectedRange is warningOnly. Editors cannot be set on it."
+    apply(ss, {"addProtectedRange": {"protectedRange": {"range": {"sheetId": 0}}}})
+    assert bad(ss, {"addProtectedRange": {"protectedRange": {"range": {"sheetId": 0}}}}) == \
+        'Invalid requests[0].addProtectedRange: Sheet "Input" already has sheet protection.'
