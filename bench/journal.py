@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sheetsync.config import load_preset  # noqa: E402
 from sheetsync.journal import Journal, guard, read_tab  # noqa: E402
 from sheetsync.journal_query import ok_keys  # noqa: E402
+from sheetsync.restore import plan_restore  # noqa: E402
 
 START = datetime(2024, 11, 27, 1, 0, tzinfo=timezone.utc)    # 08:00 WIB
 RESULT_COLS = ("Paslon 1", "Paslon 2", "Paslon 3", "Suara Sah", "Suara Tidak Sah",
@@ -200,6 +201,10 @@ def main() -> None:
             t_hist = timed(lambda: j.history("bench", corrected))
             t_diff = timed(lambda: j.diff("bench", max(1, n_syncs - 120)), 1)
             t_snap = timed(lambda: j.snapshot("bench", n_syncs // 2), 1)
+            values = day.values()
+            current = read_tab(values, config, day.result(values))
+            t_restore = timed(lambda: plan_restore(j, "bench", values, config, since=max(1, n_syncs - 120),
+                                                   current=current), 1)
             n_hist = len(j.history("bench", corrected))
     ms = sorted(x * 1000 for x in times)
     p95 = ms[int(len(ms) * 0.95) - 1]
@@ -213,7 +218,8 @@ def main() -> None:
           f"max {cms[-1]:6.1f} ms   (load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     print(f"  first sync (full snapshot) {times[0] * 1000:6.1f} ms")
     print(f"  history(one TPS, {n_hist} entries) {t_hist * 1000:6.2f} ms   goal < 100 ms")
-    print(f"  diff(last 2 h) {t_diff * 1000:7.1f} ms   snapshot(mid-day) {t_snap * 1000:7.1f} ms")
+    print(f"  diff(last 2 h) {t_diff * 1000:7.1f} ms   snapshot(mid-day) {t_snap * 1000:7.1f} ms   "
+          f"restore plan (last 2 h) {t_restore * 1000:7.1f} ms")
     print(f"  changed-after-verification warnings raised {warnings}; guard-blocked syncs {blocked}")
 
 
