@@ -138,6 +138,25 @@ def update_cells(txn: Txn, req: dict) -> dict:
     return {}
 
 
+def append_cells(txn: Txn, req: dict) -> dict:
+    """Rows after the last row with data, growing the grid by the rows needed."""
+    rows = req.get("rows") or []
+    w = CellWriter(txn, req.get("sheetId", 0) or 0, mask_of(req.get("fields")))
+    sheet = w.sheet
+    width = max((len((row or {}).get("values") or []) for row in rows), default=0)
+    if width > sheet.column_count:
+        raise Bad(f"Attempting to write column: {sheet.column_count}, beyond the last requested "
+                  f"column of: {sheet.column_count - 1}")
+    r0 = sheet.used_extent()[0]
+    if r0 + len(rows) > sheet.row_count:
+        sheet.set_grid(rows=r0 + len(rows))
+    w.prepare_rows(r0, r0 + len(rows))
+    for i, row in enumerate(rows):
+        for j, cell in enumerate((row or {}).get("values") or []):
+            w.write(r0 + i, j, cell)
+    return {}
+
+
 # ------------------------------------------------------------ sorting
 
 def _sort_key(v: Any) -> tuple:
@@ -333,6 +352,7 @@ def update_borders(txn: Txn, req: dict) -> dict:
 HANDLERS = {
     "repeatCell": repeat_cell,
     "updateCells": update_cells,
+    "appendCells": append_cells,
     "sortRange": sort_range,
     "mergeCells": merge_cells,
     "unmergeCells": unmerge_cells,

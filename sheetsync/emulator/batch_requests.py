@@ -23,7 +23,7 @@ Handler = Callable[[Txn, dict], dict]
 _BODY_KEYS = {"requests", "includeSpreadsheetInResponse", "responseRanges",
               "responseIncludeGridData"}
 _GROWS = {"addSheet", "duplicateSheet", "insertDimension", "appendDimension",
-          "updateSheetProperties"}
+          "updateSheetProperties", "appendCells"}
 
 
 def apply(spreadsheet: Spreadsheet, body: Any) -> dict[str, Any]:

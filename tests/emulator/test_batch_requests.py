@@ -404,3 +404,15 @@ def test_protection_error_texts_match_google(ss):
     apply(ss, {"addProtectedRange": {"protectedRange": {"range": {"sheetId": 0}}}})
     assert bad(ss, {"addProtectedRange": {"protectedRange": {"range": {"sheetId": 0}}}}) == \
         'Invalid requests[0].addProtectedRange: Sheet "Input" already has sheet protection.'
+
+
+def test_append_cells_after_last_row_with_data(ss):
+    apply(ss, {"appendCells": {"sheetId": 0, "fields": "userEnteredValue",
+                               "rows": [{"values": [{"userEnteredValue": {"stringValue": "Palmerah"}},
+                                                    {"userEnteredValue": {"numberValue": 9}}]}]}})
+    sheet = ss.sheets[0]
+    assert [sheet.get(5, 0), sheet.get(5, 1)] == ["Palmerah", 9]
+    msg = bad(ss, {"appendCells": {"sheetId": 0, "fields": "userEnteredValue",
+                                   "rows": [{"values": [{}] * 27}]}})
+    assert msg == ("Invalid requests[0].appendCells: Attempting to write column: 26, "
+                   "beyond the last requested column of: 25")
