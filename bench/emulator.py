@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import subprocess
 import sys
@@ -40,6 +41,12 @@ def rss_mb(pid: int) -> tuple[float, float]:
         key, _, val = line.partition(":")
         fields[key] = val.strip()
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def cpu_s(pid: int) -> float:
+    """utime + stime of a process in seconds (so CPU contention on the machine shows)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> int:
@@ -77,15 +84,17 @@ def main() -> int:
         print(f"filled {args.rows:,} x 12 = {cells:,} cells over HTTP in {fill_s:.1f} s; "
               f"RSS {rss:.0f} MB (peak {peak:.0f} MB)")
 
-        t0 = time.perf_counter()
+        print(f"load average before the timed calls: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        t0, c0 = time.perf_counter(), cpu_s(proc.pid)
         r = s.get(f"{url}/v4/spreadsheets/{sid}/values:batchGet", params={"ranges": "'Input TPS'"})
         r.raise_for_status()
         get_s = time.perf_counter() - t0  # request sent -> last byte of the body received
+        get_cpu = cpu_s(proc.pid) - c0
         got = r.json()["valueRanges"][0]["values"]
         parse_s = time.perf_counter() - t0 - get_s
         assert len(got) == args.rows, len(got)
         print(f"full-tab values:batchGet: {get_s:.2f} s to serve and receive {len(r.content) / 1e6:.0f} MB JSON "
-              f"({len(got):,} rows); client-side json parse another {parse_s:.2f} s")
+              f"({len(got):,} rows; emulator CPU {get_cpu:.2f} s); client-side json parse another {parse_s:.2f} s")
         del got, r
 
         upd = [[rng.randint(0, 200) for _ in range(10)] for _ in range(10_000)]
@@ -98,10 +107,25 @@ def main() -> int:
         upd_s = time.perf_counter() - t0
         print(f"100,000-cell values:batchUpdate: {upd_s:.2f} s "
               f"(totalUpdatedCells {r.json()['totalUpdatedCells']:,})")
+        body["valueInputOption"] = "USER_ENTERED"
+        for vr in body["data"]:
+            vr["values"] = [[str(v) for v in row] for row in vr["values"]]  # text to parse, as typed
+        t0 = time.perf_counter()
+        s.post(f"{url}/v4/spreadsheets/{sid}/values:batchUpdate", json=body).raise_for_status()
+        upd_ue_s = time.perf_counter() - t0
+        print(f"100,000-cell values:batchUpdate USER_ENTERED (strings parsed): {upd_ue_s:.2f} s")
+
+        from sheetsync.gsheets import emulator_client
+        t0 = time.perf_counter()
+        rows = emulator_client(url).open_by_key(sid).worksheet("Input TPS").get_all_values()
+        gspread_s = time.perf_counter() - t0
+        print(f"real gspread open_by_key + get_all_values of the tab: {gspread_s:.2f} s ({len(rows):,} rows)")
+        del rows
         rss, peak = rss_mb(proc.pid)
         print(f"emulator RSS after: {rss:.0f} MB (peak {peak:.0f} MB); goal < 4096 MB, < 10 s per call")
         print(json.dumps({"cells": cells, "rss_mb": round(rss), "peak_rss_mb": round(peak),
-                          "batch_get_s": round(get_s, 2), "client_parse_s": round(parse_s, 2), "batch_update_100k_s": round(upd_s, 2),
+                          "batch_get_s": round(get_s, 2), "batch_get_server_cpu_s": round(get_cpu, 2), "client_parse_s": round(parse_s, 2), "batch_update_100k_s": round(upd_s, 2),
+                          "batch_update_100k_user_entered_s": round(upd_ue_s, 2), "gspread_get_all_values_s": round(gspread_s, 2),
                           "fill_s": round(fill_s, 1)}))
     finally:
         proc.terminate()
