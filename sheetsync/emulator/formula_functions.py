@@ -46,10 +46,6 @@ class Rng:
 
 # ------------------------------------------------------------------ coercion
 
-def _fmt(v: Any) -> str:
-    return v if isinstance(v, str) else to_text(v)
-
-
 def to_number(v: Any, fn: str = "ADD", pos: int = 1) -> float | int:
     if isinstance(v, bool):
         return int(v)

@@ -20,8 +20,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from sheetsync.emulator.cellvalues import ERROR_TYPE_BY_TEXT, CellError
-from sheetsync.emulator.formula_functions import (
-    FUNCTIONS, LAZY, Bail, Rng, binary, compare, to_number, to_text)
+from sheetsync.emulator.formula_functions import FUNCTIONS, LAZY, Bail, Rng, binary, to_number
 
 Resolver = Callable[[str | None, dict], list[list[Any]]]
 
