@@ -324,6 +324,7 @@ def run_demo(api_url: str, *, phase: str = "hari-h", seed: int = 2024, preset: s
     base = load_preset(preset)
     title = "Warga Kawal TPS Jakarta Barat" + (" (persiapan)" if phase == "persiapan" else "")
     created = client.create(title)
+    created.sheet1.update_title(base.input_tab)     # the new file's empty first tab becomes the input tab
     config = with_overrides(base, spreadsheet=created.id, api_url=api_url)
     if step:
         step("init")

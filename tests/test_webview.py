@@ -214,7 +214,7 @@ def test_chromium_shows_colours_and_the_summary(demo_sheet: Any) -> None:
         assert kecamatan in dom
     assert "<svg" in dom and dom.count("<rect") == 16          # 8 kecamatan x (target, votes)
     shot = work / "tps.png"
-    subprocess.run(chromium_flags(profile) + [f"--screenshot={shot}", "--window-size=1600,2400",
+    subprocess.run(chromium_flags(profile) + [f"--screenshot={shot}", "--window-size=3200,1400",
                                               result.view_url], check=True, capture_output=True, timeout=90)
     from sheetsync.layout import STATUS_COLOURS
 
