@@ -69,12 +69,17 @@ def emulator_cmd(ctx: click.Context) -> None:
 
     Options: --host 127.0.0.1 --port 8555 --state DIR --strict --quota google.
     """
+    from sheetsync.emulator.__main__ import main as emulator_main
+
     args = list(ctx.args)
     if "--help" in args or "-h" in args:
         click.echo(ctx.get_help())
+        click.echo("")
+        try:
+            emulator_main(["--help"])       # the emulator's own option list (argparse)
+        except SystemExit:
+            pass
         return
-    from sheetsync.emulator.__main__ import main as emulator_main
-
     code = emulator_main(args)
     ctx.exit(code or 0)
 

@@ -296,7 +296,7 @@ class DemoResult:
     fill: DemoFill
     layout: Any
     sync: Any
-    summary: list[list[Any]]           # the kecamatan summary tab as written to the sheet
+    summary: list[list[Any]]           # the kecamatan summary table as written to the sheet (header first)
 
 
 def fill(config: Any, *, phase: str = "hari-h", seed: int = 2024, client: Any = None) -> DemoFill:
@@ -335,7 +335,10 @@ def run_demo(api_url: str, *, phase: str = "hari-h", seed: int = 2024, preset: s
     if step:
         step("sync")
     report = sync(config, client=client)
+    from sheetsync.sync_desired import summary_origin
+
     tab = a1.quote_tab(config.summary_tabs.kecamatan)
-    summary = Sheet(client, created.id).read([tab])[tab]
+    values = Sheet(client, created.id).read([tab])[tab]
+    summary = values[summary_origin(config, config.summary_tabs.kecamatan) - 1:]   # the table, not the stamp
     return DemoResult(spreadsheet=created.id, api_url=api_url, view_url=f"{api_url}/view/{created.id}",
                       fill=info, layout=layout, sync=report, summary=summary)

@@ -280,3 +280,23 @@ def test_lock_held_is_exit_3(synced: Sheet) -> None:
     finally:
         lock.release()
     assert result.exit_code == 3 and "Traceback" not in result.output
+
+
+def test_emulator_command_serves_until_stopped(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    proc = subprocess.Popen([sys.executable, "-c", "from sheetsync.cli import main; main()", "emulator",
+                             "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = proc.stdout.readline()
+        assert "listening on http://127.0.0.1:" in first, first + proc.stderr.read()
+        url = first.split("listening on ", 1)[1].split()[0]
+        with urllib.request.urlopen(url + "/view", timeout=10) as resp:
+            assert resp.status == 200
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+    assert proc.returncode == 0
