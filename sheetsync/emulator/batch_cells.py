@@ -100,6 +100,7 @@ def repeat_cell(txn: Txn, req: dict) -> dict:
     sheet_id = range_sheet_id(gr)
     w = CellWriter(txn, sheet_id, mask_of(req.get("fields")))
     r0, r1, c0, c1 = bounds(w.sheet, gr)
+    txn.guard(w.sheet, r0, r1, c0, c1)
     cell = req.get("cell") or {}
     w.prepare_rows(r0, r1)
     for r in range(r0, r1):
@@ -129,6 +130,7 @@ def update_cells(txn: Txn, req: dict) -> dict:
         bounds(w.sheet, {"startRowIndex": r0, "endRowIndex": r1,
                          "startColumnIndex": c0, "endColumnIndex": c1})
         whole = False
+    txn.guard(w.sheet, r0, r1, c0, c1)
     w.prepare_rows(r0, r1)
     for i, r in enumerate(range(r0, r1)):
         cells = ((rows[i] or {}).get("values") or []) if i < len(rows) else []
@@ -148,6 +150,7 @@ def append_cells(txn: Txn, req: dict) -> dict:
         raise Bad(f"Attempting to write column: {sheet.column_count}, beyond the last requested "
                   f"column of: {sheet.column_count - 1}")
     r0 = sheet.used_extent()[0]
+    txn.guard(sheet, r0, r0 + len(rows), 0, width)
     if r0 + len(rows) > sheet.row_count:
         sheet.set_grid(rows=r0 + len(rows))
     w.prepare_rows(r0, r0 + len(rows))
@@ -181,6 +184,7 @@ def sort_range(txn: Txn, req: dict) -> dict:
             raise Bad(f"sortSpecs dimensionIndex {col} is outside the range being sorted.")
         if spec.get("sortOrder", "ASCENDING") not in ("ASCENDING", "DESCENDING"):
             raise Bad(f"Invalid sortOrder: {spec.get('sortOrder')}")
+    txn.guard(sheet, r0, r1, c0, c1)
     values = sheet.values
     r1_data = min(r1, len(values))
     block = values[r0:r1_data]
@@ -230,6 +234,7 @@ def merge_cells(txn: Txn, req: dict) -> dict:
     gr = req.get("range")
     sheet = txn.sheet(range_sheet_id(gr), "merges", "values", "formulas")
     r0, r1, c0, c1 = bounds(sheet, gr)
+    txn.guard(sheet, r0, r1, c0, c1)
     kind = req.get("mergeType", "MERGE_ALL")
     if kind == "MERGE_ALL":
         pieces = [(r0, r1, c0, c1)]
@@ -307,6 +312,7 @@ def set_data_validation(txn: Txn, req: dict) -> dict:
     gr = req.get("range")
     sheet = txn.sheet(range_sheet_id(gr), "validations")
     r0, r1, c0, c1 = bounds(sheet, gr)
+    txn.guard(sheet, r0, r1, c0, c1)
     rule = req.get("rule")
     if rule:
         check_rule(rule)
@@ -323,6 +329,7 @@ def update_borders(txn: Txn, req: dict) -> dict:
     gr = req.get("range")
     sheet = txn.sheet(range_sheet_id(gr), "formats")
     r0, r1, c0, c1 = bounds(sheet, gr)
+    txn.guard(sheet, r0, r1, c0, c1)
     sides = {k: req[k] for k in ("top", "bottom", "left", "right", "innerHorizontal",
                                  "innerVertical") if k in req}
     for r in range(r0, r1):

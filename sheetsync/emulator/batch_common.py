@@ -16,6 +16,7 @@ from typing import Any, Iterable
 from .fields import Mask
 from .fields import parse as parse_mask
 from .model import Sheet, Spreadsheet
+from .protection import PROTECTED, may_edit
 
 _DICT_ATTRS = ("formulas", "formats", "notes", "validations", "row_meta", "col_meta")
 _JSON_ATTRS = ("merges", "conditional_formats", "protected_ranges", "charts",
@@ -29,7 +30,7 @@ class Bad(Exception):
 class Txn:
     """Copy-on-write working copy of one spreadsheet for one batchUpdate."""
 
-    def __init__(self, ss: Spreadsheet):
+    def __init__(self, ss: Spreadsheet, user: str | None = None):
         work = Spreadsheet.__new__(Spreadsheet)
         work.__dict__.update(ss.__dict__)
         work.properties = copy.deepcopy(ss.properties)
@@ -38,9 +39,15 @@ class Txn:
         work.developer_metadata = copy.deepcopy(ss.developer_metadata)
         self.live = ss
         self.work = work
+        self.user = user  # caller's e-mail in strict mode: protected ranges apply
         self._copied: dict[int, set[str]] = {}   # id(working sheet) -> attrs copied
         self._own_rows: set[int] = set()         # id() of row lists private to the work
         self._all_own: set[int] = set()          # id(working sheet) whose rows are all private
+
+    def guard(self, sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> None:
+        """Bad(...) when the caller may not edit that block of a protected range."""
+        if self.user and not may_edit(self.work, sheet, r0, r1, c0, c1, self.user):
+            raise Bad(PROTECTED)
 
     # -- sheets ---------------------------------------------------------------
     def find(self, sheet_id: Any, what: str = "grid") -> Sheet:

@@ -90,6 +90,10 @@ def delete_dimension(txn: Txn, req: dict) -> dict:
         raise Bad(f"Sorry, it is not possible to delete all non-frozen {what}s.")
     if start == 0 and end == size:
         raise Bad(f"You can't delete all the {what}s on the sheet.")
+    if axis == 0:
+        txn.guard(sheet, start, end, 0, sheet.column_count)
+    else:
+        txn.guard(sheet, 0, sheet.row_count, start, end)
     sheet = _structural(txn, sheet.sheet_id)
     if axis == 0:
         sheet.delete_rows(start, end)

@@ -86,6 +86,7 @@ def copy_paste(txn: Txn, req: dict) -> dict:
     end_r, end_c = dr0 + height * reps_r, dc0 + width * reps_c
     bounds(dst, {"startRowIndex": dr0, "endRowIndex": end_r, "startColumnIndex": dc0,
                  "endColumnIndex": end_c})
+    txn.guard(dst, dr0, end_r, dc0, end_c)
     if "value" in parts:
         txn.rows(dst, dr0, end_r)
     for r in range(dr0, end_r):
@@ -103,6 +104,7 @@ def cut_paste(txn: Txn, req: dict) -> dict:
     parts = _PARTS[kind]
     src = _writable(txn, range_sheet_id(src_gr), parts)
     sr0, sr1, sc0, sc1 = bounds(src, src_gr)
+    txn.guard(src, sr0, sr1, sc0, sc1)
     block = _snapshot(src, sr0, sr1, sc0, sc1)
     if "value" in parts:
         txn.rows(src, sr0, sr1)
@@ -114,6 +116,7 @@ def cut_paste(txn: Txn, req: dict) -> dict:
     r0, c0 = dest.get("rowIndex", 0) or 0, dest.get("columnIndex", 0) or 0
     bounds(dst, {"startRowIndex": r0, "endRowIndex": r0 + (sr1 - sr0),
                  "startColumnIndex": c0, "endColumnIndex": c0 + (sc1 - sc0)})
+    txn.guard(dst, r0, r0 + (sr1 - sr0), c0, c0 + (sc1 - sc0))
     if "value" in parts:
         txn.rows(dst, r0, r0 + (sr1 - sr0))
     for i, row in enumerate(block):

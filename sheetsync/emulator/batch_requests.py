@@ -26,8 +26,12 @@ _GROWS = {"addSheet", "duplicateSheet", "insertDimension", "appendDimension",
           "updateSheetProperties", "appendCells"}
 
 
-def apply(spreadsheet: Spreadsheet, body: Any) -> dict[str, Any]:
-    """Apply a BatchUpdateSpreadsheetRequest all-or-nothing; returns the response JSON."""
+def apply(spreadsheet: Spreadsheet, body: Any, user: str | None = None) -> dict[str, Any]:
+    """Apply a BatchUpdateSpreadsheetRequest all-or-nothing; returns the response JSON.
+
+    `user`: the caller's e-mail in strict mode (cell writes into protected
+    ranges the caller does not edit are refused); None in open mode.
+    """
     if not isinstance(body, dict):
         raise invalid_argument("Invalid JSON payload received. Expected an object.")
     for key in body:
@@ -39,7 +43,7 @@ def apply(spreadsheet: Spreadsheet, body: Any) -> dict[str, Any]:
         raise invalid_argument("Invalid value at 'requests', expected a list of Request objects.")
     if not requests:
         raise invalid_argument("Must specify at least one request.")
-    txn = Txn(spreadsheet)
+    txn = Txn(spreadsheet, user)
     replies = [_one(txn, i, req) for i, req in enumerate(requests)]
     spreadsheet.adopt(txn.work)
     recalculate(spreadsheet)

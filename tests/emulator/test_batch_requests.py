@@ -416,3 +416,25 @@ def test_append_cells_after_last_row_with_data(ss):
                                    "rows": [{"values": [{}] * 27}]}})
     assert msg == ("Invalid requests[0].appendCells: Attempting to write column: 26, "
                    "beyond the last requested column of: 25")
+
+
+def test_protected_ranges_block_other_callers(ss):
+    from sheetsync.emulator.protection import check_edit
+    apply(ss, {"addProtectedRange": {"protectedRange": {
+        "range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1},
+        "editors": {"users": ["koordinator@x.id"]}}}},
+        {"addProtectedRange": {"protectedRange": {
+            "range": {"sheetId": 0, "startColumnIndex": 2, "endColumnIndex": 3}, "warningOnly": True}}})
+    header = {"repeatCell": {"range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1},
+                             "cell": {"note": "x"}, "fields": "note"}}
+    with pytest.raises(ApiError) as info:
+        br.apply(ss, {"requests": [header]}, user="relawan@x.id")
+    assert info.value.message == ("Invalid requests[0].repeatCell: You are trying to edit a protected cell or "
+                                  "object. Please contact the spreadsheet owner to remove protection if you need to edit.")
+    br.apply(ss, {"requests": [header]}, user="koordinator@x.id")        # listed editor
+    br.apply(ss, {"requests": [header]}, user=ss.drive.owner)            # owner
+    br.apply(ss, {"requests": [header]})                                 # open mode: no identity
+    sheet = ss.sheets[0]
+    check_edit(ss, sheet, 1, 5, 2, 3, "relawan@x.id")                    # warning-only never blocks
+    with pytest.raises(ApiError):
+        check_edit(ss, sheet, 0, 2, 0, 1, "relawan@x.id")
