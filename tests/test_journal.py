@@ -36,7 +36,7 @@ def keys_of(grid: list[list[str]]) -> SimpleNamespace:
     keys = {}
     for i, row in enumerate(grid[1:], start=2):
         row = list(row) + [""] * 2
-        if any(row) and row[0] and row[1].isdigit():
+        if any(row) and row[0] and str(row[1]).isdigit():
             keys[i] = f"{row[0]}/{int(row[1]):03d}"
         elif any(row):
             keys[i] = None
@@ -338,3 +338,18 @@ def test_replay_gives_each_read_exactly(tmp_path_factory, start, syncs):
         for n, want in enumerate(reads, start=1):
             assert j.snapshot("S", n).values() == want
         assert j.last("S").values() == reads[-1]
+
+
+def test_read_tab_keeps_cells_as_text_and_skips_owned_and_blank_rows():
+    grid = [HEADER,
+            ["31.73.01.1001", 1, 250.0, True, None, "OK", "pesan"],     # API numbers, short rows
+            [],
+            ["", "", "", "", "", "SALAH"],                                # only an owned cell
+            ["31.73.01.1001", "2", "0812\x1f3"]]                          # the separator inside a cell
+    t = tab(grid)
+    assert t.fields == ("kode", "tps", "dpt", "paslon_1", "saksi", None, None)
+    assert t.as_dicts() == {"31.73.01.1001/001": {"kode": "31.73.01.1001", "tps": "1", "dpt": "250",
+                                                  "paslon_1": "TRUE"},
+                            "31.73.01.1001/002": {"kode": "31.73.01.1001", "tps": "2",
+                                                  "dpt": "0812\x1f3"}}
+    assert t.positions == {"31.73.01.1001/001": 2, "31.73.01.1001/002": 5}
