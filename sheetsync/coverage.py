@@ -1,0 +1,152 @@
+"""Saksi coverage per kelurahan, kecamatan and kota (issue 8).
+
+A pure function of CheckResult.rows, like totals.py: it runs in the same sync
+on the rows already read, so it costs no API call.  Per area:
+
+- tps            TPS counted: planned (target table) where known, else entered rows
+- tps_saksi      rows with a saksi (a name or a phone typed), pct_saksi of tps
+- tps_tanpa_saksi  tps - tps_saksi: where a kecamatan coordinator must still recruit
+- saksi_bimtek   saksi who attended the briefing, pct_bimtek of tps_saksi
+- koordinator    distinct coordinators with a row in the area
+- tps_per_koordinator  rows with a coordinator / koordinator
+
+No name or phone number leaves this module: only counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .cells import is_blank
+from .config import Config
+from .rules.people import koordinator_groups, people_fields
+
+COVERAGE_COLUMNS = ("tps", "tps_saksi", "pct_saksi", "tps_tanpa_saksi", "saksi_bimtek", "pct_bimtek",
+                    "koordinator", "tps_per_koordinator")
+
+
+@dataclass
+class Coverage:
+    per_kelurahan: pd.DataFrame     # kode_kelurahan, kelurahan, kode_kecamatan, kecamatan + COVERAGE_COLUMNS
+    per_kecamatan: pd.DataFrame     # kode_kecamatan, kecamatan + COVERAGE_COLUMNS
+    kota: dict[str, Any]            # kota + COVERAGE_COLUMNS
+
+
+_is_blank = np.frompyfunc(is_blank, 1, 1)
+
+
+def filled(values: Any) -> np.ndarray:
+    """Cells holding something other than spaces (vectorised on the common blanks)."""
+    cells = np.asarray(values, dtype=object)
+    blank = np.asarray(pd.isna(cells), dtype=bool) | (cells == "")
+    rest = np.flatnonzero(~blank)
+    if len(rest):
+        blank[rest] = _is_blank(cells[rest]).astype(bool)
+    return ~blank
+
+
+def has_saksi(rows: pd.DataFrame, config: Config) -> np.ndarray | None:
+    """Per row: a saksi name or phone typed.  None when the config has neither column."""
+    roles = people_fields(config)
+    cols = [f for f in (roles.saksi, roles.phone) if f and f in rows]
+    if not cols:
+        return None
+    return np.logical_or.reduce([filled(rows[f].to_numpy(object)) for f in cols])
+
+
+def _bimtek(rows: pd.DataFrame, config: Config) -> np.ndarray:
+    f = people_fields(config).bimtek
+    if not f or f not in rows:
+        return np.zeros(len(rows), dtype=bool)
+    return np.asarray(pd.array(rows[f], dtype="boolean").fillna(False), dtype=bool)
+
+
+def _koordinator(rows: pd.DataFrame, config: Config) -> np.ndarray:
+    f = people_fields(config).koordinator
+    if not f or f not in rows:
+        return np.full(len(rows), -1, dtype=np.int64)
+    group, _ = koordinator_groups(rows[f].to_numpy(object))
+    return group.astype(np.int64)
+
+
+def _pct(part: Any, whole: Any) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.round(np.asarray(part, np.float64) * 100.0 / np.asarray(whole, np.float64), 1)
+    return np.where(np.isfinite(pct), pct, np.nan)
+
+
+def _counts(codes: np.ndarray, size: int, saksi: np.ndarray, bimtek: np.ndarray,
+            koord: np.ndarray, planned: Any) -> dict[str, np.ndarray]:
+    """Coverage columns per area; codes are area numbers (-1 = not placed)."""
+    placed = codes >= 0
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(codes[mask & placed], minlength=size)[:size]
+
+    entered = count(np.ones(len(codes), bool))
+    base = np.where(pd.isna(planned), entered, pd.array(planned, dtype="Int64").fillna(0).to_numpy(np.int64)) \
+        if planned is not None else entered
+    with_saksi = count(saksi)
+    briefed = count(saksi & bimtek)
+    has_k = placed & (koord >= 0)
+    pairs = np.unique(codes[has_k] * (int(koord.max(initial=0)) + 1) + koord[has_k])
+    n_koord = np.bincount(pairs // (int(koord.max(initial=0)) + 1), minlength=size)[:size]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_k = np.round(count(koord >= 0) / n_koord, 1)
+    return {
+        "tps": base.astype(np.int64), "tps_saksi": with_saksi, "pct_saksi": _pct(with_saksi, base),
+        "tps_tanpa_saksi": np.maximum(base - with_saksi, 0), "saksi_bimtek": briefed,
+        "pct_bimtek": _pct(briefed, with_saksi), "koordinator": n_koord,
+        "tps_per_koordinator": np.where(n_koord > 0, per_k, np.nan),
+    }
+
+
+def compute_coverage(rows: pd.DataFrame, config: Config) -> Coverage | None:
+    """Coverage tables, or None when the config has no saksi column."""
+    saksi = has_saksi(rows, config)
+    if saksi is None:
+        return None
+    bimtek, koord = _bimtek(rows, config), _koordinator(rows, config)
+    regions = config.regions
+    kecs, kels = regions.kecamatan, regions.kelurahan
+
+    kel_codes = rows["kode_kelurahan"].cat.codes.to_numpy(np.int64)
+    per_kel = pd.DataFrame({
+        "kode_kelurahan": [k.code for k in kels], "kelurahan": [k.name for k in kels],
+        "kode_kecamatan": [k.kecamatan_code for k in kels],
+        "kecamatan": [regions.kecamatan_name(k.kecamatan_code) for k in kels],
+        **_counts(kel_codes, len(kels), saksi, bimtek, koord, None)})
+
+    targets = [config.targets.get(k.code) for k in kecs]
+    planned = pd.array([t.planned_tps if t else None for t in targets], dtype="Int64")
+    kec_codes = rows["kode_kecamatan"].cat.codes.to_numpy(np.int64)
+    per_kec = pd.DataFrame({"kode_kecamatan": [k.code for k in kecs], "kecamatan": [k.name for k in kecs],
+                            **_counts(kec_codes, len(kecs), saksi, bimtek, koord, planned)})
+
+    plan = config.targets.by_kecamatan
+    kota_planned = pd.array([sum(t.planned_tps for t in plan) if plan else None], dtype="Int64")
+    # the kota counts every non-blank row, placed or not
+    kota = _counts(np.zeros(len(rows), np.int64), 1, saksi, bimtek, koord, kota_planned)
+    kota_row = {"kota": regions.kota, **{k: _py(v[0]) for k, v in kota.items()}}
+    return Coverage(per_kelurahan=per_kel, per_kecamatan=per_kec, kota=kota_row)
+
+
+def _py(v: Any) -> Any:
+    if isinstance(v, float) and np.isnan(v):
+        return None
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def tps_without_saksi(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """The TPS rows still without a saksi, by kecamatan, kelurahan and TPS number
+    (sheet row included, never a name): where to recruit."""
+    saksi = has_saksi(rows, config)
+    cols = ["kecamatan", "kelurahan", "tps"]
+    if saksi is None:
+        return pd.DataFrame(columns=["row", *cols])
+    out = rows.loc[~saksi, cols].reset_index(names="row")
+    return out.sort_values(["kecamatan", "kelurahan", "tps", "row"], na_position="last").reset_index(drop=True)
