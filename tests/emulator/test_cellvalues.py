@@ -140,3 +140,34 @@ def test_date_patterns(serial, pattern, text):
 def test_formatted_value_uses_type_default_pattern():
     assert formatted_value(1234.5, {"type": "NUMBER"}) == "1,234.50"
     assert formatted_value(45623, {"type": "DATE"}) == "11/27/2024"
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.integers(-10**14, 10**14))
+def test_integers_round_trip(n):
+    value, formula, fmt = parse_user_entered(str(n))
+    assert value == n and isinstance(value, int) and formula is None and fmt is None
+    assert render(value, None, "FORMATTED_VALUE") == str(n)
+    assert render(value, None, "UNFORMATTED_VALUE") == n
+
+
+@given(st.dates(min_value=__import__("datetime").date(1900, 3, 1)))
+def test_iso_dates_round_trip(d):
+    value, _, fmt = parse_user_entered(d.isoformat())
+    assert fmt == {"type": "DATE", "pattern": "yyyy-mm-dd"}
+    assert render(value, None, "FORMATTED_VALUE", fmt) == d.isoformat()
+    us = f"{d.month}/{d.day}/{d.year}"
+    value2, _, fmt2 = parse_user_entered(us)
+    assert value2 == value and render(value2, None, "FORMATTED_VALUE", fmt2) == us
+
+
+@given(st.decimals(min_value=-10**6, max_value=10**6, places=3, allow_nan=False))
+def test_decimals_render_as_typed(x):
+    text = format(x, "f").rstrip("0").rstrip(".") if "." in format(x, "f") else format(x, "f")
+    if text in ("-0", ""):
+        text = "0"
+    value, _, _ = parse_user_entered(text)
+    assert render(value, None, "FORMATTED_VALUE") == text
