@@ -205,7 +205,23 @@ def plan_cmd(config: Any, as_json: bool, ui: Ui) -> None:
 
 # ------------------------------------------------------------------ check
 
-def issue_dict(issue: Any, lang: str) -> dict[str, Any]:
+# params that locate a problem; every other text param of a personal field's issue is masked
+_LOCATING = frozenset({"column", "row", "rows", "other_rows", "tps", "kelurahan", "kecamatan", "min", "max"})
+
+
+def masked(issue: Any, personal: frozenset[str]) -> Any:
+    """The issue with the values of personal columns (names, phones) replaced by ***."""
+    if issue.field not in personal:
+        return issue
+    from dataclasses import replace
+
+    params = {k: ("***" if k not in _LOCATING and isinstance(v, str) and v else v)
+              for k, v in issue.params.items()}
+    return replace(issue, params=params)
+
+
+def issue_dict(issue: Any, lang: str, personal: frozenset[str] = frozenset()) -> dict[str, Any]:
+    issue = masked(issue, personal)
     return {"code": issue.code, "severity": issue.severity, "row": issue.row, "field": issue.field,
             "params": to_jsonable(dict(issue.params)), "message": issue.message(lang)}
 
@@ -216,13 +232,16 @@ def issue_dict(issue: Any, lang: str) -> dict[str, Any]:
 @ui_options
 @config_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-def check_cmd(config: Any, fmt: str, ui: Ui) -> None:
+@click.option("--include-personal", is_flag=True,
+              help="Show names and phone numbers in messages (masked by default).")
+def check_cmd(config: Any, fmt: str, include_personal: bool, ui: Ui) -> None:
     """Validate the sheet and list every problem; write nothing.  Exits 1 when
     there are errors (warnings alone exit 0)."""
     from sheetsync.sync import read_and_check
 
     result = read_and_check(config)
-    issues = [issue_dict(i, ui.lang) for i in result.issues]
+    personal = frozenset() if include_personal else frozenset(c.field for c in config.columns if c.personal)
+    issues = [issue_dict(i, ui.lang, personal) for i in result.issues]
     if fmt == "json":
         ui.json(issues)
     elif fmt == "csv":

@@ -111,3 +111,14 @@ def test_table_aligns_and_formats_numbers_per_language() -> None:
     lines = text.splitlines()
     assert lines[2].endswith("105.000") and lines[3].endswith(" 62.600")
     assert "105,000" in format_table(["k", "t"], [["x", 105000]], "en")
+
+
+def test_personal_values_masked_in_issue_output() -> None:
+    from sheetsync.cli_sheet import issue_dict
+    from sheetsync.issues import Issue
+
+    issue = Issue(code="not_integer", severity="error", row=7, field="hp_saksi",
+                  params={"column": "HP/WA Saksi", "row": 7, "value": "0812-3456-7890"})
+    shown = issue_dict(issue, "id", frozenset({"hp_saksi"}))
+    assert "0812" not in str(shown) and "HP/WA Saksi" in shown["message"] and shown["row"] == 7
+    assert "0812-3456-7890" in issue_dict(issue, "id")["message"]
