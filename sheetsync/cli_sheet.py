@@ -110,10 +110,12 @@ def sync_cmd(config: Any, mode: str, every: str | None, dry_run: bool, log_forma
         try:
             report = _sync_once(sync, config, dry_run=dry_run, accept_deletions=accept_deletions)
         except Exception as exc:  # noqa: BLE001 - in --every mode one failed run must not stop the loop
-            if interval is None:
-                raise
+            if interval is None and log_format == "text":
+                raise                 # the group prints it: one or two lines, exit code
             code, lines = explain(exc, ui)
             _log(ui, log_format, {"ok": False, "exit_code": code, "error": " ".join(lines)}, " ".join(lines))
+            if interval is None:
+                click.get_current_context().exit(code)
         else:
             code = _print_sync(report, ui, log_format, dry_run, fail_on)
             if interval is None:
@@ -142,6 +144,7 @@ def _print_sync(report: Any, ui: Ui, log_format: str, dry_run: bool, fail_on: st
         data = to_jsonable(report)
         if isinstance(data, dict):
             data.setdefault("issue_counts", counts)
+            data = {"ok": True, **data}
         click.echo(json.dumps(data, ensure_ascii=False, default=str))
     elif dry_run:
         print_plan(report, ui)
@@ -157,8 +160,8 @@ def _print_sync(report: Any, ui: Ui, log_format: str, dry_run: bool, fail_on: st
 
 
 def _log(ui: Ui, log_format: str, data: dict, text: str) -> None:
-    if log_format == "json":
-        click.echo(json.dumps(data, ensure_ascii=False), err=True)
+    if log_format == "json":   # the JSON log stays one stream: errors are lines of it too
+        click.echo(json.dumps(data, ensure_ascii=False))
     else:
         ui.warn(text)
 

@@ -300,3 +300,11 @@ def test_emulator_command_serves_until_stopped(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=10)
     assert proc.returncode == 0
+
+
+def test_json_log_error_line_and_exit_3(workdir: Path) -> None:
+    result = CliRunner().invoke(cli, ["sync", "--preset", PRESET, "--spreadsheet", "z" * 44,
+                                      "--credentials", str(workdir / "missing.json"), "--log-format", "json"])
+    assert result.exit_code == 3
+    line = json.loads(result.stdout.strip().splitlines()[-1])
+    assert line["ok"] is False and line["exit_code"] == 3 and "missing.json" in line["error"]
