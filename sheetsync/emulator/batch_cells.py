@@ -8,7 +8,7 @@ from typing import Any
 from .batch_common import Bad, Txn, bounds, mask_of, masked, overlaps, range_sheet_id
 from .cellvalues import ERROR_TYPE_BY_TEXT, CellError
 from .fields import Mask
-from .formulas import normalize
+from .formulas import normalize, shift_relative
 from .model import Sheet
 
 _CELL_FIELDS = ("userEnteredValue", "userEnteredFormat", "note", "dataValidation")
@@ -103,9 +103,15 @@ def repeat_cell(txn: Txn, req: dict) -> dict:
     txn.guard(w.sheet, r0, r1, c0, c1)
     cell = req.get("cell") or {}
     w.prepare_rows(r0, r1)
+    formula = ((cell.get("userEnteredValue") or {}).get("formulaValue")
+               if "userEnteredValue" in w.fields else None)
     for r in range(r0, r1):
         for c in range(c0, c1):
-            w.write(r, c, cell)
+            if formula:  # "the formula's ranges will automatically increment" per cell
+                moved = shift_relative(formula, r - r0, c - c0)
+                w.write(r, c, {**cell, "userEnteredValue": {"formulaValue": moved}})
+            else:
+                w.write(r, c, cell)
     return {}
 
 

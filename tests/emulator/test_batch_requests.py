@@ -438,3 +438,14 @@ def test_protected_ranges_block_other_callers(ss):
     check_edit(ss, sheet, 1, 5, 2, 3, "relawan@x.id")                    # warning-only never blocks
     with pytest.raises(ApiError):
         check_edit(ss, sheet, 0, 2, 0, 1, "relawan@x.id")
+
+
+def test_repeat_cell_formula_ranges_increment(ss):
+    apply(ss, {"repeatCell": {"range": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 4,
+                                        "startColumnIndex": 3, "endColumnIndex": 5},
+                              "cell": {"userEnteredValue": {"formulaValue": "=C2*2+$B$2"}},
+                              "fields": "userEnteredValue"}})
+    sheet = ss.sheets[0]
+    assert [sheet.formulas[(r, 3)] for r in (1, 2, 3)] == ["=C2*2+$B$2", "=C3*2+$B$2", "=C4*2+$B$2"]
+    assert sheet.formulas[(1, 4)] == "=D2*2+$B$2"
+    assert [sheet.get(r, 3) for r in (1, 2, 3)] == [241, 161, 1]
