@@ -162,3 +162,34 @@ def test_worksheet_named_like_a_cell(sh):
     ws.update([["isi"]], "A1")
     assert ws.get_all_values() == [["isi"]]  # gspread quotes: 'CRM26'
     assert sh.worksheet("CRM26").acell("A1").value == "isi"
+
+
+def test_batch_get_formula_and_columns(sh):
+    ws = sh.sheet1
+    ws.update([[1, "=A1+1"], [2, "=A2*10"]], "A1", value_input_option="USER_ENTERED")
+    assert ws.batch_get(["A1:B2"], value_render_option=ValueRenderOption.formula)[0] == [[1, "=A1+1"], [2, "=A2*10"]]
+    assert ws.get("A1:B2", major_dimension="COLUMNS") == [["1", "2"], ["2", "20"]]
+
+
+def test_other_common_methods(gc, sh):
+    ws = sh.sheet1
+    ws.update([["kecamatan", "tps"], ["Tambora", 3], ["Cengkareng", 4]], "A1")
+    assert ws.get_all_records() == [{"kecamatan": "Tambora", "tps": 3}, {"kecamatan": "Cengkareng", "tps": 4}]
+    ws.update_acell("C1", "catatan")
+    assert ws.cell(1, 3).value == "catatan" and ws.row_values(1) == ["kecamatan", "tps", "catatan"]
+    assert ws.col_values(2) == ["tps", "3", "4"]
+    assert ws.find("Cengkareng").row == 3
+    ws.batch_clear(["C1"])
+    assert ws.row_values(1) == ["kecamatan", "tps"]
+    ws.update_title("Input TPS")
+    sh.update_title("Rekap Baru")
+    assert gc.open_by_key(sh.id).title == "Rekap Baru" and sh.worksheet("Input TPS").id == 0
+    dup = ws.duplicate(new_sheet_name="Cadangan")
+    assert dup.get_all_values() == ws.get_all_values()
+    other = gc.create("Tujuan")
+    copied = ws.copy_to(other.id)
+    assert copied["title"] == "Copy of Input TPS"
+    assert other.worksheet("Copy of Input TPS").acell("A2").value == "Tambora"
+    ws.clear()
+    assert ws.get("A1:Z10") == []  # no "values" key in the answer
+    assert sh.get_lastUpdateTime().endswith("Z")
