@@ -68,6 +68,10 @@ class Txn:
             self._copied[id(clone)] = set()
             s = clone
         done = self._copied[id(s)]
+        if "*" in need:  # structural changes: every container the model may shift
+            need = tuple(a for a in need if a != "*") + tuple(
+                a for a, v in s.__dict__.items()
+                if a != "properties" and isinstance(v, (dict, list)) and a not in done)
         for attr in need:
             if attr in done:
                 continue

@@ -41,8 +41,7 @@ def _size(sheet: Sheet, axis: int) -> int:
 
 
 def _structural(txn: Txn, sheet_id: int) -> Sheet:
-    return txn.sheet(sheet_id, "values", "formulas", "formats", "notes", "validations",
-                     "row_meta", "col_meta", *_OBJECT_ATTRS)
+    return txn.sheet(sheet_id, "*")
 
 
 def insert_dimension(txn: Txn, req: dict) -> dict:

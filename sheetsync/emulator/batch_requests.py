@@ -280,8 +280,7 @@ def _rename_references(txn: Txn, old: str, new: str) -> None:
 
 def _resize(txn: Txn, sheet: Sheet, rows: int, cols: int) -> None:
     """Grow or shrink the grid; what falls off is dropped, as Google does."""
-    need = ("values", "formulas", "formats", "notes", "validations")
-    sheet = txn.sheet(sheet.sheet_id, *need)
+    sheet = txn.sheet(sheet.sheet_id, "*")
     if cols < sheet.column_count:
         txn.all_rows(sheet)
     sheet.set_grid(rows=rows, columns=cols)
