@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .cells import is_blank
 from .config import Config
-from .rules.people import koordinator_groups, people_fields
+from .phones import normalise_column
+from .rules.people import filled, koordinator_groups, people_fields
 
 COVERAGE_COLUMNS = ("tps", "tps_saksi", "pct_saksi", "tps_tanpa_saksi", "saksi_bimtek", "pct_bimtek",
                     "koordinator", "tps_per_koordinator")
@@ -36,26 +36,16 @@ class Coverage:
     kota: dict[str, Any]            # kota + COVERAGE_COLUMNS
 
 
-_is_blank = np.frompyfunc(is_blank, 1, 1)
-
-
-def filled(values: Any) -> np.ndarray:
-    """Cells holding something other than spaces (vectorised on the common blanks)."""
-    cells = np.asarray(values, dtype=object)
-    blank = np.asarray(pd.isna(cells), dtype=bool) | (cells == "")
-    rest = np.flatnonzero(~blank)
-    if len(rest):
-        blank[rest] = _is_blank(cells[rest]).astype(bool)
-    return ~blank
-
-
 def has_saksi(rows: pd.DataFrame, config: Config) -> np.ndarray | None:
-    """Per row: a saksi name or phone typed.  None when the config has neither column."""
+    """Per row: a saksi name or phone typed (as rules/people.py counts them).
+    None when the config has neither column."""
     roles = people_fields(config)
-    cols = [f for f in (roles.saksi, roles.phone) if f and f in rows]
-    if not cols:
-        return None
-    return np.logical_or.reduce([filled(rows[f].to_numpy(object)) for f in cols])
+    has = []
+    if roles.saksi and roles.saksi in rows:
+        has.append(filled(rows[roles.saksi].to_numpy(object)))
+    if roles.phone and roles.phone in rows:
+        has.append(~normalise_column(rows[roles.phone].to_numpy(object)).blank)
+    return np.logical_or.reduce(has) if has else None
 
 
 def _bimtek(rows: pd.DataFrame, config: Config) -> np.ndarray:

@@ -21,16 +21,18 @@ yes/no column) and rules.coordinator_field.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Iterator
+from typing import Any, Iterator
 
 import numpy as np
 import pandas as pd
 
+from ..cells import is_blank
 from ..config import Config
 from ..issues import ERROR, WARNING, register_message, register_status
-from ..phones import normalise_column
+from ..phones import PhoneColumn, normalise_column
 from . import Hits, RuleContext, register
 
 BELUM_ADA_SAKSI = "BELUM ADA SAKSI"
@@ -81,13 +83,39 @@ def people_fields(config: Config) -> PeopleFields:
         koordinator=koordinator if koordinator in fields else None)
 
 
+_is_blank = np.frompyfunc(is_blank, 1, 1)
+
+
+def filled(values: Any) -> np.ndarray:
+    """Cells holding more than spaces.  Exact, unlike the core's fast blank test
+    for text columns: a saksi typed as "  " is no saksi."""
+    cells = np.asarray(values, dtype=object)
+    blank = np.asarray(pd.isna(cells), dtype=bool) | (cells == "")
+    rest = np.flatnonzero(~blank)
+    if len(rest):
+        blank[rest] = _is_blank(cells[rest]).astype(bool)
+    return ~blank
+
+
+# The phone column is normalised once per check() and shared by the rules below.
+_memo: dict[str, Any] = {"ctx": None, "phones": {}}
+
+
+def phone_column(ctx: RuleContext, f: str) -> PhoneColumn:
+    if _memo["ctx"] is None or _memo["ctx"]() is not ctx:
+        _memo["ctx"], _memo["phones"] = weakref.ref(ctx), {}
+    if f not in _memo["phones"]:
+        _memo["phones"][f] = normalise_column(ctx.raw[f])
+    return _memo["phones"][f]
+
+
 @register("phones")
 def phone_rules(ctx: RuleContext) -> Iterator[Hits]:
     roles = people_fields(ctx.config)
     for f in roles.phones:
         if f not in ctx.present:
             continue
-        col = normalise_column(ctx.raw[f])
+        col = phone_column(ctx, f)
         yield Hits("bad_phone", ERROR, f, np.flatnonzero(col.invalid), {"column": ctx.header(f)})
         if f == roles.phone:
             yield _duplicates(ctx, f, col.number, col.valid)
@@ -168,10 +196,13 @@ def today_in_jakarta(now: datetime) -> date:
 def saksi_present(ctx: RuleContext) -> np.ndarray | None:
     """Rows with a saksi (a name or a phone typed); None if the sheet has no saksi column."""
     roles = people_fields(ctx.config)
-    cols = [f for f in (roles.saksi, roles.phone) if f and f in ctx.present]
-    if not cols:
-        return None
-    return np.logical_or.reduce([~ctx.parsed[f].blank for f in cols])
+    has = None
+    if roles.saksi and roles.saksi in ctx.present:
+        has = filled(ctx.raw[roles.saksi])
+    if roles.phone and roles.phone in ctx.present:
+        typed = ~phone_column(ctx, roles.phone).blank
+        has = typed if has is None else has | typed
+    return has
 
 
 @register("saksi_missing")
