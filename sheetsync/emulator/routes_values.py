@@ -186,10 +186,15 @@ class Write:
                                self.r0 + max(self.height, 1), self.c0 + max(self.width, 1))
 
 
-def _rows_of(body: dict[str, Any], where: str = "") -> list[list[Any]]:
+def _rows_of(body: dict[str, Any], where: str = "data.") -> list[list[Any]]:
     values = body.get("values") or []
-    if not isinstance(values, list) or any(not isinstance(r, list) for r in values):
-        raise invalid_argument(f"Invalid value at '{where}values' (type.googleapis.com/google.protobuf.ListValue)")
+    if not isinstance(values, list):
+        raise invalid_argument(f"Invalid value at '{where}values' (type.googleapis.com/google.protobuf.ListValue), "
+                               f"{json.dumps(values)}")
+    for i, row in enumerate(values):
+        if not isinstance(row, list):
+            raise invalid_argument(f"Invalid value at '{where}values[{i}]' "
+                                   f"(type.googleapis.com/google.protobuf.ListValue), {json.dumps(row)}")
     for i, row in enumerate(values):
         for j, v in enumerate(row):
             if v.__class__ is str and len(v) > MAX_CELL_CHARS:
@@ -213,10 +218,11 @@ def _strip_none(row: list[Any]) -> list[Any]:
     return row[:n]
 
 
-def plan_write(ss: Spreadsheet, text: str, body: dict[str, Any], sent_as: str | None = None) -> Write:
+def plan_write(ss: Spreadsheet, text: str, body: dict[str, Any], sent_as: str | None = None,
+               where: str = "data.") -> Write:
     """Resolve and check one ValueRange write without changing anything."""
+    rows = _rows_of(body, where)
     box = a1.resolve(ss, text)
-    rows = _rows_of(body)
     width = max((len(r) for r in rows), default=0)
     sheet = box.sheet
     single = box.rows == 1 and box.cols == 1 and ":" not in text.rsplit("!", 1)[-1]
@@ -342,8 +348,10 @@ def batch_update(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tupl
             try:
                 if not isinstance(vr, dict) or not vr.get("range"):
                     raise invalid_argument("Must specify a range.")
-                writes.append(plan_write(ss, vr["range"], vr))
+                writes.append(plan_write(ss, vr["range"], vr, where=f"data[{i}]."))
             except ApiError as exc:
+                if exc.message.startswith("Invalid value at"):
+                    raise
                 raise invalid_argument(f"Invalid data[{i}]: {exc.message}") from None
         for w in writes:
             apply_write(ss, w, option)

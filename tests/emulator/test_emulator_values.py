@@ -297,3 +297,14 @@ def test_empty_batches_and_cell_text_limit(raw, sid):
     assert_error(put(raw, sid, "A1", [["x" * 50_001]]), 400, "INVALID_ARGUMENT",
                  "Your input contains more than the maximum of 50000 characters in a single cell.")
     assert put(raw, sid, "A1", [["x" * 50_000]]).status_code == 200
+
+
+def test_values_must_be_a_list_of_lists(raw, sid):
+    r = raw("PUT", f"{V4}/{sid}/values/A1", params={"valueInputOption": "RAW"}, json={"values": ["x"]})
+    assert_error(r, 400, "INVALID_ARGUMENT",
+                 "Invalid value at 'data.values[0]' (type.googleapis.com/google.protobuf.ListValue), \"x\"")
+    r = raw("POST", f"{V4}/{sid}/values:batchUpdate",
+            json={"valueInputOption": "RAW", "data": [{"range": "A1", "values": [[1]]}, {"range": "B1", "values": [2]}]})
+    assert_error(r, 400, "INVALID_ARGUMENT",
+                 "Invalid value at 'data[1].values[0]' (type.googleapis.com/google.protobuf.ListValue), 2")
+    assert "values" not in get(raw, sid, "A1").json()
