@@ -419,7 +419,7 @@ def test_append_cells_after_last_row_with_data(ss):
 
 
 def test_protected_ranges_block_other_callers(ss):
-    from sheetsync.emulator.protection import check_edit
+    from sheetsync.emulator.batch_common import may_edit
     apply(ss, {"addProtectedRange": {"protectedRange": {
         "range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1},
         "editors": {"users": ["koordinator@x.id"]}}}},
@@ -435,9 +435,8 @@ def test_protected_ranges_block_other_callers(ss):
     br.apply(ss, {"requests": [header]}, user=ss.drive.owner)            # owner
     br.apply(ss, {"requests": [header]})                                 # open mode: no identity
     sheet = ss.sheets[0]
-    check_edit(ss, sheet, 1, 5, 2, 3, "relawan@x.id")                    # warning-only never blocks
-    with pytest.raises(ApiError):
-        check_edit(ss, sheet, 0, 2, 0, 1, "relawan@x.id")
+    assert may_edit(ss, sheet, 1, 5, 2, 3, "relawan@x.id")               # warning-only never blocks
+    assert not may_edit(ss, sheet, 0, 2, 0, 1, "relawan@x.id")
 
 
 def test_repeat_cell_formula_ranges_increment(ss):
