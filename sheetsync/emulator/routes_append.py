@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import a1
+from . import a1, protection
 from .a1 import Box
 from .model import Sheet
 from .routes_values import (Write, _enum, _input_option, _recalc, _rows_of, _update_response,
@@ -76,6 +76,8 @@ def append(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int,
         sheet = box.sheet
         table = find_table(sheet, box)
         r0, c0 = (table[2], table[1]) if table else (box.r0, box.c0)
+        if st.strict:
+            protection.check_edit(ss, sheet, r0, r0 + len(rows), c0, c0 + width, rq.user)
         _grow(ss, sheet, r0, c0, len(rows), width, insert)
         w = Write(sheet, r0, c0, rows, sum(len(r) for r in rows), width)
         apply_write(ss, w, option)

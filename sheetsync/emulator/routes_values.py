@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import a1, cellvalues, routes_stream
+from . import a1, cellvalues, protection, routes_stream
 from .a1 import Box
 from .model import ApiError, Sheet, Spreadsheet, invalid_argument
 
@@ -269,6 +269,20 @@ def _update_response(ss: Spreadsheet, w: Write, include: bool, opts: ReadOptions
     return out
 
 
+def _guard(st: "EmulatorState", ss: Spreadsheet, writes: list[Write], user: str,
+           batch: bool = False) -> None:
+    """Strict mode: protected ranges block callers who are not their editors (Google's 400)."""
+    if not st.strict:
+        return
+    for i, w in enumerate(writes):
+        try:
+            protection.check_edit(ss, w.sheet, w.r0, w.r0 + w.height, w.c0, w.c0 + w.width, user)
+        except ApiError as exc:
+            if not batch:
+                raise
+            raise invalid_argument(f"Invalid data[{i}]: {exc.message}") from None
+
+
 def _recalc(ss: Spreadsheet) -> None:
     if ss.has_formulas():
         from . import formulas
@@ -328,6 +342,7 @@ def update(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int,
     opts = read_options(rq.param, prefix="response")
     with ss.lock:
         w = plan_write(ss, g[1], body)
+        _guard(st, ss, [w], rq.user)
         apply_write(ss, w, option)
         _recalc(ss)
         st.changed(ss)
@@ -353,6 +368,7 @@ def batch_update(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tupl
                 if exc.message.startswith("Invalid value at"):
                     raise
                 raise invalid_argument(f"Invalid data[{i}]: {exc.message}") from None
+        _guard(st, ss, writes, rq.user, batch=True)
         for w in writes:
             apply_write(ss, w, option)
         _recalc(ss)
@@ -375,6 +391,8 @@ def clear(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, 
     ss = st.spreadsheet(g[0], rq.user, write=True)
     with ss.lock:
         box = a1.resolve(ss, g[1])
+        if st.strict:
+            protection.check_edit(ss, box.sheet, box.r0, box.r1, box.c0, box.c1, rq.user)
         box.sheet.clear(box.r0, box.r1, box.c0, box.c1)
         _recalc(ss)
         st.changed(ss)
@@ -391,6 +409,12 @@ def batch_clear(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple
                 boxes.append(a1.resolve(ss, text))
             except ApiError as exc:
                 raise invalid_argument(f"Invalid range[{i}]: {exc.message}") from None
+        if st.strict:
+            for i, b in enumerate(boxes):
+                try:
+                    protection.check_edit(ss, b.sheet, b.r0, b.r1, b.c0, b.c1, rq.user)
+                except ApiError as exc:
+                    raise invalid_argument(f"Invalid range[{i}]: {exc.message}") from None
         for box in boxes:
             box.sheet.clear(box.r0, box.r1, box.c0, box.c1)
         _recalc(ss)

@@ -124,3 +124,31 @@ def test_open_mode_accepts_any_token():
         gc = e.client(token="token-bebas")
         assert gc.create("bebas").sheet1.title == "Sheet1"
         assert isinstance(gc, gspread.Client)
+
+
+def test_protected_range_blocks_non_editors(strict, keys):
+    owner, other = session_for(keys[BOT]), session_for(keys[OTHER])
+    sid = owner.post(strict.url + "/v4/spreadsheets", json={}).json()["spreadsheetId"]
+    owner.post(f"{strict.url}/drive/v3/files/{sid}/permissions",
+               json={"type": "user", "role": "writer", "emailAddress": OTHER})
+    r = owner.post(f"{strict.url}/v4/spreadsheets/{sid}:batchUpdate", json={"requests": [{"addProtectedRange": {
+        "protectedRange": {"range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1},
+                           "editors": {"users": [BOT]}}}}]})
+    assert r.status_code == 200, r.text
+
+    def put(session, rng):
+        return session.put(f"{strict.url}/v4/spreadsheets/{sid}/values/{rng}",
+                           params={"valueInputOption": "RAW"}, json={"values": [["x"]]})
+    assert_error(put(other, "A1"), 400, "INVALID_ARGUMENT",  # Google answers 400 here, not 403
+                 "You are trying to edit a protected cell or object. Please contact the spreadsheet owner "
+                 "to remove protection if you need to edit.")
+    assert put(other, "A2").status_code == 200
+    assert put(owner, "A1").status_code == 200
+    r = other.post(f"{strict.url}/v4/spreadsheets/{sid}/values:batchUpdate", json={
+        "valueInputOption": "RAW", "data": [{"range": "B5", "values": [["ok"]]}, {"range": "C1", "values": [["no"]]}]})
+    err = assert_error(r, 400, "INVALID_ARGUMENT")
+    assert err["message"].startswith("Invalid data[1]: You are trying to edit a protected cell")
+    r = other.post(f"{strict.url}/v4/spreadsheets/{sid}/values:batchClear", json={"ranges": ["A:A"]})
+    assert_error(r, 400, "INVALID_ARGUMENT")
+    assert "values" not in owner.get(f"{strict.url}/v4/spreadsheets/{sid}/values/B5").json()
+    assert owner.get(f"{strict.url}/v4/spreadsheets/{sid}/values/A1:A2").json()["values"] == [["x"], ["x"]]
