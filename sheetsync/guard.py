@@ -74,7 +74,7 @@ def alert_text(alerts: list[GuardAlert], lang: str = "id", max_rows: int = 20) -
     """One line for the last-synced cell and for the exit-3 message."""
     if not alerts:
         return ""
-    since = alerts[0].since_at.strftime("%Y-%m-%dT%H:%MZ")
+    since = alerts[0].since_sync          # the last good sync: `--since N` takes a sync number
     body = " ".join(a.message(lang, max_rows) + "." for a in alerts)
     return (_LEAD.get(lang) or _LEAD["id"]) + body + (_HOW.get(lang) or _HOW["id"]).format(since=since)
 
