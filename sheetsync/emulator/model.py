@@ -52,8 +52,9 @@ metadataIds (random positive 31-bit ints, unique within the workbook).
 
 Interfaces EMULATOR-B provides (routes call them; signatures agreed here):
 
-``cellvalues.parse_user_entered(raw, spreadsheet) -> (value, formula | None, number_format | None)``
-    raw is one JSON value from ValueRange.values (str, int, float, bool, None).
+``cellvalues.parse_user_entered(raw, spreadsheet, cell_format) -> (value, formula | None, number_format | None)``
+    raw is one JSON value from ValueRange.values (str, int, float, bool, None);
+    cell_format = the cell's current numberFormat (TEXT keeps text).
     value = effective value to store (formula cells: None until recalculated);
     number_format = a NumberFormat JSON to put into formats[(r,c)]["numberFormat"]
     when USER_ENTERED detects a date/time/percent/currency, else None.
@@ -62,12 +63,17 @@ Interfaces EMULATOR-B provides (routes call them; signatures agreed here):
 ``formulas.recalculate(spreadsheet) -> None``
     re-evaluates every formula cell of the workbook into ``sheet.values``.
     Routes call it after any write when ``spreadsheet.has_formulas()``.
-``batch_requests.apply(spreadsheet, body) -> dict``
+``batch_requests.apply(spreadsheet, body, user=None) -> dict``
     body = BatchUpdateSpreadsheetRequest JSON; returns the response JSON
     {"spreadsheetId", "replies": [...], "updatedSpreadsheet"?}.  All-or-nothing:
     apply to ``spreadsheet.clone()``, then ``spreadsheet.adopt(work)`` on success.
     Raise ``ApiError`` for bad input (``invalid_argument("...")``).
-    The route holds ``spreadsheet.lock`` and bumps ``touch()`` afterwards.
+    The route holds ``spreadsheet.lock`` and bumps ``touch()`` afterwards; ``user`` is
+    the caller's e-mail in strict mode (protected ranges), None in open mode.
+``protection.check_edit(ss, sheet, r0, r1, c0, c1, user)`` (B): values routes call
+    it in strict mode before writing.
+``sheet_json.spreadsheet_json(ss, grid=..., boxes=...)`` (A): the Spreadsheet
+    resource, also for ``updatedSpreadsheet``.
 
 Errors: raise ``ApiError``; the server turns it into Google's body
 {"error": {"code", "message", "status"}}.
