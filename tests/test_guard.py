@@ -46,7 +46,7 @@ def test_mass_deletion_alerts_and_names_rows(j):
     assert [r for _, r in alerts[0].rows] == [11, 12, 13, 14, 15]
     assert alerts[0].rows[0][0] == "31.73.01.1001/010"
     text = alert_text(alerts, "id")
-    assert "5 dari 40 baris hilang" in text and "restore --since" in text and "\n" not in text
+    assert "5 dari 40 baris hilang" in text and "restore --since 1 --apply" in text and "\n" not in text
     assert "--accept-deletions" in alert_text(alerts, "en")
 
 
