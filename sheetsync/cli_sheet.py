@@ -46,19 +46,8 @@ def init_cmd(config: Any, with_tps: bool, as_json: bool, ui: Ui) -> None:
 
 def report_counts(report: Any) -> dict[str, int]:
     """{'error': n, 'warning': n} from a SyncReport."""
-    counts = getattr(report, "issue_counts", None)
-    if isinstance(counts, dict):
-        return {"error": int(counts.get("error", 0)), "warning": int(counts.get("warning", 0))}
-    issues = _issues(report)
-    return {"error": sum(1 for i in issues if i.severity == "error"),
-            "warning": sum(1 for i in issues if i.severity == "warning")}
-
-
-def _issues(report: Any) -> list[Any]:
-    result = getattr(report, "result", None)
-    if result is not None and hasattr(result, "issues"):
-        return list(result.issues)
-    return list(getattr(report, "issues", []) or [])
+    counts = report.issue_counts or {}
+    return {"error": int(counts.get("error", 0)), "warning": int(counts.get("warning", 0))}
 
 
 def problems_at(counts: dict[str, int], level: str | None) -> int:
@@ -70,10 +59,11 @@ def problems_at(counts: dict[str, int], level: str | None) -> int:
 
 
 def sync_line(report: Any, ui: Ui) -> str:
-    statuses = getattr(report, "statuses", None) or getattr(report, "rows_by_status", None) or {}
-    text = ", ".join(f"{k} {v:,}" for k, v in statuses.items()) or "-"
-    return ui.t("sync_done", rows=f"{getattr(report, 'rows_read', 0):,}", statuses=text,
-                cells=f"{getattr(report, 'cells_written', 0):,}", requests=getattr(report, "requests", 0))
+    from sheetsync.issues import status_label
+
+    text = ", ".join(f"{status_label(k, ui.lang)} {v:,}" for k, v in report.rows_by_status.items()) or "-"
+    return ui.t("sync_done", rows=f"{report.rows_read:,}", statuses=text,
+                cells=f"{report.cells_written:,}", requests=report.requests)
 
 
 @click.command("sync", epilog=example(
@@ -151,7 +141,7 @@ def _print_sync(report: Any, ui: Ui, log_format: str, dry_run: bool, fail_on: st
     else:
         stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
         ui.out(f"{stamp} {sync_line(report, ui)}")
-        for alert in getattr(report, "alerts", None) or []:
+        for alert in report.alerts:
             ui.warn(str(alert))
     if failing:
         ui.warn(ui.t("fail_on", count=failing, level=fail_on))
