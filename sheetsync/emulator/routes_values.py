@@ -283,6 +283,13 @@ def _guard(st: "EmulatorState", ss: Spreadsheet, writes: list[Write], user: str,
             raise invalid_argument(f"Invalid data[{i}]: {exc.message}") from None
 
 
+def check_body_range(url_range: str, body: dict[str, Any]) -> None:
+    """A ValueRange.range in the body must repeat the URL's range (compared as text, as Google does)."""
+    given = body.get("range")
+    if given and given != url_range:
+        raise invalid_argument(f"Request range[{url_range}] does not match value's range[{given}]")
+
+
 def _recalc(ss: Spreadsheet) -> None:
     if ss.has_formulas():
         from . import formulas
@@ -339,6 +346,7 @@ def update(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int,
     ss = st.spreadsheet(g[0], rq.user, write=True)
     option = _input_option(rq.param("valueInputOption"))
     body = rq.json()
+    check_body_range(g[1], body)
     opts = read_options(rq.param, prefix="response")
     with ss.lock:
         w = plan_write(ss, g[1], body)

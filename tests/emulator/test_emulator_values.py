@@ -308,3 +308,15 @@ def test_values_must_be_a_list_of_lists(raw, sid):
     assert_error(r, 400, "INVALID_ARGUMENT",
                  "Invalid value at 'data[1].values[0]' (type.googleapis.com/google.protobuf.ListValue), 2")
     assert "values" not in get(raw, sid, "A1").json()
+
+
+def test_body_range_must_repeat_the_url_range(raw, sid):
+    url = f"{V4}/{sid}/values/{quote('Rekap Kecamatan!A1', safe='')}"
+    r = raw("PUT", url, params={"valueInputOption": "RAW"},
+            json={"range": "'Rekap Kecamatan'!A1", "values": [[1]]})
+    assert_error(r, 400, "INVALID_ARGUMENT",
+                 "Request range[Rekap Kecamatan!A1] does not match value's range['Rekap Kecamatan'!A1]")
+    r = raw("PUT", url, params={"valueInputOption": "RAW"}, json={"range": "Rekap Kecamatan!A1", "values": [[1]]})
+    assert r.status_code == 200
+    r = raw("POST", url + ":append", params={"valueInputOption": "RAW"}, json={"range": "A1", "values": [[1]]})
+    assert_error(r, 400, "INVALID_ARGUMENT", "Request range[Rekap Kecamatan!A1] does not match value's range[A1]")
