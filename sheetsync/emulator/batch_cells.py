@@ -201,7 +201,15 @@ def sort_range(txn: Txn, req: dict) -> dict:
         desc = spec.get("sortOrder") == "DESCENDING"
         filled = [i for i in order if keys[i] is not None]
         blank = [i for i in order if keys[i] is None]
-        filled.sort(key=lambda i: _sort_key(keys[i]), reverse=desc)
+        kinds = {type(keys[i]) for i in filled}
+        if kinds <= {int, float}:
+            filled.sort(key=keys.__getitem__, reverse=desc)  # plain numbers: no key tuples
+        elif kinds == {str}:
+            low = [k.lower() if k is not None else "" for k in keys]
+            filled.sort(key=low.__getitem__, reverse=desc)
+        else:
+            mixed = [_sort_key(k) if k is not None else () for k in keys]
+            filled.sort(key=mixed.__getitem__, reverse=desc)
         order = filled + blank  # blanks stay last in both directions
     _move_rows(txn, sheet, r0, c0, c1, block, order)
     return {}
@@ -223,10 +231,13 @@ def _move_rows(txn: Txn, sheet: Sheet, r0: int, c0: int, c1: int,
             row[c0:c1] = seg
             while row and row[-1] is None:
                 row.pop()
-    new_row = {r0 + old: r0 + k for k, old in enumerate(order)}
+    r_end = r0 + len(block)
+    new_row: dict[int, int] = {}
     for name in ("formulas", "formats", "notes", "validations"):
         d = getattr(sheet, name)
-        moving = [key for key in d if key[0] in new_row and c0 <= key[1] < c1]
+        moving = [key for key in d if r0 <= key[0] < r_end and c0 <= key[1] < c1]
+        if moving and not new_row:
+            new_row = {r0 + old: r0 + k for k, old in enumerate(order)}
         if not moving:
             continue
         taken = {key: d.pop(key) for key in moving}
