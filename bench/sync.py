@@ -101,7 +101,14 @@ class Emu:
         self.proc.wait(timeout=60)
 
     def counters(self) -> dict:
-        return self.http.get(f"{self.url}/_emulator/counters").json()
+        """Settled: the emulator counts a request just after answering it."""
+        last = self.http.get(f"{self.url}/_emulator/counters").json()
+        while True:
+            time.sleep(0.05)
+            now = self.http.get(f"{self.url}/_emulator/counters").json()
+            if now["requests"] == last["requests"] and now["cells_written"] == last["cells_written"]:
+                return now
+            last = now
 
     def reset_counters(self) -> None:
         self.http.post(f"{self.url}/_emulator/counters/reset").raise_for_status()

@@ -36,6 +36,7 @@ log = logging.getLogger("sheetsync")
 # Spreadsheets only: open_by_key-style access by ID needs no Drive scope.
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 MAX_PAYLOAD = 2_000_000          # Google's recommended maximum request body
+CELL_LIMIT = 10_000_000          # cells per spreadsheet
 _KEY_IN_URL = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
 _KEY = re.compile(r"^[a-zA-Z0-9_-]{10,}$")
 
@@ -239,6 +240,7 @@ class Sheet:
         self.key = spreadsheet_key(key)
         self.email = account_email(client_credentials(client))
         self.requests = 0          # logical API calls made through this object
+        self.grid: dict[str, tuple[int, int]] = {}   # tab -> (rows, cols), from whole-tab reads
 
     def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         self.requests += 1
@@ -254,8 +256,26 @@ class Sheet:
         params = {"valueRenderOption": render, "majorDimension": "ROWS"}
         body = self._call(self.http.values_batch_get, self.key, list(ranges), params)
         got = body.get("valueRanges", [])
+        for asked, vr in zip(ranges, got):
+            self._note_grid(asked, vr.get("range", ""))
         return {asked: got[i].get("values", []) if i < len(got) else []
                 for i, asked in enumerate(ranges)}
+
+    def _note_grid(self, asked: str, answered: str) -> None:
+        """A whole-tab read answers with the tab's whole grid ('TPS'!A1:Q2649): keep its size."""
+        if "!" in asked.lstrip("'").split("'")[-1] or "!" not in answered:
+            return
+        tab, ref = a1.split_range(answered)
+        try:
+            rows, cols = a1.parse_cell(ref.split(":")[-1])
+        except ValueError:
+            return
+        self.grid[tab] = (rows, cols)
+
+    def too_small(self, need: Mapping[str, tuple[int, int]]) -> bool:
+        """Would a write of this extent run past a known grid? (unknown tabs: no)"""
+        return any(t in self.grid and (r > self.grid[t][0] or c > self.grid[t][1])
+                   for t, (r, c) in need.items())
 
     def write(self, updates: Iterable[tuple[str, list[list[Any]]]]) -> WriteStats:
         """values:batchUpdate RAW; one request unless the body passes ~2 MB."""
@@ -295,23 +315,46 @@ class Sheet:
         if titles:
             self.batch_update([{"addSheet": {"properties": {"title": t}}} for t in titles])
 
-    def ensure_grid(self, need: Mapping[str, tuple[int, int]]) -> bool:
-        """Grow tabs to at least (rows, cols); one metadata read, one batchUpdate if needed."""
+    def ensure_grid(self, need: Mapping[str, tuple[int, int]], *, headroom: float = 0.1) -> bool:
+        """Grow tabs to at least (rows, cols): one metadata read, one batchUpdate if needed.
+
+        Rows get some headroom (a growing summary would otherwise cost two extra requests
+        every time it gains a row), unless that would pass Google's 10M-cell limit.
+        """
         tabs = self.tabs()
-        grow: list[dict] = []
+        total = sum(_cells(p) for p in tabs.values())
+        grow: list[tuple[dict, int, str, int]] = []
         for title, (rows, cols) in need.items():
             props = tabs.get(title)
             if props is None:
                 continue
             grid = props.get("gridProperties", {})
-            for dim, have, want in (("ROWS", grid.get("rowCount", 0), rows),
-                                    ("COLUMNS", grid.get("columnCount", 0), cols)):
-                if want > have:
-                    grow.append({"appendDimension": {"sheetId": props["sheetId"],
-                                                     "dimension": dim, "length": want - have}})
-        if grow:
-            self.batch_update(grow)
-        return bool(grow)
+            have_r, have_c = grid.get("rowCount", 0), grid.get("columnCount", 0)
+            if rows > have_r:
+                grow.append((props, max(have_c, cols), "ROWS", rows - have_r))
+            if cols > have_c:
+                grow.append((props, rows, "COLUMNS", cols - have_c))
+        if not grow:
+            return False
+        added = sum(n * width for _, width, _, n in grow)
+        spare = CELL_LIMIT - total - added
+        requests_ = []
+        for props, width, dim, n in grow:
+            if dim == "ROWS" and headroom > 0:
+                extra = max(100, int((props["gridProperties"].get("rowCount", 0) + n) * headroom))
+                if extra * width <= spare:
+                    spare -= extra * width
+                    n += extra
+            requests_.append({"appendDimension": {"sheetId": props["sheetId"], "dimension": dim, "length": n}})
+        self.batch_update(requests_)
+        for props, _, dim, n in grow:
+            self.grid.pop(props["title"], None)       # known again at the next whole-tab read
+        return True
+
+
+def _cells(props: Mapping[str, Any]) -> int:
+    grid = props.get("gridProperties", {})
+    return int(grid.get("rowCount", 0)) * int(grid.get("columnCount", 0))
 
 
 def _bodies(updates: list[tuple[str, list[list[Any]]]], stats: WriteStats) -> list[bytes]:

@@ -165,6 +165,9 @@ def _run(config: Any, key: str, report: SyncReport, clock: _Clock, *, client: An
             report.cells_changed = len(plan)
             report.plan = plan
             return
+        if sheet.too_small(_needed_grid(plan)):           # grow before the re-check, not inside the window
+            report.metadata_reads += 1
+            sheet.ensure_grid(_needed_grid(plan))
         if hooks.between_read_and_write:
             hooks.between_read_and_write()
         plan, recheck_at = _recheck(sheet, plan, values, layout, result, config, report)

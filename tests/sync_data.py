@@ -101,3 +101,16 @@ def cell_diff(before: dict[str, list[list[Any]]], after: dict[str, list[list[Any
                 if va != vb:
                     out[(tab, r + 1, c + 1)] = (va, vb)
     return out
+
+
+def settled_counters(emu: Any, quiet_s: float = 0.05) -> dict:
+    """The emulator counts a request after answering it: wait until the counters stop moving."""
+    import time
+    last = emu.counters()
+    for _ in range(100):
+        time.sleep(quiet_s)
+        now = emu.counters()
+        if now["requests"] == last["requests"] and now["cells_written"] == last["cells_written"]:
+            return now
+        last = now
+    return last

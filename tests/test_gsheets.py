@@ -13,6 +13,7 @@ from gspread.exceptions import APIError
 
 from sheetsync import gsheets
 from sheetsync.emulator import Emulator
+from sync_data import settled_counters
 from sheetsync.gsheets import (CredentialsError, Sheet, SheetsError, load_credentials, open_client,
                                spreadsheet_key)
 
@@ -34,7 +35,7 @@ def new_sheet(emu, title="t", tabs=("Input",)):
 
 
 def api_requests(emu):
-    return emu.counters()["requests"]
+    return settled_counters(emu)["requests"]
 
 
 def test_spreadsheet_key_accepts_ids_and_urls():
@@ -58,9 +59,9 @@ def test_read_is_one_batchget_for_every_range(emu):
 def test_write_is_one_raw_batchupdate_and_counts_cells(emu):
     gc, sh = new_sheet(emu)
     sheet = Sheet(gc, sh.id)
-    before = emu.counters()
+    before = settled_counters(emu)
     stats = sheet.write([("'Input'!A1:B1", [["=1+1", "007"]]), ("'Input'!D3", [[42]])])
-    after = emu.counters()
+    after = settled_counters(emu)
     assert after["requests"] - before["requests"] == 1
     assert after["cells_written"] - before["cells_written"] == 3
     assert (stats.requests, stats.cells, stats.ranges) == (1, 3, 2)
@@ -97,8 +98,18 @@ def test_ensure_grid_grows_rows_and_columns_once(emu):
     sheet = Sheet(gc, sh.id)
     assert sheet.ensure_grid({"Input": (1500, 30)})
     props = sheet.tabs()["Input"]["gridProperties"]
-    assert (props["rowCount"], props["columnCount"]) == (1500, 30)
+    assert props["columnCount"] == 30 and 1500 + 100 <= props["rowCount"] <= 1500 * 1.2   # headroom
     assert not sheet.ensure_grid({"Input": (10, 5)})
+    assert sheet.ensure_grid({"Input": (2000, 30)}, headroom=0)
+    assert sheet.tabs()["Input"]["gridProperties"]["rowCount"] == 2000
+
+
+def test_whole_tab_reads_tell_the_grid_size(emu):
+    gc, sh = new_sheet(emu)
+    sheet = Sheet(gc, sh.id)
+    sheet.read(["'Input'", "'Input'!A1:B2"])
+    assert sheet.grid == {"Input": (1000, 26)}
+    assert sheet.too_small({"Input": (1001, 2)}) and not sheet.too_small({"Input": (1000, 26), "Other": (5000, 1)})
 
 
 def test_unknown_spreadsheet_says_how_to_fix(emu):

@@ -15,10 +15,10 @@ from sheetsync.issues import status_label
 from sheetsync.lock import SyncLock, lock_path
 from sheetsync.plan import same_value
 from sheetsync.summaries import summary_tables
-from sheetsync.sync import SyncBusy, SyncError, SyncHooks, resolve_overrides, sync
+from sheetsync.sync import SyncBusy, SyncError, SyncHooks, read_and_check, resolve_overrides, sync
 from sheetsync.sync_desired import summary_origin
 from sheetsync.transport import RetryPolicy
-from sync_data import FULL_HEADER, all_tabs, cell_diff, config_for, seed, tps_sheet
+from sync_data import FULL_HEADER, all_tabs, cell_diff, config_for, seed, settled_counters, tps_sheet
 
 NOW = datetime(2024, 11, 27, 21, 5, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 STATUS, MESSAGE = len(FULL_HEADER) + 1, len(FULL_HEADER) + 2      # appended after the input columns
@@ -34,10 +34,10 @@ def emu():
 def run(tmp_path, emu):
     """sync() with a private lock dir, returning the report and the emulator's counter deltas."""
     def _run(config, **kw):
-        before = emu.counters()
+        before = settled_counters(emu)
         report = sync(config, client=kw.pop("client", None) or emu.client(), lock_dir=str(tmp_path),
                       now=kw.pop("now", NOW), **kw)
-        after = emu.counters()
+        after = settled_counters(emu)
         delta = {"requests": after["requests"] - before["requests"],
                  "cells_written": after["cells_written"] - before["cells_written"]}
         return report, delta
@@ -351,3 +351,14 @@ def test_number_changed_after_verification_is_flagged_in_the_status(emu, run, tm
     assert report.warnings_merged >= 1
     status, message = sh.worksheet("TPS").get("P5:Q5")[0]
     assert status == "PERIKSA" and "diubah setelah diverifikasi" in message
+
+
+def test_read_and_check_is_one_request_and_writes_nothing(emu):
+    values = messy_sheet(10)
+    sh = seed(emu.client(), values)
+    before = settled_counters(emu)
+    result = read_and_check(config_for(sh, emu), client=emu.client())
+    after = settled_counters(emu)
+    assert after["requests"] - before["requests"] == 1
+    assert after["cells_written"] == before["cells_written"]
+    assert len(result.rows) == len(values) - 2
