@@ -178,9 +178,15 @@ def translate(exc: BaseException, *, key: str, email: str | None) -> SheetsError
     if isinstance(exc, APIError):
         return _api_error(exc, key=key, email=email)
     if isinstance(exc, google.auth.exceptions.RefreshError):
+        reason = exc.args[0] if exc.args and isinstance(exc.args[0], str) else exc
+        if getattr(exc, "retryable", False):
+            # 429/5xx at the token endpoint: an outage, not a bad key
+            return SheetsError(
+                f"Google's token service is unavailable ({_first_line(reason)[:120]}) even after "
+                "retrying: the key is not at fault; run sync again in a minute")
         return CredentialsError(
             f"Google refused the credentials of {email or 'this account'} while getting a token "
-            f"({_first_line(exc)}): the key may be deleted or disabled; create a new key and pass "
+            f"({_first_line(reason)}): the key may be deleted or disabled; create a new key and pass "
             "it with --credentials, and check the machine's clock")
     if isinstance(exc, (requests.RequestException, google.auth.exceptions.TransportError)):
         return SheetsError(
