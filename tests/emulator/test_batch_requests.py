@@ -448,3 +448,29 @@ def test_repeat_cell_formula_ranges_increment(ss):
     assert [sheet.formulas[(r, 3)] for r in (1, 2, 3)] == ["=C2*2+$B$2", "=C3*2+$B$2", "=C4*2+$B$2"]
     assert sheet.formulas[(1, 4)] == "=D2*2+$B$2"
     assert [sheet.get(r, 3) for r in (1, 2, 3)] == [241, 161, 1]
+
+
+def test_delete_range_shifts_cells_up_and_left(ss):
+    apply(ss, {"deleteRange": {"range": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 2,
+                                         "startColumnIndex": 0, "endColumnIndex": 1},
+                               "shiftDimension": "ROWS"}})
+    sheet = ss.sheets[0]
+    assert col(sheet, 0, 5) == ["kecamatan", "Kalideres", "Cengkareng", "Tambora", None]
+    assert col(sheet, 1, 3) == ["tps", 1, 2]                    # other columns stay
+    apply(ss, {"deleteRange": {"range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1,
+                                         "startColumnIndex": 0, "endColumnIndex": 1},
+                               "shiftDimension": "COLUMNS"}})
+    sheet = ss.sheets[0]
+    assert [sheet.get(0, c) for c in range(3)] == ["tps", "suara", None]
+
+
+def test_find_replace_reply_counts(ss):
+    out = apply(ss, {"findReplace": {"find": "cengkareng", "replacement": "Cengkareng Barat",
+                                     "allSheets": True}})
+    assert out["replies"][0] == {"findReplace": {"valuesChanged": 2, "rowsChanged": 2, "sheetsChanged": 1,
+                                                 "occurrencesChanged": 2}}
+    assert col(ss.sheets[0], 0, 2) == ["kecamatan", "Cengkareng Barat"]
+    out = apply(ss, {"findReplace": {"find": "^K(.*)s$", "replacement": "X$1", "searchByRegex": True,
+                                     "matchCase": True, "sheetId": 0}})
+    assert ss.sheets[0].get(2, 0) == "Xalidere"
+    assert out["replies"][0]["findReplace"]["valuesChanged"] == 1

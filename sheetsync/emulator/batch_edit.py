@@ -1,0 +1,141 @@
+"""deleteRange and findReplace batchUpdate requests (owner: EMULATOR-B)."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .batch_common import Bad, Txn, bounds, range_sheet_id
+from .model import Sheet
+
+_SPARSE = ("formulas", "formats", "notes", "validations")
+
+
+def delete_range(txn: Txn, req: dict) -> dict:
+    """Remove a block and shift the cells below it up (ROWS) or right of it left (COLUMNS)."""
+    gr = req.get("range")
+    sheet = txn.sheet(range_sheet_id(gr), "values", *_SPARSE)
+    r0, r1, c0, c1 = bounds(sheet, gr)
+    shift = req.get("shiftDimension")
+    if shift not in ("ROWS", "COLUMNS"):
+        raise Bad("shiftDimension must be ROWS or COLUMNS.")
+    txn.guard(sheet, r0, sheet.row_count if shift == "ROWS" else r1,
+              c0, sheet.column_count if shift == "COLUMNS" else c1)
+    if shift == "ROWS":
+        _shift_up(txn, sheet, r0, r1, c0, c1)
+    else:
+        _shift_left(txn, sheet, r0, r1, c0, c1)
+    return {}
+
+
+def _shift_up(txn: Txn, sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> None:
+    h, n = r1 - r0, len(sheet.values)
+    txn.rows(sheet, r0, n)
+    for r in range(r0, n):
+        src = sheet.values[r + h] if r + h < n else []
+        seg = (src[c0:c1] + [None] * (c1 - c0))[: c1 - c0]
+        row = sheet.values[r]
+        if len(row) < c1:
+            row.extend([None] * (c1 - len(row)))
+        row[c0:c1] = seg
+    sheet.trim_tail()
+    _move_sparse(sheet, lambda r, c: c0 <= c < c1 and r >= r0,
+                 lambda r, c: None if r < r1 else (r - h, c))
+
+
+def _shift_left(txn: Txn, sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> None:
+    w = c1 - c0
+    txn.rows(sheet, r0, r1)
+    for r in range(r0, min(r1, len(sheet.values))):
+        row = sheet.values[r]
+        del row[c0:c1]
+    _move_sparse(sheet, lambda r, c: r0 <= r < r1 and c >= c0,
+                 lambda r, c: None if c < c1 else (r, c - w))
+
+
+def _move_sparse(sheet: Sheet, affected, target) -> None:
+    for name in _SPARSE:
+        d = getattr(sheet, name)
+        keys = [k for k in d if affected(*k)]
+        taken = {k: d.pop(k) for k in keys}
+        for k, v in taken.items():
+            nk = target(*k)
+            if nk is not None:
+                d[nk] = v
+
+
+def _pattern(req: dict) -> re.Pattern:
+    find = req.get("find")
+    if not isinstance(find, str) or find == "":
+        raise Bad("find must be set.")
+    flags = 0 if req.get("matchCase") else re.IGNORECASE
+    text = find if req.get("searchByRegex") else re.escape(find)
+    if req.get("matchEntireCell"):
+        text = f"^(?:{text})$"
+    try:
+        return re.compile(text, flags)
+    except re.error as exc:
+        raise Bad(f"Invalid regular expression: {exc}") from None
+
+
+def find_replace(txn: Txn, req: dict) -> dict:
+    rx = _pattern(req)
+    repl = req.get("replacement", "")
+    if req.get("searchByRegex"):
+        repl = re.sub(r"\$(\d)", r"\\\1", repl)  # Google uses $1 for groups
+    else:
+        repl = repl.replace("\\", "\\\\")
+    scopes = _scopes(txn, req)
+    counts = {"valuesChanged": 0, "formulasChanged": 0, "rowsChanged": 0,
+              "sheetsChanged": 0, "occurrencesChanged": 0}
+    for sheet_id, box in scopes:
+        _replace_in_sheet(txn, sheet_id, box, rx, repl, bool(req.get("includeFormulas")), counts)
+    return {"findReplace": {k: v for k, v in counts.items() if v}}
+
+
+def _scopes(txn: Txn, req: dict) -> list[tuple[int, tuple[int, int, int, int]]]:
+    if req.get("allSheets"):
+        return [(s.sheet_id, (0, s.row_count, 0, s.column_count)) for s in txn.work.sheets]
+    if "range" in req:
+        sheet = txn.find(range_sheet_id(req["range"]))
+        return [(sheet.sheet_id, bounds(sheet, req["range"]))]
+    if "sheetId" in req:
+        sheet = txn.find(req["sheetId"])
+        return [(sheet.sheet_id, (0, sheet.row_count, 0, sheet.column_count))]
+    raise Bad("One of range, sheetId or allSheets must be set.")
+
+
+def _replace_in_sheet(txn: Txn, sheet_id: int, box: tuple[int, int, int, int], rx: re.Pattern,
+                      repl: str, formulas: bool, counts: dict[str, int]) -> None:
+    r0, r1, c0, c1 = box
+    sheet = txn.find(sheet_id)
+    hits: list[tuple[int, int, Any, str | None, int]] = []
+    for r in range(r0, min(r1, len(sheet.values))):
+        row = sheet.values[r]
+        for c in range(c0, min(c1, len(row))):
+            f = sheet.formulas.get((r, c))
+            if f is not None:
+                if formulas:
+                    new, n = rx.subn(repl, f)
+                    if n:
+                        hits.append((r, c, None, new, n))
+                continue
+            v = row[c]
+            if isinstance(v, str):
+                new, n = rx.subn(repl, v)
+                if n:
+                    hits.append((r, c, new, None, n))
+    if not hits:
+        return
+    sheet = txn.sheet(sheet_id, "values", "formulas")
+    txn.guard(sheet, min(h[0] for h in hits), max(h[0] for h in hits) + 1,
+              min(h[1] for h in hits), max(h[1] for h in hits) + 1)
+    for r, c, value, formula, n in hits:
+        txn.rows(sheet, r, r + 1)
+        sheet.set(r, c, value if formula is None else None, formula)
+        counts["formulasChanged" if formula else "valuesChanged"] += 1
+        counts["occurrencesChanged"] += n
+    counts["rowsChanged"] += len({h[0] for h in hits})
+    counts["sheetsChanged"] += 1
+
+
+HANDLERS = {"deleteRange": delete_range, "findReplace": find_replace}
