@@ -255,6 +255,11 @@ class QueryMixin:
         if isinstance(since, bool) or not isinstance(since, (int, datetime, timedelta)):
             raise TypeError("since must be a datetime, a timedelta or a sync number")
         if isinstance(since, int):
+            latest = self.db.execute("SELECT max(n) FROM syncs WHERE sheet=?", (sheet,)).fetchone()[0]
+            if not 0 <= since <= (latest or 0):
+                from sheetsync.journal import JournalError
+                raise JournalError(f"sync number {since} does not exist: this spreadsheet has "
+                                   f"syncs 1..{latest or 0} in the journal")
             return since
         when = as_utc(None) - since if isinstance(since, timedelta) else as_utc(since)
         got = self.db.execute("SELECT max(n) FROM syncs WHERE sheet=? AND ts<=?",

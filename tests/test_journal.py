@@ -169,6 +169,8 @@ def test_diff_since_number_time_and_timedelta(j):
         assert [(c.tps_key, c.field, c.old, c.new) for c in d.changes] == \
             [("31.73.01.1001/001", "paslon_1", "", "77")]
         assert d.added == ["31.73.01.1003/004"] and d.removed == ["31.73.01.1002/001"]
+    with pytest.raises(JournalError, match="1..2"):
+        j.diff("S1", 3)
     masked = j.diff("S1", 0).to_dict(personal={"saksi"})
     assert "Budi" not in str(masked)
 
