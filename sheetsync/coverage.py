@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from .config import Config
-from .phones import normalise_column
-from .rules.people import filled, koordinator_groups, people_fields
+from .phones import filled
+from .rules.people import koordinator_groups, people_fields
 
 COVERAGE_COLUMNS = ("tps", "tps_saksi", "pct_saksi", "tps_tanpa_saksi", "saksi_bimtek", "pct_bimtek",
                     "koordinator", "tps_per_koordinator")
@@ -40,11 +40,7 @@ def has_saksi(rows: pd.DataFrame, config: Config) -> np.ndarray | None:
     """Per row: a saksi name or phone typed (as rules/people.py counts them).
     None when the config has neither column."""
     roles = people_fields(config)
-    has = []
-    if roles.saksi and roles.saksi in rows:
-        has.append(filled(rows[roles.saksi].to_numpy(object)))
-    if roles.phone and roles.phone in rows:
-        has.append(~normalise_column(rows[roles.phone].to_numpy(object)).blank)
+    has = [filled(rows[f].to_numpy(object)) for f in (roles.saksi, roles.phone) if f and f in rows]
     return np.logical_or.reduce(has) if has else None
 
 
@@ -83,8 +79,10 @@ def _counts(codes: np.ndarray, size: int, saksi: np.ndarray, bimtek: np.ndarray,
     with_saksi = count(saksi)
     briefed = count(saksi & bimtek)
     has_k = placed & (koord >= 0)
-    pairs = np.unique(codes[has_k] * (int(koord.max(initial=0)) + 1) + koord[has_k])
-    n_koord = np.bincount(pairs // (int(koord.max(initial=0)) + 1), minlength=size)[:size]
+    width = int(koord.max(initial=0)) + 1
+    pairs = np.sort(codes[has_k] * width + koord[has_k])    # (area, koordinator), sorted
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
+    n_koord = np.bincount(pairs // width, minlength=size)[:size]
     with np.errstate(divide="ignore", invalid="ignore"):
         per_k = np.round(count(koord >= 0) / n_koord, 1)
     return {

@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .cells import is_blank
+
 P_OK, P_BLANK, P_INVALID = 0, 1, 2
 MIN_DIGITS, MAX_DIGITS = 10, 13          # with the leading 0: 08xx-xxxx-xx .. 08xx-xxxx-xxxxx
 CHUNK = 32_768                          # cells per pass: small temporaries stay in cache (~20 MB)
@@ -89,14 +91,31 @@ def normalise_column(cells: np.ndarray) -> PhoneColumn:
     n = len(cells)
     number = np.zeros(n, dtype=np.int64)
     problem = np.full(n, P_BLANK, dtype=np.int8)
-    filled = np.flatnonzero(~(pd.isna(cells) | (cells == "")))
-    for start in range(0, len(filled), CHUNK):
-        pos = filled[start:start + CHUNK]
+    typed = np.flatnonzero(filled(cells))
+    for start in range(0, len(typed), CHUNK):
+        pos = typed[start:start + CHUNK]
         texts, bad = _as_text(cells[pos])
         num, prob = _parse_texts(texts)
         prob[bad] = P_INVALID
         number[pos], problem[pos] = np.where(prob == P_OK, num, 0), prob
     return PhoneColumn(number, problem)
+
+
+_is_blank = np.frompyfunc(is_blank, 1, 1)
+_isspace = np.frompyfunc(str.isspace, 1, 1)
+
+
+def filled(values: Any) -> np.ndarray:
+    """Cells holding more than whitespace, exactly (a saksi typed as "  " is no
+    saksi).  One C-level str.isspace per non-empty text cell."""
+    cells = np.asarray(values, dtype=object)
+    blank = np.asarray(pd.isna(cells), dtype=bool) | (cells == "")
+    rest = np.flatnonzero(~blank)
+    if len(rest):
+        sub = cells[rest]
+        text = pd.api.types.infer_dtype(sub, skipna=False) == "string"
+        blank[rest] = (_isspace(sub) if text else _is_blank(sub)).astype(bool)
+    return ~blank
 
 
 def _as_text(values: np.ndarray) -> tuple[list[str], np.ndarray]:
@@ -143,8 +162,7 @@ def _parse_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     late = np.searchsorted(digit_pos, plus_pos) > digits_start[plus_row]
     late_plus = np.bincount(plus_row[late], minlength=m)
 
-    problem = np.full(m, P_INVALID, dtype=np.int8)
-    problem[(other == 0) & (n_digits == 0) & (plus_count == 0)] = P_BLANK   # only spaces
+    problem = np.full(m, P_INVALID, dtype=np.int8)   # whitespace-only cells never get here
     shape_ok = (other == 0) & (late_plus == 0) & (plus_count <= 1) & (n_digits >= 9) & (n_digits <= 15)
     # value of the digit string; exact in float64 since at most 15 digits < 2**53
     rank = (digits_end - 1)[digit_row] - np.arange(len(digit_pos))

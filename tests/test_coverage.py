@@ -9,7 +9,8 @@ import pytest
 
 from people_data import BEFORE, preset, sheet, tps
 from sheetsync.check import check
-from sheetsync.coverage import COVERAGE_COLUMNS, compute_coverage, filled, tps_without_saksi
+from sheetsync.coverage import COVERAGE_COLUMNS, compute_coverage, tps_without_saksi
+from sheetsync.phones import filled
 
 ROWS = [
     tps("Kapuk", 1, saksi="Zulkifli", bimtek="ya", koordinator="Xaverius"),
@@ -88,6 +89,7 @@ def test_no_saksi_column_means_no_coverage():
 def test_filled_ignores_every_kind_of_blank():
     assert filled(np.array(["a", None, "", " ", "\u00a0", float("nan"), 0, " b "], dtype=object)).tolist() == [
         True, False, False, False, False, False, True, True]
+    assert filled(np.array(["a", "\n", "\u3000", " b "], dtype=object)).tolist() == [True, False, False, True]
 
 
 def test_full_sheet_matches_a_plain_groupby():

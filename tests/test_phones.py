@@ -48,6 +48,7 @@ def test_lengths_accepted(typed, expected):
     "+62+81234567890",
     "\u0660\u0668\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0660",   # Arabic-Indic digits
     "tidak ada",
+    "-", "()", "+",         # "no phone" typed as a dash is not a number either
     "x" * 500,
     "9" * 60,
     True, 12.5, -81234567890, float("inf"),
@@ -57,7 +58,7 @@ def test_not_a_mobile_number(typed):
     assert normalise_column(np.array([typed], dtype=object)).problem[0] == P_INVALID
 
 
-@pytest.mark.parametrize("typed", [None, "", "   ", "\u00a0", float("nan")])
+@pytest.mark.parametrize("typed", [None, "", "   ", "\u00a0", "\n", "\t ", float("nan")])
 def test_blank(typed):
     col = normalise_column(np.array([typed], dtype=object))
     assert col.problem[0] == P_BLANK and col.number[0] == 0

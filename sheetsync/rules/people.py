@@ -29,10 +29,9 @@ from typing import Any, Iterator
 import numpy as np
 import pandas as pd
 
-from ..cells import is_blank
 from ..config import Config
 from ..issues import ERROR, WARNING, register_message, register_status
-from ..phones import PhoneColumn, normalise_column
+from ..phones import PhoneColumn, filled, normalise_column
 from . import Hits, RuleContext, register
 
 BELUM_ADA_SAKSI = "BELUM ADA SAKSI"
@@ -81,20 +80,6 @@ def people_fields(config: Config) -> PeopleFields:
     return PeopleFields(
         saksi="saksi" if "saksi" in fields else None, phone=phone, phones=phones, bimtek=bimtek,
         koordinator=koordinator if koordinator in fields else None)
-
-
-_is_blank = np.frompyfunc(is_blank, 1, 1)
-
-
-def filled(values: Any) -> np.ndarray:
-    """Cells holding more than spaces.  Exact, unlike the core's fast blank test
-    for text columns: a saksi typed as "  " is no saksi."""
-    cells = np.asarray(values, dtype=object)
-    blank = np.asarray(pd.isna(cells), dtype=bool) | (cells == "")
-    rest = np.flatnonzero(~blank)
-    if len(rest):
-        blank[rest] = _is_blank(cells[rest]).astype(bool)
-    return ~blank
 
 
 # The phone column is normalised once per check() and shared by the rules below.
@@ -200,7 +185,7 @@ def saksi_present(ctx: RuleContext) -> np.ndarray | None:
     if roles.saksi and roles.saksi in ctx.present:
         has = filled(ctx.raw[roles.saksi])
     if roles.phone and roles.phone in ctx.present:
-        typed = ~phone_column(ctx, roles.phone).blank
+        typed = ~phone_column(ctx, roles.phone).blank    # the same test as filled()
         has = typed if has is None else has | typed
     return has
 
