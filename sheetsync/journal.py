@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS state(row INTEGER PRIMARY KEY, sheet INTEGER NOT NULL
   key TEXT NOT NULL, live INTEGER NOT NULL, line TEXT NOT NULL, ok INTEGER NOT NULL, base TEXT);
 CREATE INDEX IF NOT EXISTS state_sheet ON state(sheet);
 """
+SCHEMA_VERSION = 1
 APPEND_ONLY = ("sheets", "layouts", "syncs", "rowkeys", "fieldnames", "cells", "presence",
                "orders", "renames", "verified", "baselines")
 
@@ -97,6 +98,8 @@ class Journal(QueryMixin):
             # which the next sync reads again; it saves an fsync per sync.
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
+            self.db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)",
+                            (str(SCHEMA_VERSION),))
             self._append_only()
             self._cache: dict[int, _State] = {}
         except (OSError, sqlite3.Error) as exc:
