@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 
 from . import Emulator
 
@@ -34,12 +36,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.strict:
         print(f"issue a key: curl -X POST {emu.url}/_emulator/keys -d '{{\"email\": \"bot@example.iam.gserviceaccount.com\"}}'",
               flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())  # save state on `kill` too, not only Ctrl-C
     try:
-        import threading
-        threading.Event().wait()
+        while not stop.wait(0.5):
+            pass
     except KeyboardInterrupt:
-        print("stopping", flush=True)
+        pass
     finally:
+        print("stopping", flush=True)
         emu.close()
     return 0
 

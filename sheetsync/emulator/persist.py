@@ -68,9 +68,11 @@ class Persister:
                 live[ss.id] = ss
                 if self._saved.get(ss.id) == ss.revision and (self.dir / (ss.id + SUFFIX)).exists():
                     continue
-                with ss.lock:
-                    data = pickle.dumps(ss, protocol=pickle.HIGHEST_PROTOCOL)
+                with ss.lock:  # copy under the lock (rows are shallow-copied), pickle outside it
+                    snap = ss.clone()
                     revision = ss.revision
+                data = pickle.dumps(snap, protocol=pickle.HIGHEST_PROTOCOL)
+                del snap
                 _atomic_write(self.dir / (ss.id + SUFFIX), data)
                 self._saved[ss.id] = revision
             for stale in [i for i in self._saved if i not in live]:

@@ -158,18 +158,20 @@ def test_persistence_survives_restart(tmp_path):
         assert gc2.open_by_key(sh.id).sheet1.get_all_values() == [["TPS 001", "512"]]
 
 
-def test_cli_prints_url_and_loopback():
-    proc = subprocess.Popen([sys.executable, "-m", "sheetsync.emulator", "--port", "0"],
-                            stdout=subprocess.PIPE, text=True)
+def test_cli_prints_url_and_loopback_and_saves_on_sigterm(tmp_path):
+    cmd = [sys.executable, "-m", "sheetsync.emulator", "--port", "0", "--state", str(tmp_path)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     try:
         first, second = proc.stdout.readline(), proc.stdout.readline()
         url = first.strip().rsplit(" ", 1)[-1]
         assert url.startswith("http://127.0.0.1:")
         assert "loopback" in second
         assert requests.get(url + "/_emulator/health", timeout=5).json()["ok"] is True
+        sid = new_sheet(Raw(url))
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        proc.terminate()  # SIGTERM: the CLI saves its state before it exits
+        assert proc.wait(timeout=10) == 0
+    assert (tmp_path / f"{sid}.sheet.pickle").exists()
 
 
 def test_web_view_hook(emu):
