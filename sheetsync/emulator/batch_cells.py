@@ -242,6 +242,8 @@ def _move_rows(txn: Txn, sheet: Sheet, r0: int, c0: int, c1: int,
             continue
         taken = {key: d.pop(key) for key in moving}
         for (r, c), val in taken.items():
+            if name == "formulas" and new_row[r] != r:
+                val = shift_relative(val, new_row[r] - r, 0)  # a moved row's formula follows it
             d[(new_row[r], c)] = val
 
 

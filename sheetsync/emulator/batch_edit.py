@@ -37,6 +37,8 @@ def _shift_up(txn: Txn, sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> Non
         if len(row) < c1:
             row.extend([None] * (c1 - len(row)))
         row[c0:c1] = seg
+        while row and row[-1] is None:
+            row.pop()
     sheet.trim_tail()
     _move_sparse(sheet, lambda r, c: c0 <= c < c1 and r >= r0,
                  lambda r, c: None if r < r1 else (r - h, c))

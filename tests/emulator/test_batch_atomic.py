@@ -69,9 +69,20 @@ def _workbook():
     return ss
 
 
+def _values(sheet):
+    """Cell values without representation details (trailing empties)."""
+    rows = [list(r) for r in sheet.values]
+    for r in rows:
+        while r and r[-1] is None:
+            r.pop()
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
 def _state(ss):
     return copy.deepcopy((ss.properties, ss.named_ranges, [
-        (s.properties, s.values, s.formulas, s.formats, s.notes, s.validations, s.merges,
+        (s.properties, _values(s), s.formulas, s.formats, s.notes, s.validations, s.merges,
          s.conditional_formats, s.protected_ranges, s.row_meta, s.col_meta) for s in ss.sheets]))
 
 

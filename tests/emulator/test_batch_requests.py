@@ -474,3 +474,16 @@ def test_find_replace_reply_counts(ss):
                                      "matchCase": True, "sheetId": 0}})
     assert ss.sheets[0].get(2, 0) == "Xalidere"
     assert out["replies"][0]["findReplace"]["valuesChanged"] == 1
+
+
+def test_sort_moves_row_formulas_with_their_rows(ss):
+    sheet = ss.sheets[0]
+    for r in range(1, 5):
+        sheet.set(r, 3, None, f"=C{r + 1}*2")
+    apply(ss, {"sortRange": {"range": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 5,
+                                       "startColumnIndex": 0, "endColumnIndex": 4},
+                             "sortSpecs": [{"dimensionIndex": 2, "sortOrder": "ASCENDING"}]}})
+    sheet = ss.sheets[0]
+    assert col(sheet, 2, 5) == ["suara", 80, 95, 120, None]
+    assert [sheet.formulas[(r, 3)] for r in range(1, 5)] == ["=C2*2", "=C3*2", "=C4*2", "=C5*2"]
+    assert col(sheet, 3, 5) == [None, 160, 190, 240, 0]
