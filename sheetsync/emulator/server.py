@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterator
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import routes_admin, routes_drive, routes_sheets, routes_values
+from . import fields, routes_admin, routes_drive, routes_sheets, routes_values
 from .auth import Auth, OAuthError
 from .control import Counters, Faults, Quota, fault_error
 from .model import ApiError, Spreadsheet, Store, invalid_argument, not_found, permission_denied
@@ -174,6 +174,10 @@ ROUTES: list[Route] = [
 ]
 
 
+# Handlers that apply the fields= mask themselves (everything else gets it applied here).
+_MASKS_ITSELF = {routes_sheets.get, routes_sheets.get_by_data_filter}
+
+
 def _token(state: EmulatorState, rq: Request) -> tuple[int, Any]:
     try:
         return 200, state.auth.token_endpoint(rq.body, rq.headers.get("Content-Type", ""))
@@ -248,6 +252,9 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                     state.quota.check(rq.user, route.kind)
             with gc_paused():
                 status, payload = route.handler(state, rq, groups)
+                if (route.kind in ("read", "write") and isinstance(payload, dict) and rq.param("fields")
+                        and route.handler not in _MASKS_ITSELF):
+                    payload = fields.apply(payload, fields.parse(rq.param("fields") or ""))
                 if isinstance(payload, Streamed):
                     streamed = payload
                 else:

@@ -320,3 +320,10 @@ def test_body_range_must_repeat_the_url_range(raw, sid):
     assert r.status_code == 200
     r = raw("POST", url + ":append", params={"valueInputOption": "RAW"}, json={"range": "A1", "values": [[1]]})
     assert_error(r, 400, "INVALID_ARGUMENT", "Request range[Rekap Kecamatan!A1] does not match value's range[A1]")
+
+
+def test_fields_mask_on_values_methods(raw, sid):
+    r = put(raw, sid, "A1", [[1, 2]], fields="updatedCells,updatedRange")
+    assert r.json() == {"updatedCells": 2, "updatedRange": "Sheet1!A1:B1"}
+    r = raw("GET", f"{V4}/{sid}/values:batchGet", params={"ranges": "A1:B1", "fields": "valueRanges.values"})
+    assert r.json() == {"valueRanges": [{"values": [["1", "2"]]}]}
