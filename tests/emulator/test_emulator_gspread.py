@@ -193,3 +193,10 @@ def test_other_common_methods(gc, sh):
     ws.clear()
     assert "values" not in sh.values_get("'Input TPS'!A1:Z10")  # empty: no "values" key
     assert sh.get_lastUpdateTime().endswith("Z")
+
+
+def test_notes_on_a_second_sheet(sh):
+    ws = sh.add_worksheet("Catatan", rows=5, cols=3)
+    ws.insert_note("B2", "cek ulang DPT")
+    assert ws.get_note("B2") == "cek ulang DPT"  # gspread reads sheets[0] of a ranges= answer
+    assert sh.sheet1.get_note("B2") == ""
