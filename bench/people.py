@@ -117,10 +117,12 @@ class PeopleRulesOff:
 
 
 def timed(fn, *args):
+    """(wall s, CPU s, result).  CPU time is reported too: on a shared machine
+    other processes stretch the wall time, much less this process's CPU time."""
     gc.collect()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     out = fn(*args)
-    return time.perf_counter() - t0, out
+    return time.perf_counter() - t0, time.process_time() - c0, out
 
 
 def main() -> None:
@@ -134,30 +136,40 @@ def main() -> None:
     values_c = [header] + body
     config_a, values_a = without_people(config, values_c)
     print(f"{args.rows:,} rows; best of {args.repeat}; goal: C at most +{GOAL:.0f}% over A")
-    best = {"A": float("inf"), "B": float("inf"), "C": float("inf"), "coverage": float("inf")}
+    wall = {k: float("inf") for k in ("A", "B", "C", "coverage")}
+    cpu = dict(wall)
     result = None
+
+    def keep(name: str, t: tuple) -> object:
+        wall[name], cpu[name] = min(wall[name], t[0]), min(cpu[name], t[1])
+        return t[2]
+
     for _ in range(args.repeat):
-        best["A"] = min(best["A"], timed(check, values_a, config_a)[0])
+        keep("A", timed(check, values_a, config_a))
         with PeopleRulesOff():
-            best["B"] = min(best["B"], timed(check, values_c, config)[0])
-        t, result = timed(check, values_c, config)
-        best["C"] = min(best["C"], t)
-        best["coverage"] = min(best["coverage"], timed(compute_coverage, result.rows, config)[0])
+            keep("B", timed(check, values_c, config))
+        result = keep("C", timed(check, values_c, config))
+        keep("coverage", timed(compute_coverage, result.rows, config))
     counts: dict[str, int] = {}
     for issue in result.issues:
         counts[issue.code] = counts.get(issue.code, 0) + 1
-    a = best["A"]
-    print(f"  A without people columns     {best['A']:7.2f} s")
-    print(f"  B people columns, rules off  {best['B']:7.2f} s   {100 * (best['B'] / a - 1):+6.1f}%")
-    print(f"  C people columns + rules     {best['C']:7.2f} s   {100 * (best['C'] / a - 1):+6.1f}%")
-    print(f"  compute_coverage() after C   {best['coverage']:7.2f} s   "
-          f"(C + coverage {100 * ((best['C'] + best['coverage']) / a - 1):+.1f}%)")
+    print(f"  {'':31}{'wall s':>8} {'vs A':>7}   {'CPU s':>7} {'vs A':>7}")
+    for key, label in (("A", "A without people columns"), ("B", "B people columns, rules off"),
+                       ("C", "C people columns + rules"), ("coverage", "compute_coverage() after C")):
+        print(f"  {label:31}{wall[key]:8.2f} {_pct(wall[key], wall['A']):>7}   "
+              f"{cpu[key]:7.2f} {_pct(cpu[key], cpu['A']):>7}")
+    print(f"  {'C + coverage':31}{'':8} {_pct(wall['C'] + wall['coverage'], wall['A']):>7}   "
+          f"{'':7} {_pct(cpu['C'] + cpu['coverage'], cpu['A']):>7}")
     people = {k: v for k, v in sorted(counts.items()) if k in (
         "bad_phone", "duplicate_phone", "koordinator_overloaded", "saksi_missing", "saksi_overdue", "bad_yesno")}
     print(f"  people issues found in C: {people}")
     print(f"  peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
-    verdict = "within" if best["C"] <= a * (1 + GOAL / 100) else "OVER"
-    print(f"  {verdict} the +{GOAL:.0f}% budget")
+    verdict = "within" if cpu["C"] <= cpu["A"] * (1 + GOAL / 100) else "OVER"
+    print(f"  C is {verdict} the +{GOAL:.0f}% budget (CPU time)")
+
+
+def _pct(t: float, base: float) -> str:
+    return f"{100 * (t / base - 1):+.1f}%" if t != base else ""
 
 
 if __name__ == "__main__":

@@ -40,8 +40,14 @@ def has_saksi(rows: pd.DataFrame, config: Config) -> np.ndarray | None:
     """Per row: a saksi name or phone typed (as rules/people.py counts them).
     None when the config has neither column."""
     roles = people_fields(config)
-    has = [filled(rows[f].to_numpy(object)) for f in (roles.saksi, roles.phone) if f and f in rows]
-    return np.logical_or.reduce(has) if has else None
+    cols = [f for f in (roles.saksi, roles.phone) if f and f in rows]
+    if not cols:
+        return None
+    has = filled(rows[cols[0]].to_numpy(object))
+    for f in cols[1:]:  # only where no name was typed
+        rest = np.flatnonzero(~has)
+        has[rest] = filled(rows[f].to_numpy(object)[rest])
+    return has
 
 
 def _bimtek(rows: pd.DataFrame, config: Config) -> np.ndarray:
