@@ -150,3 +150,44 @@ def test_conditional_colour_in_effective_format(ws):
     colours = [row[0]["effectiveFormat"].get("backgroundColor") for row in cells]
     assert colours[0] == {"red": 1, "green": 1, "blue": 1}
     assert colours[1] == colours[2] == {"red": 0.96, "green": 0.8, "blue": 0.8}
+
+
+def test_copy_cut_merge_notes_and_validation(ws):
+    ws.update([["=C2*2"]], "D2", value_input_option="USER_ENTERED")
+    ws.copy_range("D2", "D3:D4")
+    assert ws.get("D2:D4", value_render_option="FORMULA") == [["=C2*2"], ["=C3*2"], ["=C4*2"]]
+    assert ws.get("D2:D4") == [["240"], ["160"], ["190"]]
+    ws.cut_range("D2:D4", "F2")
+    assert ws.get("D2:D4") == [[]] and ws.get("F2:F4", value_render_option="FORMULA")[0] == ["=C2*2"]
+    ws.merge_cells("A6:C6")
+    assert sheet_props(ws)["merges"] == [{"sheetId": ws.id, "startRowIndex": 5, "endRowIndex": 6,
+                                          "startColumnIndex": 0, "endColumnIndex": 3}]
+    ws.unmerge_cells("A6:C6")
+    assert "merges" not in sheet_props(ws)
+    ws.update_note("A2", "cek ulang DPT")
+    assert grid_cells(ws, "A2")[0][0]["note"] == "cek ulang DPT"
+    ws.clear_note("A2")
+    assert "note" not in grid_cells(ws, "A2")[0][0]
+    ws.add_validation("A2:A4", gspread.utils.ValidationConditionType.one_of_list,
+                      ["Cengkareng", "Kalideres", "Tambora"], showCustomUi=True)
+    rule = grid_cells(ws, "A3")[0][0]["dataValidation"]
+    assert rule["condition"]["type"] == "ONE_OF_LIST" and rule["showCustomUi"] is True
+
+
+def test_rename_reorder_hide_and_named_range(ws):
+    sh = ws.spreadsheet
+    rekap = sh.add_worksheet("Rekap", rows=10, cols=3)
+    rekap.update([["=SUM('Sheet1'!C2:C4)"]], "A1", value_input_option="USER_ENTERED")
+    ws.update_title("Input TPS")
+    assert rekap.acell("A1", value_render_option="FORMULA").value == "=SUM('Input TPS'!C2:C4)"
+    assert rekap.acell("A1").value == "295"
+    sh.reorder_worksheets([rekap, ws])
+    assert [w.title for w in sh.worksheets()] == ["Rekap", "Input TPS"]
+    ws.hide_columns(1, 2)
+    meta = sh.fetch_sheet_metadata({"includeGridData": "true", "ranges": ["'Input TPS'!A1:C1"]})
+    data = next(s for s in meta["sheets"] if s["properties"]["sheetId"] == ws.id)["data"][0]
+    assert [c.get("hiddenByUser", False) for c in data["columnMetadata"]] == [False, True, False]
+    ws.define_named_range("C2:C4", "Suara")
+    rekap.update([["=SUM(Suara)"]], "B1", value_input_option="USER_ENTERED")
+    assert rekap.acell("B1").value == "295"
+    assert [n["name"] for n in sh.list_named_ranges()] == ["Suara"]
