@@ -1,6 +1,6 @@
 """Google field masks ("fields=" parameter): parse and apply to JSON responses.
 
-Syntax: comma-separated paths; a path is dotted names; ``a(b,c.d)`` groups
+Syntax: comma-separated paths; a path is dotted (or slashed) names; ``a(b,c.d)`` groups
 sub-paths under ``a``; ``*`` selects everything at that level.  Lists are
 transparent: a mask on ``sheets.properties`` applies to each sheet.
 """
@@ -14,7 +14,8 @@ Mask = dict[str, "Mask"]  # {} as a leaf means "the whole value"
 
 
 def parse(text: str) -> Mask:
-    text = (text or "").replace(" ", "")
+    # "a/b" is the older partial-response spelling of "a.b" (gspread's get_note sends it)
+    text = (text or "").replace(" ", "").replace("/", ".")
     mask, pos = _parse_list(text, 0)
     if pos != len(text):
         raise _bad(text)
