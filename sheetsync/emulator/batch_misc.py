@@ -18,10 +18,14 @@ def _chart_sheet(txn: Txn, position: dict) -> Sheet:
     if overlay is not None:
         anchor = overlay.get("anchorCell") or {}
         return txn.sheet(anchor.get("sheetId", 0) or 0, "charts")
-    if position.get("sheetId") is not None:
-        return txn.sheet(position["sheetId"], "charts")
-    if position.get("newSheet"):
-        sheet = Sheet(txn.work.new_id(), _chart_title(txn), len(txn.work.sheets), 0, 0)
+    wanted = position.get("sheetId")
+    if wanted is not None:  # "the sheet this is on, set only if it is on its own sheet": a new one
+        if txn.work.sheet_by_id(wanted) is not None:
+            raise Bad(f"Cannot add chart to new sheet with ID: {wanted}, a sheet with that ID "
+                      f"already exists.")
+    if wanted is not None or position.get("newSheet"):
+        new_id = wanted if wanted is not None else txn.work.new_id()
+        sheet = Sheet(new_id, _chart_title(txn), len(txn.work.sheets), 0, 0)
         sheet.properties["sheetType"] = "OBJECT"
         txn.add(sheet)
         txn.work.sheets.append(sheet)

@@ -487,3 +487,14 @@ def test_sort_moves_row_formulas_with_their_rows(ss):
     assert col(sheet, 2, 5) == ["suara", 80, 95, 120, None]
     assert [sheet.formulas[(r, 3)] for r in range(1, 5)] == ["=C2*2", "=C3*2", "=C4*2", "=C5*2"]
     assert col(sheet, 3, 5) == [None, 160, 190, 240, 0]
+
+
+def test_chart_on_its_own_sheet(ss):
+    spec = {"title": "Suara", "basicChart": {"chartType": "BAR"}}
+    out = apply(ss, {"addChart": {"chart": {"spec": spec, "position": {"newSheet": True}}}})
+    pos = out["replies"][0]["addChart"]["chart"]["position"]
+    own = ss.sheet_by_id(pos["sheetId"])
+    assert own.properties["sheetType"] == "OBJECT" and own.title == "Chart1"
+    assert bad(ss, {"addChart": {"chart": {"spec": spec, "position": {"sheetId": 0}}}}) == (
+        "Invalid requests[0].addChart: Cannot add chart to new sheet with ID: 0, "
+        "a sheet with that ID already exists.")
