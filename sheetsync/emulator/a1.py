@@ -203,6 +203,9 @@ def resolve(ss: Spreadsheet, text: str, check_grid: bool = True) -> Box:
         return _box(sheet, Bounds(0, 0, None, None), text, check_grid)
     bounds = parse_cells(cells)
     if bounds is None:
+        named = _named(ss, cells)  # 'Sheet1'!Kotak: a named range on that sheet (gspread's named_range)
+        if named is not None and named.sheet is sheet:
+            return named
         raise parse_error(text)
     return _box(sheet, bounds, text, check_grid)
 

@@ -235,6 +235,7 @@ def list_files(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[
 
 def _permission_json(p: dict[str, Any]) -> dict[str, Any]:
     out = {"kind": "drive#permission", "deleted": False, "pendingOwner": False, **p}
+    out["pendingOwner"] = bool(p.get("pendingOwner", False))
     if "emailAddress" in p:
         out.setdefault("displayName", p["emailAddress"].split("@")[0])
     return out
@@ -295,6 +296,34 @@ def create_permission(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) ->
             ss.drive.owner = perm.get("emailAddress", ss.drive.owner)
         st.changed(ss)
     return 200, _masked(_permission_json(perm), rq, DEFAULT_PERMISSION_FIELDS)
+
+
+def update_permission(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
+    """PATCH a permission: role, pendingOwner (gspread's transfer_ownership / accept_ownership)."""
+    ss = _file(st, g[0], rq.user, need="writer")
+    body = rq.json()
+    role = body.get("role")
+    if role is not None and role not in ROLES:
+        raise drive_error(400, "invalid", "Invalid permission role.", "permission.role")
+    if role == "owner" and not rq.flag("transferOwnership"):
+        raise drive_error(403, "forbidden", "The transferOwnership parameter must be enabled when the "
+                          "permission role is 'owner'.", "transferOwnership")
+    with ss.lock:
+        perm = next((p for p in ss.drive.permissions if p["id"] == g[1]), None)
+        if perm is None:
+            raise drive_error(404, "notFound", f"Permission not found: {g[1]}.", "permissionId")
+        if role == "owner":
+            for p in ss.drive.permissions:
+                if p.get("role") == "owner":
+                    p["role"] = "writer"  # the old owner stays an editor, as in Drive
+            ss.drive.owner = perm.get("emailAddress", ss.drive.owner)
+            perm.pop("pendingOwner", None)
+        if role is not None:
+            perm["role"] = role
+        if "pendingOwner" in body and role != "owner":
+            perm["pendingOwner"] = bool(body["pendingOwner"])
+        st.changed(ss)
+        return 200, _masked(_permission_json(perm), rq, DEFAULT_PERMISSION_FIELDS)
 
 
 def delete_permission(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterator
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import fields, routes_admin, routes_drive, routes_sheets, routes_values
+from . import fields, routes_admin, routes_drive, routes_export, routes_sheets, routes_values
 from .auth import Auth, OAuthError
 from .control import Counters, Faults, Quota, fault_error
 from .model import ApiError, Spreadsheet, Store, invalid_argument, not_found, permission_denied
@@ -161,6 +161,9 @@ ROUTES: list[Route] = [
     _r("GET", rf"^/drive/v3/files/{_ID}$", "/drive/v3/files/{id}", routes_drive.get, "drive"),
     _r("PATCH", rf"^/drive/v3/files/{_ID}$", "/drive/v3/files/{id}", routes_drive.patch, "drive"),
     _r("DELETE", rf"^/drive/v3/files/{_ID}$", "/drive/v3/files/{id}", routes_drive.delete, "drive"),
+    _r("GET", rf"^/drive/v3/files/{_ID}/export$", "/drive/v3/files/{id}/export", routes_export.export, "drive"),
+    _r("PATCH", rf"^/drive/v3/files/{_ID}/permissions/{_ID}$",
+       "/drive/v3/files/{id}/permissions/{permissionId}", routes_drive.update_permission, "drive"),
     _r("POST", rf"^/drive/v3/files/{_ID}/copy$", "/drive/v3/files/{id}/copy", routes_drive.copy, "drive"),
     _r("GET", rf"^/drive/v3/files/{_ID}/permissions$", "/drive/v3/files/{id}/permissions",
        routes_drive.list_permissions, "drive"),
@@ -239,6 +242,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             fault = None
         headers: dict[str, str] = {}
         data = b""
+        ctype = "application/json; charset=UTF-8"
         streamed: Streamed | None = None
         try:
             if fault is not None and fault.kind == "error":
@@ -257,6 +261,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                     payload = fields.apply(payload, fields.parse(rq.param("fields") or ""))
                 if isinstance(payload, Streamed):
                     streamed = payload
+                elif isinstance(payload, routes_export.Raw):
+                    ctype, data = payload.content_type, payload.data
                 else:
                     data = _encode(payload)
         except ApiError as exc:
@@ -275,8 +281,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind == "reset":
             self._reset(status, data, method, template, len(body))
             return
-        self._send_bytes(status, "application/json; charset=UTF-8", data, method, template,
-                         len(body), headers)
+        self._send_bytes(status, ctype, data, method, template, len(body), headers)
 
     def _send_bytes(self, status: int, ctype: str, data: bytes, method: str, template: str,
                     bytes_in: int, headers: dict[str, str] | None = None) -> None:

@@ -200,3 +200,28 @@ def test_notes_on_a_second_sheet(sh):
     ws.insert_note("B2", "cek ulang DPT")
     assert ws.get_note("B2") == "cek ulang DPT"  # gspread reads sheets[0] of a ranges= answer
     assert sh.sheet1.get_note("B2") == ""
+
+
+def test_export_named_range_and_ownership(gc, sh):
+    import io
+
+    import openpyxl
+    from gspread.utils import ExportFormat
+    ws = sh.sheet1
+    ws.update([["Kecamatan", "Suara"], ["Tambora, Barat", 1200.5]], "A1")
+    assert sh.export(ExportFormat.CSV) == b'Kecamatan,Suara\r\n"Tambora, Barat",1200.5\r\n'
+    book = openpyxl.load_workbook(io.BytesIO(sh.export(ExportFormat.EXCEL)))
+    assert [[c.value for c in r] for r in book["Sheet1"].iter_rows()] == [["Kecamatan", "Suara"],
+                                                                           ["Tambora, Barat", 1200.5]]
+    with pytest.raises(gspread.exceptions.APIError) as exc:
+        sh.export(ExportFormat.PDF)
+    assert exc.value.response.status_code == 400
+    ws.define_named_range("A1:B2", "Rekap")
+    assert [c.value for c in sh.named_range("Rekap")] == ["Kecamatan", "Suara", "Tambora, Barat", "1200.5"]
+    sh.share("baru@example.com", perm_type="user", role="writer", notify=False)
+    pid = next(p["id"] for p in sh.list_permissions() if p.get("emailAddress") == "baru@example.com")
+    sh.transfer_ownership(pid)
+    assert next(p for p in sh.list_permissions() if p["id"] == pid)["pendingOwner"] is True
+    sh.accept_ownership(pid)
+    roles = {p.get("emailAddress"): p["role"] for p in sh.list_permissions()}
+    assert roles["baru@example.com"] == "owner" and roles["emulator@sheetsync.local"] == "writer"
