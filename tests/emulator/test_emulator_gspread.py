@@ -225,3 +225,26 @@ def test_export_named_range_and_ownership(gc, sh):
     sh.accept_ownership(pid)
     roles = {p.get("emailAddress"): p["role"] for p in sh.list_permissions()}
     assert roles["baru@example.com"] == "owner" and roles["emulator@sheetsync.local"] == "writer"
+
+
+def test_concurrent_appends_lose_nothing(emu, sh):
+    import threading
+    sh.sheet1.update([["saksi", "n"]], "A1")
+    errors = []
+
+    def saksi(k: int) -> None:
+        try:
+            ws = emu.client(token=f"saksi-{k}").open_by_key(sh.id).sheet1
+            for i in range(8):
+                ws.append_rows([[f"saksi-{k}", i]])
+        except Exception as exc:  # collected, asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=saksi, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    rows = sh.sheet1.get_all_values()[1:]
+    assert len(rows) == 32 and len({tuple(r) for r in rows}) == 32
