@@ -45,12 +45,13 @@ def demo_cmd(phase: str, port: int, host: str, seed: int, serve: bool | None, ui
         ui.say(ui.t("demo_filled", rows=f"{result.fill.rows:,}", phase=phase))
         print_summary(ui, result.summary, ui.t("title_kecamatan"))
         ui.out("")
-        ui.out(ui.t("demo_view", url=result.view_url, api=emu.url))
-        ui.say(ui.t("demo_try", api=emu.url, key=result.spreadsheet))
         if serve is None:   # interactive: keep serving; CI / pipes: finish
             serve = sys.stdin.isatty() and sys.stdout.isatty()
         if not serve:
+            ui.out(ui.t("demo_stopped"))
             return
+        ui.out(ui.t("demo_view", url=result.view_url, api=emu.url))
+        ui.say(ui.t("demo_try", api=emu.url, sheet=result.spreadsheet))
         sys.stdout.flush()
         try:
             while True:

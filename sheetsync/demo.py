@@ -338,7 +338,7 @@ def run_demo(api_url: str, *, phase: str = "hari-h", seed: int = 2024, preset: s
     from sheetsync.sync_desired import summary_origin
 
     tab = a1.quote_tab(config.summary_tabs.kecamatan)
-    values = Sheet(client, created.id).read([tab])[tab]
+    values = Sheet(client, created.id).read([tab], render="UNFORMATTED_VALUE")[tab]
     summary = values[summary_origin(config, config.summary_tabs.kecamatan) - 1:]   # the table, not the stamp
     return DemoResult(spreadsheet=created.id, api_url=api_url, view_url=f"{api_url}/view/{created.id}",
                       fill=info, layout=layout, sync=report, summary=summary)

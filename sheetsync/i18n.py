@@ -118,9 +118,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Web view (read-only): {url}\nEmulator API: {api}  (Ctrl-C to stop)",
         "Tampilan web (hanya baca): {url}\nAPI emulator: {api}  (Ctrl-C untuk berhenti)",
     ),
+    "demo_stopped": (
+        "Emulator stopped (not on a terminal, or --no-serve). Run `sheetsync demo --serve` to browse the sheet.",
+        "Emulator dimatikan (bukan di terminal, atau --no-serve). Jalankan `sheetsync demo --serve` untuk melihat sheet.",
+    ),
     "demo_try": (
-        "Try: sheetsync check --preset pilkada-jakbar-2024 --api-url {api} --spreadsheet {key}",
-        "Coba: sheetsync check --preset pilkada-jakbar-2024 --api-url {api} --spreadsheet {key}",
+        "Try: sheetsync check --preset pilkada-jakbar-2024 --api-url {api} --spreadsheet {sheet}",
+        "Coba: sheetsync check --preset pilkada-jakbar-2024 --api-url {api} --spreadsheet {sheet}",
     ),
     # table titles
     "title_kecamatan": ("Summary per kecamatan", "Rekap per kecamatan"),

@@ -80,6 +80,11 @@ def test_every_message_has_both_languages_with_the_same_placeholders() -> None:
         names = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
         assert en and id_ and names(en) == names(id_), key
     assert t("init_tps", "id", count=3) == "3 baris TPS rencana ditambahkan."
+    from sheetsync.cli_common import Ui
+
+    for key, (en, _) in MESSAGES.items():      # every message renders through Ui.t with its own params
+        params = {f: "x" for _, f, _, _ in string.Formatter().parse(en) if f}
+        assert Ui("id").t(key, **params) and Ui("en").t(key, **params)
 
 
 def test_parse_interval() -> None:
