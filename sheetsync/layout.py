@@ -221,6 +221,7 @@ class LayoutPlan:
             self.requests.append({"setDataValidation": {"range": self.data_range(sheet_id, c), "rule": rule}})
 
     def status_labels(self) -> list[tuple[str, str]]:
+        import sheetsync.rules  # noqa: F401  rule families register their statuses (BELUM ADA SAKSI)
         from sheetsync.issues import STATUS_LABELS, status_label
 
         return [(code, status_label(code, self.config.language)) for code in STATUS_LABELS

@@ -266,3 +266,16 @@ def test_bad_saksi_settings_fail_with_one_line(saksi, where):
     with pytest.raises(ConfigError) as e:
         parse_config(data, "sheetsync.toml", PRESET_DIR)
     assert str(e.value).startswith(f"sheetsync.toml: {where}: ") and "\n" not in str(e.value)
+
+
+def test_init_colours_belum_ada_saksi_even_when_no_check_ran_first():
+    """`sheetsync init` builds the conditional colours without running check():
+    the status must be registered by then (fresh interpreter, nothing imported)."""
+    import subprocess
+    import sys
+
+    code = ("from sheetsync.config import load_preset; from sheetsync.layout import LayoutPlan; "
+            "p = LayoutPlan(load_preset('pilkada-jakbar-2024'), {}, {'values': [], 'validation': {}}); "
+            "print(dict(p.status_labels()))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "'BELUM ADA SAKSI': 'BELUM ADA SAKSI'" in out
