@@ -90,3 +90,33 @@ def test_persiapan_fills_people_columns(config: Any) -> None:
     digits = lambda s: "".join(ch for ch in str(s) if ch.isdigit())[-9:]  # noqa: E731
     a, b = info.mistakes["duplicate_phone"][:2]
     assert digits(rows[a - 2][hp]) == digits(rows[b - 2][hp])
+
+
+def test_demo_command_serves_the_view_until_ctrl_c(tmp_path) -> None:
+    """`sheetsync demo --serve`: summary, web view URL, serving until SIGINT, exit 0."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    env = dict(os.environ, LANG="C.UTF-8", SHEETSYNC_LOCK_DIR=str(tmp_path / "locks"))
+    proc = subprocess.Popen([sys.executable, "-c", "from sheetsync.cli import main; main()", "demo", "--serve"],
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("Web view"):
+                break
+        out = "".join(lines)
+        assert "Cengkareng" in out, out + proc.stderr.read() if proc.poll() is not None else out
+        url = out.rsplit("Web view (read-only): ", 1)[1].split()[0]
+        with urllib.request.urlopen(url, timeout=20) as resp:
+            page = resp.read().decode()
+        assert resp.status == 200 and "SALAH" in page
+        assert proc.poll() is None                       # still serving
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
+    assert proc.returncode == 0
