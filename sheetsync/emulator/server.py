@@ -19,7 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterator
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import fields, routes_admin, routes_drive, routes_export, routes_sheets, routes_values
+from . import (fields, routes_admin, routes_drive, routes_export, routes_filters, routes_sheets,
+               routes_values)
 from .auth import Auth, OAuthError
 from .control import Counters, Faults, Quota, fault_error
 from .model import ApiError, Spreadsheet, Store, invalid_argument, not_found, permission_denied
@@ -148,6 +149,10 @@ ROUTES: list[Route] = [
        "/v4/spreadsheets/{id}/values:batchClear", routes_values.batch_clear, "write"),
     _r("POST", rf"^/v4/spreadsheets/{_ID}/values:batchGetByDataFilter$",
        "/v4/spreadsheets/{id}/values:batchGetByDataFilter", routes_values.batch_get_by_data_filter, "read"),
+    _r("POST", rf"^/v4/spreadsheets/{_ID}/values:batchUpdateByDataFilter$",
+       "/v4/spreadsheets/{id}/values:batchUpdateByDataFilter", routes_filters.batch_update_by_filter, "write"),
+    _r("POST", rf"^/v4/spreadsheets/{_ID}/values:batchClearByDataFilter$",
+       "/v4/spreadsheets/{id}/values:batchClearByDataFilter", routes_filters.batch_clear_by_filter, "write"),
     _r("POST", rf"^/v4/spreadsheets/{_ID}/values/(.+):append$",
        "/v4/spreadsheets/{id}/values/{range}:append", routes_values.append, "write"),
     _r("POST", rf"^/v4/spreadsheets/{_ID}/values/(.+):clear$",

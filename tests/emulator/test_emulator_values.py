@@ -327,3 +327,24 @@ def test_fields_mask_on_values_methods(raw, sid):
     assert r.json() == {"updatedCells": 2, "updatedRange": "Sheet1!A1:B1"}
     r = raw("GET", f"{V4}/{sid}/values:batchGet", params={"ranges": "A1:B1", "fields": "valueRanges.values"})
     assert r.json() == {"valueRanges": [{"values": [["1", "2"]]}]}
+
+
+def test_by_data_filter_methods(raw, sid):
+    grid = {"gridRange": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 2, "startColumnIndex": 0, "endColumnIndex": 2}}
+    r = raw("POST", f"{V4}/{sid}/values:batchUpdateByDataFilter", json={
+        "valueInputOption": "USER_ENTERED",
+        "data": [{"dataFilter": grid, "values": [[1, 2], [3, "=A1+B1"]]},
+                 {"dataFilter": {"a1Range": "'Rekap Kecamatan'!A1"}, "values": [["x"]]}]})
+    body = r.json()
+    assert body["totalUpdatedCells"] == 5 and body["responses"][0]["dataFilter"] == grid
+    assert body["responses"][0]["updatedRange"] == "Sheet1!A1:B2"
+    r = raw("POST", f"{V4}/{sid}/values:batchGetByDataFilter",
+            json={"dataFilters": [grid], "valueRenderOption": "UNFORMATTED_VALUE"})
+    assert r.json()["valueRanges"][0]["valueRange"]["values"] == [[1, 2], [3, 3]]
+    bad = raw("POST", f"{V4}/{sid}/values:batchUpdateByDataFilter", json={
+        "valueInputOption": "RAW", "data": [{"dataFilter": {"a1Range": "A1"}, "values": [["no"]]},
+                                            {"dataFilter": {"a1Range": "Nope!A1"}, "values": [["no"]]}]})
+    assert_error(bad, 400, "INVALID_ARGUMENT", "Invalid data[1]: Unable to parse range: Nope!A1")
+    r = raw("POST", f"{V4}/{sid}/values:batchClearByDataFilter", json={"dataFilters": [grid]})
+    assert r.json() == {"spreadsheetId": sid, "clearedRanges": ["Sheet1!A1:B2"]}
+    assert "values" not in get(raw, sid, "A1:B2").json()

@@ -1,0 +1,79 @@
+"""values:batchUpdateByDataFilter and values:batchClearByDataFilter (A1 and GridRange filters).
+
+Developer-metadata lookups are not emulated; such a filter answers 400.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from . import a1
+from .model import ApiError, invalid_argument
+from .routes_values import (_guard, _input_option, _recalc, _update_response, apply_write, filter_box,
+                            plan_write, read_options)
+
+if TYPE_CHECKING:
+    from .server import EmulatorState, Request
+
+
+def batch_update_by_filter(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
+    ss = st.spreadsheet(g[0], rq.user, write=True)
+    body = rq.json()
+    option = _input_option(body.get("valueInputOption"))
+    opts = read_options(body.get, prefix="response")
+    with ss.lock:
+        writes, filters = [], []
+        for i, item in enumerate(body.get("data") or []):
+            try:
+                box = filter_box(ss, (item or {}).get("dataFilter") or {})
+                text = a1.format_range(box.sheet.title, box.r0, box.c0, box.r1, box.c1)
+                writes.append(plan_write(ss, text, item, where=f"data[{i}]."))
+                filters.append(item["dataFilter"])
+            except ApiError as exc:
+                if exc.message.startswith("Invalid value at"):
+                    raise
+                raise invalid_argument(f"Invalid data[{i}]: {exc.message}") from None
+        _guard(st, ss, writes, rq.user, batch=True)
+        for w in writes:
+            apply_write(ss, w, option)
+        _recalc(ss)
+        if writes:
+            st.changed(ss)
+        include = bool(body.get("includeValuesInResponse"))
+        responses = []
+        for w, f in zip(writes, filters):
+            resp = _update_response(ss, w, include, opts)
+            resp["dataFilter"] = f
+            responses.append(resp)
+    out: dict[str, Any] = {"spreadsheetId": ss.id}
+    if writes:
+        out.update(totalUpdatedRows=sum(r.get("updatedRows", 0) for r in responses),
+                   totalUpdatedColumns=sum(r.get("updatedColumns", 0) for r in responses),
+                   totalUpdatedCells=sum(r.get("updatedCells", 0) for r in responses),
+                   totalUpdatedSheets=len({w.sheet.sheet_id for w in writes if w.cells}),
+                   responses=responses)
+    st.counters.add_cells(written=sum(w.cells for w in writes))
+    return 200, out
+
+
+def batch_clear_by_filter(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
+    from . import protection
+    ss = st.spreadsheet(g[0], rq.user, write=True)
+    with ss.lock:
+        boxes = []
+        for i, f in enumerate(rq.json().get("dataFilters") or []):
+            try:
+                boxes.append(filter_box(ss, f or {}))
+            except ApiError as exc:
+                raise invalid_argument(f"Invalid dataFilters[{i}]: {exc.message}") from None
+        if st.strict:
+            for b in boxes:
+                protection.check_edit(ss, b.sheet, b.r0, b.r1, b.c0, b.c1, rq.user)
+        for b in boxes:
+            b.sheet.clear(b.r0, b.r1, b.c0, b.c1)
+        _recalc(ss)
+        if boxes:
+            st.changed(ss)
+    out: dict[str, Any] = {"spreadsheetId": ss.id}
+    if boxes:
+        out["clearedRanges"] = [b.a1() for b in boxes]
+    return 200, out
