@@ -95,7 +95,11 @@ def main() -> int:
         print(f"emulator RSS now {cur:.0f} MB, peak {peak:.0f} MB")
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
     return 0
 
 
