@@ -6,7 +6,8 @@ booleanRule -> the format of the FIRST rule whose condition holds (Google
 applies only the first matching boolean rule); gradientRule -> an
 interpolated backgroundColor. `overlay(effective, fmt)` merges it into an
 effectiveFormat. Conditions: NUMBER_*, TEXT_*, BLANK, NOT_BLANK,
-CUSTOM_FORMULA (relative references move with the cell), DATE_* not evaluated.
+CUSTOM_FORMULA (relative references move with the cell), DATE_* (typed dates
+or relativeDate spans around today, UTC).
 """
 from __future__ import annotations
 
@@ -130,6 +131,8 @@ class Formatter:
             return _number_test(kind, _num(v) if not isinstance(v, str) else None, ops)
         if kind.startswith("TEXT_"):
             return _text_test(kind, v, ops)
+        if kind.startswith("DATE_"):
+            return _date_test(kind, v, cond.get("values") or [], ops)
         return False
 
     # -- gradients ----------------------------------------------------------
@@ -222,6 +225,61 @@ def _text_test(kind: str, v: Any, ops: list) -> bool:
         return "@" in text and "." in text.split("@")[-1]
     if kind == "TEXT_IS_URL":
         return text.startswith(("http://", "https://"))
+    return False
+
+
+_RELATIVE = {"TODAY": (0, 0), "YESTERDAY": (-1, -1), "TOMORROW": (1, 1),
+             "PAST_WEEK": (-7, 0), "PAST_MONTH": (-30, 0), "PAST_YEAR": (-365, 0)}
+
+
+def _day(x: Any) -> int | None:
+    """A date operand -> serial day; text is parsed as typed in en_US."""
+    if isinstance(x, str):
+        from .cellvalues import parse_user_entered
+        x = parse_user_entered(x)[0]
+    n = _num(x) if not isinstance(x, str) else None
+    return None if n is None else int(n // 1)
+
+
+def _date_test(kind: str, v: Any, raw: list, ops: list) -> bool:
+    """DATE_* conditions on serial-number cells; relativeDate spans around today (UTC)."""
+    cell = _day(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+    if kind == "DATE_IS_VALID":
+        return cell is not None
+    if cell is None:
+        return False
+    from datetime import datetime, timezone
+    from .cellvalues import date_to_serial
+    today = int(date_to_serial(datetime.now(timezone.utc).date()))
+    spans = []
+    for cv, op in zip(raw, ops):
+        rel = cv.get("relativeDate") if isinstance(cv, dict) else None
+        if rel in _RELATIVE:
+            lo, hi = _RELATIVE[rel]
+            spans.append((today + lo, today + hi))
+        else:
+            d = _day(op)
+            if d is None:
+                return False
+            spans.append((d, d))
+    if not spans:
+        return False
+    lo, hi = spans[0]
+    if kind == "DATE_EQ":
+        return lo <= cell <= hi
+    if kind == "DATE_NOT_EQ":
+        return not lo <= cell <= hi
+    if kind == "DATE_BEFORE":
+        return cell < lo
+    if kind == "DATE_AFTER":
+        return cell > hi
+    if kind == "DATE_ON_OR_BEFORE":
+        return cell <= hi
+    if kind == "DATE_ON_OR_AFTER":
+        return cell >= lo
+    if len(spans) == 2 and kind in ("DATE_BETWEEN", "DATE_NOT_BETWEEN"):
+        a, b = sorted((spans[0][0], spans[1][1]))
+        return (a <= cell <= b) == (kind == "DATE_BETWEEN")
     return False
 
 

@@ -498,3 +498,27 @@ def test_chart_on_its_own_sheet(ss):
     assert bad(ss, {"addChart": {"chart": {"spec": spec, "position": {"sheetId": 0}}}}) == (
         "Invalid requests[0].addChart: Cannot add chart to new sheet with ID: 0, "
         "a sheet with that ID already exists.")
+
+
+def test_conditional_date_rules(ss):
+    from datetime import datetime, timezone
+
+    from sheetsync.emulator.cellvalues import date_to_serial
+    today = int(date_to_serial(datetime.now(timezone.utc).date()))
+    sheet = ss.sheets[0]
+    sheet.set(1, 4, 45623)          # 2024-11-27
+    sheet.set(2, 4, today)
+    sheet.set(3, 4, "27/11/2024")   # text, not a date
+    red = {"red": 1}
+    apply(ss, {"addConditionalFormatRule": {"rule": {
+        "ranges": [{"sheetId": 0, "startColumnIndex": 4, "endColumnIndex": 5}],
+        "booleanRule": {"condition": {"type": "DATE_BEFORE", "values": [{"userEnteredValue": "2024-12-01"}]},
+                        "format": {"backgroundColor": red}}}}},
+        {"addConditionalFormatRule": {"index": 1, "rule": {
+            "ranges": [{"sheetId": 0, "startColumnIndex": 4, "endColumnIndex": 5}],
+            "booleanRule": {"condition": {"type": "DATE_EQ", "values": [{"relativeDate": "TODAY"}]},
+                            "format": {"backgroundColor": {"green": 1}}}}}})
+    sheet = ss.sheets[0]
+    assert conditional_format(ss, sheet, 1, 4) == {"backgroundColor": red}
+    assert conditional_format(ss, sheet, 2, 4) == {"backgroundColor": {"green": 1}}
+    assert conditional_format(ss, sheet, 3, 4) is None
