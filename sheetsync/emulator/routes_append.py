@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from . import a1, protection
 from .a1 import Box
 from .model import Sheet
-from .routes_values import (Write, _enum, check_body_range, _input_option, _recalc, _rows_of, _update_response,
+from .routes_values import (VALUE_RANGE_KEYS, Write, _enum, check_body_range, known_fields, _input_option, _recalc, _rows_of, _update_response,
                             apply_write, read_options)
 
 if TYPE_CHECKING:
@@ -69,6 +69,7 @@ def append(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int,
     option = _input_option(rq.param("valueInputOption"))
     insert = _enum(rq.param("insertDataOption"), "insert_data_option", INSERT_OPTIONS, "OVERWRITE")
     opts = read_options(rq.param, prefix="response")
+    known_fields(rq.json(), VALUE_RANGE_KEYS)
     check_body_range(g[1], rq.json())
     rows = _rows_of(rq.json())
     width = max((len(r) for r in rows), default=0)

@@ -32,6 +32,8 @@ def create(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int,
         if ss.sheet_by_title(title) is not None:
             raise invalid_argument(f"A sheet with the name \"{title}\" already exists. "
                                    "Please enter another name.")
+        if sp.get("sheetId") is not None and ss.sheet_by_id(sp["sheetId"]) is not None:
+            raise invalid_argument(f"Duplicate sheet ID: {sp['sheetId']}")
         sheet = ss.add_sheet(title, gp.get("rowCount", DEFAULT_ROWS), gp.get("columnCount", DEFAULT_COLUMNS),
                              sheet_id=sp.get("sheetId"))
         for key in ("frozenRowCount", "frozenColumnCount", "hideGridlines"):

@@ -186,6 +186,21 @@ class Write:
                                self.r0 + max(self.height, 1), self.c0 + max(self.width, 1))
 
 
+VALUE_RANGE_KEYS = {"range", "majorDimension", "values"}
+BATCH_UPDATE_KEYS = {"valueInputOption", "data", "includeValuesInResponse", "responseValueRenderOption",
+                     "responseDateTimeRenderOption"}
+
+
+def known_fields(obj: Any, allowed: set[str], at: str = "") -> None:
+    """Google rejects JSON names a message does not have (catches client typos early)."""
+    if not isinstance(obj, dict):
+        return
+    for key in obj:
+        if key not in allowed:
+            where = f" at '{at}'" if at else ""
+            raise invalid_argument(f'Invalid JSON payload received. Unknown name "{key}"{where}: Cannot find field.')
+
+
 def _rows_of(body: dict[str, Any], where: str = "data.") -> list[list[Any]]:
     values = body.get("values") or []
     if not isinstance(values, list):
@@ -346,6 +361,7 @@ def update(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int,
     ss = st.spreadsheet(g[0], rq.user, write=True)
     option = _input_option(rq.param("valueInputOption"))
     body = rq.json()
+    known_fields(body, VALUE_RANGE_KEYS)
     check_body_range(g[1], body)
     opts = read_options(rq.param, prefix="response")
     with ss.lock:
@@ -362,6 +378,9 @@ def update(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int,
 def batch_update(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
     ss = st.spreadsheet(g[0], rq.user, write=True)
     body = rq.json()
+    known_fields(body, BATCH_UPDATE_KEYS)
+    for i, vr in enumerate(body.get("data") or []):
+        known_fields(vr, VALUE_RANGE_KEYS, f"data[{i}]")
     option = _input_option(body.get("valueInputOption"))
     opts = read_options(body.get, prefix="response")
     data = body.get("data") or []
@@ -409,6 +428,7 @@ def clear(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, 
 
 def batch_clear(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
     ss = st.spreadsheet(g[0], rq.user, write=True)
+    known_fields(rq.json(), {"ranges"})
     ranges = rq.json().get("ranges") or []
     with ss.lock:
         boxes = []

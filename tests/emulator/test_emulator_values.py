@@ -348,3 +348,14 @@ def test_by_data_filter_methods(raw, sid):
     r = raw("POST", f"{V4}/{sid}/values:batchClearByDataFilter", json={"dataFilters": [grid]})
     assert r.json() == {"spreadsheetId": sid, "clearedRanges": ["Sheet1!A1:B2"]}
     assert "values" not in get(raw, sid, "A1:B2").json()
+
+
+def test_unknown_json_names_are_rejected(raw, sid):
+    r = raw("POST", f"{V4}/{sid}/values:batchUpdate",
+            json={"valueInputOption": "RAW", "data": [{"range": "A1", "value": [[1]]}]})
+    assert_error(r, 400, "INVALID_ARGUMENT",
+                 "Invalid JSON payload received. Unknown name \"value\" at 'data[0]': Cannot find field.")
+    r = raw("PUT", f"{V4}/{sid}/values/A1", params={"valueInputOption": "RAW"}, json={"rows": [[1]]})
+    assert_error(r, 400, "INVALID_ARGUMENT", "Invalid JSON payload received. Unknown name \"rows\": Cannot find field.")
+    r = raw("POST", V4, json={"sheets": [{"properties": {"sheetId": 5}}, {"properties": {"sheetId": 5, "title": "B"}}]})
+    assert_error(r, 400, "INVALID_ARGUMENT")
