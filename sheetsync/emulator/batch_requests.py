@@ -83,6 +83,11 @@ def _one(txn: Txn, i: int, req: Any) -> dict[str, Any]:
                           f"above the limit of {CELL_LIMIT} cells.")
     except Bad as exc:
         raise invalid_argument(f"Invalid requests[{i}].{kind}: {exc}") from None
+    except (AttributeError, TypeError, KeyError, ValueError, IndexError):
+        # a field of the wrong JSON type (an object where a number belongs, ...):
+        # Google rejects the payload while parsing it, before anything runs
+        raise invalid_argument(f"Invalid JSON payload received. Invalid value at "
+                               f"'requests[{i}].{kind}': a field has the wrong type.") from None
     return reply
 
 

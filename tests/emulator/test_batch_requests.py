@@ -522,3 +522,13 @@ def test_conditional_date_rules(ss):
     assert conditional_format(ss, sheet, 1, 4) == {"backgroundColor": red}
     assert conditional_format(ss, sheet, 2, 4) == {"backgroundColor": {"green": 1}}
     assert conditional_format(ss, sheet, 3, 4) is None
+
+
+@pytest.mark.parametrize("request_", [
+    {"addSheet": {"properties": "Rekap"}},
+    {"repeatCell": {"range": [0, 1], "cell": {}, "fields": "note"}},
+    {"sortRange": {"range": {"sheetId": 0}, "sortSpecs": "kecamatan"}},
+    {"addProtectedRange": {"protectedRange": "A1:B2"}},
+])
+def test_wrong_json_types_are_400_not_crashes(ss, request_):
+    assert "Invalid" in bad(ss, request_)
