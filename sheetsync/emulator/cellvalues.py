@@ -469,7 +469,10 @@ _DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"
 def format_datetime(serial: float, pattern: str) -> str:
     """Render a serial number under a DATE / TIME / DATE_TIME pattern."""
     # Round to the millisecond so 0.1 day does not print as 2:23:59.
-    dt = EPOCH + timedelta(milliseconds=round(serial * 86400000))
+    try:
+        dt = EPOCH + timedelta(milliseconds=round(serial * 86400000))
+    except (OverflowError, ValueError):
+        return general_number(serial)  # past year 9999: no calendar date to show
     tokens = _tokenize_date(pattern)
     twelve_hour = any(t.lower() in ("am/pm", "a/p") for t in tokens)
     out = []
