@@ -47,6 +47,9 @@ def _structural(txn: Txn, sheet_id: int) -> Sheet:
 def insert_dimension(txn: Txn, req: dict) -> dict:
     sheet, axis, start, end = _dim_range(txn, req.get("range"))
     count, inherit = end - start, bool(req.get("inheritFromBefore"))
+    if not inherit and start >= _size(sheet, axis):
+        raise Bad(f"range.startIndex must be less than the grid size ({_size(sheet, axis)}) "
+                  f"if inheritFromBefore is false.")
     if start > _size(sheet, axis):
         raise Bad(f"range.startIndex ({start}) is after the last "
                   f"{'row' if axis == 0 else 'column'} of the sheet ({_size(sheet, axis)}).")

@@ -22,6 +22,38 @@ from .model import CELL_LIMIT, DEFAULT_COLUMNS, DEFAULT_ROWS, Sheet, Spreadsheet
 Handler = Callable[[Txn, dict], dict]
 _BODY_KEYS = {"requests", "includeSpreadsheetInResponse", "responseRanges",
               "responseIncludeGridData"}
+# Top-level fields of each request message (Sheets API v4 reference); anything
+# else is refused while the JSON is parsed, as Google does.
+_FIELDS = {
+    "addSheet": "properties", "deleteSheet": "sheetId",
+    "duplicateSheet": "sourceSheetId insertSheetIndex newSheetId newSheetName",
+    "updateSheetProperties": "properties fields", "updateSpreadsheetProperties": "properties fields",
+    "insertDimension": "range inheritFromBefore", "deleteDimension": "range",
+    "appendDimension": "sheetId dimension length",
+    "updateDimensionProperties": "range dataSourceSheetRange properties fields",
+    "repeatCell": "range cell fields", "updateCells": "rows fields start range",
+    "appendCells": "sheetId rows fields tableId", "sortRange": "range sortSpecs",
+    "mergeCells": "range mergeType", "unmergeCells": "range",
+    "setDataValidation": "range rule filteredRowsIncluded",
+    "updateBorders": "range top bottom left right innerHorizontal innerVertical",
+    "addConditionalFormatRule": "rule index",
+    "updateConditionalFormatRule": "index sheetId rule newIndex",
+    "deleteConditionalFormatRule": "index sheetId", "addProtectedRange": "protectedRange",
+    "deleteProtectedRange": "protectedRangeId", "updateProtectedRange": "protectedRange fields",
+    "addNamedRange": "namedRange", "deleteNamedRange": "namedRangeId",
+    "updateNamedRange": "namedRange fields", "addChart": "chart", "updateChartSpec": "chartId spec",
+    "deleteEmbeddedObject": "objectId", "updateEmbeddedObjectPosition": "objectId newPosition fields",
+    "createDeveloperMetadata": "developerMetadata", "deleteDeveloperMetadata": "dataFilter",
+    "updateDeveloperMetadata": "dataFilters developerMetadata fields", "setBasicFilter": "filter",
+    "clearBasicFilter": "sheetId", "addBanding": "bandedRange", "deleteBanding": "bandedRangeId",
+    "addDimensionGroup": "range", "deleteDimensionGroup": "range",
+    "updateDimensionGroup": "dimensionGroup fields",
+    "autoResizeDimensions": "dimensions dataSourceSheetDimensions",
+    "copyPaste": "source destination pasteType pasteOrientation",
+    "cutPaste": "source destination pasteType", "deleteRange": "range shiftDimension",
+    "findReplace": "find replacement matchCase matchEntireCell searchByRegex includeFormulas "
+                   "range sheetId allSheets",
+}
 _GROWS = {"addSheet", "duplicateSheet", "insertDimension", "appendDimension",
           "updateSheetProperties", "appendCells"}
 
@@ -73,6 +105,12 @@ def _one(txn: Txn, i: int, req: Any) -> dict[str, Any]:
     payload = req[kind]
     if not isinstance(payload, dict):
         raise invalid_argument(f"Invalid value at 'requests[{i}].{kind}': expected an object.")
+    known = _FIELDS.get(kind)
+    for name in payload:
+        if known is not None and name not in known.split():
+            snake = "".join("_" + ch.lower() if ch.isupper() else ch for ch in kind)
+            raise invalid_argument(f'Invalid JSON payload received. Unknown name "{name}" at '
+                                   f"'requests[{i}].{snake}': Cannot find field.")
     before = txn.work.cell_count() if kind in _GROWS else 0
     try:
         reply = handler(txn, payload)

@@ -532,3 +532,17 @@ def test_conditional_date_rules(ss):
 ])
 def test_wrong_json_types_are_400_not_crashes(ss, request_):
     assert "Invalid" in bad(ss, request_)
+
+
+def test_unknown_field_and_insert_at_end_texts(ss):
+    assert bad(ss, {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 1,
+                                                  "endIndex": 2}, "inheritBefore": True}}) == (
+        "Invalid JSON payload received. Unknown name \"inheritBefore\" at 'requests[0].insert_dimension': "
+        "Cannot find field.")
+    assert bad(ss, {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 1000,
+                                                  "endIndex": 1001}}}) == (
+        "Invalid requests[0].insertDimension: range.startIndex must be less than the grid size (1000) "
+        "if inheritFromBefore is false.")
+    apply(ss, {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 1000,
+                                             "endIndex": 1001}, "inheritFromBefore": True}})
+    assert ss.sheets[0].row_count == 1001
