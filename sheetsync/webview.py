@@ -22,8 +22,9 @@ Response = tuple[int, str, bytes]
 def render(path: str, store: Any, query: str = "") -> Response:
     """(HTTP status, Content-Type, body) for /view, /view/<id>, /view/<id>/<sheetId>."""
     parts = [p for p in path.split("?")[0].split("/") if p][1:]  # drop "view"
+    refresh = _refresh(query or (path.split("?", 1)[1] if "?" in path else ""))
     if not parts:
-        return _ok(_page("sheetsync emulator", _index(store)))
+        return _ok(_page("sheetsync emulator", _index(store), refresh))
     ss = store.spreadsheets.get(parts[0]) if hasattr(store, "spreadsheets") else None
     if ss is None:
         return 404, "text/html; charset=utf-8", _page("Not found", "<p>No such spreadsheet.</p>").encode()
@@ -35,7 +36,17 @@ def render(path: str, store: Any, query: str = "") -> Response:
                 return 404, "text/html; charset=utf-8", _page("Not found", "<p>No such tab.</p>").encode()
         body = _tabs(ss, sheet) + (_sheet(ss, sheet) if sheet is not None else "")
         title = ss.title + (f" - {sheet.title}" if sheet is not None else "")
-    return _ok(_page(title, body))
+    return _ok(_page(title, body, refresh))
+
+
+def _refresh(query: str) -> int:
+    """?refresh=N seconds (0 = never); the demo keeps syncing, so the page follows by default."""
+    from urllib.parse import parse_qs
+
+    try:
+        return max(0, int(parse_qs(query).get("refresh", [REFRESH_S])[0]))
+    except ValueError:
+        return REFRESH_S
 
 
 def _ok(text: str) -> Response:
@@ -67,9 +78,9 @@ td.num{text-align:right}
 """
 
 
-def _page(title: str, body: str) -> str:
-    return (f'<!doctype html><html lang="id"><head><meta charset="utf-8">'
-            f'<meta http-equiv="refresh" content="{REFRESH_S}">'
+def _page(title: str, body: str, refresh: int = REFRESH_S) -> str:
+    meta = f'<meta http-equiv="refresh" content="{refresh}">' if refresh else ""
+    return (f'<!doctype html><html lang="id"><head><meta charset="utf-8">{meta}'
             f"<title>{_e(title)}</title><style>{CSS}</style></head><body>"
             f'<header><a href="/view">sheetsync</a> &middot; read-only view &middot; {_e(title)}</header>'
             f"{body}</body></html>")

@@ -72,6 +72,12 @@ def test_chart_data_and_bars() -> None:
     assert page.count("<rect") == 4 and "105,000" in page
 
 
+def test_refresh_is_optional() -> None:
+    store, ss = _store()
+    assert b'http-equiv="refresh" content="30"' in webview.render(f"/view/{ss.id}", store)[2]
+    assert b"http-equiv" not in webview.render(f"/view/{ss.id}", store, "refresh=0")[2]
+
+
 def test_index_and_not_found() -> None:
     store, ss = _store()
     assert ss.id in webview.render("/view", store)[2].decode()
@@ -155,7 +161,7 @@ def test_static_page_in_chromium(tmp_path: Path) -> None:
     """The rendered page, opened from a file: Chromium paints the status colours."""
     store, ss = _store()
     page = tmp_path / "view.html"
-    page.write_bytes(webview.render(f"/view/{ss.id}", store)[2])
+    page.write_bytes(webview.render(f"/view/{ss.id}", store, "refresh=0")[2])
     shot = tmp_path / "shot.png"
     subprocess.run(chromium_flags(str(tmp_path / "profile")) + [
         f"--screenshot={shot}", "--window-size=800,400", page.as_uri()],
@@ -208,14 +214,15 @@ def test_chromium_shows_colours_and_the_summary(demo_sheet: Any) -> None:
     ss = emu.store.get(result.spreadsheet)
     rekap = next(s for s in ss.sheets if s.title == "Rekap Kecamatan")
     profile = str(work / "chrome-profile")
-    dom = subprocess.run(chromium_flags(profile) + ["--dump-dom", f"{result.view_url}/{rekap.sheet_id}"],
+    dom = subprocess.run(chromium_flags(profile) + ["--dump-dom", f"{result.view_url}/{rekap.sheet_id}?refresh=0"],
                          check=True, capture_output=True, timeout=90, text=True).stdout
     for kecamatan in ("Cengkareng", "Grogol Petamburan", "Kalideres", "Tambora"):
         assert kecamatan in dom
     assert "<svg" in dom and dom.count("<rect") == 16          # 8 kecamatan x (target, votes)
     shot = work / "tps.png"
-    subprocess.run(chromium_flags(profile) + [f"--screenshot={shot}", "--window-size=3200,1400",
-                                              result.view_url], check=True, capture_output=True, timeout=90)
+    subprocess.run(chromium_flags(profile) + [f"--screenshot={shot}", "--window-size=2000,400",
+                                              result.view_url + "?refresh=0"], check=True, capture_output=True,
+                   timeout=90)
     from sheetsync.layout import STATUS_COLOURS
 
     def rgb(name: str) -> tuple[int, int, int]:
