@@ -156,8 +156,7 @@ def compare_against(result: Any, path: Path, config: Any) -> AgainstReport:
     ours_rows = result.rows[result.rows["tps_key"].notna()]
     their_rows = theirs.rows[theirs.rows["tps_key"].notna()]
     numeric = [c.field for c in config.columns if c.type == "integer"]
-    present_in_file = [f for f in numeric if f in theirs.header.fields] if hasattr(theirs.header, "fields") \
-        else [f for f in numeric if f in their_rows.columns and their_rows[f].notna().any()]
+    present_in_file = [f for f in numeric if f in theirs.header.fields]     # columns the file has
     report.fields = present_in_file
     ours_by_key = {k: (row_no, row) for row_no, row, k in
                    ((i, r, r["tps_key"]) for i, r in ours_rows.iterrows())}
