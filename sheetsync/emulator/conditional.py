@@ -114,7 +114,10 @@ class Formatter:
     def _formula(self, text: str, r: int, c: int, anchor: dict) -> Any:
         moved = shift_relative(text, r - (anchor.get("startRowIndex") or 0),
                                c - (anchor.get("startColumnIndex") or 0))
-        return evaluate(moved, self.sheet.title, self.evaluator.resolve, self.evaluator.names)
+        try:
+            return evaluate(moved, self.sheet.title, self.evaluator.resolve, self.evaluator.names)
+        except RecursionError:
+            return CellError("ERROR", "Formula chain too deep to evaluate in the emulator.")
 
     def _holds(self, cond: dict, v: Any, r: int, c: int, anchor: dict) -> bool:
         kind = cond.get("type", "")

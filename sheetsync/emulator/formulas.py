@@ -14,7 +14,6 @@ memo per call, so a chain of formulas costs one evaluation per cell.
 from __future__ import annotations
 
 import re
-import sys
 from bisect import bisect_left
 from functools import lru_cache
 from typing import Any, Callable
@@ -348,7 +347,7 @@ def evaluate(formula: str, sheet_title: str | None, resolver: Resolver,
     """
     try:
         ast = parse(formula)
-    except (ParseError, RecursionError):
+    except ParseError:
         return PARSE_ERROR
     try:
         result = _eval(ast, _Ctx(sheet_title, resolver, names))
@@ -359,8 +358,7 @@ def evaluate(formula: str, sheet_title: str | None, resolver: Resolver,
         return result
     except Bail as bail:
         return bail.error
-    except RecursionError:
-        return CIRCULAR
+    # RecursionError propagates: recalculate() retries such cells in another order
 
 
 def _eval(node: tuple, ctx: _Ctx) -> Any:
@@ -503,19 +501,42 @@ class WorkbookEvaluator:
                 row[c - c0] = value
 
 
+def _evaluate_until_too_deep(ev: WorkbookEvaluator, order: list) -> int | None:
+    """Evaluate cells in order; the index of the first one too deep to finish, or None."""
+    for i, (sheet, (r, c)) in enumerate(order):
+        try:
+            ev.cell(sheet, r, c)
+        except RecursionError:
+            return i
+    return None
+
+
 def recalculate(spreadsheet: Any) -> None:
-    """Re-evaluate every formula cell of the workbook into `sheet.values`."""
+    """Re-evaluate every formula cell of the workbook into `sheet.values`.
+
+    Cells are evaluated in row order, which keeps the recursion shallow for
+    chains that point up or left. A chain pointing the other way can exceed
+    Python's recursion limit; such cells are retried bottom-up, where every
+    link finds its predecessor already in the memo. The recursion limit itself
+    is never raised (deep C stacks in server threads are not safe).
+    """
     if not spreadsheet.has_formulas():
         return
     ev = WorkbookEvaluator(spreadsheet)
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, 20000))  # long formula chains recurse per link
-    try:
-        for sheet in spreadsheet.sheets:
-            for (r, c) in ev.formula_cells(sheet):
-                sheet.set(r, c, ev.cell(sheet, r, c), sheet.formulas[(r, c)])
-    finally:
-        sys.setrecursionlimit(limit)
+    order = [(sheet, key) for sheet in spreadsheet.sheets for key in ev.formula_cells(sheet)]
+    for _ in range(8):
+        stuck = _evaluate_until_too_deep(ev, order)
+        if stuck is None:
+            break
+        # the other direction from here on: a chain resolves from its far end
+        order = [x for x in order[stuck:] if (x[0].sheet_id, *x[1]) not in ev.memo][::-1]
+    for sheet in spreadsheet.sheets:
+        for (r, c) in ev.formula_cells(sheet):
+            ev.memo.setdefault((sheet.sheet_id, r, c), CellError(
+                "ERROR", "Formula chain too deep to evaluate in the emulator."))
+    for sheet in spreadsheet.sheets:
+        for (r, c) in ev.formula_cells(sheet):
+            sheet.set(r, c, ev.memo[(sheet.sheet_id, r, c)], sheet.formulas[(r, c)])
 
 
 from sheetsync.emulator.formula_refs import (  # noqa: E402,F401  (re-exported)

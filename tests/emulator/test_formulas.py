@@ -170,3 +170,13 @@ def test_named_ranges_resolve_in_formulas():
     recalculate(ss)
     assert sheet.get(5, 0) == 15
     assert sheet.get(6, 0).text == "#NAME?"
+
+
+def test_chain_pointing_down_is_evaluated_without_deep_recursion():
+    ss = Store().create("t")
+    sheet = ss.sheets[0]
+    sheet.set(999, 0, 1)
+    for r in range(998, -1, -1):           # A1 = A2 + 1, A2 = A3 + 1, ... A999 = A1000 + 1
+        sheet.set(r, 0, None, f"=A{r + 2}+1")
+    recalculate(ss)
+    assert sheet.get(0, 0) == 1000 and sheet.get(998, 0) == 2
