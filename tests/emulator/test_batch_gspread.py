@@ -191,3 +191,17 @@ def test_rename_reorder_hide_and_named_range(ws):
     rekap.update([["=SUM(Suara)"]], "B1", value_input_option="USER_ENTERED")
     assert rekap.acell("B1").value == "295"
     assert [n["name"] for n in sh.list_named_ranges()] == ["Suara"]
+
+
+def test_number_formats_change_formatted_values(ws):
+    ws.update([[1234.5, 0.125, 45623]], "E2")
+    ws.format("E2", {"numberFormat": {"type": "NUMBER", "pattern": "#,##0"}})
+    ws.format("F2", {"numberFormat": {"type": "PERCENT", "pattern": "0.0%"}})
+    ws.format("G2", {"numberFormat": {"type": "DATE", "pattern": "d mmm yyyy"}})
+    assert ws.get("E2:G2")[0] == ["1,235", "12.5%", "27 Nov 2024"]
+    assert ws.get("E2:G2", value_render_option="UNFORMATTED_VALUE")[0] == [1234.5, 0.125, 45623]
+    assert ws.get("G2", value_render_option="UNFORMATTED_VALUE",
+                  date_time_render_option="FORMATTED_STRING")[0] == ["27 Nov 2024"]
+    ws.update([["2024-11-28", "10%"]], "H2", value_input_option="USER_ENTERED")
+    assert ws.get("H2:I2")[0] == ["2024-11-28", "10%"]
+    assert ws.get("H2:I2", value_render_option="UNFORMATTED_VALUE")[0] == [45624, 0.1]
