@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from itertools import groupby
+from operator import itemgetter
 from typing import Any, Iterable, Sequence
 
 from sheetsync import a1
@@ -122,12 +123,17 @@ def _at(grid: list[list[Any]], row: int, col: int) -> Any:
 
 def _column_changes(grid: list[list[Any]], t: ColumnTarget) -> Iterable[CellChange]:
     c = t.col - 1
-    for i, new in enumerate(t.values):
-        row = t.first_row + i
-        line = grid[row - 1] if row - 1 < len(grid) else ()
-        old = line[c] if c < len(line) else ""
+    first = t.first_row - 1
+    prefix = f"{a1.quote_tab(t.tab)}!{a1.col_letters(t.col)}"
+    olds = [line[c] if c < len(line) else "" for line in grid[first:first + len(t.values)]]
+    olds += [""] * (len(t.values) - len(olds))
+    for i, (old, new) in enumerate(zip(olds, t.values)):
+        # fast path: equal text needs no further thought (almost every cell of a steady sync)
+        if old == new and isinstance(new, str):
+            continue
         if not same_value(old, new):
-            yield _change(t.tab, row, t.col, old, new, t.row_keys[i])
+            row = t.first_row + i
+            yield CellChange(t.tab, f"{prefix}{row}", old, sheet_value(new), t.row_keys[i], row, t.col)
 
 
 def _grid_changes(grid: list[list[Any]], t: GridTarget) -> Iterable[CellChange]:
@@ -217,9 +223,9 @@ def _same_number(text: str, wanted: int | float) -> bool:
 
 def batch_cells(cells: Iterable[tuple[str, int, int, Any]]) -> list[tuple[str, list[list[Any]]]]:
     """(tab, row, col, value) -> [(range, values)]: fewest rectangles of changed cells only."""
-    ordered = sorted(cells, key=lambda c: (c[0], c[1], c[2]))
+    ordered = sorted(cells, key=itemgetter(0, 1, 2))
     out: list[tuple[str, list[list[Any]]]] = []
-    for tab, in_tab in groupby(ordered, key=lambda c: c[0]):
+    for tab, in_tab in groupby(ordered, key=itemgetter(0)):
         runs = _row_runs(in_tab)
         out.extend((a1.rect(tab, top, left, top + len(vals) - 1, left + len(vals[0]) - 1), vals)
                    for top, left, vals in _stack(runs))
@@ -227,13 +233,18 @@ def batch_cells(cells: Iterable[tuple[str, int, int, Any]]) -> list[tuple[str, l
 
 
 def _row_runs(cells: Iterable[tuple[str, int, int, Any]]) -> list[tuple[int, int, list[Any]]]:
-    """Per row, contiguous column runs: (row, first col, values)."""
+    """Per row, contiguous column runs: (row, first col, values). Cells come sorted."""
     runs: list[tuple[int, int, list[Any]]] = []
+    cur_row, next_col = -1, -1
+    values: list[Any] = []
     for _, row, col, value in cells:
-        if runs and runs[-1][0] == row and runs[-1][1] + len(runs[-1][2]) == col:
-            runs[-1][2].append(value)
+        if row == cur_row and col == next_col:
+            values.append(value)
         else:
-            runs.append((row, col, [value]))
+            values = [value]
+            runs.append((row, col, values))
+            cur_row = row
+        next_col = col + 1
     return runs
 
 

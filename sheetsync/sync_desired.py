@@ -33,6 +33,20 @@ class InputLayout:
     def owned0(self) -> list[int]:
         return [self.status_col - 1, self.message_col - 1]
 
+    def with_added_headers(self, values: list[list[Any]], config: Any) -> list[list[Any]]:
+        """The input tab as it will look after this sync adds its missing owned headers."""
+        if not self.missing_headers:
+            return values
+        row = config.header_row - 1
+        out = list(values) + [[] for _ in range(max(0, row + 1 - len(values)))]
+        line = list(out[row])
+        for text, col in zip((config.status_header, config.message_header), (self.status_col, self.message_col)):
+            if text in self.missing_headers:
+                line += [""] * (col - len(line))
+                line[col - 1] = text
+        out[row] = line
+        return out
+
     def without_owned(self, values: list[list[Any]]) -> list[list[Any]]:
         """The input tab with the owned cells blanked: statuses are output, never input."""
         owned = self.owned0
@@ -100,23 +114,26 @@ def build_desired(values: list[list[Any]], layout: InputLayout, result: Any, con
 
 def _row_outputs(result: Any, first: int, last: int, lang: str) -> tuple[list[str], list[str], list[Any]]:
     """Status label, message and TPS key for every sheet row first..last ("" for blank rows)."""
+    import numpy as np
     from sheetsync.issues import status_label
     n = last - first + 1
-    status, message, keys = [""] * n, [""] * n, [None] * n
     rows = result.rows
     if len(rows) == 0:
-        return status, message, keys
+        return [""] * n, [""] * n, [None] * n
+    pos = rows.index.to_numpy(dtype=np.int64) - first
+    inside = (pos >= 0) & (pos < n)
+    pos = pos[inside]
     labels = {code: status_label(code, lang) for code in rows["status"].dropna().unique()}
-    idx = rows.index.to_numpy()
-    st = rows["status"].map(labels).fillna("").tolist()
-    msg = rows["message"].fillna("").astype(str).tolist() if "message" in rows.columns else [""] * len(rows)
-    key = rows["tps_key"].tolist() if "tps_key" in rows.columns else [None] * len(rows)
-    for r, s, m, k in zip(idx.tolist(), st, msg, key):
-        if first <= r <= last:
-            i = r - first
-            status[i], message[i] = s, m
-            keys[i] = k if isinstance(k, str) and k else None
-    return status, message, keys
+    status = np.full(n, "", dtype=object)
+    status[pos] = rows["status"].map(labels).fillna("").to_numpy(dtype=object)[inside]
+    message = np.full(n, "", dtype=object)
+    if "message" in rows.columns:
+        message[pos] = rows["message"].fillna("").astype(str).to_numpy(dtype=object)[inside]
+    keys = np.full(n, None, dtype=object)
+    if "tps_key" in rows.columns:
+        k = rows["tps_key"].to_numpy(dtype=object)[inside]
+        keys[pos] = [v if isinstance(v, str) and v else None for v in k]
+    return status.tolist(), message.tolist(), keys.tolist()
 
 
 def _summary_grids(result: Any, config: Any) -> list[GridTarget]:
@@ -163,20 +180,17 @@ def row_identities(values: list[list[Any]], rows: list[int], layout: InputLayout
     unique: set[int] = set()
     if "tps_key" in frame.columns and len(frame):
         keys = frame["tps_key"]
-        counts = keys.value_counts()
-        single = keys.map(counts).eq(1) & keys.notna()
-        unique = set(int(r) for r in frame.index[single.to_numpy()])
+        single = keys.notna() & ~keys.duplicated(keep=False)
+        wanted = frame.index.isin(rows)
+        unique = set(int(r) for r in frame.index[(single & wanted).to_numpy()])
     return identities(values, rows, unique, tab=config.input_tab, header_row=config.header_row,
                       key_cols=key_cols, owned=layout.owned0)
 
 
-def last_synced_text(when: datetime, lang: str, alerts: list[str]) -> str:
+def last_synced_text(when: datetime, lang: str, alert: str = "") -> str:
+    """The last-synced cell: a time in WIB, or the guard's alert (marked so the next
+    unblocked sync replaces it even when nothing else changed)."""
     stamp = when.strftime("%d-%m-%Y %H:%M:%S") if lang == "id" else when.strftime("%Y-%m-%d %H:%M:%S")
-    if alerts:
-        if lang == "id":
-            return (f"{ALERT_MARK} SINKRONISASI DIHENTIKAN {stamp} WIB: {alerts[0]} "
-                    "(rekap tidak diperbarui; pulihkan dengan 'sheetsync restore' atau jalankan "
-                    "'sheetsync sync --accept-deletions' bila memang disengaja)")
-        return (f"{ALERT_MARK} SYNC STOPPED {stamp} WIB: {alerts[0]} (summaries not updated; "
-                "restore with 'sheetsync restore' or run 'sheetsync sync --accept-deletions' if intended)")
+    if alert:
+        return f"{ALERT_MARK} {stamp} WIB: {alert}"
     return f"Terakhir disinkronkan: {stamp} WIB" if lang == "id" else f"Last synced: {stamp} WIB"
