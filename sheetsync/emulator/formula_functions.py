@@ -549,6 +549,51 @@ def _shape(name, args):
     return rng.height if name == "ROWS" else rng.width
 
 
+def _date_parts(name, args):
+    """YEAR / MONTH / DAY / WEEKDAY of a serial number (or of date text, parsed en_US)."""
+    _arity(name, args, 1, 2 if name == "WEEKDAY" else 1)
+    from .cellvalues import serial_to_datetime
+    v = _scalar_arg(args[0])
+    if isinstance(v, str):
+        v = _value("VALUE", [v])
+    serial = to_number(v, name, 1)
+    try:
+        dt = serial_to_datetime(float(serial))
+    except (OverflowError, ValueError):
+        raise Bail(CellError("NUM", f"Function {name} parameter 1 value is out of range."))
+    if name == "YEAR":
+        return dt.year
+    if name == "MONTH":
+        return dt.month
+    if name == "DAY":
+        return dt.day
+    kind = int(to_number(_scalar_arg(args[1]), name, 2)) if len(args) > 1 else 1
+    iso = dt.isoweekday()  # Monday 1 .. Sunday 7
+    if kind == 1:
+        return iso % 7 + 1          # Sunday 1 .. Saturday 7
+    if kind == 2:
+        return iso                  # Monday 1 .. Sunday 7
+    if kind == 3:
+        return iso - 1              # Monday 0 .. Sunday 6
+    raise Bail(CellError("NUM", "Function WEEKDAY parameter 2 value should be 1, 2 or 3."))
+
+
+def _date(name, args):
+    """DATE(y, m, d) -> serial; months and days roll over as in Sheets."""
+    _arity(name, args, 3, 3)
+    from datetime import date, timedelta
+    from .cellvalues import date_to_serial
+    y, m, d = (int(to_number(_scalar_arg(a), name, i + 1)) for i, a in enumerate(args))
+    if 0 <= y < 1900:
+        y += 1900
+    y += (m - 1) // 12
+    m = (m - 1) % 12 + 1
+    try:
+        return int(date_to_serial(date(y, m, 1) + timedelta(days=d - 1)))
+    except (OverflowError, ValueError):
+        raise Bail(CellError("NUM", "DATE evaluates to an out of bounds range."))
+
+
 FUNCTIONS: dict[str, Callable[[str, list], Any]] = {
     "SUM": _sum, "AVERAGE": _average, "MIN": _min, "MAX": _max,
     "COUNT": _count, "COUNTA": _counta, "COUNTBLANK": _countblank,
@@ -563,6 +608,8 @@ FUNCTIONS: dict[str, Callable[[str, list], Any]] = {
     "VLOOKUP": _vlookup, "MATCH": _match, "INDEX": _index,
     "LEFT": _substr, "RIGHT": _substr, "MID": _substr, "VALUE": _value, "TEXT": _text_fn,
     "PRODUCT": _product, "ROWS": _shape, "COLUMNS": _shape,
+    "YEAR": _date_parts, "MONTH": _date_parts, "DAY": _date_parts, "WEEKDAY": _date_parts,
+    "DATE": _date,
 }
 
 
