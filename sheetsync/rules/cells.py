@@ -19,10 +19,21 @@ _CELL_PROBLEMS = {
 }
 
 
+# A quoted value is clipped: a message lands in one cell, and Google refuses a write
+# with a cell over 50,000 characters (a pasted 50,000-character value would block every sync).
+MAX_QUOTED = 60
+
+
+def clipped(value: object) -> str:
+    """The cell as typed, clipped for quoting in a message."""
+    text = cell_text(value)
+    return text if len(text) <= MAX_QUOTED else text[:MAX_QUOTED - 1] + "…"
+
+
 def typed_values(ctx: RuleContext, field: str, rows: np.ndarray) -> list[str]:
     """The cells as typed, for the message (only for rows that are hit)."""
     raw = ctx.raw[field]
-    return [cell_text(v) for v in raw[rows]]
+    return [clipped(v) for v in raw[rows]]
 
 
 @register("required")

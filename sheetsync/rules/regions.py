@@ -6,9 +6,9 @@ from typing import Iterator
 
 import numpy as np
 
-from ..cells import cell_text
 from ..issues import ERROR
 from . import Hits, RuleContext, register
+from .cells import clipped
 
 
 def _field(ctx: RuleContext, kind: str) -> str | None:
@@ -16,7 +16,7 @@ def _field(ctx: RuleContext, kind: str) -> str | None:
 
 
 def _typed(ctx: RuleContext, field: str, rows: np.ndarray) -> list[str]:
-    return [cell_text(v) for v in ctx.raw[field][rows]]
+    return [clipped(v) for v in ctx.raw[field][rows]]
 
 
 @register("regions")
