@@ -183,3 +183,26 @@ def test_chain_pointing_down_is_evaluated_without_deep_recursion():
         sheet.set(r, 0, None, f"=A{r + 2}+1")
     recalculate(ss)
     assert sheet.get(0, 0) == 1000 and sheet.get(998, 0) == 2
+
+
+def test_formula_results_take_number_formats_as_in_google():
+    from sheetsync.emulator.formulas import number_format
+    ss = Store().create("t", sheet_titles=["Input", "Rekap"])
+    inp, rekap = ss.sheets
+    inp.set(0, 0, 45623)
+    inp.formats[(0, 0)] = {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}}
+    inp.set(1, 0, 0.25)
+    inp.formats[(1, 0)] = {"numberFormat": {"type": "PERCENT", "pattern": "0%"}}
+    rekap.set(0, 0, None, "=Input!A1")
+    rekap.set(1, 0, None, "=Input!A1+7")
+    rekap.set(2, 0, None, "=DATE(2024,12,1)")
+    rekap.set(3, 0, None, "=SUM(Input!A2:A2)")
+    rekap.set(4, 0, None, "=A3-A1")            # date minus date: days
+    rekap.set(5, 0, None, "=Input!A1*2")
+    recalculate(ss)
+    fmts = [number_format(rekap, r, 0) for r in range(6)]
+    assert fmts[0] == fmts[1] == {"type": "DATE", "pattern": "yyyy-mm-dd"}
+    assert fmts[2] == {"type": "DATE", "pattern": "M/d/yyyy"}
+    assert fmts[3] == {"type": "PERCENT", "pattern": "0%"}
+    assert fmts[4] is None and fmts[5] is None
+    assert rekap.get(4, 0) == 4
