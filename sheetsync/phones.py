@@ -32,15 +32,19 @@ CHUNK = 32_768                          # cells per pass: small temporaries stay
 
 # Character classes, looked up per byte.  Separators are typed between digit
 # groups; "/" is not one: "0812.. / 0813.." is two numbers.
-C_OTHER, C_DIGIT, C_PLUS, C_SEP = 0, 1, 2, 3
+C_OTHER, C_DIGIT, C_PLUS, C_SEP, C_SPACE = 0, 1, 2, 3, 4
 _CLASS = np.zeros(256, dtype=np.uint8)
 _CLASS[ord("0"):ord("9") + 1] = C_DIGIT
 _CLASS[ord("+")] = C_PLUS
-for _c in " \t-.()'":
+for _c in "-.()'":
     _CLASS[ord(_c)] = C_SEP
-# Non-ASCII spaces and dashes become a space first (one character for one, so
+for _c in map(chr, range(128)):
+    if _c.isspace():
+        _CLASS[ord(_c)] = C_SPACE
+# Non-ASCII spaces and dashes become ASCII ones first (one character for one, so
 # positions do not move); any other non-ASCII character becomes "?" (other).
-_TO_SPACE = str.maketrans({c: " " for c in "\u00a0\u2007\u202f\u2009\u2010\u2011\u2012\u2013\u2014\u2212"})
+_TO_ASCII = str.maketrans({**{chr(c): " " for c in range(128, 0x10000) if chr(c).isspace()},
+                           **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212"}})
 _POW10 = 10.0 ** np.arange(16)
 
 
@@ -91,7 +95,7 @@ def normalise_column(cells: np.ndarray) -> PhoneColumn:
     n = len(cells)
     number = np.zeros(n, dtype=np.int64)
     problem = np.full(n, P_BLANK, dtype=np.int8)
-    typed = np.flatnonzero(filled(cells))
+    typed = np.flatnonzero(_not_empty(cells))   # whitespace-only cells: P_BLANK in _parse_texts
     for start in range(0, len(typed), CHUNK):
         pos = typed[start:start + CHUNK]
         texts, bad = _as_text(cells[pos])
@@ -105,17 +109,32 @@ _is_blank = np.frompyfunc(is_blank, 1, 1)
 _isspace = np.frompyfunc(str.isspace, 1, 1)
 
 
+def _not_empty(cells: np.ndarray) -> np.ndarray:
+    """Not None, NaN or "" (whitespace-only still counts: callers look closer)."""
+    try:
+        truthy = cells.astype(bool)   # one C-level truth test per cell: None, "" -> False
+    except (TypeError, ValueError):   # pd.NA and the like refuse a truth value
+        return ~(np.asarray(pd.isna(cells), dtype=bool) | (cells == ""))
+    falsy = np.flatnonzero(~truthy)
+    if len(falsy) and pd.api.types.infer_dtype(cells[falsy], skipna=True) not in ("empty", "string"):
+        truthy[falsy] = ~_is_blank(cells[falsy]).astype(bool)   # 0 or False typed: a value
+    nan = np.flatnonzero(truthy)
+    if len(nan) and pd.api.types.infer_dtype(cells[nan], skipna=False) != "string":
+        truthy[nan] = ~_is_blank(cells[nan]).astype(bool)       # NaN is truthy
+    return truthy
+
+
 def filled(values: Any) -> np.ndarray:
     """Cells holding more than whitespace, exactly (a saksi typed as "  " is no
-    saksi).  One C-level str.isspace per non-empty text cell."""
+    saksi).  C-level truth tests, then one str.isspace per non-empty text cell."""
     cells = np.asarray(values, dtype=object)
-    blank = np.asarray(pd.isna(cells), dtype=bool) | (cells == "")
-    rest = np.flatnonzero(~blank)
+    out = _not_empty(cells)
+    rest = np.flatnonzero(out)
     if len(rest):
         sub = cells[rest]
         text = pd.api.types.infer_dtype(sub, skipna=False) == "string"
-        blank[rest] = (_isspace(sub) if text else _is_blank(sub)).astype(bool)
-    return ~blank
+        out[rest] = ~(_isspace(sub) if text else _is_blank(sub)).astype(bool)
+    return out
 
 
 def _as_text(values: np.ndarray) -> tuple[list[str], np.ndarray]:
@@ -145,10 +164,11 @@ def _parse_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=m)
     joined = "".join(texts)
     if not joined.isascii():
-        joined = joined.translate(_TO_SPACE)
+        joined = joined.translate(_TO_ASCII)
     chars = np.frombuffer(joined.encode("ascii", errors="replace"), dtype=np.uint8)
     cls = _CLASS[chars]
     row = np.repeat(np.arange(m, dtype=np.int32), lengths)
+    visible = np.bincount(row[cls != C_SPACE], minlength=m)
     digit_pos = np.flatnonzero(cls == C_DIGIT)
     digit_row = row[digit_pos]
     n_digits = np.bincount(digit_row, minlength=m)
@@ -162,7 +182,8 @@ def _parse_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     late = np.searchsorted(digit_pos, plus_pos) > digits_start[plus_row]
     late_plus = np.bincount(plus_row[late], minlength=m)
 
-    problem = np.full(m, P_INVALID, dtype=np.int8)   # whitespace-only cells never get here
+    problem = np.full(m, P_INVALID, dtype=np.int8)
+    problem[visible == 0] = P_BLANK                     # nothing but whitespace
     shape_ok = (other == 0) & (late_plus == 0) & (plus_count <= 1) & (n_digits >= 9) & (n_digits <= 15)
     # value of the digit string; exact in float64 since at most 15 digits < 2**53
     rank = (digits_end - 1)[digit_row] - np.arange(len(digit_pos))
