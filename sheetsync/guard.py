@@ -126,7 +126,8 @@ def _vanished(previous: Snapshot, current: TabRead | Mapping[str, Any]) -> list[
     too: one retyped TPS is far below the share, while a sort of only the key
     columns retypes them all -- exactly the damage to stop."""
     keys = current.rows if isinstance(current, TabRead) else current
-    return [k for k in previous.rows if k not in keys]
+    gone = previous.rows.keys() - keys.keys()
+    return [k for k in previous.rows if k in gone] if gone else []
 
 
 def _header_change(old: list[str], new: list[str]) -> str:

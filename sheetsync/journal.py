@@ -220,7 +220,7 @@ class Journal(QueryMixin):
             if not row[2]:
                 presence.append((row[0], sync, 1, positions[key]))
                 appeared.append((new_row, positions[key]))
-        vanished = [r for k, r in state.items() if r[2] and k not in positions]
+        vanished = [state[k] for k in state.keys() - positions.keys() if state[k][2]]
         old_pos = cache.positions_by_id() if vanished else {}
         for r in vanished:
             presence.append((r[0], sync, 0, old_pos.get(r[0], 0)))
@@ -250,15 +250,16 @@ class Journal(QueryMixin):
     def _order(self, sync: int, tab: TabRead, cache: _State) -> None:
         """Store the sheet order of the rows when it differs from the last one."""
         first = tab.header_row + 1
+        if tab.positions == cache.positions_by_key() and first == cache.first_row:
+            return                                        # compared at C speed: the usual case
         last = max(tab.positions.values(), default=first - 1)
         order = [0] * (last - first + 1)
         state = cache.rows
         for key, pos in tab.positions.items():
             order[pos - first] = state[key][0]
-        if order != cache.order or first != cache.first_row:
-            self.db.execute("INSERT INTO orders(sync, body) VALUES (?,?)",
-                            (sync, encode_order(first, order)))
-            cache.set_order(first, order)
+        self.db.execute("INSERT INTO orders(sync, body) VALUES (?,?)",
+                        (sync, encode_order(first, order)))
+        cache.set_order(first, order, dict(tab.positions))
 
     def _renames(self, sync: int, vanished: list[tuple[tuple, int]],
                  appeared: list[tuple[tuple, int]], kept: tuple[str, ...]) -> None:
@@ -291,10 +292,11 @@ class Journal(QueryMixin):
         reports) -- only ``accept_verified`` does."""
         events, bases = [], []
         state = cache.rows
-        for key, row in state.items():
-            ok = int(bool(row[2]) and key in ok_rows)
-            if ok == row[4] and (not ok or row[5] is not None):
-                continue
+        was_ok = cache.ok_keys()
+        now_ok = {k for k in ok_rows if k in state and state[k][2]}
+        for key in now_ok ^ was_ok:               # an OK row always has its baseline already
+            row = state[key]
+            ok = int(key in now_ok)
             if ok != row[4]:
                 events.append((row[0], sync, ok))
             base = row[5]
@@ -303,5 +305,7 @@ class Journal(QueryMixin):
                 bases.append((row[0], sync, json.dumps(line_dict(base, kept), ensure_ascii=False)))
             state[key] = (*row[:4], ok, base)
             cache.dirty.add(key)
+        was_ok.clear()
+        was_ok.update(now_ok)
         self.db.executemany("INSERT INTO verified(row, sync, ok) VALUES (?,?,?)", events)
         self.db.executemany("INSERT INTO baselines(row, sync, body) VALUES (?,?,?)", bases)

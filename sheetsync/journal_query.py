@@ -52,21 +52,35 @@ class _State:
     """The state table of one spreadsheet as of sync ``n``, held in memory:
     key -> (row id, key, live, line, ok, base); ``dirty``: keys to save;
     ``order``: row ids by sheet row from ``first_row`` (0 = blank row)."""
-    __slots__ = ("n", "kept", "rows", "dirty", "order", "first_row", "_pos")
+    __slots__ = ("n", "kept", "rows", "dirty", "order", "first_row", "_pos", "_pos_key", "_ok")
 
     def __init__(self, n: int, kept: tuple[str, ...], rows: dict[str, tuple],
                  first_row: int = 0, order: list[int] | None = None) -> None:
         self.n, self.kept, self.rows, self.dirty = n, kept, rows, set()
-        self.first_row, self.order, self._pos = first_row, order or [], None
+        self.first_row, self.order = first_row, order or []
+        self._pos = self._pos_key = self._ok = None
 
-    def set_order(self, first_row: int, order: list[int]) -> None:
-        self.first_row, self.order, self._pos = first_row, order, None
+    def set_order(self, first_row: int, order: list[int], by_key: dict[str, int]) -> None:
+        self.first_row, self.order, self._pos, self._pos_key = first_row, order, None, by_key
 
     def positions_by_id(self) -> dict[int, int]:
         if self._pos is None:
             first = self.first_row
             self._pos = {rid: first + i for i, rid in enumerate(self.order) if rid}
         return self._pos
+
+    def positions_by_key(self) -> dict[str, int]:
+        """key -> sheet row of the live rows (shared: replaced, never changed in place)."""
+        if self._pos_key is None:
+            key_of = {r[0]: r[1] for r in self.rows.values()}
+            self._pos_key = {key_of[rid]: pos for rid, pos in self.positions_by_id().items()}
+        return self._pos_key
+
+    def ok_keys(self) -> set[str]:
+        """Keys that were OK at the last sync (kept up to date by the writer)."""
+        if self._ok is None:
+            self._ok = {k for k, r in self.rows.items() if r[4]}
+        return self._ok
 
 
 class LazyRows(MappingABC):
@@ -87,6 +101,9 @@ class LazyRows(MappingABC):
 
     def __len__(self) -> int:
         return len(self._lines)
+
+    def keys(self):  # noqa: ANN201 - dict_keys: set operations at C speed
+        return self._lines.keys()
 
 
 @dataclass
@@ -287,8 +304,7 @@ class QueryMixin:
         layout = self._layout(layout_id)
         state = self._state(sheet)
         rows = LazyRows({r[1]: r[3] for r in state.rows.values() if r[2]}, state.kept)
-        key_of = {r[0]: r[1] for r in state.rows.values()}
-        positions = {key_of[rid]: pos for rid, pos in state.positions_by_id().items()}
+        positions = state.positions_by_key()
         return self._snap(spreadsheet, n, at, config_name, good, layout, rows, positions)
 
     @staticmethod
