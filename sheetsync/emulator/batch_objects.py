@@ -154,7 +154,27 @@ def _shift_everything(txn: Txn, sheet: Sheet, axis: int, start: int, delta: int,
             nr = {**nr, "range": moved}
         named.append(nr)
     txn.work.named_ranges = named
+    _shift_charts(txn, sheet.sheet_id, move)
     _shift_formulas(txn, sheet.title, axis, start, delta, end)
+
+
+def _shift_charts(txn: Txn, sheet_id: int, move) -> None:
+    """Chart data ranges on the moved sheet follow the rows/columns (charts on any tab)."""
+    def walk(obj: Any) -> Any:
+        if isinstance(obj, dict):
+            if "sources" in obj and isinstance(obj["sources"], list):
+                srcs = [move(g) if (g.get("sheetId", 0) or 0) == sheet_id else g for g in obj["sources"]]
+                return {**obj, "sources": [g for g in srcs if g]}
+            return {k: walk(v) for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [walk(v) for v in obj]
+        return obj
+    for s in list(txn.work.sheets):
+        if not s.charts:
+            continue
+        charts = [{**ch, "spec": walk(ch.get("spec"))} for ch in s.charts]
+        if charts != s.charts:
+            txn.sheet(s.sheet_id, "charts").charts = charts
 
 
 def _shift_formulas(txn: Txn, title: str, axis: int, start: int, delta: int,

@@ -546,3 +546,12 @@ def test_unknown_field_and_insert_at_end_texts(ss):
     apply(ss, {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 1000,
                                              "endIndex": 1001}, "inheritFromBefore": True}})
     assert ss.sheets[0].row_count == 1001
+
+
+def test_chart_sources_follow_inserted_rows(ss):
+    src = {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 5, "startColumnIndex": 2, "endColumnIndex": 3}
+    apply(ss, {"addChart": {"chart": {"spec": {"basicChart": {"series": [{"series": {"sourceRange": {
+        "sources": [src]}}}]}}, "position": {"overlayPosition": {"anchorCell": {"sheetId": 0}}}}}})
+    apply(ss, {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 0, "endIndex": 2}}})
+    moved = ss.sheets[0].charts[0]["spec"]["basicChart"]["series"][0]["series"]["sourceRange"]["sources"][0]
+    assert (moved["startRowIndex"], moved["endRowIndex"]) == (3, 7)
