@@ -129,3 +129,47 @@ def test_accept_deletions_accepts_every_trigger(j):
 
 def test_no_previous_sync_no_alert():
     assert guard(None, {}, HEADER, CONFIG) == []
+
+
+# ---------------------------------------------------------------- through sync and the emulator
+def test_sync_blocked_by_guard_then_restore_then_accept(tmp_path):
+    """The engine's side of the contract: alert in the last-synced cell, summaries
+    untouched, exit 3 naming rows; restore clears it; --accept-deletions confirms."""
+    pytest.importorskip("sheetsync.summaries")        # the sync engine needs the core's summaries
+    from sheetsync import a1
+    from sheetsync.config import load_preset, with_overrides
+    from sheetsync.emulator import Emulator
+    from sheetsync.gsheets import Sheet
+    from sheetsync.restore import restore
+    from sheetsync.sync import SyncError, sync
+    from tests.sync_data import tps_sheet
+
+    with Emulator() as emu, Journal(tmp_path / "j.sqlite") as journal:
+        ours = emu.client()
+        book = ours.create("Rekap Jakbar")
+        config = with_overrides(load_preset("pilkada-jakbar-2024"), spreadsheet=book.id, api_url=emu.url)
+        book.sheet1.update_title(config.input_tab)
+        book.sheet1.update(tps_sheet(40, seed=3, broken=0), "A1", value_input_option="RAW")
+        run = dict(client=ours, journal=journal, lock_dir=str(tmp_path))
+        sync(config, **run)
+        tab, row, col = a1.parse_tab_cell(config.last_synced_cell)
+        summaries = [a1.quote_tab(t) for t in config.summary_tabs.titles()]
+        before = Sheet(ours, book.id).read(summaries)
+
+        other = emu.client().open_by_key(book.id).worksheet(config.input_tab)
+        other.delete_rows(3, 8)                              # 6 of 40 rows
+        with pytest.raises(SyncError) as err:
+            sync(config, **run)
+        assert err.value.exit_code == 3 and "6 dari 40" in str(err.value)
+        assert "restore --since 1" in str(err.value)
+        stamp = other.spreadsheet.worksheet(tab).cell(row, col).value
+        assert "6 dari 40" in stamp
+        assert Sheet(ours, book.id).read(summaries) == before      # summaries not rewritten
+
+        restore(config, journal, Sheet(ours, book.id), since=1, apply=True)
+        sync(config, **run)                                  # nothing vanished any more
+        assert "dari 40" not in other.spreadsheet.worksheet(tab).cell(row, col).value
+
+        other.delete_rows(3, 8)
+        sync(config, accept_deletions=True, **run)           # intended: accepted
+        sync(config, **run)                                  # and the new baseline holds
