@@ -121,12 +121,21 @@ def _shift_everything(txn: Txn, sheet: Sheet, axis: int, start: int, delta: int,
         return shift_grid_range(gr, axis, start, delta, end)
 
     sheet.merges = [m for m in (move(g) for g in sheet.merges) if m]
+    def refs(rule: dict) -> dict:  # formula condition values follow the rows, as formulas do
+        return _shift_condition(rule, lambda f: shift_references(f, sheet.title, sheet.title, axis,
+                                                                 start, delta, end))
+
     rules = []
     for rule in sheet.conditional_formats:
         ranges = [m for m in (move(g) for g in rule.get("ranges", [])) if m]
         if ranges:
-            rules.append({**rule, "ranges": ranges})
+            rules.append({**refs(rule), "ranges": ranges})
     sheet.conditional_formats = rules
+    unique = {id(rule): rule for rule in sheet.validations.values()}
+    edited = {i: refs(rule) for i, rule in unique.items()}
+    if any(edited[i] is not unique[i] for i in unique):
+        for key, rule in list(sheet.validations.items()):
+            sheet.validations[key] = edited[id(rule)]
     kept = []
     for pr in sheet.protected_ranges:
         if "range" in pr:
@@ -156,6 +165,19 @@ def _shift_everything(txn: Txn, sheet: Sheet, axis: int, start: int, delta: int,
     txn.work.named_ranges = named
     _shift_charts(txn, sheet.sheet_id, move)
     _shift_formulas(txn, sheet.title, axis, start, delta, end)
+
+
+def _shift_condition(rule: dict, edit) -> dict:
+    """A rule (conditional format or data validation) with its "=..." values edited."""
+    holder = rule.get("booleanRule") if "booleanRule" in rule else rule
+    cond = (holder or {}).get("condition")
+    if not cond or not any(str(v.get("userEnteredValue", "")).startswith("=")
+                           for v in cond.get("values", [])):
+        return rule
+    values = [{**v, "userEnteredValue": edit(v["userEnteredValue"])}
+              if str(v.get("userEnteredValue", "")).startswith("=") else v for v in cond["values"]]
+    new_holder = {**holder, "condition": {**cond, "values": values}}
+    return {**rule, "booleanRule": new_holder} if "booleanRule" in rule else new_holder
 
 
 def _shift_charts(txn: Txn, sheet_id: int, move) -> None:
@@ -226,7 +248,7 @@ def update_dimension_properties(txn: Txn, req: dict) -> dict:
 
 def clip_objects(txn: Txn, sheet: Sheet) -> None:
     """After a grid shrink, drop or clip ranges that fell off the sheet."""
-    sheet = txn.sheet(sheet.sheet_id, *_OBJECT_ATTRS)
+    sheet = txn.sheet(sheet.sheet_id, "validations", *_OBJECT_ATTRS)
     for axis, size in ((0, sheet.row_count), (1, sheet.column_count)):
         huge = 1 << 40
         _shift_everything(txn, sheet, axis, size, -huge, size + huge)

@@ -555,3 +555,20 @@ def test_chart_sources_follow_inserted_rows(ss):
     apply(ss, {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 0, "endIndex": 2}}})
     moved = ss.sheets[0].charts[0]["spec"]["basicChart"]["series"][0]["series"]["sourceRange"]["sources"][0]
     assert (moved["startRowIndex"], moved["endRowIndex"]) == (3, 7)
+
+
+def test_formula_conditions_follow_inserted_rows(ss):
+    apply(ss, {"addConditionalFormatRule": {"rule": {
+        "ranges": [{"sheetId": 0, "startRowIndex": 1, "startColumnIndex": 1, "endColumnIndex": 2}],
+        "booleanRule": {"condition": {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": "=$C2>100"}]},
+                        "format": {"backgroundColor": {"red": 1}}}}}},
+        {"setDataValidation": {"range": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 3,
+                                         "startColumnIndex": 0, "endColumnIndex": 1},
+                               "rule": {"condition": {"type": "ONE_OF_RANGE",
+                                                      "values": [{"userEnteredValue": "=Input!A2:A5"}]}}}})
+    apply(ss, {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 0, "endIndex": 1}}})
+    sheet = ss.sheets[0]
+    cond = sheet.conditional_formats[0]["booleanRule"]["condition"]
+    assert cond["values"] == [{"userEnteredValue": "=$C3>100"}]
+    assert sheet.validations[(2, 0)]["condition"]["values"] == [{"userEnteredValue": "=Input!A3:A6"}]
+    assert conditional_format(ss, sheet, 2, 1) == {"backgroundColor": {"red": 1}}   # C3 = 120 after the shift
