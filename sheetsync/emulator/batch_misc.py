@@ -263,13 +263,71 @@ def delete_banding(txn: Txn, req: dict) -> dict:
     raise Bad(f"No banded range with id: {req.get('bandedRangeId')}")
 
 
-def _dimension_group(kind: str):
-    def handler(txn: Txn, req: dict) -> dict:
-        rng = req.get("range") or {}
-        txn.find(rng.get("sheetId", 0) or 0)
-        group = {"range": copy.deepcopy(rng), "depth": 1, "collapsed": False}
-        return {kind: {"dimensionGroups": [group] if kind == "addDimensionGroup" else []}}
-    return handler
+def _groups_attr(dimension: Any) -> str:
+    if dimension not in ("ROWS", "COLUMNS"):
+        raise Bad("range.dimension must be ROWS or COLUMNS.")
+    return "row_groups" if dimension == "ROWS" else "column_groups"
+
+
+def _group_span(rng: dict, sheet: Sheet) -> tuple[int, int]:
+    start, end = need_int(rng, "startIndex", 0), need_int(rng, "endIndex")
+    size = sheet.row_count if rng.get("dimension") == "ROWS" else sheet.column_count
+    if start < 0 or end <= start or end > size:
+        raise Bad(f"Invalid dimension range [{start}, {end}) for a sheet of {size}.")
+    return start, end
+
+
+def _redepth(groups: list[dict]) -> list[dict]:
+    """Depth = 1 + the number of other groups that contain the group (Google nests them)."""
+    out = []
+    for g in groups:
+        a, b = g["range"]["startIndex"], g["range"]["endIndex"]
+        depth = 1 + sum(1 for h in groups if h is not g and h["range"]["startIndex"] <= a
+                        and b <= h["range"]["endIndex"])
+        out.append({**g, "depth": depth})
+    return sorted(out, key=lambda g: (g["range"]["startIndex"], -g["range"]["endIndex"]))
+
+
+def add_dimension_group(txn: Txn, req: dict) -> dict:
+    rng = req.get("range") or {}
+    attr = _groups_attr(rng.get("dimension"))
+    sheet = txn.sheet(rng.get("sheetId", 0) or 0)
+    start, end = _group_span(rng, sheet)
+    groups = list(getattr(sheet, attr, []))
+    if any(g["range"]["startIndex"] == start and g["range"]["endIndex"] == end for g in groups):
+        raise Bad("A group with that range already exists.")
+    groups.append({"range": {"sheetId": sheet.sheet_id, "dimension": rng["dimension"],
+                             "startIndex": start, "endIndex": end}, "depth": 1})
+    setattr(sheet, attr, _redepth(groups))
+    return {"addDimensionGroup": {"dimensionGroups": copy.deepcopy(getattr(sheet, attr))}}
+
+
+def delete_dimension_group(txn: Txn, req: dict) -> dict:
+    rng = req.get("range") or {}
+    attr = _groups_attr(rng.get("dimension"))
+    sheet = txn.sheet(rng.get("sheetId", 0) or 0)
+    start, end = _group_span(rng, sheet)
+    groups = list(getattr(sheet, attr, []))
+    kept = [g for g in groups if not (g["range"]["startIndex"] == start and g["range"]["endIndex"] == end)]
+    if len(kept) == len(groups):
+        raise Bad("No group with that range exists.")
+    setattr(sheet, attr, _redepth(kept))
+    return {"deleteDimensionGroup": {"dimensionGroups": copy.deepcopy(getattr(sheet, attr))}}
+
+
+def update_dimension_group(txn: Txn, req: dict) -> dict:
+    src = req.get("dimensionGroup") or {}
+    rng = src.get("range") or {}
+    attr = _groups_attr(rng.get("dimension"))
+    sheet = txn.sheet(rng.get("sheetId", 0) or 0)
+    mask = mask_of(req.get("fields"))
+    groups = list(getattr(sheet, attr, []))
+    for i, g in enumerate(groups):
+        if (g["range"]["startIndex"], g["range"]["endIndex"]) == (rng.get("startIndex"), rng.get("endIndex")):
+            groups[i] = {**masked(g, src, mask), "range": g["range"], "depth": g["depth"]}
+            setattr(sheet, attr, groups)
+            return {}
+    raise Bad("No group with that range exists.")
 
 
 def _accepted(txn: Txn, req: dict) -> dict:
@@ -289,8 +347,8 @@ HANDLERS = {
     "clearBasicFilter": clear_basic_filter,
     "addBanding": add_banding,
     "deleteBanding": delete_banding,
-    "addDimensionGroup": _dimension_group("addDimensionGroup"),
-    "deleteDimensionGroup": _dimension_group("deleteDimensionGroup"),
+    "addDimensionGroup": add_dimension_group,
+    "deleteDimensionGroup": delete_dimension_group,
+    "updateDimensionGroup": update_dimension_group,
     "autoResizeDimensions": _accepted,
-    "updateDimensionGroup": _accepted,
 }

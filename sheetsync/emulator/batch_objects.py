@@ -163,8 +163,24 @@ def _shift_everything(txn: Txn, sheet: Sheet, axis: int, start: int, delta: int,
             nr = {**nr, "range": moved}
         named.append(nr)
     txn.work.named_ranges = named
+    _shift_groups(sheet, axis, move)
     _shift_charts(txn, sheet.sheet_id, move)
     _shift_formulas(txn, sheet.title, axis, start, delta, end)
+
+
+def _shift_groups(sheet: Sheet, axis: int, move) -> None:
+    """Row/column groups (DimensionRange) move like GridRanges on their axis."""
+    attr = "row_groups" if axis == 0 else "column_groups"
+    groups = getattr(sheet, attr, None)
+    if not groups:
+        return
+    lo, hi = ("startRowIndex", "endRowIndex") if axis == 0 else ("startColumnIndex", "endColumnIndex")
+    kept = []
+    for g in groups:
+        moved = move({lo: g["range"]["startIndex"], hi: g["range"]["endIndex"]})
+        if moved:
+            kept.append({**g, "range": {**g["range"], "startIndex": moved[lo], "endIndex": moved[hi]}})
+    setattr(sheet, attr, kept)
 
 
 def _shift_condition(rule: dict, edit) -> dict:

@@ -572,3 +572,23 @@ def test_formula_conditions_follow_inserted_rows(ss):
     assert cond["values"] == [{"userEnteredValue": "=$C3>100"}]
     assert sheet.validations[(2, 0)]["condition"]["values"] == [{"userEnteredValue": "=Input!A3:A6"}]
     assert conditional_format(ss, sheet, 2, 1) == {"backgroundColor": {"red": 1}}   # C3 = 120 after the shift
+
+
+def test_dimension_groups_nest(ss):
+    rows = {"sheetId": 0, "dimension": "ROWS"}
+    out = apply(ss, {"addDimensionGroup": {"range": {**rows, "startIndex": 1, "endIndex": 10}}},
+                {"addDimensionGroup": {"range": {**rows, "startIndex": 2, "endIndex": 4}}})
+    groups = out["replies"][1]["addDimensionGroup"]["dimensionGroups"]
+    assert [(g["range"]["startIndex"], g["range"]["endIndex"], g["depth"]) for g in groups] == [(1, 10, 1), (2, 4, 2)]
+    apply(ss, {"updateDimensionGroup": {"dimensionGroup": {"range": {**rows, "startIndex": 2, "endIndex": 4},
+                                                           "collapsed": True}, "fields": "collapsed"}})
+    assert ss.sheets[0].row_groups[1]["collapsed"] is True
+    out = apply(ss, {"deleteDimensionGroup": {"range": {**rows, "startIndex": 1, "endIndex": 10}}})
+    assert [g["depth"] for g in out["replies"][0]["deleteDimensionGroup"]["dimensionGroups"]] == [1]
+
+
+def test_dimension_groups_follow_inserted_rows(ss):
+    rows = {"sheetId": 0, "dimension": "ROWS"}
+    apply(ss, {"addDimensionGroup": {"range": {**rows, "startIndex": 3, "endIndex": 6}}})
+    apply(ss, {"insertDimension": {"range": {**rows, "startIndex": 0, "endIndex": 2}}})
+    assert ss.sheets[0].row_groups[0]["range"] == {**rows, "startIndex": 5, "endIndex": 8}
