@@ -487,6 +487,16 @@ class QueryMixin:
                                                          "tps": key}))
         return issues
 
+    def ok_at(self, spreadsheet: str, sync_no: int) -> set[str]:
+        """Row keys whose status was OK at that sync (from the recorded transitions)."""
+        sheet = self._sheet(spreadsheet)
+        row = self._sync_row(sheet, "n=?", (sync_no,))
+        if row is None:
+            return set()
+        return {key for key, ok, _ in self.db.execute(
+            "SELECT k.key, v.ok, max(v.sync) FROM verified v JOIN rowkeys k ON k.id=v.row "
+            "WHERE k.sheet=? AND v.sync<=? GROUP BY v.row", (sheet, row[0])) if ok}
+
     def verified_changes(self, spreadsheet: str, config: Any) -> list[VerifiedChange]:
         """For reconcile: every number now different from its verified value."""
         sheet = self._sheet(spreadsheet)

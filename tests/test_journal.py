@@ -273,6 +273,7 @@ def test_changed_after_verification(j):
     changes = j.verified_changes("S1", CONFIG)
     assert [(c.tps_key, c.verified, c.current, c.verified_sync) for c in changes] == \
         [("31.73.01.1001/002", "120", "125", 1)]
+    assert j.ok_at("S1", 1) == {"31.73.01.1001/002"} and j.ok_at("S1", 2) == set()
     assert j.accept_verified("S1") == 1
     assert j.changed_after_verification("S1", tab(g), CONFIG) == []
     assert j.verified_changes("S1", CONFIG) == []
