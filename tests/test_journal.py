@@ -335,11 +335,14 @@ def test_replay_gives_each_read_exactly(tmp_path_factory, start, syncs):
             for e in edits:
                 grid = apply([list(r) for r in grid], e)
             t = tab(grid)
+            ok = ok_keys(t, {p: "OK" for p in t.positions.values() if p % 2})
             j.record_tab(spreadsheet="S", config_name="t", tab=t, at=T0 + timedelta(minutes=i),
-                         ok_rows=ok_keys(t, {p: "OK" for p in t.positions.values() if p % 2}))
-            reads.append(expected(grid))
-        for n, want in enumerate(reads, start=1):
+                         ok_rows=ok)
+            reads.append((expected(grid), ok))
+        for n, (want, ok) in enumerate(reads, start=1):
             assert j.snapshot("S", n).values() == want
+            assert j.ok_at("S", n) == ok
+        reads = [r for r, _ in reads]
         assert j.last("S").values() == reads[-1]
 
 
