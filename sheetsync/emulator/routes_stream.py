@@ -51,6 +51,7 @@ def wants_stream(boxes: list[Box], opts: Any) -> bool:
 
 def snapshot(boxes: list[Box]) -> list[_Snap]:
     """Copy what the boxes show; call with the spreadsheet lock held."""
+    from .routes_values import cell_number_format
     snaps = []
     for box in boxes:
         sheet = box.sheet
@@ -61,8 +62,8 @@ def snapshot(boxes: list[Box]) -> list[_Snap]:
         for store in (sheet.formulas, sheet.formats):
             for (r, c) in store:
                 if box.r0 <= r < last and box.c0 <= c < box.c1:
-                    fmt = sheet.formats.get((r, c))
-                    special[(r, c)] = (sheet.formulas.get((r, c)), fmt.get("numberFormat") if fmt else None)
+                    formula = sheet.formulas.get((r, c))
+                    special[(r, c)] = (formula, cell_number_format(sheet, r, c, formula))
         snaps.append(_Snap(box.a1(), box.c0, box.r0, rows, special))
     return snaps
 

@@ -133,9 +133,18 @@ def render_box(ss: Spreadsheet, box: Box, opts: ReadOptions) -> list[list[Any]]:
 
 
 def _render_cell(ss: Spreadsheet, sheet: Sheet, r: int, c: int, v: Any, opts: ReadOptions) -> Any:
+    formula = sheet.formulas.get((r, c))
+    return cellvalues.render(v, formula, opts.render, cell_number_format(sheet, r, c, formula),
+                             opts.datetime, ss)
+
+
+def cell_number_format(sheet: Sheet, r: int, c: int, formula: str | None) -> dict | None:
+    """The cell's own numberFormat; a formula cell's is inferred from what it refers to."""
+    if formula:
+        from .formulas import number_format
+        return number_format(sheet, r, c)
     fmt = sheet.formats.get((r, c))
-    nf = fmt.get("numberFormat") if fmt else None
-    return cellvalues.render(v, sheet.formulas.get((r, c)), opts.render, nf, opts.datetime, ss)
+    return fmt.get("numberFormat") if fmt else None
 
 
 def _add_formula_only_cells(sheet: Sheet, box: Box, out: list[list[Any]]) -> None:

@@ -49,6 +49,10 @@ def sheet_json(ss: Spreadsheet, sheet: Sheet, *, grid: bool = False,
             out[key] = copy.deepcopy(items)
     if sheet.basic_filter:
         out["basicFilter"] = copy.deepcopy(sheet.basic_filter)
+    for attr, key in (("row_groups", "rowGroups"), ("column_groups", "columnGroups")):
+        groups = getattr(sheet, attr, None)  # DimensionGroup JSON kept by B's batch handlers
+        if groups:
+            out[key] = copy.deepcopy(groups)
     if grid:
         if boxes:
             out["data"] = [grid_data(ss, sheet, b.r0, b.c0, b.r1, b.c1) for b in boxes]
@@ -82,7 +86,7 @@ def cell_data(ss: Spreadsheet, sheet: Sheet, r: int, c: int) -> dict[str, Any]:
         eff = extended_value(value)
         if eff is not None:
             cell["effectiveValue"] = eff
-            nf = fmt.get("numberFormat") if fmt else None
+            nf = _number_format(sheet, r, c, fmt, formula)
             cell["formattedValue"] = cellvalues.render(value, None, "FORMATTED_VALUE", nf, spreadsheet=ss)
     if fmt:
         cell["userEnteredFormat"] = copy.deepcopy(fmt)
@@ -99,6 +103,15 @@ def cell_data(ss: Spreadsheet, sheet: Sheet, r: int, c: int) -> dict[str, Any]:
     if rule:
         cell["dataValidation"] = copy.deepcopy(rule)
     return cell
+
+
+def _number_format(sheet: Sheet, r: int, c: int, fmt: dict[str, Any] | None, formula: str | None
+                   ) -> dict[str, Any] | None:
+    """A formula cell shows the format Google infers from what it refers to (B's formulas)."""
+    if formula:
+        from .formulas import number_format
+        return number_format(sheet, r, c)
+    return fmt.get("numberFormat") if fmt else None
 
 
 def _effective_format(ss: Spreadsheet, fmt: dict[str, Any] | None) -> dict[str, Any]:

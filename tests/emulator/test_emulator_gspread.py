@@ -248,3 +248,12 @@ def test_concurrent_appends_lose_nothing(emu, sh):
     assert not errors
     rows = sh.sheet1.get_all_values()[1:]
     assert len(rows) == 32 and len({tuple(r) for r in rows}) == 32
+
+
+def test_formula_of_a_date_shows_a_date_and_row_groups(sh):
+    ws = sh.sheet1
+    ws.update([["2024-11-27", "=A1", "=A1+1"]], "A1", value_input_option="USER_ENTERED")
+    assert ws.get("A1:C1") == [["2024-11-27", "2024-11-27", "2024-11-28"]]
+    ws.add_dimension_group_rows(1, 3)
+    groups = ws.list_dimension_group_rows()
+    assert groups[0]["range"]["startIndex"] == 1 and groups[0]["depth"] == 1
