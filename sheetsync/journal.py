@@ -70,8 +70,18 @@ def default_path() -> Path:
 
 
 def journal_path(config: Any = None, override: str | Path | None = None) -> Path:
-    chosen = override or (getattr(config, "journal_path", None) if config is not None else None)
-    return Path(chosen).expanduser() if chosen else default_path()
+    """``override``, else the config's ``journal_path`` (relative to the config
+    file, so cron's working directory does not matter), else ``default_path()``."""
+    if override:
+        return Path(override).expanduser()
+    chosen = getattr(config, "journal_path", None) if config is not None else None
+    if not chosen:
+        return default_path()
+    path = Path(chosen).expanduser()
+    source = str(getattr(config, "source", "") or "")
+    if not path.is_absolute() and source and not source.startswith("preset:"):
+        path = Path(source).expanduser().resolve().parent / path
+    return path
 
 
 def _create_private(path: Path) -> None:

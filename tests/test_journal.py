@@ -92,6 +92,9 @@ def test_default_path_per_user(monkeypatch, tmp_path):
     assert default_path() == tmp_path / "sheetsync" / "journal.sqlite"
     assert journal_path(SimpleNamespace(journal_path="~/x.sqlite")) == \
         journal_path(None, "~/x.sqlite")
+    cfg = SimpleNamespace(journal_path="data/j.sqlite", source=str(tmp_path / "conf" / "s.toml"))
+    assert journal_path(cfg) == tmp_path / "conf" / "data" / "j.sqlite"     # next to the config
+    assert journal_path(SimpleNamespace(journal_path=None, source="preset:x")) == default_path()
     monkeypatch.delenv("XDG_STATE_HOME")
     assert ".local/state/sheetsync" in str(default_path())
 
