@@ -362,3 +362,16 @@ def test_read_tab_keeps_cells_as_text_and_skips_owned_and_blank_rows():
                             "31.73.01.1001/002": {"kode": "31.73.01.1001", "tps": "2",
                                                   "dpt": "0812\x1f3"}}
     assert t.positions == {"31.73.01.1001/001": 2, "31.73.01.1001/002": 5}
+
+
+def test_title_rows_above_the_header_are_kept(j):
+    config = SimpleNamespace(**{**vars(CONFIG), "header_row": 3})
+    grid = [["REKAP SUARA JAKARTA BARAT"], [], HEADER, ["31.73.01.1001", "1", "250"], [],
+            ["31.73.01.1001", "2", "300", "", "", "OK"]]
+    result = SimpleNamespace(rows=pd.DataFrame({"tps_key": pd.Series(
+        {4: "31.73.01.1001/001", 6: "31.73.01.1001/002"}, dtype=object)}), header=None)
+    j.record_tab(spreadsheet="S", config_name="t", tab=read_tab(grid, config, result), at=T0)
+    assert j.snapshot("S", 1).values() == [["REKAP SUARA JAKARTA BARAT"], [], HEADER,
+                                           ["31.73.01.1001", "1", "250"], [],
+                                           ["31.73.01.1001", "2", "300"]]
+    assert j.last("S").positions == {"31.73.01.1001/001": 4, "31.73.01.1001/002": 6}
