@@ -149,4 +149,10 @@ def _xlsx_title(title: str) -> str:
 def _xlsx_cell(value: Any) -> Any:
     # openpyxl stores any str starting with "=" as a formula; neutralise() already
     # prefixed those, this keeps the promise even if a caller skips it.
-    return neutralise(value)
+    value = neutralise(value)
+    if isinstance(value, str):
+        # XML 1.0 cannot hold most control characters: openpyxl raises on them and the
+        # whole export failed (a cell with a pasted BEL or form feed). Drop them.
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
