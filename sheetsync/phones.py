@@ -110,7 +110,7 @@ _isspace = np.frompyfunc(str.isspace, 1, 1)
 
 
 def _not_empty(cells: np.ndarray) -> np.ndarray:
-    """Not None, NaN or "" (whitespace-only still counts: callers look closer)."""
+    """Not None or "" (whitespace-only and NaN still count: callers look closer)."""
     try:
         truthy = cells.astype(bool)   # one C-level truth test per cell: None, "" -> False
     except (TypeError, ValueError):   # pd.NA and the like refuse a truth value
@@ -118,22 +118,22 @@ def _not_empty(cells: np.ndarray) -> np.ndarray:
     falsy = np.flatnonzero(~truthy)
     if len(falsy) and pd.api.types.infer_dtype(cells[falsy], skipna=True) not in ("empty", "string"):
         truthy[falsy] = ~_is_blank(cells[falsy]).astype(bool)   # 0 or False typed: a value
-    nan = np.flatnonzero(truthy)
-    if len(nan) and pd.api.types.infer_dtype(cells[nan], skipna=False) != "string":
-        truthy[nan] = ~_is_blank(cells[nan]).astype(bool)       # NaN is truthy
     return truthy
 
 
 def filled(values: Any) -> np.ndarray:
     """Cells holding more than whitespace, exactly (a saksi typed as "  " is no
-    saksi).  C-level truth tests, then one str.isspace per non-empty text cell."""
+    saksi).  C-level truth tests, then one str.isspace per non-empty cell."""
     cells = np.asarray(values, dtype=object)
     out = _not_empty(cells)
     rest = np.flatnonzero(out)
     if len(rest):
         sub = cells[rest]
-        text = pd.api.types.infer_dtype(sub, skipna=False) == "string"
-        out[rest] = ~(_isspace(sub) if text else _is_blank(sub)).astype(bool)
+        try:
+            blank = _isspace(sub)
+        except TypeError:             # a number or NaN among the text: the careful way
+            blank = _is_blank(sub)
+        out[rest] = ~blank.astype(bool)
     return out
 
 
@@ -148,6 +148,8 @@ def _as_text(values: np.ndarray) -> tuple[list[str], np.ndarray]:
     for i, v in enumerate(values.tolist()):  # mixed column: rare, so one pass is fine
         if isinstance(v, str):
             texts.append(v)
+        elif is_blank(v):                    # NaN: blank, like an empty cell
+            texts.append("")
         elif isinstance(v, bool) or not isinstance(v, (int, float)):
             texts.append("")
             bad[i] = True
@@ -161,13 +163,21 @@ def _as_text(values: np.ndarray) -> tuple[list[str], np.ndarray]:
 
 def _parse_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     m = len(texts)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=m)
-    joined = "".join(texts)
+    # Cells joined with NUL between them: the row of each character is the count
+    # of NULs before it (no per-cell len() call, which costs a cache miss each).
+    joined = "\0".join(texts)
     if not joined.isascii():
         joined = joined.translate(_TO_ASCII)
     chars = np.frombuffer(joined.encode("ascii", errors="replace"), dtype=np.uint8)
-    cls = _CLASS[chars]
-    row = np.repeat(np.arange(m, dtype=np.int32), lengths)
+    nul = chars == 0
+    row = np.cumsum(nul, dtype=np.int32)
+    if m and (int(row[-1]) if len(row) else 0) != m - 1:   # a NUL inside a cell: use lengths
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=m)
+        chars = np.frombuffer(joined.replace("\0", "?").encode("ascii", errors="replace"), dtype=np.uint8)
+        chars = np.delete(chars, np.cumsum(lengths + 1)[:-1] - 1)   # drop the joining NULs
+        row = np.repeat(np.arange(m, dtype=np.int32), lengths)
+    cls = _CLASS[chars]              # NUL is C_OTHER but only joins cells; see below
+    cls[chars == 0] = C_SPACE
     visible = np.bincount(row[cls != C_SPACE], minlength=m)
     digit_pos = np.flatnonzero(cls == C_DIGIT)
     digit_row = row[digit_pos]

@@ -125,3 +125,8 @@ _typed = st.builds(
 def test_vectorised_matches_the_obvious_version(texts):
     got = normalise_column(np.array(texts, dtype=object)).canonical().tolist()
     assert got == [_reference(t) if t.strip() else None for t in texts]
+
+
+def test_a_nul_character_inside_a_cell_does_not_shift_rows():
+    cells = np.array(["0812\x003456 7890", "0813 1111 2222", "", "+62 878 1234 5678"], dtype=object)
+    assert normalise_column(cells).canonical().tolist() == [None, "081311112222", None, "087812345678"]
