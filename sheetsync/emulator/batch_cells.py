@@ -64,6 +64,10 @@ class CellWriter:
         self.txn = txn
         self.sheet = txn.sheet(sheet_id, *need)
         self.writes_values = "userEnteredValue" in self.fields
+        # (id(old format), id(source format)) -> new format: a repeated cell over a
+        # whole column makes one dict, shared (stored formats are never mutated)
+        self._formats: dict[tuple[int, int], Any] = {}
+        self._rules: dict[int, Any] = {}
 
     def prepare_rows(self, r0: int, r1: int) -> None:
         if self.writes_values:
@@ -77,15 +81,23 @@ class CellWriter:
                 value, formula = extended_value(cell.get(f))
                 sheet.set(r, c, value, formula)
             elif f == "userEnteredFormat":
-                _store(sheet.formats, (r, c), masked(sheet.formats.get((r, c)), cell.get(f),
-                                                     self.sub[f]))
+                old, src = sheet.formats.get((r, c)), cell.get(f)
+                key = (id(old), id(src))
+                if key not in self._formats:
+                    self._formats[key] = (masked(old, src, self.sub[f]), old, src)  # keep ids alive
+                _store(sheet.formats, (r, c), self._formats[key][0])
             elif f == "note":
                 _store(sheet.notes, (r, c), cell.get(f) or None)
             else:
-                rule = cell.get(f)
-                if rule:
-                    check_rule(rule)
-                _store(sheet.validations, (r, c), copy.deepcopy(rule) if rule else None)
+                _store(sheet.validations, (r, c), self._rule(cell.get(f)))
+
+    def _rule(self, rule: Any) -> Any:
+        if not rule:
+            return None
+        if id(rule) not in self._rules:
+            check_rule(rule)
+            self._rules[id(rule)] = (copy.deepcopy(rule), rule)
+        return self._rules[id(rule)][0]
 
 
 def _store(d: dict, key: Any, val: Any) -> None:
@@ -105,6 +117,9 @@ def repeat_cell(txn: Txn, req: dict) -> dict:
     w.prepare_rows(r0, r1)
     formula = ((cell.get("userEnteredValue") or {}).get("formulaValue")
                if "userEnteredValue" in w.fields else None)
+    if w.fields == ["userEnteredFormat"]:
+        _repeat_format(w, cell.get("userEnteredFormat"), r0, r1, c0, c1)
+        return {}
     for r in range(r0, r1):
         for c in range(c0, c1):
             if formula:  # "the formula's ranges will automatically increment" per cell
@@ -113,6 +128,26 @@ def repeat_cell(txn: Txn, req: dict) -> dict:
             else:
                 w.write(r, c, cell)
     return {}
+
+
+def _repeat_format(w: CellWriter, src: Any, r0: int, r1: int, c0: int, c1: int) -> None:
+    """repeatCell of a format only (gspread's format()): one merged dict per distinct
+    old format, shared by every cell that had it (a whole column in well under a second)."""
+    formats, sub = w.sheet.formats, w.sub["userEnteredFormat"]
+    memo: dict[int, Any] = {}
+    keep = []  # the old dicts stay referenced so their ids stay unique
+    for r in range(r0, r1):
+        for c in range(c0, c1):
+            old = formats.get((r, c))
+            new = memo.get(id(old), memo)
+            if new is memo:
+                new = masked(old, src, sub) or None
+                memo[id(old)] = new
+                keep.append(old)
+            if new is None:
+                formats.pop((r, c), None)
+            else:
+                formats[(r, c)] = new
 
 
 def update_cells(txn: Txn, req: dict) -> dict:
@@ -333,12 +368,13 @@ def set_data_validation(txn: Txn, req: dict) -> dict:
     r0, r1, c0, c1 = bounds(sheet, gr)
     txn.guard(sheet, r0, r1, c0, c1)
     rule = req.get("rule")
+    cells = ((r, c) for r in range(r0, r1) for c in range(c0, c1))
     if rule:
         check_rule(rule)
-        rule = copy.deepcopy(rule)
-    for r in range(r0, r1):
-        for c in range(c0, c1):
-            _store(sheet.validations, (r, c), rule)
+        sheet.validations.update(dict.fromkeys(cells, copy.deepcopy(rule)))
+    else:
+        for key in cells:
+            sheet.validations.pop(key, None)
     return {}
 
 
