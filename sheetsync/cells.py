@@ -147,17 +147,30 @@ def parse_yesno_column(cells: np.ndarray) -> ParsedColumn:
 _blank_text = np.frompyfunc(is_blank, 1, 1)
 
 
-def parse_text_column(cells: np.ndarray) -> ParsedColumn:
+def parse_text_column(cells: np.ndarray, *, exact: bool = False) -> ParsedColumn:
     """Text stays as typed; only blankness matters here.
 
-    Most blanks are None or "" (two C-level comparisons); only the rest is
-    looked at one by one, to catch cells holding nothing but spaces."""
-    blank = pd.isna(cells) | (cells == "")
-    rest = np.flatnonzero(~blank)
-    if len(rest):
-        blank[rest] = _blank_text(cells[rest]).astype(bool)
+    Fast path: None/NaN and "" (C-level comparisons).  exact=True also catches
+    whitespace-only cells (one Python call per non-empty cell); check() does
+    that for required columns and for rows that would otherwise be blank."""
+    # the API never sends NaN and short rows are padded with None: two C-level compares
+    blank = (cells == "") | np.equal(cells, None)
+    if exact:
+        recheck_blank(cells, blank, np.flatnonzero(~blank))
     problem = np.where(blank, P_BLANK, P_OK).astype(np.int8)
     return ParsedColumn(cells, problem)
+
+
+def recheck_blank(cells: np.ndarray, blank: np.ndarray, rows: np.ndarray) -> None:
+    """Set blank[rows] exactly (whitespace-only cells of any kind)."""
+    if len(rows):
+        blank[rows] = _blank_text(cells[rows]).astype(bool)
+
+
+def parse_region_column(cells: np.ndarray) -> ParsedColumn:
+    """Region names: blankness per distinct spelling (regions.name_codes does the rest)."""
+    from .regions import name_codes  # regions is the owner of name matching
+    return ParsedColumn(cells, np.where(name_codes(cells).blank_rows, P_BLANK, P_OK).astype(np.int8))
 
 
 PARSERS: dict[str, Callable[[np.ndarray], ParsedColumn]] = {
@@ -167,6 +180,6 @@ PARSERS: dict[str, Callable[[np.ndarray], ParsedColumn]] = {
     "text": parse_text_column,
     "code": parse_text_column,
     "phone": parse_text_column,   # normalised by the saksi rules (issue 8)
-    "kecamatan": parse_text_column,  # resolved by regions.py
-    "kelurahan": parse_text_column,
+    "kecamatan": parse_region_column,  # resolved by regions.py
+    "kelurahan": parse_region_column,
 }

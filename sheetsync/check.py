@@ -9,7 +9,10 @@ derive a status and one-line message per row, then totals and reconciliation
 
 from __future__ import annotations
 
+import gc
+import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Mapping
@@ -17,10 +20,11 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .cells import PARSERS, ParsedColumn, cell_text
+from .cells import P_BLANK, PARSERS, ParsedColumn, cell_text, recheck_blank
+TEXT_TYPES = ("text", "code", "phone")
 from .config import Config
-from .issues import (BELUM_DIISI, ERROR, OK, PERIKSA, SALAH, STATUS_PRIORITY, WARNING, Issue)
-from .regions import resolve_kecamatan, resolve_kelurahan
+from .issues import (BELUM_DIISI, ERROR, OK, PERIKSA, SALAH, STATUS_PRIORITY, WARNING, Issue, template)
+from .regions import NameCodes, name_codes, resolve_kecamatan, resolve_kelurahan
 from .rules import Hits, RuleContext, result_fields, run_rules
 from .totals import Totals, compute_totals, reconcile
 
@@ -121,7 +125,20 @@ def _field_of_type(config: Config, kind: str) -> str:
 
 
 def check(values: list[list[Any]], config: Config, *, now: datetime | None = None) -> CheckResult:
-    now = now or datetime.now(timezone.utc)
+    """Validate the input tab and total it.  See docs/ARCHITECTURE.md."""
+    # check() allocates many small objects (issues, messages) while the caller
+    # holds the whole sheet as lists; each cyclic-GC pass would walk all those
+    # lists.  Nothing here makes reference cycles, so pause the collector.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _check(values, config, now or datetime.now(timezone.utc))
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check(values: list[list[Any]], config: Config, now: datetime) -> CheckResult:
     header_cells = list(values[config.header_row - 1]) if len(values) >= config.header_row else []
     header, issues = map_header(header_cells, config)
     grid = _grid(list(values[config.header_row:]), header.width)
@@ -129,21 +146,27 @@ def check(values: list[list[Any]], config: Config, *, now: datetime | None = Non
 
     n = grid.shape[0]
     raw = {f: np.ascontiguousarray(grid[:, i]) for f, i in header.fields.items()}
-    parsed = {f: PARSERS[config.column(f).type](raw[f]) for f in raw}
+    names = {f: name_codes(raw[f]) for f in raw if config.column(f).type in ("kecamatan", "kelurahan")}
+    parsed = {f: (ParsedColumn(raw[f], np.where(names[f].blank_rows, P_BLANK, 0).astype(np.int8)) if f in names
+                  else PARSERS[config.column(f).type](raw[f])) for f in raw}
+    _exact_text_blanks(config, raw, parsed)
     nonblank = np.zeros(n, dtype=bool)
     for p in parsed.values():
         nonblank |= ~p.blank
     keep = np.flatnonzero(nonblank)  # fully blank rows are ignored
-    raw = {f: a[keep] for f, a in raw.items()}
-    parsed = {f: ParsedColumn(p.values[keep], p.problem[keep]) for f, p in parsed.items()}
+    if len(keep) < n:
+        raw = {f: a[keep] for f, a in raw.items()}
+        parsed = {f: ParsedColumn(p.values[keep], p.problem[keep]) for f, p in parsed.items()}
+        for nc in names.values():
+            nc.codes = nc.codes[keep]
     sheet_rows = keep + first_row
 
-    frame = _frame(config, raw, parsed, sheet_rows, len(keep))
+    frame = _frame(config, raw, parsed, names, sheet_rows, len(keep))
     ctx = RuleContext(config, frame, parsed, raw, frozenset(raw), now)
     hits = run_rules(ctx)
     frame = frame.drop(columns=["_kelurahan_elsewhere"])
-    row_issues = _issues(hits, sheet_rows)
-    _status_and_message(frame, hits, row_issues, config)
+    row_issues, texts = _issues(hits, sheet_rows, config.language)
+    _status_and_message(frame, hits, row_issues, texts, config)
     # sheet-level issues first, then by row; within a row, in rule order
     issues.extend(issue for _, issue in sorted(row_issues, key=lambda pi: pi[0]))
     totals = compute_totals(frame, config)
@@ -158,18 +181,37 @@ def check(values: list[list[Any]], config: Config, *, now: datetime | None = Non
     )
 
 
+def _exact_text_blanks(config: Config, raw: dict[str, np.ndarray], parsed: dict[str, ParsedColumn]) -> None:
+    """Text cells were checked for blankness the fast way; check exactly where it
+    matters: required text columns, and rows that only text cells keep from
+    being blank (a row holding nothing but spaces is a blank row)."""
+    text = {f for f in raw if config.column(f).type in TEXT_TYPES}
+    if not text:
+        return
+    n = len(next(iter(raw.values())))
+    other = np.zeros(n, dtype=bool)
+    for f, p in parsed.items():
+        if f not in text:
+            other |= ~p.blank
+    for f in text:
+        blank = parsed[f].problem == P_BLANK
+        rows = np.flatnonzero(~blank if config.column(f).required else (~blank & ~other))
+        recheck_blank(raw[f], blank, rows)
+        parsed[f].problem[:] = np.where(blank, P_BLANK, 0)
+
+
 def _frame(config: Config, raw: dict[str, np.ndarray], parsed: dict[str, ParsedColumn],
-           sheet_rows: np.ndarray, n: int) -> pd.DataFrame:
+           names: dict[str, NameCodes], sheet_rows: np.ndarray, n: int) -> pd.DataFrame:
     regions = config.regions
     kec_field, kel_field = _field_of_type(config, "kecamatan"), _field_of_type(config, "kelurahan")
     tps_field = _field_of_type(config, "tps")
     none = np.full(n, None, dtype=object)
-    kec_pos = resolve_kecamatan(raw.get(kec_field, none), regions)
-    kel_pos, elsewhere = resolve_kelurahan(raw.get(kel_field, none), kec_pos, regions)
+    kec_pos = resolve_kecamatan(names.get(kec_field) or name_codes(none), regions)
+    kel_pos, elsewhere = resolve_kelurahan(names.get(kel_field) or name_codes(none), kec_pos, regions)
     tps = parsed[tps_field].values if tps_field in parsed else pd.array([pd.NA] * n, dtype="Int64")
 
     columns: dict[str, Any] = {
-        "tps_key": _tps_keys(config, kel_pos, tps),
+        "tps_key": pd.array(_tps_keys(config, kel_pos, tps), dtype=object),
         "kecamatan": pd.Categorical.from_codes(kec_pos, [k.name for k in regions.kecamatan]),
         "kelurahan": pd.Categorical.from_codes(kel_pos, _unique_labels([k.name for k in regions.kelurahan])),
         "kode_kecamatan": pd.Categorical.from_codes(kec_pos, [k.code for k in regions.kecamatan]),
@@ -180,7 +222,9 @@ def _frame(config: Config, raw: dict[str, np.ndarray], parsed: dict[str, ParsedC
         if col.type in ("kecamatan", "kelurahan", "tps") or col.field in columns:
             continue
         if col.field in parsed:
-            columns[col.field] = parsed[col.field].values
+            values = parsed[col.field].values
+            # text stays object (as typed, mixed types): no str-dtype inference per column
+            columns[col.field] = pd.array(values, dtype=object) if isinstance(values, np.ndarray) else values
         else:
             columns[col.field] = pd.array([pd.NA] * n, dtype="Int64") if col.type == "integer" else none
     columns["target_effective"] = _effective_target(config, kec_pos, columns.get("target"))
@@ -198,8 +242,8 @@ def _frame(config: Config, raw: dict[str, np.ndarray], parsed: dict[str, ParsedC
 
 def _unique_labels(names: list[str]) -> list[str]:
     # Categorical labels must be unique; two kelurahan of one name get their code appended.
-    seen = {n for n in names if names.count(n) > 1}
-    return [n if n not in seen else f"{n} ({i})" for i, n in enumerate(names)]
+    counts = Counter(names)
+    return [n if counts[n] == 1 else f"{n} ({i})" for i, n in enumerate(names)]
 
 
 def _tps_keys(config: Config, kel_pos: np.ndarray, tps: Any) -> np.ndarray:
@@ -212,8 +256,8 @@ def _tps_keys(config: Config, kel_pos: np.ndarray, tps: Any) -> np.ndarray:
         codes = np.array([k.code + "/" for k in config.regions.kelurahan], dtype=object)
         numbers = np.asarray(tps_arr.to_numpy(dtype=np.int64, na_value=0))[ok]
         # numbers are small: format each distinct one once
-        uniq, inv = np.unique(numbers, return_inverse=True)
-        padded = np.array([f"{u:03d}" for u in uniq], dtype=object)
+        inv, uniq = pd.factorize(numbers)
+        padded = np.array([f"{u:03d}" for u in uniq.tolist()], dtype=object)
         keys[ok] = codes[kel_pos[ok]] + padded[inv]
     return keys
 
@@ -232,40 +276,55 @@ def _effective_target(config: Config, kec_pos: np.ndarray, target: Any) -> np.nd
     return np.where(np.asarray(cell.isna()), default, cell.to_numpy(dtype=np.float64, na_value=np.nan))
 
 
-def _issues(hits: list[Hits], sheet_rows: np.ndarray) -> list[tuple[int, Issue]]:
-    """Issue objects, one per problem of a row, with the frame position of the row."""
+def _issues(hits: list[Hits], sheet_rows: np.ndarray, lang: str) -> tuple[list[tuple[int, Issue]], list[str]]:
+    """Issue objects, one per problem of a row, with the frame position of the row,
+    and each issue's text for the row's own message (without "baris N")."""
     out: list[tuple[int, Issue]] = []
+    texts: list[str] = []
     for h in hits:
-        per_row = {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in h.params.items()
+        per_row = {k: (v.tolist() if isinstance(v, np.ndarray) else list(v)) for k, v in h.params.items()
                    if isinstance(v, (list, np.ndarray)) and len(v) == len(h.rows)}
         fixed = {k: v for k, v in h.params.items() if k not in per_row}
-        for i, pos in enumerate(h.rows.tolist()):
-            params = dict(fixed)
-            for k, v in per_row.items():
-                params[k] = v[i]
-            out.append((pos, Issue(h.code, h.severity, int(sheet_rows[pos]), h.field, params)))
-    return out
+        names = list(per_row)
+        short = template(h.code, lang, with_row=False)
+        rows = h.rows.tolist()
+        for pos, row, values in zip(rows, sheet_rows[h.rows].tolist(), zip(*per_row.values()) if names
+                                    else itertools.repeat((), len(rows))):
+            params = {**fixed, **dict(zip(names, values))}
+            issue = Issue(h.code, h.severity, row, h.field, params)
+            out.append((pos, issue))
+            texts.append(short.format_map(_Params(params)) if short else issue.message(lang, with_row=False))
+    return out, texts
+
+
+class _Params(dict):
+    def __missing__(self, key: str) -> str:
+        return "?"
 
 
 def _status_and_message(frame: pd.DataFrame, hits: list[Hits], row_issues: list[tuple[int, Issue]],
-                        config: Config) -> None:
+                        texts: list[str], config: Config) -> None:
     n = len(frame)
     complete = frame["results_complete"].to_numpy()
     priority = np.where(complete, STATUS_PRIORITY[OK], STATUS_PRIORITY[BELUM_DIISI])
     for h in hits:
         status = h.status or (SALAH if h.severity == ERROR else PERIKSA)
         priority[h.rows] = np.maximum(priority[h.rows], STATUS_PRIORITY[status])
-    by_priority = {p: s for s, p in STATUS_PRIORITY.items()}
-    levels, inverse = np.unique(priority, return_inverse=True)
-    frame["status"] = np.array([by_priority[p] for p in levels], dtype=object)[inverse.reshape(-1)]
+    by_priority = np.full(max(STATUS_PRIORITY.values()) + 1, None, dtype=object)
+    for status, p in STATUS_PRIORITY.items():
+        by_priority[p] = status
+    frame["status"] = by_priority[priority]
     lang = config.language
     message = np.where(complete, "", NOT_FILLED_MESSAGE.get(lang, NOT_FILLED_MESSAGE["id"])).astype(object)
     if row_issues:
         positions = np.fromiter((p for p, _ in row_issues), dtype=np.int64, count=len(row_issues))
-        texts = [issue.message(lang, with_row=False) for _, issue in row_issues]
         order = np.argsort(positions, kind="stable")  # keeps rule order within a row
-        joined = pd.Series([texts[i] for i in order]).groupby(positions[order]).agg("; ".join)
-        message[joined.index.to_numpy()] = joined.to_numpy(dtype=object)
+        plist = positions.tolist()
+        for pos, group in itertools.groupby(order.tolist(), key=plist.__getitem__):
+            message[pos] = "; ".join(texts[i] for i in group)
     frame["message"] = message
-    frame["n_errors"] = np.bincount(
-        [p for p, i in row_issues if i.severity == ERROR], minlength=n)[:n] if n else np.zeros(0, int)
+    errors = np.zeros(n, dtype=np.int64)
+    for h in hits:
+        if h.severity == ERROR:
+            np.add.at(errors, h.rows, 1)
+    frame["n_errors"] = errors

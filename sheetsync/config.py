@@ -59,11 +59,11 @@ class KecamatanTarget:
 class Targets:
     by_kecamatan: tuple[KecamatanTarget, ...] = ()
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {t.kecamatan_code: t for t in self.by_kecamatan})
+
     def get(self, kecamatan_code: str) -> KecamatanTarget | None:
-        for t in self.by_kecamatan:
-            if t.kecamatan_code == kecamatan_code:
-                return t
-        return None
+        return self._index.get(kecamatan_code)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,8 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType(_MESSAGES)
 def register_message(code: str, id_text: str, en_text: str) -> None:
     """Add the templates of a rule code defined outside core (e.g. issue 8)."""
     _MESSAGES[code] = {"id": id_text, "en": en_text}
+    for key in [k for k in _TEMPLATE_CACHE if k[0] == code]:
+        del _TEMPLATE_CACHE[key]
 
 
 def register_status(code_word: str, *, id_label: str, en_label: str, priority: int) -> None:
@@ -128,6 +130,24 @@ def register_status(code_word: str, *, id_label: str, en_label: str, priority: i
 
 def status_label(status: str, lang: str = "id") -> str:
     return STATUS_LABELS.get(status, {}).get(lang, status)
+
+
+_TEMPLATE_CACHE: dict[tuple[str, str, bool], str | None] = {}
+_ROW_WORDS = (" baris {row}", " row {row}", "Baris {row}: ", "Row {row}: ", " of row {row}")
+
+
+def template(code: str, lang: str, with_row: bool = True) -> str | None:
+    """The message template of a code; without "baris {row}" when with_row is False."""
+    key = (code, lang, with_row)
+    if key not in _TEMPLATE_CACHE:
+        templates = _MESSAGES.get(code)
+        text = (templates.get(lang) or templates["id"]) if templates else None
+        if text is not None and not with_row:
+            for word in _ROW_WORDS:
+                text = text.replace(word, "")
+            text = text[:1].upper() + text[1:]
+        _TEMPLATE_CACHE[key] = text
+    return _TEMPLATE_CACHE[key]
 
 
 class _Default(dict):
@@ -145,16 +165,11 @@ class Issue:
 
     def message(self, lang: str = "id", *, with_row: bool = True) -> str:
         """One line.  with_row=False drops "baris N" (for the row's own Keterangan)."""
-        templates = _MESSAGES.get(self.code)
-        if templates is None:
-            return f"{self.code} {self.params}"
-        text = templates.get(lang) or templates["id"]
+        text = template(self.code, lang, with_row and self.row is not None)
+        if text is None:
+            return f"{self.code} {dict(self.params)}"
         params = _Default(self.params)
         params.setdefault("row", self.row if self.row is not None else "")
-        if not with_row and self.row is not None:
-            for word in (" baris {row}", " row {row}", "Baris {row}: ", "Row {row}: ", " of row {row}"):
-                text = text.replace(word, "")
-            text = text[:1].upper() + text[1:]
         return text.format_map(params)
 
     def redacted(self) -> "Issue":

@@ -24,6 +24,7 @@ import pandas as pd
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 # "Kec. Cengkareng", "Kecamatan Cengkareng", "Kel Kapuk", "Kelurahan Kapuk", "Desa X".
 _PREFIX = re.compile(r"^\s*(kecamatan|kec\.|kec\s|kelurahan|kel\.|kel\s|desa\s)\s*", re.I)
+_DROP = str.maketrans("", "", " \t\n\r\u00a0.,'-/()_&")
 _CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}(\.\d{4})?$")
 
 
@@ -36,10 +37,12 @@ def name_key(text: object) -> str:
     if text is None or (isinstance(text, float) and text != text):
         return ""
     s = str(text).strip()
-    if _CODE.match(s):
+    if s[:1].isdigit() and _CODE.match(s):
         return s
-    s = _PREFIX.sub("", s)
-    return _NOT_ALNUM.sub("", s.lower())
+    if s[:3].lower() in ("kec", "kel", "des"):
+        s = _PREFIX.sub("", s)
+    s = s.lower().translate(_DROP)
+    return s if s.isascii() and s.isalnum() else _NOT_ALNUM.sub("", s)
 
 
 @dataclass(frozen=True)
@@ -156,34 +159,94 @@ def load_regions(kota: str, wilayah: Path, aliases: Path | None) -> Regions:
 
 # ---- vectorised resolution -------------------------------------------------
 
-def resolve_kecamatan(values: np.ndarray, regions: Regions) -> np.ndarray:
-    """Position in regions.kecamatan per cell (int64, -1 where unknown or blank).
+@dataclass
+class NameCodes:
+    """A region column factorised once: per row a code into the distinct
+    spellings, and per spelling its matching key and whether it is blank."""
+    codes: np.ndarray      # int64 per row, -1 = None/NaN
+    keys: np.ndarray       # object, name_key of each distinct spelling
+    blank: np.ndarray      # bool per distinct spelling (whitespace only)
+
+    @property
+    def blank_rows(self) -> np.ndarray:
+        return np.append(self.blank, True)[self.codes]
+
+
+_PREFIXES = ("kecamatan", "kelurahan", "kec.", "kel.", "kec ", "kel ", "desa ")
+# the usual ones; a name with any other mark is not alphanumeric afterwards and
+# goes through name_key itself
+_DROP_CHARS = (" ", ".", ",", "'", "-", "/")
+
+
+def name_codes(values: np.ndarray) -> NameCodes:
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return NameCodes(codes.astype(np.int64), *_keys_of(np.asarray(uniques, dtype=object)))
+
+
+def _keys_of(uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """name_key of many distinct spellings with numpy string ufuncs; spellings
+    that need more (codes, "Kec." prefixes, non-ASCII, non-strings) go through
+    name_key one by one."""
+    keys = np.empty(len(uniques), dtype=object)
+    blank = np.zeros(len(uniques), dtype=bool)
+    if not len(uniques):
+        return keys, blank
+    if pd.api.types.infer_dtype(uniques, skipna=False) == "string":
+        is_str = np.ones(len(uniques), dtype=bool)
+    else:
+        is_str = np.fromiter((type(u) is str for u in uniques), dtype=bool, count=len(uniques))
+    text = np.where(is_str, uniques, "").astype(np.dtypes.StringDType())
+    low = np.strings.lower(np.strings.strip(text))
+    blank = is_str & (np.strings.str_len(low) == 0)
+    # "Kecamatan X", "Kec. X", "Kel X", "Desa X": drop the prefix (longest first)
+    done = np.zeros(len(low), dtype=bool)
+    for prefix in _PREFIXES:
+        hit = ~done & np.strings.startswith(low, prefix)
+        if hit.any():
+            low[hit] = np.strings.slice(low[hit], len(prefix), None)
+            done |= hit
+    coded = np.strings.isdigit(np.strings.slice(low, 0, 1))  # "31.73.01": codes keep their dots
+    for ch in _DROP_CHARS:
+        low = np.strings.replace(low, ch, "")
+    # isalnum accepts non-ASCII letters; name_key drops them, so those go the slow way
+    ascii_ok = np.strings.str_len(np.strings.encode(low, "ascii", "ignore")) == np.strings.str_len(low)
+    fast = is_str & ascii_ok & ~coded & (np.strings.isalnum(low) | blank)
+    keys[fast] = low[fast].astype(object)
+    for i in np.flatnonzero(~fast):
+        keys[i] = name_key(uniques[i])
+    return keys, blank
+
+
+def resolve_kecamatan(names: NameCodes, regions: Regions) -> np.ndarray:
+    """Position in regions.kecamatan per row (int64, -1 where unknown or blank).
 
     Names are looked up once per distinct spelling, not once per row."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
     position = {k.code: i for i, k in enumerate(regions.kecamatan)}
-    found = np.array([position.get(regions.find_kecamatan(u), -1) for u in uniques] + [-1], dtype=np.int64)
-    return found[codes]  # code -1 picks the trailing -1
+    index = regions.kecamatan_index
+    found = np.array([position.get(index.get(k), -1) for k in names.keys] + [-1], dtype=np.int64)
+    return found[names.codes]  # code -1 picks the trailing -1
 
 
-def resolve_kelurahan(values: np.ndarray, kecamatan_pos: np.ndarray,
+def resolve_kelurahan(names: NameCodes, kecamatan_pos: np.ndarray,
                       regions: Regions) -> tuple[np.ndarray, np.ndarray]:
     """(position in regions.kelurahan, -1 if not found within the given kecamatan;
         position in regions.kecamatan where the name exists instead, else -1).
 
     With no kecamatan known, a kelurahan name that is unique in the kota still
-    resolves.  Each distinct (spelling, kecamatan) pair is looked up once."""
-    vcodes, vuniq = pd.factorize(values, use_na_sentinel=True)
+    resolves.  Each distinct (key, kecamatan) pair is looked up once."""
+    # spellings that share a key ("Kapuk", " KAPUK ") become one lookup
+    key_codes, keys = pd.factorize(np.append(names.keys, ""))
+    vkey = key_codes[names.codes]  # -1 (blank cell) picks the trailing ""
     n_kec = len(regions.kecamatan) + 1
-    pair = (vcodes.astype(np.int64) + 1) * n_kec + (kecamatan_pos + 1)
+    pair = vkey.astype(np.int64) * n_kec + (kecamatan_pos + 1)
     pcodes, puniq = pd.factorize(pair)
     kel_pos = {k.code: i for i, k in enumerate(regions.kelurahan)}
     kec_pos = {k.code: i for i, k in enumerate(regions.kecamatan)}
     found = np.full(len(puniq), -1, dtype=np.int64)
     elsewhere = np.full(len(puniq), -1, dtype=np.int64)
-    for i, p in enumerate(puniq):
-        v, k = divmod(int(p), n_kec)
-        key = name_key(vuniq[v - 1]) if v > 0 else ""
+    for i, p in enumerate(puniq.tolist()):
+        v, k = divmod(p, n_kec)
+        key = keys[v]
         if not key:
             continue
         kec = regions.kecamatan[k - 1].code if k > 0 else None

@@ -141,28 +141,56 @@ def per_koordinator(rows: pd.DataFrame, config: Config) -> pd.DataFrame | None:
     if not field or field not in rows:
         return None
     names = rows[field].to_numpy(object)
-    codes, uniques = pd.factorize(names, use_na_sentinel=True)
-    # "Budi  Santoso" and "budi santoso" are one coordinator; the first spelling is shown
-    keys = [" ".join(str(u).split()).casefold() for u in uniques]
-    key_codes, key_uniques = pd.factorize(np.array(keys + [""], dtype=object))
-    group = key_codes[codes]  # code -1 -> "" (no coordinator typed)
-    shown = {}
-    for u, k in zip(uniques, key_codes[:-1]):
-        shown.setdefault(k, " ".join(str(u).split()))
+    group, key_uniques, shown = _coordinator_groups(names)
     size = len(key_uniques)
     sums = _sums(group, size, rows, config)
     status = rows["status"].to_numpy(object)
-    problems = np.bincount(group[status != OK], minlength=size)[:size]
-    kec = pd.Series(rows["kecamatan"].to_numpy(object)).groupby(group).agg(
-        lambda s: ", ".join(sorted({str(x) for x in s if isinstance(x, str)})))
+    problems = np.bincount(group[(status != OK) & (group >= 0)], minlength=size)[:size]
+    covered = _kecamatan_covered(group, size, rows)
     table = pd.DataFrame({
-        "koordinator": [shown.get(i, "") for i in range(size)],
+        "koordinator": shown,
         "tps_entered": sums["tps_entered"], "tps_reported": sums["tps_reported"],
         "tps_error": sums["tps_error"], "tps_periksa": sums["tps_periksa"], "tps_belum": sums["tps_belum"],
-        "problems": problems, "kecamatan": kec.reindex(range(size), fill_value="").to_numpy(object),
+        "problems": problems, "kecamatan": covered,
     })
     table = table[table["tps_entered"] > 0]
     return table.sort_values(["problems", "koordinator"], ascending=[False, True]).reset_index(drop=True)
+
+
+def _coordinator_groups(names: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Group rows by coordinator: "Budi  Santoso" and " budi santoso" are one.
+    Returns (group per row, -1 for blank; key per group; first spelling per group)."""
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    text = np.array([u if isinstance(u, str) else str(u) for u in uniques], dtype=np.dtypes.StringDType())
+    spaced = np.strings.strip(text)
+    for _ in range(3):  # collapse runs of spaces (up to 8)
+        spaced = np.strings.replace(spaced, "  ", " ")
+    keys = np.strings.lower(spaced).astype(object)
+    keys[np.strings.str_len(spaced) == 0] = None  # blank coordinator: no group
+    key_codes, key_uniques = pd.factorize(keys, use_na_sentinel=True)
+    first = np.full(len(key_uniques), -1, dtype=np.int64)
+    order = np.arange(len(key_codes))[::-1]
+    ok = key_codes[order] >= 0
+    first[key_codes[order][ok]] = order[ok]
+    shown = spaced.astype(object)[first] if len(first) else np.empty(0, dtype=object)
+    group = np.append(key_codes, -1)[codes]
+    return group, key_uniques, shown
+
+
+def _kecamatan_covered(group: np.ndarray, size: int, rows: pd.DataFrame) -> np.ndarray:
+    """Per coordinator: the first kecamatan of their rows, "+N" when there are more."""
+    cats = rows["kecamatan"].cat.categories
+    kec = rows["kecamatan"].cat.codes.to_numpy(np.int64)
+    ok = (group >= 0) & (kec >= 0)
+    pairs = np.sort(group[ok] * max(len(cats), 1) + kec[ok])
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
+    g, k = np.divmod(pairs, max(len(cats), 1))
+    counts = np.bincount(g, minlength=size)[:size]
+    first = np.full(size, -1, dtype=np.int64)
+    first[g[::-1]] = k[::-1]  # the smallest kecamatan code per coordinator wins
+    names = np.append(np.asarray(cats, dtype=object), "")[first]
+    more = np.where(counts > 1, np.char.add(" +", (counts - 1).astype(str)).astype(object), "")
+    return names + more
 
 
 def compute_totals(rows: pd.DataFrame, config: Config) -> Totals:

@@ -14,40 +14,50 @@ from . import Hits, RuleContext, register
 @register("duplicate_tps")
 def duplicate_tps(ctx: RuleContext) -> Iterator[Hits]:
     frame = ctx.frame
-    keys = frame["tps_key"]
-    dup = keys.notna().to_numpy() & keys.duplicated(keep=False).to_numpy()
+    # kelurahan + TPS number as one integer: hashing ints is far cheaper than key strings
+    kel = frame["kode_kelurahan"].cat.codes.to_numpy(np.int64)
+    tps = frame["tps"].array
+    known = (kel >= 0) & ~np.asarray(tps.isna())
+    key = np.where(known, kel * 100_000 + tps.to_numpy(dtype=np.int64, na_value=0), -1)
+    dup = known & pd.Series(key).duplicated(keep=False).to_numpy()
     positions = np.flatnonzero(dup)
+    keys = frame["tps_key"]
     if not len(positions):
         return
     # Only the duplicated rows are looked at one by one: they are few, and each
     # message names the other rows and the numbers that disagree.
-    sheet_rows = ctx.sheet_rows
+    sheet_rows = ctx.sheet_rows[positions].tolist()
     fields = [c.field for c in ctx.config.columns if c.type == "integer" and c.field in ctx.present]
-    sub = frame.iloc[positions]
-    groups = pd.Series(positions).groupby(sub["tps_key"].to_numpy()).agg(list)
-    rows_out, others, conflicts, tps_no, kel_names = [], [], [], [], []
+    numbers = {f: _shown(frame[f].array[positions]) for f in fields}
+    tps_no = frame["tps"].array[positions].to_numpy(dtype=np.int64, na_value=0).tolist()
+    kel_names = frame["kelurahan"].to_numpy(object)[positions].tolist()
+    groups = pd.Series(np.arange(len(positions))).groupby(keys.to_numpy(object)[positions]).agg(list)
+    rows_out, others, conflicts, tps_out, kel_out = [], [], [], [], []
     for members in groups:
-        for pos in members:
-            rest = [p for p in members if p != pos]
-            rows_out.append(pos)
-            others.append(", ".join(str(sheet_rows[p]) for p in rest))
-            conflicts.append(_conflict(ctx, fields, pos, rest))
-            tps_no.append(int(frame["tps"].iat[pos]))
-            kel_names.append(frame["kelurahan"].iat[pos])
+        for i in members:
+            rest = [j for j in members if j != i]
+            rows_out.append(positions[i])
+            others.append(", ".join(str(sheet_rows[j]) for j in rest))
+            conflicts.append(_conflict(ctx, numbers, i, rest))
+            tps_out.append(tps_no[i])
+            kel_out.append(kel_names[i])
     order = np.argsort(rows_out, kind="stable")
     pick = lambda seq: [seq[i] for i in order]  # noqa: E731
-    yield Hits("duplicate_tps", ERROR, next(c.field for c in ctx.config.columns if c.type == "tps"), np.asarray(rows_out)[order], {
-        "other_rows": pick(others), "conflict": pick(conflicts), "tps": pick(tps_no), "kelurahan": pick(kel_names),
+    tps_field = next(c.field for c in ctx.config.columns if c.type == "tps")
+    yield Hits("duplicate_tps", ERROR, tps_field, np.asarray(rows_out)[order], {
+        "other_rows": pick(others), "conflict": pick(conflicts), "tps": pick(tps_out), "kelurahan": pick(kel_out),
     })
 
 
-def _conflict(ctx: RuleContext, fields: list[str], pos: int, rest: list[int]) -> str:
+def _shown(values: pd.api.extensions.ExtensionArray) -> list[str]:
+    return ["-" if v is pd.NA else str(v) for v in values.tolist()]
+
+
+def _conflict(ctx: RuleContext, numbers: dict[str, list[str]], i: int, rest: list[int]) -> str:
     """"; Paslon 3: 120 ≠ 112" for every number that differs (language-neutral)."""
     parts = []
-    for f in fields:
-        mine = ctx.frame[f].iat[pos]
-        theirs = [ctx.frame[f].iat[p] for p in rest]
-        shown = ["-" if pd.isna(v) else str(int(v)) for v in [mine, *theirs]]
-        if len(set(shown)) > 1:
-            parts.append(f"{ctx.header(f)}: {' ≠ '.join(shown)}")
+    for f, shown in numbers.items():
+        values = [shown[i]] + [shown[j] for j in rest]
+        if len(set(values)) > 1:
+            parts.append(f"{ctx.header(f)}: {' ≠ '.join(values)}")
     return ("; " + ", ".join(parts)) if parts else ""

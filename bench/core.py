@@ -1,0 +1,172 @@
+"""Benchmark of the core: check() (parse + validate + status + totals + reconciliation).
+
+    .venv/bin/python bench/core.py                 # 2,648 / 15,000 / 100,000 / 820,000 rows
+    .venv/bin/python bench/core.py --sizes 100000  # one size
+
+Each size runs in a fresh subprocess so peak memory is that size's alone.
+Reported per size: wall time of check() (best of --repeat runs), the process's
+peak RSS (ru_maxrss, includes the input list-of-lists as read from the API),
+and the part of that peak added while check() ran.
+
+Input: 2,648 rows are the Jakarta Barat preset (all planned TPS).  Larger sizes
+use a synthetic master list with about 10 TPS per kelurahan and 12 kelurahan per
+kecamatan, as in Indonesia at large (820,000 TPS, ~84,000 desa/kelurahan).
+Rows are messy on purpose: mixed spellings, ~1% badly typed numbers, ~1%
+inconsistent C.Hasil, ~0.5% duplicate TPS, ~5% not reported, ~2% partly filled,
+and a few blank rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sheetsync.config import KecamatanTarget, Targets, load_preset  # noqa: E402
+from sheetsync.regions import build_regions  # noqa: E402
+
+SIZES = (2_648, 15_000, 100_000, 820_000)
+GOAL_820K = "goal at 820,000 rows: < 5 s and < 2 GB"
+
+
+def synthetic_config(n_rows: int):
+    """The preset's columns and rules over a made-up master list sized for n_rows."""
+    config = load_preset("pilkada-jakbar-2024")
+    if n_rows <= 2_648:
+        return config
+    n_kel = max(56, n_rows // 10)
+    n_kec = max(8, n_kel // 12)
+    rows = []
+    for i in range(n_kel):
+        k = i % n_kec
+        rows.append({"kode_kecamatan": f"{90 + k // 10000:02d}.{(k // 100) % 100:02d}.{k % 100:02d}",
+                     "kecamatan": f"Kecamatan Uji {k}",
+                     "kode_kelurahan": f"{90 + k // 10000:02d}.{(k // 100) % 100:02d}.{k % 100:02d}.{1001 + i // n_kec:04d}",
+                     "kelurahan": f"Kelurahan Uji {i}"})
+    regions = build_regions("Indonesia (uji)", rows, [])
+    per_kec: dict[str, int] = {}
+    for i in range(n_rows):
+        code = rows[i % n_kel]["kode_kecamatan"]
+        per_kec[code] = per_kec.get(code, 0) + 1
+    targets = Targets(tuple(KecamatanTarget(c, n, n * 200) for c, n in per_kec.items()))
+    return replace(config, regions=regions, targets=targets)
+
+
+def _spell(name: str, rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.6:
+        return name
+    if r < 0.75:
+        return name.upper()
+    if r < 0.9:
+        return f"  {name.lower()} "
+    return name.replace(" ", "  ")
+
+
+def make_values(config, n_rows: int, seed: int = 2024) -> list[list]:
+    """The input tab as values:batchGet would return it (strings, short rows)."""
+    rng = random.Random(seed)
+    regions = config.regions
+    kels = regions.kelurahan
+    headers = [c.header for c in config.columns] + [config.status_header, config.message_header]
+    values: list[list] = [headers]
+    for i in range(n_rows):
+        kel = kels[i % len(kels)]
+        kec_name = regions.kecamatan_name(kel.kecamatan_code)
+        tps = i // len(kels) + 1
+        row = [_spell(kec_name, rng), _spell(kel.name, rng), rng.choice((str(tps), f"{tps:03d}", f"TPS {tps}")),
+               f"Jl. Uji No. {i}"]
+        dpt = rng.randint(150, 600)
+        r = rng.random()
+        if r < 0.05:        # not reported yet: short row, as the API returns it
+            values.append(row + [str(dpt)])
+            continue
+        p = [rng.randint(0, dpt // 3) for _ in range(3)]
+        sah, tidak = sum(p), rng.randint(0, 10)
+        numbers = [dpt, rng.randint(0, 5), rng.randint(0, 5), "", *p, sah, tidak, sah + tidak]
+        cells = [f"{v:,}".replace(",", ".") if isinstance(v, int) else v for v in numbers]
+        if r < 0.07:        # partly filled
+            cells[9] = ""
+        elif r < 0.08:      # badly typed number
+            cells[rng.randint(4, 9)] = rng.choice(("12a", "1,5", "-3", "½"))
+        elif r < 0.09:      # inconsistent C.Hasil
+            cells[7] = str(sah + 7)
+        row += cells + [f"Koordinator {i // 8}", f"Saksi {i}", f"08{rng.randint(10**9, 10**10 - 1)}",
+                        rng.choice(("ya", "Ya", "tidak", ""))]
+        values.append(row)
+        if r > 0.995:       # duplicate TPS: the same row typed twice, one number changed
+            dup = list(row)
+            dup[10] = str(int(str(dup[10]).replace(".", "") or 0) + 1) if dup[10] else "1"
+            values.append(dup)
+        if r > 0.999:
+            values.append([])  # a blank row between TPS
+    return values
+
+
+CORE_RULES = ("required", "cell_format", "bounds", "regions", "duplicate_tps", "dpt", "results_incomplete",
+              "chasil", "target")
+
+
+def run_one(n_rows: int, repeat: int, core_only: bool) -> dict:
+    from sheetsync.check import check
+    from sheetsync import rules
+    if core_only:  # leave out rule families registered by other modules (issue 8: people)
+        rules.RULES[:] = [(name, fn) for name, fn in rules.RULES if name in CORE_RULES]
+    config = synthetic_config(n_rows)
+    rss_before = 0
+    times, cpu = [], []
+    for _ in range(repeat):
+        # fresh strings every run, as parsed from the API's JSON: no cached str hashes
+        values = make_values(config, n_rows)
+        rss_before = max(rss_before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        t0, c0 = time.perf_counter(), time.process_time()
+        result = check(values, config)
+        times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+        kota = result.totals.kota
+        del result, values
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"rows": n_rows, "time_s": min(times), "cpu_s": min(cpu), "load": os.getloadavg()[0], "peak_rss_mb": rss_after / 1024,
+            "check_rss_mb": (rss_after - rss_before) / 1024, "input_rss_mb": rss_before / 1024,
+            "reported": kota["tps_reported"], "errors": kota["tps_error"]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--core-only", action="store_true", help="only the core rule families (no issue-8 rules)")
+    ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(run_one(args.child, args.repeat, args.core_only)))
+        return
+    rules_used = "core rules only" if args.core_only else "all registered rules"
+    print(f"check() benchmark, {rules_used}, best of {args.repeat}; {GOAL_820K}")
+    print(f"{'rows':>9} {'wall s':>7} {'cpu s':>6} {'load':>5} {'peak RSS MB':>12} {'in check MB':>12} "
+          f"{'input MB':>9} {'reported':>9} {'errors':>7}")
+    for n in args.sizes:
+        cmd = [sys.executable, __file__, "--child", str(n), "--repeat", str(args.repeat)]
+        out = subprocess.run(cmd + (["--core-only"] if args.core_only else []),
+                             capture_output=True, text=True, check=False)
+        if out.returncode != 0:
+            print(f"{n:>9} failed: {out.stderr.strip().splitlines()[-1:]}")
+            continue
+        r = json.loads(out.stdout)
+        print(f"{r['rows']:>9,} {r['time_s']:>7.2f} {r['cpu_s']:>6.2f} {r['load']:>5.1f} "
+              f"{r['peak_rss_mb']:>12.0f} {r['check_rss_mb']:>12.0f} "
+              f"{r['input_rss_mb']:>9.0f} {r['reported']:>9,} {r['errors']:>7,}")
+
+
+if __name__ == "__main__":
+    main()
