@@ -5,6 +5,8 @@ import re
 from typing import Any
 
 from .batch_common import Bad, Txn, bounds, range_sheet_id
+from .batch_paste import rewrite_formulas
+from .formula_refs import close_gap_references
 from .model import Sheet
 
 _SPARSE = ("formulas", "formats", "notes", "validations")
@@ -24,6 +26,9 @@ def delete_range(txn: Txn, req: dict) -> dict:
         _shift_up(txn, sheet, r0, r1, c0, c1)
     else:
         _shift_left(txn, sheet, r0, r1, c0, c1)
+    axis, title = (0 if shift == "ROWS" else 1), sheet.title
+    rewrite_formulas(txn, lambda text, own: close_gap_references(
+        text, own, title, (r0, r1, c0, c1), axis))
     return {}
 
 

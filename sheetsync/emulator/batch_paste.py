@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .batch_common import Bad, Txn, bounds, range_sheet_id
-from .formulas import shift_relative
+from .formula_refs import move_block_references, shift_relative
 from .model import Sheet
 
 _PARTS = {
@@ -123,7 +123,20 @@ def cut_paste(txn: Txn, req: dict) -> dict:
         for j, cell in enumerate(row):
             cell = {**cell, "at": (r0 + i, c0 + j)}  # a cut keeps references as they are
             _paste_cell(dst, r0 + i, c0 + j, cell, parts, False)
+    if "value" in parts:  # ... except those pointing into the block: they follow it
+        box = (sr0, sr1, sc0, sc1)
+        rewrite_formulas(txn, lambda text, own: move_block_references(
+            text, own, src.title, box, dst.title, r0 - sr0, c0 - sc0))
     return {}
+
+
+def rewrite_formulas(txn: Txn, edit) -> None:
+    """Apply `edit(formula, own tab title) -> formula` to every formula of the workbook."""
+    for s in list(txn.work.sheets):
+        changed = {k: edit(f, s.title) for k, f in s.formulas.items()}
+        changed = {k: f for k, f in changed.items() if f != s.formulas[k]}
+        if changed:
+            txn.sheet(s.sheet_id, "formulas").formulas.update(changed)
 
 
 HANDLERS = {"copyPaste": copy_paste, "cutPaste": cut_paste}

@@ -41,6 +41,9 @@ def _rewrite(formula: str, edit: Callable[[str | None, str], str | None]) -> str
         if new is None:
             out.append(body[pos:t.start])
             out.append("#REF!")
+        elif isinstance(new, tuple):  # ("whole", text): the sheet prefix changes too
+            out.append(body[pos:t.start])
+            out.append(new[1])
         else:
             out.append(body[pos:t.end - len(t.text)])
             out.append(new)
@@ -168,3 +171,69 @@ def rename_sheet_references(formula: str, old: str, new: str) -> str:
         return formula
     out.append(body[pos:])
     return "=" + "".join(out)
+
+
+def _cell_box(text: str) -> tuple[list[list[str]], int, int, int, int] | None:
+    """Endpoints and inclusive (row lo, row hi, col lo, col hi) of a cell or cell range."""
+    parts = _endpoints(text)
+    if any(not p[1] or not p[3] for p in parts):
+        return None  # whole rows or columns never move with a block of cells
+    rows = [int(p[3]) - 1 for p in parts]
+    cols = [_col_index(p[1]) for p in parts]
+    return parts, min(rows), max(rows), min(cols), max(cols)
+
+
+def move_block_references(formula: str, own_title: str, src_title: str,
+                          box: tuple[int, int, int, int], dst_title: str, dr: int, dc: int) -> str:
+    """References lying wholly inside `box` (r0, r1, c0, c1 half-open) of `src_title`
+    point at the block's new place after a cut and paste, as in Google."""
+    r0, r1, c0, c1 = box
+    src, same_tab = src_title.lower(), src_title.lower() == dst_title.lower()
+
+    def edit(sheet: str | None, text: str):
+        if (sheet if sheet is not None else own_title).lower() != src:
+            return text
+        found = _cell_box(text)
+        if found is None:
+            return text
+        parts, ra, rb, ca, cb = found
+        if not (r0 <= ra and rb < r1 and c0 <= ca and cb < c1):
+            return text
+        for p in parts:
+            _put(p, 0, int(p[3]) - 1 + dr)
+            _put(p, 1, _col_index(p[1]) + dc)
+        if same_tab:
+            return _join(parts)
+        return ("whole", quote_title(dst_title) + "!" + _join(parts))
+
+    return _rewrite(formula, edit)
+
+
+def close_gap_references(formula: str, own_title: str, title: str,
+                         box: tuple[int, int, int, int], axis: int) -> str:
+    """After deleteRange of `box` shifting cells up (axis 0) or left (axis 1):
+    references into the block become #REF!, references wholly beyond it within
+    its columns (rows) move back; partial overlaps stay as written."""
+    r0, r1, c0, c1 = box
+    target = title.lower()
+
+    def edit(sheet: str | None, text: str):
+        if (sheet if sheet is not None else own_title).lower() != target:
+            return text
+        found = _cell_box(text)
+        if found is None:
+            return text
+        parts, ra, rb, ca, cb = found
+        lo, hi, gap_lo, gap_hi = (ra, rb, r0, r1) if axis == 0 else (ca, cb, c0, c1)
+        slo, shi, span_lo, span_hi = (ca, cb, c0, c1) if axis == 0 else (ra, rb, r0, r1)
+        if not (span_lo <= slo and shi < span_hi):
+            return text
+        if gap_lo <= lo and hi < gap_hi:
+            return None
+        if lo >= gap_hi:
+            for p in parts:
+                _put(p, axis, _get(p, axis) - (gap_hi - gap_lo))
+            return _join(parts)
+        return text
+
+    return _rewrite(formula, edit)

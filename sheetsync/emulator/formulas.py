@@ -598,5 +598,14 @@ def _format_of(node: tuple, title: str, ss: Any) -> dict | None:
     return None
 
 
-from sheetsync.emulator.formula_refs import (  # noqa: E402,F401  (re-exported)
-    quote_title, rename_sheet_references, shift_references, shift_relative)
+_REF_HELPERS = {"quote_title", "rename_sheet_references", "shift_references", "shift_relative",
+                "move_block_references", "close_gap_references"}
+
+
+def __getattr__(name: str) -> Any:
+    """Reference rewriting lives in formula_refs.py (which imports this module);
+    re-exported lazily so either module can be imported first."""
+    if name in _REF_HELPERS:
+        from sheetsync.emulator import formula_refs
+        return getattr(formula_refs, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -592,3 +592,20 @@ def test_dimension_groups_follow_inserted_rows(ss):
     apply(ss, {"addDimensionGroup": {"range": {**rows, "startIndex": 3, "endIndex": 6}}})
     apply(ss, {"insertDimension": {"range": {**rows, "startIndex": 0, "endIndex": 2}}})
     assert ss.sheets[0].row_groups[0]["range"] == {**rows, "startIndex": 5, "endIndex": 8}
+
+
+def test_cut_and_delete_range_rewrite_references(ss):
+    sheet = ss.sheets[0]
+    sheet.set(1, 4, None, "=C2+C3")
+    sheet.set(2, 4, None, "=SUM(C4:C5)")
+    apply(ss, {"cutPaste": {"source": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 3,
+                                       "startColumnIndex": 2, "endColumnIndex": 3},
+                            "destination": {"sheetId": 0, "rowIndex": 10, "columnIndex": 2}}})
+    sheet = ss.sheets[0]
+    assert sheet.formulas[(1, 4)] == "=C11+C12" and sheet.get(1, 4) == 200
+    apply(ss, {"deleteRange": {"range": {"sheetId": 0, "startRowIndex": 3, "endRowIndex": 4,
+                                         "startColumnIndex": 2, "endColumnIndex": 3},
+                               "shiftDimension": "ROWS"}})
+    sheet = ss.sheets[0]
+    assert sheet.formulas[(1, 4)] == "=C10+C11" and sheet.get(1, 4) == 200
+    assert sheet.formulas[(2, 4)] == "=SUM(C4:C5)"       # partly deleted range stays as written
