@@ -182,11 +182,14 @@ def saksi_present(ctx: RuleContext) -> np.ndarray | None:
     """Rows with a saksi (a name or a phone typed); None if the sheet has no saksi column."""
     roles = people_fields(ctx.config)
     has = None
-    if roles.saksi and roles.saksi in ctx.present:
-        has = filled(ctx.raw[roles.saksi])
     if roles.phone and roles.phone in ctx.present:
-        typed = ~phone_column(ctx, roles.phone).blank    # the same test as filled()
-        has = typed if has is None else has | typed
+        has = ~phone_column(ctx, roles.phone).blank      # the same test as filled()
+    if roles.saksi and roles.saksi in ctx.present:
+        if has is None:
+            has = filled(ctx.raw[roles.saksi])
+        else:  # a name matters only where no phone was typed
+            rest = np.flatnonzero(~has)
+            has[rest] = filled(ctx.raw[roles.saksi][rest])
     return has
 
 
