@@ -29,9 +29,10 @@ _NEGATIVE = re.compile(r"^[-\u2212]\s*\d[\d.]*$")
 _TPS = re.compile(r"^(?:(?:tps|no|nomor|no\.)\s*[.:#-]?\s*)?(\d{1,4})$", re.I)
 MAX_DIGITS = 15  # beyond this a "number" is a typo, and int64 must not overflow
 
-YES = frozenset({"ya", "y", "yes", "iya", "sudah", "udah", "sdh", "benar", "true", "1", "v", "ok", "hadir"})
+YES = frozenset({"ya", "y", "yes", "iya", "sudah", "udah", "sdh", "benar", "true", "1", "v", "ok", "hadir",
+                 "\u2713", "\u2714", "\u2611"})          # check marks
 NO = frozenset({"tidak", "tdk", "t", "no", "n", "belum", "blm", "false", "0", "gak", "nggak", "enggak",
-                "tidak hadir", "-"})
+                "tidak hadir", "-", "x", "\u2717", "\u2718", "\u2610"})  # crosses, empty box
 
 
 def is_blank(value: Any) -> bool:

@@ -1,0 +1,204 @@
+"""CheckResult -> values of the summary tabs ("Rekap Kecamatan", "Rekap Kelurahan",
+"Masalah", and "Rekap Koordinator" when the config names that tab).
+
+Each table starts with its header row.  The sync engine places it: in the tab
+that holds config.last_synced_cell the table starts two rows below that cell
+(the preset: A1 holds "Terakhir disinkronkan ...", the table starts at row 3);
+in the other tabs at A1.
+
+Numbers are int/float, never formulas or formatted text.  Text that a person
+typed and that starts with = + - @ gets a leading ' so a sheet can never read
+it as a formula.  Personal columns (names, phone numbers) never appear, except
+the coordinator's name in the optional coordinator tab, whose purpose is to
+name whom to call; values typed in personal cells are masked in Masalah.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .check import CheckResult
+from .config import Config
+from .issues import Issue, status_label
+
+_FORMULA_START = ("=", "+", "-", "@")
+
+_HEADERS = {
+    "kode": ("Kode", "Code"),
+    "kecamatan": ("Kecamatan", "Kecamatan"),
+    "kelurahan": ("Kelurahan", "Kelurahan"),
+    "tps_planned": ("TPS Rencana", "TPS planned"),
+    "tps_entered": ("TPS Masuk", "TPS entered"),
+    "tps_reported": ("TPS Lapor", "TPS reported"),
+    "pct_reported": ("% Lapor", "% reported"),
+    "tps_error": ("Baris Salah", "Rows in error"),
+    "target": ("Target Suara", "Target votes"),
+    "votes_supported": ("Suara {paslon}", "Votes {paslon}"),
+    "pct_target": ("% Target", "% of target"),
+    "tps_missing": ("TPS Kurang", "TPS missing"),
+    "tps_extra": ("TPS Lebih", "TPS extra"),
+    "target_diff": ("Selisih Target TPS", "Per-TPS target difference"),
+    "row": ("Baris", "Row"),
+    "tps": ("No TPS", "TPS no"),
+    "status": ("Status", "Status"),
+    "severity": ("Tingkat", "Severity"),
+    "code": ("Kode Masalah", "Problem code"),
+    "message": ("Keterangan", "Description"),
+    "koordinator": ("Koordinator", "Coordinator"),
+    "tps_periksa": ("Perlu Diperiksa", "To check"),
+    "tps_belum": ("Belum Diisi", "Not filled"),
+    "problems": ("Bermasalah", "With problems"),
+}
+_SEVERITY = {"error": ("salah", "error"), "warning": ("peringatan", "warning")}
+_TOTAL = ("TOTAL", "TOTAL")
+
+
+def _h(key: str, lang: str, **fmt: str) -> str:
+    text = _HEADERS[key][0 if lang == "id" else 1]
+    return text.format(**fmt) if fmt else text
+
+
+def neutralise(value: Any) -> Any:
+    """Text that a sheet would read as a formula gets a leading '."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _cell(value: Any) -> Any:
+    """Python int/float/str for the API; blanks for NA/NaN; whole floats as int."""
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        if math.isnan(value):
+            return ""
+        return int(value) if float(value).is_integer() else round(float(value), 2)
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, int):
+        return value
+    return neutralise(str(value))
+
+
+def _records(table: pd.DataFrame, columns: list[str]) -> list[list[Any]]:
+    present = [c for c in columns if c in table.columns]
+    data = table[present].to_numpy(dtype=object)
+    return [[_cell(v) for v in row] for row in data]
+
+
+def _paslon_fields(config: Config) -> list[str]:
+    return [f for f in (*config.rules.paslon_fields, "suara_sah", "suara_tidak_sah") if config.column(f)]
+
+
+def _supported_label(config: Config) -> str:
+    col = config.column(config.rules.supported_paslon or "")
+    return col.header if col else ""
+
+
+def kecamatan_table(result: CheckResult, config: Config) -> list[list[Any]]:
+    lang = config.language
+    paslon = _paslon_fields(config)
+    table = result.totals.per_kecamatan.merge(
+        result.reconciliation[["kode_kecamatan", "tps_missing", "tps_extra", "target_diff"]],
+        on="kode_kecamatan", how="left")
+    columns = ["kode_kecamatan", "kecamatan", "tps_planned", "tps_entered", "tps_reported", "pct_reported",
+               "tps_error", "target"]
+    if config.rules.supported_paslon:
+        columns += ["votes_supported", "pct_target"]
+    columns += paslon + ["tps_missing", "tps_extra", "target_diff"]
+    header = [_label(c, config) for c in columns]
+    rows = _records(table, columns)
+    kota = dict(result.totals.kota)
+    kota.update(kode_kecamatan="", kecamatan=_TOTAL[0 if lang == "id" else 1] + " " + config.regions.kota,
+                tps_missing=int(result.reconciliation["tps_missing"].sum()),
+                tps_extra=int(result.reconciliation["tps_extra"].sum()),
+                target_diff=float(result.reconciliation["target_diff"].fillna(0).sum()))
+    rows.append([_cell(kota.get(c)) for c in columns])
+    return [header] + rows
+
+
+def kelurahan_table(result: CheckResult, config: Config) -> list[list[Any]]:
+    columns = ["kode_kelurahan", "kecamatan", "kelurahan", "tps_entered", "tps_reported", "pct_reported",
+               "tps_error", "target"]
+    if config.rules.supported_paslon:
+        columns += ["votes_supported", "pct_target"]
+    columns += _paslon_fields(config)
+    return [[_label(c, config) for c in columns]] + _records(result.totals.per_kelurahan, columns)
+
+
+def _label(column: str, config: Config) -> str:
+    lang = config.language
+    if column in ("kode_kecamatan", "kode_kelurahan"):
+        return _h("kode", lang)
+    if column == "votes_supported":
+        return _h("votes_supported", lang, paslon=_supported_label(config))
+    if column in _HEADERS:
+        return _h(column, lang)
+    col = config.column(column)
+    return col.header if col else column
+
+
+def masalah_table(result: CheckResult, config: Config) -> list[list[Any]]:
+    """One line per problem: where (row, kecamatan, kelurahan, TPS), what, how bad."""
+    lang = config.language
+    personal = config.personal_fields
+    header = [_h(k, lang) for k in ("row", "kecamatan", "kelurahan", "tps", "status", "severity", "code",
+                                    "message")]
+    rows = result.rows
+    place = {}
+    if len(rows):
+        kec = rows["kecamatan"].to_numpy(object)
+        kel = rows["kelurahan"].to_numpy(object)
+        tps = rows["tps"].to_numpy(dtype=object, na_value=None)
+        status = rows["status"].to_numpy(object)
+        index = {r: i for i, r in enumerate(rows.index.tolist())}
+    out: list[list[Any]] = [header]
+    for issue in result.issues:
+        shown = _shown_issue(issue, personal)
+        sev = _SEVERITY.get(issue.severity, (issue.severity, issue.severity))[0 if lang == "id" else 1]
+        i = index.get(issue.row) if issue.row is not None and len(rows) else None
+        if i is None:
+            where = ["", "", "", "", ""]
+        else:
+            where = place.get(i)
+            if where is None:
+                where = [issue.row, _text(kec[i]), _text(kel[i]), tps[i] if tps[i] is not None else "",
+                         status_label(status[i], lang)]
+                place[i] = where
+        out.append([_cell(v) for v in where] + [sev, issue.code, neutralise(shown.message(lang))])
+    return out
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _shown_issue(issue: Issue, personal: frozenset[str]) -> Issue:
+    return issue.redacted() if issue.field in personal else issue
+
+
+def koordinator_table(result: CheckResult, config: Config) -> list[list[Any]]:
+    columns = ["koordinator", "kecamatan", "tps_entered", "tps_reported", "tps_error", "tps_periksa",
+               "tps_belum", "problems"]
+    table = result.totals.per_koordinator
+    header = [_h(c, config.language) for c in columns]
+    return [header] + (_records(table, columns) if table is not None else [])
+
+
+def summary_tables(result: CheckResult, config: Config) -> dict[str, list[list[Any]]]:
+    """Tab title -> full values (header row first).  See the module docstring."""
+    tabs = config.summary_tabs
+    tables = {
+        tabs.kecamatan: kecamatan_table(result, config),
+        tabs.kelurahan: kelurahan_table(result, config),
+        tabs.masalah: masalah_table(result, config),
+    }
+    if tabs.koordinator:
+        tables[tabs.koordinator] = koordinator_table(result, config)
+    return tables
