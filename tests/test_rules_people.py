@@ -279,3 +279,11 @@ def test_init_colours_belum_ada_saksi_even_when_no_check_ran_first():
             "print(dict(p.status_labels()))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "'BELUM ADA SAKSI': 'BELUM ADA SAKSI'" in out
+
+
+def test_header_only_and_sheets_without_people_columns():
+    config = preset(deadline=date(2024, 11, 20))
+    assert check(sheet(config, []), config, now=BEFORE).issues == []
+    header = ["Kecamatan", "Kelurahan", "No TPS", "DPT"]             # a counting-night sheet
+    result = check([header, ["Cengkareng", "Kapuk", "1", "300"]], config, now=BEFORE)
+    assert not {"saksi_missing", "saksi_overdue", "bad_phone", "koordinator_overloaded"} & set(codes(result))
