@@ -227,7 +227,6 @@ def test_bimtek_no_spellings(typed):
     assert codes(result) == [] and bool(result.rows.at[2, "bimtek"]) is False
 
 
-@pytest.mark.xfail(strict=True, reason="core cells.parse_yesno has no check mark / cross yet (asked in the report)")
 @pytest.mark.parametrize("typed, expected", [("\u2713", True), ("\u2714", True), ("x", False), ("X", False)])
 def test_bimtek_check_marks(typed, expected):
     config = preset()
