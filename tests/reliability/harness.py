@@ -39,7 +39,7 @@ ROWS = 10
 # Short deadline and backoff keep 200 seeded syncs fast; the slow answer (1.3 s) is past
 # the transport's per-attempt floor of 1 s, so it really times out.
 FAST = RetryPolicy(deadline_s=4.0, base_s=0.02, max_sleep_s=0.1, timeout_s=(1.0, 1.0), max_attempts=4)
-SLOW_ANSWER_S = 1.3
+SLOW_ANSWER_S = 1.2
 PLACES = wilayah()[:6]
 
 
@@ -101,8 +101,20 @@ def cells_differing(a: list[list[Any]], b: list[list[Any]]) -> int:
 
 # ---------------------------------------------------------------- what the sheet should show
 
+_EXPECTED: dict[Any, Any] = {}
+
+
 def expected(person: list[list[Any]], config: Any) -> tuple[Any, dict[int, tuple[str, str]], dict[str, list]]:
     """From the person-typed cells alone: the check result, statuses per row, summary tables."""
+    memo = (id(config), tuple(tuple(line) for line in person))
+    if memo not in _EXPECTED:
+        if len(_EXPECTED) > 64:
+            _EXPECTED.clear()
+        _EXPECTED[memo] = _expected(person, config)
+    return _EXPECTED[memo]
+
+
+def _expected(person: list[list[Any]], config: Any) -> tuple[Any, dict[int, tuple[str, str]], dict[str, list]]:
     from sheetsync.summaries import summary_tables
     values = [list(line[:N_INPUT]) for line in person]
     result = check(values, config)
@@ -157,6 +169,8 @@ class Bench:
     person: gspread.Client
     ws: gspread.Worksheet
     lock_dir: str
+    coordinator: Any = None                  # a second person's client, for the races
+    coordinator_ws: Any = None
 
     @classmethod
     def create(cls, emu: Any, lock_dir: str, title: str = "reliability") -> "Bench":
@@ -165,7 +179,8 @@ class Bench:
         ws = sh.sheet1
         ws.update_title("TPS")
         key = emu.issue_key("sheetsync-bot@pilkada-jakbar.iam.gserviceaccount.com")
-        return cls(emu, key, sh.id, config_for(sh, emu), person, ws, lock_dir)
+        return cls(emu, key, sh.id, config_for(sh, emu), person, ws, lock_dir,
+                   coordinator=emu.client(token="koordinator-kebon-jeruk"))
 
     def sync(self, client: Any = None, **kw: Any) -> Any:
         return sync(self.config, client=client or self.emu.client(), lock_dir=self.lock_dir, **kw)
@@ -178,12 +193,18 @@ class Bench:
         self.ws.batch_clear(["A2:Z400"])
         self.ws.update(values, "A1")
 
-    def edit_votes(self, rng: random.Random, n: int) -> None:
-        for _ in range(n):
-            self.ws.update([[str(rng.randint(0, 900))]], f"{rng.choice('IJKL')}{rng.randint(2, ROWS + 1)}")
+    def edit_votes(self, rng: random.Random, n: int, rows: int = ROWS) -> None:
+        """n vote cells retyped, in one request."""
+        self.ws.batch_update([{"range": f"{rng.choice('IJKL')}{rng.randint(2, rows + 1)}",
+                               "values": [[str(rng.randint(0, 900))]]} for _ in range(n)])
 
     def tabs(self) -> dict[str, list[list[Any]]]:
-        return read_tabs(self.person, self.sheet_id)
+        """The input tab and every summary tab as shown: ONE batchGet (tabs exist after a sync)."""
+        titles = [self.config.input_tab, *self.config.summary_tabs.titles()]
+        ranges = ["'" + t.replace("'", "''") + "'" for t in titles]
+        got = self.person.http_client.values_batch_get(self.sheet_id, ranges,
+                                                      {"valueRenderOption": "FORMATTED_VALUE"})
+        return {t: vr.get("values", []) for t, vr in zip(titles, got.get("valueRanges", []))}
 
 
 # ---------------------------------------------------------------- faults
@@ -196,7 +217,13 @@ KINDS = ("429", "429-retry-after", "500", "503", "slow", "reset")
 def pick_fault(rng: random.Random) -> dict[str, Any]:
     """One seeded fault: kind, target request, and how often it fires."""
     target = rng.choice(list(TARGETS))
-    kind = rng.choices(KINDS, weights=(4, 4, 4, 4, 1, 4))[0]
+    kind = rng.choices(KINDS, weights=(8, 8, 8, 8, 1, 8))[0]   # a slow answer costs a 1 s timeout
+    if target == "token" and rng.random() < 0.15:
+        # the token endpoint refuses (401, not retried) or stays down (503 until the deadline)
+        down = rng.random() < 0.15
+        return {"target": target, "kind": "token-down" if down else "token-refused",
+                "fault": {"path": TARGETS[target], "times": None, "kind": "error",
+                          "status": 503 if down else 401}}
     if kind == "slow":
         times = 1                    # each slow answer costs a full timeout: keep CI fast
     elif target == "any":
@@ -210,7 +237,7 @@ def pick_fault(rng: random.Random) -> dict[str, Any]:
     if kind.startswith("429"):
         fault.update(kind="error", status=429)
         if kind == "429-retry-after":
-            fault["retry_after"] = rng.choice([0.05, 0.1, 0.2])
+            fault["retry_after"] = rng.choice([0.02, 0.05, 0.1])
     elif kind in ("500", "503"):
         fault.update(kind="error", status=int(kind))
     elif kind == "slow":
@@ -249,10 +276,12 @@ def fault_trial(bench: Bench, seed: int) -> dict[str, Any]:
         out["outcome"] = "crash"
         out["message"] = f"{type(exc).__name__}: {exc}"
     out["seconds"] = round(time.monotonic() - t0, 3)
-    fired = sum(f["fired"] for f in emu.state.faults.list())
+    left = {f["id"]: f["fired"] for f in emu.state.faults.list()}
+    # a fault that fired all its `times` is gone from the list
+    fired = sum(left[i] if i in left else choice["fault"]["times"] for i in armed)
     emu.clear_faults()
     if choice["kind"] == "slow":
-        time.sleep(SLOW_ANSWER_S)    # let the late answer land before anyone looks
+        time.sleep(max(0.0, t0 + SLOW_ANSWER_S + 0.4 - time.monotonic()))   # the late answer lands first
     after = bench.tabs()
     out["fired"] = fired
     out["cells_lost"] = cells_differing(person_cells(before[config.input_tab]),
@@ -330,10 +359,10 @@ class OpLog:
     error: str | None = None
 
 
-def _mutator(ws: gspread.Worksheet, rng: random.Random, start: Callable[[], None], log: OpLog) -> None:
+def _mutator(ws: gspread.Worksheet, rng: random.Random, start: Callable[[], None], log: OpLog,
+             n_rows: int) -> None:
     try:
         start()
-        n_rows = ROWS
         for _ in range(rng.randint(1, 3)):
             t0 = time.perf_counter()
             op, n_rows = mutate_once(ws, rng, n_rows)
@@ -345,16 +374,17 @@ def _mutator(ws: gspread.Worksheet, rng: random.Random, start: Callable[[], None
 
 
 def identities(person: list[list[Any]], config: Any) -> dict[int, tuple[str, Any, tuple]]:
-    """sheet row -> (kind, TPS key, content): kind "k" when the key is unique, else "c"."""
-    values = [list(line[:N_INPUT]) for line in person]
-    result = check(values, config)
-    keys = result.rows["tps_key"] if "tps_key" in result.rows.columns else {}
-    counts = Counter(k for k in keys if isinstance(k, str))
+    """sheet row -> (kind, key text, content): kind "k" when the row's key text
+    (kecamatan|kelurahan|No TPS, normalised) is complete and unique, else "c"."""
+    keys = {}
+    for r, line in enumerate(person[1:], start=2):
+        cells = [norm(line[c]) if c < len(line) else "" for c in range(3)]
+        keys[r] = "|".join(cells) if all(cells) else None
+    counts = Counter(k for k in keys.values() if k)
     out = {}
-    for r in range(2, len(values) + 1):
-        k = keys.get(r) if r in result.rows.index else None
-        k = k if isinstance(k, str) else None
-        content = tuple(trim([norm(v) for v in values[r - 1]]))
+    for r, line in enumerate(person[1:], start=2):
+        content = tuple(trim([norm(v) for v in line[:N_INPUT]]))
+        k = keys[r]
         out[r] = ("k" if k and counts[k] == 1 else "c", k, content)
     return out
 
@@ -374,18 +404,26 @@ def _moved(was: dict[int, tuple], now: dict[int, tuple], rows: list[int]) -> int
     return bad
 
 
-def race_trial(bench: Bench, seed: int, *, sync_s: float = 0.05) -> dict[str, Any]:
-    """Fresh rows, a settled sync, new votes; then a sync while another thread edits."""
+def race_trial(bench: Bench, seed: int, *, sync_s: float = 0.07) -> dict[str, Any]:
+    """New votes, then a sync while another thread edits at a random moment.
+
+    The sheet carries over from the trial before (which left it correct); it is
+    refilled when edits have grown or shrunk it too far, or every 25 trials.
+    """
     rng = random.Random(seed)
     config = bench.config
-    bench.fill(rng)
-    bench.sync()
-    bench.edit_votes(rng, 3)                            # statuses now have to change
+    rows = len(person_cells(bench.ws.get_all_values())) - 1
+    if not 6 <= rows <= 16 or seed % 25 == 0:
+        bench.fill(rng)
+        bench.sync()
+        rows = ROWS
+    bench.edit_votes(rng, 3, rows)                      # statuses now have to change
     initial = person_cells(bench.ws.get_all_values())
+    rows = len(initial) - 1
     marks: dict[str, Any] = {}
     after_read = threading.Event()
     moment = rng.choice(["random", "random", "after-read"])
-    delay = rng.uniform(0, 1.5 * sync_s) if moment == "random" else rng.uniform(0, sync_s / 5)
+    delay = rng.uniform(0, 1.5 * sync_s) if moment == "random" else rng.uniform(0, sync_s / 4)
 
     def start() -> None:
         if moment == "after-read":
@@ -401,12 +439,17 @@ def race_trial(bench: Bench, seed: int, *, sync_s: float = 0.05) -> dict[str, An
         marks["plan"] = plan
 
     log = OpLog()
-    coordinator = bench.emu.client(token=f"koordinator-{seed % 7}")
-    ws = coordinator.open_by_key(bench.sheet_id).worksheet("TPS")
-    thread = threading.Thread(target=_mutator, args=(ws, rng, start, log), daemon=True)
+    ws = bench.coordinator.open_by_key(bench.sheet_id).worksheet("TPS") if bench.coordinator_ws is None \
+        else bench.coordinator_ws
+    bench.coordinator_ws = ws
+    thread = threading.Thread(target=_mutator, args=(ws, rng, start, log, rows), daemon=True)
     marks["start"] = time.perf_counter()
     thread.start()
-    report = bench.sync(hooks=SyncHooks(between_read_and_write=between, before_write=before_write))
+    client = bench.emu.client()
+    marks["reads"] = []                 # when each values:batchGet of the sync was answered
+    client.http_client.session.hooks["response"].append(
+        lambda r, *a, **k: marks["reads"].append(time.perf_counter()) if "values:batchGet" in r.url else None)
+    report = bench.sync(client=client, hooks=SyncHooks(between_read_and_write=between, before_write=before_write))
     marks["end"] = time.perf_counter()
     after_read.set()
     thread.join(30)
@@ -420,7 +463,17 @@ def race_trial(bench: Bench, seed: int, *, sync_s: float = 0.05) -> dict[str, An
                       if c.tab == config.input_tab and c.row > 1 and c.col == STATUS_COL}) \
         if "plan" in marks else []
     out["status_rows_written"] = len(written)
-    out["wrong_row"] = _wrong_rows(initial, log, marks, written, config) if written else 0
+    out["wrong_row"], out["missed_by_recheck"] = \
+        _misplaced(initial, log, marks, written, config) if written else (0, 0)
+    if out["wrong_row"]:
+        t0 = marks["start"]
+        out["timeline_ms"] = {"reads answered": [round((t - t0) * 1e3, 1) for t in marks["reads"]],
+                              "read done": round((marks.get("between", t0) - t0) * 1e3, 1),
+                              "write sent": round((marks.get("write", t0) - t0) * 1e3, 1),
+                              "sync end": round((marks["end"] - t0) * 1e3, 1),
+                              "ops": [(o[0], round((o[1] - t0) * 1e3, 1), round((o[2] - t0) * 1e3, 1))
+                                      for o in log.ops],
+                              "written rows": written, "skipped": report.skipped_rows}
     out["syncs_to_correct"] = _syncs_to_correct(bench)
     return out
 
@@ -441,41 +494,45 @@ def _where(log: OpLog, marks: dict, report: Any) -> str:
     return "overlapping read or write"
 
 
-def _wrong_rows(initial: list, log: OpLog, marks: dict, written: list[int], config: Any) -> int:
-    """Statuses written onto a row that is not the row they were computed for.
+def _misplaced(initial: list, log: OpLog, marks: dict, written: list[int], config: Any) -> tuple[int, int]:
+    """(statuses on the wrong row, of them missed by the key re-check).
 
-    The read saw state S_j and the write landed on state S_k (S_0 = before any edit,
-    S_i = after edit i). Timestamps bound j and k; an edit in flight during the read
-    or the write leaves two candidates. Count the least misplacement any consistent
-    (j, k) allows: a misplacement is reported only when no ordering excuses it.
+    The read saw state S_j, the key re-check S_m, the write landed on S_k (S_0 =
+    before any edit, S_i = after edit i). Timestamps bound j, m and k; an edit in
+    flight during a request leaves two candidates. Each count is the least that any
+    consistent j <= m <= k allows: a misplacement counts only when no order excuses it.
+    - wrong row: the row at write time is not the row the status was computed for;
+    - missed: the re-check saw a different row and still let the status through.
+    A wrong row that is not missed happened after the re-check: the remaining window.
     """
     states = [initial] + [o[3] for o in log.ops]
     starts = [o[1] for o in log.ops]
     ends = [o[2] for o in log.ops]
-    t_read, t_write, t_end = marks.get("between", marks["end"]), marks.get("write", marks["end"]), marks["end"]
+    t_end = marks["end"]
+    reads = marks.get("reads", [])
 
     def candidates(lo: float, hi: float) -> range:
         surely_before = sum(1 for e in ends if e < lo)
         maybe_before = sum(1 for s in starts if s < hi)
         return range(surely_before, maybe_before + 1)
     ids = [identities(s, config) for s in states]
-    best = None
-    for j in candidates(marks["start"], t_read):
-        for k in candidates(t_write, t_end):
-            if k < j:
-                continue
-            bad = _moved(ids[j], ids[k], written)
-            best = bad if best is None else min(best, bad)
-    return best or 0
+    read_j = candidates(marks["start"], reads[0] if reads else t_end)
+    recheck_m = candidates(marks.get("between", marks["start"]), reads[1] if len(reads) > 1 else t_end)
+    write_k = candidates(marks.get("write", t_end), t_end)
+    wrong = min((_moved(ids[j], ids[k], written) for j in read_j for k in write_k
+                 if k >= j and any(j <= m <= k for m in recheck_m)), default=0)
+    missed = min((_moved(ids[j], ids[m], written) for j in read_j for m in recheck_m
+                  if m >= j and any(k >= m for k in write_k)), default=0)
+    return wrong, missed
 
 
-def _syncs_to_correct(bench: Bench, limit: int = 4) -> int:
-    """Syncs (no edits in between) until the sheet is right; 0 = already right."""
-    for n in range(limit + 1):
+def _syncs_to_correct(bench: Bench, limit: int = 5) -> int:
+    """Syncs (no edits in between) until the sheet is right again. The goal is 1; 0 is
+    not told apart from 1 (that would cost one more check per trial)."""
+    for n in range(1, limit + 1):
+        bench.sync()
         if not sheet_problems(bench.tabs(), bench.config):
             return n
-        if n < limit:
-            bench.sync()
     return limit + 1
 
 
@@ -505,6 +562,9 @@ class Figures:
         syncs = Counter(x["syncs_to_correct"] for x in t)
         return {"interleavings": len(t),
                 "statuses on the wrong row": sum(x["wrong_row"] for x in t),
+                "  of them missed by the key re-check": sum(x["missed_by_recheck"] for x in t),
+                "  of them after the re-check (remaining window)":
+                    sum(max(0, x["wrong_row"] - x["missed_by_recheck"]) for x in t),
                 "person-typed cells lost or overwritten": sum(x["cells_lost"] for x in t),
                 "max syncs until correct": max(syncs) if syncs else 0,
                 "syncs until correct (count)": dict(sorted(syncs.items())),
