@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable
 
-from . import batch_cells, batch_edit, batch_objects, batch_paste
+from . import batch_cells, batch_edit, batch_more, batch_objects, batch_paste
 from .batch_common import Bad, Txn, mask_of, masked, need_int
 from .formulas import recalculate, rename_sheet_references
 from .sheet_json import spreadsheet_json
@@ -53,6 +53,7 @@ _FIELDS = {
     "cutPaste": "source destination pasteType", "deleteRange": "range shiftDimension",
     "findReplace": "find replacement matchCase matchEntireCell searchByRegex includeFormulas "
                    "range sheetId allSheets",
+    **batch_more.FIELDS,
 }
 _GROWS = {"addSheet", "duplicateSheet", "insertDimension", "appendDimension",
           "updateSheetProperties", "appendCells"}
@@ -350,4 +351,5 @@ HANDLERS: dict[str, Handler] = {
     **batch_objects.HANDLERS,
     **batch_paste.HANDLERS,
     **batch_edit.HANDLERS,
+    **batch_more.HANDLERS,
 }

@@ -609,3 +609,52 @@ def test_cut_and_delete_range_rewrite_references(ss):
     sheet = ss.sheets[0]
     assert sheet.formulas[(1, 4)] == "=C10+C11" and sheet.get(1, 4) == 200
     assert sheet.formulas[(2, 4)] == "=SUM(C4:C5)"       # partly deleted range stays as written
+
+
+def test_move_dimension_counts_before_removal(ss):
+    apply(ss, {"moveDimension": {"source": {"sheetId": 0, "dimension": "ROWS", "startIndex": 1, "endIndex": 2},
+                                 "destinationIndex": 4}})
+    assert col(ss.sheets[0], 0, 5) == ["kecamatan", "Kalideres", "Cengkareng", "Cengkareng", "Tambora"]
+    apply(ss, {"moveDimension": {"source": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 2, "endIndex": 3},
+                                 "destinationIndex": 0}})
+    assert [ss.sheets[0].get(0, c) for c in range(3)] == ["suara", "kecamatan", "tps"]
+
+
+def test_insert_range_trim_dedupe(ss):
+    sheet = ss.sheets[0]
+    sheet.set(5, 0, "  Tambora   Barat ")
+    sheet.set(6, 0, "Cengkareng")
+    sheet.set(6, 1, 1)
+    sheet.set(6, 2, 120)
+    apply(ss, {"insertRange": {"range": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 2,
+                                         "startColumnIndex": 0, "endColumnIndex": 1}, "shiftDimension": "ROWS"}})
+    assert col(ss.sheets[0], 0, 4) == ["kecamatan", None, "Cengkareng", "Kalideres"]
+    assert col(ss.sheets[0], 1, 3) == ["tps", 1, 2]                  # other columns stay
+    ss2 = Store().create("t", sheet_titles=["Input"])
+    for r, row in enumerate([["a", 1], ["b", 2], ["A", 1], [" c  d ", 3]]):
+        for c, v in enumerate(row):
+            ss2.sheets[0].set(r, c, v)
+    out = apply(ss2, {"deleteDuplicates": {"range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 4,
+                                                     "startColumnIndex": 0, "endColumnIndex": 2}}},
+                {"trimWhitespace": {"range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 4}}})
+    assert out["replies"] == [{"deleteDuplicates": {"duplicatesRemovedCount": 1}},
+                              {"trimWhitespace": {"cellsChangedCount": 1}}]
+    assert col(ss2.sheets[0], 0, 4) == ["a", "b", "c d", None]
+
+
+def test_filter_views_and_banding_updates(ss):
+    out = apply(ss, {"addFilterView": {"filter": {"title": "Cengkareng", "range": {"sheetId": 0}}}},
+                {"addBanding": {"bandedRange": {"range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 5},
+                                                "rowProperties": {"firstBandColor": {"red": 1}}}}})
+    view = out["replies"][0]["addFilterView"]["filter"]
+    band = out["replies"][1]["addBanding"]["bandedRange"]
+    apply(ss, {"updateFilterView": {"filter": {"filterViewId": view["filterViewId"], "title": "Kalideres"},
+                                    "fields": "title"}},
+          {"updateBanding": {"bandedRange": {"bandedRangeId": band["bandedRangeId"],
+                                             "rowProperties": {"firstBandColor": {"blue": 1}}},
+                             "fields": "rowProperties"}})
+    sheet = ss.sheets[0]
+    assert sheet.filter_views[0]["title"] == "Kalideres"
+    assert sheet.banded_ranges[0]["rowProperties"] == {"firstBandColor": {"blue": 1}}
+    apply(ss, {"deleteFilterView": {"filterId": view["filterViewId"]}})
+    assert ss.sheets[0].filter_views == []
