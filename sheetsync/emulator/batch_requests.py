@@ -55,6 +55,11 @@ _FIELDS = {
                    "range sheetId allSheets",
     **batch_more.FIELDS,
 }
+# Valid Sheets API request kinds the emulator does not carry out (honest 400, not "unknown").
+_NOT_EMULATED = {"autoFill", "pasteData", "textToColumns", "duplicateFilterView", "addSlicer",
+                 "updateSlicerSpec", "addDataSource", "updateDataSource", "deleteDataSource",
+                 "refreshDataSource", "cancelDataSourceRefresh", "addTable", "updateTable",
+                 "deleteTable"}
 _GROWS = {"addSheet", "duplicateSheet", "insertDimension", "appendDimension",
           "updateSheetProperties", "appendCells"}
 
@@ -100,6 +105,9 @@ def _one(txn: Txn, i: int, req: Any) -> dict[str, Any]:
             f"Cannot set '{kinds[1]}'")
     kind = kinds[0]
     handler = HANDLERS.get(kind)
+    if handler is None and kind in _NOT_EMULATED:
+        raise invalid_argument(f"Invalid requests[{i}].{kind}: this request is valid for Google "
+                               f"but not emulated by sheetsync.")
     if handler is None:
         raise invalid_argument(f'Invalid JSON payload received. Unknown name "{kind}" at '
                                f"'requests[{i}]': Cannot find field.")

@@ -658,3 +658,8 @@ def test_filter_views_and_banding_updates(ss):
     assert sheet.banded_ranges[0]["rowProperties"] == {"firstBandColor": {"blue": 1}}
     apply(ss, {"deleteFilterView": {"filterId": view["filterViewId"]}})
     assert ss.sheets[0].filter_views == []
+
+
+def test_valid_but_not_emulated_kind_says_so(ss):
+    assert bad(ss, {"autoFill": {"useAlternateSeries": False}}) == (
+        "Invalid requests[0].autoFill: this request is valid for Google but not emulated by sheetsync.")
