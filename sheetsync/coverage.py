@@ -7,8 +7,8 @@ on the rows already read, so it costs no API call.  Per area:
 - tps_saksi      rows with a saksi (a name or a phone typed), pct_saksi of tps
 - tps_tanpa_saksi  tps - tps_saksi: where a kecamatan coordinator must still recruit
 - saksi_bimtek   saksi who attended the briefing, pct_bimtek of tps_saksi
-- koordinator    distinct coordinators with a row in the area
-- tps_per_koordinator  rows with a coordinator / koordinator
+- n_koordinator  distinct coordinators with a row in the area
+- tps_per_koordinator  rows with a coordinator / n_koordinator
 
 No name or phone number leaves this module: only counts.
 """
@@ -26,7 +26,9 @@ from .phones import filled
 from .rules.people import koordinator_groups, people_fields
 
 COVERAGE_COLUMNS = ("tps", "tps_saksi", "pct_saksi", "tps_tanpa_saksi", "saksi_bimtek", "pct_bimtek",
-                    "koordinator", "tps_per_koordinator")
+                    "n_koordinator", "tps_per_koordinator")
+# what the summary tabs show (their TPS planned/entered columns are there already)
+SUMMARY_COLUMNS = COVERAGE_COLUMNS[1:]
 
 
 @dataclass
@@ -94,7 +96,7 @@ def _counts(codes: np.ndarray, size: int, saksi: np.ndarray, bimtek: np.ndarray,
     return {
         "tps": base.astype(np.int64), "tps_saksi": with_saksi, "pct_saksi": _pct(with_saksi, base),
         "tps_tanpa_saksi": np.maximum(base - with_saksi, 0), "saksi_bimtek": briefed,
-        "pct_bimtek": _pct(briefed, with_saksi), "koordinator": n_koord,
+        "pct_bimtek": _pct(briefed, with_saksi), "n_koordinator": n_koord,
         "tps_per_koordinator": np.where(n_koord > 0, per_k, np.nan),
     }
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from .check import CheckResult
 from .config import Config
+from .coverage import SUMMARY_COLUMNS as COVERAGE, Coverage, compute_coverage
 from .issues import Issue, status_label
 
 _FORMULA_START = ("=", "+", "-", "@")
@@ -52,6 +53,14 @@ _HEADERS = {
     "tps_periksa": ("Perlu Diperiksa", "To check"),
     "tps_belum": ("Belum Diisi", "Not filled"),
     "problems": ("Bermasalah", "With problems"),
+    # saksi coverage (issue 8, coverage.py)
+    "tps_saksi": ("TPS Ada Saksi", "TPS with saksi"),
+    "pct_saksi": ("% Saksi", "% with saksi"),
+    "tps_tanpa_saksi": ("TPS Tanpa Saksi", "TPS without saksi"),
+    "saksi_bimtek": ("Saksi Ikut Bimtek", "Saksi briefed"),
+    "pct_bimtek": ("% Bimtek", "% briefed"),
+    "n_koordinator": ("Jumlah Koordinator", "Coordinators"),
+    "tps_per_koordinator": ("TPS per Koordinator", "TPS per coordinator"),
 }
 _SEVERITY = {"error": ("salah", "error"), "warning": ("peringatan", "warning")}
 _TOTAL = ("TOTAL", "TOTAL")
@@ -101,20 +110,24 @@ def _supported_label(config: Config) -> str:
     return col.header if col else ""
 
 
-def kecamatan_table(result: CheckResult, config: Config) -> list[list[Any]]:
+def kecamatan_table(result: CheckResult, config: Config, coverage: Coverage | None = None) -> list[list[Any]]:
     lang = config.language
     paslon = _paslon_fields(config)
     table = result.totals.per_kecamatan.merge(
         result.reconciliation[["kode_kecamatan", "tps_missing", "tps_extra", "target_diff"]],
         on="kode_kecamatan", how="left")
+    if coverage is not None:
+        table = table.merge(coverage.per_kecamatan[["kode_kecamatan", *COVERAGE]], on="kode_kecamatan", how="left")
     columns = ["kode_kecamatan", "kecamatan", "tps_planned", "tps_entered", "tps_reported", "pct_reported",
                "tps_error", "target"]
     if config.rules.supported_paslon:
         columns += ["votes_supported", "pct_target"]
     columns += paslon + ["tps_missing", "tps_extra", "target_diff"]
+    columns += list(COVERAGE) if coverage is not None else []
     header = [_label(c, config) for c in columns]
     rows = _records(table, columns)
     kota = dict(result.totals.kota)
+    kota.update({c: coverage.kota[c] for c in COVERAGE} if coverage is not None else {})
     kota.update(kode_kecamatan="", kecamatan=_TOTAL[0 if lang == "id" else 1] + " " + config.regions.kota,
                 tps_missing=int(result.reconciliation["tps_missing"].sum()),
                 tps_extra=int(result.reconciliation["tps_extra"].sum()),
@@ -123,13 +136,17 @@ def kecamatan_table(result: CheckResult, config: Config) -> list[list[Any]]:
     return [header] + rows
 
 
-def kelurahan_table(result: CheckResult, config: Config) -> list[list[Any]]:
+def kelurahan_table(result: CheckResult, config: Config, coverage: Coverage | None = None) -> list[list[Any]]:
     columns = ["kode_kelurahan", "kecamatan", "kelurahan", "tps_entered", "tps_reported", "pct_reported",
                "tps_error", "target"]
     if config.rules.supported_paslon:
         columns += ["votes_supported", "pct_target"]
     columns += _paslon_fields(config)
-    return [[_label(c, config) for c in columns]] + _records(result.totals.per_kelurahan, columns)
+    table = result.totals.per_kelurahan
+    if coverage is not None:
+        columns += list(COVERAGE)
+        table = table.merge(coverage.per_kelurahan[["kode_kelurahan", *COVERAGE]], on="kode_kelurahan", how="left")
+    return [[_label(c, config) for c in columns]] + _records(table, columns)
 
 
 def _label(column: str, config: Config) -> str:
@@ -194,9 +211,10 @@ def koordinator_table(result: CheckResult, config: Config) -> list[list[Any]]:
 def summary_tables(result: CheckResult, config: Config) -> dict[str, list[list[Any]]]:
     """Tab title -> full values (header row first).  See the module docstring."""
     tabs = config.summary_tabs
+    coverage = compute_coverage(result.rows, config)   # None without saksi columns
     tables = {
-        tabs.kecamatan: kecamatan_table(result, config),
-        tabs.kelurahan: kelurahan_table(result, config),
+        tabs.kecamatan: kecamatan_table(result, config, coverage),
+        tabs.kelurahan: kelurahan_table(result, config, coverage),
         tabs.masalah: masalah_table(result, config),
     }
     if tabs.koordinator:

@@ -38,7 +38,7 @@ def test_per_kelurahan(cov):
     assert kapuk[list(COVERAGE_COLUMNS)].tolist() == [4, 3, 75.0, 1, 2, 66.7, 2, 2.0]
     semanan = _kel(cov, "Semanan")
     assert semanan[["tps", "tps_saksi", "pct_saksi", "tps_tanpa_saksi", "saksi_bimtek"]].tolist() == [2, 1, 50.0, 1, 0]
-    assert semanan["pct_bimtek"] == 0.0 and semanan["koordinator"] == 1 and semanan["tps_per_koordinator"] == 1.0
+    assert semanan["pct_bimtek"] == 0.0 and semanan["n_koordinator"] == 1 and semanan["tps_per_koordinator"] == 1.0
     empty = _kel(cov, "Kamal")
     assert empty["tps"] == 0 and np.isnan(empty["pct_saksi"]) and np.isnan(empty["tps_per_koordinator"])
 
@@ -49,7 +49,7 @@ def test_per_kecamatan_counts_against_the_planned_tps(cov):
     assert kec.loc["Cengkareng", ["tps", "tps_saksi", "tps_tanpa_saksi"]].tolist() == [525, 4, 521]
     assert kec.loc["Cengkareng", "pct_saksi"] == round(4 * 100 / 525, 1)
     # Quirinus has TPS in two kecamatan: he is counted in each
-    assert kec.loc["Cengkareng", "koordinator"] == 2 and kec.loc["Kalideres", "koordinator"] == 1
+    assert kec.loc["Cengkareng", "n_koordinator"] == 2 and kec.loc["Kalideres", "n_koordinator"] == 1
     assert kec.loc["Kalideres", ["tps", "tps_saksi"]].tolist() == [380, 1]
 
 
@@ -58,7 +58,7 @@ def test_kota_counts_every_row(cov):
     assert cov.kota["tps"] == 2648
     assert cov.kota["tps_saksi"] == 5 and cov.kota["tps_tanpa_saksi"] == 2643
     assert cov.kota["saksi_bimtek"] == 3 and cov.kota["pct_bimtek"] == 60.0
-    assert cov.kota["koordinator"] == 2 and cov.kota["tps_per_koordinator"] == 2.5
+    assert cov.kota["n_koordinator"] == 2 and cov.kota["tps_per_koordinator"] == 2.5
 
 
 def test_no_name_or_phone_in_the_tables(cov):
@@ -110,8 +110,43 @@ def test_full_sheet_matches_a_plain_groupby():
     result = check(sheet(config, rows), config, now=BEFORE)
     cov = compute_coverage(result.rows, config).per_kelurahan.set_index("kelurahan")
     expected = pd.DataFrame(truth).groupby("kel").agg(
-        tps=("saksi", "size"), tps_saksi=("saksi", "sum"), saksi_bimtek=("bimtek", "sum"), koordinator=("k", "nunique"))
-    got = cov.loc[expected.index, ["tps", "tps_saksi", "saksi_bimtek", "koordinator"]]
+        tps=("saksi", "size"), tps_saksi=("saksi", "sum"), saksi_bimtek=("bimtek", "sum"), n_koordinator=("k", "nunique"))
+    got = cov.loc[expected.index, ["tps", "tps_saksi", "saksi_bimtek", "n_koordinator"]]
     assert (got.to_numpy() == expected.to_numpy()).all()
     kec = compute_coverage(result.rows, config).per_kecamatan
     assert kec["tps_saksi"].sum() == sum(t["saksi"] for t in truth)
+
+
+def test_summary_tabs_carry_the_coverage_columns():
+    from sheetsync.summaries import summary_tables
+
+    config = preset()
+    result = check(sheet(config, ROWS), config, now=BEFORE)
+    tabs = summary_tables(result, config)
+    kec = tabs[config.summary_tabs.kecamatan]
+    header = kec[0]
+    at = {h: header.index(h) for h in ("Kecamatan", "TPS Ada Saksi", "% Saksi", "TPS Tanpa Saksi",
+                                       "Saksi Ikut Bimtek", "% Bimtek", "Jumlah Koordinator", "TPS per Koordinator")}
+    cengkareng = next(r for r in kec[1:] if r[at["Kecamatan"]] == "Cengkareng")
+    assert [cengkareng[at[h]] for h in list(at)[1:]] == [4, 0.8, 521, 3, 75, 2, 2]
+    total = kec[-1]
+    assert total[at["TPS Ada Saksi"]] == 5 and total[at["TPS Tanpa Saksi"]] == 2643
+    kel = tabs[config.summary_tabs.kelurahan]
+    kapuk = next(r for r in kel[1:] if r[kel[0].index("Kelurahan")] == "Kapuk")
+    assert kapuk[kel[0].index("TPS Ada Saksi")] == 3 and kapuk[kel[0].index("% Saksi")] == 75
+    masalah = tabs[config.summary_tabs.masalah]
+    missing = [r for r in masalah[1:] if r[masalah[0].index("Kode Masalah")] == "saksi_missing"]
+    assert [(r[0], r[2], r[3]) for r in missing] == [(3, "Kapuk", 2), (7, "Semanan", 2)]
+    text = repr(tabs)
+    assert not any(p in text for p in ("Zulkifli", "Yohana", "Wiryawan", "Vebriyanti", "1111 2222"))
+
+
+def test_summary_tabs_in_english():
+    from sheetsync.summaries import summary_tables
+
+    config = preset(language="en")
+    tabs = summary_tables(check(sheet(config, ROWS), config, now=BEFORE), config)
+    header = tabs[config.summary_tabs.kecamatan][0]
+    assert {"TPS with saksi", "% with saksi", "TPS without saksi", "Saksi briefed", "Coordinators"} <= set(header)
+    masalah = tabs[config.summary_tabs.masalah]
+    assert any(r[4] == "NO SAKSI YET" and r[-1] == "Row 3: TPS has no saksi yet" for r in masalah[1:])
