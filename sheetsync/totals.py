@@ -58,7 +58,8 @@ def _sums(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config) -> d
         "tps_reported": count(counted),
         "tps_error": count(rows["n_errors"].to_numpy() > 0),
         "tps_periksa": count(status == PERIKSA),
-        "tps_belum": count(status == BELUM_DIISI),
+        # BELUM ADA SAKSI (issue 8) is given only to rows without results: not filled either
+        "tps_belum": count((status == BELUM_DIISI) | (status == "BELUM ADA SAKSI")),
     }
     for f in vote_fields(config):
         values = rows[f].to_numpy(dtype=np.float64, na_value=0.0)

@@ -150,3 +150,12 @@ def test_summary_tabs_in_english():
     assert {"TPS with saksi", "% with saksi", "TPS without saksi", "Saksi briefed", "Coordinators"} <= set(header)
     masalah = tabs[config.summary_tabs.masalah]
     assert any(r[4] == "NO SAKSI YET" and r[-1] == "Row 3: TPS has no saksi yet" for r in masalah[1:])
+
+
+def test_rows_without_saksi_and_results_still_count_as_not_filled():
+    config = preset()
+    result = check(sheet(config, ROWS), config, now=BEFORE)
+    kec = result.totals.per_kecamatan.set_index("kecamatan")
+    # Cengkareng: 5 rows, none with results; 1 is SALAH (unknown kelurahan), 1 BELUM ADA SAKSI
+    assert kec.loc["Cengkareng", "tps_belum"] == 4
+    assert result.totals.kota["tps_belum"] == 6
