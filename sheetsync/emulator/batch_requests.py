@@ -54,9 +54,11 @@ _FIELDS = {
     "findReplace": "find replacement matchCase matchEntireCell searchByRegex includeFormulas "
                    "range sheetId allSheets",
     **batch_more.FIELDS,
+    "pasteData": "coordinate data type delimiter html",
+    "textToColumns": "source delimiter delimiterType",
 }
 # Valid Sheets API request kinds the emulator does not carry out (honest 400, not "unknown").
-_NOT_EMULATED = {"autoFill", "pasteData", "textToColumns", "duplicateFilterView", "addSlicer",
+_NOT_EMULATED = {"autoFill", "duplicateFilterView", "addSlicer",
                  "updateSlicerSpec", "addDataSource", "updateDataSource", "deleteDataSource",
                  "refreshDataSource", "cancelDataSourceRefresh", "addTable", "updateTable",
                  "deleteTable"}

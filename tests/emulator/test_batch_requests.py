@@ -663,3 +663,18 @@ def test_filter_views_and_banding_updates(ss):
 def test_valid_but_not_emulated_kind_says_so(ss):
     assert bad(ss, {"autoFill": {"useAlternateSeries": False}}) == (
         "Invalid requests[0].autoFill: this request is valid for Google but not emulated by sheetsync.")
+
+
+def test_paste_data_and_text_to_columns_parse_as_typed(ss):
+    apply(ss, {"pasteData": {"coordinate": {"sheetId": 0, "rowIndex": 6, "columnIndex": 0},
+                             "data": "Palmerah;7;2024-11-27\nKembangan;8;12%", "delimiter": ";",
+                             "type": "PASTE_NORMAL"}})
+    sheet = ss.sheets[0]
+    assert [sheet.get(6, c) for c in range(3)] == ["Palmerah", 7, 45623]
+    assert sheet.formats[(6, 2)]["numberFormat"]["type"] == "DATE"
+    assert [sheet.get(7, c) for c in range(3)] == ["Kembangan", 8, 0.12]
+    sheet.set(9, 4, "Taman Sari,3,150")
+    apply(ss, {"textToColumns": {"source": {"sheetId": 0, "startRowIndex": 9, "endRowIndex": 10,
+                                            "startColumnIndex": 4, "endColumnIndex": 5},
+                                 "delimiterType": "COMMA"}})
+    assert [ss.sheets[0].get(9, c) for c in range(4, 7)] == ["Taman Sari", 3, 150]
