@@ -128,12 +128,15 @@ def _column_changes(grid: list[list[Any]], t: ColumnTarget) -> Iterable[CellChan
     olds = [line[c] if c < len(line) else "" for line in grid[first:first + len(t.values)]]
     olds += [""] * (len(t.values) - len(olds))
     for i, (old, new) in enumerate(zip(olds, t.values)):
-        # fast path: equal text needs no further thought (almost every cell of a steady sync)
-        if old == new and isinstance(new, str):
+        if isinstance(new, str) and isinstance(old, str):
+            if old == new:              # text against text: equal or changed, nothing to weigh
+                continue
+        elif same_value(old, new):
             continue
-        if not same_value(old, new):
-            row = t.first_row + i
-            yield CellChange(t.tab, f"{prefix}{row}", old, sheet_value(new), t.row_keys[i], row, t.col)
+        else:
+            new = sheet_value(new)
+        row = t.first_row + i
+        yield CellChange(t.tab, f"{prefix}{row}", old, new, t.row_keys[i], row, t.col)
 
 
 def _grid_changes(grid: list[list[Any]], t: GridTarget) -> Iterable[CellChange]:

@@ -9,10 +9,10 @@ before writing, sync re-reads (one values:batchGet):
 A status is written to row r only if row r still has the identity it had when read.
 
 Identity of a row:
-- unique TPS key: the text of its key cells ("k:" + normalised kecamatan|kelurahan|tps);
+- unique TPS key: the text of its key cells ("k:" + kecamatan|kelurahan|tps as shown);
 - no parseable key, or a key on two rows: a hash of every cell but the owned ones.
-Comparing the key *text* is stricter than comparing the parsed key: retyping "7" as
-"007" skips the row for one run, which is harmless.
+Comparing the key *text* (exactly as shown) is stricter than comparing the parsed key:
+retyping "7" as "007", or " 7", skips the row for one run, which is harmless.
 """
 
 from __future__ import annotations
@@ -36,14 +36,19 @@ def norm(value: Any) -> str:
     return " ".join(str(value).split()).casefold()
 
 
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else "" if value is None else str(value)
+
+
 def key_identity(line: Sequence[Any], key_cols: Sequence[int]) -> str:
-    """key_cols are 0-based column indexes."""
-    return "k:" + "|".join(norm(line[c]) if c < len(line) else "" for c in key_cols)
+    """key_cols are 0-based column indexes. The text as shown: any retyping counts as a move."""
+    n = len(line)
+    return "k:" + "\x1f".join(_text(line[c]) if c < n else "" for c in key_cols)
 
 
 def content_identity(line: Sequence[Any], owned: Iterable[int]) -> str:
     skip = set(owned)
-    cells = [norm(v) for i, v in enumerate(line) if i not in skip]
+    cells = [_text(v) for i, v in enumerate(line) if i not in skip]
     while cells and cells[-1] == "":
         cells.pop()
     digest = hashlib.blake2b("\x1f".join(cells).encode("utf-8", "surrogatepass"), digest_size=10)

@@ -17,10 +17,12 @@ def ids_for(rows, unique):
     return identities(VALUES, rows, unique, tab="TPS", header_row=1, key_cols=[0, 1, 2], owned=[4])
 
 
-def test_key_identity_ignores_case_spaces_and_other_columns():
-    assert key_identity([" cengkareng ", "KAPUK", "1", "999"], [0, 1, 2]) == \
+def test_key_identity_is_the_key_text_as_shown_and_nothing_else():
+    assert key_identity(["Cengkareng", "Kapuk", "1", "999"], [0, 1, 2]) == \
         key_identity(["Cengkareng", "Kapuk", "1"], [0, 1, 2])
     assert key_identity(["Cengkareng", "Kapuk", "1"], [0, 1, 2]) != key_identity(["Cengkareng", "Kapuk", "01"], [0, 1, 2])
+    assert key_identity(["Cengkareng", "Kapuk", "1"], [0, 1, 2]) != key_identity(["cengkareng", "Kapuk", "1"], [0, 1, 2])
+    assert key_identity(["Cengkareng", "Kapuk"], [0, 1, 2]) == key_identity(["Cengkareng", "Kapuk", ""], [0, 1, 2])
 
 
 def test_content_identity_skips_owned_columns():
@@ -39,7 +41,7 @@ def test_moved_rows_finds_shifted_keys_and_changed_content():
     ranges = recheck_ranges(ids)
     got = {ranges[0]: [HEADER],
            ranges[1]: [["Cengkareng", "Kapuk", "1"], ["Cengkareng", "Kapuk", "9"]],   # row 3 retyped
-           ranges[2]: [["cengkareng", "kapuk", "5"]],                                   # same key
+           ranges[2]: [["Cengkareng", "Kapuk", "5", "999"]],                            # same key
            ranges[3]: [["Cengkareng", "Entah", "3", "321"]]}                            # content edited
     moved, header_changed = moved_rows(ids, ranges, got)
     assert (moved, header_changed) == ({3, 4}, False)
