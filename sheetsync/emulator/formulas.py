@@ -321,7 +321,7 @@ def _span(a: int | None, b: int | None) -> tuple[int | None, int | None]:
     return None, None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)  # a tab of per-row formulas re-parses nothing on each write
 def parse(formula: str) -> tuple:
     """Formula text ("=...") -> AST; raises ParseError."""
     if not formula.startswith("="):
