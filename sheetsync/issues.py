@@ -133,7 +133,7 @@ def status_label(status: str, lang: str = "id") -> str:
 
 
 _TEMPLATE_CACHE: dict[tuple[str, str, bool], str | None] = {}
-_ROW_WORDS = (" baris {row}", " row {row}", "Baris {row}: ", "Row {row}: ", " of row {row}")
+_ROW_WORDS = (" of row {row}", " baris {row}", " row {row}", "Baris {row}: ", "Row {row}: ")
 
 
 def template(code: str, lang: str, with_row: bool = True) -> str | None:
