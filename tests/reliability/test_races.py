@@ -37,7 +37,7 @@ def test_200_threaded_interleavings_misplace_nothing_and_lose_nothing(bench):
             print("  misplaced:", t)
     assert f["harness errors"] == 0, [t["error"] for t in figures.trials if t["error"]][:3]
     assert f["person-typed cells lost or overwritten"] == 0
-    assert f["  of them missed by the key re-check"] == 0, [t for t in figures.trials if t["missed_by_recheck"]][:3]
+    assert f["wrong row: missed by the key re-check"] == 0, [t for t in figures.trials if t["missed_by_recheck"]][:3]
     assert f["max syncs until correct"] == 1, f["syncs until correct (count)"]
     # the races really happened: every kind of edit, many inside the read -> write window
     ops = Counter(op for t in figures.trials for op in t["ops"])
