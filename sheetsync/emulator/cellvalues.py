@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sheetsync.emulator.locales import EN_US, Locale, locale_of, localize_number_text, to_en_number_text
+
 EPOCH = datetime(1899, 12, 30)
 DATE_TYPES = ("DATE", "TIME", "DATE_TIME")
 
@@ -75,6 +77,7 @@ _CURRENCY = re.compile(r"([+-]?)\$([+-]?)(\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+\.?\d*
 _PERCENT = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+))\s*%")
 _ISO_DATE = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})")
 _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})")
+_DOT_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?(?:\s*([AaPp])\.?[Mm]\.?)?")
 _MONTHS = {m: i + 1 for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
@@ -108,7 +111,7 @@ def parse_user_entered(raw: Any, spreadsheet: Any = None, number_format: dict | 
     if text.startswith("=") and len(text) > 1:
         from sheetsync.emulator.formulas import normalize  # late: formulas imports us
         return None, normalize(text), None
-    parsed = _parse_scalar(text.strip())
+    parsed = _parse_scalar(text.strip(), locale_of(spreadsheet))
     if parsed is None:
         return text, None, None
     return parsed
@@ -121,7 +124,7 @@ def parse_raw(raw: Any) -> tuple[Any, None, None]:
     return raw, None, None
 
 
-def _parse_scalar(s: str) -> tuple[Any, None, dict | None] | None:
+def _parse_scalar(s: str, loc: Locale = EN_US) -> tuple[Any, None, dict | None] | None:
     if not s:
         return None
     upper = s.upper()
@@ -129,12 +132,14 @@ def _parse_scalar(s: str) -> tuple[Any, None, dict | None] | None:
         return upper == "TRUE", None, None
     if s[0].isalpha() and s[:3].lower() not in _MONTHS:
         return None  # fast path: names such as "Cengkareng" are text
-    for parser in (_parse_number, _parse_percent, _parse_currency, _parse_datetime):
-        found = parser(s)
+    number = to_en_number_text(s, loc)  # "1.234,5" in id_ID reads as 1234.5
+    for parser in (_parse_number, _parse_percent, _parse_currency):
+        found = parser(number)
         if found is not None:
             value, fmt = found
             return value, None, fmt
-    return None
+    found = _parse_datetime(s, loc.day_first)
+    return (found[0], None, found[1]) if found is not None else None
 
 
 def _as_number(digits: str) -> int | float:
@@ -203,16 +208,20 @@ def _split_date_time(s: str) -> tuple[str, str]:
     return s, ""
 
 
-def _parse_date(s: str) -> tuple[date, str] | None:
+def _parse_date(s: str, day_first: bool = False) -> tuple[date, str] | None:
     m = _ISO_DATE.fullmatch(s)
     if m:
         sep = m.group(2)
         d = _make_date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
         return (d, f"yyyy{sep}mm{sep}dd") if d else None
-    m = _US_DATE.fullmatch(s)
-    if m:  # en_US reads month first: 27/11/2024 is not a date there
-        d = _make_date(_year(m.group(3)), int(m.group(1)), int(m.group(2)))
-        return (d, "M/d/yyyy" if len(m.group(3)) == 4 else "M/d/yy") if d else None
+    m = _US_DATE.fullmatch(s) or (_DOT_DATE.fullmatch(s) if day_first else None)
+    if m:  # en_US reads month first (27/11/2024 is text there); id_ID and en_GB day first
+        first, second, sep = int(m.group(1)), int(m.group(2)), s[len(m.group(1))]
+        month, day = (second, first) if day_first else (first, second)
+        d = _make_date(_year(m.group(3)), month, day)
+        tokens = ("d", "M") if day_first else ("M", "d")
+        year = "yyyy" if len(m.group(3)) == 4 else "yy"
+        return (d, f"{tokens[0]}{sep}{tokens[1]}{sep}{year}") if d else None
     m = _NAMED_MDY.fullmatch(s)
     if m and m.group(1)[:3].lower() in _MONTHS:
         d = _make_date(int(m.group(3)), _MONTHS[m.group(1)[:3].lower()], int(m.group(2)))
@@ -240,9 +249,9 @@ def _parse_time(s: str) -> float | None:
     return (h * 3600 + mi * 60 + sec + frac) / 86400
 
 
-def _parse_datetime(s: str) -> tuple[float | int, dict] | None:
+def _parse_datetime(s: str, day_first: bool = False) -> tuple[float | int, dict] | None:
     date_part, time_part = _split_date_time(s)
-    parsed = _parse_date(date_part)
+    parsed = _parse_date(date_part, day_first)
     if parsed is None:
         t = _parse_time(s)
         return (t, {"type": "TIME", "pattern": "h:mm:ss am/pm"}) if t is not None else None
@@ -276,12 +285,12 @@ def render(effective: Any, formula: str | None, option: str = "FORMATTED_VALUE",
     if isinstance(effective, CellError):
         return effective.text
     if option == "FORMATTED_VALUE":
-        return formatted_value(effective, number_format)
+        return formatted_value(effective, number_format, locale_of(spreadsheet))
     if isinstance(effective, bool) or isinstance(effective, str):
         return effective
     if (date_time_render_option == "FORMATTED_STRING" and number_format
             and number_format.get("type") in DATE_TYPES):
-        return formatted_value(effective, number_format)
+        return formatted_value(effective, number_format, locale_of(spreadsheet))
     return json_number(effective)
 
 
@@ -292,8 +301,9 @@ def json_number(x: int | float) -> int | float:
     return x
 
 
-def formatted_value(effective: Any, number_format: dict | None) -> str:
-    """The displayed text of a value under a number format (CellData.formattedValue)."""
+def formatted_value(effective: Any, number_format: dict | None, locale: Locale = EN_US) -> str:
+    """The displayed text of a value under a number format (CellData.formattedValue),
+    with the spreadsheet locale's decimal and grouping separators."""
     if effective is None:
         return ""
     if isinstance(effective, CellError):
@@ -308,10 +318,10 @@ def formatted_value(effective: Any, number_format: dict | None) -> str:
     kind = (number_format or {}).get("type")
     pattern = (number_format or {}).get("pattern") or DEFAULT_PATTERNS.get(kind or "", "")
     if not kind or kind == "TEXT" or not pattern or pattern.upper() == "GENERAL":
-        return general_number(x)
+        return localize_number_text(general_number(x), locale)
     if kind in DATE_TYPES or _looks_like_date_pattern(pattern):
         return format_datetime(x, pattern)
-    return format_number(x, pattern)
+    return format_number(x, pattern, locale)
 
 
 def general_number(x: float) -> str:
@@ -359,8 +369,9 @@ def _split_sections(pattern: str) -> list[str]:
     return sections
 
 
-def format_number(x: float, pattern: str) -> str:
-    """Render x under a NUMBER / PERCENT / CURRENCY / SCIENTIFIC pattern."""
+def format_number(x: float, pattern: str, locale: Locale = EN_US) -> str:
+    """Render x under a NUMBER / PERCENT / CURRENCY / SCIENTIFIC pattern; the pattern
+    is written with en_US symbols, the digits come out with the locale's separators."""
     section, x, own_sign = _pattern_section(x, pattern)
     prefix, core, suffix = _split_core(section)
     if not core:
@@ -373,6 +384,7 @@ def format_number(x: float, pattern: str) -> str:
         body = _scientific(x, core)
     else:
         body = _fixed(x, core)
+    body = localize_number_text(body, locale)
     if negative and set(body) - set("0.,"):
         body = "-" + _literal(prefix) + body
         return body + _literal(suffix)

@@ -171,3 +171,40 @@ def test_decimals_render_as_typed(x):
         text = "0"
     value, _, _ = parse_user_entered(text)
     assert render(value, None, "FORMATTED_VALUE") == text
+
+
+class _Sheetless:
+    """Stands for a model.Spreadsheet: only properties.locale is read."""
+
+    def __init__(self, locale: str):
+        self.properties = {"locale": locale}
+
+
+ID = _Sheetless("id_ID")
+
+
+@pytest.mark.parametrize("raw, value, fmt_type", [
+    ("1.234,5", 1234.5, "NUMBER"), ("12,5", 12.5, None), ("1.234", 1234, "NUMBER"),
+    ("12,5%", 0.125, "PERCENT"), ("27/11/2024", 45623, "DATE"), ("27.11.2024", 45623, "DATE"),
+    ("2024-11-27", 45623, "DATE"),
+])
+def test_indonesian_locale_parses_as_typed_there(raw, value, fmt_type):
+    got, _, fmt = parse_user_entered(raw, ID)
+    assert got == value and (fmt or {}).get("type") == fmt_type
+
+
+@pytest.mark.parametrize("raw", ["1,234.5", "11/27/2024", "$1.50"])
+def test_us_shapes_are_text_in_indonesian_locale(raw):
+    assert parse_user_entered(raw, ID) == (raw, None, None)
+
+
+def test_indonesian_locale_formats_with_its_separators():
+    assert render(12.5, None, "FORMATTED_VALUE", None, spreadsheet=ID) == "12,5"
+    assert render(1234, None, "FORMATTED_VALUE", None, spreadsheet=ID) == "1234"
+    assert render(1234.5, None, "FORMATTED_VALUE", {"type": "NUMBER", "pattern": "#,##0.00"},
+                  spreadsheet=ID) == "1.234,50"
+    assert render(0.125, None, "FORMATTED_VALUE", {"type": "PERCENT", "pattern": '0.0%" suara"'},
+                  spreadsheet=ID) == "12,5% suara"
+    assert render(12.5, None, "UNFORMATTED_VALUE", None, spreadsheet=ID) == 12.5
+    assert render(45623, None, "FORMATTED_VALUE", {"type": "DATE", "pattern": "dd/MM/yyyy"},
+                  spreadsheet=ID) == "27/11/2024"
