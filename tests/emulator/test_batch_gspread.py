@@ -205,3 +205,10 @@ def test_number_formats_change_formatted_values(ws):
     ws.update([["2024-11-28", "10%"]], "H2", value_input_option="USER_ENTERED")
     assert ws.get("H2:I2")[0] == ["2024-11-28", "10%"]
     assert ws.get("H2:I2", value_render_option="UNFORMATTED_VALUE")[0] == [45624, 0.1]
+
+
+def test_indonesian_locale_through_gspread(ws):
+    ws.spreadsheet.update_locale("id_ID")
+    ws.update([["1.234,5", "27/11/2024", "11/27/2024"]], "E2", value_input_option="USER_ENTERED")
+    assert ws.get("E2:G2", value_render_option="UNFORMATTED_VALUE")[0] == [1234.5, 45623, "11/27/2024"]
+    assert ws.get("E2:G2")[0] == ["1.234,50", "27/11/2024", "11/27/2024"]
