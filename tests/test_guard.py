@@ -154,7 +154,15 @@ def test_sync_blocked_by_guard_then_restore_then_accept(tmp_path):
         sync(config, **run)
         tab, row, col = a1.parse_tab_cell(config.last_synced_cell)
         summaries = [a1.quote_tab(t) for t in config.summary_tabs.titles()]
-        before = Sheet(ours, book.id).read(summaries)
+
+        def summary_values() -> dict:
+            """The summary tabs without the last-synced cell (where the alert goes)."""
+            got = Sheet(ours, book.id).read(summaries)
+            stamp_row = got[a1.quote_tab(tab)][row - 1]
+            stamp_row[col - 1] = None
+            return got
+
+        before = summary_values()
 
         other = emu.client().open_by_key(book.id).worksheet(config.input_tab)
         other.delete_rows(3, 8)                              # 6 of 40 rows
@@ -164,7 +172,7 @@ def test_sync_blocked_by_guard_then_restore_then_accept(tmp_path):
         assert "restore --since 1" in str(err.value)
         stamp = other.spreadsheet.worksheet(tab).cell(row, col).value
         assert "6 dari 40" in stamp
-        assert Sheet(ours, book.id).read(summaries) == before      # summaries not rewritten
+        assert summary_values() == before                    # summaries not rewritten
 
         restore(config, journal, Sheet(ours, book.id), since=1, apply=True)
         sync(config, **run)                                  # nothing vanished any more
@@ -172,4 +180,5 @@ def test_sync_blocked_by_guard_then_restore_then_accept(tmp_path):
 
         other.delete_rows(3, 8)
         sync(config, accept_deletions=True, **run)           # intended: accepted
+        assert summary_values() != before                    # and now the summaries follow
         sync(config, **run)                                  # and the new baseline holds
