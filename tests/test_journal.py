@@ -375,3 +375,37 @@ def test_title_rows_above_the_header_are_kept(j):
                                            ["31.73.01.1001", "1", "250"], [],
                                            ["31.73.01.1001", "2", "300"]]
     assert j.last("S").positions == {"31.73.01.1001/001": 4, "31.73.01.1001/002": 6}
+
+
+def test_sync_warns_when_a_verified_number_changes(tmp_path):
+    """Through sync and the emulator: an OK row whose votes are edited (still
+    consistent) becomes PERIKSA with 'diubah setelah diverifikasi' and the old value."""
+    pytest.importorskip("sheetsync.summaries")
+    from sheetsync.config import load_preset, with_overrides
+    from sheetsync.emulator import Emulator
+    from sheetsync.sync import sync
+    from tests.sync_data import FULL_HEADER, tps_sheet
+
+    with Emulator() as emu, Journal(tmp_path / "j.sqlite") as journal:
+        ours = emu.client()
+        book = ours.create("Rekap Jakbar")
+        config = with_overrides(load_preset("pilkada-jakbar-2024"), spreadsheet=book.id, api_url=emu.url)
+        book.sheet1.update_title(config.input_tab)
+        book.sheet1.update(tps_sheet(20, seed=4, unfilled=0, broken=0), "A1", value_input_option="RAW")
+        run = dict(client=ours, journal=journal, lock_dir=str(tmp_path))
+        sync(config, **run)
+        other = emu.client().open_by_key(book.id).worksheet(config.input_tab)
+        grid = other.get_values()
+        status = grid[0].index(config.status_header)
+        message = grid[0].index(config.message_header)
+        p1, p2 = FULL_HEADER.index("Paslon 1"), FULL_HEADER.index("Paslon 2")     # columns I, J
+        r = next(i for i, row in enumerate(grid) if row[status] == "OK" and int(row[p2]) > 0)
+        old1, old2 = int(grid[r][p1]), int(grid[r][p2])
+        other.update([[str(old1 + 1), str(old2 - 1)]], f"I{r + 1}:J{r + 1}", value_input_option="RAW")
+        report = sync(config, **run)
+        row = other.get_values()[r]
+        assert report.warnings_merged == 2
+        assert row[status] == "PERIKSA"
+        assert "diubah setelah diverifikasi" in row[message] and f"'{old1}'" in row[message]
+        assert {(c.field, c.verified, c.current) for c in journal.verified_changes(book.id, config)} == \
+            {("paslon_1", str(old1), str(old1 + 1)), ("paslon_2", str(old2), str(old2 - 1))}
