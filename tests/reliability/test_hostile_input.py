@@ -18,6 +18,7 @@ from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from gspread.utils import rowcol_to_a1
 from hypothesis import strategies as st
 
 from sheetsync.check import check
@@ -164,22 +165,33 @@ def test_everything_hostile_at_once_then_exported_as_csv_and_xlsx(bench, tmp_pat
     print("hostile sheet synced:", report.rows_by_status, report.issue_counts)
     assert formula_problems(bench.emu, sheet_id, config) == []
     for fmt in ("csv", "xlsx"):
-        out = export(config, tmp_path / fmt, fmt=fmt, client=bench.emu.client())
-        cells = []
-        for path in out.files:
-            if fmt == "csv":
-                with open(path, encoding="utf-8-sig", newline="") as fh:
-                    cells += [c for row in csv.reader(fh) for c in row]
-            else:
-                from openpyxl import load_workbook
-                book = load_workbook(path)
-                for ws in book.worksheets:
-                    for row in ws.iter_rows():
-                        for cell in row:
-                            assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
-                            cells.append(cell.value)
-        starts = [c for c in cells if isinstance(c, str) and c.startswith(FORMULA_START)]
-        assert starts == [], f"{fmt}: {[s[:40] for s in starts[:5]]}"
+        _assert_export_has_no_formula(config, bench, tmp_path / fmt, fmt)
+    # the read-back check itself finds a formula and formula-looking text in owned cells
+    sh = bench.emu.client().open_by_key(sheet_id)
+    sh.worksheet("Masalah").update([["=1+1"]], "A1", value_input_option="USER_ENTERED")
+    message_col = owned_columns(sh.worksheet("TPS").row_values(1))[1] + 1
+    sh.worksheet("TPS").update([["=cmd"]], rowcol_to_a1(2, message_col), value_input_option="RAW")
+    found = formula_problems(bench.emu, sheet_id, config)
+    assert len(found) == 2 and "is a formula" in found[0] + found[1], found
+
+
+def _assert_export_has_no_formula(config, bench, out_dir, fmt: str) -> None:
+    out = export(config, out_dir, fmt=fmt, client=bench.emu.client())
+    cells = []
+    for path in out.files:
+        if fmt == "csv":
+            with open(path, encoding="utf-8-sig", newline="") as fh:
+                cells += [c for row in csv.reader(fh) for c in row]
+        else:
+            from openpyxl import load_workbook
+            book = load_workbook(path)
+            for ws in book.worksheets:
+                for row in ws.iter_rows():
+                    for cell in row:
+                        assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
+                        cells.append(cell.value)
+    starts = [c for c in cells if isinstance(c, str) and c.startswith(FORMULA_START)]
+    assert starts == [], f"{fmt}: {[s[:40] for s in starts[:5]]}"
 
 
 INT64 = 2**63 - 1
