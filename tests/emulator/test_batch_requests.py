@@ -376,3 +376,17 @@ def test_unknown_field_and_insert_at_end_texts(ss):
 def test_valid_but_not_emulated_kind_says_so(ss):
     assert bad(ss, {"autoFill": {"useAlternateSeries": False}}) == (
         "Invalid requests[0].autoFill: this request is valid for Google but not emulated by sheetsync.")
+
+
+def test_new_sheet_is_usable_in_the_same_batch(ss):
+    out = apply(ss, {"addSheet": {"properties": {"sheetId": 77, "title": "Rekap Kecamatan"}}},
+                {"updateCells": {"start": {"sheetId": 77, "rowIndex": 0, "columnIndex": 0},
+                                 "rows": [{"values": [{"userEnteredValue": {"formulaValue": "=SUM(Input!C2:C5)"}}]}],
+                                 "fields": "userEnteredValue"}},
+                {"updateSheetProperties": {"properties": {"sheetId": 77, "gridProperties": {"frozenRowCount": 1}},
+                                           "fields": "gridProperties.frozenRowCount"}},
+                {"addProtectedRange": {"protectedRange": {"range": {"sheetId": 77}, "warningOnly": True}}})
+    assert out["replies"][0]["addSheet"]["properties"]["sheetId"] == 77
+    rekap = ss.sheet_by_id(77)
+    assert rekap.get(0, 0) == 295 and rekap.grid["frozenRowCount"] == 1
+    assert rekap.protected_ranges[0]["range"] == {"sheetId": 77}
