@@ -98,28 +98,16 @@ def test_sheet_value_keeps_text_that_is_not_a_plain_number():
 
 
 # ---------------------------------------------------------------- against the emulator
-def _journal_read(sheet, config, journal, minute):
-    """What sync does with the journal: read the tab, key it with the core, record."""
-    from sheetsync import a1
-    from sheetsync.check import check
-    from sheetsync.journal import read_tab
-    from sheetsync.journal_query import ok_keys
-
-    rng = a1.quote_tab(config.input_tab)
-    values = sheet.read([rng])[rng]
-    result = check(values, config)
-    t = read_tab(values, config, result)
-    statuses = {int(r): s for r, s in result.rows["status"].items()}
-    journal.record_tab(spreadsheet=sheet.key, config_name=config.name, tab=t,
-                       at=T0 + timedelta(minutes=minute), ok_rows=ok_keys(t, statuses))
-    return t
+def _rows(snapshot):
+    return {k: dict(v) for k, v in snapshot.rows.items()}
 
 
 def test_delete_blank_sort_then_diff_history_restore_apply(tmp_path):
-    from sheetsync.config import load_preset
+    from sheetsync.config import load_preset, with_overrides
     from sheetsync.emulator import Emulator
     from sheetsync.gsheets import Sheet
     from sheetsync.restore import restore
+    from sheetsync.sync import sync
     from tests.sync_data import FULL_HEADER, tps_sheet
 
     config = load_preset("pilkada-jakbar-2024")
@@ -131,8 +119,14 @@ def test_delete_blank_sort_then_diff_history_restore_apply(tmp_path):
         book = ours.create("Rekap Jakbar")
         book.sheet1.update_title(config.input_tab)
         book.sheet1.update(seed, "A1", value_input_option="RAW")
-        sheet = Sheet(ours, book.id)
-        before = _journal_read(sheet, config, journal, 0)
+        config = with_overrides(config, spreadsheet=book.id, api_url=emu.url)
+
+        def synced():
+            """A real sync (it journals what it read); the journal's view of that read."""
+            sync(config, client=ours, journal=journal, lock_dir=str(tmp_path))
+            return journal.last(book.id)
+
+        before = synced()
         assert len(before.rows) == 41 and sum(k.startswith("?") for k in before.rows) == 1
 
         # a coordinator, through a second real gspread client
@@ -141,8 +135,8 @@ def test_delete_blank_sort_then_diff_history_restore_apply(tmp_path):
         other.delete_rows(39)                                    # the junk row (now row 39)
         other.batch_clear(["I10:K10", "E20"])                   # paslon 1-3 of one row, a DPT
         other.sort((2, "des"), range="A2:Q38")                  # the whole table by kelurahan
-        mid = _journal_read(sheet, config, journal, 1)
-        kelurahan = [mid.row_dict(k)["kelurahan"] for k in sorted(mid.rows, key=mid.positions.get)]
+        mid = synced()                                           # 4 of 41 gone: under the guard's 10%
+        kelurahan = [mid.rows[k]["kelurahan"] for k in sorted(mid.rows, key=mid.positions.get)]
         assert kelurahan == sorted(kelurahan, reverse=True) != sorted(kelurahan)    # it was sorted
 
         diff = journal.diff(book.id, 1)
@@ -162,9 +156,8 @@ def test_delete_blank_sort_then_diff_history_restore_apply(tmp_path):
         assert done.applied and done.cells == dry.cells and done.requests <= 4
         assert all(c.field != "dpt" or c.kind == "row" for c in done.cells)
 
-        after = _journal_read(sheet, config, journal, 2)
-        want = before.as_dicts()
-        got = after.as_dicts()
+        after = synced()
+        want, got = _rows(before), _rows(after)
         assert set(got) == set(want)                             # every row is back
         for key, row in want.items():
             expect = dict(row, dpt="599") if key == dpt_cell.tps_key else row
