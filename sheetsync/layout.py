@@ -280,6 +280,7 @@ class LayoutPlan:
         target, votes = chart_columns(header, self.config)
         if target is None or votes is None:
             return
+        name_col = next((i for i, h in enumerate(header) if header_key(h) == "kecamatan"), 0)
         from sheetsync.sync_desired import summary_origin
 
         top = summary_origin(self.config, tab) - 1          # 0-based row of the table's header
@@ -294,7 +295,7 @@ class LayoutPlan:
                 "chartType": "BAR", "legendPosition": "BOTTOM_LEGEND", "headerCount": 1,
                 "axis": [{"position": "BOTTOM_AXIS", "title": "Suara"},
                          {"position": "LEFT_AXIS", "title": "Kecamatan"}],
-                "domains": [{"domain": src(0)}],
+                "domains": [{"domain": src(name_col)}],
                 "series": [{"series": src(target), "targetAxis": "BOTTOM_AXIS"},
                            {"series": src(votes), "targetAxis": "BOTTOM_AXIS"}]}},
             "position": {"overlayPosition": {"anchorCell": {"sheetId": sheet_id, "rowIndex": end + 2,

@@ -109,6 +109,12 @@ def test_dropdowns_colours_protection_chart(emu: Any, fresh) -> None:
     assert spec["chartType"] == "BAR" and len(spec["series"]) == 2
     domain = spec["domains"][0]["domain"]["sourceRange"]["sources"][0]
     assert domain["endRowIndex"] - domain["startRowIndex"] == 1 + 8     # header + 8 kecamatan
+    from sheetsync.layout import summary_header
+
+    header = summary_header(config)
+    series = [s["series"]["sourceRange"]["sources"][0]["startColumnIndex"] for s in spec["series"]]
+    assert header[domain["startColumnIndex"]] == "Kecamatan"
+    assert [header[i] for i in series] == ["Target Suara", "Suara Paslon 3"]
 
 
 def test_second_init_writes_nothing(emu: Any, fresh) -> None:
