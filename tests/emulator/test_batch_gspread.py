@@ -212,3 +212,17 @@ def test_indonesian_locale_through_gspread(ws):
     ws.update([["1.234,5", "27/11/2024", "11/27/2024"]], "E2", value_input_option="USER_ENTERED")
     assert ws.get("E2:G2", value_render_option="UNFORMATTED_VALUE")[0] == [1234.5, 45623, "11/27/2024"]
     assert ws.get("E2:G2")[0] == ["1.234,50", "27/11/2024", "11/27/2024"]
+
+
+def test_insert_and_delete_columns(ws):
+    ws.update([["=SUM(C2:C4)"]], "E1", value_input_option="USER_ENTERED")
+    ws.spreadsheet.batch_update({"requests": [{"insertDimension": {"range": {
+        "sheetId": ws.id, "dimension": "COLUMNS", "startIndex": 1, "endIndex": 2}}}]})
+    ws.update([["kelurahan"], ["Kapuk"], ["Kamal"], ["Jembatan Besi"]], "B1")
+    assert ws.spreadsheet.worksheet(ws.title).col_count == 27
+    assert ws.row_values(1)[:4] == ["kecamatan", "kelurahan", "tps", "suara"]
+    assert ws.acell("F1", value_render_option="FORMULA").value == "=SUM(D2:D4)"
+    ws.delete_columns(2)
+    assert ws.row_values(2)[:3] == ["Cengkareng", "1", "120"]
+    assert ws.acell("E1", value_render_option="FORMULA").value == "=SUM(C2:C4)"
+    assert ws.acell("E1").value == "295"
