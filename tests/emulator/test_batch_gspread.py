@@ -226,3 +226,12 @@ def test_insert_and_delete_columns(ws):
     assert ws.row_values(2)[:3] == ["Cengkareng", "1", "120"]
     assert ws.acell("E1", value_render_option="FORMULA").value == "=SUM(C2:C4)"
     assert ws.acell("E1").value == "295"
+
+
+def test_dimension_groups_through_gspread(ws):
+    ws.add_dimension_group_rows(2, 4)
+    ws.add_dimension_group_rows(3, 4)
+    groups = ws.list_dimension_group_rows()
+    assert [(g["range"]["startIndex"], g["range"]["endIndex"], g["depth"]) for g in groups] == [(2, 4, 1), (3, 4, 2)]   # gspread sends the indexes as given
+    ws.delete_dimension_group_rows(2, 4)
+    assert [g["depth"] for g in ws.list_dimension_group_rows()] == [1]
