@@ -77,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {'slowest sync':<50} {slowest['seconds']} s ({slowest['target']}:{slowest['kind']}, "
               f"{slowest['outcome']})")
         for t in faults.trials:
-            if t["outcome"] == "crash" or not t["converged"] or t["cells_lost"] or t["half_written"]:
+            if t["outcome"] == "crash" or not t["converged"] or t["cells_lost"] or t["half_written"] \
+                    or (t["outcome"] == "completed" and not t["correct_after"]):
                 print("  PROBLEM", t)
     if n_races:
         r = races.races()

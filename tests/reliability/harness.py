@@ -554,6 +554,7 @@ class Figures:
         t = self.trials
         return {"syncs run": len(t),
                 "completed, sheet correct": sum(x["outcome"] == "completed" and x["correct_after"] for x in t),
+                "completed, sheet wrong": sum(x["outcome"] == "completed" and not x["correct_after"] for x in t),
                 "failed cleanly (exit 3)": sum(x["outcome"] == "failed-clean" and x.get("clean", False) for x in t),
                 "unclear failure messages": sum(x["outcome"] == "failed-clean" and not x.get("clean") for x in t),
                 "crashes": sum(x["outcome"] == "crash" for x in t),

@@ -43,6 +43,7 @@ def test_200_seeded_faulted_syncs_converge_and_lose_nothing(bench):
     for text, n in messages.most_common():
         print(f"  {n:>3} x {text}")
     bad = [t for t in figures.trials if t["outcome"] == "crash" or not t["converged"] or t["cells_lost"]
+           or (t["outcome"] == "completed" and not t["correct_after"])
            or t["half_written"] or (t["outcome"] == "failed-clean" and not t["clean"])]
     assert not bad, bad[:3]
     assert f["converged"] == SYNCS and f["cells lost"] == 0 and f["half-written status sets"] == 0
