@@ -16,9 +16,7 @@ from typing import Any, Iterable
 from .fields import Mask
 from .fields import parse as parse_mask
 from .model import Sheet, Spreadsheet
-
-PROTECTED = ("You are trying to edit a protected cell or object. Please contact the "
-             "spreadsheet owner to remove protection if you need to edit.")
+from .protection import PROTECTED, may_edit  # noqa: F401  (one rule for values and batch writes)
 
 _DICT_ATTRS = ("formulas", "formats", "notes", "validations", "row_meta", "col_meta")
 _JSON_ATTRS = ("merges", "conditional_formats", "protected_ranges", "charts",
@@ -250,41 +248,3 @@ def overlaps(a: dict, b: dict) -> bool:
     ac0, ac1 = span(a, "startColumnIndex", "endColumnIndex")
     bc0, bc1 = span(b, "startColumnIndex", "endColumnIndex")
     return ar0 < br1 and br0 < ar1 and ac0 < bc1 and bc0 < ac1
-
-
-# ------------------------------------------------------------------ protection
-
-def _is_editor(pr: dict, user: str) -> bool:
-    editors = pr.get("editors") or {}
-    email = user.lower()
-    if any(u.lower() == email for u in editors.get("users") or []):
-        return True
-    if editors.get("domainUsersCanEdit") and "@" in email:
-        return True
-    return any(g.lower() == email for g in editors.get("groups") or [])
-
-
-def may_edit(ss: Spreadsheet, sheet: Sheet, r0: int, r1: int, c0: int, c1: int, user: str | None) -> bool:
-    """Google lets the owner and a protected range's editors change it; warning-only
-    ranges never block API writes; cells inside an unprotected hole stay writable."""
-    if not user or user.lower() == ss.drive.owner.lower() or r1 <= r0 or c1 <= c0:
-        return True
-    box = {"startRowIndex": r0, "endRowIndex": r1, "startColumnIndex": c0, "endColumnIndex": c1}
-    for pr in sheet.protected_ranges:
-        if pr.get("warningOnly") or "range" not in pr or _is_editor(pr, user):
-            continue
-        if not overlaps(pr["range"], box):
-            continue
-        if any(_covers(hole, box) for hole in pr.get("unprotectedRanges", [])):
-            continue
-        return False
-    return True
-
-
-def _covers(outer: dict, inner: dict) -> bool:
-    big = 1 << 40
-    for lo, hi in (("startRowIndex", "endRowIndex"), ("startColumnIndex", "endColumnIndex")):
-        o_lo, o_hi = outer.get(lo) or 0, outer.get(hi) if outer.get(hi) is not None else big
-        if not (o_lo <= inner[lo] and inner[hi] <= o_hi):
-            return False
-    return True

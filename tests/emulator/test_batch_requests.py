@@ -305,7 +305,7 @@ def test_protection_error_texts_match_google(ss):
 
 
 def test_protected_ranges_block_other_callers(ss):
-    from sheetsync.emulator.batch_common import may_edit
+    from sheetsync.emulator.protection import may_edit
     apply(ss, {"addProtectedRange": {"protectedRange": {
         "range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1},
         "editors": {"users": ["koordinator@x.id"]}}}},
