@@ -8,7 +8,9 @@ from typing import Any
 from sheetsync.emulator.formulas import ParseError, WorkbookEvaluator, parse
 
 
-_DATE_RESULT = {"DATE": {"type": "DATE", "pattern": "M/d/yyyy"}}
+_DATE_RESULT = {"DATE": {"type": "DATE", "pattern": "M/d/yyyy"},
+                "TODAY": {"type": "DATE", "pattern": "M/d/yyyy"},
+                "NOW": {"type": "DATE_TIME", "pattern": "M/d/yyyy H:mm:ss"}}
 _PASS_THROUGH = {"SUM", "MIN", "MAX", "AVERAGE", "IF", "IFERROR", "ROUND", "ROUNDUP",
                  "ROUNDDOWN", "ABS", "INDEX", "VLOOKUP", "SUMIF", "SUMIFS"}
 

@@ -209,11 +209,20 @@ def _date(name, args):
         raise Bail(CellError("NUM", "DATE evaluates to an out of bounds range."))
 
 
+def _now(name, args):
+    """TODAY() / NOW() as serial numbers, in UTC (the emulator's default time zone)."""
+    _arity(name, args, 0, 0)
+    from datetime import datetime, timezone
+    from .cellvalues import date_to_serial
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    return int(date_to_serial(now.date())) if name == "TODAY" else date_to_serial(now)
+
+
 MORE = {
     "SUMIFS": _ifs, "COUNTIFS": _ifs, "AVERAGEIF": _ifs, "AVERAGEIFS": _ifs,
     "VLOOKUP": _vlookup, "MATCH": _match, "INDEX": _index,
     "LEFT": _substr, "RIGHT": _substr, "MID": _substr, "VALUE": _value, "TEXT": _text_fn,
     "PRODUCT": _product, "ROWS": _shape, "COLUMNS": _shape,
     "YEAR": _date_parts, "MONTH": _date_parts, "DAY": _date_parts, "WEEKDAY": _date_parts,
-    "DATE": _date,
+    "DATE": _date, "TODAY": _now, "NOW": _now,
 }

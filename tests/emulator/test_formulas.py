@@ -206,3 +206,20 @@ def test_formula_results_take_number_formats_as_in_google():
     assert fmts[3] == {"type": "PERCENT", "pattern": "0%"}
     assert fmts[4] is None and fmts[5] is None
     assert rekap.get(4, 0) == 4
+
+
+def test_today_and_now_are_dates_in_utc():
+    from datetime import datetime, timezone
+
+    from sheetsync.emulator.cellvalues import date_to_serial, render
+    from sheetsync.emulator.formulas import number_format
+    ss = Store().create("t")
+    sheet = ss.sheets[0]
+    sheet.set(0, 0, None, "=TODAY()")
+    sheet.set(1, 0, None, "=NOW()-TODAY()")
+    recalculate(ss)
+    today = datetime.now(timezone.utc).date()
+    assert sheet.get(0, 0) == int(date_to_serial(today))
+    assert 0 <= sheet.get(1, 0) < 1
+    assert render(sheet.get(0, 0), None, "FORMATTED_VALUE", number_format(sheet, 0, 0)) == \
+        f"{today.month}/{today.day}/{today.year}"
