@@ -52,13 +52,14 @@ class _State:
     """The state table of one spreadsheet as of sync ``n``, held in memory:
     key -> (row id, key, live, line, ok, base); ``dirty``: keys to save;
     ``order``: row ids by sheet row from ``first_row`` (0 = blank row)."""
-    __slots__ = ("n", "kept", "rows", "dirty", "order", "first_row", "_pos", "_pos_key", "_ok")
+    __slots__ = ("n", "kept", "rows", "dirty", "order", "first_row", "_pos", "_pos_key", "_ok", "dv")
 
     def __init__(self, n: int, kept: tuple[str, ...], rows: dict[str, tuple],
                  first_row: int = 0, order: list[int] | None = None) -> None:
         self.n, self.kept, self.rows, self.dirty = n, kept, rows, set()
         self.first_row, self.order = first_row, order or []
         self._pos = self._pos_key = self._ok = None
+        self.dv = 0                  # PRAGMA data_version when loaded: other writers change it
 
     def set_order(self, first_row: int, order: list[int], by_key: dict[str, int]) -> None:
         self.first_row, self.order, self._pos, self._pos_key = first_row, order, None, by_key
@@ -217,10 +218,11 @@ class QueryMixin:
     _cache: dict[int, _State]
 
     def _state(self, sheet: int) -> _State:
-        """The last read of every row key, cached while no other process wrote."""
+        """The last read of every row key, cached while no other connection wrote."""
         n = self.db.execute("SELECT max(n) FROM syncs WHERE sheet=?", (sheet,)).fetchone()[0] or 0
+        dv = self.db.execute("PRAGMA data_version").fetchone()[0]
         cached = self._cache.get(sheet)
-        if cached is not None and cached.n == n:
+        if cached is not None and cached.n == n and cached.dv == dv:
             return cached
         kept: tuple[str, ...] = ()
         first, order = 0, []
@@ -233,6 +235,7 @@ class QueryMixin:
             rows = {r[1]: r for r in self.db.execute(
                 "SELECT row, key, live, line, ok, base FROM state WHERE sheet=?", (sheet,))}
         self._cache[sheet] = state = _State(n, kept, rows, first, order)
+        state.dv = dv
         return state
 
     def _order_at(self, sheet: int, sync_id: int) -> tuple[int, list[int]]:

@@ -409,3 +409,19 @@ def test_sync_warns_when_a_verified_number_changes(tmp_path):
         assert "diubah setelah diverifikasi" in row[message] and f"'{old1}'" in row[message]
         assert {(c.field, c.verified, c.current) for c in journal.verified_changes(book.id, config)} == \
             {("paslon_1", str(old1), str(old1 + 1)), ("paslon_2", str(old2), str(old2 - 1))}
+
+
+def test_cache_follows_another_connection(tmp_path):
+    path = tmp_path / "j.sqlite"
+    with Journal(path) as a, Journal(path) as b:
+        g = base_grid()
+        t = tab(g)
+        rec(a, g, ok=ok_keys(t, {3: "OK"}))
+        g[2][3] = "125"
+        rec(a, g, 1)
+        assert len(a.verified_changes("S1", CONFIG)) == 1
+        assert b.accept_verified("S1") == 1                   # another process accepts
+        assert a.verified_changes("S1", CONFIG) == []         # a's cache sees it
+        g[2][2] = "301"
+        rec(b, g, 2)                                          # and another process records
+        assert rec(a, g, 3) == 4 and a.diff("S1", 3).changes == []
