@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import pickle
 import signal
 import sys
 import threading
@@ -19,11 +20,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quota", choices=["google"], default=None,
                         help="apply Google's per-minute request quotas (60 per user, 300 per project)")
     args = parser.parse_args(argv)
-    emu = Emulator(strict=args.strict, quota=args.quota, state_dir=args.state, host=args.host, port=args.port)
+    try:
+        emu = Emulator(strict=args.strict, quota=args.quota, state_dir=args.state, host=args.host, port=args.port)
+    except OSError as exc:
+        print(f"cannot use the state directory {args.state}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     try:
         emu.start()
     except OSError as exc:
         print(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+        print(f"the state in {args.state} cannot be read ({type(exc).__name__}); move it away or pick "
+              "another --state directory", file=sys.stderr)
         return 2
     loopback = args.host in ("127.0.0.1", "localhost", "::1")
     print(f"sheetsync emulator listening on {emu.url}", flush=True)
