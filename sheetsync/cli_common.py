@@ -49,6 +49,10 @@ class Ui:
     def t(self, key: str, **params: Any) -> str:
         return t(key, self.lang, **params)
 
+    def n(self, value: Any) -> str:
+        """A number as this language writes it (2,648 / 2.648)."""
+        return fmt_cell(value, self.lang)
+
     def say(self, message: str = "") -> None:
         """Ordinary output on stdout (suppressed by --quiet)."""
         if not self.quiet:

@@ -11,11 +11,39 @@ import click
 from sheetsync.cli_common import Ui, example, ui_options
 
 
-def print_summary(ui: Ui, values: list[list[Any]], title: str) -> None:
+# The kecamatan summary has ~25 columns; a terminal shows the ones each phase is about.
+PHASE_COLUMNS = {
+    "hari-h": ("kecamatan", "tps_planned", "tps_reported", "pct_reported", "tps_error", "target",
+               "votes_supported", "pct_target"),
+    "persiapan": ("kecamatan", "tps_planned", "tps_saksi", "pct_saksi", "tps_tanpa_saksi", "pct_bimtek",
+                  "n_koordinator", "tps_error"),
+}
+
+
+def summary_columns(header: list[Any], config: Any, phase: str) -> list[int]:
+    """Indexes of the phase's columns in the summary header (the sheet's language)."""
+    from sheetsync.layout import chart_columns, header_key
+    from sheetsync.summaries import _h as header_text  # the header texts core writes
+
+    keys = [header_key(h) for h in header]
+    out = []
+    for name in PHASE_COLUMNS[phase]:
+        if name == "votes_supported":
+            index = chart_columns(header, config)[1]
+        else:
+            wanted = header_key(header_text(name, config.language))
+            index = keys.index(wanted) if wanted in keys else None
+        if index is not None:
+            out.append(index)
+    return out or list(range(len(header)))
+
+
+def print_summary(ui: Ui, values: list[list[Any]], title: str, config: Any, phase: str) -> None:
     if not values:
         return
-    header, rows = values[0], values[1:]
-    ui.table([str(h) for h in header], rows, title=title, force=True)
+    cols = summary_columns(values[0], config, phase)
+    pick = lambda row: [row[i] if i < len(row) else "" for i in cols]  # noqa: E731
+    ui.table([str(h) for h in pick(values[0])], [pick(r) for r in values[1:]], title=title, force=True)
 
 
 @click.command("demo", epilog=example(
@@ -42,8 +70,8 @@ def demo_cmd(phase: str, port: int, host: str, seed: int, serve: bool | None, ui
     with Emulator(host=host, port=port) as emu:
         with ui.progress(3, "demo") as advance:
             result = run_demo(emu.url, phase=phase, seed=seed, step=lambda _name: advance(1))
-        ui.say(ui.t("demo_filled", rows=f"{result.fill.rows:,}", phase=phase))
-        print_summary(ui, result.summary, ui.t("title_kecamatan"))
+        ui.say(ui.t("demo_filled", rows=ui.n(result.fill.rows), phase=phase))
+        print_summary(ui, result.summary, ui.t("title_kecamatan"), result.config, phase)
         ui.out("")
         if serve is None:   # interactive: keep serving; CI / pipes: finish
             serve = sys.stdin.isatty() and sys.stdout.isatty()

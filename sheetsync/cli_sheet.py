@@ -61,9 +61,9 @@ def problems_at(counts: dict[str, int], level: str | None) -> int:
 def sync_line(report: Any, ui: Ui) -> str:
     from sheetsync.issues import status_label
 
-    text = ", ".join(f"{status_label(k, ui.lang)} {v:,}" for k, v in report.rows_by_status.items()) or "-"
-    return ui.t("sync_done", rows=f"{report.rows_read:,}", statuses=text,
-                cells=f"{report.cells_written:,}", requests=report.requests)
+    text = ", ".join(f"{status_label(k, ui.lang)} {ui.n(v)}" for k, v in report.rows_by_status.items()) or "-"
+    return ui.t("sync_done", rows=ui.n(report.rows_read), statuses=text,
+                cells=ui.n(report.cells_written), requests=report.requests)
 
 
 @click.command("sync", epilog=example(

@@ -239,6 +239,16 @@ def _typo(name: str, rng: random.Random, config: Any) -> str | None:
     return None
 
 
+def _unique_names(rng: random.Random) -> Any:
+    """Distinct names: two coordinators must never be counted as one overloaded person."""
+    seen: set[str] = set()
+    while True:
+        name = f"{rng.choice(FIRST)} {chr(65 + rng.randrange(26))}. {rng.choice(LAST)}"
+        if name not in seen:
+            seen.add(name)
+            yield name
+
+
 def _phone(rng: random.Random) -> tuple[str, str]:
     """(digits, as typed) of a plausible Indonesian mobile number."""
     digits = "08" + rng.choice(["11", "12", "13", "21", "22", "52", "53", "55", "56", "57", "77", "78", "95",
@@ -258,12 +268,13 @@ def _persiapan(rows: list[int], roles: dict[str, int], config: Any, rng: random.
     limit = int(getattr(saksi, "max_tps_per_koordinator", 0) or 10)
     coordinators: list[str] = []
     phones: dict[int, str] = {}
-    chunk, index, overloaded = max(4, limit // 2), 0, rng.randrange(max(1, len(rows) // 50))
+    names = _unique_names(rng)
+    # each coordinator looks after a run of TPS up to the limit; one takes far more
+    chunk, index, overloaded = max(3, limit - 3), 0, rng.randrange(max(1, len(rows) // 50))
     for n, r in enumerate(rows):
         if n == index:
-            # each coordinator looks after a run of TPS; one takes far more than the limit
-            size = limit + 8 if len(coordinators) == overloaded else rng.randint(chunk - 2, chunk + 2)
-            coordinators.append(f"{rng.choice(FIRST)} {rng.choice(LAST)}")
+            size = limit + 8 if len(coordinators) == overloaded else rng.randint(chunk - 2, min(chunk + 2, limit))
+            coordinators.append(next(names))
             index += size
             if len(coordinators) - 1 == overloaded:
                 info.mistakes.setdefault("overloaded_koordinator", []).extend(
@@ -297,6 +308,7 @@ class DemoResult:
     layout: Any
     sync: Any
     summary: list[list[Any]]           # the kecamatan summary table as written to the sheet (header first)
+    config: Any = None                 # the preset pointed at the demo sheet
 
 
 def fill(config: Any, *, phase: str = "hari-h", seed: int = 2024, client: Any = None) -> DemoFill:
@@ -341,4 +353,4 @@ def run_demo(api_url: str, *, phase: str = "hari-h", seed: int = 2024, preset: s
     values = Sheet(client, created.id).read([tab], render="UNFORMATTED_VALUE")[tab]
     summary = values[summary_origin(config, config.summary_tabs.kecamatan) - 1:]   # the table, not the stamp
     return DemoResult(spreadsheet=created.id, api_url=api_url, view_url=f"{api_url}/view/{created.id}",
-                      fill=info, layout=layout, sync=report, summary=summary)
+                      fill=info, layout=layout, sync=report, summary=summary, config=config)

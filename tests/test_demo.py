@@ -120,3 +120,14 @@ def test_demo_command_serves_the_view_until_ctrl_c(tmp_path) -> None:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=20)
     assert proc.returncode == 0
+
+
+def test_persiapan_one_overloaded_coordinator_and_saksi_rules(config: Any) -> None:
+    values = template_values(config)
+    updates, info = fill_updates(values, config, phase="persiapan", seed=8)
+    result = check(apply(values, updates), config)
+    overloaded = {i.row for i in result.issues if i.code == "koordinator_overloaded"}
+    assert overloaded == set(info.mistakes["overloaded_koordinator"])
+    dup = {i.row for i in result.issues if i.code == "duplicate_phone"}
+    assert dup == set(info.mistakes["duplicate_phone"])
+    assert {i.row for i in result.issues if i.code == "bad_phone"} == set(info.mistakes["bad_phone"])
