@@ -192,9 +192,9 @@ class Quota:
             per_user = self.limits[f"{kind}_per_user"]
             per_project = self.limits[f"{kind}_per_project"]
             if len(user_q) >= per_user:
-                raise quota_error(kind, "per minute per user", user_q[0] + window - now)
+                raise quota_error(kind, "per minute per user", per_user)
             if len(proj_q) >= per_project:
-                raise quota_error(kind, "per minute", proj_q[0] + window - now)
+                raise quota_error(kind, "per minute", per_project)
             user_q.append(now)
             proj_q.append(now)
 
@@ -205,8 +205,16 @@ class Quota:
         return q
 
 
-def quota_error(kind: str, scope: str, wait_s: float) -> ApiError:
+def quota_error(kind: str, scope: str, limit: float) -> ApiError:
     metric = "Read requests" if kind == "read" else "Write requests"
     message = (f"Quota exceeded for quota metric '{metric}' and limit '{metric} {scope}' "
                "of service 'sheets.googleapis.com' for consumer 'project_number:0'.")
-    return ApiError(429, "RESOURCE_EXHAUSTED", message)
+    err = ApiError(429, "RESOURCE_EXHAUSTED", message)
+    limit_name = metric.title().replace(" ", "") + ("PerMinutePerUser" if "user" in scope else "PerMinute")
+    err.details = [{
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "RATE_LIMIT_EXCEEDED",
+        "domain": "googleapis.com",
+        "metadata": {"service": "sheets.googleapis.com", "consumer": "projects/0",
+                     "quota_metric": f"sheets.googleapis.com/{kind}_requests", "quota_limit": limit_name,
+                     "quota_limit_value": str(int(limit)), "quota_location": "global"}}]
+    return err

@@ -109,12 +109,15 @@ class ApiError(Exception):
         self.message = message
         self.headers = headers or {}
         self.errors = errors  # Drive v3 adds [{"domain", "reason", "message", ...}]
+        self.details: list[dict[str, Any]] | None = None  # google.rpc details, e.g. ErrorInfo
 
     def body(self) -> dict[str, Any]:
         error: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.errors:
             error["errors"] = self.errors
         error["status"] = self.status
+        if self.details:
+            error["details"] = self.details
         return {"error": error}
 
 

@@ -53,6 +53,7 @@ def assert_error(resp: requests.Response, code: int, status: str, message: str |
     assert resp.status_code == code, resp.text
     err = error_of(resp)
     assert err["code"] == code and err["status"] == status, err
+    assert set(err) <= {"code", "message", "status", "errors", "details"}, err
     if message is not None:
         assert err["message"] == message, err["message"]
     return err

@@ -26,6 +26,10 @@ def test_quota_per_user_and_kind():
         assert err["message"] == ("Quota exceeded for quota metric 'Read requests' and limit 'Read requests "
                                   "per minute per user' of service 'sheets.googleapis.com' for consumer "
                                   "'project_number:0'.")
+        info = a("GET", f"/v4/spreadsheets/{sid}").json()["error"]["details"][0]
+        assert info["reason"] == "RATE_LIMIT_EXCEEDED"
+        assert info["metadata"]["quota_limit"] == "ReadRequestsPerMinutePerUser"
+        assert info["metadata"]["quota_limit_value"] == "3"
         assert a("PUT", f"/v4/spreadsheets/{sid}/values/A1", params={"valueInputOption": "RAW"},
                  json={"values": [[1]]}).status_code == 200  # writes have their own bucket
         assert a("GET", f"/drive/v3/files/{sid}").status_code == 200  # Drive is not a Sheets quota
