@@ -17,9 +17,8 @@ are open-ended (no endRowIndex) so rows people append are covered too.
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 from sheetsync import a1
 
