@@ -484,25 +484,26 @@ class Spreadsheet:
 
     # -- transactions -------------------------------------------------------
     def clone(self) -> "Spreadsheet":
-        """A working copy for all-or-nothing batches (shares nothing mutable)."""
+        """A working copy for all-or-nothing batches (shares nothing mutable but the lock).
+
+        Generic over attributes, so fields other modules add survive batches and snapshots."""
         new = Spreadsheet.__new__(Spreadsheet)
-        new.id = self.id
-        new.properties = copy.deepcopy(self.properties)
-        new.sheets = [s.clone() for s in self.sheets]
-        new.named_ranges = copy.deepcopy(self.named_ranges)
-        new.developer_metadata = copy.deepcopy(self.developer_metadata)
-        new.drive = copy.deepcopy(self.drive)
-        new.lock = self.lock
-        new.revision = self.revision
+        for name, val in self.__dict__.items():
+            if name == "lock":
+                new.lock = val
+            elif name == "sheets":
+                new.sheets = [s.clone() for s in val]
+            elif name in ("id", "revision"):
+                setattr(new, name, val)
+            else:
+                setattr(new, name, copy.deepcopy(val))
         return new
 
     def adopt(self, work: "Spreadsheet") -> None:
-        """Make a successful working copy the live state (keeps this object and its lock)."""
-        self.properties = work.properties
-        self.sheets = work.sheets
-        self.named_ranges = work.named_ranges
-        self.developer_metadata = work.developer_metadata
-        self.drive = work.drive
+        """Make a successful working copy the live state (keeps this object, its id, lock, revision)."""
+        for name, val in work.__dict__.items():
+            if name not in ("lock", "id", "revision"):
+                setattr(self, name, val)
 
     def touch(self) -> None:
         self.revision += 1
