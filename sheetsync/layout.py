@@ -292,7 +292,7 @@ class LayoutPlan:
         self.requests.append({"addChart": {"chart": {
             "spec": {"title": title, "basicChart": {
                 "chartType": "BAR", "legendPosition": "BOTTOM_LEGEND", "headerCount": 1,
-                "axis": [{"position": "BOTTOM_AXIS", "title": "Suara"},
+                "axis": [{"position": "BOTTOM_AXIS", "title": "Suara" if self.config.language == "id" else "Votes"},
                          {"position": "LEFT_AXIS", "title": "Kecamatan"}],
                 "domains": [{"domain": src(name_col)}],
                 "series": [{"series": src(target), "targetAxis": "BOTTOM_AXIS"},
