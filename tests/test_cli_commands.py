@@ -151,6 +151,13 @@ def test_plan_lists_the_cell_a_sync_would_change(synced: Sheet) -> None:
     ws.update_cell(row, p2 + 1, fixed)
     plan = run("plan", *synced.args, "--json")
     changes = json.loads(plan.stdout)
+    from sheetsync.cli_common import to_jsonable
+    from sheetsync.journal import Journal, journal_path
+    from sheetsync.sync import sync
+
+    with Journal(journal_path(synced.config)) as journal:
+        library = sync(synced.config, dry_run=True, journal=journal)
+    assert changes == to_jsonable(library.plan.changes)
     status_cell = f"{chr(ord('A') + header.index('Status'))}{row}"
     mine = [c for c in changes if c["tab"] == "TPS" and c["a1"].rsplit("!", 1)[-1] == status_cell]
     assert mine and mine[0]["old"] == "SALAH" and mine[0]["new"] == "OK"
