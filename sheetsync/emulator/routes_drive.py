@@ -220,6 +220,7 @@ def list_files(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[
             f = file_json(ss, rq.user)
         if all(p(f, ss) for p in preds):
             found.append(f)
+    _order(found, rq.param("orderBy") or "")
     page = found[offset:offset + size]
     out: dict[str, Any] = {"kind": "drive#fileList", "incompleteSearch": False, "files": page}
     if offset + size < len(found):
@@ -229,6 +230,21 @@ def list_files(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[
         return 200, fields.apply(out, fields.parse(mask))
     out["files"] = [fields.apply(f, fields.parse(DEFAULT_FILE_FIELDS)) for f in page]
     return 200, out
+
+
+_ORDER_KEYS = {"name": "name", "name_natural": "name", "createdTime": "createdTime",
+               "modifiedTime": "modifiedTime", "modifiedByMeTime": "modifiedTime", "viewedByMeTime": "modifiedTime"}
+
+
+def _order(files: list[dict[str, Any]], order_by: str) -> None:
+    """Drive's orderBy: comma-separated keys, each optionally followed by ' desc'."""
+    for part in reversed([p.strip() for p in order_by.split(",") if p.strip()]):
+        key, _, direction = part.partition(" ")
+        if key not in _ORDER_KEYS:
+            raise drive_error(400, "invalid", "Invalid Value", "orderBy")
+        field = _ORDER_KEYS[key]
+        files.sort(key=lambda f: f[field].lower() if field == "name" else f[field],
+                   reverse=direction.strip().lower() == "desc")
 
 
 # ------------------------------------------------------------------ permissions

@@ -96,3 +96,9 @@ def test_permissions(raw, ids):
 def test_only_spreadsheets(raw, ids):
     r = raw("POST", FILES, json={"name": "Folder", "mimeType": "application/vnd.google-apps.folder"})
     assert_error(r, 400, "INVALID_ARGUMENT")
+
+
+def test_order_by(raw, ids):
+    assert names(raw("GET", FILES, params={"orderBy": "name desc"})) == ["Saksi", "Rekap Timur", "Rekap 'Barat'"]
+    assert names(raw("GET", FILES, params={"orderBy": "createdTime"}))[0] == "Rekap 'Barat'"
+    assert_error(raw("GET", FILES, params={"orderBy": "size"}), 400, "INVALID_ARGUMENT", "Invalid Value")
