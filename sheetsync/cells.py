@@ -58,12 +58,12 @@ def parse_int(value: Any) -> tuple[int | None, int]:
         return None, P_BLANK
     if isinstance(value, bool):
         return int(value), P_OK
-    if isinstance(value, int):
-        return (value, P_OK) if value >= 0 else (None, P_NEGATIVE)
-    if isinstance(value, float):
-        if not math.isfinite(value) or not value.is_integer():
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and (not math.isfinite(value) or not value.is_integer()):
             return None, P_NOT_INTEGER
-        return (int(value), P_OK) if value >= 0 else (None, P_NEGATIVE)
+        if value < 0:
+            return None, P_NEGATIVE
+        return (int(value), P_OK) if value < 10 ** MAX_DIGITS else (None, P_NOT_INTEGER)
     text = str(value).strip()
     if text.isascii() and text.isdigit():
         return (int(text), P_OK) if len(text) <= MAX_DIGITS else (None, P_NOT_INTEGER)

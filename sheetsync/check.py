@@ -25,7 +25,7 @@ TEXT_TYPES = ("text", "code", "phone")
 from .config import Config
 from .issues import (BELUM_DIISI, ERROR, OK, PERIKSA, SALAH, STATUS_PRIORITY, WARNING, Issue, template)
 from .regions import NameCodes, name_codes, resolve_kecamatan, resolve_kelurahan
-from .rules import Hits, RuleContext, result_fields, run_rules
+from .rules import Hits, RowSubset, RuleContext, result_fields, run_rules
 from .totals import Totals, compute_totals, reconcile
 
 try:  # C-speed list-of-lists -> 2-D object array (pads short rows with None)
@@ -147,22 +147,24 @@ def _check(values: list[list[Any]], config: Config, now: datetime) -> CheckResul
     n = grid.shape[0]
     raw = {f: np.ascontiguousarray(grid[:, i]) for f, i in header.fields.items()}
     names = {f: name_codes(raw[f]) for f in raw if config.column(f).type in ("kecamatan", "kelurahan")}
-    parsed = {f: (ParsedColumn(raw[f], np.where(names[f].blank_rows, P_BLANK, 0).astype(np.int8)) if f in names
+    parsed = {f: (ParsedColumn(names[f].codes, np.where(names[f].blank_rows, P_BLANK, 0).astype(np.int8))
+                  if f in names
                   else PARSERS[config.column(f).type](raw[f])) for f in raw}
     _exact_text_blanks(config, raw, parsed)
     nonblank = np.zeros(n, dtype=bool)
     for p in parsed.values():
         nonblank |= ~p.blank
     keep = np.flatnonzero(nonblank)  # fully blank rows are ignored
+    raw = RowSubset(raw, None)
     if len(keep) < n:
-        raw = {f: a[keep] for f, a in raw.items()}
+        raw = RowSubset(raw, keep)
         parsed = {f: ParsedColumn(p.values[keep], p.problem[keep]) for f, p in parsed.items()}
         for nc in names.values():
             nc.codes = nc.codes[keep]
     sheet_rows = keep + first_row
 
     frame = _frame(config, raw, parsed, names, sheet_rows, len(keep))
-    ctx = RuleContext(config, frame, parsed, raw, frozenset(raw), now)
+    ctx = RuleContext(config, frame, parsed, raw, frozenset(header.fields), now)
     hits = run_rules(ctx)
     frame = frame.drop(columns=["_kelurahan_elsewhere"])
     row_issues, texts = _issues(hits, sheet_rows, config.language)
@@ -210,12 +212,13 @@ def _frame(config: Config, raw: dict[str, np.ndarray], parsed: dict[str, ParsedC
     kel_pos, elsewhere = resolve_kelurahan(names.get(kel_field) or name_codes(none), kec_pos, regions)
     tps = parsed[tps_field].values if tps_field in parsed else pd.array([pd.NA] * n, dtype="Int64")
 
+    labels = _labels(regions)
     columns: dict[str, Any] = {
-        "tps_key": pd.array(_tps_keys(config, kel_pos, tps), dtype=object),
-        "kecamatan": pd.Categorical.from_codes(kec_pos, [k.name for k in regions.kecamatan]),
-        "kelurahan": pd.Categorical.from_codes(kel_pos, _unique_labels([k.name for k in regions.kelurahan])),
-        "kode_kecamatan": pd.Categorical.from_codes(kec_pos, [k.code for k in regions.kecamatan]),
-        "kode_kelurahan": pd.Categorical.from_codes(kel_pos, [k.code for k in regions.kelurahan]),
+        "tps_key": pd.array(_tps_keys(labels, kel_pos, tps), dtype=object),
+        "kecamatan": pd.Categorical.from_codes(kec_pos, dtype=labels.kecamatan),
+        "kelurahan": pd.Categorical.from_codes(kel_pos, dtype=labels.kelurahan),
+        "kode_kecamatan": pd.Categorical.from_codes(kec_pos, dtype=labels.kode_kecamatan),
+        "kode_kelurahan": pd.Categorical.from_codes(kel_pos, dtype=labels.kode_kelurahan),
         "tps": tps,
     }
     for col in config.columns:
@@ -237,7 +240,38 @@ def _frame(config: Config, raw: dict[str, np.ndarray], parsed: dict[str, ParsedC
     columns["results_filled"] = any_result
     columns["results_complete"] = complete
     columns["_kelurahan_elsewhere"] = elsewhere
-    return pd.DataFrame(columns, index=pd.Index(sheet_rows, name="row"))
+    return pd.DataFrame(columns, index=pd.Index(sheet_rows, name="row"), copy=False)
+
+
+@dataclass(frozen=True)
+class _Labels:
+    kecamatan: pd.CategoricalDtype
+    kelurahan: pd.CategoricalDtype
+    kode_kecamatan: pd.CategoricalDtype
+    kode_kelurahan: pd.CategoricalDtype
+    key_prefix: np.ndarray      # "31.73.01.1005/" per kelurahan
+
+
+_LABELS: dict[int, tuple[Any, _Labels]] = {}
+
+
+def _labels(regions: Any) -> _Labels:
+    """Categories of the region columns, built once per region list (national: 84,000 kelurahan)."""
+    hit = _LABELS.get(id(regions))
+    if hit is not None and hit[0] is regions:
+        return hit[1]
+    kecs, kels = regions.kecamatan, regions.kelurahan
+    labels = _Labels(
+        kecamatan=pd.CategoricalDtype([k.name for k in kecs]),
+        kelurahan=pd.CategoricalDtype(_unique_labels([k.name for k in kels])),
+        kode_kecamatan=pd.CategoricalDtype([k.code for k in kecs]),
+        kode_kelurahan=pd.CategoricalDtype([k.code for k in kels]),
+        key_prefix=np.array([k.code + "/" for k in kels], dtype=object),
+    )
+    if len(_LABELS) > 8:
+        _LABELS.clear()
+    _LABELS[id(regions)] = (regions, labels)
+    return labels
 
 
 def _unique_labels(names: list[str]) -> list[str]:
@@ -246,14 +280,14 @@ def _unique_labels(names: list[str]) -> list[str]:
     return [n if counts[n] == 1 else f"{n} ({i})" for i, n in enumerate(names)]
 
 
-def _tps_keys(config: Config, kel_pos: np.ndarray, tps: Any) -> np.ndarray:
+def _tps_keys(labels: _Labels, kel_pos: np.ndarray, tps: Any) -> np.ndarray:
     """"31.73.01.1005/012" where kelurahan and TPS number are known, else None."""
     n = len(kel_pos)
     tps_arr = pd.array(tps, dtype="Int64")
     ok = (kel_pos >= 0) & ~np.asarray(tps_arr.isna())
     keys = np.full(n, None, dtype=object)
     if ok.any():
-        codes = np.array([k.code + "/" for k in config.regions.kelurahan], dtype=object)
+        codes = labels.key_prefix
         numbers = np.asarray(tps_arr.to_numpy(dtype=np.int64, na_value=0))[ok]
         # numbers are small: format each distinct one once
         inv, uniq = pd.factorize(numbers)

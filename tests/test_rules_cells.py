@@ -67,3 +67,10 @@ def test_bounds_from_config():
                  config=config)
     assert issue(result, "below_min", 2).message("id") == "Paslon 2 baris 2: 5 di bawah batas 10"
     assert issue(result, "above_max", 3).params["max"] == 300
+
+
+def test_quoted_values_stay_on_one_line_and_short():
+    result = run(row(tps=1, **results(paslon_1="12\na")), row(tps=2, **results(paslon_2="9" * 70 + "x")))
+    assert issue(result, "not_integer", 2).params["value"] == "12 a"
+    assert len(issue(result, "not_integer", 3).params["value"]) == 60
+    assert "\n" not in result.status_of(2)[1]

@@ -59,6 +59,11 @@ class RuleContext:
         col = self.config.column(field_name)
         return col.header if col else field_name
 
+    def typed(self, field_name: str, rows: np.ndarray) -> np.ndarray:
+        """Cells as typed for some frame positions, without copying the whole column."""
+        raw = self.raw
+        return raw.at(field_name, rows) if isinstance(raw, RowSubset) else raw[field_name][rows]
+
     def has(self, *fields: str) -> bool:
         return all(f in self.present for f in fields)
 
@@ -75,6 +80,34 @@ class RuleContext:
     @property
     def result_fields(self) -> tuple[str, ...]:
         return result_fields(self.config)
+
+
+class RowSubset(Mapping[str, np.ndarray]):
+    """Columns of the whole tab seen through the non-blank rows, copied on first use.
+
+    Copying every object column to drop a few blank rows costs more than most
+    rules; rules that only quote hit cells use at() and never copy."""
+
+    def __init__(self, columns: Mapping[str, np.ndarray], keep: np.ndarray | None):
+        self._columns, self._keep = columns, keep
+        self._copies: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if self._keep is None:
+            return self._columns[name]
+        if name not in self._copies:
+            self._copies[name] = self._columns[name][self._keep]
+        return self._copies[name]
+
+    def at(self, name: str, rows: np.ndarray) -> np.ndarray:
+        column = self._columns[name]
+        return column[rows] if self._keep is None else column[self._keep[rows]]
+
+    def __iter__(self):
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
 
 
 def result_fields(config: Config) -> tuple[str, ...]:

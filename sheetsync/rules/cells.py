@@ -27,13 +27,14 @@ MAX_QUOTED = 60
 def clipped(value: object) -> str:
     """The cell as typed, clipped for quoting in a message."""
     text = cell_text(value)
+    if "\n" in text or "\r" in text:  # a message is one line
+        text = " ".join(text.split())
     return text if len(text) <= MAX_QUOTED else text[:MAX_QUOTED - 1] + "…"
 
 
 def typed_values(ctx: RuleContext, field: str, rows: np.ndarray) -> list[str]:
     """The cells as typed, for the message (only for rows that are hit)."""
-    raw = ctx.raw[field]
-    return [clipped(v) for v in raw[rows]]
+    return [clipped(v) for v in ctx.typed(field, rows)]
 
 
 @register("required")

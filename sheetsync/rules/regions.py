@@ -16,7 +16,7 @@ def _field(ctx: RuleContext, kind: str) -> str | None:
 
 
 def _typed(ctx: RuleContext, field: str, rows: np.ndarray) -> list[str]:
-    return [clipped(v) for v in ctx.raw[field][rows]]
+    return [clipped(v) for v in ctx.typed(field, rows)]
 
 
 @register("regions")
