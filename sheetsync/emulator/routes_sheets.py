@@ -96,7 +96,26 @@ def batch_update(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tupl
             from . import formulas
             formulas.recalculate(ss)
         st.changed(ss)
+        st.counters.add_cells(written=_cells_written(ss, requests))
     return 200, out
+
+
+def _cells_written(ss: Spreadsheet, requests: list[Any]) -> int:
+    """Cells that updateCells / repeatCell requests wrote (for the counters)."""
+    total = 0
+    for req in requests:
+        if not isinstance(req, dict):
+            continue
+        if "updateCells" in req:
+            rows = (req["updateCells"] or {}).get("rows") or []
+            total += sum(len((row or {}).get("values") or []) for row in rows)
+        elif "repeatCell" in req:
+            gr = (req["repeatCell"] or {}).get("range") or {}
+            sheet = ss.sheet_by_id(gr.get("sheetId", 0))
+            if sheet is not None:
+                box = a1.from_grid_range(sheet, gr)
+                total += max(0, box.rows) * max(0, box.cols)
+    return total
 
 
 def copy_to(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:

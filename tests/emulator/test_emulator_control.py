@@ -133,6 +133,10 @@ def test_counters(emu):
     assert c["by_method"] == {"POST": 1, "PUT": 1, "GET": 1}
     assert c["bytes_in"] > 0 and c["bytes_out"] > 0
     assert emu.counters()["requests"] == 3  # admin paths are not counted
+    r("POST", f"/v4/spreadsheets/{sid}:batchUpdate", json={"requests": [{"repeatCell": {
+        "range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 2, "startColumnIndex": 0, "endColumnIndex": 2},
+        "cell": {"userEnteredValue": {"numberValue": 1}}, "fields": "userEnteredValue"}}]})
+    assert emu.counters()["cells_written"] == 3 + 4
     r("POST", "/_emulator/counters/reset")
     assert emu.counters()["cells_written"] == 0
 
