@@ -63,6 +63,13 @@ class WriteStats:
     ranges: int = 0
 
 
+@dataclass
+class Prepared:
+    """A serialised values:batchUpdate (one body per ~2 MB)."""
+    bodies: list[bytes]
+    stats: WriteStats
+
+
 def spreadsheet_key(id_or_url: str) -> str:
     """Accept a bare ID or any docs.google.com URL that contains one."""
     text = (id_or_url or "").strip()
@@ -285,9 +292,18 @@ class Sheet:
 
     def write(self, updates: Iterable[tuple[str, list[list[Any]]]]) -> WriteStats:
         """values:batchUpdate RAW; one request unless the body passes ~2 MB."""
+        return self.send(self.prepare(updates))
+
+    def prepare(self, updates: Iterable[tuple[str, list[list[Any]]]]) -> "Prepared":
+        """Serialise a write ahead of time, so that sending it is all that is left to do."""
         stats = WriteStats()
-        for body in _bodies(list(updates), stats):
-            url = SPREADSHEET_VALUES_BATCH_UPDATE_URL % self.key
+        bodies = _bodies(list(updates), stats)
+        return Prepared(bodies, stats)
+
+    def send(self, prepared: "Prepared") -> WriteStats:
+        url = SPREADSHEET_VALUES_BATCH_UPDATE_URL % self.key
+        stats = WriteStats(cells=prepared.stats.cells, ranges=prepared.stats.ranges)
+        for body in prepared.bodies:
             self._call(self.http.request, "post", url, data=body,
                        headers={"Content-Type": "application/json; charset=utf-8"})
             stats.requests += 1

@@ -11,6 +11,7 @@ The library prints nothing: it returns a SyncReport or raises SyncError.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo
 
 from sheetsync import a1
-from sheetsync.gsheets import (Sheet, SheetsError, _is_grid_limit, _is_missing_range, open_client,
+from sheetsync.gsheets import (Prepared, Sheet, SheetsError, _is_grid_limit, _is_missing_range, open_client,
                                spreadsheet_key, transport_stats)
 from sheetsync.lock import LockBusy, SyncLock, lock_path
 from sheetsync.plan import Plan, make_plan
@@ -168,18 +169,29 @@ def _run(config: Any, key: str, report: SyncReport, clock: _Clock, *, client: An
         if sheet.too_small(_needed_grid(plan)):           # grow before the re-check, not inside the window
             report.metadata_reads += 1
             sheet.ensure_grid(_needed_grid(plan))
-        if hooks.between_read_and_write:
-            hooks.between_read_and_write()
-        plan, recheck_at = _recheck(sheet, plan, values, layout, result, config, report)
-        clock.lap("recheck")
+        stamp = None
         if plan.changes or alerts or _stamp_shows_alert(current, config):
             stamp = _stamp(now, config, _alert_message(alerts, config) if alerts else "")
             plan = _with_stamp(plan, current, config, stamp)
-            report.last_synced = stamp
-        report.cells_changed = len(plan)
-        if hooks.before_write:
-            hooks.before_write(plan)
-        _write(sheet, plan, config, report, recheck_at)
+        if hooks.between_read_and_write:
+            hooks.between_read_and_write()
+        # From here to the write, nothing but the re-check: the body is serialised first and
+        # the garbage collector waits, so the window a move can slip through stays short.
+        gc_was_on = gc.isenabled()
+        gc.disable()
+        try:
+            prepared = sheet.prepare(_write_order(plan.batches(), config))
+            plan, prepared, recheck_at = _recheck(sheet, plan, prepared, values, layout, result,
+                                                  config, report, alerts)
+            clock.lap("recheck")
+            report.cells_changed = len(plan)
+            report.last_synced = stamp if _stamp_change(plan, config) is not None else None
+            if hooks.before_write:
+                hooks.before_write(plan)
+            _write(sheet, plan, prepared, report, recheck_at)
+        finally:
+            if gc_was_on:
+                gc.enable()
         clock.lap("write")
         if journal is not None and tab_read is not None:
             report.journal_sync = journal.record_tab(
@@ -331,13 +343,14 @@ def _ok_keys(result: Any, tab_read: Any) -> list[str]:
 
 # ---------------------------------------------------------------- re-check, stamp, write
 
-def _recheck(sheet: Sheet, plan: Plan, values: list[list[Any]], layout: InputLayout, result: Any,
-             config: Any, report: SyncReport) -> tuple[Plan, tuple[float, float] | None]:
-    """Re-read the key columns of the rows about to be written; drop rows that moved."""
+def _recheck(sheet: Sheet, plan: Plan, prepared: Prepared, values: list[list[Any]], layout: InputLayout,
+             result: Any, config: Any, report: SyncReport, alerts: list[Any]
+             ) -> tuple[Plan, Prepared, tuple[float, float] | None]:
+    """Re-read the key cells of the rows about to be written; drop rows that moved."""
     rows = sorted({c.row for c in plan.changes if c.tab == config.input_tab and c.row > config.header_row})
     header_change = any(c.tab == config.input_tab and c.row == config.header_row for c in plan.changes)
     if not rows and not header_change:
-        return plan, None
+        return plan, prepared, None
     ids = row_identities(values, rows, layout, result, config)
     ranges = recheck_ranges(ids)
     t_sent = time.perf_counter()
@@ -348,8 +361,17 @@ def _recheck(sheet: Sheet, plan: Plan, values: list[list[Any]], layout: InputLay
         moved.add(config.header_row)
     report.skipped_rows = sorted(r for r in moved if r != config.header_row)
     if not moved:
-        return plan, recheck_at
-    return plan.without({(config.input_tab, r) for r in moved}), recheck_at
+        return plan, prepared, recheck_at
+    plan = plan.without({(config.input_tab, r) for r in moved})
+    stamp = _stamp_change(plan, config)
+    if stamp is not None and len(plan.changes) == 1 and not alerts:
+        plan = Plan([])                       # nothing left to report as synced
+    return plan, sheet.prepare(_write_order(plan.batches(), config)), recheck_at
+
+
+def _stamp_change(plan: Plan, config: Any) -> Any:
+    tab, row, col = a1.parse_tab_cell(config.last_synced_cell)
+    return next((c for c in plan.changes if (c.tab, c.row, c.col) == (tab, row, col)), None)
 
 
 def _stamp(now: datetime | None, config: Any, alert: str) -> str:
@@ -373,31 +395,28 @@ def _with_stamp(plan: Plan, current: dict[str, list[list[Any]]], config: Any, te
     return Plan(plan.changes + extra.changes)
 
 
-def _write(sheet: Sheet, plan: Plan, config: Any, report: SyncReport,
+def _write(sheet: Sheet, plan: Plan, prepared: Prepared, report: SyncReport,
            recheck_at: tuple[float, float] | None) -> None:
     if not plan.changes:
         return
-    batches = _write_order(plan.batches(), config)
     t_sent = time.perf_counter()
     try:
-        stats = sheet.write(batches)
+        stats = sheet.send(prepared)
     except SheetsError:
         raise
     except Exception as exc:  # noqa: BLE001
         if not _is_grid_limit(exc):
             raise SheetsError(f"writing to the spreadsheet failed: {exc}") from None
-        report.metadata_reads += 1
+        report.metadata_reads += 1              # someone shrank a tab since the read
         sheet.ensure_grid(_needed_grid(plan))
-        t_sent = time.perf_counter()
-        stats = sheet.write(batches)
+        stats = sheet.send(prepared)
     t_done = time.perf_counter()
     report.cells_written += stats.cells
     report.bytes_sent += stats.bytes
     report.ranges_written += stats.ranges
-    recheck = recheck_at
-    if recheck is not None:
-        report.race_window_s = round(t_sent - recheck[1], 6)
-        report.race_window_max_s = round(t_done - recheck[0], 6)
+    if recheck_at is not None:
+        report.race_window_s = round(t_sent - recheck_at[1], 6)
+        report.race_window_max_s = round(t_done - recheck_at[0], 6)
 
 
 def _write_order(batches: list[tuple[str, list[list[Any]]]], config: Any) -> list[tuple[str, list[list[Any]]]]:
