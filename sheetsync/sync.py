@@ -153,7 +153,10 @@ def _run(config: Any, key: str, report: SyncReport, clock: _Clock, *, client: An
         tab_read = _journal_view(journal, layout.with_added_headers(values, config), config, result)
         report.warnings_merged = merge_warnings(result, _verification_warnings(journal, key, tab_read, config),
                                                 config.language)
-        desired = build_desired(values, layout, result, config)
+        from sheetsync.summaries import summary_tables
+        tables = summary_tables(result, config)
+        clock.lap("summaries")
+        desired = build_desired(values, layout, result, config, tables)
         plan = make_plan(current, desired, config)
         report.header_added = layout.missing_headers
         clock.lap("plan")

@@ -96,7 +96,8 @@ def summary_origin(config: Any, tab: str) -> int:
     return stamp_row + 2 if tab == stamp_tab else 1
 
 
-def build_desired(values: list[list[Any]], layout: InputLayout, result: Any, config: Any) -> Desired:
+def build_desired(values: list[list[Any]], layout: InputLayout, result: Any, config: Any,
+                  tables: dict[str, list[list[Any]]] | None = None) -> Desired:
     desired = Desired()
     first = config.header_row + 1
     last = len(values)
@@ -108,7 +109,7 @@ def build_desired(values: list[list[Any]], layout: InputLayout, result: Any, con
                          (layout.status_col, layout.message_col)):
         if text in layout.missing_headers:
             desired.cells.append(CellTarget(config.input_tab, config.header_row, col, text))
-    desired.grids.extend(_summary_grids(result, config))
+    desired.grids.extend(_summary_grids(result, config, tables))
     return desired
 
 
@@ -136,11 +137,13 @@ def _row_outputs(result: Any, first: int, last: int, lang: str) -> tuple[list[st
     return status.tolist(), message.tolist(), keys.tolist()
 
 
-def _summary_grids(result: Any, config: Any) -> list[GridTarget]:
-    from sheetsync.summaries import summary_tables
+def _summary_grids(result: Any, config: Any, tables: dict[str, list[list[Any]]] | None) -> list[GridTarget]:
+    if tables is None:
+        from sheetsync.summaries import summary_tables
+        tables = summary_tables(result, config)
     stamp_tab, stamp_row, stamp_col = a1.parse_tab_cell(config.last_synced_cell)
     grids = []
-    for tab, values in summary_tables(result, config).items():
+    for tab, values in tables.items():
         keep = frozenset({(stamp_row, stamp_col)}) if tab == stamp_tab else frozenset()
         grids.append(GridTarget(tab, summary_origin(config, tab), 1, values, keep))
     return grids
