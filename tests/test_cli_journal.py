@@ -93,8 +93,9 @@ def test_guard_exit_3_then_accept_deletions(sheet: Any) -> None:
     run("sync", *args, "--accept-deletions")
 
 
-def test_history_unknown_tps_is_usage_error(sheet: Any) -> None:
-    args, _ = sheet
+def test_history_unknown_tps_is_usage_error(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)                 # usage errors are caught before any journal or API call
+    args = ["--preset", PRESET, "--spreadsheet", "k" * 44, "--api-url", "http://127.0.0.1:9"]
     result = CliRunner().invoke(cli, ["history", *args, "--tps", "Atlantis 99"])
     assert result.exit_code == 2 and "Atlantis 99" in result.output
     result = CliRunner().invoke(cli, ["restore", *args])
