@@ -136,13 +136,20 @@ class _RetryingMixin:
     sleep: Callable[[float], None]
     rng: random.Random
 
+    def _outer_deadline(self) -> float | None:
+        return None
+
     def _send(self, send: Callable[..., requests.Response], method: str, url: str,
               **kwargs: Any) -> requests.Response:
         url = rewrite_url(url, self.api_url)
         start = time.monotonic()
+        deadline_at = start + self.policy.deadline_s
+        outer = self._outer_deadline()
+        if outer is not None:          # a token fetch inside an API request: one deadline for both
+            deadline_at = min(deadline_at, outer)
         attempt = 0
         while True:
-            remaining = self.policy.deadline_s - (time.monotonic() - start)
+            remaining = deadline_at - time.monotonic()
             kwargs["timeout"] = self._timeout(kwargs.get("timeout"), remaining)
             response: requests.Response | None = None
             error: BaseException | None = None
@@ -160,8 +167,7 @@ class _RetryingMixin:
             pause = retry_after_seconds(response)
             if pause is None:
                 pause = backoff_sleep(attempt - 1, self.policy, self.rng)
-            elapsed = time.monotonic() - start
-            if attempt >= self.policy.max_attempts or elapsed + pause >= self.policy.deadline_s:
+            if attempt >= self.policy.max_attempts or time.monotonic() + pause >= deadline_at:
                 if error is not None:
                     raise error
                 assert response is not None
@@ -196,6 +202,13 @@ class RedirectSession(_RetryingMixin, requests.Session):
         super().__init__()
         self.api_url, self.policy, self.stats = api_url, policy, stats
         self.sleep, self.rng = sleep, rng or random.Random()
+        # Set by the SheetsSession request that triggered the token fetch. Without it a token
+        # endpoint that stays down took google-auth's 3 tries x a whole deadline each (167 s
+        # measured against a 60 s deadline, tests/reliability).
+        self.outer = threading.local()
+
+    def _outer_deadline(self) -> float | None:
+        return getattr(self.outer, "deadline_at", None)
 
     def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         return self._send(super().request, method, url, **kwargs)
@@ -220,7 +233,12 @@ class SheetsSession(_RetryingMixin, AuthorizedSession):
         self.token_session = token_session
 
     def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        return self._send(super().request, method, url, **kwargs)
+        outer = self.token_session.outer
+        outer.deadline_at = time.monotonic() + self.policy.deadline_s
+        try:
+            return self._send(super().request, method, url, **kwargs)
+        finally:
+            outer.deadline_at = None
 
     def close(self) -> None:
         self.token_session.close()
