@@ -13,6 +13,7 @@ No person-typed cell changes; sheetsync's cells are never half written.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 import pytest
@@ -79,15 +80,21 @@ def test_a_write_batch_with_one_bad_range_applies_nothing(bench):
     assert not sheet_problems(bench.tabs(), bench.config)       # ... and the next sync makes it right
 
 
-def test_token_endpoint_down_is_an_outage_not_a_bad_key(bench):
+def test_token_endpoint_down_is_an_outage_not_a_bad_key_and_keeps_the_deadline(bench):
+    """google-auth tries the token endpoint 3 times (sleeping 1 s and 2 s); each try used to get
+    a whole retry deadline of its own (167 s against a 60 s deadline). Now they share one."""
     bench.emu.inject_fault(path=TARGETS["token"], status=503, times=None)
+    deadline = 1.5
+    start = time.monotonic()
     try:
         with pytest.raises(SyncError) as info:
             bench.sync(client=key_client(bench.emu, bench.key, RetryPolicy(
-                deadline_s=0.5, base_s=0.01, max_sleep_s=0.02, timeout_s=FAST.timeout_s)))
+                deadline_s=deadline, base_s=0.2, max_sleep_s=0.3, timeout_s=FAST.timeout_s, max_attempts=50)))
     finally:
         bench.emu.clear_faults()
+    took = time.monotonic() - start
     text = str(info.value)
-    print("token endpoint down:", text)
+    print(f"token endpoint down: failed after {took:.1f} s (deadline {deadline} s): {text}")
+    assert took < deadline + 3.3 + 1.5          # + google-auth's own sleeps (1 s, 2 s, 10% jitter)
     assert info.value.exit_code == 3 and "\n" not in text
     assert "token service is unavailable" in text and "run sync again" in text and "new key" not in text
