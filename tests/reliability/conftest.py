@@ -41,9 +41,10 @@ class _Transcript(logging.Handler):
         TRANSCRIPT.append(text + (" " + repr(extras) if extras else ""))
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def transcript():
-    """DEBUG logging for every library (urllib3, google-auth, gspread, sheetsync) into TRANSCRIPT."""
+    """DEBUG logging for every library (urllib3, google-auth, gspread, sheetsync) into TRANSCRIPT,
+    for the modules of this directory only (other areas' tests keep their logging as it was)."""
     handler = _Transcript(level=logging.DEBUG)
     handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
     root = logging.getLogger()
