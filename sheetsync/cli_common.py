@@ -128,10 +128,16 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+# Identifiers, not quantities: no thousands separator ("row 2637", not "row 2,637").
+ID_COLUMNS = frozenset({"row", "baris", "sync", "tps", "no tps", "sheet_row", "file_row"})
+
+
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], lang: str = "en") -> str:
     """Plain aligned columns; numbers right-aligned.  No dependency needed for this."""
     rows = [[_plain(v) for v in row] for row in rows]
-    cells = [[fmt_cell(v, lang) for v in row] for row in rows]
+    ident = [str(h).lower() in ID_COLUMNS for h in headers]
+    cells = [[str(v) if i < len(ident) and ident[i] and _is_number(v) else fmt_cell(v, lang)
+              for i, v in enumerate(row)] for row in rows]
     widths = [len(str(h)) for h in headers]
     for row in cells:
         for i, text in enumerate(row[: len(widths)]):
@@ -173,7 +179,9 @@ def to_jsonable(obj: Any) -> Any:
     obj = _plain(obj)
     if hasattr(obj, "to_dict") and callable(obj.to_dict) and not isinstance(obj, type):
         if type(obj).__name__ == "DataFrame":
-            return [to_jsonable(r) for r in obj.reset_index().to_dict(orient="records")]
+            # a meaningful index (e.g. sheet row) is kept as a column; a plain 0..n-1 is not
+            frame = obj if type(obj.index).__name__ == "RangeIndex" else obj.reset_index()
+            return [to_jsonable(r) for r in frame.to_dict(orient="records")]
         return to_jsonable(obj.to_dict())
     if is_dataclass(obj) and not isinstance(obj, type):
         return {k: to_jsonable(v) for k, v in asdict(obj).items()}

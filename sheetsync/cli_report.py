@@ -36,7 +36,7 @@ def reconcile_cmd(config: Any, against: str | None, as_json: bool, include_perso
     --against every per-TPS difference from an external result.  Writes nothing."""
     from sheetsync.reconcile import reconcile
 
-    report = reconcile(config, against=against, include_personal=include_personal)
+    report = reconcile(config, against=against, include_personal=include_personal, lang=ui.lang)
     if as_json:
         ui.json(report)
         return

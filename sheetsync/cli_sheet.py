@@ -251,8 +251,8 @@ def check_cmd(config: Any, fmt: str, include_personal: bool, ui: Ui) -> None:
             ui.table(["row", "severity", "code", "message"], rows, title=ui.t("title_problems"), force=True)
         errors = sum(1 for i in issues if i["severity"] == "error")
         warnings = len(issues) - errors
-        n_rows = len(result.rows)
-        ui.say(ui.t("check_summary", errors=errors, warnings=warnings, rows=n_rows) if issues
+        n_rows = ui.n(len(result.rows))
+        ui.say(ui.t("check_summary", errors=ui.n(errors), warnings=ui.n(warnings), rows=n_rows) if issues
                else ui.t("check_ok", rows=n_rows))
     if not result.valid:
         click.get_current_context().exit(EXIT_PROBLEMS)

@@ -67,7 +67,8 @@ def _personal(config: Any) -> frozenset[str]:
 
 
 def reconcile(config: Any, *, against: str | Path | None = None, client: Any = None,
-              journal: Any = None, include_personal: bool = False) -> ReconcileReport:
+              journal: Any = None, include_personal: bool = False, lang: str | None = None) -> ReconcileReport:
+    """The report; messages in ``lang`` (default: the sheet's language)."""
     from sheetsync.check import check
     from sheetsync.gsheets import Sheet, open_client
 
@@ -75,7 +76,8 @@ def reconcile(config: Any, *, against: str | Path | None = None, client: Any = N
     rng = a1.quote_tab(config.input_tab)
     values = sheet.read([rng])[rng]
     result = check(values, config)
-    duplicates = [{"row": i.row, **{k: v for k, v in i.params.items()}, "message": i.message(config.language)}
+    lang = lang or config.language
+    duplicates = [{"row": i.row, **{k: v for k, v in i.params.items()}, "message": i.message(lang)}
                   for i in result.issues if i.code == "duplicate_tps"]
     changed, last_no, verified = _journal_findings(config, sheet.key, values, result, journal,
                                                    include_personal)
@@ -83,7 +85,7 @@ def reconcile(config: Any, *, against: str | Path | None = None, client: Any = N
                              duplicates=duplicates, changed_since_last_sync=changed, last_sync=last_no,
                              changed_after_verification=verified)
     if against is not None:
-        report.against = compare_against(result, Path(against), config)
+        report.against = compare_against(result, Path(against), config, lang)
     return report
 
 
@@ -144,7 +146,7 @@ def read_csv_grid(path: Path) -> list[list[str]]:
     return [row for row in csv.reader(text.splitlines(), dialect)]
 
 
-def compare_against(result: Any, path: Path, config: Any) -> AgainstReport:
+def compare_against(result: Any, path: Path, config: Any, lang: str | None = None) -> AgainstReport:
     """Every per-TPS number of the sheet's valid rows against the file's."""
     from sheetsync.check import check
 
@@ -152,7 +154,7 @@ def compare_against(result: Any, path: Path, config: Any) -> AgainstReport:
     grid = read_csv_grid(path)
     theirs = check(grid, file_config)
     report = AgainstReport(file=str(path))
-    report.file_problems = [i.message(config.language) for i in theirs.issues if i.row is None]
+    report.file_problems = [i.message(lang or config.language) for i in theirs.issues if i.row is None]
     ours_rows = result.rows[result.rows["tps_key"].notna()]
     their_rows = theirs.rows[theirs.rows["tps_key"].notna()]
     numeric = [c.field for c in config.columns if c.type == "integer"]

@@ -174,8 +174,8 @@ def test_reconcile_json_equals_library_and_against_csv(synced: Sheet, tmp_path: 
     from sheetsync.cli_common import to_jsonable
     from sheetsync.reconcile import reconcile
 
-    got = json.loads(run("reconcile", *synced.args, "--json").stdout)
-    lib = to_jsonable(reconcile(synced.config))
+    got = json.loads(run("--lang", "en", "reconcile", *synced.args, "--json").stdout)
+    lib = to_jsonable(reconcile(synced.config, lang="en"))
     assert got == lib
     assert len(got["per_kecamatan"]) >= 8 and got["duplicates"]
     # an external result: three TPS of the sheet, one number different
@@ -197,6 +197,11 @@ def test_reconcile_json_equals_library_and_against_csv(synced: Sheet, tmp_path: 
     assert len(against["only_in_sheet"]) == len([r for r in values[1:] if r[0]]) - 3 or against["only_in_sheet"]
     text = run("reconcile", *synced.args, "--against", str(ext))
     assert "paslon_3" in text.stdout
+    # a coordinator edits a number after the last sync: reconcile lists it, sheet row and field
+    row = values.index(ok_rows[0]) + 1
+    synced.ws().update_cell(row, header.index("Paslon 1") + 1, 3)
+    changed = json.loads(run("reconcile", *synced.args, "--json").stdout)["changed_since_last_sync"]
+    assert [(c["row"], c["field"], c["new"]) for c in changed] == [(row, "paslon_1", "3")]
 
 
 # ---------------------------------------------------------------- export
