@@ -70,12 +70,17 @@ def snapshot(boxes: list[Box]) -> list[_Snap]:
 
 def stream_value_ranges(ss: Spreadsheet, snaps: list[_Snap], opts: Any, *, batch: bool,
                         on_done: Callable[[int], None] | None = None) -> Streamed:
-    from .routes_values import _plain_row, _trim_row
+    from .routes_values import _plain_row, _trim_row, plain_rows
+
+    formatted = opts.render == "FORMATTED_VALUE"
 
     def render_rows(snap: _Snap, start: int, end: int, counter: list[int]) -> list[list[Any]]:
-        out = []
         special_rows = {r for r, _ in snap.special}
-        formatted = opts.render == "FORMATTED_VALUE"
+        if not any(snap.r0 + start <= r < snap.r0 + end for r in special_rows):
+            out = plain_rows(snap.rows[start:end], formatted)
+            counter[0] += sum(map(len, out))
+            return out
+        out = []
         for i in range(start, end):
             seg = snap.rows[i]
             r = snap.r0 + i

@@ -105,6 +105,29 @@ def _plain_row(seg: list[Any], formatted: bool, _str: type = str, _int: type = i
             for v in seg]
 
 
+def plain_rows(segs: list[list[Any]], formatted: bool, _str: type = str, _int: type = int,
+               _bool: type = bool, _small: list[str] = _SMALL_INTS) -> list[list[Any]]:
+    """Render whole rows of plain cells (no formula, no format), trailing empties dropped.
+
+    The hot loop of a full-tab read: everything inlined, trailing None cut before
+    rendering so no "" has to be trimmed afterwards."""
+    out: list[list[Any]] = []
+    append = out.append
+    pf, pu = _plain_formatted, _plain_unformatted
+    for seg in segs:
+        if seg and seg[-1] is None:
+            n = len(seg) - 1
+            while n and seg[n - 1] is None:
+                n -= 1
+            seg = seg[:n]
+        if formatted:
+            append([v if (k := v.__class__) is _str
+                    else (_small[v] if k is _int and 0 <= v < 65536 else pf(v)) for v in seg])
+        else:
+            append([v if (k := v.__class__) is _str or k is _int or k is _bool else pu(v) for v in seg])
+    return out
+
+
 def render_box(ss: Spreadsheet, box: Box, opts: ReadOptions) -> list[list[Any]]:
     """The values of ``box`` as values.get returns them: rendered, trimmed, majorDimension."""
     sheet = box.sheet
@@ -114,7 +137,9 @@ def render_box(ss: Spreadsheet, box: Box, opts: ReadOptions) -> list[list[Any]]:
     out: list[list[Any]] = []
     last = min(box.r1, len(values))
     c0, c1 = box.c0, box.c1
-    for r in range(box.r0, last):
+    if not special_rows:
+        out = plain_rows([values[r][c0:c1] for r in range(box.r0, last)], formatted)
+    for r in range(box.r0, last) if special_rows else ():
         seg = values[r][c0:c1]
         if r in special_rows:
             row = [_render_cell(ss, sheet, r, c0 + i, v, opts) for i, v in enumerate(seg)]
