@@ -96,6 +96,18 @@ def sync_cmd(config: Any, mode: str, every: str | None, dry_run: bool, log_forma
         interval = parse_interval(every)
         if not interval:
             raise CliError(ui.t("bad_interval", value=every))
+    if interval is None:
+        _sync_loop(sync, config, None, dry_run, log_format, fail_on, accept_deletions, ui)
+        return
+    try:
+        _sync_loop(sync, config, interval, dry_run, log_format, fail_on, accept_deletions, ui)
+    except KeyboardInterrupt:
+        # Ctrl-C is how --every is stopped; a sync cut short is repaired by the next one.
+        ui.warn(ui.t("interrupted"))      # stderr: a JSON log on stdout stays JSON
+
+
+def _sync_loop(sync: Any, config: Any, interval: float | None, dry_run: bool, log_format: str,
+               fail_on: str | None, accept_deletions: bool, ui: Ui) -> None:
     while True:
         try:
             report = _sync_once(sync, config, dry_run=dry_run, accept_deletions=accept_deletions)
@@ -112,11 +124,7 @@ def sync_cmd(config: Any, mode: str, every: str | None, dry_run: bool, log_forma
                 click.get_current_context().exit(code)
         if log_format == "text":
             ui.say(ui.t("next_sync", seconds=int(interval)))
-        try:
-            time.sleep(interval)
-        except KeyboardInterrupt:   # Ctrl-C between runs is the normal way to stop --every
-            ui.say(ui.t("interrupted"))
-            return
+        time.sleep(interval)
 
 
 def _sync_once(sync: Any, config: Any, **kwargs: Any) -> Any:

@@ -320,3 +320,28 @@ def test_json_log_error_line_and_exit_3(workdir: Path) -> None:
     assert result.exit_code == 3
     line = json.loads(result.stdout.strip().splitlines()[-1])
     assert line["ok"] is False and line["exit_code"] == 3 and "missing.json" in line["error"]
+
+
+def test_sync_every_keeps_running_until_ctrl_c(synced: Sheet, workdir: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-c", "from sheetsync.cli import main; main()", "sync", *synced.args,
+                             "--every", "1s", "--log-format", "json"], cwd=workdir, env=dict(os.environ),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = []
+    try:
+        deadline = time.time() + 60
+        while len(lines) < 3 and time.time() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(json.loads(line))
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
+    assert proc.returncode == 0, proc.stderr.read()
+    assert len(lines) == 3 and all(entry["ok"] for entry in lines)
+    assert [entry["cells_written"] for entry in lines[1:]] == [0, 0]     # steady state: nothing to write
