@@ -306,6 +306,16 @@ EDIT = st.one_of(
 )
 
 
+def check_diff(d, base, last):
+    """diff() agrees with comparing the two full snapshots."""
+    old, new = dict(base.rows.items()), dict(last.rows.items())
+    changes = {(k, f, old[k].get(f, ""), new[k].get(f, "")) for k in old.keys() & new.keys()
+               for f in set(old[k]) | set(new[k]) if old[k].get(f, "") != new[k].get(f, "")}
+    assert {(c.tps_key, c.field, c.old, c.new) for c in d.changes} == changes
+    assert set(d.added) | {b for _, b in d.renamed} == new.keys() - old.keys()
+    assert set(d.removed) | {a for a, _ in d.renamed} == old.keys() - new.keys()
+
+
 def apply(grid, edit):
     body = grid[1:]
     op, *args = edit
@@ -342,9 +352,11 @@ def test_replay_gives_each_read_exactly(tmp_path_factory, start, syncs):
             j.record_tab(spreadsheet="S", config_name="t", tab=t, at=T0 + timedelta(minutes=i),
                          ok_rows=ok)
             reads.append((expected(grid), ok))
+        last = j.snapshot("S", len(reads))
         for n, (want, ok) in enumerate(reads, start=1):
             assert j.snapshot("S", n).values() == want
             assert j.ok_at("S", n) == ok
+            check_diff(j.diff("S", n), j.snapshot("S", n), last)
         reads = [r for r, _ in reads]
         assert j.last("S").values() == reads[-1]
 
