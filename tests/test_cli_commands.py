@@ -345,3 +345,14 @@ def test_sync_every_keeps_running_until_ctrl_c(synced: Sheet, workdir: Path) -> 
     assert proc.returncode == 0, proc.stderr.read()
     assert len(lines) == 3 and all(entry["ok"] for entry in lines)
     assert [entry["cells_written"] for entry in lines[1:]] == [0, 0]     # steady state: nothing to write
+
+
+def test_missing_header_is_named(emu: Any, workdir: Path) -> None:
+    sheet = Sheet(emu, "no-header")
+    ws = emu.client().open_by_key(sheet.key).sheet1
+    ws.update_title("TPS")
+    ws.update([["Kecamatan", "Kelurahan", "DPT"], ["Cengkareng", "Kapuk", 300]], "A1")
+    result = CliRunner().invoke(cli, ["sync", *sheet.args])
+    assert result.exit_code == 3, result.output
+    assert "'No TPS'" in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) <= 2
