@@ -1,4 +1,5 @@
-"""Drive files.export of a spreadsheet: CSV/TSV (first sheet, shown text) and XLSX (every sheet).
+"""Drive files.export of a spreadsheet: CSV/TSV (first sheet, shown text) and XLSX (every sheet),
+and the Drive v2 media upload gspread's import_csv uses (CSV replaces the whole spreadsheet).
 
 Other formats (PDF, ODS, zipped HTML) answer Drive's 400: the emulator does not render pages.
 """
@@ -66,3 +67,40 @@ def _xlsx(ss: Any) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def import_csv(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
+    """PUT /upload/drive/v2/files/{id}?convert=true: CSV becomes the only sheet, values parsed
+    as typed (Drive's conversion), other sheets removed — what gspread's import_csv documents."""
+    from . import cellvalues
+    from .model import rfc3339
+    ss = _file(st, g[0], rq.user, need="writer")
+    try:
+        text = rq.body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise drive_error(400, "badContent", "The uploaded CSV is not UTF-8.") from None
+    rows = list(csv.reader(io.StringIO(text)))
+    height, width = max(len(rows), 1), max((len(r) for r in rows), default=1)
+    with ss.lock:
+        first = ss.sheets[0]
+        others = ss.sheets[1:]
+        ss.check_cell_limit(height * width - sum(s.cell_count() for s in ss.sheets))
+        ss.sheets = [first]
+        ss.reindex()
+        del others
+        first.values, first.formulas, first.formats = [], {}, {}
+        first.notes, first.validations, first.merges = {}, {}, []
+        first.set_grid(rows=height, columns=width)
+        for r, row in enumerate(rows):
+            for c, raw in enumerate(row):
+                value, formula, nf = cellvalues.parse_user_entered(raw, ss, None)
+                first.set(r, c, value, formula)
+                if nf is not None:
+                    first.formats[(r, c)] = {"numberFormat": nf}
+        if ss.has_formulas():
+            from . import formulas
+            formulas.recalculate(ss)
+        st.changed(ss)
+        return 200, {"kind": "drive#file", "id": ss.id, "title": ss.title,
+                     "mimeType": "application/vnd.google-apps.spreadsheet",
+                     "modifiedDate": rfc3339(ss.drive.modified)}

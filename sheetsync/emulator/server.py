@@ -166,6 +166,8 @@ ROUTES: list[Route] = [
     _r("GET", rf"^/drive/v3/files/{_ID}$", "/drive/v3/files/{id}", routes_drive.get, "drive"),
     _r("PATCH", rf"^/drive/v3/files/{_ID}$", "/drive/v3/files/{id}", routes_drive.patch, "drive"),
     _r("DELETE", rf"^/drive/v3/files/{_ID}$", "/drive/v3/files/{id}", routes_drive.delete, "drive"),
+    _r("PUT", rf"^/upload/drive/v2/files/{_ID}$", "/upload/drive/v2/files/{id}", routes_export.import_csv,
+       "drive"),
     _r("GET", rf"^/drive/v3/files/{_ID}/export$", "/drive/v3/files/{id}/export", routes_export.export, "drive"),
     _r("PATCH", rf"^/drive/v3/files/{_ID}/permissions/{_ID}$",
        "/drive/v3/files/{id}/permissions/{permissionId}", routes_drive.update_permission, "drive"),

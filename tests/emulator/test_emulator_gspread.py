@@ -257,3 +257,12 @@ def test_formula_of_a_date_shows_a_date_and_row_groups(sh):
     ws.add_dimension_group_rows(1, 3)
     groups = ws.list_dimension_group_rows()
     assert groups[0]["range"]["startIndex"] == 1 and groups[0]["depth"] == 1
+
+
+def test_import_csv_replaces_the_spreadsheet(gc, sh):
+    sh.add_worksheet("dibuang", rows=2, cols=2)
+    gc.import_csv(sh.id, "Kecamatan,TPS,Tanggal\nTambora,12,2024-11-27\n")
+    tabs = sh.worksheets()
+    assert [w.title for w in tabs] == ["Sheet1"] and (tabs[0].row_count, tabs[0].col_count) == (2, 3)
+    assert tabs[0].get("A1:C2", value_render_option=ValueRenderOption.unformatted) == [
+        ["Kecamatan", "TPS", "Tanggal"], ["Tambora", 12, 45623]]
