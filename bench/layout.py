@@ -1,0 +1,47 @@
+"""init against the emulator: requests, bytes and time of a first and a second run.
+
+    .venv/bin/python bench/layout.py
+
+The second run must send no write at all (the layout is complete).
+"""
+
+from __future__ import annotations
+
+import time
+
+from sheetsync.config import load_preset, with_overrides
+from sheetsync.emulator import Emulator
+from sheetsync.layout import init_layout
+
+
+def settle(emu: Emulator) -> None:
+    """The emulator counts a request just after answering it: wait until the count is still."""
+    last, same = -1, 0
+    while same < 3:
+        now = emu.counters()["requests"]
+        same = same + 1 if now == last else 0
+        last = now
+        time.sleep(0.02)
+
+
+def main() -> None:
+    with Emulator() as emu:
+        client = emu.client()
+        key = client.create("bench-layout").id
+        config = with_overrides(load_preset("pilkada-jakbar-2024"), spreadsheet=key, api_url=emu.url)
+        for run in (1, 2):
+            settle(emu)
+            emu.reset_counters()
+            t0 = time.perf_counter()
+            report = init_layout(config, with_tps=True, client=client)
+            wall = time.perf_counter() - t0
+            settle(emu)
+            counters = emu.counters()
+            writes = sum(r["count"] for r in counters["routes"] if r["method"] in ("POST", "PUT"))
+            print(f"init #{run} (--with-tps, 2,648 TPS): {wall:.2f} s wall, {counters['requests']} API calls, "
+                  f"{writes} write call(s), {len(report.requests)} batchUpdate request(s), "
+                  f"{counters['bytes_in']:,} bytes sent, {report.tps_rows_added:,} rows added")
+
+
+if __name__ == "__main__":
+    main()
