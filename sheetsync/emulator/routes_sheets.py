@@ -42,12 +42,37 @@ def create(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int,
         for key in ("hidden", "tabColor", "tabColorStyle", "rightToLeft"):
             if key in sp:
                 sheet.properties[key] = sp[key]
+        for grid in (spec or {}).get("data") or []:
+            _initial_data(sheet, grid)
     ss.drive.permissions.append({"kind": "drive#permission", "id": _perm_id(owner), "type": "user",
                                  "role": "owner", "emailAddress": owner})
+    if ss.has_formulas():
+        from . import formulas
+        formulas.recalculate(ss)
     st.store.add(ss)
     st.changed(ss)
     with ss.lock:
         return 200, spreadsheet_json(ss)
+
+
+def _initial_data(sheet: Any, grid: dict[str, Any]) -> None:
+    """GridData given to spreadsheets.create: userEnteredValue of each cell (formulas kept)."""
+    r0, c0 = grid.get("startRow", 0) or 0, grid.get("startColumn", 0) or 0
+    for i, row in enumerate(grid.get("rowData") or []):
+        for j, cell in enumerate((row or {}).get("values") or []):
+            uev = (cell or {}).get("userEnteredValue") or {}
+            r, c = r0 + i, c0 + j
+            if r >= sheet.row_count or c >= sheet.column_count:
+                raise invalid_argument(f"Range ({a1.format_range(sheet.title, r, c, r + 1, c + 1)}) exceeds "
+                                       f"grid limits. Max rows: {sheet.row_count}, max columns: {sheet.column_count}")
+            if "formulaValue" in uev:
+                sheet.set(r, c, None, uev["formulaValue"])
+            elif uev:
+                sheet.set(r, c, next(iter(uev.values())) if "errorValue" not in uev else None)
+            if (cell or {}).get("userEnteredFormat"):
+                sheet.formats[(r, c)] = cell["userEnteredFormat"]
+            if (cell or {}).get("note"):
+                sheet.notes[(r, c)] = cell["note"]
 
 
 def _perm_id(email: str) -> str:

@@ -359,3 +359,15 @@ def test_unknown_json_names_are_rejected(raw, sid):
     assert_error(r, 400, "INVALID_ARGUMENT", "Invalid JSON payload received. Unknown name \"rows\": Cannot find field.")
     r = raw("POST", V4, json={"sheets": [{"properties": {"sheetId": 5}}, {"properties": {"sheetId": 5, "title": "B"}}]})
     assert_error(r, 400, "INVALID_ARGUMENT")
+
+
+def test_create_with_initial_grid_data(raw):
+    body = {"sheets": [{"properties": {"title": "Awal", "gridProperties": {"rowCount": 3, "columnCount": 3}},
+                        "data": [{"startRow": 1, "rowData": [{"values": [
+                            {"userEnteredValue": {"stringValue": "TPS 1"}}, {"userEnteredValue": {"numberValue": 7}},
+                            {"userEnteredValue": {"formulaValue": "=B2*2"}}]}]}]}]}
+    sid = raw("POST", V4, json=body).json()["spreadsheetId"]
+    got = raw("GET", f"{V4}/{sid}/values/Awal", params={"valueRenderOption": "UNFORMATTED_VALUE"}).json()
+    assert got["values"] == [[], ["TPS 1", 7, 14]]
+    body["sheets"][0]["data"][0]["startRow"] = 3
+    assert_error(raw("POST", V4, json=body), 400, "INVALID_ARGUMENT")
