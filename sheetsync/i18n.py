@@ -59,10 +59,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "give --since or --tps",
         "berikan --since atau --tps",
     ),
-    "no_journal": (
-        "no journal for this spreadsheet yet: run `sheetsync sync` first",
-        "belum ada jurnal untuk spreadsheet ini: jalankan `sheetsync sync` dulu",
-    ),
     # init
     "init_done": (
         "Layout ready: {requests} change request(s) sent in {calls} batchUpdate call(s).",
@@ -109,7 +105,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "restore_none": ("Nothing to restore.", "Tidak ada yang perlu dipulihkan."),
     # demo
     "demo_start": ("Starting the Sheets emulator...", "Menyalakan emulator Sheets..."),
-    "demo_sheet": ("Demo sheet: {url}", "Sheet demo: {url}"),
     "demo_filled": (
         "Filled {rows} row(s) as volunteers would ({phase}).",
         "Mengisi {rows} baris seperti relawan ({phase}).",
