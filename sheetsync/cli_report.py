@@ -123,7 +123,10 @@ def parse_since(text: str, ui: Ui) -> datetime | timedelta | int:
 def _journal(config: Any) -> Any:
     from sheetsync.journal import Journal, journal_path
 
-    return Journal(journal_path(config))
+    path = journal_path(config)
+    if not path.exists():   # do not leave an empty journal behind a typo in the path
+        raise CliError(f"no journal at {path}: run `sheetsync sync` first (journal_path in {config.source})")
+    return Journal(path)
 
 
 def _key(config: Any) -> str:

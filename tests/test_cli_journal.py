@@ -102,3 +102,11 @@ def test_history_unknown_tps_is_usage_error(tmp_path: Path, monkeypatch: Any) ->
     assert result.exit_code == 2
     result = CliRunner().invoke(cli, ["diff", *args, "--since", "yesterday-ish"])
     assert result.exit_code == 2
+
+
+def test_no_journal_yet_says_run_sync_first(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = ["--preset", PRESET, "--spreadsheet", "k" * 44]
+    result = CliRunner().invoke(cli, ["diff", *args, "--since", "1"])
+    assert result.exit_code == 2 and "sheetsync sync" in result.output
+    assert not any(tmp_path.iterdir())            # nothing created
