@@ -89,13 +89,16 @@ def normalise(value: Any) -> str | None:
     return canonical(int(col.number[0])) if col.problem[0] == P_OK else None
 
 
-def normalise_column(cells: np.ndarray) -> PhoneColumn:
-    """Every cell of a phone column, vectorised (see the module docstring)."""
+def normalise_column(cells: np.ndarray, not_empty: np.ndarray | None = None) -> PhoneColumn:
+    """Every cell of a phone column, vectorised (see the module docstring).
+
+    not_empty: the cells that are not None/NaN/"" when the caller knows them
+    already (check() parsed the column); whitespace-only cells may be included."""
     cells = np.asarray(cells, dtype=object)
     n = len(cells)
     number = np.zeros(n, dtype=np.int64)
     problem = np.full(n, P_BLANK, dtype=np.int8)
-    typed = np.flatnonzero(_not_empty(cells))   # whitespace-only cells: P_BLANK in _parse_texts
+    typed = np.flatnonzero(_not_empty(cells) if not_empty is None else not_empty)
     for start in range(0, len(typed), CHUNK):
         pos = typed[start:start + CHUNK]
         texts, bad = _as_text(cells[pos])

@@ -130,3 +130,11 @@ def test_vectorised_matches_the_obvious_version(texts):
 def test_a_nul_character_inside_a_cell_does_not_shift_rows():
     cells = np.array(["0812\x003456 7890", "0813 1111 2222", "", "+62 878 1234 5678"], dtype=object)
     assert normalise_column(cells).canonical().tolist() == [None, "081311112222", None, "087812345678"]
+
+
+def test_known_non_empty_cells_give_the_same_answer():
+    cells = np.array(["0812-3456-7890", None, "  ", "", "bad", 81234567890, float("nan")], dtype=object)
+    not_empty = np.array([True, False, True, False, True, True, True])
+    a, b = normalise_column(cells), normalise_column(cells, not_empty)
+    assert a.problem.tolist() == b.problem.tolist() == [P_OK, P_BLANK, P_BLANK, P_BLANK, P_INVALID, P_OK, P_BLANK]
+    assert a.number.tolist() == b.number.tolist()

@@ -318,8 +318,6 @@ def test_every_planted_persiapan_problem_is_flagged():
     assert {result.rows.at[r, "status"] for r in flagged["saksi_missing"]} == {BELUM_ADA_SAKSI}
 
 
-@pytest.mark.xfail(strict=True, reason="demo.py draws coordinator names from 30x16 name pairs for ~530 "
-                                       "coordinators, so names repeat and merge (asked of the CLI owner)")
 def test_the_demo_has_one_overloaded_koordinator():
     info, result = _demo_persiapan()
     flagged = {i.row for i in result.issues if i.code == "koordinator_overloaded"}

@@ -90,7 +90,8 @@ def phone_column(ctx: RuleContext, f: str) -> PhoneColumn:
     if _memo["ctx"] is None or _memo["ctx"]() is not ctx:
         _memo["ctx"], _memo["phones"] = weakref.ref(ctx), {}
     if f not in _memo["phones"]:
-        _memo["phones"][f] = normalise_column(ctx.raw[f])
+        # the core's blank test for text (None, NaN, "") spares a pass over the cells
+        _memo["phones"][f] = normalise_column(ctx.raw[f], ~ctx.parsed[f].blank)
     return _memo["phones"][f]
 
 
