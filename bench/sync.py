@@ -3,6 +3,7 @@ side by side with gspread-dataframe and naive per-cell gspread on the same sheet
 
     .venv/bin/python bench/sync.py                      # all four sizes
     .venv/bin/python bench/sync.py --sizes 2648,15000   # quicker
+    .venv/bin/python bench/sync.py --sizes 820000 --sheetsync-only --no-verify
 
 The emulator runs as its own process (`python -m sheetsync.emulator --port 0`); every
 measured job runs in a fresh child process, so the peak memory (VmHWM) printed is that
@@ -271,7 +272,7 @@ def line(label: str, m: dict) -> str:
             f"sent {m['bytes_in'] / 1e6:>8.2f} MB  wall {m['wall_s']:>8.2f} s  peak {m['peak_mb']:>7.0f} MB")
 
 
-def bench_size(n: int, verify: bool) -> dict:
+def bench_size(n: int, verify: bool, others: bool = True) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix=f"sheetsync-bench-{n}-"))
     config_path = make_config_dir(n, tmp)
     emu = Emu()
@@ -298,6 +299,9 @@ def bench_size(n: int, verify: bool) -> dict:
         print(f"  sync phases (s): {json.dumps({k: round(v, 3) for k, v in changed['timings'].items()})}")
         print(f"  race window re-check -> write: {changed['race_window_ms']:.2f} ms "
               f"(upper bound re-check sent -> write answered {changed['race_window_max_ms']:.1f} ms)")
+        if not others:
+            print(f"  emulator peak RSS {emu.peak_mb():.0f} MB")
+            return {"rows": n, "first": first, "steady": steady, "changed": changed}
         gdf = run_child("gspread-dataframe", emu, sid, config_path)
         print(line("gspread-dataframe (same job)", gdf), flush=True)
         naive = run_child("naive", emu, sid, config_path, str(NAIVE_CAP))
@@ -328,9 +332,13 @@ def main() -> int:
     ap.add_argument("--sizes", default=",".join(map(str, SIZES)), help="comma-separated row counts")
     ap.add_argument("--no-verify", action="store_true", help="skip the full-sheet diff after the edit")
     ap.add_argument("--json", metavar="FILE", help="also write every figure to FILE")
+    ap.add_argument("--sheetsync-only", action="store_true", help="skip gspread-dataframe and naive gspread")
     args = ap.parse_args()
-    print(f"bench/sync.py on {os.cpu_count()} CPUs; emulator in its own process; each job in a fresh process")
-    results = [bench_size(int(s.replace("_", "")), not args.no_verify) for s in args.sizes.split(",") if s]
+    print(f"bench/sync.py on {os.cpu_count()} CPUs (load average {os.getloadavg()[0]:.1f}); emulator in its "
+          "own process; each job in a fresh process")
+    results = [bench_size(int(s.replace("_", "")), not args.no_verify, not args.sheetsync_only)
+               for s in args.sizes.split(",") if s]
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f} (other processes share the {os.cpu_count()} CPUs)")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1, default=str))
     return 0
