@@ -4,9 +4,12 @@
     .venv/bin/python bench/core.py --sizes 100000  # one size
 
 Each size runs in a fresh subprocess so peak memory is that size's alone.
-Reported per size: wall time of check() (best of --repeat runs), the process's
+Timed: check() plus every totals table (they are computed on first access).
+Reported per size: wall and CPU time (best of --repeat runs; CPU time is the
+fairer figure when other processes share the 2 cores: "load" is the 1-minute
+load average when the size finished), the process's
 peak RSS (ru_maxrss, includes the input list-of-lists as read from the API),
-and the part of that peak added while check() ran.
+the part of that peak added while check() ran, and the time of summary_tables().
 
 Input: 2,648 rows are the Jakarta Barat preset (all planned TPS).  Larger sizes
 use a synthetic master list with about 10 TPS per kelurahan and 12 kelurahan per
@@ -124,19 +127,25 @@ def run_one(n_rows: int, repeat: int, core_only: bool) -> dict:
         rules.RULES[:] = [(name, fn) for name, fn in rules.RULES if name in CORE_RULES]
     config = synthetic_config(n_rows)
     rss_before = 0
-    times, cpu = [], []
+    from sheetsync.summaries import summary_tables
+    times, cpu, summaries = [], [], []
     for _ in range(repeat):
         # fresh strings every run, as parsed from the API's JSON: no cached str hashes
         values = make_values(config, n_rows)
         rss_before = max(rss_before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
         t0, c0 = time.perf_counter(), time.process_time()
         result = check(values, config)
+        totals = result.totals   # computed on first access: force every table into the timing
+        _ = (totals.per_tps, totals.per_kelurahan, totals.per_kecamatan, totals.kota, totals.per_koordinator)
         times.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
+        t1 = time.perf_counter()
+        summary_tables(result, config)
+        summaries.append(time.perf_counter() - t1)
         kota = result.totals.kota
         del result, values
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"rows": n_rows, "time_s": min(times), "cpu_s": min(cpu), "load": os.getloadavg()[0], "peak_rss_mb": rss_after / 1024,
+    return {"rows": n_rows, "time_s": min(times), "cpu_s": min(cpu), "summaries_s": min(summaries), "load": os.getloadavg()[0], "peak_rss_mb": rss_after / 1024,
             "check_rss_mb": (rss_after - rss_before) / 1024, "input_rss_mb": rss_before / 1024,
             "reported": kota["tps_reported"], "errors": kota["tps_error"]}
 
@@ -154,7 +163,7 @@ def main() -> None:
     rules_used = "core rules only" if args.core_only else "all registered rules"
     print(f"check() benchmark, {rules_used}, best of {args.repeat}; {GOAL_820K}")
     print(f"{'rows':>9} {'wall s':>7} {'cpu s':>6} {'load':>5} {'peak RSS MB':>12} {'in check MB':>12} "
-          f"{'input MB':>9} {'reported':>9} {'errors':>7}")
+          f"{'input MB':>9} {'reported':>9} {'errors':>7} {'summaries s':>12}")
     for n in args.sizes:
         cmd = [sys.executable, __file__, "--child", str(n), "--repeat", str(args.repeat)]
         out = subprocess.run(cmd + (["--core-only"] if args.core_only else []),
@@ -165,7 +174,7 @@ def main() -> None:
         r = json.loads(out.stdout)
         print(f"{r['rows']:>9,} {r['time_s']:>7.2f} {r['cpu_s']:>6.2f} {r['load']:>5.1f} "
               f"{r['peak_rss_mb']:>12.0f} {r['check_rss_mb']:>12.0f} "
-              f"{r['input_rss_mb']:>9.0f} {r['reported']:>9,} {r['errors']:>7,}")
+              f"{r['input_rss_mb']:>9.0f} {r['reported']:>9,} {r['errors']:>7,} {r['summaries_s']:>12.2f}")
 
 
 if __name__ == "__main__":

@@ -145,7 +145,7 @@ def _check(values: list[list[Any]], config: Config, now: datetime) -> CheckResul
     first_row = config.header_row + 1
 
     n = grid.shape[0]
-    raw = {f: np.ascontiguousarray(grid[:, i]) for f, i in header.fields.items()}
+    raw = {f: grid[:, i] for f, i in header.fields.items()}  # strided views: no copy
     names = {f: name_codes(raw[f]) for f in raw if config.column(f).type in ("kecamatan", "kelurahan")}
     parsed = {f: (ParsedColumn(names[f].codes, np.where(names[f].blank_rows, P_BLANK, 0).astype(np.int8))
                   if f in names

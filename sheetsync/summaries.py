@@ -24,7 +24,7 @@ import pandas as pd
 from .check import CheckResult
 from .config import Config
 from .coverage import SUMMARY_COLUMNS as COVERAGE, Coverage, compute_coverage
-from .issues import Issue, status_label
+from .issues import status_label
 
 _FORMULA_START = ("=", "+", "-", "@")
 
@@ -96,9 +96,29 @@ def _cell(value: Any) -> Any:
 
 
 def _records(table: pd.DataFrame, columns: list[str]) -> list[list[Any]]:
+    """Rows of plain Python values, converted a column at a time (84,000 kelurahan at national scale)."""
     present = [c for c in columns if c in table.columns]
-    data = table[present].to_numpy(dtype=object)
-    return [[_cell(v) for v in row] for row in data]
+    if not len(table) or not present:
+        return [[] for _ in range(len(table))]
+    return [list(r) for r in zip(*(_column_cells(table[c]) for c in present))]
+
+
+def _column_cells(column: pd.Series) -> list[Any]:
+    dtype = column.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return [bool(v) if v is not pd.NA else "" for v in column.tolist()]
+    if pd.api.types.is_integer_dtype(dtype):
+        if column.hasnans:
+            return ["" if v is pd.NA or v is None else int(v) for v in column.astype(object).tolist()]
+        return column.to_numpy(dtype=np.int64).tolist()
+    if pd.api.types.is_float_dtype(dtype):
+        values = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        whole = np.isfinite(values) & (values == np.round(values))
+        out = np.where(whole, values, np.round(values, 2)).astype(object)
+        out[whole] = values[whole].astype(np.int64).tolist()
+        out[~np.isfinite(values)] = ""
+        return out.tolist()
+    return [_cell(v) for v in column.tolist()]
 
 
 def _paslon_fields(config: Config) -> list[str]:
@@ -170,34 +190,26 @@ def masalah_table(result: CheckResult, config: Config) -> list[list[Any]]:
     rows = result.rows
     place = {}
     if len(rows):
-        kec = rows["kecamatan"].to_numpy(object)
-        kel = rows["kelurahan"].to_numpy(object)
-        tps = rows["tps"].to_numpy(dtype=object, na_value=None)
-        status = rows["status"].to_numpy(object)
-        index = {r: i for i, r in enumerate(rows.index.tolist())}
+        kec = rows["kecamatan"].astype(object).fillna("").tolist()
+        kel = rows["kelurahan"].astype(object).fillna("").tolist()
+        tps = _column_cells(rows["tps"])
+        labels = {s: status_label(s, lang) for s in rows["status"].unique().tolist()}
+        status = rows["status"].tolist()
+        index = dict(zip(rows.index.tolist(), range(len(rows))))
+    severity = {k: v[0 if lang == "id" else 1] for k, v in _SEVERITY.items()}
     out: list[list[Any]] = [header]
     for issue in result.issues:
-        shown = _shown_issue(issue, personal)
-        sev = _SEVERITY.get(issue.severity, (issue.severity, issue.severity))[0 if lang == "id" else 1]
+        shown = issue.redacted() if issue.field in personal else issue
         i = index.get(issue.row) if issue.row is not None and len(rows) else None
         if i is None:
             where = ["", "", "", "", ""]
         else:
             where = place.get(i)
             if where is None:
-                where = [issue.row, _text(kec[i]), _text(kel[i]), tps[i] if tps[i] is not None else "",
-                         status_label(status[i], lang)]
-                place[i] = where
-        out.append([_cell(v) for v in where] + [sev, issue.code, neutralise(shown.message(lang))])
+                where = place[i] = [issue.row, kec[i], kel[i], tps[i], labels[status[i]]]
+        out.append([*where, severity.get(issue.severity, issue.severity), issue.code,
+                    neutralise(shown.message(lang))])
     return out
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _shown_issue(issue: Issue, personal: frozenset[str]) -> Issue:
-    return issue.redacted() if issue.field in personal else issue
 
 
 def koordinator_table(result: CheckResult, config: Config) -> list[list[Any]]:

@@ -13,7 +13,7 @@ Definitions (also in docs/core.md):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -26,13 +26,34 @@ from .rules import result_fields
 COUNT_COLUMNS = ("tps_entered", "tps_reported", "tps_error", "tps_periksa", "tps_belum")
 
 
-@dataclass
 class Totals:
-    per_tps: pd.DataFrame
-    per_kelurahan: pd.DataFrame
-    per_kecamatan: pd.DataFrame
-    kota: dict[str, Any]
-    per_koordinator: pd.DataFrame | None
+    """per_tps, per_kelurahan, per_kecamatan, kota, per_koordinator.
+
+    Each table is computed on first access: a sync that writes no coordinator
+    tab never pays for grouping 100,000 coordinator names."""
+
+    def __init__(self, rows: pd.DataFrame, config: Config):
+        self._rows, self._config = rows, config
+
+    @cached_property
+    def per_tps(self) -> pd.DataFrame:
+        return per_tps(self._rows, self._config)
+
+    @cached_property
+    def per_kelurahan(self) -> pd.DataFrame:
+        return per_kelurahan(self._rows, self._config)
+
+    @cached_property
+    def per_kecamatan(self) -> pd.DataFrame:
+        return per_kecamatan(self._rows, self._config)
+
+    @cached_property
+    def kota(self) -> dict[str, Any]:
+        return kota_totals(self._rows, self._config)
+
+    @cached_property
+    def per_koordinator(self) -> pd.DataFrame | None:
+        return per_koordinator(self._rows, self._config)
 
 
 def vote_fields(config: Config) -> list[str]:
@@ -195,13 +216,7 @@ def _kecamatan_covered(group: np.ndarray, size: int, rows: pd.DataFrame) -> np.n
 
 
 def compute_totals(rows: pd.DataFrame, config: Config) -> Totals:
-    return Totals(
-        per_tps=per_tps(rows, config),
-        per_kelurahan=per_kelurahan(rows, config),
-        per_kecamatan=per_kecamatan(rows, config),
-        kota=kota_totals(rows, config),
-        per_koordinator=per_koordinator(rows, config),
-    )
+    return Totals(rows, config)
 
 
 def reconcile(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
