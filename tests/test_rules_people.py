@@ -322,3 +322,15 @@ def test_the_demo_has_one_overloaded_koordinator():
     info, result = _demo_persiapan()
     flagged = {i.row for i in result.issues if i.code == "koordinator_overloaded"}
     assert flagged == set(info.mistakes["overloaded_koordinator"])
+
+
+def test_a_number_pasted_on_many_rows_keeps_messages_short():
+    config = preset(max_tps=None)
+    rows = [tps("Kapuk", n, saksi=f"S{n}", hp_saksi="0812 3456 7890") for n in range(1, 301)]
+    result = check(sheet(config, rows), config, now=BEFORE)
+    hits = [i for i in result.issues if i.code == "duplicate_phone"]
+    assert len(hits) == 300
+    first = hits[0]
+    assert first.params["other_rows"] == "3, 4, 5, 6, 7, +294"
+    assert first.params["other_tps"] == "TPS 2 Kapuk, TPS 3 Kapuk, TPS 4 Kapuk, TPS 5 Kapuk, TPS 6 Kapuk, +294"
+    assert max(len(m) for m in result.rows["message"]) < 200

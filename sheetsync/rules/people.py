@@ -123,12 +123,22 @@ def _duplicates(ctx: RuleContext, f: str, number: np.ndarray, valid: np.ndarray)
         for pos in members:
             rest = [p for p in members if p != pos]
             rows.append(pos)
-            other_rows.append(", ".join(str(sheet_rows[p]) for p in rest))
-            other_tps.append(", ".join(where[p] for p in rest))
+            other_rows.append(_some(str(sheet_rows[p]) for p in rest))
+            other_tps.append(_some(where[p] for p in rest))
     order = np.argsort(rows, kind="stable")
     return Hits("duplicate_phone", ERROR, f, np.asarray(rows)[order], {
         "column": ctx.header(f),
         "other_rows": [other_rows[i] for i in order], "other_tps": [other_tps[i] for i in order]})
+
+
+MAX_NAMED = 5   # a number pasted on 3,000 rows must not make 3,000 huge messages
+
+
+def _some(items: Iterator[str] | Any) -> str:
+    """"4, 7, 9" or, past MAX_NAMED, "4, 7, 9, 12, 15, +2995" (language-neutral)."""
+    items = list(items)
+    shown = ", ".join(items[:MAX_NAMED])
+    return shown + (f", +{len(items) - MAX_NAMED}" if len(items) > MAX_NAMED else "")
 
 
 def _tps_names(ctx: RuleContext, positions: np.ndarray) -> dict[int, str]:
