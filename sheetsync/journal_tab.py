@@ -164,36 +164,47 @@ def column_fields(header: list[str], config: Any, header_map: Mapping[str, int] 
     return tuple(out)
 
 
+def _cells(raw: Any, kept_idx: list[int], width: int) -> list[str]:
+    """Slow path for one row: API numbers, short rows (trailing blanks trimmed)."""
+    if len(raw) < width:
+        raw = list(raw) + [""] * (width - len(raw))
+    return [cell_text(raw[i]) for i in kept_idx]
+
+
+def _lines(body: list[list[Any]], kept_idx: list[int], width: int) -> list[str]:
+    """One stored line per data row; whole-tab checks instead of per-row ones."""
+    pick = itemgetter(*kept_idx)
+    lines: list[str] = []
+    add = lines.append
+    for raw in body:
+        try:                                  # fast path: the kept cells are all strings
+            add(SEP.join(pick(raw)) if len(kept_idx) > 1 else pick(raw) + "")
+        except (IndexError, TypeError):
+            add(SEP.join(_cells(raw, kept_idx, width)))
+    whole = "\n".join(lines)
+    if whole.count(SEP) != len(lines) * (len(kept_idx) - 1) or JSON_MARK in whole:
+        # some cell holds a separator: re-encode those rows (rare; JSON keeps them exact)
+        lines = [encode_line(_cells(raw, kept_idx, width)) for raw in body]
+    return lines
+
+
 def keyed_lines(grid: list[list[Any]], header_row: int, fields: tuple[str | None, ...],
                 tps_keys: Mapping[int, Any]) -> tuple[dict[str, str], dict[str, int]]:
     """Data rows below the header -> (key -> line, key -> sheet row)."""
     kept_idx = [i for i, f in enumerate(fields) if f is not None]
     if not kept_idx:
         return {}, {}
-    width = len(fields)
-    pick = itemgetter(*kept_idx)
-    single = len(kept_idx) == 1
+    blank = SEP * (len(kept_idx) - 1)
     rows: dict[str, str] = {}
     positions: dict[str, int] = {}
-    for offset, raw in enumerate(grid[header_row:]):
-        sheet_row = header_row + 1 + offset
-        try:                                  # fast path: a full row of strings
-            got = pick(raw)
-            cells = [got] if single else got
-            line = SEP.join(cells)
-        except (IndexError, TypeError):
-            if len(raw) < width:
-                raw = list(raw) + [""] * (width - len(raw))
-            cells = [cell_text(raw[i]) for i in kept_idx]
-            line = SEP.join(cells)
-        if not line.strip(SEP):
+    sheet_row = header_row
+    for line in _lines(grid[header_row:], kept_idx, len(fields)):
+        sheet_row += 1
+        if line == blank:
             continue                          # blank row: nothing was typed
-        if line.count(SEP) != len(kept_idx) - 1 or line.startswith(JSON_MARK):
-            line = encode_line(list(cells))
         key = tps_keys.get(sheet_row)
-        key = key if isinstance(key, str) and key else None
-        if key is None or key in rows:
-            key = content_key(line, key or "")
+        if key is None or key in rows or not isinstance(key, str) or not key:
+            key = content_key(line, key if isinstance(key, str) else "")
             base, n = key, 1
             while key in rows:
                 n += 1
