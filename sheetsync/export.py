@@ -3,13 +3,14 @@
 - A text cell that begins with = + - @ (or a tab / carriage return) is prefixed
   with ' so no spreadsheet program runs it as a formula (OWASP, CSV injection).
 - Personal columns (``personal = true`` in the config: names, phone numbers)
-  are masked unless ``include_personal``.
+  are masked unless ``include_personal``; files that hold them are owner-only (0600).
 - Reads are one metadata call plus one values:batchGet for all tabs.
 """
 
 from __future__ import annotations
 
 import csv
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -101,14 +102,14 @@ def export(config: Any, out_dir: str | Path = ".", *, fmt: str = "csv", include_
     if fmt == "csv":
         for title, values in tabs.items():
             path = out / f"{base}-{_slug(title)}.csv"
-            _write_csv(path, values)
+            _write_csv(path, values, private=include_personal)
             report.files.append(str(path))
             report.tabs.append(ExportedTab(title, str(path), len(values)))
             if progress:
                 progress(len(report.tabs), len(tabs))
     else:
         path = out / f"{base}.xlsx"
-        _write_xlsx(path, tabs, progress)
+        _write_xlsx(path, tabs, progress, private=include_personal)
         report.files.append(str(path))
         report.tabs = [ExportedTab(t, str(path), len(v)) for t, v in tabs.items()]
     return report
@@ -118,17 +119,27 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", str(text)).strip("-").lower() or "tab"
 
 
-def _write_csv(path: Path, values: list[list[Any]]) -> None:
+def _open(path: Path, private: bool, mode: str = "w", **kwargs: Any) -> Any:
+    """A file to write; ``private``: readable by its owner only, whatever the umask
+    (a file holding names and phone numbers, UU 27/2022)."""
+    if not private:
+        return path.open(mode, **kwargs)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)          # the file may have existed with a wider mode
+    return os.fdopen(fd, mode, **kwargs)
+
+
+def _write_csv(path: Path, values: list[list[Any]], private: bool = False) -> None:
     width = max((len(r) for r in values), default=0)
     # utf-8-sig: Excel on Windows opens Indonesian text correctly only with the BOM.
-    with path.open("w", newline="", encoding="utf-8-sig") as fh:
+    with _open(path, private, "w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh)
         for row in values:
             writer.writerow(list(row) + [""] * (width - len(row)))
 
 
 def _write_xlsx(path: Path, tabs: dict[str, list[list[Any]]],
-                progress: Callable[[int, int], None] | None) -> None:
+                progress: Callable[[int, int], None] | None, private: bool = False) -> None:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -139,7 +150,8 @@ def _write_xlsx(path: Path, tabs: dict[str, list[list[Any]]],
             ws.append([_xlsx_cell(v) for v in row])
         if progress:
             progress(done, len(tabs))
-    book.save(path)
+    with _open(path, private, "wb") as fh:
+        book.save(fh)
 
 
 def _xlsx_title(title: str) -> str:

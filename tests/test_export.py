@@ -47,3 +47,19 @@ def test_csv_and_xlsx_never_hold_a_formula(tmp_path: Path) -> None:
     assert ws["A2"].data_type == "s" and ws["A2"].value.startswith("'=")
     assert ws["A3"].data_type == "s" and ws["A3"].value == "'=2+2"
     assert ws["B2"].value == 5
+
+
+def test_files_with_personal_data_are_owner_only_whatever_the_umask(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o000)
+    try:
+        _write_csv(tmp_path / "p.csv", [["a"]], private=True)
+        _write_xlsx(tmp_path / "p.xlsx", {"T": [["a"]]}, None, private=True)
+        _write_csv(tmp_path / "m.csv", [["a"]])
+    finally:
+        os.umask(old)
+    mode = lambda name: stat.S_IMODE((tmp_path / name).stat().st_mode)  # noqa: E731
+    assert mode("p.csv") == 0o600 and mode("p.xlsx") == 0o600
+    assert mode("m.csv") == 0o666                      # masked exports follow the umask
