@@ -184,18 +184,20 @@ def _run(config: Any, key: str, report: SyncReport, clock: _Clock, *, client: An
         gc.disable()
         try:
             prepared = sheet.prepare(_write_order(plan.batches(), config))
+            clock.lap("prepare")
             plan, prepared, recheck_at = _recheck(sheet, plan, prepared, values, layout, result,
                                                   config, report, alerts)
-            clock.lap("recheck")
-            report.cells_changed = len(plan)
-            report.last_synced = stamp if _stamp_change(plan, config) is not None else None
             if hooks.before_write:
                 hooks.before_write(plan)
             _write(sheet, plan, prepared, report, recheck_at)
         finally:
             if gc_was_on:
                 gc.enable()
-        clock.lap("write")
+        report.cells_changed = len(plan)
+        report.last_synced = stamp if _stamp_change(plan, config) is not None else None
+        clock.lap("write")                             # the re-check ran inside this lap
+        report.timings["recheck"] = round(report.timings.get("recheck", 0.0), 6)
+        report.timings["write"] = round(report.timings["write"] - report.timings["recheck"], 6)
         if journal is not None and tab_read is not None:
             report.journal_sync = journal.record_tab(
                 spreadsheet=key, config_name=config.name, tab=tab_read, at=now or datetime.now(WIB),
@@ -354,22 +356,26 @@ def _recheck(sheet: Sheet, plan: Plan, prepared: Prepared, values: list[list[Any
     header_change = any(c.tab == config.input_tab and c.row == config.header_row for c in plan.changes)
     if not rows and not header_change:
         return plan, prepared, None
+    t0 = time.perf_counter()
     ids = row_identities(values, rows, layout, result, config)
     ranges = recheck_ranges(ids)
     t_sent = time.perf_counter()
     got = sheet.read(ranges)
     recheck_at = (t_sent, time.perf_counter())
     moved, header_moved = moved_rows(ids, ranges, got)
+    if not moved:
+        report.timings["recheck"] = time.perf_counter() - t0
+        return plan, prepared, recheck_at
     if header_moved:
         moved.add(config.header_row)
     report.skipped_rows = sorted(r for r in moved if r != config.header_row)
-    if not moved:
-        return plan, prepared, recheck_at
     plan = plan.without({(config.input_tab, r) for r in moved})
     stamp = _stamp_change(plan, config)
     if stamp is not None and len(plan.changes) == 1 and not alerts:
         plan = Plan([])                       # nothing left to report as synced
-    return plan, sheet.prepare(_write_order(plan.batches(), config)), recheck_at
+    prepared = sheet.prepare(_write_order(plan.batches(), config))
+    report.timings["recheck"] = time.perf_counter() - t0
+    return plan, prepared, recheck_at
 
 
 def _stamp_change(plan: Plan, config: Any) -> Any:
