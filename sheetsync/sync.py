@@ -121,10 +121,11 @@ def sync(config: Any, *, dry_run: bool = False, accept_deletions: bool = False, 
     report = SyncReport(spreadsheet=key, dry_run=dry_run)
     clock = _Clock(report)
     lock = SyncLock(lock_path(key, config.api_url, lock_dir))
-    try:
-        lock.acquire()
-    except LockBusy as exc:
-        raise SyncBusy(str(exc)) from None
+    if not dry_run:                       # a dry run writes nothing: it may run beside a sync
+        try:
+            lock.acquire()
+        except LockBusy as exc:
+            raise SyncBusy(str(exc)) from None
     try:
         clock.lap("lock")
         _run(config, key, report, clock, client=client, journal=journal, now=now, dry_run=dry_run,

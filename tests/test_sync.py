@@ -203,6 +203,7 @@ def test_second_run_exits_at_once_while_the_lock_is_held(emu, tmp_path):
         with pytest.raises(SyncBusy, match="already running"):
             sync(config, client=emu.client(), lock_dir=str(tmp_path))
         assert time.monotonic() - start < 1
+        assert sync(config, client=emu.client(), lock_dir=str(tmp_path), dry_run=True).plan.changes
 
 
 def test_dry_run_plans_but_writes_nothing(emu, run):
