@@ -11,7 +11,9 @@ are interleaved, so a busy machine slows all three alike):
   C  people columns + rules     what a sync runs
 
 Also timed: coverage.compute_coverage() on C's rows (it runs with the summary
-tabs, after check()).  Goal (issue 8): C at most +30% over A.
+tabs, after check()).  Goal (issue 8): the people checks add at most 30% to
+check() time; both readings are printed (C vs B: the checks on the same sheet;
+C vs A: the columns and the checks together).
 
 Rows: a synthetic master list of ~10 TPS per kelurahan (as bench/core.py),
 DPT on every row, results on half of them (mid-count), a saksi on 85%, phones
@@ -135,7 +137,7 @@ def main() -> None:
     body = make_rows(config, args.rows)
     values_c = [header] + body
     config_a, values_a = without_people(config, values_c)
-    print(f"{args.rows:,} rows; best of {args.repeat}; goal: C at most +{GOAL:.0f}% over A")
+    print(f"{args.rows:,} rows; best of {args.repeat}; goal: the people checks add at most +{GOAL:.0f}%")
     wall = {k: float("inf") for k in ("A", "B", "C", "coverage")}
     cpu = dict(wall)
     result = None
@@ -164,8 +166,9 @@ def main() -> None:
         "bad_phone", "duplicate_phone", "koordinator_overloaded", "saksi_missing", "saksi_overdue", "bad_yesno")}
     print(f"  people issues found in C: {people}")
     print(f"  peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
-    verdict = "within" if cpu["C"] <= cpu["A"] * (1 + GOAL / 100) else "OVER"
-    print(f"  C is {verdict} the +{GOAL:.0f}% budget (CPU time)")
+    for what, base in (("the people checks (C vs B)", "B"), ("the people columns and checks (C vs A)", "A")):
+        verdict = "within" if cpu["C"] <= cpu[base] * (1 + GOAL / 100) else "OVER"
+        print(f"  {what}: {_pct(cpu['C'], cpu[base])} CPU, {verdict} the +{GOAL:.0f}% budget")
 
 
 def _pct(t: float, base: float) -> str:
