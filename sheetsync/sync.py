@@ -189,7 +189,10 @@ def _run(config: Any, key: str, report: SyncReport, clock: _Clock, *, client: An
             plan, prepared, recheck_at = _recheck(sheet, plan, prepared, values, layout, result,
                                                   config, report, alerts)
             if hooks.before_write:
+                seen = [id(c) for c in plan.changes]
                 hooks.before_write(plan)
+                if [id(c) for c in plan.changes] != seen:      # a test changed the plan: honour it
+                    prepared = sheet.prepare(_write_order(plan.batches(), config))
             _write(sheet, plan, prepared, report, recheck_at)
         finally:
             if gc_was_on:
