@@ -154,8 +154,14 @@ def parse_text_column(cells: np.ndarray, *, exact: bool = False) -> ParsedColumn
     Fast path: None/NaN and "" (C-level comparisons).  exact=True also catches
     whitespace-only cells (one Python call per non-empty cell); check() does
     that for required columns and for rows that would otherwise be blank."""
-    # the API never sends NaN and short rows are padded with None: two C-level compares
-    blank = (cells == "") | np.equal(cells, None)
+    # One C-level truth test per cell: None and "" are false.  The few false cells
+    # are then checked for being None or "" (not 0 or False typed in a text column).
+    # The API never sends NaN; short rows are padded with None.
+    blank = ~cells.astype(bool)
+    falsy = np.flatnonzero(blank)
+    if len(falsy):
+        some = cells[falsy]
+        blank[falsy] = (some == "") | np.equal(some, None)
     if exact:
         recheck_blank(cells, blank, np.flatnonzero(~blank))
     problem = np.where(blank, P_BLANK, P_OK).astype(np.int8)
