@@ -46,6 +46,7 @@ for _c in map(chr, range(128)):
 _TO_ASCII = str.maketrans({**{chr(c): " " for c in range(128, 0x10000) if chr(c).isspace()},
                            **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212"}})
 _POW10 = 10.0 ** np.arange(16)
+_POW10_INT = 10 ** np.arange(19, dtype=np.int64)
 
 
 @dataclass
@@ -181,7 +182,7 @@ def _parse_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         row = np.repeat(np.arange(m, dtype=np.int32), lengths)
     cls = _CLASS[chars]              # NUL is C_OTHER but only joins cells; see below
     cls[chars == 0] = C_SPACE
-    visible = np.bincount(row[cls != C_SPACE], minlength=m)
+    seps = np.bincount(row[cls == C_SEP], minlength=m)     # few: cheaper than counting the rest
     digit_pos = np.flatnonzero(cls == C_DIGIT)
     digit_row = row[digit_pos]
     n_digits = np.bincount(digit_row, minlength=m)
@@ -196,13 +197,14 @@ def _parse_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     late_plus = np.bincount(plus_row[late], minlength=m)
 
     problem = np.full(m, P_INVALID, dtype=np.int8)
-    problem[visible == 0] = P_BLANK                     # nothing but whitespace
+    problem[(n_digits == 0) & (other == 0) & (plus_count == 0) & (seps == 0)] = P_BLANK   # only whitespace
     shape_ok = (other == 0) & (late_plus == 0) & (plus_count <= 1) & (n_digits >= 9) & (n_digits <= 15)
     # value of the digit string; exact in float64 since at most 15 digits < 2**53
     rank = (digits_end - 1)[digit_row] - np.arange(len(digit_pos))
     digit_value = (chars[digit_pos] - ord("0")) * _POW10[np.clip(rank, 0, 15)]
-    digit_value[n_digits[digit_row] > 15] = 0   # junk: keep the sum small, it is invalid anyway
-    value = np.rint(np.bincount(digit_row, weights=digit_value, minlength=m)).astype(np.int64)
+    sums = np.bincount(digit_row, weights=digit_value, minlength=m)
+    sums[n_digits > 15] = 0                        # junk (invalid anyway): keep the cast in range
+    value = np.rint(sums).astype(np.int64)
     number, ok = _national(value, n_digits, plus_count > 0)
     good = shape_ok & ok
     problem[good] = P_OK
@@ -211,19 +213,20 @@ def _parse_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 def _national(value: np.ndarray, n_digits: np.ndarray, has_plus: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Strip 62 / +62 / 0 in front; what is left must be 8 followed by 8-11 digits."""
+    p10 = _POW10_INT
     nd = np.clip(n_digits, 2, 15)
-    lead1 = value // (10 ** (nd - 1))
-    lead2 = value // (10 ** (nd - 2))
+    lead1 = value // p10[nd - 1]
+    lead2 = value // p10[nd - 2]
     country = lead2 == 62
     strip = np.where(country, 2, np.where(lead1 == 0, 1, 0))
     # the trunk 0 is kept at the start of digit strings: a leading 0 shows as fewer digits of value
     trunk = (lead1 == 0) & ~country
     rest_digits = n_digits - strip
-    rest = value % (10 ** np.clip(rest_digits, 0, 18))
+    rest = value % p10[np.clip(rest_digits, 0, 18)]
     # "+62 0812..." (trunk 0 kept after the country code) is common: accept it
-    after_country_zero = country & (rest_digits >= 1) & (rest // (10 ** np.clip(rest_digits - 1, 0, 18)) == 0)
+    after_country_zero = country & (rest_digits >= 1) & (rest // p10[np.clip(rest_digits - 1, 0, 18)] == 0)
     rest_digits = np.where(after_country_zero, rest_digits - 1, rest_digits)
-    first = rest // (10 ** np.clip(rest_digits - 1, 0, 18))
+    first = rest // p10[np.clip(rest_digits - 1, 0, 18)]
     national_len = rest_digits + 1    # with the trunk 0
     ok = ((country | trunk | (lead1 == 8)) & ~(has_plus & ~country) & (first == 8)
           & (national_len >= MIN_DIGITS) & (national_len <= MAX_DIGITS))
