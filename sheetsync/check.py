@@ -13,9 +13,10 @@ import gc
 import itertools
 import re
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -129,10 +130,18 @@ def check(values: list[list[Any]], config: Config, *, now: datetime | None = Non
     # check() allocates many small objects (issues, messages) while the caller
     # holds the whole sheet as lists; each cyclic-GC pass would walk all those
     # lists.  Nothing here makes reference cycles, so pause the collector.
+    with paused_gc():
+        return _check(values, config, now or datetime.now(timezone.utc))
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic GC (restored afterwards); for code that makes many small,
+    acyclic objects while the caller holds a large sheet in memory."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _check(values, config, now or datetime.now(timezone.utc))
+        yield
     finally:
         if enabled:
             gc.enable()

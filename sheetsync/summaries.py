@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .check import CheckResult
+from .check import CheckResult, paused_gc
 from .config import Config
 from .coverage import SUMMARY_COLUMNS as COVERAGE, Coverage, compute_coverage
 from .issues import status_label
@@ -118,7 +118,7 @@ def _column_cells(column: pd.Series) -> list[Any]:
         out[whole] = values[whole].astype(np.int64).tolist()
         out[~np.isfinite(values)] = ""
         return out.tolist()
-    return [_cell(v) for v in column.tolist()]
+    return [v if type(v) is str and not v.startswith(_FORMULA_START) else _cell(v) for v in column.tolist()]
 
 
 def _paslon_fields(config: Config) -> list[str]:
@@ -222,6 +222,11 @@ def koordinator_table(result: CheckResult, config: Config) -> list[list[Any]]:
 
 def summary_tables(result: CheckResult, config: Config) -> dict[str, list[list[Any]]]:
     """Tab title -> full values (header row first).  See the module docstring."""
+    with paused_gc():  # many small lists while the caller holds the whole sheet
+        return _summary_tables(result, config)
+
+
+def _summary_tables(result: CheckResult, config: Config) -> dict[str, list[list[Any]]]:
     tabs = config.summary_tabs
     coverage = compute_coverage(result.rows, config)   # None without saksi columns
     tables = {
