@@ -453,9 +453,7 @@ def race_trial(bench: Bench, seed: int, *, sync_s: float = 0.07) -> dict[str, An
     marks["start"] = time.perf_counter()
     thread.start()
     client = bench.emu.client()
-    marks["reads"] = []                 # when each values:batchGet of the sync was answered
-    client.http_client.session.hooks["response"].append(
-        lambda r, *a, **k: marks["reads"].append(time.perf_counter()) if "values:batchGet" in r.url else None)
+    _time_requests(client.http_client.session, marks)
     report = bench.sync(client=client, hooks=SyncHooks(between_read_and_write=between, before_write=before_write))
     marks["end"] = time.perf_counter()
     after_read.set()
@@ -474,7 +472,8 @@ def race_trial(bench: Bench, seed: int, *, sync_s: float = 0.07) -> dict[str, An
         _misplaced(initial, log, marks, written, config) if written else (0, 0)
     if out["wrong_row"]:
         t0 = marks["start"]
-        out["timeline_ms"] = {"reads answered": [round((t - t0) * 1e3, 1) for t in marks["reads"]],
+        out["timeline_ms"] = {"requests (kind, sent, answered)": [
+                                  (k, round((a - t0) * 1e3, 1), round((b - t0) * 1e3, 1)) for k, a, b in marks["calls"]],
                               "read done": round((marks.get("between", t0) - t0) * 1e3, 1),
                               "write sent": round((marks.get("write", t0) - t0) * 1e3, 1),
                               "sync end": round((marks["end"] - t0) * 1e3, 1),
@@ -483,6 +482,23 @@ def race_trial(bench: Bench, seed: int, *, sync_s: float = 0.07) -> dict[str, An
                               "written rows": written, "skipped": report.skipped_rows}
     out["syncs_to_correct"] = _syncs_to_correct(bench)
     return out
+
+
+def _time_requests(session: Any, marks: dict) -> None:
+    """Record when each request of the sync was sent and answered: marks["calls"] holds
+    (kind, sent, answered), kind "read" for values:batchGet, "write" for values:batchUpdate.
+    Wraps this one session object's request method; the library code runs unchanged."""
+    marks["calls"] = []
+    send = session.request
+
+    def timed(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        kind = "read" if "values:batchGet" in url else "write" if "values:batchUpdate" in url else "other"
+        sent = time.perf_counter()
+        try:
+            return send(method, url, *args, **kwargs)
+        finally:
+            marks["calls"].append((kind, sent, time.perf_counter()))
+    session.request = timed
 
 
 def _where(log: OpLog, marks: dict, report: Any) -> str:
@@ -516,16 +532,17 @@ def _misplaced(initial: list, log: OpLog, marks: dict, written: list[int], confi
     starts = [o[1] for o in log.ops]
     ends = [o[2] for o in log.ops]
     t_end = marks["end"]
-    reads = marks.get("reads", [])
+    reads = [(sent, answered) for kind, sent, answered in marks.get("calls", []) if kind == "read"]
+    writes = [(sent, answered) for kind, sent, answered in marks.get("calls", []) if kind == "write"]
 
     def candidates(lo: float, hi: float) -> range:
         surely_before = sum(1 for e in ends if e < lo)
         maybe_before = sum(1 for s in starts if s < hi)
         return range(surely_before, maybe_before + 1)
     ids = [identities(s, config) for s in states]
-    read_j = candidates(marks["start"], reads[0] if reads else t_end)
-    recheck_m = candidates(marks.get("between", marks["start"]), reads[1] if len(reads) > 1 else t_end)
-    write_k = candidates(marks.get("write", t_end), t_end)
+    read_j = candidates(*(reads[0] if reads else (marks["start"], t_end)))
+    recheck_m = candidates(*(reads[1] if len(reads) > 1 else (marks.get("between", marks["start"]), t_end)))
+    write_k = candidates(*(writes[0] if writes else (marks.get("write", t_end), t_end)))
     wrong = min((_moved(ids[j], ids[k], written) for j in read_j for k in write_k
                  if k >= j and any(j <= m <= k for m in recheck_m)), default=0)
     missed = min((_moved(ids[j], ids[m], written) for j in read_j for m in recheck_m
