@@ -213,7 +213,8 @@ class Journal(QueryMixin):
         presence: list[tuple[int, int, int, int]] = []
         appeared: list[tuple[tuple, int]] = []
         positions = tab.positions
-        new_ids = self._new_row_ids(sheet, [k for k in tab.rows if k not in state])
+        fresh = tab.rows.keys() - state.keys()
+        new_ids = self._new_row_ids(sheet, [k for k in tab.rows if k in fresh] if fresh else [])
         for key, line in tab.rows.items():
             row = state.get(key)
             if row is not None and row[3] == line and row[2]:

@@ -8,6 +8,8 @@ import zlib
 from array import array
 from collections.abc import Mapping as MappingABC
 from dataclasses import asdict, dataclass, field
+from itertools import compress
+from operator import itemgetter
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -71,17 +73,61 @@ class _State:
         return self._pos
 
     def positions_by_key(self) -> dict[str, int]:
-        """key -> sheet row of the live rows (shared: replaced, never changed in place)."""
+        """key -> sheet row of the live rows (shared: replaced, never changed in place).
+        Built at C speed (map/zip): this runs every sync over 15,000 rows."""
         if self._pos_key is None:
-            key_of = {r[0]: r[1] for r in self.rows.values()}
-            self._pos_key = {key_of[rid]: pos for rid, pos in self.positions_by_id().items()}
+            rows = self.rows
+            key_of = dict(zip(map(itemgetter(0), rows.values()), rows.keys()))
+            first = self.first_row
+            by_key = dict(zip(map(key_of.get, self.order), range(first, first + len(self.order))))
+            by_key.pop(None, None)                  # blank sheet rows (id 0)
+            self._pos_key = by_key
         return self._pos_key
 
     def ok_keys(self) -> set[str]:
         """Keys that were OK at the last sync (kept up to date by the writer)."""
         if self._ok is None:
-            self._ok = {k for k, r in self.rows.items() if r[4]}
+            self._ok = set(compress(self.rows.keys(), map(itemgetter(4), self.rows.values())))
         return self._ok
+
+    def live_lines(self) -> dict[str, str]:
+        """key -> stored line of the rows live at the last sync."""
+        rows = self.rows
+        return dict(compress(zip(rows.keys(), map(itemgetter(3), rows.values())),
+                             map(itemgetter(2), rows.values())))
+
+
+_STATE_COLUMNS = (
+    "SELECT count(*), group_concat(row), group_concat(key, char(0)), group_concat(live, ''), "
+    "group_concat(line, char(0)), group_concat(ok, ''), "
+    "group_concat(CASE WHEN base IS NULL THEN 'n' WHEN base = line THEN 's' ELSE 'd' END, ''), "
+    "group_concat(CASE WHEN base IS NULL OR base = line THEN '' ELSE base END, char(0)) "
+    "FROM state WHERE sheet=?")
+_FLAG = bytes.maketrans(b"01", b"\0\1")
+
+
+def _load_state(db: sqlite3.Connection, sheet: int) -> dict[str, tuple]:
+    """key -> (row id, key, live, line, ok, base) of every row of the sheet.
+
+    Fetching 15,000 rows one by one costs ~20 ms of Python per sync; SQLite
+    concatenates each column in C (NUL-separated) and Python splits them, ~4x
+    faster. All aggregates step over the same rows in the same order. A base
+    equal to the line (most verified rows) is not sent twice: the row's line is
+    its base. A NUL inside a key or a line would break the split: the counts
+    tell, and then the rows are fetched one by one."""
+    count, ids, keys, live, lines, ok, has_base, bases = db.execute(
+        _STATE_COLUMNS, (sheet,)).fetchone()
+    if not count:
+        return {}
+    keys, lines, bases = keys.split("\0"), lines.split("\0"), bases.split("\0")
+    if not (len(keys) == len(lines) == len(bases) == len(live) == len(ok) == len(has_base)
+            == count):
+        return {r[1]: r for r in db.execute(
+            "SELECT row, key, live, line, ok, base FROM state WHERE sheet=?", (sheet,))}
+    bases = [line if f == "s" else (b if f == "d" else None)
+             for f, line, b in zip(has_base, lines, bases)]
+    return dict(zip(keys, zip(map(int, ids.split(",")), keys, live.encode().translate(_FLAG),
+                                lines, ok.encode().translate(_FLAG), bases)))
 
 
 class LazyRows(MappingABC):
@@ -232,8 +278,7 @@ class QueryMixin:
             kept = tuple(f for f in self._layout(layout)["fields"] if f is not None)
             first, order = self._order_at(sheet, sync_id)
         with no_gc():
-            rows = {r[1]: r for r in self.db.execute(
-                "SELECT row, key, live, line, ok, base FROM state WHERE sheet=?", (sheet,))}
+            rows = _load_state(self.db, sheet)
         self._cache[sheet] = state = _State(n, kept, rows, first, order)
         state.dv = dv
         return state
@@ -306,7 +351,7 @@ class QueryMixin:
         sync_id, n, at, config_name, layout_id, good = row
         layout = self._layout(layout_id)
         state = self._state(sheet)
-        rows = LazyRows({r[1]: r[3] for r in state.rows.values() if r[2]}, state.kept)
+        rows = LazyRows(state.live_lines(), state.kept)
         positions = state.positions_by_key()
         return self._snap(spreadsheet, n, at, config_name, good, layout, rows, positions)
 
@@ -515,15 +560,20 @@ class QueryMixin:
         got = self.db.execute("SELECT id FROM sheets WHERE spreadsheet=?", (spreadsheet,)).fetchone()
         if not got:
             return []
-        kept, bases = self._bases(got[0])
+        state = self._state(got[0])
+        kept, rows = state.kept, state.rows
         numbers = _number_fields(config)
         now_kept = tab.kept
+        same_layout = kept == now_kept
         issues = []
         for key, line in tab.rows.items():
-            b = bases.get(key)
-            if b is None or (b[1] == line and kept == now_kept):
+            row = rows.get(key)
+            if row is None:
                 continue
-            old, new = line_dict(b[1], kept), line_dict(line, now_kept)
+            base = row[5]
+            if base is None or (same_layout and base == line):
+                continue                        # the common case: not verified, or unchanged
+            old, new = line_dict(base, kept), line_dict(line, now_kept)
             for f in numbers:
                 if old.get(f, "") != new.get(f, "") and f in old:
                     issues.append(Issue(code=CAV_CODE, severity="warning", row=tab.positions[key],

@@ -194,16 +194,20 @@ def keyed_lines(grid: list[list[Any]], header_row: int, fields: tuple[str | None
     kept_idx = [i for i, f in enumerate(fields) if f is not None]
     if not kept_idx:
         return {}, {}
+    lines = _lines(grid[header_row:], kept_idx, len(fields))
+    fast = _keyed_fast(lines, header_row, SEP * (len(kept_idx) - 1), tps_keys)
+    if fast is not None:
+        return fast
     blank = SEP * (len(kept_idx) - 1)
     rows: dict[str, str] = {}
     positions: dict[str, int] = {}
     sheet_row = header_row
-    for line in _lines(grid[header_row:], kept_idx, len(fields)):
+    for line in lines:
         sheet_row += 1
         if line == blank:
             continue                          # blank row: nothing was typed
         key = tps_keys.get(sheet_row)
-        if key is None or key in rows or not isinstance(key, str) or not key:
+        if not isinstance(key, str) or not key or key in rows:
             key = content_key(line, key if isinstance(key, str) else "")
             base, n = key, 1
             while key in rows:
@@ -214,14 +218,32 @@ def keyed_lines(grid: list[list[Any]], header_row: int, fields: tuple[str | None
     return rows, positions
 
 
+def _keyed_fast(lines: list[str], header_row: int, blank: str, tps_keys: Mapping[int, Any]
+                ) -> tuple[dict[str, str], dict[str, int]] | None:
+    """The usual tab, at C speed: every filled row has its own TPS key. None
+    when some row needs a content key (the loop in keyed_lines handles it)."""
+    sheet_rows = range(header_row + 1, header_row + 1 + len(lines))
+    if blank in lines:                        # blank rows are skipped, keep the others
+        filled = [i for i, line in enumerate(lines) if line != blank]
+        lines = [lines[i] for i in filled]
+        sheet_rows = [sheet_rows[i] for i in filled]
+    keys = list(map(tps_keys.get, sheet_rows))
+    rows = dict(zip(keys, lines))
+    if len(rows) != len(keys) or set(map(type, rows)) != {str} or "" in rows:
+        return None                           # a duplicate, a missing or an odd key
+    return rows, dict(zip(keys, sheet_rows))
+
+
 def tps_keys_of(result: Any) -> dict[int, Any]:
     """sheet row -> TPS key (or None) from a core CheckResult."""
     frame = getattr(result, "rows", None)
     if frame is None or "tps_key" not in getattr(frame, "columns", ()):
         return {}
     column = frame["tps_key"]
-    return {int(r): (k if isinstance(k, str) else None)
-            for r, k in zip(column.index.tolist(), column.tolist())}
+    rows = column.index.tolist()
+    if set(map(type, rows)) <= {int}:         # the usual integer index: no per-row conversion
+        return dict(zip(rows, column.tolist()))   # keyed_lines treats a non-str key as None
+    return {int(r): (k if isinstance(k, str) else None) for r, k in zip(rows, column.tolist())}
 
 
 def header_map_of(result: Any) -> Mapping[str, int] | None:

@@ -437,3 +437,38 @@ def test_cache_follows_another_connection(tmp_path):
         g[2][2] = "301"
         rec(b, g, 2)                                          # and another process records
         assert rec(a, g, 3) == 4 and a.diff("S1", 3).changes == []
+
+
+# ---------------------------------------------------------------- fast paths agree with the slow ones
+KEY = st.one_of(st.none(), st.just(""), st.just(float("nan")),
+                st.sampled_from(["31.73.01.1001/001", "31.73.01.1001/002", "x?y", "31.73.01.1002/001"]))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(KEY, st.lists(st.sampled_from(["", "1", "a", "\x1f", "\n"]),
+                                             min_size=0, max_size=4)), max_size=12))
+def test_keyed_lines_fast_path_equals_loop(monkeypatch, rows):
+    """The C-speed path for a cleanly keyed tab gives exactly what the row loop gives."""
+    import sheetsync.journal_tab as jt
+    grid = [["a", "b", "c", "d"]] + [cells for _, cells in rows]
+    keys = {i: k for i, (k, _) in enumerate(rows, start=2)}
+    fields = ("a", "b", None, "d")
+    fast = jt.keyed_lines(grid, 1, fields, keys)
+    with monkeypatch.context() as m:
+        m.setattr(jt, "_keyed_fast", lambda *a: None)
+        slow = jt.keyed_lines(grid, 1, fields, keys)
+    assert fast == slow
+    assert list(fast[0]) == list(slow[0]) and list(fast[1]) == list(slow[1])   # same (sheet) order
+
+
+def test_state_load_survives_nul_in_a_cell(j):
+    """The state is read NUL-separated; a NUL typed in a cell falls back to row reads."""
+    g = base_grid()
+    g[1][4] = "Bu\x00di"
+    rec(j, g)
+    g[2][3] = "121"
+    rec(j, g, 1)
+    j._cache.clear()
+    assert j.last("S1").rows["31.73.01.1001/001"]["saksi"] == "Bu\x00di"
+    assert j.diff("S1", 1).changes[0].new == "121"
+    assert j.snapshot("S1", 2).values() == expected(g)
