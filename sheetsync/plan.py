@@ -152,6 +152,10 @@ def _grid_changes(grid: list[list[Any]], t: GridTarget) -> Iterable[CellChange]:
             j = col - t.col
             new = want[j] if 0 <= j < len(want) else ""
             old = have[col - 1] if col - 1 < len(have) else ""
+            if old == new and type(new) is str:
+                continue
+            if type(new) is int and old == str(new):       # the common summary cell: a count
+                continue
             if not same_value(old, new):
                 yield _change(t.tab, row, col, old, new, None)
 
