@@ -131,6 +131,22 @@ def parse_int_column(cells: np.ndarray) -> ParsedColumn:
     return ParsedColumn(pd.arrays.IntegerArray(ints[codes], problem != P_OK), problem)
 
 
+def parse_int_block(block: np.ndarray) -> list[ParsedColumn]:
+    """Several integer columns (an n x k object array) parsed together: one
+    factorisation, read row by row as the cells lie in memory, and each distinct
+    value parsed once for all the columns."""
+    codes, uniques = pd.factorize(block.ravel(), use_na_sentinel=True)
+    parsed = [parse_int(u) for u in uniques] + [(None, P_BLANK)]
+    ints = np.array([0 if v is None else v for v, _ in parsed], dtype=np.int64)
+    problems = np.fromiter((p for _, p in parsed), dtype=np.int8, count=len(parsed))
+    codes = codes.reshape(block.shape)
+    out = []
+    for j in range(block.shape[1]):
+        problem = problems[codes[:, j]]
+        out.append(ParsedColumn(pd.arrays.IntegerArray(ints[codes[:, j]], problem != P_OK), problem))
+    return out
+
+
 def parse_tps_column(cells: np.ndarray) -> ParsedColumn:
     values, problems, codes = _per_distinct(cells, parse_tps)
     ints = np.array([0 if v is None else v for v in values], dtype=np.int64)

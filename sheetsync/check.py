@@ -21,7 +21,7 @@ from typing import Any, Iterator, Mapping
 import numpy as np
 import pandas as pd
 
-from .cells import P_BLANK, PARSERS, ParsedColumn, cell_text, recheck_blank
+from .cells import P_BLANK, PARSERS, ParsedColumn, cell_text, parse_int_block, recheck_blank
 TEXT_TYPES = ("text", "code", "phone")
 from .config import Config
 from .issues import (BELUM_DIISI, ERROR, OK, PERIKSA, SALAH, STATUS_PRIORITY, WARNING, Issue, template)
@@ -156,9 +156,13 @@ def _check(values: list[list[Any]], config: Config, now: datetime) -> CheckResul
     n = grid.shape[0]
     raw = {f: grid[:, i] for f, i in header.fields.items()}  # strided views: no copy
     names = {f: name_codes(raw[f]) for f in raw if config.column(f).type in ("kecamatan", "kelurahan")}
-    parsed = {f: (ParsedColumn(names[f].codes, np.where(names[f].blank_rows, P_BLANK, 0).astype(np.int8))
-                  if f in names
-                  else PARSERS[config.column(f).type](raw[f])) for f in raw}
+    integers = [f for f in raw if config.column(f).type == "integer"]
+    parsed = dict(zip(integers, parse_int_block(grid[:, [header.fields[f] for f in integers]])))
+    for f in raw:
+        if f in names:
+            parsed[f] = ParsedColumn(names[f].codes, np.where(names[f].blank_rows, P_BLANK, 0).astype(np.int8))
+        elif f not in parsed:
+            parsed[f] = PARSERS[config.column(f).type](raw[f])
     _exact_text_blanks(config, raw, parsed)
     nonblank = np.zeros(n, dtype=bool)
     for p in parsed.values():

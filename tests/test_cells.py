@@ -88,3 +88,14 @@ def test_text_blank_detection_keeps_text_as_typed():
     assert parsed.values[0] == "Jl. Kapuk"
     # the fast path (used for every row) only knows None and ""; check() rechecks where it matters
     assert parse_text_column(cells).blank.tolist() == [False, True, True, False, False, False, False]
+
+
+def test_int_block_equals_column_by_column():
+    from sheetsync.cells import parse_int_block
+    block = np.array([["1.234", "", "7"], [None, "12a", 7.0], ["-3", "0", " 9 "], [12.5, None, "1,5"]], dtype=object)
+    together = parse_int_block(block)
+    for j in range(block.shape[1]):
+        alone = parse_int_column(np.ascontiguousarray(block[:, j]))
+        assert together[j].problem.tolist() == alone.problem.tolist()
+        assert together[j].values.tolist() == alone.values.tolist()
+    assert together[0].values[0] == 1234 and together[2].values[1] == 7
