@@ -168,9 +168,8 @@ def _check(values: list[list[Any]], config: Config, now: datetime) -> CheckResul
     for p in parsed.values():
         nonblank |= ~p.blank
     keep = np.flatnonzero(nonblank)  # fully blank rows are ignored
-    raw = RowSubset(raw, None)
+    raw = RowSubset(raw, keep if len(keep) < n else None)
     if len(keep) < n:
-        raw = RowSubset(raw, keep)
         parsed = {f: ParsedColumn(p.values[keep], p.problem[keep]) for f, p in parsed.items()}
         for nc in names.values():
             nc.codes = nc.codes[keep]
