@@ -118,3 +118,11 @@ def test_rows_frame_columns_and_dtypes():
 def test_now_is_recorded():
     when = datetime(2024, 11, 27, 14, 0, tzinfo=timezone.utc)
     assert check([header()], preset(), now=when).checked_at == when
+
+
+def test_messages_quote_the_right_cell_after_blank_rows():
+    result = run([], row(tps=1, **results(paslon_1="7x")), ["  "], row("Cengkarang", "Kapuk", 2, dpt="x1"))
+    assert list(result.rows.index) == [3, 5]
+    assert issue(result, "not_integer", 3).params["value"] == "7x"
+    assert issue(result, "not_integer", 5).params["value"] == "x1"
+    assert issue(result, "unknown_kecamatan", 5).params["value"] == "Cengkarang"
