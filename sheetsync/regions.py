@@ -34,12 +34,16 @@ class RegionError(ValueError):
 
 def name_key(text: object) -> str:
     """Matching key of a region name: case, spaces and punctuation do not count."""
-    if text is None or (isinstance(text, float) and text != text):
+    if type(text) is str:
+        s = text.strip()
+    elif text is None or (isinstance(text, float) and text != text):
         return ""
-    s = str(text).strip()
-    if s[:1].isdigit() and _CODE.match(s):
+    else:
+        s = str(text).strip()
+    first = s[:1]
+    if first.isdigit() and _CODE.match(s):
         return s
-    if s[:3].lower() in ("kec", "kel", "des"):
+    if first in "kKdD" and s[:3].lower() in ("kec", "kel", "des"):
         s = _PREFIX.sub("", s)
     s = s.lower().translate(_DROP)
     return s if s.isascii() and s.isalnum() else _NOT_ALNUM.sub("", s)
