@@ -8,11 +8,10 @@ import zlib
 from array import array
 from collections.abc import Mapping as MappingABC
 from dataclasses import asdict, dataclass, field
-from itertools import compress
-from operator import itemgetter
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Iterator, Mapping
 
+from sheetsync.journal_state import _State, load_rows, save_rows
 from sheetsync.journal_tab import TabRead, decode_line, line_dict, no_gc
 
 MASK = "***"
@@ -48,86 +47,6 @@ def decode_order(body: bytes) -> tuple[int, list[int]]:
     ids = array("i")
     ids.frombytes(zlib.decompress(body[4:]))
     return struct.unpack("<i", body[:4])[0], ids.tolist()
-
-
-class _State:
-    """The state table of one spreadsheet as of sync ``n``, held in memory:
-    key -> (row id, key, live, line, ok, base); ``dirty``: keys to save;
-    ``order``: row ids by sheet row from ``first_row`` (0 = blank row)."""
-    __slots__ = ("n", "kept", "rows", "dirty", "order", "first_row", "_pos", "_pos_key", "_ok", "dv")
-
-    def __init__(self, n: int, kept: tuple[str, ...], rows: dict[str, tuple],
-                 first_row: int = 0, order: list[int] | None = None) -> None:
-        self.n, self.kept, self.rows, self.dirty = n, kept, rows, set()
-        self.first_row, self.order = first_row, order or []
-        self._pos = self._pos_key = self._ok = None
-        self.dv = 0                  # PRAGMA data_version when loaded: other writers change it
-
-    def set_order(self, first_row: int, order: list[int], by_key: dict[str, int]) -> None:
-        self.first_row, self.order, self._pos, self._pos_key = first_row, order, None, by_key
-
-    def positions_by_id(self) -> dict[int, int]:
-        if self._pos is None:
-            first = self.first_row
-            self._pos = {rid: first + i for i, rid in enumerate(self.order) if rid}
-        return self._pos
-
-    def positions_by_key(self) -> dict[str, int]:
-        """key -> sheet row of the live rows (shared: replaced, never changed in place).
-        Built at C speed (map/zip): this runs every sync over 15,000 rows."""
-        if self._pos_key is None:
-            rows = self.rows
-            key_of = dict(zip(map(itemgetter(0), rows.values()), rows.keys()))
-            first = self.first_row
-            by_key = dict(zip(map(key_of.get, self.order), range(first, first + len(self.order))))
-            by_key.pop(None, None)                  # blank sheet rows (id 0)
-            self._pos_key = by_key
-        return self._pos_key
-
-    def ok_keys(self) -> set[str]:
-        """Keys that were OK at the last sync (kept up to date by the writer)."""
-        if self._ok is None:
-            self._ok = set(compress(self.rows.keys(), map(itemgetter(4), self.rows.values())))
-        return self._ok
-
-    def live_lines(self) -> dict[str, str]:
-        """key -> stored line of the rows live at the last sync."""
-        rows = self.rows
-        return dict(compress(zip(rows.keys(), map(itemgetter(3), rows.values())),
-                             map(itemgetter(2), rows.values())))
-
-
-_STATE_COLUMNS = (
-    "SELECT count(*), group_concat(row), group_concat(key, char(0)), group_concat(live, ''), "
-    "group_concat(line, char(0)), group_concat(ok, ''), "
-    "group_concat(CASE WHEN base IS NULL THEN 'n' WHEN base = line THEN 's' ELSE 'd' END, ''), "
-    "group_concat(CASE WHEN base IS NULL OR base = line THEN '' ELSE base END, char(0)) "
-    "FROM state WHERE sheet=?")
-_FLAG = bytes.maketrans(b"01", b"\0\1")
-
-
-def _load_state(db: sqlite3.Connection, sheet: int) -> dict[str, tuple]:
-    """key -> (row id, key, live, line, ok, base) of every row of the sheet.
-
-    Fetching 15,000 rows one by one costs ~20 ms of Python per sync; SQLite
-    concatenates each column in C (NUL-separated) and Python splits them, ~4x
-    faster. All aggregates step over the same rows in the same order. A base
-    equal to the line (most verified rows) is not sent twice: the row's line is
-    its base. A NUL inside a key or a line would break the split: the counts
-    tell, and then the rows are fetched one by one."""
-    count, ids, keys, live, lines, ok, has_base, bases = db.execute(
-        _STATE_COLUMNS, (sheet,)).fetchone()
-    if not count:
-        return {}
-    keys, lines, bases = keys.split("\0"), lines.split("\0"), bases.split("\0")
-    if not (len(keys) == len(lines) == len(bases) == len(live) == len(ok) == len(has_base)
-            == count):
-        return {r[1]: r for r in db.execute(
-            "SELECT row, key, live, line, ok, base FROM state WHERE sheet=?", (sheet,))}
-    bases = [line if f == "s" else (b if f == "d" else None)
-             for f, line, b in zip(has_base, lines, bases)]
-    return dict(zip(keys, zip(map(int, ids.split(",")), keys, live.encode().translate(_FLAG),
-                                lines, ok.encode().translate(_FLAG), bases)))
 
 
 class LazyRows(MappingABC):
@@ -277,9 +196,10 @@ class QueryMixin:
             sync_id, layout = got[0], got[4]
             kept = tuple(f for f in self._layout(layout)["fields"] if f is not None)
             first, order = self._order_at(sheet, sync_id)
+        state = _State(n, kept, {}, first, order)
         with no_gc():
-            rows = _load_state(self.db, sheet)
-        self._cache[sheet] = state = _State(n, kept, rows, first, order)
+            state.rows = load_rows(self.db, sheet, state)
+        self._cache[sheet] = state
         state.dv = dv
         return state
 
@@ -566,7 +486,11 @@ class QueryMixin:
         now_kept = tab.kept
         same_layout = kept == now_kept
         issues = []
-        for key, line in tab.rows.items():
+        lines = tab.rows
+        if same_layout:               # a row can warn only if it changed, or already differed
+            wanted = set(state.changed(lines)).union(state.diverged_keys())
+            lines = {k: lines[k] for k in lines if k in wanted} if wanted else {}
+        for key, line in lines.items():
             row = rows.get(key)
             if row is None:
                 continue
@@ -621,15 +545,19 @@ class QueryMixin:
         kept, bases = self._bases(sheet)
         wanted = None if keys is None else set(keys)
         last_sync = self._sync_row(sheet, "1 ORDER BY n DESC LIMIT 1", ())[0]
-        todo = [(rid, line) for key, (rid, base, line, live) in bases.items()
+        todo = [(key, rid, line) for key, (rid, base, line, live) in bases.items()
                 if base != line and live and (wanted is None or key in wanted)]
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
-            for rid, line in todo:
+            state = self._state(sheet)
+            for key, rid, line in todo:
                 db.execute("INSERT OR IGNORE INTO baselines(row, sync, body) VALUES (?,?,?)",
                            (rid, last_sync, json.dumps(line_dict(line, kept), ensure_ascii=False)))
-                db.execute("UPDATE state SET base=line WHERE row=?", (rid,))
+                row = state.rows[key]
+                state.rows[key] = (*row[:5], row[3])      # base = the line, as now stored
+                state.dirty.add(key)
+            save_rows(db, sheet, state)
             db.execute("COMMIT")
         finally:
             if db.in_transaction:

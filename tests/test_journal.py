@@ -472,3 +472,56 @@ def test_state_load_survives_nul_in_a_cell(j):
     assert j.last("S1").rows["31.73.01.1001/001"]["saksi"] == "Bu\x00di"
     assert j.diff("S1", 1).changes[0].new == "121"
     assert j.snapshot("S1", 2).values() == expected(g)
+
+
+def _big_grid(n, seed):
+    import random
+    rnd = random.Random(seed)
+    return [list(HEADER)] + [["31.73.01.1001", str(i), str(rnd.randint(1, 500)), rnd.choice(["", "7"]),
+                              rnd.choice(["", "Budi"]), "", ""] for i in range(1, n + 1)]
+
+
+def test_packed_state_reads_back_what_the_writer_holds(tmp_path):
+    """The last read is packed CHUNK rows to a record; a fresh connection (the
+    next sync's process) must read exactly the rows the writer holds in memory."""
+    import random
+    from sheetsync.journal_state import CHUNK
+    rnd = random.Random(3)
+    path = tmp_path / "j.sqlite"
+    g = _big_grid(CHUNK * 4 + 5, 1)
+    with Journal(path) as w:
+        for minute in range(8):
+            for _ in range(rnd.randint(0, 6)):                 # edits in a few records
+                row = rnd.randrange(1, len(g))
+                g[row][3] = str(rnd.randint(0, 99))
+            if minute == 4:
+                g.append(["31.73.01.1009", "1", "5", "", "", "", ""])       # a new row id
+                del g[10]                                                 # a vanished row
+            t = tab(g)
+            rec(w, g, minute, ok=ok_keys(t, {p: "OK" for p in t.positions.values() if p % 3}))
+            held = w._state(w._sheet_id("S1")).rows
+            with Journal(path) as r:
+                assert r._state(r._sheet_id("S1")).rows == held
+        assert w.db.execute("SELECT count(*) FROM state").fetchone()[0] == 0
+
+
+def test_journal_from_before_the_packing_is_read_and_packed(tmp_path):
+    """A journal whose last read is still one record per row (older sheetsync)."""
+    path = tmp_path / "j.sqlite"
+    g = base_grid()
+    with Journal(path) as j:
+        t = tab(g)
+        rec(j, g, ok=ok_keys(t, {3: "OK"}))
+        rows = list(j._state(1).rows.values())
+        j.db.execute("DELETE FROM state_chunks")              # back to the old layout
+        j.db.executemany("INSERT INTO state VALUES (?,1,?,?,?,?,?)", rows)
+    g[2][3] = "125"
+    with Journal(path) as j:
+        assert [w.row for w in j.changed_after_verification("S1", tab(g), CONFIG)] == [3]
+        assert set(j.last("S1").rows) == set(tab(base_grid()).rows)
+        rec(j, g, 1)
+        assert j.db.execute("SELECT count(*) FROM state").fetchone()[0] == 0
+    with Journal(path) as j:
+        assert j.diff("S1", 1).changes[0].new == "125"
+        assert len(j.verified_changes("S1", CONFIG)) == 1
+        assert j.snapshot("S1", 2).values() == expected(g)
