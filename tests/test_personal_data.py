@@ -223,8 +223,6 @@ def test_journal_is_owner_only_even_with_a_permissive_umask(tmp_path: Path) -> N
     assert _mode(tmp_path / "j.sqlite") == 0o600
 
 
-@pytest.mark.xfail(strict=True, reason="export.py writes --include-personal files with the default umask "
-                                       "(asked of the CLI owner in the saksi report)")
 def test_exports_with_personal_data_are_owner_only(demo: Demo, tmp_path: Path) -> None:
     demo.run("export-personal-mode", "export", "--out", str(tmp_path), "--include-personal")
     files = list(tmp_path.glob("*.csv"))
