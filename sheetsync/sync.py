@@ -268,7 +268,7 @@ def _read_all(sheet: Sheet, config: Any, report: SyncReport, *, create_tabs: boo
 def _check(values: list[list[Any]], layout: InputLayout, config: Any, now: datetime | None) -> Any:
     """The core on the input tab with sheetsync's own columns blanked (they are not input)."""
     from sheetsync.check import check
-    result = check(layout.without_owned(values), config, now=now)
+    result = check(layout.without_owned(values, config.header_row), config, now=now)
     missing = [f for f in _missing_required(result, config)]
     if missing:
         headers = ", ".join(f"'{config.column(f).header}'" if config.column(f) else f for f in missing)

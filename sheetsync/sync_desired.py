@@ -47,13 +47,14 @@ class InputLayout:
         out[row] = line
         return out
 
-    def without_owned(self, values: list[list[Any]]) -> list[list[Any]]:
-        """The input tab with the owned cells blanked: statuses are output, never input."""
+    def without_owned(self, values: list[list[Any]], header_row: int = 1) -> list[list[Any]]:
+        """The input tab with the owned data cells blanked: statuses are output, never input.
+        The header row keeps its texts, so the core still sees where the owned columns are."""
         owned = self.owned0
         first = min(owned)
         out = list(values)
         for i, line in enumerate(values):
-            if len(line) > first:
+            if i >= header_row and len(line) > first:
                 line = list(line)
                 for c in owned:
                     if c < len(line):
