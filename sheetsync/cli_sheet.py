@@ -207,7 +207,7 @@ def plan_cmd(config: Any, as_json: bool, ui: Ui) -> None:
 # ------------------------------------------------------------------ check
 
 # params that locate a problem; every other text param of a personal field's issue is masked
-_LOCATING = frozenset({"column", "row", "rows", "other_rows", "tps", "kelurahan", "kecamatan", "min", "max"})
+_LOCATING = frozenset({"column", "row", "rows", "other_rows", "other_tps", "tps", "kelurahan", "kecamatan", "min", "max"})
 
 
 def masked(issue: Any, personal: frozenset[str]) -> Any:
