@@ -53,9 +53,9 @@ def synthetic_config(n_rows: int):
     for i in range(n_kel):
         k = i % n_kec
         rows.append({"kode_kecamatan": f"{90 + k // 10000:02d}.{(k // 100) % 100:02d}.{k % 100:02d}",
-                     "kecamatan": f"Kecamatan Uji {k}",
+                     "kecamatan": f"Sukamaju Raya {k}",
                      "kode_kelurahan": f"{90 + k // 10000:02d}.{(k // 100) % 100:02d}.{k % 100:02d}.{1001 + i // n_kec:04d}",
-                     "kelurahan": f"Kelurahan Uji {i}"})
+                     "kelurahan": f"Mekar Sari {i}"})
     regions = build_regions("Indonesia (uji)", rows, [])
     per_kec: dict[str, int] = {}
     for i in range(n_rows):
