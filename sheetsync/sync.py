@@ -138,82 +138,108 @@ def sync(config: Any, *, dry_run: bool = False, accept_deletions: bool = False, 
     return report
 
 
+@dataclass
+class _Work:
+    """What one sync has read and decided, handed from the planning to the writing half."""
+    current: dict[str, list[list[Any]]]
+    values: list[list[Any]]
+    layout: InputLayout
+    result: Any
+    tab_read: Any
+    plan: Plan
+    alerts: list[Any]
+
+
 def _run(config: Any, key: str, report: SyncReport, clock: _Clock, *, client: Any, journal: Any,
          now: datetime | None, dry_run: bool, accept_deletions: bool, hooks: SyncHooks) -> None:
     client = client or open_client(config)
     stats0 = transport_stats(client)
     sheet = Sheet(client, key)
     try:
-        current = _read_all(sheet, config, report, create_tabs=not dry_run)
-        clock.lap("read")
-        values = current[config.input_tab]
-        layout = input_layout(values, config)
-        result = _check(values, layout, config, now)
-        _fill_counts(report, result)
-        clock.lap("check")
-        tab_read = _journal_view(journal, layout.with_added_headers(values, config), config, result)
-        report.warnings_merged = merge_warnings(result, _verification_warnings(journal, key, tab_read, config),
-                                                config.language)
-        from sheetsync.summaries import summary_tables
-        tables = summary_tables(result, config)
-        clock.lap("summaries")
-        desired = build_desired(values, layout, result, config, tables)
-        plan = make_plan(current, desired, config)
-        report.header_added = layout.missing_headers
-        clock.lap("plan")
-        alerts = _guard(journal, key, tab_read, config, accept_deletions)
-        report.alerts = [a.message(config.language) for a in alerts]
-        if alerts:
-            plan = Plan([c for c in plan.changes if c.tab not in config.summary_tabs.titles()])
-        clock.lap("guard")
+        work = _read_and_plan(sheet, config, key, report, clock, journal=journal, now=now,
+                              dry_run=dry_run, accept_deletions=accept_deletions)
         if dry_run:
-            report.cells_changed = len(plan)
-            report.plan = plan
+            report.cells_changed = len(work.plan)
+            report.plan = work.plan
             return
-        if sheet.too_small(_needed_grid(plan)):           # grow before the re-check, not inside the window
-            report.metadata_reads += 1
-            sheet.ensure_grid(_needed_grid(plan))
-        stamp = None
-        if plan.changes or alerts or _stamp_shows_alert(current, config):
-            stamp = _stamp(now, config, _alert_message(alerts, config) if alerts else "")
-            plan = _with_stamp(plan, current, config, stamp)
-        if hooks.between_read_and_write:
-            hooks.between_read_and_write()
-        # From here to the write, nothing but the re-check: the body is serialised first and
-        # the garbage collector waits, so the window a move can slip through stays short.
-        gc_was_on = gc.isenabled()
-        gc.disable()
-        try:
-            prepared = sheet.prepare(_write_order(plan.batches(), config))
-            clock.lap("prepare")
-            plan, prepared, recheck_at = _recheck(sheet, plan, prepared, values, layout, result,
-                                                  config, report, alerts)
-            if hooks.before_write:
-                seen = [id(c) for c in plan.changes]
-                hooks.before_write(plan)
-                if [id(c) for c in plan.changes] != seen:      # a test changed the plan: honour it
-                    prepared = sheet.prepare(_write_order(plan.batches(), config))
-            _write(sheet, plan, prepared, report, recheck_at)
-        finally:
-            if gc_was_on:
-                gc.enable()
-        report.cells_changed = len(plan)
-        report.last_synced = stamp if _stamp_change(plan, config) is not None else None
-        clock.lap("write")                             # the re-check ran inside this lap
-        report.timings["recheck"] = round(report.timings.get("recheck", 0.0), 6)
-        report.timings["write"] = round(report.timings["write"] - report.timings["recheck"], 6)
-        if journal is not None and tab_read is not None:
+        _write_phase(sheet, work, config, report, clock, now=now, hooks=hooks)
+        if journal is not None and work.tab_read is not None:
             report.journal_sync = journal.record_tab(
-                spreadsheet=key, config_name=config.name, tab=tab_read, at=now or datetime.now(WIB),
-                ok_rows=_ok_keys(result, tab_read), good=not alerts)
+                spreadsheet=key, config_name=config.name, tab=work.tab_read, at=now or datetime.now(WIB),
+                ok_rows=_ok_keys(work.result, work.tab_read), good=not work.alerts)
         clock.lap("journal")
-        if alerts:
-            error = SyncError(_alert_message(alerts, config))
-            error.report, error.alerts = report, alerts  # type: ignore[attr-defined]
+        if work.alerts:
+            error = SyncError(_alert_message(work.alerts, config))
+            error.report, error.alerts = report, work.alerts  # type: ignore[attr-defined]
             raise error
     finally:
         report.requests = sheet.requests
         _transport_delta(report, stats0, transport_stats(client))
+
+
+def _read_and_plan(sheet: Sheet, config: Any, key: str, report: SyncReport, clock: _Clock, *,
+                   journal: Any, now: datetime | None, dry_run: bool, accept_deletions: bool) -> _Work:
+    """read -> check -> (journal warnings) -> summaries -> plan -> guard."""
+    from sheetsync.summaries import summary_tables
+    current = _read_all(sheet, config, report, create_tabs=not dry_run)
+    clock.lap("read")
+    values = current[config.input_tab]
+    layout = input_layout(values, config)
+    result = _check(values, layout, config, now)
+    _fill_counts(report, result)
+    clock.lap("check")
+    tab_read = _journal_view(journal, layout.with_added_headers(values, config), config, result)
+    report.warnings_merged = merge_warnings(result, _verification_warnings(journal, key, tab_read, config),
+                                            config.language)
+    tables = summary_tables(result, config)
+    clock.lap("summaries")
+    plan = make_plan(current, build_desired(values, layout, result, config, tables), config)
+    report.header_added = layout.missing_headers
+    clock.lap("plan")
+    alerts = _guard(journal, key, tab_read, config, accept_deletions)
+    report.alerts = [a.message(config.language) for a in alerts]
+    if alerts:                                      # the guard keeps the summaries as they are
+        plan = Plan([c for c in plan.changes if c.tab not in config.summary_tabs.titles()])
+    clock.lap("guard")
+    return _Work(current, values, layout, result, tab_read, plan, alerts)
+
+
+def _write_phase(sheet: Sheet, work: _Work, config: Any, report: SyncReport, clock: _Clock, *,
+                 now: datetime | None, hooks: SyncHooks) -> None:
+    """grow tabs if needed -> stamp -> serialise -> key re-check -> write."""
+    plan = work.plan
+    if sheet.too_small(_needed_grid(plan)):           # grow before the re-check, not inside the window
+        report.metadata_reads += 1
+        sheet.ensure_grid(_needed_grid(plan))
+    stamp = None
+    if plan.changes or work.alerts or _stamp_shows_alert(work.current, config):
+        stamp = _stamp(now, config, _alert_message(work.alerts, config) if work.alerts else "")
+        plan = _with_stamp(plan, work.current, config, stamp)
+    if hooks.between_read_and_write:
+        hooks.between_read_and_write()
+    # From here to the write, nothing but the re-check: the body is serialised first and
+    # the garbage collector waits, so the window a move can slip through stays short.
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        prepared = sheet.prepare(_write_order(plan.batches(), config))
+        clock.lap("prepare")
+        plan, prepared, recheck_at = _recheck(sheet, plan, prepared, work.values, work.layout, work.result,
+                                              config, report, work.alerts)
+        if hooks.before_write:
+            seen = [id(c) for c in plan.changes]
+            hooks.before_write(plan)
+            if [id(c) for c in plan.changes] != seen:      # a test changed the plan: honour it
+                prepared = sheet.prepare(_write_order(plan.batches(), config))
+        _write(sheet, plan, prepared, report, recheck_at)
+    finally:
+        if gc_was_on:
+            gc.enable()
+    report.cells_changed = len(plan)
+    report.last_synced = stamp if _stamp_change(plan, config) is not None else None
+    clock.lap("write")                             # the re-check ran inside this lap
+    report.timings["recheck"] = round(report.timings.get("recheck", 0.0), 6)
+    report.timings["write"] = round(report.timings["write"] - report.timings["recheck"], 6)
 
 
 def read_and_check(config: Any, *, client: Any = None, now: datetime | None = None) -> Any:
