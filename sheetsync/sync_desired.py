@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping
 
 from sheetsync import a1
 from sheetsync.plan import CellTarget, ColumnTarget, Desired, GridTarget
-from sheetsync.rowid import KEY_FIELDS, RowIdentities, identities, norm
+from sheetsync.rowid import KEY_FIELDS, RowIdentities, content_identity, identities, norm
 
 ALERT_MARK = "\u26a0"      # the guard's alert in the last-synced cell starts with this
 
@@ -104,6 +104,9 @@ def build_desired(values: list[list[Any]], layout: InputLayout, result: Any, con
     last = len(values)
     if last >= first:
         status, message, keys = _row_outputs(result, first, last, config.language)
+        for i, key in enumerate(keys):                 # no parseable key: named by content
+            if key is None and status[i]:
+                keys[i] = content_identity(values[first - 1 + i], layout.owned0)
         desired.columns.append(ColumnTarget(config.input_tab, layout.status_col, first, status, keys))
         desired.columns.append(ColumnTarget(config.input_tab, layout.message_col, first, message, keys))
     for text, col in zip((config.status_header, config.message_header),

@@ -363,3 +363,12 @@ def test_read_and_check_is_one_request_and_writes_nothing(emu):
     assert after["requests"] - before["requests"] == 1
     assert after["cells_written"] == before["cells_written"]
     assert len(result.rows) == len(values) - 2
+
+
+def test_changes_name_their_row_by_tps_key_or_by_content(emu, run):
+    values = messy_sheet(10)
+    sh = seed(emu.client(), values)
+    report, _ = run(config_for(sh, emu), dry_run=True)
+    keys = {c.row: c.row_key for c in report.plan.changes if c.tab == "TPS" and c.row > 1}
+    assert keys[2].startswith("31.73.") and "/" in keys[2]          # a TPS key
+    assert keys[6].startswith("h:")                                  # "Kelurahan Entah": content
