@@ -43,13 +43,28 @@ def workdir(tmp_path_factory: Any) -> Any:
     old = os.getcwd()
     os.chdir(path)
     saved = os.environ.get("SHEETSYNC_LOCK_DIR")
+    saved_state = os.environ.get("XDG_STATE_HOME")
     os.environ["SHEETSYNC_LOCK_DIR"] = str(path / "locks")
+    os.environ["XDG_STATE_HOME"] = str(path / "state")     # the preset's journal, for module fixtures
     yield path
     os.chdir(old)
+    if saved_state is None:
+        os.environ.pop("XDG_STATE_HOME", None)
+    else:
+        os.environ["XDG_STATE_HOME"] = saved_state
     if saved is None:
         os.environ.pop("SHEETSYNC_LOCK_DIR", None)
     else:
         os.environ["SHEETSYNC_LOCK_DIR"] = saved
+
+
+@pytest.fixture(autouse=True)
+def _private_state_dir(workdir: Path, monkeypatch: Any) -> Path:
+    """One state folder (hence one journal) for the whole module: the module-scoped
+    sheets are synced in one test and reconciled in another."""
+    state = workdir / "state"
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    return state
 
 
 def run(*args: str, ok: tuple[int, ...] = (0,)) -> Any:
