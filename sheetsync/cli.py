@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from sheetsync import __version__
-from sheetsync.cli_common import EXIT_SYNC, Ui, debug_enabled, example, explain
+from sheetsync.cli_common import EXIT_PIPE, EXIT_SYNC, Ui, debug_enabled, example, explain, quiet_stdout
 from sheetsync.i18n import detect_lang
 
 
@@ -29,6 +29,11 @@ class SheetsyncGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            # `sheetsync check | head`: the reader has gone. Stop quietly, as Unix tools do
+            # (128 + SIGPIPE); nothing more may reach stdout, not even Python's flush at exit.
+            quiet_stdout()
+            ctx.exit(EXIT_PIPE)
         except KeyboardInterrupt:
             ui = ctx.find_object(Ui) or Ui()
             click.echo(ui.t("interrupted"), err=True)

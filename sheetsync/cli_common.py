@@ -26,6 +26,7 @@ PRESET_HELP = "pilkada-jakbar-2024"
 DEFAULT_CONFIG_FILE = "sheetsync.toml"
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_SYNC = 0, 1, 2, 3
+EXIT_PIPE = 141          # 128 + SIGPIPE: what the shell reports for `yes | head`
 
 
 class CliError(Exception):
@@ -305,6 +306,9 @@ def explain(exc: BaseException, ui: Ui) -> tuple[int, list[str]]:
         code = getattr(exc, "exit_code", EXIT_SYNC)
         lines = msg.splitlines()[:2]
         return (code if isinstance(code, int) else EXIT_SYNC), [ui.t("error", msg=lines[0])] + lines[1:]
+    if isinstance(exc, BrokenPipeError):
+        # our own stdout closed by its reader (`| head`); a socket's EPIPE arrives wrapped by requests
+        return EXIT_PIPE, []
     if module.startswith("requests") or module.startswith("urllib3") or isinstance(exc, ConnectionError):
         return EXIT_SYNC, [ui.t("network", where="", msg=_first_line(msg))]
     if module.startswith("google.auth"):
@@ -314,6 +318,17 @@ def explain(exc: BaseException, ui: Ui) -> tuple[int, list[str]]:
     if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)):
         return EXIT_USAGE, [ui.t("error", msg=msg)]
     return EXIT_SYNC, [ui.t("internal", msg=f"{name}: {_first_line(msg)}")]
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null after the reader of a pipe went away, so the
+    interpreter's final flush cannot print 'Exception ignored ... BrokenPipeError'."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (CliRunner)
+        pass
 
 
 def _first_line(msg: str) -> str:

@@ -111,6 +111,8 @@ def _sync_loop(sync: Any, config: Any, interval: float | None, dry_run: bool, lo
     while True:
         try:
             report = _sync_once(sync, config, dry_run=dry_run, accept_deletions=accept_deletions)
+        except BrokenPipeError:
+            raise                     # the reader of our output has gone: stop (cli.py)
         except Exception as exc:  # noqa: BLE001 - in --every mode one failed run must not stop the loop
             if interval is None and log_format == "text":
                 raise                 # the group prints it: one or two lines, exit code

@@ -371,3 +371,20 @@ def test_missing_header_is_named(emu: Any, workdir: Path) -> None:
     assert result.exit_code == 3, result.output
     assert "'No TPS'" in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) <= 2
+
+
+def test_reader_gone_is_a_quiet_stop_not_a_network_error(synced: Sheet, workdir: Path) -> None:
+    """`sheetsync check | head`: stdout's reader has closed the pipe before we write."""
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)                    # every write to the pipe now fails with EPIPE
+    try:
+        proc = subprocess.run([sys.executable, "-c", "from sheetsync.cli import main; main()", "check",
+                               *synced.args, "--format", "csv"], cwd=workdir, env=dict(os.environ),
+                              stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 141, proc.stderr          # 128 + SIGPIPE, like `yes | head`
+    assert proc.stderr == ""                            # no "cannot reach the Sheets API", no traceback
