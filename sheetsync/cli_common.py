@@ -271,7 +271,19 @@ def load_cli_config(ui: Ui, config_path: str | None, preset: str | None, spreads
                                credentials=credentials or None)
     if need_sheet and not config.spreadsheet:
         raise CliError(ui.t("no_spreadsheet", source=config.source))
+    if config.spreadsheet:
+        _check_spreadsheet(ui, config.spreadsheet)
     return config
+
+
+def _check_spreadsheet(ui: Ui, value: str) -> None:
+    """A malformed --spreadsheet is bad usage (exit 2), caught before any API call."""
+    from sheetsync.gsheets import SheetsError, spreadsheet_key
+
+    try:
+        spreadsheet_key(value)
+    except SheetsError:
+        raise CliError(ui.t("bad_spreadsheet", value=value.strip())) from None
 
 
 # ----------------------------------------------------------- error handling

@@ -39,6 +39,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{source}: spreadsheet: spreadsheet belum ditentukan; berikan --spreadsheet ID-atau-URL "
         "atau pasang SHEETSYNC_SPREADSHEET",
     ),
+    "bad_spreadsheet": (
+        "--spreadsheet: '{value}' is not a spreadsheet ID or URL; pass the ID (the long code between "
+        "/d/ and /edit in the sheet's address) or the whole URL",
+        "--spreadsheet: '{value}' bukan ID atau URL spreadsheet; berikan ID-nya (kode panjang di antara "
+        "/d/ dan /edit pada alamat sheet) atau seluruh URL-nya",
+    ),
     "network": (
         "cannot reach the Sheets API{where}: {msg}. Check the network (or --api-url) and retry.",
         "tidak bisa menghubungi API Sheets{where}: {msg}. Periksa jaringan (atau --api-url) lalu coba lagi.",

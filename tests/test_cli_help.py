@@ -38,6 +38,8 @@ def test_group_help_has_examples() -> None:
     ["check", "--preset", "pilkada-jakbar-2024", "--config", "x.toml"],
     ["sync", "--preset", "pilkada-jakbar-2024", "--spreadsheet", "k" * 20, "--every", "soon"],
     ["sync", "--bogus-option"],
+    ["check", "--preset", "pilkada-jakbar-2024", "--spreadsheet", "abc"],   # malformed ID: usage, not 3
+    ["--lang", "id", "sync", "--preset", "pilkada-jakbar-2024", "--spreadsheet", "https://example.com/x"],
 ])
 def test_usage_and_config_errors_exit_2_without_traceback(args: list[str], tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
@@ -46,6 +48,12 @@ def test_usage_and_config_errors_exit_2_without_traceback(args: list[str], tmp_p
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert len([line for line in result.output.splitlines() if line.strip()]) <= 3
+
+
+def test_malformed_spreadsheet_says_what_to_pass_in_the_chosen_language() -> None:
+    result = CliRunner().invoke(cli, ["--lang", "id", "plan", "--preset", "pilkada-jakbar-2024",
+                                      "--spreadsheet", "abc"])
+    assert result.exit_code == 2 and "'abc' bukan ID atau URL spreadsheet" in result.output
 
 
 def test_config_file_error_names_file_and_key(tmp_path, monkeypatch) -> None:
