@@ -2,8 +2,9 @@
 reconciliation with the target table.  Pure functions of CheckResult.rows.
 
 Definitions (also in docs/core.md):
-- entered: non-blank rows placed in the area (kelurahan/kecamatan resolved);
-  at kota level every non-blank row.
+- entered: distinct TPS placed in the area (kelurahan/kecamatan resolved; a TPS
+  typed on two rows counts once, rows_entered counts rows); at kota level every
+  non-blank row, duplicates once.
 - reported: rows whose result cells are all filled and that have no error.
 - votes (every paslon, suara sah/tidak sah, pengguna) sum the reported rows
   only; rows in error are left out and counted in tps_error.  Warnings count.
@@ -65,17 +66,29 @@ def _counted(rows: pd.DataFrame) -> np.ndarray:
     return rows["results_complete"].to_numpy(bool) & (rows["n_errors"].to_numpy() == 0)
 
 
+def distinct_tps(rows: pd.DataFrame) -> np.ndarray:
+    """True for the first row of each TPS key and for rows without one: a TPS typed
+    twice is one TPS entered (its rows are duplicate_tps errors)."""
+    kel = rows["kode_kelurahan"].cat.codes.to_numpy(np.int64)
+    tps = rows["tps"].array
+    known = (kel >= 0) & ~np.asarray(tps.isna())
+    key = np.where(known, kel * 100_000 + tps.to_numpy(dtype=np.int64, na_value=0), -1)
+    return ~known | ~pd.Series(key).duplicated(keep="first").to_numpy()
+
+
 def _sums(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config) -> dict[str, np.ndarray]:
     """Counts and vote sums per group; codes are group numbers (-1 = no group)."""
     placed = codes >= 0
     counted = _counted(rows) & placed
     status = rows["status"].to_numpy(object)
+    first = distinct_tps(rows)
 
     def count(mask: np.ndarray) -> np.ndarray:
         return np.bincount(codes[mask & placed], minlength=size)[:size]
 
     out: dict[str, np.ndarray] = {
-        "tps_entered": count(np.ones(len(codes), bool)),
+        "tps_entered": count(first),
+        "rows_entered": count(np.ones(len(codes), bool)),
         "tps_reported": count(counted),
         "tps_error": count(rows["n_errors"].to_numpy() > 0),
         "tps_periksa": count(status == PERIKSA),
@@ -86,7 +99,8 @@ def _sums(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config) -> d
         values = rows[f].to_numpy(dtype=np.float64, na_value=0.0)
         out[f] = np.rint(np.bincount(codes[counted], weights=values[counted], minlength=size)[:size]).astype(np.int64)
     target = np.nan_to_num(rows["target_effective"].to_numpy(np.float64))
-    out["target_tps"] = np.round(np.bincount(codes[placed], weights=target[placed], minlength=size)[:size], 2)
+    one = placed & first  # a duplicated TPS has one target
+    out["target_tps"] = np.round(np.bincount(codes[one], weights=target[one], minlength=size)[:size], 2)
     return out
 
 
@@ -175,7 +189,7 @@ def per_koordinator(rows: pd.DataFrame, config: Config) -> pd.DataFrame | None:
         "tps_error": sums["tps_error"], "tps_periksa": sums["tps_periksa"], "tps_belum": sums["tps_belum"],
         "problems": problems, "kecamatan": covered,
     })
-    table = table[table["tps_entered"] > 0]
+    table = table[sums["rows_entered"] > 0]
     return table.sort_values(["problems", "koordinator"], ascending=[False, True]).reset_index(drop=True)
 
 
@@ -225,12 +239,14 @@ def reconcile(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
     kecs = config.regions.kecamatan
     codes = rows["kode_kecamatan"].cat.codes.to_numpy(np.int64)
     placed = codes >= 0
-    entered = np.bincount(codes[placed], minlength=len(kecs))[:len(kecs)]
+    one = placed & distinct_tps(rows)   # distinct TPS: a TPS typed twice is not an extra TPS
+    entered = np.bincount(codes[one], minlength=len(kecs))[:len(kecs)]
+    duplicates = np.bincount(codes[placed], minlength=len(kecs))[:len(kecs)] - entered
     target_col = rows["target"] if "target" in rows else None
     cells = (~target_col.isna()).to_numpy() if target_col is not None else np.zeros(len(rows), bool)
-    target_cells = np.bincount(codes[placed & cells], minlength=len(kecs))[:len(kecs)]
+    target_cells = np.bincount(codes[one & cells], minlength=len(kecs))[:len(kecs)]
     effective = np.nan_to_num(rows["target_effective"].to_numpy(np.float64))
-    target_sum = np.round(np.bincount(codes[placed], weights=effective[placed], minlength=len(kecs))[:len(kecs)], 2)
+    target_sum = np.round(np.bincount(codes[one], weights=effective[one], minlength=len(kecs))[:len(kecs)], 2)
     records = []
     for i, k in enumerate(kecs):
         t = config.targets.get(k.code)
@@ -242,12 +258,12 @@ def reconcile(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
         records.append({
             "kode_kecamatan": k.code, "kecamatan": k.name, "tps_planned": planned,
             "tps_entered": int(entered[i]), "tps_missing": max(planned - int(entered[i]), 0),
-            "tps_extra": max(int(entered[i]) - planned, 0), "target": target,
+            "tps_extra": max(int(entered[i]) - planned, 0), "rows_duplicate": int(duplicates[i]), "target": target,
             "target_cells": int(target_cells[i]), "target_sum": float(target_sum[i]), "target_diff": diff,
         })
     table = pd.DataFrame.from_records(records, columns=[
         "kode_kecamatan", "kecamatan", "tps_planned", "tps_entered", "tps_missing", "tps_extra",
-        "target", "target_cells", "target_sum", "target_diff"])
+        "rows_duplicate", "target", "target_cells", "target_sum", "target_diff"])
     table["ok"] = (table["tps_missing"] == 0) & (table["tps_extra"] == 0) & \
         (table["target_diff"].fillna(0).abs() < 0.5)
     return table

@@ -126,3 +126,12 @@ def test_messages_quote_the_right_cell_after_blank_rows():
     assert issue(result, "not_integer", 3).params["value"] == "7x"
     assert issue(result, "not_integer", 5).params["value"] == "x1"
     assert issue(result, "unknown_kecamatan", 5).params["value"] == "Cengkarang"
+
+
+def test_duplicate_header_is_a_warning_and_the_first_column_is_used():
+    config = preset()
+    head = header(config) + ["paslon 1"]
+    result = check([head, row(**results()) + [999]], config)
+    found = issue(result, "header_duplicate")
+    assert found.severity == "warning" and found.row is None and found.params["column"] == "paslon 1"
+    assert result.rows.at[2, "paslon_1"] == 100 and result.valid

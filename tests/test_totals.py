@@ -128,9 +128,11 @@ def spell(name: str, choice: int) -> str:
     return variants[choice % len(variants)]
 
 
+# paslon <= 190 each and tidak sah <= 20: at most 590 voters, within DPT 600, so every
+# generated row is a valid, reported TPS (asserted below, so the property cannot hold vacuously)
 valid_rows = st.lists(
-    st.tuples(st.integers(0, len(KELURAHAN) - 1), st.integers(0, 200), st.integers(0, 200),
-              st.integers(0, 200), st.integers(0, 20)),
+    st.tuples(st.integers(0, len(KELURAHAN) - 1), st.integers(0, 190), st.integers(0, 190),
+              st.integers(1, 190), st.integers(0, 20)),
     min_size=1, max_size=25)
 junk_rows = st.lists(st.sampled_from(["blank", "unknown", "badnumber", "partial", "spaces"]), max_size=8)
 
@@ -151,10 +153,13 @@ def test_totals_of_valid_rows_unchanged_by_order_junk_and_spelling(valid, junk, 
             if spelled:
                 kec, kel = spell(kec, spelling + i), spell(kel, spelling * 3 + i)
             tps = f"TPS {i + 1}" if spelled and i % 2 else i + 1
-            rows.append(row(kec, kel, tps, **results(p1, p2, p3, tidak, dpt=700 - 90, dptb=0)))
+            rows.append(row(kec, kel, tps, **results(p1, p2, p3, tidak, dpt=600, dptb=0)))
         return rows
 
     baseline = run(*build(False))
+    assert baseline.valid and (baseline.rows["status"] == "OK").all()
+    assert baseline.totals.kota["tps_reported"] == len(valid)
+    assert baseline.totals.kota["paslon_3"] == sum(v[3] for v in valid) > 0
     rows = build(True)
     for j, kind in enumerate(junk):   # junk uses TPS numbers no valid row uses
         kec, kel = KELURAHAN[j % len(KELURAHAN)]
@@ -165,3 +170,18 @@ def test_totals_of_valid_rows_unchanged_by_order_junk_and_spelling(valid, junk, 
     rnd.shuffle(rows)
     changed = check([header(), *rows], preset())
     assert vote_totals(changed) == vote_totals(baseline)
+
+
+def test_duplicate_tps_is_not_an_entered_or_extra_tps():
+    rows = all_planned_rows(random.Random(5))
+    kapuk = [r for r in rows if r[1].strip().lower() == "kapuk"]
+    rows.remove(kapuk[0])                     # one Cengkareng TPS missing ...
+    rows.append(list(kapuk[1]))              # ... while another is typed twice
+    result = run(*rows)
+    rec = result.reconciliation.set_index("kecamatan")
+    assert (rec.at["Cengkareng", "tps_entered"], rec.at["Cengkareng", "tps_missing"]) == (524, 1)
+    assert (rec.at["Cengkareng", "tps_extra"], rec.at["Cengkareng", "rows_duplicate"]) == (0, 1)
+    assert rec.at["Cengkareng", "target_sum"] == 105000 - 200 and not rec.at["Cengkareng", "ok"]
+    line = kec_row(result, "Cengkareng")
+    assert (line["tps_entered"], line["rows_entered"], line["tps_error"]) == (524, 525, 2)
+    assert result.totals.kota["tps_entered"] == 2647 and result.totals.kota["rows_entered"] == 2648
