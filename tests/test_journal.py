@@ -525,3 +525,13 @@ def test_journal_from_before_the_packing_is_read_and_packed(tmp_path):
         assert j.diff("S1", 1).changes[0].new == "125"
         assert len(j.verified_changes("S1", CONFIG)) == 1
         assert j.snapshot("S1", 2).values() == expected(g)
+
+
+@settings(max_examples=150, deadline=None)
+@given(body=st.lists(st.lists(st.one_of(st.sampled_from(["", "1", "a", "\x1f", "\x1e", "\n", "x y"]),
+                                        st.integers(0, 9), st.none()), max_size=5), max_size=6),
+       kept_idx=st.sampled_from([[0, 1, 2], [1, 2, 3], [0, 1, 3], [2], [0, 1, 2, 3, 4]]))
+def test_lines_of_the_whole_tab_equal_row_by_row_encoding(body, kept_idx):
+    """Whatever path _lines takes (slice, itemgetter, per-row), each line is the row's exact encoding."""
+    from sheetsync.journal_tab import _cells, _lines, encode_line
+    assert _lines(body, kept_idx, 5) == [encode_line(_cells(raw, kept_idx, 5)) for raw in body]
