@@ -49,7 +49,7 @@ class SyncLock:
         self._fd: int | None = None
 
     def acquire(self) -> "SyncLock":
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             _try_lock(fd)
