@@ -490,6 +490,9 @@ class QueryMixin:
         if same_layout:               # a row can warn only if it changed, or already differed
             wanted = set(state.changed(lines)).union(state.diverged_keys())
             lines = {k: lines[k] for k in lines if k in wanted} if wanted else {}
+        headers = {c.field: c.header for c in reversed(tuple(getattr(config, "columns", ())))}
+        at = [(f, kept.index(f), now_kept.index(f) if f in now_kept else None)
+              for f in numbers if f in kept]
         for key, line in lines.items():
             row = rows.get(key)
             if row is None:
@@ -497,14 +500,14 @@ class QueryMixin:
             base = row[5]
             if base is None or (same_layout and base == line):
                 continue                        # the common case: not verified, or unchanged
-            old, new = line_dict(base, kept), line_dict(line, now_kept)
-            for f in numbers:
-                if old.get(f, "") != new.get(f, "") and f in old:
+            # only the number columns are compared: split, not a dict of every cell
+            old, new = decode_line(base, len(kept)), decode_line(line, len(now_kept))
+            for f, i, j in at:
+                was, now = old[i], ("" if j is None else new[j])
+                if was != now and was != "":
                     issues.append(Issue(code=CAV_CODE, severity="warning", row=tab.positions[key],
-                                        field=f, params={"column": _header(config, f),
-                                                         "old": old.get(f, ""),
-                                                         "new": new.get(f, ""),
-                                                         "tps": key}))
+                                        field=f, params={"column": headers.get(f, f), "old": was,
+                                                         "new": now, "tps": key}))
         return issues
 
     def ok_at(self, spreadsheet: str, sync_no: int) -> set[str]:
@@ -564,11 +567,6 @@ class QueryMixin:
                 db.execute("ROLLBACK")
             self._cache.pop(sheet, None)
         return len(todo)
-
-
-def _header(config: Any, field_name: str) -> str:
-    col = next((c for c in config.columns if c.field == field_name), None)
-    return col.header if col else field_name
 
 
 def _number_fields(config: Any) -> list[str]:

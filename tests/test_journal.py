@@ -535,3 +535,18 @@ def test_lines_of_the_whole_tab_equal_row_by_row_encoding(body, kept_idx):
     """Whatever path _lines takes (slice, itemgetter, per-row), each line is the row's exact encoding."""
     from sheetsync.journal_tab import _cells, _lines, encode_line
     assert _lines(body, kept_idx, 5) == [encode_line(_cells(raw, kept_idx, 5)) for raw in body]
+
+
+def test_changed_after_verification_across_a_column_change(j):
+    """Columns inserted or removed since the row was verified: numbers are still
+    compared field by field (the stored lines have another layout)."""
+    g = base_grid()
+    rec(j, g, ok=ok_keys(tab(g), {3: "OK"}))
+    wider = [r[:2] + [c] + r[2:] for r, c in zip(g, ["Catatan", "", "x", ""])]
+    wider[2][4] = "125"                                        # Paslon 1 of TPS 2: 120 -> 125
+    warnings = j.changed_after_verification("S1", tab(wider), CONFIG)
+    assert [(w.row, w.field, w.params["old"], w.params["new"], w.params["column"]) for w in warnings] \
+        == [(3, "paslon_1", "120", "125", "Paslon 1")]
+    narrower = [[c for i, c in enumerate(r) if i != 3] for r in g]   # Paslon 1 column deleted
+    assert [(w.field, w.params["old"], w.params["new"])
+            for w in j.changed_after_verification("S1", tab(narrower), CONFIG)] == [("paslon_1", "120", "")]
