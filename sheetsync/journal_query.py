@@ -8,6 +8,8 @@ import zlib
 from array import array
 from collections.abc import Mapping as MappingABC
 from dataclasses import asdict, dataclass, field
+from itertools import compress, repeat
+from operator import eq
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -575,4 +577,5 @@ def _number_fields(config: Any) -> list[str]:
 
 def ok_keys(tab: TabRead, statuses: Mapping[int, str]) -> set[str]:
     """Row keys whose status (sheet row -> status code) is OK."""
-    return {key for key, pos in tab.positions.items() if statuses.get(pos) == "OK"}
+    positions = tab.positions               # at C speed: 15,000 rows every sync
+    return set(compress(positions.keys(), map(eq, map(statuses.get, positions.values()), repeat("OK"))))

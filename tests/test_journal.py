@@ -550,3 +550,9 @@ def test_changed_after_verification_across_a_column_change(j):
     narrower = [[c for i, c in enumerate(r) if i != 3] for r in g]   # Paslon 1 column deleted
     assert [(w.field, w.params["old"], w.params["new"])
             for w in j.changed_after_verification("S1", tab(narrower), CONFIG)] == [("paslon_1", "120", "")]
+
+
+def test_ok_keys_only_rows_whose_status_is_ok():
+    t = tab(base_grid())
+    assert ok_keys(t, {2: "OK", 3: "PERIKSA", 99: "OK"}) == {"31.73.01.1001/001"}
+    assert ok_keys(t, {}) == set()
