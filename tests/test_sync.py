@@ -372,3 +372,21 @@ def test_changes_name_their_row_by_tps_key_or_by_content(emu, run):
     keys = {c.row: c.row_key for c in report.plan.changes if c.tab == "TPS" and c.row > 1}
     assert keys[2].startswith("31.73.") and "/" in keys[2]          # a TPS key
     assert keys[6].startswith("h:")                                  # "Kelurahan Entah": content
+
+
+def test_unshared_sheet_stops_sync_with_the_account_to_share_with(tmp_path):
+    import json
+    from dataclasses import replace
+    with Emulator(strict=True) as strict:
+        owner = strict.client(key=strict.issue_key("owner@kawal.iam.gserviceaccount.com"))
+        sh = seed(owner, messy_sheet(10))
+        key = tmp_path / "bot.json"
+        key.write_text(json.dumps(strict.issue_key("bot@kawal.iam.gserviceaccount.com")))
+        key.chmod(0o600)
+        config = replace(config_for(sh, strict), credentials=str(key))
+        with pytest.raises(SyncError) as info:
+            sync(config, lock_dir=str(tmp_path))                 # sheetsync's own client from the key
+        assert info.value.exit_code == 3
+        assert "bot@kawal.iam.gserviceaccount.com" in str(info.value) and "Share" in str(info.value)
+        sh.share("bot@kawal.iam.gserviceaccount.com", perm_type="user", role="writer", notify=False)
+        assert sync(config, lock_dir=str(tmp_path)).cells_written > 0
