@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import click
 
-from sheetsync.i18n import detect_lang, t
+from sheetsync.i18n import config_error, detect_lang, label, t
 
 PRESET_HELP = "pilkada-jakbar-2024"
 DEFAULT_CONFIG_FILE = "sheetsync.toml"
@@ -49,6 +49,10 @@ class Ui:
 
     def t(self, key: str, **params: Any) -> str:
         return t(key, self.lang, **params)
+
+    def word(self, key: Any) -> str:
+        """A table header or cell word (error, added...) in this language."""
+        return label(str(key), self.lang) if key is not None else ""
 
     def n(self, value: Any) -> str:
         """A number as this language writes it (2,648 / 2.648)."""
@@ -111,7 +115,7 @@ def fmt_cell(value: Any, lang: str = "en") -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return str(value)
+        return label("yes" if value else "no", lang)
     if isinstance(value, int):
         text = f"{value:,}"
         return text.replace(",", ".") if lang == "id" else text
@@ -125,6 +129,20 @@ def fmt_cell(value: Any, lang: str = "en") -> str:
     return str(value)
 
 
+def _integral(values: Sequence[Any]) -> bool:
+    """Every number of a column is a whole number (105000.0 from a float column)."""
+    return all(float(v).is_integer() for v in values if _is_number(v) and v == v)
+
+
+def _column_numbers(rows: list[list[Any]], i: int) -> list[Any]:
+    """Column i's numbers, made consistent: all whole -> int (105,000, not 105,000.0);
+    any fraction -> all float, so one column shows one decimal everywhere (75.0 beside 74.3)."""
+    col = [r[i] if i < len(r) else None for r in rows]
+    if _integral(col):
+        return [int(v) if _is_number(v) and v == v else v for v in col]
+    return [float(v) if _is_number(v) else v for v in col]
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -134,9 +152,14 @@ ID_COLUMNS = frozenset({"row", "baris", "sync", "tps", "no tps", "sheet_row", "f
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], lang: str = "en") -> str:
-    """Plain aligned columns; numbers right-aligned.  No dependency needed for this."""
+    """Plain aligned columns; numbers right-aligned.  No dependency needed for this.
+
+    ``headers`` are field keys (row, tps_planned...) or texts: keys are shown in ``lang``."""
     rows = [[_plain(v) for v in row] for row in rows]
+    columns = [_column_numbers(rows, i) for i in range(len(headers))]
+    rows = [[columns[i][r] if i < len(columns) else v for i, v in enumerate(row)] for r, row in enumerate(rows)]
     ident = [str(h).lower() in ID_COLUMNS for h in headers]
+    headers = [label(str(h), lang) if h else "" for h in headers]
     cells = [[str(v) if i < len(ident) and ident[i] and _is_number(v) else fmt_cell(v, lang)
               for i, v in enumerate(row)] for row in rows]
     widths = [len(str(h)) for h in headers]
@@ -312,7 +335,7 @@ def explain(exc: BaseException, ui: Ui) -> tuple[int, list[str]]:
             lines.append(ui.t("hint", msg=exc.hint))
         return exc.exit_code, lines
     if name == "ConfigError":
-        return EXIT_USAGE, [ui.t("error", msg=msg)]
+        return EXIT_USAGE, [ui.t("config_error", msg=config_error(msg, ui.lang))]
     if module.startswith("sheetsync"):
         # sheetsync's own exceptions are written for the user: print them as they are.
         code = getattr(exc, "exit_code", EXIT_SYNC)

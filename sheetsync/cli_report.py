@@ -40,27 +40,42 @@ def reconcile_cmd(config: Any, against: str | None, as_json: bool, include_perso
     if as_json:
         ui.json(report)
         return
+    header = _field_headers(config)
     _table_of_dicts(ui, report.per_kecamatan, ui.t("title_reconcile"))
     _table_of_dicts(ui, [{k: d.get(k) for k in ("row", "kelurahan", "tps", "other_rows", "message")}
                          for d in report.duplicates], ui.t("title_duplicates"))
     if report.changed_since_last_sync is not None:
-        _table_of_dicts(ui, report.changed_since_last_sync,
+        _table_of_dicts(ui, [_readable(c, header, ui) for c in report.changed_since_last_sync],
                         f"{ui.t('title_changed')} (#{report.last_sync})")
     if report.changed_after_verification:
-        _table_of_dicts(ui, report.changed_after_verification, "diubah setelah diverifikasi"
-                        if ui.lang == "id" else "changed after verification")
+        _table_of_dicts(ui, [_readable(c, header, ui) for c in report.changed_after_verification],
+                        ui.t("title_verified"))
     if report.against is not None:
         a = report.against
         if not a.differences and not a.only_in_file and not a.only_in_sheet:
             ui.out(ui.t("against_same", count=a.compared, file=a.file))
         else:
-            rows = [{"tps": d.tps_key, "kelurahan": d.kelurahan, "field": d.field, "sheet": d.sheet,
-                     "file": d.external, "row": d.sheet_row} for d in a.differences]
+            rows = [{"tps": d.tps_key, "kelurahan": d.kelurahan, "field": header.get(d.field, d.field),
+                     "sheet": d.sheet, "file": d.external, "row": d.sheet_row} for d in a.differences]
             rows += [{"tps": k, "field": "(TPS)", "sheet": "-", "file": "+"} for k in a.only_in_file]
             rows += [{"tps": k, "field": "(TPS)", "sheet": "+", "file": "-"} for k in a.only_in_sheet]
             _table_of_dicts(ui, rows, ui.t("title_against", file=a.file))
         for problem in a.file_problems:
             ui.warn(problem)
+
+
+def _field_headers(config: Any) -> dict[str, str]:
+    """Field name -> the column's header in the sheet (paslon_1 -> Paslon 1): what people read."""
+    return {c.field: c.header for c in config.columns}
+
+
+def _readable(row: dict[str, Any], header: dict[str, str], ui: Ui) -> dict[str, Any]:
+    out = dict(row)
+    if out.get("field"):
+        out["field"] = header.get(out["field"], out["field"])
+    if out.get("change"):
+        out["change"] = ui.word(out["change"])
+    return out
 
 
 def _table_of_dicts(ui: Ui, rows: list[dict[str, Any]], title: str) -> None:

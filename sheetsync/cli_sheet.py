@@ -256,7 +256,7 @@ def check_cmd(config: Any, fmt: str, include_personal: bool, ui: Ui) -> None:
         for i in issues:
             writer.writerow([i["row"] or "", i["severity"], i["code"], i["field"] or "", i["message"]])
     else:
-        rows = [(i["row"] or "", i["severity"], i["code"], i["message"]) for i in issues]
+        rows = [(i["row"] or "", ui.word(i["severity"]), i["code"], i["message"]) for i in issues]
         if rows:
             ui.table(["row", "severity", "code", "message"], rows, title=ui.t("title_problems"), force=True)
         errors = sum(1 for i in issues if i["severity"] == "error")

@@ -17,6 +17,7 @@ LANGS = ("en", "id")
 MESSAGES: dict[str, tuple[str, str]] = {
     # generic
     "error": ("Error: {msg}", "Galat: {msg}"),
+    "config_error": ("Config error: {msg}", "Galat konfigurasi: {msg}"),
     "hint": ("What to do: {msg}", "Yang perlu dilakukan: {msg}"),
     "internal": (
         "Unexpected error: {msg}. Set SHEETSYNC_DEBUG=1 to see the details and report it.",
@@ -131,6 +132,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "title_kecamatan": ("Summary per kecamatan", "Rekap per kecamatan"),
     "title_problems": ("Problems", "Masalah"),
     "title_reconcile": ("Planned vs entered per kecamatan", "Rencana vs terisi per kecamatan"),
+    "title_verified": ("Changed after verification", "Diubah setelah diverifikasi"),
     "title_duplicates": ("Duplicates and conflicts", "Duplikat dan konflik"),
     "title_changed": ("Changed since the last sync", "Berubah sejak sinkron terakhir"),
     "title_against": ("Differences against {file}", "Selisih terhadap {file}"),
@@ -140,6 +142,85 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "none": ("(none)", "(tidak ada)"),
 }
+
+
+# Column headers and cell words of CLI tables: field or value key -> (english, indonesian).
+# Keys not listed fall back to the summary tabs' header texts (summaries.py), then to the key.
+LABELS: dict[str, tuple[str, str]] = {
+    "row": ("Row", "Baris"), "severity": ("Severity", "Tingkat"), "code": ("Code", "Kode"),
+    "message": ("Message", "Keterangan"), "field": ("Field", "Kolom"), "column": ("Column", "Kolom"),
+    "tab": ("Tab", "Tab"), "cell": ("Cell", "Sel"), "old": ("Old", "Lama"), "new": ("New", "Baru"),
+    "tps": ("TPS", "TPS"), "tps_key": ("TPS", "TPS"), "kelurahan": ("Kelurahan", "Kelurahan"),
+    "kecamatan": ("Kecamatan", "Kecamatan"), "kode_kecamatan": ("Code", "Kode"),
+    "tps_planned": ("TPS planned", "TPS rencana"), "tps_entered": ("TPS entered", "TPS terisi"),
+    "tps_missing": ("TPS missing", "TPS kurang"), "tps_extra": ("TPS extra", "TPS lebih"),
+    "rows_duplicate": ("Duplicate rows", "Baris duplikat"), "target": ("Target", "Target"),
+    "target_cells": ("Target cells", "Sel target"), "target_sum": ("Sum of TPS targets", "Jumlah target TPS"),
+    "target_diff": ("Difference", "Selisih"), "ok": ("Matches", "Cocok"),
+    "other_rows": ("Same as row", "Sama dengan baris"), "change": ("Change", "Perubahan"),
+    "verified": ("Verified", "Terverifikasi"), "current": ("Now", "Sekarang"),
+    "verified_sync": ("Verified in sync", "Diverifikasi di sinkron"), "sync": ("Sync", "Sinkron"),
+    "at": ("At (WIB)", "Waktu (WIB)"), "kind": ("Kind", "Jenis"), "value": ("Value", "Nilai"),
+    "detail": ("Detail", "Rincian"), "sheet": ("Sheet", "Sheet"), "file": ("File", "Berkas"),
+    "koordinator": ("Coordinator", "Koordinator"), "tps_reported": ("TPS reported", "TPS lapor"),
+    "tps_error": ("Rows in error", "Baris salah"), "tps_periksa": ("To check", "Perlu diperiksa"),
+    "tps_belum": ("Not filled", "Belum diisi"), "problems": ("With problems", "Bermasalah"),
+    # cell words
+    "error": ("error", "galat"), "warning": ("warning", "peringatan"),
+    "added": ("added", "ditambah"), "changed": ("changed", "diubah"), "removed": ("removed", "dihapus"),
+    "yes": ("yes", "ya"), "no": ("no", "tidak"),
+}
+
+
+def label(key: str, lang: str = "en") -> str:
+    """A table header or cell word in ``lang``: LABELS, else the summary tabs' header, else the key."""
+    if key in LABELS:
+        en, id_ = LABELS[key]
+        return id_ if lang == "id" else en
+    try:
+        from sheetsync.summaries import _HEADERS   # the words the sheet's own summary tabs use
+
+        if key in _HEADERS and "{" not in _HEADERS[key][0]:
+            return _HEADERS[key][0 if lang == "id" else 1]
+    except ImportError:  # pragma: no cover
+        pass
+    return key
+
+
+# ConfigError says "<file>: <key>: <what is wrong>" in English (config.py); the CLI
+# translates the usual <what>s so an Indonesian reader gets one language.
+CONFIG_PHRASES_ID: tuple[tuple[str, str], ...] = (
+    (r"^file not found$", "berkas tidak ditemukan"),
+    (r"^cannot read: (.*)$", r"tidak bisa dibaca: \1"),
+    (r"^TOML syntax: (.*)$", r"sintaks TOML salah: \1"),
+    (r"^missing$", "wajib ada, belum diisi"),
+    (r"^unknown key$", "kunci tidak dikenal"),
+    (r"^expected (.+), got (.+)$", r"seharusnya \1, bukan \2"),
+    (r"^unknown preset \(available: (.*)\)$", r"preset tidak dikenal (yang ada: \1)"),
+    (r"^must be one of (.*), not (.*)$", r"harus salah satu dari \1, bukan \2"),
+)
+
+
+_KINDS_ID = {"a string": "teks", "an integer": "bilangan bulat", "a number": "angka", "true/false": "true/false",
+             "a list": "daftar", "a table": "tabel", "a date": "tanggal"}
+
+
+def config_error(msg: str, lang: str) -> str:
+    """A ConfigError's text with its last part (what is wrong) in ``lang`` when known."""
+    if lang != "id":
+        return msg
+    import re
+
+    parts = msg.split(": ")
+    for i in range(1, len(parts)):          # <what> may itself hold ": " (cannot read: ...)
+        what = ": ".join(parts[i:])
+        for pattern, repl in CONFIG_PHRASES_ID:
+            if re.match(pattern, what):
+                what = re.sub(pattern, repl, what)
+                for en, id_ in _KINDS_ID.items():
+                    what = what.replace(en, id_)
+                return ": ".join(parts[:i]) + ": " + what
+    return msg
 
 
 def detect_lang(flag: str | None = None, env: Mapping[str, str] | None = None) -> str:

@@ -150,6 +150,10 @@ def test_check_exit_1_and_json_equals_library(synced: Sheet) -> None:
     assert [(i["code"], i["row"], i["severity"]) for i in got] == [(i.code, i.row, i.severity) for i in lib.issues]
     table = run("check", *synced.args, ok=(1,))
     assert "duplicate_tps" in table.stdout
+    indonesian = run("--lang", "id", "check", *synced.args, ok=(1,)).stdout.splitlines()
+    header = next(line for line in indonesian if "Keterangan" in line)
+    assert header.split() == ["Baris", "Tingkat", "Kode", "Keterangan"]
+    assert any(" galat " in line for line in indonesian) and not any(" error " in line for line in indonesian)
     as_csv = run("check", *synced.args, "--format", "csv", ok=(1,))
     rows = list(csv.reader(as_csv.stdout.splitlines()))
     assert rows[0] == ["row", "severity", "code", "field", "message"] and len(rows) == 1 + len(lib.issues)
@@ -210,8 +214,14 @@ def test_reconcile_json_equals_library_and_against_csv(synced: Sheet, tmp_path: 
     assert against["compared"] == 3
     assert [(d["field"], d["external"] - d["sheet"]) for d in against["differences"]] == [("paslon_3", 7)]
     assert len(against["only_in_sheet"]) == len([r for r in values[1:] if r[0]]) - 3 or against["only_in_sheet"]
-    text = run("reconcile", *synced.args, "--against", str(ext))
-    assert "paslon_3" in text.stdout
+    text = run("--lang", "en", "reconcile", *synced.args, "--against", str(ext))
+    assert "Paslon 3" in text.stdout and "paslon_3" not in text.stdout     # the sheet's header, not the field
+    # readable tables: headers in the chosen language, whole numbers without ".0", yes/no not True/False
+    assert "Sum of TPS targets" in text.stdout and "target_sum" not in text.stdout
+    assert ".0 " not in text.stdout and ".0\n" not in text.stdout and "False" not in text.stdout
+    indonesian = run("--lang", "id", "reconcile", *synced.args).stdout
+    assert "Jumlah target TPS" in indonesian and "TPS rencana" in indonesian and "tps_planned" not in indonesian
+    assert "105.000" in indonesian and ",0 " not in indonesian
     # a coordinator edits a number after the last sync: reconcile lists it, sheet row and field
     row = values.index(ok_rows[0]) + 1
     synced.ws().update_cell(row, header.index("Paslon 1") + 1, 3)

@@ -65,6 +65,32 @@ def test_config_file_error_names_file_and_key(tmp_path, monkeypatch) -> None:
     assert "sheetsync.toml" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("edit, english, indonesian", [
+    (None, "file not found", "berkas tidak ditemukan"),
+    (('spreadsheet = ""', "spreadsheet = 5"), "expected a string, got an integer",
+     "seharusnya teks, bukan bilangan bulat"),
+    (('language = "id"', 'language = "id"\nbogus = 1'), "unknown key", "kunci tidak dikenal"),
+])
+def test_config_errors_in_one_language(edit, english, indonesian, tmp_path, monkeypatch) -> None:
+    import shutil
+    from pathlib import Path
+
+    import sheetsync.presets
+
+    monkeypatch.chdir(tmp_path)
+    if edit is not None:        # the bundled preset as a file, with one mistake
+        presets = Path(sheetsync.presets.__file__).parent
+        for csv_file in presets.glob("*.csv"):
+            shutil.copy(csv_file, tmp_path)
+        text = (presets / "pilkada-jakbar-2024.toml").read_text()
+        assert edit[0] in text
+        (tmp_path / "c.toml").write_text(text.replace(edit[0], edit[1], 1))
+    result = CliRunner().invoke(cli, ["--lang", "id", "check", "--config", "c.toml"])
+    assert result.exit_code == 2 and "c.toml" in result.output
+    assert indonesian in result.output and english not in result.output, result.output
+    assert english in CliRunner().invoke(cli, ["--lang", "en", "check", "--config", "c.toml"]).output
+
+
 def test_no_config_at_all_says_what_to_do(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["check"])
@@ -124,6 +150,12 @@ def test_table_aligns_and_formats_numbers_per_language() -> None:
     lines = text.splitlines()
     assert lines[2].endswith("105.000") and lines[3].endswith(" 62.600")
     assert "105,000" in format_table(["k", "t"], [["x", 105000]], "en")
+    # keys become words of the language; whole floats are integers; one column, one precision
+    text = format_table(["kecamatan", "target_sum", "ok", "pct_reported"],
+                        [["Cengkareng", 104000.0, False, 74.3], ["Tambora", 62200.0, True, 75]], "id")
+    assert text.splitlines()[0].split()[:4] == ["Kecamatan", "Jumlah", "target", "TPS"]
+    assert "104.000 " in text and "104.000,0" not in text and "tidak" in text and "False" not in text
+    assert "75,0" in text and "74,3" in text
 
 
 def test_personal_values_masked_in_issue_output() -> None:
