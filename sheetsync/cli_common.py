@@ -134,11 +134,17 @@ def _integral(values: Sequence[Any]) -> bool:
     return all(float(v).is_integer() for v in values if _is_number(v) and v == v)
 
 
-def _column_numbers(rows: list[list[Any]], i: int) -> list[Any]:
+def _is_percent(header: Any) -> bool:
+    text = str(header)
+    return text.startswith("pct_") or text.startswith("%")
+
+
+def _column_numbers(rows: list[list[Any]], i: int, percent: bool = False) -> list[Any]:
     """Column i's numbers, made consistent: all whole -> int (105,000, not 105,000.0);
-    any fraction -> all float, so one column shows one decimal everywhere (75.0 beside 74.3)."""
+    any fraction, or a percentage -> all float, so one column shows one decimal everywhere
+    (75.0 beside 74.3)."""
     col = [r[i] if i < len(r) else None for r in rows]
-    if _integral(col):
+    if not percent and _integral(col):
         return [int(v) if _is_number(v) and v == v else v for v in col]
     return [float(v) if _is_number(v) else v for v in col]
 
@@ -156,7 +162,7 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], lang: st
 
     ``headers`` are field keys (row, tps_planned...) or texts: keys are shown in ``lang``."""
     rows = [[_plain(v) for v in row] for row in rows]
-    columns = [_column_numbers(rows, i) for i in range(len(headers))]
+    columns = [_column_numbers(rows, i, _is_percent(h)) for i, h in enumerate(headers)]
     rows = [[columns[i][r] if i < len(columns) else v for i, v in enumerate(row)] for r, row in enumerate(rows)]
     ident = [str(h).lower() in ID_COLUMNS for h in headers]
     headers = [label(str(h), lang) if h else "" for h in headers]

@@ -20,8 +20,8 @@ PHASE_COLUMNS = {
 }
 
 
-def summary_columns(header: list[Any], config: Any, phase: str) -> list[int]:
-    """Indexes of the phase's columns in the summary header (the sheet's language)."""
+def summary_columns(header: list[Any], config: Any, phase: str) -> list[tuple[int, str]]:
+    """(index, column name) of the phase's columns in the summary header (the sheet's language)."""
     from sheetsync.layout import chart_columns, header_key
     from sheetsync.summaries import _h as header_text  # the header texts core writes
 
@@ -34,16 +34,27 @@ def summary_columns(header: list[Any], config: Any, phase: str) -> list[int]:
             wanted = header_key(header_text(name, config.language))
             index = keys.index(wanted) if wanted in keys else None
         if index is not None:
-            out.append(index)
-    return out or list(range(len(header)))
+            out.append((index, name))
+    return out
 
 
 def print_summary(ui: Ui, values: list[list[Any]], title: str, config: Any, phase: str) -> None:
+    """The sheet's kecamatan summary, headed in the reader's language (the sheet may be in another)."""
+    from dataclasses import replace
+
+    from sheetsync.summaries import _label as sheet_header
+
     if not values:
         return
     cols = summary_columns(values[0], config, phase)
-    pick = lambda row: [row[i] if i < len(row) else "" for i in cols]  # noqa: E731
-    ui.table([str(h) for h in pick(values[0])], [pick(r) for r in values[1:]], title=title, force=True)
+    if cols:
+        reader = replace(config, language=ui.lang)
+        headers = [sheet_header(name, reader) for _, name in cols]
+    else:      # an unexpected layout: show it as it is
+        cols = [(i, str(h)) for i, h in enumerate(values[0])]
+        headers = [str(h) for h in values[0]]
+    pick = lambda row: [row[i] if i < len(row) else "" for i, _ in cols]  # noqa: E731
+    ui.table(headers, [pick(r) for r in values[1:]], title=title, force=True)
 
 
 @click.command("demo", epilog=example(
