@@ -149,6 +149,21 @@ def _column_numbers(rows: list[list[Any]], i: int, percent: bool = False) -> lis
     return [float(v) if _is_number(v) else v for v in col]
 
 
+WIB_ZONE = "Asia/Jakarta"
+
+
+def wib(at: Any) -> str:
+    """A journal time (datetime or ISO text, UTC) as the sheet shows times: WIB, to the second."""
+    from zoneinfo import ZoneInfo
+
+    if not at:
+        return ""
+    moment = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(ZoneInfo(WIB_ZONE)).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from sheetsync.cli_common import CliError, Ui, config_options, example, parse_interval, ui_options
+from sheetsync.cli_common import CliError, Ui, config_options, example, parse_interval, ui_options, wib
 
 PRESET = "--preset pilkada-jakbar-2024"
 
@@ -136,12 +136,18 @@ def parse_since(text: str, ui: Ui) -> datetime | timedelta | int:
 
 
 def _journal(config: Any) -> Any:
-    from sheetsync.journal import Journal, journal_path
+    from sheetsync.journal import Journal, JournalError, journal_path
 
     path = journal_path(config)
     if not path.exists():   # do not leave an empty journal behind a typo in the path
         raise CliError(f"no journal at {path}: run `sheetsync sync` first (journal_path in {config.source})")
-    return Journal(path)
+    journal = Journal(path)
+    try:
+        journal.syncs(_key(config))
+    except JournalError:    # a shared per-user journal that holds only other sheets
+        journal.close()
+        raise CliError(f"no sync of this spreadsheet in {path} yet: run `sheetsync sync` first") from None
+    return journal
 
 
 def _key(config: Any) -> str:
@@ -177,7 +183,7 @@ def history_cmd(config: Any, tps: str, as_json: bool, include_personal: bool, ui
         ui.json(rows)
         return
     ui.table(["sync", "at", "kind", "field", "value", "detail"],
-             [[r["sync_no"], r["at"], r["kind"], r["field"], r["value"], r["detail"]] for r in rows],
+             [[r["sync_no"], wib(r["at"]), r["kind"], r["field"], r["value"], r["detail"]] for r in rows],
              title=f"TPS {key}", force=True)
 
 

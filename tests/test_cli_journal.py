@@ -69,6 +69,13 @@ def test_diff_history_restore_bring_every_number_back(sheet: Any) -> None:
     kel, tps = before[changed_row - 1][1], before[changed_row - 1][2]
     history = json.loads(run("history", *args, "--tps", f"{kel} {tps}", "--json").stdout)
     values = [h["value"] for h in history if h["field"] == "paslon_3"]
+    # the table shows WIB like the sheet's last-synced cell, to the second (JSON keeps ISO UTC)
+    from datetime import datetime, timedelta
+
+    shown = run("history", *args, "--tps", f"{kel} {tps}").stdout
+    first = (datetime.fromisoformat(history[0]["at"]) + timedelta(hours=7)).strftime("%Y-%m-%d %H:%M:%S")
+    assert first in shown and "+00:00" not in shown and "WIB" in shown
+    assert history[0]["at"][:19].replace("T", " ") not in shown          # not the UTC time
     assert values == [before[changed_row - 1][col(ws, "Paslon 3") - 1], "1"]
 
     plan = json.loads(run("restore", *args, "--since", "1", "--json").stdout)
