@@ -58,9 +58,11 @@ def problems_at(counts: dict[str, int], level: str | None) -> int:
     return 0
 
 
-def sync_line(report: Any, ui: Ui) -> str:
+def sync_line(report: Any, ui: Ui, tab: str = "") -> str:
     from sheetsync.issues import status_label
 
+    if not report.rows_read:       # a fresh sheet: say so, not "0 row(s): -"
+        return ui.t("sync_empty", tab=tab, cells=ui.n(report.cells_written), requests=report.requests)
     text = ", ".join(f"{status_label(k, ui.lang)} {ui.n(v)}" for k, v in report.rows_by_status.items()) or "-"
     return ui.t("sync_done", rows=ui.n(report.rows_read), statuses=text,
                 cells=ui.n(report.cells_written), requests=report.requests)
@@ -121,7 +123,7 @@ def _sync_loop(sync: Any, config: Any, interval: float | None, dry_run: bool, lo
             if interval is None:
                 click.get_current_context().exit(code)
         else:
-            code = _print_sync(report, ui, log_format, dry_run, fail_on)
+            code = _print_sync(report, ui, log_format, dry_run, fail_on, config.input_tab)
             if interval is None:
                 click.get_current_context().exit(code)
         if log_format == "text":
@@ -137,7 +139,7 @@ def _sync_once(sync: Any, config: Any, **kwargs: Any) -> Any:
         return sync(config, journal=journal, **kwargs)
 
 
-def _print_sync(report: Any, ui: Ui, log_format: str, dry_run: bool, fail_on: str | None) -> int:
+def _print_sync(report: Any, ui: Ui, log_format: str, dry_run: bool, fail_on: str | None, tab: str = "") -> int:
     counts = report_counts(report)
     failing = problems_at(counts, fail_on)
     if log_format == "json":
@@ -150,7 +152,7 @@ def _print_sync(report: Any, ui: Ui, log_format: str, dry_run: bool, fail_on: st
         print_plan(report, ui)
     else:
         stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
-        ui.out(f"{stamp} {sync_line(report, ui)}")
+        ui.out(f"{stamp} {sync_line(report, ui, tab)}")
         for alert in report.alerts:
             ui.warn(str(alert))
     if failing:

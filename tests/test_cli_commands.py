@@ -398,3 +398,11 @@ def test_reader_gone_is_a_quiet_stop_not_a_network_error(synced: Sheet, workdir:
         os.close(write_end)
     assert proc.returncode == 141, proc.stderr          # 128 + SIGPIPE, like `yes | head`
     assert proc.stderr == ""                            # no "cannot reach the Sheets API", no traceback
+
+
+def test_sync_of_an_empty_input_tab_says_no_rows_yet(emu: Any, workdir: Path) -> None:
+    sheet = Sheet(emu, "empty")
+    run("init", *sheet.args)                                  # header only, no TPS rows
+    out = run("--lang", "en", "sync", *sheet.args).stdout
+    assert "no rows yet in tab 'TPS'" in out and "0 row(s)" not in out and ": -." not in out
+    assert "belum berisi baris" in run("--lang", "id", "sync", *sheet.args).stdout
