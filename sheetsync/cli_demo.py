@@ -99,29 +99,29 @@ def demo_cmd(phase: str, port: int, host: str, seed: int, serve: bool | None, ui
             ui.say(ui.t("interrupted"))
 
 
-@click.command("emulator", context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
-               add_help_option=False,
-               epilog=example("sheetsync emulator --port 8555",
-                              "sheetsync emulator --state ./emulator-state --strict"))
+@click.command("emulator", epilog=example("sheetsync emulator --port 8555",
+                                          "sheetsync emulator --state ./emulator-state --strict",
+                                          "sheetsync check --preset pilkada-jakbar-2024 "
+                                          "--api-url http://127.0.0.1:8555 --spreadsheet KEY"))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind (loopback only by default).")
+@click.option("--port", type=int, default=8555, show_default=True, help="Port (0 = any free port).")
+@click.option("--state", metavar="DIR", help="Keep spreadsheets in DIR across restarts (default: in memory).")
+@click.option("--strict", is_flag=True, help="Verify service-account keys and sharing, as Google does.")
+@click.option("--quota", type=click.Choice(["google"]), default=None,
+              help="Apply Google's per-minute request quotas (60 per user, 300 per project).")
 @click.pass_context
-def emulator_cmd(ctx: click.Context) -> None:
-    """Run the local Google Sheets/Drive API emulator (see `sheetsync emulator --help`).
-
-    Options: --host 127.0.0.1 --port 8555 --state DIR --strict --quota google.
-    """
+def emulator_cmd(ctx: click.Context, host: str, port: int, state: str | None, strict: bool,
+                 quota: str | None) -> None:
+    """Run the local Google Sheets v4 / Drive v3 / OAuth2 emulator until Ctrl-C,
+    with a read-only web view of its sheets at /view."""
     from sheetsync.emulator.__main__ import main as emulator_main
 
-    args = list(ctx.args)
-    if "--help" in args or "-h" in args:
-        click.echo(ctx.get_help())
-        click.echo("")
-        try:
-            emulator_main(["--help"])       # the emulator's own option list (argparse)
-        except SystemExit:
-            pass
-        return
-    code = emulator_main(args)
-    ctx.exit(code or 0)
+    args = ["--host", host, "--port", str(port)]
+    args += ["--state", state] if state else []
+    args += ["--strict"] if strict else []
+    args += ["--quota", quota] if quota else []
+    ctx.exit(emulator_main(args) or 0)
 
 
 COMMANDS = [demo_cmd, emulator_cmd]

@@ -167,3 +167,14 @@ def test_personal_values_masked_in_issue_output() -> None:
     shown = issue_dict(issue, "id", frozenset({"hp_saksi"}))
     assert "0812" not in str(shown) and "HP/WA Saksi" in shown["message"] and shown["row"] == 7
     assert "0812-3456-7890" in issue_dict(issue, "id")["message"]
+
+
+def test_emulator_help_is_one_clean_click_help() -> None:
+    result = CliRunner().invoke(cli, ["emulator", "--help"])
+    assert result.exit_code == 0
+    text = result.output
+    assert text.count("Usage:") == 1 and "usage:" not in text           # argparse's block is gone
+    for option in ("--host", "--port", "--state", "--strict", "--quota"):
+        assert option in text
+    assert "see `sheetsync emulator --help`" not in text
+    assert "sheetsync emulator --port 8555" in text.split("Examples:", 1)[1]
