@@ -24,12 +24,11 @@ import google.auth.exceptions
 import google.oauth2.credentials
 from google.oauth2 import service_account
 import gspread
-import requests
 from gspread.exceptions import APIError
 from gspread.urls import SPREADSHEET_VALUES_BATCH_UPDATE_URL
 
 from sheetsync import a1
-from sheetsync.transport import RetryPolicy, make_session
+from sheetsync.transport import RequestException, RetryPolicy, make_session
 
 log = logging.getLogger("sheetsync")
 
@@ -195,7 +194,7 @@ def translate(exc: BaseException, *, key: str, email: str | None) -> SheetsError
             f"Google refused the credentials of {email or 'this account'} while getting a token "
             f"({_first_line(reason)}): the key may be deleted or disabled; create a new key and pass "
             "it with --credentials, and check the machine's clock")
-    if isinstance(exc, (requests.RequestException, google.auth.exceptions.TransportError)):
+    if isinstance(exc, (RequestException, google.auth.exceptions.TransportError)):
         return SheetsError(
             f"could not reach the Sheets API ({exc.__class__.__name__}) even after retrying: "
             "check the network connection (or --api-url), then run sync again")
@@ -259,7 +258,7 @@ class Sheet:
         self.requests += 1
         try:
             return fn(*args, **kwargs)
-        except (APIError, requests.RequestException, google.auth.exceptions.GoogleAuthError) as exc:
+        except (APIError, RequestException, google.auth.exceptions.GoogleAuthError) as exc:
             if _is_missing_range(exc) or _is_grid_limit(exc):
                 raise                   # the caller repairs these (adds a tab, grows a grid)
             raise translate(exc, key=self.key, email=self.email) from None

@@ -34,6 +34,9 @@ GOOGLE_HOSTS = (
     "https://oauth2.googleapis.com",
 )
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Re-exported so gsheets.py can catch network failures without importing requests
+# itself (transport.py stays the only module that touches it).
+RequestException = requests.RequestException
 # Exceptions worth another try: the request may simply not have arrived, or the
 # answer was cut off. Every write sheetsync sends is idempotent (RAW values), so a
 # retry after an unknown outcome is safe.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
 from types import SimpleNamespace
 
 import pytest
@@ -13,6 +14,7 @@ from gspread.exceptions import APIError
 
 from sheetsync import gsheets
 from sheetsync.emulator import Emulator
+from sheetsync.transport import RetryPolicy
 from sync_data import settled_counters
 from sheetsync.gsheets import (CredentialsError, Sheet, SheetsError, load_credentials, open_client,
                                spreadsheet_key)
@@ -176,3 +178,16 @@ def test_emulator_url_without_key_uses_open_mode(emu):
     gc = open_client(SimpleNamespace(credentials=None, api_url=emu.url))
     sh = gc.create("open")
     assert Sheet(gc, sh.id).read(["'Sheet1'"]) == {"'Sheet1'": []}
+
+
+def test_unreachable_api_is_one_line_about_the_network():
+    # A port nobody listens on: requests' ConnectionError (caught in gsheets through the
+    # name transport.py re-exports) must become a SheetsError, not a traceback.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    quick = RetryPolicy(deadline_s=0.5, base_s=0.01, max_sleep_s=0.02, timeout_s=(0.5, 0.5))
+    sheet = Sheet(gsheets.emulator_client(f"http://127.0.0.1:{port}", retry=quick), "1NoSuchSpreadsheet000")
+    with pytest.raises(SheetsError, match="could not reach the Sheets API") as info:
+        sheet.read(["'Input'"])
+    assert "\n" not in str(info.value) and "ConnectionError" in str(info.value)
