@@ -23,19 +23,32 @@ def _personal_option(f: Any) -> Any:
 @click.command("reconcile", epilog=example(
     "sheetsync reconcile --config sheetsync.toml",
     f"sheetsync reconcile {PRESET} --spreadsheet 1AbC...xyz --against kpu-jakbar.csv",
-    "sheetsync reconcile --config sheetsync.toml --json > reconcile.json"))
+    "sheetsync reconcile --config sheetsync.toml --json > reconcile.json",
+    'sheetsync reconcile --config sheetsync.toml --accept-changes --tps "Kapuk 12"'))
 @ui_options
 @config_options
 @click.option("--against", type=click.Path(exists=True, dir_okay=False), metavar="FILE.csv",
               help="External per-TPS result (e.g. a KPU export) to compare TPS by TPS.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--accept-changes", is_flag=True,
+              help="Accept numbers corrected after verification (as read by the last sync): the next sync "
+                   "marks those rows OK again instead of PERIKSA.  Writes only the local journal.")
+@click.option("--tps", "tps_refs", metavar="TPS", multiple=True,
+              help='With --accept-changes: only this TPS ("Kapuk 12"); repeatable.')
 @_personal_option
-def reconcile_cmd(config: Any, against: str | None, as_json: bool, include_personal: bool, ui: Ui) -> None:
+def reconcile_cmd(config: Any, against: str | None, as_json: bool, accept_changes: bool,
+                  tps_refs: tuple[str, ...], include_personal: bool, ui: Ui) -> None:
     """The manual reconciliation report: planned vs entered TPS and targets per
-    kecamatan, duplicates and conflicts, rows changed since the last sync, and with
-    --against every per-TPS difference from an external result.  Writes nothing."""
+    kecamatan, duplicates and conflicts, rows changed since the last sync, numbers
+    changed after verification, and with --against every per-TPS difference from an
+    external result.  Writes nothing, except --accept-changes (the local journal)."""
     from sheetsync.reconcile import reconcile
 
+    if tps_refs and not accept_changes:
+        raise CliError(ui.t("tps_needs_accept"))
+    if accept_changes:
+        _accept(config, tps_refs, as_json, ui)
+        return
     report = reconcile(config, against=against, include_personal=include_personal, lang=ui.lang)
     if as_json:
         ui.json(report)
@@ -62,6 +75,32 @@ def reconcile_cmd(config: Any, against: str | None, as_json: bool, include_perso
             _table_of_dicts(ui, rows, ui.t("title_against", file=a.file))
         for problem in a.file_problems:
             ui.warn(problem)
+
+
+def _accept(config: Any, tps_refs: tuple[str, ...], as_json: bool, ui: Ui) -> None:
+    from sheetsync.reconcile import accept_changes
+
+    keys = _tps_keys(config, tps_refs) if tps_refs else None
+    _journal(config).close()           # no sync of this sheet yet: say "run sync first", create nothing
+    result = accept_changes(config, tps=keys)
+    if as_json:
+        ui.json(result)
+        return
+    header = _field_headers(config)
+    if result.changes:
+        _table_of_dicts(ui, [_readable(c, header, ui) for c in result.changes], ui.t("title_verified"))
+    ui.out(ui.t("accepted", rows=result.accepted_rows, sync=result.last_sync or "-") if result.accepted_rows
+           else ui.t("accepted_none"))
+
+
+def _tps_keys(config: Any, refs: tuple[str, ...]) -> list[str]:
+    from sheetsync.regions import parse_tps_ref
+
+    keys = [parse_tps_ref(t, config.regions) for t in refs]
+    bad = [t for t, k in zip(refs, keys) if k is None]
+    if bad:
+        raise CliError(f"--tps: '{bad[0]}' is not a TPS of {config.regions.kota}; write e.g. \"Kapuk 12\"")
+    return [k for k in keys if k is not None]
 
 
 def _field_headers(config: Any) -> dict[str, str]:
@@ -235,17 +274,11 @@ def restore_cmd(config: Any, since: str | None, tps_refs: tuple[str, ...], apply
     a newer value someone typed is never overwritten.  Shows the plan; writes only
     with --apply."""
     from sheetsync.gsheets import Sheet, open_client
-    from sheetsync.regions import parse_tps_ref
     from sheetsync.restore import restore
 
     if not since and not tps_refs:
         raise CliError(ui.t("need_since_or_tps"))
-    keys = None
-    if tps_refs:
-        keys = [parse_tps_ref(t, config.regions) for t in tps_refs]
-        bad = [t for t, k in zip(tps_refs, keys) if k is None]
-        if bad:
-            raise CliError(f"--tps: '{bad[0]}' is not a TPS of {config.regions.kota}; write e.g. \"Kapuk 12\"")
+    keys = _tps_keys(config, tps_refs) if tps_refs else None
     when = parse_since(since, ui) if since else None
     with _journal(config) as journal:
         plan = restore(config, journal, Sheet(open_client(config), config.spreadsheet), since=when, tps=keys,

@@ -145,6 +145,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} TPS dibandingkan dengan {file}: tidak ada selisih.",
     ),
     "none": ("(none)", "(tidak ada)"),
+    # reconcile --accept-changes
+    "accepted": (
+        "{rows} row(s) accepted as verified (values of sync #{sync}); the next sync marks them OK.",
+        "{rows} baris diterima sebagai terverifikasi (nilai sinkron #{sync}); sinkron berikutnya menandainya OK.",
+    ),
+    "accepted_none": (
+        "Nothing to accept: no number changed after verification.",
+        "Tidak ada yang perlu diterima: tidak ada angka yang diubah setelah diverifikasi.",
+    ),
+    "tps_needs_accept": (
+        "--tps goes with --accept-changes",
+        "--tps hanya dipakai bersama --accept-changes",
+    ),
 }
 
 

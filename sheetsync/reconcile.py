@@ -133,6 +133,45 @@ def _journal_findings(config: Any, key: str, values: list[list[Any]], result: An
             journal.close()
 
 
+# ------------------------------------------------------------ --accept-changes
+
+@dataclass
+class AcceptReport:
+    spreadsheet: str
+    accepted_rows: int                                  # rows whose current numbers became the verified ones
+    changes: list[dict[str, Any]] = field(default_factory=list)   # what was accepted (before the accept)
+    last_sync: int | None = None                        # the read the accepted values come from
+
+
+def accept_changes(config: Any, *, tps: list[str] | None = None, journal: Any = None) -> AcceptReport:
+    """A reviewer confirms numbers corrected after verification: their values as read by the
+    last sync become the verified ones, so the next sync stops marking those rows PERIKSA.
+    ``tps``: only these TPS keys (default: every changed row).  Reads no sheet."""
+    from sheetsync.gsheets import spreadsheet_key
+    from sheetsync.journal import Journal, journal_path
+
+    key = spreadsheet_key(config.spreadsheet)
+    own = journal is None
+    if own:
+        path = journal_path(config)
+        if not Path(path).exists():
+            return AcceptReport(spreadsheet=key, accepted_rows=0)
+        journal = Journal(path)
+    try:
+        wanted = None if tps is None else set(tps)
+        changes = [{"tps_key": v.tps_key, "row": v.row, "field": v.field, "verified": v.verified,
+                    "current": v.current, "verified_sync": v.verified_sync}
+                   for v in journal.verified_changes(key, config)
+                   if wanted is None or v.tps_key in wanted]
+        last = journal.last(key, good_only=False)
+        accepted = journal.accept_verified(key, None if tps is None else sorted(wanted or ()))
+        return AcceptReport(spreadsheet=key, accepted_rows=accepted, changes=changes,
+                            last_sync=last.sync_no if last is not None else None)
+    finally:
+        if own:
+            journal.close()
+
+
 # ------------------------------------------------------------ --against
 
 def read_csv_grid(path: Path) -> list[list[str]]:

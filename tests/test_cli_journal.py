@@ -117,3 +117,29 @@ def test_no_journal_yet_says_run_sync_first(tmp_path: Path, monkeypatch: Any) ->
     result = CliRunner().invoke(cli, ["diff", *args, "--since", "1"])
     assert result.exit_code == 2 and "sheetsync sync" in result.output
     assert not any(tmp_path.iterdir())            # nothing created
+
+
+def test_accepting_a_correction_after_verification_clears_periksa(sheet: Any) -> None:
+    """A number corrected after its row was OK is PERIKSA until a reviewer accepts it."""
+    args, ws = sheet
+    values = ws.get_all_values()
+    status = col(ws, "Status")
+    row = next(i + 1 for i, r in enumerate(values) if i and r[status - 1] == "OK")
+    paslon = col(ws, "Paslon 1")
+    kel, tps = values[row - 1][1], values[row - 1][2]
+    # a deliberate correction that keeps the row valid: one vote moves from paslon 1 to paslon 2
+    p1, p2 = int(values[row - 1][paslon - 1]), int(values[row - 1][paslon])
+    ws.update([[p1 - 1, p2 + 1]], f"{chr(64 + paslon)}{row}", raw=True)
+    run("sync", *args)
+    assert ws.cell(row, status).value == "PERIKSA"
+    listed = json.loads(run("reconcile", *args, "--json").stdout)["changed_after_verification"]
+    assert {c["field"] for c in listed} == {"paslon_1", "paslon_2"}
+
+    out = run("--lang", "en", "reconcile", *args, "--accept-changes", "--tps", f"{kel} {tps}").stdout
+    assert "1 row(s) accepted" in out and "Paslon 1" in out
+    run("sync", *args)
+    assert ws.cell(row, status).value == "OK"
+    assert json.loads(run("reconcile", *args, "--json").stdout)["changed_after_verification"] == []
+    assert "Nothing to accept" in run("--lang", "en", "reconcile", *args, "--accept-changes").stdout
+    result = CliRunner().invoke(cli, ["reconcile", *args, "--tps", f"{kel} {tps}"])
+    assert result.exit_code == 2                                  # --tps without --accept-changes
