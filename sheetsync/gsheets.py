@@ -165,6 +165,17 @@ def emulator_client(api_url: str, token: str = "emulator", *,
     return gspread.Client(auth=creds, session=make_session(creds, api_url, retry))
 
 
+def client_from_key_info(info: Mapping[str, Any], api_url: str | None = None, *,
+                         retry: RetryPolicy | None = None) -> gspread.Client:
+    """A gspread.Client from a parsed key file (service account or authorized user).
+
+    For callers that hold the key as a dict, such as ``Emulator.client(key=...)`` in
+    strict mode, so that gsheets stays the one module that builds gspread clients.
+    """
+    creds = _from_info(dict(info))
+    return gspread.Client(auth=creds, session=make_session(creds, api_url, retry))
+
+
 def client_credentials(client: gspread.Client) -> Any:
     session = client.http_client.session
     return getattr(session, "credentials", None) or getattr(client.http_client, "auth", None)

@@ -66,14 +66,10 @@ class Emulator:
 
     def client(self, key: dict | None = None, token: str = "emulator"):  # noqa: ANN201 - gspread.Client
         """A gspread.Client on this emulator: open mode token, or a key file dict (strict mode)."""
-        from sheetsync import gsheets
+        from sheetsync import gsheets    # late: gsheets imports gspread, the server does not need it
         if key is None:
             return gsheets.emulator_client(self.url, token)
-        import gspread
-        from google.oauth2 import service_account
-        from sheetsync.transport import make_session
-        creds = service_account.Credentials.from_service_account_info(key, scopes=list(gsheets.SCOPES))
-        return gspread.Client(auth=creds, session=make_session(creds, self.url))
+        return gsheets.client_from_key_info(key, self.url)
 
     def issue_key(self, email: str) -> dict[str, str]:
         return self.state.auth.issue_key(email, self.url + "/token")
