@@ -8,6 +8,7 @@ chart's data as simple SVG bars.  Everything typed by a person is HTML-escaped.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from typing import Any, Iterable
@@ -20,9 +21,13 @@ Response = tuple[int, str, bytes]
 
 
 def render(path: str, store: Any, query: str = "") -> Response:
-    """(HTTP status, Content-Type, body) for /view, /view/<id>, /view/<id>/<sheetId>."""
+    """(HTTP status, Content-Type, body) for /view, /view/<id>, /view/<id>/<sheetId>.
+
+    Personal columns (names, phone numbers) are masked unless ``?personal=1``."""
     parts = [p for p in path.split("?")[0].split("/") if p][1:]  # drop "view"
-    refresh = _refresh(query or (path.split("?", 1)[1] if "?" in path else ""))
+    query = query or (path.split("?", 1)[1] if "?" in path else "")
+    refresh = _refresh(query)
+    personal = _flag(query, "personal")
     if not parts:
         return _ok(_page("sheetsync emulator", _index(store), refresh))
     ss = store.spreadsheets.get(parts[0]) if hasattr(store, "spreadsheets") else None
@@ -34,7 +39,7 @@ def render(path: str, store: Any, query: str = "") -> Response:
             sheet = next((s for s in ss.sheets if str(s.sheet_id) == parts[1]), None)
             if sheet is None:
                 return 404, "text/html; charset=utf-8", _page("Not found", "<p>No such tab.</p>").encode()
-        body = _tabs(ss, sheet) + (_sheet(ss, sheet) if sheet is not None else "")
+        body = _tabs(ss, sheet, personal) + (_sheet(ss, sheet, personal) if sheet is not None else "")
         title = ss.title + (f" - {sheet.title}" if sheet is not None else "")
     return _ok(_page(title, body, refresh))
 
@@ -47,6 +52,40 @@ def _refresh(query: str) -> int:
         return max(0, int(parse_qs(query).get("refresh", [REFRESH_S])[0]))
     except ValueError:
         return REFRESH_S
+
+
+def _flag(query: str, name: str) -> bool:
+    from urllib.parse import parse_qs
+
+    return parse_qs(query).get(name, ["0"])[0].lower() in ("1", "true", "yes", "ya")
+
+
+MASK = "***"
+
+
+@functools.lru_cache(maxsize=1)
+def personal_headers() -> frozenset[str]:
+    """Header keys of every personal column (personal = true) of the bundled presets: the
+    emulator has no config, and the demo sheet is a preset's."""
+    from sheetsync.config import load_preset, preset_names
+    from sheetsync.layout import header_key
+
+    keys: set[str] = set()
+    for name in preset_names():
+        for col in load_preset(name).columns:
+            if col.personal:
+                keys.update(header_key(h) for h in (col.header, *col.aliases))
+    keys.discard("")
+    return frozenset(keys)
+
+
+def _personal_columns(sheet: Any, n_cols: int, header_rows: int) -> set[int]:
+    """Columns whose header (the frozen rows, else row 1) names a personal column."""
+    from sheetsync.layout import header_key
+
+    wanted = personal_headers()
+    return {c for r in range(max(1, header_rows)) for c in range(n_cols)
+            if sheet.get(r, c) is not None and header_key(str(sheet.get(r, c))) in wanted}
 
 
 def _ok(text: str) -> Response:
@@ -94,18 +133,21 @@ def _index(store: Any) -> str:
     return f"<main><h1>Spreadsheets</h1><ul>{items or '<li>(none yet)</li>'}</ul></main>"
 
 
-def _tabs(ss: Any, current: Any) -> str:
+def _tabs(ss: Any, current: Any, personal: bool = False) -> str:
+    keep = "?personal=1" if personal else ""
     links = "".join(
-        f'<a class="{"on" if s is current else ""}" href="/view/{quote(ss.id)}/{s.sheet_id}">{_e(s.title)}</a>'
-        for s in ss.sheets)
+        f'<a class="{"on" if s is current else ""}" href="/view/{quote(ss.id)}/{s.sheet_id}{keep}">'
+        f"{_e(s.title)}</a>" for s in ss.sheets)
     return f"<nav>{links}</nav>"
 
 
-def _sheet(ss: Any, sheet: Any) -> str:
+def _sheet(ss: Any, sheet: Any, personal: bool = False) -> str:
     n_rows, n_cols = sheet.used_extent()
     shown = min(n_rows, MAX_ROWS)
     frozen = int(sheet.grid.get("frozenRowCount", 0) or 0)
     colours = _cell_colours(sheet, shown, n_cols)
+    masked = set() if personal else _personal_columns(sheet, n_cols, frozen)
+    header_rows = max(1, frozen)
     head = "<tr><th class='rn'></th>" + "".join(
         f"<th class='rn'>{_col_letter(c)}</th>" for c in range(n_cols)) + "</tr>"
     rows = []
@@ -113,6 +155,8 @@ def _sheet(ss: Any, sheet: Any) -> str:
         cells = []
         for c in range(n_cols):
             value = sheet.get(r, c)
+            if c in masked and r >= header_rows and value not in (None, ""):
+                value = MASK          # names and phone numbers stay off screens by default
             style = _style(colours.get((r, c)), sheet.formats.get((r, c)))
             cls = ' class="num"' if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
             cells.append(f"<td{cls}{style}>{_e(_show(value))}</td>")
@@ -121,6 +165,9 @@ def _sheet(ss: Any, sheet: Any) -> str:
     more = (f'<p class="note">Showing {shown:,} of {n_rows:,} rows.</p>' if shown < n_rows else "")
     charts = "".join(_chart(ss, chart) for chart in sheet.charts)
     notes = _protections(sheet)
+    if masked:
+        notes += ('<p class="note">Names and phone numbers are masked (personal data); '
+                  'add <code>?personal=1</code> to the address to show them.</p>')
     return (f'<main>{charts}<table class="grid" data-tab="{_e(sheet.title)}">{head}{"".join(rows)}</table>'
             f"{more}{notes}</main>")
 

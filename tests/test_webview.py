@@ -231,3 +231,37 @@ def test_chromium_shows_colours_and_the_summary(demo_sheet: Any) -> None:
 
     assert count_colour(shot, rgb("OK")) > 2000
     assert count_colour(shot, rgb("BELUM DIISI")) > 200
+
+
+def test_personal_columns_masked_unless_asked_for() -> None:
+    store = Store()
+    ss = store.create("Persiapan", sheet_titles=["TPS"])
+    data = ss.sheets[0]
+    rows = [["Kecamatan", "No TPS", "Nama Saksi", "HP/WA Saksi", "Koordinator"],
+            ["Cengkareng", 1, "Siti Rahman", "0812-3456-7890", "Budi S. Santoso"],
+            ["Cengkareng", 2, "", "", "Budi S. Santoso"]]
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            data.set(r, c, v)
+    data.grid["frozenRowCount"] = 1
+    page = webview.render(f"/view/{ss.id}", store)[2].decode()
+    for secret in ("Siti Rahman", "0812-3456-7890", "Budi S. Santoso"):
+        assert secret not in page
+    assert page.count("***") == 4 and "Nama Saksi" in page and "Cengkareng" in page
+    assert "?personal=1" in page                                     # says how to show them
+    shown = webview.render(f"/view/{ss.id}", store, "personal=1")[2].decode()
+    assert "Siti Rahman" in shown and "0812-3456-7890" in shown and "***" not in shown
+    assert f'/view/{ss.id}/{data.sheet_id}?personal=1"' in shown    # tab links keep the choice
+
+
+def test_emulator_serves_the_view_masked(demo_sheet: Any) -> None:
+    import urllib.request
+
+    emu, result, _ = demo_sheet
+    ws = emu.client().open_by_key(result.spreadsheet).worksheet("TPS")
+    header = ws.row_values(1)
+    ws.update_cell(2, header.index("HP/WA Saksi") + 1, "0899-1111-2222")   # as a volunteer types it
+    with urllib.request.urlopen(result.view_url + "?refresh=0", timeout=30) as resp:
+        assert b"0899-1111-2222" not in resp.read()
+    with urllib.request.urlopen(result.view_url + "?refresh=0&personal=1", timeout=30) as resp:
+        assert b"0899-1111-2222" in resp.read()
