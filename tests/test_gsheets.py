@@ -191,3 +191,43 @@ def test_unreachable_api_is_one_line_about_the_network():
     with pytest.raises(SheetsError, match="could not reach the Sheets API") as info:
         sheet.read(["'Input'"])
     assert "\n" not in str(info.value) and "ConnectionError" in str(info.value)
+
+
+@pytest.fixture()
+def adc_home(tmp_path, monkeypatch):
+    """Application Default Credentials as google.auth.default finds them: no
+    GOOGLE_APPLICATION_CREDENTIALS, gcloud's well-known file under $CLOUDSDK_CONFIG,
+    and no metadata-server probe or gcloud subprocess (both slow and machine-dependent)."""
+    import google.auth._cloud_sdk
+    from google.auth.compute_engine import _metadata
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path))
+    monkeypatch.setattr(_metadata, "_NO_GCE_CHECK", True)
+    monkeypatch.setattr(google.auth._cloud_sdk, "get_project_id", lambda: None)
+    return tmp_path / "application_default_credentials.json"
+
+
+def test_adc_service_account_gets_the_spreadsheets_scope_only(adc_home):
+    with Emulator(strict=True) as emu:
+        key = emu.issue_key("adc-bot@proj.iam.gserviceaccount.com")
+    adc_home.write_text(json.dumps(key))
+    creds = load_credentials(None, environ={})
+    assert creds.service_account_email == "adc-bot@proj.iam.gserviceaccount.com"
+    assert list(creds.scopes or ()) == ["https://www.googleapis.com/auth/spreadsheets"]
+
+
+def test_adc_authorized_user_is_used_when_no_key_file_is_given(adc_home):
+    adc_home.write_text(json.dumps({"type": "authorized_user", "client_id": "c.apps.googleusercontent.com",
+                                    "client_secret": "s", "refresh_token": "adc-refresh-token"}))
+    creds = load_credentials(None, environ={})
+    assert creds.refresh_token == "adc-refresh-token"
+
+
+def test_no_adc_is_one_line_naming_every_way_to_give_credentials(adc_home):
+    assert not adc_home.exists()
+    with pytest.raises(CredentialsError) as info:
+        load_credentials(None, environ={})
+    message = str(info.value)
+    assert "\n" not in message and message.startswith("no Google credentials found")
+    for way in ("--credentials", "GOOGLE_APPLICATION_CREDENTIALS", "gcloud auth application-default login"):
+        assert way in message
