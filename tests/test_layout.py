@@ -60,7 +60,7 @@ def test_first_init_is_one_batch_update(fresh) -> None:
     config, report, counters, n_writes = fresh
     assert report.write_calls == 1 and n_writes == 1
     assert report.tps_rows_added == 2648
-    assert set(report.tabs_added) == {"TPS", "Rekap Kecamatan", "Rekap Kelurahan", "Masalah"}
+    assert set(report.tabs_added) == {"TPS", "Rekap Kecamatan", "Rekap Kelurahan", "Masalah", "Rekap Koordinator"}
 
 
 def test_tabs_header_and_rows_through_gspread(emu: Any, fresh) -> None:
@@ -99,9 +99,9 @@ def test_dropdowns_colours_protection_chart(emu: Any, fresh) -> None:
     assert ok["ranges"][0]["startColumnIndex"] == len(header) - 1
 
     protected = [p for s in sheets.values() for p in s.get("protectedRanges", [])]
-    assert len(protected) == 5 and all(p["warningOnly"] for p in protected)
+    assert len(protected) == 6 and all(p["warningOnly"] for p in protected)
     whole_tabs = {p["range"]["sheetId"] for p in protected if "startColumnIndex" not in p["range"]}
-    assert whole_tabs == {sheets[t]["properties"]["sheetId"] for t in ("Rekap Kecamatan", "Rekap Kelurahan", "Masalah")}
+    assert whole_tabs == {sheets[t]["properties"]["sheetId"] for t in config.summary_tabs.titles()}
 
     charts = sheets["Rekap Kecamatan"]["charts"]
     assert len(charts) == 1

@@ -31,7 +31,7 @@ def test_preset_columns_and_tabs():
     assert config.personal_fields == {"koordinator", "saksi", "hp_saksi"}
     assert config.column("hp_saksi").type == "phone" and config.column("bimtek").type == "yesno"
     assert (config.status_header, config.message_header) == ("Status", "Keterangan")
-    assert config.summary_tabs.titles() == ("Rekap Kecamatan", "Rekap Kelurahan", "Masalah")
+    assert config.summary_tabs.titles() == ("Rekap Kecamatan", "Rekap Kelurahan", "Masalah", "Rekap Koordinator")
     assert config.last_synced_cell == "'Rekap Kecamatan'!A1"
     assert config.rules.supported_paslon == "paslon_3" and config.rules.coordinator_field == "koordinator"
 

@@ -26,7 +26,7 @@ def cells(tables):
 def test_tabs_and_headers():
     result, config = sample()
     tables = summary_tables(result, config)
-    assert list(tables) == ["Rekap Kecamatan", "Rekap Kelurahan", "Masalah"]
+    assert list(tables) == ["Rekap Kecamatan", "Rekap Kelurahan", "Masalah", "Rekap Koordinator"]
     kec = tables["Rekap Kecamatan"]
     assert kec[0][:4] == ["Kode", "Kecamatan", "TPS Rencana", "TPS Masuk"]
     assert "Suara Paslon 3" in kec[0] and "Target Suara" in kec[0]
@@ -68,9 +68,15 @@ def test_formula_text_is_neutralised():
 
 def test_no_personal_data_in_default_tabs():
     result, config = sample()
-    text = json.dumps(summary_tables(result, config), ensure_ascii=False)
+    tables = summary_tables(result, config)
+    named = json.dumps(tables.pop("Rekap Koordinator"), ensure_ascii=False)
+    text = json.dumps(tables, ensure_ascii=False)
     for secret in (PHONE, SAKSI, KOORD, "0812-x", "@siti", "HYPERLINK"):
         assert secret not in text
+    # the coordinator tab names coordinators on purpose, and nothing else personal
+    assert KOORD in named
+    for secret in (PHONE, SAKSI, "0812-x", "@siti"):
+        assert secret not in named
 
 
 def test_koordinator_tab_when_configured():
