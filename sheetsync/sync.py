@@ -47,6 +47,9 @@ class SyncHooks:
     between_read_and_write: Callable[[], None] | None = None
     # after the key re-check, right before the write (the remaining window)
     before_write: Callable[[Plan], None] | None = None
+    # cli: after each timed phase (name, report so far), to show progress on big sheets;
+    # not called for "prepare", which ends inside the re-check -> write window
+    phase: Callable[[str, SyncReport], None] | None = None
 
 
 @dataclass
@@ -94,14 +97,17 @@ def resolve_overrides(config: Any, *, spreadsheet: str | None = None, api_url: s
 
 
 class _Clock:
-    def __init__(self, report: SyncReport) -> None:
+    def __init__(self, report: SyncReport, on_phase: Callable[[str, SyncReport], None] | None = None) -> None:
         self.report, self.t0 = report, time.perf_counter()
         self.last = self.t0
+        self.on_phase = on_phase
 
     def lap(self, phase: str) -> None:
         now = time.perf_counter()
         self.report.timings[phase] = round(self.report.timings.get(phase, 0.0) + now - self.last, 6)
-        self.last = now
+        if self.on_phase is not None and phase != "prepare":
+            self.on_phase(phase, self.report)
+        self.last = time.perf_counter()           # the callback's own time is not the next phase's
 
     def done(self) -> None:
         self.report.timings["total"] = round(time.perf_counter() - self.t0, 6)
@@ -119,7 +125,8 @@ def sync(config: Any, *, dry_run: bool = False, accept_deletions: bool = False, 
     except SheetsError as exc:
         raise SyncError(str(exc)) from None
     report = SyncReport(spreadsheet=key, dry_run=dry_run)
-    clock = _Clock(report)
+    hooks = hooks or SyncHooks()
+    clock = _Clock(report, hooks.phase)
     lock = SyncLock(lock_path(key, config.api_url, lock_dir))
     if not dry_run:                       # a dry run writes nothing: it may run beside a sync
         try:
@@ -129,7 +136,7 @@ def sync(config: Any, *, dry_run: bool = False, accept_deletions: bool = False, 
     try:
         clock.lap("lock")
         _run(config, key, report, clock, client=client, journal=journal, now=now, dry_run=dry_run,
-             accept_deletions=accept_deletions, hooks=hooks or SyncHooks())
+             accept_deletions=accept_deletions, hooks=hooks)
     except SheetsError as exc:
         raise SyncError(str(exc)) from None
     finally:
