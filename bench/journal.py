@@ -7,11 +7,15 @@ back, the sheet is sorted twice, saksi details are edited in the morning.
 
 Timed per sync, as the CLI runs it (a fresh process each minute, so the journal
 is opened cold every time): open + read_tab + changed_after_verification +
-last good snapshot + guard + record_tab. Prints the journal size, mean/p95/max
+last good snapshot + guard + record_tab + close (SQLite checkpoints the WAL). Prints the journal size, mean/p95/max
 journal time per sync, and history() / diff() / snapshot() times.
 
     .venv/bin/python bench/journal.py            # the full day (a few minutes)
     .venv/bin/python bench/journal.py --quick    # 2,000 rows, 60 syncs
+    .venv/bin/python bench/journal.py --phases   # plus the CPU time of each phase
+
+To compare two versions on a loaded machine, run the bench of each (e.g. the
+older one in a ``git worktree`` under /tmp) at the same time: both see the same load.
 """
 from __future__ import annotations
 
@@ -146,16 +150,33 @@ class Day:
                                header=None, statuses=status)
 
 
+PHASES: dict[str, list[float]] = {}     # phase -> CPU ms per sync (--phases)
+
+
+def _lap(name: str, since: float) -> float:
+    now = time.process_time()
+    PHASES.setdefault(name, []).append((now - since) * 1000)
+    return now
+
+
 def one_sync(path: Path, config, values, result, at: datetime) -> tuple[float, float, int, int]:
     t0, c0 = time.perf_counter(), time.process_time()
-    with Journal(path) as j:
-        tab = read_tab(values, config, result)
-        warnings = j.changed_after_verification("bench", tab, config)
-        alerts = guard(j.last("bench"), tab, tab.header, config)
-        warned = {w.row for w in warnings}
-        ok = ok_keys(tab, {r: s for r, s in result.statuses.items() if r not in warned})
-        j.record_tab(spreadsheet="bench", config_name=config.name, tab=tab, at=at,
-                     ok_rows=ok, good=not alerts)
+    c = c0
+    j = Journal(path)
+    c = _lap("open", c)
+    tab = read_tab(values, config, result)
+    c = _lap("read_tab", c)
+    warnings = j.changed_after_verification("bench", tab, config)
+    c = _lap("verification (loads the last read)", c)
+    alerts = guard(j.last("bench"), tab, tab.header, config)
+    warned = {w.row for w in warnings}
+    ok = ok_keys(tab, {r: s for r, s in result.statuses.items() if r not in warned})
+    c = _lap("guard + ok rows", c)
+    j.record_tab(spreadsheet="bench", config_name=config.name, tab=tab, at=at,
+                 ok_rows=ok, good=not alerts)
+    c = _lap("record", c)
+    j.close()
+    _lap("close (WAL checkpoint)", c)
     return time.perf_counter() - t0, time.process_time() - c0, len(warnings), len(alerts)
 
 
@@ -192,11 +213,13 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=15000)
     ap.add_argument("--syncs", type=int, default=720)
     ap.add_argument("--keep", metavar="DIR", help="keep the journal in DIR (for profiling)")
+    ap.add_argument("--phases", action="store_true", help="print the median CPU time of each phase")
     args = ap.parse_args()
     n_rows, n_syncs = (2000, 60) if args.quick else (args.rows, args.syncs)
     config = load_preset("pilkada-jakbar-2024")
     day = Day(config, n_rows, n_syncs)
     times, cpu, last_warned, blocked = [], [], 0, 0
+    PHASES.clear()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(args.keep or tmp) / "journal.sqlite"
         for t in range(n_syncs):
@@ -211,6 +234,7 @@ def main() -> None:
             if t % 60 == 0:
                 print(f"  sync {t + 1:4d}: {took * 1000:6.1f} ms wall {used * 1000:6.1f} ms cpu",
                       file=sys.stderr)
+        phases = {k: sorted(v) for k, v in PHASES.items()}        # the day's syncs only
         evening = evening_sync(day, config, path, START + timedelta(minutes=n_syncs))
         with Journal(path) as j:
             j.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -245,6 +269,9 @@ def main() -> None:
           f"restore plan (last 2 h) {t_restore * 1000:7.1f} ms")
     print(f"  changed-after-verification warnings at the last sync: {last_warned}; "
           f"guard-blocked syncs {blocked}")
+    if args.phases:
+        print("  CPU per phase over the day (ms): " + ", ".join(
+            f"{k} median {v[len(v) // 2]:.1f} p95 {v[int(len(v) * 0.95) - 1]:.1f}" for k, v in phases.items()))
 
 
 if __name__ == "__main__":
