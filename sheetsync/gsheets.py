@@ -34,6 +34,10 @@ log = logging.getLogger("sheetsync")
 
 # Spreadsheets only: open_by_key-style access by ID needs no Drive scope.
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+# A plain 'gcloud auth application-default login' grants cloud-platform only, which the
+# Sheets API refuses (403 ACCESS_TOKEN_SCOPE_INSUFFICIENT); gcloud itself needs cloud-platform.
+ADC_LOGIN = ("gcloud auth application-default login --scopes="
+             "https://www.googleapis.com/auth/spreadsheets,https://www.googleapis.com/auth/cloud-platform")
 MAX_PAYLOAD = 2_000_000          # Google's recommended maximum request body
 CELL_LIMIT = 10_000_000          # cells per spreadsheet
 _KEY_IN_URL = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
@@ -98,8 +102,7 @@ def load_credentials(path: str | None = None, *,
     except google.auth.exceptions.DefaultCredentialsError:
         raise CredentialsError(
             "no Google credentials found: pass --credentials KEY.json (a service-account key), "
-            "set credentials in the config or GOOGLE_APPLICATION_CREDENTIALS, or run "
-            "'gcloud auth application-default login'") from None
+            f"set credentials in the config or GOOGLE_APPLICATION_CREDENTIALS, or run '{ADC_LOGIN}'") from None
     return creds
 
 
@@ -220,6 +223,10 @@ def _api_error(exc: APIError, *, key: str, email: str | None) -> SheetsError:
         return CredentialsError(
             f"Google rejected the access token (401 {message}): check that the key file belongs "
             "to an active service account and that the machine's clock is right, then run again")
+    if code == 403 and "insufficient authentication scopes" in message.lower():
+        return CredentialsError(
+            f"the credentials of {who} do not allow the Sheets API (403 {message}): "
+            f"for your own Google account run '{ADC_LOGIN}', or pass a service-account key with --credentials")
     if code == 403:
         return SheetsError(
             f"spreadsheet {key} is not shared with {who} (403): open it in Google Sheets, "

@@ -10,6 +10,7 @@ import socket
 from types import SimpleNamespace
 
 import pytest
+import requests
 from gspread.exceptions import APIError
 
 from sheetsync import gsheets
@@ -229,5 +230,25 @@ def test_no_adc_is_one_line_naming_every_way_to_give_credentials(adc_home):
         load_credentials(None, environ={})
     message = str(info.value)
     assert "\n" not in message and message.startswith("no Google credentials found")
-    for way in ("--credentials", "GOOGLE_APPLICATION_CREDENTIALS", "gcloud auth application-default login"):
+    for way in ("--credentials", "GOOGLE_APPLICATION_CREDENTIALS", "gcloud auth application-default login",
+                "--scopes=https://www.googleapis.com/auth/spreadsheets"):
         assert way in message
+
+
+def _api_error(status: int, message: str) -> APIError:
+    response = requests.Response()
+    response.status_code = status
+    response._content = json.dumps({"error": {"code": status, "message": message,
+                                              "status": "PERMISSION_DENIED"}}).encode()
+    return APIError(response)
+
+
+def test_adc_without_the_sheets_scope_is_not_called_unshared():
+    # What Google answers a token from a plain 'gcloud auth application-default login'.
+    scope = gsheets.translate(_api_error(403, "Request had insufficient authentication scopes."),
+                              key="1AbCdEfGhIjK", email=None)
+    assert isinstance(scope, CredentialsError) and "\n" not in str(scope)
+    assert "--scopes=https://www.googleapis.com/auth/spreadsheets" in str(scope) and "Share" not in str(scope)
+    unshared = gsheets.translate(_api_error(403, "The caller does not have permission"),
+                                 key="1AbCdEfGhIjK", email="bot@proj.iam.gserviceaccount.com")
+    assert "Share" in str(unshared) and "bot@proj.iam.gserviceaccount.com" in str(unshared)
