@@ -81,6 +81,10 @@ class Ui:
             click.echo(click.style(title, bold=True))
         click.echo(format_table(headers, rows, self.lang))
 
+    def drawing(self) -> bool:
+        """Progress may be drawn: on a terminal and without --quiet."""
+        return not self.quiet and sys.stderr.isatty()
+
     @contextmanager
     def progress_to(self, label: str) -> Iterator[Callable[[int, int], None]]:
         """Yield ``report(done, total)`` for library calls that learn their total late."""

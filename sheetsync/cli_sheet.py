@@ -112,7 +112,7 @@ def _sync_loop(sync: Any, config: Any, interval: float | None, dry_run: bool, lo
                fail_on: str | None, accept_deletions: bool, ui: Ui) -> None:
     while True:
         try:
-            report = _sync_once(sync, config, dry_run=dry_run, accept_deletions=accept_deletions)
+            report = _sync_once(sync, config, ui, dry_run=dry_run, accept_deletions=accept_deletions)
         except BrokenPipeError:
             raise                     # the reader of our output has gone: stop (cli.py)
         except Exception as exc:  # noqa: BLE001 - in --every mode one failed run must not stop the loop
@@ -131,12 +131,47 @@ def _sync_loop(sync: Any, config: Any, interval: float | None, dry_run: bool, lo
         time.sleep(interval)
 
 
-def _sync_once(sync: Any, config: Any, **kwargs: Any) -> Any:
+def _sync_once(sync: Any, config: Any, ui: Ui | None = None, **kwargs: Any) -> Any:
     """One sync with the journal open (the journal is what makes the deletion guard work)."""
     from sheetsync.journal import Journal, journal_path
+    from sheetsync.sync import SyncHooks
 
-    with Journal(journal_path(config)) as journal:
-        return sync(config, journal=journal, **kwargs)
+    progress = PhaseLine(ui) if ui is not None and ui.drawing() else None
+    hooks = SyncHooks(phase=progress) if progress else None
+    try:
+        with Journal(journal_path(config)) as journal:
+            return sync(config, journal=journal, hooks=hooks, **kwargs)
+    finally:
+        if progress:
+            progress.end()
+
+
+# Above this many rows a sync takes long enough (seconds) that a person wants to see it move.
+PROGRESS_MIN_ROWS = 50_000
+SYNC_PHASES = ("lock", "read", "check", "summaries", "plan", "guard", "write", "journal")
+
+
+class PhaseLine:
+    """sync's phases on one stderr line, rewritten in place: "sync [4/8] summaries 1.2 s ..."."""
+
+    def __init__(self, ui: Ui) -> None:
+        self.ui, self.shown, self.width = ui, False, 0
+
+    def __call__(self, phase: str, report: Any) -> None:
+        # rows_read is known once the sheet is read and checked: small sheets never show a line
+        if report.rows_read < PROGRESS_MIN_ROWS or phase not in SYNC_PHASES:
+            return
+        done = SYNC_PHASES.index(phase) + 1
+        upcoming = f" -> {SYNC_PHASES[done]}" if done < len(SYNC_PHASES) else ""
+        text = self.ui.t("sync_phase", done=done, total=len(SYNC_PHASES), phase=phase,
+                         seconds=f"{report.timings.get(phase, 0.0):.1f}", rows=self.ui.n(report.rows_read),
+                         next=upcoming)
+        click.echo("\r" + text.ljust(self.width), nl=False, err=True)
+        self.width, self.shown = max(self.width, len(text)), True
+
+    def end(self) -> None:
+        if self.shown:
+            click.echo("\r" + " " * self.width + "\r", nl=False, err=True)   # the result line follows
 
 
 def _print_sync(report: Any, ui: Ui, log_format: str, dry_run: bool, fail_on: str | None, tab: str = "") -> int:
@@ -201,7 +236,7 @@ def plan_cmd(config: Any, as_json: bool, ui: Ui) -> None:
     Same as `sheetsync sync --dry-run`."""
     from sheetsync.sync import sync
 
-    report = _sync_once(sync, config, dry_run=True)
+    report = _sync_once(sync, config, ui, dry_run=True)
     if as_json:
         ui.json(plan_changes(report))
     else:

@@ -81,6 +81,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Synced {rows} row(s): {statuses}. {cells} cell(s) written in {requests} request(s).",
         "Sinkron {rows} baris: {statuses}. {cells} sel ditulis dalam {requests} permintaan.",
     ),
+    "sync_phase": (
+        "sync {rows} rows [{done}/{total}] {phase} {seconds} s{next}",
+        "sinkron {rows} baris [{done}/{total}] {phase} {seconds} dtk{next}",
+    ),
     "sync_empty": (
         "Synced: no rows yet in tab '{tab}' (only the header). {cells} cell(s) written in {requests} request(s).",
         "Sinkron: tab '{tab}' belum berisi baris (baru header). {cells} sel ditulis dalam {requests} permintaan.",

@@ -406,3 +406,21 @@ def test_sync_of_an_empty_input_tab_says_no_rows_yet(emu: Any, workdir: Path) ->
     out = run("--lang", "en", "sync", *sheet.args).stdout
     assert "no rows yet in tab 'TPS'" in out and "0 row(s)" not in out and ": -." not in out
     assert "belum berisi baris" in run("--lang", "id", "sync", *sheet.args).stdout
+
+
+def test_sync_shows_its_phases_on_a_terminal_above_the_row_threshold(synced: Sheet, monkeypatch: Any) -> None:
+    from sheetsync import cli_sheet
+    from sheetsync.cli_common import Ui
+
+    def stderr_of(*extra: str) -> str:
+        return CliRunner().invoke(cli, ["--lang", "en", "sync", *synced.args, *extra]).stderr
+
+    assert stderr_of() == ""                                     # not a terminal: silent
+    monkeypatch.setattr(Ui, "drawing", lambda self: not self.quiet)   # as on a terminal
+    assert stderr_of() == ""                                     # 2,648 rows: below ~50,000, silent
+    monkeypatch.setattr(cli_sheet, "PROGRESS_MIN_ROWS", 1000)
+    line = stderr_of()
+    for phase in ("[3/8] check", "[4/8] summaries", "[7/8] write", "[8/8] journal"):   # rows known after check
+        assert phase in line, line
+    assert "sync 2,648 rows" in line and "\n" not in line        # one line, rewritten in place
+    assert stderr_of("--quiet") == ""
