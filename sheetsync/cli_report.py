@@ -24,7 +24,8 @@ def _personal_option(f: Any) -> Any:
     "sheetsync reconcile --config sheetsync.toml",
     f"sheetsync reconcile {PRESET} --spreadsheet 1AbC...xyz --against kpu-jakbar.csv",
     "sheetsync reconcile --config sheetsync.toml --json > reconcile.json",
-    'sheetsync reconcile --config sheetsync.toml --accept-changes --tps "Kapuk 12"'))
+    'sheetsync reconcile --config sheetsync.toml --accept-changes --tps "Kapuk 12"',
+    "sheetsync reconcile --config sheetsync.toml --by-koordinator"))
 @ui_options
 @config_options
 @click.option("--against", type=click.Path(exists=True, dir_okay=False), metavar="FILE.csv",
@@ -35,9 +36,11 @@ def _personal_option(f: Any) -> Any:
                    "marks those rows OK again instead of PERIKSA.  Writes only the local journal.")
 @click.option("--tps", "tps_refs", metavar="TPS", multiple=True,
               help='With --accept-changes: only this TPS ("Kapuk 12"); repeatable.')
+@click.option("--by-koordinator", is_flag=True,
+              help="Also rows entered and problems per coordinator (names masked unless --include-personal).")
 @_personal_option
 def reconcile_cmd(config: Any, against: str | None, as_json: bool, accept_changes: bool,
-                  tps_refs: tuple[str, ...], include_personal: bool, ui: Ui) -> None:
+                  tps_refs: tuple[str, ...], by_koordinator: bool, include_personal: bool, ui: Ui) -> None:
     """The manual reconciliation report: planned vs entered TPS and targets per
     kecamatan, duplicates and conflicts, rows changed since the last sync, numbers
     changed after verification, and with --against every per-TPS difference from an
@@ -49,7 +52,8 @@ def reconcile_cmd(config: Any, against: str | None, as_json: bool, accept_change
     if accept_changes:
         _accept(config, tps_refs, as_json, ui)
         return
-    report = reconcile(config, against=against, include_personal=include_personal, lang=ui.lang)
+    report = reconcile(config, against=against, include_personal=include_personal, lang=ui.lang,
+                       by_koordinator=by_koordinator)
     if as_json:
         ui.json(report)
         return
@@ -63,6 +67,8 @@ def reconcile_cmd(config: Any, against: str | None, as_json: bool, accept_change
     if report.changed_after_verification:
         _table_of_dicts(ui, [_readable(c, header, ui) for c in report.changed_after_verification],
                         ui.t("title_verified"))
+    if report.per_koordinator is not None:
+        _table_of_dicts(ui, report.per_koordinator, ui.t("title_koordinator"))
     if report.against is not None:
         a = report.against
         if not a.differences and not a.only_in_file and not a.only_in_sheet:

@@ -141,6 +141,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "title_problems": ("Problems", "Masalah"),
     "title_reconcile": ("Planned vs entered per kecamatan", "Rencana vs terisi per kecamatan"),
     "title_verified": ("Changed after verification", "Diubah setelah diverifikasi"),
+    "title_koordinator": ("Per coordinator (most problems first)", "Per koordinator (paling bermasalah dulu)"),
     "title_duplicates": ("Duplicates and conflicts", "Duplikat dan konflik"),
     "title_changed": ("Changed since the last sync", "Berubah sejak sinkron terakhir"),
     "title_against": ("Differences against {file}", "Selisih terhadap {file}"),

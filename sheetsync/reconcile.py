@@ -52,6 +52,7 @@ class ReconcileReport:
     last_sync: int | None
     changed_after_verification: list[dict[str, Any]]
     against: AgainstReport | None = None
+    per_koordinator: list[dict[str, Any]] | None = None    # by_koordinator=True only
 
 
 def _records(frame: Any) -> list[dict[str, Any]]:
@@ -67,8 +68,11 @@ def _personal(config: Any) -> frozenset[str]:
 
 
 def reconcile(config: Any, *, against: str | Path | None = None, client: Any = None,
-              journal: Any = None, include_personal: bool = False, lang: str | None = None) -> ReconcileReport:
-    """The report; messages in ``lang`` (default: the sheet's language)."""
+              journal: Any = None, include_personal: bool = False, lang: str | None = None,
+              by_koordinator: bool = False) -> ReconcileReport:
+    """The report; messages in ``lang`` (default: the sheet's language).
+    ``by_koordinator``: also rows entered and problems per coordinator (names masked
+    unless ``include_personal``), so a kecamatan coordinator knows whom to call."""
     from sheetsync.check import check
     from sheetsync.gsheets import Sheet, open_client
 
@@ -86,7 +90,28 @@ def reconcile(config: Any, *, against: str | Path | None = None, client: Any = N
                              changed_after_verification=verified)
     if against is not None:
         report.against = compare_against(result, Path(against), config, lang)
+    if by_koordinator:
+        report.per_koordinator = koordinator_records(result, config, include_personal)
     return report
+
+
+MASK = "***"
+
+
+def koordinator_records(result: Any, config: Any, include_personal: bool = False) -> list[dict[str, Any]]:
+    """core's Totals.per_koordinator as records, most problems first.  The coordinator's name
+    is personal: masked as "*** #n" (n = place in this list) unless ``include_personal``."""
+    table = result.totals.per_koordinator
+    if table is None:
+        return []
+    field_name = config.rules.coordinator_field
+    column = config.column(field_name) if field_name else None
+    masked = not include_personal and (column is None or column.personal)
+    records = _records(table)
+    for n, record in enumerate(records, start=1):
+        if masked:
+            record["koordinator"] = f"{MASK} #{n}"
+    return records
 
 
 def _journal_findings(config: Any, key: str, values: list[list[Any]], result: Any, journal: Any,

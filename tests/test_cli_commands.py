@@ -424,3 +424,27 @@ def test_sync_shows_its_phases_on_a_terminal_above_the_row_threshold(synced: She
         assert phase in line, line
     assert "sync 2,648 rows" in line and "\n" not in line        # one line, rewritten in place
     assert stderr_of("--quiet") == ""
+
+
+def test_reconcile_by_koordinator_masks_names_unless_asked(emu: Any, workdir: Path) -> None:
+    from sheetsync.cli_common import to_jsonable
+    from sheetsync.demo import fill
+    from sheetsync.reconcile import reconcile
+
+    sheet = Sheet(emu, "koordinator")
+    run("init", *sheet.args, "--with-tps")
+    fill(sheet.config, phase="persiapan", seed=4, client=emu.client())
+    ws = sheet.ws()
+    names = {v for v in ws.col_values(ws.row_values(1).index("Koordinator") + 1)[1:] if v}
+    assert len(names) > 100
+    got = json.loads(run("--lang", "en", "reconcile", *sheet.args, "--by-koordinator", "--json").stdout)
+    assert got == to_jsonable(reconcile(sheet.config, lang="en", by_koordinator=True))
+    table = got["per_koordinator"]
+    assert len(table) == len(names) and sum(r["tps_entered"] for r in table) == 2648
+    assert table[0]["problems"] >= table[-1]["problems"] and table[0]["koordinator"] == "*** #1"
+    text = run("--lang", "en", "reconcile", *sheet.args, "--by-koordinator").stdout
+    assert "Per coordinator" in text and "With problems" in text
+    assert not any(name in text or name in json.dumps(got) for name in names)
+    full = json.loads(run("reconcile", *sheet.args, "--by-koordinator", "--include-personal", "--json").stdout)
+    assert {r["koordinator"] for r in full["per_koordinator"]} == names
+    assert json.loads(run("reconcile", *sheet.args, "--json").stdout)["per_koordinator"] is None   # only if asked
