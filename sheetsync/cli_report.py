@@ -86,8 +86,8 @@ def reconcile_cmd(config: Any, against: str | None, as_json: bool, accept_change
 def _accept(config: Any, tps_refs: tuple[str, ...], as_json: bool, ui: Ui) -> None:
     from sheetsync.reconcile import accept_changes
 
-    keys = _tps_keys(config, tps_refs) if tps_refs else None
-    _journal(config).close()           # no sync of this sheet yet: say "run sync first", create nothing
+    keys = _tps_keys(config, tps_refs, ui) if tps_refs else None
+    _journal(config, ui).close()           # no sync of this sheet yet: say "run sync first", create nothing
     result = accept_changes(config, tps=keys)
     if as_json:
         ui.json(result)
@@ -99,13 +99,13 @@ def _accept(config: Any, tps_refs: tuple[str, ...], as_json: bool, ui: Ui) -> No
            else ui.t("accepted_none"))
 
 
-def _tps_keys(config: Any, refs: tuple[str, ...]) -> list[str]:
+def _tps_keys(config: Any, refs: tuple[str, ...], ui: Ui) -> list[str]:
     from sheetsync.regions import parse_tps_ref
 
     keys = [parse_tps_ref(t, config.regions) for t in refs]
     bad = [t for t, k in zip(refs, keys) if k is None]
     if bad:
-        raise CliError(f"--tps: '{bad[0]}' is not a TPS of {config.regions.kota}; write e.g. \"Kapuk 12\"")
+        raise CliError(ui.t("bad_tps", value=bad[0], kota=config.regions.kota))
     return [k for k in keys if k is not None]
 
 
@@ -180,18 +180,18 @@ def parse_since(text: str, ui: Ui) -> datetime | timedelta | int:
     return at
 
 
-def _journal(config: Any) -> Any:
+def _journal(config: Any, ui: Ui) -> Any:
     from sheetsync.journal import Journal, JournalError, journal_path
 
     path = journal_path(config)
     if not path.exists():   # do not leave an empty journal behind a typo in the path
-        raise CliError(f"no journal at {path}: run `sheetsync sync` first (journal_path in {config.source})")
+        raise CliError(ui.t("no_journal", path=path, source=config.source))
     journal = Journal(path)
     try:
         journal.syncs(_key(config))
     except JournalError:    # a shared per-user journal that holds only other sheets
         journal.close()
-        raise CliError(f"no sync of this spreadsheet in {path} yet: run `sheetsync sync` first") from None
+        raise CliError(ui.t("no_journal_sync", path=path)) from None
     return journal
 
 
@@ -219,8 +219,8 @@ def history_cmd(config: Any, tps: str, as_json: bool, include_personal: bool, ui
 
     key = parse_tps_ref(tps, config.regions)
     if key is None:
-        raise CliError(f"--tps: '{tps}' is not a TPS of {config.regions.kota}; write e.g. \"Kapuk 12\"")
-    with _journal(config) as journal:
+        raise CliError(ui.t("bad_tps", value=tps, kota=config.regions.kota))
+    with _journal(config, ui) as journal:
         entries = journal.history(_key(config), key)
     personal = _personal(config, include_personal)
     rows = [e.to_dict(personal) for e in entries]
@@ -245,7 +245,7 @@ def diff_cmd(config: Any, since: str, as_json: bool, include_personal: bool, ui:
     """Every cell changed since a time or sync, by TPS and field (old -> new),
     plus TPS added and removed, from the local journal."""
     when = parse_since(since, ui)
-    with _journal(config) as journal:
+    with _journal(config, ui) as journal:
         diff = journal.diff(_key(config), when)
     data = diff.to_dict(_personal(config, include_personal))
     if as_json:
@@ -284,9 +284,9 @@ def restore_cmd(config: Any, since: str | None, tps_refs: tuple[str, ...], apply
 
     if not since and not tps_refs:
         raise CliError(ui.t("need_since_or_tps"))
-    keys = _tps_keys(config, tps_refs) if tps_refs else None
+    keys = _tps_keys(config, tps_refs, ui) if tps_refs else None
     when = parse_since(since, ui) if since else None
-    with _journal(config) as journal:
+    with _journal(config, ui) as journal:
         plan = restore(config, journal, Sheet(open_client(config), config.spreadsheet), since=when, tps=keys,
                        apply=apply)
     data = plan.to_dict(_personal(config, include_personal))

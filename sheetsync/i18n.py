@@ -62,6 +62,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--since: '{value}' is not a time; write e.g. 2h, 30m, 2024-11-27T14:00 or a sync number",
         "--since: '{value}' bukan waktu; tulis misalnya 2h, 30m, 2024-11-27T14:00 atau nomor sinkronisasi",
     ),
+    "bad_tps": (
+        "--tps: '{value}' is not a TPS of {kota}; write e.g. \"Kapuk 12\"",
+        "--tps: '{value}' bukan TPS di {kota}; tulis misalnya \"Kapuk 12\"",
+    ),
+    "no_journal": (
+        "no journal at {path}: run `sheetsync sync` first (journal_path in {source})",
+        "belum ada jurnal di {path}: jalankan `sheetsync sync` dulu (journal_path di {source})",
+    ),
+    "no_journal_sync": (
+        "no sync of this spreadsheet in {path} yet: run `sheetsync sync` first",
+        "spreadsheet ini belum pernah disinkronkan di {path}: jalankan `sheetsync sync` dulu",
+    ),
     "need_since_or_tps": (
         "give --since or --tps",
         "berikan --since atau --tps",
