@@ -117,7 +117,7 @@ def test_no_journal_yet_says_run_sync_first(tmp_path: Path, monkeypatch: Any) ->
     result = CliRunner().invoke(cli, ["diff", *args, "--since", "1"])
     assert result.exit_code == 2 and "sheetsync sync" in result.output
     result = CliRunner().invoke(cli, ["--lang", "id", "diff", *args, "--since", "1"])
-    assert result.exit_code == 2 and "belum ada jurnal" in result.output
+    assert result.exit_code == 2 and "jalankan `sheetsync sync` dulu" in result.output
     result = CliRunner().invoke(cli, ["--lang", "id", "history", *args, "--tps", "Atlantis 99"])
     assert result.exit_code == 2 and "'Atlantis 99' bukan TPS di Jakarta Barat" in result.output
     assert not any(tmp_path.iterdir())            # nothing created
