@@ -18,11 +18,8 @@ for path in (HERE, HERE.parent):                 # harness.py, and the sync engi
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from sheetsync.emulator import Emulator  # noqa: E402
+from harness import TRANSCRIPT, start_emulator  # noqa: E402
 
-TRANSCRIPT: list[str] = []        # everything shown during the run (logs, output, failures)
-EMULATORS: list[Emulator] = []    # every emulator started, to list the tokens it issued
-PRIVATE_KEYS: list[str] = []      # every service-account private key handed out
 SCAN_LAST = "test_no_secret_in_anything_the_suite_showed"
 
 
@@ -73,19 +70,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The secret scan runs after everything else, so it sees the whole run."""
     last = [i for i in items if i.name == SCAN_LAST]
     items[:] = [i for i in items if i.name != SCAN_LAST] + last
-
-
-def start_emulator(**kwargs) -> Emulator:
-    emu = Emulator(**kwargs).start()
-    EMULATORS.append(emu)
-    original = emu.issue_key
-
-    def issue_key(email: str) -> dict:
-        key = original(email)
-        PRIVATE_KEYS.append(key["private_key"])
-        return key
-    emu.issue_key = issue_key          # type: ignore[method-assign]  # records, then returns it unchanged
-    return emu
 
 
 @pytest.fixture(scope="module")

@@ -33,6 +33,27 @@ from sheetsync.sync_desired import summary_origin
 from sheetsync.transport import RetryPolicy, make_session
 from sync_data import FULL_HEADER, config_for, tps_row, tps_sheet, wilayah
 
+# What the secret scan (test_credentials, run last) looks through and looks for.
+TRANSCRIPT: list[str] = []        # everything shown during the run (logs, output, failures)
+EMULATORS: list[Any] = []         # every emulator started, to list the tokens it issued
+PRIVATE_KEYS: list[str] = []      # every service-account private key handed out
+
+
+def start_emulator(**kwargs: Any) -> Any:
+    """A running emulator whose issued keys and tokens the secret scan will look for."""
+    from sheetsync.emulator import Emulator
+    emu = Emulator(**kwargs).start()
+    EMULATORS.append(emu)
+    original = emu.issue_key
+
+    def issue_key(email: str) -> dict:
+        key = original(email)
+        PRIVATE_KEYS.append(key["private_key"])
+        return key
+    emu.issue_key = issue_key          # records, then returns the key unchanged
+    return emu
+
+
 N_INPUT = len(FULL_HEADER)
 STATUS_COL, MESSAGE_COL = N_INPUT + 1, N_INPUT + 2      # appended by the first sync (1-based)
 ROWS = 10

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from google.auth import jwt
 
-from conftest import EMULATORS, PRIVATE_KEYS, TRANSCRIPT, start_emulator
+from harness import EMULATORS, PRIVATE_KEYS, TRANSCRIPT, start_emulator
 from sheetsync import gsheets
 from sheetsync.config import load_preset
 from sheetsync.sync import SyncError, read_and_check
