@@ -173,6 +173,7 @@ class Journal(QueryMixin):
         return self.record_tab(spreadsheet=spreadsheet, config_name=config_name, tab=tab, at=at,
                                ok_rows=ok_rows, good=good)
 
+    @no_gc()
     def record_tab(self, *, spreadsheet: str, config_name: str, tab: TabRead, at: datetime,
                    ok_rows: Iterable[str] = (), good: bool = True) -> int:
         """Record one read (see journal_tab.read_tab). ``ok_rows``: keys whose final

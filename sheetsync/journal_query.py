@@ -254,6 +254,7 @@ class QueryMixin:
         return got[0] or 0
 
     # ------------------------------------------------------------ snapshots
+    @no_gc()
     def last(self, spreadsheet: str, *, good_only: bool = True) -> Snapshot | None:
         """The last (good) sync's read, or None before the first sync."""
         got = self.db.execute("SELECT id FROM sheets WHERE spreadsheet=?", (spreadsheet,)).fetchone()
@@ -474,6 +475,7 @@ class QueryMixin:
         return state.kept, {r[1]: (r[0], r[5], r[3], r[2])
                             for r in state.rows.values() if r[5] is not None}
 
+    @no_gc()
     def changed_after_verification(self, spreadsheet: str, tab: TabRead, config: Any) -> list[Any]:
         """Warnings (core Issue, code ``changed_after_verification``) for numbers
         of the current read that differ from the value their row had when it was
@@ -575,6 +577,7 @@ def _number_fields(config: Any) -> list[str]:
     return [c.field for c in getattr(config, "columns", ()) if c.type == "integer"]
 
 
+@no_gc()
 def ok_keys(tab: TabRead, statuses: Mapping[int, str]) -> set[str]:
     """Row keys whose status (sheet row -> status code) is OK."""
     positions = tab.positions               # at C speed: 15,000 rows every sync

@@ -34,7 +34,8 @@ JSON_MARK = "\x1e"    # a line holding a separator inside a cell is stored as JS
 def no_gc() -> Any:
     """Pause the cyclic garbage collector while building 15,000-row structures:
     they hold no cycles, and in a process that also holds the sheet and a pandas
-    frame each full collection walks every object (tens of ms, several per sync)."""
+    frame each full collection walks every object (tens of ms, several per sync).
+    Also a decorator (``@no_gc()``) for the journal's per-sync entry points."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -271,11 +272,15 @@ def read_tab(values: list[list[Any]], config: Any, result: Any = None) -> TabRea
     if result is None:
         from sheetsync.check import check
         result = check(values, config)
+    return _read_tab(values, config, result)
+
+
+@no_gc()
+def _read_tab(values: list[list[Any]], config: Any, result: Any) -> TabRead:
     header_row = int(config.header_row)
     header = [cell_text(c) for c in (values[header_row - 1] if len(values) >= header_row else [])]
     fields = column_fields(header, config, header_map_of(result))
-    with no_gc():
-        rows, positions = keyed_lines(values, header_row, fields, tps_keys_of(result))
+    rows, positions = keyed_lines(values, header_row, fields, tps_keys_of(result))
     preamble = [[cell_text(c) for c in r] for r in values[: header_row - 1]]
     return TabRead(header, fields, rows, positions, header_row, preamble)
 
