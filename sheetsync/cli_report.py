@@ -251,15 +251,17 @@ def diff_cmd(config: Any, since: str, as_json: bool, include_personal: bool, ui:
     if as_json:
         ui.json(data)
         return
+    header = _field_headers(config)
     ui.table(["tps", "row", "field", "old", "", "new"],
-             [[c["tps_key"], c["row"], c["field"], c["old"], "->", c["new"]] for c in data["changes"]],
-             title=f"sync {data['from_sync']} -> {data['to_sync']}", force=True)
+             [[c["tps_key"], c["row"], header.get(c["field"], c["field"]), c["old"], "->", c["new"]]
+              for c in data["changes"]],
+             title=f"{ui.word('sync')} {data['from_sync']} -> {data['to_sync']}", force=True)
     for label, keys in (("added", data["added"]), ("removed", data["removed"])):
         if keys:
-            more = f" (+{len(keys) - 20} more; --json lists all)" if len(keys) > 20 else ""
-            ui.out(f"{label} ({len(keys)}): {', '.join(keys[:20])}{more}")
+            more = ui.t("more_in_json", count=len(keys) - 20) if len(keys) > 20 else ""
+            ui.out(f"{ui.word(label)} ({len(keys)}): {', '.join(keys[:20])}{more}")
     for old, new in data["renamed"]:
-        ui.out(f"renamed: {old} -> {new}")
+        ui.out(f"{ui.word('renamed')}: {old} -> {new}")
 
 
 @click.command("restore", epilog=example(

@@ -74,6 +74,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no sync of this spreadsheet in {path} yet: run `sheetsync sync` first",
         "spreadsheet ini belum pernah disinkronkan di {path}: jalankan `sheetsync sync` dulu",
     ),
+    "more_in_json": (" (+{count} more; --json lists all)", " (+{count} lagi; --json menampilkan semuanya)"),
     "need_since_or_tps": (
         "give --since or --tps",
         "berikan --since atau --tps",
@@ -201,7 +202,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "tps_belum": ("Not filled", "Belum diisi"), "problems": ("With problems", "Bermasalah"),
     # cell words
     "error": ("error", "galat"), "warning": ("warning", "peringatan"),
-    "added": ("added", "ditambah"), "changed": ("changed", "diubah"), "removed": ("removed", "dihapus"),
+    "renamed": ("renamed", "berganti nama"), "added": ("added", "ditambah"), "changed": ("changed", "diubah"), "removed": ("removed", "dihapus"),
     "yes": ("yes", "ya"), "no": ("no", "tidak"),
 }
 

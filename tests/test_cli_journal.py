@@ -61,8 +61,10 @@ def test_diff_history_restore_bring_every_number_back(sheet: Any) -> None:
     fields = {(c["field"], c["new"]) for c in diff["changes"]}
     assert ("dpt", "") in fields and ("paslon_3", "1") in fields
     assert len(diff["removed"]) == 2
-    text = run("diff", *args, "--since", "1")
-    assert "paslon_3" in text.stdout and "removed" in text.stdout
+    text = run("--lang", "en", "diff", *args, "--since", "1")
+    assert "Paslon 3" in text.stdout and "removed (2)" in text.stdout      # the sheet's header, not paslon_3
+    indonesian = run("--lang", "id", "diff", *args, "--since", "1").stdout
+    assert "dihapus (2)" in indonesian and "Kolom" in indonesian and "removed" not in indonesian
     window = json.loads(run("diff", *args, "--since", "2h", "--json").stdout)
     assert window["from_sync"] == 0 and len(window["added"]) > 2000     # both syncs are inside 2 h
 
