@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import a1
 from .model import ApiError, invalid_argument
-from .routes_values import (_guard, _input_option, _recalc, _update_response, apply_write, filter_box,
-                            plan_write, read_options)
+from .routes_values import (_input_option, _recalc, _update_response, batch_update_body, commit_batch,
+                            data_item, filter_box, plan_write, read_options)
 
 if TYPE_CHECKING:
     from .server import EmulatorState, Request
@@ -23,36 +23,19 @@ def batch_update_by_filter(st: "EmulatorState", rq: "Request", g: tuple[str, ...
     with ss.lock:
         writes, filters = [], []
         for i, item in enumerate(body.get("data") or []):
-            try:
+            with data_item(i):
                 box = filter_box(ss, (item or {}).get("dataFilter") or {})
                 text = a1.format_range(box.sheet.title, box.r0, box.c0, box.r1, box.c1)
                 writes.append(plan_write(ss, text, item, where=f"data[{i}]."))
                 filters.append(item["dataFilter"])
-            except ApiError as exc:
-                if exc.message.startswith("Invalid value at"):
-                    raise
-                raise invalid_argument(f"Invalid data[{i}]: {exc.message}") from None
-        _guard(st, ss, writes, rq.user, batch=True)
-        for w in writes:
-            apply_write(ss, w, option)
-        _recalc(ss)
-        if writes:
-            st.changed(ss)
+        commit_batch(st, ss, writes, option, rq.user)
         include = bool(body.get("includeValuesInResponse"))
         responses = []
         for w, f in zip(writes, filters):
             resp = _update_response(ss, w, include, opts)
             resp["dataFilter"] = f
             responses.append(resp)
-    out: dict[str, Any] = {"spreadsheetId": ss.id}
-    if writes:
-        out.update(totalUpdatedRows=sum(r.get("updatedRows", 0) for r in responses),
-                   totalUpdatedColumns=sum(r.get("updatedColumns", 0) for r in responses),
-                   totalUpdatedCells=sum(r.get("updatedCells", 0) for r in responses),
-                   totalUpdatedSheets=len({w.sheet.sheet_id for w in writes if w.cells}),
-                   responses=responses)
-    st.counters.add_cells(written=sum(w.cells for w in writes))
-    return 200, out
+    return 200, batch_update_body(st, ss, writes, responses)
 
 
 def batch_clear_by_filter(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:

@@ -7,6 +7,8 @@ batch validates all its ranges before touching anything (all-or-nothing).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -332,6 +334,41 @@ def _guard(st: "EmulatorState", ss: Spreadsheet, writes: list[Write], user: str,
             raise invalid_argument(f"Invalid data[{i}]: {exc.message}") from None
 
 
+@contextmanager
+def data_item(i: int) -> Iterator[None]:
+    """An error in one item of a batch names it as data[i]; enum errors keep Google's own wording."""
+    try:
+        yield
+    except ApiError as exc:
+        if exc.message.startswith("Invalid value at"):
+            raise
+        raise invalid_argument(f"Invalid data[{i}]: {exc.message}") from None
+
+
+def commit_batch(st: "EmulatorState", ss: Spreadsheet, writes: list[Write], option: str, user: str) -> None:
+    """Check every write first (all-or-nothing), then apply them all and recalculate once."""
+    _guard(st, ss, writes, user, batch=True)
+    for w in writes:
+        apply_write(ss, w, option)
+    _recalc(ss)
+    if writes:
+        st.changed(ss)
+
+
+def batch_update_body(st: "EmulatorState", ss: Spreadsheet, writes: list[Write],
+                      responses: list[dict[str, Any]]) -> dict[str, Any]:
+    """BatchUpdateValuesResponse (totals left out when nothing was written); counts the cells written."""
+    out: dict[str, Any] = {"spreadsheetId": ss.id}
+    if writes:
+        out.update(totalUpdatedRows=sum(r.get("updatedRows", 0) for r in responses),
+                   totalUpdatedColumns=sum(r.get("updatedColumns", 0) for r in responses),
+                   totalUpdatedCells=sum(r.get("updatedCells", 0) for r in responses),
+                   totalUpdatedSheets=len({w.sheet.sheet_id for w in writes if w.cells}),
+                   responses=responses)
+    st.counters.add_cells(written=sum(w.cells for w in writes))
+    return out
+
+
 def check_body_range(url_range: str, body: dict[str, Any]) -> None:
     """A ValueRange.range in the body must repeat the URL's range (compared as text, as Google does)."""
     given = body.get("range")
@@ -421,31 +458,14 @@ def batch_update(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tupl
     with ss.lock:
         writes = []
         for i, vr in enumerate(data):
-            try:
+            with data_item(i):
                 if not isinstance(vr, dict) or not vr.get("range"):
                     raise invalid_argument("Must specify a range.")
                 writes.append(plan_write(ss, vr["range"], vr, where=f"data[{i}]."))
-            except ApiError as exc:
-                if exc.message.startswith("Invalid value at"):
-                    raise
-                raise invalid_argument(f"Invalid data[{i}]: {exc.message}") from None
-        _guard(st, ss, writes, rq.user, batch=True)
-        for w in writes:
-            apply_write(ss, w, option)
-        _recalc(ss)
-        if writes:
-            st.changed(ss)
+        commit_batch(st, ss, writes, option, rq.user)
         include = bool(body.get("includeValuesInResponse"))
         responses = [_update_response(ss, w, include, opts) for w in writes]
-    out: dict[str, Any] = {"spreadsheetId": ss.id}
-    if writes:
-        out.update(totalUpdatedRows=sum(r.get("updatedRows", 0) for r in responses),
-                   totalUpdatedColumns=sum(r.get("updatedColumns", 0) for r in responses),
-                   totalUpdatedCells=sum(r.get("updatedCells", 0) for r in responses),
-                   totalUpdatedSheets=len({w.sheet.sheet_id for w in writes if w.cells}),
-                   responses=responses)
-    st.counters.add_cells(written=sum(w.cells for w in writes))
-    return 200, out
+    return 200, batch_update_body(st, ss, writes, responses)
 
 
 def clear(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
