@@ -7,21 +7,17 @@ The second run must send no write at all (the layout is complete).
 
 from __future__ import annotations
 
+import sys
 import time
+from pathlib import Path
 
-from sheetsync.config import load_preset, with_overrides
-from sheetsync.emulator import Emulator
-from sheetsync.layout import init_layout
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]  # the same settle() the layout tests use
 
-
-def settle(emu: Emulator) -> None:
-    """The emulator counts a request just after answering it: wait until the count is still."""
-    last, same = -1, 0
-    while same < 3:
-        now = emu.counters()["requests"]
-        same = same + 1 if now == last else 0
-        last = now
-        time.sleep(0.02)
+from sheets import settle  # noqa: E402
+from sheetsync.config import load_preset, with_overrides  # noqa: E402
+from sheetsync.emulator import Emulator  # noqa: E402
+from sheetsync.layout import init_layout  # noqa: E402
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from sheetsync.cli import cli
 from sheetsync.config import load_preset, with_overrides
 from sheetsync.emulator import Emulator
+from sheets import settle
 
 PRESET = "pilkada-jakbar-2024"
 
@@ -22,18 +23,6 @@ PRESET = "pilkada-jakbar-2024"
 def emu() -> Any:
     with Emulator() as emulator:
         yield emulator
-
-def settle(emu: Any) -> None:
-    """Wait until the emulator has counted every request already answered (it counts after replying)."""
-    import time
-
-    last, same = -1, 0
-    while same < 3:
-        now = emu.counters()["requests"]
-        same = same + 1 if now == last else 0
-        last = now
-        time.sleep(0.02)
-
 
 
 @pytest.fixture(scope="module")

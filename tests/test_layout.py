@@ -9,24 +9,13 @@ import pytest
 from sheetsync.config import load_preset, with_overrides
 from sheetsync.emulator import Emulator
 from sheetsync.layout import STATUS_COLOURS, init_layout
+from sheets import settle
 
 
 @pytest.fixture(scope="module")
 def emu() -> Any:
     with Emulator() as emulator:
         yield emulator
-
-def settle(emu: Any) -> None:
-    """Wait until the emulator has counted every request already answered (it counts after replying)."""
-    import time
-
-    last, same = -1, 0
-    while same < 3:
-        now = emu.counters()["requests"]
-        same = same + 1 if now == last else 0
-        last = now
-        time.sleep(0.02)
-
 
 
 def new_config(emu: Any, title: str = "layout") -> Any:
