@@ -14,7 +14,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .cellvalues import CellError, general_number
+from .cellvalues import CellError
+from .formula_functions import plain_text
 from .formulas import WorkbookEvaluator, evaluate, shift_relative
 
 _cache: dict[tuple[int, int, int], "Formatter"] = {}
@@ -66,16 +67,6 @@ def _num(v: Any) -> float | None:
         return float(str(v).replace(",", ""))
     except ValueError:
         return None
-
-
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, (int, float)):
-        return general_number(v)
-    return str(v)
 
 
 class Formatter:
@@ -210,8 +201,8 @@ def _number_test(kind: str, x: float | None, ops: list) -> bool:
 
 
 def _text_test(kind: str, v: Any, ops: list) -> bool:
-    text = _text(v).lower()
-    want = _text(ops[0]).lower() if ops else ""
+    text = plain_text(v).lower()
+    want = plain_text(ops[0]).lower() if ops else ""
     if kind == "TEXT_EQ":
         return text == want and v is not None
     if kind == "TEXT_NOT_EQ":

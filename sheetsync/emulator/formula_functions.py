@@ -63,16 +63,22 @@ def to_number(v: Any, fn: str = "ADD", pos: int = 1) -> float | int:
                                       f"But '{v}' is a text and cannot be coerced to a number."))
 
 
-def to_text(v: Any) -> str:
+def plain_text(v: Any) -> str:
+    """A value as text the way Sheets shows it: blank "", TRUE/FALSE, numbers in the General format."""
     if v is None:
         return ""
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     if isinstance(v, (int, float)):
         return general_number(v)
+    return str(v)
+
+
+def to_text(v: Any) -> str:
+    """plain_text for a formula argument: an error value stops the function with that error."""
     if isinstance(v, CellError):
         raise Bail(v)
-    return str(v)
+    return plain_text(v)
 
 
 def to_bool(v: Any, fn: str = "IF", pos: int = 1) -> bool:
