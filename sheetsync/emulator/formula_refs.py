@@ -154,23 +154,16 @@ def quote_title(title: str) -> str:
 
 def rename_sheet_references(formula: str, old: str, new: str) -> str:
     """Explicit references to tab `old` point at `new` (Google rewrites them on rename)."""
-    if not formula.startswith("=") or old.lower() not in formula.lower().replace("''", "'"):
-        return formula
-    body = formula[1:]
-    try:
-        tokens = tokenize(body)
-    except ParseError:
-        return formula
-    out, pos = [], 0
-    for t in tokens:
-        if t.kind == "REF" and t.sheet is not None and t.sheet.lower() == old.lower():
-            out.append(body[pos:t.start])
-            out.append(quote_title(new) + "!" + t.text)
-            pos = t.end
-    if pos == 0:
-        return formula
-    out.append(body[pos:])
-    return "=" + "".join(out)
+    if old.lower() not in formula.lower().replace("''", "'"):
+        return formula  # cheap test first: most formulas never name the tab
+    target = old.lower()
+
+    def edit(sheet: str | None, text: str):
+        if sheet is None or sheet.lower() != target:
+            return text
+        return ("whole", quote_title(new) + "!" + text)
+
+    return _rewrite(formula, edit)
 
 
 def _cell_box(text: str) -> tuple[list[list[str]], int, int, int, int] | None:
@@ -183,6 +176,14 @@ def _cell_box(text: str) -> tuple[list[list[str]], int, int, int, int] | None:
     return parts, min(rows), max(rows), min(cols), max(cols)
 
 
+def _box_on(sheet: str | None, own_title: str, target: str,
+            text: str) -> tuple[list[list[str]], int, int, int, int] | None:
+    """_cell_box of a reference on tab `target` (lower-cased); None for other tabs, whole rows or columns."""
+    if (sheet if sheet is not None else own_title).lower() != target:
+        return None
+    return _cell_box(text)
+
+
 def move_block_references(formula: str, own_title: str, src_title: str,
                           box: tuple[int, int, int, int], dst_title: str, dr: int, dc: int) -> str:
     """References lying wholly inside `box` (r0, r1, c0, c1 half-open) of `src_title`
@@ -191,9 +192,7 @@ def move_block_references(formula: str, own_title: str, src_title: str,
     src, same_tab = src_title.lower(), src_title.lower() == dst_title.lower()
 
     def edit(sheet: str | None, text: str):
-        if (sheet if sheet is not None else own_title).lower() != src:
-            return text
-        found = _cell_box(text)
+        found = _box_on(sheet, own_title, src, text)
         if found is None:
             return text
         parts, ra, rb, ca, cb = found
@@ -218,9 +217,7 @@ def close_gap_references(formula: str, own_title: str, title: str,
     target = title.lower()
 
     def edit(sheet: str | None, text: str):
-        if (sheet if sheet is not None else own_title).lower() != target:
-            return text
-        found = _cell_box(text)
+        found = _box_on(sheet, own_title, target, text)
         if found is None:
             return text
         parts, ra, rb, ca, cb = found
