@@ -18,6 +18,7 @@ from .fields import parse as parse_mask
 from .model import Sheet, Spreadsheet
 from .protection import PROTECTED, may_edit  # noqa: F401  (one rule for values and batch writes)
 
+SPARSE = ("formulas", "formats", "notes", "validations")  # per-cell dicts that move with their cells
 _DICT_ATTRS = ("formulas", "formats", "notes", "validations", "row_meta", "col_meta")
 _JSON_ATTRS = ("merges", "conditional_formats", "protected_ranges", "charts",
                "developer_metadata", "basic_filter", "banded_ranges", "filter_views")
@@ -248,3 +249,24 @@ def overlaps(a: dict, b: dict) -> bool:
     ac0, ac1 = span(a, "startColumnIndex", "endColumnIndex")
     bc0, bc1 = span(b, "startColumnIndex", "endColumnIndex")
     return ar0 < br1 and br0 < ar1 and ac0 < bc1 and bc0 < ac1
+
+
+def put_segment(row: list, src: list, c0: int, c1: int) -> None:
+    """row[c0:c1] = src[c0:c1], blanks where src is short; rows keep no trailing blanks."""
+    seg = (src[c0:c1] + [None] * (c1 - c0))[: c1 - c0]
+    if len(row) < c1:
+        row.extend([None] * (c1 - len(row)))
+    row[c0:c1] = seg
+    while row and row[-1] is None:
+        row.pop()
+
+
+def move_sparse(sheet: Sheet, affected: Any, target: Any) -> None:
+    """Per-cell entries at (r, c) where affected(r, c) move to target(r, c); None drops them."""
+    for name in SPARSE:
+        d = getattr(sheet, name)
+        taken = {k: d.pop(k) for k in [k for k in d if affected(*k)]}
+        for k, v in taken.items():
+            nk = target(*k)
+            if nk is not None:
+                d[nk] = v

@@ -4,18 +4,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .batch_common import Bad, Txn, bounds, range_sheet_id
+from .batch_common import SPARSE, Bad, Txn, bounds, move_sparse, put_segment, range_sheet_id
 from .batch_paste import rewrite_formulas
 from .formula_refs import close_gap_references
 from .model import Sheet
-
-_SPARSE = ("formulas", "formats", "notes", "validations")
 
 
 def delete_range(txn: Txn, req: dict) -> dict:
     """Remove a block and shift the cells below it up (ROWS) or right of it left (COLUMNS)."""
     gr = req.get("range")
-    sheet = txn.sheet(range_sheet_id(gr), "values", *_SPARSE)
+    sheet = txn.sheet(range_sheet_id(gr), "values", *SPARSE)
     r0, r1, c0, c1 = bounds(sheet, gr)
     shift = req.get("shiftDimension")
     if shift not in ("ROWS", "COLUMNS"):
@@ -37,16 +35,10 @@ def _shift_up(txn: Txn, sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> Non
     txn.rows(sheet, r0, n)
     for r in range(r0, n):
         src = sheet.values[r + h] if r + h < n else []
-        seg = (src[c0:c1] + [None] * (c1 - c0))[: c1 - c0]
-        row = sheet.values[r]
-        if len(row) < c1:
-            row.extend([None] * (c1 - len(row)))
-        row[c0:c1] = seg
-        while row and row[-1] is None:
-            row.pop()
+        put_segment(sheet.values[r], src, c0, c1)
     sheet.trim_tail()
-    _move_sparse(sheet, lambda r, c: c0 <= c < c1 and r >= r0,
-                 lambda r, c: None if r < r1 else (r - h, c))
+    move_sparse(sheet, lambda r, c: c0 <= c < c1 and r >= r0,
+                lambda r, c: None if r < r1 else (r - h, c))
 
 
 def _shift_left(txn: Txn, sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> None:
@@ -55,19 +47,8 @@ def _shift_left(txn: Txn, sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> N
     for r in range(r0, min(r1, len(sheet.values))):
         row = sheet.values[r]
         del row[c0:c1]
-    _move_sparse(sheet, lambda r, c: r0 <= r < r1 and c >= c0,
-                 lambda r, c: None if c < c1 else (r, c - w))
-
-
-def _move_sparse(sheet: Sheet, affected, target) -> None:
-    for name in _SPARSE:
-        d = getattr(sheet, name)
-        keys = [k for k in d if affected(*k)]
-        taken = {k: d.pop(k) for k in keys}
-        for k, v in taken.items():
-            nk = target(*k)
-            if nk is not None:
-                d[nk] = v
+    move_sparse(sheet, lambda r, c: r0 <= r < r1 and c >= c0,
+                lambda r, c: None if c < c1 else (r, c - w))
 
 
 def _pattern(req: dict) -> re.Pattern:

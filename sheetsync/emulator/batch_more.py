@@ -8,15 +8,14 @@ import copy
 import random
 from typing import Any
 
-from .batch_common import Bad, Txn, bounds, clean_range, mask_of, masked, need_int, range_sheet_id
+from .batch_common import (SPARSE, Bad, Txn, bounds, clean_range, mask_of, masked, move_sparse, need_int,
+                           put_segment, range_sheet_id)
 from .model import Sheet
-
-_SPARSE = ("formulas", "formats", "notes", "validations")
 
 
 def _remap(sheet: Sheet, axis: int, mapping: dict[int, int]) -> None:
     """Move sparse cell data and row/column sizes along `axis` by an index mapping."""
-    for name in _SPARSE:
+    for name in SPARSE:
         d = getattr(sheet, name)
         moving = [k for k in d if k[axis] in mapping]
         taken = {k: d.pop(k) for k in moving}
@@ -90,15 +89,9 @@ def insert_range(txn: Txn, req: dict) -> dict:
         values.extend([] for _ in range(max(0, used + h - len(values))))
         for r in range(len(values) - 1, r0 - 1, -1):
             src = values[r - h] if r - h >= r0 else []
-            seg = (src[c0:c1] + [None] * (c1 - c0))[: c1 - c0]
-            row = values[r]
-            if len(row) < c1:
-                row.extend([None] * (c1 - len(row)))
-            row[c0:c1] = seg
-            while row and row[-1] is None:
-                row.pop()
+            put_segment(values[r], src, c0, c1)
         sheet.trim_tail()
-        _move_block(sheet, lambda r, c: c0 <= c < c1 and r >= r0, lambda r, c: (r + h, c))
+        move_sparse(sheet, lambda r, c: c0 <= c < c1 and r >= r0, lambda r, c: (r + h, c))
     else:
         w = c1 - c0
         width = max((len(sheet.values[r]) for r in range(r0, min(r1, len(sheet.values)))), default=0)
@@ -109,16 +102,8 @@ def insert_range(txn: Txn, req: dict) -> dict:
             row = sheet.values[r]
             if len(row) > c0:
                 row[c0:c0] = [None] * w
-        _move_block(sheet, lambda r, c: r0 <= r < r1 and c >= c0, lambda r, c: (r, c + w))
+        move_sparse(sheet, lambda r, c: r0 <= r < r1 and c >= c0, lambda r, c: (r, c + w))
     return {}
-
-
-def _move_block(sheet: Sheet, affected, target) -> None:
-    for name in _SPARSE:
-        d = getattr(sheet, name)
-        taken = {k: d.pop(k) for k in [k for k in d if affected(*k)]}
-        for k, v in taken.items():
-            d[target(*k)] = v
 
 
 def trim_whitespace(txn: Txn, req: dict) -> dict:
@@ -157,14 +142,14 @@ def _rewrite_rows(txn: Txn, sheet: Sheet, r0: int, r1: int, c0: int, c1: int, or
         for c in range(c0, c1):
             if r < len(sheet.values):
                 sheet.set(r, c, None)
-            for name in _SPARSE:
+            for name in SPARSE:
                 getattr(sheet, name).pop((r, c), None)
     sheet.trim_tail()
 
 
 def delete_duplicates(txn: Txn, req: dict) -> dict:
     gr = req.get("range")
-    sheet = txn.sheet(range_sheet_id(gr), "values", *_SPARSE)
+    sheet = txn.sheet(range_sheet_id(gr), "values", *SPARSE)
     r0, r1, c0, c1 = bounds(sheet, gr)
     cols = [need_int(dr, "startIndex", 0) for dr in req.get("comparisonColumns") or []] or list(range(c0, c1))
     if any(not c0 <= c < c1 for c in cols):
@@ -184,7 +169,7 @@ def delete_duplicates(txn: Txn, req: dict) -> dict:
 
 def randomize_range(txn: Txn, req: dict) -> dict:
     gr = req.get("range")
-    sheet = txn.sheet(range_sheet_id(gr), "values", *_SPARSE)
+    sheet = txn.sheet(range_sheet_id(gr), "values", *SPARSE)
     r0, r1, c0, c1 = bounds(sheet, gr)
     order = list(range(r0, r1))
     random.shuffle(order)
