@@ -190,7 +190,7 @@ def _check(values: list[list[Any]], config: Config, now: datetime) -> CheckResul
         rows=frame,
         header=header,
         totals=totals,
-        reconciliation=reconcile(frame, config),
+        reconciliation=reconcile(frame, config, totals.masks.first),
         checked_at=now,
     )
 

@@ -14,6 +14,7 @@ Definitions (also in docs/core.md):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -37,24 +38,28 @@ class Totals:
         self._rows, self._config = rows, config
 
     @cached_property
+    def masks(self) -> RowMasks:
+        return row_masks(self._rows)   # shared by every table below
+
+    @cached_property
     def per_tps(self) -> pd.DataFrame:
         return per_tps(self._rows, self._config)
 
     @cached_property
     def per_kelurahan(self) -> pd.DataFrame:
-        return per_kelurahan(self._rows, self._config)
+        return per_kelurahan(self._rows, self._config, self.masks)
 
     @cached_property
     def per_kecamatan(self) -> pd.DataFrame:
-        return per_kecamatan(self._rows, self._config)
+        return per_kecamatan(self._rows, self._config, self.masks)
 
     @cached_property
     def kota(self) -> dict[str, Any]:
-        return kota_totals(self._rows, self._config)
+        return kota_totals(self._rows, self._config, self.masks)
 
     @cached_property
     def per_koordinator(self) -> pd.DataFrame | None:
-        return per_koordinator(self._rows, self._config)
+        return per_koordinator(self._rows, self._config, self.masks)
 
 
 def vote_fields(config: Config) -> list[str]:
@@ -76,24 +81,45 @@ def distinct_tps(rows: pd.DataFrame) -> np.ndarray:
     return ~known | ~pd.Series(key).duplicated(keep="first").to_numpy()
 
 
-def _sums(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config) -> dict[str, np.ndarray]:
-    """Counts and vote sums per group; codes are group numbers (-1 = no group)."""
-    placed = codes >= 0
-    counted = _counted(rows) & placed
+@dataclass(frozen=True)
+class RowMasks:
+    """Per-row facts every table groups by: computed once per Totals, not per table."""
+    first: np.ndarray      # distinct_tps(rows)
+    counted: np.ndarray    # _counted(rows)
+    error: np.ndarray      # n_errors > 0
+    periksa: np.ndarray
+    belum: np.ndarray
+    not_ok: np.ndarray
+
+
+def row_masks(rows: pd.DataFrame) -> RowMasks:
     status = rows["status"].to_numpy(object)
-    first = distinct_tps(rows)
+    return RowMasks(
+        first=distinct_tps(rows), counted=_counted(rows), error=rows["n_errors"].to_numpy() > 0,
+        periksa=status == PERIKSA,
+        # BELUM ADA SAKSI (issue 8) is given only to rows without results: not filled either
+        belum=(status == BELUM_DIISI) | (status == "BELUM ADA SAKSI"),
+        not_ok=status != OK)
+
+
+def _sums(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config,
+          masks: RowMasks | None = None) -> dict[str, np.ndarray]:
+    """Counts and vote sums per group; codes are group numbers (-1 = no group)."""
+    masks = masks or row_masks(rows)
+    placed = codes >= 0
+    counted = masks.counted & placed
+    first = masks.first
 
     def count(mask: np.ndarray) -> np.ndarray:
         return np.bincount(codes[mask & placed], minlength=size)[:size]
 
     out: dict[str, np.ndarray] = {
         "tps_entered": count(first),
-        "rows_entered": count(np.ones(len(codes), bool)),
+        "rows_entered": np.bincount(codes[placed], minlength=size)[:size],
         "tps_reported": count(counted),
-        "tps_error": count(rows["n_errors"].to_numpy() > 0),
-        "tps_periksa": count(status == PERIKSA),
-        # BELUM ADA SAKSI (issue 8) is given only to rows without results: not filled either
-        "tps_belum": count((status == BELUM_DIISI) | (status == "BELUM ADA SAKSI")),
+        "tps_error": count(masks.error),
+        "tps_periksa": count(masks.periksa),
+        "tps_belum": count(masks.belum),
     }
     for f in vote_fields(config):
         values = rows[f].to_numpy(dtype=np.float64, na_value=0.0)
@@ -120,9 +146,9 @@ def _finish(table: pd.DataFrame, config: Config, planned: Any, target: Any) -> p
     return table
 
 
-def per_kecamatan(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
+def per_kecamatan(rows: pd.DataFrame, config: Config, masks: RowMasks | None = None) -> pd.DataFrame:
     kecs = config.regions.kecamatan
-    sums = _sums(rows["kode_kecamatan"].cat.codes.to_numpy(np.int64), len(kecs), rows, config)
+    sums = _sums(rows["kode_kecamatan"].cat.codes.to_numpy(np.int64), len(kecs), rows, config, masks)
     table = pd.DataFrame({"kode_kecamatan": [k.code for k in kecs], "kecamatan": [k.name for k in kecs], **sums})
     targets = [config.targets.get(k.code) for k in kecs]
     planned = pd.array([t.planned_tps if t else None for t in targets], dtype="Int64")
@@ -130,10 +156,10 @@ def per_kecamatan(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
     return _finish(table, config, planned, target)
 
 
-def per_kelurahan(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
+def per_kelurahan(rows: pd.DataFrame, config: Config, masks: RowMasks | None = None) -> pd.DataFrame:
     regions = config.regions
     kels = regions.kelurahan
-    sums = _sums(rows["kode_kelurahan"].cat.codes.to_numpy(np.int64), len(kels), rows, config)
+    sums = _sums(rows["kode_kelurahan"].cat.codes.to_numpy(np.int64), len(kels), rows, config, masks)
     table = pd.DataFrame({
         "kode_kelurahan": [k.code for k in kels], "kelurahan": [k.name for k in kels],
         "kode_kecamatan": [k.kecamatan_code for k in kels],
@@ -142,8 +168,8 @@ def per_kelurahan(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
     return _finish(table, config, pd.array([None] * len(kels), dtype="Int64"), sums["target_tps"])
 
 
-def kota_totals(rows: pd.DataFrame, config: Config) -> dict[str, Any]:
-    sums = _sums(np.zeros(len(rows), np.int64), 1, rows, config)
+def kota_totals(rows: pd.DataFrame, config: Config, masks: RowMasks | None = None) -> dict[str, Any]:
+    sums = _sums(np.zeros(len(rows), np.int64), 1, rows, config, masks)
     table = pd.DataFrame({"kota": [config.regions.kota], **sums})
     planned_list = config.targets.by_kecamatan
     planned = sum(t.planned_tps for t in planned_list) if planned_list else None
@@ -171,7 +197,7 @@ def per_tps(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
     return table
 
 
-def per_koordinator(rows: pd.DataFrame, config: Config) -> pd.DataFrame | None:
+def per_koordinator(rows: pd.DataFrame, config: Config, masks: RowMasks | None = None) -> pd.DataFrame | None:
     """Rows and problems per coordinator (names are personal: keep out of logs)."""
     field = config.rules.coordinator_field
     if not field or field not in rows:
@@ -179,9 +205,9 @@ def per_koordinator(rows: pd.DataFrame, config: Config) -> pd.DataFrame | None:
     names = rows[field].to_numpy(object)
     group, key_uniques, shown = _coordinator_groups(names)
     size = len(key_uniques)
-    sums = _sums(group, size, rows, config)
-    status = rows["status"].to_numpy(object)
-    problems = np.bincount(group[(status != OK) & (group >= 0)], minlength=size)[:size]
+    masks = masks or row_masks(rows)
+    sums = _sums(group, size, rows, config, masks)
+    problems = np.bincount(group[masks.not_ok & (group >= 0)], minlength=size)[:size]
     covered = _kecamatan_covered(group, size, rows)
     table = pd.DataFrame({
         "koordinator": shown,
@@ -233,13 +259,14 @@ def compute_totals(rows: pd.DataFrame, config: Config) -> Totals:
     return Totals(rows, config)
 
 
-def reconcile(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
+def reconcile(rows: pd.DataFrame, config: Config, first: np.ndarray | None = None) -> pd.DataFrame:
     """Per kecamatan of the target table (and any other with rows): planned vs entered
     TPS, missing and extra, and the per-TPS targets against the kecamatan target."""
     kecs = config.regions.kecamatan
     codes = rows["kode_kecamatan"].cat.codes.to_numpy(np.int64)
     placed = codes >= 0
-    one = placed & distinct_tps(rows)   # distinct TPS: a TPS typed twice is not an extra TPS
+    # distinct TPS: a TPS typed twice is not an extra TPS
+    one = placed & (distinct_tps(rows) if first is None else first)
     entered = np.bincount(codes[one], minlength=len(kecs))[:len(kecs)]
     duplicates = np.bincount(codes[placed], minlength=len(kecs))[:len(kecs)] - entered
     target_col = rows["target"] if "target" in rows else None
