@@ -143,13 +143,14 @@ def _some(items: Iterator[str] | Any) -> str:
 
 def _tps_names(ctx: RuleContext, positions: np.ndarray) -> dict[int, str]:
     """"TPS 3 Kapuk" per frame position (the TPS, never the person)."""
-    tps = ctx.frame["tps"].array
-    kel = ctx.frame["kelurahan"].to_numpy(object)
+    # only the given rows are read: no per-row pandas scalar access, no whole-column copy
+    tps = ctx.frame["tps"].array.take(positions)
+    missing = np.asarray(tps.isna()).tolist()
+    numbers = tps.to_numpy(dtype=np.int64, na_value=0).tolist()
+    kel = ctx.frame["kelurahan"].iloc[positions].to_numpy(object).tolist()
     out = {}
-    for p in positions.tolist():
-        number = "?" if pd.isna(tps[p]) else str(int(tps[p]))
-        name = kel[p] if isinstance(kel[p], str) else "?"
-        out[p] = f"TPS {number} {name}"
+    for p, na, number, name in zip(positions.tolist(), missing, numbers, kel):
+        out[p] = f"TPS {'?' if na else number} {name if isinstance(name, str) else '?'}"
     return out
 
 
@@ -159,15 +160,17 @@ def koordinator_groups(names: np.ndarray) -> tuple[np.ndarray, list[str]]:
     "Budi  Santoso" and "budi santoso" are one koordinator; the first spelling
     is shown.  Names are looked at once per distinct spelling, not per row."""
     codes, uniques = pd.factorize(np.asarray(names, dtype=object), use_na_sentinel=True)
-    keys = np.array([" ".join(str(u).split()).casefold() for u in uniques] + [""], dtype=object)
+    spaced = [" ".join(str(u).split()) for u in uniques]   # once per spelling, for key and name
+    keys = np.array([s.casefold() for s in spaced] + [""], dtype=object)
     key_codes, key_uniques = pd.factorize(keys)
     group = key_codes[codes]          # code -1 picks the last key, ""
     blank_key = key_codes[-1]
     group = np.where(group == blank_key, -1, group)
-    shown = {}
-    for u, k in zip(uniques, key_codes[:-1]):
-        shown.setdefault(int(k), " ".join(str(u).split()))
-    return group, [shown.get(i, "") for i in range(len(key_uniques))]
+    # the first spelling of each key: written in reverse, so the earliest write lands last
+    first = np.full(len(key_uniques), -1, dtype=np.int64)
+    spelled = key_codes[:-1]
+    first[spelled[::-1]] = np.arange(len(spelled))[::-1]
+    return group, [spaced[i] if i >= 0 else "" for i in first.tolist()]
 
 
 @register("koordinator")
