@@ -21,24 +21,27 @@ def duplicate_tps(ctx: RuleContext) -> Iterator[Hits]:
     key = np.where(known, kel * 100_000 + tps.to_numpy(dtype=np.int64, na_value=0), -1)
     dup = known & pd.Series(key).duplicated(keep=False).to_numpy()
     positions = np.flatnonzero(dup)
-    keys = frame["tps_key"]
     if not len(positions):
         return
     # Only the duplicated rows are looked at one by one: they are few, and each
     # message names the other rows and the numbers that disagree.
     sheet_rows = ctx.sheet_rows[positions].tolist()
     fields = [c.field for c in ctx.config.columns if c.type == "integer" and c.field in ctx.present]
-    numbers = {f: _shown(frame[f].array[positions]) for f in fields}
+    numbers = [(ctx.header(f), _shown(frame[f].array[positions])) for f in fields]
     tps_no = frame["tps"].array[positions].to_numpy(dtype=np.int64, na_value=0).tolist()
-    kel_names = frame["kelurahan"].to_numpy(object)[positions].tolist()
-    groups = pd.Series(np.arange(len(positions))).groupby(keys.to_numpy(object)[positions]).agg(list)
+    kel_names = frame["kelurahan"].iloc[positions].to_numpy(object).tolist()
+    # one group per TPS (the integer key stands for tps_key: TPS numbers are 1..9999),
+    # members in row order; the hits are put in row order below, so group order does not matter
+    dup_keys = key[positions]
+    order = np.argsort(dup_keys, kind="stable")
+    groups = np.split(order, np.flatnonzero(np.diff(dup_keys[order])) + 1)
     rows_out, others, conflicts, tps_out, kel_out = [], [], [], [], []
-    for members in groups:
+    for members in (g.tolist() for g in groups):
         for i in members:
             rest = [j for j in members if j != i]
             rows_out.append(positions[i])
             others.append(", ".join(str(sheet_rows[j]) for j in rest))
-            conflicts.append(_conflict(ctx, numbers, i, rest))
+            conflicts.append(_conflict(numbers, i, rest))
             tps_out.append(tps_no[i])
             kel_out.append(kel_names[i])
     order = np.argsort(rows_out, kind="stable")
@@ -53,11 +56,12 @@ def _shown(values: pd.api.extensions.ExtensionArray) -> list[str]:
     return ["-" if v is pd.NA else str(v) for v in values.tolist()]
 
 
-def _conflict(ctx: RuleContext, numbers: dict[str, list[str]], i: int, rest: list[int]) -> str:
-    """"; Paslon 3: 120 ≠ 112" for every number that differs (language-neutral)."""
+def _conflict(numbers: list[tuple[str, list[str]]], i: int, rest: list[int]) -> str:
+    """"; Paslon 3: 120 ≠ 112" for every number that differs (language-neutral);
+    numbers: (column header, shown values) per integer column."""
     parts = []
-    for f, shown in numbers.items():
+    for header, shown in numbers:
         values = [shown[i]] + [shown[j] for j in rest]
         if len(set(values)) > 1:
-            parts.append(f"{ctx.header(f)}: {' ≠ '.join(values)}")
+            parts.append(f"{header}: {' ≠ '.join(values)}")
     return ("; " + ", ".join(parts)) if parts else ""
