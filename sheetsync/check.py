@@ -157,7 +157,9 @@ def _check(values: list[list[Any]], config: Config, now: datetime) -> CheckResul
     raw = {f: grid[:, i] for f, i in header.fields.items()}  # strided views: no copy
     names = {f: name_codes(raw[f]) for f in raw if config.column(f).type in ("kecamatan", "kelurahan")}
     integers = [f for f in raw if config.column(f).type == "integer"]
-    parsed = dict(zip(integers, parse_int_block(grid[:, [header.fields[f] for f in integers]])))
+    # take() gives a C-ordered block (grid[:, list] is Fortran-ordered): parse_int_block
+    # reads it row by row without a second copy
+    parsed = dict(zip(integers, parse_int_block(grid.take([header.fields[f] for f in integers], axis=1))))
     for f in raw:
         if f in names:
             parsed[f] = ParsedColumn(names[f].codes, np.where(names[f].blank_rows, P_BLANK, 0).astype(np.int8))
