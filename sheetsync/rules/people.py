@@ -166,10 +166,10 @@ def koordinator_groups(names: np.ndarray) -> tuple[np.ndarray, list[str]]:
     group = key_codes[codes]          # code -1 picks the last key, ""
     blank_key = key_codes[-1]
     group = np.where(group == blank_key, -1, group)
-    # the first spelling of each key: written in reverse, so the earliest write lands last
+    # the first spelling of each key (np.unique gives first occurrences)
     first = np.full(len(key_uniques), -1, dtype=np.int64)
-    spelled = key_codes[:-1]
-    first[spelled[::-1]] = np.arange(len(spelled))[::-1]
+    spelled, at = np.unique(key_codes[:-1], return_index=True)
+    first[spelled] = at
     return group, [spaced[i] if i >= 0 else "" for i in first.tolist()]
 
 
