@@ -458,9 +458,16 @@ def race_trial(bench: Bench, seed: int, *, sync_s: float = 0.07) -> dict[str, An
             after_read.wait(5)
         time.sleep(delay)
 
+    edits_done = threading.Event()
+
     def between() -> None:
         marks["between"] = time.perf_counter()
         after_read.set()
+        if moment == "after-read":
+            # Hold the sync until the coordinator's edits have landed, so this third of the
+            # interleavings really puts them between the read and the key re-check, however
+            # fast the sync is on the machine that runs it.
+            edits_done.wait(5)
 
     def before_write(plan: Any) -> None:
         marks["write"] = time.perf_counter()
@@ -470,7 +477,13 @@ def race_trial(bench: Bench, seed: int, *, sync_s: float = 0.07) -> dict[str, An
     ws = bench.coordinator.open_by_key(bench.sheet_id).worksheet("TPS") if bench.coordinator_ws is None \
         else bench.coordinator_ws
     bench.coordinator_ws = ws
-    thread = threading.Thread(target=_mutator, args=(ws, rng, start, log, rows), daemon=True)
+    def edit() -> None:
+        try:
+            _mutator(ws, rng, start, log, rows)
+        finally:
+            edits_done.set()
+
+    thread = threading.Thread(target=edit, daemon=True)
     marks["start"] = time.perf_counter()
     thread.start()
     client = bench.emu.client()
