@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import a1
 from .model import ApiError, invalid_argument
-from .routes_values import (_input_option, _recalc, _update_response, batch_update_body, commit_batch,
-                            data_item, filter_box, plan_write, read_options)
+from .routes_values import (_input_option, _update_response, batch_update_body, clear_boxes, cleared_body,
+                            commit_batch, data_item, filter_box, plan_write, read_options)
 
 if TYPE_CHECKING:
     from .server import EmulatorState, Request
@@ -51,12 +51,5 @@ def batch_clear_by_filter(st: "EmulatorState", rq: "Request", g: tuple[str, ...]
         if st.strict:
             for b in boxes:
                 protection.check_edit(ss, b.sheet, b.r0, b.r1, b.c0, b.c1, rq.user)
-        for b in boxes:
-            b.sheet.clear(b.r0, b.r1, b.c0, b.c1)
-        _recalc(ss)
-        if boxes:
-            st.changed(ss)
-    out: dict[str, Any] = {"spreadsheetId": ss.id}
-    if boxes:
-        out["clearedRanges"] = [b.a1() for b in boxes]
-    return 200, out
+        clear_boxes(st, ss, boxes)
+    return 200, cleared_body(ss, boxes)

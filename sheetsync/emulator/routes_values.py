@@ -497,15 +497,24 @@ def batch_clear(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple
                     protection.check_edit(ss, b.sheet, b.r0, b.r1, b.c0, b.c1, rq.user)
                 except ApiError as exc:
                     raise invalid_argument(f"Invalid range[{i}]: {exc.message}") from None
-        for box in boxes:
-            box.sheet.clear(box.r0, box.r1, box.c0, box.c1)
-        _recalc(ss)
-        if boxes:
-            st.changed(ss)
+        clear_boxes(st, ss, boxes)
+    return 200, cleared_body(ss, boxes)
+
+
+def clear_boxes(st: "EmulatorState", ss: Spreadsheet, boxes: list[Box]) -> None:
+    """Clear every box of one batch (already checked), then recalculate once."""
+    for box in boxes:
+        box.sheet.clear(box.r0, box.r1, box.c0, box.c1)
+    _recalc(ss)
+    if boxes:
+        st.changed(ss)
+
+
+def cleared_body(ss: Spreadsheet, boxes: list[Box]) -> dict[str, Any]:
     out: dict[str, Any] = {"spreadsheetId": ss.id}
     if boxes:
         out["clearedRanges"] = [b.a1() for b in boxes]
-    return 200, out
+    return out
 
 
 def batch_get_by_data_filter(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
