@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from sheetsync.cli import cli
 from sheetsync.config import load_preset, with_overrides
 from sheetsync.emulator import Emulator
-from sheets import settle
+from sheets import private_workdir, settle
 
 PRESET = "pilkada-jakbar-2024"
 
@@ -27,24 +27,9 @@ def emu() -> Any:
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: Any) -> Any:
-    """Journal (relative path in the preset) and locks live in a private directory."""
-    path = tmp_path_factory.mktemp("cli")
-    old = os.getcwd()
-    os.chdir(path)
-    saved = os.environ.get("SHEETSYNC_LOCK_DIR")
-    saved_state = os.environ.get("XDG_STATE_HOME")
-    os.environ["SHEETSYNC_LOCK_DIR"] = str(path / "locks")
-    os.environ["XDG_STATE_HOME"] = str(path / "state")     # the preset's journal, for module fixtures
-    yield path
-    os.chdir(old)
-    if saved_state is None:
-        os.environ.pop("XDG_STATE_HOME", None)
-    else:
-        os.environ["XDG_STATE_HOME"] = saved_state
-    if saved is None:
-        os.environ.pop("SHEETSYNC_LOCK_DIR", None)
-    else:
-        os.environ["SHEETSYNC_LOCK_DIR"] = saved
+    """Journal and locks live in a private directory."""
+    with private_workdir(tmp_path_factory.mktemp("cli")) as path:
+        yield path
 
 
 @pytest.fixture(autouse=True)

@@ -23,6 +23,7 @@ from sheetsync.cli import cli
 from sheetsync.config import load_preset, with_overrides
 from sheetsync.emulator import Emulator
 from sheetsync.phones import normalise_column
+from sheets import private_workdir
 
 PRESET = "pilkada-jakbar-2024"
 
@@ -35,17 +36,9 @@ def emu() -> Any:
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: Any) -> Any:
-    """The preset's journal path is relative: it and the locks live in a private directory."""
-    path = tmp_path_factory.mktemp("personal")
-    old, saved = os.getcwd(), os.environ.get("SHEETSYNC_LOCK_DIR")
-    os.chdir(path)
-    os.environ["SHEETSYNC_LOCK_DIR"] = str(path / "locks")
-    yield path
-    os.chdir(old)
-    if saved is None:
-        os.environ.pop("SHEETSYNC_LOCK_DIR", None)
-    else:
-        os.environ["SHEETSYNC_LOCK_DIR"] = saved
+    """The journal and the locks live in a private directory."""
+    with private_workdir(tmp_path_factory.mktemp("personal")) as path:
+        yield path
 
 
 class Capture(logging.Handler):
