@@ -137,6 +137,8 @@ def _parse_scalar(s: str, loc: Locale = EN_US) -> tuple[Any, None, dict | None] 
         found = parser(number)
         if found is not None:
             value, fmt = found
+            if not math.isfinite(value):
+                return None  # "1e309", 400 nines: no double holds it, so Sheets keeps the text
             return value, None, fmt
     found = _parse_datetime(s, loc.day_first)
     return (found[0], None, found[1]) if found is not None else None
@@ -445,7 +447,8 @@ def _scientific(x: float, core: str) -> str:
     mant_pat, exp_pat = re.split(r"[eE][+-]", core)
     decimals = len(mant_pat.partition(".")[2])
     exp = 0 if x == 0 else math.floor(math.log10(x))
-    mant = x / 10 ** exp if x else 0.0
+    # Decimal scaling: 10.0 ** -324 underflows to 0 for the smallest doubles (5e-324).
+    mant = float(Decimal(repr(x)).scaleb(-exp)) if x else 0.0
     if round(mant, decimals) >= 10:
         mant, exp = mant / 10, exp + 1
     sign = "-" if exp < 0 else "+"

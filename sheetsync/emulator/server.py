@@ -361,9 +361,16 @@ def _view(state: EmulatorState, path: str, query: str) -> tuple[int, str, bytes]
 
 
 def _encode(payload: Any) -> bytes:
+    """Strict JSON, as Google sends: a NaN or infinite number in a payload is an emulator bug
+    (Python would write the bare tokens NaN/Infinity, which no JSON parser has to accept), so it
+    answers 500 naming the problem instead of a body a client may not be able to read."""
     if payload is None:
         return b""
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        raise ValueError("the response holds a NaN or infinite number, which JSON cannot carry") from None
+    return text.encode("utf-8")
 
 
 _gc_lock = threading.Lock()
