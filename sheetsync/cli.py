@@ -17,11 +17,12 @@ from typing import Any
 import click
 
 from sheetsync import __version__
-from sheetsync.cli_common import EXIT_PIPE, EXIT_SYNC, Ui, debug_enabled, example, explain, quiet_stdout
+from sheetsync.cli_common import (EXIT_PIPE, EXIT_SYNC, HelpGroup, Ui, debug_enabled, example, explain,
+                                  quiet_stdout)
 from sheetsync.i18n import detect_lang
 
 
-class SheetsyncGroup(click.Group):
+class SheetsyncGroup(HelpGroup):
     """A group whose commands never show a traceback, also under CliRunner."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -55,13 +56,13 @@ class SheetsyncGroup(click.Group):
         return sorted(names, key=lambda n: order.index(n) if n in order else len(order))
 
 
-@click.group(cls=SheetsyncGroup, context_settings={"help_option_names": ["-h", "--help"],
-                                                   "max_content_width": 100},
+@click.group("sheetsync", cls=SheetsyncGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
              epilog=example("sheetsync demo",
                             "sheetsync init --config sheetsync.toml --with-tps",
                             "sheetsync sync --config sheetsync.toml --every 60s"))
 @click.option("--lang", type=click.Choice(["en", "id"]), default=None,
-              help="Language of messages (default: from LANG).")
+              help="Language of messages and help (default: from LANG).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only results and errors.")
 @click.version_option(__version__, prog_name="sheetsync")
 @click.pass_context

@@ -257,7 +257,7 @@ def ui_options(f: Callable) -> Callable:
     """--lang and --quiet on every command (also accepted before the command name)."""
 
     @click.option("--lang", type=click.Choice(["en", "id"]), default=None,
-                  help="Language of messages (default: from LANG).")
+                  help="Language of messages and help (default: from LANG).")
     @click.option("--quiet", "-q", is_flag=True, default=None,
                   help="Print only results and errors; no progress bars.")
     @functools.wraps(f)
@@ -403,3 +403,147 @@ def example(*lines: str) -> str:
     """The 'Examples' block every --help ends with (a test checks it is there)."""
     body = "\n".join(f"  {line}" for line in lines)
     return f"\b\nExamples:\n{body}"
+
+
+# ------------------------------------------------------------- help language
+
+class HelpContext(click.Context):
+    """A context that remembers a ``--lang`` seen in its own arguments.
+
+    --help is eager: it prints before --lang is parsed and before any callback
+    runs, so the language is read from the raw arguments (see HelpCommand.parse_args)."""
+
+    lang_arg: str | None = None
+
+
+def lang_in_args(args: Sequence[str]) -> str | None:
+    """The value of the last ``--lang X`` / ``--lang=X`` in ``args`` (click keeps the last)."""
+    found = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            found = args[i + 1]
+        elif arg.startswith("--lang="):
+            found = arg.split("=", 1)[1]
+    return found
+
+
+def help_lang(ctx: click.Context) -> str:
+    """The language --help is written in: a --lang of this command or of a parent
+    (``sheetsync --lang id sync --help``), else LC_ALL/LC_MESSAGES/LANG."""
+    node: click.Context | None = ctx
+    while node is not None:
+        flag = getattr(node, "lang_arg", None) or node.params.get("lang")
+        if flag:
+            return detect_lang(flag)
+        node = node.parent
+    return detect_lang()
+
+
+class HelpCommand(click.Command):
+    """A command whose --help is in Bahasa Indonesia when the reader's language is id.
+
+    The English texts stay in the docstrings and ``help=``; the Indonesian ones are in
+    cli_help_id.py, looked up by command name and option name."""
+
+    context_class = HelpContext
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if isinstance(ctx, HelpContext):
+            ctx.lang_arg = lang_in_args(args)
+        return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if help_lang(ctx) != "id":
+            return super().format_usage(ctx, formatter)
+        from sheetsync.cli_help_id import HEADINGS
+
+        words = " ".join(self.collect_usage_pieces(ctx)).split(" ")     # "COMMAND [ARGS]..." is one piece
+        pieces = " ".join(_metavar_id(word) for word in words)
+        formatter.write_usage(ctx.command_path, pieces, prefix=HEADINGS["Usage:"] + " ")
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from sheetsync.cli_help_id import command_help
+
+        text = command_help(self.name or "") if help_lang(ctx) == "id" else None
+        if text is None:    # English, or a text not translated yet (a test catches that)
+            return super().format_help_text(ctx, formatter)
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(text)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if help_lang(ctx) != "id":
+            return super().format_options(ctx, formatter)
+        from sheetsync.cli_help_id import HEADINGS
+
+        records = [self.help_record_id(ctx, p) for p in self.get_params(ctx)
+                   if isinstance(p, click.Option) and not p.hidden]
+        if records:
+            with formatter.section(HEADINGS["Options"]):
+                formatter.write_dl(records)
+        if isinstance(self, click.Group):   # click.Group.format_options lists commands after options
+            self.format_commands(ctx, formatter)
+
+    def help_record_id(self, ctx: click.Context, option: click.Option) -> tuple[str, str]:
+        """click's (spec, help) of ``option``, with the Indonesian help and words."""
+        from sheetsync.cli_help_id import EXTRAS, option_help
+
+        spec, english = option.get_help_record(ctx) or ("", "")
+        # click appends "  [default: ...; required]" to the help: keep it, in Indonesian
+        extras = english[len(option.help or ""):] if english.startswith(option.help or "") else ""
+        for en, id_ in EXTRAS:
+            extras = extras.replace(en, id_)
+        text = option_help(self.name or "", max(option.opts, key=len)) or option.help or ""
+        return " ".join(_metavar_id(word) for word in spec.split(" ")), (text + extras).strip()
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if help_lang(ctx) != "id" or not self.epilog:
+            return super().format_epilog(ctx, formatter)
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(epilog_id(self.epilog))
+
+
+class HelpGroup(HelpCommand, click.Group):
+    """The group: HelpCommand's help, and its command list in the reader's language."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if help_lang(ctx) != "id":
+            return super().format_commands(ctx, formatter)
+        from click.utils import _make_default_short_help
+
+        from sheetsync.cli_help_id import HEADINGS, command_help
+
+        commands = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+        shown = [(name, cmd) for name, cmd in commands if cmd is not None and not cmd.hidden]
+        if not shown:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _ in shown)   # as click does
+        rows = [(name, _make_default_short_help(command_help(name) or cmd.help or "", limit))
+                for name, cmd in shown]
+        with formatter.section(HEADINGS["Commands"]):
+            formatter.write_dl(rows)
+
+
+def _metavar_id(word: str) -> str:
+    from sheetsync.cli_help_id import METAVARS
+
+    return METAVARS.get(word, word)
+
+
+def epilog_id(epilog: str) -> str:
+    """An example() block in Indonesian: the heading and the comments; commands unchanged."""
+    from sheetsync.cli_help_id import EXAMPLE_COMMENTS, HEADINGS
+
+    lines = []
+    for line in epilog.replace("Examples:", HEADINGS["Examples:"], 1).splitlines():
+        comment = EXAMPLE_COMMENT.search(line)
+        if comment and comment.group(1).strip() in EXAMPLE_COMMENTS:
+            line = line[:comment.start(1)] + EXAMPLE_COMMENTS[comment.group(1).strip()]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+EXAMPLE_COMMENT = re.compile(r"\s#\s+(.+)$")     # "sheetsync demo --no-serve  # the comment"

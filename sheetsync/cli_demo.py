@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from sheetsync.cli_common import Ui, example, ui_options
+from sheetsync.cli_common import HelpCommand, Ui, example, ui_options
 
 
 # The kecamatan summary has ~25 columns; a terminal shows the ones each phase is about.
@@ -57,7 +57,7 @@ def print_summary(ui: Ui, values: list[list[Any]], title: str, config: Any, phas
     ui.table(headers, [pick(r) for r in values[1:]], title=title, force=True)
 
 
-@click.command("demo", epilog=example(
+@click.command("demo", cls=HelpCommand, epilog=example(
     "sheetsync demo",
     "sheetsync demo --phase persiapan --port 8555",
     "sheetsync demo --no-serve        # print the summary and exit (CI)"))
@@ -99,10 +99,10 @@ def demo_cmd(phase: str, port: int, host: str, seed: int, serve: bool | None, ui
             ui.say(ui.t("interrupted"))
 
 
-@click.command("emulator", epilog=example("sheetsync emulator --port 8555",
-                                          "sheetsync emulator --state ./emulator-state --strict",
-                                          "sheetsync check --preset pilkada-jakbar-2024 "
-                                          "--api-url http://127.0.0.1:8555 --spreadsheet KEY"))
+@click.command("emulator", cls=HelpCommand, epilog=example(
+    "sheetsync emulator --port 8555",
+    "sheetsync emulator --state ./emulator-state --strict",
+    "sheetsync check --preset pilkada-jakbar-2024 --api-url http://127.0.0.1:8555 --spreadsheet KEY"))
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind (loopback only by default).")
 @click.option("--port", type=int, default=8555, show_default=True, help="Port (0 = any free port).")

@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from sheetsync.cli_common import CliError, Ui, config_options, example, parse_interval, ui_options, wib
+from sheetsync.cli_common import (CliError, HelpCommand, Ui, config_options, example, parse_interval,
+                                  ui_options, wib)
 
 PRESET = "--preset pilkada-jakbar-2024"
 
@@ -20,7 +21,7 @@ def _personal_option(f: Any) -> Any:
 
 # --------------------------------------------------------------- reconcile
 
-@click.command("reconcile", epilog=example(
+@click.command("reconcile", cls=HelpCommand, epilog=example(
     "sheetsync reconcile --config sheetsync.toml",
     f"sheetsync reconcile {PRESET} --spreadsheet 1AbC...xyz --against kpu-jakbar.csv",
     "sheetsync reconcile --config sheetsync.toml --json > reconcile.json",
@@ -138,12 +139,13 @@ def _table_of_dicts(ui: Ui, rows: list[dict[str, Any]], title: str) -> None:
 
 # ------------------------------------------------------------------ export
 
-@click.command("export", epilog=example(
+@click.command("export", cls=HelpCommand, epilog=example(
     "sheetsync export --config sheetsync.toml --out arsip/",
     f"sheetsync export {PRESET} --spreadsheet 1AbC...xyz --format xlsx --out arsip/"))
 @ui_options
 @config_options
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True,
+              help="csv: one file per tab; xlsx: one workbook.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=".", show_default=True,
               help="Directory to write into (created if missing).")
 @_personal_option
@@ -205,13 +207,13 @@ def _personal(config: Any, include: bool) -> frozenset[str]:
     return frozenset() if include else frozenset(c.field for c in config.columns if c.personal)
 
 
-@click.command("history", epilog=example(
+@click.command("history", cls=HelpCommand, epilog=example(
     'sheetsync history --config sheetsync.toml --tps "Kapuk 12"',
     f'sheetsync history {PRESET} --spreadsheet 1AbC...xyz --tps "31.73.01.1005/012" --json'))
 @ui_options
 @config_options
 @click.option("--tps", required=True, metavar="TPS", help='The TPS, written any way: "Kapuk 12", "kapuk tps 012".')
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the history as JSON (times in UTC, ISO 8601).")
 @_personal_option
 def history_cmd(config: Any, tps: str, as_json: bool, include_personal: bool, ui: Ui) -> None:
     """Every value a TPS row has had, sync by sync, from the local journal."""
@@ -232,14 +234,14 @@ def history_cmd(config: Any, tps: str, as_json: bool, include_personal: bool, ui
              title=f"TPS {key}", force=True)
 
 
-@click.command("diff", epilog=example(
+@click.command("diff", cls=HelpCommand, epilog=example(
     "sheetsync diff --config sheetsync.toml --since 2h",
     "sheetsync diff --config sheetsync.toml --since 2024-11-27T14:00",
     f"sheetsync diff {PRESET} --spreadsheet 1AbC...xyz --since 12 --json"))
 @ui_options
 @config_options
 @click.option("--since", required=True, metavar="WHEN", help="2h, 30m, a time (WIB) or a sync number.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
 @_personal_option
 def diff_cmd(config: Any, since: str, as_json: bool, include_personal: bool, ui: Ui) -> None:
     """Every cell changed since a time or sync, by TPS and field (old -> new),
@@ -264,7 +266,7 @@ def diff_cmd(config: Any, since: str, as_json: bool, include_personal: bool, ui:
         ui.out(f"{ui.word('renamed')}: {old} -> {new}")
 
 
-@click.command("restore", epilog=example(
+@click.command("restore", cls=HelpCommand, epilog=example(
     "sheetsync restore --config sheetsync.toml --since 2h",
     "sheetsync restore --config sheetsync.toml --since 2h --apply",
     f'sheetsync restore {PRESET} --spreadsheet 1AbC...xyz --tps "Kapuk 12" --apply'))
@@ -273,7 +275,7 @@ def diff_cmd(config: Any, since: str, as_json: bool, include_personal: bool, ui:
 @click.option("--since", metavar="WHEN", help="2h, 30m, a time (WIB) or a sync number.")
 @click.option("--tps", "tps_refs", metavar="TPS", multiple=True, help='Only this TPS ("Kapuk 12"); repeatable.')
 @click.option("--apply", is_flag=True, help="Write the plan (without it, only show it).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
 @_personal_option
 def restore_cmd(config: Any, since: str | None, tps_refs: tuple[str, ...], apply: bool, as_json: bool,
                 include_personal: bool, ui: Ui) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from sheetsync.cli_common import (EXIT_OK, EXIT_PROBLEMS, CliError, Ui, config_options,
+from sheetsync.cli_common import (EXIT_OK, EXIT_PROBLEMS, CliError, HelpCommand, Ui, config_options,
                                   example, explain, parse_interval, to_jsonable, ui_options)
 
 PRESET = "--preset pilkada-jakbar-2024"
@@ -17,7 +17,7 @@ PRESET = "--preset pilkada-jakbar-2024"
 
 # ------------------------------------------------------------------- init
 
-@click.command("init", epilog=example(
+@click.command("init", cls=HelpCommand, epilog=example(
     "sheetsync init --config sheetsync.toml",
     f"sheetsync init {PRESET} --spreadsheet 1AbC...xyz --with-tps"))
 @ui_options
@@ -68,7 +68,7 @@ def sync_line(report: Any, ui: Ui, tab: str = "") -> str:
                 cells=ui.n(report.cells_written), requests=report.requests)
 
 
-@click.command("sync", epilog=example(
+@click.command("sync", cls=HelpCommand, epilog=example(
     "sheetsync sync --config sheetsync.toml",
     "sheetsync sync --config sheetsync.toml --every 60s --log-format json",
     f"sheetsync sync {PRESET} --spreadsheet 1AbC...xyz --dry-run",
@@ -78,7 +78,8 @@ def sync_line(report: Any, ui: Ui, tab: str = "") -> str:
 @click.option("--once", "mode", flag_value="once", default=True, help="Sync once and exit (default).")
 @click.option("--every", metavar="INTERVAL", help="Keep syncing every INTERVAL (60s, 5m) until stopped.")
 @click.option("--dry-run", is_flag=True, help="Show the cells a sync would change; write nothing.")
-@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output: text for people, json (one object per sync) for logs.")
 @click.option("--fail-on", type=click.Choice(["warning", "error"]), default=None,
               help="Exit 1 when the data has problems at or above this level (off by default).")
 @click.option("--accept-deletions", is_flag=True, help="Confirm that rows removed since the last sync were "
@@ -225,7 +226,7 @@ def _short(value: Any, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-@click.command("plan", epilog=example(
+@click.command("plan", cls=HelpCommand, epilog=example(
     "sheetsync plan --config sheetsync.toml",
     f"sheetsync plan {PRESET} --spreadsheet 1AbC...xyz --json"))
 @ui_options
@@ -266,12 +267,13 @@ def issue_dict(issue: Any, lang: str, personal: frozenset[str] = frozenset()) ->
             "params": to_jsonable(dict(issue.params)), "message": issue.message(lang)}
 
 
-@click.command("check", epilog=example(
+@click.command("check", cls=HelpCommand, epilog=example(
     "sheetsync check --config sheetsync.toml",
     f"sheetsync check {PRESET} --spreadsheet 1AbC...xyz --format csv > masalah.csv"))
 @ui_options
 @config_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+              help="How to print the problems: table to read, json or csv for other tools.")
 @click.option("--include-personal", is_flag=True,
               help="Show names and phone numbers in messages (masked by default).")
 def check_cmd(config: Any, fmt: str, include_personal: bool, ui: Ui) -> None:

@@ -17,19 +17,26 @@ def test_all_commands_are_registered() -> None:
                              "diff", "restore", "emulator", "demo"}
 
 
+# --help follows the reader's language (tests/test_cli_help_id.py); both must show examples
+HELP_LANGS = [({"LC_ALL": None, "LC_MESSAGES": None, "LANG": "C"}, "Examples:"),
+              ({"LC_ALL": None, "LC_MESSAGES": None, "LANG": "id_ID.UTF-8"}, "Contoh:")]
+
+
+@pytest.mark.parametrize("env, heading", HELP_LANGS, ids=["en", "id"])
 @pytest.mark.parametrize("name", COMMANDS)
-def test_help_has_an_example_of_this_command(name: str) -> None:
-    result = CliRunner().invoke(cli, [name, "--help"])
+def test_help_has_an_example_of_this_command(name: str, env: dict, heading: str) -> None:
+    result = CliRunner().invoke(cli, [name, "--help"], env=env)
     assert result.exit_code == 0, result.output
     text = result.output
-    assert "Examples:" in text
-    examples = text.split("Examples:", 1)[1]
+    assert heading in text
+    examples = text.split(heading, 1)[1]
     assert f"sheetsync {name}" in examples, f"{name}: no example invoking it"
 
 
-def test_group_help_has_examples() -> None:
-    result = CliRunner().invoke(cli, ["--help"])
-    assert result.exit_code == 0 and "Examples:" in result.output and "sheetsync demo" in result.output
+@pytest.mark.parametrize("env, heading", HELP_LANGS, ids=["en", "id"])
+def test_group_help_has_examples(env: dict, heading: str) -> None:
+    result = CliRunner().invoke(cli, ["--help"], env=env)
+    assert result.exit_code == 0 and heading in result.output and "sheetsync demo" in result.output
 
 
 @pytest.mark.parametrize("args", [
@@ -170,7 +177,7 @@ def test_personal_values_masked_in_issue_output() -> None:
 
 
 def test_emulator_help_is_one_clean_click_help() -> None:
-    result = CliRunner().invoke(cli, ["emulator", "--help"])
+    result = CliRunner().invoke(cli, ["emulator", "--help"], env=HELP_LANGS[0][0])
     assert result.exit_code == 0
     text = result.output
     assert text.count("Usage:") == 1 and "usage:" not in text           # argparse's block is gone

@@ -1,0 +1,203 @@
+"""The ``--help`` texts in Bahasa Indonesia.
+
+The English texts stay where click expects them (docstrings, ``help=``); this
+module holds their Indonesian twins, which cli_common.HelpCommand swaps in when
+the reader's language is ``id``.  tests/test_cli_help_id.py walks every command
+and option, so a new option without an entry here fails CI.
+
+Keys: a command's name (the group is ``sheetsync``); an option by
+``(command, "--long-option")``, where command ``"*"`` is the text shared by
+every command that has that option (--config, --lang...).
+"""
+
+from __future__ import annotations
+
+import inspect
+
+# Words that stay as they are, as coordinators say them: TPS, kelurahan, kecamatan,
+# saksi, C.Hasil, PERIKSA, sync/sinkron; option names, values and examples are never translated.
+
+COMMANDS: dict[str, str] = {
+    "sheetsync": """
+        Menjaga Google Sheet hasil TPS yang dipakai bersama: memeriksa isinya,
+        menjumlahkannya, dan mencocokkannya.
+
+        Setiap perintah menerima --config BERKAS atau --preset NAMA, ditambah
+        --spreadsheet, --api-url dan --credentials untuk mengarahkan satu konfigurasi ke
+        spreadsheet lain atau ke emulator.  Kode keluar: 0 beres, 1 ada masalah (lihat
+        --fail-on), 2 salah pemakaian atau konfigurasi, 3 gagal sinkron.
+    """,
+    "init": """
+        Membuat atau memperbaiki tata letak spreadsheet: tab input dengan header yang
+        dibekukan, daftar pilihan (dropdown), warna status, kolom status dan tab rekap yang
+        dilindungi (hanya peringatan), serta grafik target vs perolehan suara.  Menjalankannya
+        lagi tidak mengubah apa pun.
+    """,
+    "sync": """
+        Membaca spreadsheet, memeriksa setiap baris, lalu menulis kembali status dan tab
+        rekap; hanya sel yang nilainya berubah yang ditulis.
+
+        Kode keluar: 0 tersinkron (walaupun datanya bermasalah); 1 ada masalah setingkat
+        --fail-on atau lebih berat; 2 salah pemakaian atau konfigurasi; 3 gagal sinkron
+        (kredensial, jaringan, kunci sedang dipegang proses lain, penjaga penghapusan massal).
+    """,
+    "check": """
+        Memeriksa spreadsheet dan menampilkan semua masalah; tidak menulis apa pun.  Keluar
+        dengan kode 1 bila ada galat (jika hanya ada peringatan, keluar dengan kode 0).
+    """,
+    "plan": """
+        Menampilkan sel mana saja yang akan diubah oleh sinkron (tab, sel, lama -> baru);
+        tidak menulis apa pun.  Sama dengan `sheetsync sync --dry-run`.
+    """,
+    "reconcile": """
+        Laporan untuk pencocokan manual: TPS dan target rencana vs yang sudah terisi per
+        kecamatan, duplikat dan konflik, baris yang berubah sejak sinkron terakhir, angka yang
+        diubah setelah diverifikasi, dan dengan --against setiap selisih per TPS terhadap hasil
+        dari luar.  Tidak menulis apa pun, kecuali --accept-changes (ke jurnal lokal).
+    """,
+    "export": """
+        Menyimpan semua tab ke CSV (satu berkas per tab) atau XLSX (satu workbook) untuk arsip.
+        Sel yang diawali = + - @ dinetralkan (injeksi CSV, OWASP); kolom data pribadi
+        disamarkan kecuali dengan --include-personal.
+    """,
+    "history": """
+        Semua nilai yang pernah ada di baris sebuah TPS, sinkron demi sinkron, dari jurnal lokal.
+    """,
+    "diff": """
+        Setiap sel yang berubah sejak suatu waktu atau sinkron, per TPS dan kolom (lama ->
+        baru), ditambah TPS yang muncul dan yang hilang, dari jurnal lokal.
+    """,
+    "restore": """
+        Mengembalikan baris yang hilang dan sel yang dikosongkan, dari jurnal lokal.  Hanya
+        menulis ke sel yang sekarang kosong atau ke baris yang hilang, jadi nilai lebih baru
+        yang diketik seseorang tidak akan pernah tertimpa.  Menampilkan rencananya dulu; baru
+        menulis dengan --apply.
+    """,
+    "demo": """
+        Mencoba sheetsync tanpa akun Google: menyalakan emulator Sheets lokal, membuat
+        spreadsheet Jakarta Barat (init --with-tps), mengisinya seperti yang dilakukan relawan,
+        menyinkronkannya, mencetak rekap per kecamatan, lalu menyajikan tampilan web (hanya
+        baca) dari spreadsheet itu.
+    """,
+    "emulator": """
+        Menjalankan emulator lokal Google Sheets v4 / Drive v3 / OAuth2 sampai Ctrl-C, dengan
+        tampilan web (hanya baca) dari spreadsheet-nya di /view.
+    """,
+}
+
+_PERSONAL = "Tampilkan nama dan nomor HP (bawaan: kolom data pribadi disamarkan)."
+_SINCE = "2h, 30m, suatu waktu (WIB) atau nomor sinkron."
+
+OPTIONS: dict[tuple[str, str], str] = {
+    # click's own options
+    ("*", "--help"): "Tampilkan pesan ini lalu keluar.",
+    ("*", "--version"): "Tampilkan versi lalu keluar.",
+    # ui_options and the group's
+    ("*", "--lang"): "Bahasa pesan dan bantuan (bawaan: mengikuti LANG).",
+    ("*", "--quiet"): "Cetak hasil dan galat saja, tanpa bilah kemajuan.",
+    ("sheetsync", "--quiet"): "Cetak hasil dan galat saja.",
+    # config_options
+    ("*", "--config"): "Berkas konfigurasi TOML (bawaan: ./sheetsync.toml).",
+    ("*", "--preset"): "Konfigurasi siap pakai yang disertakan, sebagai ganti berkas: pilkada-jakbar-2024.",
+    ("*", "--spreadsheet"): "ID atau URL spreadsheet, menggantikan yang ada di konfigurasi "
+                            "[env SHEETSYNC_SPREADSHEET].",
+    ("*", "--api-url"): "Kirim panggilan API ke alamat ini, bukan ke Google, misalnya ke emulator "
+                        "[env SHEETSYNC_API_URL].",
+    ("*", "--credentials"): "Berkas kunci service account (jika tidak diberikan: "
+                            "GOOGLE_APPLICATION_CREDENTIALS, lalu ADC).",
+    ("*", "--include-personal"): _PERSONAL,
+    # init
+    ("init", "--with-tps"): "Tambahkan satu baris untuk setiap TPS yang direncanakan, dari data induk.",
+    ("init", "--json"): "Cetak laporan tata letak sebagai JSON.",
+    # sync
+    ("sync", "--once"): "Sinkron sekali lalu keluar (bawaan).",
+    ("sync", "--every"): "Terus sinkron setiap SELANG (60s, 5m) sampai dihentikan.",
+    ("sync", "--dry-run"): "Tampilkan sel yang akan diubah oleh sinkron; tidak menulis apa pun.",
+    ("sync", "--log-format"): "Bentuk keluaran: text untuk dibaca orang, json (satu objek per sinkron) "
+                              "untuk log.",
+    ("sync", "--fail-on"): "Keluar dengan kode 1 bila data punya masalah setingkat ini atau lebih berat "
+                           "(bawaan: tidak aktif).",
+    ("sync", "--accept-deletions"): "Menyatakan bahwa baris yang hilang sejak sinkron terakhir memang "
+                                    "sengaja dihapus (melepas penjaga penghapusan).",
+    # plan, check
+    ("plan", "--json"): "Cetak perubahan sebagai JSON.",
+    ("check", "--format"): "Cara mencetak masalah: table untuk dibaca, json atau csv untuk diolah alat lain.",
+    ("check", "--include-personal"): "Tampilkan nama dan nomor HP di dalam pesan (bawaan: disamarkan).",
+    # reconcile
+    ("reconcile", "--against"): "Hasil per TPS dari luar (misalnya ekspor KPU) untuk dibandingkan "
+                                "TPS demi TPS.",
+    ("reconcile", "--json"): "Cetak laporan sebagai JSON.",
+    ("reconcile", "--accept-changes"): "Terima angka yang dikoreksi setelah diverifikasi (seperti terbaca "
+                                       "pada sinkron terakhir): sinkron berikutnya menandai baris itu OK "
+                                       "lagi, bukan PERIKSA.  Hanya menulis ke jurnal lokal.",
+    ("reconcile", "--tps"): 'Bersama --accept-changes: hanya TPS ini ("Kapuk 12"); boleh diulang.',
+    ("reconcile", "--by-koordinator"): "Tambahkan jumlah baris terisi dan masalah per koordinator (nama "
+                                       "disamarkan kecuali dengan --include-personal).",
+    # export
+    ("export", "--format"): "csv: satu berkas per tab; xlsx: satu workbook.",
+    ("export", "--out"): "Direktori tujuan (dibuat bila belum ada).",
+    # journal
+    ("history", "--tps"): 'TPS-nya, boleh ditulis bagaimana saja: "Kapuk 12", "kapuk tps 012".',
+    ("history", "--json"): "Cetak riwayat sebagai JSON (waktu dalam UTC, ISO 8601).",
+    ("diff", "--since"): _SINCE,
+    ("diff", "--json"): "Cetak perubahan sebagai JSON.",
+    ("restore", "--since"): _SINCE,
+    ("restore", "--tps"): 'Hanya TPS ini ("Kapuk 12"); boleh diulang.',
+    ("restore", "--apply"): "Tulis rencananya (tanpa opsi ini, rencana hanya ditampilkan).",
+    ("restore", "--json"): "Cetak rencana sebagai JSON.",
+    # demo
+    ("demo", "--phase"): "Hasil pada hari-H (malam penghitungan suara), atau perekrutan saksi sepuluh "
+                         "hari sebelumnya.",
+    ("demo", "--port"): "Port emulator (bawaan: port yang sedang kosong).",
+    ("demo", "--host"): "Alamat emulator; 127.0.0.1 hanya bisa dibuka dari komputer ini.",
+    ("demo", "--seed"): "Seed data demo (seed sama, data sama).",
+    ("demo", "--serve"): "Biarkan emulator dan tampilan webnya tetap jalan sampai Ctrl-C, atau keluar "
+                         "setelah rekap (bawaan: tetap jalan bila dijalankan dari terminal, keluar bila "
+                         "tidak, misalnya di CI).",
+    # emulator
+    ("emulator", "--host"): "Alamat yang dipakai emulator; 127.0.0.1 hanya bisa dibuka dari komputer ini.",
+    ("emulator", "--port"): "Port (0 = port kosong mana saja).",
+    ("emulator", "--state"): "Simpan spreadsheet di DIREKTORI agar tetap ada setelah dinyalakan ulang "
+                             "(bawaan: di memori).",
+    ("emulator", "--strict"): "Periksa kunci service account dan izin berbagi, seperti Google.",
+    ("emulator", "--quota"): "Terapkan kuota permintaan per menit seperti Google (60 per pengguna, "
+                             "300 per proyek).",
+}
+
+# click's own words around the texts above.
+HEADINGS: dict[str, str] = {
+    "Usage:": "Pemakaian:",
+    "Options": "Opsi",
+    "Commands": "Perintah",
+    "Examples:": "Contoh:",
+}
+
+# Placeholders in the usage line and beside options (--config FILE -> --config BERKAS).
+METAVARS: dict[str, str] = {
+    "[OPTIONS]": "[OPSI]", "COMMAND": "PERINTAH", "[ARGS]...": "[ARGUMEN]...",
+    "FILE": "BERKAS", "FILE.csv": "BERKAS.csv", "NAME": "NAMA", "ID-OR-URL": "ID-ATAU-URL",
+    "INTERVAL": "SELANG", "WHEN": "KAPAN", "DIR": "DIREKTORI", "DIRECTORY": "DIREKTORI",
+    "TEXT": "TEKS", "INTEGER": "ANGKA", "PATH": "JALUR",
+}
+
+# The bracketed notes click adds after an option's help ("[default: text; required]").
+EXTRAS: tuple[tuple[str, str], ...] = (
+    ("default: ", "bawaan: "), ("env var: ", "variabel env: "), ("required", "wajib"), ("(dynamic)", "(dinamis)"),
+)
+
+# Comments after an example ("sheetsync demo --no-serve  # ..."); the commands stay as they are.
+EXAMPLE_COMMENTS: dict[str, str] = {
+    "print the summary and exit (CI)": "cetak rekap lalu keluar (CI)",
+    "crontab": "crontab",
+}
+
+
+def command_help(name: str) -> str | None:
+    """The Indonesian description of command ``name`` (``sheetsync`` for the group), or None."""
+    text = COMMANDS.get(name)
+    return inspect.cleandoc(text) if text else None
+
+
+def option_help(command: str, option: str) -> str | None:
+    """The Indonesian help of ``option`` (its longest name) in ``command``, or None."""
+    return OPTIONS.get((command, option)) or OPTIONS.get(("*", option))

@@ -1,0 +1,162 @@
+"""--help in Bahasa Indonesia when the reader's language is id, in English otherwise.
+
+The walk over every command and option is what keeps it complete: a new command,
+option or example comment without its Indonesian text in sheetsync/cli_help_id.py
+fails here."""
+
+from __future__ import annotations
+
+import re
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from sheetsync.cli import cli
+from sheetsync.cli_common import EXAMPLE_COMMENT, HelpCommand, lang_in_args
+from sheetsync.cli_help_id import COMMANDS, EXAMPLE_COMMENTS, METAVARS, OPTIONS, command_help, option_help
+
+# LC_ALL and LC_MESSAGES win over LANG (i18n.detect_lang): clear them, whatever the machine has
+ID_ENV = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "id_ID.UTF-8"}
+EN_ENV = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "C"}
+
+PATHS = [[]] + [[name] for name in sorted(cli.commands)]     # [] is the group itself
+IDS = ["sheetsync"] + sorted(cli.commands)
+
+ENGLISH_WORDS = ("Usage:", "Options:", "Commands:", "Examples:", "Show this message", "Show the version",
+                 "[OPTIONS]", "[default:", "[required]", "COMMAND [ARGS]")
+
+
+def command_at(path: list[str]) -> click.Command:
+    return cli.commands[path[0]] if path else cli
+
+
+def options_of(command: click.Command) -> list[click.Option]:
+    ctx = click.Context(command, info_name=command.name)
+    return [p for p in command.get_params(ctx) if isinstance(p, click.Option) and not p.hidden]
+
+
+def key_of(option: click.Option) -> str:
+    return max(option.opts, key=len)
+
+
+def squash(text: str) -> str:
+    """Text without whitespace: click wraps help at any space (and after hyphens)."""
+    return "".join(text.split())
+
+
+def help_text(args: list[str], env: dict) -> str:
+    result = CliRunner().invoke(cli, args, env=env)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def english_doc(command: click.Command) -> str:
+    return " ".join(click.utils._make_default_short_help(command.help or "", 10_000).split())
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_every_command_option_and_example_comment_has_an_indonesian_text(path: list[str]) -> None:
+    command = command_at(path)
+    name = command.name or ""
+    assert isinstance(command, HelpCommand), f"{name}: declare it with cls=HelpCommand"
+    assert command_help(name), f"cli_help_id.COMMANDS has no entry {name!r}"
+    missing = [key_of(o) for o in options_of(command) if not option_help(name, key_of(o))]
+    assert not missing, f"cli_help_id.OPTIONS lacks ({name!r}, option) or ('*', option) for {missing}"
+    no_english = [key_of(o) for o in options_of(command) if not o.help]
+    assert not no_english, f"{name}: options without an English help= {no_english}"
+    comments = [m.group(1).strip() for line in (command.epilog or "").splitlines()
+                if (m := EXAMPLE_COMMENT.search(line))]
+    assert all(c in EXAMPLE_COMMENTS for c in comments), f"{name}: example comment not in EXAMPLE_COMMENTS"
+
+
+def test_no_indonesian_text_is_left_over() -> None:
+    """An entry for a command or option that no longer exists is a translation nobody reads."""
+    names = {command_at(p).name for p in PATHS}
+    assert set(COMMANDS) == names
+    used = {(command_at(p).name, key_of(o)) for p in PATHS for o in options_of(command_at(p))}
+    for command, option in OPTIONS:
+        if command == "*":
+            assert any(o == option for _, o in used), option
+        else:
+            assert (command, option) in used, (command, option)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_help_is_indonesian_under_an_indonesian_locale(path: list[str]) -> None:
+    command = command_at(path)
+    name = command.name or ""
+    text = help_text([*path, "--help"], ID_ENV)
+    assert text.startswith(f"Pemakaian: sheetsync{' ' + path[0] if path else ''} [OPSI]"), text
+    assert "\nOpsi:\n" in text and "Contoh:" in text and "Tampilkan pesan ini lalu keluar." in text
+    for word in ENGLISH_WORDS:
+        assert word not in text, f"{name}: {word!r} left in English"
+    flat = squash(text)
+    assert squash(command_help(name) or "") in flat
+    assert squash(english_doc(command)) not in flat, f"{name}: English description shown"
+    for option in options_of(command):
+        assert squash(option_help(name, key_of(option)) or "") in flat, key_of(option)
+        assert squash(option.help or "") not in flat, f"{name} {key_of(option)}: English help shown"
+    options_block = text.split("\nOpsi:\n", 1)[1].split("\n\n", 1)[0]
+    english_metavars = {en for en, id_ in METAVARS.items() if en != id_}
+    assert not english_metavars & set(re.findall(r"[A-Z][\w.\-\[\]]*", options_block))
+
+
+def test_group_lists_commands_in_indonesian() -> None:
+    text = help_text(["--help"], ID_ENV)
+    assert "Pemakaian: sheetsync [OPSI] PERINTAH [ARGUMEN]..." in text
+    listing = text.split("\nPerintah:\n", 1)[1].split("\n\n", 1)[0]
+    for name in cli.commands:
+        line = next(line for line in listing.splitlines() if line.split()[0] == name)
+        shown = line.split(None, 1)[1].rstrip(".")
+        assert (command_help(name) or "").startswith(shown.rstrip(".")), line
+    assert "Tampilkan versi lalu keluar." in text
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_help_stays_english_under_the_c_locale(path: list[str]) -> None:
+    command = command_at(path)
+    name = command.name or ""
+    text = help_text([*path, "--help"], EN_ENV)
+    assert text.startswith("Usage: sheetsync") and "\nOptions:\n" in text and "Examples:" in text
+    flat = squash(text)
+    assert squash(english_doc(command)) in flat
+    for option in options_of(command):
+        assert squash(option.help or "") in flat, key_of(option)
+        assert squash(option_help(name, key_of(option)) or "") not in flat, key_of(option)
+    for word in ("Pemakaian", "Opsi:", "Contoh:", "Perintah:", "bawaan"):
+        assert word not in text
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_examples_are_the_same_commands_in_both_languages(path: list[str]) -> None:
+    def commands(text: str, heading: str) -> list[str]:
+        block = text.split(heading, 1)[1].strip().splitlines()
+        return [EXAMPLE_COMMENT.sub("", line).rstrip() for line in block]
+
+    english = commands(help_text([*path, "--help"], EN_ENV), "Examples:")
+    indonesian = commands(help_text([*path, "--help"], ID_ENV), "Contoh:")
+    assert english == indonesian and english
+
+
+@pytest.mark.parametrize("args, env, lang", [
+    (["--lang", "id", "--help"], EN_ENV, "id"),
+    (["--lang", "id", "sync", "--help"], EN_ENV, "id"),          # on the group, before the command
+    (["sync", "--lang", "id", "--help"], EN_ENV, "id"),          # on the command, before --help
+    (["sync", "--help", "--lang=id"], EN_ENV, "id"),             # and after it
+    (["--lang", "id", "emulator", "--help"], EN_ENV, "id"),      # emulator has no --lang of its own
+    (["--lang", "en", "sync", "--help"], ID_ENV, "en"),          # the flag beats the locale
+    (["--lang", "id", "check", "--lang", "en", "--help"], EN_ENV, "en"),   # the command's own flag wins
+    (["check", "--help"], {"LC_ALL": "id_ID.UTF-8", "LC_MESSAGES": None, "LANG": "C"}, "id"),
+    (["check", "--help"], {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "in_ID"}, "id"),
+    (["check", "--help"], {"LC_ALL": None, "LC_MESSAGES": None, "LANG": None}, "en"),
+])
+def test_help_language_from_flag_or_locale(args: list[str], env: dict, lang: str) -> None:
+    text = help_text(args, env)
+    assert text.startswith("Pemakaian:" if lang == "id" else "Usage:"), text[:80]
+
+
+def test_lang_in_args() -> None:
+    assert lang_in_args(["sync", "--lang", "id"]) == "id"
+    assert lang_in_args(["--lang=en", "x", "--lang", "id"]) == "id"       # the last one, as click keeps
+    assert lang_in_args(["--", "--lang", "id"]) is None and lang_in_args(["--lang"]) is None
