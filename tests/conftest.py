@@ -8,6 +8,15 @@ from pathlib import Path
 
 import pytest
 
+import secret_scan
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The session-wide secret scan (tests/secret_scan.py): no private key or bearer token in
+    anything the suite showed. Registered here so every run of tests/ has it."""
+    if not config.pluginmanager.has_plugin("secret_scan"):
+        config.pluginmanager.register(secret_scan, "secret_scan")
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:

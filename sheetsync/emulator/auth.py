@@ -8,6 +8,8 @@ google-auth sends when it skips the token endpoint) is verified the same way.
 """
 from __future__ import annotations
 
+import json
+import os
 import secrets
 import threading
 import time
@@ -24,6 +26,22 @@ from .model import ApiError, unauthenticated
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 ANONYMOUS = "anonymous@emulator.local"
+# Test suites only: a file the emulator appends every private key and bearer token it hands
+# out to, one JSON object a line, so the suite can check none of them shows up in its output
+# (tests/secret_scan.py). Read at each use, so subprocess emulators inherit it; unset, nothing
+# is written. The keys are the emulator's own throwaway keys, worthless against Google.
+SECRET_LOG_ENV = "SHEETSYNC_EMULATOR_SECRET_LOG"
+_secret_log_lock = threading.Lock()
+
+
+def note_secret(kind: str, value: str) -> None:
+    """Append {kind: value} to the file named by SHEETSYNC_EMULATOR_SECRET_LOG, if it is set."""
+    path = os.environ.get(SECRET_LOG_ENV)
+    if not path:
+        return
+    line = json.dumps({kind: value}) + "\n"
+    with _secret_log_lock, open(path, "a", encoding="utf-8") as fh:
+        fh.write(line)           # one write of one line: whole lines even with other processes
 
 
 class OAuthError(Exception):
@@ -69,6 +87,7 @@ class Auth:
         key_id = secrets.token_hex(20)
         with self._lock:
             self.keys[key_id] = {"email": email, "public_pem": public_pem}
+        note_secret("private_key", private_pem)
         return {
             "type": "service_account", "project_id": "sheetsync-emulator",
             "private_key_id": key_id, "private_key": private_pem, "client_email": email,
@@ -104,7 +123,6 @@ class Auth:
     def token_endpoint(self, body: bytes, content_type: str) -> dict[str, Any]:
         form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
         if content_type.startswith("application/json"):
-            import json
             try:
                 form = json.loads(body or b"{}")
             except ValueError:
@@ -124,6 +142,7 @@ class Auth:
         token = "ya29.emu-" + secrets.token_urlsafe(32)
         with self._lock:
             self._tokens[token] = (email, time.time() + self.token_ttl_s)
+        note_secret("token", token)
         return {"access_token": token, "expires_in": self.token_ttl_s, "token_type": "Bearer"}
 
     # -- bearer tokens ------------------------------------------------------
