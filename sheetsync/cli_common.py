@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import click
 
-from sheetsync.i18n import config_error, detect_lang, label, t
+from sheetsync.i18n import LANGS, config_error, detect_lang, label, t
 
 PRESET_HELP = "pilkada-jakbar-2024"
 DEFAULT_CONFIG_FILE = "sheetsync.toml"
@@ -429,20 +429,21 @@ def lang_in_args(args: Sequence[str]) -> str | None:
     return found
 
 
-def help_lang(ctx: click.Context) -> str:
-    """The language --help is written in: a --lang of this command or of a parent
-    (``sheetsync --lang id sync --help``), else LC_ALL/LC_MESSAGES/LANG."""
-    node: click.Context | None = ctx
+def help_lang(ctx: click.Context | None) -> str:
+    """The language --help and usage errors are written in: a --lang of this command
+    or of a parent (``sheetsync --lang id sync --help``), else LC_ALL/LC_MESSAGES/LANG."""
+    node = ctx
     while node is not None:
         flag = getattr(node, "lang_arg", None) or node.params.get("lang")
-        if flag:
+        if flag and flag.lower()[:2] in LANGS:      # `--lang fr` is an error, shown in the locale's language
             return detect_lang(flag)
         node = node.parent
     return detect_lang()
 
 
 class HelpCommand(click.Command):
-    """A command whose --help is in Bahasa Indonesia when the reader's language is id.
+    """A command whose --help (and usage errors) are in Bahasa Indonesia when the
+    reader's language is id.
 
     The English texts stay in the docstrings and ``help=``; the Indonesian ones are in
     cli_help_id.py, looked up by command name and option name."""
@@ -452,16 +453,19 @@ class HelpCommand(click.Command):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if isinstance(ctx, HelpContext):
             ctx.lang_arg = lang_in_args(args)
-        return super().parse_args(ctx, args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            raise localized(exc, ctx) from None
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if help_lang(ctx) != "id":
             return super().format_usage(ctx, formatter)
-        from sheetsync.cli_help_id import HEADINGS
+        from sheetsync import cli_help_id as id_
 
         words = " ".join(self.collect_usage_pieces(ctx)).split(" ")     # "COMMAND [ARGS]..." is one piece
-        pieces = " ".join(_metavar_id(word) for word in words)
-        formatter.write_usage(ctx.command_path, pieces, prefix=HEADINGS["Usage:"] + " ")
+        formatter.write_usage(ctx.command_path, " ".join(id_.metavar(w) for w in words),
+                              prefix=id_.HEADINGS["Usage:"] + " ")
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         from sheetsync.cli_help_id import command_help
@@ -488,26 +492,32 @@ class HelpCommand(click.Command):
 
     def help_record_id(self, ctx: click.Context, option: click.Option) -> tuple[str, str]:
         """click's (spec, help) of ``option``, with the Indonesian help and words."""
-        from sheetsync.cli_help_id import EXTRAS, option_help
+        from sheetsync import cli_help_id as id_
 
         spec, english = option.get_help_record(ctx) or ("", "")
         # click appends "  [default: ...; required]" to the help: keep it, in Indonesian
-        extras = english[len(option.help or ""):] if english.startswith(option.help or "") else ""
-        for en, id_ in EXTRAS:
-            extras = extras.replace(en, id_)
-        text = option_help(self.name or "", max(option.opts, key=len)) or option.help or ""
-        return " ".join(_metavar_id(word) for word in spec.split(" ")), (text + extras).strip()
+        notes = english[len(option.help or ""):] if english.startswith(option.help or "") else ""
+        text = id_.option_help(self.name or "", max(option.opts, key=len)) or option.help or ""
+        return " ".join(id_.metavar(w) for w in spec.split(" ")), (text + id_.notes(notes)).strip()
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if help_lang(ctx) != "id" or not self.epilog:
             return super().format_epilog(ctx, formatter)
+        from sheetsync.cli_help_id import epilog
+
         formatter.write_paragraph()
         with formatter.indentation():
-            formatter.write_text(epilog_id(self.epilog))
+            formatter.write_text(epilog(self.epilog))
 
 
 class HelpGroup(HelpCommand, click.Group):
     """The group: HelpCommand's help, and its command list in the reader's language."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:   # "No such command", "Missing command", and the callbacks'
+            raise localized(exc, ctx) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if help_lang(ctx) != "id":
@@ -527,23 +537,33 @@ class HelpGroup(HelpCommand, click.Group):
             formatter.write_dl(rows)
 
 
-def _metavar_id(word: str) -> str:
-    from sheetsync.cli_help_id import METAVARS
+class UsageErrorId(click.UsageError):
+    """A click usage error in Bahasa Indonesia: usage line, the --help hint and the message."""
 
-    return METAVARS.get(word, word)
+    def __init__(self, original: click.UsageError) -> None:
+        super().__init__(original.format_message(), original.ctx)
+
+    def format_message(self) -> str:
+        from sheetsync.cli_help_id import usage_error
+
+        return usage_error(self.message)
+
+    def show(self, file: Any = None) -> None:
+        from sheetsync.cli_help_id import USAGE_HINT
+
+        lines = []
+        if self.ctx is not None:
+            lines.append(self.ctx.get_usage())          # Indonesian already (HelpCommand.format_usage)
+            if self.ctx.command.get_help_option(self.ctx) is not None:
+                option = max(self.ctx.command.get_help_option_names(self.ctx), key=len)
+                lines.append(USAGE_HINT.format(command=self.ctx.command_path, option=option))
+            lines.append("")
+        lines.append(t("error", "id", msg=self.format_message()))
+        click.echo("\n".join(lines), file=file, err=file is None)
 
 
-def epilog_id(epilog: str) -> str:
-    """An example() block in Indonesian: the heading and the comments; commands unchanged."""
-    from sheetsync.cli_help_id import EXAMPLE_COMMENTS, HEADINGS
-
-    lines = []
-    for line in epilog.replace("Examples:", HEADINGS["Examples:"], 1).splitlines():
-        comment = EXAMPLE_COMMENT.search(line)
-        if comment and comment.group(1).strip() in EXAMPLE_COMMENTS:
-            line = line[:comment.start(1)] + EXAMPLE_COMMENTS[comment.group(1).strip()]
-        lines.append(line)
-    return "\n".join(lines)
-
-
-EXAMPLE_COMMENT = re.compile(r"\s#\s+(.+)$")     # "sheetsync demo --no-serve  # the comment"
+def localized(exc: click.UsageError, ctx: click.Context) -> click.UsageError:
+    """``exc`` as the reader of ``ctx`` should see it: in Bahasa Indonesia when that is their language."""
+    if isinstance(exc, (UsageErrorId, click.exceptions.NoArgsIsHelpError)):   # the latter is the help
+        return exc
+    return UsageErrorId(exc) if help_lang(exc.ctx or ctx) == "id" else exc

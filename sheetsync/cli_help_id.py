@@ -13,6 +13,7 @@ every command that has that option (--config, --lang...).
 from __future__ import annotations
 
 import inspect
+import re
 
 # Words that stay as they are, as coordinators say them: TPS, kelurahan, kecamatan,
 # saksi, C.Hasil, PERIKSA, sync/sinkron; option names, values and examples are never translated.
@@ -181,7 +182,7 @@ METAVARS: dict[str, str] = {
 }
 
 # The bracketed notes click adds after an option's help ("[default: text; required]").
-EXTRAS: tuple[tuple[str, str], ...] = (
+NOTES: tuple[tuple[str, str], ...] = (
     ("default: ", "bawaan: "), ("env var: ", "variabel env: "), ("required", "wajib"), ("(dynamic)", "(dinamis)"),
 )
 
@@ -201,3 +202,56 @@ def command_help(name: str) -> str | None:
 def option_help(command: str, option: str) -> str | None:
     """The Indonesian help of ``option`` (its longest name) in ``command``, or None."""
     return OPTIONS.get((command, option)) or OPTIONS.get(("*", option))
+
+USAGE_HINT = "Coba '{command} {option}' untuk bantuan."
+
+# click's usage errors (English, from click's own gettext) -> Indonesian; applied in order, so
+# "Invalid value for '--port': 'x' is not a valid integer." is translated in two parts.
+USAGE_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"^No such option '([^']+)'\.", r"Opsi '\1' tidak dikenal."),
+    (r"^No such command '([^']+)'\.", r"Perintah '\1' tidak dikenal."),
+    (r"Did you mean one of: (.+)\?", r"Mungkin maksudnya salah satu dari: \1?"),
+    (r"Did you mean (.+)\?", r"Mungkin maksudnya \1?"),
+    (r"^Missing option '([^']+)'\.", r"Opsi '\1' wajib diberikan."),
+    (r"^Missing command\.$", "Perintahnya belum diberikan."),
+    (r"^Option '([^']+)' requires an argument\.$", r"Opsi '\1' perlu diberi nilai."),
+    (r"^Option '([^']+)' does not take a value\.$", r"Opsi '\1' tidak menerima nilai."),
+    (r"^Got unexpected extra arguments? \((.*)\)$", r"Ada argumen lebih yang tidak dikenal (\1)."),
+    (r"^Invalid value for '([^']+)': ", r"Nilai untuk '\1' tidak sah: "),
+    (r"'(.*)' is not one of (.+)\.$", r"'\1' bukan salah satu dari \2."),
+    (r"'(.*)' is not a valid integer\.$", r"'\1' bukan bilangan bulat."),
+    (r"File '(.*)' does not exist\.$", r"berkas '\1' tidak ada."),
+    (r"Directory '(.*)' is a file\.$", r"'\1' adalah berkas, bukan direktori."),
+)
+
+EXAMPLE_COMMENT = re.compile(r"\s#\s+(.+)$")     # "sheetsync demo --no-serve  # the comment"
+
+
+def metavar(word: str) -> str:
+    """A usage or option placeholder in Indonesian (FILE -> BERKAS); other words unchanged."""
+    return METAVARS.get(word, word)
+
+
+def notes(text: str) -> str:
+    """click's "  [default: x; required]" after an option's help, in Indonesian."""
+    for en, id_ in NOTES:
+        text = text.replace(en, id_)
+    return text
+
+
+def epilog(text: str) -> str:
+    """An example() block in Indonesian: the heading and the comments; the commands unchanged."""
+    lines = []
+    for line in text.replace("Examples:", HEADINGS["Examples:"], 1).splitlines():
+        comment = EXAMPLE_COMMENT.search(line)
+        if comment and comment.group(1).strip() in EXAMPLE_COMMENTS:
+            line = line[:comment.start(1)] + EXAMPLE_COMMENTS[comment.group(1).strip()]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def usage_error(message: str) -> str:
+    """A click usage error message in Indonesian, as far as USAGE_ERRORS knows it."""
+    for pattern, replacement in USAGE_ERRORS:
+        message = re.sub(pattern, replacement, message)
+    return message

@@ -13,8 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from sheetsync.cli import cli
-from sheetsync.cli_common import EXAMPLE_COMMENT, HelpCommand, lang_in_args
-from sheetsync.cli_help_id import COMMANDS, EXAMPLE_COMMENTS, METAVARS, OPTIONS, command_help, option_help
+from sheetsync.cli_common import HelpCommand, lang_in_args
+from sheetsync.cli_help_id import (COMMANDS, EXAMPLE_COMMENT, EXAMPLE_COMMENTS, METAVARS, OPTIONS, command_help,
+                                   option_help)
 
 # LC_ALL and LC_MESSAGES win over LANG (i18n.detect_lang): clear them, whatever the machine has
 ID_ENV = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "id_ID.UTF-8"}
@@ -160,3 +161,43 @@ def test_lang_in_args() -> None:
     assert lang_in_args(["sync", "--lang", "id"]) == "id"
     assert lang_in_args(["--lang=en", "x", "--lang", "id"]) == "id"       # the last one, as click keeps
     assert lang_in_args(["--", "--lang", "id"]) is None and lang_in_args(["--lang"]) is None
+
+
+# Usage errors print the usage line too: once it is Indonesian, the rest of the error follows.
+@pytest.mark.parametrize("args, message", [
+    (["sync", "--bogus"], "Opsi '--bogus' tidak dikenal."),
+    (["sync", "--dryrun"], "Opsi '--dryrun' tidak dikenal. Mungkin maksudnya '--dry-run'?"),
+    (["sinkron"], "Perintah 'sinkron' tidak dikenal."),
+    (["synk"], "Perintah 'synk' tidak dikenal. Mungkin maksudnya 'sync'?"),
+    (["sync", "--fail-on", "x"], "Nilai untuk '--fail-on' tidak sah: 'x' bukan salah satu dari 'warning', 'error'."),
+    (["history", "--preset", "pilkada-jakbar-2024"], "Opsi '--tps' wajib diberikan."),
+    (["demo", "--port", "abc"], "Nilai untuk '--port' tidak sah: 'abc' bukan bilangan bulat."),
+    (["sync", "--every"], "Opsi '--every' perlu diberi nilai."),
+    (["sync", "--dry-run=1"], "Opsi '--dry-run' tidak menerima nilai."),
+    (["sync", "lagi"], "Ada argumen lebih yang tidak dikenal (lagi)."),
+    (["--lang", "fr"], "Nilai untuk '--lang' tidak sah: 'fr' bukan salah satu dari 'en', 'id'."),
+    (["reconcile", "--against", "tidak-ada.csv"], "Nilai untuk '--against' tidak sah: berkas 'tidak-ada.csv' tidak ada."),
+])
+def test_usage_errors_are_indonesian_too(args: list[str], message: str, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, args, env=ID_ENV)
+    assert result.exit_code == 2, result.output
+    assert f"Galat: {message}" in result.output, result.output
+    for word in ("Usage:", "Try '", "Error:", "[OPTIONS]", "Did you mean", "Invalid value", "No such"):
+        assert word not in result.output, result.output
+    if "Pemakaian:" in result.output:         # click prints no usage for a few parser errors, in English either
+        assert "untuk bantuan." in result.output
+    english = CliRunner().invoke(cli, args, env=EN_ENV)
+    assert english.exit_code == 2 and "Error: " in english.output and "Galat" not in english.output
+
+
+def test_usage_error_language_follows_the_flag() -> None:
+    result = CliRunner().invoke(cli, ["--lang", "id", "sync", "--bogus"], env=EN_ENV)
+    assert "Pemakaian: sheetsync sync [OPSI]" in result.output and "Galat: Opsi '--bogus'" in result.output
+    result = CliRunner().invoke(cli, ["sync", "--lang", "en", "--bogus"], env=ID_ENV)
+    assert "Usage: sheetsync sync [OPTIONS]" in result.output and "Error: No such option" in result.output
+
+
+def test_no_arguments_shows_the_help_in_the_readers_language() -> None:
+    result = CliRunner().invoke(cli, [], env=ID_ENV)
+    assert result.output.startswith("Pemakaian: sheetsync") and "Perintah:" in result.output
