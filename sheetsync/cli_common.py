@@ -522,8 +522,6 @@ class HelpGroup(HelpCommand, click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if help_lang(ctx) != "id":
             return super().format_commands(ctx, formatter)
-        from click.utils import _make_default_short_help
-
         from sheetsync.cli_help_id import HEADINGS, command_help
 
         commands = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
@@ -531,7 +529,8 @@ class HelpGroup(HelpCommand, click.Group):
         if not shown:
             return
         limit = formatter.width - 6 - max(len(name) for name, _ in shown)   # as click does
-        rows = [(name, _make_default_short_help(command_help(name) or cmd.help or "", limit))
+        # click shortens a help to its first sentence; a throwaway Command does it with public API
+        rows = [(name, click.Command(name, help=command_help(name) or cmd.help).get_short_help_str(limit))
                 for name, cmd in shown]
         with formatter.section(HEADINGS["Commands"]):
             formatter.write_dl(rows)
@@ -562,8 +561,13 @@ class UsageErrorId(click.UsageError):
         click.echo("\n".join(lines), file=file, err=file is None)
 
 
+# click >= 8.2 shows the help for a bare `sheetsync` by raising this "error": leave it as it is
+_HELP_ERRORS: tuple[type, ...] = tuple(getattr(click.exceptions, name) for name in ("NoArgsIsHelpError",)
+                                       if hasattr(click.exceptions, name))
+
+
 def localized(exc: click.UsageError, ctx: click.Context) -> click.UsageError:
     """``exc`` as the reader of ``ctx`` should see it: in Bahasa Indonesia when that is their language."""
-    if isinstance(exc, (UsageErrorId, click.exceptions.NoArgsIsHelpError)):   # the latter is the help
+    if isinstance(exc, (UsageErrorId, *_HELP_ERRORS)):
         return exc
     return UsageErrorId(exc) if help_lang(exc.ctx or ctx) == "id" else exc

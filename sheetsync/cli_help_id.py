@@ -209,6 +209,8 @@ USAGE_HINT = "Coba '{command} {option}' untuk bantuan."
 # "Invalid value for '--port': 'x' is not a valid integer." is translated in two parts.
 USAGE_ERRORS: tuple[tuple[str, str], ...] = (
     (r"^No such option '([^']+)'\.", r"Opsi '\1' tidak dikenal."),
+    (r"^No such option: (\S+)", r"Opsi '\1' tidak dikenal."),                     # click < 8.2
+    (r"\(Possible options: (.+)\)", r"(Mungkin maksudnya salah satu dari: \1)"),  # click < 8.2
     (r"^No such command '([^']+)'\.", r"Perintah '\1' tidak dikenal."),
     (r"Did you mean one of: (.+)\?", r"Mungkin maksudnya salah satu dari: \1?"),
     (r"Did you mean (.+)\?", r"Mungkin maksudnya \1?"),
