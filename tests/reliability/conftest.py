@@ -3,6 +3,10 @@
 The transcript (every log record at DEBUG level, from every library, plus what each
 test printed and every failure text) is what test_credentials' last test scans for the
 private keys and bearer tokens that the emulators issued during the run.
+
+The whole suite has its own scan (tests/secret_scan.py, one line at the end of every run);
+this one adds, for this directory, DEBUG records of every library (urllib3 too) with their
+structured extras.
 """
 
 from __future__ import annotations
