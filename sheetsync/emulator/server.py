@@ -28,6 +28,14 @@ from .persist import Persister
 from .routes_stream import Streamed
 
 
+class _BareConstant(ValueError):
+    """NaN / Infinity / -Infinity in a request body: not JSON, whatever Python's json accepts."""
+
+
+def _reject_constant(token: str) -> Any:
+    raise _BareConstant(token)
+
+
 @dataclass
 class Request:
     method: str
@@ -45,7 +53,9 @@ class Request:
                 self._json = {}
             else:
                 try:
-                    self._json = json.loads(self.body)
+                    self._json = json.loads(self.body, parse_constant=_reject_constant)
+                except _BareConstant as exc:   # Python clients send NaN/Infinity; Google's parser refuses them
+                    raise invalid_argument(f"Invalid JSON payload received. Unexpected token.\n{exc}") from None
                 except ValueError as exc:
                     raise invalid_argument(
                         f"Invalid JSON payload received. {exc.msg} at position {exc.pos}.") from None

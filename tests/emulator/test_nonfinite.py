@@ -78,26 +78,16 @@ def test_user_entered_parse_keeps_the_text(typed):
     assert parse_user_entered(typed) == (typed, None, None)
 
 
-def test_no_response_body_ever_carries_nan_or_infinity(raw, ws):  # noqa: F811
-    """A client can still send the non-JSON tokens NaN/Infinity (Python's json writes them;
-    Google would refuse the request). Whatever the emulator does with them, no answer it
-    sends holds them: the write is refused, or a read of the cell answers 500 saying why."""
-    body = '{"values":[[NaN, Infinity, -Infinity]]}'
+def test_a_request_with_bare_nan_or_infinity_is_refused_like_google(raw, ws):  # noqa: F811
+    """Python's json writes the non-JSON tokens NaN/Infinity; Google's parser refuses the
+    request with 400 "Invalid JSON payload received. Unexpected token." and stores nothing."""
     sid = ws.spreadsheet_id
-    wrote = raw("PUT", f"/v4/spreadsheets/{sid}/values/A4:C4", params={"valueInputOption": "RAW"}, data=body,
-                headers={"Content-Type": "application/json"})
-    strict_json(wrote.text)
-    if wrote.status_code == 200:
-        shown = {}
-        for render in RENDERS:
-            got = raw("GET", f"/v4/spreadsheets/{sid}/values/A4:C4", params={"valueRenderOption": render})
-            shown[render] = (got.status_code, strict_json(got.text))
-        assert shown["FORMATTED_VALUE"] == (200, {"range": "Sheet1!A4:C4", "majorDimension": "ROWS",
-                                                  "values": [["#NUM!"] * 3]})   # the text a cell shows
-        for render in ("UNFORMATTED_VALUE", "FORMULA"):                          # no typed value to give
-            assert shown[render][0] == 500 and "NaN or infinite" in shown[render][1]["error"]["message"]
-        cleared = raw("POST", f"/v4/spreadsheets/{sid}/values/A4:C4:clear")
-        assert cleared.status_code == 200, cleared.text
-    else:
-        assert wrote.status_code == 400, wrote.text
+    for token in ("NaN", "Infinity", "-Infinity"):
+        body = '{"values":[[1, %s]]}' % token
+        wrote = raw("PUT", f"/v4/spreadsheets/{sid}/values/A4:C4", params={"valueInputOption": "RAW"},
+                    data=body, headers={"Content-Type": "application/json"})
+        error = strict_json(wrote.text)["error"]
+        assert (wrote.status_code, error["status"]) == (400, "INVALID_ARGUMENT"), wrote.text
+        assert error["message"].startswith("Invalid JSON payload received. Unexpected token."), error
+    assert read(raw, sid, "A4:C4", "UNFORMATTED_VALUE") == []                    # nothing was stored
     assert read(raw, sid, "A1:H1", "UNFORMATTED_VALUE") == [TYPED]      # the rest of the sheet reads fine
