@@ -57,6 +57,9 @@ def print_summary(ui: Ui, values: list[list[Any]], title: str, config: Any, phas
     ui.table(headers, [pick(r) for r in values[1:]], title=title, force=True)
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
 @click.command("demo", cls=HelpCommand, epilog=example(
     "sheetsync demo",
     "sheetsync demo --phase persiapan --port 8555",
@@ -78,6 +81,8 @@ def demo_cmd(phase: str, port: int, host: str, seed: int, serve: bool | None, ui
     from sheetsync.emulator import Emulator
 
     ui.say(ui.t("demo_start"))
+    if host not in LOOPBACK_HOSTS:
+        ui.warn(ui.t("demo_exposed", host=host))
     with Emulator(host=host, port=port) as emu:
         with ui.progress(3, "demo") as advance:
             result = run_demo(emu.url, phase=phase, seed=seed, step=lambda _name: advance(1))

@@ -133,6 +133,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "restore_none": ("Nothing to restore.", "Tidak ada yang perlu dipulihkan."),
     # demo
     "demo_start": ("Starting the Sheets emulator...", "Menyalakan emulator Sheets..."),
+    "demo_exposed": (
+        "WARNING: the emulator listens on {host}, reachable from the network; anyone who can reach it "
+        "can read and change the demo sheet. Leave out --host to stay on loopback (127.0.0.1).",
+        "PERINGATAN: emulator mendengarkan di {host}, bisa dijangkau dari jaringan; siapa pun yang "
+        "menjangkaunya bisa membaca dan mengubah sheet demo. Hapus --host agar tetap di loopback (127.0.0.1).",
+    ),
     "demo_filled": (
         "Filled {rows} row(s) as volunteers would ({phase}).",
         "Mengisi {rows} baris seperti relawan ({phase}).",

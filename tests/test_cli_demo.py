@@ -54,3 +54,31 @@ def test_a_percentage_keeps_its_decimal_even_when_every_value_is_whole(config: A
     print_summary(ui, whole, ui.t("title_kecamatan"), config, "hari-h")
     lines = capsys.readouterr().out.splitlines()
     assert all(" 75.0 " in line and line.endswith(" 60.0") for line in lines[3:])
+
+
+class _NoEmulator:
+    """Stops the demo right after its start-up messages: only what it says is under test."""
+
+    def __init__(self, **_kw: Any) -> None:
+        pass
+
+    def __enter__(self) -> Any:
+        import click
+        raise click.exceptions.Exit(0)
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+
+@pytest.mark.parametrize("host, exposed", [("0.0.0.0", True), ("192.168.1.5", True), ("127.0.0.1", False),
+                                           (None, False)])
+def test_demo_warns_when_bound_beyond_loopback(monkeypatch: Any, host: str | None, exposed: bool) -> None:
+    from click.testing import CliRunner
+
+    import sheetsync.emulator
+    from sheetsync.cli import cli
+    monkeypatch.setattr(sheetsync.emulator, "Emulator", _NoEmulator)
+    args = ["demo", "--no-serve", "--lang", "en"] + (["--host", host] if host else [])
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert ("WARNING: the emulator listens on" in result.output) is exposed, result.output
