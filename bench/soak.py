@@ -4,7 +4,7 @@
     .venv/bin/python bench/soak.py --n 300      # shorter
     .venv/bin/python bench/soak.py --faults 2000 --races 0
 
-Same trials as tests/reliability (tests/reliability/harness.py), with different seeds
+Same trials as tests/reliability (tests/reliability/harness.py, races.py), with different seeds
 (CI uses 0..199, the soak 10_000 on) and the expensive faults switched on: a token
 endpoint down for the whole sync, token faults past sheetsync's retry budget.
 Prints the figures table; a benchmark, not a test: it asserts nothing.
@@ -23,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests" / "reliability"), str(ROOT / "tests"), str(ROOT)]
 
-from harness import Bench, Figures, fault_trial, race_trial  # noqa: E402
+from harness import Bench, Figures, fault_trial  # noqa: E402
+from races import race_trial  # noqa: E402
 from sheetsync.emulator import Emulator  # noqa: E402
 
 SEED0 = 10_000
@@ -85,8 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         table(f"RACES: {n_races} interleavings, a second client editing from another thread", r, t_races)
         for t in races.trials:
             if t["wrong_row"] or t["cells_lost"] or t["error"]:
-                print("  misplaced/lost:", {k: t[k] for k in ("seed", "ops", "wrong_row", "missed_by_recheck",
-                                                             "cells_lost", "timeline_ms") if k in t})
+                print("  misplaced/lost:", {k: t[k] for k in ("seed", "ops", "wrong_row", "transient",
+                                                             "cells_lost", "error", "timeline") if k in t})
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
             for t in faults.trials + races.trials:

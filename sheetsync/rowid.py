@@ -1,18 +1,22 @@
-"""Which row is which: identities for the key re-check right before the write.
+"""Which row is which: identities for the verify right after the write (settle.py).
 
 A status is computed for the row that was read at sheet row r. Between the read
-and the write a person may insert, delete or sort rows, or retype a key. Right
-before writing, sync re-reads (one values:batchGet):
+and the moment the write lands a person may insert, delete or sort rows, or retype
+a key. Right after writing, sync re-reads (one values:batchGet):
 - the header row;
-- the key columns (kecamatan, kelurahan, No TPS) over the span of rows it will write;
+- the key columns (kecamatan, kelurahan, No TPS) over the span of rows it wrote;
+- the owned cells (status, message) of those rows, so that a move and its undoing
+  (a row inserted, then deleted again) is still seen: our status is no longer there;
 - the whole row, for rows without a unique parseable TPS key (identified by content).
-A status is written to row r only if row r still has the identity it had when read.
+A written row is in place when it still has the identity it was computed for and
+still shows what was written there.
 
 Identity of a row:
 - unique TPS key: the text of its key cells ("k:" + kecamatan|kelurahan|tps as shown);
 - no parseable key, or a key on two rows: a hash of every cell but the owned ones.
 Comparing the key *text* (exactly as shown) is stricter than comparing the parsed key:
-retyping "7" as "007", or " 7", skips the row for one run, which is harmless.
+retyping "7" as "007", or " 7", counts as a move: the row's status is repaired (or
+cleared until the next sync), which is harmless.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 from sheetsync import a1
+from sheetsync.plan import same_value
 
 KEY_FIELDS = ("kecamatan", "kelurahan", "tps")
 MAX_CONTENT_BLOCKS = 40        # more scattered content-identified rows: re-read the whole tab
@@ -64,6 +69,8 @@ class RowIdentities:
     key_cols: list[int]              # 0-based
     owned: list[int]                 # 0-based
     by_row: dict[int, str] = field(default_factory=dict)
+    # owned cells each row must show after the write, in the order of `owned` (verify only)
+    expect: dict[int, tuple[Any, ...]] = field(default_factory=dict)
 
     @property
     def content_rows(self) -> list[int]:
@@ -87,24 +94,31 @@ def identities(values: list[list[Any]], rows: Iterable[int], unique_key_rows: se
     return ids
 
 
-def recheck_ranges(ids: RowIdentities) -> list[str]:
-    """The ranges of the re-check read: header row, key-column span, content rows."""
+def verify_ranges(ids: RowIdentities) -> list[str]:
+    """The ranges of the verify read: header row, key-column span, owned cells, content rows."""
     q = a1.quote_tab(ids.tab)
     ranges = [f"{q}!{ids.header_row}:{ids.header_row}"]
     keyed = ids.key_rows
     if keyed and ids.key_cols:
-        left = a1.col_letters(min(ids.key_cols) + 1)
-        right = a1.col_letters(max(ids.key_cols) + 1)
-        key_blocks = _blocks(keyed)
-        if len(key_blocks) > MAX_KEY_BLOCKS:               # many scattered rows: one span
-            key_blocks = [(keyed[0], keyed[-1])]
-        ranges.extend(f"{q}!{left}{top}:{right}{bottom}" for top, bottom in key_blocks)
+        ranges.extend(_column_blocks(q, keyed, ids.key_cols))
+    keyed_set = set(keyed)
+    owned_rows = sorted(r for r in ids.expect if r in keyed_set)    # content rows are read whole
+    if owned_rows and ids.owned:
+        ranges.extend(_column_blocks(q, owned_rows, ids.owned))
     blocks = _blocks(ids.content_rows)
     if len(blocks) > MAX_CONTENT_BLOCKS:
         ranges.append(q)                                   # cheaper than a huge query string
     else:
         ranges.extend(f"{q}!{top}:{bottom}" for top, bottom in blocks)
     return ranges
+
+
+def _column_blocks(q: str, rows: list[int], cols: list[int]) -> list[str]:
+    left, right = a1.col_letters(min(cols) + 1), a1.col_letters(max(cols) + 1)
+    blocks = _blocks(rows)
+    if len(blocks) > MAX_KEY_BLOCKS:                       # many scattered rows: one span
+        blocks = [(rows[0], rows[-1])]
+    return [f"{q}!{left}{top}:{right}{bottom}" for top, bottom in blocks]
 
 
 def _blocks(rows: list[int]) -> list[tuple[int, int]]:
@@ -118,13 +132,14 @@ def _blocks(rows: list[int]) -> list[tuple[int, int]]:
 
 
 def moved_rows(ids: RowIdentities, ranges: list[str], got: dict[str, list[list[Any]]]) -> tuple[set[int], bool]:
-    """Rows whose identity changed since the read; True when the header row changed.
+    """Rows whose identity changed, or that no longer show what was written there
+    (ids.expect); True when the header row changed.
 
     A changed header moves columns: then every row counts as moved.
     """
     header_now = got.get(ranges[0], [[]])
     header_now = list(header_now[0]) if header_now else []
-    if _trim(header_now) != _trim(ids.header):
+    if header_changed(ids.header, header_now):
         return set(ids.by_row), True
     lines = _lines_by_row(ids, ranges[1:], got)
     moved: set[int] = set()
@@ -132,16 +147,25 @@ def moved_rows(ids: RowIdentities, ranges: list[str], got: dict[str, list[list[A
         if ident.startswith("k:"):
             line = lines["key"].get(r, [])
             now = key_identity(line, [c - min(ids.key_cols) for c in ids.key_cols])
+            shown = _pick(lines["owned"].get(r, []), [c - min(ids.owned) for c in ids.owned])
         else:
-            now = content_identity(lines["full"].get(r, []), ids.owned)
-        if now != ident:
+            full = lines["full"].get(r, [])
+            now = content_identity(full, ids.owned)
+            shown = _pick(full, ids.owned)
+        want = ids.expect.get(r)
+        if now != ident or (want is not None and not all(map(same_value, shown, want))):
             moved.add(r)
     return moved, False
 
 
+def _pick(line: Sequence[Any], cols: Sequence[int]) -> list[Any]:
+    return [line[c] if c < len(line) else "" for c in cols]
+
+
 def _lines_by_row(ids: RowIdentities, ranges: list[str], got: dict[str, list[list[Any]]]
                   ) -> dict[str, dict[int, list[Any]]]:
-    out: dict[str, dict[int, list[Any]]] = {"key": {}, "full": {}}
+    out: dict[str, dict[int, list[Any]]] = {"key": {}, "owned": {}, "full": {}}
+    key_left = min(ids.key_cols) + 1 if ids.key_cols else 0
     for rng in ranges:
         values = got.get(rng, [])
         _, ref = a1.split_range(rng)
@@ -153,9 +177,15 @@ def _lines_by_row(ids: RowIdentities, ranges: list[str], got: dict[str, list[lis
             top = int(start)
             out["full"].update({top + i: line for i, line in enumerate(values)})
         else:
-            top, _ = a1.parse_cell(start)
-            out["key"].update({top + i: line for i, line in enumerate(values)})
+            top, left = a1.parse_cell(start)
+            kind = "key" if left == key_left else "owned"
+            out[kind].update({top + i: line for i, line in enumerate(values)})
     return out
+
+
+def header_changed(was: Sequence[Any], now: Sequence[Any]) -> bool:
+    """A header row that reads differently (case and spacing aside): columns may have moved."""
+    return _trim(list(now)) != _trim(list(was))
 
 
 def _trim(line: list[Any]) -> list[str]:

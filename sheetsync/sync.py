@@ -1,9 +1,10 @@
-"""sync: lock -> read -> check -> plan -> guard -> key re-check -> write -> journal.
+"""sync: lock -> read -> check -> plan -> guard -> write -> verify (repair) -> journal.
 
 Requests in the steady state: one values:batchGet (input tab, owned columns and
-summary tabs in one go); when something changed, one more batchGet of the key
-columns right before the write, and one values:batchUpdate (RAW) holding only the
-cells whose shown value changes. Nothing changed: 1 request, nothing written.
+summary tabs in one go); when something changed, one values:batchUpdate (RAW)
+holding only the cells whose shown value changes, then one batchGet that verifies
+the written rows still hold the keys their statuses were computed for (settle.py
+repairs the rare row that moved). Nothing changed: 1 request, nothing written.
 Metadata (spreadsheets.get) only when a tab is missing or a write hits the grid edge.
 
 The library prints nothing: it returns a SyncReport or raises SyncError.
@@ -11,7 +12,6 @@ The library prints nothing: it returns a SyncReport or raises SyncError.
 
 from __future__ import annotations
 
-import gc
 import os
 import time
 from dataclasses import dataclass, field
@@ -23,8 +23,8 @@ from sheetsync import a1
 from sheetsync.gsheets import (Prepared, Sheet, SheetsError, _is_grid_limit, _is_missing_range, open_client,
                                spreadsheet_key, transport_stats)
 from sheetsync.lock import LockBusy, SyncLock, lock_path
-from sheetsync.plan import Plan, make_plan
-from sheetsync.rowid import moved_rows, recheck_ranges
+from sheetsync.plan import Desired, Plan, make_plan, sheet_value
+from sheetsync.settle import Settled, build_wanted, settle
 from sheetsync.sync_desired import (ALERT_MARK, InputLayout, build_desired, input_layout, last_synced_text,
                                     merge_warnings, row_identities, summary_origin)
 
@@ -43,12 +43,12 @@ class SyncBusy(SyncError):
 @dataclass
 class SyncHooks:
     """Test and benchmark hooks; both run synchronously inside sync()."""
-    # after the read and the plan, before the key re-check (races the re-check must catch)
+    # after the read and the plan, before the write (races the verify must catch)
     between_read_and_write: Callable[[], None] | None = None
-    # after the key re-check, right before the write (the remaining window)
+    # right before the first write, with the plan it will write (a test may change it)
     before_write: Callable[[Plan], None] | None = None
     # cli: after each timed phase (name, report so far), to show progress on big sheets;
-    # not called for "prepare", which ends inside the re-check -> write window
+    # not called for "prepare" (the write body being serialised, part of the write)
     phase: Callable[[str, SyncReport], None] | None = None
 
 
@@ -68,7 +68,10 @@ class SyncReport:
     cells_written: int = 0
     bytes_sent: int = 0                             # request bodies of the write(s)
     ranges_written: int = 0
-    skipped_rows: list[int] = field(default_factory=list)   # moved between read and write
+    skipped_rows: list[int] = field(default_factory=list)   # still not right when the repairs stopped
+    repair_rounds: int = 0                          # repair writes after the verify found moved rows
+    repaired_rows: list[int] = field(default_factory=list)  # rows a repair rewrote (where they stood then)
+    unsettled: str | None = None                    # one line when rows were left for the next sync
     header_added: list[str] = field(default_factory=list)
     tabs_created: list[str] = field(default_factory=list)
     metadata_reads: int = 0
@@ -77,8 +80,7 @@ class SyncReport:
     warnings_merged: int = 0                         # changed-after-verification warnings
     journal_sync: int | None = None
     timings: dict[str, float] = field(default_factory=dict)   # seconds per phase
-    race_window_s: float | None = None     # re-check answer received -> write sent
-    race_window_max_s: float | None = None  # re-check sent -> write answered (upper bound)
+    verified: bool | None = None                    # the verify found every written row in place
     plan: Plan | None = field(default=None, repr=False)   # dry runs only: the cells a sync would change
 
     @property
@@ -155,6 +157,7 @@ class _Work:
     tab_read: Any
     plan: Plan
     alerts: list[Any]
+    desired: Desired
 
 
 def _run(config: Any, key: str, report: SyncReport, clock: _Clock, *, client: Any, journal: Any,
@@ -200,7 +203,8 @@ def _read_and_plan(sheet: Sheet, config: Any, key: str, report: SyncReport, cloc
                                             config.language)
     tables = summary_tables(result, config)
     clock.lap("summaries")
-    plan = make_plan(current, build_desired(values, layout, result, config, tables), config)
+    desired = build_desired(values, layout, result, config, tables)
+    plan = make_plan(current, desired, config)
     report.header_added = layout.missing_headers
     clock.lap("plan")
     alerts = _guard(journal, key, tab_read, config, accept_deletions)
@@ -208,14 +212,14 @@ def _read_and_plan(sheet: Sheet, config: Any, key: str, report: SyncReport, cloc
     if alerts:                                      # the guard keeps the summaries as they are
         plan = Plan([c for c in plan.changes if c.tab not in config.summary_tabs.titles()])
     clock.lap("guard")
-    return _Work(current, values, layout, result, tab_read, plan, alerts)
+    return _Work(current, values, layout, result, tab_read, plan, alerts, desired)
 
 
 def _write_phase(sheet: Sheet, work: _Work, config: Any, report: SyncReport, clock: _Clock, *,
                  now: datetime | None, hooks: SyncHooks) -> None:
-    """grow tabs if needed -> stamp -> serialise -> key re-check -> write."""
+    """grow tabs if needed -> stamp -> write -> verify, repairing what moved (settle.py)."""
     plan = work.plan
-    if sheet.too_small(_needed_grid(plan)):           # grow before the re-check, not inside the window
+    if sheet.too_small(_needed_grid(plan)):
         report.metadata_reads += 1
         sheet.ensure_grid(_needed_grid(plan))
     stamp = None
@@ -224,29 +228,19 @@ def _write_phase(sheet: Sheet, work: _Work, config: Any, report: SyncReport, clo
         plan = _with_stamp(plan, work.current, config, stamp)
     if hooks.between_read_and_write:
         hooks.between_read_and_write()
-    # From here to the write, nothing but the re-check: the body is serialised first and
-    # the garbage collector waits, so the window a move can slip through stays short.
-    gc_was_on = gc.isenabled()
-    gc.disable()
-    try:
-        prepared = sheet.prepare(_write_order(plan.batches(), config))
-        clock.lap("prepare")
-        plan, prepared, recheck_at = _recheck(sheet, plan, prepared, work.values, work.layout, work.result,
-                                              config, report, work.alerts)
-        if hooks.before_write:
-            seen = [id(c) for c in plan.changes]
-            hooks.before_write(plan)
-            if [id(c) for c in plan.changes] != seen:      # a test changed the plan: honour it
-                prepared = sheet.prepare(_write_order(plan.batches(), config))
-        _write(sheet, plan, prepared, report, recheck_at)
-    finally:
-        if gc_was_on:
-            gc.enable()
+    prepared = sheet.prepare(_write_order(plan.batches(), config))
+    clock.lap("prepare")
+    if hooks.before_write:
+        seen = [id(c) for c in plan.changes]
+        hooks.before_write(plan)
+        if [id(c) for c in plan.changes] != seen:      # a test changed the plan: honour it
+            prepared = sheet.prepare(_write_order(plan.batches(), config))
+    _write(sheet, plan, prepared, report)
     report.cells_changed = len(plan)
     report.last_synced = stamp if _stamp_change(plan, config) is not None else None
-    clock.lap("write")                             # the re-check ran inside this lap
-    report.timings["recheck"] = round(report.timings.get("recheck", 0.0), 6)
-    report.timings["write"] = round(report.timings["write"] - report.timings["recheck"], 6)
+    clock.lap("write")
+    _settle(sheet, plan, work, config, report)
+    clock.lap("verify")
 
 
 def read_and_check(config: Any, *, client: Any = None, now: datetime | None = None) -> Any:
@@ -383,36 +377,54 @@ def _ok_keys(result: Any, tab_read: Any) -> list[str]:
     return [k for k, pos in tab_read.positions.items() if pos in ok_rows]
 
 
-# ---------------------------------------------------------------- re-check, stamp, write
+# ---------------------------------------------------------------- verify, stamp, write
 
-def _recheck(sheet: Sheet, plan: Plan, prepared: Prepared, values: list[list[Any]], layout: InputLayout,
-             result: Any, config: Any, report: SyncReport, alerts: list[Any]
-             ) -> tuple[Plan, Prepared, tuple[float, float] | None]:
-    """Re-read the key cells of the rows about to be written; drop rows that moved."""
+def _settle(sheet: Sheet, plan: Plan, work: _Work, config: Any, report: SyncReport) -> None:
+    """Verify the input rows just written; repair what moved before the write landed."""
     rows = sorted({c.row for c in plan.changes if c.tab == config.input_tab and c.row > config.header_row})
-    header_change = any(c.tab == config.input_tab and c.row == config.header_row for c in plan.changes)
-    if not rows and not header_change:
-        return plan, prepared, None
-    t0 = time.perf_counter()
-    ids = row_identities(values, rows, layout, result, config)
-    ranges = recheck_ranges(ids)
-    t_sent = time.perf_counter()
-    got = sheet.read(ranges)
-    recheck_at = (t_sent, time.perf_counter())
-    moved, header_moved = moved_rows(ids, ranges, got)
-    if not moved:
-        report.timings["recheck"] = time.perf_counter() - t0
-        return plan, prepared, recheck_at
-    if header_moved:
-        moved.add(config.header_row)
-    report.skipped_rows = sorted(r for r in moved if r != config.header_row)
-    plan = plan.without({(config.input_tab, r) for r in moved})
-    stamp = _stamp_change(plan, config)
-    if stamp is not None and len(plan.changes) == 1 and not alerts:
-        plan = Plan([])                       # nothing left to report as synced
-    prepared = sheet.prepare(_write_order(plan.batches(), config))
-    report.timings["recheck"] = time.perf_counter() - t0
-    return plan, prepared, recheck_at
+    if not rows:
+        return
+    values = work.layout.with_added_headers(work.values, config)     # the header as it is now
+    ids = row_identities(values, rows, work.layout, work.result, config)
+    ids.expect = {r: _pair_at(work.desired, config, r) for r in rows}
+
+    def wanted() -> Any:
+        every = list(range(config.header_row + 1, len(values) + 1))
+        return build_wanted(row_identities(values, every, work.layout, work.result, config), values,
+                            lambda r: _pair_at(work.desired, config, r))
+
+    def send(repair: Plan) -> None:
+        stats = sheet.send(sheet.prepare(repair.batches()))
+        report.cells_written += stats.cells
+        report.cells_changed += len(repair)
+        report.bytes_sent += stats.bytes
+        report.ranges_written += stats.ranges
+
+    done = settle(sheet, ids, wanted, send)
+    report.verified = done.verified
+    report.repair_rounds, report.repaired_rows, report.skipped_rows = done.rounds, done.repaired, done.leftover
+    if done.leftover:
+        report.unsettled = _unsettled_message(done, config)
+
+
+def _pair_at(desired: Desired, config: Any, row: int) -> tuple[str, str]:
+    """(status, message) this sync computed for sheet row `row` as read."""
+    out = []
+    for target in desired.columns[:2]:                 # build_desired: status, then message
+        i = row - target.first_row
+        value = target.values[i] if 0 <= i < len(target.values) else ""
+        out.append(str(sheet_value(value)))
+    return (out[0], out[1]) if len(out) == 2 else ("", "")
+
+
+def _unsettled_message(done: Settled, config: Any) -> str:
+    rows = ", ".join(map(str, done.leftover[:10])) + (" ..." if len(done.leftover) > 10 else "")
+    if config.language == "id":
+        why = "baris header berubah" if done.header_moved else "baris terus dipindah"
+        return (f"status baris {rows} belum pasti ({why} selama sinkronisasi); "
+                "sinkronisasi berikutnya memperbaikinya")
+    why = "the header row changed" if done.header_moved else "rows kept moving"
+    return f"statuses of rows {rows} are not confirmed ({why} during the sync); the next sync fixes them"
 
 
 def _stamp_change(plan: Plan, config: Any) -> Any:
@@ -441,11 +453,9 @@ def _with_stamp(plan: Plan, current: dict[str, list[list[Any]]], config: Any, te
     return Plan(plan.changes + extra.changes)
 
 
-def _write(sheet: Sheet, plan: Plan, prepared: Prepared, report: SyncReport,
-           recheck_at: tuple[float, float] | None) -> None:
+def _write(sheet: Sheet, plan: Plan, prepared: Prepared, report: SyncReport) -> None:
     if not plan.changes:
         return
-    t_sent = time.perf_counter()
     try:
         stats = sheet.send(prepared)
     except SheetsError:
@@ -456,13 +466,9 @@ def _write(sheet: Sheet, plan: Plan, prepared: Prepared, report: SyncReport,
         report.metadata_reads += 1              # someone shrank a tab since the read
         sheet.ensure_grid(_needed_grid(plan))
         stats = sheet.send(prepared)
-    t_done = time.perf_counter()
     report.cells_written += stats.cells
     report.bytes_sent += stats.bytes
     report.ranges_written += stats.ranges
-    if recheck_at is not None:
-        report.race_window_s = round(t_sent - recheck_at[1], 6)
-        report.race_window_max_s = round(t_done - recheck_at[0], 6)
 
 
 def _write_order(batches: list[tuple[str, list[list[Any]]]], config: Any) -> list[tuple[str, list[list[Any]]]]:

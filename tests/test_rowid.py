@@ -1,8 +1,8 @@
-"""rowid.py: identities of rows and the ranges of the key re-check."""
+"""rowid.py: identities of rows and the ranges of the verify after the write."""
 
 from __future__ import annotations
 
-from sheetsync.rowid import content_identity, identities, key_identity, moved_rows, recheck_ranges
+from sheetsync.rowid import content_identity, header_changed, identities, key_identity, moved_rows, verify_ranges
 
 HEADER = ["Kecamatan", "Kelurahan", "No TPS", "DPT", "Status"]
 VALUES = [HEADER,
@@ -33,12 +33,12 @@ def test_content_identity_skips_owned_columns():
 
 def test_ranges_cover_header_key_blocks_and_content_rows():
     ids = ids_for([2, 3, 4, 6], unique={2, 3, 6})
-    assert recheck_ranges(ids) == ["'TPS'!1:1", "'TPS'!A2:C3", "'TPS'!A6:C6", "'TPS'!4:4"]
+    assert verify_ranges(ids) == ["'TPS'!1:1", "'TPS'!A2:C3", "'TPS'!A6:C6", "'TPS'!4:4"]
 
 
 def test_moved_rows_finds_shifted_keys_and_changed_content():
     ids = ids_for([2, 3, 4, 6], unique={2, 3, 6})
-    ranges = recheck_ranges(ids)
+    ranges = verify_ranges(ids)
     got = {ranges[0]: [HEADER],
            ranges[1]: [["Cengkareng", "Kapuk", "1"], ["Cengkareng", "Kapuk", "9"]],   # row 3 retyped
            ranges[2]: [["Cengkareng", "Kapuk", "5", "999"]],                            # same key
@@ -49,7 +49,7 @@ def test_moved_rows_finds_shifted_keys_and_changed_content():
 
 def test_a_changed_header_moves_every_row():
     ids = ids_for([2, 3], unique={2, 3})
-    ranges = recheck_ranges(ids)
+    ranges = verify_ranges(ids)
     got = {ranges[0]: [["Kelurahan", "Kecamatan", "No TPS", "DPT", "Status"]],
            ranges[1]: [r[:3] for r in VALUES[1:3]]}
     assert moved_rows(ids, ranges, got) == ({2, 3}, True)
@@ -57,6 +57,23 @@ def test_a_changed_header_moves_every_row():
 
 def test_rows_past_the_end_count_as_moved():
     ids = ids_for([5, 6], unique={5, 6})
-    ranges = recheck_ranges(ids)
+    ranges = verify_ranges(ids)
     got = {ranges[0]: [HEADER], ranges[1]: [["Cengkareng", "Kapuk", "4"]]}       # row 6 deleted
     assert moved_rows(ids, ranges, got) == ({6}, False)
+
+
+def test_the_verify_reads_the_owned_cells_of_keyed_rows_and_sees_a_status_that_moved_away():
+    ids = ids_for([2, 3, 4], unique={2, 3})
+    ids.expect = {2: ("OK",), 3: ("OK",), 4: ("SALAH",)}
+    ranges = verify_ranges(ids)
+    assert ranges == ["'TPS'!1:1", "'TPS'!A2:C3", "'TPS'!E2:E3", "'TPS'!4:4"]
+    got = {ranges[0]: [HEADER],
+           ranges[1]: [r[:3] for r in VALUES[1:3]],           # keys in place ...
+           ranges[2]: [["OK"], [""]],                         # ... but row 3 no longer shows our status
+           ranges[3]: [VALUES[3][:4] + ["SALAH"]]}
+    assert moved_rows(ids, ranges, got) == ({3}, False)
+
+
+def test_header_changed_ignores_case_spacing_and_trailing_blanks():
+    assert not header_changed(HEADER, [" kecamatan ", "KELURAHAN", "No  TPS", "DPT", "Status", ""])
+    assert header_changed(HEADER, ["Kelurahan", "Kecamatan", "No TPS", "DPT", "Status"])

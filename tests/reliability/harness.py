@@ -6,19 +6,18 @@ gspread client in another thread. Nothing here mocks a library.
 
 Two trials, each one seeded and self-contained:
 - ``fault_trial``: a coordinator edits, one random fault is armed on one kind of
-  request (token, read, key re-check, write, or a share of everything), sync runs.
-- ``race_trial``: a coordinator edits from another thread at a random moment of a sync.
+  request (token, read, write, verify, or a share of everything), sync runs.
+- ``race_trial`` (races.py): a coordinator edits from another thread at a random moment
+  of a sync.
 Both return a small dict of observations; ``Figures`` adds them up.
 """
 
 from __future__ import annotations
 
 import random
-import threading
 import time
-from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import gspread
 from google.oauth2 import service_account
@@ -27,7 +26,6 @@ from sheetsync import gsheets
 from sheetsync.check import check
 from sheetsync.issues import status_label
 from sheetsync.plan import same_value
-from sheetsync.rowid import norm
 from sheetsync.sync import SyncError, SyncHooks, sync
 from sheetsync.sync_desired import summary_origin
 from sheetsync.transport import RetryPolicy, make_session
@@ -230,7 +228,7 @@ class Bench:
 
 # ---------------------------------------------------------------- faults
 
-TARGETS = {"token": r"^/token$", "read": r"values:batchGet$", "recheck": r"values:batchGet$",
+TARGETS = {"token": r"^/token$", "read": r"values:batchGet$", "verify": r"values:batchGet$",
            "write": r"values:batchUpdate$", "any": r"."}
 KINDS = ("429", "429-retry-after", "500", "503", "slow", "reset")
 
@@ -285,8 +283,8 @@ def fault_trial(bench: Bench, seed: int, *, long_faults: bool = False) -> dict[s
     def arm() -> None:
         armed.append(emu.inject_fault(**choice["fault"])["id"])
 
-    hooks = SyncHooks(between_read_and_write=arm) if choice["target"] == "recheck" else None
-    if choice["target"] != "recheck":
+    hooks = SyncHooks(between_read_and_write=arm) if choice["target"] == "verify" else None
+    if choice["target"] != "verify":
         arm()
     out: dict[str, Any] = {"seed": seed, "target": choice["target"], "kind": choice["kind"]}
     t0 = time.monotonic()
@@ -342,258 +340,6 @@ def _half_written(before: dict, after: dict, config: Any) -> bool:
     return not should_change <= changed
 
 
-# ---------------------------------------------------------------- races
-
-OPS = ("insert", "delete", "sort", "sort_input_only", "edit_key", "edit_vote", "clear_row", "duplicate")
-
-
-def mutate_once(ws: gspread.Worksheet, rng: random.Random, n_rows: int) -> tuple[str, int]:
-    """One coordinator edit (one API request); returns its name and the new row count."""
-    op = rng.choice(OPS)
-    last = n_rows + 1
-    if op == "insert":
-        ws.insert_rows([tps_row(*rng.choice(PLACES), rng.randint(1, 40), rng, FULL_HEADER)],
-                       row=rng.randint(2, last + 1))
-        n_rows += 1
-    elif op == "delete" and n_rows > 2:
-        ws.delete_rows(rng.randint(2, last))
-        n_rows -= 1
-    elif op in ("sort", "sort_input_only"):
-        width = "Q" if op == "sort" else "O"            # a person may sort only their own columns
-        ws.sort((rng.choice([1, 2, 3, 5, 9]), rng.choice(["asc", "des"])), range=f"A2:{width}{last}")
-    elif op == "edit_key":
-        r = rng.randint(2, last)
-        if rng.random() < 0.5:
-            ws.update([[str(rng.randint(1, 40))]], f"C{r}")
-        else:
-            ws.update([[rng.choice(PLACES)[1]]], f"B{r}")
-    elif op == "edit_vote":
-        ws.update([[str(rng.randint(0, 900))]], f"{rng.choice('IJKL')}{rng.randint(2, last)}")
-    elif op == "clear_row":
-        ws.batch_clear([f"A{rng.randint(2, last)}:O{rng.randint(2, last)}"])
-    else:                                               # duplicate: a row typed twice
-        line = tps_row(*rng.choice(PLACES), rng.randint(1, 12), rng, FULL_HEADER)
-        ws.insert_rows([line, line], row=rng.randint(2, last + 1))
-        n_rows += 2
-        op = "duplicate"
-    return op, n_rows
-
-
-@dataclass
-class OpLog:
-    ops: list[tuple[str, float, float, list]] = field(default_factory=list)   # name, start, end, person after
-    error: str | None = None
-
-
-def _mutator(ws: gspread.Worksheet, rng: random.Random, start: Callable[[], None], log: OpLog,
-             n_rows: int) -> None:
-    try:
-        start()
-        for _ in range(rng.randint(1, 3)):
-            t0 = time.perf_counter()
-            op, n_rows = mutate_once(ws, rng, n_rows)
-            t1 = time.perf_counter()
-            # sync never writes a person's cells, so this read shows exactly this op's result
-            log.ops.append((op, t0, t1, person_cells(ws.get_all_values())))
-    except Exception as exc:  # noqa: BLE001 - reported as a harness error, never hidden
-        log.error = f"{type(exc).__name__}: {exc}"
-
-
-def identities(person: list[list[Any]], config: Any) -> dict[int, tuple[str, Any, tuple]]:
-    """sheet row -> (kind, key text, content): kind "k" when the row's key text
-    (kecamatan|kelurahan|No TPS, normalised) is complete and unique, else "c"."""
-    keys = {}
-    for r, line in enumerate(person[1:], start=2):
-        cells = [norm(line[c]) if c < len(line) else "" for c in range(3)]
-        keys[r] = "|".join(cells) if all(cells) else None
-    counts = Counter(k for k in keys.values() if k)
-    out = {}
-    for r, line in enumerate(person[1:], start=2):
-        content = tuple(trim([norm(v) for v in line[:N_INPUT]]))
-        k = keys[r]
-        out[r] = ("k" if k and counts[k] == 1 else "c", k, content)
-    return out
-
-
-BLANK_ROW = ("c", None, ())
-
-
-def _moved(was: dict[int, tuple], now: dict[int, tuple], rows: list[int]) -> int:
-    """Rows whose identity at write time is not the identity the status was computed for:
-    same TPS key for rows with a unique key, same content for the others."""
-    bad = 0
-    for r in rows:
-        # a row past the person-typed data (trimmed away) is a blank row, not a missing one
-        a, b = was.get(r, BLANK_ROW), now.get(r, BLANK_ROW)
-        if a[0] == "k":
-            bad += int(b[1] != a[1])
-        else:
-            bad += int(b[2] != a[2])
-    return bad
-
-
-def race_trial(bench: Bench, seed: int, *, sync_s: float = 0.07) -> dict[str, Any]:
-    """New votes, then a sync while another thread edits at a random moment.
-
-    The sheet carries over from the trial before (which left it correct); it is
-    refilled when edits have grown or shrunk it too far, or every 25 trials.
-    """
-    rng = random.Random(seed)
-    config = bench.config
-    rows = len(person_cells(bench.ws.get_all_values())) - 1
-    if not 6 <= rows <= 16 or seed % 25 == 0:
-        bench.fill(rng)
-        bench.sync()
-        rows = ROWS
-    bench.edit_votes(rng, 3, rows)                      # statuses now have to change
-    initial = person_cells(bench.ws.get_all_values())
-    rows = len(initial) - 1
-    marks: dict[str, Any] = {}
-    after_read = threading.Event()
-    moment = rng.choice(["random", "random", "after-read"])
-    delay = rng.uniform(0, 1.5 * sync_s) if moment == "random" else rng.uniform(0, sync_s / 4)
-
-    def start() -> None:
-        if moment == "after-read":
-            after_read.wait(5)
-        time.sleep(delay)
-
-    edits_done = threading.Event()
-
-    def between() -> None:
-        marks["between"] = time.perf_counter()
-        after_read.set()
-        if moment == "after-read":
-            # Hold the sync until the coordinator's edits have landed, so this third of the
-            # interleavings really puts them between the read and the key re-check, however
-            # fast the sync is on the machine that runs it.
-            edits_done.wait(5)
-
-    def before_write(plan: Any) -> None:
-        marks["write"] = time.perf_counter()
-        marks["plan"] = plan
-
-    log = OpLog()
-    ws = bench.coordinator.open_by_key(bench.sheet_id).worksheet("TPS") if bench.coordinator_ws is None \
-        else bench.coordinator_ws
-    bench.coordinator_ws = ws
-    def edit() -> None:
-        try:
-            _mutator(ws, rng, start, log, rows)
-        finally:
-            edits_done.set()
-
-    thread = threading.Thread(target=edit, daemon=True)
-    marks["start"] = time.perf_counter()
-    thread.start()
-    client = bench.emu.client()
-    _time_requests(client.http_client.session, marks)
-    report = bench.sync(client=client, hooks=SyncHooks(between_read_and_write=between, before_write=before_write))
-    marks["end"] = time.perf_counter()
-    after_read.set()
-    thread.join(30)
-    out: dict[str, Any] = {"seed": seed, "moment": moment, "ops": [o[0] for o in log.ops],
-                           "error": log.error, "skipped": len(report.skipped_rows)}
-    final = bench.ws.get_all_values()
-    last_person = log.ops[-1][3] if log.ops else initial
-    out["cells_lost"] = cells_differing(person_cells(final), last_person)
-    out["window"] = _where(log, marks, report)
-    written = sorted({c.row for c in marks["plan"].changes
-                      if c.tab == config.input_tab and c.row > 1 and c.col == STATUS_COL}) \
-        if "plan" in marks else []
-    out["status_rows_written"] = len(written)
-    out["wrong_row"], out["missed_by_recheck"] = \
-        _misplaced(initial, log, marks, written, config) if written else (0, 0)
-    if out["wrong_row"]:
-        t0 = marks["start"]
-        out["timeline_ms"] = {"requests (kind, sent, answered)": [
-                                  (k, round((a - t0) * 1e3, 1), round((b - t0) * 1e3, 1)) for k, a, b in marks["calls"]],
-                              "read done": round((marks.get("between", t0) - t0) * 1e3, 1),
-                              "write sent": round((marks.get("write", t0) - t0) * 1e3, 1),
-                              "sync end": round((marks["end"] - t0) * 1e3, 1),
-                              "ops": [(o[0], round((o[1] - t0) * 1e3, 1), round((o[2] - t0) * 1e3, 1))
-                                      for o in log.ops],
-                              "written rows": written, "skipped": report.skipped_rows}
-    out["syncs_to_correct"] = _syncs_to_correct(bench)
-    return out
-
-
-def _time_requests(session: Any, marks: dict) -> None:
-    """Record when each request of the sync was sent and answered: marks["calls"] holds
-    (kind, sent, answered), kind "read" for values:batchGet, "write" for values:batchUpdate.
-    Wraps this one session object's request method; the library code runs unchanged."""
-    marks["calls"] = []
-    send = session.request
-
-    def timed(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
-        kind = "read" if "values:batchGet" in url else "write" if "values:batchUpdate" in url else "other"
-        sent = time.perf_counter()
-        try:
-            return send(method, url, *args, **kwargs)
-        finally:
-            marks["calls"].append((kind, sent, time.perf_counter()))
-    session.request = timed
-
-
-def _where(log: OpLog, marks: dict, report: Any) -> str:
-    """Where the coordinator's edits landed relative to the sync's read and write."""
-    if not log.ops:
-        return "none"
-    read_done = marks["start"] + report.timings.get("lock", 0) + report.timings.get("read", 0)
-    write = marks.get("write", marks["end"])
-    first, last = log.ops[0][1], log.ops[-1][2]
-    if last < read_done:
-        return "before read"
-    if first > marks["end"]:
-        return "after write"
-    if first > read_done and last < write:
-        return "between read and write"
-    return "overlapping read or write"
-
-
-def _misplaced(initial: list, log: OpLog, marks: dict, written: list[int], config: Any) -> tuple[int, int]:
-    """(statuses on the wrong row, of them missed by the key re-check).
-
-    The read saw state S_j, the key re-check S_m, the write landed on S_k (S_0 =
-    before any edit, S_i = after edit i). Timestamps bound j, m and k; an edit in
-    flight during a request leaves two candidates. Each count is the least that any
-    consistent j <= m <= k allows: a misplacement counts only when no order excuses it.
-    - wrong row: the row at write time is not the row the status was computed for;
-    - missed: the re-check saw a different row and still let the status through.
-    A wrong row that is not missed happened after the re-check: the remaining window.
-    """
-    states = [initial] + [o[3] for o in log.ops]
-    starts = [o[1] for o in log.ops]
-    ends = [o[2] for o in log.ops]
-    t_end = marks["end"]
-    reads = [(sent, answered) for kind, sent, answered in marks.get("calls", []) if kind == "read"]
-    writes = [(sent, answered) for kind, sent, answered in marks.get("calls", []) if kind == "write"]
-
-    def candidates(lo: float, hi: float) -> range:
-        surely_before = sum(1 for e in ends if e < lo)
-        maybe_before = sum(1 for s in starts if s < hi)
-        return range(surely_before, maybe_before + 1)
-    ids = [identities(s, config) for s in states]
-    read_j = candidates(*(reads[0] if reads else (marks["start"], t_end)))
-    recheck_m = candidates(*(reads[1] if len(reads) > 1 else (marks.get("between", marks["start"]), t_end)))
-    write_k = candidates(*(writes[0] if writes else (marks.get("write", t_end), t_end)))
-    wrong = min((_moved(ids[j], ids[k], written) for j in read_j for k in write_k
-                 if k >= j and any(j <= m <= k for m in recheck_m)), default=0)
-    missed = min((_moved(ids[j], ids[m], written) for j in read_j for m in recheck_m
-                  if m >= j and any(k >= m for k in write_k)), default=0)
-    return wrong, missed
-
-
-def _syncs_to_correct(bench: Bench, limit: int = 5) -> int:
-    """Syncs (no edits in between) until the sheet is right again. The goal is 1; 0 is
-    not told apart from 1 (that would cost one more check per trial)."""
-    for n in range(1, limit + 1):
-        bench.sync()
-        if not sheet_problems(bench.tabs(), bench.config):
-            return n
-    return limit + 1
-
-
 # ---------------------------------------------------------------- figures
 
 @dataclass
@@ -617,17 +363,5 @@ class Figures:
                 "faults fired": sum(x["fired"] for x in t)}
 
     def races(self) -> dict[str, Any]:
-        t = self.trials
-        syncs = Counter(x["syncs_to_correct"] for x in t)
-        return {"interleavings": len(t),
-                "statuses on the wrong row": sum(x["wrong_row"] for x in t),
-                "wrong row: missed by the key re-check": sum(x["missed_by_recheck"] for x in t),
-                "wrong row: after the re-check (remaining window)":
-                    sum(max(0, x["wrong_row"] - x["missed_by_recheck"]) for x in t),
-                "person-typed cells lost or overwritten": sum(x["cells_lost"] for x in t),
-                "max syncs until correct": max(syncs) if syncs else 0,
-                "syncs until correct (count)": dict(sorted(syncs.items())),
-                "edits landing": dict(Counter(x["window"] for x in t)),
-                "status cells written": sum(x["status_rows_written"] for x in t),
-                "rows skipped by the re-check": sum(x["skipped"] for x in t),
-                "harness errors": sum(bool(x["error"]) for x in t)}
+        from races import race_figures          # races.py imports this module
+        return race_figures(self.trials)

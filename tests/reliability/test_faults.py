@@ -2,7 +2,7 @@
 
 Each of 200 syncs runs as a cron run would: a fresh key-file client (so the first
 request goes to /token), one coordinator edit before it, one fault armed on one kind
-of request (token, read, key re-check, write, or a share of all of them):
+of request (token, read, write, the verify after it, or a share of all of them):
 429 with and without Retry-After, 500, 503, a slow answer past the timeout, a
 connection reset mid-body, a token endpoint that refuses or stays down.
 
