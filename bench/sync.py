@@ -154,13 +154,18 @@ def child(job: str, url: str, sid: str, config_path: str, extra: str) -> dict:
     config = resolve_overrides(load_config(config_path), spreadsheet=sid, api_url=url, environ={})
     t0 = time.perf_counter()
     out: dict = {}
-    if job == "sheetsync":
+    if job in ("sheetsync", "sheetsync-moved"):
         from sheetsync.gsheets import emulator_client
-        from sheetsync.sync import sync
-        report = sync(config, client=emulator_client(url), lock_dir=tempfile.gettempdir())
+        from sheetsync.sync import SyncHooks, sync
+        hooks = None
+        if job == "sheetsync-moved":              # a coordinator inserts a row at the top meanwhile
+            ws = emulator_client(url, "koordinator").open_by_key(sid).worksheet("TPS")
+            hooks = SyncHooks(between_read_and_write=lambda: ws.insert_rows([["Kecamatan 0000"]], row=2))
+        report = sync(config, client=emulator_client(url), lock_dir=tempfile.gettempdir(), hooks=hooks)
         out = {"cells_written": report.cells_written, "cells_changed": report.cells_changed,
                "requests_report": report.requests, "timings": report.timings,
                "verified": report.verified, "repair_rounds": report.repair_rounds,
+               "repaired": len(report.repaired_rows),
                "rows_read": report.rows_read, "skipped": len(report.skipped_rows)}
     elif job == "gspread-dataframe":
         out = gspread_dataframe_job(config, url, sid)
@@ -298,6 +303,12 @@ def bench_size(n: int, verify: bool, others: bool = True) -> dict:
         print(f"  sync phases (s): {json.dumps({k: round(v, 3) for k, v in changed['timings'].items()})}")
         print(f"  verify after the write: {changed['timings'].get('verify', 0) * 1e3:.1f} ms, every written row "
               f"in place: {changed['verified']}, repair writes: {changed['repair_rounds']}")
+        emu.edit(sid, n, min(EDITS, n), seed=n + 1)
+        moved = run_child("sheetsync-moved", emu, sid, config_path)
+        print(f"  sheetsync, {EDITS} cells edited and a row inserted at the top between read and write: "
+              f"{moved['requests_report']} requests by sync, {moved['repair_rounds']} repair write(s) of "
+              f"{moved['repaired']:,} rows, wall {moved['wall_s']:.2f} s (verify + repair "
+              f"{moved['timings'].get('verify', 0):.2f} s)", flush=True)
         if not others:
             print(f"  emulator peak RSS {emu.peak_mb():.0f} MB")
             return {"rows": n, "first": first, "steady": steady, "changed": changed}

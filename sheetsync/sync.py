@@ -12,6 +12,7 @@ The library prints nothing: it returns a SyncReport or raises SyncError.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from dataclasses import dataclass, field
@@ -228,19 +229,27 @@ def _write_phase(sheet: Sheet, work: _Work, config: Any, report: SyncReport, clo
         plan = _with_stamp(plan, work.current, config, stamp)
     if hooks.between_read_and_write:
         hooks.between_read_and_write()
-    prepared = sheet.prepare(_write_order(plan.batches(), config))
-    clock.lap("prepare")
-    if hooks.before_write:
-        seen = [id(c) for c in plan.changes]
-        hooks.before_write(plan)
-        if [id(c) for c in plan.changes] != seen:      # a test changed the plan: honour it
-            prepared = sheet.prepare(_write_order(plan.batches(), config))
-    _write(sheet, plan, prepared, report)
-    report.cells_changed = len(plan)
-    report.last_synced = stamp if _stamp_change(plan, config) is not None else None
-    clock.lap("write")
-    _settle(sheet, plan, work, config, report)
-    clock.lap("verify")
+    # Serialising the write makes many small objects; with the whole read still alive a
+    # full collection then costs ~50 ms at 15,000 rows. It waits until the write is verified.
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        prepared = sheet.prepare(_write_order(plan.batches(), config))
+        clock.lap("prepare")
+        if hooks.before_write:
+            seen = [id(c) for c in plan.changes]
+            hooks.before_write(plan)
+            if [id(c) for c in plan.changes] != seen:      # a test changed the plan: honour it
+                prepared = sheet.prepare(_write_order(plan.batches(), config))
+        _write(sheet, plan, prepared, report)
+        report.cells_changed = len(plan)
+        report.last_synced = stamp if _stamp_change(plan, config) is not None else None
+        clock.lap("write")
+        _settle(sheet, plan, work, config, report)
+        clock.lap("verify")
+    finally:
+        if gc_was_on:
+            gc.enable()
 
 
 def read_and_check(config: Any, *, client: Any = None, now: datetime | None = None) -> Any:
