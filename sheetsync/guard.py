@@ -103,7 +103,7 @@ def guard(previous: Snapshot | None, current_rows: TabRead | Mapping[str, Any], 
     total = len(previous.rows)
     share = float(getattr(config, "guard_max_deleted_share", 0.10))
     if total and len(vanished) > share * total:
-        rows = tuple(sorted(((k, previous.positions[k]) for k in vanished), key=lambda r: r[1]))
+        rows = tuple(sorted(vanished, key=lambda r: r[1]))
         alerts.append(GuardAlert(ROWS_VANISHED, rows=rows, params={
             "count": len(vanished), "total": total}, **common))
     old, new = _trimmed(previous.header), _trimmed(header)
@@ -121,13 +121,18 @@ def guard(previous: Snapshot | None, current_rows: TabRead | Mapping[str, Any], 
     return alerts
 
 
-def _vanished(previous: Snapshot, current: TabRead | Mapping[str, Any]) -> list[str]:
-    """Every key of the last good sync that is gone. A key retyped in place counts
-    too: one retyped TPS is far below the share, while a sort of only the key
-    columns retypes them all -- exactly the damage to stop."""
+def _vanished(previous: Snapshot, current: TabRead | Mapping[str, Any]) -> list[tuple[str, int]]:
+    """(key, sheet row then) of every row of the last good sync that is gone. A
+    key retyped in place counts too: one retyped TPS is far below the share,
+    while a sort of only the key columns retypes them all -- exactly the damage
+    to stop. The last read answers from its changed blocks (no whole-tab pass)."""
+    fast = previous.vanished_of if isinstance(current, TabRead) else None
+    got = fast(current) if fast is not None else None
+    if got is not None:
+        return got
     keys = current.rows if isinstance(current, TabRead) else current
     gone = previous.rows.keys() - keys.keys()
-    return [k for k in previous.rows if k in gone] if gone else []
+    return [(k, previous.positions[k]) for k in previous.rows if k in gone] if gone else []
 
 
 def _header_change(old: list[str], new: list[str]) -> str:

@@ -21,8 +21,9 @@ from typing import Any, Iterable, Mapping
 
 from sheetsync.guard import GuardAlert, alert_text, guard  # noqa: F401
 from sheetsync.journal_query import (Diff, HistoryEntry, QueryMixin, Snapshot,  # noqa: F401
-                                     VerifiedChange, _State, as_utc, encode_order)
-from sheetsync.journal_state import save_rows
+                                     VerifiedChange, as_utc)
+from sheetsync.journal_state import (BLOCK, Delta, _State, compare, dead_record, decode_order, encode_order,
+                                     load_all, load_records, ok_map, place, save_rows)
 from sheetsync.journal_tab import (TabRead, decode_line, dict_line, line_dict, no_gc,  # noqa: F401
                                    read_tab, similar, tab_from_dicts)
 
@@ -54,8 +55,13 @@ CREATE TABLE IF NOT EXISTS verified(row INTEGER NOT NULL, sync INTEGER NOT NULL,
   ok INTEGER NOT NULL, PRIMARY KEY(row, sync)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS baselines(row INTEGER NOT NULL, sync INTEGER NOT NULL,
   body TEXT NOT NULL, PRIMARY KEY(row, sync)) WITHOUT ROWID;
--- cache of the last read per row (rebuildable from the tables above), packed
--- CHUNK rows to a record (see journal_state); ``state`` is the older unpacked form
+-- cache of the last read (rebuildable from the tables above), BLOCK sheet rows
+-- to a record plus per-block digests (see journal_state); ``state_chunks`` (by
+-- row id) and ``state`` (a record per row) are older forms, converted on first use
+CREATE TABLE IF NOT EXISTS state_blocks(sheet INTEGER NOT NULL, chunk INTEGER NOT NULL,
+  body TEXT NOT NULL, PRIMARY KEY(sheet, chunk)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS state_meta(sheet INTEGER NOT NULL, name TEXT NOT NULL,
+  body BLOB NOT NULL, PRIMARY KEY(sheet, name)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS state_chunks(sheet INTEGER NOT NULL, chunk INTEGER NOT NULL,
   body TEXT NOT NULL, PRIMARY KEY(sheet, chunk)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS state(row INTEGER PRIMARY KEY, sheet INTEGER NOT NULL,
@@ -63,7 +69,7 @@ CREATE TABLE IF NOT EXISTS state(row INTEGER PRIMARY KEY, sheet INTEGER NOT NULL
 CREATE INDEX IF NOT EXISTS state_sheet ON state(sheet);
 """
 SCHEMA_VERSION = 1
-LAYOUT_VERSION = 2     # PRAGMA user_version: 2 = SCHEMA (with state_chunks) and triggers created
+LAYOUT_VERSION = 3     # PRAGMA user_version: 3 = SCHEMA (with state_blocks) and triggers created
 APPEND_ONLY = ("sheets", "layouts", "syncs", "rowkeys", "fieldnames", "cells", "presence",
                "orders", "renames", "verified", "baselines")
 
@@ -182,7 +188,7 @@ class Journal(QueryMixin):
         when = as_utc(at)
         db = self.db
         db.execute("BEGIN IMMEDIATE")
-        sheet = None
+        sheet = state = None
         try:
             sheet = self._sheet_id(spreadsheet, create=True)
             state = self._state(sheet)
@@ -198,42 +204,63 @@ class Journal(QueryMixin):
         except BaseException:
             db.execute("ROLLBACK")
             self._cache.pop(sheet, None)        # its rows were changed in place
+            if state is not None:
+                state.n = -1                    # and a lazy Snapshot must not read them
             raise
-        state.n, state.kept = state.n + 1, tab.kept
         return state.n
 
     def _rekey(self, state: _State, kept: tuple[str, ...]) -> None:
         """The columns changed: re-encode the cached lines to the new layout."""
-        if state.kept == kept or not state.rows:
+        if state.kept == kept or not state.n:
+            state.kept = kept
             return
+        sheet = self._sheet_of(state)
+        load_all(self.db, sheet, state)
+        back = self._last_values(sheet, [f for f in kept if f not in state.kept])
         for key, (rid, _, live, line, ok, base) in list(state.rows.items()):
-            line = dict_line(line_dict(line, state.kept), kept)
+            line = dict_line({**back.get(rid, {}), **line_dict(line, state.kept)}, kept)
             base = None if base is None else dict_line(line_dict(base, state.kept), kept)
             state.rows[key] = (rid, key, live, line, ok, base)
-            state.dirty.add(key)
-        state.touched()
+        state.dirty.update(state.blocks)
+        state.kept, state.digests, state.delta, state.meta_dirty = kept, None, None, True
+        state.diverged = {k: r[5] for k, r in state.rows.items()
+                          if r[2] and r[5] is not None and r[5] != r[3]}
+
+    def _last_values(self, sheet: int, fields: list[str]) -> dict[int, dict[str, str]]:
+        """row id -> {field: last recorded value} of fields back in the layout: a
+        column that comes back is compared with what the journal last saw in it
+        (else a value blanked while the column was away would replay as the old one)."""
+        ids = {fid: name for fid, name in self.db.execute("SELECT id, name FROM fieldnames")
+               if name in fields}
+        out: dict[int, dict[str, str]] = {}
+        if ids:
+            for rid, fid, value, _ in self.db.execute(
+                    f"SELECT row, field, value, max(sync) FROM cells WHERE field IN "
+                    f"({','.join('?' * len(ids))}) AND row IN (SELECT id FROM rowkeys WHERE sheet=?) "
+                    "GROUP BY row, field", (*ids, sheet)):
+                if value:
+                    out.setdefault(rid, {})[ids[fid]] = value
+        return out
+
+    def _sheet_of(self, state: _State) -> int:
+        return next(s for s, st in self._cache.items() if st is state)
 
     def _store(self, sheet: int, sync: int, tab: TabRead, ok_rows: set[str], cache: _State) -> None:
-        """Rows are tuples (id, key, live, line, ok, base): 15,000 of them are
-        compared per sync, and tuples cost far less than objects."""
+        """Only the rows of the blocks whose digest changed are compared and
+        rewritten (see journal_state): a usual sync touches a few dozen blocks."""
         kept = tab.kept
         self._rekey(cache, kept)
-        state, dirty = cache.rows, cache.dirty
+        delta = compare(self.db, sheet, cache, tab)
+        state = cache.rows
         fids = self._field_ids(kept)
         cells: list[tuple[int, int, int, str]] = []
         presence: list[tuple[int, int, int, int]] = []
         appeared: list[tuple[tuple, int]] = []
-        positions = tab.positions
-        fresh = tab.rows.keys() - state.keys()
-        new_ids = self._new_row_ids(sheet, [k for k in tab.rows if k in fresh] if fresh else [])
-        lines = tab.rows
-        live = dict(cache.live_lines())                   # a copy: a Snapshot may hold the old
-        back = False
-        for key in cache.changed(lines):                  # unchanged rows (most) are skipped
+        positions, lines = tab.positions, tab.rows
+        new_ids = self._new_row_ids(sheet, [k for k in delta.changed if k not in state])
+        for key in delta.changed:                         # unchanged rows (most) are skipped
             line = lines[key]
-            live[key] = line
             row = state.get(key)
-            back = back or (row is not None and not row[2])
             if row is None:
                 rid = new_ids[key]
                 row = (rid, key, 0, "", 0, None)
@@ -242,26 +269,22 @@ class Journal(QueryMixin):
                 old, new = decode_line(row[3], len(kept)), decode_line(line, len(kept))
                 cells += [(row[0], fids[f], sync, b) for f, a, b in zip(kept, old, new) if a != b]
             new_row = state[key] = (row[0], key, 1, line, row[4], row[5])
-            dirty.add(key)
             if not row[2]:
                 presence.append((row[0], sync, 1, positions[key]))
                 appeared.append((new_row, positions[key]))
-        vanished = [state[k] for k in state.keys() - positions.keys() if state[k][2]]
-        old_pos = cache.positions_by_id() if vanished else {}
-        for r in vanished:
-            presence.append((r[0], sync, 0, old_pos.get(r[0], 0)))
+        vanished = [(state[k], delta.old[k]) for k in delta.vanished]
+        load_records(self.db, sheet, cache, {dead_record(r[0]) for r, _ in vanished})
+        for r, pos in vanished:
+            presence.append((r[0], sync, 0, pos))
             state[r[1]] = (r[0], r[1], 0, r[3], r[4], r[5])
-            dirty.add(r[1])
-            del live[r[1]]
-        # kept up to date rather than rebuilt, unless a row came back (its place
-        # in the row id order would differ from a rebuilt one)
-        cache.touched(None if back else live)
-        self._renames(sync, [(r, old_pos.get(r[0], 0)) for r in vanished], appeared, kept)
-        self._order(sync, tab, cache)
+        self._renames(sync, vanished, appeared, kept)
+        self._order(sheet, sync, tab, cache, delta)
+        place(cache, delta)
         self._verification(sync, cache, ok_rows, kept)
         db = self.db
         db.executemany("INSERT INTO cells(row, field, sync, value) VALUES (?,?,?,?)", cells)
         db.executemany("INSERT INTO presence(row, sync, live, pos) VALUES (?,?,?,?)", presence)
+        cache.n, cache.digests = cache.n + 1, delta.digests
         save_rows(db, sheet, cache)
 
     def _new_row_ids(self, sheet: int, keys: list[str]) -> dict[str, int]:
@@ -273,19 +296,29 @@ class Journal(QueryMixin):
         return {k: rid for rid, k in self.db.execute(
             "SELECT id, key FROM rowkeys WHERE id>?", (top,))}
 
-    def _order(self, sync: int, tab: TabRead, cache: _State) -> None:
-        """Store the sheet order of the rows when it differs from the last one."""
+    def _order(self, sheet: int, sync: int, tab: TabRead, cache: _State, delta: Delta) -> None:
+        """Store the sheet order of the rows when it differs from the last one:
+        only the changed blocks can differ (the others hold the same keys)."""
         first = tab.header_row + 1
-        if tab.positions == cache.positions_by_key() and first == cache.first_row:
-            return                                        # compared at C speed: the usual case
-        last = max(tab.positions.values(), default=first - 1)
-        order = [0] * (last - first + 1)
-        state = cache.rows
-        for key, pos in tab.positions.items():
-            order[pos - first] = state[key][0]
+        keys, _ = tab.aligned()
+        rows = cache.rows
+        if first == cache.first_row and len(keys) == cache.size and all(
+                cache.blocks.get(b, ())[:BLOCK] == keys[b * BLOCK:(b + 1) * BLOCK]
+                for b in delta.blocks):
+            return                                        # the usual case: no row moved
+        if cache.complete:
+            order = [rows[k][0] if k is not None else 0 for k in keys]
+        else:                     # the unchanged blocks hold the ids of the last stored order
+            got = self.db.execute(
+                "SELECT o.body FROM orders o JOIN syncs s ON s.id=o.sync WHERE s.sheet=? "
+                "ORDER BY o.sync DESC LIMIT 1", (sheet,)).fetchone()
+            order = decode_order(got[0])[1] if got else []
+            order = order[:len(keys)] + [0] * (len(keys) - len(order))
+            for b in delta.blocks:
+                order[b * BLOCK:(b + 1) * BLOCK] = [rows[k][0] if k is not None else 0
+                                                    for k in keys[b * BLOCK:(b + 1) * BLOCK]]
         self.db.execute("INSERT INTO orders(sync, body) VALUES (?,?)",
                         (sync, encode_order(first, order)))
-        cache.set_order(first, order, dict(tab.positions))
 
     def _renames(self, sync: int, vanished: list[tuple[tuple, int]],
                  appeared: list[tuple[tuple, int]], kept: tuple[str, ...]) -> None:
@@ -315,24 +348,33 @@ class Journal(QueryMixin):
                       kept: tuple[str, ...]) -> None:
         """Record OK transitions. The first time a row is OK its values become the
         verified baseline; later changes never move it (that is what the warning
-        reports) -- only ``accept_verified`` does."""
+        reports) -- only ``accept_verified`` does. Rows of unchanged blocks whose
+        status did not change (the okmap says so) are not looked at."""
+        delta = cache.delta
+        tab = delta.tab
+        keys, _ = tab.aligned()
+        now_ok = ok_rows & tab.rows.keys()                # OK and in the tab
+        okmap, was = ok_map(keys, now_ok), cache.okmap
+        look = set(delta.blocks)
+        look.update(b for b in range(-(-len(keys) // BLOCK)) if b not in look and
+                    okmap[b * BLOCK:(b + 1) * BLOCK] != was[b * BLOCK:(b + 1) * BLOCK])
+        load_records(self.db, self._sheet_of(cache), cache, look - set(delta.blocks))
         events, bases = [], []
         state = cache.rows
-        was_ok = cache.ok_keys()
-        now_ok = ok_rows & cache.live_lines().keys()      # OK and in the tab
-        for key in now_ok ^ was_ok:               # an OK row always has its baseline already
+        todo = [k for b in look for k in keys[b * BLOCK:(b + 1) * BLOCK] if k is not None]
+        for key in todo + delta.vanished:
             row = state[key]
             ok = int(key in now_ok)
+            base = row[5]
+            if ok == row[4] and (base is not None or not ok):
+                continue
             if ok != row[4]:
                 events.append((row[0], sync, ok))
-            base = row[5]
             if ok and base is None:
                 base = row[3]
                 bases.append((row[0], sync, json.dumps(line_dict(base, kept), ensure_ascii=False)))
             state[key] = (*row[:4], ok, base)
-            cache.dirty.add(key)
-            cache.diverged = None
-        was_ok.clear()
-        was_ok.update(now_ok)
+            cache.touch(key)
+        cache.okmap = okmap
         self.db.executemany("INSERT INTO verified(row, sync, ok) VALUES (?,?,?)", events)
         self.db.executemany("INSERT INTO baselines(row, sync, body) VALUES (?,?,?)", bases)

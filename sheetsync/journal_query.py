@@ -3,17 +3,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import struct
-import zlib
-from array import array
 from collections.abc import Mapping as MappingABC
 from dataclasses import asdict, dataclass, field
 from itertools import compress, repeat
 from operator import eq
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
-from sheetsync.journal_state import _State, load_rows, save_rows
+from sheetsync.journal_state import (_State, compare, decode_order, encode_order,  # noqa: F401
+                                     load_all, load_meta, save_rows)
 from sheetsync.journal_tab import TabRead, decode_line, line_dict, no_gc
 
 MASK = "***"
@@ -41,16 +39,6 @@ def _mask(field_name: str, value: Any, personal: frozenset[str]) -> Any:
     return MASK if value not in (None, "") and field_name in personal else value
 
 
-def encode_order(first_row: int, ids: list[int]) -> bytes:
-    return struct.pack("<i", first_row) + zlib.compress(array("i", ids).tobytes(), 6)
-
-
-def decode_order(body: bytes) -> tuple[int, list[int]]:
-    ids = array("i")
-    ids.frombytes(zlib.decompress(body[4:]))
-    return struct.unpack("<i", body[:4])[0], ids.tolist()
-
-
 class LazyRows(MappingABC):
     """row key -> {field: text}, decoded from stored lines only when asked
     (the guard needs the keys of 15,000 rows, not their cells)."""
@@ -74,6 +62,35 @@ class LazyRows(MappingABC):
         return self._lines.keys()
 
 
+class _Lazy(MappingABC):
+    """A mapping read only when something asks for its content: the guard needs
+    the number of rows of the last read and what vanished from it, which the
+    journal answers from the changed blocks alone (see ``Snapshot.vanished_of``)."""
+
+    def __init__(self, load: Callable[[], Mapping], size: int | None = None) -> None:
+        self._load, self._got, self._size = load, None, size
+
+    def _m(self) -> Mapping:
+        if self._got is None:
+            self._got = self._load()
+        return self._got
+
+    def __getitem__(self, key: str) -> Any:
+        return self._m()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._m()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._m())
+
+    def __len__(self) -> int:
+        return self._size if self._size is not None and self._got is None else len(self._m())
+
+    def keys(self):  # noqa: ANN201 - dict_keys: set operations at C speed
+        return self._m().keys()
+
+
 @dataclass
 class Snapshot:
     """The input tab as read at one sync (owned columns excepted)."""
@@ -87,7 +104,10 @@ class Snapshot:
     header_row: int
     preamble: list[list[str]]
     rows: Mapping[str, dict[str, str]]       # row key -> {field: raw text}, filled cells only
-    positions: dict[str, int]                # row key -> 1-based sheet row
+    positions: Mapping[str, int]             # row key -> 1-based sheet row
+    # the last read only: tab -> [(key, sheet row then)] of its rows not in tab
+    vanished_of: Callable[[TabRead], list[tuple[str, int]]] | None = field(
+        default=None, repr=False, compare=False)
 
     def values(self) -> list[list[str]]:
         """The grid as read: preamble, header, data rows at their sheet rows.
@@ -184,25 +204,24 @@ class QueryMixin:
     db: sqlite3.Connection
     _cache: dict[int, _State]
 
-    def _state(self, sheet: int) -> _State:
-        """The last read of every row key, cached while no other connection wrote."""
+    def _state(self, sheet: int, complete: bool = False) -> _State:
+        """The last read, cached while no other connection wrote: only its index
+        is read here; rows are loaded as a comparison needs them (or all: ``complete``)."""
         n = self.db.execute("SELECT max(n) FROM syncs WHERE sheet=?", (sheet,)).fetchone()[0] or 0
         dv = self.db.execute("PRAGMA data_version").fetchone()[0]
-        cached = self._cache.get(sheet)
-        if cached is not None and cached.n == n and cached.dv == dv:
-            return cached
-        kept: tuple[str, ...] = ()
-        first, order = 0, []
-        if n:
-            got = self._sync_row(sheet, "n=?", (n,))
-            sync_id, layout = got[0], got[4]
-            kept = tuple(f for f in self._layout(layout)["fields"] if f is not None)
-            first, order = self._order_at(sheet, sync_id)
-        state = _State(n, kept, {}, first, order)
-        with no_gc():
-            state.rows = load_rows(self.db, sheet, state)
-        self._cache[sheet] = state
-        state.dv = dv
+        state = self._cache.get(sheet)
+        if state is None or state.n != n or state.dv != dv:
+            kept: tuple[str, ...] = ()
+            if n:
+                layout = self._sync_row(sheet, "n=?", (n,))[4]
+                kept = tuple(f for f in self._layout(layout)["fields"] if f is not None)
+            state = _State(n, kept)
+            load_meta(self.db, sheet, state)
+            self._cache[sheet] = state
+            state.dv = dv
+        if complete:
+            with no_gc():
+                load_all(self.db, sheet, state)
         return state
 
     def _order_at(self, sheet: int, sync_id: int) -> tuple[int, list[int]]:
@@ -270,13 +289,35 @@ class QueryMixin:
         return self.snapshot(spreadsheet, row[1])
 
     def _from_state(self, spreadsheet: str, sheet: int, row: tuple) -> Snapshot:
-        """The latest sync rebuilt from the state cache (fast: no history scan)."""
+        """The latest sync from the state cache (no history scan), read lazily: the
+        guard asks only for its size and what vanished, answered from the
+        blocks that changed."""
         sync_id, n, at, config_name, layout_id, good = row
         layout = self._layout(layout_id)
         state = self._state(sheet)
-        rows = LazyRows(state.live_lines(), state.kept)
-        positions = state.positions_by_key()
-        return self._snap(spreadsheet, n, at, config_name, good, layout, rows, positions)
+        held: dict[str, Any] = {}
+
+        def load() -> dict[str, Any]:
+            if not held:
+                if state.n == n and self._cache.get(sheet) is state:
+                    self._state(sheet, complete=True)
+                    held["rows"] = LazyRows(state.live_lines(), state.kept)
+                    held["positions"] = state.positions_by_key()
+                else:                               # recorded since: rebuild that sync
+                    snap = self.snapshot(spreadsheet, n)
+                    held["rows"], held["positions"] = snap.rows, snap.positions
+            return held
+
+        def vanished_of(tab: TabRead) -> list[tuple[str, int]] | None:
+            if state.n != n or self._cache.get(sheet) is not state:
+                return None
+            delta = compare(self.db, sheet, state, tab)
+            return [(k, delta.old[k]) for k in delta.vanished]
+
+        snap = self._snap(spreadsheet, n, at, config_name, good, layout,
+                          _Lazy(lambda: load()["rows"], state.live), _Lazy(lambda: load()["positions"]))
+        snap.vanished_of = vanished_of
+        return snap
 
     @staticmethod
     def _snap(spreadsheet: str, n: int, at: str, config_name: str, good: int,
@@ -471,7 +512,7 @@ class QueryMixin:
 
     # ------------------------------------------------------------ verification
     def _bases(self, sheet: int) -> tuple[tuple[str, ...], dict[str, tuple[int, str, str, int]]]:
-        state = self._state(sheet)
+        state = self._state(sheet, complete=True)
         return state.kept, {r[1]: (r[0], r[5], r[3], r[2])
                             for r in state.rows.values() if r[5] is not None}
 
@@ -484,24 +525,27 @@ class QueryMixin:
         got = self.db.execute("SELECT id FROM sheets WHERE spreadsheet=?", (spreadsheet,)).fetchone()
         if not got:
             return []
-        state = self._state(got[0])
-        kept, rows = state.kept, state.rows
+        sheet = got[0]
+        state = self._state(sheet)
+        kept, now_kept = state.kept, tab.kept
         numbers = _number_fields(config)
-        now_kept = tab.kept
         same_layout = kept == now_kept
         issues = []
         lines = tab.rows
         if same_layout:               # a row can warn only if it changed, or already differed
-            wanted = set(state.changed(lines)).union(state.diverged_keys())
-            lines = {k: lines[k] for k in lines if k in wanted} if wanted else {}
+            delta = compare(self.db, sheet, state, tab)
+            wanted = set(delta.changed).union(state.diverged)
+            lines = {k: lines[k] for k in sorted((k for k in wanted if k in lines),
+                                                 key=tab.positions.__getitem__)}
+        else:
+            self._state(sheet, complete=True)
+        rows, diverged = state.rows, state.diverged
         headers = {c.field: c.header for c in reversed(tuple(getattr(config, "columns", ())))}
         at = [(f, kept.index(f), now_kept.index(f) if f in now_kept else None)
               for f in numbers if f in kept]
         for key, line in lines.items():
             row = rows.get(key)
-            if row is None:
-                continue
-            base = row[5]
+            base = row[5] if row is not None else diverged.get(key)   # a row not loaded: unchanged
             if base is None or (same_layout and base == line):
                 continue                        # the common case: not verified, or unchanged
             # only the number columns are compared: split, not a dict of every cell
@@ -530,6 +574,7 @@ class QueryMixin:
         kept, bases = self._bases(sheet)
         numbers = _number_fields(config)
         out = []
+        where = self._state(sheet).positions_by_id()
         for key, (rid, base, line, live) in sorted(bases.items()):
             if base == line or not live:
                 continue
@@ -540,7 +585,7 @@ class QueryMixin:
             n, at = self.db.execute(
                 "SELECT s.n, s.at FROM baselines b JOIN syncs s ON s.id=b.sync WHERE b.row=? "
                 "ORDER BY b.sync DESC LIMIT 1", (rid,)).fetchone()
-            pos = self._state(sheet).positions_by_id().get(rid)
+            pos = where.get(rid)
             out += [VerifiedChange(key, f, old[f], new.get(f, ""), pos, n, datetime.fromisoformat(at))
                     for f in changed]
         return out
@@ -557,13 +602,13 @@ class QueryMixin:
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
-            state = self._state(sheet)
+            state = self._state(sheet, complete=True)
             for key, rid, line in todo:
                 db.execute("INSERT OR IGNORE INTO baselines(row, sync, body) VALUES (?,?,?)",
                            (rid, last_sync, json.dumps(line_dict(line, kept), ensure_ascii=False)))
                 row = state.rows[key]
                 state.rows[key] = (*row[:5], row[3])      # base = the line, as now stored
-                state.dirty.add(key)
+                state.touch(key)
             save_rows(db, sheet, state)
             db.execute("COMMIT")
         finally:

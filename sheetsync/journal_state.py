@@ -1,108 +1,208 @@
-"""The journal's cache of the last read: per row key (row id, key, live, line, ok, base).
+"""The journal's cache of the last read, laid out so that a usual sync reads little of it.
 
 Every sync compares the tab with the last read of all its rows, in a fresh
-process each minute. Kept as one SQLite row per TPS row this costs ~25 ms of
-Python per sync at 15,000 rows (15,000 records, 90,000 values). So rows are
-packed by row id, ``CHUNK`` rows to a record (``state_chunks``): a sync reads
-~470 records and splits them at C speed, and rewrites only the records holding
-a row that changed. The cache is rebuildable from the history tables; it is
-written in the same transaction as the sync it describes.
+process each minute. Loading 15,000 rows costs tens of ms of Python, so the
+cache is kept in sheet order, ``BLOCK`` sheet rows to a record (``state_blocks``),
+with a digest of each block's (key, line) pairs (``state_meta``). A sync digests
+the blocks of its read at C speed and loads, compares and rewrites only the
+blocks whose digest changed (an edit touches one block; a sort or an inserted
+row shifts every block after it: then all are loaded, as a sort may cost more).
 
-Journals written before the packing keep their rows in ``state``: they are read
-from there once (``legacy``), and the next write packs them and drops those rows.
+Records (``state_blocks.chunk``):
+
+* ``b >= 0``: the rows at sheet rows ``first_row + b*BLOCK`` ... in sheet order,
+  per row (row id, key, live=1, line, ok, base); a blank sheet row has id 0;
+* ``-1 - c``: rows no longer in the tab (live=0) whose row id // BLOCK is c.
+
+``state_meta`` holds per sheet: ``index`` (which sync the cache describes, its
+first row, size, ...), ``digests``, ``okmap`` (one byte per sheet row: OK at the
+last sync, so status changes in unchanged blocks are found without loading
+them) and ``diverged`` (live rows whose verified base differs from their line:
+the changed-after-verification warning must be repeated every sync).
+
+The cache is rebuildable from the history tables; it is written in the same
+transaction as the sync it describes. Journals written before this layout keep
+their cache in ``state_chunks`` (by row id) or ``state`` (a record per row):
+they are read once (``legacy``) and the next write converts them.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
-from itertools import compress
-from operator import itemgetter
+import struct
+import zlib
+from array import array
+from dataclasses import dataclass
+from typing import Any, Iterable
 
-CHUNK = 32                  # rows per record: ~4 KB; a sync rewrites ~1 record per edited row
+BLOCK = 32                  # sheet rows per record and per digest: ~4 KB; an edit rewrites 1 record
+DIGEST = 16                 # bytes of each block digest (blake2b)
+CHUNK = BLOCK               # rows per record of the older by-row-id layout (state_chunks)
 _FLAG = bytes.maketrans(b"01", b"\0\1")
 _JSON = "\x1e"              # a record holding a NUL somewhere is stored as JSON (rare)
+Row = tuple                 # (row id, key, live, line, ok, base)
+
+
+def dead_record(rid: int) -> int:
+    """Record holding a row that is no longer in the tab."""
+    return -1 - rid // BLOCK
+
+
+def encode_order(first_row: int, ids: list[int]) -> bytes:
+    return struct.pack("<i", first_row) + zlib.compress(array("i", ids).tobytes(), 6)
+
+
+def decode_order(body: bytes) -> tuple[int, list[int]]:
+    ids = array("i")
+    ids.frombytes(zlib.decompress(body[4:]))
+    return struct.unpack("<i", body[:4])[0], ids.tolist()
 
 
 class _State:
-    """The last read of one spreadsheet as of sync ``n``, held in memory:
-    ``rows`` key -> (row id, key, live, line, ok, base), in row id order;
-    ``dirty``: keys to save; ``order``: row ids by sheet row from ``first_row``
-    (0 = blank row); ``members``: chunk -> its keys in row id order."""
-    __slots__ = ("n", "kept", "rows", "dirty", "order", "first_row", "_pos", "_pos_key", "_ok", "dv",
-                 "members", "top", "legacy", "_live", "_changed", "diverged")
+    """The last read of one spreadsheet as of sync ``n``, loaded as far as needed:
+    ``rows`` key -> (row id, key, live, line, ok, base) of the loaded records;
+    ``where`` key -> its record; ``blocks`` record -> its keys (sheet order for a
+    live block, None = blank row); ``complete`` once every record is loaded."""
+    __slots__ = ("n", "kept", "first_row", "rows", "where", "blocks", "digests", "size", "okmap",
+                 "diverged", "live", "complete", "indexed", "legacy", "dirty", "gone", "dv",
+                 "delta", "meta_dirty")
 
-    def __init__(self, n: int, kept: tuple[str, ...], rows: dict[str, tuple],
-                 first_row: int = 0, order: list[int] | None = None) -> None:
-        self.n, self.kept, self.rows, self.dirty = n, kept, rows, set()
-        self.first_row, self.order = first_row, order or []
-        self._pos = self._pos_key = self._ok = None
+    def __init__(self, n: int = 0, kept: tuple[str, ...] = ()) -> None:
+        self.n, self.kept, self.first_row = n, kept, 0
+        self.rows: dict[str, Row] = {}
+        self.where: dict[str, int] = {}
+        self.blocks: dict[int, list] = {}
+        self.digests: list[bytes] | None = None   # None: unknown, every block counts as changed
+        self.size = 0                # sheet rows below the header at the last read (with blanks)
+        self.okmap = b""
+        self.diverged: dict[str, str] = {}
+        self.live = 0                # rows in the tab at the last read
+        self.complete = n == 0
+        self.indexed = n == 0        # state_meta describes sync n
+        self.legacy = False          # loaded from an older layout: rewrite everything
+        self.dirty: set[int] = set()             # records to rewrite
+        self.gone: set[int] = set()              # live blocks past the end of the tab: delete
         self.dv = 0                  # PRAGMA data_version when loaded: other writers change it
-        self.members: dict[int, list[str]] = {}
-        self.top = 0                 # highest row id saved in a chunk
-        self.legacy = False          # rows came from the old one-record-per-row table
-        self._live: dict[str, str] | None = None
-        self._changed: tuple[dict[str, str], list[str]] | None = None
-        self.diverged: list[str] | None = None   # keys whose base differs from their line
+        self.delta: Delta | None = None          # the comparison with the read being recorded
+        self.meta_dirty = False
 
-    def touched(self, live: dict[str, str] | None = None) -> None:
-        """Lines or liveness changed in place: drop what was derived from them
-        (replaced, never changed in place: a Snapshot may hold the old dict).
-        ``live``: the writer's up-to-date live_lines, when it kept one."""
-        self._live, self._changed, self.diverged = live, None, None
-
-    def set_order(self, first_row: int, order: list[int], by_key: dict[str, int]) -> None:
-        self.first_row, self.order, self._pos, self._pos_key = first_row, order, None, by_key
-
-    def positions_by_id(self) -> dict[int, int]:
-        if self._pos is None:
-            first = self.first_row
-            self._pos = {rid: first + i for i, rid in enumerate(self.order) if rid}
-        return self._pos
+    # ------------------------------------------------------------ complete views
+    def live_lines(self) -> dict[str, str]:
+        """key -> line of the rows in the tab, in sheet order (needs ``complete``)."""
+        rows = self.rows
+        return {k: rows[k][3] for b in sorted(b for b in self.blocks if b >= 0)
+                for k in self.blocks[b] if k is not None}
 
     def positions_by_key(self) -> dict[str, int]:
-        """key -> sheet row of the live rows (shared: replaced, never changed in place).
-        Built at C speed (map/zip): this runs every sync over 15,000 rows."""
-        if self._pos_key is None:
-            rows = self.rows
-            key_of = dict(zip(map(itemgetter(0), rows.values()), rows.keys()))
-            first = self.first_row
-            by_key = dict(zip(map(key_of.get, self.order), range(first, first + len(self.order))))
-            by_key.pop(None, None)                  # blank sheet rows (id 0)
-            self._pos_key = by_key
-        return self._pos_key
+        """key -> sheet row of the rows in the tab (needs ``complete``)."""
+        first = self.first_row
+        return {k: first + b * BLOCK + i for b in sorted(b for b in self.blocks if b >= 0)
+                for i, k in enumerate(self.blocks[b]) if k is not None}
 
-    def ok_keys(self) -> set[str]:
-        """Keys that were OK at the last sync (kept up to date by the writer)."""
-        if self._ok is None:
-            self._ok = set(compress(self.rows.keys(), map(itemgetter(4), self.rows.values())))
-        return self._ok
+    def positions_by_id(self) -> dict[int, int]:
+        rows = self.rows
+        return {rows[k][0]: p for k, p in self.positions_by_key().items()}
 
-    def live_lines(self) -> dict[str, str]:
-        """key -> stored line of the rows live at the last sync (shared, read-only)."""
-        if self._live is None:
-            rows = self.rows
-            self._live = dict(compress(zip(rows.keys(), map(itemgetter(3), rows.values())),
-                                       map(itemgetter(2), rows.values())))
-        return self._live
+    def block_positions(self, blocks: Iterable[int]) -> dict[str, int]:
+        """key -> sheet row of the live rows in those (loaded) blocks."""
+        first, out = self.first_row, {}
+        for b in blocks:
+            base = first + b * BLOCK
+            out.update((k, base + i) for i, k in enumerate(self.blocks.get(b, ())) if k is not None)
+        return out
 
-    def changed(self, lines: dict[str, str]) -> list[str]:
-        """Keys of a read (key -> line) that are new, changed or back since the
-        last read, in read order. The verification check and the writer both
-        ask, once per sync: remembered for that read."""
-        if self._changed is None or self._changed[0] is not lines:
-            get = self.live_lines().get
-            self._changed = (lines, [k for k, line in lines.items() if get(k) != line])
-        return self._changed[1]
+    def touch(self, key: str) -> None:
+        self.dirty.add(self.where[key])
 
-    def diverged_keys(self) -> list[str]:
-        """Keys whose verified base differs from their stored line."""
-        if self.diverged is None:
-            self.diverged = [k for k, r in self.rows.items() if r[5] is not None and r[5] != r[3]]
-        return self.diverged
+
+@dataclass
+class Delta:
+    """A read compared with the last one, over the blocks whose digest changed."""
+    tab: object                 # the TabRead compared (identity: one comparison per read)
+    blocks: list[int]           # blocks of the read to rewrite (sheet order)
+    old: dict[str, int]         # live keys of the last read in those blocks -> sheet row then
+    new: list[str]              # keys of the read in those blocks, sheet order
+    changed: list[str]          # of ``new``: added, edited or back in the tab
+    vanished: list[str]         # of ``old``: no longer in the tab
+    digests: list[bytes] | None
+
+
+def compare(db: sqlite3.Connection, sheet: int, state: _State, tab: Any, full: bool = False) -> Delta:
+    """Compare a read with the last one (once per read): only the blocks whose
+    digest changed are loaded, unless ``full`` or the digests cannot tell."""
+    if state.delta is not None and state.delta.tab is tab and not full:
+        return state.delta
+    keys, _ = tab.aligned()
+    digests = tab.digests(BLOCK)
+    nb = -(-len(keys) // BLOCK)
+    if (not full and digests is not None and state.indexed and state.digests is not None
+            and tab.header_row + 1 == state.first_row and state.kept == tab.kept):
+        old_d, nold = state.digests, len(state.digests)
+        blocks = [b for b in range(nb) if b >= nold or digests[b] != old_d[b]]
+        old_blocks = [b for b in blocks if b < nold] + list(range(nb, nold))
+        load_records(db, sheet, state, old_blocks)
+        old = state.block_positions(old_blocks)
+    else:
+        load_all(db, sheet, state)
+        blocks, old = list(range(nb)), state.positions_by_key()
+    new = [k for b in blocks for k in keys[b * BLOCK:(b + 1) * BLOCK] if k is not None]
+    if not state.complete and not _load_gone(db, sheet, state, [k for k in new if k not in old]):
+        return compare(db, sheet, state, tab, full=True)
+    rows, lines = state.rows, tab.rows
+    changed = [k for k in new if (r := rows.get(k)) is None or not r[2] or r[3] != lines[k]]
+    now = set(new)
+    state.delta = Delta(tab, blocks, old, new, changed, [k for k in old if k not in now], digests)
+    return state.delta
+
+
+def _load_gone(db: sqlite3.Connection, sheet: int, state: _State, keys: list[str]) -> bool:
+    """Load the records of rows that are back in the tab (or of new keys: none).
+    False if one of them is still live elsewhere: the digests did not tell the
+    truth (they always should); the caller then compares everything."""
+    ids: dict[str, int] = {}
+    for i in range(0, len(keys), 500):
+        part = keys[i:i + 500]
+        ids.update((k, rid) for rid, k in db.execute(
+            f"SELECT id, key FROM rowkeys WHERE sheet=? AND key IN ({','.join('?' * len(part))})",
+            (sheet, *part)))
+    load_records(db, sheet, state, {dead_record(rid) for rid in ids.values()})
+    rows = state.rows
+    return all(k in rows and not rows[k][2] for k in ids)
+
+
+def place(state: _State, delta: Delta) -> None:
+    """Move the compared rows to their records: the changed blocks get the read's
+    keys, rows back in the tab leave their gone record, vanished rows enter one."""
+    tab = delta.tab
+    keys, _ = tab.aligned()
+    where, blocks, dirty = state.where, state.blocks, state.dirty
+    for b in delta.blocks:
+        part = keys[b * BLOCK:(b + 1) * BLOCK]
+        for k in part:
+            if k is not None:
+                c = where.get(k)
+                if c is not None and c < 0:            # back in the tab
+                    blocks[c].remove(k)
+                    dirty.add(c)
+                where[k] = b
+        blocks[b] = part
+        dirty.add(b)
+    nb = -(-len(keys) // BLOCK)
+    for b in range(nb, max(-(-state.size // BLOCK), max(blocks, default=-1) + 1)):
+        if blocks.pop(b, None) is not None or b < -(-state.size // BLOCK):
+            state.gone.add(b)
+            dirty.discard(b)
+    rows = state.rows
+    for k in delta.vanished:
+        c = dead_record(rows[k][0])
+        blocks.setdefault(c, []).append(k)
+        where[k] = c
+        dirty.add(c)
+    state.size, state.first_row, state.live = len(keys), tab.header_row + 1, len(tab.rows)
 
 
 # ------------------------------------------------------------------ one record
-def encode_chunk(rows: list[tuple]) -> str:
+def encode_chunk(rows: list[Row]) -> str:
     """Rows -> one NUL-separated text: ids, live flags, ok flags, base kinds
     (n = none, s = same as the line, d = differs), then keys, lines, bases."""
     kinds = "".join("n" if r[5] is None else ("s" if r[5] == r[3] else "d") for r in rows)
@@ -115,79 +215,178 @@ def encode_chunk(rows: list[tuple]) -> str:
     return body
 
 
-def _decode_into(body: str, cols: tuple[list, ...], diverged: list[str]) -> list[str]:
-    """Append one record's columns to ``cols`` (and keys whose base differs from
-    the line to ``diverged``); returns its keys."""
-    ids, keys, live, lines, ok, bases = cols
+def decode_chunk(body: str) -> list[Row]:
+    """One record -> its rows, split at C speed."""
     if body.startswith(_JSON):
-        rows = json.loads(body[1:])
-        for col, i in zip(cols, range(6)):
-            col.extend(r[i] for r in rows)
-        diverged += [r[1] for r in rows if r[5] is not None and r[5] != r[3]]
-        return [r[1] for r in rows]
+        return [tuple(r) for r in json.loads(body[1:])]
+    if not body:
+        return []
     parts = body.split("\0")
     m = len(parts[1])
-    ids.extend(map(int, parts[0].split(",")))
-    live.extend(parts[1].encode().translate(_FLAG))
-    ok.extend(parts[2].encode().translate(_FLAG))
-    got = parts[4:4 + m]
-    keys.extend(got)
-    chunk_lines = parts[4 + m:4 + 2 * m]
-    lines.extend(chunk_lines)
-    kinds = parts[3]
-    if "d" in kinds:
-        diverged += [key for k, key in zip(kinds, got) if k == "d"]
+    ids = map(int, parts[0].split(","))
+    live, ok = parts[1].encode().translate(_FLAG), parts[2].encode().translate(_FLAG)
+    keys, lines, kinds = parts[4:4 + m], parts[4 + m:4 + 2 * m], parts[3]
     if "s" not in kinds and "d" not in kinds:
-        bases.extend([None] * m)
+        bases: list = [None] * m
     elif "n" not in kinds and "d" not in kinds:
-        bases.extend(chunk_lines)              # every row verified and unchanged since
+        bases = lines                          # every row verified and unchanged since
     else:
-        bases.extend([line if k == "s" else (b if k == "d" else None)
-                      for k, line, b in zip(kinds, chunk_lines, parts[4 + 2 * m:])])
-    return got
+        bases = [line if k == "s" else (b if k == "d" else None)
+                 for k, line, b in zip(kinds, lines, parts[4 + 2 * m:])]
+    return list(zip(ids, keys, live, lines, ok, bases))
 
 
-# ------------------------------------------------------------------ load / save
-def load_rows(db: sqlite3.Connection, sheet: int, state: _State) -> dict[str, tuple]:
-    """Every row of the sheet from its records (or the legacy table)."""
-    cols: tuple[list, ...] = ([], [], [], [], [], [])
-    members = state.members
-    diverged: list[str] = []
-    for chunk, body in db.execute(
-            "SELECT chunk, body FROM state_chunks WHERE sheet=? ORDER BY chunk", (sheet,)):
-        members[chunk] = _decode_into(body, cols, diverged)
-    ids, keys = cols[0], cols[1]
-    if ids:
-        state.top = max(ids)
-        state.diverged = diverged
-        if 0 not in cols[2]:                   # every row live (the usual case): C speed
-            state._live = dict(zip(keys, cols[3]))
-        return dict(zip(keys, zip(*cols)))
-    rows = {r[1]: r for r in db.execute(
-        "SELECT row, key, live, line, ok, base FROM state WHERE sheet=? ORDER BY row", (sheet,))}
-    if rows:                                     # a journal written before the packing
-        state.legacy = True
-        state.dirty.update(rows)
-    return rows
+def _blank_row() -> Row:
+    return (0, "", 1, "", 0, None)
 
 
+# ------------------------------------------------------------------ load
+def load_meta(db: sqlite3.Connection, sheet: int, state: _State) -> None:
+    """The index of the cache: cheap (a few KB), read by every sync."""
+    meta = dict(db.execute("SELECT name, body FROM state_meta WHERE sheet=?", (sheet,)))
+    info = json.loads(meta["index"]) if "index" in meta else None
+    if info is None or info["n"] != state.n or info["block"] != BLOCK or state.n == 0:
+        return                                 # older layout, or written by an older sheetsync
+    state.indexed = True
+    state.first_row, state.size, state.live = info["first_row"], info["size"], info["live"]
+    raw = meta.get("digests")
+    state.digests = [raw[i:i + DIGEST] for i in range(0, len(raw), DIGEST)] if info["digests"] else None
+    state.okmap = zlib.decompress(meta["okmap"]) if meta.get("okmap") else b""
+    state.diverged = _decode_pairs(meta.get("diverged") or "")
+
+
+def load_records(db: sqlite3.Connection, sheet: int, state: _State, wanted: Iterable[int]) -> None:
+    """Read the records not loaded yet (an absent record is an empty one)."""
+    todo = sorted(set(wanted) - state.blocks.keys())
+    for i in range(0, len(todo), 500):
+        part = todo[i:i + 500]
+        got = dict(db.execute(f"SELECT chunk, body FROM state_blocks WHERE sheet=? AND chunk IN "
+                              f"({','.join('?' * len(part))})", (sheet, *part)))
+        for c in part:
+            _put(state, c, decode_chunk(got.get(c, "")))
+
+
+def _put(state: _State, record: int, rows: list[Row]) -> None:
+    keys = [r[1] or None for r in rows]
+    state.blocks[record] = keys if record >= 0 else [k for k in keys if k]
+    where, got = state.where, state.rows
+    for r in rows:
+        if r[1]:
+            got[r[1]] = r
+            where[r[1]] = record
+
+
+def load_all(db: sqlite3.Connection, sheet: int, state: _State) -> None:
+    """Every row of the sheet (a sort, a new layout, a query of the whole tab)."""
+    if state.complete:
+        return
+    if state.indexed:
+        for chunk, body in db.execute("SELECT chunk, body FROM state_blocks WHERE sheet=?", (sheet,)):
+            if chunk not in state.blocks:
+                _put(state, chunk, decode_chunk(body))
+        state.complete = True
+        return
+    _load_legacy(db, sheet, state)
+
+
+def _load_legacy(db: sqlite3.Connection, sheet: int, state: _State) -> None:
+    """A cache in an older layout (by row id): read it all, place the live rows by
+    the last stored sheet order; the next write converts everything."""
+    rows = [r for _, body in db.execute(
+        "SELECT chunk, body FROM state_chunks WHERE sheet=? ORDER BY chunk", (sheet,))
+        for r in decode_chunk(body)]
+    if not rows:
+        rows = [tuple(r) for r in db.execute(
+            "SELECT row, key, live, line, ok, base FROM state WHERE sheet=? ORDER BY row", (sheet,))]
+    if not rows:                               # written by this layout, index out of date
+        rows = [r for _, body in db.execute(
+            "SELECT chunk, body FROM state_blocks WHERE sheet=?", (sheet,))
+            for r in decode_chunk(body) if r[1]]
+    got = db.execute("SELECT o.body FROM orders o JOIN syncs s ON s.id=o.sync WHERE s.sheet=? "
+                     "ORDER BY o.sync DESC LIMIT 1", (sheet,)).fetchone()
+    first, order = decode_order(got[0]) if got else (0, [])
+    by_id = {r[0]: r for r in rows}
+    state.blocks, state.rows, state.where = {}, {}, {}
+    for b in range(0, len(order), BLOCK):
+        _put(state, b // BLOCK, [by_id[i] if i in by_id else _blank_row() for i in order[b:b + BLOCK]])
+    placed = state.where
+    for r in rows:
+        if r[1] not in placed:
+            r = (r[0], r[1], 0, *r[3:]) if r[2] else r      # live but in no stored order: gone
+            c = dead_record(r[0])
+            state.blocks.setdefault(c, []).append(r[1])
+            state.rows[r[1]] = r
+            placed[r[1]] = c
+    state.first_row, state.size = first, len(order)
+    state.live = sum(1 for k in placed if placed[k] >= 0)
+    state.okmap = bytes(1 if state.rows.get(k, _blank_row())[4] else 0
+                        for k in (k for b in range(-(-len(order) // BLOCK)) for k in state.blocks[b]))
+    state.diverged = {k: r[5] for k, r in state.rows.items()
+                      if r[2] and r[5] is not None and r[5] != r[3]}
+    state.digests = None
+    state.complete = state.legacy = state.meta_dirty = True
+    state.dirty.update(state.blocks)
+
+
+# ------------------------------------------------------------------ save
 def save_rows(db: sqlite3.Connection, sheet: int, state: _State) -> None:
-    """Rewrite the records holding a dirty row (inside the caller's transaction)."""
-    rows, members = state.rows, state.members
-    touched: set[int] = set()
-    fresh = []
-    for key in state.dirty:
-        rid = rows[key][0]
-        touched.add(rid // CHUNK)
-        if rid > state.top:
-            fresh.append((rid, key))
-    for rid, key in sorted(fresh):               # new rows have the highest ids: append
-        members.setdefault(rid // CHUNK, []).append(key)
+    """Rewrite the dirty records and the index (inside the caller's transaction)."""
+    rows, blocks, diverged = state.rows, state.blocks, state.diverged
     if state.legacy:
+        db.execute("DELETE FROM state_chunks WHERE sheet=?", (sheet,))
         db.execute("DELETE FROM state WHERE sheet=?", (sheet,))
+        db.execute("DELETE FROM state_blocks WHERE sheet=?", (sheet,))
         state.legacy = False
-    db.executemany("INSERT OR REPLACE INTO state_chunks(sheet, chunk, body) VALUES (?,?,?)",
-                   [(sheet, c, encode_chunk([rows[k] for k in members[c]])) for c in sorted(touched)])
-    if fresh:
-        state.top = max(state.top, max(r for r, _ in fresh))
+    for c in state.dirty:                     # every row changed this sync sits in a dirty record
+        for k in blocks.get(c, ()):
+            if k is not None:
+                r = rows[k]
+                if r[2] and r[5] is not None and r[5] != r[3]:
+                    if diverged.get(k) != r[5]:
+                        diverged[k], state.meta_dirty = r[5], True
+                elif diverged.pop(k, None) is not None:
+                    state.meta_dirty = True
+    write, drop = [], sorted(state.gone)
+    for c in sorted(state.dirty):
+        keys = blocks.get(c)
+        if keys:
+            write.append((sheet, c, encode_chunk([rows[k] if k else _blank_row() for k in keys])))
+        else:
+            drop.append(c)
+    db.executemany("INSERT OR REPLACE INTO state_blocks(sheet, chunk, body) VALUES (?,?,?)", write)
+    db.executemany("DELETE FROM state_blocks WHERE sheet=? AND chunk=?", [(sheet, c) for c in drop])
     state.dirty.clear()
+    state.gone.clear()
+    _save_meta(db, sheet, state)
+
+
+def _save_meta(db: sqlite3.Connection, sheet: int, state: _State) -> None:
+    info = json.dumps({"n": state.n, "block": BLOCK, "first_row": state.first_row, "size": state.size,
+                       "live": state.live, "digests": state.digests is not None})
+    meta = [("index", info), ("digests", b"".join(state.digests or ())),
+            ("okmap", zlib.compress(state.okmap, 1))]
+    if state.meta_dirty:
+        meta.append(("diverged", _encode_pairs(state.diverged)))
+        state.meta_dirty = False
+    db.executemany("INSERT OR REPLACE INTO state_meta(sheet, name, body) VALUES (?,?,?)",
+                   [(sheet, name, body) for name, body in meta])
+    state.indexed = True
+
+
+def _encode_pairs(pairs: dict[str, str]) -> str:
+    body = "\0".join(x for kv in pairs.items() for x in kv)
+    if body.count("\0") != 2 * len(pairs) - 1 and pairs:
+        return _JSON + json.dumps(list(pairs.items()), ensure_ascii=False)
+    return body
+
+
+def _decode_pairs(body: str) -> dict[str, str]:
+    if body.startswith(_JSON):
+        return dict(json.loads(body[1:]))
+    parts = body.split("\0") if body else []
+    return dict(zip(parts[0::2], parts[1::2]))
+
+
+def ok_map(keys: list, ok: set[str]) -> bytes:
+    """One byte per sheet row, 1 where the row's key is OK (at C speed)."""
+    return bytes(map(ok.__contains__, keys))

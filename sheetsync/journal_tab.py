@@ -28,6 +28,7 @@ from typing import Any, Iterable, Mapping
 
 SEP = "\x1f"          # between cells of a stored line
 JSON_MARK = "\x1e"    # a line holding a separator inside a cell is stored as JSON
+RS, GS = "\x1e", "\x1d"   # between the rows, and between keys and lines, of a digested block
 
 
 @contextmanager
@@ -124,6 +125,29 @@ class TabRead:
     positions: dict[str, int]               # row key -> 1-based sheet row
     header_row: int = 1
     preamble: list[list[str]] = field(default_factory=list)   # rows above the header
+    # key (None: blank) and line per sheet row below the header, up to the last
+    # filled row: read_tab has them at hand; else built from rows and positions
+    sheet_keys: list[str | None] | None = field(default=None, repr=False, compare=False)
+    sheet_lines: list[str] | None = field(default=None, repr=False, compare=False)
+    _digests: dict[int, list[bytes] | None] = field(default_factory=dict, repr=False, compare=False)
+
+    def aligned(self) -> tuple[list[str | None], list[str]]:
+        """Keys and lines in sheet order from the row below the header."""
+        if self.sheet_keys is None or self.sheet_lines is None:
+            first = self.header_row + 1
+            size = max(self.positions.values(), default=first - 1) - first + 1
+            keys: list[str | None] = [None] * size
+            lines = [""] * size
+            for key, pos in self.positions.items():
+                keys[pos - first], lines[pos - first] = key, self.rows[key]
+            self.sheet_keys, self.sheet_lines = keys, lines
+        return self.sheet_keys, self.sheet_lines
+
+    def digests(self, size: int) -> list[bytes] | None:
+        """Digest of each ``size`` sheet rows (keys and lines), see block_digests."""
+        if size not in self._digests:
+            self._digests[size] = block_digests(*self.aligned(), size)
+        return self._digests[size]
 
     @property
     def kept(self) -> tuple[str, ...]:
@@ -197,23 +221,53 @@ def _lines(body: list[list[Any]], kept_idx: list[int], width: int) -> list[str]:
     return lines
 
 
+def block_digests(keys: list[str | None], lines: list[str], size: int) -> list[bytes] | None:
+    """One digest per ``size`` sheet rows of (key, line) pairs, at C speed: the
+    journal compares only the blocks whose digest changed. The text hashed is
+    unambiguous (keys, then lines, joined by separators that no key or plain
+    line holds); None when some line holds one (a JSON-encoded line: rare),
+    and then every block counts as changed. SHA-256 (truncated to 128 bits):
+    with the CPUs' SHA instructions it is the fastest hashlib digest here."""
+    if not keys:
+        return []
+    if None in keys:
+        keys = ["" if k is None else k for k in keys]     # a filled row's key is never ""
+    heads = RS.join(keys)
+    if heads.count(RS) != len(keys) - 1 or GS in heads or RS.join(lines).count(RS) != len(lines) - 1:
+        return None
+    sha = hashlib.sha256
+    return [sha(f"{RS.join(keys[s:s + size])}{GS}{RS.join(lines[s:s + size])}".encode(
+        "utf-8", "surrogatepass")).digest()[:16] for s in range(0, len(keys), size)]
+
+
 def keyed_lines(grid: list[list[Any]], header_row: int, fields: tuple[str | None, ...],
                 tps_keys: Mapping[int, Any]) -> tuple[dict[str, str], dict[str, int]]:
     """Data rows below the header -> (key -> line, key -> sheet row)."""
+    return keyed_read(grid, header_row, fields, tps_keys)[:2]
+
+
+def keyed_read(grid: list[list[Any]], header_row: int, fields: tuple[str | None, ...],
+               tps_keys: Mapping[int, Any] | list) -> tuple[dict[str, str], dict[str, int], list, list]:
+    """keyed_lines plus key and line per sheet row (TabRead.sheet_keys / sheet_lines).
+    ``tps_keys`` may also be a list: the key of each sheet row below the header."""
     kept_idx = [i for i, f in enumerate(fields) if f is not None]
     if not kept_idx:
-        return {}, {}
+        return {}, {}, [], []
     lines = _lines(grid[header_row:], kept_idx, len(fields))
     fast = _keyed_fast(lines, header_row, SEP * (len(kept_idx) - 1), tps_keys)
     if fast is not None:
         return fast
+    if isinstance(tps_keys, list):
+        tps_keys = dict(zip(range(header_row + 1, header_row + 1 + len(tps_keys)), tps_keys))
     blank = SEP * (len(kept_idx) - 1)
     rows: dict[str, str] = {}
     positions: dict[str, int] = {}
+    aligned: list[str | None] = []
     sheet_row = header_row
     for line in lines:
         sheet_row += 1
         if line == blank:
+            aligned.append(None)
             continue                          # blank row: nothing was typed
         key = tps_keys.get(sheet_row)
         if not isinstance(key, str) or not key or key in rows:
@@ -224,23 +278,39 @@ def keyed_lines(grid: list[list[Any]], header_row: int, fields: tuple[str | None
                 key = f"{base}#{n}"
         rows[key] = line
         positions[key] = sheet_row
-    return rows, positions
+        aligned.append(key)
+    end = len(aligned)
+    while end and aligned[end - 1] is None:
+        end -= 1                              # trailing blank rows are not part of the read
+    return rows, positions, aligned[:end], lines[:end]
 
 
-def _keyed_fast(lines: list[str], header_row: int, blank: str, tps_keys: Mapping[int, Any]
-                ) -> tuple[dict[str, str], dict[str, int]] | None:
+def _keyed_fast(lines: list[str], header_row: int, blank: str, tps_keys: Mapping[int, Any] | list
+                ) -> tuple[dict[str, str], dict[str, int], list, list] | None:
     """The usual tab, at C speed: every filled row has its own TPS key. None
     when some row needs a content key (the loop in keyed_lines handles it)."""
-    sheet_rows = range(header_row + 1, header_row + 1 + len(lines))
+    first = header_row + 1
+    sheet_rows = range(first, first + len(lines))
+    all_lines = lines
+    filled: list[int] | None = None
     if blank in lines:                        # blank rows are skipped, keep the others
         filled = [i for i, line in enumerate(lines) if line != blank]
         lines = [lines[i] for i in filled]
         sheet_rows = [sheet_rows[i] for i in filled]
-    keys = list(map(tps_keys.get, sheet_rows))
+    if isinstance(tps_keys, list):            # one key per sheet row: no dict lookups
+        if len(tps_keys) < len(all_lines):
+            return None
+        keys = tps_keys[:len(all_lines)] if filled is None else list(map(tps_keys.__getitem__, filled))
+    else:
+        keys = list(map(tps_keys.get, sheet_rows))
     rows = dict(zip(keys, lines))
     if len(rows) != len(keys) or set(map(type, rows)) != {str} or "" in rows:
         return None                           # a duplicate, a missing or an odd key
-    return rows, dict(zip(keys, sheet_rows))
+    if filled is None:
+        return rows, dict(zip(keys, sheet_rows)), keys, all_lines
+    end = filled[-1] + 1 if filled else 0
+    aligned = list(map(dict(zip(filled, keys)).get, range(end)))
+    return rows, dict(zip(keys, sheet_rows)), aligned, all_lines[:end]
 
 
 def tps_keys_of(result: Any) -> dict[int, Any]:
@@ -253,6 +323,19 @@ def tps_keys_of(result: Any) -> dict[int, Any]:
     if set(map(type, rows)) <= {int}:         # the usual integer index: no per-row conversion
         return dict(zip(rows, column.tolist()))   # keyed_lines treats a non-str key as None
     return {int(r): (k if isinstance(k, str) else None) for r, k in zip(rows, column.tolist())}
+
+
+def tps_key_list(result: Any, first: int, count: int) -> list | None:
+    """The TPS key of each of ``count`` sheet rows from ``first``, when the
+    CheckResult has exactly those rows (the usual case): no dict of 15,000 rows."""
+    frame = getattr(result, "rows", None)
+    if frame is None or "tps_key" not in getattr(frame, "columns", ()) or len(frame) != count:
+        return None
+    import numpy as np
+    column = frame["tps_key"]
+    if not np.array_equal(column.index.to_numpy(), np.arange(first, first + count)):
+        return None
+    return column.tolist()
 
 
 def header_map_of(result: Any) -> Mapping[str, int] | None:
@@ -280,9 +363,11 @@ def _read_tab(values: list[list[Any]], config: Any, result: Any) -> TabRead:
     header_row = int(config.header_row)
     header = [cell_text(c) for c in (values[header_row - 1] if len(values) >= header_row else [])]
     fields = column_fields(header, config, header_map_of(result))
-    rows, positions = keyed_lines(values, header_row, fields, tps_keys_of(result))
+    tps = tps_key_list(result, header_row + 1, len(values) - header_row)
+    rows, positions, keys, lines = keyed_read(values, header_row, fields,
+                                              tps_keys_of(result) if tps is None else tps)
     preamble = [[cell_text(c) for c in r] for r in values[: header_row - 1]]
-    return TabRead(header, fields, rows, positions, header_row, preamble)
+    return TabRead(header, fields, rows, positions, header_row, preamble, keys, lines)
 
 
 def tab_from_dicts(header: list[str], rows: Mapping[str, Mapping[str, str]],

@@ -481,50 +481,92 @@ def _big_grid(n, seed):
                               rnd.choice(["", "Budi"]), "", ""] for i in range(1, n + 1)]
 
 
-def test_packed_state_reads_back_what_the_writer_holds(tmp_path):
-    """The last read is packed CHUNK rows to a record; a fresh connection (the
-    next sync's process) must read exactly the rows the writer holds in memory."""
+def _state_matches_the_read(got, t, ok):
+    """The cache a fresh process loads describes exactly that read."""
+    from sheetsync.journal_state import BLOCK, ok_map
+    assert got.live_lines() == t.rows and list(got.live_lines()) == list(t.rows)
+    assert got.positions_by_key() == t.positions
+    assert got.digests == t.digests(BLOCK) and got.size == len(t.aligned()[0])
+    assert got.okmap == ok_map(t.aligned()[0], set(ok)) and got.live == len(t.rows)
+    assert {k for k, r in got.rows.items() if r[4]} == set(ok) & t.rows.keys()
+    assert got.diverged == {k: r[5] for k, r in got.rows.items()
+                            if r[2] and r[5] is not None and r[5] != r[3]}
+
+
+def test_block_state_reads_back_what_the_writer_holds(tmp_path):
+    """The last read is kept BLOCK sheet rows to a record; a fresh connection (the
+    next sync's process) must read exactly the rows the writer holds in memory
+    (the writer loads only the blocks it needed), and an index that describes the read."""
     import random
-    from sheetsync.journal_state import CHUNK
+    from sheetsync.journal_state import BLOCK
     rnd = random.Random(3)
     path = tmp_path / "j.sqlite"
-    g = _big_grid(CHUNK * 4 + 5, 1)
+    g = _big_grid(BLOCK * 4 + 5, 1)
     with Journal(path) as w:
-        for minute in range(8):
-            for _ in range(rnd.randint(0, 6)):                 # edits in a few records
+        for minute in range(12):
+            for _ in range(rnd.randint(0, 6)):                 # edits in a few blocks
                 row = rnd.randrange(1, len(g))
                 g[row][3] = str(rnd.randint(0, 99))
             if minute == 4:
                 g.append(["31.73.01.1009", "1", "5", "", "", "", ""])       # a new row id
-                del g[10]                                                 # a vanished row
+                del g[10]                                                 # a vanished row: shifts
+            if minute == 6:
+                g.insert(70, list(g[-1]))                                  # a duplicate: content key
+                g[-1] = [""] * 7                                           # and a blank row
+            if minute == 8:
+                g.insert(2, ["31.73.01.1001", "11", "5", "", "", "", ""])   # TPS 11 deleted at 4 is back
+            if minute == 10:
+                g[1:] = sorted(g[1:], key=lambda r: r[2])                  # a sort
             t = tab(g)
-            rec(w, g, minute, ok=ok_keys(t, {p: "OK" for p in t.positions.values() if p % 3}))
-            held = w._state(w._sheet_id("S1")).rows
+            ok = ok_keys(t, {p: "OK" for p in t.positions.values() if p % 3 or minute > 9})
+            rec(w, g, minute, ok=ok)
+            held = w._state(w._sheet_id("S1"))
             with Journal(path) as r:
-                assert r._state(r._sheet_id("S1")).rows == held
+                got = r._state(r._sheet_id("S1"), complete=True)
+                assert {k: got.rows[k] for k in held.rows} == held.rows
+                _state_matches_the_read(got, t, ok)
+            assert w.snapshot("S1", minute + 1).values() == expected(g)
         assert w.db.execute("SELECT count(*) FROM state").fetchone()[0] == 0
 
 
-def test_journal_from_before_the_packing_is_read_and_packed(tmp_path):
-    """A journal whose last read is still one record per row (older sheetsync)."""
+@pytest.mark.parametrize("layout", ["state", "state_chunks"])
+def test_journal_from_before_the_blocks_is_read_and_converted(tmp_path, layout):
+    """A journal whose last read is still one record per row, or packed by row
+    id (older sheetsync): read once, converted by the next sync."""
+    from sheetsync.journal_state import CHUNK, encode_chunk
     path = tmp_path / "j.sqlite"
     g = base_grid()
+    g.insert(2, ["31.73.01.1003", "1", "5", "", "", "", ""])
     with Journal(path) as j:
         t = tab(g)
-        rec(j, g, ok=ok_keys(t, {3: "OK"}))
-        rows = list(j._state(1).rows.values())
-        j.db.execute("DELETE FROM state_chunks")              # back to the old layout
-        j.db.executemany("INSERT INTO state VALUES (?,1,?,?,?,?,?)", rows)
+        rec(j, g, ok=ok_keys(t, {4: "OK"}))
+        del g[2]                                              # a gone row in the old cache too
+        rec(j, g, 1, ok=ok_keys(tab(g), {3: "OK"}))
+        rows = sorted(j._state(1, complete=True).rows.values())
+        j.db.execute("DELETE FROM state_blocks")              # back to the old layout
+        j.db.execute("DELETE FROM state_meta")
+        if layout == "state":
+            j.db.executemany("INSERT INTO state VALUES (?,1,?,?,?,?,?)", rows)
+        else:
+            j.db.executemany("INSERT INTO state_chunks VALUES (1,?,?)",
+                             [(c, encode_chunk([r for r in rows if r[0] // CHUNK == c]))
+                              for c in {r[0] // CHUNK for r in rows}])
     g[2][3] = "125"
     with Journal(path) as j:
         assert [w.row for w in j.changed_after_verification("S1", tab(g), CONFIG)] == [3]
         assert set(j.last("S1").rows) == set(tab(base_grid()).rows)
-        rec(j, g, 1)
-        assert j.db.execute("SELECT count(*) FROM state").fetchone()[0] == 0
+        rec(j, g, 2, ok=ok_keys(tab(g), {3: "OK"}))
+        for table in ("state", "state_chunks"):
+            assert j.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
     with Journal(path) as j:
-        assert j.diff("S1", 1).changes[0].new == "125"
+        _state_matches_the_read(j._state(1, complete=True), tab(g), ok_keys(tab(g), {3: "OK"}))
+        g.insert(2, ["31.73.01.1003", "1", "5", "", "", "", ""])          # the gone row is back
+        rec(j, g, 3)
+        assert j.diff("S1", 3).added == ["31.73.01.1003/001"]
+    with Journal(path) as j:
+        assert j.diff("S1", 2).changes[0].new == "125"
         assert len(j.verified_changes("S1", CONFIG)) == 1
-        assert j.snapshot("S1", 2).values() == expected(g)
+        assert j.snapshot("S1", 4).values() == expected(g)
 
 
 @settings(max_examples=150, deadline=None)

@@ -1,0 +1,84 @@
+"""The block cache (journal_state): a sync compares only the blocks whose digest
+changed. With tiny blocks, random edit sequences must give exactly what a
+comparison of everything gives: replay, warnings, vanished rows, the cache itself."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import sheetsync.journal as journal_mod
+import sheetsync.journal_state as state_mod
+from sheetsync.guard import _vanished
+from sheetsync.journal import Journal
+from sheetsync.journal_query import CAV_CODE, ok_keys
+from tests.test_journal import CONFIG, EDIT, HEADER, ROW, T0, _state_matches_the_read, apply, expected, tab
+
+
+@pytest.fixture
+def tiny_blocks(monkeypatch):
+    for mod in (state_mod, journal_mod):
+        monkeypatch.setattr(mod, "BLOCK", 3)
+
+
+def _warnings(j, t):
+    return {(w.params["tps"], w.field, w.params["old"], w.params["new"], w.row)
+            for w in j.changed_after_verification("S", t, CONFIG) if w.code == CAV_CODE}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(start=st.lists(ROW, min_size=4, max_size=16),
+       syncs=st.lists(st.tuples(st.lists(EDIT, max_size=3), st.booleans(), st.integers(0, 3)),
+                      min_size=1, max_size=7))
+def test_blocks_agree_with_a_full_comparison(tmp_path_factory, tiny_blocks, start, syncs):
+    path = tmp_path_factory.mktemp("blocks") / "j.sqlite"
+    grid = [list(HEADER)] + [list(r) for r in start]
+    j = Journal(path)
+    try:
+        for i, (edits, fresh, ok_mod) in enumerate([([], False, 1)] + syncs):
+            for e in edits:
+                grid = apply([list(r) for r in grid], e)
+            if fresh:                                  # the next sync's process
+                j.close()
+                j = Journal(path)
+            t = tab(grid)
+            ok = ok_keys(t, {p: "OK" for p in t.positions.values() if ok_mod == 0 or p % (ok_mod + 1)})
+            if i:
+                last = j.last("S")
+                gone = _vanished(last, t)
+                with Journal(path) as other:           # the same questions, everything loaded
+                    full = other.snapshot("S", i)
+                    assert sorted(gone) == sorted((k, full.positions[k]) for k in full.rows
+                                                  if k not in t.rows)
+                    assert len(last.rows) == len(full.rows)
+                    other._state(1, complete=True)
+                    want = _warnings(other, t)
+                assert _warnings(j, t) == want
+            j.record_tab(spreadsheet="S", config_name="t", tab=t, at=T0 + timedelta(minutes=i),
+                         ok_rows=ok)
+            assert j.snapshot("S", i + 1).values() == expected(grid)
+            assert j.ok_at("S", i + 1) == ok
+            with Journal(path) as other:
+                _state_matches_the_read(other._state(1, complete=True), t, ok)
+    finally:
+        j.close()
+
+
+def test_an_edit_reads_and_writes_one_block(tmp_path):
+    """The point of the blocks: one edited row costs one record, not the tab."""
+    from tests.test_journal import _big_grid
+    path = tmp_path / "j.sqlite"
+    g = _big_grid(state_mod.BLOCK * 10, 2)
+    with Journal(path) as j:
+        j.record_tab(spreadsheet="S", config_name="t", tab=tab(g), at=T0)
+    g[state_mod.BLOCK * 4 + 3][2] = "499"
+    with Journal(path) as j:
+        t = tab(g)
+        assert j.changed_after_verification("S", t, CONFIG) == []
+        state = j._state(1)
+        assert sorted(state.blocks) == [4] and not state.complete
+        j.record_tab(spreadsheet="S", config_name="t", tab=t, at=T0 + timedelta(minutes=1))
+        assert sorted(state.blocks) == [4] and not state.complete
+        assert [(c.tps_key, c.new) for c in j.diff("S", 1).changes] == [(f"31.73.01.1001/{state_mod.BLOCK * 4 + 3:03d}", "499")]
