@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import itertools
 import re
+import string
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -181,10 +182,11 @@ def _check(values: list[list[Any]], config: Config, now: datetime) -> CheckResul
     ctx = RuleContext(config, frame, parsed, raw, frozenset(header.fields), now)
     hits = run_rules(ctx)
     frame = frame.drop(columns=["_kelurahan_elsewhere"])
-    row_issues, texts = _issues(hits, sheet_rows, config.language)
-    _status_and_message(frame, hits, row_issues, texts, config)
-    # sheet-level issues first, then by row; within a row, in rule order
-    issues.extend(issue for _, issue in sorted(row_issues, key=lambda pi: pi[0]))
+    positions, row_issues, texts = _issues(hits, sheet_rows, config.language)
+    order = np.argsort(positions, kind="stable")  # by row; within a row, in rule order
+    _status_and_message(frame, hits, positions, order, texts, config)
+    # sheet-level issues first, then by row
+    issues.extend(map(row_issues.__getitem__, order.tolist()))
     totals = compute_totals(frame, config)
     return CheckResult(
         valid=not any(i.severity == ERROR for i in issues),
@@ -324,25 +326,47 @@ def _effective_target(config: Config, kec_pos: np.ndarray, target: Any) -> np.nd
     return np.where(np.asarray(cell.isna()), default, cell.to_numpy(dtype=np.float64, na_value=np.nan))
 
 
-def _issues(hits: list[Hits], sheet_rows: np.ndarray, lang: str) -> tuple[list[tuple[int, Issue]], list[str]]:
-    """Issue objects, one per problem of a row, with the frame position of the row,
-    and each issue's text for the row's own message (without "baris N")."""
-    out: list[tuple[int, Issue]] = []
+def _issues(hits: list[Hits], sheet_rows: np.ndarray, lang: str) -> tuple[np.ndarray, list[Issue], list[str]]:
+    """Issue objects, one per problem of a row, with the frame position of each
+    and its text for the row's own message (without "baris N")."""
+    positions: list[int] = []
+    out: list[Issue] = []
     texts: list[str] = []
     for h in hits:
         per_row = {k: (v.tolist() if isinstance(v, np.ndarray) else list(v)) for k, v in h.params.items()
                    if isinstance(v, (list, np.ndarray)) and len(v) == len(h.rows)}
         fixed = {k: v for k, v in h.params.items() if k not in per_row}
-        names = list(per_row)
-        short = template(h.code, lang, with_row=False)
         rows = h.rows.tolist()
-        for pos, row, values in zip(rows, sheet_rows[h.rows].tolist(), zip(*per_row.values()) if names
-                                    else itertools.repeat((), len(rows))):
-            params = {**fixed, **dict(zip(names, values))}
-            issue = Issue(h.code, h.severity, row, h.field, params)
-            out.append((pos, issue))
-            texts.append(short.format_map(_Params(params)) if short else issue.message(lang, with_row=False))
-    return out, texts
+        names = list(per_row)
+        # one dict per issue, fixed params first
+        if not names:
+            params = [dict(fixed) for _ in rows]
+        elif fixed:
+            params = [{**fixed, **dict(zip(names, values))} for values in zip(*per_row.values())]
+        else:
+            params = [dict(zip(names, values)) for values in zip(*per_row.values())]
+        out.extend(map(Issue, itertools.repeat(h.code), itertools.repeat(h.severity),
+                       sheet_rows[h.rows].tolist(), itertools.repeat(h.field), params))
+        positions.extend(rows)
+        short = template(h.code, lang, with_row=False)
+        if short is None:
+            texts.extend(issue.message(lang, with_row=False) for issue in out[len(out) - len(rows):])
+        elif _fields_of(short) <= {*fixed, *names}:  # no param missing: format straight from each dict
+            texts.extend(map(short.format_map, params))
+        else:
+            texts.extend(short.format_map(_Params(p)) for p in params)
+    return np.array(positions, dtype=np.int64), out, texts
+
+
+_FIELDS: dict[str, frozenset[str]] = {}
+
+
+def _fields_of(text: str) -> frozenset[str]:
+    """The top-level names a template asks for ("{column}" -> "column")."""
+    if text not in _FIELDS:
+        names = (f for _, f, _, _ in string.Formatter().parse(text) if f is not None)
+        _FIELDS[text] = frozenset(re.split(r"[.\[]", f, maxsplit=1)[0] for f in names)
+    return _FIELDS[text]
 
 
 class _Params(dict):
@@ -350,8 +374,9 @@ class _Params(dict):
         return "?"
 
 
-def _status_and_message(frame: pd.DataFrame, hits: list[Hits], row_issues: list[tuple[int, Issue]],
+def _status_and_message(frame: pd.DataFrame, hits: list[Hits], positions: np.ndarray, order: np.ndarray,
                         texts: list[str], config: Config) -> None:
+    """Status and one-line message per row; order sorts positions stably (rule order within a row)."""
     n = len(frame)
     complete = frame["results_complete"].to_numpy()
     priority = np.where(complete, STATUS_PRIORITY[OK], STATUS_PRIORITY[BELUM_DIISI])
@@ -364,12 +389,17 @@ def _status_and_message(frame: pd.DataFrame, hits: list[Hits], row_issues: list[
     frame["status"] = by_priority[priority]
     lang = config.language
     message = np.where(complete, "", NOT_FILLED_MESSAGE.get(lang, NOT_FILLED_MESSAGE["id"])).astype(object)
-    if row_issues:
-        positions = np.fromiter((p for p, _ in row_issues), dtype=np.int64, count=len(row_issues))
-        order = np.argsort(positions, kind="stable")  # keeps rule order within a row
-        plist = positions.tolist()
-        for pos, group in itertools.groupby(order.tolist(), key=plist.__getitem__):
-            message[pos] = "; ".join(texts[i] for i in group)
+    if len(order):
+        # most rows with a problem have one: their text is the message as it is
+        by_row = positions[order]
+        starts = np.flatnonzero(np.r_[True, by_row[1:] != by_row[:-1]])
+        ends = np.r_[starts[1:], len(order)]
+        single = ends - starts == 1
+        text = np.empty(len(texts), dtype=object)
+        text[:] = texts
+        message[by_row[starts[single]]] = text[order[starts[single]]]
+        for start, end in zip(starts[~single].tolist(), ends[~single].tolist()):
+            message[by_row[start]] = "; ".join(text[order[start:end]].tolist())
     frame["message"] = message
     errors = np.zeros(n, dtype=np.int64)
     for h in hits:
