@@ -170,6 +170,15 @@ def parse_text_column(cells: np.ndarray, *, exact: bool = False) -> ParsedColumn
     Fast path: None/NaN and "" (C-level comparisons).  exact=True also catches
     whitespace-only cells (one Python call per non-empty cell); check() does
     that for required columns and for rows that would otherwise be blank."""
+    blank = text_blank(cells)
+    if exact:
+        recheck_blank(cells, blank, np.flatnonzero(~blank))
+    problem = np.where(blank, P_BLANK, P_OK).astype(np.int8)
+    return ParsedColumn(cells, problem)
+
+
+def text_blank(cells: np.ndarray) -> np.ndarray:
+    """None and "" cells (the fast test: whitespace-only cells count as filled)."""
     # One C-level truth test per cell: None and "" are false.  The few false cells
     # are then checked for being None or "" (not 0 or False typed in a text column).
     # The API never sends NaN; short rows are padded with None.
@@ -178,10 +187,25 @@ def parse_text_column(cells: np.ndarray, *, exact: bool = False) -> ParsedColumn
     if len(falsy):
         some = cells[falsy]
         blank[falsy] = (some == "") | np.equal(some, None)
-    if exact:
-        recheck_blank(cells, blank, np.flatnonzero(~blank))
-    problem = np.where(blank, P_BLANK, P_OK).astype(np.int8)
-    return ParsedColumn(cells, problem)
+    return blank
+
+
+class LazyParsedColumn(ParsedColumn):
+    """A ParsedColumn whose problem codes are worked out on first use: check()
+    gives text columns that no rule may ask about (addresses, names) this form,
+    so their 820,000 cells are not tested for blankness for nothing."""
+
+    def __init__(self, values: np.ndarray, problem_of: Callable[[], np.ndarray]):
+        self.values = values
+        self._problem_of: Callable[[], np.ndarray] | None = problem_of
+        self._problem: np.ndarray | None = None
+
+    @property  # type: ignore[override]
+    def problem(self) -> np.ndarray:
+        if self._problem is None:
+            assert self._problem_of is not None
+            self._problem, self._problem_of = self._problem_of(), None
+        return self._problem
 
 
 def recheck_blank(cells: np.ndarray, blank: np.ndarray, rows: np.ndarray) -> None:
@@ -195,6 +219,8 @@ def parse_region_column(cells: np.ndarray) -> ParsedColumn:
     from .regions import name_codes  # regions is the owner of name matching
     return ParsedColumn(cells, np.where(name_codes(cells).blank_rows, P_BLANK, P_OK).astype(np.int8))
 
+
+TEXT_TYPES = ("text", "code", "phone")  # parsed for blankness only: never a bad cell
 
 PARSERS: dict[str, Callable[[np.ndarray], ParsedColumn]] = {
     "integer": parse_int_column,

@@ -9,6 +9,7 @@ derive a status and one-line message per row, then totals and reconciliation
 
 from __future__ import annotations
 
+import functools
 import gc
 import itertools
 import re
@@ -22,8 +23,8 @@ from typing import Any, Iterator, Mapping
 import numpy as np
 import pandas as pd
 
-from .cells import P_BLANK, PARSERS, ParsedColumn, cell_text, parse_int_block, recheck_blank
-TEXT_TYPES = ("text", "code", "phone")
+from .cells import (P_BLANK, PARSERS, TEXT_TYPES, LazyParsedColumn, ParsedColumn, cell_text, parse_int_block,
+                    recheck_blank, text_blank)
 from .config import Config
 from .issues import (BELUM_DIISI, ERROR, OK, PERIKSA, SALAH, STATUS_PRIORITY, WARNING, Issue, template)
 from .regions import NameCodes, name_codes, resolve_kecamatan, resolve_kelurahan
@@ -161,21 +162,24 @@ def _check(values: list[list[Any]], config: Config, now: datetime) -> CheckResul
     # take() gives a C-ordered block (grid[:, list] is Fortran-ordered): parse_int_block
     # reads it row by row without a second copy
     parsed = dict(zip(integers, parse_int_block(grid.take([header.fields[f] for f in integers], axis=1))))
+    # text columns no rule needs exactly: their blankness is worked out where it decides
+    # whether a row is blank, and elsewhere only if a rule asks (LazyParsedColumn)
+    lazy = [f for f in raw if config.column(f).type in TEXT_TYPES and not config.column(f).required]
     for f in raw:
         if f in names:
             parsed[f] = ParsedColumn(names[f].codes, np.where(names[f].blank_rows, P_BLANK, 0).astype(np.int8))
-        elif f not in parsed:
+        elif f not in parsed and f not in lazy:
             parsed[f] = PARSERS[config.column(f).type](raw[f])
-    _exact_text_blanks(config, raw, parsed)
-    nonblank = np.zeros(n, dtype=bool)
-    for p in parsed.values():
-        nonblank |= ~p.blank
-    keep = np.flatnonzero(nonblank)  # fully blank rows are ignored
+    keep, rest, rest_blank = _kept_rows(config, raw, parsed, lazy)  # fully blank rows are ignored
+    full = raw
     raw = RowSubset(raw, keep if len(keep) < n else None)
     if len(keep) < n:
         parsed = {f: ParsedColumn(p.values[keep], p.problem[keep]) for f, p in parsed.items()}
         for nc in names.values():
             nc.codes = nc.codes[keep]
+    for f in lazy:
+        parsed[f] = LazyParsedColumn(raw[f], functools.partial(
+            _text_problem, full[f], rest, rest_blank[f], keep if len(keep) < n else None))
     sheet_rows = keep + first_row
 
     frame = _frame(config, raw, parsed, names, sheet_rows, len(keep))
@@ -199,23 +203,45 @@ def _check(values: list[list[Any]], config: Config, now: datetime) -> CheckResul
     )
 
 
-def _exact_text_blanks(config: Config, raw: dict[str, np.ndarray], parsed: dict[str, ParsedColumn]) -> None:
-    """Text cells were checked for blankness the fast way; check exactly where it
-    matters: required text columns, and rows that only text cells keep from
-    being blank (a row holding nothing but spaces is a blank row)."""
+def _kept_rows(config: Config, raw: Mapping[str, np.ndarray], parsed: dict[str, ParsedColumn],
+               lazy: list[str]) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """(rows that are not blank, rows that only text cells can keep, exact blankness
+    of the lazy text cells on those rows).
+
+    Text cells are checked for blankness the fast way (None, ""); exactly (a row
+    holding nothing but spaces is a blank row) where it matters: required text
+    columns (their parsed problem is corrected here), and rows that nothing but
+    text cells keep from being blank."""
+    n = len(next(iter(raw.values()))) if raw else 0
     text = {f for f in raw if config.column(f).type in TEXT_TYPES}
-    if not text:
-        return
-    n = len(next(iter(raw.values())))
     other = np.zeros(n, dtype=bool)
     for f, p in parsed.items():
         if f not in text:
             other |= ~p.blank
-    for f in text:
+    nonblank = other.copy()
+    for f in text.difference(lazy):  # required: exact on every row
         blank = parsed[f].problem == P_BLANK
-        rows = np.flatnonzero(~blank if config.column(f).required else (~blank & ~other))
-        recheck_blank(raw[f], blank, rows)
+        recheck_blank(raw[f], blank, np.flatnonzero(~blank))
         parsed[f].problem[:] = np.where(blank, P_BLANK, 0)
+        nonblank |= ~blank
+    rest = np.flatnonzero(~other)
+    rest_blank = {}
+    for f in lazy:
+        blank = np.ones(len(rest), dtype=bool)
+        recheck_blank(raw[f][rest], blank, np.arange(len(rest)))
+        rest_blank[f] = blank
+        nonblank[rest] |= ~blank
+    return np.flatnonzero(nonblank), rest, rest_blank
+
+
+def _text_problem(cells: np.ndarray, rest: np.ndarray, rest_blank: np.ndarray, keep: np.ndarray | None) -> np.ndarray:
+    """Problem codes of a lazy text column: blank the fast way, exactly on the rows
+    that only text cells keep (as _kept_rows found them), then the kept rows."""
+    blank = text_blank(cells)
+    blank[rest] = rest_blank
+    if keep is not None:
+        blank = blank[keep]
+    return np.where(blank, P_BLANK, 0).astype(np.int8)
 
 
 def _frame(config: Config, raw: dict[str, np.ndarray], parsed: dict[str, ParsedColumn],

@@ -135,3 +135,16 @@ def test_duplicate_header_is_a_warning_and_the_first_column_is_used():
     found = issue(result, "header_duplicate")
     assert found.severity == "warning" and found.row is None and found.params["column"] == "paslon 1"
     assert result.rows.at[2, "paslon_1"] == 100 and result.valid
+
+
+def test_rows_kept_or_dropped_by_text_cells_alone():
+    # a row that only a text cell keeps is a row; one holding nothing but spaces, tabs or NaN is not
+    nan = float("nan")
+    result = run(row("", "", "", alamat="Jl. Kapuk 1"), row("", "", "", alamat="   ", saksi="\t"),
+                 row("", "", "", koordinator=nan, hp_saksi=" "), row(tps=1, alamat="  ", saksi=nan),
+                 row("", "", "", saksi="Budi"))
+    assert list(result.rows.index) == [2, 5, 6]
+    assert codes(result, 2) == ["required_missing"] * 3 + ["saksi_missing"]
+    assert codes(result, 6) == ["required_missing"] * 3
+    assert result.status_of(5)[0] == "BELUM ADA SAKSI"
+    assert result.rows.at[2, "alamat"] == "Jl. Kapuk 1"

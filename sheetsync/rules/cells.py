@@ -7,7 +7,7 @@ from typing import Iterator
 
 import numpy as np
 
-from ..cells import P_BAD_TPS, P_BAD_YESNO, P_BLANK, P_NEGATIVE, P_NOT_INTEGER, cell_text
+from ..cells import P_BAD_TPS, P_BAD_YESNO, P_BLANK, P_NEGATIVE, P_NOT_INTEGER, TEXT_TYPES, cell_text
 from ..issues import ERROR
 from . import Hits, RuleContext, register
 
@@ -48,7 +48,7 @@ def required_missing(ctx: RuleContext) -> Iterator[Hits]:
 @register("cell_format")
 def bad_cells(ctx: RuleContext) -> Iterator[Hits]:
     for col in ctx.config.columns:
-        if col.field not in ctx.present:
+        if col.field not in ctx.present or col.type in TEXT_TYPES:  # a text cell is blank or not, never bad
             continue
         problem = ctx.parsed[col.field].problem
         for code_no, code in _CELL_PROBLEMS.items():
