@@ -427,8 +427,6 @@ def _status_and_message(frame: pd.DataFrame, hits: list[Hits], positions: np.nda
         for start, end in zip(starts[~single].tolist(), ends[~single].tolist()):
             message[by_row[start]] = "; ".join(text[order[start:end]].tolist())
     frame["message"] = message
-    errors = np.zeros(n, dtype=np.int64)
-    for h in hits:
-        if h.severity == ERROR:
-            np.add.at(errors, h.rows, 1)
-    frame["n_errors"] = errors
+    error_rows = [h.rows for h in hits if h.severity == ERROR]
+    frame["n_errors"] = np.bincount(np.concatenate(error_rows), minlength=n).astype(np.int64) if error_rows \
+        else np.zeros(n, dtype=np.int64)

@@ -223,7 +223,8 @@ def _coordinator_groups(names: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
     """Group rows by coordinator: "Budi  Santoso" and " budi santoso" are one.
     Returns (group per row, -1 for blank; key per group; first spelling per group)."""
     codes, uniques = pd.factorize(names, use_na_sentinel=True)
-    text = np.array([u if isinstance(u, str) else str(u) for u in uniques], dtype=np.dtypes.StringDType())
+    # numpy's cast writes a non-str value as str(value), in C
+    text = np.asarray(uniques, dtype=object).astype(np.dtypes.StringDType())
     spaced = np.strings.strip(text)
     for _ in range(3):  # collapse runs of spaces (up to 8)
         spaced = np.strings.replace(spaced, "  ", " ")
@@ -251,8 +252,9 @@ def _kecamatan_covered(group: np.ndarray, size: int, rows: pd.DataFrame) -> np.n
     first = np.full(size, -1, dtype=np.int64)
     first[g[::-1]] = k[::-1]  # the smallest kecamatan code per coordinator wins
     names = np.append(np.asarray(cats, dtype=object), "")[first]
-    more = np.where(counts > 1, np.char.add(" +", (counts - 1).astype(str)).astype(object), "")
-    return names + more
+    several = np.flatnonzero(counts > 1)  # " +N" only where there is more than one kecamatan
+    names[several] = names[several] + np.array([f" +{c - 1}" for c in counts[several].tolist()], dtype=object)
+    return names
 
 
 def compute_totals(rows: pd.DataFrame, config: Config) -> Totals:
