@@ -169,8 +169,12 @@ def one_sync(path: Path, config, values, result, at: datetime) -> tuple[float, f
     warnings = j.changed_after_verification("bench", tab, config)
     c = _lap("verification (loads the last read)", c)
     alerts = guard(j.last("bench"), tab, tab.header, config)
-    warned = {w.row for w in warnings}
-    ok = ok_keys(tab, {r: s for r, s in result.statuses.items() if r not in warned})
+    statuses = result.statuses          # a warned row is not OK (the core merges the warning)
+    if warnings:
+        statuses = dict(statuses)
+        for w in warnings:
+            statuses[w.row] = "PERIKSA"
+    ok = ok_keys(tab, statuses)
     c = _lap("guard + ok rows", c)
     j.record_tab(spreadsheet="bench", config_name=config.name, tab=tab, at=at,
                  ok_rows=ok, good=not alerts)

@@ -58,8 +58,7 @@ CREATE TABLE IF NOT EXISTS baselines(row INTEGER NOT NULL, sync INTEGER NOT NULL
 -- cache of the last read (rebuildable from the tables above), BLOCK sheet rows
 -- to a record plus per-block digests (see journal_state); ``state_chunks`` (by
 -- row id) and ``state`` (a record per row) are older forms, converted on first use
-CREATE TABLE IF NOT EXISTS state_blocks(sheet INTEGER NOT NULL, chunk INTEGER NOT NULL,
-  body TEXT NOT NULL, PRIMARY KEY(sheet, chunk)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS state_records(id INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS state_meta(sheet INTEGER NOT NULL, name TEXT NOT NULL,
   body BLOB NOT NULL, PRIMARY KEY(sheet, name)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS state_chunks(sheet INTEGER NOT NULL, chunk INTEGER NOT NULL,
@@ -69,7 +68,7 @@ CREATE TABLE IF NOT EXISTS state(row INTEGER PRIMARY KEY, sheet INTEGER NOT NULL
 CREATE INDEX IF NOT EXISTS state_sheet ON state(sheet);
 """
 SCHEMA_VERSION = 1
-LAYOUT_VERSION = 3     # PRAGMA user_version: 3 = SCHEMA (with state_blocks) and triggers created
+LAYOUT_VERSION = 4     # PRAGMA user_version: 4 = SCHEMA (with state_records) and triggers created
 APPEND_ONLY = ("sheets", "layouts", "syncs", "rowkeys", "fieldnames", "cells", "presence",
                "orders", "renames", "verified", "baselines")
 

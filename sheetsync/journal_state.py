@@ -2,13 +2,13 @@
 
 Every sync compares the tab with the last read of all its rows, in a fresh
 process each minute. Loading 15,000 rows costs tens of ms of Python, so the
-cache is kept in sheet order, ``BLOCK`` sheet rows to a record (``state_blocks``),
+cache is kept in sheet order, ``BLOCK`` sheet rows to a record (``state_records``),
 with a digest of each block's (key, line) pairs (``state_meta``). A sync digests
 the blocks of its read at C speed and loads, compares and rewrites only the
 blocks whose digest changed (an edit touches one block; a sort or an inserted
 row shifts every block after it: then all are loaded, as a sort may cost more).
 
-Records (``state_blocks.chunk``):
+Records (numbered per sheet, see ``record_id``):
 
 * ``b >= 0``: the rows at sheet rows ``first_row + b*BLOCK`` ... in sheet order,
   per row (row id, key, live=1, line, ok, base); a blank sheet row has id 0;
@@ -35,12 +35,25 @@ from array import array
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-BLOCK = 32                  # sheet rows per record and per digest: ~4 KB; an edit rewrites 1 record
+BLOCK = 16                  # sheet rows per record and per digest: ~2 KB; an edit rewrites 1 record
 DIGEST = 16                 # bytes of each block digest (blake2b)
-CHUNK = BLOCK               # rows per record of the older by-row-id layout (state_chunks)
+CHUNK = 32                  # rows per record of the older by-row-id layout (state_chunks)
 _FLAG = bytes.maketrans(b"01", b"\0\1")
 _JSON = "\x1e"              # a record holding a NUL somewhere is stored as JSON (rare)
 Row = tuple                 # (row id, key, live, line, ok, base)
+
+
+_SPAN = 1 << 34             # record ids of one sheet: sheet * _SPAN + _SPAN / 2 + record number
+
+
+def record_id(sheet: int, record: int) -> int:
+    """The rowid of a record: a plain rowid table keeps a ~2 KB record in its leaf
+    page (a WITHOUT ROWID table spills it to overflow pages: more pages per sync)."""
+    return sheet * _SPAN + (_SPAN >> 1) + record
+
+
+def record_span(sheet: int) -> tuple[int, int]:
+    return sheet * _SPAN, sheet * _SPAN + _SPAN - 1
 
 
 def dead_record(rid: int) -> int:
@@ -260,10 +273,10 @@ def load_records(db: sqlite3.Connection, sheet: int, state: _State, wanted: Iter
     todo = sorted(set(wanted) - state.blocks.keys())
     for i in range(0, len(todo), 500):
         part = todo[i:i + 500]
-        got = dict(db.execute(f"SELECT chunk, body FROM state_blocks WHERE sheet=? AND chunk IN "
-                              f"({','.join('?' * len(part))})", (sheet, *part)))
+        got = dict(db.execute(f"SELECT id, body FROM state_records WHERE id IN "
+                              f"({','.join('?' * len(part))})", [record_id(sheet, c) for c in part]))
         for c in part:
-            _put(state, c, decode_chunk(got.get(c, "")))
+            _put(state, c, decode_chunk(got.get(record_id(sheet, c), "")))
 
 
 def _put(state: _State, record: int, rows: list[Row]) -> None:
@@ -281,7 +294,9 @@ def load_all(db: sqlite3.Connection, sheet: int, state: _State) -> None:
     if state.complete:
         return
     if state.indexed:
-        for chunk, body in db.execute("SELECT chunk, body FROM state_blocks WHERE sheet=?", (sheet,)):
+        for rid, body in db.execute("SELECT id, body FROM state_records WHERE id BETWEEN ? AND ?",
+                                    record_span(sheet)):
+            chunk = rid - record_id(sheet, 0)
             if chunk not in state.blocks:
                 _put(state, chunk, decode_chunk(body))
         state.complete = True
@@ -300,7 +315,7 @@ def _load_legacy(db: sqlite3.Connection, sheet: int, state: _State) -> None:
             "SELECT row, key, live, line, ok, base FROM state WHERE sheet=? ORDER BY row", (sheet,))]
     if not rows:                               # written by this layout, index out of date
         rows = [r for _, body in db.execute(
-            "SELECT chunk, body FROM state_blocks WHERE sheet=?", (sheet,))
+            "SELECT id, body FROM state_records WHERE id BETWEEN ? AND ?", record_span(sheet))
             for r in decode_chunk(body) if r[1]]
     got = db.execute("SELECT o.body FROM orders o JOIN syncs s ON s.id=o.sync WHERE s.sheet=? "
                      "ORDER BY o.sync DESC LIMIT 1", (sheet,)).fetchone()
@@ -335,7 +350,7 @@ def save_rows(db: sqlite3.Connection, sheet: int, state: _State) -> None:
     if state.legacy:
         db.execute("DELETE FROM state_chunks WHERE sheet=?", (sheet,))
         db.execute("DELETE FROM state WHERE sheet=?", (sheet,))
-        db.execute("DELETE FROM state_blocks WHERE sheet=?", (sheet,))
+        db.execute("DELETE FROM state_records WHERE id BETWEEN ? AND ?", record_span(sheet))
         state.legacy = False
     for c in state.dirty:                     # every row changed this sync sits in a dirty record
         for k in blocks.get(c, ()):
@@ -350,11 +365,11 @@ def save_rows(db: sqlite3.Connection, sheet: int, state: _State) -> None:
     for c in sorted(state.dirty):
         keys = blocks.get(c)
         if keys:
-            write.append((sheet, c, encode_chunk([rows[k] if k else _blank_row() for k in keys])))
+            write.append((record_id(sheet, c), encode_chunk([rows[k] if k else _blank_row() for k in keys])))
         else:
             drop.append(c)
-    db.executemany("INSERT OR REPLACE INTO state_blocks(sheet, chunk, body) VALUES (?,?,?)", write)
-    db.executemany("DELETE FROM state_blocks WHERE sheet=? AND chunk=?", [(sheet, c) for c in drop])
+    db.executemany("INSERT OR REPLACE INTO state_records(id, body) VALUES (?,?)", write)
+    db.executemany("DELETE FROM state_records WHERE id=?", [(record_id(sheet, c),) for c in drop])
     state.dirty.clear()
     state.gone.clear()
     _save_meta(db, sheet, state)

@@ -130,6 +130,7 @@ class TabRead:
     sheet_keys: list[str | None] | None = field(default=None, repr=False, compare=False)
     sheet_lines: list[str] | None = field(default=None, repr=False, compare=False)
     _digests: dict[int, list[bytes] | None] = field(default_factory=dict, repr=False, compare=False)
+    plain: bool = field(default=False, repr=False, compare=False)   # no sheet line holds RS
 
     def aligned(self) -> tuple[list[str | None], list[str]]:
         """Keys and lines in sheet order from the row below the header."""
@@ -146,7 +147,7 @@ class TabRead:
     def digests(self, size: int) -> list[bytes] | None:
         """Digest of each ``size`` sheet rows (keys and lines), see block_digests."""
         if size not in self._digests:
-            self._digests[size] = block_digests(*self.aligned(), size)
+            self._digests[size] = block_digests(*self.aligned(), size, self.plain)
         return self._digests[size]
 
     @property
@@ -198,6 +199,11 @@ def _cells(raw: Any, kept_idx: list[int], width: int) -> list[str]:
 
 def _lines(body: list[list[Any]], kept_idx: list[int], width: int) -> list[str]:
     """One stored line per data row; whole-tab checks instead of per-row ones."""
+    return _checked_lines(body, kept_idx, width)[0]
+
+
+def _checked_lines(body: list[list[Any]], kept_idx: list[int], width: int) -> tuple[list[str], bool]:
+    """_lines, and whether no line holds a separator (RS) at all: the digests need not look."""
     pick = itemgetter(*kept_idx)
     lines: list[str] = []
     first, end = kept_idx[0], kept_idx[-1] + 1
@@ -217,23 +223,26 @@ def _lines(body: list[list[Any]], kept_idx: list[int], width: int) -> list[str]:
     whole = "\n".join(lines)
     if whole.count(SEP) != len(lines) * (len(kept_idx) - 1) or JSON_MARK in whole:
         # some cell holds a separator: re-encode those rows (rare; JSON keeps them exact)
-        lines = [encode_line(_cells(raw, kept_idx, width)) for raw in body]
-    return lines
+        return [encode_line(_cells(raw, kept_idx, width)) for raw in body], False
+    return lines, True
 
 
-def block_digests(keys: list[str | None], lines: list[str], size: int) -> list[bytes] | None:
+def block_digests(keys: list[str | None], lines: list[str], size: int, plain: bool = False
+                  ) -> list[bytes] | None:
     """One digest per ``size`` sheet rows of (key, line) pairs, at C speed: the
     journal compares only the blocks whose digest changed. The text hashed is
     unambiguous (keys, then lines, joined by separators that no key or plain
     line holds); None when some line holds one (a JSON-encoded line: rare),
-    and then every block counts as changed. SHA-256 (truncated to 128 bits):
-    with the CPUs' SHA instructions it is the fastest hashlib digest here."""
+    and then every block counts as changed (``plain``: the lines are known to
+    hold no RS). SHA-256 (truncated to 128 bits): with the CPUs' SHA
+    instructions it is the fastest hashlib digest here."""
     if not keys:
         return []
     if None in keys:
         keys = ["" if k is None else k for k in keys]     # a filled row's key is never ""
     heads = RS.join(keys)
-    if heads.count(RS) != len(keys) - 1 or GS in heads or RS.join(lines).count(RS) != len(lines) - 1:
+    if heads.count(RS) != len(keys) - 1 or GS in heads or (
+            not plain and RS.join(lines).count(RS) != len(lines) - 1):
         return None
     sha = hashlib.sha256
     return [sha(f"{RS.join(keys[s:s + size])}{GS}{RS.join(lines[s:s + size])}".encode(
@@ -247,16 +256,18 @@ def keyed_lines(grid: list[list[Any]], header_row: int, fields: tuple[str | None
 
 
 def keyed_read(grid: list[list[Any]], header_row: int, fields: tuple[str | None, ...],
-               tps_keys: Mapping[int, Any] | list) -> tuple[dict[str, str], dict[str, int], list, list]:
-    """keyed_lines plus key and line per sheet row (TabRead.sheet_keys / sheet_lines).
+               tps_keys: Mapping[int, Any] | list
+               ) -> tuple[dict[str, str], dict[str, int], list, list, bool]:
+    """keyed_lines plus key and line per sheet row (TabRead.sheet_keys / sheet_lines),
+    and whether no line holds RS (TabRead.plain).
     ``tps_keys`` may also be a list: the key of each sheet row below the header."""
     kept_idx = [i for i, f in enumerate(fields) if f is not None]
     if not kept_idx:
-        return {}, {}, [], []
-    lines = _lines(grid[header_row:], kept_idx, len(fields))
+        return {}, {}, [], [], True
+    lines, plain = _checked_lines(grid[header_row:], kept_idx, len(fields))
     fast = _keyed_fast(lines, header_row, SEP * (len(kept_idx) - 1), tps_keys)
     if fast is not None:
-        return fast
+        return (*fast, plain)
     if isinstance(tps_keys, list):
         tps_keys = dict(zip(range(header_row + 1, header_row + 1 + len(tps_keys)), tps_keys))
     blank = SEP * (len(kept_idx) - 1)
@@ -282,7 +293,7 @@ def keyed_read(grid: list[list[Any]], header_row: int, fields: tuple[str | None,
     end = len(aligned)
     while end and aligned[end - 1] is None:
         end -= 1                              # trailing blank rows are not part of the read
-    return rows, positions, aligned[:end], lines[:end]
+    return rows, positions, aligned[:end], lines[:end], plain
 
 
 def _keyed_fast(lines: list[str], header_row: int, blank: str, tps_keys: Mapping[int, Any] | list
@@ -364,10 +375,10 @@ def _read_tab(values: list[list[Any]], config: Any, result: Any) -> TabRead:
     header = [cell_text(c) for c in (values[header_row - 1] if len(values) >= header_row else [])]
     fields = column_fields(header, config, header_map_of(result))
     tps = tps_key_list(result, header_row + 1, len(values) - header_row)
-    rows, positions, keys, lines = keyed_read(values, header_row, fields,
-                                              tps_keys_of(result) if tps is None else tps)
+    rows, positions, keys, lines, plain = keyed_read(values, header_row, fields,
+                                                     tps_keys_of(result) if tps is None else tps)
     preamble = [[cell_text(c) for c in r] for r in values[: header_row - 1]]
-    return TabRead(header, fields, rows, positions, header_row, preamble, keys, lines)
+    return TabRead(header, fields, rows, positions, header_row, preamble, keys, lines, plain=plain)
 
 
 def tab_from_dicts(header: list[str], rows: Mapping[str, Mapping[str, str]],

@@ -543,7 +543,7 @@ def test_journal_from_before_the_blocks_is_read_and_converted(tmp_path, layout):
         del g[2]                                              # a gone row in the old cache too
         rec(j, g, 1, ok=ok_keys(tab(g), {3: "OK"}))
         rows = sorted(j._state(1, complete=True).rows.values())
-        j.db.execute("DELETE FROM state_blocks")              # back to the old layout
+        j.db.execute("DELETE FROM state_records")             # back to the old layout
         j.db.execute("DELETE FROM state_meta")
         if layout == "state":
             j.db.executemany("INSERT INTO state VALUES (?,1,?,?,?,?,?)", rows)

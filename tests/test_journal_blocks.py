@@ -82,3 +82,30 @@ def test_an_edit_reads_and_writes_one_block(tmp_path):
         j.record_tab(spreadsheet="S", config_name="t", tab=t, at=T0 + timedelta(minutes=1))
         assert sorted(state.blocks) == [4] and not state.complete
         assert [(c.tps_key, c.new) for c in j.diff("S", 1).changes] == [(f"31.73.01.1001/{state_mod.BLOCK * 4 + 3:03d}", "499")]
+
+
+def test_digests_only_when_the_hashed_text_is_unambiguous():
+    from sheetsync.journal_tab import block_digests
+    keys, lines = ["a", None, "b"], ["1\x1f2", "\x1f", "3\x1f"]
+    assert block_digests(keys, lines, 2) == block_digests(keys, lines, 2, plain=True)
+    assert len(block_digests(keys, lines, 2)) == 2 and block_digests([], [], 2) == []
+    assert block_digests(keys, ["1\x1e2", "", ""], 2) is None          # RS inside a cell
+    assert block_digests(["a\x1db", None, "b"], lines, 2) is None      # GS inside a key
+    moved = block_digests(["a", "b", None], ["1\x1f2", "3\x1f", "\x1f"], 2)
+    assert moved[0] != block_digests(keys, lines, 2)[0]
+
+
+def test_a_cell_holding_the_record_separator_is_journaled_exactly(tmp_path):
+    """Such a tab has no digests: every sync compares everything, and still replays exactly."""
+    from tests.test_journal import base_grid
+    g = base_grid()
+    g[1][4] = "Bu\x1edi"
+    with Journal(tmp_path / "j.sqlite") as j:
+        t = tab(g)
+        assert t.digests(state_mod.BLOCK) is None
+        j.record_tab(spreadsheet="S", config_name="t", tab=t, at=T0)
+        g[2][3] = "121"
+        j.record_tab(spreadsheet="S", config_name="t", tab=tab(g), at=T0 + timedelta(minutes=1))
+    with Journal(tmp_path / "j.sqlite") as j:
+        assert j.snapshot("S", 2).values() == expected(g)
+        assert [(c.tps_key, c.new) for c in j.diff("S", 1).changes] == [("31.73.01.1001/002", "121")]
