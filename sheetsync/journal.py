@@ -3,9 +3,10 @@
 The first sync of a spreadsheet stores every filled cell; later syncs store only
 what changed (per row key and field, the raw text as typed), which rows appeared,
 vanished or moved, and which rows were OK. History tables are append-only (triggers
-refuse UPDATE and DELETE); ``state`` is a cache of the last read, rewritten in the
-same transaction, from which the next sync is compared quickly. WAL mode plus one
-transaction per sync: a crash mid-write leaves the journal as it was before.
+refuse UPDATE and DELETE); ``state_records`` and ``state_meta`` cache the last read
+in sheet-order blocks with a digest each (see journal_state), rewritten in the same
+transaction, so that the next sync compares only the blocks that changed. WAL mode
+plus one transaction per sync: a crash mid-write leaves the journal as it was before.
 
 Queries (history, diff, snapshot) and the read models live in ``journal_query``;
 restore planning in ``restore``; the mass-deletion guard in ``guard``.

@@ -299,8 +299,7 @@ class QueryMixin:
 
         def load() -> dict[str, Any]:
             if not held:
-                if state.n == n and self._cache.get(sheet) is state:
-                    self._state(sheet, complete=True)
+                if state.n == n and self._state(sheet, complete=True) is state:
                     held["rows"] = LazyRows(state.live_lines(), state.kept)
                     held["positions"] = state.positions_by_key()
                 else:                               # recorded since: rebuild that sync
@@ -309,7 +308,7 @@ class QueryMixin:
             return held
 
         def vanished_of(tab: TabRead) -> list[tuple[str, int]] | None:
-            if state.n != n or self._cache.get(sheet) is not state:
+            if state.n != n or self._state(sheet) is not state:   # recorded or written since
                 return None
             delta = compare(self.db, sheet, state, tab)
             return [(k, delta.old[k]) for k in delta.vanished]

@@ -109,3 +109,19 @@ def test_a_cell_holding_the_record_separator_is_journaled_exactly(tmp_path):
     with Journal(tmp_path / "j.sqlite") as j:
         assert j.snapshot("S", 2).values() == expected(g)
         assert [(c.tps_key, c.new) for c in j.diff("S", 1).changes] == [("31.73.01.1001/002", "121")]
+
+
+def test_a_last_read_asked_before_a_record_keeps_showing_that_read(tmp_path):
+    """last() is lazy; once a newer sync is recorded it is rebuilt from the history."""
+    from tests.test_journal import _big_grid
+    g = _big_grid(40, 4)
+    with Journal(tmp_path / "j.sqlite") as j:
+        j.record_tab(spreadsheet="S", config_name="t", tab=tab(g), at=T0)
+        before = j.last("S")
+        first = tab(g)
+        del g[5:30]                                            # 25 of 40 rows deleted
+        j.record_tab(spreadsheet="S", config_name="t", tab=tab(g), at=T0 + timedelta(minutes=1))
+        assert before.vanished_of(tab(g)) is None             # the cache moved on
+        assert set(before.rows) == set(first.rows) and dict(before.positions) == first.positions
+        assert len(_vanished(before, tab(g))) == 25
+        assert len(_vanished(j.last("S"), tab(g))) == 0
