@@ -102,8 +102,13 @@ def normalise_column(cells: np.ndarray, not_empty: np.ndarray | None = None) -> 
     typed = np.flatnonzero(_not_empty(cells) if not_empty is None else not_empty)
     for start in range(0, len(typed), CHUNK):
         pos = typed[start:start + CHUNK]
-        texts, bad = _as_text(cells[pos])
-        num, prob = _parse_texts(texts)
+        texts = cells[pos].tolist()
+        try:  # all text (the usual case): the join _parse_texts needs is the type check
+            joined, bad = "\0".join(texts), np.zeros(len(texts), dtype=bool)
+        except TypeError:  # numbers from an unformatted read, NaN, True...
+            texts, bad = _as_text(cells[pos])
+            joined = "\0".join(texts)
+        num, prob = _parse_texts(texts, joined)
         prob[bad] = P_INVALID
         number[pos], problem[pos] = np.where(prob == P_OK, num, 0), prob
     return PhoneColumn(number, problem)
@@ -165,11 +170,12 @@ def _as_text(values: np.ndarray) -> tuple[list[str], np.ndarray]:
     return texts, bad
 
 
-def _parse_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _parse_texts(texts: list[str], joined: str | None = None) -> tuple[np.ndarray, np.ndarray]:
     m = len(texts)
     # Cells joined with NUL between them: the row of each character is the count
     # of NULs before it (no per-cell len() call, which costs a cache miss each).
-    joined = "\0".join(texts)
+    if joined is None:
+        joined = "\0".join(texts)
     if not joined.isascii():
         joined = joined.translate(_TO_ASCII)
     chars = np.frombuffer(joined.encode("ascii", errors="replace"), dtype=np.uint8)

@@ -74,3 +74,28 @@ def test_quoted_values_stay_on_one_line_and_short():
     assert issue(result, "not_integer", 2).params["value"] == "12 a"
     assert len(issue(result, "not_integer", 3).params["value"]) == 60
     assert "\n" not in result.status_of(2)[1]
+
+
+def test_rules_share_read_only_integer_columns():
+    # ctx.ints is worked out once per column and shared by the rules: no rule may change it in place
+    import numpy as np
+    import pytest
+    from sheetsync import rules
+
+    seen = {}
+
+    def spy(ctx):
+        seen["first"], seen["again"] = ctx.ints("dpt"), ctx.ints("dpt")
+        return []
+
+    rules.RULES.append(("test_spy", spy))
+    try:
+        run(row(dpt=400), row(tps=2, dpt="x"), row(tps=3))
+    finally:
+        rules.RULES.remove(("test_spy", spy))
+    values, filled = seen["first"]
+    assert seen["again"] is seen["first"]
+    assert values.tolist() == [400, 0, 0] and filled.tolist() == [True, False, False]
+    with pytest.raises(ValueError):
+        values[0] = 1
+    assert isinstance(values, np.ndarray)

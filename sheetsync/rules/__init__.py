@@ -51,6 +51,7 @@ class RuleContext:
     raw: Mapping[str, np.ndarray]       # field -> cells as typed (aligned with frame)
     present: frozenset[str]             # fields whose header was found in the sheet
     now: datetime
+    _ints: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
 
     def column(self, field_name: str) -> Column | None:
         return self.config.column(field_name)
@@ -68,10 +69,18 @@ class RuleContext:
         return all(f in self.present for f in fields)
 
     def ints(self, field_name: str) -> tuple[np.ndarray, np.ndarray]:
-        """(int64 values with 0 where blank or bad, filled-and-valid mask)."""
-        values = self.frame[field_name].array
-        filled = ~np.asarray(values.isna())
-        return np.asarray(values.to_numpy(dtype=np.int64, na_value=0)), filled
+        """(int64 values with 0 where blank or bad, filled-and-valid mask).
+
+        Worked out once per column and shared by the rules (DPT is read by four),
+        so the arrays are read-only: a rule that wants to change one makes a copy."""
+        hit = self._ints.get(field_name)
+        if hit is None:
+            values = self.frame[field_name].array
+            filled = ~np.asarray(values.isna())
+            ints = np.array(values.to_numpy(dtype=np.int64, na_value=0))  # our own copy, made read-only
+            ints.flags.writeable = filled.flags.writeable = False
+            hit = self._ints[field_name] = (ints, filled)
+        return hit
 
     @property
     def sheet_rows(self) -> np.ndarray:
