@@ -250,6 +250,19 @@ def run_child(job: str, emu: Emu, sid: str, config_path: Path, extra: str = "") 
 
 # ---------------------------------------------------------------- parent
 
+def moved_sync(emu: Emu, sid: str, n: int, config_path: Path) -> dict:
+    """The repair path: a coordinator inserts a row at the top between sync's read and write,
+    so every status written lands one row off until the verify finds it (run last: it adds a row)."""
+    emu.edit(sid, n, min(EDITS, n), seed=n + 1)
+    moved = run_child("sheetsync-moved", emu, sid, config_path)
+    print(f"  sheetsync, {EDITS} cells edited and a row inserted at the top between read and write: "
+          f"{moved['requests_report']} requests by sync, {moved['repair_rounds']} repair write(s) of "
+          f"{moved['repaired']:,} rows, wall {moved['wall_s']:.2f} s (verify + repair "
+          f"{moved['timings'].get('verify', 0):.2f} s)", flush=True)
+    return moved
+
+
+
 def full_diff_count(emu: Emu, sid: str, before: dict | None = None) -> tuple[dict, int]:
     """Every tab as shown, and how many cells differ from `before`."""
     meta = emu.http.get(f"{emu.url}/v4/spreadsheets/{sid}", params={"fields": "sheets.properties.title"}).json()
@@ -303,15 +316,10 @@ def bench_size(n: int, verify: bool, others: bool = True) -> dict:
         print(f"  sync phases (s): {json.dumps({k: round(v, 3) for k, v in changed['timings'].items()})}")
         print(f"  verify after the write: {changed['timings'].get('verify', 0) * 1e3:.1f} ms, every written row "
               f"in place: {changed['verified']}, repair writes: {changed['repair_rounds']}")
-        emu.edit(sid, n, min(EDITS, n), seed=n + 1)
-        moved = run_child("sheetsync-moved", emu, sid, config_path)
-        print(f"  sheetsync, {EDITS} cells edited and a row inserted at the top between read and write: "
-              f"{moved['requests_report']} requests by sync, {moved['repair_rounds']} repair write(s) of "
-              f"{moved['repaired']:,} rows, wall {moved['wall_s']:.2f} s (verify + repair "
-              f"{moved['timings'].get('verify', 0):.2f} s)", flush=True)
         if not others:
+            moved = moved_sync(emu, sid, n, config_path)
             print(f"  emulator peak RSS {emu.peak_mb():.0f} MB")
-            return {"rows": n, "first": first, "steady": steady, "changed": changed}
+            return {"rows": n, "first": first, "steady": steady, "changed": changed, "moved": moved}
         gdf = run_child("gspread-dataframe", emu, sid, config_path)
         print(line("gspread-dataframe (same job)", gdf), flush=True)
         naive = run_child("naive", emu, sid, config_path, str(NAIVE_CAP))
@@ -326,8 +334,10 @@ def bench_size(n: int, verify: bool, others: bool = True) -> dict:
               f"{gdf['bytes_in'] / max(changed['bytes_in'], 1):.0f}x, wall {gdf['wall_s'] / changed['wall_s']:.1f}x, "
               f"peak memory {gdf['peak_mb'] / changed['peak_mb']:.1f}x; naive / sheetsync = requests "
               f"{(cells + 3) / changed['requests']:.0f}x, wall {naive_wall / changed['wall_s']:.0f}x")
+        moved = moved_sync(emu, sid, n, config_path)
         print(f"  emulator peak RSS {emu.peak_mb():.0f} MB")
-        return {"rows": n, "first": first, "steady": steady, "changed": changed, "gspread_dataframe": gdf,
+        return {"rows": n, "first": first, "steady": steady, "changed": changed, "moved": moved,
+                "gspread_dataframe": gdf,
                 "naive": {**naive, "requests_extrapolated": cells + 3, "wall_extrapolated_s": naive_wall}}
     finally:
         emu.close()

@@ -3,8 +3,8 @@
 sheetsync talks to the API through gspread's low-level HTTPClient calls, not through
 ``open_by_key``/``Worksheet``: those fetch the spreadsheet metadata on every open,
 which would cost one request per sync for nothing. The steady state is one
-values:batchGet (plus the key re-check and one values:batchUpdate when something
-changed); metadata is read only when a tab is missing or a write hits the grid edge.
+values:batchGet (plus one values:batchUpdate and the verify batchGet after it when
+something changed); metadata is read only when a tab is missing or a write hits the grid edge.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from typing import Any, Callable
 
 import gspread
 
-from harness import (FULL_HEADER, MESSAGE_COL, N_INPUT, PLACES, ROWS, STATUS_COL, Bench, expected, person_cells,
+from harness import (FULL_HEADER, MESSAGE_COL, N_INPUT, PLACES, STATUS_COL, Bench, expected, person_cells,
                      cells_differing, sheet_problems, tps_row, trim)
 from sheetsync import a1
 from sheetsync.rowid import norm
