@@ -390,3 +390,54 @@ def test_unshared_sheet_stops_sync_with_the_account_to_share_with(tmp_path):
         assert "bot@kawal.iam.gserviceaccount.com" in str(info.value) and "Share" in str(info.value)
         sh.share("bot@kawal.iam.gserviceaccount.com", perm_type="user", role="writer", notify=False)
         assert sync(config, lock_dir=str(tmp_path)).cells_written > 0
+
+
+def _insert_at_top(emu, sh):
+    ws = emu.client(token="koordinator").open_by_key(sh.id).worksheet("TPS")
+    line = list(tps_sheet(1, 99)[1])
+    line[2] = "77"                                          # a TPS the sync has not read
+    return lambda: ws.insert_rows([line], row=2)
+
+
+def test_rows_moved_before_the_write_lands_are_repaired_in_the_same_sync(emu, run):
+    values = messy_sheet()
+    sh = seed(emu.client(), values)
+    config = config_for(sh, emu)
+    run(config)
+    ws = sh.worksheet("TPS")
+    ws.update([["999"]], "I10")                             # row 10's status must change
+    report, delta = run(config, now=NOW + timedelta(minutes=1),
+                        hooks=SyncHooks(between_read_and_write=_insert_at_top(emu, sh)))
+    # read, write (onto rows that moved down by one), verify, read the tab, repair, confirm
+    assert report.verified is False and report.repair_rounds == 1 and report.requests == 6
+    assert 11 in report.repaired_rows and report.skipped_rows == [] and report.unsettled is None
+    assert report.cells_written == delta["cells_written"] - len(FULL_HEADER)   # minus the inserted row
+    line = ws.row_values(2)
+    assert line[STATUS - 1:] == []                          # the new row: blank until the next sync
+    final = ws.get_all_values()
+    result = check([r[:len(FULL_HEADER)] for r in final], config)
+    for r in range(3, len(final) + 1):                      # every other row shows its own status
+        want = ("", "")
+        if r in result.rows.index:
+            status, message = result.status_of(r)
+            want = (status_label(status, config.language), message)
+        got = tuple((final[r - 1] + ["", ""])[STATUS - 1:MESSAGE])
+        assert got == want, (r, got, want)
+
+
+def test_rows_still_moving_after_the_repairs_are_reported_for_the_next_sync(emu, run, monkeypatch):
+    import sheetsync.settle
+    monkeypatch.setattr(sheetsync.settle, "MAX_REPAIRS", 0)   # as if every repair had been undone
+    values = messy_sheet()
+    sh = seed(emu.client(), values)
+    config = config_for(sh, emu)
+    run(config)
+    sh.worksheet("TPS").update([["999"]], "I10")
+    report, _ = run(config, now=NOW + timedelta(minutes=1),
+                    hooks=SyncHooks(between_read_and_write=_insert_at_top(emu, sh)))
+    assert report.verified is False and report.repair_rounds == 0 and 11 in report.skipped_rows
+    assert report.unsettled.startswith("status baris ") and "sinkronisasi berikutnya" in report.unsettled
+    monkeypatch.undo()
+    run(config, now=NOW + timedelta(minutes=2))             # the next sync puts every status right
+    final = sh.worksheet("TPS").get_all_values()
+    assert_sheet_matches(sh, [line[:len(FULL_HEADER)] for line in final], config)
