@@ -181,8 +181,11 @@ class NameCodes:
         return np.append(self.blank, True)[self.codes]
 
 
-def name_codes(values: np.ndarray) -> NameCodes:
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+def name_codes(values: np.ndarray, size_hint: int | None = None) -> NameCodes:
+    """size_hint: about how many distinct spellings to expect.  pandas sizes its hash
+    table for one per cell by default: for a kecamatan column (a few spellings per
+    kecamatan) a table that fits the cache hashes 820,000 cells about a third faster."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True, size_hint=size_hint)
     return NameCodes(codes.astype(np.int64), *_keys_of(np.asarray(uniques, dtype=object)))
 
 
