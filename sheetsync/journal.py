@@ -214,7 +214,7 @@ class Journal(QueryMixin):
         if state.kept == kept or not state.n:
             state.kept = kept
             return
-        sheet = self._sheet_of(state)
+        sheet = state.sheet
         load_all(self.db, sheet, state)
         back = self._last_values(sheet, [f for f in kept if f not in state.kept])
         for key, (rid, _, live, line, ok, base) in list(state.rows.items()):
@@ -241,9 +241,6 @@ class Journal(QueryMixin):
                 if value:
                     out.setdefault(rid, {})[ids[fid]] = value
         return out
-
-    def _sheet_of(self, state: _State) -> int:
-        return next(s for s, st in self._cache.items() if st is state)
 
     def _store(self, sheet: int, sync: int, tab: TabRead, ok_rows: set[str], cache: _State) -> None:
         """Only the rows of the blocks whose digest changed are compared and
@@ -358,7 +355,7 @@ class Journal(QueryMixin):
         look = set(delta.blocks)
         look.update(b for b in range(-(-len(keys) // BLOCK)) if b not in look and
                     okmap[b * BLOCK:(b + 1) * BLOCK] != was[b * BLOCK:(b + 1) * BLOCK])
-        load_records(self.db, self._sheet_of(cache), cache, look - set(delta.blocks))
+        load_records(self.db, cache.sheet, cache, look - set(delta.blocks))
         events, bases = [], []
         state = cache.rows
         todo = [k for b in look for k in keys[b * BLOCK:(b + 1) * BLOCK] if k is not None]

@@ -3,16 +3,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping as MappingABC
 from dataclasses import asdict, dataclass, field
 from itertools import compress, repeat
 from operator import eq
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from sheetsync.journal_state import (_State, compare, decode_order, encode_order,  # noqa: F401
                                      load_all, load_meta, save_rows)
-from sheetsync.journal_tab import TabRead, decode_line, line_dict, no_gc
+from sheetsync.journal_tab import LazyRows, TabRead, _Lazy, decode_line, line_dict, no_gc  # noqa: F401
 
 MASK = "***"
 CAV_CODE = "changed_after_verification"
@@ -37,58 +36,6 @@ def as_utc(at: datetime | None) -> datetime:
 
 def _mask(field_name: str, value: Any, personal: frozenset[str]) -> Any:
     return MASK if value not in (None, "") and field_name in personal else value
-
-
-class LazyRows(MappingABC):
-    """row key -> {field: text}, decoded from stored lines only when asked
-    (the guard needs the keys of 15,000 rows, not their cells)."""
-
-    def __init__(self, lines: dict[str, str], kept: tuple[str, ...]) -> None:
-        self._lines, self._kept = lines, kept
-
-    def __getitem__(self, key: str) -> dict[str, str]:
-        return line_dict(self._lines[key], self._kept)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._lines
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._lines)
-
-    def __len__(self) -> int:
-        return len(self._lines)
-
-    def keys(self):  # noqa: ANN201 - dict_keys: set operations at C speed
-        return self._lines.keys()
-
-
-class _Lazy(MappingABC):
-    """A mapping read only when something asks for its content: the guard needs
-    the number of rows of the last read and what vanished from it, which the
-    journal answers from the changed blocks alone (see ``Snapshot.vanished_of``)."""
-
-    def __init__(self, load: Callable[[], Mapping], size: int | None = None) -> None:
-        self._load, self._got, self._size = load, None, size
-
-    def _m(self) -> Mapping:
-        if self._got is None:
-            self._got = self._load()
-        return self._got
-
-    def __getitem__(self, key: str) -> Any:
-        return self._m()[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._m()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._m())
-
-    def __len__(self) -> int:
-        return self._size if self._size is not None and self._got is None else len(self._m())
-
-    def keys(self):  # noqa: ANN201 - dict_keys: set operations at C speed
-        return self._m().keys()
 
 
 @dataclass
@@ -215,7 +162,7 @@ class QueryMixin:
             if n:
                 layout = self._sync_row(sheet, "n=?", (n,))[4]
                 kept = tuple(f for f in self._layout(layout)["fields"] if f is not None)
-            state = _State(n, kept)
+            state = _State(n, kept, sheet)
             load_meta(self.db, sheet, state)
             self._cache[sheet] = state
             state.dv = dv

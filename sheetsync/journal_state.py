@@ -76,12 +76,12 @@ class _State:
     ``rows`` key -> (row id, key, live, line, ok, base) of the loaded records;
     ``where`` key -> its record; ``blocks`` record -> its keys (sheet order for a
     live block, None = blank row); ``complete`` once every record is loaded."""
-    __slots__ = ("n", "kept", "first_row", "rows", "where", "blocks", "digests", "size", "okmap",
+    __slots__ = ("n", "kept", "sheet", "first_row", "rows", "where", "blocks", "digests", "size", "okmap",
                  "diverged", "live", "complete", "indexed", "legacy", "dirty", "gone", "dv",
                  "delta", "meta_dirty")
 
-    def __init__(self, n: int = 0, kept: tuple[str, ...] = ()) -> None:
-        self.n, self.kept, self.first_row = n, kept, 0
+    def __init__(self, n: int = 0, kept: tuple[str, ...] = (), sheet: int = 0) -> None:
+        self.n, self.kept, self.sheet, self.first_row = n, kept, sheet, 0
         self.rows: dict[str, Row] = {}
         self.where: dict[str, int] = {}
         self.blocks: dict[int, list] = {}
@@ -131,7 +131,7 @@ class _State:
 @dataclass
 class Delta:
     """A read compared with the last one, over the blocks whose digest changed."""
-    tab: object                 # the TabRead compared (identity: one comparison per read)
+    tab: Any                    # the TabRead compared (identity: one comparison per read)
     blocks: list[int]           # blocks of the read to rewrite (sheet order)
     old: dict[str, int]         # live keys of the last read in those blocks -> sheet row then
     new: list[str]              # keys of the read in those blocks, sheet order

@@ -21,10 +21,11 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+from collections.abc import Mapping as MappingABC
 from contextlib import contextmanager
 from operator import itemgetter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 SEP = "\x1f"          # between cells of a stored line
 JSON_MARK = "\x1e"    # a line holding a separator inside a cell is stored as JSON
@@ -161,6 +162,58 @@ class TabRead:
     def as_dicts(self) -> dict[str, dict[str, str]]:
         kept = self.kept
         return {k: line_dict(v, kept) for k, v in self.rows.items()}
+
+
+class LazyRows(MappingABC):
+    """row key -> {field: text}, decoded from stored lines only when asked
+    (the guard needs the keys of 15,000 rows, not their cells)."""
+
+    def __init__(self, lines: dict[str, str], kept: tuple[str, ...]) -> None:
+        self._lines, self._kept = lines, kept
+
+    def __getitem__(self, key: str) -> dict[str, str]:
+        return line_dict(self._lines[key], self._kept)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._lines
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def keys(self):  # noqa: ANN201 - dict_keys: set operations at C speed
+        return self._lines.keys()
+
+
+class _Lazy(MappingABC):
+    """A mapping read only when something asks for its content: the guard needs
+    the number of rows of the last read and what vanished from it, which the
+    journal answers from the changed blocks alone (see ``Snapshot.vanished_of``)."""
+
+    def __init__(self, load: Callable[[], Mapping], size: int | None = None) -> None:
+        self._load, self._got, self._size = load, None, size
+
+    def _m(self) -> Mapping:
+        if self._got is None:
+            self._got = self._load()
+        return self._got
+
+    def __getitem__(self, key: str) -> Any:
+        return self._m()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._m()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._m())
+
+    def __len__(self) -> int:
+        return self._size if self._size is not None and self._got is None else len(self._m())
+
+    def keys(self):  # noqa: ANN201 - dict_keys: set operations at C speed
+        return self._m().keys()
 
 
 def column_fields(header: list[str], config: Any, header_map: Mapping[str, int] | None = None

@@ -81,7 +81,8 @@ def test_an_edit_reads_and_writes_one_block(tmp_path):
         assert sorted(state.blocks) == [4] and not state.complete
         j.record_tab(spreadsheet="S", config_name="t", tab=t, at=T0 + timedelta(minutes=1))
         assert sorted(state.blocks) == [4] and not state.complete
-        assert [(c.tps_key, c.new) for c in j.diff("S", 1).changes] == [(f"31.73.01.1001/{state_mod.BLOCK * 4 + 3:03d}", "499")]
+        edited = f"31.73.01.1001/{state_mod.BLOCK * 4 + 3:03d}"
+        assert [(c.tps_key, c.new) for c in j.diff("S", 1).changes] == [(edited, "499")]
 
 
 def test_digests_only_when_the_hashed_text_is_unambiguous():
