@@ -165,7 +165,7 @@ def child(job: str, url: str, sid: str, config_path: str, extra: str) -> dict:
         out = {"cells_written": report.cells_written, "cells_changed": report.cells_changed,
                "requests_report": report.requests, "timings": report.timings,
                "verified": report.verified, "repair_rounds": report.repair_rounds,
-               "repaired": len(report.repaired_rows),
+               "repaired": len(report.repaired_rows), "metadata_reads": report.metadata_reads,
                "rows_read": report.rows_read, "skipped": len(report.skipped_rows)}
     elif job == "gspread-dataframe":
         out = gspread_dataframe_job(config, url, sid)
@@ -256,7 +256,8 @@ def moved_sync(emu: Emu, sid: str, n: int, config_path: Path) -> dict:
     emu.edit(sid, n, min(EDITS, n), seed=n + 1)
     moved = run_child("sheetsync-moved", emu, sid, config_path)
     print(f"  sheetsync, {EDITS} cells edited and a row inserted at the top between read and write: "
-          f"{moved['requests_report']} requests by sync, {moved['repair_rounds']} repair write(s) of "
+          f"{moved['requests_report']} requests by sync ({moved['metadata_reads']} metadata read(s)), "
+          f"{moved['repair_rounds']} repair write(s) of "
           f"{moved['repaired']:,} rows, wall {moved['wall_s']:.2f} s (verify + repair "
           f"{moved['timings'].get('verify', 0):.2f} s)", flush=True)
     return moved
