@@ -14,7 +14,7 @@ Definitions (also in docs/core.md):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -39,7 +39,7 @@ class Totals:
 
     @cached_property
     def masks(self) -> RowMasks:
-        return row_masks(self._rows)   # shared by every table below
+        return row_masks(self._rows, self._config)   # shared by every table below
 
     @cached_property
     def per_tps(self) -> pd.DataFrame:
@@ -90,22 +90,26 @@ class RowMasks:
     periksa: np.ndarray
     belum: np.ndarray
     not_ok: np.ndarray
+    votes: dict[str, np.ndarray] = field(default_factory=dict)  # field -> float64 per row, 0 where blank
+    target: np.ndarray | None = None                              # target_effective, 0 where unknown
 
 
-def row_masks(rows: pd.DataFrame) -> RowMasks:
+def row_masks(rows: pd.DataFrame, config: Config | None = None) -> RowMasks:
     status = rows["status"].to_numpy(object)
+    votes = {f: rows[f].to_numpy(dtype=np.float64, na_value=0.0) for f in vote_fields(config)} if config else {}
     return RowMasks(
         first=distinct_tps(rows), counted=_counted(rows), error=rows["n_errors"].to_numpy() > 0,
         periksa=status == PERIKSA,
         # BELUM ADA SAKSI (issue 8) is given only to rows without results: not filled either
         belum=(status == BELUM_DIISI) | (status == "BELUM ADA SAKSI"),
-        not_ok=status != OK)
+        not_ok=status != OK,
+        votes=votes, target=np.nan_to_num(rows["target_effective"].to_numpy(np.float64)))
 
 
 def _sums(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config,
           masks: RowMasks | None = None) -> dict[str, np.ndarray]:
     """Counts and vote sums per group; codes are group numbers (-1 = no group)."""
-    masks = masks or row_masks(rows)
+    masks = masks or row_masks(rows, config)
     placed = codes >= 0
     counted = masks.counted & placed
     first = masks.first
@@ -122,9 +126,9 @@ def _sums(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config,
         "tps_belum": count(masks.belum),
     }
     for f in vote_fields(config):
-        values = rows[f].to_numpy(dtype=np.float64, na_value=0.0)
+        values = masks.votes[f] if f in masks.votes else rows[f].to_numpy(dtype=np.float64, na_value=0.0)
         out[f] = np.rint(np.bincount(codes[counted], weights=values[counted], minlength=size)[:size]).astype(np.int64)
-    target = np.nan_to_num(rows["target_effective"].to_numpy(np.float64))
+    target = masks.target if masks.target is not None else np.nan_to_num(rows["target_effective"].to_numpy(np.float64))
     one = placed & first  # a duplicated TPS has one target
     out["target_tps"] = np.round(np.bincount(codes[one], weights=target[one], minlength=size)[:size], 2)
     return out
@@ -205,7 +209,7 @@ def per_koordinator(rows: pd.DataFrame, config: Config, masks: RowMasks | None =
     names = rows[field].to_numpy(object)
     group, key_uniques, shown = _coordinator_groups(names)
     size = len(key_uniques)
-    masks = masks or row_masks(rows)
+    masks = masks or row_masks(rows, config)
     sums = _sums(group, size, rows, config, masks)
     problems = np.bincount(group[masks.not_ok & (group >= 0)], minlength=size)[:size]
     covered = _kecamatan_covered(group, size, rows)
