@@ -71,6 +71,8 @@ class RowIdentities:
     by_row: dict[int, str] = field(default_factory=dict)
     # owned cells each row must show after the write, in the order of `owned` (verify only)
     expect: dict[int, tuple[Any, ...]] = field(default_factory=dict)
+    # (row, 0-based column) of every input cell the write sent (to give back after a column move)
+    cells: set[tuple[int, int]] = field(default_factory=set)
 
     @property
     def content_rows(self) -> list[int]:

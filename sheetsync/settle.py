@@ -18,9 +18,15 @@ row that moved before the write landed can be misplaced, and the verify sees it:
                     MAX_REPAIRS repair writes; rows still wrong after them are reported
                     and the next sync fixes them.
 
-Only the two owned columns of the input tab are ever written here. When the header row
-changed (a column inserted, deleted or renamed), nothing is repaired: the columns can
-no longer be trusted, and the rows are reported.
+Only the two owned columns of the input tab are ever written here, with one exception.
+When the header row changed (a column inserted or deleted left of the owned columns
+before the write landed), the write went into whatever column stood there: possibly a
+column people type in. Then the columns are followed by their header text: every cell
+this sync wrote that now sits under another header and still shows what was written
+gets back the value it had at the read (a column inserted since was blank), and the
+repair rounds go on with the owned columns where they stand now. When the columns
+cannot be followed (a header renamed, missing or twice), nothing else is written and
+the rows are reported.
 """
 
 from __future__ import annotations
@@ -31,7 +37,10 @@ from typing import Any, Callable, Sequence
 
 from sheetsync import a1
 from sheetsync.plan import CellChange, Plan
-from sheetsync.rowid import RowIdentities, content_identity, header_changed, key_identity, moved_rows, verify_ranges
+from sheetsync.plan import same_value
+from sheetsync.restore import sheet_value
+from sheetsync.rowid import (RowIdentities, content_identity, header_changed, key_identity, moved_rows, norm,
+                             verify_ranges)
 
 MAX_REPAIRS = 3
 Pair = tuple[str, str]                 # (status, message) as shown
@@ -47,6 +56,11 @@ class Wanted:
     owned: list[int]                   # 0-based: status, message
     by_key: dict[str, Pair] = field(default_factory=dict)              # unique TPS key text
     by_content: dict[str, set[Pair]] = field(default_factory=dict)     # every row, by content
+    values: list[list[Any]] = field(default_factory=list)               # the input tab as read
+    # after a column move: where each column as read stands now (None: gone), and the owned
+    # columns as read, so a row is still known by its content in the old column order
+    moved_from: list[int | None] | None = None
+    owned_as_read: list[int] = field(default_factory=list)
 
     def pairs_for(self, line: Sequence[Any], key_counts: Counter[str]) -> set[Pair] | None:
         """The statuses this row may show; None when this sync never read a row like it."""
@@ -54,12 +68,15 @@ class Wanted:
             key = key_identity(line, self.key_cols)
             if key in self.by_key and key_counts[key] == 1:
                 return {self.by_key[key]}
-        return self.by_content.get(content_identity(line, self.owned))
+        if self.moved_from is None:
+            return self.by_content.get(content_identity(line, self.owned))
+        as_read = [line[p] if p is not None and p < len(line) else "" for p in self.moved_from]
+        return self.by_content.get(content_identity(as_read, self.owned_as_read))
 
 
 def build_wanted(ids: RowIdentities, values: list[list[Any]], pair_at: Callable[[int], Pair]) -> Wanted:
     """ids: the identity of every data row as read (row_identities over all rows)."""
-    want = Wanted(ids.tab, ids.header_row, ids.header, ids.key_cols, ids.owned)
+    want = Wanted(ids.tab, ids.header_row, ids.header, ids.key_cols, ids.owned, values=values)
     for r, ident in ids.by_row.items():
         pair = pair_at(r)
         if ident.startswith("k:"):
@@ -76,6 +93,7 @@ class Settled:
     repaired: list[int] = field(default_factory=list)    # rows a repair wrote (where they stood then)
     leftover: list[int] = field(default_factory=list)    # rows still not right when it stopped
     header_moved: bool = False
+    restored: list[str] = field(default_factory=list)    # cells of other columns given back their value
 
 
 def settle(sheet: Any, written: RowIdentities, wanted: Callable[[], Wanted],
@@ -87,14 +105,14 @@ def settle(sheet: Any, written: RowIdentities, wanted: Callable[[], Wanted],
     if not moved:
         out.verified = True
         return out
-    if header_moved:
-        out.header_moved, out.leftover = True, sorted(moved)
-        return out
     want = wanted()
     quoted = a1.quote_tab(want.tab)
+    now = sheet.read([quoted])[quoted]
+    if header_moved and not follow_columns(now, want, written, send, out):
+        out.header_moved, out.leftover = True, sorted(moved)
+        return out
     while True:
-        now = sheet.read([quoted])[quoted]
-        if header_changed(want.header, now[want.header_row - 1] if len(now) >= want.header_row else []):
+        if header_changed(want.header, _header(now, want.header_row)):
             out.header_moved, out.leftover = True, sorted(moved)
             return out
         plan = repair_plan(now, want)
@@ -107,6 +125,90 @@ def settle(sheet: Any, written: RowIdentities, wanted: Callable[[], Wanted],
         send(plan)
         out.rounds += 1
         out.repaired.extend(rows)
+        now = sheet.read([quoted])[quoted]
+
+
+def follow_columns(now: list[list[Any]], want: Wanted, written: RowIdentities, send: Callable[[Plan], None],
+                   out: Settled) -> bool:
+    """Columns moved before the write landed: give back what the write covered in other
+    columns, then point `want` at the owned and key columns where they stand now.
+    False when the columns cannot be followed by their header text."""
+    header_now = _header(now, want.header_row)
+    out.header_moved = True
+    back = overwritten_cells(now, want, written)
+    if back.changes:
+        send(back)
+        out.restored.extend(c.a1 for c in back.changes)
+        for c in back.changes:                   # as the sheet shows it now
+            _set(now, c.row, c.col, c.new)
+    at = _unique_positions(header_now)
+    names = [norm(h) for h in want.header]
+    try:
+        key_cols = [at[names[c]] for c in want.key_cols]
+        owned = [at[names[c]] for c in want.owned]
+    except (KeyError, IndexError):
+        return False
+    want.moved_from, want.owned_as_read = [at.get(n) for n in names], list(want.owned)
+    want.header, want.key_cols, want.owned = list(header_now), key_cols, owned
+    return True
+
+
+def overwritten_cells(now: list[list[Any]], want: Wanted, written: RowIdentities) -> Plan:
+    """Cells this sync wrote that now sit under a header not its own and still show what
+    was written: each gets the value its column held on that row at the read."""
+    header_now = _header(now, want.header_row)
+    names = [norm(h) for h in want.header]
+    owned_names = {names[c] for c in want.owned if c < len(names)}
+    was_at = _unique_positions(want.header)
+    at = _unique_positions(header_now)
+    key_cols = [at.get(names[c]) for c in want.key_cols if c < len(names)]
+    source = _read_rows_by_key(want) if key_cols and None not in key_cols else None
+    changes: list[CellChange] = []
+    for r, pair in written.expect.items():
+        line = now[r - 1] if r - 1 < len(now) else []
+        src = r
+        if source is not None:
+            key = key_identity(line, key_cols)    # type: ignore[arg-type]
+            blank = not key[2:].replace("\x1f", "").strip()
+            src = source.get(key, r if blank else 0)   # an unknown TPS: no guess at its old values
+        for c, wrote in zip(written.owned, pair):
+            name = norm(header_now[c]) if c < len(header_now) else ""
+            shown = line[c] if c < len(line) else ""
+            if name in owned_names or not src or (r, c) not in written.cells or not same_value(shown, wrote):
+                continue
+            old_line = want.values[src - 1] if src - 1 < len(want.values) else []
+            col = was_at.get(name)
+            before = old_line[col] if col is not None and col < len(old_line) else ""   # a new column: blank
+            if not same_value(shown, before):
+                changes.append(CellChange(want.tab, a1.rect(want.tab, r, c + 1), shown, sheet_value(str(before)),
+                                          None, r, c + 1))
+    return Plan(changes)
+
+
+def _read_rows_by_key(want: Wanted) -> dict[str, int]:
+    """Unique TPS key text -> its sheet row at the read."""
+    first = want.header_row + 1
+    seen = Counter(key_identity(line, want.key_cols) for line in want.values[first - 1:])
+    return {k: r for r, line in enumerate(want.values[first - 1:], start=first)
+            if seen[k := key_identity(line, want.key_cols)] == 1}
+
+
+def _unique_positions(header: Sequence[Any]) -> dict[str, int]:
+    names = [norm(h) for h in header]
+    counts = Counter(names)
+    return {n: i for i, n in enumerate(names) if n and counts[n] == 1}
+
+
+def _header(grid: list[list[Any]], header_row: int) -> list[Any]:
+    return list(grid[header_row - 1]) if len(grid) >= header_row else []
+
+
+def _set(grid: list[list[Any]], row: int, col: int, value: Any) -> None:
+    while len(grid) < row:
+        grid.append([])
+    line = grid[row - 1]
+    line.extend([""] * (col - len(line)))
+    line[col - 1] = value
 
 
 def repair_plan(now: list[list[Any]], want: Wanted) -> Plan:

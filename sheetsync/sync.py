@@ -73,6 +73,9 @@ class SyncReport:
     repair_rounds: int = 0                          # repair writes after the verify found moved rows
     repaired_rows: list[int] = field(default_factory=list)  # rows a repair rewrote (where they stood then)
     unsettled: str | None = None                    # one line when rows were left for the next sync
+    # cells of people's columns the write covered because a column moved before it landed,
+    # given back the value they had at the read (settle.follow_columns)
+    restored_cells: list[str] = field(default_factory=list)
     header_added: list[str] = field(default_factory=list)
     tabs_created: list[str] = field(default_factory=list)
     metadata_reads: int = 0
@@ -396,6 +399,7 @@ def _settle(sheet: Sheet, plan: Plan, work: _Work, config: Any, report: SyncRepo
     values = work.layout.with_added_headers(work.values, config)     # the header as it is now
     ids = row_identities(values, rows, work.layout, work.result, config)
     ids.expect = {r: _pair_at(work.desired, config, r) for r in rows}
+    ids.cells = {(c.row, c.col - 1) for c in plan.changes if c.tab == config.input_tab}
 
     def wanted() -> Any:
         every = list(range(config.header_row + 1, len(values) + 1))
@@ -412,6 +416,7 @@ def _settle(sheet: Sheet, plan: Plan, work: _Work, config: Any, report: SyncRepo
     done = settle(sheet, ids, wanted, send)
     report.verified = done.verified
     report.repair_rounds, report.repaired_rows, report.skipped_rows = done.rounds, done.repaired, done.leftover
+    report.restored_cells = done.restored
     if done.leftover:
         report.unsettled = _unsettled_message(done, config)
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from gspread.utils import rowcol_to_a1
 
 from sheetsync import gsheets
 from sheetsync.check import check
@@ -441,3 +442,70 @@ def test_rows_still_moving_after_the_repairs_are_reported_for_the_next_sync(emu,
     run(config, now=NOW + timedelta(minutes=2))             # the next sync puts every status right
     final = sh.worksheet("TPS").get_all_values()
     assert_sheet_matches(sh, [line[:len(FULL_HEADER)] for line in final], config)
+
+
+def _insert_column(emu, sh, col: int, header: str):
+    ws = emu.client(token="koordinator").open_by_key(sh.id).worksheet("TPS")
+
+    def insert() -> None:
+        ws.insert_cols([[]], col=col)                     # a blank column, then its header
+        ws.update([[header]], rowcol_to_a1(1, col))
+    return insert
+
+
+@pytest.mark.parametrize("col", [len(FULL_HEADER),     # left of Koordinator: the write covers Koordinator
+                                 STATUS])              # right before Status: the write covers the new column
+def test_a_column_inserted_before_the_write_lands_loses_no_typed_cell(emu, run, col):
+    """The write goes by position, so it lands in whatever column moved there: a column
+    people type in (Koordinator), or the new one. Every such cell gets its value back,
+    and the statuses land in the Status column where it stands now, in the same sync."""
+    values = messy_sheet()
+    sh = seed(emu.client(), values)
+    config = config_for(sh, emu)
+    run(config)
+    ws = sh.worksheet("TPS")
+    ws.update([["999"], ["998"], ["997"]], "I10:I12")      # three statuses must change
+    report, _ = run(config, now=NOW + timedelta(minutes=1),
+                    hooks=SyncHooks(between_read_and_write=_insert_column(emu, sh, col, "Catatan")))
+    assert report.verified is False and report.skipped_rows == [] and report.unsettled is None
+    assert report.restored_cells == [f"'TPS'!P{r}" for r in (10, 11, 12)]   # where the statuses landed
+    final = ws.get_all_values()
+    header = final[0]
+    assert "Catatan" in header and header.index("Catatan") == col - 1, header
+    by_name = lambda name: [line[header.index(name)] if header.index(name) < len(line) else ""  # noqa: E731
+                            for line in final[1:]]
+    assert by_name("Catatan") == [""] * (len(final) - 1)    # the new column: as the person left it
+    assert by_name("Koordinator") == [line[FULL_HEADER.index("Koordinator")] for line in values[1:]]
+    typed = [[line[header.index(h)] for h in FULL_HEADER] for line in final]
+    _, want = expected_outputs(typed, config)
+    for r in range(2, len(final) + 1):
+        line = final[r - 1] + ["", ""]
+        got = (line[header.index("Status")], line[header.index("Keterangan")])
+        assert got == want[r], (r, got, want[r])
+
+
+def test_a_column_deleted_before_the_write_lands_leaves_nothing_outside_the_header(emu, run):
+    values = messy_sheet()
+    sh = seed(emu.client(), values)
+    config = config_for(sh, emu)
+    run(config)
+    ws = sh.worksheet("TPS")
+    ws.update([["999"], ["998"]], "I10:I11")
+    values[9][8], values[10][8] = "999", "998"
+    other = emu.client(token="koordinator").open_by_key(sh.id).worksheet("TPS")
+    report, _ = run(config, now=NOW + timedelta(minutes=1),
+                    hooks=SyncHooks(between_read_and_write=lambda: other.delete_columns(4)))   # Alamat
+    assert report.unsettled is None and report.skipped_rows == []
+    final = ws.get_all_values()
+    header = final[0]
+    assert "Alamat" not in header and header[-2:] == ["Status", "Keterangan"]
+    assert all(len(line) <= len(header) or not any(line[len(header):]) for line in final)
+    kept = [h for h in FULL_HEADER if h != "Alamat"]
+    assert [[line[header.index(h)] for h in kept] for line in final[1:]] == \
+        [[line[FULL_HEADER.index(h)] for h in kept] for line in values[1:]]   # no typed cell changed
+    typed = [[line[header.index(h)] if h in header else "" for h in FULL_HEADER] for line in final]
+    _, want = expected_outputs(typed, config)
+    got = {r: tuple((final[r - 1] + ["", ""])[len(header) - 2:len(header)]) for r in range(2, len(final) + 1)}
+    wrong = {r: (got[r], want[r]) for r in got if got[r] != want[r]}
+    # a row known only by its content (no TPS key) may be left blank for the next sync, never wrong
+    assert all(g == ("", "") for g, _ in wrong.values()) and len(wrong) <= 1, wrong
