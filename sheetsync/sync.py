@@ -383,10 +383,11 @@ def _alert_message(alerts: list[Any], config: Any) -> str:
     return alert_text(alerts, config.language)
 
 
-def _ok_keys(result: Any, tab_read: Any) -> list[str]:
+def _ok_keys(result: Any, tab_read: Any) -> set[str]:
+    """Row keys whose status is OK (warnings merged), at C speed: 15,000 rows every sync."""
+    from sheetsync.journal_query import ok_keys
     rows = result.rows
-    ok_rows = set(int(r) for r in rows.index[rows["status"] == "OK"])
-    return [k for k, pos in tab_read.positions.items() if pos in ok_rows]
+    return ok_keys(tab_read, dict(zip(rows.index.tolist(), rows["status"].tolist())))
 
 
 # ---------------------------------------------------------------- verify, stamp, write

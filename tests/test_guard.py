@@ -7,7 +7,7 @@ import pytest
 
 from sheetsync.guard import HEADER_CHANGED, OWNED_MOVED, ROWS_VANISHED, alert_text, guard
 from sheetsync.journal import Journal
-from tests.test_journal import CONFIG, HEADER, T0, tab
+from test_journal import CONFIG, HEADER, T0, tab
 
 
 def grid(n: int, header=HEADER) -> list[list[str]]:
@@ -142,7 +142,7 @@ def test_sync_blocked_by_guard_then_restore_then_accept(tmp_path):
     from sheetsync.gsheets import Sheet
     from sheetsync.restore import restore
     from sheetsync.sync import SyncError, sync
-    from tests.sync_data import tps_sheet
+    from sync_data import tps_sheet
 
     with Emulator() as emu, Journal(tmp_path / "j.sqlite") as journal:
         ours = emu.client()

@@ -396,7 +396,7 @@ def test_sync_warns_when_a_verified_number_changes(tmp_path):
     from sheetsync.config import load_preset, with_overrides
     from sheetsync.emulator import Emulator
     from sheetsync.sync import sync
-    from tests.sync_data import FULL_HEADER, tps_sheet
+    from sync_data import FULL_HEADER, tps_sheet
 
     with Emulator() as emu, Journal(tmp_path / "j.sqlite") as journal:
         ours = emu.client()

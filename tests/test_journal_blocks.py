@@ -14,7 +14,7 @@ import sheetsync.journal_state as state_mod
 from sheetsync.guard import _vanished
 from sheetsync.journal import Journal
 from sheetsync.journal_query import CAV_CODE, ok_keys
-from tests.test_journal import CONFIG, EDIT, HEADER, ROW, T0, _state_matches_the_read, apply, expected, tab
+from test_journal import CONFIG, EDIT, HEADER, ROW, T0, _state_matches_the_read, apply, expected, tab
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_blocks_agree_with_a_full_comparison(tmp_path_factory, tiny_blocks, star
 
 def test_an_edit_reads_and_writes_one_block(tmp_path):
     """The point of the blocks: one edited row costs one record, not the tab."""
-    from tests.test_journal import _big_grid
+    from test_journal import _big_grid
     path = tmp_path / "j.sqlite"
     g = _big_grid(state_mod.BLOCK * 10, 2)
     with Journal(path) as j:
@@ -98,7 +98,7 @@ def test_digests_only_when_the_hashed_text_is_unambiguous():
 
 def test_a_cell_holding_the_record_separator_is_journaled_exactly(tmp_path):
     """Such a tab has no digests: every sync compares everything, and still replays exactly."""
-    from tests.test_journal import base_grid
+    from test_journal import base_grid
     g = base_grid()
     g[1][4] = "Bu\x1edi"
     with Journal(tmp_path / "j.sqlite") as j:
@@ -114,7 +114,7 @@ def test_a_cell_holding_the_record_separator_is_journaled_exactly(tmp_path):
 
 def test_a_last_read_asked_before_a_record_keeps_showing_that_read(tmp_path):
     """last() is lazy; once a newer sync is recorded it is rebuilt from the history."""
-    from tests.test_journal import _big_grid
+    from test_journal import _big_grid
     g = _big_grid(40, 4)
     with Journal(tmp_path / "j.sqlite") as j:
         j.record_tab(spreadsheet="S", config_name="t", tab=tab(g), at=T0)

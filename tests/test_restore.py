@@ -8,7 +8,7 @@ import pytest
 
 from sheetsync.journal import Journal
 from sheetsync.restore import plan_restore, sheet_value
-from tests.test_journal import CONFIG, T0, base_grid, rec, tab
+from test_journal import CONFIG, T0, base_grid, rec, tab
 
 
 @pytest.fixture
@@ -108,7 +108,7 @@ def test_delete_blank_sort_then_diff_history_restore_apply(tmp_path):
     from sheetsync.gsheets import Sheet
     from sheetsync.restore import restore
     from sheetsync.sync import sync
-    from tests.sync_data import FULL_HEADER, tps_sheet
+    from sync_data import FULL_HEADER, tps_sheet
 
     config = load_preset("pilkada-jakbar-2024")
     header = FULL_HEADER + [config.status_header, config.message_header]
