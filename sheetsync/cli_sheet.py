@@ -191,10 +191,22 @@ def _print_sync(report: Any, ui: Ui, log_format: str, dry_run: bool, fail_on: st
         ui.out(f"{stamp} {sync_line(report, ui, tab)}")
         for alert in report.alerts:
             ui.warn(str(alert))
+        _print_settle(report, ui)
     if failing:
         ui.warn(ui.t("fail_on", count=failing, level=fail_on))
         return EXIT_PROBLEMS
     return EXIT_OK
+
+
+def _print_settle(report: Any, ui: Ui) -> None:
+    """What the verify after the write could not settle, or had to give back."""
+    restored = list(getattr(report, "restored_cells", []) or [])
+    if restored:
+        shown = ", ".join(restored[:5]) + (" ..." if len(restored) > 5 else "")
+        ui.warn(ui.t("sync_restored", count=ui.n(len(restored)), cells=shown))
+    if getattr(report, "unsettled", None):
+        rows = list(report.skipped_rows or [])
+        ui.warn(ui.t("sync_unsettled", rows=", ".join(map(str, rows[:10])) + (" ..." if len(rows) > 10 else "")))
 
 
 def _log(ui: Ui, log_format: str, data: dict, text: str) -> None:

@@ -133,6 +133,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "restore_none": ("Nothing to restore.", "Tidak ada yang perlu dipulihkan."),
     # demo
     "demo_start": ("Starting the Sheets emulator...", "Menyalakan emulator Sheets..."),
+    "sync_unsettled": (
+        "Rows kept moving during the sync: the statuses of rows {rows} are not confirmed; the next sync "
+        "puts them right.",
+        "Baris terus dipindah selama sinkronisasi: status baris {rows} belum pasti; sinkronisasi "
+        "berikutnya memperbaikinya.",
+    ),
+    "sync_restored": (
+        "A column was inserted or deleted while the sync wrote: {count} cells of another column were "
+        "written over and have been given back their values ({cells}).",
+        "Sebuah kolom disisipkan atau dihapus saat sinkronisasi menulis: {count} sel kolom lain sempat "
+        "tertimpa dan nilainya sudah dikembalikan ({cells}).",
+    ),
     "demo_exposed": (
         "WARNING: the emulator listens on {host}, reachable from the network; anyone who can reach it "
         "can read and change the demo sheet. Leave out --host to stay on loopback (127.0.0.1).",
