@@ -190,3 +190,19 @@ def test_web_view_hook(emu):
         assert resp.status_code == 404
     else:
         assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("exc, shown", [(BrokenPipeError(32, "Broken pipe"), False),
+                                        (ConnectionResetError(104, "reset"), False),
+                                        (ValueError("a real bug"), True)])
+def test_a_client_hanging_up_is_no_traceback_but_a_bug_still_is(capsys, exc, shown):
+    from sheetsync.emulator.server import EmulatorState, make_server
+    server = make_server(EmulatorState())
+    try:
+        try:
+            raise exc
+        except Exception:                       # noqa: BLE001 - as socketserver calls it
+            server.handle_error(None, ("127.0.0.1", 5555))
+    finally:
+        server.server_close()
+    assert ("Traceback" in capsys.readouterr().err) is shown
