@@ -55,6 +55,15 @@ def messy_sheet(n=40, seed_=7):
     return values
 
 
+def synced_messy_sheet(emu, run):
+    """A messy sheet, seeded and synced once: (values as typed, spreadsheet, config)."""
+    values = messy_sheet()
+    sh = seed(emu.client(), values)
+    config = config_for(sh, emu)
+    run(config)
+    return values, sh, config
+
+
 def expected_outputs(values, config):
     result = check(values, config)
     out = {}
@@ -129,10 +138,7 @@ def test_nothing_changed_costs_one_request_and_writes_nothing(emu, run):
 
 
 def test_coordinator_edit_writes_only_the_changed_cells(emu, run):
-    values = messy_sheet()
-    sh = seed(emu.client(), values)
-    config = config_for(sh, emu)
-    run(config)
+    values, sh, config = synced_messy_sheet(emu, run)
     coordinator = emu.client(token="koordinator-kebon-jeruk")
     ws = coordinator.open_by_key(sh.id).worksheet("TPS")
     ws.update([["999"]], "I10")                            # Paslon 1 of row 10: now SALAH
@@ -401,10 +407,7 @@ def _insert_at_top(emu, sh):
 
 
 def test_rows_moved_before_the_write_lands_are_repaired_in_the_same_sync(emu, run):
-    values = messy_sheet()
-    sh = seed(emu.client(), values)
-    config = config_for(sh, emu)
-    run(config)
+    values, sh, config = synced_messy_sheet(emu, run)
     ws = sh.worksheet("TPS")
     ws.update([["999"]], "I10")                             # row 10's status must change
     report, delta = run(config, now=NOW + timedelta(minutes=1),
@@ -429,10 +432,7 @@ def test_rows_moved_before_the_write_lands_are_repaired_in_the_same_sync(emu, ru
 def test_rows_still_moving_after_the_repairs_are_reported_for_the_next_sync(emu, run, monkeypatch):
     import sheetsync.settle
     monkeypatch.setattr(sheetsync.settle, "MAX_REPAIRS", 0)   # as if every repair had been undone
-    values = messy_sheet()
-    sh = seed(emu.client(), values)
-    config = config_for(sh, emu)
-    run(config)
+    values, sh, config = synced_messy_sheet(emu, run)
     sh.worksheet("TPS").update([["999"]], "I10")
     report, _ = run(config, now=NOW + timedelta(minutes=1),
                     hooks=SyncHooks(between_read_and_write=_insert_at_top(emu, sh)))
@@ -459,10 +459,7 @@ def test_a_column_inserted_before_the_write_lands_loses_no_typed_cell(emu, run, 
     """The write goes by position, so it lands in whatever column moved there: a column
     people type in (Koordinator), or the new one. Every such cell gets its value back,
     and the statuses land in the Status column where it stands now, in the same sync."""
-    values = messy_sheet()
-    sh = seed(emu.client(), values)
-    config = config_for(sh, emu)
-    run(config)
+    values, sh, config = synced_messy_sheet(emu, run)
     ws = sh.worksheet("TPS")
     ws.update([["999"], ["998"], ["997"]], "I10:I12")      # three statuses must change
     report, _ = run(config, now=NOW + timedelta(minutes=1),
@@ -485,10 +482,7 @@ def test_a_column_inserted_before_the_write_lands_loses_no_typed_cell(emu, run, 
 
 
 def test_a_column_deleted_before_the_write_lands_leaves_nothing_outside_the_header(emu, run):
-    values = messy_sheet()
-    sh = seed(emu.client(), values)
-    config = config_for(sh, emu)
-    run(config)
+    values, sh, config = synced_messy_sheet(emu, run)
     ws = sh.worksheet("TPS")
     ws.update([["999"], ["998"]], "I10:I11")
     values[9][8], values[10][8] = "999", "998"
