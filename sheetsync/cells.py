@@ -136,12 +136,45 @@ def parse_int_block(block: np.ndarray) -> list[ParsedColumn]:
     factorisation, read row by row as the cells lie in memory, and each distinct
     value parsed once for all the columns."""
     codes, uniques = pd.factorize(block.ravel(), use_na_sentinel=True)
+    return _int_columns(codes.reshape(block.shape), list(uniques))
+
+
+CHUNK_ROWS = 8_192  # rows of cells a chunk holds: its ~80,000 cell objects stay in the CPU cache
+
+
+def parse_int_columns(grid: np.ndarray, columns: list[int]) -> list[ParsedColumn]:
+    """parse_int_block(grid[:, columns]), a chunk of rows at a time.
+
+    Copying a chunk's cells touches every cell object once; factorising the chunk
+    right after finds them still in the cache, where the whole 8-million-cell block
+    would have been read from memory twice.  Each chunk's distinct values are
+    numbered in order of first appearance, as one factorisation would number them."""
+    n, k = grid.shape[0], len(columns)
+    codes = np.empty((n, k), dtype=np.intp)
+    number: dict[Any, int] = {}  # equal values share a number, as in pandas' hash table
+    uniques: list[Any] = []
+    for start in range(0, n, CHUNK_ROWS):
+        block = grid[start:start + CHUNK_ROWS].take(columns, axis=1)
+        chunk_codes, chunk_uniques = pd.factorize(block.ravel(), use_na_sentinel=True)
+        to_global = np.empty(len(chunk_uniques) + 1, dtype=np.intp)
+        to_global[-1] = -1  # code -1: None / NaN
+        for i, value in enumerate(chunk_uniques.tolist()):
+            j = number.get(value)
+            if j is None:
+                j = number[value] = len(uniques)
+                uniques.append(value)
+            to_global[i] = j
+        codes[start:start + len(block)] = to_global[chunk_codes].reshape(block.shape)
+    return _int_columns(codes, uniques)
+
+
+def _int_columns(codes: np.ndarray, uniques: list[Any]) -> list[ParsedColumn]:
+    """One ParsedColumn per column of codes (n x k, -1 = None/NaN) into uniques."""
     parsed = [parse_int(u) for u in uniques] + [(None, P_BLANK)]
     ints = np.array([0 if v is None else v for v, _ in parsed], dtype=np.int64)
     problems = np.fromiter((p for _, p in parsed), dtype=np.int8, count=len(parsed))
-    codes = codes.reshape(block.shape)
     out = []
-    for j in range(block.shape[1]):
+    for j in range(codes.shape[1]):
         problem = problems[codes[:, j]]
         out.append(ParsedColumn(pd.arrays.IntegerArray(ints[codes[:, j]], problem != P_OK), problem))
     return out

@@ -23,7 +23,7 @@ from typing import Any, Iterator, Mapping
 import numpy as np
 import pandas as pd
 
-from .cells import (P_BLANK, PARSERS, TEXT_TYPES, LazyParsedColumn, ParsedColumn, cell_text, parse_int_block,
+from .cells import (P_BLANK, PARSERS, TEXT_TYPES, LazyParsedColumn, ParsedColumn, cell_text, parse_int_columns,
                     recheck_blank, text_blank)
 from .config import Config
 from .issues import (BELUM_DIISI, ERROR, OK, PERIKSA, SALAH, STATUS_PRIORITY, WARNING, Issue, template)
@@ -167,9 +167,7 @@ def _check(values: list[list[Any]], config: Config, now: datetime) -> CheckResul
     names = {f: name_codes(raw[f], _spellings_hint(config, config.column(f).type)) for f in raw
              if config.column(f).type in ("kecamatan", "kelurahan")}
     integers = [f for f in raw if config.column(f).type == "integer"]
-    # take() gives a C-ordered block (grid[:, list] is Fortran-ordered): parse_int_block
-    # reads it row by row without a second copy
-    parsed = dict(zip(integers, parse_int_block(grid.take([header.fields[f] for f in integers], axis=1))))
+    parsed = dict(zip(integers, parse_int_columns(grid, [header.fields[f] for f in integers])))
     # text columns no rule needs exactly: their blankness is worked out where it decides
     # whether a row is blank, and elsewhere only if a rule asks (LazyParsedColumn)
     lazy = [f for f in raw if config.column(f).type in TEXT_TYPES and not config.column(f).required]

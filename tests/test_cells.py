@@ -99,3 +99,19 @@ def test_int_block_equals_column_by_column():
         assert together[j].problem.tolist() == alone.problem.tolist()
         assert together[j].values.tolist() == alone.values.tolist()
     assert together[0].values[0] == 1234 and together[2].values[1] == 7
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 3, 7, 8_192])
+def test_int_columns_in_chunks_equal_one_block(monkeypatch, chunk_rows):
+    # values equal across types (1, 1.0, True) and across chunks must get one number, as in one factorisation
+    from sheetsync import cells
+    from sheetsync.cells import parse_int_block, parse_int_columns
+    monkeypatch.setattr(cells, "CHUNK_ROWS", chunk_rows)
+    kinds = np.array(["1", "2", "1.234", "", None, 7, 7.0, True, 1, 1.0, "12a", "-3", float("nan"), " 9 ", "007", 0,
+                      False, "x"], dtype=object)
+    grid = kinds[np.random.default_rng(1).integers(0, len(kinds), size=(200, 6))]
+    together = parse_int_block(np.ascontiguousarray(grid[:, [1, 2, 4]]))
+    chunked = parse_int_columns(grid, [1, 2, 4])
+    for a, b in zip(together, chunked, strict=True):
+        assert a.problem.tolist() == b.problem.tolist()
+        assert a.values.tolist() == b.values.tolist()
