@@ -92,8 +92,13 @@ class Day:
     def _at(self, t: int, event: tuple) -> None:
         self.events.setdefault(t, []).append(event)
 
-    def step(self, t: int) -> None:
+    def step(self, t: int) -> str:
+        """Apply minute t; returns the kind of sync it makes (for --slowest)."""
         rng, c = self.rng, self.col
+        kinds = {ev[0] for ev in self.events.get(t, [])}
+        kind = ("first" if t == 0 else "sort" if "sort" in kinds else "delete mid-sheet"
+                if "delete" in kinds else "put back (append)" if any(d[0] == t for d in self.deleted)
+                else "edits")
         for back_at, row in [d for d in self.deleted if d[0] == t]:
             self.rows.append(row)                             # put back at the end
             self.deleted.remove((back_at, row))
@@ -116,6 +121,7 @@ class Day:
                 row[c["Nama Saksi"]] += " "
         for row in self.rows:                                 # sheetsync's own column: noise
             row[c["Status"]] = "OK" if row[c["Pengguna Hak Pilih"]] else "BELUM DIISI"
+        return kind
 
     def _find(self, original_index: int) -> list[str] | None:
         alamat = f"Jl. Contoh No. {original_index}"
@@ -218,16 +224,18 @@ def main() -> None:
     ap.add_argument("--syncs", type=int, default=720)
     ap.add_argument("--keep", metavar="DIR", help="keep the journal in DIR (for profiling)")
     ap.add_argument("--phases", action="store_true", help="print the median CPU time of each phase")
+    ap.add_argument("--slowest", action="store_true",
+                    help="print the kinds of sync (edits, delete, sort...) among the top 5%% by CPU")
     args = ap.parse_args()
     n_rows, n_syncs = (2000, 60) if args.quick else (args.rows, args.syncs)
     config = load_preset("pilkada-jakbar-2024")
     day = Day(config, n_rows, n_syncs)
-    times, cpu, last_warned, blocked = [], [], 0, 0
+    times, cpu, kinds, last_warned, blocked = [], [], [], 0, 0
     PHASES.clear()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(args.keep or tmp) / "journal.sqlite"
         for t in range(n_syncs):
-            day.step(t)
+            kinds.append(day.step(t))
             values = day.values()
             result = day.result(values)
             took, used, last_warned, a = one_sync(path, config, values, result,
@@ -276,6 +284,20 @@ def main() -> None:
     if args.phases:
         print("  CPU per phase over the day (ms): " + ", ".join(
             f"{k} median {v[len(v) // 2]:.1f} p95 {v[int(len(v) * 0.95) - 1]:.1f}" for k, v in phases.items()))
+    if args.slowest:
+        _slowest(kinds, cpu, times)
+
+
+def _slowest(kinds: list[str], cpu: list[float], wall: list[float]) -> None:
+    """Which kinds of sync make the top 5% by CPU, and each kind's CPU over the day."""
+    top = sorted(range(len(cpu)), key=cpu.__getitem__, reverse=True)[:max(1, len(cpu) // 20)]
+    print(f"  top 5% by CPU ({len(top)} syncs, from {cpu[top[-1]] * 1000:.1f} ms):")
+    for kind in sorted(set(kinds)):
+        mine = sorted(cpu[i] * 1000 for i in range(len(cpu)) if kinds[i] == kind)
+        walls = sorted(wall[i] * 1000 for i in range(len(cpu)) if kinds[i] == kind)
+        print(f"    {kind:18s} {sum(kinds[i] == kind for i in top):3d} in the top 5% of {len(mine):3d}; "
+              f"CPU median {mine[len(mine) // 2]:6.1f} max {mine[-1]:6.1f} ms; "
+              f"wall median {walls[len(walls) // 2]:6.1f} max {walls[-1]:6.1f} ms")
 
 
 if __name__ == "__main__":

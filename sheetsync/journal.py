@@ -23,7 +23,7 @@ from typing import Any, Iterable, Mapping
 from sheetsync.guard import GuardAlert, alert_text, guard  # noqa: F401
 from sheetsync.journal_query import (Diff, HistoryEntry, QueryMixin, Snapshot,  # noqa: F401
                                      VerifiedChange, as_utc)
-from sheetsync.journal_state import (BLOCK, Delta, _State, compare, dead_record, decode_order, encode_order,
+from sheetsync.journal_state import (Delta, _State, compare, dead_record, decode_order, encode_order,
                                      load_all, load_records, ok_map, place, save_rows)
 from sheetsync.journal_tab import (TabRead, decode_line, dict_line, line_dict, no_gc,  # noqa: F401
                                    read_tab, similar, tab_from_dicts)
@@ -294,28 +294,34 @@ class Journal(QueryMixin):
             "SELECT id, key FROM rowkeys WHERE id>?", (top,))}
 
     def _order(self, sheet: int, sync: int, tab: TabRead, cache: _State, delta: Delta) -> None:
-        """Store the sheet order of the rows when it differs from the last one:
-        only the changed blocks can differ (the others hold the same keys)."""
+        """Store the sheet order of the rows when it differs from the last one.
+        Usually every block sits where it sat and the unmatched ones hold the
+        same keys: nothing moved. Else the order is built from the last stored
+        one (matched blocks hold the same ids) and the rows of the other blocks."""
         first = tab.header_row + 1
         keys, _ = tab.aligned()
-        rows = cache.rows
-        if first == cache.first_row and len(keys) == cache.size and all(
-                cache.blocks.get(b, ())[:BLOCK] == keys[b * BLOCK:(b + 1) * BLOCK]
-                for b in delta.blocks):
+        rows, starts, ends = cache.rows, delta.starts(), delta.ends
+        if (first == cache.first_row and len(ends) == len(cache.order)
+                and all(m is None or m == j for j, m in enumerate(delta.match))
+                and all(cache.blocks.get(cache.order[j]) == keys[starts[j]:ends[j]] for j in delta.blocks)):
             return                                        # the usual case: no row moved
+        got = self.db.execute(
+            "SELECT o.body FROM orders o JOIN syncs s ON s.id=o.sync WHERE s.sheet=? "
+            "ORDER BY o.sync DESC LIMIT 1", (sheet,)).fetchone()
+        last = decode_order(got[0]) if got else (0, [])
         if cache.complete:
             order = [rows[k][0] if k is not None else 0 for k in keys]
-        else:                     # the unchanged blocks hold the ids of the last stored order
-            got = self.db.execute(
-                "SELECT o.body FROM orders o JOIN syncs s ON s.id=o.sync WHERE s.sheet=? "
-                "ORDER BY o.sync DESC LIMIT 1", (sheet,)).fetchone()
-            order = decode_order(got[0])[1] if got else []
-            order = order[:len(keys)] + [0] * (len(keys) - len(order))
-            for b in delta.blocks:
-                order[b * BLOCK:(b + 1) * BLOCK] = [rows[k][0] if k is not None else 0
-                                                    for k in keys[b * BLOCK:(b + 1) * BLOCK]]
-        self.db.execute("INSERT INTO orders(sync, body) VALUES (?,?)",
-                        (sync, encode_order(first, order)))
+        else:                     # the matched blocks hold the ids of the last stored order
+            old, order = last[1], []
+            for s, e, m in zip(starts, ends, delta.match):
+                if m is None:
+                    order += [rows[k][0] if k is not None else 0 for k in keys[s:e]]
+                else:
+                    at = delta.old_starts[m]
+                    order += old[at:at + e - s]
+        if (first, order) != last:
+            self.db.execute("INSERT INTO orders(sync, body) VALUES (?,?)",
+                            (sync, encode_order(first, order)))
 
     def _renames(self, sync: int, vanished: list[tuple[tuple, int]],
                  appeared: list[tuple[tuple, int]], kept: tuple[str, ...]) -> None:
@@ -352,13 +358,15 @@ class Journal(QueryMixin):
         keys, _ = tab.aligned()
         now_ok = ok_rows & tab.rows.keys()                # OK and in the tab
         okmap, was = ok_map(keys, now_ok), cache.okmap
+        starts, ends, old_starts = delta.starts(), delta.ends, delta.old_starts
         look = set(delta.blocks)
-        look.update(b for b in range(-(-len(keys) // BLOCK)) if b not in look and
-                    okmap[b * BLOCK:(b + 1) * BLOCK] != was[b * BLOCK:(b + 1) * BLOCK])
-        load_records(self.db, cache.sheet, cache, look - set(delta.blocks))
+        look.update(j for j, m in enumerate(delta.match) if m is not None and okmap[starts[j]:ends[j]]
+                    != was[old_starts[m]:old_starts[m] + ends[j] - starts[j]])
+        # called after place(): cache.order is the read's block order
+        load_records(self.db, cache.sheet, cache, [cache.order[j] for j in look - set(delta.blocks)])
         events, bases = [], []
         state = cache.rows
-        todo = [k for b in look for k in keys[b * BLOCK:(b + 1) * BLOCK] if k is not None]
+        todo = [k for j in look for k in keys[starts[j]:ends[j]] if k is not None]
         for key in todo + delta.vanished:
             row = state[key]
             ok = int(key in now_ok)

@@ -2,28 +2,34 @@
 
 Every sync compares the tab with the last read of all its rows, in a fresh
 process each minute. Loading 15,000 rows costs tens of ms of Python, so the
-cache is kept in sheet order, ``BLOCK`` sheet rows to a record (``state_records``),
-with a digest of each block's (key, line) pairs (``state_meta``). A sync digests
-the blocks of its read at C speed and loads, compares and rewrites only the
-blocks whose digest changed (an edit touches one block; a sort or an inserted
-row shifts every block after it: then all are loaded, as a sort may cost more).
+cache is kept in sheet order in blocks of about ``BLOCK`` rows, one record each
+(``state_records``), with a digest of each block's (key, line) pairs
+(``state_meta``). Block boundaries are content-defined (journal_tab.block_cuts:
+a block ends after a row whose key hash is 0 mod ``BLOCK``), so a row inserted
+or deleted mid-sheet changes the block around it only; the blocks after it keep
+their digests. A sync digests the blocks of its read at C speed, matches them
+by digest with the last read's blocks (wherever they now sit), and loads,
+compares and rewrites only the blocks left unmatched (a sort: all of them).
 
 Records (numbered per sheet, see ``record_id``):
 
-* ``b >= 0``: the rows at sheet rows ``first_row + b*BLOCK`` ... in sheet order,
-  per row (row id, key, live=1, line, ok, base); a blank sheet row has id 0;
+* ``r >= 0``: one block of live rows in sheet order, per row (row id, key,
+  live=1, line, ok, base); a blank sheet row has id 0. Numbers are handed out
+  once (``next`` in the index): a block that moves keeps its record;
 * ``-1 - c``: rows no longer in the tab (live=0) whose row id // BLOCK is c.
 
 ``state_meta`` holds per sheet: ``index`` (which sync the cache describes, its
-first row, size, ...), ``digests``, ``okmap`` (one byte per sheet row: OK at the
-last sync, so status changes in unchanged blocks are found without loading
-them) and ``diverged`` (live rows whose verified base differs from their line:
-the changed-after-verification warning must be repeated every sync).
+first row, size, ...), ``layout`` (the record and row count of each block in
+sheet order), ``digests``, ``okmap`` (one byte per sheet row: OK at the last
+sync, so status changes in unchanged blocks are found without loading them) and
+``diverged`` (live rows whose verified base differs from their line: the
+changed-after-verification warning must be repeated every sync).
 
 The cache is rebuildable from the history tables; it is written in the same
 transaction as the sync it describes. Journals written before this layout keep
-their cache in ``state_chunks`` (by row id) or ``state`` (a record per row):
-they are read once (``legacy``) and the next write converts them.
+their cache in fixed 16-row blocks of ``state_records`` (index without
+``cdc``), ``state_chunks`` (by row id) or ``state`` (a record per row): they
+are read once (``legacy``) and the next write converts them.
 """
 from __future__ import annotations
 
@@ -33,9 +39,11 @@ import struct
 import zlib
 from array import array
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any, Iterable
 
-BLOCK = 16                  # sheet rows per record and per digest: ~2 KB; an edit rewrites 1 record
+BLOCK = 16                  # mean sheet rows per record and digest: ~2 KB; an edit rewrites 1 record
+CDC = 1                     # index format: content-defined blocks (older indexes: fixed 16 rows)
 DIGEST = 16                 # bytes of each block digest (blake2b)
 CHUNK = 32                  # rows per record of the older by-row-id layout (state_chunks)
 _FLAG = bytes.maketrans(b"01", b"\0\1")
@@ -62,7 +70,8 @@ def dead_record(rid: int) -> int:
 
 
 def encode_order(first_row: int, ids: list[int]) -> bytes:
-    return struct.pack("<i", first_row) + zlib.compress(array("i", ids).tobytes(), 6)
+    # level 1: a tenth of the time of level 6 (4 ms for 15,000 ids), a few KB more per stored order
+    return struct.pack("<i", first_row) + zlib.compress(array("i", ids).tobytes(), 1)
 
 
 def decode_order(body: bytes) -> tuple[int, list[int]]:
@@ -75,10 +84,11 @@ class _State:
     """The last read of one spreadsheet as of sync ``n``, loaded as far as needed:
     ``rows`` key -> (row id, key, live, line, ok, base) of the loaded records;
     ``where`` key -> its record; ``blocks`` record -> its keys (sheet order for a
-    live block, None = blank row); ``complete`` once every record is loaded."""
+    live block, None = blank row); ``order`` the live records in sheet order,
+    ``lens`` their sizes; ``complete`` once every record is loaded."""
     __slots__ = ("n", "kept", "sheet", "first_row", "rows", "where", "blocks", "digests", "size", "okmap",
                  "diverged", "live", "complete", "indexed", "legacy", "dirty", "gone", "dv",
-                 "delta", "meta_dirty")
+                 "delta", "meta_dirty", "order", "lens", "next")
 
     def __init__(self, n: int = 0, kept: tuple[str, ...] = (), sheet: int = 0) -> None:
         self.n, self.kept, self.sheet, self.first_row = n, kept, sheet, 0
@@ -94,34 +104,44 @@ class _State:
         self.indexed = n == 0        # state_meta describes sync n
         self.legacy = False          # loaded from an older layout: rewrite everything
         self.dirty: set[int] = set()             # records to rewrite
-        self.gone: set[int] = set()              # live blocks past the end of the tab: delete
+        self.gone: set[int] = set()              # blocks of the last read matched by none: delete
         self.dv = 0                  # PRAGMA data_version when loaded: other writers change it
         self.delta: Delta | None = None          # the comparison with the read being recorded
         self.meta_dirty = False
+        self.order: list[int] = []   # live records in sheet order
+        self.lens: list[int] = []    # sheet rows of each (blank rows included)
+        self.next = 0                # the next record number: never reused
 
     # ------------------------------------------------------------ complete views
+    def starts(self) -> list[int]:
+        """Offset of each live block from ``first_row``, in sheet order."""
+        return list(accumulate(self.lens, initial=0))[:-1]
+
+    def sheet_keys(self) -> list:
+        """Key (None: blank) per sheet row from ``first_row`` (needs ``complete``)."""
+        blocks = self.blocks
+        return [k for r in self.order for k in blocks[r]]
+
     def live_lines(self) -> dict[str, str]:
         """key -> line of the rows in the tab, in sheet order (needs ``complete``)."""
         rows = self.rows
-        return {k: rows[k][3] for b in sorted(b for b in self.blocks if b >= 0)
-                for k in self.blocks[b] if k is not None}
+        return {k: rows[k][3] for k in self.sheet_keys() if k is not None}
 
     def positions_by_key(self) -> dict[str, int]:
         """key -> sheet row of the rows in the tab (needs ``complete``)."""
         first = self.first_row
-        return {k: first + b * BLOCK + i for b in sorted(b for b in self.blocks if b >= 0)
-                for i, k in enumerate(self.blocks[b]) if k is not None}
+        return {k: first + i for i, k in enumerate(self.sheet_keys()) if k is not None}
 
     def positions_by_id(self) -> dict[int, int]:
         rows = self.rows
         return {rows[k][0]: p for k, p in self.positions_by_key().items()}
 
-    def block_positions(self, blocks: Iterable[int]) -> dict[str, int]:
-        """key -> sheet row of the live rows in those (loaded) blocks."""
+    def block_positions(self, blocks: Iterable[int], starts: list[int]) -> dict[str, int]:
+        """key -> sheet row of the live rows in those (loaded) blocks (indexes in ``order``)."""
         first, out = self.first_row, {}
         for b in blocks:
-            base = first + b * BLOCK
-            out.update((k, base + i) for i, k in enumerate(self.blocks.get(b, ())) if k is not None)
+            base = first + starts[b]
+            out.update((k, base + i) for i, k in enumerate(self.blocks[self.order[b]]) if k is not None)
         return out
 
     def touch(self, key: str) -> None:
@@ -130,42 +150,66 @@ class _State:
 
 @dataclass
 class Delta:
-    """A read compared with the last one, over the blocks whose digest changed."""
+    """A read compared with the last one, over the blocks left unmatched by digest."""
     tab: Any                    # the TabRead compared (identity: one comparison per read)
-    blocks: list[int]           # blocks of the read to rewrite (sheet order)
-    old: dict[str, int]         # live keys of the last read in those blocks -> sheet row then
-    new: list[str]              # keys of the read in those blocks, sheet order
+    blocks: list[int]           # blocks of the read to write (indexes, sheet order)
+    old: dict[str, int]         # live keys of the last read in its unmatched blocks -> sheet row then
+    new: list[str]              # keys of the read in ``blocks``, sheet order
     changed: list[str]          # of ``new``: added, edited or back in the tab
     vanished: list[str]         # of ``old``: no longer in the tab
     digests: list[bytes] | None
+    ends: list[int]             # end of each block of the read (see journal_tab.block_cuts)
+    match: list[int | None]     # per block of the read: the same block of the last read (its index)
+    old_blocks: list[int]       # blocks of the last read matched by none (indexes)
+    old_starts: list[int]       # offset of each block of the last read
+
+    def starts(self) -> list[int]:
+        return [0, *self.ends[:-1]]
 
 
 def compare(db: sqlite3.Connection, sheet: int, state: _State, tab: Any, full: bool = False) -> Delta:
-    """Compare a read with the last one (once per read): only the blocks whose
-    digest changed are loaded, unless ``full`` or the digests cannot tell."""
+    """Compare a read with the last one (once per read): its blocks are matched by
+    digest with the last read's (wherever they sit now); only the blocks left
+    unmatched are loaded, unless ``full`` or the digests cannot tell."""
     if state.delta is not None and state.delta.tab is tab and not full:
         return state.delta
     keys, _ = tab.aligned()
-    digests = tab.digests(BLOCK)
-    nb = -(-len(keys) // BLOCK)
+    ends, digests = tab.blocks(BLOCK)
+    starts, old_starts = [0, *ends[:-1]], state.starts()
+    match: list[int | None] = [None] * len(ends)
     if (not full and digests is not None and state.indexed and state.digests is not None
             and tab.header_row + 1 == state.first_row and state.kept == tab.kept):
-        old_d, nold = state.digests, len(state.digests)
-        blocks = [b for b in range(nb) if b >= nold or digests[b] != old_d[b]]
-        old_blocks = [b for b in blocks if b < nold] + list(range(nb, nold))
-        load_records(db, sheet, state, old_blocks)
-        old = state.block_positions(old_blocks)
+        match = _match(state.digests, digests)
+        used = set(match)
+        old_blocks = [i for i in range(len(state.order)) if i not in used]
+        load_records(db, sheet, state, [state.order[i] for i in old_blocks])
+        old = state.block_positions(old_blocks, old_starts)
     else:
         load_all(db, sheet, state)
-        blocks, old = list(range(nb)), state.positions_by_key()
-    new = [k for b in blocks for k in keys[b * BLOCK:(b + 1) * BLOCK] if k is not None]
+        old_blocks, old = list(range(len(state.order))), state.positions_by_key()
+    blocks = [j for j, m in enumerate(match) if m is None]
+    new = [k for j in blocks for k in keys[starts[j]:ends[j]] if k is not None]
     if not state.complete and not _load_gone(db, sheet, state, [k for k in new if k not in old]):
         return compare(db, sheet, state, tab, full=True)
     rows, lines = state.rows, tab.rows
     changed = [k for k in new if (r := rows.get(k)) is None or not r[2] or r[3] != lines[k]]
     now = set(new)
-    state.delta = Delta(tab, blocks, old, new, changed, [k for k in old if k not in now], digests)
+    state.delta = Delta(tab, blocks, old, new, changed, [k for k in old if k not in now], digests,
+                        ends, match, old_blocks, old_starts)
     return state.delta
+
+
+def _match(old: list[bytes], new: list[bytes]) -> list[int | None]:
+    """Per new digest the index of the same digest among the old ones, each used
+    once: one dict at C speed, unless two blocks are equal (blank rows only)."""
+    pool = dict(zip(old, range(len(old))))
+    match = list(map(pool.get, new))
+    if len(pool) == len(old) and len(set(match)) == len(match) - match.count(None) + (None in match):
+        return match
+    many: dict[bytes, list[int]] = {}
+    for i, d in enumerate(old):
+        many.setdefault(d, []).append(i)
+    return [many[d].pop(0) if many.get(d) else None for d in new]
 
 
 def _load_gone(db: sqlite3.Connection, sheet: int, state: _State, keys: list[str]) -> bool:
@@ -184,34 +228,45 @@ def _load_gone(db: sqlite3.Connection, sheet: int, state: _State, keys: list[str
 
 
 def place(state: _State, delta: Delta) -> None:
-    """Move the compared rows to their records: the changed blocks get the read's
-    keys, rows back in the tab leave their gone record, vanished rows enter one."""
-    tab = delta.tab
-    keys, _ = tab.aligned()
-    where, blocks, dirty = state.where, state.blocks, state.dirty
-    for b in delta.blocks:
-        part = keys[b * BLOCK:(b + 1) * BLOCK]
+    """Move the compared rows to their records: matched blocks keep theirs, the
+    read's other blocks take over the records of the last read's unmatched ones
+    (rewritten in place, as an edit usually leaves the blocks where they were),
+    or new ones; rows back in the tab leave their gone record, vanished rows enter one."""
+    keys, _ = delta.tab.aligned()
+    where, blocks, dirty, was = state.where, state.blocks, state.dirty, state.order
+    free = [was[i] for i in delta.old_blocks]
+    free.reverse()                            # pop() hands them out in sheet order
+    order = [None if m is None else was[m] for m in delta.match]
+    starts, ends = delta.starts(), delta.ends
+    for j in delta.blocks:
+        if free:
+            r = free.pop()
+        else:
+            r, state.next = state.next, state.next + 1
+        s, e = starts[j], ends[j]
+        part = keys[s:e]
         for k in part:
             if k is not None:
                 c = where.get(k)
                 if c is not None and c < 0:            # back in the tab
                     blocks[c].remove(k)
                     dirty.add(c)
-                where[k] = b
-        blocks[b] = part
-        dirty.add(b)
-    nb = -(-len(keys) // BLOCK)
-    for b in range(nb, max(-(-state.size // BLOCK), max(blocks, default=-1) + 1)):
-        if blocks.pop(b, None) is not None or b < -(-state.size // BLOCK):
-            state.gone.add(b)
-            dirty.discard(b)
+                where[k] = r
+        blocks[r] = part
+        dirty.add(r)
+        order[j] = r
+    for r in free:                            # more blocks than before: drop the rest
+        blocks.pop(r, None)
+        state.gone.add(r)
+        dirty.discard(r)
     rows = state.rows
     for k in delta.vanished:
         c = dead_record(rows[k][0])
         blocks.setdefault(c, []).append(k)
         where[k] = c
         dirty.add(c)
-    state.size, state.first_row, state.live = len(keys), tab.header_row + 1, len(tab.rows)
+    state.order, state.lens = order, [e - s for s, e in zip(starts, ends)]
+    state.size, state.first_row, state.live = len(keys), delta.tab.header_row + 1, len(delta.tab.rows)
 
 
 # ------------------------------------------------------------------ one record
@@ -258,10 +313,16 @@ def load_meta(db: sqlite3.Connection, sheet: int, state: _State) -> None:
     """The index of the cache: cheap (a few KB), read by every sync."""
     meta = dict(db.execute("SELECT name, body FROM state_meta WHERE sheet=?", (sheet,)))
     info = json.loads(meta["index"]) if "index" in meta else None
-    if info is None or info["n"] != state.n or info["block"] != BLOCK or state.n == 0:
+    if (info is None or info["n"] != state.n or info["block"] != BLOCK or info.get("cdc") != CDC
+            or state.n == 0):
         return                                 # older layout, or written by an older sheetsync
     state.indexed = True
     state.first_row, state.size, state.live = info["first_row"], info["size"], info["live"]
+    state.next = info["next"]
+    both = array("q")
+    both.frombytes(meta["blocks"])
+    half = len(both) // 2
+    state.order, state.lens = both[:half].tolist(), both[half:].tolist()
     raw = meta.get("digests")
     state.digests = [raw[i:i + DIGEST] for i in range(0, len(raw), DIGEST)] if info["digests"] else None
     state.okmap = zlib.decompress(meta["okmap"]) if meta.get("okmap") else b""
@@ -322,8 +383,11 @@ def _load_legacy(db: sqlite3.Connection, sheet: int, state: _State) -> None:
     first, order = decode_order(got[0]) if got else (0, [])
     by_id = {r[0]: r for r in rows}
     state.blocks, state.rows, state.where = {}, {}, {}
-    for b in range(0, len(order), BLOCK):
+    for b in range(0, len(order), BLOCK):     # any split will do: the next sync compares all
         _put(state, b // BLOCK, [by_id[i] if i in by_id else _blank_row() for i in order[b:b + BLOCK]])
+    state.order = list(range(-(-len(order) // BLOCK)))
+    state.lens = [min(BLOCK, len(order) - b) for b in range(0, len(order), BLOCK)]
+    state.next = len(state.order)
     placed = state.where
     for r in rows:
         if r[1] not in placed:
@@ -334,8 +398,7 @@ def _load_legacy(db: sqlite3.Connection, sheet: int, state: _State) -> None:
             placed[r[1]] = c
     state.first_row, state.size = first, len(order)
     state.live = sum(1 for k in placed if placed[k] >= 0)
-    state.okmap = bytes(1 if state.rows.get(k, _blank_row())[4] else 0
-                        for k in (k for b in range(-(-len(order) // BLOCK)) for k in state.blocks[b]))
+    state.okmap = bytes(1 if state.rows.get(k, _blank_row())[4] else 0 for k in state.sheet_keys())
     state.diverged = {k: r[5] for k, r in state.rows.items()
                       if r[2] and r[5] is not None and r[5] != r[3]}
     state.digests = None
@@ -376,9 +439,11 @@ def save_rows(db: sqlite3.Connection, sheet: int, state: _State) -> None:
 
 
 def _save_meta(db: sqlite3.Connection, sheet: int, state: _State) -> None:
-    info = json.dumps({"n": state.n, "block": BLOCK, "first_row": state.first_row, "size": state.size,
-                       "live": state.live, "digests": state.digests is not None})
+    info = json.dumps({"n": state.n, "block": BLOCK, "cdc": CDC, "first_row": state.first_row,
+                       "size": state.size, "live": state.live, "next": state.next,
+                       "digests": state.digests is not None})
     meta = [("index", info), ("digests", b"".join(state.digests or ())),
+            ("blocks", array("q", state.order + state.lens).tobytes()),
             ("okmap", zlib.compress(state.okmap, 1))]
     if state.meta_dirty:
         meta.append(("diverged", _encode_pairs(state.diverged)))

@@ -21,6 +21,10 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import sys
+import zlib
+from array import array
+from itertools import accumulate
 from collections.abc import Mapping as MappingABC
 from contextlib import contextmanager
 from operator import itemgetter
@@ -130,7 +134,8 @@ class TabRead:
     # filled row: read_tab has them at hand; else built from rows and positions
     sheet_keys: list[str | None] | None = field(default=None, repr=False, compare=False)
     sheet_lines: list[str] | None = field(default=None, repr=False, compare=False)
-    _digests: dict[int, list[bytes] | None] = field(default_factory=dict, repr=False, compare=False)
+    _blocks: dict[int, tuple[list[int], list[bytes] | None]] = field(
+        default_factory=dict, repr=False, compare=False)
     plain: bool = field(default=False, repr=False, compare=False)   # no sheet line holds RS
 
     def aligned(self) -> tuple[list[str | None], list[str]]:
@@ -145,11 +150,17 @@ class TabRead:
             self.sheet_keys, self.sheet_lines = keys, lines
         return self.sheet_keys, self.sheet_lines
 
+    def blocks(self, size: int) -> tuple[list[int], list[bytes] | None]:
+        """The end of each block of about ``size`` sheet rows (see block_cuts) and
+        the digest of each (None: unknown), worked out once per read."""
+        if size not in self._blocks:
+            keys, lines = self.aligned()
+            ends = block_cuts(keys, size)
+            self._blocks[size] = ends, block_digests(keys, lines, ends, self.plain)
+        return self._blocks[size]
+
     def digests(self, size: int) -> list[bytes] | None:
-        """Digest of each ``size`` sheet rows (keys and lines), see block_digests."""
-        if size not in self._digests:
-            self._digests[size] = block_digests(*self.aligned(), size, self.plain)
-        return self._digests[size]
+        return self.blocks(size)[1]
 
     @property
     def kept(self) -> tuple[str, ...]:
@@ -280,12 +291,55 @@ def _checked_lines(body: list[list[Any]], kept_idx: list[int], width: int) -> tu
     return lines, True
 
 
-def block_digests(keys: list[str | None], lines: list[str], size: int, plain: bool = False
+def block_cuts(keys: list[str | None], size: int) -> list[int]:
+    """Content-defined blocks: the end index of each block of sheet rows. A block
+    ends after a filled row whose key's CRC-32 is 0 mod ``size // 2``, once it
+    holds ``size // 2`` rows (so ``size`` rows on average, 8-40 for 16), or at
+    ``4 * size`` rows. A row inserted or deleted then changes the block around it
+    only: the rows after it keep their blocks (fixed-size blocks all shifted).
+    The minimum keeps the blocks even: an edit falls in a long block more often
+    (without it the block of an edited row averages twice ``size``).
+    CRC-32 is stable across processes (unlike hash()), and computed at C speed
+    (~2 ms for 15,000 keys)."""
+    n = len(keys)
+    if not n:
+        return []
+    ks = keys if None not in keys else ["" if k is None else k for k in keys]
+    try:
+        hs = array("I", map(zlib.crc32, map(str.encode, ks)))
+    except UnicodeEncodeError:                # a lone surrogate in a key (never in a TPS key)
+        hs = array("I", (zlib.crc32(k.encode("utf-8", "surrogatepass")) for k in ks))
+    half = max(2, size // 2)
+    if 256 % half == 0:                       # the low byte of each hash, flagged at C speed
+        low = bytes(memoryview(hs).cast("B")[0 if sys.byteorder == "little" else 3::4])
+        flags = low.translate(bytes(0 if b % half == 0 else 1 for b in range(256)))
+        # the zero flags' indexes from the gaps between them, at C speed
+        cand = list(accumulate(map((1).__add__, map(len, flags.split(b"\0")[:-1])), initial=-1))[1:]
+    else:                                     # the tests' tiny blocks
+        cand = [i for i, h in enumerate(hs) if h % half == 0]
+    least, cap, ends, last = size - half, 4 * size, [], 0
+    for i in cand:
+        if i + 1 - last < least or keys[i] is None:
+            continue                          # too short yet; a blank row never ends a block
+        while i + 1 - last > cap:
+            last += cap
+            ends.append(last)
+        ends.append(i + 1)
+        last = i + 1
+    while n - last > cap:
+        last += cap
+        ends.append(last)
+    if last < n:
+        ends.append(n)
+    return ends
+
+
+def block_digests(keys: list[str | None], lines: list[str], ends: list[int], plain: bool = False
                   ) -> list[bytes] | None:
-    """One digest per ``size`` sheet rows of (key, line) pairs, at C speed: the
-    journal compares only the blocks whose digest changed. The text hashed is
-    unambiguous (keys, then lines, joined by separators that no key or plain
-    line holds); None when some line holds one (a JSON-encoded line: rare),
+    """One digest per block (``ends``: see block_cuts) of (key, line) pairs, at C
+    speed: the journal compares only the blocks whose digest is new. The text
+    hashed is unambiguous (keys, then lines, joined by separators that no key or
+    plain line holds); None when some line holds one (a JSON-encoded line: rare),
     and then every block counts as changed (``plain``: the lines are known to
     hold no RS). SHA-256 (truncated to 128 bits): with the CPUs' SHA
     instructions it is the fastest hashlib digest here."""
@@ -298,8 +352,8 @@ def block_digests(keys: list[str | None], lines: list[str], size: int, plain: bo
             not plain and RS.join(lines).count(RS) != len(lines) - 1):
         return None
     sha = hashlib.sha256
-    return [sha(f"{RS.join(keys[s:s + size])}{GS}{RS.join(lines[s:s + size])}".encode(
-        "utf-8", "surrogatepass")).digest()[:16] for s in range(0, len(keys), size)]
+    return [sha(f"{RS.join(keys[s:e])}{GS}{RS.join(lines[s:e])}".encode(
+        "utf-8", "surrogatepass")).digest()[:16] for s, e in zip([0, *ends], ends)]
 
 
 def keyed_lines(grid: list[list[Any]], header_row: int, fields: tuple[str | None, ...],

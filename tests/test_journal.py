@@ -529,11 +529,12 @@ def test_block_state_reads_back_what_the_writer_holds(tmp_path):
         assert w.db.execute("SELECT count(*) FROM state").fetchone()[0] == 0
 
 
-@pytest.mark.parametrize("layout", ["state", "state_chunks"])
+@pytest.mark.parametrize("layout", ["state", "state_chunks", "fixed16"])
 def test_journal_from_before_the_blocks_is_read_and_converted(tmp_path, layout):
-    """A journal whose last read is still one record per row, or packed by row
-    id (older sheetsync): read once, converted by the next sync."""
-    from sheetsync.journal_state import CHUNK, encode_chunk
+    """A journal whose last read is still one record per row, packed by row id,
+    or in fixed 16-row blocks (older sheetsync): read once, converted by the next sync."""
+    import json
+    from sheetsync.journal_state import CHUNK, encode_chunk, record_id
     path = tmp_path / "j.sqlite"
     g = base_grid()
     g.insert(2, ["31.73.01.1003", "1", "5", "", "", "", ""])
@@ -547,6 +548,19 @@ def test_journal_from_before_the_blocks_is_read_and_converted(tmp_path, layout):
         j.db.execute("DELETE FROM state_meta")
         if layout == "state":
             j.db.executemany("INSERT INTO state VALUES (?,1,?,?,?,?,?)", rows)
+        elif layout == "fixed16":             # sheet rows b*16.. at record b, gone rows at -1 - id//16
+            keys, by_key = tab(g).aligned()[0], {r[1]: r for r in rows}
+            blank = (0, "", 1, "", 0, None)
+            recs = {b // 16: [by_key[k] if k else blank for k in keys[b:b + 16]]
+                    for b in range(0, len(keys), 16)}
+            for r in rows:
+                if not r[2]:
+                    recs.setdefault(-1 - r[0] // 16, []).append(r)
+            j.db.executemany("INSERT INTO state_records VALUES (?,?)",
+                             [(record_id(1, c), encode_chunk(v)) for c, v in recs.items()])
+            j.db.execute("INSERT INTO state_meta VALUES (1, 'index', ?)", (json.dumps(
+                {"n": 2, "block": 16, "first_row": 2, "size": len(keys), "live": len(by_key),
+                 "digests": True}),))
         else:
             j.db.executemany("INSERT INTO state_chunks VALUES (1,?,?)",
                              [(c, encode_chunk([r for r in rows if r[0] // CHUNK == c]))

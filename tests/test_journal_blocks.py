@@ -1,6 +1,7 @@
 """The block cache (journal_state): a sync compares only the blocks whose digest
-changed. With tiny blocks, random edit sequences must give exactly what a
-comparison of everything gives: replay, warnings, vanished rows, the cache itself."""
+matches none of the last read. With tiny blocks (about 3 rows), random edit
+sequences must give exactly what a comparison of everything gives: replay,
+warnings, vanished rows, the cache itself."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,7 +10,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import sheetsync.journal as journal_mod
 import sheetsync.journal_state as state_mod
 from sheetsync.guard import _vanished
 from sheetsync.journal import Journal
@@ -19,8 +19,7 @@ from test_journal import CONFIG, EDIT, HEADER, ROW, T0, _state_matches_the_read,
 
 @pytest.fixture
 def tiny_blocks(monkeypatch):
-    for mod in (state_mod, journal_mod):
-        monkeypatch.setattr(mod, "BLOCK", 3)
+    monkeypatch.setattr(state_mod, "BLOCK", 3)
 
 
 def _warnings(j, t):
@@ -78,22 +77,66 @@ def test_an_edit_reads_and_writes_one_block(tmp_path):
         t = tab(g)
         assert j.changed_after_verification("S", t, CONFIG) == []
         state = j._state(1)
-        assert sorted(state.blocks) == [4] and not state.complete
+        assert len(state.blocks) == 1 and not state.complete
         j.record_tab(spreadsheet="S", config_name="t", tab=t, at=T0 + timedelta(minutes=1))
-        assert sorted(state.blocks) == [4] and not state.complete
+        assert len(state.blocks) == 1 and not state.complete and len(state.delta.blocks) == 1
         edited = f"31.73.01.1001/{state_mod.BLOCK * 4 + 3:03d}"
         assert [(c.tps_key, c.new) for c in j.diff("S", 1).changes] == [(edited, "499")]
+
+
+@pytest.mark.parametrize("change", ["delete", "insert", "blank"])
+def test_a_row_deleted_or_inserted_mid_sheet_costs_the_blocks_around_it(tmp_path, change):
+    """Content-defined blocks: the blocks after the change keep their digests,
+    wherever they now sit; the others are neither loaded nor rewritten."""
+    from test_journal import _big_grid
+    path = tmp_path / "j.sqlite"
+    g = _big_grid(state_mod.BLOCK * 30, 5)
+    with Journal(path) as j:
+        j.record_tab(spreadsheet="S", config_name="t", tab=tab(g), at=T0)
+    mid = state_mod.BLOCK * 15
+    if change == "delete":
+        del g[mid]
+    elif change == "insert":
+        g.insert(mid, ["31.73.01.1002", "7", "321", "", "", "", ""])
+    else:
+        g.insert(mid, [""] * len(g[1]))
+    with Journal(path) as j:
+        t = tab(g)
+        j.changed_after_verification("S", t, CONFIG)
+        state = j._state(1)
+        assert len(state.blocks) <= 3 and not state.complete     # 1-2 blocks of the last read
+        j.record_tab(spreadsheet="S", config_name="t", tab=t, at=T0 + timedelta(minutes=1))
+        assert len(state.delta.blocks) <= 2 and not state.complete
+    with Journal(path) as j:
+        assert j.snapshot("S", 2).values() == expected(g)
+        _state_matches_the_read(j._state(1, complete=True), t, set())
+        d = j.diff("S", 1)
+        assert d.removed == ([f"31.73.01.1001/{mid:03d}"] if change == "delete" else [])
+        assert d.added == (["31.73.01.1002/007"] if change == "insert" else []) and not d.changes
 
 
 def test_digests_only_when_the_hashed_text_is_unambiguous():
     from sheetsync.journal_tab import block_digests
     keys, lines = ["a", None, "b"], ["1\x1f2", "\x1f", "3\x1f"]
-    assert block_digests(keys, lines, 2) == block_digests(keys, lines, 2, plain=True)
-    assert len(block_digests(keys, lines, 2)) == 2 and block_digests([], [], 2) == []
-    assert block_digests(keys, ["1\x1e2", "", ""], 2) is None          # RS inside a cell
-    assert block_digests(["a\x1db", None, "b"], lines, 2) is None      # GS inside a key
-    moved = block_digests(["a", "b", None], ["1\x1f2", "3\x1f", "\x1f"], 2)
-    assert moved[0] != block_digests(keys, lines, 2)[0]
+    assert block_digests(keys, lines, [2, 3]) == block_digests(keys, lines, [2, 3], plain=True)
+    assert len(block_digests(keys, lines, [2, 3])) == 2 and block_digests([], [], []) == []
+    assert block_digests(keys, ["1\x1e2", "", ""], [2, 3]) is None          # RS inside a cell
+    assert block_digests(["a\x1db", None, "b"], lines, [2, 3]) is None      # GS inside a key
+    moved = block_digests(["a", "b", None], ["1\x1f2", "3\x1f", "\x1f"], [2, 3])
+    assert moved[0] != block_digests(keys, lines, [2, 3])[0]
+
+
+def test_block_cuts_follow_the_keys_not_the_positions():
+    from sheetsync.journal_tab import block_cuts
+    keys = [f"31.73.01.{1000 + i // 40}/{i % 40 + 1:03d}" for i in range(2000)]
+    ends = block_cuts(keys, 16)
+    sizes = [e - s for s, e in zip([0, *ends], ends)]
+    assert ends[-1] == len(keys) and max(sizes) <= 64 and 10 < len(keys) / len(ends) < 25
+    moved = block_cuts(keys[:500] + keys[501:], 16)            # one row deleted mid-sheet
+    assert {e - 1 for e in ends if e > 520} == {e for e in moved if e > 519}
+    blanks = block_cuts(keys[:10] + [None] * 200 + keys[10:20], 16)
+    assert all(b - a <= 64 for a, b in zip([0, *blanks], blanks)) and blanks[-1] == 220
+    assert block_cuts(keys[:50], 3) == block_cuts(keys[:50], 3) and block_cuts([], 16) == []
 
 
 def test_a_cell_holding_the_record_separator_is_journaled_exactly(tmp_path):
@@ -126,3 +169,34 @@ def test_a_last_read_asked_before_a_record_keeps_showing_that_read(tmp_path):
         assert set(before.rows) == set(first.rows) and dict(before.positions) == first.positions
         assert len(_vanished(before, tab(g))) == 25
         assert len(_vanished(j.last("S"), tab(g))) == 0
+
+
+def test_equal_blocks_are_each_matched_once():
+    from sheetsync.journal_state import _match
+    a, b, c = b"a" * 16, b"b" * 16, b"c" * 16
+    assert _match([a, b, c], [c, a, b, b]) == [2, 0, 1, None]
+    assert _match([a, b, a], [a, a, c]) == [0, 2, None]      # two equal blocks: in order
+    assert _match([a], [a, a]) == [0, None]
+
+
+def test_long_runs_of_blank_rows_replay_exactly(tmp_path, tiny_blocks):
+    """Blank runs longer than the cap make equal blocks (same digest) in the same read."""
+    from test_journal import _big_grid
+    g = _big_grid(30, 3)
+    blank = [""] * len(g[1])
+    g[5:5] = [list(blank) for _ in range(40)]
+    g[60:60] = [list(blank) for _ in range(40)]
+    path = tmp_path / "j.sqlite"
+    for i, edit in enumerate([None, ("delete", 3), ("insert", 30), ("blanks", 70), ("delete", 100)]):
+        if edit and edit[0] == "delete":
+            del g[edit[1]]
+        elif edit and edit[0] == "insert":
+            g.insert(edit[1], ["31.73.01.1002", str(i), "9", "", "", "", ""])
+        elif edit:
+            g[edit[1]:edit[1]] = [list(blank) for _ in range(15)]
+        with Journal(path) as j:
+            t = tab(g)
+            j.record_tab(spreadsheet="S", config_name="t", tab=t, at=T0 + timedelta(minutes=i))
+        with Journal(path) as j:
+            assert j.snapshot("S", i + 1).values() == expected(g)
+            _state_matches_the_read(j._state(1, complete=True), t, set())
