@@ -433,6 +433,12 @@ def _status_and_message(frame: pd.DataFrame, hits: list[Hits], positions: np.nda
         for start, end in zip(starts[~single].tolist(), ends[~single].tolist()):
             message[by_row[start]] = "; ".join(text[order[start:end]].tolist())
     frame["message"] = message
-    error_rows = [h.rows for h in hits if h.severity == ERROR]
-    frame["n_errors"] = np.bincount(np.concatenate(error_rows), minlength=n).astype(np.int64) if error_rows \
-        else np.zeros(n, dtype=np.int64)
+    frame["n_errors"] = _per_row([h.rows for h in hits if h.severity == ERROR], n)
+    frame["n_count_errors"] = _per_row([h.rows for h in hits if h.severity == ERROR and h.doubts_counts], n)
+
+
+def _per_row(rows: list[np.ndarray], n: int) -> np.ndarray:
+    """How many of the hits fall on each row."""
+    if not rows:
+        return np.zeros(n, dtype=np.int64)
+    return np.bincount(np.concatenate(rows), minlength=n).astype(np.int64)

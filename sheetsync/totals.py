@@ -68,7 +68,10 @@ def vote_fields(config: Config) -> list[str]:
 
 
 def _counted(rows: pd.DataFrame) -> np.ndarray:
-    return rows["results_complete"].to_numpy(bool) & (rows["n_errors"].to_numpy() == 0)
+    """Rows whose votes count: results complete, and no error that casts doubt on them
+    (a bad saksi phone makes a row SALAH but leaves its C.Hasil standing)."""
+    doubts = rows["n_count_errors"] if "n_count_errors" in rows else rows["n_errors"]
+    return rows["results_complete"].to_numpy(bool) & (doubts.to_numpy() == 0)
 
 
 def distinct_tps(rows: pd.DataFrame) -> np.ndarray:

@@ -62,6 +62,22 @@ def test_same_phone_on_two_rows_flags_both_each_pointing_to_the_other():
     assert result.rows.at[3, "status"] != "SALAH"
 
 
+def test_a_phone_error_makes_the_row_salah_but_its_c_hasil_still_counts():
+    """A typo in a saksi's number weeks before the vote must not drop a TPS's votes on the night."""
+    config = preset()
+    on_the_night = datetime(2024, 11, 27, 12, 0, tzinfo=timezone.utc)
+    rows = [tps("Kapuk", 1, saksi="Budi", hp_saksi="0812-345-67", **RESULTS),          # bad number
+            tps("Kapuk", 2, saksi="Sari", hp_saksi="0813 1111 2222", **RESULTS),       # same number twice
+            tps("Kapuk", 3, saksi="Eko", hp_saksi="+62 813 1111 2222", **RESULTS),
+            tps("Kapuk", 4, saksi="Ani", hp_saksi="0812 9999 8888", **{**RESULTS, "suara_sah": "201"})]
+    result = check(sheet(config, rows), config, now=on_the_night)
+    assert result.rows["status"].tolist() == ["SALAH"] * 4
+    assert codes(result, 2) == ["bad_phone"] and codes(result, 3) == codes(result, 4) == ["duplicate_phone"]
+    kota = result.totals.kota
+    assert kota["paslon_3"] == 3 * 90                     # rows 2-4 count; row 5's counts do not add up
+    assert kota["tps_error"] == 4 and kota["tps_reported"] == 3
+
+
 def test_three_rows_with_one_number_each_name_the_two_others():
     config = preset()
     values = sheet(config, [tps("Kapuk", n, saksi="Budi", hp_saksi=typed)

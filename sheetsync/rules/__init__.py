@@ -38,6 +38,9 @@ class Hits:
     rows: np.ndarray                   # positions (0-based) in RuleContext.frame
     params: Mapping[str, Any] = field(default_factory=dict)  # arrays aligned with rows, or scalars
     status: str | None = None          # row status this imposes; default from severity
+    # False for an error that says nothing about the row's numbers (a saksi's phone): the row
+    # is SALAH so it gets fixed, but its C.Hasil still counts in the vote totals
+    doubts_counts: bool = True
 
     def __len__(self) -> int:
         return len(self.rows)

@@ -102,7 +102,8 @@ def phone_rules(ctx: RuleContext) -> Iterator[Hits]:
         if f not in ctx.present:
             continue
         col = phone_column(ctx, f)
-        yield Hits("bad_phone", ERROR, f, np.flatnonzero(col.invalid), {"column": ctx.header(f)})
+        yield Hits("bad_phone", ERROR, f, np.flatnonzero(col.invalid), {"column": ctx.header(f)},
+                   doubts_counts=False)
         if f == roles.phone:
             yield _duplicates(ctx, f, col.number, col.valid)
 
@@ -112,7 +113,7 @@ def _duplicates(ctx: RuleContext, f: str, number: np.ndarray, valid: np.ndarray)
     numbers = pd.Series(number[positions])
     dup = positions[numbers.duplicated(keep=False).to_numpy()]
     if not len(dup):
-        return Hits("duplicate_phone", ERROR, f, dup)
+        return Hits("duplicate_phone", ERROR, f, dup, doubts_counts=False)
     # only the duplicated rows are looked at one by one: they are few
     order = np.lexsort((dup, number[dup]))
     dup = dup[order]
@@ -128,7 +129,8 @@ def _duplicates(ctx: RuleContext, f: str, number: np.ndarray, valid: np.ndarray)
     order = np.argsort(rows, kind="stable")
     return Hits("duplicate_phone", ERROR, f, np.asarray(rows)[order], {
         "column": ctx.header(f),
-        "other_rows": [other_rows[i] for i in order], "other_tps": [other_tps[i] for i in order]})
+        "other_rows": [other_rows[i] for i in order], "other_tps": [other_tps[i] for i in order]},
+        doubts_counts=False)
 
 
 MAX_NAMED = 5   # a number pasted on 3,000 rows must not make 3,000 huge messages
