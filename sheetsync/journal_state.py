@@ -174,7 +174,10 @@ def compare(db: sqlite3.Connection, sheet: int, state: _State, tab: Any, full: b
     if state.delta is not None and state.delta.tab is tab and not full:
         return state.delta
     keys, _ = tab.aligned()
-    ends, digests = tab.blocks(BLOCK)
+    hint = None
+    if state.indexed and state.digests is not None and tab.header_row + 1 == state.first_row:
+        hint = list(accumulate(state.lens)), state.digests        # the last read's cuts, tried first
+    ends, digests = tab.blocks(BLOCK, hint)
     starts, old_starts = [0, *ends[:-1]], state.starts()
     match: list[int | None] = [None] * len(ends)
     if (not full and digests is not None and state.indexed and state.digests is not None

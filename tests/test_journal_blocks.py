@@ -200,3 +200,44 @@ def test_long_runs_of_blank_rows_replay_exactly(tmp_path, tiny_blocks):
         with Journal(path) as j:
             assert j.snapshot("S", i + 1).values() == expected(g)
             _state_matches_the_read(j._state(1, complete=True), t, set())
+
+
+KEYS = st.lists(st.one_of(st.none(), st.sampled_from([f"k{i}" for i in range(40)])), max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(before=KEYS, edits=st.lists(st.tuples(st.sampled_from(["del", "ins", "set", "line"]),
+                                             st.integers(0, 80), st.sampled_from([None, "x1", "x2", "k3"])),
+                                   max_size=4), size=st.sampled_from([3, 4, 16]))
+def test_cuts_from_the_last_read_are_exactly_the_cuts_from_scratch(before, edits, size):
+    """hinted_blocks never returns other blocks than block_cuts would make."""
+    from sheetsync.journal_tab import block_cuts, block_digests, hinted_blocks
+    seen, keys = set(), []
+    for k in before:                                   # keys of one read are unique
+        keys.append(None if k is None or k in seen else k)
+        seen.add(k)
+    lines = ["a" if k else "\x1f" for k in keys]
+    ends = block_cuts(keys, size)
+    digests = block_digests(keys, lines, ends)
+    new_keys, new_lines = list(keys), list(lines)
+    for op, at, key in edits:
+        at = at % (len(new_keys) + 1)
+        key = None if key in new_keys else key
+        if op == "ins":
+            new_keys.insert(at, key)
+            new_lines.insert(at, "b" if key else "\x1f")
+        elif at < len(new_keys):
+            if op == "del":
+                del new_keys[at], new_lines[at]
+            elif op == "set":
+                new_keys[at] = key
+            elif new_keys[at]:
+                new_lines[at] = "c"
+    while new_keys and new_keys[-1] is None:           # a read ends with its last filled row
+        new_keys.pop()
+        new_lines.pop()
+    got = hinted_blocks(new_keys, new_lines, size, False, ends, digests)
+    want = block_cuts(new_keys, size)
+    assert got is None or got == (want, block_digests(new_keys, new_lines, want))
+    if new_keys == keys:
+        assert got is not None or not keys             # nothing moved: the old cuts hold
