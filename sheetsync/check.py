@@ -197,7 +197,7 @@ def _check(values: list[list[Any]], config: Config, now: datetime) -> CheckResul
     _status_and_message(frame, hits, positions, order, texts, config)
     # sheet-level issues first, then by row
     issues.extend(map(row_issues.__getitem__, order.tolist()))
-    totals = compute_totals(frame, config)
+    totals = compute_totals(frame, config, ctx.factorized)  # the koordinator cells are hashed once
     return CheckResult(
         valid=not any(i.severity == ERROR for i in issues),
         issues=issues,

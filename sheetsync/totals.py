@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
@@ -34,8 +34,12 @@ class Totals:
     Each table is computed on first access: a sync that writes no coordinator
     tab never pays for grouping 100,000 coordinator names."""
 
-    def __init__(self, rows: pd.DataFrame, config: Config):
+    def __init__(self, rows: pd.DataFrame, config: Config,
+                 factorized: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None):
+        # factorized: field -> pd.factorize of its cells as typed, aligned with rows, where
+        # check() has it already (the koordinator rule): not hashed a second time here
         self._rows, self._config = rows, config
+        self._factorized = dict(factorized or {})
 
     @cached_property
     def masks(self) -> RowMasks:
@@ -59,7 +63,8 @@ class Totals:
 
     @cached_property
     def per_koordinator(self) -> pd.DataFrame | None:
-        return per_koordinator(self._rows, self._config, self.masks)
+        field = self._config.rules.coordinator_field
+        return per_koordinator(self._rows, self._config, self.masks, self._factorized.get(field or ""))
 
 
 def vote_fields(config: Config) -> list[str]:
@@ -110,8 +115,9 @@ def row_masks(rows: pd.DataFrame, config: Config | None = None) -> RowMasks:
 
 
 def _sums(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config,
-          masks: RowMasks | None = None) -> dict[str, np.ndarray]:
-    """Counts and vote sums per group; codes are group numbers (-1 = no group)."""
+          masks: RowMasks | None = None, votes: bool = True) -> dict[str, np.ndarray]:
+    """Counts and vote sums per group; codes are group numbers (-1 = no group).
+    votes=False: the counts only (the per-koordinator table shows no votes)."""
     masks = masks or row_masks(rows, config)
     placed = codes >= 0
     counted = masks.counted & placed
@@ -128,6 +134,8 @@ def _sums(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config,
         "tps_periksa": count(masks.periksa),
         "tps_belum": count(masks.belum),
     }
+    if not votes:
+        return out
     for f in vote_fields(config):
         values = masks.votes[f] if f in masks.votes else rows[f].to_numpy(dtype=np.float64, na_value=0.0)
         out[f] = np.rint(np.bincount(codes[counted], weights=values[counted], minlength=size)[:size]).astype(np.int64)
@@ -204,16 +212,20 @@ def per_tps(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
     return table
 
 
-def per_koordinator(rows: pd.DataFrame, config: Config, masks: RowMasks | None = None) -> pd.DataFrame | None:
-    """Rows and problems per coordinator (names are personal: keep out of logs)."""
+def per_koordinator(rows: pd.DataFrame, config: Config, masks: RowMasks | None = None,
+                    factorized: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame | None:
+    """Rows and problems per coordinator (names are personal: keep out of logs).
+
+    factorized: pd.factorize of the coordinator cells (aligned with rows), if already done."""
     field = config.rules.coordinator_field
     if not field or field not in rows:
         return None
-    names = rows[field].to_numpy(object)
-    group, key_uniques, shown = _coordinator_groups(names)
+    if factorized is None:
+        factorized = pd.factorize(rows[field].to_numpy(object), use_na_sentinel=True)
+    group, key_uniques, shown = _coordinator_groups_of(*factorized)
     size = len(key_uniques)
     masks = masks or row_masks(rows, config)
-    sums = _sums(group, size, rows, config, masks)
+    sums = _sums(group, size, rows, config, masks, votes=False)
     problems = np.bincount(group[masks.not_ok & (group >= 0)], minlength=size)[:size]
     covered = _kecamatan_covered(group, size, rows)
     table = pd.DataFrame({
@@ -229,12 +241,20 @@ def per_koordinator(rows: pd.DataFrame, config: Config, masks: RowMasks | None =
 def _coordinator_groups(names: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Group rows by coordinator: "Budi  Santoso" and " budi santoso" are one.
     Returns (group per row, -1 for blank; key per group; first spelling per group)."""
-    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    return _coordinator_groups_of(*pd.factorize(names, use_na_sentinel=True))
+
+
+def _coordinator_groups_of(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """_coordinator_groups() of names already factorised (-1: None/NaN)."""
     # numpy's cast writes a non-str value as str(value), in C
     text = np.asarray(uniques, dtype=object).astype(np.dtypes.StringDType())
     spaced = np.strings.strip(text)
-    for _ in range(3):  # collapse runs of spaces (up to 8)
-        spaced = np.strings.replace(spaced, "  ", " ")
+    runs = np.flatnonzero(np.strings.find(spaced, "  ") >= 0)  # few names hold a run of spaces
+    if len(runs):
+        collapsed = spaced[runs]
+        for _ in range(3):  # collapse runs of spaces (up to 8)
+            collapsed = np.strings.replace(collapsed, "  ", " ")
+        spaced[runs] = collapsed
     keys = np.strings.lower(spaced).astype(object)
     keys[np.strings.str_len(spaced) == 0] = None  # blank coordinator: no group
     key_codes, key_uniques = pd.factorize(keys, use_na_sentinel=True)
@@ -264,8 +284,9 @@ def _kecamatan_covered(group: np.ndarray, size: int, rows: pd.DataFrame) -> np.n
     return names
 
 
-def compute_totals(rows: pd.DataFrame, config: Config) -> Totals:
-    return Totals(rows, config)
+def compute_totals(rows: pd.DataFrame, config: Config,
+                   factorized: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None) -> Totals:
+    return Totals(rows, config, factorized)
 
 
 def reconcile(rows: pd.DataFrame, config: Config, first: np.ndarray | None = None) -> pd.DataFrame:

@@ -2,12 +2,15 @@
 
 import random
 
+import pandas as pd
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core_sheet import header, preset, results, row, run
 from sheetsync.check import check
 from sheetsync.presets import planned_tps
+from sheetsync.totals import per_koordinator, row_masks
 
 ARTICLE = {  # the article's table: kecamatan as the article spells it -> (TPS, target)
     "Cengkareng": (525, 105000), "Grogol Petamburan": (340, 68000), "Kalideres": (380, 76000),
@@ -115,6 +118,21 @@ def test_per_koordinator():
     assert table.at["Budi Santoso", "tps_entered"] == 2 and table.at["Budi Santoso", "tps_error"] == 1
     assert table.at["Budi Santoso", "problems"] == 1 and table.at["Ani", "tps_belum"] == 1
     assert table.at["Ani", "kecamatan"] == "Tambora"
+
+
+def test_per_koordinator_shares_the_rules_factorisation_with_the_same_table():
+    """check() hands the koordinator rule's factorisation to the totals: the table must be the
+    one the totals build from the rows on their own, blank rows, odd cells and spellings included."""
+    rows = [row(tps=1, koordinator="Budi Santoso", **results()), row(tps=2, koordinator=" budi  santoso\t"),
+            [], row(tps=3, koordinator=7, **results(suara_sah=1)), row(tps=4, koordinator="7", **results()),
+            row("Tambora", "Angke", 5, koordinator="ANI", dpt=300), row(tps=6, koordinator="  "),
+            row("Tambora", "Angke", 6, koordinator="Ani", **results())]
+    result = run(*rows)
+    assert "koordinator" in result.totals._factorized            # shared, not hashed again
+    shared = result.totals.per_koordinator
+    alone = per_koordinator(result.rows, preset(), row_masks(result.rows, preset()))
+    assert sorted(shared["koordinator"]) == ["7", "ANI", "Budi Santoso"]  # 7 and "7" are one, as are Ani and ANI
+    pd.testing.assert_frame_equal(shared, alone, check_exact=True)
 
 
 # ---- property: the totals of the valid rows do not depend on order, junk or spelling -------------

@@ -162,6 +162,11 @@ def koordinator_groups(names: np.ndarray) -> tuple[np.ndarray, list[str]]:
     "Budi  Santoso" and "budi santoso" are one koordinator; the first spelling
     is shown.  Names are looked at once per distinct spelling, not per row."""
     codes, uniques = pd.factorize(np.asarray(names, dtype=object), use_na_sentinel=True)
+    return koordinator_groups_of(codes, uniques)
+
+
+def koordinator_groups_of(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """koordinator_groups() of a column already factorised (pd.factorize, -1 for blank)."""
     spaced = [" ".join(str(u).split()) for u in uniques]   # once per spelling, for key and name
     keys = np.array([s.casefold() for s in spaced] + [""], dtype=object)
     key_codes, key_uniques = pd.factorize(keys)
@@ -181,7 +186,7 @@ def koordinator_overloaded(ctx: RuleContext) -> Iterator[Hits]:
     limit = ctx.config.rules.saksi.max_tps_per_koordinator
     if not f or f not in ctx.present or not limit:
         return
-    group, _ = koordinator_groups(ctx.raw[f])
+    group, _ = koordinator_groups_of(*ctx.factorize(f))  # shared with the per-koordinator totals
     placed = group >= 0
     counts = np.bincount(group[placed], minlength=1)
     per_row = np.where(placed, counts[np.where(placed, group, 0)], 0)
