@@ -56,9 +56,10 @@ CREATE TABLE IF NOT EXISTS verified(row INTEGER NOT NULL, sync INTEGER NOT NULL,
   ok INTEGER NOT NULL, PRIMARY KEY(row, sync)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS baselines(row INTEGER NOT NULL, sync INTEGER NOT NULL,
   body TEXT NOT NULL, PRIMARY KEY(row, sync)) WITHOUT ROWID;
--- cache of the last read (rebuildable from the tables above), BLOCK sheet rows
--- to a record plus per-block digests (see journal_state); ``state_chunks`` (by
--- row id) and ``state`` (a record per row) are older forms, converted on first use
+-- cache of the last read (rebuildable from the tables above), content-defined
+-- blocks of ~BLOCK sheet rows, one record each, plus per-block digests (see
+-- journal_state); fixed 16-row blocks, ``state_chunks`` (by row id) and
+-- ``state`` (a record per row) are older forms, converted on first use
 CREATE TABLE IF NOT EXISTS state_records(id INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS state_meta(sheet INTEGER NOT NULL, name TEXT NOT NULL,
   body BLOB NOT NULL, PRIMARY KEY(sheet, name)) WITHOUT ROWID;
