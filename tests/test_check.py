@@ -148,3 +148,17 @@ def test_rows_kept_or_dropped_by_text_cells_alone():
     assert codes(result, 6) == ["required_missing"] * 3
     assert result.status_of(5)[0] == "BELUM ADA SAKSI"
     assert result.rows.at[2, "alamat"] == "Jl. Kapuk 1"
+
+
+def test_text_columns_keep_the_cells_as_typed_in_object_dtype():
+    # no str-dtype conversion of the address/name/phone columns (a pass over every cell):
+    # the cells stay as typed, a number stays a number, a short row's missing cell is None
+    with_blank = run(row(tps=1, alamat="Jl. Kapuk 1", koordinator=7, **results()), [],
+                     row(tps=2, alamat="", **results())[:5])
+    without_blank = run(row(tps=1, alamat="Jl. Kapuk 1", koordinator="Ani", **results()))
+    for result in (with_blank, without_blank):
+        assert all(result.rows[f].dtype == object for f in ("alamat", "koordinator", "saksi", "hp_saksi"))
+    assert with_blank.rows["alamat"].tolist() == ["Jl. Kapuk 1", ""]
+    assert with_blank.rows["koordinator"].tolist() == [7, None]
+    assert without_blank.rows["koordinator"].tolist() == ["Ani"]
+    assert [s for s, _ in map(with_blank.status_of, (2, 4))] == ["OK", "BELUM DIISI"]
