@@ -436,7 +436,10 @@ def _status_and_message(frame: pd.DataFrame, hits: list[Hits], positions: np.nda
         by_priority[p] = status
     frame["status"] = by_priority[priority]
     lang = config.language
-    message = np.where(complete, "", NOT_FILLED_MESSAGE.get(lang, NOT_FILLED_MESSAGE["id"])).astype(object)
+    # an object array from the start: np.where on two str makes a fixed-width unicode array
+    # (80 MB at 820,000 rows) and astype(object) a new str per row (0.15 s)
+    message = np.full(n, "", dtype=object)
+    message[~complete] = NOT_FILLED_MESSAGE.get(lang, NOT_FILLED_MESSAGE["id"])
     if len(order):
         # most rows with a problem have one: their text is the message as it is
         by_row = positions[order]
