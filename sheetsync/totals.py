@@ -99,19 +99,24 @@ class RowMasks:
     belum: np.ndarray
     not_ok: np.ndarray
     votes: dict[str, np.ndarray] = field(default_factory=dict)  # field -> float64 per row, 0 where blank
+    # field -> float64 of the counted rows only (votes[f][counted]): what every table sums,
+    # taken once instead of once per table and field; row_masks fills this, not votes
+    counted_votes: dict[str, np.ndarray] = field(default_factory=dict)
     target: np.ndarray | None = None                              # target_effective, 0 where unknown
 
 
 def row_masks(rows: pd.DataFrame, config: Config | None = None) -> RowMasks:
     status = rows["status"].to_numpy(object)
-    votes = {f: rows[f].to_numpy(dtype=np.float64, na_value=0.0) for f in vote_fields(config)} if config else {}
+    counted = _counted(rows)
+    votes = {f: rows[f].to_numpy(dtype=np.float64, na_value=0.0)[counted] for f in vote_fields(config)} \
+        if config else {}
     return RowMasks(
-        first=distinct_tps(rows), counted=_counted(rows), error=rows["n_errors"].to_numpy() > 0,
+        first=distinct_tps(rows), counted=counted, error=rows["n_errors"].to_numpy() > 0,
         periksa=status == PERIKSA,
         # BELUM ADA SAKSI (issue 8) is given only to rows without results: not filled either
         belum=(status == BELUM_DIISI) | (status == "BELUM ADA SAKSI"),
         not_ok=status != OK,
-        votes=votes, target=np.nan_to_num(rows["target_effective"].to_numpy(np.float64)))
+        counted_votes=votes, target=np.nan_to_num(rows["target_effective"].to_numpy(np.float64)))
 
 
 def _sums(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config,
@@ -136,9 +141,15 @@ def _sums(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config,
     }
     if not votes:
         return out
+    # the group of each counted row, once for every vote field; unplaced rows go to an extra
+    # bin, dropped below (each bin adds the same rows in the same order as before)
+    group = np.where(placed, codes, size)[masks.counted]
     for f in vote_fields(config):
-        values = masks.votes[f] if f in masks.votes else rows[f].to_numpy(dtype=np.float64, na_value=0.0)
-        out[f] = np.rint(np.bincount(codes[counted], weights=values[counted], minlength=size)[:size]).astype(np.int64)
+        values = masks.counted_votes.get(f)
+        if values is None:
+            full = masks.votes[f] if f in masks.votes else rows[f].to_numpy(dtype=np.float64, na_value=0.0)
+            values = full[masks.counted]
+        out[f] = np.rint(np.bincount(group, weights=values, minlength=size + 1)[:size]).astype(np.int64)
     target = masks.target if masks.target is not None else np.nan_to_num(rows["target_effective"].to_numpy(np.float64))
     one = placed & first  # a duplicated TPS has one target
     out["target_tps"] = np.round(np.bincount(codes[one], weights=target[one], minlength=size)[:size], 2)
