@@ -108,6 +108,26 @@ class Txn:
                 values[r] = row
                 own.add(id(row))
 
+    def refresh_formulas(self) -> None:
+        """Between two requests of one batch: the formula cells of the sheets changed so far
+        show their values now, as Google's do for the next request (a sort by a formula
+        column, deleteDuplicates, findReplace). The stored values are otherwise refreshed
+        only when the whole batch is done."""
+        changed = [s for s in self.work.sheets if s.formulas and "values" in self._copied.get(id(s), ())]
+        if not changed:
+            return
+        from .formulas import WorkbookEvaluator
+        ev = WorkbookEvaluator(self.work)
+        try:
+            fresh = [(s, [(r, c, ev.cell(s, r, c)) for (r, c) in ev.formula_cells(s)]) for s in changed]
+        except RecursionError:            # a chain too deep for one pass: the batch-end recalculation handles it
+            return
+        for s, cells in fresh:
+            self.sheet(s.sheet_id, "values", "formulas")
+            for r, c, value in cells:
+                self.rows(s, r, r + 1)
+                s.set(r, c, value, s.formulas[(r, c)])
+
     def all_rows(self, sheet: Sheet) -> None:
         """Every row private (column operations, big sorts): one list copy per row."""
         if id(sheet) in self._all_own:

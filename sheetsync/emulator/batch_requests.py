@@ -84,7 +84,11 @@ def apply(spreadsheet: Spreadsheet, body: Any, user: str | None = None) -> dict[
     if not requests:
         raise invalid_argument("Must specify at least one request.")
     txn = Txn(spreadsheet, user)
-    replies = [_one(txn, i, req) for i, req in enumerate(requests)]
+    replies = []
+    for i, req in enumerate(requests):
+        if i:
+            txn.refresh_formulas()
+        replies.append(_one(txn, i, req))
     spreadsheet.adopt(txn.work)
     recalculate(spreadsheet)
     out: dict[str, Any] = {"spreadsheetId": spreadsheet.id, "replies": replies}
