@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,16 @@ def pytest_configure(config: pytest.Config) -> None:
     anything the suite showed. Registered here so every run of tests/ has it."""
     if not config.pluginmanager.has_plugin("secret_scan"):
         config.pluginmanager.register(secret_scan, "secret_scan")
+    _let_children_take_ctrl_c()
+
+
+def _let_children_take_ctrl_c() -> None:
+    """A suite started in the background by a non-interactive shell (`make test &`, some CI
+    runners) ignores SIGINT, and every child inherits that: the tests that stop `sync --every`,
+    `emulator` and `demo --serve` with Ctrl-C would wait forever. A handler of our own is not
+    inherited across exec, so the children start with Ctrl-C working again."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True, scope="session")
