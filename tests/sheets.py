@@ -38,3 +38,17 @@ def private_workdir(path: Path) -> Iterator[Path]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def stop_with_ctrl_c(proc: Any, timeout: float) -> None:
+    """Ctrl-C a long-running CLI child and wait for it; a child that does not stop is
+    killed before the failure is raised, so a failed test leaves no process behind."""
+    import signal
+    import subprocess
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        raise

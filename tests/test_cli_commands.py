@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from sheetsync.cli import cli
 from sheetsync.config import load_preset, with_overrides
 from sheetsync.emulator import Emulator
-from sheets import private_workdir, settle
+from sheets import private_workdir, settle, stop_with_ctrl_c
 
 PRESET = "pilkada-jakbar-2024"
 
@@ -294,7 +294,6 @@ def test_lock_held_is_exit_3(synced: Sheet) -> None:
 
 
 def test_emulator_command_serves_until_stopped(tmp_path: Path) -> None:
-    import signal
     import subprocess
     import sys
     import urllib.request
@@ -308,8 +307,7 @@ def test_emulator_command_serves_until_stopped(tmp_path: Path) -> None:
         with urllib.request.urlopen(url + "/view", timeout=10) as resp:
             assert resp.status == 200
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=10)
+        stop_with_ctrl_c(proc, 10)
     assert proc.returncode == 0
 
 
@@ -322,7 +320,6 @@ def test_json_log_error_line_and_exit_3(workdir: Path) -> None:
 
 
 def test_sync_every_keeps_running_until_ctrl_c(synced: Sheet, workdir: Path) -> None:
-    import signal
     import subprocess
     import sys
     import time
@@ -339,8 +336,7 @@ def test_sync_every_keeps_running_until_ctrl_c(synced: Sheet, workdir: Path) -> 
                 break
             lines.append(json.loads(line))
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
+        stop_with_ctrl_c(proc, 20)
     assert proc.returncode == 0, proc.stderr.read()
     assert len(lines) == 3 and all(entry["ok"] for entry in lines)
     assert [entry["cells_written"] for entry in lines[1:]] == [0, 0]     # steady state: nothing to write

@@ -11,6 +11,7 @@ from sheetsync.check import check
 from sheetsync.config import load_preset
 from sheetsync.demo import MISTAKES, fill_updates
 from sheetsync.presets import template_values
+from sheets import stop_with_ctrl_c
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +96,6 @@ def test_persiapan_fills_people_columns(config: Any) -> None:
 def test_demo_command_serves_the_view_until_ctrl_c(tmp_path) -> None:
     """`sheetsync demo --serve`: summary, web view URL, serving until SIGINT, exit 0."""
     import os
-    import signal
     import subprocess
     import sys
     import urllib.request
@@ -117,8 +117,7 @@ def test_demo_command_serves_the_view_until_ctrl_c(tmp_path) -> None:
         assert resp.status == 200 and "SALAH" in page
         assert proc.poll() is None                       # still serving
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
+        stop_with_ctrl_c(proc, 20)
     assert proc.returncode == 0
 
 
