@@ -61,6 +61,51 @@ def tps_sheet(n: int, seed: int = 1, *, header: list[str] | None = None, unfille
     return rows
 
 
+# ---------------------------------------------------------------- a coordinator editing
+
+OPS = ("insert", "delete", "sort", "sort_input_only", "edit_key", "edit_vote", "clear_row", "duplicate")
+
+
+def mutate_once(ws: Any, rng: random.Random, n_rows: int, places: list[tuple[str, str]]
+                ) -> tuple[str, tuple, int]:
+    """One coordinator edit (one API request) through a second gspread client: its name,
+    how it moves rows, the new row count (`n_rows` data rows under the header, FULL_HEADER).
+
+    Moves: ("insert", at, n), ("delete", row), ("sort",) for a sort that carries the
+    status columns along; edits in place and an input-only sort move no status cell."""
+    op = rng.choice(OPS)
+    last = n_rows + 1
+    move: tuple = ()
+    if op == "insert":
+        at = rng.randint(2, last + 1)
+        ws.insert_rows([tps_row(*rng.choice(places), rng.randint(1, 40), rng, FULL_HEADER)], row=at)
+        n_rows, move = n_rows + 1, ("insert", at, 1)
+    elif op == "delete" and n_rows > 2:
+        row = rng.randint(2, last)
+        ws.delete_rows(row)
+        n_rows, move = n_rows - 1, ("delete", row)
+    elif op in ("sort", "sort_input_only"):
+        width = "Q" if op == "sort" else "O"            # a person may sort only their own columns
+        ws.sort((rng.choice([1, 2, 3, 5, 9]), rng.choice(["asc", "des"])), range=f"A2:{width}{last}")
+        move = ("sort",) if op == "sort" else ()
+    elif op == "edit_key":
+        r = rng.randint(2, last)
+        if rng.random() < 0.5:
+            ws.update([[str(rng.randint(1, 40))]], f"C{r}")
+        else:
+            ws.update([[rng.choice(places)[1]]], f"B{r}")
+    elif op == "edit_vote":
+        ws.update([[str(rng.randint(0, 900))]], f"{rng.choice('IJKL')}{rng.randint(2, last)}")
+    elif op == "clear_row":
+        ws.batch_clear([f"A{rng.randint(2, last)}:O{rng.randint(2, last)}"])
+    else:                                               # duplicate: a row typed twice
+        line = tps_row(*rng.choice(places), rng.randint(1, 12), rng, FULL_HEADER)
+        at = rng.randint(2, last + 1)
+        ws.insert_rows([line, line], row=at)
+        n_rows, move, op = n_rows + 2, ("insert", at, 2), "duplicate"
+    return op, move, n_rows
+
+
 # ---------------------------------------------------------------- emulator helpers
 
 def seed(gc: Any, values: list[list[Any]], *, tab: str = "TPS", title: str = "sheetsync test") -> Any:

@@ -26,13 +26,12 @@ from sheetsync.emulator import Emulator
 from sheetsync.issues import status_label
 from sheetsync.rowid import norm
 from sheetsync.sync import SyncHooks, sync
-from sync_data import FULL_HEADER, config_for, seed, tps_row, tps_sheet, wilayah
+from sync_data import FULL_HEADER, OPS, config_for, mutate_once, seed, tps_row, tps_sheet, wilayah
 
 INTERLEAVINGS = 200
 ROWS = 10
 N_INPUT = len(FULL_HEADER)
 STATUS_COL, MESSAGE_COL = N_INPUT + 1, N_INPUT + 2          # 1-based, appended by the first sync
-OPS = ("insert", "delete", "sort", "sort_input_only", "edit_key", "edit_vote", "clear_row", "duplicate")
 
 
 def identity_map(values, config):
@@ -92,34 +91,7 @@ def mutate(ws, rng, n_rows, places):
     """1-3 random edits by a coordinator; returns their names."""
     done = []
     for _ in range(rng.randint(1, 3)):
-        op = rng.choice(OPS)
-        last = n_rows + 1
-        if op == "insert":
-            kec, kel = rng.choice(places)
-            at = rng.randint(2, last + 1)
-            ws.insert_rows([tps_row(kec, kel, rng.randint(1, 40), rng, FULL_HEADER)], row=at)
-            n_rows += 1
-        elif op == "delete" and n_rows > 2:
-            ws.delete_rows(rng.randint(2, last))
-            n_rows -= 1
-        elif op in ("sort", "sort_input_only"):
-            width = "Q" if op == "sort" else "O"             # a person may sort only their columns
-            ws.sort((rng.choice([1, 2, 3, 5, 9]), rng.choice(["asc", "des"])), range=f"A2:{width}{last}")
-        elif op == "edit_key":
-            r = rng.randint(2, last)
-            if rng.random() < 0.5:
-                ws.update([[str(rng.randint(1, 40))]], f"C{r}")
-            else:
-                ws.update([[rng.choice(places)[1]]], f"B{r}")
-        elif op == "edit_vote":
-            ws.update([[str(rng.randint(0, 900))]], f"{rng.choice('IJKL')}{rng.randint(2, last)}")
-        elif op == "clear_row":
-            ws.batch_clear([f"A{rng.randint(2, last)}:O{last}"][:1])
-        elif op == "duplicate":
-            src = rng.randint(2, last)
-            line = ws.row_values(src)[:N_INPUT]
-            ws.insert_rows([line], row=rng.randint(2, last + 1))
-            n_rows += 1
+        op, _move, n_rows = mutate_once(ws, rng, n_rows, places)
         done.append(op)
     return done
 

@@ -33,53 +33,13 @@ import gspread
 
 from harness import (FULL_HEADER, MESSAGE_COL, N_INPUT, PLACES, STATUS_COL, Bench, expected, person_cells,
                      cells_differing, sheet_problems, tps_row, trim)
+from sync_data import OPS, mutate_once
 from sheetsync import a1
 from sheetsync.rowid import norm
 from sheetsync.sync import SyncHooks
 
-OPS = ("insert", "delete", "sort", "sort_input_only", "edit_key", "edit_vote", "clear_row", "duplicate")
 OWNED = (STATUS_COL, MESSAGE_COL)
 BLANK_ROW = ("c", None, ())
-
-
-# ---------------------------------------------------------------- the coordinator
-
-def mutate_once(ws: gspread.Worksheet, rng: random.Random, n_rows: int) -> tuple[str, tuple, int]:
-    """One coordinator edit (one API request): its name, how it moves rows, the new row count.
-
-    Moves: ("insert", at, n), ("delete", row), ("sort",) for a sort that carries the
-    status columns along; edits in place and an input-only sort move no status cell."""
-    op = rng.choice(OPS)
-    last = n_rows + 1
-    move: tuple = ()
-    if op == "insert":
-        at = rng.randint(2, last + 1)
-        ws.insert_rows([tps_row(*rng.choice(PLACES), rng.randint(1, 40), rng, FULL_HEADER)], row=at)
-        n_rows, move = n_rows + 1, ("insert", at, 1)
-    elif op == "delete" and n_rows > 2:
-        row = rng.randint(2, last)
-        ws.delete_rows(row)
-        n_rows, move = n_rows - 1, ("delete", row)
-    elif op in ("sort", "sort_input_only"):
-        width = "Q" if op == "sort" else "O"            # a person may sort only their own columns
-        ws.sort((rng.choice([1, 2, 3, 5, 9]), rng.choice(["asc", "des"])), range=f"A2:{width}{last}")
-        move = ("sort",) if op == "sort" else ()
-    elif op == "edit_key":
-        r = rng.randint(2, last)
-        if rng.random() < 0.5:
-            ws.update([[str(rng.randint(1, 40))]], f"C{r}")
-        else:
-            ws.update([[rng.choice(PLACES)[1]]], f"B{r}")
-    elif op == "edit_vote":
-        ws.update([[str(rng.randint(0, 900))]], f"{rng.choice('IJKL')}{rng.randint(2, last)}")
-    elif op == "clear_row":
-        ws.batch_clear([f"A{rng.randint(2, last)}:O{rng.randint(2, last)}"])
-    else:                                               # duplicate: a row typed twice
-        line = tps_row(*rng.choice(PLACES), rng.randint(1, 12), rng, FULL_HEADER)
-        at = rng.randint(2, last + 1)
-        ws.insert_rows([line, line], row=at)
-        n_rows, move, op = n_rows + 2, ("insert", at, 2), "duplicate"
-    return op, move, n_rows
 
 
 @dataclass
@@ -113,7 +73,7 @@ def _coordinator(ws: gspread.Worksheet, rng: random.Random, start: Callable[[], 
         start()
         for _ in range(rng.randint(1, 3)):
             with wire.lock:
-                name, move, n_rows = mutate_once(ws, rng, n_rows)
+                name, move, n_rows = mutate_once(ws, rng, n_rows, PLACES)
                 # sync never writes a person's cells, so this read shows exactly this edit's result
                 wire.ops.append(Op(name, move, person_cells(ws.get_all_values())))
     except Exception as exc:  # noqa: BLE001 - reported as a harness error, never hidden
