@@ -41,19 +41,20 @@ def norm(value: Any) -> str:
     return " ".join(str(value).split()).casefold()
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A cell as shown, for comparing: None is blank, anything else its str()."""
     return value if isinstance(value, str) else "" if value is None else str(value)
 
 
 def key_identity(line: Sequence[Any], key_cols: Sequence[int]) -> str:
     """key_cols are 0-based column indexes. The text as shown: any retyping counts as a move."""
     n = len(line)
-    return "k:" + "\x1f".join(_text(line[c]) if c < n else "" for c in key_cols)
+    return "k:" + "\x1f".join(cell_text(line[c]) if c < n else "" for c in key_cols)
 
 
 def content_identity(line: Sequence[Any], owned: Iterable[int]) -> str:
     skip = set(owned)
-    cells = [_text(v) for i, v in enumerate(line) if i not in skip]
+    cells = [cell_text(v) for i, v in enumerate(line) if i not in skip]
     while cells and cells[-1] == "":
         cells.pop()
     digest = hashlib.blake2b("\x1f".join(cells).encode("utf-8", "surrogatepass"), digest_size=10)

@@ -36,11 +36,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from sheetsync import a1
-from sheetsync.plan import CellChange, Plan
-from sheetsync.plan import same_value
+from sheetsync.plan import CellChange, Plan, same_value
 from sheetsync.restore import sheet_value
-from sheetsync.rowid import (RowIdentities, content_identity, header_changed, key_identity, moved_rows, norm,
-                             verify_ranges)
+from sheetsync.rowid import (RowIdentities, cell_text, content_identity, header_changed, key_identity, moved_rows,
+                             norm, verify_ranges)
 
 MAX_REPAIRS = 3
 Pair = tuple[str, str]                 # (status, message) as shown
@@ -218,7 +217,7 @@ def repair_plan(now: list[list[Any]], want: Wanted) -> Plan:
     counts = Counter(key_identity(line, want.key_cols) for line in lines) if want.key_cols else Counter()
     changes: list[CellChange] = []
     for r, line in enumerate(lines, start=first):
-        shown = tuple(_text(line[c]) if c < len(line) else "" for c in want.owned)
+        shown = tuple(cell_text(line[c]) if c < len(line) else "" for c in want.owned)
         pairs = want.pairs_for(line, counts)
         if pairs and shown in pairs:
             continue
@@ -227,7 +226,3 @@ def repair_plan(now: list[list[Any]], want: Wanted) -> Plan:
             if old != value:
                 changes.append(CellChange(want.tab, a1.rect(want.tab, r, c + 1), old, value, None, r, c + 1))
     return Plan(changes)
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else "" if value is None else str(value)

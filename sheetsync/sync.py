@@ -408,11 +408,8 @@ def _settle(sheet: Sheet, plan: Plan, work: _Work, config: Any, report: SyncRepo
                             lambda r: _pair_at(work.desired, config, r))
 
     def send(repair: Plan) -> None:
-        stats = sheet.send(sheet.prepare(repair.batches()))
-        report.cells_written += stats.cells
+        _count_write(report, sheet.send(sheet.prepare(repair.batches())))
         report.cells_changed += len(repair)
-        report.bytes_sent += stats.bytes
-        report.ranges_written += stats.ranges
 
     done = settle(sheet, ids, wanted, send)
     report.verified = done.verified
@@ -481,6 +478,10 @@ def _write(sheet: Sheet, plan: Plan, prepared: Prepared, report: SyncReport) -> 
         report.metadata_reads += 1              # someone shrank a tab since the read
         sheet.ensure_grid(_needed_grid(plan))
         stats = sheet.send(prepared)
+    _count_write(report, stats)
+
+
+def _count_write(report: SyncReport, stats: Any) -> None:
     report.cells_written += stats.cells
     report.bytes_sent += stats.bytes
     report.ranges_written += stats.ranges
