@@ -183,6 +183,23 @@ def _positive(v: Any) -> str | None:
     return None if v >= 1 else "must be 1 or more"
 
 
+def _owned_headers_apart(inp: _Table, columns: tuple[Column, ...], status_header: str,
+                         message_header: str) -> None:
+    """sheetsync writes into its own two columns on every sync: a header that also names a
+    data column (or its alias) would have it overwrite that column, so it is refused here."""
+    from .check import header_key       # the core's header matching, lazily: it imports pandas
+
+    taken = {header_key(name): c.header for c in columns for name in (c.header, *c.aliases)}
+    for key, text in (("status_header", status_header), ("message_header", message_header)):
+        if not header_key(text):
+            inp.fail(key, "must hold a letter or digit")
+        if header_key(text) in taken:
+            inp.fail(key, f"{text!r} is also the header of the data column {taken[header_key(text)]!r}: "
+                          "choose another header for sheetsync's own column")
+    if header_key(status_header) == header_key(message_header):
+        inp.fail("message_header", f"{message_header!r} is also status_header: the two need different headers")
+
+
 # ---- sections ----------------------------------------------------------------
 
 def _columns(top: _Table) -> tuple[Column, ...]:
@@ -336,6 +353,7 @@ def parse_config(data: dict[str, Any], source: str, base: Path) -> Config:
     header_row = inp.get("header_row", int, 1, check=_positive)
     status_header = inp.get("status_header", str, "Status")
     message_header = inp.get("message_header", str, "Keterangan")
+    _owned_headers_apart(inp, columns, status_header, message_header)
     inp.done()
     regions = _regions(top, base)
     summary_tabs, last_synced = _summary(top)

@@ -251,6 +251,11 @@ CONFIG_PHRASES_ID: tuple[tuple[str, str], ...] = (
     (r"^expected (.+), got (.+)$", r"seharusnya \1, bukan \2"),
     (r"^unknown preset \(available: (.*)\)$", r"preset tidak dikenal (yang ada: \1)"),
     (r"^must be one of (.*), not (.*)$", r"harus salah satu dari \1, bukan \2"),
+    (r"^(.+) is also the header of the data column (.+): choose another header for sheetsync's own column$",
+     r"\1 juga judul kolom data \2: pilih judul lain untuk kolom milik sheetsync"),
+    (r"^(.+) is also status_header: the two need different headers$",
+     r"\1 juga status_header: keduanya perlu judul berbeda"),
+    (r"^must hold a letter or digit$", "harus berisi huruf atau angka"),
 )
 
 
