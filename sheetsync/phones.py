@@ -1,10 +1,11 @@
-"""Indonesian mobile numbers as people type them (issue 8).
+"""Indonesian mobile numbers as people type them.
 
 ``0812-3456-7890``, ``+62 812 3456 7890``, ``6281234567890`` and ``81234567890``
 (what Sheets keeps when someone types 0812... into a number-formatted cell) are
-one number.  After normalising, a mobile number is 08 followed by 8 to 11 more
-digits (10 to 13 digits in all; +628... in international form).  Anything else
-is invalid.  The sheet keeps what was typed: this module only reads.
+one number.  After normalising, a mobile number is 08, then a digit other than 0
+(toll-free) and 4 (unallocated), then 7 to 10 more digits (10 to 13 digits in all;
++628... in international form).  Anything else is invalid.  The sheet keeps
+what was typed: this module only reads.
 
 A number is held as an int64, its *national significant number* without the
 trunk 0 (81234567890): equal numbers compare equal in one numpy operation.
@@ -233,7 +234,10 @@ def _national(value: np.ndarray, n_digits: np.ndarray, has_plus: np.ndarray) -> 
     after_country_zero = country & (rest_digits >= 1) & (rest // p10[np.clip(rest_digits - 1, 0, 18)] == 0)
     rest_digits = np.where(after_country_zero, rest_digits - 1, rest_digits)
     first = rest // p10[np.clip(rest_digits - 1, 0, 18)]
+    # 080x is toll-free and 084x unallocated: mobile prefixes are 08[1-35-9]
+    second = rest // p10[np.clip(rest_digits - 2, 0, 18)] % 10
     national_len = rest_digits + 1    # with the trunk 0
     ok = ((country | trunk | (lead1 == 8)) & ~(has_plus & ~country) & (first == 8)
+          & (second != 0) & (second != 4)
           & (national_len >= MIN_DIGITS) & (national_len <= MAX_DIGITS))
     return rest, ok

@@ -3,6 +3,7 @@
 import re
 
 import numpy as np
+import phonenumbers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -138,3 +139,20 @@ def test_known_non_empty_cells_give_the_same_answer():
     a, b = normalise_column(cells), normalise_column(cells, not_empty)
     assert a.problem.tolist() == b.problem.tolist() == [P_OK, P_BLANK, P_BLANK, P_BLANK, P_INVALID, P_OK, P_BLANK]
     assert a.number.tolist() == b.number.tolist()
+
+
+@pytest.mark.parametrize("typed", ["0801234567", "080012345678", "0841234567", "+62 841 2345 6789",
+                                   "6280123456789"])
+def test_toll_free_and_unallocated_prefixes_are_not_mobile(typed):
+    assert normalise(typed) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0123456789", min_size=7, max_size=13))
+def test_mobile_agrees_with_the_phonenumbers_library(digits):
+    # phonenumbers (Google's libphonenumber metadata) is the oracle for what a mobile
+    # number of Indonesia is; it is a test-only dependency
+    typed = "08" + digits
+    parsed = phonenumbers.parse(typed, "ID")
+    mobile = phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE
+    assert (normalise(typed) is not None) == mobile, typed
