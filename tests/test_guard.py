@@ -135,7 +135,6 @@ def test_no_previous_sync_no_alert():
 def test_sync_blocked_by_guard_then_restore_then_accept(tmp_path):
     """The engine's side of the contract: alert in the last-synced cell, summaries
     untouched, exit 3 naming rows; restore clears it; --accept-deletions confirms."""
-    pytest.importorskip("sheetsync.summaries")        # the sync engine needs the core's summaries
     from sheetsync import a1
     from sheetsync.config import load_preset, with_overrides
     from sheetsync.emulator import Emulator

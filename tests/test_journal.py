@@ -392,7 +392,6 @@ def test_title_rows_above_the_header_are_kept(j):
 def test_sync_warns_when_a_verified_number_changes(tmp_path):
     """Through sync and the emulator: an OK row whose votes are edited (still
     consistent) becomes PERIKSA with 'diubah setelah diverifikasi' and the old value."""
-    pytest.importorskip("sheetsync.summaries")
     from sheetsync.config import load_preset, with_overrides
     from sheetsync.emulator import Emulator
     from sheetsync.sync import sync

@@ -84,3 +84,18 @@ def test_partly_filled_with_an_error_is_salah_and_lists_every_problem():
 def test_not_reported_rows_are_never_salah_for_blank_results():
     result = run(row(dpt=400, target=80))
     assert codes(result) == [] and result.status_of(2) == ("BELUM DIISI", "Hasil belum diisi")
+
+
+def test_sum_paslon_ne_sah_both_ways():
+    # suara sah above the paslon sum is as wrong as below it
+    above = run(row(**results(suara_sah=301, pengguna_hak_pilih=306)))
+    assert codes(above) == ["sum_paslon_ne_sah"]
+    assert issue(above, "sum_paslon_ne_sah").params == {"sum_paslon": 300, "sah": 301}
+
+
+def test_paslon_exactly_dpt_times_tolerance_is_valid():
+    # the rule is "above DPT x 1.02": DPT 100 allows 102 votes, not 103
+    at = run(row(**results(p1=52, p2=25, p3=25, dpt=100, tidak_sah=0, dptb=2)))
+    assert "paslon_over_dpt" not in codes(at)
+    over = run(row(**results(p1=53, p2=25, p3=25, dpt=100, tidak_sah=0, dptb=3)))
+    assert issue(over, "paslon_over_dpt").params["limit"] == 102
