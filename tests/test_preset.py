@@ -3,10 +3,14 @@
 import csv
 from pathlib import Path
 
+import pytest
+
 from sheetsync.config import load_preset
 from sheetsync.presets import planned_tps, template_values
 
-REFERENCE = Path("/work/shared/reference")
+KEPT = Path(__file__).resolve().parent / "reference"
+SHARED = (Path(__file__).resolve().parents[2] / "shared" / "reference", Path("/work/shared/reference"))
+REFERENCE_FILES = ("jakarta-barat-wilayah.csv", "jakarta-barat-targets-2024.csv")
 PRESET = "pilkada-jakbar-2024"
 
 
@@ -37,10 +41,18 @@ def test_preset_columns_and_tabs():
 
 
 def test_preset_csvs_are_copies_of_the_reference():
+    # tests/reference holds the reference files as published, so this holds on any clone
     ours = Path(__file__).resolve().parents[1] / "sheetsync" / "presets"
-    for name in ("jakarta-barat-wilayah.csv", "jakarta-barat-targets-2024.csv"):
-        if (REFERENCE / name).exists():
-            assert (ours / name).read_text() == (REFERENCE / name).read_text()
+    for name in REFERENCE_FILES:
+        assert (ours / name).read_text() == (KEPT / name).read_text()
+
+
+def test_kept_reference_is_the_shared_one_where_it_exists():
+    shared = [d for d in SHARED if (d / REFERENCE_FILES[0]).exists()]
+    if not shared:
+        pytest.skip("no shared/reference beside this checkout")
+    for name in REFERENCE_FILES:
+        assert (KEPT / name).read_text() == (shared[0] / name).read_text()
 
 
 def test_planned_tps_distribution_is_deterministic_and_complete():
