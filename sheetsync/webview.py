@@ -3,7 +3,9 @@
 The emulator server calls ``render(path, store)`` for GET /view and /view/*.
 It shows the tabs, the values, the colours (static formats and conditional
 format rules, evaluated here for the condition types sheetsync uses) and each
-chart's data as simple SVG bars.  Everything typed by a person is HTML-escaped.
+chart's data as simple SVG bars.  Everything that comes from a spreadsheet (values,
+titles, ids) is HTML-escaped, and the page is sent with a Content-Security-Policy
+that runs no script at all, so a cell that slips through still cannot act.
 """
 
 from __future__ import annotations
@@ -12,12 +14,22 @@ import functools
 import html
 import re
 from typing import Any, Iterable
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlencode
 
 MAX_ROWS = 3000        # a 820,000-row tab would make a page no browser wants
 REFRESH_S = 30         # the demo keeps syncing; the page follows
 
 Response = tuple[int, str, bytes]
+
+# No script, no plugin, no frame, no form, no outside request: the page is static HTML with
+# inline styles and SVG.  The token in the address must not travel in a Referer either.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                                "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
 
 
 def render(path: str, store: Any, query: str = "") -> Response:
@@ -28,8 +40,9 @@ def render(path: str, store: Any, query: str = "") -> Response:
     query = query or (path.split("?", 1)[1] if "?" in path else "")
     refresh = _refresh(query)
     personal = _flag(query, "personal")
+    keep = _kept(query)
     if not parts:
-        return _ok(_page("sheetsync emulator", _index(store), refresh))
+        return _ok(_page("sheetsync emulator", _index(store, keep), refresh, keep))
     ss = store.spreadsheets.get(parts[0]) if hasattr(store, "spreadsheets") else None
     if ss is None:
         return 404, "text/html; charset=utf-8", _page("Not found", "<p>No such spreadsheet.</p>").encode()
@@ -39,15 +52,21 @@ def render(path: str, store: Any, query: str = "") -> Response:
             sheet = next((s for s in ss.sheets if str(s.sheet_id) == parts[1]), None)
             if sheet is None:
                 return 404, "text/html; charset=utf-8", _page("Not found", "<p>No such tab.</p>").encode()
-        body = _tabs(ss, sheet, personal) + (_sheet(ss, sheet, personal) if sheet is not None else "")
+        body = _tabs(ss, sheet, _kept(query, personal)) + (_sheet(ss, sheet, personal) if sheet is not None else "")
         title = ss.title + (f" - {sheet.title}" if sheet is not None else "")
-    return _ok(_page(title, body, refresh))
+    return _ok(_page(title, body, refresh, keep))
+
+
+def _kept(query: str, personal: bool = False) -> str:
+    """The query every link of the page carries on: the admin token (a strict emulator's view
+    needs it on each page) and, on tab links, the choice to show personal columns."""
+    token = parse_qs(query).get("token", [""])[-1]
+    pairs = ([("token", token)] if token else []) + ([("personal", "1")] if personal else [])
+    return "?" + urlencode(pairs) if pairs else ""
 
 
 def _refresh(query: str) -> int:
     """?refresh=N seconds (0 = never); the demo keeps syncing, so the page follows by default."""
-    from urllib.parse import parse_qs
-
     try:
         return max(0, int(parse_qs(query).get("refresh", [REFRESH_S])[0]))
     except ValueError:
@@ -55,8 +74,6 @@ def _refresh(query: str) -> int:
 
 
 def _flag(query: str, name: str) -> bool:
-    from urllib.parse import parse_qs
-
     return parse_qs(query).get(name, ["0"])[0].lower() in ("1", "true", "yes", "ya")
 
 
@@ -117,26 +134,30 @@ td.num{text-align:right}
 """
 
 
-def _page(title: str, body: str, refresh: int = REFRESH_S) -> str:
+def _page(title: str, body: str, refresh: int = REFRESH_S, keep: str = "") -> str:
     meta = f'<meta http-equiv="refresh" content="{refresh}">' if refresh else ""
     return (f'<!doctype html><html lang="id"><head><meta charset="utf-8">{meta}'
             f"<title>{_e(title)}</title><style>{CSS}</style></head><body>"
-            f'<header><a href="/view">sheetsync</a> &middot; read-only view &middot; {_e(title)}</header>'
+            f'<header><a href="/view{_e(keep)}">sheetsync</a> &middot; read-only view &middot; {_e(title)}</header>'
             f"{body}</body></html>")
 
 
-def _index(store: Any) -> str:
+def _href(*parts: Any, keep: str = "") -> str:
+    """A /view link, each part URL-quoted and the whole HTML-escaped (ids come from requests)."""
+    return _e("/view/" + "/".join(quote(str(p), safe="") for p in parts) + keep)
+
+
+def _index(store: Any, keep: str = "") -> str:
     items = "".join(
-        f'<li><a href="/view/{quote(ss.id)}">{_e(ss.title)}</a> '
+        f'<li><a href="{_href(ss.id, keep=keep)}">{_e(ss.title)}</a> '
         f'<span class="note">{len(ss.sheets)} tab(s) &middot; {_e(ss.id)}</span></li>'
         for ss in store.all())
     return f"<main><h1>Spreadsheets</h1><ul>{items or '<li>(none yet)</li>'}</ul></main>"
 
 
-def _tabs(ss: Any, current: Any, personal: bool = False) -> str:
-    keep = "?personal=1" if personal else ""
+def _tabs(ss: Any, current: Any, keep: str = "") -> str:
     links = "".join(
-        f'<a class="{"on" if s is current else ""}" href="/view/{quote(ss.id)}/{s.sheet_id}{keep}">'
+        f'<a class="{"on" if s is current else ""}" href="{_href(ss.id, s.sheet_id, keep=keep)}">'
         f"{_e(s.title)}</a>" for s in ss.sheets)
     return f"<nav>{links}</nav>"
 

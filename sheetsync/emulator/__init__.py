@@ -8,12 +8,14 @@
 
 Strict mode (``Emulator(strict=True)``) verifies service-account JWTs:
 ``key = emu.issue_key("bot@proj.iam.gserviceaccount.com")`` returns a key file
-dict whose token_uri points here; ``emu.client(key=key)`` uses it.
+dict whose token_uri points here; ``emu.client(key=key)`` uses it.  Its admin
+paths and web view then need ``emu.admin_token`` (``emu.admin_headers()``).
 """
 from __future__ import annotations
 
 from typing import Any
 
+from .boundary import ADMIN_HEADER, MAX_BODY_BYTES
 from .server import EmulatorServer, EmulatorState, make_server, serve_in_thread
 
 __all__ = ["Emulator"]
@@ -24,9 +26,12 @@ class Emulator:
 
     def __init__(self, strict: bool = False, quota: str | dict | None = None,
                  state_dir: str | None = None, host: str = "127.0.0.1", port: int = 0,
-                 token_ttl_s: int = 3600, fault_seed: int | None = None) -> None:
+                 token_ttl_s: int = 3600, fault_seed: int | None = None,
+                 max_body_bytes: int = MAX_BODY_BYTES) -> None:
+        """Raises boundary.OpenModeBeyondLoopback for open mode on an address beyond loopback."""
         self.state = EmulatorState(strict=strict, quota=quota, state_dir=state_dir,
-                                   token_ttl_s=token_ttl_s, fault_seed=fault_seed)
+                                   token_ttl_s=token_ttl_s, fault_seed=fault_seed, host=host,
+                                   max_body_bytes=max_body_bytes)
         self.host, self.port = host, port
         self._server: EmulatorServer | None = None
         self.loaded = 0
@@ -59,6 +64,16 @@ class Emulator:
     @property
     def url(self) -> str:
         return self.state.base_url
+
+    @property
+    def admin_token(self) -> str | None:
+        """The token /_emulator/ and /view need (None: open mode on loopback needs none)."""
+        return self.state.boundary.admin_token
+
+    def admin_headers(self) -> dict[str, str]:
+        """Headers for raw HTTP to the admin paths: the emulator knows its own token."""
+        token = self.admin_token
+        return {ADMIN_HEADER: token} if token else {}
 
     @property
     def store(self):  # noqa: ANN201 - model.Store

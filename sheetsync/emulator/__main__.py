@@ -8,6 +8,7 @@ import sys
 import threading
 
 from . import Emulator
+from .boundary import ADMIN_HEADER, OpenModeBeyondLoopback, is_loopback
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         emu = Emulator(strict=args.strict, quota=args.quota, state_dir=args.state, host=args.host, port=args.port)
+    except OpenModeBeyondLoopback as exc:
+        print(f"cannot listen on {args.host}: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"cannot use the state directory {args.state}: {exc.strerror or exc}", file=sys.stderr)
         return 2
@@ -34,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"the state in {args.state} cannot be read ({type(exc).__name__}); move it away or pick "
               "another --state directory", file=sys.stderr)
         return 2
-    loopback = args.host in ("127.0.0.1", "localhost", "::1")
+    loopback = is_loopback(args.host)
     print(f"sheetsync emulator listening on {emu.url}", flush=True)
     print("bound to loopback only" if loopback else f"WARNING: bound to {args.host}, reachable from the network",
           flush=True)
@@ -42,8 +46,13 @@ def main(argv: list[str] | None = None) -> int:
           f"{', quota: google' if args.quota else ''}"
           f"{f', state: {args.state} ({emu.loaded} spreadsheets loaded)' if args.state else ', in memory'}",
           flush=True)
+    if emu.admin_token:
+        # Printed once, here only: whoever can read this terminal may use the admin paths.
+        print(f"admin token (for /_emulator/ and the web view): {emu.admin_token}", flush=True)
+        print(f"web view: {emu.url}/view?token={emu.admin_token}", flush=True)
     if args.strict:
-        print(f"issue a key: curl -X POST {emu.url}/_emulator/keys -d '{{\"email\": \"bot@example.iam.gserviceaccount.com\"}}'",
+        print(f"issue a key: curl -X POST {emu.url}/_emulator/keys -H '{ADMIN_HEADER}: {emu.admin_token}' "
+              f"-H 'Content-Type: application/json' -d '{{\"email\": \"bot@example.iam.gserviceaccount.com\"}}'",
               flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # save state on `kill` too, not only Ctrl-C

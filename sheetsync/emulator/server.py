@@ -1,7 +1,8 @@
 """HTTP layer of the emulator: one loopback server for Sheets v4, Drive v3, OAuth2 and admin.
 
-Each request: count bytes -> injected fault? -> route -> authenticate (not for
-/token, /_emulator, /view) -> per-minute quota -> handler -> JSON answer.
+Each request: boundary (Host, Origin, body size; the admin token for /_emulator and
+/view) -> count bytes -> injected fault? -> route -> authenticate (not for /token,
+/_emulator, /view) -> per-minute quota -> handler -> JSON answer.
 Handlers raise ``ApiError`` for Google's error bodies.
 """
 from __future__ import annotations
@@ -23,6 +24,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from . import (fields, routes_admin, routes_drive, routes_export, routes_filters, routes_sheets,
                routes_values)
 from .auth import Auth, OAuthError
+from .boundary import MAX_BODY_BYTES, Boundary, check_json_content_type
 from .control import Counters, Faults, Quota, fault_error
 from .model import ApiError, Spreadsheet, Store, invalid_argument, not_found, permission_denied
 from .persist import Persister
@@ -53,6 +55,7 @@ class Request:
             if not self.body.strip():
                 self._json = {}
             else:
+                check_json_content_type(self.headers.get("Content-Type", ""), self.body)
                 try:
                     self._json = json.loads(self.body, parse_constant=_reject_constant)
                 except _BareConstant as exc:   # Python clients send NaN/Infinity; Google's parser refuses them
@@ -79,7 +82,9 @@ class EmulatorState:
     """Everything one emulator holds; shared by all handler threads."""
 
     def __init__(self, *, strict: bool = False, quota: Any = None, state_dir: str | None = None,
-                 token_ttl_s: int = 3600, fault_seed: int | None = None) -> None:
+                 token_ttl_s: int = 3600, fault_seed: int | None = None, host: str = "127.0.0.1",
+                 max_body_bytes: int = MAX_BODY_BYTES) -> None:
+        self.boundary = Boundary.for_host(host, strict, max_body_bytes)
         self.store = Store()
         self.auth = Auth(strict=strict, token_ttl_s=token_ttl_s)
         self.counters = Counters()
@@ -242,17 +247,27 @@ class EmulatorHandler(BaseHTTPRequestHandler):
 
     def _dispatch(self, method: str) -> None:
         state = self.state
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
         split = urlsplit(self.path)
         raw_path = split.path
+        length = _content_length(self.headers.get("Content-Length"))
+        refused = state.boundary.refusal(self.headers, method) or state.boundary.too_large(length)
+        if refused is not None:   # the body stays unread: this connection cannot carry another request
+            self.close_connection = True
+            self._send_error(refused, method, raw_path, 0)
+            return
+        body = self.rfile.read(length) if length else b""
+        is_view = raw_path == "/view" or raw_path.startswith("/view/")
+        if ((is_view or raw_path.startswith("/_emulator/"))
+                and not state.boundary.admin_allowed(raw_path, self.headers, split.query)):
+            self._send_error(state.boundary.admin_refused(), method, raw_path, len(body))
+            return
         rq = Request(method, raw_path, parse_qs(split.query, keep_blank_values=True), body, self.headers)
         found = match(method, raw_path)
         template = found[0].template if found else raw_path
         kind = found[0].kind if found else ""
-        if raw_path == "/view" or raw_path.startswith("/view/"):
-            status, ctype, payload = _view(state, raw_path, split.query)
-            self._send_bytes(status, ctype, payload, method, "/view", len(body))
+        if is_view:
+            status, ctype, payload, view_headers = _view(state, raw_path, split.query)
+            self._send_bytes(status, ctype, payload, method, "/view", len(body), view_headers)
             return
         fault = None if kind == "admin" else state.faults.pick(method, raw_path)
         if fault is not None and fault.kind == "delay":
@@ -300,6 +315,10 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             self._reset(status, data, method, template, len(body))
             return
         self._send_bytes(status, ctype, data, method, template, len(body), headers)
+
+    def _send_error(self, err: ApiError, method: str, path: str, bytes_in: int) -> None:
+        self._send_bytes(err.code, "application/json; charset=UTF-8", _encode(err.body()), method,
+                         path, bytes_in, err.headers)
 
     def _send_bytes(self, status: int, ctype: str, data: bytes, method: str, template: str,
                     bytes_in: int, headers: dict[str, str] | None = None) -> None:
@@ -358,17 +377,26 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             pass
 
 
-def _view(state: EmulatorState, path: str, query: str) -> tuple[int, str, bytes]:
-    """The CLI engineer's read-only web view, if installed."""
+def _content_length(header: str | None) -> int:
+    """Content-Length as a count of bytes; a garbled one reads as no body."""
+    try:
+        return max(0, int(header or 0))
+    except ValueError:
+        return 0
+
+
+def _view(state: EmulatorState, path: str, query: str) -> tuple[int, str, bytes, dict[str, str]]:
+    """The read-only web view (sheetsync.webview), if installed, with its security headers."""
     try:
         from sheetsync import webview  # type: ignore[attr-defined]
     except ImportError:
         body = json.dumps(not_found("The web view is not installed.").body()).encode()
-        return 404, "application/json; charset=UTF-8", body
+        return 404, "application/json; charset=UTF-8", body, {}
     try:
-        return webview.render(path, state.store, query)
+        status, ctype, page = webview.render(path, state.store, query)
     except Exception as exc:  # the view must never take the emulator down
-        return 500, "text/plain; charset=utf-8", f"web view error: {exc}".encode()
+        status, ctype, page = 500, "text/plain; charset=utf-8", f"web view error: {exc}".encode()
+    return status, ctype, page, dict(webview.SECURITY_HEADERS)
 
 
 def _encode(payload: Any) -> bytes:
