@@ -198,9 +198,11 @@ def _journal(config: Any, ui: Ui) -> Any:
 
 
 def _key(config: Any) -> str:
+    """The config's history in the journal: its spreadsheet and input tab."""
     from sheetsync.gsheets import spreadsheet_key
+    from sheetsync.journal_tab import journal_key
 
-    return spreadsheet_key(config.spreadsheet)
+    return journal_key(spreadsheet_key(config.spreadsheet), config.input_tab)
 
 
 def _personal(config: Any, include: bool) -> frozenset[str]:

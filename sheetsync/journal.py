@@ -25,12 +25,15 @@ from sheetsync.journal_query import (Diff, HistoryEntry, QueryMixin, Snapshot,  
                                      VerifiedChange, as_utc)
 from sheetsync.journal_state import (Delta, _State, compare, dead_record, decode_order, encode_order,
                                      load_all, load_records, ok_map, place, save_rows)
-from sheetsync.journal_tab import (TabRead, decode_line, dict_line, line_dict, no_gc,  # noqa: F401
-                                   read_tab, similar, tab_from_dicts)
+from sheetsync.journal_tab import (TabRead, decode_line, dict_line, journal_key,  # noqa: F401
+                                   line_dict, no_gc, read_tab, similar, tab_from_dicts)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sheets(id INTEGER PRIMARY KEY, spreadsheet TEXT NOT NULL UNIQUE);
+-- a history kept under a spreadsheet id alone (journals before 5), claimed by
+-- the (spreadsheet, input tab) name that now reads and extends it
+CREATE TABLE IF NOT EXISTS sheet_names(name TEXT PRIMARY KEY, sheet INTEGER NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS layouts(id INTEGER PRIMARY KEY, body TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS syncs(
   id INTEGER PRIMARY KEY, sheet INTEGER NOT NULL, n INTEGER NOT NULL, at TEXT NOT NULL,
@@ -70,8 +73,8 @@ CREATE TABLE IF NOT EXISTS state(row INTEGER PRIMARY KEY, sheet INTEGER NOT NULL
 CREATE INDEX IF NOT EXISTS state_sheet ON state(sheet);
 """
 SCHEMA_VERSION = 1
-LAYOUT_VERSION = 4     # PRAGMA user_version: 4 = SCHEMA (with state_records) and triggers created
-APPEND_ONLY = ("sheets", "layouts", "syncs", "rowkeys", "fieldnames", "cells", "presence",
+LAYOUT_VERSION = 5     # PRAGMA user_version: 5 = SCHEMA (with sheet_names) and triggers created
+APPEND_ONLY = ("sheets", "sheet_names", "layouts", "syncs", "rowkeys", "fieldnames", "cells", "presence",
                "orders", "renames", "verified", "baselines")
 
 
@@ -149,9 +152,9 @@ class Journal(QueryMixin):
 
     # ------------------------------------------------------------ ids
     def _sheet_id(self, spreadsheet: str, create: bool = False) -> int | None:
-        got = self.db.execute("SELECT id FROM sheets WHERE spreadsheet=?", (spreadsheet,)).fetchone()
-        if got or not create:
-            return got[0] if got else None
+        got = self._find_sheet(spreadsheet)
+        if got is not None or not create:
+            return got
         return self.db.execute("INSERT INTO sheets(spreadsheet) VALUES (?)", (spreadsheet,)).lastrowid
 
     def _field_ids(self, names: Iterable[str]) -> dict[str, int]:

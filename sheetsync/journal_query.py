@@ -11,7 +11,8 @@ from typing import Any, Callable, Iterable, Mapping
 
 from sheetsync.journal_state import (_State, compare, decode_order, encode_order,  # noqa: F401
                                      load_all, load_meta, save_rows)
-from sheetsync.journal_tab import LazyRows, TabRead, _Lazy, decode_line, line_dict, no_gc  # noqa: F401
+from sheetsync.journal_tab import (TAB_SEP, LazyRows, TabRead, _Lazy, decode_line,  # noqa: F401
+                                   line_dict, no_gc)
 
 MASK = "***"
 CAV_CODE = "changed_after_verification"
@@ -179,11 +180,37 @@ class QueryMixin:
 
     # ------------------------------------------------------------ helpers
     def _sheet(self, spreadsheet: str) -> int:
-        got = self.db.execute("SELECT id FROM sheets WHERE spreadsheet=?", (spreadsheet,)).fetchone()
-        if not got:
+        got = self._find_sheet(spreadsheet)
+        if got is None:
             from sheetsync.journal import JournalError
             raise JournalError(f"no sync of spreadsheet {spreadsheet} in the journal yet")
-        return got[0]
+        return got
+
+    def _find_sheet(self, name: str) -> int | None:
+        """The history kept under ``name``: a (spreadsheet, input tab) key (see
+        ``journal_key``), or a spreadsheet id alone. A journal of the release that
+        keyed by spreadsheet only is claimed, once, by the first input tab of that
+        spreadsheet that asks for it (it holds that tab's reads: one tab per
+        spreadsheet was all that release kept apart). A spreadsheet id alone finds
+        the history of its only journaled tab."""
+        db = self.db
+        got = db.execute("SELECT sheet FROM sheet_names WHERE name=?", (name,)).fetchone() or \
+            db.execute("SELECT id FROM sheets WHERE spreadsheet=?", (name,)).fetchone()
+        if got:
+            return got[0]
+        spreadsheet, sep, _ = name.partition(TAB_SEP)
+        if sep:
+            legacy = db.execute("SELECT id FROM sheets WHERE spreadsheet=? AND id NOT IN "
+                                "(SELECT sheet FROM sheet_names)", (spreadsheet,)).fetchone()
+            if legacy is None:
+                return None
+            db.execute("INSERT INTO sheet_names(name, sheet) VALUES (?, ?)", (name, legacy[0]))
+            return legacy[0]
+        tabs = [i for i, in db.execute("SELECT id FROM sheets WHERE substr(spreadsheet, 1, ?) = ?",
+                                       (len(name) + 1, name + TAB_SEP))]
+        tabs += [i for i, in db.execute("SELECT sheet FROM sheet_names WHERE substr(name, 1, ?) = ?",
+                                        (len(name) + 1, name + TAB_SEP)) if i not in tabs]
+        return tabs[0] if len(tabs) == 1 else None
 
     def _sync_row(self, sheet: int, where: str, args: tuple) -> tuple | None:
         return self.db.execute(
@@ -223,9 +250,10 @@ class QueryMixin:
     @no_gc()
     def last(self, spreadsheet: str, *, good_only: bool = True) -> Snapshot | None:
         """The last (good) sync's read, or None before the first sync."""
-        got = self.db.execute("SELECT id FROM sheets WHERE spreadsheet=?", (spreadsheet,)).fetchone()
-        if not got:
+        sheet = self._find_sheet(spreadsheet)
+        if sheet is None:
             return None
+        got = (sheet,)
         where = "good=1 ORDER BY n DESC LIMIT 1" if good_only else "1 ORDER BY n DESC LIMIT 1"
         row = self._sync_row(got[0], where, ())
         if row is None:

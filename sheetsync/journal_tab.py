@@ -64,6 +64,16 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+TAB_SEP = ":"         # between spreadsheet id and input tab: ids hold only letters, digits, - and _
+
+
+def journal_key(spreadsheet: str, tab: str) -> str:
+    """The name of one history in the journal: (spreadsheet, input tab). Two
+    configs with two input tabs on one spreadsheet keep two histories, so the
+    guard of each compares only its own rows and restore never crosses tabs."""
+    return f"{spreadsheet}{TAB_SEP}{tab}"
+
+
 def norm_header(text: Any) -> str:
     """Header text compared case- and space-insensitively, like the core does."""
     return " ".join(cell_text(text).split()).casefold()

@@ -24,7 +24,7 @@ from typing import Any, Iterable
 
 from sheetsync import a1
 from sheetsync.journal_query import MASK
-from sheetsync.journal_tab import TabRead, read_tab
+from sheetsync.journal_tab import TabRead, journal_key, read_tab
 
 _PLAIN_INT = re.compile(r"(0|-?[1-9][0-9]{0,14})")
 
@@ -149,7 +149,7 @@ def restore(config: Any, journal: Any, sheet: Any, *, spreadsheet: str | None = 
     """One call for ``sheetsync restore``: read the input tab (one batchGet), plan,
     and with ``apply`` grow the grid if rows are appended and write (one batchUpdate).
     ``sheet`` is a gsheets.Sheet; the plan returned is the one written."""
-    key = spreadsheet or sheet.key
+    key = journal_key(spreadsheet or sheet.key, config.input_tab)
     tab_range = a1.quote_tab(config.input_tab)
     values = sheet.read([tab_range])[tab_range]
     plan = plan_restore(journal, key, values, config, since=since, tps=tps)

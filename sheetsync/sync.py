@@ -24,6 +24,7 @@ from sheetsync import a1
 from sheetsync.gsheets import (Prepared, Sheet, SheetsError, _is_grid_limit, _is_missing_range, open_client,
                                spreadsheet_key, transport_stats)
 from sheetsync.lock import LockBusy, SyncLock, lock_path
+from sheetsync.journal_tab import journal_key
 from sheetsync.plan import Desired, Plan, make_plan, sheet_value
 from sheetsync.settle import Settled, build_wanted, settle
 from sheetsync.sync_desired import (ALERT_MARK, InputLayout, build_desired, input_layout, last_synced_text,
@@ -179,7 +180,8 @@ def _run(config: Any, key: str, report: SyncReport, clock: _Clock, *, client: An
         _write_phase(sheet, work, config, report, clock, now=now, hooks=hooks)
         if journal is not None and work.tab_read is not None:
             report.journal_sync = journal.record_tab(
-                spreadsheet=key, config_name=config.name, tab=work.tab_read, at=now or datetime.now(WIB),
+                spreadsheet=journal_key(key, config.input_tab), config_name=config.name, tab=work.tab_read,
+                at=now or datetime.now(WIB),
                 ok_rows=_ok_keys(work.result, work.tab_read), good=not work.alerts)
         clock.lap("journal")
         if work.alerts:
@@ -366,7 +368,7 @@ def _verification_warnings(journal: Any, key: str, tab_read: Any, config: Any) -
     check_fn = getattr(journal, "changed_after_verification", None)
     if journal is None or tab_read is None or check_fn is None:
         return []
-    return list(check_fn(key, tab_read, config))
+    return list(check_fn(journal_key(key, config.input_tab), tab_read, config))
 
 
 def _guard(journal: Any, key: str, tab_read: Any, config: Any, accept_deletions: bool) -> list[Any]:
@@ -374,7 +376,7 @@ def _guard(journal: Any, key: str, tab_read: Any, config: Any, accept_deletions:
     if journal is None or tab_read is None or accept_deletions:
         return []
     from sheetsync.guard import guard
-    return list(guard(journal.last(key), tab_read, tab_read.header, config,
+    return list(guard(journal.last(journal_key(key, config.input_tab)), tab_read, tab_read.header, config,
                       accept_deletions=accept_deletions))
 
 
