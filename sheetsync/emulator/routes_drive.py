@@ -1,4 +1,5 @@
-"""Drive v3, the subset gspread uses: files create/list/get/patch/delete/copy, permissions.
+"""Drive v3, the subset gspread uses: files create/list/get/patch/delete/copy, permissions,
+comments.list (the emulator's files hold no comments).
 
 Only spreadsheets live in this Drive.  In strict mode a caller sees the files
 shared with it (others answer 404, as Drive does) and needs writer to share,
@@ -353,3 +354,17 @@ def delete_permission(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) ->
         ss.drive.permissions = [p for p in ss.drive.permissions if p["id"] != g[1]]
         st.changed(ss)
     return 204, None
+
+
+# ------------------------------------------------------------------ comments
+
+def list_comments(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
+    """comments.list: always empty (nobody comments in the emulator), so gspread's
+    copy(copy_comments=True) works.  Drive requires a fields mask on this method."""
+    ss = _file(st, g[0], rq.user)
+    mask = rq.param("fields")
+    if not mask:
+        raise drive_error(400, "required", "The 'fields' parameter is required for this method.", "fields")
+    with ss.lock:
+        out: dict[str, Any] = {"kind": "drive#commentList", "comments": []}
+    return 200, fields.apply(out, fields.parse(mask))

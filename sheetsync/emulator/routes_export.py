@@ -47,13 +47,15 @@ def _rows(ss: Any, sheet: Any, render: str) -> list[list[Any]]:
 
 
 def _text(ss: Any, delimiter: str) -> bytes:
+    """Rows padded to the data's width, joined by CRLF with no line ending after the last
+    one: Google's export of a one-row sheet is exactly ``a1,B2``."""
     rows = _rows(ss, ss.sheets[0], "FORMATTED_VALUE")
     width = max((len(r) for r in rows), default=0)
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
     for row in rows:
         writer.writerow(row + [""] * (width - len(row)))
-    return buf.getvalue().encode("utf-8")
+    return buf.getvalue().removesuffix("\r\n").encode("utf-8")
 
 
 def _xlsx(ss: Any) -> bytes:

@@ -188,6 +188,8 @@ ROUTES: list[Route] = [
     _r("PATCH", rf"^/drive/v3/files/{_ID}/permissions/{_ID}$",
        "/drive/v3/files/{id}/permissions/{permissionId}", routes_drive.update_permission, "drive"),
     _r("POST", rf"^/drive/v3/files/{_ID}/copy$", "/drive/v3/files/{id}/copy", routes_drive.copy, "drive"),
+    _r("GET", rf"^/drive/v3/files/{_ID}/comments$", "/drive/v3/files/{id}/comments",
+       routes_drive.list_comments, "drive"),
     _r("GET", rf"^/drive/v3/files/{_ID}/permissions$", "/drive/v3/files/{id}/permissions",
        routes_drive.list_permissions, "drive"),
     _r("POST", rf"^/drive/v3/files/{_ID}/permissions$", "/drive/v3/files/{id}/permissions",

@@ -209,7 +209,7 @@ def test_export_named_range_and_ownership(gc, sh):
     from gspread.utils import ExportFormat
     ws = sh.sheet1
     ws.update([["Kecamatan", "Suara"], ["Tambora, Barat", 1200.5]], "A1")
-    assert sh.export(ExportFormat.CSV) == b'Kecamatan,Suara\r\n"Tambora, Barat",1200.5\r\n'
+    assert sh.export(ExportFormat.CSV) == b'Kecamatan,Suara\r\n"Tambora, Barat",1200.5'
     book = openpyxl.load_workbook(io.BytesIO(sh.export(ExportFormat.EXCEL)))
     assert [[c.value for c in r] for r in book["Sheet1"].iter_rows()] == [["Kecamatan", "Suara"],
                                                                            ["Tambora, Barat", 1200.5]]
