@@ -42,6 +42,13 @@ MAX_PAYLOAD = 2_000_000          # Google's recommended maximum request body
 CELL_LIMIT = 10_000_000          # cells per spreadsheet
 _KEY_IN_URL = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
 _KEY = re.compile(r"^[a-zA-Z0-9_-]{10,}$")
+# Cells are read as values: numbers as JSON numbers whatever their number format
+# (`#,##0.00`, currency, accounting) or the spreadsheet's locale (id_ID shows 1234 as
+# "1.234"); text as typed. Dates and times come as the text the cell shows: no count
+# column holds a date, and a count that the sheet took for a date ("12/3") must stay
+# an error that names what the volunteer sees, not become a serial number of votes.
+VALUES = "UNFORMATTED_VALUE"
+DATES = "FORMATTED_STRING"
 
 
 class SheetsError(Exception):
@@ -281,9 +288,12 @@ class Sheet:
                 raise                   # the caller repairs these (adds a tab, grows a grid)
             raise translate(exc, key=self.key, email=self.email) from None
 
-    def read(self, ranges: list[str], *, render: str = "FORMATTED_VALUE") -> dict[str, list[list[Any]]]:
-        """ONE values:batchGet. Keys are the ranges as asked; trailing blanks are trimmed by the API."""
-        params = {"valueRenderOption": render, "majorDimension": "ROWS"}
+    def read(self, ranges: list[str], *, render: str = VALUES) -> dict[str, list[list[Any]]]:
+        """ONE values:batchGet. Keys are the ranges as asked; trailing blanks are trimmed by the API.
+
+        By default cells come as their values (see VALUES), so a number format or the
+        spreadsheet's locale changes nothing sheetsync reads."""
+        params = {"valueRenderOption": render, "dateTimeRenderOption": DATES, "majorDimension": "ROWS"}
         body = self._call(self.http.values_batch_get, self.key, list(ranges), params)
         got = body.get("valueRanges", [])
         for asked, vr in zip(ranges, got):
