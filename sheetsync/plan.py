@@ -1,9 +1,11 @@
 """Desired vs current cells -> the minimal list of cell writes, batched into ranges.
 
-Current values come from one values:batchGet with FORMATTED_VALUE, i.e. the text
-each cell shows. Desired values are Python values (str, int, float, bool, None).
-``same_value`` compares the two the way a person would read the cell, so a sync
-with nothing new to say writes nothing.
+Current values come from one values:batchGet with UNFORMATTED_VALUE: numbers as
+numbers whatever the cell's number format or the spreadsheet's locale, text as
+typed. Desired values are Python values (str, int, float, bool, None). A number
+is compared with a number as a value, so a sync with nothing new to say writes
+nothing in an id_ID sheet or under a `#,##0.00` format; a wanted number over a
+cell that holds text is a change, so the sheet's own SUMs see a number again.
 """
 
 from __future__ import annotations
@@ -104,7 +106,7 @@ def make_plan(current: dict[str, list[list[Any]]], desired: Desired, config: Any
         changes.extend(_grid_changes(current.get(grid.tab, []), grid))
     for cell in desired.cells:
         old = _at(current.get(cell.tab, []), cell.row, cell.col)
-        if not same_value(old, cell.value):
+        if not unchanged(old, cell.value):
             changes.append(_change(cell.tab, cell.row, cell.col, old, cell.value, cell.row_key))
     return Plan(changes)
 
@@ -131,7 +133,7 @@ def _column_changes(grid: list[list[Any]], t: ColumnTarget) -> Iterable[CellChan
         if isinstance(new, str) and isinstance(old, str):
             if old == new:              # text against text: equal or changed, nothing to weigh
                 continue
-        elif same_value(old, new):
+        elif unchanged(old, new):
             continue
         else:
             new = sheet_value(new)
@@ -154,9 +156,9 @@ def _grid_changes(grid: list[list[Any]], t: GridTarget) -> Iterable[CellChange]:
             old = have[col - 1] if col - 1 < len(have) else ""
             if old == new and type(new) is str:
                 continue
-            if type(new) is int and old == str(new):       # the common summary cell: a count
+            if type(new) is int and type(old) is int and old == new:   # the common summary cell: a count
                 continue
-            if not same_value(old, new):
+            if not unchanged(old, new):
                 yield _change(t.tab, row, col, old, new, None)
 
 
@@ -184,9 +186,28 @@ def sheet_value(value: Any) -> Any:
     return str(value)
 
 
+def unchanged(read: Any, wanted: Any) -> bool:
+    """Would writing ``wanted`` leave the cell holding what it holds now (read unformatted)?
+
+    Like same_value, except that a wanted number over text is a change: the sheet's SUMs
+    ignore a number stored as text."""
+    if _is_number(sheet_value(wanted)) and isinstance(read, str) and read.strip():
+        return False
+    return same_value(read, wanted)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def same_value(shown: Any, wanted: Any) -> bool:
-    """Would writing ``wanted`` leave the cell showing what it shows now?"""
+    """Would writing ``wanted`` leave the cell showing what it shows now?
+
+    ``shown`` is a cell as the API sends it: a number (unformatted read) is compared
+    as a number; text (a formatted read, or text typed in the cell) as it reads."""
     wanted = sheet_value(wanted)
+    if _is_number(shown) and _is_number(wanted):
+        return _same_float(float(shown), float(wanted))
     text = "" if shown is None else shown if isinstance(shown, str) else _plain(shown)
     if isinstance(wanted, bool):
         return text.upper() == ("TRUE" if wanted else "FALSE")
@@ -201,6 +222,11 @@ def _plain(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _same_float(read: float, wanted: float) -> bool:
+    """Equal values; a double read back may differ from the one written in its last bit."""
+    return read == wanted or (math.isfinite(read) and math.isclose(read, wanted, rel_tol=1e-12, abs_tol=1e-12))
 
 
 def _same_number(text: str, wanted: int | float) -> bool:

@@ -27,6 +27,8 @@ def test_same_value_reads_cells_as_shown():
     assert same_value("TRUE", True) and not same_value("FALSE", True)
     assert same_value("7", np.int64(7)) and same_value("", pd.NA)
     assert not same_value("12", "012")                   # text is text
+    assert same_value(80.35, 80.35) and same_value(1234, 1234.0) and not same_value(1234, 1235)
+    assert not same_value(0, "")
 
 
 def test_sheet_value_makes_json_safe_values():
@@ -44,11 +46,19 @@ def test_column_target_only_changed_cells_with_keys():
 
 
 def test_grid_target_clears_leftover_rows_and_keeps_the_last_synced_cell():
-    current = {"Rekap": [["Terakhir: kemarin"], [], ["Kec", "TPS"], ["A", "3"], ["B", "4"], ["C", "5"]]}
+    current = {"Rekap": [["Terakhir: kemarin"], [], ["Kec", "TPS"], ["A", 3], ["B", 4], ["C", 5]]}
     grid = GridTarget("Rekap", 3, 1, [["Kec", "TPS"], ["A", 3], ["B", 9]], keep=frozenset({(1, 1)}))
     plan = make_plan(current, Desired(grids=[grid]))
     assert {(c.a1, c.new) for c in plan.changes} == {
         ("'Rekap'!B5", 9), ("'Rekap'!A6", ""), ("'Rekap'!B6", "")}
+
+
+def test_summary_numbers_compare_as_values_and_text_numbers_are_written_back_as_numbers():
+    # read unformatted: 80.35 is 80.35 whatever the cell shows ("80,35" in id_ID, "80.35 %")
+    current = {"Rekap": [["Kec", "%", "TPS"], ["A", 80.35, 1234], ["B", "7", "1.234"]]}
+    grid = GridTarget("Rekap", 1, 1, [["Kec", "%", "TPS"], ["A", 80.35, 1234], ["B", 7, 1234]])
+    plan = make_plan(current, Desired(grids=[grid]))
+    assert {(c.a1, c.new) for c in plan.changes} == {("'Rekap'!B3", 7), ("'Rekap'!C3", 1234)}
 
 
 def test_cell_target_and_nothing_changed_means_empty_plan():
