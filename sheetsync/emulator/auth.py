@@ -25,7 +25,16 @@ from .model import ApiError, unauthenticated
 
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
+# The audiences Google's token endpoint accepts: today's and the two older addresses.
+GOOGLE_TOKEN_AUDIENCES = (GOOGLE_TOKEN_URI, "https://www.googleapis.com/oauth2/v4/token",
+                          "https://accounts.google.com/o/oauth2/token")
 ANONYMOUS = "anonymous@emulator.local"
+# Google's texts at its token endpoint (strict mode answers as it does).
+SHORT_LIVED = ("Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable "
+               "timeframe. Check your iat and exp values in the JWT claim.")
+MAX_ASSERTION_LIFETIME_S = 3600
+NOT_DELEGATED = ("Client is unauthorized to retrieve access tokens using this method, or client not "
+                 "authorized for any of the scopes requested.")
 # Test suites only: a file the emulator appends every private key and bearer token it hands
 # out to, one JSON object a line, so the suite can check none of them shows up in its output
 # (tests/secret_scan.py). Read at each use, so subprocess emulators inherit it; unset, nothing
@@ -87,6 +96,7 @@ class Auth:
         key_id = secrets.token_hex(20)
         with self._lock:
             self.keys[key_id] = {"email": email, "public_pem": public_pem}
+        self.keys[key_id]["token_uri"] = token_uri   # an audience its assertions may name
         note_secret("private_key", private_pem)
         return {
             "type": "service_account", "project_id": "sheetsync-emulator",
@@ -109,18 +119,27 @@ class Auth:
         except (ValueError, ga_exceptions.GoogleAuthError) as exc:
             text = str(exc)
             if "expired" in text.lower() or "too early" in text.lower():
-                raise OAuthError("invalid_grant", "Invalid JWT: Token must be a short-lived token "
-                                 "(60 minutes) and in a reasonable timeframe. Check your iat and "
-                                 "exp values in the JWT claim.") from None
+                raise OAuthError("invalid_grant", SHORT_LIVED) from None
             raise OAuthError("invalid_grant", "Invalid JWT Signature.") from None
         kid = jwt.decode_header(assertion).get("kid")
         key = self.keys.get(kid) if kid else None
         if key is None or claims.get("iss") != key["email"]:
             raise OAuthError("invalid_grant", "Invalid JWT Signature.")
+        _check_lifetime(claims)
+        _check_subject(claims)
         return claims
 
+    def _check_audience(self, claims: dict[str, Any], kid: str | None, token_uri: str) -> None:
+        """The assertion names a token endpoint: Google's (google-auth always names it, whatever
+        the key file's token_uri says), or this emulator's, as the key file gives it."""
+        key = self.keys.get(kid or "", {})
+        if claims.get("aud") not in {*GOOGLE_TOKEN_AUDIENCES, token_uri, key.get("token_uri", token_uri)}:
+            raise OAuthError("invalid_grant", "Invalid JWT: Failed audience check.")
+
     # -- /token -------------------------------------------------------------
-    def token_endpoint(self, body: bytes, content_type: str) -> dict[str, Any]:
+    def token_endpoint(self, body: bytes, content_type: str, token_uri: str = "") -> dict[str, Any]:
+        """/token: an access token for a JWT bearer assertion (strict: verified; ``token_uri`` is
+        this endpoint's own address, the audience an assertion must name)."""
         form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
         if content_type.startswith("application/json"):
             try:
@@ -132,7 +151,8 @@ class Auth:
         assertion = form.get("assertion", "")
         if self.strict:
             claims = self._verify(assertion)
-            email = claims.get("sub") or claims["iss"]
+            self._check_audience(claims, jwt.decode_header(assertion).get("kid"), token_uri)
+            email = claims["iss"]
         else:
             try:
                 claims = jwt.decode(assertion, verify=False)
@@ -164,7 +184,7 @@ class Auth:
             try:
                 with self._lock:
                     claims = self._verify(token)
-                return claims.get("sub") or claims["iss"]
+                return claims["iss"]
             except OAuthError:
                 if self.strict:
                     raise unauthenticated() from None
@@ -176,3 +196,21 @@ class Auth:
                     "https://developers.google.com/identity/sign-in/web/devconsole-project."))
             raise unauthenticated()
         return "token:" + token[:32] if token else ANONYMOUS
+
+
+def _check_lifetime(claims: dict[str, Any]) -> None:
+    """Google refuses an assertion meant to live longer than an hour, however it is signed."""
+    try:
+        lifetime = float(claims["exp"]) - float(claims["iat"])
+    except (KeyError, TypeError, ValueError):
+        raise OAuthError("invalid_grant", SHORT_LIVED) from None
+    if lifetime > MAX_ASSERTION_LIFETIME_S:
+        raise OAuthError("invalid_grant", SHORT_LIVED)
+
+
+def _check_subject(claims: dict[str, Any]) -> None:
+    """A key acts as its own service account only: impersonating someone else (``sub``) needs
+    domain-wide delegation, which no emulator key has; Google answers unauthorized_client."""
+    sub = claims.get("sub")
+    if sub and str(sub).lower() != str(claims.get("iss", "")).lower():
+        raise OAuthError("unauthorized_client", NOT_DELEGATED, status=401)

@@ -208,7 +208,8 @@ _MASKS_ITSELF = {routes_sheets.get, routes_sheets.get_by_data_filter}
 
 def _token(state: EmulatorState, rq: Request) -> tuple[int, Any]:
     try:
-        return 200, state.auth.token_endpoint(rq.body, rq.headers.get("Content-Type", ""))
+        return 200, state.auth.token_endpoint(rq.body, rq.headers.get("Content-Type", ""),
+                                              state.base_url + "/token")
     except OAuthError as exc:
         return exc.status, exc.body()
 
