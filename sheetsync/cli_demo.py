@@ -115,9 +115,13 @@ def demo_cmd(phase: str, port: int, host: str, seed: int, serve: bool | None, ui
 @click.option("--strict", is_flag=True, help="Verify service-account keys and sharing, as Google does.")
 @click.option("--quota", type=click.Choice(["google"]), default=None,
               help="Apply Google's per-minute request quotas (60 per user, 300 per project).")
+@click.option("--locale", default="en_US", show_default=True,
+              help="Locale of new spreadsheets, e.g. id_ID as an Indonesian account creates them.")
+@click.option("--time-zone", default="Etc/GMT", show_default=True, metavar="TZ",
+              help="Time zone of new spreadsheets (NOW and TODAY), e.g. Asia/Jakarta.")
 @click.pass_context
 def emulator_cmd(ctx: click.Context, host: str, port: int, state: str | None, strict: bool,
-                 quota: str | None) -> None:
+                 quota: str | None, locale: str, time_zone: str) -> None:
     """Run the local Google Sheets v4 / Drive v3 / OAuth2 emulator until Ctrl-C,
     with a read-only web view of its sheets at /view."""
     from sheetsync.emulator.__main__ import main as emulator_main
@@ -126,6 +130,7 @@ def emulator_cmd(ctx: click.Context, host: str, port: int, state: str | None, st
     args += ["--state", state] if state else []
     args += ["--strict"] if strict else []
     args += ["--quota", quota] if quota else []
+    args += ["--locale", locale, "--time-zone", time_zone]
     ctx.exit(emulator_main(args) or 0)
 
 

@@ -163,6 +163,8 @@ OPTIONS: dict[tuple[str, str], str] = {
     ("emulator", "--strict"): "Periksa kunci service account dan izin berbagi, seperti Google.",
     ("emulator", "--quota"): "Terapkan kuota permintaan per menit seperti Google (60 per pengguna, "
                              "300 per proyek).",
+    ("emulator", "--locale"): "Lokal spreadsheet baru, misalnya id_ID seperti yang dibuat akun Indonesia.",
+    ("emulator", "--time-zone"): "Zona waktu spreadsheet baru (untuk NOW dan TODAY), misalnya Asia/Jakarta.",
 }
 
 # click's own words around the texts above.

@@ -6,6 +6,9 @@
         sh = gc.create("Rekap")
         emu.counters(); emu.inject_fault(status=503, path="values", times=2)
 
+``Emulator(locale="id_ID", time_zone="Asia/Jakarta")`` gives new spreadsheets that
+locale and time zone, as an Indonesian account's settings would (default en_US, Etc/GMT).
+
 Strict mode (``Emulator(strict=True)``) verifies service-account JWTs:
 ``key = emu.issue_key("bot@proj.iam.gserviceaccount.com")`` returns a key file
 dict whose token_uri points here; ``emu.client(key=key)`` uses it.  Its admin
@@ -27,11 +30,13 @@ class Emulator:
     def __init__(self, strict: bool = False, quota: str | dict | None = None,
                  state_dir: str | None = None, host: str = "127.0.0.1", port: int = 0,
                  token_ttl_s: int = 3600, fault_seed: int | None = None,
+                 locale: str = "en_US", time_zone: str = "Etc/GMT",
                  max_body_bytes: int = MAX_BODY_BYTES) -> None:
         """Raises boundary.OpenModeBeyondLoopback for open mode on an address beyond loopback."""
         self.state = EmulatorState(strict=strict, quota=quota, state_dir=state_dir,
                                    token_ttl_s=token_ttl_s, fault_seed=fault_seed, host=host,
                                    max_body_bytes=max_body_bytes)
+        self.state.store.defaults.locale, self.state.store.defaults.time_zone = locale, time_zone
         self.host, self.port = host, port
         self._server: EmulatorServer | None = None
         self.loaded = 0

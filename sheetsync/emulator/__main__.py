@@ -20,9 +20,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="verify service-account keys and sharing")
     parser.add_argument("--quota", choices=["google"], default=None,
                         help="apply Google's per-minute request quotas (60 per user, 300 per project)")
+    parser.add_argument("--locale", default="en_US",
+                        help="locale of new spreadsheets, e.g. id_ID (default en_US, as for a service account)")
+    parser.add_argument("--time-zone", default="Etc/GMT", metavar="TZ",
+                        help="time zone of new spreadsheets, e.g. Asia/Jakarta (default Etc/GMT)")
     args = parser.parse_args(argv)
     try:
-        emu = Emulator(strict=args.strict, quota=args.quota, state_dir=args.state, host=args.host, port=args.port)
+        emu = Emulator(strict=args.strict, quota=args.quota, state_dir=args.state, host=args.host, port=args.port,
+                       locale=args.locale, time_zone=args.time_zone)
     except OpenModeBeyondLoopback as exc:
         print(f"cannot listen on {args.host}: {exc}", file=sys.stderr)
         return 2

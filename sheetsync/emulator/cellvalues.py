@@ -1,4 +1,4 @@
-"""Cell values as Google Sheets stores, parses and renders them (locale en_US).
+"""Cell values as Google Sheets stores, parses and renders them, in the spreadsheet's locale.
 
 Pure functions, no model: the values endpoints and spreadsheets.get call
 `parse_user_entered` on input and `render` / `formatted_value` on output.
@@ -17,24 +17,12 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
 from sheetsync.emulator.locales import EN_US, Locale, locale_of, localize_number_text, to_en_number_text
 
 EPOCH = datetime(1899, 12, 30)
 DATE_TYPES = ("DATE", "TIME", "DATE_TIME")
-
-# Google's default pattern per NumberFormat.type when the pattern is empty (en_US).
-DEFAULT_PATTERNS = {
-    "NUMBER": "#,##0.00",
-    "PERCENT": "0.00%",
-    "CURRENCY": "$#,##0.00",
-    "DATE": "M/d/yyyy",
-    "TIME": "h:mm:ss am/pm",
-    "DATE_TIME": "M/d/yyyy H:mm:ss",
-    "SCIENTIFIC": "0.00E+00",
-    "TEXT": "@",
-}
 
 # ErrorValue.type (Sheets API enum) -> the text a cell shows.
 ERROR_TEXT = {
@@ -73,14 +61,12 @@ class CellError:
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
-_CURRENCY = re.compile(r"([+-]?)\$([+-]?)(\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+\.?\d*|\.\d+)")
+_AMOUNT = r"([+-]?)(\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+\.?\d*|\.\d+)"
 _PERCENT = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+))\s*%")
 _ISO_DATE = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})")
 _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})")
 _DOT_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?(?:\s*([AaPp])\.?[Mm]\.?)?")
-_MONTHS = {m: i + 1 for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
 _MONTH_NAME = r"([A-Za-z]{3,9})\.?"
 _NAMED_MDY = re.compile(_MONTH_NAME + r"\s+(\d{1,2}),?\s+(\d{4})")
 _NAMED_DMY = re.compile(r"(\d{1,2})\s+" + _MONTH_NAME + r",?\s+(\d{4})")
@@ -91,8 +77,7 @@ def parse_user_entered(raw: Any, spreadsheet: Any = None, number_format: dict | 
     """USER_ENTERED input -> (effective value, formula or None, inferred number format or None).
 
     JSON numbers and booleans stay typed. Strings are parsed as if typed into
-    the Sheets UI (locale en_US; `spreadsheet` is accepted for the locale but
-    only en_US is emulated): "=..." is a formula (its value is computed by
+    the Sheets UI in the spreadsheet's locale (locales.py): "=..." is a formula (its value is computed by
     formulas.recalculate, so the effective value returned here is None), "'..." is forced text, numbers,
     percentages, currency, booleans, dates and times become typed values. A
     cell whose number format is plain text (`number_format` type TEXT) keeps text.
@@ -130,17 +115,17 @@ def _parse_scalar(s: str, loc: Locale = EN_US) -> tuple[Any, None, dict | None] 
     upper = s.upper()
     if upper in ("TRUE", "FALSE"):
         return upper == "TRUE", None, None
-    if s[0].isalpha() and s[:3].lower() not in _MONTHS:
+    if s[0].isalpha() and not s.startswith(loc.currency) and loc.month_number(s[:3]) is None:
         return None  # fast path: names such as "Cengkareng" are text
     number = to_en_number_text(s, loc)  # "1.234,5" in id_ID reads as 1234.5
-    for parser in (_parse_number, _parse_percent, _parse_currency):
+    for parser in (_parse_number, _parse_percent, _currency_parser(loc)):
         found = parser(number)
         if found is not None:
             value, fmt = found
             if not math.isfinite(value):
                 return None  # "1e309", 400 nines: no double holds it, so Sheets keeps the text
             return value, None, fmt
-    found = _parse_datetime(s, loc.day_first)
+    found = _parse_datetime(s, loc)
     return (found[0], None, found[1]) if found is not None else None
 
 
@@ -172,14 +157,30 @@ def _parse_percent(s: str) -> tuple[float, dict] | None:
     return _tidy(float(m.group(1)) / 100), {"type": "PERCENT", "pattern": pattern}
 
 
-def _parse_currency(s: str) -> tuple[int | float, dict] | None:
-    m = _CURRENCY.fullmatch(s)
-    if not m or (m.group(1) and m.group(2)):
-        return None
-    value = _as_number(m.group(3).replace(",", ""))
-    if "-" in (m.group(1) + m.group(2)):
-        value = -value
-    return value, {"type": "CURRENCY", "pattern": "$#,##0.00"}
+_CURRENCY_PARSERS: dict[str, Callable[[str], tuple[int | float, dict] | None]] = {}
+
+
+def _currency_parser(loc: Locale) -> Callable[[str], tuple[int | float, dict] | None]:
+    """A parser of money typed with the locale's symbol ("$12", "Rp 1.500" in id_ID)."""
+    found = _CURRENCY_PARSERS.get(loc.currency)
+    if found is None:
+        found = _CURRENCY_PARSERS[loc.currency] = _make_currency_parser(loc)
+    return found
+
+
+def _make_currency_parser(loc: Locale) -> Callable[[str], tuple[int | float, dict] | None]:
+    money = re.compile(r"([+-]?)" + re.escape(loc.currency) + r"\s?" + _AMOUNT)
+    pattern = loc.default_pattern("CURRENCY")
+
+    def parse(s: str) -> tuple[int | float, dict] | None:
+        m = money.fullmatch(s)
+        if not m or (m.group(1) and m.group(2)):
+            return None
+        value = _as_number(m.group(3).replace(",", ""))
+        if "-" in (m.group(1) + m.group(2)):
+            value = -value
+        return value, {"type": "CURRENCY", "pattern": pattern}
+    return parse
 
 
 def _tidy(x: float) -> int | float:
@@ -210,12 +211,13 @@ def _split_date_time(s: str) -> tuple[str, str]:
     return s, ""
 
 
-def _parse_date(s: str, day_first: bool = False) -> tuple[date, str] | None:
+def _parse_date(s: str, loc: Locale = EN_US) -> tuple[date, str] | None:
     m = _ISO_DATE.fullmatch(s)
     if m:
         sep = m.group(2)
         d = _make_date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
         return (d, f"yyyy{sep}mm{sep}dd") if d else None
+    day_first = loc.day_first
     m = _US_DATE.fullmatch(s) or (_DOT_DATE.fullmatch(s) if day_first else None)
     if m:  # en_US reads month first (27/11/2024 is text there); id_ID and en_GB day first
         first, second, sep = int(m.group(1)), int(m.group(2)), s[len(m.group(1))]
@@ -225,13 +227,15 @@ def _parse_date(s: str, day_first: bool = False) -> tuple[date, str] | None:
         year = "yyyy" if len(m.group(3)) == 4 else "yy"
         return (d, f"{tokens[0]}{sep}{tokens[1]}{sep}{year}") if d else None
     m = _NAMED_MDY.fullmatch(s)
-    if m and m.group(1)[:3].lower() in _MONTHS:
-        d = _make_date(int(m.group(3)), _MONTHS[m.group(1)[:3].lower()], int(m.group(2)))
+    month = loc.month_number(m.group(1)) if m else None
+    if month:
+        d = _make_date(int(m.group(3)), month, int(m.group(2)))
         return (d, "mmm d, yyyy" if len(m.group(1)) == 3 else "mmmm d, yyyy") if d else None
     m = _NAMED_DMY.fullmatch(s)
-    if m and m.group(2)[:3].lower() in _MONTHS:
-        d = _make_date(int(m.group(3)), _MONTHS[m.group(2)[:3].lower()], int(m.group(1)))
-        return (d, "d mmm yyyy") if d else None
+    month = loc.month_number(m.group(2)) if m else None
+    if month:  # "27 Agustus 2024" in id_ID
+        d = _make_date(int(m.group(3)), month, int(m.group(1)))
+        return (d, "d mmm yyyy" if len(m.group(2)) <= 3 else "d mmmm yyyy") if d else None
     return None
 
 
@@ -251,9 +255,9 @@ def _parse_time(s: str) -> float | None:
     return (h * 3600 + mi * 60 + sec + frac) / 86400
 
 
-def _parse_datetime(s: str, day_first: bool = False) -> tuple[float | int, dict] | None:
+def _parse_datetime(s: str, loc: Locale = EN_US) -> tuple[float | int, dict] | None:
     date_part, time_part = _split_date_time(s)
-    parsed = _parse_date(date_part, day_first)
+    parsed = _parse_date(date_part, loc)
     if parsed is None:
         t = _parse_time(s)
         return (t, {"type": "TIME", "pattern": "h:mm:ss am/pm"}) if t is not None else None
@@ -318,11 +322,11 @@ def formatted_value(effective: Any, number_format: dict | None, locale: Locale =
     if math.isnan(x) or math.isinf(x):
         return "#NUM!"
     kind = (number_format or {}).get("type")
-    pattern = (number_format or {}).get("pattern") or DEFAULT_PATTERNS.get(kind or "", "")
+    pattern = (number_format or {}).get("pattern") or locale.default_pattern(kind or "")
     if not kind or kind == "TEXT" or not pattern or pattern.upper() == "GENERAL":
         return localize_number_text(general_number(x), locale)
     if kind in DATE_TYPES or _looks_like_date_pattern(pattern):
-        return format_datetime(x, pattern)
+        return format_datetime(x, pattern, locale)
     return format_number(x, pattern, locale)
 
 
@@ -476,23 +480,19 @@ _DATE_TOKEN = re.compile(
     r'"[^"]*"|\\.|yyyy|yy|mmmmm|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|am/pm|a/p|\.0+',
     re.IGNORECASE)
 
-_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July",
-                "August", "September", "October", "November", "December"]
-_DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-
-
-def format_datetime(serial: float, pattern: str) -> str:
-    """Render a serial number under a DATE / TIME / DATE_TIME pattern."""
+def format_datetime(serial: float, pattern: str, locale: Locale = EN_US) -> str:
+    """Render a serial number under a DATE / TIME / DATE_TIME pattern, with the
+    locale's month and day names."""
     # Round to the millisecond so 0.1 day does not print as 2:23:59.
     try:
         dt = EPOCH + timedelta(milliseconds=round(serial * 86400000))
     except (OverflowError, ValueError):
-        return general_number(serial)  # past year 9999: no calendar date to show
+        return localize_number_text(general_number(serial), locale)  # past year 9999: no date
     tokens = _tokenize_date(pattern)
     twelve_hour = any(t.lower() in ("am/pm", "a/p") for t in tokens)
     out = []
     for i, tok in enumerate(tokens):
-        out.append(_date_token(dt, tok, tokens, i, twelve_hour))
+        out.append(_date_token(dt, tok, tokens, i, twelve_hour, locale))
     return "".join(out)
 
 
@@ -524,7 +524,8 @@ def _is_minute(tokens: list[str], i: int) -> bool:
     return False
 
 
-def _date_token(dt: datetime, tok: str, tokens: list[str], i: int, twelve: bool) -> str:
+def _date_token(dt: datetime, tok: str, tokens: list[str], i: int, twelve: bool,
+                locale: Locale = EN_US) -> str:
     low = tok.lower()
     if tok.startswith('"'):
         return tok[1:-1]
@@ -539,19 +540,19 @@ def _date_token(dt: datetime, tok: str, tokens: list[str], i: int, twelve: bool)
             return f"{dt.minute:02d}" if low == "mm" else str(dt.minute)
         return f"{dt.month:02d}" if low == "mm" else str(dt.month)
     if low == "mmm":
-        return _MONTH_NAMES[dt.month - 1][:3]
+        return locale.months_short[dt.month - 1]
     if low == "mmmm":
-        return _MONTH_NAMES[dt.month - 1]
+        return locale.months[dt.month - 1]
     if low == "mmmmm":
-        return _MONTH_NAMES[dt.month - 1][0]
+        return locale.months[dt.month - 1][0]
     if low == "d":
         return str(dt.day)
     if low == "dd":
         return f"{dt.day:02d}"
     if low == "ddd":
-        return _DAY_NAMES[dt.weekday()][:3]
+        return locale.days[dt.weekday()][:3]
     if low == "dddd":
-        return _DAY_NAMES[dt.weekday()]
+        return locale.days[dt.weekday()]
     if low in ("h", "hh"):
         hour = (dt.hour % 12 or 12) if twelve else dt.hour
         return f"{hour:02d}" if low == "hh" else str(hour)

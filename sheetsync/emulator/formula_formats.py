@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from sheetsync.emulator.formulas import ParseError, WorkbookEvaluator, parse
+from sheetsync.emulator.locales import locale_of
 
 
-_DATE_RESULT = {"DATE": {"type": "DATE", "pattern": "M/d/yyyy"},
-                "TODAY": {"type": "DATE", "pattern": "M/d/yyyy"},
-                "NOW": {"type": "DATE_TIME", "pattern": "M/d/yyyy H:mm:ss"}}
+_DATE_RESULT = {"DATE": "DATE", "TODAY": "DATE", "NOW": "DATE_TIME"}  # in the locale's default pattern
 _PASS_THROUGH = {"SUM", "MIN", "MAX", "AVERAGE", "IF", "IFERROR", "ROUND", "ROUNDUP",
                  "ROUNDDOWN", "ABS", "INDEX", "VLOOKUP", "SUMIF", "SUMIFS"}
 
@@ -57,7 +56,8 @@ def _format_of(node: tuple, title: str, ss: Any) -> dict | None:
     if kind == "func":
         name, args = node[1], node[2]
         if name in _DATE_RESULT:
-            return _DATE_RESULT[name]
+            kind = _DATE_RESULT[name]
+            return {"type": kind, "pattern": locale_of(ss).default_pattern(kind)}
         if name in _PASS_THROUGH:
             for arg in args[1:] if name == "IF" else args:
                 fmt = _format_of(arg, title, ss)

@@ -12,6 +12,7 @@ import re
 from typing import Any, Callable
 
 from sheetsync.emulator.cellvalues import CellError, general_number
+from sheetsync.emulator.locales import EVALUATING, locale_of, localize_number_text, to_en_number_text
 
 
 class Bail(Exception):
@@ -55,7 +56,7 @@ def to_number(v: Any, fn: str = "ADD", pos: int = 1) -> float | int:
         return 0
     if isinstance(v, CellError):
         raise Bail(v)
-    text = str(v).strip()
+    text = to_en_number_text(str(v).strip(), locale_of(EVALUATING.get()))  # "1,5" is 1.5 in id_ID
     try:
         return float(text.replace(",", "")) if text else 0
     except ValueError:
@@ -64,13 +65,14 @@ def to_number(v: Any, fn: str = "ADD", pos: int = 1) -> float | int:
 
 
 def plain_text(v: Any) -> str:
-    """A value as text the way Sheets shows it: blank "", TRUE/FALSE, numbers in the General format."""
+    """A value as text the way Sheets shows it: blank "", TRUE/FALSE, numbers in the General
+    format with the decimal separator of the spreadsheet being evaluated (="x"&0,5 in id_ID)."""
     if v is None:
         return ""
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     if isinstance(v, (int, float)):
-        return general_number(v)
+        return localize_number_text(general_number(v), locale_of(EVALUATING.get()))
     return str(v)
 
 

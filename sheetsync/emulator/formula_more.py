@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .cellvalues import CellError
+from .locales import EVALUATING, local_now, locale_of
 from .formula_functions import (Bail, Rng, _arity, _criterion, _numbers, _rank, _scalar_arg,
                                 compare, to_bool, to_number, to_text)
 
@@ -135,7 +136,7 @@ def _value(name, args):
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         return v
     from .cellvalues import parse_user_entered
-    parsed = parse_user_entered(to_text(v)) if v not in (None, "") else (0, None, None)
+    parsed = parse_user_entered(to_text(v), EVALUATING.get()) if v not in (None, "") else (0, None, None)
     if isinstance(parsed[0], (int, float)) and not isinstance(parsed[0], bool) and parsed[1] is None:
         return parsed[0]
     raise Bail(CellError("VALUE", f"VALUE parameter '{to_text(v)}' cannot be parsed to number."))
@@ -147,7 +148,8 @@ def _text_fn(name, args):
     v, pattern = _scalar_arg(args[0]), to_text(_scalar_arg(args[1]))
     if isinstance(v, str) or v is None or isinstance(v, bool):
         return to_text(v)
-    return formatted_value(v, {"type": "NUMBER", "pattern": pattern})
+    # The pattern is written with en_US symbols, as number formats are in the API.
+    return formatted_value(v, {"type": "NUMBER", "pattern": pattern}, locale_of(EVALUATING.get()))
 
 
 def _product(name, args):
@@ -165,7 +167,7 @@ def _shape(name, args):
 
 
 def _date_parts(name, args):
-    """YEAR / MONTH / DAY / WEEKDAY of a serial number (or of date text, parsed en_US)."""
+    """YEAR / MONTH / DAY / WEEKDAY of a serial number (or of date text, parsed in the spreadsheet's locale)."""
     _arity(name, args, 1, 2 if name == "WEEKDAY" else 1)
     from .cellvalues import serial_to_datetime
     v = _scalar_arg(args[0])
@@ -210,11 +212,10 @@ def _date(name, args):
 
 
 def _now(name, args):
-    """TODAY() / NOW() as serial numbers, in UTC (the emulator's default time zone)."""
+    """TODAY() / NOW() as serial numbers, in the spreadsheet's time zone (as Google does)."""
     _arity(name, args, 0, 0)
-    from datetime import datetime, timezone
     from .cellvalues import date_to_serial
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = local_now(EVALUATING.get())
     return int(date_to_serial(now.date())) if name == "TODAY" else date_to_serial(now)
 
 

@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from sheetsync.emulator.cellvalues import ERROR_TYPE_BY_TEXT, CellError
 from sheetsync.emulator.formula_functions import FUNCTIONS, LAZY, Bail, Rng, binary, to_number
+from sheetsync.emulator.locales import EVALUATING
 
 Resolver = Callable[[str | None, dict], list[list[Any]]]
 
@@ -522,6 +523,14 @@ def recalculate(spreadsheet: Any) -> None:
     """
     if not spreadsheet.has_formulas():
         return
+    token = EVALUATING.set(spreadsheet)
+    try:
+        _recalculate(spreadsheet)
+    finally:
+        EVALUATING.reset(token)
+
+
+def _recalculate(spreadsheet: Any) -> None:
     ev = WorkbookEvaluator(spreadsheet)
     order = [(sheet, key) for sheet in spreadsheet.sheets for key in ev.formula_cells(sheet)]
     for _ in range(8):

@@ -515,12 +515,21 @@ def new_spreadsheet_id() -> str:
     return secrets.token_urlsafe(33)[:44]
 
 
+@dataclass
+class NewSheetDefaults:
+    """Locale and time zone of spreadsheets created without them, as a Google account's
+    settings give them (a service account's sheets are en_US, Etc/GMT)."""
+    locale: str = "en_US"
+    time_zone: str = "Etc/GMT"
+
+
 class Store:
     """Every spreadsheet of one emulator; ``lock`` guards the dict, not the workbooks."""
 
     def __init__(self) -> None:
         self.spreadsheets: dict[str, Spreadsheet] = {}
         self.lock = threading.RLock()
+        self.defaults = NewSheetDefaults()
 
     def __getstate__(self) -> dict[str, Any]:
         return {"spreadsheets": self.spreadsheets}
@@ -528,10 +537,12 @@ class Store:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.spreadsheets = state["spreadsheets"]
         self.lock = threading.RLock()
+        self.defaults = NewSheetDefaults()
 
     def create(self, title: str = "Untitled spreadsheet", owner: str = "emulator@sheetsync.local",
                sheet_titles: Iterable[str] | None = None) -> Spreadsheet:
-        ss = Spreadsheet(new_spreadsheet_id(), title, owner=owner)
+        ss = Spreadsheet(new_spreadsheet_id(), title, owner=owner, locale=self.defaults.locale,
+                         time_zone=self.defaults.time_zone)
         for t in (list(sheet_titles or []) or ["Sheet1"]):
             ss.add_sheet(t)
         ss.drive.permissions.append({

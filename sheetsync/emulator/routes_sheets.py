@@ -20,7 +20,8 @@ def create(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int,
     props = body.get("properties") or {}
     owner = owner_of(rq.user)
     ss = Spreadsheet(new_spreadsheet_id(), props.get("title") or "Untitled spreadsheet", owner=owner,
-                     locale=props.get("locale") or "en_US", time_zone=props.get("timeZone") or "Etc/GMT")
+                     locale=props.get("locale") or st.store.defaults.locale,
+                     time_zone=props.get("timeZone") or st.store.defaults.time_zone)
     for key in ("autoRecalc", "defaultFormat", "spreadsheetTheme"):
         if key in props:
             ss.properties[key] = props[key]

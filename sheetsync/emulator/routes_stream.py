@@ -72,12 +72,14 @@ def stream_value_ranges(ss: Spreadsheet, snaps: list[_Snap], opts: Any, *, batch
                         on_done: Callable[[int], None] | None = None) -> Streamed:
     from .routes_values import _plain_row, _trim_row, plain_rows
 
+    from .locales import locale_of
     formatted = opts.render == "FORMATTED_VALUE"
+    locale = locale_of(ss)
 
     def render_rows(snap: _Snap, start: int, end: int, counter: list[int]) -> list[list[Any]]:
         special_rows = {r for r, _ in snap.special}
         if not any(snap.r0 + start <= r < snap.r0 + end for r in special_rows):
-            out = plain_rows(snap.rows[start:end], formatted)
+            out = plain_rows(snap.rows[start:end], formatted, locale)
             counter[0] += sum(map(len, out))
             return out
         out = []
@@ -90,7 +92,7 @@ def stream_value_ranges(ss: Spreadsheet, snaps: list[_Snap], opts: Any, *, batch
                     formula, nf = snap.special.get((r, snap.c0 + j), (None, None))
                     row.append(cellvalues.render(v, formula, opts.render, nf, opts.datetime, ss))
             else:
-                row = _plain_row(seg, formatted)
+                row = _plain_row(seg, formatted, locale)
             if row and row[-1] == "":
                 _trim_row(row)
             counter[0] += len(row)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import a1, cellvalues, protection, routes_stream
 from .a1 import Box
+from .locales import EN_US, Locale, locale_of
 from .model import ApiError, Sheet, Spreadsheet, invalid_argument
 
 if TYPE_CHECKING:
@@ -61,7 +62,9 @@ def read_options(get: Any, prefix: str = "") -> ReadOptions:
 
 # ------------------------------------------------------------------ rendering
 
-def _plain_formatted(v: Any) -> Any:
+def _plain_formatted(v: Any, locale: Locale = EN_US) -> Any:
+    """A cell without formula or format in the General format: integers print the
+    same in every locale, other numbers take the locale's decimal separator."""
     if v is None:
         return ""
     t = type(v)
@@ -73,7 +76,7 @@ def _plain_formatted(v: Any) -> Any:
         return str(v)
     if t is float and v.is_integer() and -1e15 < v < 1e15:
         return str(int(v))
-    return cellvalues.render(v, None, "FORMATTED_VALUE")
+    return cellvalues.formatted_value(v, None, locale)
 
 
 def _plain_unformatted(v: Any) -> Any:
@@ -97,25 +100,27 @@ def _trim_row(row: list[Any]) -> list[Any]:
 _SMALL_INTS = [str(i) for i in range(65536)]  # the text of small integers, looked up not built
 
 
-def _plain_row(seg: list[Any], formatted: bool, _str: type = str, _int: type = int,
-               _small: list[str] = _SMALL_INTS) -> list[Any]:
+def _plain_row(seg: list[Any], formatted: bool, locale: Locale = EN_US, _str: type = str,
+               _int: type = int, _small: list[str] = _SMALL_INTS) -> list[Any]:
     """Render cells without formula or format; inlined type tests keep 10M cells fast."""
     if formatted:
         return [v if (k := v.__class__) is _str
-                else (_small[v] if k is _int and 0 <= v < 65536 else _plain_formatted(v)) for v in seg]
+                else (_small[v] if k is _int and 0 <= v < 65536 else _plain_formatted(v, locale))
+                for v in seg]
     return [v if (k := v.__class__) is _str or k is _int or k is bool else _plain_unformatted(v)
             for v in seg]
 
 
-def plain_rows(segs: list[list[Any]], formatted: bool, _str: type = str, _int: type = int,
-               _bool: type = bool, _small: list[str] = _SMALL_INTS) -> list[list[Any]]:
+def plain_rows(segs: list[list[Any]], formatted: bool, locale: Locale = EN_US, _str: type = str,
+               _int: type = int, _bool: type = bool, _small: list[str] = _SMALL_INTS) -> list[list[Any]]:
     """Render whole rows of plain cells (no formula, no format), trailing empties dropped.
 
     The hot loop of a full-tab read: everything inlined, trailing None cut before
     rendering so no "" has to be trimmed afterwards."""
     out: list[list[Any]] = []
     append = out.append
-    pf, pu = _plain_formatted, _plain_unformatted
+    pu = _plain_unformatted
+    pf = _plain_formatted if locale is EN_US else (lambda v: _plain_formatted(v, locale))
     for seg in segs:
         if seg and seg[-1] is None:
             n = len(seg) - 1
@@ -139,14 +144,15 @@ def render_box(ss: Spreadsheet, box: Box, opts: ReadOptions) -> list[list[Any]]:
     out: list[list[Any]] = []
     last = min(box.r1, len(values))
     c0, c1 = box.c0, box.c1
+    locale = locale_of(ss)
     if not special_rows:
-        out = plain_rows([values[r][c0:c1] for r in range(box.r0, last)], formatted)
+        out = plain_rows([values[r][c0:c1] for r in range(box.r0, last)], formatted, locale)
     for r in range(box.r0, last) if special_rows else ():
         seg = values[r][c0:c1]
         if r in special_rows:
             row = [_render_cell(ss, sheet, r, c0 + i, v, opts) for i, v in enumerate(seg)]
         else:
-            row = _plain_row(seg, formatted)
+            row = _plain_row(seg, formatted, locale)
         if row and row[-1] == "":
             _trim_row(row)
         out.append(row)
