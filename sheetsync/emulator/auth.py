@@ -66,6 +66,9 @@ class OAuthError(Exception):
         return {"error": self.error, "error_description": self.description}
 
 
+DEFAULT_PROJECT = "sheetsync-emulator"  # every key's project unless another is chosen
+
+
 class Auth:
     def __init__(self, strict: bool = False, token_ttl_s: int = 3600) -> None:
         self.strict = strict
@@ -85,8 +88,11 @@ class Auth:
             self._tokens.update(state.get("tokens", {}))
 
     # -- keys ---------------------------------------------------------------
-    def issue_key(self, email: str, token_uri: str) -> dict[str, str]:
-        """A service-account key file (JSON dict) whose token_uri is this emulator."""
+    def issue_key(self, email: str, token_uri: str, project_id: str = DEFAULT_PROJECT) -> dict[str, str]:
+        """A service-account key file (JSON dict) whose token_uri is this emulator.
+
+        ``project_id`` is the Cloud project the key belongs to: quotas and PROJECT developer
+        metadata are kept per project, as Google keeps them."""
         private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         private_pem = private.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -95,11 +101,11 @@ class Auth:
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
         key_id = secrets.token_hex(20)
         with self._lock:
-            self.keys[key_id] = {"email": email, "public_pem": public_pem}
+            self.keys[key_id] = {"email": email, "public_pem": public_pem, "project_id": project_id}
         self.keys[key_id]["token_uri"] = token_uri   # an audience its assertions may name
         note_secret("private_key", private_pem)
         return {
-            "type": "service_account", "project_id": "sheetsync-emulator",
+            "type": "service_account", "project_id": project_id,
             "private_key_id": key_id, "private_key": private_pem, "client_email": email,
             "client_id": str(int(key_id[:15], 16)),
             "auth_uri": token_uri.rsplit("/", 1)[0] + "/auth", "token_uri": token_uri,
@@ -107,6 +113,14 @@ class Auth:
             "client_x509_cert_url": token_uri.rsplit("/", 1)[0] + "/certs/" + key_id,
             "universe_domain": "googleapis.com",
         }
+
+    def project_of(self, email: str) -> str:
+        """The Cloud project of a caller: a service account belongs to one project, so the
+        project of its newest key (the default project for callers without a key)."""
+        with self._lock:
+            projects = [k.get("project_id", DEFAULT_PROJECT) for k in self.keys.values()
+                        if k.get("email") == email]
+        return projects[-1] if projects else DEFAULT_PROJECT
 
     def _verify(self, assertion: str) -> dict[str, Any]:
         certs = {kid: k["public_pem"] for kid, k in self.keys.items()}

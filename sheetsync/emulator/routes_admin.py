@@ -8,7 +8,8 @@ POST   /_emulator/faults                 {"kind": "error"|"delay"|"reset", "stat
                                           "method": "GET", "path": "values", "times": 2,
                                           "fraction": null, "retry_after": 3, "delay_s": 0}
 DELETE /_emulator/faults                 remove all faults
-POST   /_emulator/keys                   {"email": "bot@proj.iam.gserviceaccount.com"} -> key file JSON
+POST   /_emulator/keys                   {"email": "bot@proj.iam.gserviceaccount.com",
+                                          "project_id": "proj"?} -> key file JSON (of that Cloud project)
 POST   /_emulator/reset                  forget every spreadsheet, counter and fault
 GET    /_emulator/spreadsheets           JSON listing (id, title, owner, sheets, cells, revision)
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .auth import DEFAULT_PROJECT
 from .model import invalid_argument, rfc3339
 
 if TYPE_CHECKING:
@@ -57,7 +59,10 @@ def issue_key(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[i
     email = rq.json().get("email")
     if not email or "@" not in str(email):
         raise invalid_argument("Give the service account's e-mail: {\"email\": \"name@project.iam.gserviceaccount.com\"}")
-    key = st.auth.issue_key(str(email), st.base_url + "/token")
+    project = rq.json().get("project_id") or DEFAULT_PROJECT
+    if not isinstance(project, str):
+        raise invalid_argument("project_id must be a string, e.g. \"kawal-tps-jakbar\".")
+    key = st.auth.issue_key(str(email), st.base_url + "/token", project_id=project)
     st.changed()
     return 200, key
 

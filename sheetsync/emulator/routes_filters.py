@@ -1,15 +1,16 @@
-"""values:batchUpdateByDataFilter and values:batchClearByDataFilter (A1 and GridRange filters).
+"""values:batchUpdateByDataFilter and values:batchClearByDataFilter.
 
-Developer-metadata lookups are not emulated; such a filter answers 400.
+A DataFilter is an a1Range, a gridRange or a developerMetadataLookup (``devmeta``). A lookup
+that matches several metadata locations writes (or clears) each of them, with one response per
+range written; one that matches nothing writes nothing.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import a1
 from .model import ApiError, invalid_argument
 from .routes_values import (_input_option, _update_response, batch_update_body, clear_boxes, cleared_body,
-                            commit_batch, data_item, filter_box, plan_write, read_options)
+                            commit_batch, data_item, matched_boxes, plan_write, read_options, value_range)
 
 if TYPE_CHECKING:
     from .server import EmulatorState, Request
@@ -21,19 +22,26 @@ def batch_update_by_filter(st: "EmulatorState", rq: "Request", g: tuple[str, ...
     option = _input_option(body.get("valueInputOption"))
     opts = read_options(body.get, prefix="response")
     with ss.lock:
-        writes, filters = [], []
+        writes, targets = [], []
         for i, item in enumerate(body.get("data") or []):
             with data_item(i):
-                box = filter_box(ss, (item or {}).get("dataFilter") or {})
-                text = a1.format_range(box.sheet.title, box.r0, box.c0, box.r1, box.c1)
-                writes.append(plan_write(ss, text, item, where=f"data[{i}]."))
-                filters.append(item["dataFilter"])
+                f = (item or {}).get("dataFilter")
+                try:
+                    matched = matched_boxes(st, ss, [f], rq.user)
+                except ApiError as exc:
+                    raise invalid_argument(exc.message.split(": ", 1)[-1]) from None  # data[i] names it
+                for box, _ in matched:
+                    writes.append(plan_write(ss, box.a1(), item, where=f"data[{i}]."))
+                    targets.append((box, f))
         commit_batch(st, ss, writes, option, rq.user)
         include = bool(body.get("includeValuesInResponse"))
         responses = []
-        for w, f in zip(writes, filters):
-            resp = _update_response(ss, w, include, opts)
+        for w, (box, f) in zip(writes, targets):
+            resp = _update_response(ss, w, False, opts)
+            del resp["spreadsheetId"]  # UpdateValuesByDataFilterResponse has none
             resp["dataFilter"] = f
+            if include:  # Google shows the whole range the filter selected, not just the cells written
+                resp["updatedData"] = value_range(ss, box, opts)
             responses.append(resp)
     return 200, batch_update_body(st, ss, writes, responses)
 
@@ -42,12 +50,7 @@ def batch_clear_by_filter(st: "EmulatorState", rq: "Request", g: tuple[str, ...]
     from . import protection
     ss = st.spreadsheet(g[0], rq.user, write=True)
     with ss.lock:
-        boxes = []
-        for i, f in enumerate(rq.json().get("dataFilters") or []):
-            try:
-                boxes.append(filter_box(ss, f or {}))
-            except ApiError as exc:
-                raise invalid_argument(f"Invalid dataFilters[{i}]: {exc.message}") from None
+        boxes = [box for box, _ in matched_boxes(st, ss, rq.json().get("dataFilters"), rq.user)]
         if st.strict:
             for b in boxes:
                 protection.check_edit(ss, b.sheet, b.r0, b.r1, b.c0, b.c1, rq.user)

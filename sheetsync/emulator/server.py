@@ -21,8 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterator
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import (fields, routes_admin, routes_drive, routes_export, routes_filters, routes_sheets,
-               routes_values)
+from . import (fields, routes_admin, routes_drive, routes_export, routes_filters, routes_metadata,
+               routes_sheets, routes_values)
 from .auth import Auth, OAuthError
 from .boundary import MAX_BODY_BYTES, Boundary, check_json_content_type
 from .control import Counters, Faults, Quota, fault_error
@@ -155,6 +155,10 @@ ROUTES: list[Route] = [
        routes_sheets.batch_update, "write"),
     _r("POST", rf"^/v4/spreadsheets/{_ID}:getByDataFilter$", "/v4/spreadsheets/{id}:getByDataFilter",
        routes_sheets.get_by_data_filter, "read"),
+    _r("GET", rf"^/v4/spreadsheets/{_ID}/developerMetadata/([^/:]+)$",
+       "/v4/spreadsheets/{id}/developerMetadata/{metadataId}", routes_metadata.get, "read"),
+    _r("POST", rf"^/v4/spreadsheets/{_ID}/developerMetadata:search$",
+       "/v4/spreadsheets/{id}/developerMetadata:search", routes_metadata.search, "read"),
     _r("POST", rf"^/v4/spreadsheets/{_ID}/sheets/([0-9]+):copyTo$",
        "/v4/spreadsheets/{id}/sheets/{sheetId}:copyTo", routes_sheets.copy_to, "write"),
     _r("GET", rf"^/v4/spreadsheets/{_ID}/values:batchGet$", "/v4/spreadsheets/{id}/values:batchGet",
