@@ -317,11 +317,22 @@ def load_cli_config(ui: Ui, config_path: str | None, preset: str | None, spreads
 
     config = resolve_overrides(config, spreadsheet=spreadsheet or None, api_url=api_url or None,
                                credentials=credentials or None)
+    if config.api_url:
+        _check_api_url(ui, config.api_url)
     if need_sheet and not config.spreadsheet:
         raise CliError(ui.t("no_spreadsheet", source=config.source))
     if config.spreadsheet:
         _check_spreadsheet(ui, config.spreadsheet)
     return config
+
+
+def _check_api_url(ui: Ui, url: str) -> None:
+    """Plain http off this machine is bad usage (exit 2); any API URL in use is said on
+    stderr, so a stale setting cannot quietly send the sheet's traffic elsewhere."""
+    from sheetsync.transport import check_api_url
+
+    check_api_url(url)          # ApiUrlError: explain() prints it in the reader's language
+    ui.warn(ui.t("api_url_in_use", url=url))
 
 
 def _check_spreadsheet(ui: Ui, value: str) -> None:
@@ -359,6 +370,8 @@ def explain(exc: BaseException, ui: Ui) -> tuple[int, list[str]]:
         if exc.hint:
             lines.append(ui.t("hint", msg=exc.hint))
         return exc.exit_code, lines
+    if name == "ApiUrlError":
+        return EXIT_USAGE, [ui.t("error", msg=ui.t(exc.code, url=exc.url))]  # type: ignore[attr-defined]
     if name == "ConfigError":
         return EXIT_USAGE, [ui.t("config_error", msg=config_error(msg, ui.lang))]
     if module.startswith("sheetsync"):

@@ -54,6 +54,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "credentials problem: {msg}",
         "masalah kredensial: {msg}",
     ),
+    "api_url_in_use": (
+        "API URL in use: {url} (requests go there, not to Google)",
+        "API URL dipakai: {url} (permintaan dikirim ke sana, bukan ke Google)",
+    ),
+    "api_url_insecure": (
+        "api_url {url}: plain http is accepted only on this machine (127.0.0.1, localhost); "
+        "use https or remove api_url",
+        "api_url {url}: http biasa hanya diterima di mesin ini (127.0.0.1, localhost); "
+        "pakai https atau hapus api_url",
+    ),
+    "api_url_foreign_key": (
+        "api_url {url} is not where this key gets its tokens, so its signed assertion and bearer token "
+        "would go there; use the emulator's own key, or remove api_url",
+        "api_url {url} bukan tempat kunci ini mengambil token, jadi asersi bertanda tangan dan token "
+        "pembawanya akan terkirim ke sana; pakai kunci emulator sendiri, atau hapus api_url",
+    ),
     "bad_interval": (
         "--every: '{value}' is not an interval; write e.g. 60s, 5m or 1h",
         "--every: '{value}' bukan selang waktu; tulis misalnya 60s, 5m atau 1h",
@@ -179,6 +195,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "against_same": (
         "{count} TPS compared with {file}: no differences.",
         "{count} TPS dibandingkan dengan {file}: tidak ada selisih.",
+    ),
+    "against_not_in_file": (
+        "{count} TPS of the sheet are not in {file} (listed with --json).",
+        "{count} TPS di sheet tidak ada di {file} (daftarnya dengan --json).",
     ),
     "none": ("(none)", "(tidak ada)"),
     # reconcile --accept-changes

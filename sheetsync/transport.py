@@ -1,7 +1,8 @@
 """HTTP transport: the only module that touches `requests`.
 
 Three jobs, all below gspread so gspread itself stays unpatched:
-- redirect Google's hosts to an emulator base URL when one is configured;
+- redirect Google's hosts to an emulator base URL when one is configured, but only
+  for credentials that belong to that URL (see ``check_api_url``);
 - put a timeout on every request (gspread passes ``timeout=None`` by default);
 - retry 429, 5xx, connection resets and timeouts with exponential backoff and
   full jitter, honouring ``Retry-After``, inside one total deadline.
@@ -13,10 +14,12 @@ deadline, so an unattended sync could hang for ever on a quota storm.
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import logging
 import random
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -28,11 +31,11 @@ from google.auth.transport.requests import AuthorizedSession, Request
 
 log = logging.getLogger("sheetsync.transport")
 
-GOOGLE_HOSTS = (
+API_HOSTS = (
     "https://sheets.googleapis.com",
     "https://www.googleapis.com",
-    "https://oauth2.googleapis.com",
 )
+TOKEN_HOST = "https://oauth2.googleapis.com"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Re-exported so gsheets.py can catch network failures without importing requests
 # itself (transport.py stays the only module that touches it).
@@ -80,15 +83,78 @@ class TransportStats:
                     "bytes_sent": self.bytes_sent, "bytes_received": self.bytes_received}
 
 
-def rewrite_url(url: str, api_url: str | None) -> str:
-    """Google host prefix -> emulator base URL; anything else is left alone."""
+class ApiUrlError(ValueError):
+    """An API URL that would expose credentials; ``code`` names the i18n message."""
+
+    exit_code = 2
+
+    def __init__(self, code: str, url: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.url = code, url
+
+
+def rewrite_url(url: str, api_url: str | None, *, token_host: bool = False) -> str:
+    """Google API host prefix -> emulator base URL; anything else is left alone.
+
+    Google's token host only with ``token_host``: a signed assertion sent to the
+    wrong address can be exchanged at Google for an hour."""
     if not api_url:
         return url
     base = api_url.rstrip("/")
-    for host in GOOGLE_HOSTS:
+    for host in API_HOSTS + ((TOKEN_HOST,) if token_host else ()):
         if url == host or url.startswith(host + "/"):
             return base + url[len(host):]
     return url
+
+
+def is_loopback(host: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1: an address no other machine can answer for."""
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_api_url(api_url: str) -> str:
+    """The URL, when requests may go there: https anywhere, plain http only on loopback
+    (on any other host a listener on the path reads the bearer token)."""
+    parts = urllib.parse.urlsplit(api_url.strip())
+    if parts.scheme == "https" and parts.hostname:
+        return api_url
+    if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
+        return api_url
+    raise ApiUrlError("api_url_insecure", api_url,
+                      f"api_url {api_url!r}: plain http is accepted only on this machine "
+                      "(127.0.0.1, localhost); use https or remove api_url")
+
+
+def token_uri(credentials: google.auth.credentials.Credentials) -> str | None:
+    """Where the credentials fetch their tokens; None for a bare bearer token."""
+    # service_account.Credentials keeps it private; user credentials expose it.
+    uri = getattr(credentials, "token_uri", None) or getattr(credentials, "_token_uri", None)
+    return uri if isinstance(uri, str) else None
+
+
+def belongs_to(credentials: google.auth.credentials.Credentials, api_url: str) -> bool:
+    """The credentials were issued for ``api_url`` (the emulator's keys name it as their
+    token_uri), or are a bare token that cannot be refreshed anywhere."""
+    uri = token_uri(credentials)
+    if uri is None:
+        refreshable = getattr(credentials, "refresh_token", None) or \
+            not isinstance(credentials, google.oauth2.credentials.Credentials)
+        return not refreshable
+    return uri.startswith(api_url.rstrip("/") + "/")
+
+
+def check_credentials_for(credentials: google.auth.credentials.Credentials, api_url: str) -> None:
+    """Refuse to send a Google key's tokens to another address."""
+    if not belongs_to(credentials, api_url):
+        raise ApiUrlError("api_url_foreign_key", api_url,
+                          f"api_url {api_url!r} is not where this key gets its tokens "
+                          f"({token_uri(credentials) or 'Google'}); its assertion and bearer token "
+                          "would go there. Use the emulator's own key, or remove api_url")
 
 
 def retry_after_seconds(response: requests.Response | None) -> float | None:
@@ -134,6 +200,7 @@ class _RetryingMixin:
     """Shared request loop for the plain and the authorized session."""
 
     api_url: str | None
+    token_host: bool = False       # Google's token host goes to api_url too
     policy: RetryPolicy
     stats: TransportStats
     sleep: Callable[[float], None]
@@ -144,7 +211,7 @@ class _RetryingMixin:
 
     def _send(self, send: Callable[..., requests.Response], method: str, url: str,
               **kwargs: Any) -> requests.Response:
-        url = rewrite_url(url, self.api_url)
+        url = rewrite_url(url, self.api_url, token_host=self.token_host)
         start = time.monotonic()
         deadline_at = start + self.policy.deadline_s
         outer = self._outer_deadline()
@@ -201,9 +268,10 @@ class RedirectSession(_RetryingMixin, requests.Session):
 
     def __init__(self, api_url: str | None, policy: RetryPolicy, stats: TransportStats,
                  *, sleep: Callable[[float], None] = time.sleep,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None, token_host: bool = False) -> None:
         super().__init__()
         self.api_url, self.policy, self.stats = api_url, policy, stats
+        self.token_host = token_host
         self.sleep, self.rng = sleep, rng or random.Random()
         # Set by the SheetsSession request that triggered the token fetch. Without it a token
         # endpoint that stays down took google-auth's 3 tries x a whole deadline each (167 s
@@ -223,10 +291,16 @@ class SheetsSession(_RetryingMixin, AuthorizedSession):
     def __init__(self, credentials: google.auth.credentials.Credentials, api_url: str | None,
                  policy: RetryPolicy, *, sleep: Callable[[float], None] = time.sleep,
                  rng: random.Random | None = None) -> None:
+        if api_url:
+            check_api_url(api_url)
+            check_credentials_for(credentials, api_url)
         self.api_url, self.policy = api_url, policy
         self.stats = TransportStats()
         self.sleep, self.rng = sleep, rng or random.Random()
-        token_session = RedirectSession(api_url, policy, self.stats, sleep=sleep, rng=self.rng)
+        # Only a key whose own token_uri is api_url gets here with one (checked above):
+        # its token requests may follow it, a Google key's never do.
+        token_session = RedirectSession(api_url, policy, self.stats, sleep=sleep, rng=self.rng,
+                                        token_host=bool(api_url) and token_uri(credentials) is not None)
         # A bare bearer token (emulator, tests) cannot be refreshed: let a 401 through as is.
         static = isinstance(credentials, google.oauth2.credentials.Credentials) and \
             not credentials.refresh_token

@@ -68,12 +68,13 @@ def session(url, **policy):
     return make_session(creds, url, RetryPolicy(**defaults))
 
 
-def test_rewrite_url_maps_the_three_google_hosts_only():
+def test_rewrite_url_maps_the_api_hosts_and_the_token_host_only_when_asked():
     base = "http://127.0.0.1:9/"
     assert rewrite_url("https://sheets.googleapis.com/v4/spreadsheets/x", base) == \
         "http://127.0.0.1:9/v4/spreadsheets/x"
     assert rewrite_url("https://www.googleapis.com/drive/v3/files", base) == "http://127.0.0.1:9/drive/v3/files"
-    assert rewrite_url("https://oauth2.googleapis.com/token", base) == "http://127.0.0.1:9/token"
+    assert rewrite_url("https://oauth2.googleapis.com/token", base) == "https://oauth2.googleapis.com/token"
+    assert rewrite_url("https://oauth2.googleapis.com/token", base, token_host=True) == "http://127.0.0.1:9/token"
     assert rewrite_url("https://example.com/a", base) == "https://example.com/a"
     assert rewrite_url("https://sheets.googleapis.com.evil.com/x", base) == "https://sheets.googleapis.com.evil.com/x"
     assert rewrite_url("https://sheets.googleapis.com/v4/x", None) == "https://sheets.googleapis.com/v4/x"
@@ -173,15 +174,23 @@ def test_every_request_gets_a_timeout(server):
     assert time.monotonic() - start < 4.0
 
 
-def test_token_endpoint_is_redirected_too(server):
-    from google.oauth2 import service_account
+def _service_key(token_uri: str) -> dict:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
     pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
-    info = {"type": "service_account", "client_email": "bot@x.iam.gserviceaccount.com",
-            "private_key": pem, "private_key_id": "k1", "token_uri": "https://oauth2.googleapis.com/token"}
-    creds = service_account.Credentials.from_service_account_info(info, scopes=["https://www.googleapis.com/auth/spreadsheets"])
+    return {"type": "service_account", "client_email": "bot@x.iam.gserviceaccount.com",
+            "private_key": pem, "private_key_id": "k1", "token_uri": token_uri}
+
+
+def _service_credentials(token_uri: str):
+    from google.oauth2 import service_account
+    return service_account.Credentials.from_service_account_info(
+        _service_key(token_uri), scopes=["https://www.googleapis.com/auth/spreadsheets"])
+
+
+def test_a_key_whose_token_uri_is_the_api_url_gets_its_token_there(server):
+    creds = _service_credentials(server + "/token")          # what the emulator's keys hold
     Script.queue.extend([(503, {}, b"{}", None),
                          (200, {}, json.dumps({"access_token": "issued-1", "expires_in": 3600}).encode(), None),
                          (200, {}, b"{}", None)])
