@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .auth import DEFAULT_PROJECT
 from .boundary import ADMIN_HEADER, MAX_BODY_BYTES
 from .server import EmulatorServer, EmulatorState, make_server, serve_in_thread
 
@@ -91,8 +92,8 @@ class Emulator:
             return gsheets.emulator_client(self.url, token)
         return gsheets.client_from_key_info(key, self.url)
 
-    def issue_key(self, email: str) -> dict[str, str]:
-        return self.state.auth.issue_key(email, self.url + "/token")
+    def issue_key(self, email: str, project_id: str = DEFAULT_PROJECT) -> dict[str, str]:
+        return self.state.auth.issue_key(email, self.url + "/token", project_id=project_id)
 
     def counters(self) -> dict[str, Any]:
         return self.state.counters.snapshot()

@@ -10,7 +10,8 @@ Layout
                  title, locale, timeZone, autoRecalc), ``sheets`` (list of ``Sheet``
                  in tab order), ``named_ranges`` (list of NamedRange JSON, each with a
                  ``range`` GridRange), ``developer_metadata`` (spreadsheet-level
-                 DeveloperMetadata JSON), ``drive`` (``DriveMeta``) and ``lock`` (an
+                 DeveloperMetadata JSON), ``metadata_projects`` (metadataId -> the Cloud
+                 project that created PROJECT metadata), ``drive`` (``DriveMeta``) and ``lock`` (an
                  RLock: hold it for every read or write of that spreadsheet).
 ``Sheet``        one tab:
   properties     Google's SheetProperties JSON, kept exactly as the API returns it:
@@ -396,6 +397,7 @@ class Spreadsheet:
         self.sheets: list[Sheet] = []
         self.named_ranges: list[dict[str, Any]] = []
         self.developer_metadata: list[dict[str, Any]] = []
+        self.metadata_projects: dict[int, str] = {}  # metadataId -> Cloud project (PROJECT ones)
         self.drive = DriveMeta(owner=owner)
         self.lock = threading.RLock()
         self.revision = 0
@@ -407,6 +409,7 @@ class Spreadsheet:
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        self.metadata_projects = {}  # saved before metadata had projects
         self.__dict__.update(state)
         self.lock = threading.RLock()
 

@@ -92,20 +92,38 @@ def get(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, An
     with ss.lock:
         boxes = [a1.resolve(ss, text) for text in rq.params("ranges")] or None
         body = spreadsheet_json(ss, grid=grid, boxes=boxes)
+        _hide_other_projects(ss, body, st.auth.project_of(rq.user))
     return 200, fields.apply(body, mask)
 
 
 def get_by_data_filter(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
-    from .routes_values import filter_box
+    from .routes_values import matched_boxes
     ss = st.spreadsheet(g[0], rq.user)
     body = rq.json()
     mask_text = rq.param("fields")
     mask = fields.parse(mask_text) if mask_text else None
     grid = bool(body.get("includeGridData")) if mask is None else fields.wants(mask, "sheets", "data")
     with ss.lock:
-        boxes = [filter_box(ss, f) for f in body.get("dataFilters") or []] or None
+        filters = body.get("dataFilters")
+        boxes = [box for box, _ in matched_boxes(st, ss, filters, rq.user)] if filters else None
         out = spreadsheet_json(ss, grid=grid, boxes=boxes)
+        if boxes is not None:  # only the sheets the filters selected, as Google answers
+            ids = {b.sheet.sheet_id for b in boxes}
+            out["sheets"] = [s for s in out.get("sheets", []) if s["properties"]["sheetId"] in ids]
+        _hide_other_projects(ss, out, st.auth.project_of(rq.user))
     return 200, fields.apply(out, mask)
+
+
+def _hide_other_projects(ss: Spreadsheet, out: dict[str, Any], project: str) -> None:
+    """PROJECT developer metadata shows only to keys of the project that created it."""
+    from .devmeta import visible
+    for holder in [out, *out.get("sheets", [])]:
+        if "developerMetadata" in holder:
+            seen = [m for m in holder["developerMetadata"] if visible(ss, m, project)]
+            if seen:
+                holder["developerMetadata"] = seen
+            else:
+                del holder["developerMetadata"]
 
 
 def batch_update(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:

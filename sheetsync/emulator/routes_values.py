@@ -524,32 +524,39 @@ def cleared_body(ss: Spreadsheet, boxes: list[Box]) -> dict[str, Any]:
 
 
 def batch_get_by_data_filter(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
-    """Only a1Range and gridRange filters (developer-metadata lookups are not emulated)."""
+    """One MatchedValueRange per range selected, with the request's filters that selected it
+    (a developer-metadata lookup selects one range per metadata location it matches)."""
     ss = st.spreadsheet(g[0], rq.user)
     body = rq.json()
     opts = ReadOptions(
         _enum(body.get("valueRenderOption"), "value_render_option", RENDER_OPTIONS, "FORMATTED_VALUE"),
         _enum(body.get("dateTimeRenderOption"), "date_time_render_option", DATETIME_OPTIONS, "SERIAL_NUMBER"),
         _enum(body.get("majorDimension"), "major_dimension", DIMENSIONS, "ROWS"))
-    out = []
     with ss.lock:
-        for f in body.get("dataFilters") or []:
-            box = filter_box(ss, f)
-            vr = value_range(ss, box, opts)
-            out.append({"valueRange": vr, "dataFilters": [f]})
-    return 200, {"spreadsheetId": ss.id, "valueRanges": out}
+        matched = matched_boxes(st, ss, body.get("dataFilters"), rq.user)
+        out = [{"valueRange": value_range(ss, box, opts), "dataFilters": filters} for box, filters in matched]
+    body_out: dict[str, Any] = {"spreadsheetId": ss.id}
+    if out:
+        body_out["valueRanges"] = out
+    return 200, body_out
 
 
-def filter_box(ss: Spreadsheet, f: dict[str, Any]) -> Box:
-    if "a1Range" in f:
-        return a1.resolve(ss, f["a1Range"])
-    if "gridRange" in f:
-        gr = f["gridRange"]
-        sheet = ss.sheet_by_id(gr.get("sheetId", 0))
-        if sheet is None:
-            raise invalid_argument(f"No grid with id: {gr.get('sheetId', 0)}")
-        return a1.from_grid_range(sheet, gr)
-    raise invalid_argument("Only a1Range and gridRange data filters are supported by the emulator.")
+def matched_boxes(st: "EmulatorState", ss: Spreadsheet, filters: Any,
+                  user: str) -> list[tuple[Box, list[dict[str, Any]]]]:
+    """Each distinct range the data filters select, in request order, with the filters that
+    selected it; a bad filter answers 400 naming its index."""
+    from . import devmeta
+    project = st.auth.project_of(user)
+    found: dict[tuple[int, int, int, int, int], tuple[Box, list[dict[str, Any]]]] = {}
+    for i, f in enumerate(filters if isinstance(filters, list) else []):
+        try:
+            boxes = devmeta.filter_boxes(ss, f, project)
+        except ApiError as exc:
+            raise invalid_argument(f"Invalid dataFilters[{i}]: {exc.message}") from None
+        for box in boxes:
+            key = (box.sheet.sheet_id, box.r0, box.c0, box.r1, box.c1)
+            found.setdefault(key, (box, []))[1].append(f)
+    return list(found.values())
 
 
 from .routes_append import append  # noqa: E402  (kept in its own module for size)
