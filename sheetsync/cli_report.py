@@ -12,6 +12,7 @@ from sheetsync.cli_common import (CliError, HelpCommand, Ui, config_options, exa
                                   ui_options, wib)
 
 PRESET = "--preset pilkada-jakbar-2024"
+AGAINST_LISTED = 10     # TPS missing from an --against file named one by one; more are counted
 
 
 def _personal_option(f: Any) -> Any:
@@ -78,8 +79,13 @@ def reconcile_cmd(config: Any, against: str | None, as_json: bool, accept_change
             rows = [{"tps": d.tps_key, "kelurahan": d.kelurahan, "field": header.get(d.field, d.field),
                      "sheet": d.sheet, "file": d.external, "row": d.sheet_row} for d in a.differences]
             rows += [{"tps": k, "field": "(TPS)", "sheet": "-", "file": "+"} for k in a.only_in_file]
-            rows += [{"tps": k, "field": "(TPS)", "sheet": "+", "file": "-"} for k in a.only_in_sheet]
-            _table_of_dicts(ui, rows, ui.t("title_against", file=a.file))
+            # a partial file (one kecamatan of KPU's) leaves most TPS out: name a few, count many
+            listed = a.only_in_sheet if len(a.only_in_sheet) <= AGAINST_LISTED else []
+            rows += [{"tps": k, "field": "(TPS)", "sheet": "+", "file": "-"} for k in listed]
+            if rows:
+                _table_of_dicts(ui, rows, ui.t("title_against", file=a.file))
+            if a.only_in_sheet and not listed:
+                ui.out(ui.t("against_not_in_file", count=len(a.only_in_sheet), file=a.file))
         for problem in a.file_problems:
             ui.warn(problem)
 

@@ -76,11 +76,13 @@ def reconcile(config: Any, *, against: str | Path | None = None, client: Any = N
     from sheetsync.check import check
     from sheetsync.gsheets import Sheet, open_client
 
+    lang = lang or config.language
+    # a file that cannot be used fails before any request
+    grid = read_csv_grid(Path(against), lang) if against is not None else None
     sheet = Sheet(client or open_client(config), config.spreadsheet)
     rng = a1.quote_tab(config.input_tab)
     values = sheet.read([rng])[rng]
     result = check(values, config)
-    lang = lang or config.language
     duplicates = [{"row": i.row, **{k: v for k, v in i.params.items()}, "message": i.message(lang)}
                   for i in result.issues if i.code == "duplicate_tps"]
     changed, last_no, verified = _journal_findings(config, sheet.key, values, result, journal,
@@ -89,7 +91,7 @@ def reconcile(config: Any, *, against: str | Path | None = None, client: Any = N
                              duplicates=duplicates, changed_since_last_sync=changed, last_sync=last_no,
                              changed_after_verification=verified)
     if against is not None:
-        report.against = compare_against(result, Path(against), config, lang)
+        report.against = compare_against(result, Path(against), config, lang, grid=grid)
     if by_koordinator:
         report.per_koordinator = koordinator_records(result, config, include_personal)
     return report
@@ -199,10 +201,42 @@ def accept_changes(config: Any, *, tps: list[str] | None = None, journal: Any = 
 
 # ------------------------------------------------------------ --against
 
-def read_csv_grid(path: Path) -> list[list[str]]:
-    """A CSV as a grid of text; delimiter sniffed (KPU exports use ; as often as ,)."""
+class AgainstFileError(ValueError):
+    """The ``--against`` file cannot be used; one line naming the file and the likely cause."""
+
+    exit_code = 2
+    TEXTS = {
+        "empty": ("{file}: the file is empty; export the result again as CSV",
+                  "{file}: berkas kosong; ekspor ulang hasilnya sebagai CSV"),
+        "utf16": ("{file}: the file is UTF-16 text; save it as 'CSV UTF-8' (Excel: Save As > CSV UTF-8)",
+                  "{file}: berkas berformat teks UTF-16; simpan sebagai 'CSV UTF-8' "
+                  "(Excel: Simpan Sebagai > CSV UTF-8)"),
+        "workbook": ("{file}: this is a spreadsheet workbook, not CSV; save or export it as CSV",
+                     "{file}: ini berkas buku kerja spreadsheet, bukan CSV; simpan atau ekspor sebagai CSV"),
+        "binary": ("{file}: the file is not text (binary data); give a CSV file",
+                   "{file}: berkas bukan teks (data biner); berikan berkas CSV"),
+        "no_header": ("{file}: no header row with the columns {needed} was found in its first row "
+                      "({first}); add the header row",
+                      "{file}: baris judul dengan kolom {needed} tidak ada di baris pertamanya "
+                      "({first}); tambahkan baris judul"),
+    }
+
+    def __init__(self, cause: str, lang: str, **params: Any) -> None:
+        self.cause = cause
+        english, indonesian = self.TEXTS[cause]
+        super().__init__((indonesian if lang == "id" else english).format(**params))
+
+
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")     # xlsx/ods (zip), xls (OLE2)
+
+
+def read_csv_grid(path: Path, lang: str = "en") -> list[list[str]]:
+    """A CSV as a grid of text; delimiter sniffed (KPU exports use ; as often as ,).
+    A file that is not CSV text raises AgainstFileError naming the likely cause."""
     raw = path.read_bytes()
-    text = raw.decode("utf-8-sig") if raw[:3] == b"\xef\xbb\xbf" else raw.decode("utf-8", errors="replace")
+    text = _decode(raw, path, lang)
+    if not text.strip():
+        raise AgainstFileError("empty", lang, file=path)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -210,15 +244,47 @@ def read_csv_grid(path: Path) -> list[list[str]]:
     return [row for row in csv.reader(text.splitlines(), dialect)]
 
 
-def compare_against(result: Any, path: Path, config: Any, lang: str | None = None) -> AgainstReport:
+def _decode(raw: bytes, path: Path, lang: str) -> str:
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(raw) >= 4 and raw[1:4:2] == b"\0\0"):
+        raise AgainstFileError("utf16", lang, file=path)
+    if raw.startswith(_WORKBOOK_MAGIC):
+        raise AgainstFileError("workbook", lang, file=path)
+    if b"\0" in raw[:65536]:
+        raise AgainstFileError("binary", lang, file=path)
+    if raw[:3] == b"\xef\xbb\xbf":
+        return raw[3:].decode("utf-8", errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in the ANSI code page: names stay readable
+        return raw.decode("cp1252", errors="replace")
+
+
+def _require_header(theirs: Any, grid: list[list[str]], path: Path, config: Any, lang: str) -> None:
+    keys = [c for c in config.columns if c.field in ("kecamatan", "kelurahan", "tps")]
+    if all(c.field in theirs.header.fields for c in keys):
+        return
+    first = ", ".join(str(v) for v in (grid[0] if grid else [])[:6])
+    raise AgainstFileError("no_header", lang, file=path, needed=", ".join(c.header for c in keys),
+                           first=_clip(first, 80))
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+
+
+def compare_against(result: Any, path: Path, config: Any, lang: str | None = None, *,
+                    grid: list[list[str]] | None = None) -> AgainstReport:
     """Every per-TPS number of the sheet's valid rows against the file's."""
     from sheetsync.check import check
 
+    lang = lang or config.language
     file_config = replace(config, header_row=1)
-    grid = read_csv_grid(path)
+    grid = grid if grid is not None else read_csv_grid(path, lang)
     theirs = check(grid, file_config)
+    _require_header(theirs, grid, path, config, lang)
     report = AgainstReport(file=str(path))
-    report.file_problems = [i.message(lang or config.language) for i in theirs.issues if i.row is None]
+    report.file_problems = [i.message(lang) for i in theirs.issues if i.row is None]
     ours_rows = result.rows[result.rows["tps_key"].notna()]
     their_rows = theirs.rows[theirs.rows["tps_key"].notna()]
     numeric = [c.field for c in config.columns if c.type == "integer"]

@@ -60,3 +60,52 @@ def test_identical_file_has_no_differences(config: Any, tmp_path: Path) -> None:
         csv.writer(fh).writerows(sheet_rows())
     report = compare_against(check(sheet_rows(), config), ext, config)
     assert report.compared == 3 and report.differences == [] and not report.only_in_file
+
+
+UNUSABLE = {
+    "empty": b"",
+    "blank lines only": b"\n \n\n",
+    "utf16": "Kecamatan,Kelurahan,TPS\r\nCengkareng,Kapuk,1\r\n".encode("utf-16"),
+    "utf16 without BOM": "Kecamatan,Kelurahan,TPS\n".encode("utf-16-le"),
+    "workbook": b"PK\x03\x04\x14\x00\x06\x00" + bytes(200),
+    "binary": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64),
+    "no header": b"Cengkareng;Kapuk;1;500\nCengkareng;Kapuk;2;480\n",
+}
+CAUSES = {"empty": "empty", "blank lines only": "empty", "utf16": "utf16", "utf16 without BOM": "utf16",
+          "workbook": "workbook", "binary": "binary", "no header": "no_header"}
+
+
+@pytest.mark.parametrize("kind", sorted(UNUSABLE))
+def test_an_unusable_file_is_one_line_naming_file_and_cause(kind: str, config: Any, tmp_path: Path) -> None:
+    from sheetsync.reconcile import AgainstFileError
+
+    p = tmp_path / "kpu.csv"
+    p.write_bytes(UNUSABLE[kind])
+    with pytest.raises(AgainstFileError) as caught:
+        compare_against(check(sheet_rows(), config), p, config, "en")
+    assert caught.value.cause == CAUSES[kind]
+    text = str(caught.value)
+    assert text.startswith(f"{p}: ") and "\n" not in text
+
+
+def test_unusable_file_through_the_cli_before_any_request(tmp_path: Path) -> None:
+    """Exit 2, one line in the user's language, and no request: the API URL answers nothing."""
+    from click.testing import CliRunner
+
+    from sheetsync.cli import cli
+
+    p = tmp_path / "kpu.csv"
+    p.write_bytes(UNUSABLE["utf16"])
+    args = ["reconcile", "--preset", "pilkada-jakbar-2024", "--spreadsheet", "1" * 44,
+            "--api-url", "http://127.0.0.1:9", "--against", str(p)]
+    for lang, words in (("en", "UTF-16"), ("id", "simpan sebagai")):
+        out = CliRunner().invoke(cli, ["--lang", lang, *args])
+        assert out.exit_code == 2, out.output
+        errors = [line for line in out.output.splitlines() if str(p) in line]
+        assert len(errors) == 1 and words in errors[0] and "Traceback" not in out.output
+
+
+def test_a_windows_ansi_csv_is_read(tmp_path: Path) -> None:
+    p = tmp_path / "a.csv"
+    p.write_bytes("Kecamatan;Kelurahan;Catatan\nCengkareng;Kapuk;Caf\xe9\n".encode("cp1252"))
+    assert read_csv_grid(p)[1] == ["Cengkareng", "Kapuk", "Caf\u00e9"]
