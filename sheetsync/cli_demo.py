@@ -67,7 +67,7 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 @ui_options
 @click.option("--phase", type=click.Choice(["hari-h", "persiapan"]), default="hari-h", show_default=True,
               help="Election night results, or saksi recruitment ten days before.")
-@click.option("--port", type=int, default=0, help="Emulator port (default: a free one).")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Emulator port (default: a free one).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Emulator address (loopback by default).")
 @click.option("--seed", type=int, default=2024, show_default=True, help="Seed of the demo data.")
 @click.option("--serve/--no-serve", default=None,
@@ -110,7 +110,8 @@ def demo_cmd(phase: str, port: int, host: str, seed: int, serve: bool | None, ui
     "sheetsync check --preset pilkada-jakbar-2024 --api-url http://127.0.0.1:8555 --spreadsheet KEY"))
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind (loopback only by default).")
-@click.option("--port", type=int, default=8555, show_default=True, help="Port (0 = any free port).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8555, show_default=True,
+              help="Port (0 = any free port).")
 @click.option("--state", metavar="DIR", help="Keep spreadsheets in DIR across restarts (default: in memory).")
 @click.option("--strict", is_flag=True, help="Verify service-account keys and sharing, as Google does.")
 @click.option("--quota", type=click.Choice(["google"]), default=None,

@@ -173,6 +173,7 @@ def test_lang_in_args() -> None:
     (["sync", "--fail-on", "x"], "Nilai untuk '--fail-on' tidak sah: 'x' bukan salah satu dari 'warning', 'error'."),
     (["history", "--preset", "pilkada-jakbar-2024"], "Opsi '--tps' wajib diberikan."),
     (["demo", "--port", "abc"], "Nilai untuk '--port' tidak sah: 'abc' bukan bilangan bulat."),
+    (["emulator", "--port", "99999"], "Nilai untuk '--port' tidak sah: 99999 di luar rentang 0<=x<=65535."),
     (["sync", "--every"], "Opsi '--every' perlu diberi nilai."),
     (["sync", "--dry-run=1"], "Opsi '--dry-run' tidak menerima nilai."),
     (["sync", "lagi"], "Ada argumen lebih yang tidak dikenal (lagi)."),
