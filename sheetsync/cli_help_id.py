@@ -223,7 +223,7 @@ USAGE_ERRORS: tuple[tuple[str, str], ...] = (
     (r"^Got unexpected extra arguments? \((.*)\)$", r"Ada argumen lebih yang tidak dikenal (\1)."),
     (r"^Invalid value for '([^']+)': ", r"Nilai untuk '\1' tidak sah: "),
     (r"'(.*)' is not one of (.+)\.$", r"'\1' bukan salah satu dari \2."),
-    (r"'(.*)' is not a valid integer\.$", r"'\1' bukan bilangan bulat."),
+    (r"'(.*)' is not a valid integer( range)?\.$", r"'\1' bukan bilangan bulat."),
     (r"(\S+) is not in the range (\S+)\.$", r"\1 di luar rentang \2."),
     (r"File '(.*)' does not exist\.$", r"berkas '\1' tidak ada."),
     (r"Directory '(.*)' is a file\.$", r"'\1' adalah berkas, bukan direktori."),
