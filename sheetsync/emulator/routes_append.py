@@ -1,12 +1,25 @@
-"""spreadsheets.values.append: table detection and grid growth as Google documents them.
+"""spreadsheets.values.append: table detection and grid growth as Google does them.
 
 "The input range is used to search for existing data and find a table within
 that range. Values will be appended to the next row of the table, starting
-with the first column of the table."  A table here is the first run of
-consecutive non-empty rows inside the range (a blank row ends it); a one-cell
-range continues the table starting on its row (if that row is empty the data
-lands there), to the right and down.  Past the grid the sheet
-grows by exactly the rows (and columns) needed; INSERT_ROWS inserts rows.
+with the first column of the table."  What Google's recordings show, and the
+emulator does:
+
+- A range of more than one cell: the table is the one holding the range's last
+  filled cell (last row, then last column).  ``A1=x, B1='', C1=y`` holds two
+  tables, ``A1`` and ``C1``; appending to ``Sheet1`` answers ``tableRange
+  Sheet1!C1`` and writes ``C2:E2``, which is why appended rows that start with a
+  blank cell drift to the right.
+- A one-cell range: an empty cell is no table (the data lands there: gspread's
+  insert_rows and insert_cols append at the row or column they just inserted);
+  a filled one is the table around that cell.
+- "The table around a cell" is its current region: the smallest rectangle
+  holding the cell that no filled cell touches from outside, diagonals included
+  (Google does not document this; it is what a blank row or column bounding a
+  table means in Sheets).  It stays inside the range.
+
+Past the grid the sheet grows by exactly the rows (and columns) needed;
+INSERT_ROWS inserts rows.
 """
 from __future__ import annotations
 
@@ -22,46 +35,59 @@ if TYPE_CHECKING:
     from .server import EmulatorState, Request
 
 INSERT_OPTIONS = ("OVERWRITE", "INSERT_ROWS")
+Rect = tuple[int, int, int, int]  # r0, c0, r1, c1 (ends exclusive)
 
 
-def _nonempty_span(row: list[Any], c0: int, c1: int) -> tuple[int, int] | None:
-    """First and last+1 non-empty column of ``row`` within [c0, c1)."""
-    seg = row[c0:c1]
-    first = next((i for i, v in enumerate(seg) if v is not None), None)
-    if first is None:
-        return None
-    last = len(seg)
-    while seg[last - 1] is None:
-        last -= 1
-    return c0 + first, c0 + last
+def _row_filled(values: list[list[Any]], r: int, c0: int, c1: int) -> bool:
+    if r >= len(values):
+        return False
+    seg = values[r][c0:c1]
+    return seg.count(None) != len(seg)
 
 
-def find_table(sheet: Sheet, box: Box) -> tuple[int, int, int, int] | None:
-    """(r0, c0, r1, c1) of the table inside ``box``, or None when it holds no data."""
-    r_end, c_end = box.r1, box.c1
-    single = box.rows == 1 and box.cols == 1
-    if single:
-        r_end, c_end = sheet.row_count, sheet.column_count
+def _col_filled(values: list[list[Any]], c: int, r0: int, r1: int) -> bool:
+    return any(len(row) > c and row[c] is not None for row in values[r0:r1])
+
+
+def _last_filled(values: list[list[Any]], box: Box) -> tuple[int, int] | None:
+    """The last filled cell of ``box``: its last filled row, that row's last filled column."""
+    for r in range(min(box.r1, len(values)) - 1, box.r0 - 1, -1):
+        seg = values[r][box.c0:box.c1]
+        for j in range(len(seg) - 1, -1, -1):
+            if seg[j] is not None:
+                return r, box.c0 + j
+    return None
+
+
+def current_region(values: list[list[Any]], r: int, c: int, limit: Rect) -> Rect:
+    """Grow the rectangle around (r, c) while a filled cell touches it (diagonals too)."""
+    r0, c0, r1, c1 = r, c, r + 1, c + 1
+    lr0, lc0, lr1, lc1 = limit
+    grown = True
+    while grown:
+        grown = False
+        while r0 > lr0 and _row_filled(values, r0 - 1, max(c0 - 1, lc0), min(c1 + 1, lc1)):
+            r0, grown = r0 - 1, True
+        while r1 < lr1 and _row_filled(values, r1, max(c0 - 1, lc0), min(c1 + 1, lc1)):
+            r1, grown = r1 + 1, True
+        while c0 > lc0 and _col_filled(values, c0 - 1, max(r0 - 1, lr0), min(r1 + 1, lr1)):
+            c0, grown = c0 - 1, True
+        while c1 < lc1 and _col_filled(values, c1, max(r0 - 1, lr0), min(r1 + 1, lr1)):
+            c1, grown = c1 + 1, True
+    return r0, c0, r1, c1
+
+
+def find_table(sheet: Sheet, box: Box) -> Rect | None:
+    """(r0, c0, r1, c1) of the table the append continues, or None (write at the range's corner)."""
     values = sheet.values
-    start = None
-    # A one-cell range only continues a table that starts on its own row (an empty
-    # anchor row is written as is: gspread's insert_rows appends at 'Sheet1'!A<row>).
-    search_end = box.r0 + 1 if single else r_end
-    for r in range(box.r0, min(search_end, len(values))):
-        if _nonempty_span(values[r], box.c0, c_end):
-            start = r
-            break
-    if start is None:
+    if box.rows == 1 and box.cols == 1:
+        if not _row_filled(values, box.r0, box.c0, box.c0 + 1):
+            return None
+        return current_region(values, box.r0, box.c0, (0, 0, sheet.row_count, sheet.column_count))
+    seed = _last_filled(values, box)
+    if seed is None:
         return None
-    lo, hi = c_end, box.c0
-    r = start
-    while r < min(r_end, len(values)):
-        span = _nonempty_span(values[r], box.c0, c_end)
-        if span is None:
-            break
-        lo, hi = min(lo, span[0]), max(hi, span[1])
-        r += 1
-    return start, lo, r, hi
+    return current_region(values, *seed, (box.r0, box.c0, box.r1, box.c1))
 
 
 def append(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
@@ -87,7 +113,7 @@ def append(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int,
         st.changed(ss)
         out: dict[str, Any] = {"spreadsheetId": ss.id}
         if table:
-            out["tableRange"] = a1.format_range(sheet.title, *table[:2], *table[2:])
+            out["tableRange"] = a1.format_range(sheet.title, *table)
         out["updates"] = _update_response(ss, w, rq.flag("includeValuesInResponse"), opts)
     st.counters.add_cells(written=w.cells)
     return 200, out
