@@ -9,6 +9,7 @@ import threading
 
 from . import Emulator
 from .boundary import ADMIN_HEADER, OpenModeBeyondLoopback, is_loopback
+from .persist import UnsafeStateFile
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         emu.start()
+    except UnsafeStateFile as exc:
+        print(f"the state in {args.state} cannot be read: {exc.filename} is {exc.strerror}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 2

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import random
-import re
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from .client_regex import compile_client_regex
 from .model import ApiError
 
 
@@ -84,8 +84,9 @@ class Fault:
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
             raise ValueError(f"fault kind must be one of {FAULT_KINDS}")
-        self._method_re = re.compile(self.method, re.I)
-        self._path_re = re.compile(self.path)
+        # Client-supplied patterns: RE2, so no path pattern can make every request backtrack.
+        self._method_re = compile_client_regex(self.method, ignore_case=True)
+        self._path_re = compile_client_regex(self.path)
 
     def matches(self, method: str, path: str) -> bool:
         return bool(self._method_re.fullmatch(method)) and bool(self._path_re.search(path))

@@ -3,27 +3,38 @@
 A background thread writes dirty state at most every ``interval_s`` (and once
 more on close), each file atomically (temp file + rename), so a restart with
 the same state_dir finds every spreadsheet, key and token again.  Pickle is
-fine here: the files are the emulator's own, in a directory the user chose.
+fine here: the files are the emulator's own, in a directory the user chose,
+created 0700 and its files 0600.  ``auth.pickle`` holds the live bearer tokens
+(and the keys' public halves): anyone who can read it can act as those callers
+until the tokens expire.  Files are opened without following symlinks, so a link
+planted in the directory can neither be read as state nor be written through.
 """
 from __future__ import annotations
 
+import errno
 import os
 import pickle
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from .server import EmulatorState
 
 SUFFIX = ".sheet.pickle"
 AUTH_FILE = "auth.pickle"
+_READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+_WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+
+
+class UnsafeStateFile(OSError):
+    """A state file is a symbolic link: refused, never followed."""
 
 
 class Persister:
     def __init__(self, state_dir: str, state: "EmulatorState", interval_s: float = 0.5) -> None:
         self.dir = Path(state_dir).expanduser()
-        self.dir.mkdir(parents=True, exist_ok=True)
+        self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)   # an existing folder keeps its mode
         self.state = state
         self.interval_s = interval_s
         self._dirty = threading.Event()
@@ -35,12 +46,12 @@ class Persister:
     def load(self) -> int:
         """Read every snapshot in state_dir into the store; returns how many spreadsheets."""
         auth_path = self.dir / AUTH_FILE
-        if auth_path.exists():
-            with open(auth_path, "rb") as fh:
+        if auth_path.exists() or auth_path.is_symlink():
+            with _open_read(auth_path) as fh:
                 self.state.auth.load(pickle.load(fh))
         n = 0
         for path in sorted(self.dir.glob("*" + SUFFIX)):
-            with open(path, "rb") as fh:
+            with _open_read(path) as fh:
                 ss = pickle.load(fh)
             self.state.store.add(ss)
             self._saved[ss.id] = ss.revision
@@ -87,9 +98,23 @@ class Persister:
         self.flush()
 
 
+def _open_nofollow(path: Path, flags: int) -> int:
+    """os.open that refuses a symbolic link with a message saying so (ELOOP says nothing)."""
+    try:
+        return os.open(path, flags, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafeStateFile(exc.errno, "a symbolic link, not a state file; refused", str(path)) from None
+        raise
+
+
+def _open_read(path: Path) -> BinaryIO:
+    return os.fdopen(_open_nofollow(path, _READ), "rb")
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = _open_nofollow(tmp, _WRITE)
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
     os.replace(tmp, path)

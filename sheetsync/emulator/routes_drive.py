@@ -70,9 +70,25 @@ def _file(st: "EmulatorState", file_id: str, user: str, need: str = "reader") ->
         if role is None:
             raise file_not_found(file_id)
         if ROLES.index(role) > ROLES.index(need):
-            raise drive_error(403, "insufficientFilePermissions",
-                              "The user does not have sufficient permissions for this file.")
+            raise insufficient_permissions()
     return ss
+
+
+def insufficient_permissions() -> ApiError:
+    return drive_error(403, "insufficientFilePermissions",
+                       "The user does not have sufficient permissions for this file.")
+
+
+def _check_ownership_change(st: "EmulatorState", ss: Spreadsheet, user: str, perm: dict[str, Any] | None,
+                            role: Any, pending: Any) -> None:
+    """Only the owner hands ownership on (makes someone owner or pending owner); the pending owner
+    may accept it for itself, as gspread's accept_ownership does. A writer cannot crown itself."""
+    if not st.strict or (role != "owner" and not pending) or user.lower() == ss.drive.owner.lower():
+        return
+    accepting = (role == "owner" and perm is not None and perm.get("pendingOwner")
+                 and perm.get("emailAddress", "").lower() == user.lower())
+    if not accepting:
+        raise insufficient_permissions()
 
 
 def create(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
@@ -291,6 +307,7 @@ def create_permission(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) ->
     if role == "owner" and not rq.flag("transferOwnership"):
         raise drive_error(403, "forbidden", "The transferOwnership parameter must be enabled when the "
                           "permission role is 'owner'.", "transferOwnership")
+    _check_ownership_change(st, ss, rq.user, None, role, body.get("pendingOwner"))
     perm: dict[str, Any] = {"id": "", "type": ptype, "role": role}
     if ptype in ("user", "group"):
         email = body.get("emailAddress")
@@ -329,6 +346,7 @@ def update_permission(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) ->
         perm = next((p for p in ss.drive.permissions if p["id"] == g[1]), None)
         if perm is None:
             raise drive_error(404, "notFound", f"Permission not found: {g[1]}.", "permissionId")
+        _check_ownership_change(st, ss, rq.user, perm, role, body.get("pendingOwner"))
         if role == "owner":
             for p in ss.drive.permissions:
                 if p.get("role") == "owner":

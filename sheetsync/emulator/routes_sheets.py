@@ -1,6 +1,7 @@
 """spreadsheets.create, .get, .getByDataFilter, :batchUpdate and sheets.copyTo."""
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from . import a1, fields
@@ -33,10 +34,11 @@ def create(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int,
         if ss.sheet_by_title(title) is not None:
             raise invalid_argument(f"A sheet with the name \"{title}\" already exists. "
                                    "Please enter another name.")
-        if sp.get("sheetId") is not None and ss.sheet_by_id(sp["sheetId"]) is not None:
-            raise invalid_argument(f"Duplicate sheet ID: {sp['sheetId']}")
+        sheet_id = _sheet_id(sp.get("sheetId"), i)
+        if sheet_id is not None and ss.sheet_by_id(sheet_id) is not None:
+            raise invalid_argument(f"Duplicate sheet ID: {sheet_id}")
         sheet = ss.add_sheet(title, gp.get("rowCount", DEFAULT_ROWS), gp.get("columnCount", DEFAULT_COLUMNS),
-                             sheet_id=sp.get("sheetId"))
+                             sheet_id=sheet_id)
         for key in ("frozenRowCount", "frozenColumnCount", "hideGridlines"):
             if gp.get(key):
                 sheet.grid[key] = gp[key]
@@ -54,6 +56,22 @@ def create(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int,
     st.changed(ss)
     with ss.lock:
         return 200, spreadsheet_json(ss)
+
+
+def _sheet_id(value: Any, i: int) -> int | None:
+    """sheetId as Google's JSON parser reads an int32: a whole number, or a string of one;
+    anything else (a name, a fraction, true, out of range) is its 400, never stored."""
+    if value is None:
+        return None
+    number: Any = value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        number = int(value)
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    if isinstance(number, int) and not isinstance(number, bool) and 0 <= number < 2 ** 31:
+        return number
+    raise invalid_argument(f"Invalid value at 'spreadsheet.sheets[{i}].properties.sheet_id' (TYPE_INT32), "
+                           f"{json.dumps(value)}")
 
 
 def _initial_data(sheet: Any, grid: dict[str, Any]) -> None:
