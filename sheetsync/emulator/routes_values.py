@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import a1, cellvalues, protection, routes_stream, write_counts
 from .a1 import Box
+from .locales import EN_US, Locale, locale_of
 from .model import ApiError, Sheet, Spreadsheet, invalid_argument
 
 if TYPE_CHECKING:
@@ -62,7 +63,9 @@ def read_options(get: Any, prefix: str = "") -> ReadOptions:
 
 # ------------------------------------------------------------------ rendering
 
-def _plain_formatted(v: Any) -> Any:
+def _plain_formatted(v: Any, locale: Locale = EN_US) -> Any:
+    """A cell without formula or format in the General format: integers print the
+    same in every locale, other numbers take the locale's decimal separator."""
     if v is None:
         return ""
     t = type(v)
@@ -74,7 +77,7 @@ def _plain_formatted(v: Any) -> Any:
         return str(v)
     if t is float and v.is_integer() and -1e15 < v < 1e15:
         return str(int(v))
-    return cellvalues.render(v, None, "FORMATTED_VALUE")
+    return cellvalues.formatted_value(v, None, locale)
 
 
 def _plain_unformatted(v: Any) -> Any:
@@ -98,25 +101,27 @@ def _trim_row(row: list[Any]) -> list[Any]:
 _SMALL_INTS = [str(i) for i in range(65536)]  # the text of small integers, looked up not built
 
 
-def _plain_row(seg: list[Any], formatted: bool, _str: type = str, _int: type = int,
-               _small: list[str] = _SMALL_INTS) -> list[Any]:
+def _plain_row(seg: list[Any], formatted: bool, locale: Locale = EN_US, _str: type = str,
+               _int: type = int, _small: list[str] = _SMALL_INTS) -> list[Any]:
     """Render cells without formula or format; inlined type tests keep 10M cells fast."""
     if formatted:
         return [v if (k := v.__class__) is _str
-                else (_small[v] if k is _int and 0 <= v < 65536 else _plain_formatted(v)) for v in seg]
+                else (_small[v] if k is _int and 0 <= v < 65536 else _plain_formatted(v, locale))
+                for v in seg]
     return [v if (k := v.__class__) is _str or k is _int or k is bool else _plain_unformatted(v)
             for v in seg]
 
 
-def plain_rows(segs: list[list[Any]], formatted: bool, _str: type = str, _int: type = int,
-               _bool: type = bool, _small: list[str] = _SMALL_INTS) -> list[list[Any]]:
+def plain_rows(segs: list[list[Any]], formatted: bool, locale: Locale = EN_US, _str: type = str,
+               _int: type = int, _bool: type = bool, _small: list[str] = _SMALL_INTS) -> list[list[Any]]:
     """Render whole rows of plain cells (no formula, no format), trailing empties dropped.
 
     The hot loop of a full-tab read: everything inlined, trailing None cut before
     rendering so no "" has to be trimmed afterwards."""
     out: list[list[Any]] = []
     append = out.append
-    pf, pu = _plain_formatted, _plain_unformatted
+    pu = _plain_unformatted
+    pf = _plain_formatted if locale is EN_US else (lambda v: _plain_formatted(v, locale))
     for seg in segs:
         if seg and seg[-1] is None:
             n = len(seg) - 1
@@ -140,14 +145,15 @@ def render_box(ss: Spreadsheet, box: Box, opts: ReadOptions) -> list[list[Any]]:
     out: list[list[Any]] = []
     last = min(box.r1, len(values))
     c0, c1 = box.c0, box.c1
+    locale = locale_of(ss)
     if not special_rows:
-        out = plain_rows([values[r][c0:c1] for r in range(box.r0, last)], formatted)
+        out = plain_rows([values[r][c0:c1] for r in range(box.r0, last)], formatted, locale)
     for r in range(box.r0, last) if special_rows else ():
         seg = values[r][c0:c1]
         if r in special_rows:
             row = [_render_cell(ss, sheet, r, c0 + i, v, opts) for i, v in enumerate(seg)]
         else:
-            row = _plain_row(seg, formatted)
+            row = _plain_row(seg, formatted, locale)
         if row and row[-1] == "":
             _trim_row(row)
         out.append(row)
@@ -519,32 +525,39 @@ def cleared_body(ss: Spreadsheet, boxes: list[Box]) -> dict[str, Any]:
 
 
 def batch_get_by_data_filter(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
-    """Only a1Range and gridRange filters (developer-metadata lookups are not emulated)."""
+    """One MatchedValueRange per range selected, with the request's filters that selected it
+    (a developer-metadata lookup selects one range per metadata location it matches)."""
     ss = st.spreadsheet(g[0], rq.user)
     body = rq.json()
     opts = ReadOptions(
         _enum(body.get("valueRenderOption"), "value_render_option", RENDER_OPTIONS, "FORMATTED_VALUE"),
         _enum(body.get("dateTimeRenderOption"), "date_time_render_option", DATETIME_OPTIONS, "SERIAL_NUMBER"),
         _enum(body.get("majorDimension"), "major_dimension", DIMENSIONS, "ROWS"))
-    out = []
     with ss.lock:
-        for f in body.get("dataFilters") or []:
-            box = filter_box(ss, f)
-            vr = value_range(ss, box, opts)
-            out.append({"valueRange": vr, "dataFilters": [f]})
-    return 200, {"spreadsheetId": ss.id, "valueRanges": out}
+        matched = matched_boxes(st, ss, body.get("dataFilters"), rq.user)
+        out = [{"valueRange": value_range(ss, box, opts), "dataFilters": filters} for box, filters in matched]
+    body_out: dict[str, Any] = {"spreadsheetId": ss.id}
+    if out:
+        body_out["valueRanges"] = out
+    return 200, body_out
 
 
-def filter_box(ss: Spreadsheet, f: dict[str, Any]) -> Box:
-    if "a1Range" in f:
-        return a1.resolve(ss, f["a1Range"])
-    if "gridRange" in f:
-        gr = f["gridRange"]
-        sheet = ss.sheet_by_id(gr.get("sheetId", 0))
-        if sheet is None:
-            raise invalid_argument(f"No grid with id: {gr.get('sheetId', 0)}")
-        return a1.from_grid_range(sheet, gr)
-    raise invalid_argument("Only a1Range and gridRange data filters are supported by the emulator.")
+def matched_boxes(st: "EmulatorState", ss: Spreadsheet, filters: Any,
+                  user: str) -> list[tuple[Box, list[dict[str, Any]]]]:
+    """Each distinct range the data filters select, in request order, with the filters that
+    selected it; a bad filter answers 400 naming its index."""
+    from . import devmeta
+    project = st.auth.project_of(user)
+    found: dict[tuple[int, int, int, int, int], tuple[Box, list[dict[str, Any]]]] = {}
+    for i, f in enumerate(filters if isinstance(filters, list) else []):
+        try:
+            boxes = devmeta.filter_boxes(ss, f, project)
+        except ApiError as exc:
+            raise invalid_argument(f"Invalid dataFilters[{i}]: {exc.message}") from None
+        for box in boxes:
+            key = (box.sheet.sheet_id, box.r0, box.c0, box.r1, box.c1)
+            found.setdefault(key, (box, []))[1].append(f)
+    return list(found.values())
 
 
 from .routes_append import append  # noqa: E402  (kept in its own module for size)
