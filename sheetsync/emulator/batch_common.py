@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Iterable
 
+from .auth import DEFAULT_PROJECT
 from .fields import Mask
 from .fields import parse as parse_mask
 from .model import Sheet, Spreadsheet
@@ -31,7 +32,7 @@ class Bad(Exception):
 class Txn:
     """Copy-on-write working copy of one spreadsheet for one batchUpdate."""
 
-    def __init__(self, ss: Spreadsheet, user: str | None = None):
+    def __init__(self, ss: Spreadsheet, user: str | None = None, project: str = DEFAULT_PROJECT):
         work = Spreadsheet.__new__(Spreadsheet)
         work.__dict__.update(ss.__dict__)
         work.properties = copy.deepcopy(ss.properties)
@@ -41,6 +42,7 @@ class Txn:
         self.live = ss
         self.work = work
         self.user = user  # caller's e-mail in strict mode: protected ranges apply
+        self.project = project  # caller's Cloud project: PROJECT developer metadata is its own
         self._copied: dict[int, set[str]] = {}   # id(working sheet) -> attrs copied
         self._own_rows: set[int] = set()         # id() of row lists private to the work
         self._all_own: set[int] = set()          # id(working sheet) whose rows are all private

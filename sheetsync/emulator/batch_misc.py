@@ -6,7 +6,8 @@ import copy
 from typing import Any
 
 from .batch_common import Bad, Txn, bounds, clean_range, mask_of, masked, need_int, range_sheet_id
-from .model import Sheet
+from .devmeta import all_metadata, check_lookup, matches, visible
+from .model import ApiError, Sheet
 
 # ------------------------------------------------------------ charts
 
@@ -152,7 +153,7 @@ def create_developer_metadata(txn: Txn, req: dict) -> dict:
     meta_id = src.get("metadataId")
     if meta_id is None:
         meta_id = txn.work.new_id()
-    elif any(m.get("metadataId") == meta_id for m in _all_metadata(txn)):
+    elif any(m.get("metadataId") == meta_id for m in all_metadata(txn.work)):
         raise Bad(f"Developer metadata with id {meta_id} already exists.")
     sheet, location = _location(txn, src.get("location"))
     meta = {"metadataId": meta_id, "metadataKey": key}
@@ -161,22 +162,14 @@ def create_developer_metadata(txn: Txn, req: dict) -> dict:
     meta["location"] = location
     meta["visibility"] = src["visibility"]
     (sheet.developer_metadata if sheet is not None else txn.work.developer_metadata).append(meta)
+    # Who made it decides who sees PROJECT metadata; a fresh dict, the live one stays as it is.
+    txn.work.metadata_projects = {**txn.work.metadata_projects, meta_id: txn.project}
     return {"createDeveloperMetadata": {"developerMetadata": copy.deepcopy(meta)}}
 
 
-def _all_metadata(txn: Txn):
-    yield from txn.work.developer_metadata
-    for s in txn.work.sheets:
-        yield from s.developer_metadata
-
-
-def _matches(meta: dict, lookup: dict) -> bool:
-    for key in ("metadataId", "metadataKey", "metadataValue", "visibility"):
-        if key in lookup and meta.get(key) != lookup[key]:
-            return False
-    if "locationType" in lookup and meta["location"]["locationType"] != lookup["locationType"]:
-        return False
-    return True
+def _seen(txn: Txn, meta: dict, lookups: list[dict]) -> bool:
+    """A lookup selects it, and the caller's project may see it."""
+    return visible(txn.work, meta, txn.project) and any(matches(meta, lk) for lk in lookups)
 
 
 def _lookups(req: dict, key: str = "dataFilter") -> list[dict]:
@@ -185,7 +178,10 @@ def _lookups(req: dict, key: str = "dataFilter") -> list[dict]:
     lookups = [f.get("developerMetadataLookup") for f in filters if isinstance(f, dict)]
     if not lookups or not all(isinstance(x, dict) and x for x in lookups):
         raise Bad("A developerMetadataLookup data filter is required.")
-    return lookups
+    try:
+        return [check_lookup(x) for x in lookups]
+    except ApiError as exc:
+        raise Bad(exc.message) from None
 
 
 def delete_developer_metadata(txn: Txn, req: dict) -> dict:
@@ -193,13 +189,13 @@ def delete_developer_metadata(txn: Txn, req: dict) -> dict:
     deleted = []
 
     def keep(meta: dict) -> bool:
-        hit = any(_matches(meta, lk) for lk in lookups)
+        hit = _seen(txn, meta, lookups)
         if hit:
             deleted.append(copy.deepcopy(meta))
         return not hit
     txn.work.developer_metadata = [m for m in txn.work.developer_metadata if keep(m)]
     for s in list(txn.work.sheets):
-        if any(_matches(m, lk) for m in s.developer_metadata for lk in lookups):
+        if any(_seen(txn, m, lookups) for m in s.developer_metadata):
             s = txn.sheet(s.sheet_id, "developer_metadata")
             s.developer_metadata = [m for m in s.developer_metadata if keep(m)]
     return {"deleteDeveloperMetadata": {"deletedDeveloperMetadata": deleted}}
@@ -212,12 +208,12 @@ def update_developer_metadata(txn: Txn, req: dict) -> dict:
     updated = []
     for s in [None, *txn.work.sheets]:
         holder = txn.work if s is None else s
-        if not any(_matches(m, lk) for m in holder.developer_metadata for lk in lookups):
+        if not any(_seen(txn, m, lookups) for m in holder.developer_metadata):
             continue
         if s is not None:
             holder = txn.sheet(s.sheet_id, "developer_metadata")
         for i, m in enumerate(holder.developer_metadata):
-            if any(_matches(m, lk) for lk in lookups):
+            if _seen(txn, m, lookups):
                 new = masked(m, src, mask)
                 new["metadataId"], new["location"] = m["metadataId"], m["location"]
                 holder.developer_metadata[i] = new

@@ -8,6 +8,7 @@ import copy
 import random
 from typing import Any
 
+from . import devmeta
 from .batch_common import (SPARSE, Bad, Txn, bounds, clean_range, mask_of, masked, move_sparse, need_int,
                            put_segment, range_sheet_id)
 from .model import Sheet
@@ -25,6 +26,7 @@ def _remap(sheet: Sheet, axis: int, mapping: dict[int, int]) -> None:
     taken_meta = {i: meta.pop(i) for i in [i for i in meta if i in mapping]}
     for i, v in taken_meta.items():
         meta[mapping[i]] = v
+    sheet.developer_metadata = devmeta.remap_locations(sheet.developer_metadata, axis, mapping)
 
 
 def move_dimension(txn: Txn, req: dict) -> dict:

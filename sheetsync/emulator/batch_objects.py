@@ -8,7 +8,7 @@ import copy
 import re
 from typing import Any
 
-from . import batch_misc
+from . import batch_misc, devmeta
 from .batch_cells import check_condition
 from .batch_common import (Bad, Txn, bounds, clean_range, mask_of, masked, need_int,
                            range_sheet_id, shift_grid_range)
@@ -164,6 +164,7 @@ def _shift_everything(txn: Txn, sheet: Sheet, axis: int, start: int, delta: int,
         named.append(nr)
     txn.work.named_ranges = named
     _shift_groups(sheet, axis, move)
+    sheet.developer_metadata = devmeta.shift_locations(sheet.developer_metadata, axis, start, delta, end)
     _shift_charts(txn, sheet.sheet_id, move)
     _shift_formulas(txn, sheet.title, axis, start, delta, end)
 

@@ -14,6 +14,7 @@ import copy
 from typing import Any, Callable
 
 from . import batch_cells, batch_edit, batch_more, batch_objects, batch_paste
+from .auth import DEFAULT_PROJECT
 from .batch_common import Bad, Txn, mask_of, masked, need_int
 from .formulas import recalculate, rename_sheet_references
 from .sheet_json import spreadsheet_json
@@ -66,11 +67,13 @@ _GROWS = {"addSheet", "duplicateSheet", "insertDimension", "appendDimension",
           "updateSheetProperties", "appendCells"}
 
 
-def apply(spreadsheet: Spreadsheet, body: Any, user: str | None = None) -> dict[str, Any]:
+def apply(spreadsheet: Spreadsheet, body: Any, user: str | None = None,
+          project: str = DEFAULT_PROJECT) -> dict[str, Any]:
     """Apply a BatchUpdateSpreadsheetRequest all-or-nothing; returns the response JSON.
 
     `user`: the caller's e-mail in strict mode (cell writes into protected
     ranges the caller does not edit are refused); None in open mode.
+    `project`: the caller's Cloud project (PROJECT developer metadata is its own).
     """
     if not isinstance(body, dict):
         raise invalid_argument("Invalid JSON payload received. Expected an object.")
@@ -83,7 +86,7 @@ def apply(spreadsheet: Spreadsheet, body: Any, user: str | None = None) -> dict[
         raise invalid_argument("Invalid value at 'requests', expected a list of Request objects.")
     if not requests:
         raise invalid_argument("Must specify at least one request.")
-    txn = Txn(spreadsheet, user)
+    txn = Txn(spreadsheet, user, project)
     replies = []
     for i, req in enumerate(requests):
         if i:

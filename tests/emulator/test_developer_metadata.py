@@ -155,3 +155,73 @@ def test_a_filter_setting_two_kinds_is_refused(gc, sh, tps):
              {"dataFilters": [{"a1Range": "A1", **lookup(metadataKey="k")}]})
     assert exc.value.response.status_code == 400
     assert exc.value.args[0]["message"].startswith("Invalid dataFilters[0]: ")
+
+
+# ------------------------------------------------------------ locations follow their rows and columns
+
+def located(gc, sh, meta: dict[str, Any]) -> dict[str, Any] | None:
+    """The metadata's location now, or None once Google would have deleted it."""
+    out = call(gc, "post", sh, "/developerMetadata:search",
+               {"dataFilters": [lookup(metadataId=meta["metadataId"])]})
+    found = out.get("matchedDeveloperMetadata")
+    return found[0]["developerMetadata"]["location"] if found else None
+
+
+def span(location: dict[str, Any]) -> tuple[int, int]:
+    return location["dimensionRange"]["startIndex"], location["dimensionRange"]["endIndex"]
+
+
+def test_row_metadata_follows_rows_inserted_and_deleted_above_it(gc, sh, tps):
+    meta = mark(sh, "responseId", row(tps.id, 2), value="TPS 002")
+    tps.insert_rows([["Duri Kepa", "010", 199, ""], ["Duri Kepa", "011", 205, ""]], row=2)
+    assert span(located(gc, sh, meta)) == (4, 5)
+    out = call(gc, "post", sh, "/values:batchGetByDataFilter", {"dataFilters": [lookup(metadataValue="TPS 002")]})
+    assert out["valueRanges"][0]["valueRange"]["values"] == [["Kedoya", "002", "231", "cek"]]
+    tps.delete_rows(1, 2)
+    assert span(located(gc, sh, meta)) == (2, 3)
+
+
+def test_metadata_is_deleted_with_its_column_and_others_shift_left(gc, sh, tps):
+    gone = mark(sh, "sheetsync.column", column(tps.id, 1), value="TPS")
+    status = mark(sh, "sheetsync.column", column(tps.id, 3), value="status")
+    tps.delete_columns(2)
+    assert located(gc, sh, gone) is None
+    assert span(located(gc, sh, status)) == (2, 3)
+    with pytest.raises(gspread.exceptions.APIError):
+        call(gc, "get", sh, f"/developerMetadata/{gone['metadataId']}")
+
+
+def test_a_span_shrinks_when_part_of_it_is_deleted_and_grows_when_rows_go_inside(gc, sh, tps):
+    meta = mark(sh, "sheetsync.block", {"dimensionRange": {"sheetId": tps.id, "dimension": "ROWS",
+                                                            "startIndex": 1, "endIndex": 3}})
+    tps.insert_rows([["Kedoya", "003", 190, ""]], row=3)
+    assert span(located(gc, sh, meta)) == (1, 4)
+    tps.delete_rows(3, 4)
+    assert span(located(gc, sh, meta)) == (1, 2)
+
+
+def test_column_metadata_moves_with_its_column(gc, sh, tps):
+    meta = mark(sh, "sheetsync.column", column(tps.id, 3), value="status")
+    sh.batch_update({"requests": [{"moveDimension": {
+        "source": {"sheetId": tps.id, "dimension": "COLUMNS", "startIndex": 3, "endIndex": 4},
+        "destinationIndex": 0}}]})
+    assert span(located(gc, sh, meta)) == (0, 1)
+    out = call(gc, "post", sh, "/values:batchGetByDataFilter",
+               {"dataFilters": [lookup(metadataValue="status")], "majorDimension": "COLUMNS"})
+    assert out["valueRanges"][0]["valueRange"]["values"] == [["status", "OK", "cek"]]
+
+
+def test_appending_rows_and_columns_moves_nothing(gc, sh, tps):
+    meta = mark(sh, "sheetsync.column", column(tps.id, 3))
+    tps.add_rows(5)
+    tps.add_cols(2)
+    assert span(located(gc, sh, meta)) == (3, 4)
+
+
+def test_a_sort_moves_values_not_row_metadata(gc, sh, tps):
+    """Assumed (docs/emulator.md): sortRange rewrites cells, so row metadata stays on its row."""
+    meta = mark(sh, "responseId", row(tps.id, 1), value="TPS 001")
+    tps.sort((3, "asc"), range="A2:D3")
+    assert span(located(gc, sh, meta)) == (1, 2)
+    out = call(gc, "post", sh, "/values:batchGetByDataFilter", {"dataFilters": [lookup(metadataValue="TPS 001")]})
+    assert out["valueRanges"][0]["valueRange"]["values"] == [["Kedoya", "002", "231", "cek"]]
