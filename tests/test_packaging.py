@@ -1,5 +1,6 @@
 """What a user expects of an installed Python package: ``python -m``, typing marker, licence."""
 
+import os
 import subprocess
 import sys
 import tomllib
@@ -23,3 +24,10 @@ def test_typed_marker_and_licence_ship():
     assert project["tool"]["setuptools"]["package-data"]["sheetsync"] == ["py.typed"]
     assert "MIT License" in (ROOT / "LICENSE").read_text()
     assert "License :: OSI Approved :: MIT License" in project["project"]["classifiers"]
+
+
+def test_shell_completion_as_documented():
+    env = {**os.environ, "COMP_WORDS": "sheetsync sy", "COMP_CWORD": "1", "_SHEETSYNC_COMPLETE": "bash_complete"}
+    out = subprocess.run([sys.executable, "-m", "sheetsync"], env=env, capture_output=True, text=True, timeout=60)
+    assert "plain,sync" in out.stdout.splitlines()
+    assert "_SHEETSYNC_COMPLETE=bash_source sheetsync" in (ROOT / "docs" / "cli.md").read_text()
