@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import click
 
@@ -298,6 +298,18 @@ def config_options(f: Callable) -> Callable:
     return wrapper
 
 
+def find_config_file(env: Mapping[str, str]) -> Path | None:
+    """The config used when neither --config nor --preset is given: $SHEETSYNC_CONFIG,
+    else ./sheetsync.toml, else $XDG_CONFIG_HOME/sheetsync/sheetsync.toml (~/.config)."""
+    if env.get("SHEETSYNC_CONFIG"):
+        return Path(env["SHEETSYNC_CONFIG"])      # named on purpose: a missing one is an error
+    xdg = Path(env.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    for candidate in (Path(DEFAULT_CONFIG_FILE), xdg / "sheetsync" / DEFAULT_CONFIG_FILE):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def load_cli_config(ui: Ui, config_path: str | None, preset: str | None, spreadsheet: str | None,
                     api_url: str | None, credentials: str | None, need_sheet: bool = True) -> Any:
     from sheetsync.config import load_config, load_preset
@@ -308,8 +320,8 @@ def load_cli_config(ui: Ui, config_path: str | None, preset: str | None, spreads
         config = load_preset(preset)
     elif config_path:
         config = load_config(config_path)
-    elif Path(DEFAULT_CONFIG_FILE).is_file():
-        config = load_config(DEFAULT_CONFIG_FILE)
+    elif (found := find_config_file(os.environ)) is not None:
+        config = load_config(found)
     else:
         raise CliError(ui.t("no_config"))
     # flag > SHEETSYNC_SPREADSHEET / SHEETSYNC_API_URL > config (sync owns the precedence rule)

@@ -386,7 +386,7 @@ def parse_config(data: dict[str, Any], source: str, base: Path) -> Config:
 def load_config(path: str | Path) -> Config:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")     # Windows Notepad saves a BOM
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
     except (OSError, UnicodeDecodeError) as e:

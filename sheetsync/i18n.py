@@ -26,9 +26,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "interrupted": ("Stopped.", "Dihentikan."),
     "no_config": (
         "no config given: pass --config FILE or --preset pilkada-jakbar-2024 "
-        "(or put a sheetsync.toml in this directory)",
+        "(or set SHEETSYNC_CONFIG, or put a sheetsync.toml in this directory or in ~/.config/sheetsync/)",
         "tidak ada konfigurasi: berikan --config FILE atau --preset pilkada-jakbar-2024 "
-        "(atau letakkan sheetsync.toml di direktori ini)",
+        "(atau pasang SHEETSYNC_CONFIG, atau letakkan sheetsync.toml di direktori ini "
+        "atau di ~/.config/sheetsync/)",
     ),
     "both_config": (
         "give either --config or --preset, not both",

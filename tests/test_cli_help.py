@@ -100,6 +100,8 @@ def test_config_errors_in_one_language(edit, english, indonesian, tmp_path, monk
 
 def test_no_config_at_all_says_what_to_do(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("SHEETSYNC_CONFIG", raising=False)
     result = CliRunner().invoke(cli, ["check"])
     assert result.exit_code == 2 and "--preset pilkada-jakbar-2024" in result.output
     result = CliRunner().invoke(cli, ["--lang", "id", "check"])
