@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from sheetsync.cli_common import (EXIT_OK, EXIT_PROBLEMS, CliError, HelpCommand, Ui, config_options,
+from sheetsync.cli_common import (EXIT_OK, EXIT_PROBLEMS, EXIT_SYNC, CliError, HelpCommand, Ui, config_options,
                                   example, explain, parse_interval, to_jsonable, ui_options)
 
 PRESET = "--preset pilkada-jakbar-2024"
@@ -82,17 +82,26 @@ def sync_line(report: Any, ui: Ui, tab: str = "") -> str:
               help="Output: text for people, json (one object per sync) for logs.")
 @click.option("--fail-on", type=click.Choice(["warning", "error"]), default=None,
               help="Exit 1 when the data has problems at or above this level (off by default).")
-@click.option("--accept-deletions", is_flag=True, help="Confirm that rows removed since the last sync were "
-                                                          "removed on purpose (lifts the deletion guard).")
+@click.option("--accept-deleted-rows", is_flag=True, help="Confirm that the rows the guard found gone since the "
+                                                             "last good sync were removed on purpose.")
+@click.option("--accept-column-changes", is_flag=True, help="Confirm that the configured columns the guard found "
+                                                               "renamed, deleted or changed were changed on purpose.")
+@click.option("--accept-deletions", is_flag=True, help="The first release's name: accepts every change the guard "
+                                                          "found (both flags above).")
 def sync_cmd(config: Any, mode: str, every: str | None, dry_run: bool, log_format: str,
-             fail_on: str | None, accept_deletions: bool, ui: Ui) -> None:
+             fail_on: str | None, accept_deleted_rows: bool, accept_column_changes: bool,
+             accept_deletions: bool, ui: Ui) -> None:
     """Read the sheet, check every row, and write statuses and summary tabs back,
     changing only cells whose value changes.
 
     Exit codes: 0 synced (even when the data has problems); 1 problems at or above
     --fail-on; 2 bad usage or config; 3 could not sync (credentials, network,
     lock held by another run, mass-deletion guard)."""
+    from sheetsync.guard import COLUMN_CHANGES, DELETED_ROWS
     from sheetsync.sync import sync
+
+    accepted = {DELETED_ROWS: accept_deleted_rows, COLUMN_CHANGES: accept_column_changes}
+    guard = {"accept_deletions": accept_deletions, "accept": frozenset(k for k, on in accepted.items() if on)}
 
     interval = None
     if every:
@@ -100,20 +109,20 @@ def sync_cmd(config: Any, mode: str, every: str | None, dry_run: bool, log_forma
         if not interval:
             raise CliError(ui.t("bad_interval", value=every))
     if interval is None:
-        _sync_loop(sync, config, None, dry_run, log_format, fail_on, accept_deletions, ui)
+        _sync_loop(sync, config, None, dry_run, log_format, fail_on, guard, ui)
         return
     try:
-        _sync_loop(sync, config, interval, dry_run, log_format, fail_on, accept_deletions, ui)
+        _sync_loop(sync, config, interval, dry_run, log_format, fail_on, guard, ui)
     except KeyboardInterrupt:
         # Ctrl-C is how --every is stopped; a sync cut short is repaired by the next one.
         ui.warn(ui.t("interrupted"))      # stderr: a JSON log on stdout stays JSON
 
 
 def _sync_loop(sync: Any, config: Any, interval: float | None, dry_run: bool, log_format: str,
-               fail_on: str | None, accept_deletions: bool, ui: Ui) -> None:
+               fail_on: str | None, guard: dict[str, Any], ui: Ui) -> None:
     while True:
         try:
-            report = _sync_once(sync, config, ui, dry_run=dry_run, accept_deletions=accept_deletions)
+            report = _sync_once(sync, config, ui, dry_run=dry_run, **guard)
         except BrokenPipeError:
             raise                     # the reader of our output has gone: stop (cli.py)
         except Exception as exc:  # noqa: BLE001 - in --every mode one failed run must not stop the loop
@@ -192,6 +201,8 @@ def _print_sync(report: Any, ui: Ui, log_format: str, dry_run: bool, fail_on: st
         for alert in report.alerts:
             ui.warn(str(alert))
         _print_settle(report, ui)
+    if dry_run and report.alerts:
+        return EXIT_SYNC                      # as the real sync would: it would be stopped
     if failing:
         ui.warn(ui.t("fail_on", count=failing, level=fail_on))
         return EXIT_PROBLEMS
@@ -227,10 +238,20 @@ def print_plan(report: Any, ui: Ui) -> None:
     changes = plan_changes(report)
     if not changes:
         ui.out(ui.t("plan_none"))
-        return
-    rows = [(c.tab, c.a1.rsplit("!", 1)[-1], _short(c.old), "->", _short(c.new)) for c in changes]
-    ui.table(["tab", "cell", "old", "", "new"], rows, force=True)
-    ui.say(ui.t("dry_run", count=len(changes)))
+    else:
+        rows = [(c.tab, c.a1.rsplit("!", 1)[-1], _short(c.old), "->", _short(c.new)) for c in changes]
+        ui.table(["tab", "cell", "old", "", "new"], rows, force=True)
+        ui.say(ui.t("dry_run", count=len(changes)))
+    print_guard(report, ui)
+
+
+def print_guard(report: Any, ui: Ui) -> None:
+    """What the guard would do: the real sync would keep the summaries and exit 3."""
+    alerts = list(getattr(report, "alerts", []) or [])
+    if alerts:
+        ui.warn(ui.t("plan_guard", count=len(alerts)))
+        for alert in alerts:
+            ui.warn(str(alert))
 
 
 def _short(value: Any, width: int = 60) -> str:
@@ -252,8 +273,11 @@ def plan_cmd(config: Any, as_json: bool, ui: Ui) -> None:
     report = _sync_once(sync, config, ui, dry_run=True)
     if as_json:
         ui.json(plan_changes(report))
+        print_guard(report, ui)
     else:
         print_plan(report, ui)
+    if report.alerts:
+        click.get_current_context().exit(EXIT_SYNC)
 
 
 # ------------------------------------------------------------------ check

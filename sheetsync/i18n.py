@@ -124,6 +124,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Uji coba: {count} sel akan berubah; tidak ada yang ditulis.",
     ),
     "plan_none": ("No cell would change.", "Tidak ada sel yang akan berubah."),
+    "plan_guard": (
+        "The guard would stop this sync ({count} alert(s)): summaries not updated, exit 3.",
+        "Penjaga akan menghentikan sinkron ini ({count} peringatan): ringkasan tidak diperbarui, keluar 3.",
+    ),
     "fail_on": (
         "{count} problem(s) at or above '{level}' (exit 1).",
         "{count} masalah setingkat '{level}' atau lebih (keluar 1).",

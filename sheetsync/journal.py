@@ -26,7 +26,7 @@ from sheetsync.journal_query import (Diff, HistoryEntry, QueryMixin, Snapshot,  
 from sheetsync.journal_state import (Delta, _State, compare, dead_record, decode_order, encode_order,
                                      load_all, load_records, ok_map, place, save_rows)
 from sheetsync.journal_tab import (TabRead, decode_line, dict_line, journal_key,  # noqa: F401
-                                   line_dict, no_gc, read_tab, similar, tab_from_dicts)
+                                   line_dict, no_gc, pair_renames, read_tab, similar, tab_from_dicts)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -333,22 +333,10 @@ class Journal(QueryMixin):
         deleted (a fixed TPS number, an edited junk row): link them so restore
         does not bring the old version back. "Where" allows the shift that the
         rows deleted or inserted in the same sync can cause; nearest pairs first."""
-        if not vanished or not appeared:
-            return
-        reach = min(len(vanished) + len(appeared), 25)   # bounded: a mass change stays linear
-        by_pos = {pos: k for k, (_, pos) in enumerate(appeared)}
-        pairs = sorted((abs(d), i, by_pos[pos + d])
-                       for i, (_, pos) in enumerate(vanished) for d in range(-reach, reach + 1)
-                       if pos + d in by_pos)
-        used_old, used_new, links = set(), set(), []
-        for _, i, k in pairs:
-            if i in used_old or k in used_new:
-                continue
-            old, new = vanished[i][0], appeared[k][0]
-            if similar(line_dict(old[3], kept), line_dict(new[3], kept)):
-                used_old.add(i)
-                used_new.add(k)
-                links.append((sync, old[0], new[0]))
+        pairs = pair_renames([pos for _, pos in vanished], [pos for _, pos in appeared],
+                             lambda i, j: similar(line_dict(vanished[i][0][3], kept),
+                                                  line_dict(appeared[j][0][3], kept)))
+        links = [(sync, vanished[i][0][0], appeared[j][0][0]) for i, j in pairs]
         self.db.executemany("INSERT INTO renames(sync, old_row, new_row) VALUES (?,?,?)", links)
 
     def _verification(self, sync: int, cache: _State, ok_rows: set[str],

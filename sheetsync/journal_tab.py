@@ -122,6 +122,31 @@ def similar(a: Mapping[str, str], b: Mapping[str, str]) -> bool:
     return same * 2 >= len(union)
 
 
+def pair_renames(old_rows: list[int], new_rows: list[int], alike: Callable[[int, int], bool]
+                 ) -> list[tuple[int, int]]:
+    """(i, j) pairs of a vanished row (sheet row ``old_rows[i]``) and a new row
+    (``new_rows[j]``) that are one row retyped: about the same sheet row (allowing
+    the shift that rows deleted or inserted at the same time cause), nearest first,
+    and ``alike(i, j)``. The journal links them as renamed; the guard does not count
+    a corrected row as lost."""
+    if not old_rows or not new_rows:
+        return []
+    reach = min(len(old_rows) + len(new_rows), 25)   # bounded: a mass change stays linear
+    by_pos = {pos: j for j, pos in enumerate(new_rows)}
+    pairs = sorted((abs(d), i, by_pos[pos + d])
+                   for i, pos in enumerate(old_rows) for d in range(-reach, reach + 1)
+                   if pos + d in by_pos)
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    links = []
+    for _, i, j in pairs:
+        if i not in used_old and j not in used_new and alike(i, j):
+            used_old.add(i)
+            used_new.add(j)
+            links.append((i, j))
+    return links
+
+
 def content_key(line: str, prefix: str = "") -> str:
     digest = hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
     return f"{prefix}?{digest}"

@@ -122,8 +122,10 @@ class _Clock:
 
 def sync(config: Any, *, dry_run: bool = False, accept_deletions: bool = False, client: Any = None,
          journal: Any = None, now: datetime | None = None, lock_dir: str | None = None,
-         hooks: SyncHooks | None = None) -> SyncReport:
-    """One sync of config.spreadsheet. Raises SyncError (exit code 3) with what to do."""
+         hooks: SyncHooks | None = None, accept: frozenset[str] = frozenset()) -> SyncReport:
+    """One sync of config.spreadsheet. Raises SyncError (exit code 3) with what to do.
+    ``accept``: changes the guard lets through (guard.DELETED_ROWS, COLUMN_CHANGES);
+    ``accept_deletions`` lets every change through."""
     if not (config.spreadsheet or "").strip():
         raise SyncError("no spreadsheet given: pass --spreadsheet ID-or-URL, set SHEETSYNC_SPREADSHEET, "
                         f"or set spreadsheet in {config.source}")
@@ -143,7 +145,7 @@ def sync(config: Any, *, dry_run: bool = False, accept_deletions: bool = False, 
     try:
         clock.lap("lock")
         _run(config, key, report, clock, client=client, journal=journal, now=now, dry_run=dry_run,
-             accept_deletions=accept_deletions, hooks=hooks)
+             accept_deletions=accept_deletions, accept=accept, hooks=hooks)
     except SheetsError as exc:
         raise SyncError(str(exc)) from None
     finally:
@@ -166,16 +168,19 @@ class _Work:
 
 
 def _run(config: Any, key: str, report: SyncReport, clock: _Clock, *, client: Any, journal: Any,
-         now: datetime | None, dry_run: bool, accept_deletions: bool, hooks: SyncHooks) -> None:
+         now: datetime | None, dry_run: bool, accept_deletions: bool, hooks: SyncHooks,
+         accept: frozenset[str] = frozenset()) -> None:
     client = client or open_client(config)
     stats0 = transport_stats(client)
     sheet = Sheet(client, key)
     try:
         work = _read_and_plan(sheet, config, key, report, clock, journal=journal, now=now,
-                              dry_run=dry_run, accept_deletions=accept_deletions)
-        if dry_run:
-            report.cells_changed = len(work.plan)
-            report.plan = work.plan
+                              dry_run=dry_run, accept_deletions=accept_deletions, accept=accept)
+        if dry_run:                 # what a real sync would write, the guard's alert included
+            plan = work.plan if not work.alerts else _with_stamp(
+                work.plan, work.current, config, _stamp(now, config, _alert_message(work.alerts, config)))
+            report.cells_changed = len(plan)
+            report.plan = plan
             return
         _write_phase(sheet, work, config, report, clock, now=now, hooks=hooks)
         if journal is not None and work.tab_read is not None:
@@ -194,7 +199,8 @@ def _run(config: Any, key: str, report: SyncReport, clock: _Clock, *, client: An
 
 
 def _read_and_plan(sheet: Sheet, config: Any, key: str, report: SyncReport, clock: _Clock, *,
-                   journal: Any, now: datetime | None, dry_run: bool, accept_deletions: bool) -> _Work:
+                   journal: Any, now: datetime | None, dry_run: bool, accept_deletions: bool,
+                   accept: frozenset[str] = frozenset()) -> _Work:
     """read -> check -> (journal warnings) -> summaries -> plan -> guard."""
     from sheetsync.summaries import summary_tables
     current = _read_all(sheet, config, report, create_tabs=not dry_run)
@@ -213,7 +219,7 @@ def _read_and_plan(sheet: Sheet, config: Any, key: str, report: SyncReport, cloc
     plan = make_plan(current, desired, config)
     report.header_added = layout.missing_headers
     clock.lap("plan")
-    alerts = _guard(journal, key, tab_read, config, accept_deletions)
+    alerts = _guard(journal, key, tab_read, config, accept_deletions, accept)
     report.alerts = [a.message(config.language) for a in alerts]
     if alerts:                                      # the guard keeps the summaries as they are
         plan = Plan([c for c in plan.changes if c.tab not in config.summary_tabs.titles()])
@@ -371,13 +377,14 @@ def _verification_warnings(journal: Any, key: str, tab_read: Any, config: Any) -
     return list(check_fn(journal_key(key, config.input_tab), tab_read, config))
 
 
-def _guard(journal: Any, key: str, tab_read: Any, config: Any, accept_deletions: bool) -> list[Any]:
-    """Mass deletion / header change / owned column moved since the last good sync."""
+def _guard(journal: Any, key: str, tab_read: Any, config: Any, accept_deletions: bool,
+           accept: frozenset[str] = frozenset()) -> list[Any]:
+    """Rows vanished / configured columns gone or changed since the last good sync."""
     if journal is None or tab_read is None or accept_deletions:
         return []
     from sheetsync.guard import guard
     return list(guard(journal.last(journal_key(key, config.input_tab)), tab_read, tab_read.header, config,
-                      accept_deletions=accept_deletions))
+                      accept=accept, accept_deletions=accept_deletions))
 
 
 def _alert_message(alerts: list[Any], config: Any) -> str:

@@ -99,7 +99,33 @@ def test_guard_exit_3_then_accept_deletions(sheet: Any) -> None:
     result = CliRunner().invoke(cli, ["sync", *args])
     assert result.exit_code == 3, result.output
     assert "restore" in result.output.lower() and "Traceback" not in result.output
-    run("sync", *args, "--accept-deletions")
+    run("sync", *args, "--accept-deletions")                  # the first release's flag still works
+
+
+def test_plan_and_dry_run_show_what_the_guard_would_do(sheet: Any) -> None:
+    """Case 13: a dry run after a mass deletion says the sync would be stopped
+    (exit 3, the alert, the alert in the last-synced cell), not "No cell would change"."""
+    args, ws = sheet
+    ws.delete_rows(2, 400)
+    for command in (["plan", *args], ["sync", *args, "--dry-run"]):
+        result = CliRunner().invoke(cli, ["--lang", "en", *command])
+        assert result.exit_code == 3, result.output
+        assert "No cell would change" not in result.output and "guard would stop" in result.output
+        assert "baris hilang" in result.output and "PERINGATAN" in result.output  # alert, stamp: the sheet's language
+    out = run("sync", *args, "--dry-run", "--log-format", "json", ok=(3,)).output
+    data = json.loads(next(line for line in out.splitlines() if line.startswith("{")))
+    assert data["alerts"] and data["dry_run"] is True
+    run("sync", *args, "--dry-run", "--accept-deleted-rows")                       # accepted: exit 0
+
+
+def test_accept_flags_are_named_for_what_they_accept(sheet: Any) -> None:
+    args, ws = sheet
+    ws.delete_rows(2, 400)
+    ws.update_cell(1, col(ws, "DPT"), "Jumlah DPT")
+    for flags in ([], ["--accept-column-changes"], ["--accept-deleted-rows"]):
+        result = CliRunner().invoke(cli, ["sync", *args, *flags])
+        assert result.exit_code == 3, result.output
+    run("sync", *args, "--accept-deleted-rows", "--accept-column-changes")
 
 
 def test_history_unknown_tps_is_usage_error(tmp_path: Path, monkeypatch: Any) -> None:

@@ -1,11 +1,12 @@
-"""Guard: each trigger, the threshold, accept_deletions, and the alert text."""
+"""Guard: each trigger, the threshold, what each acceptance accepts, and the alert text."""
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
 
-from sheetsync.guard import HEADER_CHANGED, OWNED_MOVED, ROWS_VANISHED, alert_text, guard
+from sheetsync.guard import (COLUMN_CHANGED, COLUMN_CHANGES, COLUMN_GONE, DELETED_ROWS, ROWS_VANISHED,
+                             alert_text, guard)
 from sheetsync.journal import Journal
 from test_journal import CONFIG, HEADER, T0, tab
 
@@ -21,10 +22,10 @@ def j(tmp_path):
         yield journal
 
 
-def run(j, g, minute=0, accept=False):
+def run(j, g, minute=0, accept=False, kinds=()):
     """What sync does: guard against the last good sync, then journal the read."""
     t = tab(g)
-    alerts = guard(j.last("S"), t, t.header, CONFIG, accept_deletions=accept)
+    alerts = guard(j.last("S"), t, t.header, CONFIG, accept_deletions=accept, accept=kinds)
     j.record_tab(spreadsheet="S", config_name="t", tab=t, at=T0 + timedelta(minutes=minute),
                  good=not alerts)
     return alerts
@@ -47,7 +48,7 @@ def test_mass_deletion_alerts_and_names_rows(j):
     assert alerts[0].rows[0][0] == "31.73.01.1001/010"
     text = alert_text(alerts, "id")
     assert "5 dari 40 baris hilang" in text and "restore --since 1 --apply" in text and "\n" not in text
-    assert "--accept-deletions" in alert_text(alerts, "en")
+    assert "--accept-deleted-rows" in alert_text(alerts, "en")
 
 
 def test_baseline_stays_at_last_good_sync(j):
@@ -96,12 +97,14 @@ def test_half_sort_scrambling_keys_alerts(j):
     assert [a.code for a in alerts] == [ROWS_VANISHED] and len(alerts[0].rows) == 20
 
 
-def test_header_change_alerts(j):
+def test_configured_header_renamed_alerts_with_column_advice(j):
     run(j, grid(5))
     header = ["Kode", "TPS", "DPT baru", "Paslon 1", "Nama Saksi", "Status", "Keterangan"]
     alerts = run(j, grid(5, header), 1)
-    assert [a.code for a in alerts] == [HEADER_CHANGED]
-    assert "DPT baru" in alerts[0].message("id")
+    assert [a.code for a in alerts] == [COLUMN_GONE]
+    assert alerts[0].message("en").startswith("Column 'DPT' (was C) is no longer in the header row")
+    text = alert_text(alerts, "en")
+    assert "--accept-column-changes" in text and "restore" not in text    # no rows to restore
 
 
 def test_header_spelling_case_and_spaces_do_not_alert(j):
@@ -110,21 +113,48 @@ def test_header_spelling_case_and_spaces_do_not_alert(j):
     assert run(j, grid(5, header), 1) == []
 
 
-def test_owned_column_moved_alerts(j):
-    run(j, grid(5))
-    header = ["Kode", "TPS", "DPT", "Paslon 1", "Nama Saksi", "Keterangan", "Status"]
-    codes = [a.code for a in run(j, grid(5, header), 1)]
-    assert codes == [HEADER_CHANGED, OWNED_MOVED, OWNED_MOVED]
-    msg = guard(j.last("S"), tab(grid(5, header)), header, CONFIG)[1].message("en")
-    assert msg == "Column 'Status' moved from F to G"
+def test_people_own_columns_and_moved_columns_do_not_alert(j):
+    """A new column, a reordered one, a moved owned column, a header of people's
+    own renamed: none of it loses a configured value."""
+    run(j, grid(5, HEADER + ["Catatan"]))
+    moved = ["Kode", "TPS", "Keterangan", "Catatan pribadi", "Paslon 1", "DPT", "Nama Saksi", "Status", "Baru"]
+    g = [moved] + [[r[0], r[1], "", "x", r[3], r[2], r[4], "", "y"] for r in grid(5)[1:]]
+    assert run(j, g, 1) == []
 
 
-def test_accept_deletions_accepts_every_trigger(j):
+def test_headers_swapped_change_meaning(j):
+    g = grid(20)
+    for i, r in enumerate(g[1:]):
+        r[2], r[3] = str(200 + i), str(i % 7)
+    run(j, g)
+    swapped = [list(r) for r in g]
+    swapped[0][2], swapped[0][3] = "Paslon 1", "DPT"              # headers typed over each other
+    alerts = run(j, swapped, 1)
+    assert [a.code for a in alerts] == [COLUMN_CHANGED, COLUMN_CHANGED]
+    assert alerts[0].message("en").startswith("Column 'DPT' (D) holds other values on 20 of 20 rows")
+
+
+def test_each_acceptance_accepts_its_own_kind(j):
     run(j, grid(10))
-    header = ["Kode", "TPS", "DPT", "Paslon 1", "Nama Saksi", "Keterangan", "Status"]
+    header = ["Kode", "TPS", "Jumlah DPT", "Paslon 1", "Nama Saksi", "Status", "Keterangan"]
     g = grid(10, header)[:3]
-    assert len(run(j, g, 1)) == 4
-    assert run(j, g, 2, accept=True) == []
+    assert [a.code for a in run(j, g, 1)] == [ROWS_VANISHED, COLUMN_GONE]
+    assert [a.code for a in run(j, g, 2, kinds={DELETED_ROWS})] == [COLUMN_GONE]
+    assert [a.code for a in run(j, g, 3, kinds={COLUMN_CHANGES})] == [ROWS_VANISHED]
+    assert run(j, g, 4, accept=True) == []                        # --accept-deletions: both
+
+
+def test_corrected_junk_keys_are_not_vanished_rows(j):
+    """Case 7: a misspelt Kode (the TPS cannot be read, the row is keyed by its
+    content) fixed on half the rows is a correction, not a loss."""
+    g = grid(20)
+    for r in g[1:11]:
+        r[0] = ""                                # Kode missing: rows keyed by content
+    run(j, g)
+    for r in g[1:11]:
+        r[0] = "31.73.01.1001"                   # corrected in place
+    assert run(j, g, 1) == []
+    assert len(j.renamed_keys("S", 1)) == 10     # and the journal links them as renamed
 
 
 def test_no_previous_sync_no_alert():
