@@ -58,8 +58,9 @@ COMMANDS: dict[str, str] = {
     """,
     "export": """
         Menyimpan semua tab ke CSV (satu berkas per tab) atau XLSX (satu workbook) untuk arsip.
-        Sel yang diawali = + - @ dinetralkan (injeksi CSV, OWASP); kolom data pribadi
-        disamarkan kecuali dengan --include-personal.
+        Karakter kendali dibuang dan teks yang akan dijalankan sebagai rumus diberi awalan '
+        (injeksi CSV, OWASP); kolom data pribadi disamarkan di setiap tab kecuali dengan
+        --include-personal. Berkas hanya bisa dibaca pemiliknya.
     """,
     "history": """
         Semua nilai yang pernah ada di baris sebuah TPS, sinkron demi sinkron, dari jurnal lokal.
@@ -118,8 +119,12 @@ OPTIONS: dict[tuple[str, str], str] = {
                               "untuk log.",
     ("sync", "--fail-on"): "Keluar dengan kode 1 bila data punya masalah setingkat ini atau lebih berat "
                            "(bawaan: tidak aktif).",
-    ("sync", "--accept-deletions"): "Menyatakan bahwa baris yang hilang sejak sinkron terakhir memang "
-                                    "sengaja dihapus (melepas penjaga penghapusan).",
+    ("sync", "--accept-deleted-rows"): "Menyatakan bahwa baris yang hilang sejak sinkron baik terakhir "
+                                       "memang sengaja dihapus.",
+    ("sync", "--accept-column-changes"): "Menyatakan bahwa kolom konfigurasi yang diganti judulnya, dihapus "
+                                         "atau berubah isinya memang sengaja diubah.",
+    ("sync", "--accept-deletions"): "Nama dari rilis pertama: menerima setiap perubahan yang ditemukan "
+                                    "penjaga (kedua opsi di atas).",
     # plan, check
     ("plan", "--json"): "Cetak perubahan sebagai JSON.",
     ("check", "--format"): "Cara mencetak masalah: table untuk dibaca, json atau csv untuk diolah alat lain.",

@@ -329,7 +329,7 @@ def test_guard_blocks_mass_deletion_until_accepted(emu, run, tmp_path):
         with pytest.raises(SyncError) as info:
             run(config, journal=journal, now=NOW + timedelta(minutes=1))
         message = str(info.value)
-        assert info.value.exit_code == 3 and "restore" in message and "--accept-deletions" in message
+        assert info.value.exit_code == 3 and "restore" in message and "--accept-deleted-rows" in message
         assert "16" in message
         tabs = all_tabs(sh)
         assert {t: tabs[t] for t in summaries} == summaries     # summaries not rewritten
