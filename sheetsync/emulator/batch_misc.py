@@ -198,7 +198,8 @@ def delete_developer_metadata(txn: Txn, req: dict) -> dict:
         if any(_seen(txn, m, lookups) for m in s.developer_metadata):
             s = txn.sheet(s.sheet_id, "developer_metadata")
             s.developer_metadata = [m for m in s.developer_metadata if keep(m)]
-    return {"deleteDeveloperMetadata": {"deletedDeveloperMetadata": deleted}}
+    # proto3 JSON leaves an empty list out, as Google's answer does
+    return {"deleteDeveloperMetadata": {"deletedDeveloperMetadata": deleted} if deleted else {}}
 
 
 def update_developer_metadata(txn: Txn, req: dict) -> dict:
@@ -218,7 +219,7 @@ def update_developer_metadata(txn: Txn, req: dict) -> dict:
                 new["metadataId"], new["location"] = m["metadataId"], m["location"]
                 holder.developer_metadata[i] = new
                 updated.append(copy.deepcopy(new))
-    return {"updateDeveloperMetadata": {"developerMetadata": updated}}
+    return {"updateDeveloperMetadata": {"developerMetadata": updated} if updated else {}}
 
 
 # ------------------------------------------------------------ filters, banding, groups

@@ -1,6 +1,7 @@
 """Counters, fault injection and per-minute quotas of the emulator (thread-safe)."""
 from __future__ import annotations
 
+import hashlib
 import random
 import threading
 import time
@@ -166,7 +167,8 @@ GOOGLE_QUOTA = {"read_per_user": 60, "write_per_user": 60,
 
 
 class Quota:
-    """Sliding one-minute windows of read and write requests per user and per project."""
+    """Sliding one-minute windows of read and write requests per Cloud project and per user
+    of that project, as Google keeps them: keys of two projects never share a bucket."""
 
     def __init__(self, limits: dict[str, float]) -> None:
         self.limits = {**GOOGLE_QUOTA, **limits}
@@ -183,19 +185,20 @@ class Quota:
             return cls(option)
         raise ValueError("quota must be None, 'google' or a dict of limits")
 
-    def check(self, user: str, kind: str) -> None:
-        """Count one request of ``kind`` ("read"/"write"); raise Google's 429 past a limit."""
+    def check(self, user: str, kind: str, project: str = "sheetsync-emulator") -> None:
+        """Count one request of ``kind`` ("read"/"write") by ``user`` of Cloud ``project``;
+        raise Google's 429 past a limit."""
         now = time.monotonic()
         window = float(self.limits["window_s"])
         with self._lock:
-            user_q = self._window(("user:" + user, kind), now, window)
-            proj_q = self._window(("project", kind), now, window)
+            user_q = self._window((f"user:{project}/{user}", kind), now, window)
+            proj_q = self._window((f"project:{project}", kind), now, window)
             per_user = self.limits[f"{kind}_per_user"]
             per_project = self.limits[f"{kind}_per_project"]
             if len(user_q) >= per_user:
-                raise quota_error(kind, "per minute per user", per_user)
+                raise quota_error(kind, "per minute per user", per_user, project)
             if len(proj_q) >= per_project:
-                raise quota_error(kind, "per minute", per_project)
+                raise quota_error(kind, "per minute", per_project, project)
             user_q.append(now)
             proj_q.append(now)
 
@@ -206,16 +209,28 @@ class Quota:
         return q
 
 
-def quota_error(kind: str, scope: str, limit: float) -> ApiError:
+def project_number(project: str) -> str:
+    """A Cloud project's number as Google names it in 429 bodies: 12 digits, stable per project id."""
+    digest = int(hashlib.sha256(project.encode()).hexdigest()[:12], 16)
+    return str(10 ** 11 + digest % (9 * 10 ** 11))
+
+
+def quota_error(kind: str, scope: str, limit: float, project: str = "sheetsync-emulator") -> ApiError:
+    """Google's 429 body: the message naming the project's number, an ErrorInfo and a Help link
+    (as recorded from sheets.googleapis.com)."""
     metric = "Read requests" if kind == "read" else "Write requests"
+    number = project_number(project)
     message = (f"Quota exceeded for quota metric '{metric}' and limit '{metric} {scope}' "
-               "of service 'sheets.googleapis.com' for consumer 'project_number:0'.")
+               f"of service 'sheets.googleapis.com' for consumer 'project_number:{number}'.")
     err = ApiError(429, "RESOURCE_EXHAUSTED", message)
     limit_name = metric.title().replace(" ", "") + ("PerMinutePerUser" if "user" in scope else "PerMinute")
-    err.details = [{
-        "@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "RATE_LIMIT_EXCEEDED",
-        "domain": "googleapis.com",
-        "metadata": {"service": "sheets.googleapis.com", "consumer": "projects/0",
-                     "quota_metric": f"sheets.googleapis.com/{kind}_requests", "quota_limit": limit_name,
-                     "quota_limit_value": str(int(limit)), "quota_location": "global"}}]
+    err.details = [
+        {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "RATE_LIMIT_EXCEEDED",
+         "domain": "googleapis.com",
+         "metadata": {"quota_location": "global", "quota_metric": f"sheets.googleapis.com/{kind}_requests",
+                      "quota_limit": limit_name, "quota_limit_value": str(int(limit)),
+                      "consumer": f"projects/{number}", "service": "sheets.googleapis.com"}},
+        {"@type": "type.googleapis.com/google.rpc.Help",
+         "links": [{"description": "Request a higher quota limit.",
+                    "url": "https://cloud.google.com/docs/quota#requesting_higher_quota"}]}]
     return err

@@ -293,7 +293,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             if route.kind in ("read", "write", "drive"):
                 rq.user = state.auth.authenticate(self.headers.get("Authorization"))
                 if state.quota is not None and route.kind in ("read", "write"):
-                    state.quota.check(rq.user, route.kind)
+                    state.quota.check(rq.user, route.kind, state.auth.project_of(rq.user))
             with gc_paused():
                 status, payload = route.handler(state, rq, groups)
                 if (route.kind in ("read", "write") and isinstance(payload, dict) and rq.param("fields")

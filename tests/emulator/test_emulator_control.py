@@ -1,6 +1,7 @@
 """Quotas, fault injection, counters, persistence, admin paths and the CLI entry point."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -23,9 +24,9 @@ def test_quota_per_user_and_kind():
         for _ in range(3):
             assert a("GET", f"/v4/spreadsheets/{sid}").status_code == 200
         err = assert_error(a("GET", f"/v4/spreadsheets/{sid}"), 429, "RESOURCE_EXHAUSTED")
-        assert err["message"] == ("Quota exceeded for quota metric 'Read requests' and limit 'Read requests "
-                                  "per minute per user' of service 'sheets.googleapis.com' for consumer "
-                                  "'project_number:0'.")
+        assert re.fullmatch(r"Quota exceeded for quota metric 'Read requests' and limit 'Read requests "
+                            r"per minute per user' of service 'sheets.googleapis.com' for consumer "
+                            r"'project_number:\d{12}'.", err["message"]), err["message"]
         info = a("GET", f"/v4/spreadsheets/{sid}").json()["error"]["details"][0]
         assert info["reason"] == "RATE_LIMIT_EXCEEDED"
         assert info["metadata"]["quota_limit"] == "ReadRequestsPerMinutePerUser"
