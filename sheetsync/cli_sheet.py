@@ -108,6 +108,8 @@ def sync_cmd(config: Any, mode: str, every: str | None, dry_run: bool, log_forma
         interval = parse_interval(every)
         if not interval:
             raise CliError(ui.t("bad_interval", value=every))
+        if interval < min_sync_interval_s():
+            raise CliError(ui.t("interval_over_quota", value=every, minimum=f"{min_sync_interval_s():g}s"))
     if interval is None:
         _sync_loop(sync, config, None, dry_run, log_format, fail_on, guard, ui)
         return
@@ -116,6 +118,15 @@ def sync_cmd(config: Any, mode: str, every: str | None, dry_run: bool, log_forma
     except KeyboardInterrupt:
         # Ctrl-C is how --every is stopped; a sync cut short is repaired by the next one.
         ui.warn(ui.t("interrupted"))      # stderr: a JSON log on stdout stays JSON
+
+
+def min_sync_interval_s() -> float:
+    """The shortest --every within Google's 60 read requests a minute per user: a sync
+    reads at most 2 + MAX_REPAIRS times (read, verify, a confirming read per repair)."""
+    from sheetsync.settle import MAX_REPAIRS
+
+    reads_per_minute = 60
+    return 60.0 * (2 + MAX_REPAIRS) / reads_per_minute
 
 
 def _sync_loop(sync: Any, config: Any, interval: float | None, dry_run: bool, log_format: str,

@@ -75,6 +75,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--every: '{value}' is not an interval; write e.g. 60s, 5m or 1h",
         "--every: '{value}' bukan selang waktu; tulis misalnya 60s, 5m atau 1h",
     ),
+    "interval_over_quota": (
+        "--every: '{value}' is too short: syncing that often can exceed Google's 60 reads a minute; "
+        "use {minimum} or more (60s is plenty for a volunteer sheet)",
+        "--every: '{value}' terlalu singkat: sinkron sesering itu bisa melampaui batas Google 60 baca "
+        "per menit; pakai {minimum} atau lebih (60s sudah cukup untuk sheet relawan)",
+    ),
     "bad_since": (
         "--since: '{value}' is not a time; write e.g. 2h, 30m, 2024-11-27T14:00 or a sync number",
         "--since: '{value}' bukan waktu; tulis misalnya 2h, 30m, 2024-11-27T14:00 atau nomor sinkronisasi",

@@ -333,7 +333,7 @@ def test_sync_every_keeps_running_until_ctrl_c(synced: Sheet, workdir: Path) -> 
     import time
 
     proc = subprocess.Popen([sys.executable, "-c", "from sheetsync.cli import main; main()", "sync", *synced.args,
-                             "--every", "1s", "--log-format", "json"], cwd=workdir, env=dict(os.environ),
+                             "--every", "5s", "--log-format", "json"], cwd=workdir, env=dict(os.environ),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lines = []
     try:

@@ -44,6 +44,7 @@ def test_group_help_has_examples(env: dict, heading: str) -> None:
     ["check", "--preset", "pilkada-jakbar-2024"],                      # no spreadsheet
     ["check", "--preset", "pilkada-jakbar-2024", "--config", "x.toml"],
     ["sync", "--preset", "pilkada-jakbar-2024", "--spreadsheet", "k" * 20, "--every", "soon"],
+    ["sync", "--preset", "pilkada-jakbar-2024", "--spreadsheet", "k" * 20, "--every", "1s"],   # over quota
     ["sync", "--bogus-option"],
     ["check", "--preset", "pilkada-jakbar-2024", "--spreadsheet", "abc"],   # malformed ID: usage, not 3
     ["--lang", "id", "sync", "--preset", "pilkada-jakbar-2024", "--spreadsheet", "https://example.com/x"],
@@ -55,6 +56,13 @@ def test_usage_and_config_errors_exit_2_without_traceback(args: list[str], tmp_p
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert len([line for line in result.output.splitlines() if line.strip()]) <= 3
+
+
+def test_every_refuses_an_interval_over_google_quota() -> None:
+    args = ["sync", "--preset", "pilkada-jakbar-2024", "--spreadsheet", "k" * 20, "--every"]
+    for lang, words in (("en", "60 reads a minute; use 5s or more"), ("id", "60 baca per menit; pakai 5s")):
+        result = CliRunner().invoke(cli, ["--lang", lang, *args, "4s"])
+        assert result.exit_code == 2 and words in result.output, result.output
 
 
 def test_malformed_spreadsheet_says_what_to_pass_in_the_chosen_language() -> None:
