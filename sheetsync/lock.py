@@ -8,6 +8,7 @@ prints.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import socket
@@ -24,6 +25,19 @@ except ImportError:  # pragma: no cover - Windows
 
 class LockBusy(Exception):
     """Another sync holds the lock. str() is one line saying what to do."""
+
+
+class LockError(Exception):
+    """The lock could not be taken for another reason (no lock support on the file
+    system, a read-only directory): not "another sync is running"."""
+
+    exit_code = 3
+
+
+# what flock / msvcrt.locking answer when another process holds the lock; anything else
+# (ENOLCK on some network file systems, EBADF, EIO) is a different problem
+_HELD_ERRNOS = frozenset({errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES, getattr(errno, "EDEADLOCK", errno.EDEADLK)}
+                         if fcntl is None else {errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES})
 
 
 def default_lock_dir() -> Path:
@@ -53,7 +67,11 @@ class SyncLock:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             _try_lock(fd)
-        except OSError:
+        except OSError as exc:
+            if exc.errno not in _HELD_ERRNOS:
+                os.close(fd)
+                raise LockError(f"cannot lock {self.path}: {exc.strerror or exc}; put the lock directory "
+                                "on a local disk (SHEETSYNC_LOCK_DIR)") from None
             holder = _read_holder(fd)
             os.close(fd)
             raise LockBusy(

@@ -52,3 +52,20 @@ def test_lock_paths_differ_per_spreadsheet_and_endpoint(tmp_path):
     assert a != lock_path("abcdefghijkl", "http://127.0.0.1:1", tmp_path)
     assert a == lock_path("abcdefghijkl", None, tmp_path)
     assert a.parent == tmp_path
+
+
+def test_a_lock_failure_that_is_not_a_holder_is_not_called_busy(tmp_path, monkeypatch):
+    """ENOLCK (no lock support, e.g. some network file systems) must not read as
+    'another sync is running': nobody would ever look for the real cause."""
+    import errno
+
+    import sheetsync.lock as lock_module
+
+    def no_locks(fd, op):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(lock_module.fcntl, "flock", no_locks)
+    with pytest.raises(lock_module.LockError) as caught:
+        SyncLock(tmp_path / "x.lock").acquire()
+    assert "No locks available" in str(caught.value) and "already running" not in str(caught.value)
+    assert caught.value.exit_code == 3
