@@ -321,6 +321,7 @@ def unmerge_cells(txn: Txn, req: dict) -> dict:
     gr = req.get("range")
     sheet = txn.sheet(range_sheet_id(gr), "merges")
     r0, r1, c0, c1 = bounds(sheet, gr)
+    txn.guard(sheet, r0, r1, c0, c1)
     box = {"startRowIndex": r0, "endRowIndex": r1, "startColumnIndex": c0, "endColumnIndex": c1}
     sheet.merges = [m for m in sheet.merges if not overlaps(m, box)]
     return {}

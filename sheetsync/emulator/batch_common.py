@@ -17,7 +17,7 @@ from .auth import DEFAULT_PROJECT
 from .fields import Mask
 from .fields import parse as parse_mask
 from .model import Sheet, Spreadsheet
-from .protection import PROTECTED, may_edit  # noqa: F401  (one rule for values and batch writes)
+from .protection import PROTECTED, may_edit, may_insert  # noqa: F401  (one rule for values and batch)
 
 SPARSE = ("formulas", "formats", "notes", "validations")  # per-cell dicts that move with their cells
 _DICT_ATTRS = ("formulas", "formats", "notes", "validations", "row_meta", "col_meta")
@@ -51,6 +51,18 @@ class Txn:
         """Bad(...) when the caller may not edit that block of a protected range."""
         if self.user and not may_edit(self.work, sheet, r0, r1, c0, c1, self.user):
             raise Bad(PROTECTED)
+
+    def guard_insert(self, sheet: Sheet, axis: int, start: int) -> None:
+        """Bad(...) when rows/columns inserted at ``start`` would land inside a protected range."""
+        if self.user and not may_insert(self.work, sheet, axis, start, self.user):
+            raise Bad(PROTECTED)
+
+    def guard_lines(self, sheet: Sheet, axis: int, start: int, end: int) -> None:
+        """Bad(...) when whole rows (axis 0) or columns [start, end) touch a protected range."""
+        if axis == 0:
+            self.guard(sheet, start, end, 0, sheet.column_count)
+        else:
+            self.guard(sheet, 0, sheet.row_count, start, end)
 
     # -- sheets ---------------------------------------------------------------
     def find(self, sheet_id: Any, what: str = "grid") -> Sheet:

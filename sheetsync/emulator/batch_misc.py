@@ -244,7 +244,7 @@ def add_banding(txn: Txn, req: dict) -> dict:
     band = copy.deepcopy(req.get("bandedRange") or {})
     gr = band.get("range")
     sheet = txn.sheet(range_sheet_id(gr), "banded_ranges")
-    bounds(sheet, gr)
+    txn.guard(sheet, *bounds(sheet, gr))
     band["range"] = clean_range(sheet, gr)
     band["bandedRangeId"] = band.get("bandedRangeId") or txn.work.new_id()
     sheet.banded_ranges.append(band)

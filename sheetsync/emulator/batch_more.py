@@ -43,6 +43,8 @@ def move_dimension(txn: Txn, req: dict) -> dict:
         raise Bad(f"Invalid move: [{s}, {e}) to {dest} in a sheet of {size}.")
     if s <= dest <= e:
         return {}
+    txn.guard_lines(sheet, axis, s, e)  # protected rows may not move, nor others land inside one
+    txn.guard_insert(sheet, axis, dest)
     order = list(range(size))
     block = order[s:e]
     del order[s:e]
@@ -81,6 +83,9 @@ def insert_range(txn: Txn, req: dict) -> dict:
     shift = req.get("shiftDimension")
     if shift not in ("ROWS", "COLUMNS"):
         raise Bad("shiftDimension must be ROWS or COLUMNS.")
+    # every cell from the range to the grid's edge moves
+    txn.guard(sheet, r0, sheet.row_count if shift == "ROWS" else r1,
+              c0, c1 if shift == "ROWS" else sheet.column_count)
     if shift == "ROWS":
         h = r1 - r0
         used = sheet.used_extent()[0]
@@ -112,6 +117,7 @@ def trim_whitespace(txn: Txn, req: dict) -> dict:
     gr = req.get("range")
     sheet = txn.sheet(range_sheet_id(gr), "values", "formulas")
     r0, r1, c0, c1 = bounds(sheet, gr)
+    txn.guard(sheet, r0, r1, c0, c1)
     changed = 0
     txn.rows(sheet, r0, r1)
     for r in range(r0, min(r1, len(sheet.values))):
@@ -153,6 +159,7 @@ def delete_duplicates(txn: Txn, req: dict) -> dict:
     gr = req.get("range")
     sheet = txn.sheet(range_sheet_id(gr), "values", *SPARSE)
     r0, r1, c0, c1 = bounds(sheet, gr)
+    txn.guard(sheet, r0, r1, c0, c1)
     cols = [need_int(dr, "startIndex", 0) for dr in req.get("comparisonColumns") or []] or list(range(c0, c1))
     if any(not c0 <= c < c1 for c in cols):
         raise Bad("comparisonColumns must lie inside the range.")
@@ -173,6 +180,7 @@ def randomize_range(txn: Txn, req: dict) -> dict:
     gr = req.get("range")
     sheet = txn.sheet(range_sheet_id(gr), "values", *SPARSE)
     r0, r1, c0, c1 = bounds(sheet, gr)
+    txn.guard(sheet, r0, r1, c0, c1)
     order = list(range(r0, r1))
     random.shuffle(order)
     txn.rows(sheet, r0, r1)

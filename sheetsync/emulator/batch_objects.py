@@ -55,6 +55,7 @@ def insert_dimension(txn: Txn, req: dict) -> dict:
                   f"{'row' if axis == 0 else 'column'} of the sheet ({_size(sheet, axis)}).")
     if inherit and start == 0:
         raise Bad("inheritFromBefore cannot be true when inserting at the start of the sheet.")
+    txn.guard_insert(sheet, axis, start)
     sheet = _structural(txn, sheet.sheet_id)
     if axis == 0:
         sheet.insert_rows(start, count)
@@ -92,10 +93,7 @@ def delete_dimension(txn: Txn, req: dict) -> dict:
         raise Bad(f"Sorry, it is not possible to delete all non-frozen {what}s.")
     if start == 0 and end == size:
         raise Bad(f"You can't delete all the {what}s on the sheet.")
-    if axis == 0:
-        txn.guard(sheet, start, end, 0, sheet.column_count)
-    else:
-        txn.guard(sheet, 0, sheet.row_count, start, end)
+    txn.guard_lines(sheet, axis, start, end)
     sheet = _structural(txn, sheet.sheet_id)
     if axis == 0:
         sheet.delete_rows(start, end)
@@ -281,7 +279,7 @@ def _check_cf_rule(txn: Txn, rule: Any) -> tuple[Sheet, dict]:
         raise Bad("All ranges of a conditional format rule must be on the same sheet.")
     sheet = txn.sheet(sheet_ids.pop(), "conditional_formats")
     for g in rule["ranges"]:
-        bounds(sheet, g)
+        txn.guard(sheet, *bounds(sheet, g))
     if ("booleanRule" in rule) == ("gradientRule" in rule):
         raise Bad("Exactly one of booleanRule or gradientRule must be set.")
     if "booleanRule" in rule:
@@ -330,6 +328,8 @@ def update_conditional_format_rule(txn: Txn, req: dict) -> dict:
 
 def delete_conditional_format_rule(txn: Txn, req: dict) -> dict:
     sheet, index = _cf_at(txn, req)
+    for g in sheet.conditional_formats[index].get("ranges", []):
+        txn.guard(sheet, *bounds(sheet, g))
     rule = sheet.conditional_formats.pop(index)
     return {"deleteConditionalFormatRule": {"rule": rule}}
 

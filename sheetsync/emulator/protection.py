@@ -5,7 +5,9 @@ it; everybody else gets 400 "You are trying to edit a protected cell or
 object. ...". Warning-only ranges never block API writes. Callers pass the
 caller's e-mail in strict mode only (open mode has no identities, so nothing
 is blocked): values routes call `check_edit`, batch_requests.apply(user=...)
-guards its cell-writing requests.
+guards every request that changes a protected range: cell writes, structural
+requests (insert/delete/move dimension, insertRange/deleteRange, sort, merges)
+and formatting (cell formats, borders, conditional formats, banding).
 """
 from __future__ import annotations
 
@@ -57,6 +59,21 @@ def may_edit(ss: Any, sheet: Any, r0: int, r1: int, c0: int, c1: int, user: str 
         if any(_covers(u, r0, r1, c0, c1) for u in pr.get("unprotectedRanges", [])):
             continue
         return False
+    return True
+
+
+def may_insert(ss: Any, sheet: Any, axis: int, start: int, user: str | None) -> bool:
+    """Can `user` insert rows (axis 0) or columns (axis 1) before index `start`? Not when the
+    insertion lands inside a protected range it may not edit: the range would grow."""
+    if not user or user.lower() == ss.drive.owner.lower():
+        return True
+    lo_key, hi_key = ("startRowIndex", "endRowIndex") if axis == 0 else ("startColumnIndex", "endColumnIndex")
+    for pr in sheet.protected_ranges:
+        if pr.get("warningOnly") or "range" not in pr or _is_editor(pr, user):
+            continue
+        lo, hi = pr["range"].get(lo_key), pr["range"].get(hi_key)
+        if (lo is None or lo < start) and (hi is None or hi > start):
+            return False
     return True
 
 
