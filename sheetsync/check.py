@@ -18,7 +18,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -91,6 +91,20 @@ def map_header(header: list[Any], config: Config) -> tuple[HeaderMap, list[Issue
     return header_map, issues
 
 
+@dataclass(frozen=True)
+class KeyedRows:
+    """The rows as the core has read and keyed them, before their statuses are decided:
+    what a late-issue source (the journal) needs to find its rows."""
+    rows: pd.DataFrame                  # index = sheet row; tps_key, kecamatan, ...
+    header: HeaderMap
+
+
+# Row problems that only a source outside the core can see (the journal: a number changed
+# after its row was verified). They weigh in where every other problem does, so a row has
+# one status everywhere: on the sheet, in the counts, in Masalah and in the coordinator tab.
+LateIssues = Callable[[KeyedRows], Iterable[Issue]]
+
+
 @dataclass
 class CheckResult:
     valid: bool
@@ -134,13 +148,17 @@ def _field_of_type(config: Config, kind: str) -> str:
     return next(c.field for c in config.columns if c.type == kind)
 
 
-def check(values: list[list[Any]], config: Config, *, now: datetime | None = None) -> CheckResult:
-    """Validate the input tab and total it.  See docs/ARCHITECTURE.md."""
+def check(values: list[list[Any]], config: Config, *, now: datetime | None = None,
+          late: LateIssues | None = None) -> CheckResult:
+    """Validate the input tab and total it.  See docs/ARCHITECTURE.md.
+
+    ``late``: called once with the keyed rows; the row issues it returns count like
+    the rules' own (status, message, issues, totals)."""
     # check() allocates many small objects (issues, messages) while the caller
     # holds the whole sheet as lists; each cyclic-GC pass would walk all those
     # lists.  Nothing here makes reference cycles, so pause the collector.
     with paused_gc():
-        return _check(values, config, now or datetime.now(timezone.utc))
+        return _check(values, config, now or datetime.now(timezone.utc), late)
 
 
 @contextmanager
@@ -156,7 +174,7 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _check(values: list[list[Any]], config: Config, now: datetime) -> CheckResult:
+def _check(values: list[list[Any]], config: Config, now: datetime, late: LateIssues | None = None) -> CheckResult:
     header_cells = list(values[config.header_row - 1]) if len(values) >= config.header_row else []
     header, issues = map_header(header_cells, config)
     grid = _grid(list(values[config.header_row:]), header.width)
@@ -192,6 +210,8 @@ def _check(values: list[list[Any]], config: Config, now: datetime) -> CheckResul
     ctx = RuleContext(config, frame, parsed, raw, frozenset(header.fields), now)
     hits = run_rules(ctx)
     frame = frame.drop(columns=["_kelurahan_elsewhere"])
+    if late is not None:
+        hits.extend(late_hits(late(KeyedRows(frame, header)), frame.index))
     positions, row_issues, texts = _issues(hits, sheet_rows, config.language)
     order = np.argsort(positions, kind="stable")  # by row; within a row, in rule order
     _status_and_message(frame, hits, positions, order, texts, config)
@@ -207,6 +227,17 @@ def _check(values: list[list[Any]], config: Config, now: datetime) -> CheckResul
         reconciliation=reconcile(frame, config, totals.masks.first),
         checked_at=now,
     )
+
+
+def late_hits(issues: Iterable[Issue], index: pd.Index) -> list[Hits]:
+    """Issues on sheet rows -> Hits on frame positions (issues on rows not read are dropped)."""
+    out = []
+    for issue in issues:
+        if issue.row is None or issue.row not in index:
+            continue
+        position = np.array([index.get_loc(issue.row)], dtype=np.int64)
+        out.append(Hits(issue.code, issue.severity, issue.field, position, dict(issue.params)))
+    return out
 
 
 def _kept_rows(config: Config, raw: Mapping[str, np.ndarray], parsed: dict[str, ParsedColumn],

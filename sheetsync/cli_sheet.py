@@ -314,6 +314,19 @@ def issue_dict(issue: Any, lang: str, personal: frozenset[str] = frozenset()) ->
             "params": to_jsonable(dict(issue.params)), "message": issue.message(lang)}
 
 
+def _checked(config: Any) -> Any:
+    """read_and_check with the journal when there is one (a row changed after verification is
+    PERIKSA here as on the sheet); check never creates a journal."""
+    from sheetsync.journal import Journal, journal_path
+    from sheetsync.sync import read_and_check
+
+    path = journal_path(config)
+    if not path.exists():
+        return read_and_check(config)
+    with Journal(path) as journal:
+        return read_and_check(config, journal=journal)
+
+
 @click.command("check", cls=HelpCommand, epilog=example(
     "sheetsync check --config sheetsync.toml",
     f"sheetsync check {PRESET} --spreadsheet 1AbC...xyz --format csv > masalah.csv"))
@@ -326,9 +339,7 @@ def issue_dict(issue: Any, lang: str, personal: frozenset[str] = frozenset()) ->
 def check_cmd(config: Any, fmt: str, include_personal: bool, ui: Ui) -> None:
     """Validate the sheet and list every problem; write nothing.  Exits 1 when
     there are errors (warnings alone exit 0)."""
-    from sheetsync.sync import read_and_check
-
-    result = read_and_check(config)
+    result = _checked(config)
     personal = frozenset() if include_personal else frozenset(c.field for c in config.columns if c.personal)
     issues = [issue_dict(i, ui.lang, personal) for i in result.issues]
     if fmt == "json":

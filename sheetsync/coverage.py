@@ -4,7 +4,8 @@ A pure function of CheckResult.rows, like totals.py: it runs in the same sync
 on the rows already read, so it costs no API call.  Per area:
 
 - tps            TPS counted: planned (target table) where known, else entered rows
-- tps_saksi      rows with a saksi (a name or a phone typed), pct_saksi of tps
+- tps_saksi      TPS with a saksi (a name or a phone typed on any of its rows), pct_saksi of tps;
+                 a TPS typed twice is one TPS, so a duplicated row never hides a TPS without one
 - tps_tanpa_saksi  tps - tps_saksi: where a kecamatan coordinator must still recruit
 - saksi_bimtek   saksi who attended the briefing, pct_bimtek of tps_saksi
 - n_koordinator  distinct coordinators with a row in the area
@@ -24,6 +25,7 @@ import pandas as pd
 from .config import Config
 from .phones import filled
 from .rules.people import koordinator_groups, people_fields
+from .totals import distinct_tps, tps_codes
 
 COVERAGE_COLUMNS = ("tps", "tps_saksi", "pct_saksi", "tps_tanpa_saksi", "saksi_bimtek", "pct_bimtek",
                     "n_koordinator", "tps_per_koordinator")
@@ -59,6 +61,17 @@ def _bimtek(rows: pd.DataFrame, config: Config) -> np.ndarray:
     return np.asarray(pd.array(rows[f], dtype="boolean").fillna(False), dtype=bool)
 
 
+def per_tps(rows: pd.DataFrame, flag: np.ndarray) -> np.ndarray:
+    """The flag of each TPS on its first row (distinct_tps): true when any of the TPS's rows
+    has it; rows without a TPS key stand for themselves. False on the other copies."""
+    key = tps_codes(rows)
+    known = key >= 0
+    out = flag.copy()
+    if known.any():
+        out[known] = pd.Series(flag[known]).groupby(key[known]).transform("max").to_numpy(bool)
+    return out & distinct_tps(rows)
+
+
 def _koordinator(rows: pd.DataFrame, config: Config) -> np.ndarray:
     f = people_fields(config).koordinator
     if not f or f not in rows:
@@ -73,19 +86,18 @@ def _pct(part: Any, whole: Any) -> np.ndarray:
     return np.where(np.isfinite(pct), pct, np.nan)
 
 
-def _counts(codes: np.ndarray, size: int, saksi: np.ndarray, bimtek: np.ndarray,
-            koord: np.ndarray, planned: Any) -> dict[str, np.ndarray]:
+def _counts(codes: np.ndarray, size: int, tps: "_PerTps", koord: np.ndarray, planned: Any) -> dict[str, np.ndarray]:
     """Coverage columns per area; codes are area numbers (-1 = not placed)."""
     placed = codes >= 0
 
     def count(mask: np.ndarray) -> np.ndarray:
         return np.bincount(codes[mask & placed], minlength=size)[:size]
 
-    entered = count(np.ones(len(codes), bool))
+    entered = count(tps.first)
     base = np.where(pd.isna(planned), entered, pd.array(planned, dtype="Int64").fillna(0).to_numpy(np.int64)) \
         if planned is not None else entered
-    with_saksi = count(saksi)
-    briefed = count(saksi & bimtek)
+    with_saksi = count(tps.saksi)
+    briefed = count(tps.briefed)
     has_k = placed & (koord >= 0)
     width = int(koord.max(initial=0)) + 1
     pairs = np.sort(codes[has_k] * width + koord[has_k])    # (area, koordinator), sorted
@@ -101,12 +113,21 @@ def _counts(codes: np.ndarray, size: int, saksi: np.ndarray, bimtek: np.ndarray,
     }
 
 
+@dataclass(frozen=True)
+class _PerTps:
+    """Per row, each true on the first row of a TPS only (see per_tps)."""
+    first: np.ndarray
+    saksi: np.ndarray
+    briefed: np.ndarray
+
+
 def compute_coverage(rows: pd.DataFrame, config: Config) -> Coverage | None:
     """Coverage tables, or None when the config has no saksi column."""
     saksi = has_saksi(rows, config)
     if saksi is None:
         return None
-    bimtek, koord = _bimtek(rows, config), _koordinator(rows, config)
+    koord = _koordinator(rows, config)
+    tps = _PerTps(distinct_tps(rows), per_tps(rows, saksi), per_tps(rows, saksi & _bimtek(rows, config)))
     regions = config.regions
     kecs, kels = regions.kecamatan, regions.kelurahan
 
@@ -115,18 +136,18 @@ def compute_coverage(rows: pd.DataFrame, config: Config) -> Coverage | None:
         "kode_kelurahan": [k.code for k in kels], "kelurahan": [k.name for k in kels],
         "kode_kecamatan": [k.kecamatan_code for k in kels],
         "kecamatan": [regions.kecamatan_name(k.kecamatan_code) for k in kels],
-        **_counts(kel_codes, len(kels), saksi, bimtek, koord, None)})
+        **_counts(kel_codes, len(kels), tps, koord, None)})
 
     targets = [config.targets.get(k.code) for k in kecs]
     planned = pd.array([t.planned_tps if t else None for t in targets], dtype="Int64")
     kec_codes = rows["kode_kecamatan"].cat.codes.to_numpy(np.int64)
     per_kec = pd.DataFrame({"kode_kecamatan": [k.code for k in kecs], "kecamatan": [k.name for k in kecs],
-                            **_counts(kec_codes, len(kecs), saksi, bimtek, koord, planned)})
+                            **_counts(kec_codes, len(kecs), tps, koord, planned)})
 
     plan = config.targets.by_kecamatan
     kota_planned = pd.array([sum(t.planned_tps for t in plan) if plan else None], dtype="Int64")
     # the kota counts every non-blank row, placed or not
-    kota = _counts(np.zeros(len(rows), np.int64), 1, saksi, bimtek, koord, kota_planned)
+    kota = _counts(np.zeros(len(rows), np.int64), 1, tps, koord, kota_planned)
     kota_row = {"kota": regions.kota, **{k: _py(v[0]) for k, v in kota.items()}}
     return Coverage(per_kelurahan=per_kel, per_kecamatan=per_kec, kota=kota_row)
 

@@ -312,6 +312,12 @@ class Sheet:
             return
         self.grid[tab] = (rows, cols)
 
+    def append_rows(self, range_: str, rows: list[list[Any]]) -> dict:
+        """ONE values:append, RAW, INSERT_ROWS: Google adds the rows in new rows below
+        the table as it is when the request lands, never over a row typed meanwhile."""
+        return self._call(self.http.values_append, self.key, range_,
+                          {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}, {"values": rows})
+
     def too_small(self, need: Mapping[str, tuple[int, int]]) -> bool:
         """Would a write of this extent run past a known grid? (unknown tabs: no)"""
         return any(t in self.grid and (r > self.grid[t][0] or c > self.grid[t][1])

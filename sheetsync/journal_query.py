@@ -441,6 +441,23 @@ class QueryMixin:
         return dict(self._renames_between(spreadsheet, after_n, 1 << 62, good_only=True))
 
     # ------------------------------------------------------------ restore support
+    def cleared_while_edited(self, spreadsheet: str, after_n: int = 0) -> dict[str, frozenset[str]]:
+        """row key -> fields blanked after sync ``after_n`` on purpose, as far as the
+        journal can tell: blank since then, and blanked while the row was being
+        edited (another field of the row got a value in the same sync or later:
+        someone retyping the row). Restore does not refill them."""
+        sheet = self._sheet(spreadsheet)
+        base = self._sync_row(sheet, "n=?", (after_n,))
+        out: dict[str, set[str]] = {}
+        for key, name in self.db.execute(
+                "SELECT k.key, f.name FROM cells c JOIN rowkeys k ON k.id=c.row "
+                "JOIN fieldnames f ON f.id=c.field WHERE k.sheet=? AND c.sync>? AND c.value='' "
+                "AND c.sync=(SELECT max(sync) FROM cells l WHERE l.row=c.row AND l.field=c.field) "
+                "AND EXISTS (SELECT 1 FROM cells o WHERE o.row=c.row AND o.field<>c.field "
+                "AND o.sync>=c.sync AND o.value<>'')", (sheet, base[0] if base else 0)):
+            out.setdefault(key, set()).add(name)
+        return {k: frozenset(v) for k, v in out.items()}
+
     def window(self, spreadsheet: str, after_n: int, keys: Iterable[str] | None = None
                ) -> dict[str, tuple[int, dict[str, str]]]:
         """Rows that were in the tab at sync ``after_n`` or appeared after it:

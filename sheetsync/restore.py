@@ -3,17 +3,26 @@
 ``plan_restore`` compares the input tab as it is *now* with what the journal
 recorded since a time / sync (``since``) or for some TPS (``tps``):
 
-* a row that was in the tab in that window and is missing now is appended
-  below the last filled row, in the current column order (rows come back in
-  their old relative order); a row whose key was retyped (a rename link in the
-  journal, from a sync the guard let through) is not a missing row: skipped;
-* a cell that is empty now gets the last non-empty value it had in the window.
+* a row that was in the tab in that window and is missing now is added below
+  the table, in the current column order (rows come back in their old relative
+  order); a row whose key was retyped (a rename link in the journal, from a sync
+  the guard let through, whatever the column layout was) is not a missing row:
+  skipped;
+* a cell that is empty now gets the last non-empty value it had in the window,
+  unless the journal shows the clearing was deliberate: the cell was blanked
+  while its row was being edited (another cell of the row got a value in the
+  same sync as the blanking or later: someone retyping the row). A cell blanked
+  alone, or a whole row's cells blanked at once, is refilled.
 
-Only empty cells and new rows are written: a value someone typed since is
-never overwritten. Owned columns (status, message) are left to the next sync.
-``restore(..., apply=True)`` reads the tab, plans and writes at once, so the
-plan it writes is checked against the sheet as it is at that moment (the window
-left is the planning time, as for a sync's writes).
+Only cells with no content of any kind are written: a value someone typed since,
+or a formula showing "" (read with valueRenderOption=FORMULA), is never
+overwritten. Owned columns (status, message) are left to the next sync.
+
+``restore(..., apply=True)`` holds the sync lock (no sync writes meanwhile),
+reads the tab (values and formulas), plans and writes at once: the refilled
+cells in one values:batchUpdate, the missing rows in one values:append with
+INSERT_ROWS, so Google adds them in new rows below the table as it is when the
+append lands -- never over a row someone typed meanwhile.
 """
 from __future__ import annotations
 
@@ -25,6 +34,7 @@ from typing import Any, Iterable
 from sheetsync import a1
 from sheetsync.journal_query import MASK
 from sheetsync.journal_tab import TabRead, journal_key, read_tab
+from sheetsync.lock import LockBusy, SyncLock, lock_path
 
 _PLAIN_INT = re.compile(r"(0|-?[1-9][0-9]{0,14})")
 
@@ -34,9 +44,9 @@ class RestoredCell:
     tps_key: str
     field: str
     header: str
-    a1: str              # 'Tab'!D17
+    a1: str              # 'Tab'!D17 (an added row: where it lands if no row is typed meanwhile)
     value: str
-    kind: str            # "row" (appended row) | "cell" (blanked cell refilled)
+    kind: str            # "row" (added row) | "cell" (blanked cell refilled)
 
 
 @dataclass
@@ -47,10 +57,10 @@ class RestorePlan:
     cells: list[RestoredCell] = field(default_factory=list)
     rows_appended: list[str] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)   # {tps_key, field?, reason}
-    writes: list[tuple[str, list[list[Any]]]] = field(default_factory=list)
-    grid_rows: int = 0                 # rows the tab must have for the appended rows
-    grid_cols: int = 0
+    writes: list[tuple[str, list[list[Any]]]] = field(default_factory=list)   # refilled cells
+    rows: list[list[Any]] = field(default_factory=list)   # added rows, from column A
     applied: bool = False
+    appended_at: str = ""              # the range Google put the added rows in
     cells_written: int = 0
     requests: int = 0
 
@@ -63,8 +73,8 @@ class RestorePlan:
         cells = [{**asdict(c), "value": MASK if c.field in p else c.value} for c in self.cells]
         return {"spreadsheet": self.spreadsheet, "tab": self.tab, "since_sync": self.since_sync,
                 "applied": self.applied, "cells": cells, "rows_appended": self.rows_appended,
-                "skipped": self.skipped, "cells_written": self.cells_written,
-                "requests": self.requests}
+                "appended_at": self.appended_at, "skipped": self.skipped,
+                "cells_written": self.cells_written, "requests": self.requests}
 
 
 def sheet_value(text: str) -> Any:
@@ -75,34 +85,40 @@ def sheet_value(text: str) -> Any:
 
 def plan_restore(journal: Any, spreadsheet: str, current_values: list[list[Any]], config: Any, *,
                  since: datetime | timedelta | int | None = None, tps: Iterable[str] | None = None,
-                 current: TabRead | None = None) -> RestorePlan:
+                 current: TabRead | None = None, formulas: list[list[Any]] | None = None) -> RestorePlan:
     """Cell writes that put back vanished rows and blanked cells (see module doc).
-    ``since`` and/or ``tps`` (row keys) choose what to look at; neither = all history."""
+    ``since`` and/or ``tps`` (row keys) choose what to look at; neither = all history.
+    ``formulas``: the tab read with valueRenderOption=FORMULA (a formula is content)."""
     after_n = journal.sync_at(spreadsheet, since) if since is not None else 0
     keys = None if tps is None else list(tps)
     window = journal.window(spreadsheet, after_n, keys)
     renamed = journal.renamed_keys(spreadsheet, after_n)
+    deliberate = journal.cleared_while_edited(spreadsheet, after_n)
     now = current or read_tab(current_values, config)
     plan = RestorePlan(spreadsheet, config.input_tab, after_n)
     col_of = {f: i for i, f in enumerate(now.fields) if f is not None}
     headers = {f: now.header[i] for f, i in col_of.items()}
     for key in sorted(k for k in window if k in now.rows):
-        _refill(plan, key, window[key][1], now, col_of, headers)
+        _refill(plan, key, window[key][1], now, col_of, headers, formulas or [],
+                deliberate.get(key, frozenset()))
     missing = sorted((k for k in window if k not in now.rows), key=lambda k: (window[k][0], k))
-    next_row = _last_filled(current_values) + 1
+    next_row = max(_last_filled(current_values), _last_filled(formulas or [])) + 1
     for key in missing:
         if key in renamed:
             plan.skipped.append({"tps_key": key, "reason": f"retyped as {renamed[key]}"})
             continue
-        if _append(plan, key, window[key][1], next_row, now, col_of, headers):
+        if _append(plan, key, window[key][1], next_row, col_of, headers):
             next_row += 1
-    plan.grid_rows = next_row - 1
-    plan.grid_cols = len(now.header)
     return plan
 
 
-def _refill(plan: RestorePlan, key: str, old: dict[str, str], now: TabRead,
-            col_of: dict[str, int], headers: dict[str, str]) -> None:
+def _has_formula(formulas: list[list[Any]], row: int, col: int) -> bool:
+    line = formulas[row - 1] if row - 1 < len(formulas) else []
+    return col < len(line) and line[col] not in (None, "")
+
+
+def _refill(plan: RestorePlan, key: str, old: dict[str, str], now: TabRead, col_of: dict[str, int],
+            headers: dict[str, str], formulas: list[list[Any]], deliberate: frozenset[str]) -> None:
     current = now.row_dict(key)
     row = now.positions[key]
     for f, value in sorted(old.items()):
@@ -111,23 +127,29 @@ def _refill(plan: RestorePlan, key: str, old: dict[str, str], now: TabRead,
         if f not in col_of:
             plan.skipped.append({"tps_key": key, "field": f, "reason": "column not in the tab now"})
             continue
+        if _has_formula(formulas, row, col_of[f]):
+            plan.skipped.append({"tps_key": key, "field": f, "reason": "a formula is there now"})
+            continue
+        if f in deliberate:
+            plan.skipped.append({"tps_key": key, "field": f,
+                                 "reason": "cleared while the row was being edited"})
+            continue
         ref = a1.rect(plan.tab, row, col_of[f] + 1)
         plan.cells.append(RestoredCell(key, f, headers[f], ref, value, "cell"))
         plan.writes.append((ref, [[sheet_value(value)]]))
 
 
-def _append(plan: RestorePlan, key: str, old: dict[str, str], row: int, now: TabRead,
+def _append(plan: RestorePlan, key: str, old: dict[str, str], row: int,
             col_of: dict[str, int], headers: dict[str, str]) -> bool:
     placed = {f: v for f, v in old.items() if f in col_of}
     for f in sorted(set(old) - set(placed)):
         plan.skipped.append({"tps_key": key, "field": f, "reason": "column not in the tab now"})
     if not placed:
         return False
-    width = max(col_of[f] for f in placed) + 1
-    line: list[Any] = [""] * width
+    line: list[Any] = [""] * (max(col_of[f] for f in placed) + 1)
     for f, value in placed.items():
         line[col_of[f]] = sheet_value(value)
-    plan.writes.append((a1.rect(plan.tab, row, 1, row, width), [line]))
+    plan.rows.append(line)
     plan.rows_appended.append(key)
     for f in sorted(placed, key=lambda f: col_of[f]):
         plan.cells.append(RestoredCell(key, f, headers[f], a1.rect(plan.tab, row, col_of[f] + 1),
@@ -143,23 +165,51 @@ def _last_filled(values: list[list[Any]]) -> int:
     return 0
 
 
+class RestoreError(Exception):
+    """One line saying what went wrong and what to do (exit code 3, like sync)."""
+    exit_code = 3
+
+
 def restore(config: Any, journal: Any, sheet: Any, *, spreadsheet: str | None = None,
             since: datetime | timedelta | int | None = None, tps: Iterable[str] | None = None,
-            apply: bool = False) -> RestorePlan:
-    """One call for ``sheetsync restore``: read the input tab (one batchGet), plan,
-    and with ``apply`` grow the grid if rows are appended and write (one batchUpdate).
-    ``sheet`` is a gsheets.Sheet; the plan returned is the one written."""
-    key = journal_key(spreadsheet or sheet.key, config.input_tab)
+            apply: bool = False, lock_dir: str | None = None) -> RestorePlan:
+    """One call for ``sheetsync restore``: read the input tab (values, then formulas),
+    plan, and with ``apply`` write under the sync lock (see module doc). ``sheet`` is
+    a gsheets.Sheet; the plan returned is the one written."""
+    lock = SyncLock(lock_path(sheet.key, config.api_url, lock_dir))
+    if apply:
+        try:
+            lock.acquire()
+        except LockBusy as exc:
+            raise RestoreError(str(exc)) from None
+    try:
+        return _restore(config, journal, sheet, journal_key(spreadsheet or sheet.key, config.input_tab),
+                        since=since, tps=tps, apply=apply)
+    finally:
+        lock.release()
+
+
+def _restore(config: Any, journal: Any, sheet: Any, name: str, *, since: datetime | timedelta | int | None,
+             tps: Iterable[str] | None, apply: bool) -> RestorePlan:
     tab_range = a1.quote_tab(config.input_tab)
     values = sheet.read([tab_range])[tab_range]
-    plan = plan_restore(journal, key, values, config, since=since, tps=tps)
-    if not apply or not plan.writes:
-        plan.requests = sheet.requests
-        return plan
-    if plan.rows_appended:
-        sheet.ensure_grid({config.input_tab: (plan.grid_rows, plan.grid_cols)})
-    sheet.write(plan.writes)
-    plan.applied = True
-    plan.cells_written = len(plan.cells)
+    formulas = sheet.read([tab_range], render="FORMULA")[tab_range]
+    plan = plan_restore(journal, name, values, config, since=since, tps=tps, formulas=formulas)
+    if apply and plan.writes:
+        sheet.write(plan.writes)
+    if apply and plan.rows:
+        got = sheet.append_rows(tab_range, plan.rows)
+        plan.appended_at = str(got.get("updates", {}).get("updatedRange", ""))
+        if not _starts_in_column_a(plan.appended_at):
+            raise RestoreError(f"the restored rows landed at {plan.appended_at}, not from column A: "
+                               "check them in the sheet (the table has a blank first column)")
+    plan.applied = apply and bool(plan.writes or plan.rows)
+    plan.cells_written = len(plan.cells) if plan.applied else 0
     plan.requests = sheet.requests
     return plan
+
+
+def _starts_in_column_a(updated: str) -> bool:
+    """Google appends from the first column of the table it found; ours starts at A."""
+    ref = a1.split_range(updated)[1] if "!" in updated else updated
+    return re.match(r"\$?A\$?[0-9]", ref) is not None

@@ -79,14 +79,19 @@ def _counted(rows: pd.DataFrame) -> np.ndarray:
     return rows["results_complete"].to_numpy(bool) & (doubts.to_numpy() == 0)
 
 
-def distinct_tps(rows: pd.DataFrame) -> np.ndarray:
-    """True for the first row of each TPS key and for rows without one: a TPS typed
-    twice is one TPS entered (its rows are duplicate_tps errors)."""
+def tps_codes(rows: pd.DataFrame) -> np.ndarray:
+    """One number per TPS (kelurahan and TPS number) per row; -1 where either is unknown."""
     kel = rows["kode_kelurahan"].cat.codes.to_numpy(np.int64)
     tps = rows["tps"].array
     known = (kel >= 0) & ~np.asarray(tps.isna())
-    key = np.where(known, kel * 100_000 + tps.to_numpy(dtype=np.int64, na_value=0), -1)
-    return ~known | ~pd.Series(key).duplicated(keep="first").to_numpy()
+    return np.where(known, kel * 100_000 + tps.to_numpy(dtype=np.int64, na_value=0), -1)
+
+
+def distinct_tps(rows: pd.DataFrame) -> np.ndarray:
+    """True for the first row of each TPS key and for rows without one: a TPS typed
+    twice is one TPS entered (its rows are duplicate_tps errors)."""
+    key = tps_codes(rows)
+    return (key < 0) | ~pd.Series(key).duplicated(keep="first").to_numpy()
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ def test_vanished_row_is_appended_in_current_column_order(j):
     rec(j, now, 1)
     p = plan(j, now, since=1)
     assert p.rows_appended == ["31.73.01.1001/002"]
-    assert p.writes == [("'Input'!A4:E4", [["31.73.01.1001", 2, 300, 120, "Sari"]])]
+    assert p.rows == [["31.73.01.1001", 2, 300, 120, "Sari"]] and p.writes == []
     assert {c.field for c in p.cells} == {"kode", "tps", "dpt", "paslon_1", "saksi"}
     assert p.to_dict(personal={"saksi"})["cells"][-1]["value"] == "***"
 
@@ -80,7 +80,7 @@ def test_retyped_key_is_not_restored_but_junk_row_is(j):
     p = plan(j, g, since=1)
     assert [s["tps_key"] for s in p.skipped] == ["31.73.01.1002/001"]
     assert len(p.rows_appended) == 1 and p.rows_appended[0].startswith("?")
-    assert p.writes[-1] == ("'Input'!A5:C5", [["", "tps lima", 310]])
+    assert p.rows[-1] == ["", "tps lima", 310]
 
 
 def test_nothing_lost_nothing_planned(j):
@@ -88,7 +88,7 @@ def test_nothing_lost_nothing_planned(j):
     rec(j, g)
     rec(j, [g[0], g[3], g[1], g[2]], 1)              # a sort loses nothing
     p = plan(j, [g[0], g[3], g[1], g[2]], since=1)
-    assert p.writes == [] and p.cells == []
+    assert p.writes == p.rows == [] and p.cells == []
 
 
 def test_sheet_value_keeps_text_that_is_not_a_plain_number():
