@@ -133,9 +133,11 @@ def _location(txn: Txn, loc: Any) -> tuple[Sheet | None, dict]:
     dr = loc.get("dimensionRange")
     if isinstance(dr, dict) and dr.get("dimension") in ("ROWS", "COLUMNS"):
         sheet = txn.sheet(dr.get("sheetId", 0) or 0, "developer_metadata")
-        start, end = need_int(dr, "startIndex", 0), need_int(dr, "endIndex")
-        if end - start != 1 and end <= start:
-            raise Bad("dimensionRange must cover at least one row or column.")
+        if dr.get("startIndex") is None or dr.get("endIndex") is None:
+            raise Bad("DimensionRange must specify both a startIndex and an endIndex")
+        start, end = need_int(dr, "startIndex"), need_int(dr, "endIndex")
+        if end - start != 1:  # Google's reference: one row or column, never a span
+            raise Bad("DimensionRange must represent a single row or column")
         kind = "ROW" if dr["dimension"] == "ROWS" else "COLUMN"
         return sheet, {"locationType": kind, "dimensionRange": {
             "sheetId": sheet.sheet_id, "dimension": dr["dimension"],

@@ -214,47 +214,41 @@ def _dimension_range(meta: dict[str, Any], axis: int) -> dict[str, Any] | None:
     return None
 
 
-def _with_span(meta: dict[str, Any], start: int, end: int) -> dict[str, Any]:
+def _at(meta: dict[str, Any], index: int) -> dict[str, Any]:
+    """The metadata moved to row or column ``index`` (it always marks exactly one)."""
     dr = meta["location"]["dimensionRange"]
-    return {**meta, "location": {**meta["location"], "dimensionRange": {**dr, "startIndex": start,
-                                                                         "endIndex": end}}}
+    return {**meta, "location": {**meta["location"], "dimensionRange": {**dr, "startIndex": index,
+                                                                         "endIndex": index + 1}}}
 
 
 def shift_locations(metas: list[dict[str, Any]], axis: int, start: int, delta: int,
                     end: int | None = None) -> list[dict[str, Any]]:
     """Row or column metadata of one sheet after inserting ``delta`` > 0 rows/columns at
-    ``start``, or deleting [start, end): it follows its rows, grows when rows are inserted
-    inside it, shrinks when some of its rows go, and is deleted with the last of them."""
+    ``start``, or deleting [start, end): it follows its row, and is deleted with it."""
     out = []
     for meta in metas:
         dr = _dimension_range(meta, axis)
         if dr is None:
             out.append(meta)
             continue
-        lo, hi = dr.get("startIndex", 0) or 0, dr["endIndex"]
+        index = dr["startIndex"]
         if delta > 0:
-            lo, hi = lo + delta if lo >= start else lo, hi + delta if hi > start else hi
-        else:
-            width = end - start
-            lo = lo if lo < start else (start if lo < end else lo - width)
-            hi = hi if hi <= start else (start if hi <= end else hi - width)
-            if hi <= lo:
-                continue  # its rows are gone: Google deletes the metadata with them
-        out.append(_with_span(meta, lo, hi))
+            out.append(_at(meta, index + delta) if index >= start else meta)
+        elif index >= end:
+            out.append(_at(meta, index - (end - start)))
+        elif index < start:
+            out.append(meta)
+        # else its row is gone: Google deletes the metadata with it
     return out
 
 
 def remap_locations(metas: list[dict[str, Any]], axis: int,
                     mapping: dict[int, int]) -> list[dict[str, Any]]:
     """Row or column metadata after moveDimension (old index -> new index): a moved row
-    takes its metadata along; a span stays one span, from its first to its last row."""
+    takes its metadata along."""
     out = []
     for meta in metas:
         dr = _dimension_range(meta, axis)
-        if dr is None:
-            out.append(meta)
-            continue
-        lo, hi = dr.get("startIndex", 0) or 0, dr["endIndex"]
-        moved = [mapping.get(i, i) for i in range(lo, hi)]
-        out.append(_with_span(meta, min(moved), max(moved) + 1))
+        moved = dr is not None and dr["startIndex"] in mapping
+        out.append(_at(meta, mapping[dr["startIndex"]]) if moved else meta)
     return out

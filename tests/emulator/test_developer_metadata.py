@@ -191,13 +191,12 @@ def test_metadata_is_deleted_with_its_column_and_others_shift_left(gc, sh, tps):
         call(gc, "get", sh, f"/developerMetadata/{gone['metadataId']}")
 
 
-def test_a_span_shrinks_when_part_of_it_is_deleted_and_grows_when_rows_go_inside(gc, sh, tps):
-    meta = mark(sh, "sheetsync.block", {"dimensionRange": {"sheetId": tps.id, "dimension": "ROWS",
-                                                            "startIndex": 1, "endIndex": 3}})
-    tps.insert_rows([["Kedoya", "003", 190, ""]], row=3)
-    assert span(located(gc, sh, meta)) == (1, 4)
-    tps.delete_rows(3, 4)
-    assert span(located(gc, sh, meta)) == (1, 2)
+def test_metadata_marks_one_row_or_column_never_a_span(gc, sh, tps):
+    for dr, message in (({"startIndex": 1, "endIndex": 3}, "DimensionRange must represent a single row or column"),
+                        ({"startIndex": 1}, "DimensionRange must specify both a startIndex and an endIndex")):
+        with pytest.raises(gspread.exceptions.APIError) as exc:
+            mark(sh, "sheetsync.block", {"dimensionRange": {"sheetId": tps.id, "dimension": "ROWS", **dr}})
+        assert exc.value.args[0]["message"] == f"Invalid requests[0].createDeveloperMetadata: {message}"
 
 
 def test_column_metadata_moves_with_its_column(gc, sh, tps):
