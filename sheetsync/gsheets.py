@@ -25,7 +25,7 @@ import google.oauth2.credentials
 from google.oauth2 import service_account
 import gspread
 from gspread.exceptions import APIError
-from gspread.urls import SPREADSHEET_VALUES_BATCH_UPDATE_URL
+from gspread.urls import SPREADSHEET_VALUES_BATCH_UPDATE_URL, SPREADSHEETS_API_V4_BASE_URL
 
 from sheetsync import a1
 from sheetsync.transport import RequestException, RetryPolicy, make_session
@@ -71,6 +71,14 @@ class WriteStats:
     cells: int = 0
     bytes: int = 0
     ranges: int = 0
+
+
+@dataclass
+class Matched:
+    """One range a values:batchGetByDataFilter answered, with the filters that selected it."""
+    filters: list[dict]
+    range: str                      # as Google names it: 'TPS'!A1:Q2649
+    values: list[list[Any]]
 
 
 @dataclass
@@ -289,19 +297,32 @@ class Sheet:
             raise translate(exc, key=self.key, email=self.email) from None
 
     def read(self, ranges: list[str], *, render: str = VALUES) -> dict[str, list[list[Any]]]:
-        """ONE values:batchGet. Keys are the ranges as asked; trailing blanks are trimmed by the API.
+        """ONE read (read_matched). Keys are the ranges as asked; trailing blanks are trimmed by the API.
 
         By default cells come as their values (see VALUES), so a number format or the
         spreadsheet's locale changes nothing sheetsync reads."""
-        params = {"valueRenderOption": render, "dateTimeRenderOption": DATES, "majorDimension": "ROWS"}
-        body = self._call(self.http.values_batch_get, self.key, list(ranges), params)
-        got = body.get("valueRanges", [])
-        for asked, vr in zip(ranges, got):
-            self._note_grid(asked, vr.get("range", ""))
-        return {asked: got[i].get("values", []) if i < len(got) else []
-                for i, asked in enumerate(ranges)}
+        matched = self.read_matched([{"a1Range": r} for r in ranges], render=render)
+        by_range = {m.filters[0].get("a1Range"): m for m in matched if len(m.filters) == 1}
+        out: dict[str, list[list[Any]]] = {}
+        for i, asked in enumerate(ranges):
+            m = by_range.get(asked) or (matched[i] if i < len(matched) else None)
+            if m is not None:
+                self.note_grid(asked, m.range)
+            out[asked] = m.values if m is not None else []
+        return out
 
-    def _note_grid(self, asked: str, answered: str) -> None:
+    def read_matched(self, filters: list[dict], *, render: str = VALUES) -> list["Matched"]:
+        """ONE values:batchGetByDataFilter: a POST, so hundreds of ranges never make a long URL
+        (Google refuses URLs past about 8 KB), and developer-metadata lookups find sheetsync's
+        own columns and tabs in the same request. One Matched per range a filter selected."""
+        params = {"valueRenderOption": render, "dateTimeRenderOption": DATES, "majorDimension": "ROWS"}
+        url = f"{SPREADSHEETS_API_V4_BASE_URL}/{self.key}/values:batchGetByDataFilter"
+        body = self._call(self.http.request, "post", url, json={"dataFilters": filters, **params}).json()
+        return [Matched(list(m.get("dataFilters", [])), m.get("valueRange", {}).get("range", ""),
+                        m.get("valueRange", {}).get("values", []))
+                for m in body.get("valueRanges", []) if isinstance(m, dict)]
+
+    def note_grid(self, asked: str, answered: str) -> None:
         """A whole-tab read answers with the tab's whole grid ('TPS'!A1:Q2649): keep its size."""
         if "!" in asked.lstrip("'").split("'")[-1] or "!" not in answered:
             return
@@ -366,44 +387,59 @@ class Sheet:
         """title -> sheet properties (sheetId, gridProperties)."""
         return {s["properties"]["title"]: s["properties"] for s in self.metadata().get("sheets", [])}
 
-    def add_tabs(self, titles: list[str]) -> None:
-        if titles:
-            self.batch_update([{"addSheet": {"properties": {"title": t}}} for t in titles])
+    def add_tabs(self, tabs: list[dict], also: list[dict] = ()) -> None:
+        """Add tabs (addSheet properties, each with its sheetId and a grid sized to its table)
+        and `also` (their markers) in ONE batchUpdate.
+
+        A batchUpdate is atomic, but its answer can be lost after it landed; the transport's
+        retry then meets Google's 400 "already exists". Tabs that now exist with the very
+        sheetIds asked for were added by this call: that is success, not an error."""
+        if not tabs and not also:
+            return
+        try:
+            self.batch_update([{"addSheet": {"properties": p}} for p in tabs] + list(also))
+        except SheetsError as exc:
+            if not tabs:
+                raise
+            have = {p["title"]: p.get("sheetId") for p in self.tabs().values()}
+            if any(have.get(p["title"]) != p["sheetId"] for p in tabs):
+                raise exc from None
 
     def ensure_grid(self, need: Mapping[str, tuple[int, int]], *, headroom: float = 0.1) -> bool:
         """Grow tabs to at least (rows, cols): one metadata read, one batchUpdate if needed.
 
         Rows get some headroom (a growing summary would otherwise cost two extra requests
-        every time it gains a row), unless that would pass Google's 10M-cell limit.
+        every time it gains a row), unless that would pass Google's 10M-cell limit. The new
+        size is set, not added (updateSheetProperties, not appendDimension): a request
+        retried after its answer was lost cannot grow the grid twice.
         """
         tabs = self.tabs()
         total = sum(_cells(p) for p in tabs.values())
-        grow: list[tuple[dict, int, str, int]] = []
+        sizes: dict[str, list[int]] = {}
         for title, (rows, cols) in need.items():
             props = tabs.get(title)
             if props is None:
                 continue
             grid = props.get("gridProperties", {})
             have_r, have_c = grid.get("rowCount", 0), grid.get("columnCount", 0)
-            if rows > have_r:
-                grow.append((props, max(have_c, cols), "ROWS", rows - have_r))
-            if cols > have_c:
-                grow.append((props, rows, "COLUMNS", cols - have_c))
-        if not grow:
+            if rows > have_r or cols > have_c:
+                sizes[title] = [max(rows, have_r), max(cols, have_c)]
+        if not sizes:
             return False
-        added = sum(n * width for _, width, _, n in grow)
-        spare = CELL_LIMIT - total - added
+        spare = CELL_LIMIT - total - sum(r * c - _cells(tabs[t]) for t, (r, c) in sizes.items())
         requests_ = []
-        for props, width, dim, n in grow:
-            if dim == "ROWS" and headroom > 0:
-                extra = max(100, int((props["gridProperties"].get("rowCount", 0) + n) * headroom))
-                if extra * width <= spare:
-                    spare -= extra * width
-                    n += extra
-            requests_.append({"appendDimension": {"sheetId": props["sheetId"], "dimension": dim, "length": n}})
+        for title, (rows, cols) in sizes.items():
+            props = tabs[title]
+            if rows > props.get("gridProperties", {}).get("rowCount", 0) and headroom > 0:
+                extra = max(100, int(rows * headroom))
+                if extra * cols <= spare:
+                    spare -= extra * cols
+                    rows += extra
+            requests_.append({"updateSheetProperties": {
+                "properties": {"sheetId": props["sheetId"], "gridProperties": {"rowCount": rows, "columnCount": cols}},
+                "fields": "gridProperties.rowCount,gridProperties.columnCount"}})
+            self.grid.pop(title, None)       # known again at the next whole-tab read
         self.batch_update(requests_)
-        for props, _, dim, n in grow:
-            self.grid.pop(props["title"], None)       # known again at the next whole-tab read
         return True
 
 

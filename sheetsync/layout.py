@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from sheetsync import a1
+from sheetsync.ownership import column_marker, column_unmarker, tab_kinds, tab_marker
 
 MARK = "sheetsync:"            # prefix of descriptions of what init owns
 CHART_TITLE_ID = "Target vs suara per kecamatan"
@@ -62,6 +63,7 @@ def init_layout(config: Any, *, with_tps: bool = False, client: Any = None) -> L
     report = LayoutReport(spreadsheet=sheet.key)
     structure = sheet.structure()
     current = _current_values(sheet, config, structure)
+    current["layout"] = _owned_layout(current, config)
     plan = LayoutPlan(config, structure, current)
     requests = plan.build(with_tps=with_tps)
     if requests:
@@ -77,11 +79,17 @@ def init_layout(config: Any, *, with_tps: bool = False, client: Any = None) -> L
 
 def _current_values(sheet: Any, config: Any, structure: dict) -> dict[str, Any]:
     """Input tab values (for header and TPS rows) and data validation of its first data row."""
-    titles = {s["properties"]["title"] for s in structure.get("sheets", [])}
-    if config.input_tab not in titles:
-        return {"values": [], "validation": {}}
+    from sheetsync.ownership import Owned, read_owned, resolve_tabs
+
+    props = {s["properties"]["title"]: s["properties"] for s in structure.get("sheets", [])}
+    if config.input_tab not in props:
+        owned = Owned(unmarked_tabs=[t for t in config.summary_tabs.titles()])
+        resolve_tabs(sheet, config, owned, props)
+        return {"values": [], "validation": {}, "owned": owned}
+    owned = read_owned(sheet, config)           # the input tab, and what carries sheetsync's markers
+    resolve_tabs(sheet, config, owned, props)   # a hand-made tab of a summary's title: NotOurs
+    values = owned.values[config.input_tab]
     tab = a1.quote_tab(config.input_tab)
-    values = sheet.read([tab], render="FORMATTED_VALUE")[tab]     # whole tab: never past the grid
     header = values[config.header_row - 1] if len(values) >= config.header_row else []
     validation: dict[int, Any] = {}
     if header:
@@ -96,7 +104,20 @@ def _current_values(sheet: Any, config: Any, structure: dict) -> dict[str, Any]:
                     for c, cell in enumerate(r.get("values", [])):
                         if cell.get("dataValidation"):
                             validation[c] = cell["dataValidation"]
-    return {"values": values, "validation": validation}
+    return {"values": values, "validation": validation, "owned": owned}
+
+
+def _owned_layout(current: dict[str, Any], config: Any) -> Any:
+    """Where Status and Keterangan stand (sync_desired.input_layout), with the data headers init
+    appends counted in: a person's column of that header stops init (NotOurs)."""
+    from sheetsync.sync_desired import input_layout
+
+    values = [list(line) for line in current["values"]]
+    values += [[] for _ in range(config.header_row - len(values))]
+    row = values[config.header_row - 1]
+    have = {header_key(h) for h in row}
+    row += [c.header for c in config.columns if not any(header_key(n) in have for n in (c.header, *c.aliases))]
+    return input_layout(values, config, current["owned"].columns)
 
 
 # ------------------------------------------------------------------ plan
@@ -109,6 +130,8 @@ class LayoutPlan:
         self.sheets = {s["properties"]["title"]: s for s in structure.get("sheets", [])}
         self.used_ids = {s["properties"]["sheetId"] for s in structure.get("sheets", [])}
         self.values: list[list[Any]] = current["values"]
+        self.owned = current["owned"]
+        self.layout = current["layout"]
         self.validation: dict[int, Any] = current["validation"]
         self.requests: list[dict] = []
         self.tabs_added: list[str] = []
@@ -125,11 +148,28 @@ class LayoutPlan:
         while new_id in self.used_ids:
             new_id = self.rng.randint(1, 2**31 - 1)
         self.used_ids.add(new_id)
-        self.requests.append({"addSheet": {"properties": {"sheetId": new_id, "title": title}}})
-        self.sheets[title] = {"properties": {"sheetId": new_id, "title": title,
-                                             "gridProperties": {"rowCount": 1000, "columnCount": 26}}}
+        rows, cols = self.tab_grid(title)
+        props = {"sheetId": new_id, "title": title, "gridProperties": {"rowCount": rows, "columnCount": cols}}
+        self.requests.append({"addSheet": {"properties": props}})
+        kinds = tab_kinds(self.config)
+        if title in kinds:
+            self.requests.append(tab_marker(new_id, kinds[title]))
+        self.sheets[title] = {"properties": props}
         self.tabs_added.append(title)
         return new_id
+
+    def tab_grid(self, title: str) -> tuple[int, int]:
+        """A new tab's grid, sized to what goes there (not Google's 1000 x 26): the input tab
+        holds the planned TPS; a summary its table (one row per kecamatan or kelurahan), on the
+        kecamatan tab the chart below it, and room to grow by a tenth. The input tab keeps
+        Google's 26 columns at least: people add columns of their own there."""
+        regions, cfg = self.config.regions, self.config
+        if title == cfg.input_tab:
+            return max(len(regions.kelurahan) * 30, 100) + cfg.header_row, max(len(cfg.columns) + 2, 26)
+        width = max(len(summary_header(cfg)), 8)
+        rows = {cfg.summary_tabs.kecamatan: len(regions.kecamatan) + 30,       # chart: 400 px ~ 20 rows
+                cfg.summary_tabs.kelurahan: len(regions.kelurahan) + 5}.get(title, 100)
+        return rows + rows // 10 + 3, width
 
     def summary_titles(self) -> list[str]:
         tabs = self.config.summary_tabs
@@ -144,6 +184,7 @@ class LayoutPlan:
         for title in self.summary_titles():
             self.sheet_id(title)
         header = self.header_cells(input_id)
+        self.marks(input_id)
         self.freeze(input_id)
         self.dropdowns(input_id, header)
         self.colours(input_id, header)
@@ -154,24 +195,39 @@ class LayoutPlan:
         return self.requests
 
     def header_cells(self, sheet_id: int) -> list[str]:
-        """The header row as it will be: current cells + missing headers appended."""
+        """The header row as it will be: current cells, missing data headers appended, and
+        Status and Keterangan where the owned layout puts them."""
         cfg = self.config
         row = list(self.values[cfg.header_row - 1]) if len(self.values) >= cfg.header_row else []
         have = {header_key(h) for h in row}
-        wanted = [(c.header, (c.header, *c.aliases)) for c in cfg.columns]
-        wanted += [(cfg.status_header, (cfg.status_header,)), (cfg.message_header, (cfg.message_header,))]
-        missing = [h for h, names in wanted if not any(header_key(n) in have for n in names)]
-        if not missing:
-            return [str(h) for h in row]
-        start = len(row)
-        self.grow(sheet_id, columns=start + len(missing))
-        self.requests.append({"updateCells": {
-            "start": {"sheetId": sheet_id, "rowIndex": cfg.header_row - 1, "columnIndex": start},
-            "rows": [{"values": [{"userEnteredValue": {"stringValue": h},
-                                  "userEnteredFormat": {"textFormat": {"bold": True}}} for h in missing]}],
-            "fields": "userEnteredValue,userEnteredFormat.textFormat.bold"}})
+        missing = [c.header for c in cfg.columns if not any(header_key(n) in have for n in (c.header, *c.aliases))]
+        out = [str(h) for h in row] + missing
+        if missing:
+            self.write_header(sheet_id, len(row), missing)
+        for text, col in zip((cfg.status_header, cfg.message_header),
+                             (self.layout.status_col, self.layout.message_col)):
+            if text in self.layout.missing_headers:
+                self.write_header(sheet_id, col - 1, [text])
+                out += [""] * (col - len(out))
+                out[col - 1] = text
+                missing.append(text)
         self.headers_added = missing
-        return [str(h) for h in row] + missing
+        return out
+
+    def write_header(self, sheet_id: int, start: int, texts: list[str]) -> None:
+        self.grow(sheet_id, columns=start + len(texts))
+        self.requests.append({"updateCells": {
+            "start": {"sheetId": sheet_id, "rowIndex": self.config.header_row - 1, "columnIndex": start},
+            "rows": [{"values": [{"userEnteredValue": {"stringValue": h},
+                                  "userEnteredFormat": {"textFormat": {"bold": True}}} for h in texts]}],
+            "fields": "userEnteredValue,userEnteredFormat.textFormat.bold"}})
+
+    def marks(self, input_id: int) -> None:
+        """sheetsync's markers on its columns (new ones, or found on a sheet of an earlier
+        release) and tabs of an earlier release; stale markers on people's columns go."""
+        self.requests += [column_unmarker(input_id, col, role) for role, col in self.layout.stale]
+        self.requests += [column_marker(input_id, col, role) for role, col in self.layout.to_mark]
+        self.requests += self.owned.tab_marks
 
     def grow(self, sheet_id: int, *, columns: int = 0, rows: int = 0) -> None:
         props = next(s["properties"] for s in self.sheets.values() if s["properties"]["sheetId"] == sheet_id)
@@ -227,9 +283,7 @@ class LayoutPlan:
                 if code in STATUS_COLOURS]
 
     def colours(self, sheet_id: int, header: Sequence[str]) -> None:
-        c = self.column(header, (self.config.status_header,))
-        if c is None:
-            return
+        c = self.layout.status_col - 1
         wanted = [{"ranges": [self.data_range(sheet_id, c)],
                    "booleanRule": {"condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": label}]},
                                    "format": {"backgroundColor": STATUS_COLOURS[code]}}}
@@ -246,11 +300,10 @@ class LayoutPlan:
 
     def protections(self, input_id: int, header: Sequence[str]) -> None:
         wanted: list[dict] = []
-        for name in (self.config.status_header, self.config.message_header):
-            c = self.column(header, (name,))
-            if c is not None:
-                wanted.append({"description": f"{MARK} {name} (diisi otomatis oleh sheetsync)",
-                               "range": self.data_range(input_id, c), "warningOnly": True})
+        for name, col in ((self.config.status_header, self.layout.status_col),
+                          (self.config.message_header, self.layout.message_col)):
+            wanted.append({"description": f"{MARK} {name} (diisi otomatis oleh sheetsync)",
+                           "range": self.data_range(input_id, col - 1), "warningOnly": True})
         for title in self.summary_titles():
             wanted.append({"description": f"{MARK} tab {title} (diisi otomatis oleh sheetsync)",
                            "range": {"sheetId": self.sheet_id(title)}, "warningOnly": True})

@@ -24,11 +24,12 @@ from sheetsync import a1
 from sheetsync.gsheets import (Prepared, Sheet, SheetsError, _is_grid_limit, _is_missing_range, open_client,
                                spreadsheet_key, transport_stats)
 from sheetsync.lock import LockBusy, SyncLock, lock_path
+from sheetsync.ownership import Owned, column_marker, column_unmarker, new_tabs, read_owned, resolve_tabs
 from sheetsync.journal_tab import journal_key
 from sheetsync.plan import Desired, Plan, make_plan, sheet_value
 from sheetsync.settle import Settled, build_wanted, settle
 from sheetsync.sync_desired import (ALERT_MARK, InputLayout, build_desired, input_layout, last_synced_text,
-                                    row_identities, summary_origin)
+                                    merge_warnings, row_identities, summary_origin)
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -165,6 +166,7 @@ class _Work:
     plan: Plan
     alerts: list[Any]
     desired: Desired
+    owned: Owned
 
 
 def _run(config: Any, key: str, report: SyncReport, clock: _Clock, *, client: Any, journal: Any,
@@ -203,16 +205,17 @@ def _read_and_plan(sheet: Sheet, config: Any, key: str, report: SyncReport, cloc
                    accept: frozenset[str] = frozenset()) -> _Work:
     """read -> check -> (journal warnings) -> summaries -> plan -> guard."""
     from sheetsync.summaries import summary_tables
-    current = _read_all(sheet, config, report, create_tabs=not dry_run)
+    owned = _read_all(sheet, config, report)
+    current = owned.values
     clock.lap("read")
     values = current[config.input_tab]
-    layout = input_layout(values, config)
-    verified = _Verified(journal, key, layout.with_added_headers(values, config), config)
-    result = _check(values, layout, config, now, verified)
+    layout = input_layout(values, config, owned.columns)
+    result = _check(values, layout, config, now)
     _fill_counts(report, result)
     clock.lap("check")
-    tab_read = verified.tab_read
-    report.warnings_merged = verified.found
+    tab_read = _journal_view(journal, layout.with_added_headers(values, config), config, result)
+    report.warnings_merged = merge_warnings(result, _verification_warnings(journal, key, tab_read, config),
+                                            config.language)
     tables = summary_tables(result, config)
     clock.lap("summaries")
     desired = build_desired(values, layout, result, config, tables)
@@ -224,13 +227,15 @@ def _read_and_plan(sheet: Sheet, config: Any, key: str, report: SyncReport, cloc
     if alerts:                                      # the guard keeps the summaries as they are
         plan = Plan([c for c in plan.changes if c.tab not in config.summary_tabs.titles()])
     clock.lap("guard")
-    return _Work(current, values, layout, result, tab_read, plan, alerts, desired)
+    return _Work(current, values, layout, result, tab_read, plan, alerts, desired, owned)
 
 
 def _write_phase(sheet: Sheet, work: _Work, config: Any, report: SyncReport, clock: _Clock, *,
                  now: datetime | None, hooks: SyncHooks) -> None:
     """grow tabs if needed -> stamp -> write -> verify, repairing what moved (settle.py)."""
     plan = work.plan
+    if work.owned.to_add or work.owned.tab_marks:
+        _add_tabs(sheet, work.owned, plan, config, report)
     if sheet.too_small(_needed_grid(plan)):
         report.metadata_reads += 1
         sheet.ensure_grid(_needed_grid(plan))
@@ -257,69 +262,78 @@ def _write_phase(sheet: Sheet, work: _Work, config: Any, report: SyncReport, clo
         report.last_synced = stamp if _stamp_change(plan, config) is not None else None
         clock.lap("write")
         _settle(sheet, plan, work, config, report)
+        _mark_columns(sheet, work, config, report)
         clock.lap("verify")
     finally:
         if gc_was_on:
             gc.enable()
 
 
-def read_and_check(config: Any, *, client: Any = None, now: datetime | None = None, journal: Any = None) -> Any:
-    """`sheetsync check`: one values:batchGet of the input tab, then the core. Writes nothing.
-    With the journal, a row changed after verification is PERIKSA here as on the sheet."""
+def read_and_check(config: Any, *, client: Any = None, now: datetime | None = None) -> Any:
+    """`sheetsync check`: one values:batchGet of the input tab, then the core. Writes nothing."""
     try:
         key = spreadsheet_key(config.spreadsheet)
         sheet = Sheet(client or open_client(config), key)
         report = SyncReport(spreadsheet=key, dry_run=True)
-        values = _read_all(sheet, config, report, create_tabs=False, only_input=True)[config.input_tab]
-        layout = input_layout(values, config)
-        return _check(values, layout, config, now,
-                      _Verified(journal, key, layout.with_added_headers(values, config), config))
+        owned = _read_all(sheet, config, report, only_input=True)
+        values = owned.values[config.input_tab]
+        return _check(values, input_layout(values, config, owned.columns, strict=False), config, now)
     except SheetsError as exc:
         raise SyncError(str(exc)) from None
 
 
 # ---------------------------------------------------------------- read
 
-def _read_all(sheet: Sheet, config: Any, report: SyncReport, *, create_tabs: bool,
-              only_input: bool = False) -> dict[str, list[list[Any]]]:
-    """ONE batchGet: the input tab and every summary tab. Missing tabs: one metadata read."""
-    titles = [config.input_tab]
-    if not only_input:
-        titles += [t for t in config.summary_tabs.titles() if t not in titles]
-        stamp_tab = a1.parse_tab_cell(config.last_synced_cell)[0]
-        if stamp_tab not in titles:
-            titles.append(stamp_tab)
-    ranges = [a1.quote_tab(t) for t in titles]
+def _read_all(sheet: Sheet, config: Any, report: SyncReport, *, only_input: bool = False) -> Owned:
+    """ONE read: the input tab, and sheetsync's own columns and summary tabs by their markers
+    (ownership.py). Summary tabs without a marker: one metadata read (and one read of those
+    of an earlier release); absent ones are added at the write, sized to their tables."""
     try:
-        got = sheet.read(ranges)
-        return {t: got[r] for t, r in zip(titles, ranges)}
+        owned = read_owned(sheet, config, only_input=only_input)
     except SheetsError:
         raise
-    except Exception as exc:  # noqa: BLE001 - only a missing tab is repaired here
+    except Exception as exc:  # noqa: BLE001 - only a missing tab is explained here
         if not _is_missing_range(exc):
             raise SheetsError(f"reading the spreadsheet failed: {exc}") from None
-    report.metadata_reads += 1
-    present = set(sheet.tabs())
-    if config.input_tab not in present:
+        present = set(sheet.tabs())
         raise SheetsError(
             f"tab '{config.input_tab}' not found in spreadsheet {sheet.key} (tabs: "
-            f"{', '.join(sorted(present)) or 'none'}): rename the tab or set input tab in {config.source}")
-    missing = [t for t in titles if t not in present]
-    if create_tabs:
-        sheet.add_tabs(missing)
-        report.tabs_created = missing
-    have = [t for t in titles if t in present]
-    got = sheet.read([a1.quote_tab(t) for t in have])
-    out = {t: got[a1.quote_tab(t)] for t in have}
-    out.update({t: [] for t in missing})
-    return out
+            f"{', '.join(sorted(present)) or 'none'}): rename the tab or set input tab in {config.source}") from None
+    if owned.unmarked_tabs:
+        report.metadata_reads += 1
+        resolve_tabs(sheet, config, owned)
+    return owned
 
 
-def _check(values: list[list[Any]], layout: InputLayout, config: Any, now: datetime | None,
-           late: Any = None) -> Any:
+def _add_tabs(sheet: Sheet, owned: Owned, plan: Plan, config: Any, report: SyncReport) -> None:
+    """Add the absent summary tabs, sized to what this write puts there, and mark them and the
+    tabs of an earlier release: one batchUpdate, before the write."""
+    props, marks = new_tabs(owned.to_add, config, _needed_grid(plan), set(owned.sheet_ids.values()))
+    sheet.add_tabs(props, owned.tab_marks + marks)
+    for p in props:
+        sheet.grid[p["title"]] = (p["gridProperties"]["rowCount"], p["gridProperties"]["columnCount"])
+    report.tabs_created = list(owned.to_add)
+
+
+def _mark_columns(sheet: Sheet, work: _Work, config: Any, report: SyncReport) -> None:
+    """Mark owned columns found by header on a sheet of an earlier release (or just added),
+    once, after the verify saw the header row where it was read: a column inserted meanwhile
+    would put the marker on a person's column. The next sync marks what is left."""
+    layout = work.layout
+    if not (layout.to_mark or layout.stale) or report.verified is False:
+        return
+    sheet_id = work.owned.sheet_ids.get(config.input_tab)
+    if sheet_id is None:
+        report.metadata_reads += 1
+        sheet_id = sheet.tabs()[config.input_tab]["sheetId"]
+    sheet.add_tabs([], [column_unmarker(sheet_id, col, role) for role, col in layout.stale]
+                   + [column_marker(sheet_id, col, role) for role, col in layout.to_mark])
+
+
+def _check(values: list[list[Any]], layout: InputLayout, config: Any, now: datetime | None) -> Any:
     """The core on the input tab with sheetsync's own columns blanked (they are not input)."""
     from sheetsync.check import check
-    result = check(layout.without_owned(values, config.header_row), config, now=now, late=late)
+    result = check(layout.without_owned(values, config.header_row), config, now=now)
     missing = [f for f in _missing_required(result, config)]
     if missing:
         headers = ", ".join(f"'{config.column(f).header}'" if config.column(f) else f for f in missing)
@@ -366,23 +380,6 @@ def _plain(value: Any) -> Any:
 
 
 # ---------------------------------------------------------------- journal hooks
-
-class _Verified:
-    """The journal's changed-after-verification warnings, handed to the core as late issues
-    (check.LateIssues) so that they weigh in the one place a row's status is decided; keeps
-    the journal's view of the tab for the guard and the journal record."""
-
-    def __init__(self, journal: Any, key: str, values: list[list[Any]], config: Any) -> None:
-        self.journal, self.key, self.values, self.config = journal, key, values, config
-        self.tab_read: Any = None
-        self.found = 0
-
-    def __call__(self, keyed: Any) -> list[Any]:
-        self.tab_read = _journal_view(self.journal, self.values, self.config, keyed)
-        warnings = _verification_warnings(self.journal, self.key, self.tab_read, self.config)
-        self.found = len(warnings)
-        return warnings
-
 
 def _journal_view(journal: Any, values: list[list[Any]], config: Any, result: Any) -> Any:
     if journal is None:

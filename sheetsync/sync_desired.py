@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from sheetsync import a1
 from sheetsync.plan import CellTarget, ColumnTarget, Desired, GridTarget
@@ -28,6 +28,9 @@ class InputLayout:
     status_col: int                  # 1-based
     message_col: int                 # 1-based
     missing_headers: list[str] = field(default_factory=list)
+    # (role, 1-based column) of owned columns without sheetsync's marker yet (ownership.py)
+    to_mark: list[tuple[str, int]] = field(default_factory=list)
+    stale: list[tuple[str, int]] = field(default_factory=list)      # markers on people's columns now
 
     @property
     def owned0(self) -> list[int]:
@@ -63,21 +66,43 @@ class InputLayout:
         return out
 
 
-def input_layout(values: list[list[Any]], config: Any) -> InputLayout:
+def input_layout(values: list[list[Any]], config: Any, marked: Mapping[str, list[int]] | None = None, *,
+                 strict: bool = True) -> InputLayout:
+    """Where sheetsync's own two columns stand: by their marker (ownership.py), else, on a
+    sheet made before markers, the column of that header holding only what sheetsync writes
+    (to be marked), else a new column after the widest row. A column of that header holding
+    anything else is a person's: strict raises NotOurs; otherwise (check, which writes
+    nothing) it is only left out of the input like an owned one."""
+    from sheetsync.ownership import ROLES, column_not_ours, marker_holds, sheetsyncs_column
     header = list(values[config.header_row - 1]) if len(values) >= config.header_row else []
     names = [norm(h) for h in header]
     next_free = max((len(line) for line in values), default=0) + 1
+    layout = InputLayout(header, 0, 0)
     cols: list[int] = []
-    missing: list[str] = []
-    for text in (config.status_header, config.message_header):
-        want = norm(text)
-        if want in names:
-            cols.append(names.index(want) + 1)
-        else:
-            cols.append(next_free)
-            missing.append(text)
-            next_free += 1
-    return InputLayout(header, cols[0], cols[1], missing)
+    for role, text in zip(ROLES, (config.status_header, config.message_header)):
+        held = [c for c in (marked or {}).get(role, [])
+                if marker_holds(role, header[c - 1] if c <= len(header) else "", text)]
+        layout.stale.extend((role, c) for c in (marked or {}).get(role, []) if c not in held)
+        col = held[0] if held else None
+        if col is None:
+            taken = {c for cs in (marked or {}).values() for c in cs}
+            same = [i + 1 for i, n in enumerate(names) if n == norm(text) and i + 1 not in taken]
+            col = next((c for c in same if sheetsyncs_column(role, _data_cells(values, c, config))), None)
+            if col is None and same and strict:
+                raise column_not_ours(config, text, same[0])
+            col = col or (same[0] if same else None)
+            if col is None:
+                col, next_free = next_free, next_free + 1
+            layout.to_mark.append((role, col))
+        if col > len(header) or norm(header[col - 1]) != norm(text):
+            layout.missing_headers.append(text)    # new, or a marked column's header lost: (re)written
+        cols.append(col)
+    layout.status_col, layout.message_col = cols
+    return layout
+
+
+def _data_cells(values: list[list[Any]], col: int, config: Any) -> list[Any]:
+    return [line[col - 1] for line in values[config.header_row:] if len(line) >= col]
 
 
 def field_columns(result: Any) -> dict[str, int]:
@@ -151,6 +176,32 @@ def _summary_grids(result: Any, config: Any, tables: dict[str, list[list[Any]]] 
         keep = frozenset({(stamp_row, stamp_col)}) if tab == stamp_tab else frozenset()
         grids.append(GridTarget(tab, summary_origin(config, tab), 1, values, keep))
     return grids
+
+
+def merge_warnings(result: Any, issues: Iterable[Any], lang: str) -> int:
+    """Fold extra per-row warnings (journal: changed after verification) into the statuses."""
+    rows = result.rows
+    merged = 0
+    for issue in issues:
+        row = getattr(issue, "row", None)
+        if row is None or row not in rows.index:
+            continue
+        text = issue.message(lang, with_row=False) if _takes_with_row(issue) else issue.message(lang)
+        old = rows.at[row, "message"] if "message" in rows.columns else ""
+        old = old if isinstance(old, str) else ""
+        rows.at[row, "message"] = f"{old}; {text}" if old else text
+        if rows.at[row, "status"] == "OK":
+            rows.at[row, "status"] = "PERIKSA"
+        merged += 1
+    return merged
+
+
+def _takes_with_row(issue: Any) -> bool:
+    try:
+        issue.message("id", with_row=False)
+    except TypeError:
+        return False
+    return True
 
 
 def row_identities(values: list[list[Any]], rows: list[int], layout: InputLayout, result: Any,

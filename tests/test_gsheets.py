@@ -92,8 +92,9 @@ def test_missing_tab_is_raised_raw_so_sync_can_add_it(emu):
     with pytest.raises(APIError):
         sheet.read(["'Nope'"])
     assert set(sheet.tabs()) == {"Input"}
-    sheet.add_tabs(["Nope"])
+    sheet.add_tabs([{"sheetId": 77, "title": "Nope", "gridProperties": {"rowCount": 10, "columnCount": 3}}])
     assert sheet.read(["'Nope'"]) == {"'Nope'": []}
+    assert sheet.grid["Nope"] == (10, 3)                  # the grid asked for, not 1000 x 26
 
 
 def test_ensure_grid_grows_rows_and_columns_once(emu):

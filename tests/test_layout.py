@@ -24,8 +24,10 @@ def new_config(emu: Any, title: str = "layout") -> Any:
 
 
 def writes(emu: Any) -> int:
-    """Write requests seen by the emulator since the last reset (POST/PUT to Sheets)."""
-    return sum(r["count"] for r in emu.counters()["routes"] if r["method"] in ("POST", "PUT", "PATCH"))
+    """Write requests seen by the emulator since the last reset (POST/PUT to Sheets; reads are
+    POSTs too, values:batchGetByDataFilter, and do not count)."""
+    return sum(r["count"] for r in emu.counters()["routes"]
+               if r["method"] in ("POST", "PUT", "PATCH") and "ByDataFilter" not in r["path"])
 
 
 def metadata(emu: Any, key: str, ranges: list[str] | None = None) -> dict:
