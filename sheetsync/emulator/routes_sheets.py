@@ -124,10 +124,7 @@ def get_by_data_filter(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -
     with ss.lock:
         filters = body.get("dataFilters")
         boxes = [box for box, _ in matched_boxes(st, ss, filters, rq.user)] if filters else None
-        out = spreadsheet_json(ss, grid=grid, boxes=boxes)
-        if boxes is not None:  # only the sheets the filters selected, as Google answers
-            ids = {b.sheet.sheet_id for b in boxes}
-            out["sheets"] = [s for s in out.get("sheets", []) if s["properties"]["sheetId"] in ids]
+        out = spreadsheet_json(ss, grid=grid, boxes=boxes)  # only the sheets the filters selected
         _hide_other_projects(ss, out, st.auth.project_of(rq.user))
     return 200, fields.apply(out, mask)
 
