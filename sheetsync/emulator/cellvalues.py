@@ -115,7 +115,7 @@ def _parse_scalar(s: str, loc: Locale = EN_US) -> tuple[Any, None, dict | None] 
     upper = s.upper()
     if upper in ("TRUE", "FALSE"):
         return upper == "TRUE", None, None
-    if s[0].isalpha() and not s.startswith(loc.currency) and loc.month_number(s[:3]) is None:
+    if s[0].isalpha() and s[:3].lower() not in loc.month_words and not s.startswith(loc.currency):
         return None  # fast path: names such as "Cengkareng" are text
     number = to_en_number_text(s, loc)  # "1.234,5" in id_ID reads as 1234.5
     for parser in (_parse_number, _parse_percent, _currency_parser(loc)):

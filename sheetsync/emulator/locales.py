@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Protocol
 
@@ -57,14 +58,21 @@ class Locale:
         """The pattern Google uses for a NumberFormat type whose pattern is empty."""
         return self.patterns.get(kind) or _EN_US_PATTERNS.get(kind, "")
 
+    @cached_property
+    def month_words(self) -> dict[str, int]:
+        """Every month name of this locale and of English, and each of their beginnings
+        of 3 letters or more ("agu", "agus", "agustus" -> 8), lower-cased."""
+        words: dict[str, int] = {}
+        for names in (self.months, _EN_MONTHS):
+            for i, name in enumerate(names):
+                low = name.lower()
+                for n in range(3, len(low) + 1):
+                    words.setdefault(low[:n], i + 1)
+        return words
+
     def month_number(self, word: str) -> int | None:
         """1-12 for a month name or its abbreviation in this locale or in English."""
-        low = word.lower().rstrip(".")
-        for names in (self.months, self.months_short, _EN_MONTHS):
-            for i, name in enumerate(names):
-                if low == name.lower() or (len(low) >= 3 and name.lower().startswith(low)):
-                    return i + 1
-        return None
+        return self.month_words.get(word.lower().rstrip("."))
 
 
 EN_US = Locale("en_US")
