@@ -222,6 +222,7 @@ def delete_sheet(txn: Txn, req: dict) -> dict:
         raise Bad("You can't remove all the sheets in a document.")
     if all(s.properties.get("hidden") for s in work.sheets if s is not sheet):
         raise Bad("You can't remove all the visible sheets in a document.")
+    txn.guard(sheet, 0, sheet.row_count, 0, sheet.column_count)  # its protected cells would go
     work.sheets.remove(sheet)
     work.reindex()
     work.named_ranges = [n for n in work.named_ranges
@@ -341,6 +342,10 @@ def _rename_references(txn: Txn, old: str, new: str) -> None:
 
 def _resize(txn: Txn, sheet: Sheet, rows: int, cols: int) -> None:
     """Grow or shrink the grid; what falls off is dropped, as Google does."""
+    if rows < sheet.row_count:  # dropping rows is deleting them: protected ones stay
+        txn.guard_lines(sheet, 0, rows, sheet.row_count)
+    if cols < sheet.column_count:
+        txn.guard_lines(sheet, 1, cols, sheet.column_count)
     sheet = txn.sheet(sheet.sheet_id, "*")
     if cols < sheet.column_count:
         txn.all_rows(sheet)

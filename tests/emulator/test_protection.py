@@ -131,3 +131,18 @@ def test_unmerging_and_cleaning_protected_cells_is_refused(sheets):
         assert refused(mine, request).endswith(PROTECTED)
     assert sh.sheet1.get_all_values() == before
     assert len(sh.fetch_sheet_metadata()["sheets"][0]["merges"]) == 1
+
+
+def test_a_sheet_with_protected_cells_is_neither_deleted_nor_shrunk_past_them(sheets):
+    sh, mine = sheets
+    sid = sh.sheet1.id
+    mine.add_worksheet("Catatan relawan", rows=5, cols=2)
+    assert refused(mine, {"deleteSheet": {"sheetId": sid}}) == f"Invalid requests[0].deleteSheet: {PROTECTED}"
+    def columns(n: int) -> dict[str, Any]:
+        return {"updateSheetProperties": {"properties": {"sheetId": sid, "gridProperties": {"columnCount": n}},
+                                          "fields": "gridProperties.columnCount"}}
+    # The header rows are protected across every column: dropping any column deletes some of them.
+    assert refused(mine, columns(5)) == f"Invalid requests[0].updateSheetProperties: {PROTECTED}"
+    mine.batch_update({"requests": [columns(30)]})  # growing changes no protected cell
+    assert sh.sheet1.col_count == 30 and sh.sheet1.get_all_values() == TABLE
+    mine.del_worksheet(mine.worksheet("Catatan relawan"))  # nothing protected there
