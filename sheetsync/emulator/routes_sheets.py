@@ -150,8 +150,10 @@ def batch_update(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tupl
         raise invalid_argument("Must specify at least one request.")
     from . import batch_requests
     with ss.lock:
-        out = batch_requests.apply(ss, body, user=rq.user if st.strict else None,
-                                   project=st.auth.project_of(rq.user))
+        project = st.auth.project_of(rq.user)
+        out = batch_requests.apply(ss, body, user=rq.user if st.strict else None, project=project)
+        if "updatedSpreadsheet" in out:
+            _hide_other_projects(ss, out["updatedSpreadsheet"], project)
         if ss.has_formulas():
             from . import formulas
             formulas.recalculate(ss)

@@ -124,3 +124,13 @@ def test_project_metadata_is_seen_only_by_its_own_project(two_projects):
         "dataFilter": {"developerMetadataLookup": {"metadataKey": "sheetsync.jakbar"}}}}]})
     assert out["replies"][0]["deleteDeveloperMetadata"] == {}
     assert seen(jakbar) == [own["metadataId"], shared["metadataId"]]
+
+
+def test_the_spreadsheet_in_a_batch_reply_hides_other_projects_metadata(two_projects):
+    jakbar, dki = two_projects
+    sh = jakbar.create("Rekap DKI")
+    sh.share(PROVINSI, perm_type="user", role="writer", notify=False)
+    mark(sh, "sheetsync.jakbar", "PROJECT")
+    out = dki.open_by_key(sh.id).batch_update({"includeSpreadsheetInResponse": True, "requests": [
+        {"updateSpreadsheetProperties": {"properties": {"title": "Rekap DKI Jakarta"}, "fields": "title"}}]})
+    assert "developerMetadata" not in out["updatedSpreadsheet"]["sheets"][0]
