@@ -51,7 +51,7 @@ class SheetsyncGroup(HelpGroup):
     def list_commands(self, ctx: click.Context) -> list[str]:
         # The order a new user meets them, not alphabetical.
         order = ["demo", "init", "sync", "check", "plan", "reconcile", "export",
-                 "history", "diff", "restore", "emulator"]
+                 "history", "diff", "restore", "purge", "emulator"]
         names = list(self.commands)
         return sorted(names, key=lambda n: order.index(n) if n in order else len(order))
 

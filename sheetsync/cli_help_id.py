@@ -75,6 +75,11 @@ COMMANDS: dict[str, str] = {
         yang diketik seseorang tidak akan pernah tertimpa.  Menampilkan rencananya dulu; baru
         menulis dengan --apply.
     """,
+    "purge": """
+        Menghapus dari jurnal lokal nama dan nomor HP (kolom personal = true) yang keluar dari
+        sheet sebelum suatu tanggal (UU 27/2022); semua angka tetap disimpan.  Tanpa --before
+        atau --older-than dipakai personal_retention_days dari konfigurasi.
+    """,
     "demo": """
         Mencoba sheetsync tanpa akun Google: menyalakan emulator Sheets lokal, membuat
         spreadsheet Jakarta Barat (init --with-tps), mengisinya seperti yang dilakukan relawan,
@@ -151,6 +156,9 @@ OPTIONS: dict[tuple[str, str], str] = {
     ("restore", "--tps"): 'Hanya TPS ini ("Kapuk 12"); boleh diulang.',
     ("restore", "--apply"): "Tulis rencananya (tanpa opsi ini, rencana hanya ditampilkan).",
     ("restore", "--json"): "Cetak rencana sebagai JSON.",
+    ("purge", "--before"): "Hapus yang keluar dari sheet sebelum hari ini (YYYY-MM-DD, WIB).",
+    ("purge", "--older-than"): "Hapus yang keluar dari sheet lebih dari UMUR yang lalu (90d, 12h).",
+    ("purge", "--json"): "Cetak hasilnya sebagai JSON.",
     # demo
     ("demo", "--phase"): "Hasil pada hari-H (malam penghitungan suara), atau perekrutan saksi sepuluh "
                          "hari sebelumnya.",
@@ -197,6 +205,7 @@ NOTES: tuple[tuple[str, str], ...] = (
 EXAMPLE_COMMENTS: dict[str, str] = {
     "print the summary and exit (CI)": "cetak rekap lalu keluar (CI)",
     "crontab": "crontab",
+    "personal_retention_days from the config": "personal_retention_days dari konfigurasi",
 }
 
 

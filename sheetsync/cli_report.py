@@ -316,4 +316,48 @@ def restore_cmd(config: Any, since: str | None, tps_refs: tuple[str, ...], apply
         ui.warn(f"{skip.get('tps_key')} {skip.get('field') or ''}: {skip.get('reason')}")
 
 
-COMMANDS = [reconcile_cmd, export_cmd, history_cmd, diff_cmd, restore_cmd]
+@click.command("purge", cls=HelpCommand, epilog=example(
+    "sheetsync purge --config sheetsync.toml --before 2025-01-31",
+    "sheetsync purge --config sheetsync.toml --older-than 90d",
+    "sheetsync purge --config sheetsync.toml   # personal_retention_days from the config"))
+@ui_options
+@config_options
+@click.option("--before", metavar="DATE", help="Purge what left the sheet before this day (YYYY-MM-DD, WIB).")
+@click.option("--older-than", metavar="AGE", help="Purge what left the sheet more than AGE ago (90d, 12h).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def purge_cmd(config: Any, before: str | None, older_than: str | None, as_json: bool, ui: Ui) -> None:
+    """Take names and phone numbers (personal = true columns) that left the sheet
+    before a date out of the local journal (UU 27/2022); every number stays.  Without --before or
+    --older-than the config's personal_retention_days is used."""
+    from sheetsync.journal_purge import purge_personal
+
+    cutoff = _purge_cutoff(config, before, older_than, ui)
+    with _journal(config, ui) as journal:
+        report = purge_personal(journal, _key(config), config.personal_fields, cutoff)
+    if as_json:
+        ui.json(report.to_dict())
+        return
+    ui.out(ui.t("purge_done", values=report.values, baselines=report.baselines, rows=report.cached_rows,
+                before=wib(report.before.isoformat())))
+
+
+def _purge_cutoff(config: Any, before: str | None, older_than: str | None, ui: Ui) -> datetime:
+    """The date a purge goes back to, from one of its options or the config."""
+    if before and older_than:
+        raise CliError(ui.t("purge_one_date"))
+    if before:
+        try:
+            day = datetime.fromisoformat(before.strip())
+        except ValueError:
+            raise CliError(ui.t("bad_since", value=before)) from None
+        return day if day.tzinfo else day.replace(tzinfo=timezone(timedelta(hours=7)))
+    seconds = parse_interval(older_than) if older_than else None
+    if older_than and not seconds:
+        raise CliError(ui.t("bad_since", value=older_than))
+    days = getattr(config, "personal_retention_days", None)
+    if not seconds and not days:
+        raise CliError(ui.t("purge_needs_date"))
+    return datetime.now(timezone.utc) - (timedelta(seconds=seconds) if seconds else timedelta(days=days))
+
+
+COMMANDS = [reconcile_cmd, export_cmd, history_cmd, diff_cmd, restore_cmd, purge_cmd]

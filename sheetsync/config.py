@@ -103,6 +103,9 @@ class Config:
     rules: RuleSettings
     journal_path: str | None
     guard_max_deleted_share: float = 0.10
+    # UU 27/2022: names and phones leave the journal this many days after they left
+    # the sheet (`sheetsync journal purge`); None: kept until purged by hand
+    personal_retention_days: int | None = None
 
     def column(self, field_name: str) -> Column | None:
         for c in self.columns:
@@ -378,6 +381,7 @@ def parse_config(data: dict[str, Any], source: str, base: Path) -> Config:
         guard_max_deleted_share=top.get(
             "guard_max_deleted_share", float, 0.10,
             check=lambda v: None if 0 <= v <= 1 else "must be between 0 and 1"),
+        personal_retention_days=top.get("personal_retention_days", int, None, check=_positive),
     )
     top.done()
     return config

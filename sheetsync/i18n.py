@@ -158,6 +158,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "restore_done": ("{count} cell(s) restored.", "{count} sel dipulihkan."),
     "restore_none": ("Nothing to restore.", "Tidak ada yang perlu dipulihkan."),
+    "purge_done": (
+        "Purged {values} name/phone value(s) that left the sheet before {before} ({baselines} verified "
+        "record(s), {rows} cached row(s)); every number is kept.",
+        "{values} nama/nomor HP yang keluar dari sheet sebelum {before} dihapus dari jurnal ({baselines} "
+        "catatan verifikasi, {rows} baris cache); semua angka tetap disimpan.",
+    ),
+    "purge_needs_date": (
+        "give --before DATE or --older-than 90d, or set personal_retention_days in the config",
+        "berikan --before TANGGAL atau --older-than 90d, atau isi personal_retention_days di konfigurasi",
+    ),
+    "purge_one_date": (
+        "give either --before or --older-than, not both",
+        "berikan --before atau --older-than, jangan keduanya",
+    ),
     # demo
     "demo_start": ("Starting the Sheets emulator...", "Menyalakan emulator Sheets..."),
     "sync_unsettled": (

@@ -11,8 +11,8 @@ from typing import Any, Callable, Iterable, Mapping
 
 from sheetsync.journal_state import (_State, compare, decode_order, encode_order,  # noqa: F401
                                      load_all, load_meta, save_rows)
-from sheetsync.journal_tab import (TAB_SEP, LazyRows, TabRead, _Lazy, decode_line,  # noqa: F401
-                                   line_dict, no_gc)
+from sheetsync.journal_tab import (PURGED, PURGED_LABEL, TAB_SEP, LazyRows, TabRead,  # noqa: F401
+                                   _Lazy, decode_line, line_dict, no_gc)
 
 MASK = "***"
 CAV_CODE = "changed_after_verification"
@@ -36,6 +36,8 @@ def as_utc(at: datetime | None) -> datetime:
 
 
 def _mask(field_name: str, value: Any, personal: frozenset[str]) -> Any:
+    if value == PURGED:
+        return PURGED_LABEL
     return MASK if value not in (None, "") and field_name in personal else value
 
 

@@ -64,6 +64,8 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+PURGED = "\x1a"       # a personal value removed for retention (journal_purge): not "" (a cleared
+PURGED_LABEL = "(purged)"   # cell), shown as this label, never written back by restore
 TAB_SEP = ":"         # between spreadsheet id and input tab: ids hold only letters, digits, - and _
 
 

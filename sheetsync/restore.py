@@ -33,7 +33,7 @@ from typing import Any, Iterable
 
 from sheetsync import a1
 from sheetsync.journal_query import MASK
-from sheetsync.journal_tab import TabRead, journal_key, read_tab
+from sheetsync.journal_tab import PURGED, TabRead, journal_key, read_tab
 from sheetsync.lock import LockBusy, SyncLock, lock_path
 
 _PLAIN_INT = re.compile(r"(0|-?[1-9][0-9]{0,14})")
@@ -117,9 +117,17 @@ def _has_formula(formulas: list[list[Any]], row: int, col: int) -> bool:
     return col < len(line) and line[col] not in (None, "")
 
 
+def _restorable(plan: RestorePlan, key: str, old: dict[str, str]) -> dict[str, str]:
+    """The values restore may write: not those purged for retention."""
+    for f in sorted(f for f, v in old.items() if v == PURGED):
+        plan.skipped.append({"tps_key": key, "field": f, "reason": "removed from the journal (retention)"})
+    return {f: v for f, v in old.items() if v != PURGED}
+
+
 def _refill(plan: RestorePlan, key: str, old: dict[str, str], now: TabRead, col_of: dict[str, int],
             headers: dict[str, str], formulas: list[list[Any]], deliberate: frozenset[str]) -> None:
     current = now.row_dict(key)
+    old = _restorable(plan, key, old)
     row = now.positions[key]
     for f, value in sorted(old.items()):
         if current.get(f, ""):
@@ -141,6 +149,7 @@ def _refill(plan: RestorePlan, key: str, old: dict[str, str], now: TabRead, col_
 
 def _append(plan: RestorePlan, key: str, old: dict[str, str], row: int,
             col_of: dict[str, int], headers: dict[str, str]) -> bool:
+    old = _restorable(plan, key, old)
     placed = {f: v for f, v in old.items() if f in col_of}
     for f in sorted(set(old) - set(placed)):
         plan.skipped.append({"tps_key": key, "field": f, "reason": "column not in the tab now"})
