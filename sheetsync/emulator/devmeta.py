@@ -10,8 +10,9 @@ metadata (``Spreadsheet.metadata_projects``), never inside the JSON Google retur
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from . import a1
 from .a1 import Box
@@ -109,10 +110,10 @@ def location_boxes(ss: Spreadsheet, location: dict[str, Any]) -> list[Box]:
 
 
 def _bounded_box(sheet: Sheet, region: Region) -> Box:
-    r1 = sheet.row_count if region.r1 is None or region.sheet_id is None else min(region.r1, sheet.row_count)
-    c1 = sheet.column_count if region.c1 is None or region.sheet_id is None else min(region.c1,
-                                                                                  sheet.column_count)
-    r0, c0 = (0, 0) if region.sheet_id is None else (region.r0, region.c0)
+    whole = region.sheet_id is None  # SPREADSHEET metadata selects every sheet whole
+    r0, c0 = (0, 0) if whole else (region.r0, region.c0)
+    r1 = sheet.row_count if whole or region.r1 is None else min(region.r1, sheet.row_count)
+    c1 = sheet.column_count if whole or region.c1 is None else min(region.c1, sheet.column_count)
     return Box(sheet, r0, c0, r1, c1, a1.format_range(sheet.title, r0, c0, r1, c1))
 
 
