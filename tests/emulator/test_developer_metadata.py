@@ -224,3 +224,16 @@ def test_a_sort_moves_values_not_row_metadata(gc, sh, tps):
     assert span(located(gc, sh, meta)) == (1, 2)
     out = call(gc, "post", sh, "/values:batchGetByDataFilter", {"dataFilters": [lookup(metadataValue="TPS 001")]})
     assert out["valueRanges"][0]["valueRange"]["values"] == [["Kedoya", "002", "231", "cek"]]
+
+
+def test_a_location_lookup_matches_intersecting_locations_by_default(gc, sh, tps):
+    on_row = mark(sh, "responseId", row(tps.id, 2))
+    on_column = mark(sh, "sheetsync.column", column(tps.id, 1))
+    mark(sh, "responseId", row(tps.id, 3))
+    where = {"dimensionRange": row(tps.id, 2)["dimensionRange"]}
+    out = call(gc, "post", sh, "/developerMetadata:search", {"dataFilters": [lookup(metadataLocation=where)]})
+    found = {m["developerMetadata"]["metadataId"] for m in out["matchedDeveloperMetadata"]}
+    assert found == {on_row["metadataId"], on_column["metadataId"]}  # column B crosses row 3
+    exact = lookup(metadataLocation=where, locationMatchingStrategy="EXACT_LOCATION")
+    out = call(gc, "post", sh, "/developerMetadata:search", {"dataFilters": [exact]})
+    assert [m["developerMetadata"] for m in out["matchedDeveloperMetadata"]] == [on_row]
