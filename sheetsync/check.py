@@ -26,7 +26,8 @@ import pandas as pd
 from .cells import (P_BLANK, PARSERS, TEXT_TYPES, LazyParsedColumn, ParsedColumn, cell_text, parse_int_columns,
                     recheck_blank, text_blank)
 from .config import Config
-from .issues import (BELUM_DIISI, ERROR, OK, PERIKSA, SALAH, STATUS_PRIORITY, WARNING, Issue, template)
+from .issues import (BELUM_DIISI, ERROR, OK, PERIKSA, SALAH, STATUS_PRIORITY, WARNING, Issue, register_message,
+                     template)
 from .regions import NameCodes, name_codes, resolve_kecamatan, resolve_kelurahan
 from .rules import Hits, RowSubset, RuleContext, result_fields, run_rules
 from .totals import Totals, compute_totals, reconcile
@@ -37,6 +38,16 @@ except ImportError:  # pragma: no cover - pandas moved it; the plain path below 
     _to_object_array = None
 
 NOT_FILLED_MESSAGE = {"id": "Hasil belum diisi", "en": "Results not filled in yet"}
+# A configured count column the checks and totals need, gone from a header row that still has
+# the others (renamed "Paslon 3" -> "Paslon 3 (Pramono-Rano)"): without it a row with 1,300
+# votes at a 400-voter TPS would pass, so the sheet is in error until the header is back.
+COLUMN_MISSING = "column_missing"
+register_message(
+    COLUMN_MISSING,
+    "Kolom '{column}' tidak ditemukan di baris judul {header_row}: pemeriksaan dan total yang memakainya "
+    "tidak berjalan; kembalikan judulnya, atau tambahkan judul barunya sebagai alias di konfigurasi",
+    "Column '{column}' not found in header row {header_row}: the checks and totals that use it cannot run; "
+    "restore its header, or add the new header as an alias in the config")
 _HEADER_JUNK = re.compile(r"[^0-9a-z]+")
 
 
@@ -86,9 +97,21 @@ def map_header(header: list[Any], config: Config) -> tuple[HeaderMap, list[Issue
     for f in missing_required:
         issues.append(Issue("header_missing", ERROR, None, f,
                             {"column": config.column(f).header, "header_row": config.header_row}))
+    for f in _needed_but_missing(config, fields):
+        issues.append(Issue(COLUMN_MISSING, ERROR, None, f,
+                            {"column": config.column(f).header, "header_row": config.header_row}))
     header_map = HeaderMap(fields, missing, missing_required, unknown, status_col, message_col,
                            config.header_row, len(header))
     return header_map, issues
+
+
+def _needed_but_missing(config: Config, found: Mapping[str, int]) -> list[str]:
+    """The count columns the rules need (C.Hasil and DPT), missing while the sheet has a
+    C.Hasil column. A sheet with none is one of another phase (saksi recruitment)."""
+    if not any(f in found for f in result_fields(config)):
+        return []
+    needed = [f for f in (*result_fields(config), "dpt") if config.column(f) and not config.column(f).required]
+    return [f for f in needed if f not in found]
 
 
 @dataclass(frozen=True)

@@ -64,8 +64,9 @@ def sync_line(report: Any, ui: Ui, tab: str = "") -> str:
     if not report.rows_read:       # a fresh sheet: say so, not "0 row(s): -"
         return ui.t("sync_empty", tab=tab, cells=ui.n(report.cells_written), requests=report.requests)
     text = ", ".join(f"{status_label(k, ui.lang)} {ui.n(v)}" for k, v in report.rows_by_status.items()) or "-"
-    return ui.t("sync_done", rows=ui.n(report.rows_read), statuses=text,
+    line = ui.t("sync_done", rows=ui.n(report.rows_read), statuses=text,
                 cells=ui.n(report.cells_written), requests=report.requests)
+    return " ".join([line, *(f"{issue.message(ui.lang)}." for issue in report.sheet_errors)])
 
 
 @click.command("sync", cls=HelpCommand, epilog=example(

@@ -63,6 +63,9 @@ class SyncReport:
     rows_by_status: dict[str, int] = field(default_factory=dict)
     valid: bool = True
     issue_counts: dict[str, int] = field(default_factory=dict)   # {"error": n, "warning": n}
+    # errors of the sheet as a whole (a configured count column gone from the header): the
+    # sync line names them, since no row's status can
+    sheet_errors: list[Any] = field(default_factory=list)
     reconciliation: list[dict[str, Any]] = field(default_factory=list)
     requests: int = 0                               # API calls made by this sync
     http_attempts: int | None = None                # HTTP requests incl. retries (our transport only)
@@ -356,6 +359,7 @@ def _fill_counts(report: SyncReport, result: Any) -> None:
     report.valid = bool(result.valid)
     severities = [getattr(i, "severity", "") for i in result.issues]
     report.issue_counts = {"error": severities.count("error"), "warning": severities.count("warning")}
+    report.sheet_errors = [i for i in result.issues if i.row is None and i.severity == "error"]
     if "status" in rows.columns:
         report.rows_by_status = {str(k): int(v) for k, v in rows["status"].value_counts().items()}
     recon = getattr(result, "reconciliation", None)
