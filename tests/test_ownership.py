@@ -48,3 +48,198 @@ def test_owned_header_clash_exits_2_with_one_line(tmp_path: Path) -> None:
         assert result.exit_code == 2, result.output
         assert word in result.output and "Traceback" not in result.output
         assert len(result.output.strip().splitlines()) <= 2
+
+
+# ------------------------------------------------- through real gspread against the emulator
+
+from datetime import datetime, timedelta                      # noqa: E402
+from zoneinfo import ZoneInfo                                  # noqa: E402
+
+from gspread.exceptions import APIError                        # noqa: E402
+
+from sheetsync.check import check                              # noqa: E402
+from sheetsync.emulator import Emulator                        # noqa: E402
+from sheetsync.issues import status_label                      # noqa: E402
+from sheetsync.layout import init_layout                       # noqa: E402
+from sheetsync.ownership import NotOurs                        # noqa: E402
+from sheetsync.sync import SyncError, SyncHooks, sync          # noqa: E402
+from sync_data import FULL_HEADER, all_tabs, config_for, seed, settled_counters, tps_sheet  # noqa: E402
+
+NOW = datetime(2024, 11, 27, 21, 5, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+NOTES = ["Ketua KPPS: Pak Ahmad, buka jam 7", "kotak suara tiba 06.30", "saksi datang terlambat"]
+
+
+@pytest.fixture(scope="module")
+def emu() -> Any:
+    with Emulator() as e:
+        yield e
+
+
+@pytest.fixture()
+def run(tmp_path: Path, emu: Any) -> Any:
+    def _run(config: Any, **kw: Any) -> Any:
+        return sync(config, client=kw.pop("client", None) or emu.client(), lock_dir=str(tmp_path),
+                    now=kw.pop("now", NOW), **kw)
+    return _run
+
+
+def coordinator(emu: Any, sh: Any) -> Any:
+    """A second gspread client: the coordinator editing the sheet by hand."""
+    return emu.client(token="koordinator-kalideres").open_by_key(sh.id)
+
+
+def column(values: list[list[Any]], col: int) -> list[Any]:
+    return [line[col - 1] if len(line) >= col else "" for line in values]
+
+
+def insert_own_column(ws: Any, col: int, texts: list[str]) -> None:
+    """The coordinator inserts an empty column and types a header and notes into it."""
+    ws.insert_cols([[]], col=col)
+    ws.update([[t] for t in texts], f"{chr(64 + col)}1")
+
+
+def earlier_release_sheet(n: int = 12) -> list[list[Any]]:
+    """A sheet as the release before markers left it: Status and Keterangan after the input
+    columns, holding exactly what that sync wrote, and no marker anywhere."""
+    values = tps_sheet(n, 3)
+    config = config_for(type("S", (), {"id": "x" * 44})(), type("E", (), {"url": "http://127.0.0.1:1"})())
+    result = check(values, config)
+    out = [list(values[0]) + ["Status", "Keterangan"]]
+    for r, line in enumerate(values[1:], start=2):
+        status, message = result.status_of(r) if r in result.rows.index else ("", "")
+        out.append(list(line) + [status_label(status, config.language) if status else "", message])
+    return out
+
+
+def test_a_persons_keterangan_left_of_sheetsyncs_own_is_never_overwritten(emu: Any, run: Any) -> None:
+    """Case 1: a coordinator inserts their own "Keterangan" column left of sheetsync's and types
+    notes; an edit then changes statuses. The notes stay; sheetsync's own column is updated."""
+    sh = seed(emu.client(), tps_sheet(12, 5))
+    config = config_for(sh, emu)
+    run(config)
+    ws = coordinator(emu, sh).worksheet("TPS")
+    insert_own_column(ws, 4, ["Keterangan"] + NOTES)              # left of Status and Keterangan
+    ws.update([["999"]], "J3")                                    # Paslon 1 (moved right by one): SALAH
+    before = ws.get_all_values()
+    report = run(config, now=NOW + timedelta(minutes=1))
+    after = sh.worksheet("TPS").get_all_values()
+    assert column(after, 4) == column(before, 4)                  # every note as typed
+    status_col = len(FULL_HEADER) + 2                             # shifted right by the new column
+    assert after[0][status_col - 1:status_col + 1] == ["Status", "Keterangan"]
+    assert after[2][status_col - 1] == "SALAH" and after[2][status_col]
+    assert report.cells_written > 0
+
+
+def test_an_existing_keterangan_of_people_is_not_adopted_by_init_or_sync(emu: Any, run: Any) -> None:
+    """Case 1: a sheet that already has a remarks column called "Keterangan" before init."""
+    values = tps_sheet(6, 2)
+    values[0].append("Keterangan")
+    for line, note in zip(values[1:], NOTES):
+        line.append(note)
+    sh = seed(emu.client(), values)
+    config = config_for(sh, emu)
+    before = all_tabs(sh)
+    for attempt in (lambda: init_layout(config, client=emu.client()), lambda: run(config)):
+        with pytest.raises((NotOurs, SyncError)) as info:
+            attempt()
+        text = str(info.value)
+        assert "Keterangan" in text and "message_header" in text and "--adopt" in text and "\n" not in text
+    assert all_tabs(sh) == before                                 # nothing written, nothing added
+    with pytest.raises(SyncError, match="bukan buatan sheetsync"):
+        run(config_for(sh, emu, language="id"))
+
+
+def test_a_sheet_of_the_earlier_release_is_marked_once_and_a_persons_column_stays_theirs(emu: Any,
+                                                                                        run: Any) -> None:
+    """Migration: owned columns that hold only what sheetsync wrote are marked on the next sync;
+    a person's "Keterangan" inserted left of them before that sync is left alone, then and later."""
+    values = earlier_release_sheet()
+    sh = seed(emu.client(), values)
+    ws = coordinator(emu, sh).worksheet("TPS")
+    insert_own_column(ws, 1, ["Keterangan"] + NOTES)
+    config = config_for(sh, emu)
+    run(config)
+    insert_own_column(ws, 2, ["Status", "sudah dicek", "belum"])  # another person's "Status"
+    ws.update([["999"]], "L4")                                   # Paslon 1 (two columns right): SALAH
+    before = ws.get_all_values()
+    report = run(config, now=NOW + timedelta(minutes=1))
+    after = sh.worksheet("TPS").get_all_values()
+    assert column(after, 1) == column(before, 1) and column(after, 2) == column(before, 2)
+    assert report.header_added == []                             # found by marker where they went
+    assert after[3][len(FULL_HEADER) + 2] == "SALAH"
+    idle = run(config, now=NOW + timedelta(minutes=2))
+    assert idle.requests == 1 and idle.cells_written == 0        # the steady state is unchanged
+
+
+def test_a_hand_made_summary_tab_is_neither_adopted_nor_breaks_init(emu: Any, run: Any) -> None:
+    """Case 2: a small (20 x 5) and a large hand-made "Rekap Kecamatan" with its own content."""
+    for rows, cols in ((20, 5), (1000, 26)):
+        sh = seed(emu.client(), tps_sheet(6, 1))
+        mine = sh.add_worksheet("Rekap Kecamatan", rows=rows, cols=cols)
+        mine.update([["Kecamatan", "Relawan", "Total"], ["Cengkareng", "12", "=SUM(B2:B2)"]], "A1",
+                    value_input_option="USER_ENTERED")
+        config = config_for(sh, emu)
+        before = all_tabs(sh)
+        for attempt in (lambda: init_layout(config, client=emu.client()), lambda: run(config)):
+            with pytest.raises((NotOurs, SyncError)) as info:
+                attempt()
+            assert "'Rekap Kecamatan'" in str(info.value) and "[summary]" in str(info.value)
+            assert not isinstance(info.value, APIError)
+        assert all_tabs(sh) == before
+        assert mine.acell("C2", value_render_option="FORMULA").value == "=SUM(B2:B2)"
+
+
+def test_the_verify_read_is_one_post_whatever_the_number_of_rows(emu: Any, run: Any) -> None:
+    """Case 20: a verify of 240 rows asks for ~500 ranges; as a GET that is a URL of 8-14 KB."""
+    values = tps_sheet(260, 9)
+    kept = [[line[8]] for line in values[1:241]]
+    for line in values[1:241]:
+        line[8] = "9999"                                          # Paslon 1: 240 rows SALAH
+    sh = seed(emu.client(), values)
+    config = config_for(sh, emu)
+    run(config)
+    ws = coordinator(emu, sh).worksheet("TPS")
+    ws.update(kept, "I2:I241")                                    # fixed: 240 rows change status
+    settled_counters(emu)
+    emu.reset_counters()
+    report = run(config, now=NOW + timedelta(minutes=1))
+    counters = settled_counters(emu)
+    reads = [r for r in counters["routes"] if "values:batchGet" in r["path"]]
+    assert report.verified and report.requests == 3
+    assert reads and all(r["method"] == "POST" and r["path"].endswith("values:batchGetByDataFilter")
+                         for r in reads)
+
+
+def test_new_tabs_are_added_once_when_the_answer_is_lost_and_sized_to_their_tables(emu: Any, run: Any) -> None:
+    """Case 21: the batchUpdate adding the summary tabs lands, its answer is cut off, the
+    transport retries: the tabs now exist, which is success, not Google's 400 "already exists"."""
+    sh = seed(emu.client(), tps_sheet(20, 4))
+    config = config_for(sh, emu)
+    emu.inject_fault("reset", method="POST", path=r":batchUpdate$", times=1)
+    try:
+        report = run(config)
+    finally:
+        emu.clear_faults()
+    assert set(report.tabs_created) == set(config.summary_tabs.titles())
+    meta = emu.client().http_client.fetch_sheet_metadata(sh.id)
+    titles = [s["properties"]["title"] for s in meta["sheets"]]
+    assert sorted(titles) == sorted(["TPS", *config.summary_tabs.titles()])
+    grids = {s["properties"]["title"]: s["properties"]["gridProperties"] for s in meta["sheets"]}
+    for title, table in all_tabs(sh).items():
+        if title != "TPS":
+            assert grids[title]["rowCount"] < 300 and grids[title]["columnCount"] <= 26, (title, grids[title])
+            assert grids[title]["rowCount"] >= len(table)
+
+
+def test_a_grid_grown_again_after_a_lost_answer_grows_once(emu: Any) -> None:
+    """Case 21: growing a grid sets its size, so a retry after a lost answer cannot add twice."""
+    from sheetsync.gsheets import Sheet
+    sh = seed(emu.client(), [["a"]])
+    sheet = Sheet(emu.client(), sh.id)
+    emu.inject_fault("reset", method="POST", path=r":batchUpdate$", times=1)
+    try:
+        sheet.ensure_grid({"TPS": (1500, 4)}, headroom=0)
+    finally:
+        emu.clear_faults()
+    grid = sheet.tabs()["TPS"]["gridProperties"]
+    assert (grid["rowCount"], grid["columnCount"]) == (1500, 26)
