@@ -143,7 +143,8 @@ def _summary_headers(config: Config) -> dict[str, list[Any]]:
 def new_tabs(titles: list[str], config: Config, need: dict[str, tuple[int, int]], taken: set[int],
              ) -> tuple[list[dict], list[dict]]:
     """addSheet properties for sheetsync's new tabs, each with a grid sized to its table (plus a
-    tenth, for a summary that grows, instead of Google's 1000 x 26), and their markers."""
+    tenth, at least 100 rows, for a summary that grows, instead of Google's 1000 x 26), and their
+    markers."""
     import random
     rng = random.Random()
     kinds = tab_kinds(config)
@@ -155,7 +156,7 @@ def new_tabs(titles: list[str], config: Config, need: dict[str, tuple[int, int]]
         taken.add(sheet_id)
         rows, cols = need.get(title, (1, 1))
         props.append({"sheetId": sheet_id, "title": title,
-                      "gridProperties": {"rowCount": rows + max(10, rows // 10), "columnCount": max(cols, 1)}})
+                      "gridProperties": {"rowCount": rows + max(100, rows // 10), "columnCount": max(cols, 1)}})
         marks.append(tab_marker(sheet_id, kinds[title]))
     return props, marks
 
