@@ -228,7 +228,8 @@ class Bench:
 
 # ---------------------------------------------------------------- faults
 
-TARGETS = {"token": r"^/token$", "read": r"values:batchGet$", "verify": r"values:batchGet$",
+# sync reads with values:batchGetByDataFilter (a POST: marker lookups, no long URLs)
+TARGETS = {"token": r"^/token$", "read": r"values:batchGet(ByDataFilter)?$", "verify": r"values:batchGet(ByDataFilter)?$",
            "write": r"values:batchUpdate$", "any": r"."}
 KINDS = ("429", "429-retry-after", "500", "503", "slow", "reset")
 
