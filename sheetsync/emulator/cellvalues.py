@@ -260,7 +260,7 @@ def _parse_datetime(s: str, loc: Locale = EN_US) -> tuple[float | int, dict] | N
     parsed = _parse_date(date_part, loc)
     if parsed is None:
         t = _parse_time(s)
-        return (t, {"type": "TIME", "pattern": "h:mm:ss am/pm"}) if t is not None else None
+        return (t, {"type": "TIME", "pattern": loc.default_pattern("TIME")}) if t is not None else None
     d, pattern = parsed
     serial = (datetime(d.year, d.month, d.day) - EPOCH).days
     if not time_part:
@@ -268,7 +268,8 @@ def _parse_datetime(s: str, loc: Locale = EN_US) -> tuple[float | int, dict] | N
     t = _parse_time(time_part)
     if t is None:
         return None
-    return serial + t, {"type": "DATE_TIME", "pattern": pattern + " H:mm:ss"}
+    clock = loc.default_pattern("DATE_TIME").split(" ", 1)[1]  # en_US H:mm:ss, id_ID HH.mm.ss
+    return serial + t, {"type": "DATE_TIME", "pattern": f"{pattern} {clock}"}
 
 
 # ---------------------------------------------------------------- rendering

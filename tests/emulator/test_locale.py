@@ -145,3 +145,12 @@ def test_emulator_command_takes_locale_and_time_zone():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_typed_times_show_in_the_locale_clock(id_ws, us_ws):
+    for ws in (id_ws, us_ws):
+        ws.update([["14:30", "2024-11-27 07:05"]], "A1", raw=False)
+    assert id_ws.get("A1:B1") == [["14.30.00", "2024-11-27 07.05.00"]]
+    assert us_ws.get("A1:B1") == [["2:30:00 PM", "2024-11-27 7:05:00"]]
+    assert id_ws.get("A1:B1", value_render_option="UNFORMATTED_VALUE") == \
+        us_ws.get("A1:B1", value_render_option="UNFORMATTED_VALUE")
