@@ -29,7 +29,7 @@ from sheetsync.journal_tab import journal_key
 from sheetsync.plan import Desired, Plan, make_plan, sheet_value
 from sheetsync.settle import Settled, build_wanted, settle
 from sheetsync.sync_desired import (ALERT_MARK, InputLayout, build_desired, input_layout, last_synced_text,
-                                    merge_warnings, row_identities, summary_origin)
+                                    row_identities, summary_origin)
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -213,12 +213,12 @@ def _read_and_plan(sheet: Sheet, config: Any, key: str, report: SyncReport, cloc
     clock.lap("read")
     values = current[config.input_tab]
     layout = input_layout(values, config, owned.columns)
-    result = _check(values, layout, config, now)
+    verified = _Verified(journal, key, layout.with_added_headers(values, config), config)
+    result = _check(values, layout, config, now, verified)
     _fill_counts(report, result)
     clock.lap("check")
-    tab_read = _journal_view(journal, layout.with_added_headers(values, config), config, result)
-    report.warnings_merged = merge_warnings(result, _verification_warnings(journal, key, tab_read, config),
-                                            config.language)
+    tab_read = verified.tab_read
+    report.warnings_merged = verified.found
     tables = summary_tables(result, config)
     clock.lap("summaries")
     desired = build_desired(values, layout, result, config, tables)
@@ -272,15 +272,18 @@ def _write_phase(sheet: Sheet, work: _Work, config: Any, report: SyncReport, clo
             gc.enable()
 
 
-def read_and_check(config: Any, *, client: Any = None, now: datetime | None = None) -> Any:
-    """`sheetsync check`: one values:batchGet of the input tab, then the core. Writes nothing."""
+def read_and_check(config: Any, *, client: Any = None, now: datetime | None = None, journal: Any = None) -> Any:
+    """`sheetsync check`: one values:batchGet of the input tab, then the core. Writes nothing.
+    With the journal, a row changed after verification is PERIKSA here as on the sheet."""
     try:
         key = spreadsheet_key(config.spreadsheet)
         sheet = Sheet(client or open_client(config), key)
         report = SyncReport(spreadsheet=key, dry_run=True)
         owned = _read_all(sheet, config, report, only_input=True)
         values = owned.values[config.input_tab]
-        return _check(values, input_layout(values, config, owned.columns, strict=False), config, now)
+        layout = input_layout(values, config, owned.columns, strict=False)
+        return _check(values, layout, config, now,
+                      _Verified(journal, key, layout.with_added_headers(values, config), config))
     except SheetsError as exc:
         raise SyncError(str(exc)) from None
 
@@ -333,10 +336,11 @@ def _mark_columns(sheet: Sheet, work: _Work, config: Any, report: SyncReport) ->
                    + [column_marker(sheet_id, col, role) for role, col in layout.to_mark])
 
 
-def _check(values: list[list[Any]], layout: InputLayout, config: Any, now: datetime | None) -> Any:
+def _check(values: list[list[Any]], layout: InputLayout, config: Any, now: datetime | None,
+           late: Any = None) -> Any:
     """The core on the input tab with sheetsync's own columns blanked (they are not input)."""
     from sheetsync.check import check
-    result = check(layout.without_owned(values, config.header_row), config, now=now)
+    result = check(layout.without_owned(values, config.header_row), config, now=now, late=late)
     missing = [f for f in _missing_required(result, config)]
     if missing:
         headers = ", ".join(f"'{config.column(f).header}'" if config.column(f) else f for f in missing)
@@ -384,6 +388,23 @@ def _plain(value: Any) -> Any:
 
 
 # ---------------------------------------------------------------- journal hooks
+
+class _Verified:
+    """The journal's changed-after-verification warnings, handed to the core as late issues
+    (check.LateIssues) so that they weigh in the one place a row's status is decided; keeps
+    the journal's view of the tab for the guard and the journal record."""
+
+    def __init__(self, journal: Any, key: str, values: list[list[Any]], config: Any) -> None:
+        self.journal, self.key, self.values, self.config = journal, key, values, config
+        self.tab_read: Any = None
+        self.found = 0
+
+    def __call__(self, keyed: Any) -> list[Any]:
+        self.tab_read = _journal_view(self.journal, self.values, self.config, keyed)
+        warnings = _verification_warnings(self.journal, self.key, self.tab_read, self.config)
+        self.found = len(warnings)
+        return warnings
+
 
 def _journal_view(journal: Any, values: list[list[Any]], config: Any, result: Any) -> Any:
     if journal is None:

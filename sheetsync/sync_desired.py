@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from sheetsync import a1
 from sheetsync.plan import CellTarget, ColumnTarget, Desired, GridTarget
@@ -176,32 +176,6 @@ def _summary_grids(result: Any, config: Any, tables: dict[str, list[list[Any]]] 
         keep = frozenset({(stamp_row, stamp_col)}) if tab == stamp_tab else frozenset()
         grids.append(GridTarget(tab, summary_origin(config, tab), 1, values, keep))
     return grids
-
-
-def merge_warnings(result: Any, issues: Iterable[Any], lang: str) -> int:
-    """Fold extra per-row warnings (journal: changed after verification) into the statuses."""
-    rows = result.rows
-    merged = 0
-    for issue in issues:
-        row = getattr(issue, "row", None)
-        if row is None or row not in rows.index:
-            continue
-        text = issue.message(lang, with_row=False) if _takes_with_row(issue) else issue.message(lang)
-        old = rows.at[row, "message"] if "message" in rows.columns else ""
-        old = old if isinstance(old, str) else ""
-        rows.at[row, "message"] = f"{old}; {text}" if old else text
-        if rows.at[row, "status"] == "OK":
-            rows.at[row, "status"] = "PERIKSA"
-        merged += 1
-    return merged
-
-
-def _takes_with_row(issue: Any) -> bool:
-    try:
-        issue.message("id", with_row=False)
-    except TypeError:
-        return False
-    return True
 
 
 def row_identities(values: list[list[Any]], rows: list[int], layout: InputLayout, result: Any,
