@@ -212,6 +212,8 @@ def _print_sync(report: Any, ui: Ui, log_format: str, dry_run: bool, fail_on: st
         ui.out(f"{stamp} {sync_line(report, ui, tab)}")
         for alert in report.alerts:
             ui.warn(str(alert))
+        if report.protected:
+            ui.warn(report.protected)
         _print_settle(report, ui)
     if dry_run and report.alerts:
         return EXIT_SYNC                      # as the real sync would: it would be stopped

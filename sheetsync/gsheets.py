@@ -59,6 +59,10 @@ class CredentialsError(SheetsError):
     pass
 
 
+class Protected(SheetsError):
+    """Google refused a write into a range protected for its editors alone ("only me")."""
+
+
 class TabMissing(SheetsError):
     def __init__(self, message: str, titles: list[str]) -> None:
         super().__init__(message)
@@ -246,6 +250,10 @@ def _api_error(exc: APIError, *, key: str, email: str | None) -> SheetsError:
         return SheetsError(
             f"spreadsheet {key} is not shared with {who} (403): open it in Google Sheets, "
             f"click Share and add {who} as Editor")
+    if code == 400 and "protected cell or object" in message:
+        return Protected(
+            f"Google refused the write: a range it covers is protected (400 {message}): in Google Sheets, "
+            f"Data > Protected sheets and ranges, set it to 'Show a warning' or add {who} as an editor")
     if code == 404:
         return SheetsError(
             f"spreadsheet {key} not found (404): check --spreadsheet / SHEETSYNC_SPREADSHEET "

@@ -21,8 +21,8 @@ from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo
 
 from sheetsync import a1
-from sheetsync.gsheets import (Prepared, Sheet, SheetsError, _is_grid_limit, _is_missing_range, open_client,
-                               spreadsheet_key, transport_stats)
+from sheetsync.gsheets import (Prepared, Protected, Sheet, SheetsError, _is_grid_limit, _is_missing_range,
+                               open_client, spreadsheet_key, transport_stats)
 from sheetsync.lock import LockBusy, SyncLock, lock_path
 from sheetsync.ownership import Owned, column_marker, column_unmarker, new_tabs, read_owned, resolve_tabs
 from sheetsync.journal_tab import journal_key
@@ -78,6 +78,9 @@ class SyncReport:
     repair_rounds: int = 0                          # repair writes after the verify found moved rows
     repaired_rows: list[int] = field(default_factory=list)  # rows a repair rewrote (where they stood then)
     unsettled: str | None = None                    # one line when rows were left for the next sync
+    # one line naming the protected summary range(s) Google refused to let this sync write;
+    # the statuses were then written alone (_statuses_alone)
+    protected: str | None = None
     # cells of people's columns the write covered because a column moved before it landed,
     # given back the value they had at the read (settle.follow_columns)
     restored_cells: list[str] = field(default_factory=list)
@@ -260,7 +263,7 @@ def _write_phase(sheet: Sheet, work: _Work, config: Any, report: SyncReport, clo
             hooks.before_write(plan)
             if [id(c) for c in plan.changes] != seen:      # a test changed the plan: honour it
                 prepared = sheet.prepare(_write_order(plan.batches(), config))
-        _write(sheet, plan, prepared, report)
+        plan = _write_or_statuses(sheet, plan, prepared, config, report)
         report.cells_changed = len(plan)
         report.last_synced = stamp if _stamp_change(plan, config) is not None else None
         clock.lap("write")
@@ -531,6 +534,72 @@ def _write(sheet: Sheet, plan: Plan, prepared: Prepared, report: SyncReport) -> 
         sheet.ensure_grid(_needed_grid(plan))
         stats = sheet.send(prepared)
     _count_write(report, stats)
+
+
+def _write_or_statuses(sheet: Sheet, plan: Plan, prepared: Prepared, config: Any, report: SyncReport) -> Plan:
+    """The one write; when Google refuses it because a range in it is protected, the statuses
+    alone (a protected summary never freezes them). Returns the plan that was written."""
+    try:
+        _write(sheet, plan, prepared, report)
+        return plan
+    except Protected as refused:
+        report.metadata_reads += 1
+        names = _protected_ranges(sheet, plan, config)
+        report.protected = _protected_message(names, sheet.email, config) if names else str(refused)
+    alone = Plan([c for c in plan.changes if c.tab == config.input_tab])
+    try:
+        _write(sheet, alone, sheet.prepare(_write_order(alone.batches(), config)), report)
+    except Protected:
+        raise SheetsError(report.protected) from None      # the status columns are protected too
+    return alone
+
+
+def _protected_ranges(sheet: Sheet, plan: Plan, config: Any) -> list[str]:
+    """The hard-protected ranges of the summary tabs that cover a cell of the plan and do not
+    list this account as an editor, as A1 ranges (with their description)."""
+    email = (sheet.email or "").lower()
+    names = []
+    for tab in sheet.structure().get("sheets", []):
+        title = tab.get("properties", {}).get("title", "")
+        cells = [(c.row, c.col) for c in plan.changes if c.tab == title and title != config.input_tab]
+        for pr in tab.get("protectedRanges", []) if cells else []:
+            editors = [u.lower() for u in (pr.get("editors") or {}).get("users") or []]
+            grid = pr.get("range") or {}
+            if pr.get("warningOnly") or (email and email in editors):
+                continue
+            if any(_inside(grid, row, col) for row, col in cells):
+                names.append(_range_name(title, grid) + (f" ({pr['description']})" if pr.get("description") else ""))
+    return names
+
+
+def _inside(grid: Mapping[str, int], row: int, col: int) -> bool:
+    """Is the 1-based cell in the GridRange (missing bounds are unbounded)?"""
+    return (grid.get("startRowIndex", 0) < row <= grid.get("endRowIndex", row)
+            and grid.get("startColumnIndex", 0) < col <= grid.get("endColumnIndex", col))
+
+
+def _range_name(title: str, grid: Mapping[str, int]) -> str:
+    rows = grid.get("startRowIndex", 0) + 1, grid.get("endRowIndex")
+    cols = grid.get("startColumnIndex", 0) + 1, grid.get("endColumnIndex")
+    tab = a1.quote_tab(title)
+    if rows[1] is not None and cols[1] is not None:
+        return a1.rect(title, rows[0], cols[0], rows[1], cols[1])
+    if rows[1] is not None:
+        return f"{tab}!{rows[0]}:{rows[1]}"
+    if cols[1] is not None:
+        return f"{tab}!{a1.col_letters(cols[0])}:{a1.col_letters(cols[1])}"
+    return tab
+
+
+def _protected_message(names: list[str], email: str | None, config: Any) -> str:
+    where, who = ", ".join(names), email or "the account sheetsync runs as"
+    if config.language == "id":
+        return (f"Google menolak penulisan: {where} dilindungi (hanya editornya yang boleh mengubah), jadi "
+                "status ditulis sendiri dan rekap tidak diperbarui; di Google Sheets, Data > Sheet dan rentang "
+                f"yang dilindungi, ubah ke 'Tampilkan peringatan' atau tambahkan {who} sebagai editor")
+    return (f"Google refused the write: {where} is protected (only its editors may change it), so the "
+            "statuses were written alone and the summaries were not updated; in Google Sheets, Data > "
+            f"Protected sheets and ranges, set it to 'Show a warning' or add {who} as an editor")
 
 
 def _count_write(report: SyncReport, stats: Any) -> None:
