@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from sheetsync import a1
+from sheetsync.gsheets import _is_grid_limit
 from sheetsync.plan import CellChange, Plan, same_value
 from sheetsync.restore import sheet_value
 from sheetsync.rowid import (RowIdentities, cell_text, content_identity, header_changed, key_identity, moved_rows,
@@ -100,15 +101,22 @@ def settle(sheet: Any, written: RowIdentities, wanted: Callable[[], Wanted],
     """Verify the rows just written; repair, and confirm, until every row is right."""
     out = Settled()
     ranges = verify_ranges(written)
-    moved, header_moved = moved_rows(written, ranges, sheet.read(ranges))
+    try:
+        moved, header_moved = moved_rows(written, ranges, sheet.read(ranges))
+    except Exception as exc:  # noqa: BLE001 - only rows deleted since the write are repaired here
+        if not _is_grid_limit(exc):
+            raise
+        moved, header_moved = set(written.by_row), False    # the tab shrank: every row is in doubt
     if not moved:
         out.verified = True
         return out
     want = wanted()
     quoted = a1.quote_tab(want.tab)
     now = sheet.read([quoted])[quoted]
-    if header_moved and not follow_columns(now, want, written, send, out):
+    shifted = give_back_header(now, want, written, send) if header_moved else None
+    if shifted is not None or (header_moved and not follow_columns(now, want, written, send, out)):
         out.header_moved, out.leftover = True, sorted(moved)
+        out.restored.extend(shifted or [])
         return out
     while True:
         if header_changed(want.header, _header(now, want.header_row)):
@@ -150,6 +158,31 @@ def follow_columns(now: list[list[Any]], want: Wanted, written: RowIdentities, s
     want.moved_from, want.owned_as_read = [at.get(n) for n in names], list(want.owned)
     want.header, want.key_cols, want.owned = list(header_now), key_cols, owned
     return True
+
+
+def give_back_header(now: list[list[Any]], want: Wanted, written: RowIdentities,
+                     send: Callable[[Plan], None]) -> list[str] | None:
+    """Rows were inserted or deleted above the header before the write landed (a title row
+    typed on top): the header now stands on another row (None: it does not), and the write
+    put a status and a message onto it, over "Status" and "Keterangan". Those two cells get
+    their headers back when they still show what was written; the rows are left for the
+    next sync, which finds the header where people put it or says where it expects it."""
+    names = [norm(h) for h in want.header]
+    if not want.key_cols or max(want.key_cols) >= len(names):
+        return None
+    for r in range(1, min(len(now), want.header_row + 10) + 1):
+        line = now[r - 1]
+        if r == want.header_row or any(c >= len(line) or norm(line[c]) != names[c] for c in want.key_cols):
+            continue
+        pair = written.expect.get(r) or ()
+        changes = [CellChange(want.tab, a1.rect(want.tab, r, c + 1), shown, want.header[c], None, r, c + 1)
+                   for c, wrote in zip(want.owned, pair)
+                   if c < len(names) and norm(shown := line[c] if c < len(line) else "") != names[c]
+                   and (r, c) in written.cells and same_value(shown, wrote)]
+        if changes:
+            send(Plan(changes))
+        return [c.a1 for c in changes]
+    return None
 
 
 def overwritten_cells(now: list[list[Any]], want: Wanted, written: RowIdentities) -> Plan:

@@ -50,6 +50,8 @@ class SyncHooks:
     between_read_and_write: Callable[[], None] | None = None
     # right before the first write, with the plan it will write (a test may change it)
     before_write: Callable[[Plan], None] | None = None
+    # right after the write landed, before the verify (rows deleted in between)
+    after_write: Callable[[], None] | None = None
     # cli: after each timed phase (name, report so far), to show progress on big sheets;
     # not called for "prepare" (the write body being serialised, part of the write)
     phase: Callable[[str, SyncReport], None] | None = None
@@ -264,6 +266,8 @@ def _write_phase(sheet: Sheet, work: _Work, config: Any, report: SyncReport, clo
             if [id(c) for c in plan.changes] != seen:      # a test changed the plan: honour it
                 prepared = sheet.prepare(_write_order(plan.batches(), config))
         plan = _write_or_statuses(sheet, plan, prepared, config, report)
+        if hooks.after_write:
+            hooks.after_write()
         report.cells_changed = len(plan)
         report.last_synced = stamp if _stamp_change(plan, config) is not None else None
         clock.lap("write")

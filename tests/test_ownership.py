@@ -243,3 +243,48 @@ def test_a_grid_grown_again_after_a_lost_answer_grows_once(emu: Any) -> None:
         emu.clear_faults()
     grid = sheet.tabs()["TPS"]["gridProperties"]
     assert (grid["rowCount"], grid["columnCount"]) == (1500, 26)
+
+
+def test_rows_deleted_between_the_write_and_the_verify_are_repaired_not_raised(emu: Any, run: Any,
+                                                                                tmp_path: Path) -> None:
+    """Case 17: the verify asks for rows that no longer exist; Google answers 400 "exceeds grid
+    limits". No raw APIError escapes sync(): the journal keeps its record and the repair runs."""
+    from sheetsync.journal import Journal
+    sh = seed(emu.client(), tps_sheet(40, 6))
+    config = config_for(sh, emu)
+    ws = coordinator(emu, sh).worksheet("TPS")
+    with Journal(tmp_path / "j.sqlite") as journal:
+        run(config, journal=journal)
+        ws.update([["999"]], "I40")                               # a status changes near the end
+        grid = ws.row_count
+
+        def delete_the_bottom() -> None:
+            ws.delete_rows(20, grid)                              # the grid ends at row 19 now
+        report = run(config, journal=journal, now=NOW + timedelta(minutes=1),
+                     hooks=SyncHooks(after_write=delete_the_bottom))
+        assert report.journal_sync is not None
+    assert report.verified is False and report.repair_rounds >= 0 and not report.skipped_rows
+    again = run(config, now=NOW + timedelta(minutes=2))
+    assert again.verified in (True, None)
+
+
+def test_a_title_row_typed_above_the_header_during_a_sync_never_erases_the_owned_headers(emu: Any,
+                                                                                        run: Any) -> None:
+    """Case 18: a coordinator inserts a title row on top between the read and the write; the
+    write lands one row low, over "Status" and "Keterangan". The verify reads the header row,
+    sees it moved, and gives the two headers back in the same sync."""
+    values = tps_sheet(12, 8)
+    sh = seed(emu.client(), values)
+    config = config_for(sh, emu)
+    run(config)
+    ws = coordinator(emu, sh).worksheet("TPS")
+    ws.update([["999"]], "I2")                                    # row 2 changes status
+
+    def title_row() -> None:
+        ws.insert_rows([["Rekap TPS Jakarta Barat"]], row=1)
+    report = run(config, now=NOW + timedelta(minutes=1), hooks=SyncHooks(between_read_and_write=title_row))
+    grid = sh.worksheet("TPS").get_all_values()
+    status_col = len(FULL_HEADER) + 1
+    assert grid[1][:3] == values[0][:3]                           # the header is on row 2 now
+    assert grid[1][status_col - 1:status_col + 1] == ["Status", "Keterangan"]
+    assert report.unsettled and report.verified is False
