@@ -282,6 +282,8 @@ def config_options(f: Callable) -> Callable:
     @click.option("--config", "-c", "config_path", metavar="FILE", envvar="SHEETSYNC_CONFIG",
                   help=f"TOML config file (default: ./{DEFAULT_CONFIG_FILE}).")
     @click.option("--preset", metavar="NAME", help=f"Bundled config instead of a file: {PRESET_HELP}.")
+    @click.option("--region", metavar="CODE",
+                  help="Any kab/kota by its Kemendagri code (31.72): the preset's layout, no targets.")
     @click.option("--spreadsheet", metavar="ID-OR-URL",
                   help="Spreadsheet key or URL, overriding the config [env SHEETSYNC_SPREADSHEET].")
     @click.option("--api-url", metavar="URL",
@@ -289,10 +291,10 @@ def config_options(f: Callable) -> Callable:
     @click.option("--credentials", metavar="FILE",
                   help="Service-account key file (else GOOGLE_APPLICATION_CREDENTIALS, else ADC).")
     @functools.wraps(f)
-    def wrapper(*args: Any, config_path: str | None, preset: str | None, spreadsheet: str | None,
-                api_url: str | None, credentials: str | None, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, config_path: str | None, preset: str | None, region: str | None,
+                spreadsheet: str | None, api_url: str | None, credentials: str | None, **kwargs: Any) -> Any:
         ui = click.get_current_context().find_object(Ui) or Ui()
-        config = load_cli_config(ui, config_path, preset, spreadsheet, api_url, credentials)
+        config = load_cli_config(ui, config_path, preset, spreadsheet, api_url, credentials, region=region)
         return f(*args, config=config, **kwargs)
 
     return wrapper
@@ -311,12 +313,16 @@ def find_config_file(env: Mapping[str, str]) -> Path | None:
 
 
 def load_cli_config(ui: Ui, config_path: str | None, preset: str | None, spreadsheet: str | None,
-                    api_url: str | None, credentials: str | None, need_sheet: bool = True) -> Any:
+                    api_url: str | None, credentials: str | None, need_sheet: bool = True,
+                    region: str | None = None) -> Any:
     from sheetsync.config import load_config, load_preset
 
-    if config_path and preset:
+    if sum(map(bool, (config_path, preset, region))) > 1:
         raise CliError(ui.t("both_config"))
-    if preset:
+    if region:
+        from sheetsync.kabkota import region_config
+        config = region_config(region)
+    elif preset:
         config = load_preset(preset)
     elif config_path:
         config = load_config(config_path)
@@ -475,6 +481,11 @@ class HelpCommand(click.Command):
 
     context_class = HelpContext
 
+    @property
+    def help_key(self) -> str:
+        """The name its Indonesian texts are kept under (a subcommand: "fleet sync")."""
+        return getattr(self, "qualified_name", None) or self.name or ""
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if isinstance(ctx, HelpContext):
             ctx.lang_arg = lang_in_args(args)
@@ -495,7 +506,7 @@ class HelpCommand(click.Command):
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         from sheetsync.cli_help_id import command_help
 
-        text = command_help(self.name or "") if help_lang(ctx) == "id" else None
+        text = command_help(self.help_key) if help_lang(ctx) == "id" else None
         if text is None:    # English, or a text not translated yet (a test catches that)
             return super().format_help_text(ctx, formatter)
         formatter.write_paragraph()
@@ -522,7 +533,7 @@ class HelpCommand(click.Command):
         spec, english = option.get_help_record(ctx) or ("", "")
         # click appends "  [default: ...; required]" to the help: keep it, in Indonesian
         notes = english[len(option.help or ""):] if english.startswith(option.help or "") else ""
-        text = id_.option_help(self.name or "", max(option.opts, key=len)) or option.help or ""
+        text = id_.option_help(self.help_key, max(option.opts, key=len)) or option.help or ""
         return " ".join(id_.metavar(w) for w in spec.split(" ")), (text + id_.notes(notes)).strip()
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

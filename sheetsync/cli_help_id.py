@@ -106,6 +106,7 @@ OPTIONS: dict[tuple[str, str], str] = {
     # config_options
     ("*", "--config"): "Berkas konfigurasi TOML (bawaan: ./sheetsync.toml).",
     ("*", "--preset"): "Konfigurasi siap pakai yang disertakan, sebagai ganti berkas: pilkada-jakbar-2024.",
+    ("*", "--region"): "Kab/kota mana pun menurut kode Kemendagri-nya (31.72): tata letak preset, tanpa target.",
     ("*", "--spreadsheet"): "ID atau URL spreadsheet, menggantikan yang ada di konfigurasi "
                             "[env SHEETSYNC_SPREADSHEET].",
     ("*", "--api-url"): "Kirim panggilan API ke alamat ini, bukan ke Google, misalnya ke emulator "
@@ -193,7 +194,7 @@ METAVARS: dict[str, str] = {
     "[OPTIONS]": "[OPSI]", "COMMAND": "PERINTAH", "[ARGS]...": "[ARGUMEN]...",
     "FILE": "BERKAS", "FILE.csv": "BERKAS.csv", "NAME": "NAMA", "ID-OR-URL": "ID-ATAU-URL",
     "INTERVAL": "SELANG", "WHEN": "KAPAN", "DIR": "DIREKTORI", "DIRECTORY": "DIREKTORI",
-    "TEXT": "TEKS", "INTEGER": "ANGKA", "PATH": "JALUR",
+    "TEXT": "TEKS", "INTEGER": "ANGKA", "PATH": "JALUR", "CODE": "KODE",
 }
 
 # The bracketed notes click adds after an option's help ("[default: text; required]").
