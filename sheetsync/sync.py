@@ -69,6 +69,9 @@ class SyncReport:
     # sync line names them, since no row's status can
     sheet_errors: list[Any] = field(default_factory=list)
     reconciliation: list[dict[str, Any]] = field(default_factory=list)
+    # the kota's totals as the summaries show them (totals.kota_totals): a fleet's rollup is built
+    # from these, without another read of the sheet
+    kota: dict[str, Any] = field(default_factory=dict)
     requests: int = 0                               # API calls made by this sync
     http_attempts: int | None = None                # HTTP requests incl. retries (our transport only)
     retries: int | None = None
@@ -289,8 +292,10 @@ def read_and_check(config: Any, *, client: Any = None, now: datetime | None = No
         owned = _read_all(sheet, config, report, only_input=True)
         values = owned.values[config.input_tab]
         layout = input_layout(values, config, owned.columns, strict=False)
-        return _check(values, layout, config, now,
-                      _Verified(journal, key, layout.with_added_headers(values, config), config))
+        result = _check(values, layout, config, now,
+                        _Verified(journal, key, layout.with_added_headers(values, config), config))
+        _check_locale(sheet, config, result)
+        return result
     except SheetsError as exc:
         raise SyncError(str(exc)) from None
 
@@ -357,6 +362,15 @@ def _check(values: list[list[Any]], layout: InputLayout, config: Any, now: datet
     return result
 
 
+def _check_locale(sheet: Sheet, config: Any, result: Any) -> None:
+    """`check` reads the spreadsheet's locale (one spreadsheets.get) and warns, first among the
+    sheet's issues, when it is not the config's; sync never spends a request on it."""
+    from sheetsync.locale_check import locale_issue, spreadsheet_locale
+    issue = locale_issue(spreadsheet_locale(sheet.properties()), config)
+    if issue is not None:
+        result.issues.insert(0, issue)
+
+
 def _missing_required(result: Any, config: Any) -> list[str]:
     header = getattr(result, "header", None)
     missing = list(getattr(header, "missing", ()) or ())
@@ -371,6 +385,7 @@ def _fill_counts(report: SyncReport, result: Any) -> None:
     severities = [getattr(i, "severity", "") for i in result.issues]
     report.issue_counts = {"error": severities.count("error"), "warning": severities.count("warning")}
     report.sheet_errors = [i for i in result.issues if i.row is None and i.severity == "error"]
+    report.kota = dict(result.totals.kota)
     if "status" in rows.columns:
         report.rows_by_status = {str(k): int(v) for k, v in rows["status"].value_counts().items()}
     recon = getattr(result, "reconciliation", None)
