@@ -40,6 +40,10 @@ def init_cmd(config: Any, with_tps: bool, as_json: bool, ui: Ui) -> None:
         ui.say(ui.t("init_nothing"))
     if report.tps_rows_added:
         ui.say(ui.t("init_tps", count=report.tps_rows_added))
+    from sheetsync.locale_check import locale_issue
+    mismatch = locale_issue(report.locale, config)
+    if mismatch is not None:
+        ui.warn(mismatch.message(ui.lang))
 
 
 # ------------------------------------------------------------------- sync

@@ -103,6 +103,9 @@ class Config:
     rules: RuleSettings
     journal_path: str | None
     guard_max_deleted_share: float = 0.10
+    # the spreadsheet locale the sheet should have (File > Settings > Locale): Sheets parses
+    # typed numbers with it ("1.234" is 1234 in id_ID, 1.234 in en_US); init and check warn
+    locale: str = "id_ID"
     # UU 27/2022: names and phones leave the journal this many days after they left
     # the sheet (`sheetsync journal purge`); None: kept until purged by hand
     personal_retention_days: int | None = None
@@ -367,6 +370,7 @@ def parse_config(data: dict[str, Any], source: str, base: Path) -> Config:
         api_url=top.get("api_url", str, "") or None,
         credentials=top.get("credentials", str, "") or None,
         language=top.get("language", str, "id", check=_one_of(LANGUAGES)),
+        locale=top.get("locale", str, "id_ID"),
         input_tab=input_tab,
         header_row=header_row,
         columns=columns,

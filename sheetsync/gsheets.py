@@ -377,6 +377,10 @@ class Sheet:
         return self._call(self.http.fetch_sheet_metadata, self.key,
                           {"fields": "properties.title,sheets.properties"})
 
+    def properties(self) -> dict:
+        """The spreadsheet's own properties (title, locale, time zone): ONE spreadsheets.get."""
+        return self._call(self.http.fetch_sheet_metadata, self.key, {"fields": "properties"})
+
     def structure(self, *, grid_ranges: list[str] | tuple[str, ...] = ()) -> dict:
         """ONE spreadsheets.get with formatting-related structure (for init/layout)."""
         fields = "properties,sheets(properties,conditionalFormats,protectedRanges,charts"

@@ -44,6 +44,7 @@ class LayoutReport:
     tabs_added: list[str] = field(default_factory=list)
     headers_added: list[str] = field(default_factory=list)
     tps_rows_added: int = 0
+    locale: str | None = None                             # the spreadsheet's, from the same metadata read
 
 
 def header_key(text: Any) -> str:
@@ -58,10 +59,12 @@ def header_key(text: Any) -> str:
 def init_layout(config: Any, *, with_tps: bool = False, client: Any = None) -> LayoutReport:
     """Create or repair the layout of ``config.spreadsheet``; see the module docstring."""
     from sheetsync.gsheets import Sheet, open_client
+    from sheetsync.locale_check import spreadsheet_locale
 
     sheet = Sheet(client or open_client(config), config.spreadsheet)
     report = LayoutReport(spreadsheet=sheet.key)
     structure = sheet.structure()
+    report.locale = spreadsheet_locale(structure)
     current = _current_values(sheet, config, structure)
     current["layout"] = _owned_layout(current, config)
     plan = LayoutPlan(config, structure, current)

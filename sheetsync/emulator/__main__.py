@@ -15,7 +15,7 @@ from .persist import UnsafeStateFile
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sheetsync emulator",
                                      description="Local Google Sheets v4 / Drive v3 / OAuth2 emulator.")
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only; another address needs --strict)")
     parser.add_argument("--port", type=int, default=8555, help="port (0 = any free port)")
     parser.add_argument("--state", default=None, metavar="DIR", help="keep spreadsheets in DIR across restarts")
     parser.add_argument("--strict", action="store_true", help="verify service-account keys and sharing")
