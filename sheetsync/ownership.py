@@ -265,14 +265,13 @@ def column_not_ours(config: Config, header: str, col: int) -> NotOurs:
     where = f"'{header}' ({a1.col_letters(col)}) of tab '{config.input_tab}'"
     key = "status_header" if header == config.status_header else "message_header"
     if config.language == "id":
-        return NotOurs(f"kolom {where} bukan buatan sheetsync dan berisi ketikan orang: sheetsync tidak menimpanya. "
-                       f"Ganti {key} di {config.source} dengan judul lain, atau jalankan "
-                       f"`sheetsync init --adopt \"{header}\"` untuk mengambil alih kolom itu (isinya dicatat dulu "
-                       "di jurnal); tidak ada yang ditulis")
-    return NotOurs(f"column {where} was not made by sheetsync and holds what people typed: sheetsync will not "
-                   f"overwrite it. Set {key} in {config.source} to another header, or run "
-                   f"`sheetsync init --adopt \"{header}\"` to hand that column to sheetsync (its text is kept in the "
-                   "journal first); nothing was written")
+        where = f"'{header}' ({a1.col_letters(col)}) di tab '{config.input_tab}'"
+        return NotOurs(f"kolom {where} bukan buatan sheetsync dan berisi ketikan orang, jadi tidak ditimpa: "
+                       f"ganti judul kolom itu (misalnya 'Catatan'), atau isi {key} di {config.source} dengan "
+                       "judul lain; sheetsync lalu menambah kolomnya sendiri. Tidak ada yang ditulis")
+    return NotOurs(f"column {where} was not made by sheetsync and holds what people typed, so it is not "
+                   f"overwritten: rename that column (say 'Catatan'), or set {key} in {config.source} to another "
+                   "header; sheetsync then adds a column of its own. Nothing was written")
 
 
 def tab_not_ours(config: Config, title: str) -> NotOurs:

@@ -137,16 +137,21 @@ def test_an_existing_keterangan_of_people_is_not_adopted_by_init_or_sync(emu: An
     for line, note in zip(values[1:], NOTES):
         line.append(note)
     sh = seed(emu.client(), values)
-    config = config_for(sh, emu)
+    config = config_for(sh, emu, language="en")
     before = all_tabs(sh)
     for attempt in (lambda: init_layout(config, client=emu.client()), lambda: run(config)):
         with pytest.raises((NotOurs, SyncError)) as info:
             attempt()
         text = str(info.value)
-        assert "Keterangan" in text and "message_header" in text and "--adopt" in text and "\n" not in text
+        assert "Keterangan" in text and "message_header" in text and "rename" in text and "\n" not in text
     assert all_tabs(sh) == before                                 # nothing written, nothing added
     with pytest.raises(SyncError, match="bukan buatan sheetsync"):
         run(config_for(sh, emu, language="id"))
+    coordinator(emu, sh).worksheet("TPS").update([["Catatan"]], "P1")   # the way on that the message gives
+    run(config)
+    grid = sh.worksheet("TPS").get_all_values()
+    assert column(grid, 16) == ["Catatan"] + NOTES + [""] * (len(grid) - 4)      # every note kept
+    assert grid[0][16:18] == ["Status", "Keterangan"]
 
 
 def test_a_sheet_of_the_earlier_release_is_marked_once_and_a_persons_column_stays_theirs(emu: Any,
