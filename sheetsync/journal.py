@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from sheetsync.guard import GuardAlert, alert_text, guard  # noqa: F401
+from sheetsync.journal_migrate import migrate
 from sheetsync.journal_query import (Diff, HistoryEntry, QueryMixin, Snapshot,  # noqa: F401
                                      VerifiedChange, as_utc)
 from sheetsync.journal_state import (Delta, _State, compare, dead_record, decode_order, encode_order,
@@ -73,7 +74,7 @@ CREATE TABLE IF NOT EXISTS state(row INTEGER PRIMARY KEY, sheet INTEGER NOT NULL
 CREATE INDEX IF NOT EXISTS state_sheet ON state(sheet);
 """
 SCHEMA_VERSION = 1
-LAYOUT_VERSION = 5     # PRAGMA user_version: 5 = SCHEMA (with sheet_names) and triggers created
+LAYOUT_VERSION = 6     # PRAGMA user_version: 6 = SCHEMA (with sheet_names), triggers, typed values
 APPEND_ONLY = ("sheets", "sheet_names", "layouts", "syncs", "rowkeys", "fieldnames", "cells", "presence",
                "orders", "renames", "verified", "baselines")
 
@@ -129,6 +130,7 @@ class Journal(QueryMixin):
                 self.db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)",
                                 (str(SCHEMA_VERSION),))
                 self._append_only()
+                migrate(self.db)                # shown numbers -> plain values, once
                 self.db.execute(f"PRAGMA user_version={LAYOUT_VERSION}")
             self._cache: dict[int, _State] = {}
         except (OSError, sqlite3.Error) as exc:

@@ -36,7 +36,7 @@ from sheetsync.journal_query import MASK
 from sheetsync.journal_tab import PURGED, TabRead, journal_key, read_tab
 from sheetsync.lock import LockBusy, SyncLock, lock_path
 
-_PLAIN_INT = re.compile(r"(0|-?[1-9][0-9]{0,14})")
+_NUMBER = re.compile(r"(0|-?[1-9][0-9]{0,14})(\.[0-9]+)?|-?0\.[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -78,9 +78,13 @@ class RestorePlan:
 
 
 def sheet_value(text: str) -> Any:
-    """Raw text -> the value written RAW: whole numbers as numbers (so a restored
-    120 is the number 120, as typed); anything else, e.g. 0812..., stays text."""
-    return int(text) if _PLAIN_INT.fullmatch(text) else text
+    """Stored value -> the value written RAW: a number as the journal stores it
+    (``120``, ``80.35``: the plain value sheetsync read) is written as a number,
+    so the sheet's SUMs count it; anything else, e.g. 0812... or 012, stays text."""
+    got = _NUMBER.fullmatch(text)
+    if got is None:
+        return text
+    return float(text) if "." in text else int(text)
 
 
 def plan_restore(journal: Any, spreadsheet: str, current_values: list[list[Any]], config: Any, *,

@@ -94,7 +94,7 @@ def test_nothing_lost_nothing_planned(j):
 def test_sheet_value_keeps_text_that_is_not_a_plain_number():
     assert sheet_value("120") == 120 and sheet_value("0") == 0
     assert sheet_value("0812345678") == "0812345678" and sheet_value("012") == "012"
-    assert sheet_value("1.5") == "1.5" and sheet_value(" 7") == " 7"
+    assert sheet_value("1.5") == 1.5 and sheet_value(" 7") == " 7" and sheet_value("1,5") == "1,5"
 
 
 # ---------------------------------------------------------------- against the emulator
