@@ -118,13 +118,12 @@ def _parse_scalar(s: str, loc: Locale = EN_US) -> tuple[Any, None, dict | None] 
     if s[0].isalpha() and s[:3].lower() not in loc.month_words and not s.startswith(loc.currency):
         return None  # fast path: names such as "Cengkareng" are text
     number = to_en_number_text(s, loc)  # "1.234,5" in id_ID reads as 1234.5
-    for parser in (_parse_number, _parse_percent, _currency_parser(loc)):
-        found = parser(number)
-        if found is not None:
-            value, fmt = found
-            if not math.isfinite(value):
-                return None  # "1e309", 400 nines: no double holds it, so Sheets keeps the text
-            return value, None, fmt
+    found = _parse_number(number) or _parse_percent(number) or _currency_parser(loc)(number)
+    if found is not None:
+        value, fmt = found
+        if not math.isfinite(value):
+            return None  # "1e309", 400 nines: no double holds it, so Sheets keeps the text
+        return value, None, fmt
     found = _parse_datetime(s, loc)
     return (found[0], None, found[1]) if found is not None else None
 
