@@ -142,9 +142,10 @@ def _summary_headers(config: Config) -> dict[str, list[Any]]:
 
 def new_tabs(titles: list[str], config: Config, need: dict[str, tuple[int, int]], taken: set[int],
              ) -> tuple[list[dict], list[dict]]:
-    """addSheet properties for sheetsync's new tabs, each with a grid sized to its table (plus a
-    tenth, at least 100 rows, for a summary that grows, instead of Google's 1000 x 26), and their
-    markers."""
+    """addSheet properties for sheetsync's new tabs, each with a grid sized to its table instead
+    of Google's 1000 x 26: as wide as the table, and as long plus spare rows (a tenth, at least
+    100, for the kecamatan and kelurahan tables; as many again, at least 1,000, for the tables
+    that follow the data), and their markers."""
     import random
     rng = random.Random()
     kinds = tab_kinds(config)
@@ -155,8 +156,11 @@ def new_tabs(titles: list[str], config: Config, need: dict[str, tuple[int, int]]
             sheet_id = rng.randint(1, 2**31 - 1)
         taken.add(sheet_id)
         rows, cols = need.get(title, (1, 1))
+        # kecamatan and kelurahan tables are as long as the master data; Masalah and Rekap
+        # Koordinator follow what people type, and growing a grid costs a sync two requests
+        spare = max(100, rows // 10) if kinds[title] in ("kecamatan", "kelurahan") else max(1000, rows)
         props.append({"sheetId": sheet_id, "title": title,
-                      "gridProperties": {"rowCount": rows + max(100, rows // 10), "columnCount": max(cols, 1)}})
+                      "gridProperties": {"rowCount": rows + spare, "columnCount": max(cols, 1)}})
         marks.append(tab_marker(sheet_id, kinds[title]))
     return props, marks
 
