@@ -1,4 +1,4 @@
-"""Number formats of formula results (owner: EMULATOR-B): a formula cell without its
+"""Number formats of formula results: a formula cell without its
 own number format shows its result the way Google appears to (=A1 of a date is a
 date, =DATE(...) too, =A1+7 keeps A1's format, a date minus a date is a number)."""
 from __future__ import annotations

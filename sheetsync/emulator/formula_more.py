@@ -1,5 +1,5 @@
-"""More spreadsheet functions: *IFS, lookups, text slicing, VALUE/TEXT and dates
-(owner: EMULATOR-B). Registered into formula_functions.FUNCTIONS."""
+"""More spreadsheet functions: *IFS, lookups, text slicing, VALUE/TEXT and dates.
+Registered into formula_functions.FUNCTIONS."""
 from __future__ import annotations
 
 from typing import Any

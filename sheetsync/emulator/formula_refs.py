@@ -1,5 +1,5 @@
 """Rewriting references inside formula text: after rows/columns move, when a
-formula is pasted elsewhere, and when a tab is renamed (owner: EMULATOR-B)."""
+formula is pasted elsewhere, and when a tab is renamed."""
 from __future__ import annotations
 
 import re
