@@ -201,7 +201,7 @@ def test_a_key_cannot_act_as_someone_else(strict, keys):
 
 # ------------------------------------------------------------------ ownership
 
-def test_a_writer_cannot_make_itself_owner(strict, keys):
+def test_a_writer_cannot_make_itself_owner_but_may_accept_from_the_owner(strict, keys):
     sh = owned_sheet(strict, keys, "Rekap Tambora")
     sh.share(WRITER, perm_type="user", role="writer", notify=False)
     as_writer = strict.client(key=keys[WRITER]).open_by_key(sh.id)
@@ -216,14 +216,8 @@ def test_a_writer_cannot_make_itself_owner(strict, keys):
                         json={"type": "user", "role": "owner", "emailAddress": WRITER})
     assert made.status_code == 403
     assert strict.store.get(sh.id).drive.owner == OWNER
-
-
-def test_the_owner_transfers_and_the_pending_owner_accepts(strict, keys):
-    sh = owned_sheet(strict, keys, "Rekap Cengkareng")
-    sh.share(WRITER, perm_type="user", role="writer", notify=False)
-    theirs = next(p["id"] for p in sh.list_permissions() if p.get("emailAddress") == WRITER)
-    sh.transfer_ownership(theirs)
-    strict.client(key=keys[WRITER]).open_by_key(sh.id).accept_ownership(theirs)
+    sh.transfer_ownership(mine)                    # the owner offers it; the writer may now accept
+    as_writer.accept_ownership(mine)
     assert strict.store.get(sh.id).drive.owner == WRITER
 
 
@@ -305,17 +299,23 @@ def test_fault_path_regex_cannot_backtrack(open_emu):
 
 # ------------------------------------------------------------------ --state
 
-def test_state_directory_is_private_and_links_are_not_followed(tmp_path: Path):
+def test_state_directory_is_created_private(tmp_path: Path):
     state = tmp_path / "state"
     with Emulator(state_dir=str(state)) as emu:
         emu.client().create("Rekap")
     assert stat.S_IMODE(state.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(f.stat().st_mode) for f in state.iterdir()} == {0o600}
+
+
+def test_state_files_are_not_followed_through_links(tmp_path: Path):
+    state = tmp_path / "state"
+    with Emulator(state_dir=str(state)) as emu:
+        emu.client().create("Rekap")
     victim = tmp_path / "victim.txt"
     victim.write_text("milik orang lain")
     os.symlink(victim, state / "auth.pickle.tmp")            # a write would go through this link
-    emu = Emulator(state_dir=str(state))
     with pytest.raises(UnsafeStateFile):
-        emu.state.persister.flush()
+        Emulator(state_dir=str(state)).state.persister.flush()
     assert victim.read_text() == "milik orang lain"
     os.unlink(state / "auth.pickle.tmp")
     (state / "auth.pickle").unlink()
