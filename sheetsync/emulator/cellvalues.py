@@ -118,7 +118,7 @@ def _parse_scalar(s: str, loc: Locale = EN_US) -> tuple[Any, None, dict | None] 
     if s[0].isalpha() and s[:3].lower() not in loc.month_words and not s.startswith(loc.currency):
         return None  # fast path: names such as "Cengkareng" are text
     number = to_en_number_text(s, loc)  # "1.234,5" in id_ID reads as 1234.5
-    found = _parse_number(number) or _parse_percent(number) or _currency_parser(loc)(number)
+    found = _parse_number(number) or _parse_percent(number) or _parse_money(number, loc)
     if found is not None:
         value, fmt = found
         if not math.isfinite(value):
@@ -156,20 +156,30 @@ def _parse_percent(s: str) -> tuple[float, dict] | None:
     return _tidy(float(m.group(1)) / 100), {"type": "PERCENT", "pattern": pattern}
 
 
-_CURRENCY_PARSERS: dict[str, Callable[[str], tuple[int | float, dict] | None]] = {}
+MoneyParser = Callable[[str], "tuple[int | float, dict] | None"]
+_MONEY_PARSERS: dict[tuple[str, str], MoneyParser] = {}
+_DOLLAR = ("$", "$#,##0.00")
 
 
-def _currency_parser(loc: Locale) -> Callable[[str], tuple[int | float, dict] | None]:
-    """A parser of money typed with the locale's symbol ("$12", "Rp 1.500" in id_ID)."""
-    found = _CURRENCY_PARSERS.get(loc.currency)
-    if found is None:
-        found = _CURRENCY_PARSERS[loc.currency] = _make_currency_parser(loc)
+def _parse_money(s: str, loc: Locale) -> tuple[int | float, dict] | None:
+    """Money typed with the locale's symbol ("Rp 1.500" in id_ID) or with "$", which
+    the emulator has always read in every locale."""
+    found = _money_parser(loc.currency, loc.default_pattern("CURRENCY"))(s)
+    if found is None and loc.currency != "$":
+        found = _money_parser(*_DOLLAR)(s)
     return found
 
 
-def _make_currency_parser(loc: Locale) -> Callable[[str], tuple[int | float, dict] | None]:
-    money = re.compile(r"([+-]?)" + re.escape(loc.currency) + r"\s?" + _AMOUNT)
-    pattern = loc.default_pattern("CURRENCY")
+def _money_parser(symbol: str, pattern: str) -> MoneyParser:
+    found = _MONEY_PARSERS.get((symbol, pattern))
+    if found is None:
+        found = _MONEY_PARSERS[(symbol, pattern)] = _make_money_parser(symbol, pattern)
+    return found
+
+
+def _make_money_parser(symbol: str, pattern: str) -> MoneyParser:
+    space = r"\s?" if symbol.isalpha() else ""  # "Rp 1.500" is written with a space, "$5" without
+    money = re.compile(r"([+-]?)" + re.escape(symbol) + space + _AMOUNT)
 
     def parse(s: str) -> tuple[int | float, dict] | None:
         m = money.fullmatch(s)
