@@ -118,7 +118,7 @@ def koordinator_records(result: Any, config: Any, include_personal: bool = False
 
 def _journal_findings(config: Any, key: str, values: list[list[Any]], result: Any, journal: Any,
                       include_personal: bool) -> tuple[list[dict] | None, int | None, list[dict]]:
-    from sheetsync.journal import Journal, journal_path
+    from sheetsync.journal import Journal, journal_key, journal_path
     from sheetsync.journal_tab import read_tab
 
     own = journal is None
@@ -128,7 +128,8 @@ def _journal_findings(config: Any, key: str, values: list[list[Any]], result: An
             return None, None, []
         journal = Journal(path)
     try:
-        last = journal.last(key, good_only=False)
+        name = journal_key(key, config.input_tab)        # this config's tab, not another team's
+        last = journal.last(name, good_only=False)
         if last is None:
             return None, None, []
         personal = frozenset() if include_personal else _personal(config)
@@ -153,7 +154,7 @@ def _journal_findings(config: Any, key: str, values: list[list[Any]], result: An
                                 "old": None, "new": None, "change": "removed"})
         verified = [{"tps_key": v.tps_key, "row": v.row, "field": v.field, "verified": v.verified,
                      "current": v.current, "verified_sync": v.verified_sync}
-                    for v in journal.verified_changes(key, config)]
+                    for v in journal.verified_changes(name, config)]
         return changed, last.sync_no, verified
     finally:
         if own:
@@ -175,7 +176,7 @@ def accept_changes(config: Any, *, tps: list[str] | None = None, journal: Any = 
     last sync become the verified ones, so the next sync stops marking those rows PERIKSA.
     ``tps``: only these TPS keys (default: every changed row).  Reads no sheet."""
     from sheetsync.gsheets import spreadsheet_key
-    from sheetsync.journal import Journal, journal_path
+    from sheetsync.journal import Journal, journal_key, journal_path
 
     key = spreadsheet_key(config.spreadsheet)
     own = journal is None
@@ -188,10 +189,11 @@ def accept_changes(config: Any, *, tps: list[str] | None = None, journal: Any = 
         wanted = None if tps is None else set(tps)
         changes = [{"tps_key": v.tps_key, "row": v.row, "field": v.field, "verified": v.verified,
                     "current": v.current, "verified_sync": v.verified_sync}
-                   for v in journal.verified_changes(key, config)
+                   for v in journal.verified_changes(journal_key(key, config.input_tab), config)
                    if wanted is None or v.tps_key in wanted]
-        last = journal.last(key, good_only=False)
-        accepted = journal.accept_verified(key, None if tps is None else sorted(wanted or ()))
+        last = journal.last(journal_key(key, config.input_tab), good_only=False)
+        accepted = journal.accept_verified(journal_key(key, config.input_tab),
+                                           None if tps is None else sorted(wanted or ()))
         return AcceptReport(spreadsheet=key, accepted_rows=accepted, changes=changes,
                             last_sync=last.sync_no if last is not None else None)
     finally:

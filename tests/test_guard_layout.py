@@ -66,8 +66,9 @@ def test_a_configured_header_renamed_alerts_and_is_accepted_by_its_own_flag(team
 
 def test_misspelt_kelurahan_fixed_on_many_rows_is_no_alert_and_restores_nothing(tmp_path):
     """Case 7: a kelurahan misspelt on 8 of 40 rows (their TPS cannot be read) is
-    fixed in place by the coordinator: not a mass deletion, and restore does not
-    append the old misspelt copies."""
+    fixed in place by the coordinator, who also inserts a column at A: not a mass
+    deletion, and restore does not append the old misspelt copies (the rename link
+    holds whatever the column layout)."""
     from sheetsync.emulator import Emulator
     from sheetsync.gsheets import Sheet
     from sheetsync.restore import restore
@@ -84,7 +85,8 @@ def test_misspelt_kelurahan_fixed_on_many_rows_is_no_alert_and_restores_nothing(
         run = dict(client=ours, journal=journal, lock_dir=str(tmp_path))
         _sync(config, run)
         coordinator = emu.client().open_by_key(book.id).worksheet(config.input_tab)
-        coordinator.update([[k] for k in right], "B2", value_input_option="RAW")
+        coordinator.insert_cols([[]], col=1)                      # and a column of their own, at A
+        coordinator.update([[k] for k in right], "C2", value_input_option="RAW")
         assert _sync(config, run).alerts == []
         plan = restore(config, journal, Sheet(ours, book.id), since=1)
         assert plan.rows_appended == []

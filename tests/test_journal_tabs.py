@@ -71,6 +71,9 @@ def test_two_configs_on_one_spreadsheet_guard_and_restore_only_their_own_rows(tm
             sync(a, **run)
             report = sync(b, **run)                  # 20 rows of B vs 40 of A: no "rows vanished"
             assert report.alerts == []
+            from sheetsync.reconcile import reconcile
+            seen = reconcile(b, client=ours, journal=journal)
+            assert seen.last_sync == 1 and seen.changed_since_last_sync == []     # B's own last read
             sync(a, **run)
             coordinator = emu.client().open_by_key(book.id).worksheet("TPS Tim B")
             coordinator.delete_rows(3)                 # one of B's rows, deleted by mistake
