@@ -188,7 +188,8 @@ def _sheet(ss: Any, sheet: Any, personal: bool = False) -> str:
     notes = _protections(sheet)
     if masked:
         notes += ('<p class="note">Names and phone numbers are masked (personal data); '
-                  'add <code>?personal=1</code> to the address to show them.</p>')
+                  'add <code>?personal=1</code> to the address to show them '
+                  '(<code>&amp;personal=1</code> after a <code>?token=</code>).</p>')
     return (f'<main>{charts}<table class="grid" data-tab="{_e(sheet.title)}">{head}{"".join(rows)}</table>'
             f"{more}{notes}</main>")
 

@@ -206,7 +206,8 @@ def test_emulator_binds_to_loopback_unless_told_and_says_so():
     finally:
         emu.close()
     for args, said in (([], "bound to loopback only"),
-                       (["--host", "0.0.0.0"], "WARNING: bound to 0.0.0.0, reachable from the network")):
+                       # open mode refuses any other address (test_strict_boundary.py); strict mode warns
+                       (["--host", "0.0.0.0", "--strict"], "WARNING: bound to 0.0.0.0, reachable from the network")):
         proc = subprocess.Popen([sys.executable, "-m", "sheetsync.emulator", "--port", "0", *args],
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
         try:
