@@ -78,9 +78,9 @@ def cli(ctx: click.Context, lang: str | None, quiet: bool) -> None:
 
 
 def _register() -> None:
-    from sheetsync import cli_demo, cli_report, cli_sheet
+    from sheetsync import cli_demo, cli_fleet, cli_report, cli_sheet
 
-    for module in (cli_sheet, cli_report, cli_demo):
+    for module in (cli_sheet, cli_report, cli_demo, cli_fleet):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -566,7 +566,8 @@ class HelpGroup(HelpCommand, click.Group):
             return
         limit = formatter.width - 6 - max(len(name) for name, _ in shown)   # as click does
         # click shortens a help to its first sentence; a throwaway Command does it with public API
-        rows = [(name, click.Command(name, help=command_help(name) or cmd.help).get_short_help_str(limit))
+        rows = [(name, click.Command(name, help=command_help(getattr(cmd, "help_key", name)) or cmd.help)
+                 .get_short_help_str(limit))
                 for name, cmd in shown]
         with formatter.section(HEADINGS["Commands"]):
             formatter.write_dl(rows)

@@ -28,6 +28,21 @@ COMMANDS: dict[str, str] = {
         spreadsheet lain atau ke emulator.  Kode keluar: 0 beres, 1 ada masalah (lihat
         --fail-on), 2 salah pemakaian atau konfigurasi, 3 gagal sinkron.
     """,
+    "fleet": """
+        Menjaga semua spreadsheet kab/kota satu provinsi tetap tersinkron dari satu proses,
+        dalam batas kuota Google, dan menulis rekap provinsi.
+    """,
+    "fleet sync": """
+        Menyinkronkan setiap spreadsheet dalam armada (masing-masing dengan kunci dan
+        jurnalnya sendiri), lalu menulis rekap provinsi.  Kode keluar: 0 semua tersinkron;
+        3 ada spreadsheet atau rekap yang gagal (yang lain tetap disinkronkan); 2 berkas
+        armada salah.
+    """,
+    "fleet status": """
+        Per spreadsheet: sinkron terakhir, sinkron baik terakhir, jumlah permintaan, sejak
+        kapan suntingan mungkin belum tersinkron, dan kegagalan.  Hanya membaca berkas
+        keadaan armada; tidak ada permintaan ke Google.
+    """,
     "init": """
         Membuat atau memperbaiki tata letak spreadsheet: tab input dengan header yang
         dibekukan, daftar pilihan (dropdown), warna status, kolom status dan tab rekap yang
@@ -118,6 +133,11 @@ OPTIONS: dict[tuple[str, str], str] = {
     ("init", "--with-tps"): "Tambahkan satu baris untuk setiap TPS yang direncanakan, dari data induk.",
     ("init", "--json"): "Cetak laporan tata letak sebagai JSON.",
     # sync
+    ("*", "--fleet"): "Berkas armada (bawaan: ./fleet.toml) [env SHEETSYNC_FLEET].",
+    ("fleet sync", "--every"): "Terus berputar setiap SELANG (60s, 5m) sampai dihentikan.",
+    ("fleet sync", "--log-format"): "Bentuk keluaran: text untuk dibaca orang, json (satu objek per siklus) "
+                                    "untuk log.",
+    ("fleet status", "--json"): "Satu objek JSON per spreadsheet, dalam satu daftar.",
     ("sync", "--once"): "Sinkron sekali lalu keluar (bawaan).",
     ("sync", "--every"): "Terus sinkron setiap SELANG (60s, 5m) sampai dihentikan.",
     ("sync", "--dry-run"): "Tampilkan sel yang akan diubah oleh sinkron; tidak menulis apa pun.",

@@ -12,7 +12,10 @@ import sqlite3
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .fleet_config import Fleet
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sheet (
@@ -85,3 +88,11 @@ class FleetState:
         with self._lock:
             rows = self.db.execute("SELECT record FROM sheet ORDER BY name").fetchall()
         return [SheetRecord(**json.loads(r[0])) for r in rows]
+
+
+def fleet_status(fleet: "Fleet") -> list[SheetRecord]:
+    """The record of every sheet of the fleet, in fleet order (a fresh one for a sheet never synced)."""
+    if not fleet.state_path.is_file():
+        return [SheetRecord(s.name, s.spreadsheet, s.region) for s in fleet.sheets]
+    with FleetState(fleet.state_path) as state:
+        return [state.get(s.name, s.spreadsheet) for s in fleet.sheets]

@@ -35,14 +35,28 @@ class Wilayah:
     rows: tuple[dict[str, str], ...]            # kode_kecamatan, kecamatan, kode_kelurahan, kelurahan
 
 
+@dataclass(frozen=True)
+class _National:
+    names: dict[str, str]                                   # provinsi and kab/kota code -> name
+    below: dict[str, tuple[tuple[str, str], ...]]           # kab/kota code -> its (code, name) rows
+
+
 @lru_cache(maxsize=1)
-def _national() -> tuple[tuple[str, str], ...]:
-    """(code, name) of every region, names stripped: the published list has stray spaces
-    ("Kota Administrasi Jakarta Utara ").  Read once per process (about 0.3 s)."""
+def _national() -> _National:
+    """The national list, read once per process (about 0.3 s) and filed by kab/kota. Names are
+    stripped: the published list has stray spaces ("Kota Administrasi Jakarta Utara ")."""
     text = lzma.decompress(NATIONAL_LIST.read_bytes()).decode("utf-8")
     reader = csv.reader(io.StringIO(text))
     next(reader)
-    return tuple((code.strip(), " ".join(name.split())) for code, name in reader)
+    names: dict[str, str] = {}
+    below: dict[str, list[tuple[str, str]]] = {}
+    for code, name in reader:
+        code, name = code.strip(), " ".join(name.split())
+        if len(code) <= 5:
+            names[code] = name
+        else:
+            below.setdefault(code[:5], []).append((code, name))
+    return _National(names, {k: tuple(v) for k, v in below.items()})
 
 
 def kabkota_in(provinsi: str) -> list[tuple[str, str]]:
@@ -50,7 +64,7 @@ def kabkota_in(provinsi: str) -> list[tuple[str, str]]:
     if not _PROVINSI.match(provinsi.strip()):
         raise ConfigError(f"region: {provinsi!r} is not a provinsi code (two digits, e.g. 31)")
     prefix = provinsi.strip() + "."
-    return [(c, n) for c, n in _national() if c.startswith(prefix) and _KABKOTA.match(c)]
+    return [(c, n) for c, n in _national().names.items() if c.startswith(prefix) and _KABKOTA.match(c)]
 
 
 def wilayah(code: str) -> Wilayah:
@@ -58,20 +72,13 @@ def wilayah(code: str) -> Wilayah:
     code = code.strip()
     if not _KABKOTA.match(code):
         raise ConfigError(f"region: {code!r} is not a kab/kota code: use the Kemendagri code, e.g. 31.72")
-    name, kecamatan, rows = None, {}, []
-    for c, n in _national():
-        if c == code:
-            name = n
-        elif c.startswith(code + "."):
-            if c.count(".") == 2:
-                kecamatan[c] = n
-            else:
-                kec = c.rsplit(".", 1)[0]
-                rows.append({"kode_kecamatan": kec, "kecamatan": kecamatan.get(kec, ""),
-                             "kode_kelurahan": c, "kelurahan": n})
-    if name is None:
+    national = _national()
+    if code not in national.names:
         raise ConfigError(f"region: no kab/kota {code} in the Kemendagri list (DKI Jakarta: 31.01, 31.71-31.75)")
-    return Wilayah(code, name, tuple(rows))
+    kecamatan = {c: n for c, n in national.below.get(code, ()) if c.count(".") == 2}
+    rows = tuple({"kode_kecamatan": c[:8], "kecamatan": kecamatan.get(c[:8], ""), "kode_kelurahan": c, "kelurahan": n}
+                 for c, n in national.below.get(code, ()) if c.count(".") == 3)
+    return Wilayah(code, national.names[code], rows)
 
 
 def region_config(code: str) -> Config:

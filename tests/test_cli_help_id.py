@@ -22,14 +22,24 @@ ID_ENV = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "id_ID.UTF-8"}
 EN_ENV = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "C"}
 
 PATHS = [[]] + [[name] for name in sorted(cli.commands)]     # [] is the group itself
-IDS = ["sheetsync"] + sorted(cli.commands)
+PATHS += [[name, sub] for name in sorted(cli.commands) if isinstance(cli.commands[name], click.Group)
+          for sub in sorted(cli.commands[name].commands)]    # subcommands: fleet sync, fleet status
+IDS = ["sheetsync"] + [" ".join(p) for p in PATHS[1:]]
 
 ENGLISH_WORDS = ("Usage:", "Options:", "Commands:", "Examples:", "Show this message", "Show the version",
                  "[OPTIONS]", "[default:", "[required]", "COMMAND [ARGS]")
 
 
 def command_at(path: list[str]) -> click.Command:
-    return cli.commands[path[0]] if path else cli
+    command: click.Command = cli
+    for name in path:
+        command = command.commands[name]      # type: ignore[attr-defined]
+    return command
+
+
+def name_of(command: click.Command) -> str:
+    """The name its Indonesian texts are kept under ("fleet sync" for a subcommand)."""
+    return getattr(command, "help_key", None) or command.name or ""
 
 
 def options_of(command: click.Command) -> list[click.Option]:
@@ -59,7 +69,7 @@ def english_doc(command: click.Command) -> str:
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
 def test_every_command_option_and_example_comment_has_an_indonesian_text(path: list[str]) -> None:
     command = command_at(path)
-    name = command.name or ""
+    name = name_of(command)
     assert isinstance(command, HelpCommand), f"{name}: declare it with cls=HelpCommand"
     assert command_help(name), f"cli_help_id.COMMANDS has no entry {name!r}"
     missing = [key_of(o) for o in options_of(command) if not option_help(name, key_of(o))]
@@ -73,9 +83,9 @@ def test_every_command_option_and_example_comment_has_an_indonesian_text(path: l
 
 def test_no_indonesian_text_is_left_over() -> None:
     """An entry for a command or option that no longer exists is a translation nobody reads."""
-    names = {command_at(p).name for p in PATHS}
+    names = {name_of(command_at(p)) for p in PATHS}
     assert set(COMMANDS) == names
-    used = {(command_at(p).name, key_of(o)) for p in PATHS for o in options_of(command_at(p))}
+    used = {(name_of(command_at(p)), key_of(o)) for p in PATHS for o in options_of(command_at(p))}
     for command, option in OPTIONS:
         if command == "*":
             assert any(o == option for _, o in used), option
@@ -86,9 +96,9 @@ def test_no_indonesian_text_is_left_over() -> None:
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
 def test_help_is_indonesian_under_an_indonesian_locale(path: list[str]) -> None:
     command = command_at(path)
-    name = command.name or ""
+    name = name_of(command)
     text = help_text([*path, "--help"], ID_ENV)
-    assert text.startswith(f"Pemakaian: sheetsync{' ' + path[0] if path else ''} [OPSI]"), text
+    assert text.startswith(f"Pemakaian: sheetsync{''.join(' ' + p for p in path)} [OPSI]"), text
     assert "\nOpsi:\n" in text and "Contoh:" in text and "Tampilkan pesan ini lalu keluar." in text
     for word in ENGLISH_WORDS:
         assert word not in text, f"{name}: {word!r} left in English"
@@ -117,7 +127,7 @@ def test_group_lists_commands_in_indonesian() -> None:
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
 def test_help_stays_english_under_the_c_locale(path: list[str]) -> None:
     command = command_at(path)
-    name = command.name or ""
+    name = name_of(command)
     text = help_text([*path, "--help"], EN_ENV)
     assert text.startswith("Usage: sheetsync") and "\nOptions:\n" in text and "Examples:" in text
     flat = squash(text)
