@@ -157,8 +157,9 @@ def _table_of_dicts(ui: Ui, rows: list[dict[str, Any]], title: str) -> None:
 @_personal_option
 def export_cmd(config: Any, fmt: str, out_dir: str, include_personal: bool, ui: Ui) -> None:
     """Write every tab to CSV (one file per tab) or XLSX (one workbook) for archiving.
-    Cells starting with = + - @ are neutralised (OWASP CSV injection); personal
-    columns are masked unless --include-personal."""
+    Control characters are dropped and text a spreadsheet would run as a formula
+    gets a leading ' (OWASP CSV injection); personal columns are masked in every tab
+    unless --include-personal. Files are readable by their owner only."""
     from sheetsync.export import export
 
     with ui.progress_to("export") as progress:

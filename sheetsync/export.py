@@ -1,9 +1,13 @@
 """``sheetsync export``: every tab to CSV or XLSX, for archiving.
 
-- A text cell that begins with = + - @ (or a tab / carriage return) is prefixed
-  with ' so no spreadsheet program runs it as a formula (OWASP, CSV injection).
-- Personal columns (``personal = true`` in the config: names, phone numbers)
-  are masked unless ``include_personal``; files that hold them are owner-only (0600).
+- Control characters are stripped, then text that a spreadsheet program would
+  evaluate gets a leading ' (safetext.neutralise); XLSX cells of text are typed as
+  text, so no workbook holds a formula.
+- Personal columns (``personal = true`` in the config: names, phone numbers, and the
+  coordinator column of the summary tab) are masked by their header or alias in every
+  tab, whatever it is called, unless ``include_personal``.
+- Every file is owner-only (0600): a tab may hold personal text under a header nobody
+  configured. Tabs whose titles make the same file name get a suffix (-2, -3, ...).
 - Reads are one metadata call plus one values:batchGet for all tabs.
 """
 
@@ -19,8 +23,8 @@ from typing import Any, Callable
 
 from sheetsync import a1
 from sheetsync.layout import header_key
+from sheetsync.safetext import neutralise
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MASK = "***"
 
 
@@ -40,39 +44,43 @@ class ExportReport:
     masked_columns: list[str] = field(default_factory=list)   # header texts masked
 
 
-def neutralise(value: Any) -> Any:
-    """OWASP: text starting with a formula character becomes inert ('=1+1 -> '=1+1)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+def personal_headers(config: Any) -> dict[str, str]:
+    """header_key -> configured header, for every personal column, its aliases, and the
+    coordinator column of the summary tab (named in both languages)."""
+    from sheetsync.summaries import PERSONAL_HEADERS
 
-
-def personal_columns(header: list[Any], config: Any) -> dict[int, str]:
-    """0-based column index -> header text, for every personal column found in the header."""
-    names: dict[str, str] = {}
+    names: dict[str, str] = {header_key(h): h for h in PERSONAL_HEADERS}
     for col in config.columns:
         if getattr(col, "personal", False):
             for name in (col.header, *col.aliases):
                 names[header_key(name)] = col.header
+    return names
+
+
+def personal_columns(header: list[Any], names: dict[str, str]) -> dict[int, str]:
+    """0-based column index -> header text, for every personal column found in ``header``."""
     return {i: str(h) for i, h in enumerate(header) if header_key(h) in names}
 
 
 def mask_rows(values: list[list[Any]], config: Any) -> tuple[list[list[Any]], list[str]]:
-    """Mask personal cells of the input tab below the header row."""
-    hr = config.header_row
-    if len(values) < hr:
-        return values, []
-    cols = personal_columns(values[hr - 1], config)
-    if not cols:
-        return values, []
-    out = [list(r) for r in values[:hr]]
-    for row in values[hr:]:
-        row = list(row)
-        for i in cols:
-            if i < len(row) and str(row[i]).strip() != "":
-                row[i] = MASK
-        out.append(row)
-    return out, list(cols.values())
+    """Mask personal cells below any row that names a personal column, in any tab.
+
+    A copied input tab, a summary tab or a hand-made table may put its header on any row,
+    so every row that holds a personal header starts masking its columns; the rows below
+    are masked until another such row takes over."""
+    names = personal_headers(config)
+    out: list[list[Any]] = []
+    masked: list[str] = []
+    cols: dict[int, str] = {}
+    for row in values:
+        found = personal_columns(row, names)
+        if found:
+            cols = found
+            masked += [h for h in found.values() if h not in masked]
+            out.append(list(row))
+            continue
+        out.append([MASK if i in cols and str(v).strip() != "" else v for i, v in enumerate(row)])
+    return out, masked
 
 
 def export(config: Any, out_dir: str | Path = ".", *, fmt: str = "csv", include_personal: bool = False,
@@ -91,25 +99,25 @@ def export(config: Any, out_dir: str | Path = ".", *, fmt: str = "csv", include_
     report = ExportReport(spreadsheet=sheet.key, format=fmt)
     for title, rng in zip(titles, ranges):
         values = got.get(rng, [])
-        if title == config.input_tab and not include_personal:
+        if not include_personal:
             values, masked = mask_rows(values, config)
-            report.masked_columns = masked
+            report.masked_columns += [h for h in masked if h not in report.masked_columns]
         tabs[title] = [[neutralise(v) for v in row] for row in values]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     base = f"{_slug(config.name)}-{stamp}"
     if fmt == "csv":
-        for title, values in tabs.items():
-            path = out / f"{base}-{_slug(title)}.csv"
-            _write_csv(path, values, private=include_personal)
+        for (title, values), name in zip(tabs.items(), unique_names([_slug(t) for t in tabs])):
+            path = out / f"{base}-{name}.csv"
+            _write_csv(path, values)
             report.files.append(str(path))
             report.tabs.append(ExportedTab(title, str(path), len(values)))
             if progress:
                 progress(len(report.tabs), len(tabs))
     else:
         path = out / f"{base}.xlsx"
-        _write_xlsx(path, tabs, progress, private=include_personal)
+        _write_xlsx(path, tabs, progress)
         report.files.append(str(path))
         report.tabs = [ExportedTab(t, str(path), len(v)) for t, v in tabs.items()]
     return report
@@ -119,52 +127,70 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", str(text)).strip("-").lower() or "tab"
 
 
-def _open(path: Path, private: bool, mode: str = "w", **kwargs: Any) -> Any:
-    """A file to write; ``private``: readable by its owner only, whatever the umask
-    (a file holding names and phone numbers, UU 27/2022)."""
-    if not private:
-        return path.open(mode, **kwargs)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+def unique_names(names: list[str], limit: int | None = None) -> list[str]:
+    """``names`` with clashes (case-insensitive, after cutting to ``limit``) suffixed -2, -3...:
+    the tabs "Masalah" and "Masalah!" must not overwrite each other's file."""
+    taken: set[str] = set()
+    out = []
+    for name in names:
+        name = name[:limit] if limit else name
+        candidate, n = name, 1
+        while candidate.lower() in taken:
+            n += 1
+            suffix = f"-{n}"
+            candidate = (name[: limit - len(suffix)] if limit else name) + suffix
+        taken.add(candidate.lower())
+        out.append(candidate)
+    return out
+
+
+def _open(path: Path, mode: str = "w", **kwargs: Any) -> Any:
+    """A file readable by its owner only, whatever the umask (an export may hold names
+    and phone numbers, UU 27/2022). A symlink planted at the path is not followed."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     os.fchmod(fd, 0o600)          # the file may have existed with a wider mode
     return os.fdopen(fd, mode, **kwargs)
 
 
-def _write_csv(path: Path, values: list[list[Any]], private: bool = False) -> None:
+def _write_csv(path: Path, values: list[list[Any]]) -> None:
     width = max((len(r) for r in values), default=0)
     # utf-8-sig: Excel on Windows opens Indonesian text correctly only with the BOM.
-    with _open(path, private, "w", newline="", encoding="utf-8-sig") as fh:
+    with _open(path, "w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh)
         for row in values:
             writer.writerow(list(row) + [""] * (width - len(row)))
 
 
 def _write_xlsx(path: Path, tabs: dict[str, list[list[Any]]],
-                progress: Callable[[int, int], None] | None, private: bool = False) -> None:
+                progress: Callable[[int, int], None] | None) -> None:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    for done, (title, values) in enumerate(tabs.items(), start=1):
-        ws = book.create_sheet(title=_xlsx_title(title))
+    titles = unique_names([_xlsx_title(t) for t in tabs], limit=31)
+    for done, (title, (_, values)) in enumerate(zip(titles, tabs.items()), start=1):
+        ws = book.create_sheet(title=title)
         for row in values:
-            # Strings stay strings: openpyxl would otherwise store "=..." as a formula.
-            ws.append([_xlsx_cell(v) for v in row])
+            ws.append([_xlsx_cell(ws, v) for v in row])
         if progress:
             progress(done, len(tabs))
-    with _open(path, private, "wb") as fh:
+    with _open(path, "wb") as fh:
         book.save(fh)
 
 
 def _xlsx_title(title: str) -> str:
-    return re.sub(r"[\[\]:*?/\\]", "_", title)[:31] or "Sheet"
+    return re.sub(r"[\[\]:*?/\\]", "_", title) or "Sheet"
 
 
-def _xlsx_cell(value: Any) -> Any:
-    # openpyxl stores any str starting with "=" as a formula; neutralise() already
-    # prefixed those, this keeps the promise even if a caller skips it.
-    value = neutralise(value)
-    if isinstance(value, str):
-        # XML 1.0 cannot hold most control characters: openpyxl raises on them and the
-        # whole export failed (a cell with a pasted BEL or form feed). Drop them.
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
+def _xlsx_cell(ws: Any, value: Any) -> Any:
+    """Text as a cell typed text: openpyxl stores any str starting with "=" as a formula,
+    whatever came before it. Numbers stay numbers."""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    # XML 1.0 cannot hold most control characters (openpyxl raises on them); neutralise
+    # already dropped them, this keeps the file writable if a caller skips it.
+    cell = WriteOnlyCell(ws, value=neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)))
+    cell.data_type = "s"
+    return cell

@@ -6,11 +6,13 @@ that holds config.last_synced_cell the table starts two rows below that cell
 (the preset: A1 holds "Terakhir disinkronkan ...", the table starts at row 3);
 in the other tabs at A1.
 
-Numbers are int/float, never formulas or formatted text.  Text that a person
-typed and that starts with = + - @ gets a leading ' so a sheet can never read
-it as a formula.  Personal columns (names, phone numbers) never appear, except
+Numbers are int/float, never formulas or formatted text.  Text is written as it
+is: the sync writes RAW, which stores text starting with = + - @ as text, so it
+needs no ' (that showed as a literal apostrophe); exports neutralise on their own
+(safetext.neutralise).  Personal columns (names, phone numbers) never appear, except
 the coordinator's name in the optional coordinator tab, whose purpose is to
-name whom to call; values typed in personal cells are masked in Masalah.
+name whom to call (export masks it under PERSONAL_HEADERS); values typed in personal
+cells are masked in Masalah.
 """
 
 from __future__ import annotations
@@ -25,8 +27,6 @@ from .check import CheckResult, paused_gc
 from .config import Config
 from .coverage import SUMMARY_COLUMNS as COVERAGE, Coverage, compute_coverage
 from .issues import status_label
-
-_FORMULA_START = ("=", "+", "-", "@")
 
 _HEADERS = {
     "kode": ("Kode", "Code"),
@@ -62,6 +62,8 @@ _HEADERS = {
     "n_koordinator": ("Jumlah Koordinator", "Coordinators"),
     "tps_per_koordinator": ("TPS per Koordinator", "TPS per coordinator"),
 }
+# Summary columns that hold names: masked in exports like the personal columns they come from.
+PERSONAL_HEADERS = frozenset(_HEADERS["koordinator"])
 _SEVERITY = {"error": ("salah", "error"), "warning": ("peringatan", "warning")}
 _TOTAL = ("TOTAL", "TOTAL")
 
@@ -69,13 +71,6 @@ _TOTAL = ("TOTAL", "TOTAL")
 def _h(key: str, lang: str, **fmt: str) -> str:
     text = _HEADERS[key][0 if lang == "id" else 1]
     return text.format(**fmt) if fmt else text
-
-
-def neutralise(value: Any) -> Any:
-    """Text that a sheet would read as a formula gets a leading '."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _cell(value: Any) -> Any:
@@ -92,7 +87,7 @@ def _cell(value: Any) -> Any:
         return bool(value)
     if isinstance(value, int):
         return value
-    return neutralise(str(value))
+    return str(value)
 
 
 def _records(table: pd.DataFrame, columns: list[str]) -> list[list[Any]]:
@@ -118,7 +113,7 @@ def _column_cells(column: pd.Series) -> list[Any]:
         out[whole] = values[whole].astype(np.int64).tolist()
         out[~np.isfinite(values)] = ""
         return out.tolist()
-    return [v if type(v) is str and not v.startswith(_FORMULA_START) else _cell(v) for v in column.tolist()]
+    return [v if type(v) is str else _cell(v) for v in column.tolist()]
 
 
 def _paslon_fields(config: Config) -> list[str]:
@@ -208,7 +203,7 @@ def masalah_table(result: CheckResult, config: Config) -> list[list[Any]]:
             if where is None:
                 where = place[i] = [issue.row, kec[i], kel[i], tps[i], labels[status[i]]]
         out.append([*where, severity.get(issue.severity, issue.severity), issue.code,
-                    neutralise(shown.message(lang))])
+                    shown.message(lang)])
     return out
 
 

