@@ -239,16 +239,18 @@ def marker_holds(role: str, header: Any, wanted: str) -> bool:
 def sheetsyncs_tab(cells: list[list[Any]], header: Sequence[Any], origin: int,
                    stamp: tuple[int, int] | None = None) -> bool:
     """Does this unmarked tab hold only a summary as sheetsync writes it? Its table's header
-    row at `origin` is exactly `header`, nothing stands right of the table, and above the
-    table there is at most sheetsync's "last synced" cell. A blank tab holds nothing of anyone's."""
+    row at `origin` starts like `header` and at least half of it is `header`'s words (an earlier
+    release may have had a column more or less), nothing stands right of the table, and above
+    the table there is at most sheetsync's "last synced" cell. A blank tab holds nothing of anyone's."""
     filled = [(r, c) for r, line in enumerate(cells, start=1) for c, v in enumerate(line, start=1)
               if str(v).strip()]
     if not filled:
         return True
-    top = cells[origin - 1] if len(cells) >= origin else []
-    if [str(v) for v in _trim(top)] != [str(h) for h in header]:
+    top = [str(v) for v in _trim(cells[origin - 1] if len(cells) >= origin else [])]
+    wanted = [str(h) for h in header]
+    if not top or not wanted or top[0] != wanted[0] or 2 * sum(t in wanted for t in top) < len(top):
         return False
-    return all((r >= origin and c <= len(header)) or (r, c) == stamp and _is_stamp(cells[r - 1][c - 1])
+    return all((r >= origin and c <= len(top)) or (r, c) == stamp and _is_stamp(cells[r - 1][c - 1])
                for r, c in filled)
 
 

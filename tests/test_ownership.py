@@ -293,3 +293,22 @@ def test_a_title_row_typed_above_the_header_during_a_sync_never_erases_the_owned
     assert grid[1][:3] == values[0][:3]                           # the header is on row 2 now
     assert grid[1][status_col - 1:status_col + 1] == ["Status", "Keterangan"]
     assert report.unsettled and report.verified is False
+
+
+def test_summary_tabs_of_the_earlier_release_are_marked_once_then_found_by_marker(emu: Any, run: Any) -> None:
+    """Migration of tabs: a sheet synced by the release before markers (here: markers removed)
+    is synced on, its summary tabs marked, not refused; then the steady state is 1 request."""
+    sh = seed(emu.client(), tps_sheet(30, 2))
+    config = config_for(sh, emu)
+    run(config)
+    sh.batch_update({"requests": [{"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": {
+        "metadataKey": key}}}} for key in ("sheetsync.tab", "sheetsync.column")]})
+    coordinator(emu, sh).worksheet("TPS").update([["999"]], "I5")
+    report = run(config, now=NOW + timedelta(minutes=1))
+    assert report.tabs_created == [] and report.metadata_reads >= 1
+    found = emu.client().http_client.request(
+        "post", f"https://sheets.googleapis.com/v4/spreadsheets/{sh.id}/developerMetadata:search",
+        json={"dataFilters": [{"developerMetadataLookup": {"metadataKey": "sheetsync.tab"}}]}).json()
+    assert len(found.get("matchedDeveloperMetadata", [])) == len(config.summary_tabs.titles())
+    idle = run(config, now=NOW + timedelta(minutes=2))
+    assert idle.requests == 1 and idle.cells_written == 0
