@@ -29,6 +29,7 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",   # names and phones (?personal=1) must not stay in a browser cache
 }
 
 

@@ -256,17 +256,9 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         state = self.state
         split = urlsplit(self.path)
         raw_path = split.path
-        length = _content_length(self.headers.get("Content-Length"))
-        refused = state.boundary.refusal(self.headers, method) or state.boundary.too_large(length)
-        if refused is not None:   # the body stays unread: this connection cannot carry another request
-            self.close_connection = True
-            self._send_error(refused, method, raw_path, 0)
-            return
-        body = self.rfile.read(length) if length else b""
         is_view = raw_path == "/view" or raw_path.startswith("/view/")
-        if ((is_view or raw_path.startswith("/_emulator/"))
-                and not state.boundary.admin_allowed(raw_path, self.headers, split.query)):
-            self._send_error(state.boundary.admin_refused(), method, raw_path, len(body))
+        body = self._admitted_body(method, raw_path, split.query)
+        if body is None:
             return
         rq = Request(method, raw_path, parse_qs(split.query, keep_blank_values=True), body, self.headers)
         found = match(method, raw_path)
@@ -322,6 +314,23 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             self._reset(status, data, method, template, len(body))
             return
         self._send_bytes(status, ctype, data, method, template, len(body), headers)
+
+    def _admitted_body(self, method: str, path: str, query: str) -> bytes | None:
+        """The request's body, or None once the boundary has answered: a foreign Host or Origin,
+        a body over the limit (left unread), or an admin path or the view without the token."""
+        boundary = self.state.boundary
+        length = _content_length(self.headers.get("Content-Length"))
+        refused = boundary.refusal(self.headers, method) or boundary.too_large(length)
+        if refused is not None:   # the body stays unread: this connection cannot carry another request
+            self.close_connection = True
+            self._send_error(refused, method, path, 0)
+            return None
+        body = self.rfile.read(length) if length else b""
+        guarded = path == "/view" or path.startswith(("/view/", "/_emulator/"))
+        if guarded and not boundary.admin_allowed(path, self.headers, query):
+            self._send_error(boundary.admin_refused(), method, path, len(body))
+            return None
+        return body
 
     def _send_error(self, err: ApiError, method: str, path: str, bytes_in: int) -> None:
         self._send_bytes(err.code, "application/json; charset=UTF-8", _encode(err.body()), method,
