@@ -294,7 +294,9 @@ class LayoutPlan:
         sheet = self.sheets.get(self.config.input_tab, {})
         rules = sheet.get("conditionalFormats", [])
         ours = [i for i, r in enumerate(rules) if _is_status_rule(r, {lbl for _, lbl in self.status_labels()})]
-        if len(ours) == len(wanted) and all(_same_rule(rules[i], w) for i, w in zip(ours, wanted)):
+        grid = sheet.get("properties", {}).get("gridProperties", {})
+        if len(ours) == len(wanted) and all(_same_rule(rules[i], _bounded_rule(w, grid))
+                                            for i, w in zip(ours, wanted)):
             return
         for i in sorted(ours, reverse=True):   # indices shift: delete from the end
             self.requests.append({"deleteConditionalFormatRule": {"sheetId": sheet_id, "index": i}})
@@ -382,9 +384,10 @@ def _cell(value: Any) -> dict:
 
 # ------------------------------------------------------------- comparisons
 
-def _colour_key(fmt: dict) -> tuple[float, ...]:
+def _colour_key(fmt: dict) -> tuple[int, ...]:
+    """A colour as Google stores it, 8 bits per channel (0.765 comes back as 195/255 = 0.7647059)."""
     colour = fmt.get("backgroundColor") or fmt.get("backgroundColorStyle", {}).get("rgbColor") or {}
-    return tuple(round(float(colour.get(k, 0)), 2) for k in ("red", "green", "blue"))
+    return tuple(round(float(colour.get(k, 0)) * 255) for k in ("red", "green", "blue"))
 
 
 def _cond_values(rule: dict) -> list[str]:
@@ -400,6 +403,13 @@ def _is_status_rule(rule: dict, labels: set[str]) -> bool:
 def _range_key(r: dict) -> tuple:
     return (r.get("sheetId", 0), r.get("startRowIndex", 0), r.get("endRowIndex"),
             r.get("startColumnIndex", 0), r.get("endColumnIndex"))
+
+
+def _bounded_rule(rule: dict, grid: dict) -> dict:
+    """A rule as Google stores it: open range ends closed at the grid's edges."""
+    edges = {"endRowIndex": grid.get("rowCount"), "endColumnIndex": grid.get("columnCount")}
+    ranges = [{**{k: v for k, v in edges.items() if v is not None}, **r} for r in rule["ranges"]]
+    return {**rule, "ranges": ranges}
 
 
 def _same_rule(have: dict, want: dict) -> bool:

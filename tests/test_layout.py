@@ -85,7 +85,9 @@ def test_dropdowns_colours_protection_chart(emu: Any, fresh) -> None:
     assert {"OK", "PERIKSA", "SALAH", "BELUM DIISI"} <= set(labels)
     status_col = [c.header for c in config.columns].index  # noqa: F841 - documents intent
     ok = next(r for r in rules if r["booleanRule"]["condition"]["values"][0]["userEnteredValue"] == "OK")
-    assert ok["booleanRule"]["format"]["backgroundColor"]["green"] == pytest.approx(STATUS_COLOURS["OK"]["green"])
+    # stored at 8 bits per channel, as Google stores colours
+    assert ok["booleanRule"]["format"]["backgroundColor"]["green"] == pytest.approx(STATUS_COLOURS["OK"]["green"],
+                                                                                   abs=1 / 255)
     header = [c.header for c in config.columns] + ["Status"]
     assert ok["ranges"][0]["startColumnIndex"] == len(header) - 1
 

@@ -5,14 +5,15 @@ merges, conditionalFormats, protectedRanges, charts, basicFilter, ...), namedRan
 developerMetadata, spreadsheetUrl; with ``grid`` each sheet carries ``data``
 (GridData: rowData/values CellData with userEnteredValue, effectiveValue,
 formattedValue, userEnteredFormat, effectiveFormat, note, dataValidation).
-Empty lists and defaults are left out, as proto3 JSON does.
+Empty lists and defaults are left out, as proto3 JSON does; colours, ranges and
+flags come out as Google normalises them (normalise.py).
 """
 from __future__ import annotations
 
 import copy
 from typing import Any
 
-from . import cellvalues
+from . import cellvalues, normalise
 from .a1 import Box
 from .model import Sheet, Spreadsheet
 
@@ -24,7 +25,10 @@ _SHEET_LISTS = (("merges", "merges"), ("conditional_formats", "conditionalFormat
 
 def spreadsheet_json(ss: Spreadsheet, *, grid: bool = False, boxes: list[Box] | None = None
                      ) -> dict[str, Any]:
-    out: dict[str, Any] = {"spreadsheetId": ss.id, "properties": copy.deepcopy(ss.properties)}
+    props = normalise.colours(ss.properties)
+    if "spreadsheetTheme" not in props:
+        props["spreadsheetTheme"] = normalise.theme()
+    out: dict[str, Any] = {"spreadsheetId": ss.id, "properties": props}
     sheets = []
     for sheet in ss.sheets:
         mine = None if boxes is None else [b for b in boxes if b.sheet is sheet]
@@ -33,7 +37,7 @@ def spreadsheet_json(ss: Spreadsheet, *, grid: bool = False, boxes: list[Box] | 
         sheets.append(sheet_json(ss, sheet, grid=grid, boxes=mine))
     out["sheets"] = sheets
     if ss.named_ranges:
-        out["namedRanges"] = copy.deepcopy(ss.named_ranges)
+        out["namedRanges"] = normalise.drop_sheet_zero(ss.named_ranges, "ranges")
     if ss.developer_metadata:
         out["developerMetadata"] = copy.deepcopy(ss.developer_metadata)
     out["spreadsheetUrl"] = ss.url
@@ -42,23 +46,34 @@ def spreadsheet_json(ss: Spreadsheet, *, grid: bool = False, boxes: list[Box] | 
 
 def sheet_json(ss: Spreadsheet, sheet: Sheet, *, grid: bool = False,
                boxes: list[Box] | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {"properties": copy.deepcopy(sheet.properties)}
+    out: dict[str, Any] = {"properties": normalise.sheet_properties(sheet.properties)}
     for attr, key in _SHEET_LISTS:
         items = getattr(sheet, attr)
         if items:
-            out[key] = copy.deepcopy(items)
+            out[key] = _normalised(sheet, key, items)
     if sheet.basic_filter:
-        out["basicFilter"] = copy.deepcopy(sheet.basic_filter)
+        out["basicFilter"] = _normalised(sheet, "basicFilter", sheet.basic_filter)
     for attr, key in (("row_groups", "rowGroups"), ("column_groups", "columnGroups")):
-        groups = getattr(sheet, attr, None)  # DimensionGroup JSON kept by B's batch handlers
+        groups = getattr(sheet, attr, None)  # DimensionGroup JSON kept by the batch handlers
         if groups:
-            out[key] = copy.deepcopy(groups)
+            out[key] = normalise.drop_sheet_zero(groups, "ranges")
     if grid:
         if boxes:
             out["data"] = [grid_data(ss, sheet, b.r0, b.c0, b.r1, b.c1) for b in boxes]
         else:
             out["data"] = [grid_data(ss, sheet, 0, 0, sheet.row_count, sheet.column_count)]
     return out
+
+
+def _normalised(sheet: Sheet, key: str, value: Any) -> Any:
+    """A sheet-level object as Google answers it: filter and rule ranges bounded to the grid."""
+    rows, cols = sheet.row_count, sheet.column_count
+    if key == "basicFilter" and "range" in value:
+        value = {**value, "range": normalise.bounded(value["range"], rows, cols)}
+    elif key == "conditionalFormats":
+        value = [{**rule, "ranges": [normalise.bounded(r, rows, cols) for r in rule.get("ranges", [])]}
+                 for rule in value]
+    return normalise.colours(normalise.drop_sheet_zero(value, "ranges" if key == "merges" else ""))
 
 
 def extended_value(value: Any, formula: str | None = None) -> dict[str, Any] | None:
@@ -89,13 +104,13 @@ def cell_data(ss: Spreadsheet, sheet: Sheet, r: int, c: int) -> dict[str, Any]:
             nf = _number_format(sheet, r, c, fmt, formula)
             cell["formattedValue"] = cellvalues.render(value, None, "FORMATTED_VALUE", nf, spreadsheet=ss)
     if fmt:
-        cell["userEnteredFormat"] = copy.deepcopy(fmt)
+        cell["userEnteredFormat"] = normalise.colours(fmt)
     if uev is not None or fmt:
         effective = _effective_format(ss, fmt)
         if sheet.conditional_formats:  # rule colours show in effectiveFormat, as in Google
             from .conditional import conditional_format, overlay
             effective = overlay(effective, conditional_format(ss, sheet, r, c))
-        cell["effectiveFormat"] = effective
+        cell["effectiveFormat"] = normalise.colours(effective)
     note = sheet.notes.get((r, c))
     if note:
         cell["note"] = note
