@@ -231,6 +231,8 @@ def test_foreign_host_and_cross_site_origin_are_refused(open_emu):
     assert_error(rebound, 403, "PERMISSION_DENIED")
     cross = requests.post(open_emu.url + "/_emulator/reset", headers={"Origin": "http://evil.example"}, timeout=10)
     assert_error(cross, 403, "PERMISSION_DENIED")
+    marked = requests.post(open_emu.url + "/_emulator/reset", headers={"Sec-Fetch-Site": "cross-site"}, timeout=10)
+    assert_error(marked, 403, "PERMISSION_DENIED")                # a browser's mark, even without Origin
     assert open_emu.store.get(sh.id) is not None
     same = requests.get(open_emu.url + "/_emulator/health", headers={"Origin": open_emu.url}, timeout=10)
     assert same.status_code == 200
