@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from .autoresize import auto_resize
 from .batch_common import Bad, Txn, bounds, clean_range, mask_of, masked, need_int, range_sheet_id
 from .devmeta import all_metadata, check_lookup, matches, visible
 from .model import ApiError, Sheet
@@ -329,11 +330,6 @@ def update_dimension_group(txn: Txn, req: dict) -> dict:
     raise Bad("No group with that range exists.")
 
 
-def _accepted(txn: Txn, req: dict) -> dict:
-    """Requests that only change how the sheet looks in a browser; accepted, no effect."""
-    return {}
-
-
 HANDLERS = {
     "addChart": add_chart,
     "updateChartSpec": update_chart_spec,
@@ -349,5 +345,5 @@ HANDLERS = {
     "addDimensionGroup": add_dimension_group,
     "deleteDimensionGroup": delete_dimension_group,
     "updateDimensionGroup": update_dimension_group,
-    "autoResizeDimensions": _accepted,
+    "autoResizeDimensions": auto_resize,
 }

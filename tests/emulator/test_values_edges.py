@@ -71,3 +71,25 @@ def test_batch_totals_count_distinct_columns(sh):
                               {"range": "A4:D4", "values": [["A4", "B4", "", "D4"]]}])
     assert {k: v for k, v in answer.items() if k.startswith("total")} == {
         "totalUpdatedRows": 2, "totalUpdatedColumns": 4, "totalUpdatedCells": 8, "totalUpdatedSheets": 1}
+
+
+def _pixel_sizes(sh, key: str) -> list[int]:
+    meta = sh.fetch_sheet_metadata(params={"fields": f"sheets.data.{key}"})
+    return [m["pixelSize"] for m in meta["sheets"][0]["data"][0][key]]
+
+
+def test_auto_resize_columns_follows_content(sh):
+    ws = sh.sheet1
+    ws.update([["Kelurahan Kedoya Utara, Kebon Jeruk, Jakarta Barat", "TPS", ""]], "A1")
+    ws.columns_auto_resize(0, 3)
+    widths = _pixel_sizes(sh, "columnMetadata")
+    assert widths[0] > 100 > widths[1]  # the estimate: 7 px a character + 10 px
+    assert widths[2] == 100  # an empty column keeps its width
+
+
+def test_auto_resize_rows_follows_lines(sh):
+    ws = sh.sheet1
+    ws.update([["Tambora\nRT 01\nRW 02"], ["Palmerah"]], "A1")
+    ws.rows_auto_resize(0, 2)
+    heights = _pixel_sizes(sh, "rowMetadata")
+    assert heights[0] > heights[1] == 21
