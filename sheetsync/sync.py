@@ -283,7 +283,8 @@ def _write_phase(sheet: Sheet, work: _Work, config: Any, report: SyncReport, clo
 
 
 def read_and_check(config: Any, *, client: Any = None, now: datetime | None = None, journal: Any = None) -> Any:
-    """`sheetsync check`: one values:batchGet of the input tab, then the core. Writes nothing.
+    """`sheetsync check`: one read of the input tab, then the core, and one spreadsheets.get for
+    the spreadsheet's locale (locale_check). Writes nothing.
     With the journal, a row changed after verification is PERIKSA here as on the sheet."""
     try:
         key = spreadsheet_key(config.spreadsheet)

@@ -361,13 +361,14 @@ def test_number_changed_after_verification_is_flagged_in_the_status(emu, run, tm
     assert status == "PERIKSA" and "diubah setelah diverifikasi" in message
 
 
-def test_read_and_check_is_one_request_and_writes_nothing(emu):
+def test_read_and_check_reads_the_tab_and_the_locale_and_writes_nothing(emu):
     values = messy_sheet(10)
     sh = seed(emu.client(), values)
     before = settled_counters(emu)
     result = read_and_check(config_for(sh, emu), client=emu.client())
     after = settled_counters(emu)
-    assert after["requests"] - before["requests"] == 1
+    assert after["requests"] - before["requests"] == 2          # the tab, the spreadsheet's locale
+    assert result.issues[0].code == "locale_mismatch"           # a new emulator sheet is en_US
     assert after["cells_written"] == before["cells_written"]
     assert len(result.rows) == len(values) - 2
 
