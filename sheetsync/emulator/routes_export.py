@@ -72,37 +72,37 @@ def _xlsx(ss: Any) -> bytes:
 
 
 def import_csv(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
-    """PUT /upload/drive/v2/files/{id}?convert=true: CSV becomes the only sheet, values parsed
-    as typed (Drive's conversion), other sheets removed — what gspread's import_csv documents."""
-    from . import cellvalues
-    from .model import rfc3339
+    """PUT /upload/drive/v2/files/{id}?convert=true: the CSV replaces the spreadsheet's content,
+    values parsed as typed (Drive's conversion).  As Google's recording shows, the result is one
+    sheet named after the file, with a new sheetId and a new sheet's grid (1000 x 26, larger
+    when the data needs it); named ranges and metadata of the old content go with it."""
+    from .model import DEFAULT_COLUMNS, DEFAULT_ROWS, Sheet, rfc3339
     ss = _file(st, g[0], rq.user, need="writer")
     try:
         text = rq.body.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise drive_error(400, "badContent", "The uploaded CSV is not UTF-8.") from None
     rows = list(csv.reader(io.StringIO(text)))
-    height, width = max(len(rows), 1), max((len(r) for r in rows), default=1)
+    height, width = len(rows), max((len(r) for r in rows), default=0)
     with ss.lock:
-        first = ss.sheets[0]
-        others = ss.sheets[1:]
-        ss.check_cell_limit(height * width - sum(s.cell_count() for s in ss.sheets))
-        ss.sheets = [first]
-        ss.reindex()
-        del others
-        first.values, first.formulas, first.formats = [], {}, {}
-        first.notes, first.validations, first.merges = {}, {}, []
-        first.set_grid(rows=height, columns=width)
-        for r, row in enumerate(rows):
-            for c, raw in enumerate(row):
-                value, formula, nf = cellvalues.parse_user_entered(raw, ss, None)
-                first.set(r, c, value, formula)
-                if nf is not None:
-                    first.formats[(r, c)] = {"numberFormat": nf}
-        if ss.has_formulas():
-            from . import formulas
-            formulas.recalculate(ss)
+        fresh = Sheet(ss.new_id(), ss.title, 0, max(DEFAULT_ROWS, height), max(DEFAULT_COLUMNS, width))
+        ss.check_cell_limit(fresh.cell_count() - ss.cell_count())
+        ss.sheets, ss.named_ranges, ss.developer_metadata = [fresh], [], []
+        _fill(ss, fresh, rows)
         st.changed(ss)
         return 200, {"kind": "drive#file", "id": ss.id, "title": ss.title,
                      "mimeType": "application/vnd.google-apps.spreadsheet",
                      "modifiedDate": rfc3339(ss.drive.modified)}
+
+
+def _fill(ss: Any, sheet: Any, rows: list[list[str]]) -> None:
+    from . import cellvalues
+    for r, row in enumerate(rows):
+        for c, raw in enumerate(row):
+            value, formula, nf = cellvalues.parse_user_entered(raw, ss, None)
+            sheet.set(r, c, value, formula)
+            if nf is not None:
+                sheet.formats[(r, c)] = {"numberFormat": nf}
+    if ss.has_formulas():
+        from . import formulas
+        formulas.recalculate(ss)

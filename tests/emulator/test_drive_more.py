@@ -28,3 +28,18 @@ def test_csv_export_bytes_as_google_writes_them(sh):
                      raw=False)
     assert sh.export(ExportFormat.CSV) == b'Kecamatan,Suara\r\n"Tambora, Barat",1200.5\r\nTaman Sari,'
 
+
+
+def test_import_csv_names_the_sheet_after_the_file(gc, sh):
+    # Google's recording: the converted upload is one sheet titled like the file, with a new
+    # sheetId and a new sheet's 1000 x 26 grid (larger only when the data needs it).
+    sh.sheet1.update([["lama"]], "A1")
+    gc.import_csv(sh.id, "Kecamatan,TPS\nTambora,12\n")
+    (ws,) = sh.worksheets()
+    assert ws.title == "Rekap Pilkada" and ws.id != 0
+    assert (ws.row_count, ws.col_count) == (1000, 26)
+    assert ws.get_all_values() == [["Kecamatan", "TPS"], ["Tambora", "12"]]
+    wide = ",".join(f"k{i}" for i in range(30))
+    gc.import_csv(sh.id, "\n".join([wide] * 1200))
+    (ws,) = sh.worksheets()
+    assert (ws.row_count, ws.col_count) == (1200, 30)

@@ -263,6 +263,7 @@ def test_import_csv_replaces_the_spreadsheet(gc, sh):
     sh.add_worksheet("dibuang", rows=2, cols=2)
     gc.import_csv(sh.id, "Kecamatan,TPS,Tanggal\nTambora,12,2024-11-27\n")
     tabs = sh.worksheets()
-    assert [w.title for w in tabs] == ["Sheet1"] and (tabs[0].row_count, tabs[0].col_count) == (2, 3)
+    # as Google: one sheet named after the file, a new sheet's grid (1000 x 26)
+    assert [w.title for w in tabs] == [sh.title] and (tabs[0].row_count, tabs[0].col_count) == (1000, 26)
     assert tabs[0].get("A1:C2", value_render_option=ValueRenderOption.unformatted) == [
         ["Kecamatan", "TPS", "Tanggal"], ["Tambora", 12, 45623]]
