@@ -59,6 +59,7 @@ class RestorePlan:
     skipped: list[dict[str, str]] = field(default_factory=list)   # {tps_key, field?, reason}
     writes: list[tuple[str, list[list[Any]]]] = field(default_factory=list)   # refilled cells
     rows: list[list[Any]] = field(default_factory=list)   # added rows, from column A
+    table_width: int = 0               # header columns: the append looks for the table in them
     applied: bool = False
     appended_at: str = ""              # the range Google put the added rows in
     cells_written: int = 0
@@ -99,7 +100,7 @@ def plan_restore(journal: Any, spreadsheet: str, current_values: list[list[Any]]
     renamed = journal.renamed_keys(spreadsheet, after_n)
     deliberate = journal.cleared_while_edited(spreadsheet, after_n)
     now = current or read_tab(current_values, config)
-    plan = RestorePlan(spreadsheet, config.input_tab, after_n)
+    plan = RestorePlan(spreadsheet, config.input_tab, after_n, table_width=len(now.header))
     col_of = {f: i for i, f in enumerate(now.fields) if f is not None}
     headers = {f: now.header[i] for f, i in col_of.items()}
     for key in sorted(k for k in window if k in now.rows):
@@ -211,11 +212,14 @@ def _restore(config: Any, journal: Any, sheet: Any, name: str, *, since: datetim
     if apply and plan.writes:
         sheet.write(plan.writes)
     if apply and plan.rows:
-        got = sheet.append_rows(tab_range, plan.rows)
+        # the table is found in the header's columns: a note typed far right of the
+        # last row is not taken for the table (Google would append beside it)
+        columns = f"{tab_range}!A:{a1.col_letters(max(plan.table_width, len(max(plan.rows, key=len))))}"
+        got = sheet.append_rows(columns, plan.rows)
         plan.appended_at = str(got.get("updates", {}).get("updatedRange", ""))
         if not _starts_in_column_a(plan.appended_at):
             raise RestoreError(f"the restored rows landed at {plan.appended_at}, not from column A: "
-                               "check them in the sheet (the table has a blank first column)")
+                               "check them in the sheet and move them under the table")
     plan.applied = apply and bool(plan.writes or plan.rows)
     plan.cells_written = len(plan.cells) if plan.applied else 0
     plan.requests = sheet.requests

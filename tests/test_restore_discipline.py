@@ -109,3 +109,20 @@ def test_restore_waits_for_no_sync_and_adds_rows_below_a_row_typed_meanwhile(syn
     rows = coordinator.get_all_values()
     assert rows[last][:len(typed)] == typed                        # the volunteer's row is intact
     assert rows[last + 1][:len(FULL_HEADER)] == gone[:len(FULL_HEADER)]    # restored below it
+
+
+def test_added_rows_start_at_column_a_when_a_note_sits_far_right(synced, tmp_path):
+    """Google appends beside the table that holds the range's last filled cell; a
+    note typed in column Z of the last row must not pull the restored row there."""
+    from sheetsync.restore import restore
+    ours, coordinator, config, journal, again = synced
+    key = coordinator.spreadsheet.id
+    gone = coordinator.row_values(5)
+    coordinator.delete_rows(5)
+    again()
+    last = len(coordinator.get_all_values())
+    coordinator.update([["catatan: cek ulang"]], f"Z{last}", value_input_option="RAW")
+    plan = restore(config, journal, Sheet(ours, key), since=1, apply=True, lock_dir=str(tmp_path))
+    assert plan.appended_at.split("!")[1].startswith("A")
+    row = coordinator.row_values(last + 1)
+    assert row[:3] == gone[:3]
