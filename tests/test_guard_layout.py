@@ -91,3 +91,13 @@ def test_misspelt_kelurahan_fixed_on_many_rows_is_no_alert_and_restores_nothing(
         plan = restore(config, journal, Sheet(ours, book.id), since=1)
         assert plan.rows_appended == []
         assert len(coordinator.get_all_values()) == 41
+
+
+def test_status_column_deleted_is_no_alert_and_comes_back(team):
+    """The owned columns hold derived text: deleted by a volunteer, the next sync
+    adds Status back and freezes nothing."""
+    coordinator, config, run = team
+    header = coordinator.row_values(1)
+    coordinator.delete_columns(header.index(config.status_header) + 1)
+    assert _sync(config, run).alerts == []
+    assert config.status_header in coordinator.row_values(1)
