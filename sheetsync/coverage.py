@@ -9,7 +9,7 @@ on the rows already read, so it costs no API call.  Per area:
 - tps_tanpa_saksi  tps - tps_saksi: where a kecamatan coordinator must still recruit
 - saksi_bimtek   saksi who attended the briefing, pct_bimtek of tps_saksi
 - n_koordinator  distinct coordinators with a row in the area
-- tps_per_koordinator  rows with a coordinator / n_koordinator
+- tps_per_koordinator  TPS with a coordinator (a TPS typed twice once) / n_koordinator
 
 No name or phone number leaves this module: only counts.
 """
@@ -104,7 +104,7 @@ def _counts(codes: np.ndarray, size: int, tps: "_PerTps", koord: np.ndarray, pla
     pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
     n_koord = np.bincount(pairs // width, minlength=size)[:size]
     with np.errstate(divide="ignore", invalid="ignore"):
-        per_k = np.round(count(koord >= 0) / n_koord, 1)
+        per_k = np.round(count(tps.first & (koord >= 0)) / n_koord, 1)
     return {
         "tps": base.astype(np.int64), "tps_saksi": with_saksi, "pct_saksi": _pct(with_saksi, base),
         "tps_tanpa_saksi": np.maximum(base - with_saksi, 0), "saksi_bimtek": briefed,

@@ -74,3 +74,5 @@ def test_tps_ada_saksi_counts_tps_not_rows(emu, tmp_path):
     with_saksi = sum(int(v or 0) for v in _column(kelurahan, "TPS Ada Saksi", 1))
     without = sum(int(v or 0) for v in _column(kelurahan, "TPS Tanpa Saksi", 1))
     assert (with_saksi, without) == (1, 1)
+    per_koordinator = [float(v) for v in _column(kelurahan, "TPS per Koordinator", 1) if v != ""]
+    assert sorted(per_koordinator) == [1.0, 1.0]                      # one TPS each, not the copy too
