@@ -10,7 +10,9 @@ later purge once replaced or deleted. Purged values read ``PURGED`` in the histo
 (what "changed after verification" compares numbers with) keep their numbers.
 
 The history tables are append-only; a purge is the one change to them, made in
-one transaction with the append-only triggers lifted inside it.
+one transaction with the append-only triggers lifted inside it, with SQLite's
+secure_delete on and the write-ahead log truncated after it, so the old text is
+not left in free pages or in the -wal file.
 """
 from __future__ import annotations
 
@@ -49,6 +51,7 @@ def purge_personal(journal: Any, spreadsheet: str, fields: Iterable[str], before
     db = journal.db
     sheet = journal._sheet(spreadsheet)
     fids = [i for i, name in db.execute("SELECT id, name FROM fieldnames") if name in names]
+    db.execute("PRAGMA secure_delete=ON")         # old page content is zeroed, not left in free space
     db.execute("BEGIN IMMEDIATE")
     try:
         for trigger in _LIFTED:
@@ -64,6 +67,7 @@ def purge_personal(journal: Any, spreadsheet: str, fields: Iterable[str], before
         journal._cache.pop(sheet, None)
         raise
     journal._cache.pop(sheet, None)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # and no copy stays in the write-ahead log
     return PurgeReport(spreadsheet, cutoff, names, values, baselines, cached)
 
 

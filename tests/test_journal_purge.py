@@ -65,6 +65,8 @@ def test_purge_removes_names_that_left_the_sheet_and_keeps_numbers(tmp_path: Pat
         assert "every number is kept" in result.output
         text = _journal_text(path)
         assert "Saksi K01X" not in text and "Saksi K04X" not in text
+        raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+        assert b"Saksi K01X" not in raw and b"Saksi K04X" not in raw   # not in free pages or the WAL
         assert gone[header.index("HP/WA Saksi")] not in text        # the deleted row's phone too
         assert "Saksi Pengganti" in text and "Saksi K02X" in text  # still in the sheet: kept
 
