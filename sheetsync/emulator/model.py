@@ -90,6 +90,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from .error_details import for_invalid_argument
+
 CELL_LIMIT = 10_000_000
 MAX_COLUMNS = 18_278  # column ZZZ
 DEFAULT_ROWS = 1000
@@ -123,7 +125,9 @@ class ApiError(Exception):
 
 
 def invalid_argument(message: str) -> ApiError:
-    return ApiError(400, "INVALID_ARGUMENT", message)
+    error = ApiError(400, "INVALID_ARGUMENT", message)
+    error.details = for_invalid_argument(message)
+    return error
 
 
 def not_found(message: str = "Requested entity was not found.") -> ApiError:
@@ -389,7 +393,7 @@ class Spreadsheet:
                 "backgroundColor": {"red": 1, "green": 1, "blue": 1},
                 "padding": {"top": 2, "right": 3, "bottom": 2, "left": 3},
                 "verticalAlignment": "BOTTOM", "wrapStrategy": "OVERFLOW_CELL",
-                "textFormat": {"foregroundColor": {}, "fontFamily": "arial", "fontSize": 10,
+                "textFormat": {"foregroundColor": {}, "fontFamily": "arial,sans,sans-serif", "fontSize": 10,
                                "bold": False, "italic": False, "strikethrough": False,
                                "underline": False},
             },

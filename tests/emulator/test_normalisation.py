@@ -102,3 +102,25 @@ def test_theme_and_default_format_colour_styles(sh):
     default = props["defaultFormat"]
     assert default["backgroundColorStyle"] == {"rgbColor": {"red": 1, "green": 1, "blue": 1}}
     assert default["textFormat"]["foregroundColorStyle"] == {"rgbColor": {}}
+
+
+def test_default_font_family_as_google_names_it(sh):
+    default = sh.fetch_sheet_metadata()["properties"]["defaultFormat"]
+    assert default["textFormat"]["fontFamily"] == "arial,sans,sans-serif"
+
+
+def test_json_errors_carry_bad_request_details(sh):
+    from gspread.exceptions import APIError
+    with pytest.raises(APIError) as caught:
+        sh.sheet1.update(values="X", range_name="A1")  # Google's recording: same call, same body
+    error = caught.value.error
+    assert error["message"].startswith("Invalid value at 'data.values'")
+    assert error["details"] == [{"@type": "type.googleapis.com/google.rpc.BadRequest", "fieldViolations": [
+        {"field": "data.values", "description": error["message"]}]}]
+    with pytest.raises(APIError) as caught:
+        sh.batch_update({"requests": [{"addSheet": {"properties": {"title": "x"}, "bogus": 1}}]})
+    violation = caught.value.error["details"][0]["fieldViolations"][0]
+    assert violation["description"] == caught.value.error["message"]
+    with pytest.raises(APIError) as caught:
+        sh.sheet1.get("Tidak Ada!A1")  # a bad range: Google's body has no details
+    assert "details" not in caught.value.error
