@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from sheetsync.journal import Journal, journal_key
-from test_journal import CONFIG, T0, tab
+from test_journal import T0, tab
 from test_guard import grid
 
 pytest.importorskip("sheetsync.summaries")
