@@ -312,3 +312,17 @@ def test_summary_tabs_of_the_earlier_release_are_marked_once_then_found_by_marke
     assert len(found.get("matchedDeveloperMetadata", [])) == len(config.summary_tabs.titles())
     idle = run(config, now=NOW + timedelta(minutes=2))
     assert idle.requests == 1 and idle.cells_written == 0
+
+
+def test_init_and_sync_on_a_hand_made_tab_exit_3_with_one_line(emu: Any, tmp_path: Path,
+                                                               monkeypatch: Any) -> None:
+    """Through the CLI: one line in the chosen language, exit 3, no traceback."""
+    monkeypatch.setenv("SHEETSYNC_LOCK_DIR", str(tmp_path))
+    sh = seed(emu.client(), tps_sheet(6, 1))
+    sh.add_worksheet("Masalah", rows=20, cols=5).update([["Masalah kami", "Siapa"]], "A1")
+    args = ["--preset", "pilkada-jakbar-2024", "--api-url", emu.url, "--spreadsheet", sh.id]
+    for command in ("init", "sync"):
+        result = CliRunner().invoke(cli, [command, *args])
+        assert result.exit_code == 3, result.output
+        assert "'Masalah'" in result.output and "Traceback" not in result.output
+        assert len(result.output.strip().splitlines()) <= 2
