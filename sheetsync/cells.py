@@ -24,10 +24,16 @@ import pandas as pd
 PROBLEMS = ("", "blank", "not_integer", "negative_number", "bad_tps_number", "bad_yesno")
 P_OK, P_BLANK, P_NOT_INTEGER, P_NEGATIVE, P_BAD_TPS, P_BAD_YESNO = range(len(PROBLEMS))
 
+# Every pattern applied to cell text is linear: no two unbounded quantifiers that can
+# match the same character touch, and none is nested in another (tests/test_security_regex.py
+# checks this). "tps" + 50,000 spaces + "x" took 30 s against `\s*[.:#-]?\s*`.
 _THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 _NEGATIVE = re.compile(r"^[-\u2212]\s*\d[\d.]*$")
-_TPS = re.compile(r"^(?:(?:tps|no|nomor|no\.)\s*[.:#-]?\s*)?(\d{1,4})$", re.I)
+_TPS = re.compile(r"^(?:(?:tps|no|nomor|no\.)\s*(?:[.:#-]\s*)?)?(\d{1,4})$", re.I)
 MAX_DIGITS = 15  # beyond this a "number" is a typo, and int64 must not overflow
+# Longest cell text a pattern is applied to: a count, a TPS number or a TPS reference is
+# far shorter, so longer text is wrong without being matched (an editor cannot stall a sync).
+MATCH_LIMIT = 200
 
 YES = frozenset({"ya", "y", "yes", "iya", "sudah", "udah", "sdh", "benar", "true", "1", "v", "ok", "hadir",
                  "\u2713", "\u2714", "\u2611"})          # check marks
@@ -67,7 +73,9 @@ def parse_int(value: Any) -> tuple[int | None, int]:
     text = str(value).strip()
     if text.isascii() and text.isdigit():
         return (int(text), P_OK) if len(text) <= MAX_DIGITS else (None, P_NOT_INTEGER)
-    if _THOUSANDS.match(text) and len(text) <= MAX_DIGITS + 4:
+    if len(text) > MATCH_LIMIT:
+        return None, P_NOT_INTEGER
+    if len(text) <= MAX_DIGITS + 4 and _THOUSANDS.match(text):
         return int(text.replace(".", "")), P_OK
     if _NEGATIVE.match(text):
         return None, P_NEGATIVE
@@ -81,7 +89,8 @@ def parse_tps(value: Any) -> tuple[int | None, int]:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         number, problem = parse_int(value)
     else:
-        m = _TPS.match(str(value).strip())
+        text = str(value).strip()
+        m = _TPS.match(text) if len(text) <= MATCH_LIMIT else None
         number, problem = (int(m.group(1)), P_OK) if m and m.group(1).isascii() else (None, P_BAD_TPS)
     if problem != P_OK or number is None or not 1 <= number <= 9999:
         return None, P_BAD_TPS

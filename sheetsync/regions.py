@@ -246,8 +246,10 @@ def resolve_kelurahan(names: NameCodes, kecamatan_pos: np.ndarray,
 
 # ---- TPS references ----------------------------------------------------------
 
-_REF_CODE = re.compile(r"^\s*(\d{2}\.\d{2}\.\d{2}\.\d{4})\s*[/\s-]\s*(?:tps\s*)?0*(\d{1,4})\s*$", re.I)
-_REF_NAME = re.compile(r"^\s*(.*?)[\s/,:#-]*(?:tps\.?\s*(?:no\.?\s*)?)?0*(\d{1,4})\s*$", re.I)
+# Applied to stripped text of at most cells.MATCH_LIMIT characters; linear (one unbounded
+# quantifier per run of characters it can match; see tests/test_security_regex.py).
+_REF_CODE = re.compile(r"^(\d{2}\.\d{2}\.\d{2}\.\d{4})(?:\s+|\s*[/-]\s*)(?:tps\s*)?0*(\d{1,4})$", re.I)
+_REF_SEPARATORS = " \t\n\r\u00a0/,:#-"
 
 
 def tps_key(kelurahan_code: str, tps: int) -> str:
@@ -257,23 +259,50 @@ def tps_key(kelurahan_code: str, tps: int) -> str:
 
 def parse_tps_ref(text: str, regions: Regions) -> str | None:
     """"Kapuk 12", "kapuk tps 012", "Cengkareng/Kapuk/12", "31.73.01.1005/12" -> "31.73.01.1005/012"."""
-    if not text or not str(text).strip():
+    from sheetsync.cells import MATCH_LIMIT
+
+    text = str(text or "").strip()
+    if not text or len(text) > MATCH_LIMIT:
         return None
-    m = _REF_CODE.match(str(text))
+    m = _REF_CODE.match(text)
     if m:
         code = m.group(1)
         known = {k.code for k in regions.kelurahan}
         return tps_key(code, int(m.group(2))) if code in known else None
-    m = _REF_NAME.match(str(text))
-    if not m or not m.group(1).strip():
+    split = _place_and_number(text)
+    if split is None:
         return None
-    place, number = m.group(1).strip(), int(m.group(2))
-    if number == 0:
-        return None
+    place, number = split
     code = regions.find_kelurahan(place)
     if code is None:
         code = _kelurahan_with_kecamatan(place, regions)
     return tps_key(code, number) if code else None
+
+
+def _place_and_number(text: str) -> tuple[str, int] | None:
+    """"Kapuk tps no. 012" -> ("Kapuk", 12): the trailing number (leading zeros dropped,
+    at most 4 digits), an optional "tps" / "tps no" before it, separators; None without a
+    place or a number. String steps from the right, so the cost is linear in the text."""
+    digits = text.rstrip("0123456789")
+    number = text[len(digits):].lstrip("0")
+    if not number or len(number) > 4:
+        return None
+    rest = digits.rstrip()
+    after_no = _drop_word(rest, "no")          # "no" counts only after "tps": "tps no. 12"
+    after_tps = _drop_word(after_no, "tps") if after_no is not None else None
+    if after_tps is None:
+        after_tps = _drop_word(rest, "tps")
+    place = (rest if after_tps is None else after_tps).rstrip(_REF_SEPARATORS).strip()
+    return (place, int(number)) if place else None
+
+
+def _drop_word(text: str, word: str) -> str | None:
+    """``text`` without a trailing ``word`` or ``word.`` (any case) and the blanks before
+    it; None when it does not end so."""
+    cut = text[:-1] if text.endswith(".") else text
+    if not cut.lower().endswith(word):
+        return None
+    return cut[: len(cut) - len(word)].rstrip()
 
 
 def _kelurahan_with_kecamatan(place: str, regions: Regions) -> str | None:
