@@ -331,9 +331,11 @@ def formatted_value(effective: Any, number_format: dict | None, locale: Locale =
     x = float(effective)
     if math.isnan(x) or math.isinf(x):
         return "#NUM!"
-    kind = (number_format or {}).get("type")
-    pattern = (number_format or {}).get("pattern") or locale.default_pattern(kind or "")
-    if not kind or kind == "TEXT" or not pattern or pattern.upper() == "GENERAL":
+    kind = number_format.get("type") if number_format else None
+    if not kind or kind == "TEXT":
+        return localize_number_text(general_number(x), locale)
+    pattern = number_format.get("pattern") or locale.default_pattern(kind)
+    if not pattern or pattern.upper() == "GENERAL":
         return localize_number_text(general_number(x), locale)
     if kind in DATE_TYPES or _looks_like_date_pattern(pattern):
         return format_datetime(x, pattern, locale)
@@ -353,7 +355,11 @@ def general_number(x: float) -> str:
     if float(x).is_integer():
         return str(int(x))
     int_digits = len(str(int(ax))) if ax >= 1 else 0
-    text = _half_up(x, max(0, 10 - int_digits))
+    decimals = max(0, 10 - int_digits)
+    text = repr(float(x))
+    if "e" not in text and len(text) - text.index(".") - 1 <= decimals:
+        return text  # already that short (80.35): rounding would change nothing, and Decimal is slow
+    text = _half_up(x, decimals)
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
