@@ -16,7 +16,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 import google.auth
 import google.auth.credentials
@@ -399,7 +399,7 @@ class Sheet:
         """title -> sheet properties (sheetId, gridProperties)."""
         return {s["properties"]["title"]: s["properties"] for s in self.metadata().get("sheets", [])}
 
-    def add_tabs(self, tabs: list[dict], also: list[dict] = ()) -> None:
+    def add_tabs(self, tabs: list[dict], also: Sequence[dict] = ()) -> None:
         """Add tabs (addSheet properties, each with its sheetId and a grid sized to its table)
         and `also` (their markers) in ONE batchUpdate.
 

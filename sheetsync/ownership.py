@@ -175,7 +175,7 @@ def _take(owned: Owned, m: Matched, config: Config, kinds: dict[str, str], range
             whole = True
             continue
         lookup = f.get("developerMetadataLookup") or {}
-        value = lookup.get("metadataValue")
+        value = str(lookup.get("metadataValue", ""))
         letters = re.match(r"[A-Za-z]+", ref)
         if lookup.get("metadataKey") == COLUMN_KEY and tab == config.input_tab and letters:
             owned.columns.setdefault(value, []).append(a1.col_number(letters.group(0)))
@@ -208,8 +208,8 @@ def _status_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _message_pattern() -> re.Pattern[str]:
-    import sheetsync.journal_query  # noqa: F401  registers "changed after verification"
-    import sheetsync.rules  # noqa: F401
+    import sheetsync.journal_query
+    import sheetsync.rules  # noqa: F401  rule families and the journal register their messages
     from sheetsync.check import NOT_FILLED_MESSAGE
     from sheetsync.issues import MESSAGES, template
     texts = {template(code, lang, with_row=False) or "" for code in MESSAGES for lang in ("id", "en")}

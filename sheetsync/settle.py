@@ -103,7 +103,7 @@ def settle(sheet: Any, written: RowIdentities, wanted: Callable[[], Wanted],
     ranges = verify_ranges(written)
     try:
         moved, header_moved = moved_rows(written, ranges, sheet.read(ranges))
-    except Exception as exc:  # noqa: BLE001 - only rows deleted since the write are repaired here
+    except Exception as exc:  # only rows deleted since the write (a grid-limit 400) are repaired here
         if not _is_grid_limit(exc):
             raise
         moved, header_moved = set(written.by_row), False    # the tab shrank: every row is in doubt

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
+from gspread.exceptions import APIError
 
+from sheetsync.check import check
 from sheetsync.cli import cli
 from sheetsync.config import ConfigError, load_config
+from sheetsync.emulator import Emulator
 from sheetsync.i18n import config_error
+from sheetsync.issues import status_label
+from sheetsync.layout import init_layout
+from sheetsync.ownership import NotOurs
+from sheetsync.sync import SyncError, SyncHooks, sync
+from sync_data import FULL_HEADER, all_tabs, config_for, seed, settled_counters, tps_sheet
 
 PRESET_FILE = Path(__file__).resolve().parents[1] / "sheetsync" / "presets" / "pilkada-jakbar-2024.toml"
 
@@ -51,19 +61,6 @@ def test_owned_header_clash_exits_2_with_one_line(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------- through real gspread against the emulator
-
-from datetime import datetime, timedelta                      # noqa: E402
-from zoneinfo import ZoneInfo                                  # noqa: E402
-
-from gspread.exceptions import APIError                        # noqa: E402
-
-from sheetsync.check import check                              # noqa: E402
-from sheetsync.emulator import Emulator                        # noqa: E402
-from sheetsync.issues import status_label                      # noqa: E402
-from sheetsync.layout import init_layout                       # noqa: E402
-from sheetsync.ownership import NotOurs                        # noqa: E402
-from sheetsync.sync import SyncError, SyncHooks, sync          # noqa: E402
-from sync_data import FULL_HEADER, all_tabs, config_for, seed, settled_counters, tps_sheet  # noqa: E402
 
 NOW = datetime(2024, 11, 27, 21, 5, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 NOTES = ["Ketua KPPS: Pak Ahmad, buka jam 7", "kotak suara tiba 06.30", "saksi datang terlambat"]
@@ -185,7 +182,7 @@ def test_a_hand_made_summary_tab_is_neither_adopted_nor_breaks_init(emu: Any, ru
                     value_input_option="USER_ENTERED")
         config = config_for(sh, emu)
         before = all_tabs(sh)
-        for attempt in (lambda: init_layout(config, client=emu.client()), lambda: run(config)):
+        for attempt in (lambda c=config: init_layout(c, client=emu.client()), lambda c=config: run(c)):
             with pytest.raises((NotOurs, SyncError)) as info:
                 attempt()
             assert "'Rekap Kecamatan'" in str(info.value) and "[summary]" in str(info.value)
