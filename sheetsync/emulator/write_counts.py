@@ -30,28 +30,31 @@ class Touched:
 
 
 def touched(sheet_id: int, r0: int, c0: int, rows: list[list[Any]]) -> Touched:
+    """Count one write's cells; the loop is inlined, a 41,000-row write passes through it."""
     out = Touched(sheet_id)
-    widest_full = 0  # rows without null set every column up to their length
-    for i, row in enumerate(rows):
-        if None not in row:
-            n = len(row)
-            widest_full = max(widest_full, n)
-        else:
+    starts: list[int] = []
+    ends: list[int] = []
+    cells = widest_full = 0  # rows without null set every column up to their length
+    for r, row in enumerate(rows, r0):
+        if None in row:
             kept = [j for j, v in enumerate(row) if v is not None]
             n = len(kept)
             out.columns.update(c0 + j for j in kept)
+        else:
+            n = len(row)
+            if n > widest_full:
+                widest_full = n
         if n:
-            out.cells += n
-            _add_row(out.row_spans, r0 + i)
+            cells += n
+            if ends and ends[-1] == r:
+                ends[-1] = r + 1
+            else:
+                starts.append(r)
+                ends.append(r + 1)
+    out.cells = cells
+    out.row_spans = list(zip(starts, ends))
     out.columns.update(range(c0, c0 + widest_full))
     return out
-
-
-def _add_row(spans: list[Span], r: int) -> None:
-    if spans and spans[-1][1] == r:
-        spans[-1] = (spans[-1][0], r + 1)
-    else:
-        spans.append((r, r + 1))
 
 
 def counts(t: Touched) -> dict[str, int]:
