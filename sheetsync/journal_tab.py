@@ -21,6 +21,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import re
 import sys
 import zlib
 from array import array
@@ -319,18 +320,35 @@ def _checked_lines(body: list[list[Any]], kept_idx: list[int], width: int) -> tu
         lines = list(map(SEP.join, map(pick, body))) if len(kept_idx) > 1 else \
             [pick(raw) + "" for raw in body]
     except (IndexError, TypeError):           # short rows (trailing blanks) or API numbers
-        lines = []
-        add = lines.append
-        for raw in body:
-            try:
-                add(SEP.join(pick(raw)) if len(kept_idx) > 1 else pick(raw) + "")
-            except (IndexError, TypeError):
-                add(SEP.join(_cells(raw, kept_idx, width)))
+        lines = _typed_lines(body, itemgetter(*kept_idx), kept_idx, width)
     whole = "\n".join(lines)
     if whole.count(SEP) != len(lines) * (len(kept_idx) - 1) or JSON_MARK in whole:
         # some cell holds a separator: re-encode those rows (rare; JSON keeps them exact)
         return [encode_line(_cells(raw, kept_idx, width)) for raw in body], False
     return lines, True
+
+
+# str() of a cell that is not its cell_text: a whole number the API sent as a float
+# (478.0, 1e+16), a boolean, None. Text that looks so only costs the per-cell path.
+_SUSPECT = (".0\x1f", ".0\n", "e+", "True", "False", "None")
+_NOT_AS_STR = re.compile(r"(?:\.0|e\+[0-9]+)(?=[\x1f\n]|$)|(?:^|[\x1f\n])(?:True|False|None)(?=[\x1f\n]|$)")
+
+
+def _typed_lines(body: list[list[Any]], pick: Callable[[Any], Any], kept_idx: list[int],
+                 width: int) -> list[str]:
+    """Lines of an unformatted read (numbers are numbers, rows end at their last
+    filled cell): str() of each cell at C speed, short rows padded with blanks.
+    When some str() is not cell_text (see _NOT_AS_STR) those rows take the
+    per-cell path. Same lines as ``encode_line(_cells(...))`` row by row."""
+    one = len(kept_idx) == 1
+    pad = [""] * width
+    lines = [str(pick(raw if len(raw) >= width else raw + pad[len(raw):])) if one else
+             SEP.join(map(str, pick(raw if len(raw) >= width else raw + pad[len(raw):]))) for raw in body]
+    whole = "\n".join(lines) + "\n"
+    if not any(s in whole for s in _SUSPECT):     # substring searches: a regex here costs 50 ms
+        return lines
+    return [line if _NOT_AS_STR.search(line) is None else SEP.join(_cells(raw, kept_idx, width))
+            for raw, line in zip(body, lines)]
 
 
 def block_cuts(keys: list[str | None], size: int) -> list[int]:

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sheetsync.journal import Journal, journal_key
 from sheetsync.journal_migrate import plain_number
@@ -89,3 +91,18 @@ def test_an_old_journal_of_shown_numbers_is_migrated(tmp_path):
             restore(config, journal, Sheet(ours, book.id), since=2, apply=True, lock_dir=str(tmp_path))
         got = coordinator.cell(4, dpt, value_render_option="UNFORMATTED_VALUE").value
         assert got == values[3][dpt - 1] and isinstance(got, int)          # a number again, not text
+
+
+CELL = st.one_of(st.text(max_size=6), st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False),
+                 st.booleans(), st.none(), st.sampled_from(["True", "478.0", "1e+16", "x\x1fy", "", "None"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(CELL, max_size=8), min_size=1, max_size=12))
+def test_lines_of_an_unformatted_read_are_the_per_cell_lines(body):
+    """The C-speed lines of rows holding numbers (short rows, whole floats, booleans,
+    text that looks like them) are exactly the per-cell ones."""
+    from sheetsync.journal_tab import _cells, _checked_lines, encode_line
+    kept, width = [0, 2, 3, 5], 7
+    got, _ = _checked_lines(body, kept, width)
+    assert got == [encode_line(_cells(raw, kept, width)) for raw in body]
