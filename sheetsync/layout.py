@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from sheetsync import a1
-from sheetsync.ownership import column_marker, column_unmarker, tab_kinds, tab_marker
+from sheetsync.ownership import column_marker, column_unmarker, summary_headers, tab_kinds, tab_marker
 
 MARK = "sheetsync:"            # prefix of descriptions of what init owns
 CHART_TITLE_ID = "Target vs suara per kecamatan"
@@ -163,15 +163,18 @@ class LayoutPlan:
 
     def tab_grid(self, title: str) -> tuple[int, int]:
         """A new tab's grid, sized to what goes there (not Google's 1000 x 26): the input tab
-        holds the planned TPS; a summary its table (one row per kecamatan or kelurahan), on the
-        kecamatan tab the chart below it, and room to grow by a tenth. The input tab keeps
-        Google's 26 columns at least: people add columns of their own there."""
+        holds the planned TPS; a summary is as wide as its table and as long as its rows (one per
+        kecamatan or kelurahan; on the kecamatan tab the chart below it) and a tenth to grow, or
+        1,000 rows for the tables that follow the data. The input tab keeps Google's 26 columns
+        at least: people add columns of their own there."""
         regions, cfg = self.config.regions, self.config
         if title == cfg.input_tab:
             return max(len(regions.kelurahan) * 30, 100) + cfg.header_row, max(len(cfg.columns) + 2, 26)
-        width = max(len(summary_header(cfg)), 8)
+        width = max(len(summary_headers(cfg).get(title, [])), 1)
         rows = {cfg.summary_tabs.kecamatan: len(regions.kecamatan) + 30,       # chart: 400 px ~ 20 rows
-                cfg.summary_tabs.kelurahan: len(regions.kelurahan) + 5}.get(title, 100)
+                cfg.summary_tabs.kelurahan: len(regions.kelurahan) + 5}.get(title)
+        if rows is None:                  # Masalah, Rekap Koordinator follow the data: as a sync makes them
+            return 1000, width
         return rows + rows // 10 + 3, width
 
     def summary_titles(self) -> list[str]:

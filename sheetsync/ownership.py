@@ -118,7 +118,7 @@ def resolve_tabs(sheet: Sheet, config: Config, owned: Owned, props: dict[str, di
     owned.to_add = [t for t in owned.unmarked_tabs if t not in props]
     present = [t for t in owned.unmarked_tabs if t in props]
     got = sheet.read([a1.quote_tab(t) for t in present]) if present else {}
-    headers = _summary_headers(config)
+    headers = summary_headers(config)
     stamp_tab, stamp_row, stamp_col = a1.parse_tab_cell(config.last_synced_cell)
     kinds = tab_kinds(config)
     for title in present:
@@ -132,7 +132,7 @@ def resolve_tabs(sheet: Sheet, config: Config, owned: Owned, props: dict[str, di
         owned.values[title] = []
 
 
-def _summary_headers(config: Config) -> dict[str, list[Any]]:
+def summary_headers(config: Config) -> dict[str, list[Any]]:
     """The header row of each summary table, as sheetsync writes it."""
     from sheetsync.check import check
     from sheetsync.summaries import summary_tables
