@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -110,9 +111,9 @@ def fleet_sync_cmd(fleet_path: str | None, every: str | None, log_format: str, u
 def _print_cycle(ui: Ui, report: Any, log_format: str) -> None:
     from sheetsync.rollup import failure_text
     if log_format == "json":
-        ui.json({"started": report.started, "seconds": round(report.seconds, 3),
-                 "sheets": [asdict(o) for o in report.outcomes],
-                 "rollup_cells": report.rollup_cells, "rollup_error": report.rollup_error})
+        ui.out(json.dumps({"started": report.started, "seconds": round(report.seconds, 3),   # one line per cycle
+                           "sheets": [asdict(o) for o in report.outcomes],
+                           "rollup_cells": report.rollup_cells, "rollup_error": report.rollup_error}))
         return
     for o in report.outcomes:
         if o.ok:
