@@ -6,7 +6,7 @@ from typing import Any
 
 from .batch_common import SPARSE, Bad, Txn, bounds, move_sparse, put_segment, range_sheet_id
 from .batch_paste import rewrite_formulas
-from .client_regex import ClientRegexError, compile_client_regex, escape
+from .client_regex import ClientRegexError, compile_client_regex
 from .formula_refs import close_gap_references
 from .model import Sheet
 
@@ -53,13 +53,18 @@ def _shift_left(txn: Txn, sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> N
 
 
 def _pattern(req: dict) -> Any:
-    """The find text as an RE2 pattern, as Google runs it (linear time, however it is written)."""
+    """The find text as a pattern. A regex runs on RE2, as Google runs it (linear time, however
+    it is written); plain text is a literal, which cannot backtrack, so it stays on Python's re,
+    many times cheaper per cell than a call into RE2."""
     find = req.get("find")
     if not isinstance(find, str) or find == "":
         raise Bad("find must be set.")
-    text = find if req.get("searchByRegex") else escape(find)
+    regex = bool(req.get("searchByRegex"))
+    text = find if regex else re.escape(find)
     if req.get("matchEntireCell"):
         text = f"^(?:{text})$"
+    if not regex:
+        return re.compile(text, 0 if req.get("matchCase") else re.IGNORECASE)
     try:
         return compile_client_regex(text, ignore_case=not req.get("matchCase"))
     except ClientRegexError as exc:

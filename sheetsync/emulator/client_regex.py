@@ -35,8 +35,3 @@ def compile_client_regex(pattern: str, ignore_case: bool = False) -> Any:
         detail = exc.args[0] if exc.args else exc
         text = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
         raise ClientRegexError(text) from None
-
-
-def escape(text: str) -> str:
-    """``text`` matched literally."""
-    return re2.escape(text)
