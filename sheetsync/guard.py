@@ -193,26 +193,29 @@ def _column_alerts(previous: Snapshot, current: TabRead, config: Any,
                          **common) for c in configured if c.field not in now]
     if _trimmed(previous.header) == _trimmed(current.header):
         return alerts
-    for c in configured:
-        if c.field in now:
-            changed, total = _changed_values(previous, current, c.field)
-            if total and changed > _share(config) * total:
-                alerts.append(GuardAlert(COLUMN_CHANGED, params={
-                    "column": c.header, "new": col_letter(now[c.field]), "count": changed,
-                    "total": total}, **common))
+    kept = [c for c in configured if c.field in now]
+    counts = _changed_values(previous, current, [c.field for c in kept])
+    for c in kept:
+        changed, total = counts[c.field]
+        if total and changed > _share(config) * total:
+            alerts.append(GuardAlert(COLUMN_CHANGED, params={
+                "column": c.header, "new": col_letter(now[c.field]), "count": changed,
+                "total": total}, **common))
     return alerts
 
 
-def _changed_values(previous: Snapshot, current: TabRead, name: str) -> tuple[int, int]:
-    """(rows whose value of ``name`` differs, rows with a value then or now),
-    over the rows in both reads."""
-    changed = total = 0
+def _changed_values(previous: Snapshot, current: TabRead, names: list[str]) -> dict[str, tuple[int, int]]:
+    """name -> (rows whose value differs, rows with a value then or now), over the
+    rows in both reads; each row decoded once."""
+    counts = {name: [0, 0] for name in names}
     for key in current.rows.keys() & previous.rows.keys():
-        old, new = previous.rows[key].get(name, ""), current.row_dict(key).get(name, "")
-        if old or new:
-            total += 1
-            changed += old != new
-    return changed, total
+        old, new = previous.rows[key], current.row_dict(key)
+        for name, count in counts.items():
+            a, b = old.get(name, ""), new.get(name, "")
+            if a or b:
+                count[1] += 1
+                count[0] += a != b
+    return {name: (c[0], c[1]) for name, c in counts.items()}
 
 
 def _trimmed(header: list[str]) -> list[str]:
