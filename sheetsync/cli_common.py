@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import click
 
 from sheetsync.i18n import LANGS, config_error, detect_lang, label, t
+from sheetsync.safetext import strip_controls, terminal_text
 
 PRESET_HELP = "pilkada-jakbar-2024"
 DEFAULT_CONFIG_FILE = "sheetsync.toml"
@@ -46,6 +47,7 @@ class Ui:
     def __init__(self, lang: str = "en", quiet: bool = False):
         self.lang = lang
         self.quiet = quiet
+        self.include_personal = False      # --include-personal: names and phones shown as they are
 
     def t(self, key: str, **params: Any) -> str:
         return t(key, self.lang, **params)
@@ -59,16 +61,18 @@ class Ui:
         return fmt_cell(value, self.lang)
 
     def say(self, message: str = "") -> None:
-        """Ordinary output on stdout (suppressed by --quiet)."""
+        """Ordinary output on stdout (suppressed by --quiet). Messages may quote cell text:
+        its control characters never reach the terminal (an OSC sequence could retitle it,
+        or hide what follows)."""
         if not self.quiet:
-            click.echo(message)
+            click.echo(strip_controls(message))
 
     def out(self, message: str) -> None:
         """Machine-readable or requested output: printed even with --quiet."""
         click.echo(message)
 
     def warn(self, message: str) -> None:
-        click.echo(message, err=True)
+        click.echo(strip_controls(message), err=True)
 
     def json(self, obj: Any) -> None:
         click.echo(to_json(obj))
@@ -78,7 +82,7 @@ class Ui:
         if self.quiet and not force:
             return
         if title:
-            click.echo(click.style(title, bold=True))
+            click.echo(click.style(terminal_text(title), bold=True))
         click.echo(format_table(headers, rows, self.lang))
 
     def drawing(self) -> bool:
@@ -184,8 +188,9 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], lang: st
     columns = [_column_numbers(rows, i, _is_percent(h)) for i, h in enumerate(headers)]
     rows = [[columns[i][r] if i < len(columns) else v for i, v in enumerate(row)] for r, row in enumerate(rows)]
     ident = [str(h).lower() in ID_COLUMNS for h in headers]
-    headers = [label(str(h), lang) if h else "" for h in headers]
-    cells = [[str(v) if i < len(ident) and ident[i] and _is_number(v) else fmt_cell(v, lang)
+    headers = [terminal_text(label(str(h), lang)) if h else "" for h in headers]
+    # cell text is typed by any editor of the sheet: no escape sequence reaches the terminal
+    cells = [[str(v) if i < len(ident) and ident[i] and _is_number(v) else terminal_text(fmt_cell(v, lang))
               for i, v in enumerate(row)] for row in rows]
     widths = [len(str(h)) for h in headers]
     for row in cells:
@@ -310,6 +315,35 @@ def find_config_file(env: Mapping[str, str]) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def personal_option(f: Callable) -> Callable:
+    return click.option("--include-personal", is_flag=True,
+                        help="Show names and phone numbers (personal columns are masked by default).")(f)
+
+
+def mask_report(report: Any, config: Any) -> Any:
+    """A sync report as printed: the coordinator names its plan would write into the
+    coordinator tab (its first column, below the table's header) become ***.
+
+    The sync writes no other personal text: the input tab's owned columns hold statuses
+    and messages whose personal values are already masked, the other summary tabs none."""
+    from dataclasses import replace
+
+    from sheetsync.export import MASK
+    from sheetsync.sync_desired import summary_origin
+
+    plan, tab = getattr(report, "plan", None), config.summary_tabs.koordinator
+    if plan is None or not tab:
+        return report
+    header_row = summary_origin(config, tab)
+
+    def named(change: Any) -> bool:
+        return change.tab == tab and change.col == 1 and change.row > header_row
+
+    changes = [replace(c, old=MASK if c.old not in ("", None) else c.old, new=MASK if c.new not in ("", None) else c.new)
+               if named(c) else c for c in plan.changes]
+    return replace(report, plan=replace(plan, changes=changes))
 
 
 def load_cli_config(ui: Ui, config_path: str | None, preset: str | None, spreadsheet: str | None,

@@ -9,15 +9,10 @@ from typing import Any
 import click
 
 from sheetsync.cli_common import (CliError, HelpCommand, Ui, config_options, example, parse_interval,
-                                  ui_options, wib)
+                                  personal_option, ui_options, wib)
 
 PRESET = "--preset pilkada-jakbar-2024"
 AGAINST_LISTED = 10     # TPS missing from an --against file named one by one; more are counted
-
-
-def _personal_option(f: Any) -> Any:
-    return click.option("--include-personal", is_flag=True,
-                        help="Show names and phone numbers (personal columns are masked by default).")(f)
 
 
 # --------------------------------------------------------------- reconcile
@@ -40,7 +35,7 @@ def _personal_option(f: Any) -> Any:
               help='With --accept-changes: only this TPS ("Kapuk 12"); repeatable.')
 @click.option("--by-koordinator", is_flag=True,
               help="Also rows entered and problems per coordinator (names masked unless --include-personal).")
-@_personal_option
+@personal_option
 def reconcile_cmd(config: Any, against: str | None, as_json: bool, accept_changes: bool,
                   tps_refs: tuple[str, ...], by_koordinator: bool, include_personal: bool, ui: Ui) -> None:
     """The manual reconciliation report: planned vs entered TPS and targets per
@@ -154,7 +149,7 @@ def _table_of_dicts(ui: Ui, rows: list[dict[str, Any]], title: str) -> None:
               help="csv: one file per tab; xlsx: one workbook.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=".", show_default=True,
               help="Directory to write into (created if missing).")
-@_personal_option
+@personal_option
 def export_cmd(config: Any, fmt: str, out_dir: str, include_personal: bool, ui: Ui) -> None:
     """Write every tab to CSV (one file per tab) or XLSX (one workbook) for archiving.
     Control characters are dropped and text a spreadsheet would run as a formula
@@ -223,7 +218,7 @@ def _personal(config: Any, include: bool) -> frozenset[str]:
 @config_options
 @click.option("--tps", required=True, metavar="TPS", help='The TPS, written any way: "Kapuk 12", "kapuk tps 012".')
 @click.option("--json", "as_json", is_flag=True, help="Print the history as JSON (times in UTC, ISO 8601).")
-@_personal_option
+@personal_option
 def history_cmd(config: Any, tps: str, as_json: bool, include_personal: bool, ui: Ui) -> None:
     """Every value a TPS row has had, sync by sync, from the local journal."""
     from sheetsync.regions import parse_tps_ref
@@ -251,7 +246,7 @@ def history_cmd(config: Any, tps: str, as_json: bool, include_personal: bool, ui
 @config_options
 @click.option("--since", required=True, metavar="WHEN", help="2h, 30m, a time (WIB) or a sync number.")
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
-@_personal_option
+@personal_option
 def diff_cmd(config: Any, since: str, as_json: bool, include_personal: bool, ui: Ui) -> None:
     """Every cell changed since a time or sync, by TPS and field (old -> new),
     plus TPS added and removed, from the local journal."""
@@ -285,7 +280,7 @@ def diff_cmd(config: Any, since: str, as_json: bool, include_personal: bool, ui:
 @click.option("--tps", "tps_refs", metavar="TPS", multiple=True, help='Only this TPS ("Kapuk 12"); repeatable.')
 @click.option("--apply", is_flag=True, help="Write the plan (without it, only show it).")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
-@_personal_option
+@personal_option
 def restore_cmd(config: Any, since: str | None, tps_refs: tuple[str, ...], apply: bool, as_json: bool,
                 include_personal: bool, ui: Ui) -> None:
     """Put back rows that disappeared and cells that were blanked, from the local

@@ -10,7 +10,8 @@ from typing import Any
 import click
 
 from sheetsync.cli_common import (EXIT_OK, EXIT_PROBLEMS, EXIT_SYNC, CliError, HelpCommand, Ui, config_options,
-                                  example, explain, parse_interval, to_jsonable, ui_options)
+                                  example, explain, mask_report, parse_interval, personal_option, to_jsonable,
+                                  ui_options)
 
 PRESET = "--preset pilkada-jakbar-2024"
 
@@ -93,9 +94,10 @@ def sync_line(report: Any, ui: Ui, tab: str = "") -> str:
                                                                "renamed, deleted or changed were changed on purpose.")
 @click.option("--accept-deletions", is_flag=True, help="The first release's name: accepts every change the guard "
                                                           "found (both flags above).")
+@personal_option
 def sync_cmd(config: Any, mode: str, every: str | None, dry_run: bool, log_format: str,
              fail_on: str | None, accept_deleted_rows: bool, accept_column_changes: bool,
-             accept_deletions: bool, ui: Ui) -> None:
+             accept_deletions: bool, include_personal: bool, ui: Ui) -> None:
     """Read the sheet, check every row, and write statuses and summary tabs back,
     changing only cells whose value changes.
 
@@ -105,6 +107,7 @@ def sync_cmd(config: Any, mode: str, every: str | None, dry_run: bool, log_forma
     from sheetsync.guard import COLUMN_CHANGES, DELETED_ROWS
     from sheetsync.sync import sync
 
+    ui.include_personal = include_personal
     accepted = {DELETED_ROWS: accept_deleted_rows, COLUMN_CHANGES: accept_column_changes}
     guard = {"accept_deletions": accept_deletions, "accept": frozenset(k for k, on in accepted.items() if on)}
 
@@ -166,7 +169,8 @@ def _sync_once(sync: Any, config: Any, ui: Ui | None = None, **kwargs: Any) -> A
     hooks = SyncHooks(phase=progress) if progress else None
     try:
         with Journal(journal_path(config)) as journal:
-            return sync(config, journal=journal, hooks=hooks, **kwargs)
+            report = sync(config, journal=journal, hooks=hooks, **kwargs)
+            return report if ui is not None and ui.include_personal else mask_report(report, config)
     finally:
         if progress:
             progress.end()
@@ -283,11 +287,13 @@ def _short(value: Any, width: int = 60) -> str:
 @ui_options
 @config_options
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
-def plan_cmd(config: Any, as_json: bool, ui: Ui) -> None:
+@personal_option
+def plan_cmd(config: Any, as_json: bool, include_personal: bool, ui: Ui) -> None:
     """Show the exact cells a sync would change (tab, cell, old -> new); write nothing.
     Same as `sheetsync sync --dry-run`."""
     from sheetsync.sync import sync
 
+    ui.include_personal = include_personal
     report = _sync_once(sync, config, ui, dry_run=True)
     if as_json:
         ui.json(plan_changes(report))
