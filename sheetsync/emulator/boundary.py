@@ -58,7 +58,7 @@ class Boundary:
     _names: frozenset[str] = field(default=frozenset(), repr=False)
 
     @classmethod
-    def for_host(cls, bind_host: str, strict: bool, max_body_bytes: int = MAX_BODY_BYTES) -> "Boundary":
+    def for_host(cls, bind_host: str, strict: bool, max_body_bytes: int = MAX_BODY_BYTES) -> Boundary:
         loopback = is_loopback(bind_host)
         if not strict and not loopback:
             raise OpenModeBeyondLoopback(
