@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable
 
-from . import batch_cells, batch_edit, batch_more, batch_objects, batch_paste
+from . import batch_cells, batch_edit, batch_more, batch_objects, batch_paste, normalise
 from .auth import DEFAULT_PROJECT
 from .batch_common import Bad, Txn, mask_of, masked, need_int
 from .formulas import recalculate, rename_sheet_references
@@ -94,7 +94,7 @@ def apply(spreadsheet: Spreadsheet, body: Any, user: str | None = None,
         replies.append(_one(txn, i, req))
     spreadsheet.adopt(txn.work)
     recalculate(spreadsheet)
-    out: dict[str, Any] = {"spreadsheetId": spreadsheet.id, "replies": replies}
+    out: dict[str, Any] = {"spreadsheetId": spreadsheet.id, "replies": [normalise.reply(r) for r in replies]}
     if body.get("includeSpreadsheetInResponse"):
         from .a1 import resolve
         ranges = body.get("responseRanges") or []

@@ -164,3 +164,8 @@ def _theme() -> Json:
         rgb = {name: int(hexcode[2 * i:2 * i + 2], 16) / 255 for i, name in enumerate(_CHANNELS)}
         colors.append({"colorType": kind, "color": {"rgbColor": color(rgb)}})
     return {"primaryFontFamily": "Arial", "themeColors": colors}
+
+
+def reply(obj: Json) -> Json:
+    """A batchUpdate reply as Google answers it: ranges without sheetId 0, colours normalised."""
+    return colours(drop_sheet_zero(obj))

@@ -124,3 +124,16 @@ def test_json_errors_carry_bad_request_details(sh):
     with pytest.raises(APIError) as caught:
         sh.sheet1.get("Tidak Ada!A1")  # a bad range: Google's body has no details
     assert "details" not in caught.value.error
+
+
+def test_batch_replies_leave_sheet_id_zero_out(sh):
+    replies = sh.batch_update({"requests": [
+        {"addNamedRange": {"namedRange": {"name": "Suara", "range": {
+            "sheetId": 0, "startRowIndex": 0, "endRowIndex": 3, "startColumnIndex": 1, "endColumnIndex": 3}}}},
+        {"addDimensionGroup": {"range": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 2}}},
+    ]})["replies"]
+    # Google's recordings of the same two requests
+    assert replies[0]["addNamedRange"]["namedRange"]["range"] == {
+        "startRowIndex": 0, "endRowIndex": 3, "startColumnIndex": 1, "endColumnIndex": 3}
+    assert replies[1] == {"addDimensionGroup": {"dimensionGroups": [
+        {"range": {"dimension": "COLUMNS", "startIndex": 0, "endIndex": 2}, "depth": 1}]}}
