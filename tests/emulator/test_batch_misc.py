@@ -49,7 +49,9 @@ def test_conditional_formats_show_in_effective_colour(ss):
     assert conditional_format(ss, sheet, 1, 1) == {"backgroundColor": red}       # C2=120 > 100
     assert conditional_format(ss, sheet, 2, 1) is None
     out = apply(ss, {"deleteConditionalFormatRule": {"sheetId": 0, "index": 1}})
-    assert out["replies"][0]["deleteConditionalFormatRule"]["rule"]["booleanRule"]["format"] == {"backgroundColor": red}
+    # replies carry the colour style beside the plain colour, as Google's do
+    assert out["replies"][0]["deleteConditionalFormatRule"]["rule"]["booleanRule"]["format"] == {
+        "backgroundColor": red, "backgroundColorStyle": {"rgbColor": red}}
     assert len(ss.sheets[0].conditional_formats) == 2
 
 

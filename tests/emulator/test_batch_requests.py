@@ -199,7 +199,7 @@ def test_protected_range_reply_and_delete(ss):
         "range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1}, "description": "header",
         "warningOnly": True, "editors": None}}})
     pr = out["replies"][0]["addProtectedRange"]["protectedRange"]
-    assert pr["range"] == {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1}
+    assert pr["range"] == {"startRowIndex": 0, "endRowIndex": 1}  # Google leaves sheetId 0 out
     assert pr["warningOnly"] is True and pr["description"] == "header" and "editors" not in pr
     out = apply(ss, {"addProtectedRange": {"protectedRange": {"range": {"sheetId": 0},
                                                               "editors": {"users": ["a@x.id"]}}}})
