@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 from sheetsync import a1
 from sheetsync.layout import header_key
+from sheetsync.private_file import open_private
 from sheetsync.safetext import neutralise
 
 MASK = "***"
@@ -145,11 +146,9 @@ def unique_names(names: list[str], limit: int | None = None) -> list[str]:
 
 
 def _open(path: Path, mode: str = "w", **kwargs: Any) -> Any:
-    """A file readable by its owner only, whatever the umask (an export may hold names
-    and phone numbers, UU 27/2022). A symlink planted at the path is not followed."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-    os.fchmod(fd, 0o600)          # the file may have existed with a wider mode
-    return os.fdopen(fd, mode, **kwargs)
+    """A file readable by its owner only (an export may hold names and phone numbers,
+    UU 27/2022), never written through a symlink planted at the path."""
+    return os.fdopen(open_private(path, os.O_WRONLY | os.O_TRUNC), mode, **kwargs)
 
 
 def _write_csv(path: Path, values: list[list[Any]]) -> None:

@@ -28,6 +28,7 @@ from sheetsync.journal_state import (Delta, _State, compare, dead_record, decode
                                      load_all, load_records, ok_map, place, save_rows)
 from sheetsync.journal_tab import (TabRead, decode_line, dict_line, journal_key,  # noqa: F401
                                    line_dict, no_gc, pair_renames, read_tab, similar, tab_from_dicts)
+from sheetsync.private_file import open_private
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -104,9 +105,7 @@ def _create_private(path: Path) -> None:
     """Create the file 0600 before SQLite opens it: it holds names and phones."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        fd = os.open(p, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
-        os.chmod(p, 0o600)
+        os.close(open_private(p, os.O_WRONLY))     # 0600, and never through a planted symlink
 
 
 class JournalError(Exception):

@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+from sheetsync.private_file import open_private
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
@@ -64,7 +66,13 @@ class SyncLock:
 
     def acquire(self) -> "SyncLock":
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = open_private(self.path, os.O_RDWR)
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                raise
+            raise LockError(f"{self.path} is a symbolic link; sheetsync does not follow links for its "
+                            "lock file: remove the link (or set SHEETSYNC_LOCK_DIR)") from None
         try:
             _try_lock(fd)
         except OSError as exc:
