@@ -57,9 +57,6 @@ def print_summary(ui: Ui, values: list[list[Any]], title: str, config: Any, phas
     ui.table(headers, [pick(r) for r in values[1:]], title=title, force=True)
 
 
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-
-
 @click.command("demo", cls=HelpCommand, epilog=example(
     "sheetsync demo",
     "sheetsync demo --phase persiapan --port 8555",
@@ -79,10 +76,12 @@ def demo_cmd(phase: str, port: int, host: str, seed: int, serve: bool | None, ui
     the kecamatan summary, and serve a read-only web view of the sheet."""
     from sheetsync.demo import run_demo
     from sheetsync.emulator import Emulator
+    from sheetsync.emulator.boundary import is_loopback
 
-    ui.say(ui.t("demo_start"))
-    if host not in LOOPBACK_HOSTS:
+    if not is_loopback(host):   # the demo's emulator accepts any token: open mode stays on loopback
         ui.warn(ui.t("demo_exposed", host=host))
+        raise click.exceptions.Exit(2)
+    ui.say(ui.t("demo_start"))
     with Emulator(host=host, port=port) as emu:
         with ui.progress(3, "demo") as advance:
             result = run_demo(emu.url, phase=phase, seed=seed, step=lambda _name: advance(1))

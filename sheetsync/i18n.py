@@ -187,10 +187,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "tertimpa dan nilainya sudah dikembalikan ({cells}).",
     ),
     "demo_exposed": (
-        "WARNING: the emulator listens on {host}, reachable from the network; anyone who can reach it "
-        "can read and change the demo sheet. Leave out --host to stay on loopback (127.0.0.1).",
-        "PERINGATAN: emulator mendengarkan di {host}, bisa dijangkau dari jaringan; siapa pun yang "
-        "menjangkaunya bisa membaca dan mengubah sheet demo. Hapus --host agar tetap di loopback (127.0.0.1).",
+        "The demo's emulator accepts any token, so it listens on loopback only, not on {host}: anyone "
+        "who could reach it could read and change the demo sheet. Leave out --host (127.0.0.1).",
+        "Emulator demo menerima token apa pun, jadi hanya mendengarkan di loopback, bukan di {host}: "
+        "siapa pun yang menjangkaunya bisa membaca dan mengubah sheet demo. Hapus --host (127.0.0.1).",
     ),
     "demo_filled": (
         "Filled {rows} row(s) as volunteers would ({phase}).",

@@ -71,8 +71,9 @@ class _NoEmulator:
 
 
 @pytest.mark.parametrize("host, exposed", [("0.0.0.0", True), ("192.168.1.5", True), ("127.0.0.1", False),
-                                           (None, False)])
-def test_demo_warns_when_bound_beyond_loopback(monkeypatch: Any, host: str | None, exposed: bool) -> None:
+                                           ("localhost", False), (None, False)])
+def test_demo_refuses_an_address_beyond_loopback(monkeypatch: Any, host: str | None, exposed: bool) -> None:
+    """The demo's emulator runs in open mode (any token), which listens on loopback only."""
     from click.testing import CliRunner
 
     import sheetsync.emulator
@@ -80,5 +81,6 @@ def test_demo_warns_when_bound_beyond_loopback(monkeypatch: Any, host: str | Non
     monkeypatch.setattr(sheetsync.emulator, "Emulator", _NoEmulator)
     args = ["demo", "--no-serve", "--lang", "en"] + (["--host", host] if host else [])
     result = CliRunner().invoke(cli, args)
-    assert result.exit_code == 0, result.output
-    assert ("WARNING: the emulator listens on" in result.output) is exposed, result.output
+    assert result.exit_code == (2 if exposed else 0), result.output
+    assert ("listens on loopback only, not on" in result.output) is exposed, result.output
+    assert "Traceback" not in result.output
