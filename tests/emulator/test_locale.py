@@ -154,3 +154,16 @@ def test_typed_times_show_in_the_locale_clock(id_ws, us_ws):
     assert us_ws.get("A1:B1") == [["2:30:00 PM", "2024-11-27 7:05:00"]]
     assert id_ws.get("A1:B1", value_render_option="UNFORMATTED_VALUE") == \
         us_ws.get("A1:B1", value_render_option="UNFORMATTED_VALUE")
+
+
+def test_sheetsync_emulator_command_hands_locale_and_time_zone_on(monkeypatch):
+    from click.testing import CliRunner
+
+    import sheetsync.emulator.__main__ as emulator_main
+    from sheetsync.cli import cli
+    started: list[list[str]] = []
+    monkeypatch.setattr(emulator_main, "main", lambda argv: started.append(argv) or 0)
+    result = CliRunner().invoke(cli, ["emulator", "--port", "0", "--locale", "id_ID", "--time-zone", "Asia/Jakarta"])
+    assert result.exit_code == 0, result.output
+    argv = started[0]
+    assert argv[argv.index("--locale") + 1] == "id_ID" and argv[argv.index("--time-zone") + 1] == "Asia/Jakarta"
