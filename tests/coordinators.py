@@ -14,7 +14,7 @@ same four promises are checked:
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -67,7 +67,8 @@ def insert_own_column(ws: Worksheet, col: int, texts: list[str]) -> None:
     ws.update([[t] for t in texts], f"{col_letter(col)}1", value_input_option="USER_ENTERED")
 
 
-def _search(sh: Spreadsheet, key: str) -> list[dict]:
+def _search(sh: Spreadsheet, key: str) -> list[dict] | None:
+    """Developer metadata of the key; None from an emulator that has no markers at all."""
     url = f"https://sheets.googleapis.com/v4/spreadsheets/{sh.id}/developerMetadata:search"
     try:
         got = sh.client.request("post", url, json={"dataFilters": [
@@ -75,16 +76,17 @@ def _search(sh: Spreadsheet, key: str) -> list[dict]:
     except APIError as exc:                            # an emulator before markers: none to find
         if exc.response.status_code != 404:
             raise
-        return []
+        return None
     return [m["developerMetadata"] for m in got.get("matchedDeveloperMetadata", [])]
 
 
 def owned(sh: Spreadsheet) -> tuple[dict[str, int], set[int]]:
     """sheetsync's marked columns (role -> 1-based column of the input tab) and marked tab ids."""
     columns = {m["metadataValue"]: m["location"]["dimensionRange"]["startIndex"] + 1
-               for m in _search(sh, COLUMN_KEY)}
-    tabs = {m["location"]["sheetId"] for m in _search(sh, TAB_KEY)}
-    if not tabs:                                       # a release before markers: by title
+               for m in _search(sh, COLUMN_KEY) or []}
+    marked = _search(sh, TAB_KEY)
+    tabs = {m["location"]["sheetId"] for m in marked or []}
+    if marked is None:                                 # a release before markers: by title
         tabs = {ws.id for ws in sh.worksheets() if ws.title in SUMMARY_TITLES}
     return columns, tabs
 
@@ -108,9 +110,11 @@ def person_cells(sh: Spreadsheet, input_tabs: tuple[str, ...] = ("TPS",)) -> Cel
 
 def _owned_columns_of(sh: Spreadsheet, ws: Worksheet) -> set[int]:
     """Marked columns of this tab (markers of another team's tab are not this tab's)."""
-    found = {m["location"]["dimensionRange"]["startIndex"] + 1 for m in _search(sh, COLUMN_KEY)
-             if m["location"]["dimensionRange"]["sheetId"] == ws.id}
-    return found or set(_by_header(ws).values())
+    marked = _search(sh, COLUMN_KEY)
+    if marked is None:
+        return set(_by_header(ws).values())
+    return {m["location"]["dimensionRange"]["startIndex"] + 1 for m in marked
+            if m["location"]["dimensionRange"]["sheetId"] == ws.id}
 
 
 def _by_header(ws: Worksheet) -> dict[str, int]:
@@ -129,7 +133,7 @@ def lost(before: Cells, after: Cells) -> dict[tuple[str, int, int], tuple[Any, A
 def sheet_statuses(sh: Spreadsheet, tab: str = "TPS") -> dict[int, str]:
     """Sheet row -> status shown in sheetsync's marked Status column of the tab (non-blank)."""
     ws = sh.worksheet(tab)
-    marked = [m["location"]["dimensionRange"]["startIndex"] + 1 for m in _search(sh, COLUMN_KEY)
+    marked = [m["location"]["dimensionRange"]["startIndex"] + 1 for m in _search(sh, COLUMN_KEY) or []
               if m["metadataValue"] == STATUS and m["location"]["dimensionRange"]["sheetId"] == ws.id]
     col = marked[0] if marked else _by_header(ws)[STATUS]
     values = ws.get_values()
@@ -143,25 +147,27 @@ class Desk:
     emu: Any
     config: Config
     folder: Path
-    journal_file: Path = field(init=False)
+    client: Client | None = None                       # sheetsync's own key (strict emulator)
+    journal_file: Path | None = None                   # two teams on one machine share one journal
     minute: int = 0
 
     def __post_init__(self) -> None:
-        self.journal_file = self.folder / f"journal-{self.config.input_tab}.sqlite"
+        self.journal_file = self.journal_file or self.folder / "journal.sqlite"
 
     def sync(self, hooks: SyncHooks | None = None, client: Client | None = None, **kw: Any) -> SyncReport:
         self.minute += 1
         with Journal(self.journal_file) as journal:
-            return sync(self.config, client=client or self.emu.client(), journal=journal,
+            return sync(self.config, client=client or self.client or self.emu.client(), journal=journal,
                         lock_dir=str(self.folder), now=NOW + timedelta(minutes=self.minute), hooks=hooks, **kw)
 
     def check(self) -> Any:
         now = NOW + timedelta(minutes=self.minute)
+        client = self.client or self.emu.client()
         with Journal(self.journal_file) as journal:
             try:
-                return read_and_check(self.config, client=self.emu.client(), journal=journal, now=now)
+                return read_and_check(self.config, client=client, journal=journal, now=now)
             except TypeError:                          # a release whose check took no journal
-                return read_and_check(self.config, client=self.emu.client(), now=now)
+                return read_and_check(self.config, client=client, now=now)
 
     def idle(self, client: Client | None = None) -> SyncReport:
         """One more sync with nothing changed: 1 request, nothing written (emulator's count)."""
@@ -174,8 +180,8 @@ class Desk:
         return report
 
 
-def assert_one_status(sh: Spreadsheet, desk: Desk, report: SyncReport) -> dict[int, str]:
-    """The sheet, `check`, Masalah and the sync report agree on every row's status."""
+def assert_one_status(sh: Spreadsheet, desk: Desk, report: SyncReport, *, masalah: bool = True) -> dict[int, str]:
+    """The sheet, `check`, Masalah (unless left out) and the sync report agree on every row's status."""
     config = desk.config
     shown = sheet_statuses(sh, config.input_tab)
     checked = desk.check()
@@ -185,6 +191,13 @@ def assert_one_status(sh: Spreadsheet, desk: Desk, report: SyncReport) -> dict[i
         assert shown.get(row, "") == want, (row, shown.get(row), want)
     by_label = Counter(shown.values())
     assert {status_label(s, config.language): n for s, n in report.rows_by_status.items() if n} == dict(by_label)
+    if masalah:
+        assert_masalah_agrees(sh, config, shown)
+    return shown
+
+
+def assert_masalah_agrees(sh: Spreadsheet, config: Config, shown: dict[int, str]) -> None:
+    """Masalah lists every SALAH and PERIKSA row, each with the status the sheet shows."""
     masalah = sh.worksheet(config.summary_tabs.masalah).get_values()
     head = masalah[0]
     row_col = head.index("Baris" if "Baris" in head else "Row")
@@ -193,7 +206,6 @@ def assert_one_status(sh: Spreadsheet, desk: Desk, report: SyncReport) -> dict[i
     problems = {status_label(s, config.language) for s in (SALAH, PERIKSA)}   # always have an issue line
     assert {r: s for r, s in listed.items()} == {r: shown.get(r) for r in listed}, (listed, shown)
     assert {r for r, s in shown.items() if s in problems} <= set(listed), (listed, shown)
-    return shown
 
 
 def assert_clear(text: str) -> None:
