@@ -30,9 +30,20 @@ def spreadsheet_locale(properties: Any) -> str | None:
     return locale if isinstance(locale, str) and locale else None
 
 
+def same_locale(a: str, b: str) -> bool:
+    """id_ID and in_ID are both Indonesian: Java's old ISO 639 code 'in' survives in
+    Google's locale lists (Apps Script names Indonesian in_ID); '-' and '_' both occur."""
+    return _canonical(a) == _canonical(b)
+
+
+def _canonical(locale: str) -> str:
+    language, _, region = locale.replace("-", "_").lower().partition("_")
+    return f"{'id' if language == 'in' else language}_{region}"
+
+
 def locale_issue(found: str | None, config: Config) -> Issue | None:
     """A sheet-level warning when the spreadsheet's locale is not the config's."""
     expected = config.locale
-    if not expected or found is None or found.replace("-", "_").lower() == expected.replace("-", "_").lower():
+    if not expected or found is None or same_locale(found, expected):
         return None
     return Issue(LOCALE_MISMATCH, WARNING, None, None, {"found": found, "expected": expected})

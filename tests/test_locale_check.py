@@ -57,3 +57,12 @@ def test_an_id_ID_sheet_gets_no_locale_warning(emu, tmp_path):
         result = _run(emu, sh, tmp_path, command)
         assert result.exit_code == 0, result.output
         assert "locale" not in result.output.lower()
+
+
+@pytest.mark.parametrize("found, warned", [("id_ID", False), ("in_ID", False), ("id-ID", False),
+                                           ("en_US", True), ("id_SG", True), ("ms_ID", True)])
+def test_indonesian_under_either_code_is_the_expected_locale(found: str, warned: bool) -> None:
+    from sheetsync.config import load_preset
+    from sheetsync.locale_check import locale_issue
+
+    assert (locale_issue(found, load_preset("pilkada-jakbar-2024")) is not None) is warned
