@@ -137,3 +137,11 @@ def test_batch_replies_leave_sheet_id_zero_out(sh):
         "startRowIndex": 0, "endRowIndex": 3, "startColumnIndex": 1, "endColumnIndex": 3}
     assert replies[1] == {"addDimensionGroup": {"dimensionGroups": [
         {"range": {"dimension": "COLUMNS", "startIndex": 0, "endIndex": 2}, "depth": 1}]}}
+
+
+def test_group_controls_shown_once_groups_exist(sh):
+    ws = sh.sheet1
+    ws.add_dimension_group_columns(0, 2)
+    ws.add_dimension_group_rows(1, 3)
+    grid = _sheet(sh)["properties"]["gridProperties"]
+    assert grid["columnGroupControlAfter"] is True and grid["rowGroupControlAfter"] is True
