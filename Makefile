@@ -5,20 +5,31 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench
+.PHONY: demo test bench browser constraints
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/sheetsync demo
 
+# The web-view test uses a Chromium the machine already has, else it skips and says why:
+# `make test` installs nothing outside .venv.
 test: $(STAMP)
-	./scripts/ensure-chromium
 	$(BIN)/python -m pytest -q
+
+# A step you choose: installs Debian's chromium with apt (root only) for the web-view test.
+browser:
+	./scripts/ensure-chromium
+
+# The exact versions the suite passed with, for pinned installs (`pip install -c constraints.txt .`).
+constraints: $(STAMP)
+	{ echo "# Exact versions the test suite last passed with (pip freeze of .venv)."; \
+	  echo "# Install with: pip install -c constraints.txt .   (regenerate: make constraints)"; \
+	  $(BIN)/pip freeze --exclude-editable | grep -v '^#'; } > constraints.txt
 
 bench: $(STAMP)
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
