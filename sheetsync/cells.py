@@ -262,7 +262,7 @@ def parse_region_column(cells: np.ndarray) -> ParsedColumn:
     return ParsedColumn(cells, np.where(name_codes(cells).blank_rows, P_BLANK, P_OK).astype(np.int8))
 
 
-TEXT_TYPES = ("text", "code", "phone")  # parsed for blankness only: never a bad cell
+TEXT_TYPES = ("text", "code", "phone", "photo")  # parsed for blankness only: never a bad cell
 
 PARSERS: dict[str, Callable[[np.ndarray], ParsedColumn]] = {
     "integer": parse_int_column,
@@ -271,6 +271,7 @@ PARSERS: dict[str, Callable[[np.ndarray], ParsedColumn]] = {
     "text": parse_text_column,
     "code": parse_text_column,
     "phone": parse_text_column,   # normalised by the saksi rules (issue 8)
+    "photo": parse_text_column,   # a link's shape is checked by rules/photo.py
     "kecamatan": parse_region_column,  # resolved by regions.py
     "kelurahan": parse_region_column,
 }

@@ -17,7 +17,7 @@ from typing import Any, Callable
 from .regions import Regions, RegionError, load_regions, read_csv_rows
 
 PRESET_DIR = Path(__file__).parent / "presets"
-COLUMN_TYPES = ("text", "integer", "kecamatan", "kelurahan", "tps", "code", "phone", "yesno")
+COLUMN_TYPES = ("text", "integer", "kecamatan", "kelurahan", "tps", "code", "phone", "yesno", "photo")
 LANGUAGES = ("id", "en")
 
 
@@ -74,6 +74,20 @@ class SaksiSettings:
 
 
 @dataclass(frozen=True)
+class JanggalSettings:
+    """Anomaly flags (rules/janggal.py): warnings for results that add up but are unlikely.
+
+    Off unless the config has a [rules.janggal] table; the defaults are textbook values
+    (Iglewicz & Hoaglin's modified z-score), not fitted to any one sheet."""
+    enabled: bool = False
+    max_robust_z: float = 3.5          # |0.6745 (x - median) / MAD| above this is flagged
+    min_group_tps: int = 10            # fewer TPS in a kelurahan: compared with its kecamatan
+    min_identical_tps: int = 2         # this many TPS of one kelurahan with the same paslon votes
+    min_identical_votes: int = 30      # ...each with at least this many paslon votes (0-0-0 is not news)
+    sah_equals_dpt: bool = True
+
+
+@dataclass(frozen=True)
 class RuleSettings:
     max_dpt: int = 600
     dpt_tolerance: float = 1.02
@@ -81,6 +95,12 @@ class RuleSettings:
     supported_paslon: str | None = None
     coordinator_field: str | None = None
     saksi: SaksiSettings = field(default_factory=SaksiSettings)
+    # a row with C.Hasil numbers and no photo link is PERIKSA (when a photo column exists)
+    photo_required: bool = True
+    # hosts accepted for a photo link besides Google Drive and Google Photos (exact host or a
+    # subdomain of it), lowercase
+    photo_hosts: tuple[str, ...] = ()
+    janggal: JanggalSettings = field(default_factory=JanggalSettings)
 
 
 @dataclass(frozen=True)
@@ -305,6 +325,7 @@ def _rules(top: _Table, columns: tuple[Column, ...]) -> RuleSettings:
         saksi_deadline=s.get("saksi_deadline", dt.date, None),
     )
     s.done()
+    janggal = _janggal(t)
     paslon = _strings(t, "paslon") or default_paslon
     for p in paslon:
         if p not in fields:
@@ -316,8 +337,38 @@ def _rules(top: _Table, columns: tuple[Column, ...]) -> RuleSettings:
         supported_paslon=t.get("supported_paslon", str, None, check=known_field),
         coordinator_field=t.get("coordinator_field", str, None, check=known_field),
         saksi=saksi,
+        photo_required=t.get("photo_required", bool, True),
+        photo_hosts=tuple(h.lower() for h in _strings(t, "photo_hosts")),
+        janggal=janggal,
     )
+    for host in settings.photo_hosts:
+        if not _HOST.fullmatch(host):
+            t.fail("photo_hosts", f"{host!r} is not a host name (like foto.example.org, without https://)")
     t.done()
+    return settings
+
+
+# A host name: labels of letters, digits and hyphens joined by dots (one class per quantifier).
+_HOST = re.compile(r"[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,10}")
+
+
+def _janggal(rules: _Table) -> JanggalSettings:
+    present = "janggal" in rules.data
+    j = rules.table("janggal", required=False)
+    base = JanggalSettings()
+    settings = JanggalSettings(
+        enabled=j.get("enabled", bool, present),
+        max_robust_z=j.get("max_robust_z", float, base.max_robust_z,
+                           check=lambda v: None if v > 0 else "must be more than 0"),
+        min_group_tps=j.get("min_group_tps", int, base.min_group_tps,
+                            check=lambda v: None if v >= 3 else "must be 3 or more"),
+        min_identical_tps=j.get("min_identical_tps", int, base.min_identical_tps,
+                                check=lambda v: None if v >= 2 else "must be 2 or more"),
+        min_identical_votes=j.get("min_identical_votes", int, base.min_identical_votes,
+                                  check=lambda v: None if v >= 0 else "must be 0 or more"),
+        sah_equals_dpt=j.get("sah_equals_dpt", bool, base.sah_equals_dpt),
+    )
+    j.done()
     return settings
 
 

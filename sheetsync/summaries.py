@@ -27,6 +27,7 @@ from .check import CheckResult, paused_gc
 from .config import Config
 from .coverage import SUMMARY_COLUMNS as COVERAGE, Coverage, compute_coverage
 from .issues import status_label
+from .rules.photo import photo_field
 
 _HEADERS = {
     "kode": ("Kode", "Code"),
@@ -53,6 +54,7 @@ _HEADERS = {
     "tps_periksa": ("Perlu Diperiksa", "To check"),
     "tps_belum": ("Belum Diisi", "Not filled"),
     "problems": ("Bermasalah", "With problems"),
+    "tps_photo": ("TPS dengan foto", "TPS with photo"),
     # saksi coverage (issue 8, coverage.py)
     "tps_saksi": ("TPS Ada Saksi", "TPS with saksi"),
     "pct_saksi": ("% Saksi", "% with saksi"),
@@ -120,6 +122,11 @@ def _paslon_fields(config: Config) -> list[str]:
     return [f for f in (*config.rules.paslon_fields, "suara_sah", "suara_tidak_sah") if config.column(f)]
 
 
+def _photo_columns(config: Config) -> list[str]:
+    """"TPS dengan foto" beside the reporting counts, when the config has a photo column."""
+    return ["tps_photo"] if photo_field(config) else []
+
+
 def _supported_label(config: Config) -> str:
     col = config.column(config.rules.supported_paslon or "")
     return col.header if col else ""
@@ -137,7 +144,7 @@ def kecamatan_table(result: CheckResult, config: Config, coverage: Coverage | No
                "tps_error", "target"]
     if config.rules.supported_paslon:
         columns += ["votes_supported", "pct_target"]
-    columns += paslon + ["tps_missing", "tps_extra", "target_diff"]
+    columns += _photo_columns(config) + paslon + ["tps_missing", "tps_extra", "target_diff"]
     columns += list(COVERAGE) if coverage is not None else []
     header = [_label(c, config) for c in columns]
     rows = _records(table, columns)
@@ -156,7 +163,7 @@ def kelurahan_table(result: CheckResult, config: Config, coverage: Coverage | No
                "tps_error", "target"]
     if config.rules.supported_paslon:
         columns += ["votes_supported", "pct_target"]
-    columns += _paslon_fields(config)
+    columns += _photo_columns(config) + _paslon_fields(config)
     table = result.totals.per_kelurahan
     if coverage is not None:
         columns += list(COVERAGE)

@@ -24,6 +24,7 @@ import pandas as pd
 from .config import Config
 from .issues import BELUM_DIISI, OK, PERIKSA, SALAH
 from .rules import result_fields
+from .rules.photo import HAS_PHOTO, photo_field
 
 COUNT_COLUMNS = ("tps_entered", "tps_reported", "tps_error", "tps_periksa", "tps_belum")
 
@@ -108,6 +109,14 @@ class RowMasks:
     # taken once instead of once per table and field; row_masks fills this, not votes
     counted_votes: dict[str, np.ndarray] = field(default_factory=dict)
     target: np.ndarray | None = None                              # target_effective, 0 where unknown
+    photo: np.ndarray | None = None    # a well-formed C.Hasil photo link; None: no photo column
+
+
+def _has_photo(rows: pd.DataFrame, config: Config | None) -> np.ndarray | None:
+    """The photo rule's verdict per row; None when the config has no photo column."""
+    if config is None or photo_field(config) is None:
+        return None
+    return rows[HAS_PHOTO].to_numpy(bool) if HAS_PHOTO in rows else np.zeros(len(rows), dtype=bool)
 
 
 def row_masks(rows: pd.DataFrame, config: Config | None = None) -> RowMasks:
@@ -121,7 +130,8 @@ def row_masks(rows: pd.DataFrame, config: Config | None = None) -> RowMasks:
         # BELUM ADA SAKSI (issue 8) is given only to rows without results: not filled either
         belum=(status == BELUM_DIISI) | (status == "BELUM ADA SAKSI"),
         not_ok=status != OK,
-        counted_votes=votes, target=np.nan_to_num(rows["target_effective"].to_numpy(np.float64)))
+        counted_votes=votes, target=np.nan_to_num(rows["target_effective"].to_numpy(np.float64)),
+        photo=_has_photo(rows, config))
 
 
 def _sums(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config,
@@ -144,6 +154,8 @@ def _sums(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config,
         "tps_periksa": count(masks.periksa),
         "tps_belum": count(masks.belum),
     }
+    if masks.photo is not None:  # "TPS dengan foto": distinct TPS with a well-formed link
+        out["tps_photo"] = count(first & masks.photo)
     if not votes:
         return out
     # the group of each counted row, once for every vote field; unplaced rows go to an extra

@@ -174,3 +174,4 @@ from . import regions as _regions  # noqa: E402,F401
 from . import tps as _tps  # noqa: E402,F401
 from . import chasil as _chasil  # noqa: E402,F401
 from . import people as _people  # noqa: E402,F401  (issue 8: saksi, phones, koordinator)
+from . import photo as _photo  # noqa: E402,F401  (C.Hasil photo links)
