@@ -22,12 +22,12 @@ from zoneinfo import ZoneInfo
 
 from gspread import Client, Spreadsheet, Worksheet
 from gspread.exceptions import APIError
+from sync_data import settled_counters
 
 from sheetsync.config import Config
 from sheetsync.issues import PERIKSA, SALAH, status_label
 from sheetsync.journal import Journal
 from sheetsync.sync import SyncError, SyncHooks, SyncReport, read_and_check, sync
-from sync_data import settled_counters
 
 NOW = datetime(2024, 11, 27, 21, 5, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 NOTES = ["Ketua KPPS: Pak Ahmad, buka jam 7", "kotak suara tiba 06.30", "saksi datang terlambat",

@@ -11,15 +11,24 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from coordinators import (
+    NOTES,
+    Desk,
+    assert_clear,
+    assert_one_status,
+    coordinator,
+    insert_own_column,
+    lost,
+    person_cells,
+    sheet_statuses,
+)
+from sheets import private_workdir
+from sync_data import seed, tps_sheet
 
-from coordinators import (NOTES, Desk, assert_clear, assert_one_status, coordinator, insert_own_column, lost,
-                          person_cells, sheet_statuses)
 from sheetsync.cli import cli
 from sheetsync.config import load_preset, with_overrides
 from sheetsync.emulator import Emulator
 from sheetsync.journal import journal_path
-from sheets import private_workdir
-from sync_data import seed, tps_sheet
 
 PRESET = "pilkada-jakbar-2024"
 

@@ -9,13 +9,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from coordinators import (
+    NOTES,
+    REFUSED,
+    Desk,
+    assert_clear,
+    assert_one_status,
+    coordinator,
+    insert_own_column,
+    lost,
+    owned,
+    person_cells,
+    sheet_statuses,
+)
+from sync_data import FULL_HEADER, config_for, seed, tps_sheet
 
-from coordinators import (NOTES, REFUSED, Desk, assert_clear, assert_one_status, coordinator, insert_own_column, lost,
-                          owned, person_cells, sheet_statuses)
 from sheetsync.emulator import Emulator
 from sheetsync.layout import init_layout
 from sheetsync.sync import SyncError, SyncHooks
-from sync_data import FULL_HEADER, config_for, seed, tps_sheet
 
 ROWS = 40
 

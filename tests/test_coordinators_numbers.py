@@ -9,11 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from coordinators import (
+    Desk,
+    assert_one_status,
+    coordinator,
+    insert_own_column,
+    lost,
+    person_cells,
+    sheet_statuses,
+)
+from sync_data import FULL_HEADER, all_tabs, config_for, seed, tps_sheet
 
-from coordinators import Desk, assert_one_status, coordinator, insert_own_column, lost, person_cells, sheet_statuses
 from sheetsync.emulator import Emulator
 from sheetsync.sync import SyncHooks
-from sync_data import FULL_HEADER, all_tabs, config_for, seed, tps_sheet
 
 ROWS = 40
 LAST = ROWS + 1

@@ -10,12 +10,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from coordinators import (
+    Desk,
+    assert_clear,
+    assert_masalah_agrees,
+    assert_one_status,
+    lost,
+    person_cells,
+    sheet_statuses,
+)
+from sync_data import config_for, tps_sheet
 
-from coordinators import (Desk, assert_clear, assert_masalah_agrees, assert_one_status, lost, person_cells,
-                          sheet_statuses)
 from sheetsync.emulator import Emulator
 from sheetsync.sync import SyncHooks
-from sync_data import config_for, tps_sheet
 
 OWNER = "koordinator@kawal-jakbar.iam.gserviceaccount.com"
 BOT = "sheetsync@kawal-jakbar.iam.gserviceaccount.com"

@@ -10,12 +10,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from coordinators import (
+    REFUSED,
+    Desk,
+    assert_clear,
+    assert_one_status,
+    coordinator,
+    lost,
+    person_cells,
+)
+from sync_data import config_for, seed, tps_sheet
 
-from coordinators import REFUSED, Desk, assert_clear, assert_one_status, coordinator, lost, person_cells
 from sheetsync.emulator import Emulator
 from sheetsync.layout import init_layout
 from sheetsync.sync import SyncHooks
-from sync_data import config_for, seed, tps_sheet
 
 ROWS = 40
 HER_REKAP = [["Rekap Kecamatan (manual)", "", ""],

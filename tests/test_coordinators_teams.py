@@ -10,16 +10,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from coordinators import (
+    Desk,
+    assert_clear,
+    assert_one_status,
+    coordinator,
+    insert_own_column,
+    lost,
+    person_cells,
+    sheet_statuses,
+)
+from sync_data import config_for, seed, tps_sheet
 
-from coordinators import (Desk, assert_clear, assert_one_status, coordinator, insert_own_column, lost,
-                          person_cells, sheet_statuses)
 from sheetsync.config import SummaryTabs
 from sheetsync.emulator import Emulator
 from sheetsync.gsheets import Sheet
 from sheetsync.journal import Journal
 from sheetsync.restore import restore
 from sheetsync.sync import SyncError, SyncHooks
-from sync_data import config_for, seed, tps_sheet
 
 TABS = ("TPS", "TPS Tim B")
 
