@@ -14,10 +14,10 @@ import threading
 import google.oauth2.credentials
 import pytest
 from click.testing import CliRunner
+from test_transport import _service_key
 
 from sheetsync.cli import cli
 from sheetsync.transport import ApiUrlError, RetryPolicy, check_api_url, make_session
-from test_transport import _service_key
 
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 SHEET = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEF"

@@ -7,17 +7,16 @@ the coordinator who types into the sheet.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from sheets import private_workdir
 
 from sheetsync.cli import cli
 from sheetsync.cli_common import format_table
 from sheetsync.config import load_preset, with_overrides
 from sheetsync.emulator import Emulator
-from sheets import private_workdir
 
 PRESET = "pilkada-jakbar-2024"
 OSC = "\x1b]0;sheet owned\x07"          # retitles the terminal

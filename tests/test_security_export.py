@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from sheets import private_workdir
 
 from sheetsync.cli import cli
 from sheetsync.config import load_preset, with_overrides
 from sheetsync.emulator import Emulator
-from sheets import private_workdir
 
 PRESET = "pilkada-jakbar-2024"
 PERSONAL = ("Koordinator", "Nama Saksi", "HP/WA Saksi")

@@ -14,10 +14,11 @@ from typing import Any, Iterator
 
 import pytest
 
-try:                                        # Python 3.11+
-    from re import _compiler as sre_compile, _constants as C, _parser as sre_parse
-except ImportError:                          # pragma: no cover
-    import sre_compile, sre_constants as C, sre_parse  # type: ignore[no-redef]
+# The parser re itself uses (Python 3.11+, as pyproject requires): private, but the only
+# way to read a pattern's structure.
+from re import _compiler as sre_compile
+from re import _constants as C
+from re import _parser as sre_parse
 
 from sheetsync import cells, regions, safetext
 from sheetsync.config import load_preset
