@@ -10,15 +10,15 @@ neither can, backtrack quadratically), the second records what each pattern is g
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
-
-import pytest
 
 # The parser re itself uses (Python 3.11+, as pyproject requires): private, but the only
 # way to read a pattern's structure.
 from re import _compiler as sre_compile
 from re import _constants as C
 from re import _parser as sre_parse
+from typing import Any, Iterator
+
+import pytest
 
 from sheetsync import cells, regions, safetext
 from sheetsync.config import load_preset
