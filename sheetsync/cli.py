@@ -17,8 +17,8 @@ from typing import Any
 import click
 
 from sheetsync import __version__
-from sheetsync.cli_common import (EXIT_PIPE, EXIT_SYNC, HelpGroup, Ui, debug_enabled, example, explain,
-                                  quiet_stdout)
+from sheetsync.cli_common import (EXIT_PIPE, EXIT_SYNC, VERBOSE_HELP, HelpGroup, Ui, debug_enabled, example,
+                                  explain, quiet_stdout)
 from sheetsync.i18n import detect_lang
 
 
@@ -64,9 +64,10 @@ class SheetsyncGroup(HelpGroup):
 @click.option("--lang", type=click.Choice(["en", "id"]), default=None,
               help="Language of messages and help (default: from LANG).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only results and errors.")
+@click.option("--verbose", "-v", is_flag=True, help=VERBOSE_HELP)
 @click.version_option(__version__, prog_name="sheetsync")
 @click.pass_context
-def cli(ctx: click.Context, lang: str | None, quiet: bool) -> None:
+def cli(ctx: click.Context, lang: str | None, quiet: bool, verbose: bool) -> None:
     """Keep a shared Google Sheet of TPS results validated, totalled and reconciled.
 
     Every command takes --config FILE or --preset NAME, plus --spreadsheet,
@@ -74,6 +75,9 @@ def cli(ctx: click.Context, lang: str | None, quiet: bool) -> None:
     the emulator.  Exit codes: 0 ok, 1 problems (see --fail-on), 2 bad
     usage or config, 3 could not sync.
     """
+    from sheetsync.cli_verbose import show_log
+
+    show_log(verbose)      # also off again: one process may run several commands (tests, fleet)
     ctx.obj = Ui(detect_lang(lang), quiet)
 
 

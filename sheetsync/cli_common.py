@@ -258,15 +258,22 @@ def to_json(obj: Any) -> str:
 
 # ------------------------------------------------------------- option groups
 
+VERBOSE_HELP = "Show every request to the API, each retry and wait, on stderr (never a token or a value)."
+
+
 def ui_options(f: Callable) -> Callable:
-    """--lang and --quiet on every command (also accepted before the command name)."""
+    """--lang, --quiet and --verbose on every command (also accepted before the command name)."""
 
     @click.option("--lang", type=click.Choice(["en", "id"]), default=None,
                   help="Language of messages and help (default: from LANG).")
     @click.option("--quiet", "-q", is_flag=True, default=None,
                   help="Print only results and errors; no progress bars.")
+    @click.option("--verbose", "-v", is_flag=True, default=None, help=VERBOSE_HELP)
     @functools.wraps(f)
-    def wrapper(*args: Any, lang: str | None, quiet: bool | None, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, lang: str | None, quiet: bool | None, verbose: bool | None, **kwargs: Any) -> Any:
+        if verbose:
+            from sheetsync.cli_verbose import show_log
+            show_log(True)
         ctx = click.get_current_context()
         ui = ctx.find_object(Ui)
         if ui is None:

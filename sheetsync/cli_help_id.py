@@ -118,6 +118,8 @@ OPTIONS: dict[tuple[str, str], str] = {
     ("*", "--lang"): "Bahasa pesan dan bantuan (bawaan: mengikuti LANG).",
     ("*", "--quiet"): "Cetak hasil dan galat saja, tanpa bilah kemajuan.",
     ("sheetsync", "--quiet"): "Cetak hasil dan galat saja.",
+    ("*", "--verbose"): "Tampilkan setiap permintaan ke API, setiap pengulangan dan jeda, di stderr (tidak "
+                        "pernah token atau nilai sel).",
     # config_options
     ("*", "--config"): "Berkas konfigurasi TOML (bawaan: ./sheetsync.toml).",
     ("*", "--preset"): "Konfigurasi siap pakai yang disertakan, sebagai ganti berkas: pilkada-jakbar-2024.",

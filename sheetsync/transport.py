@@ -231,6 +231,8 @@ class _RetryingMixin:
                 error = exc
             sent, received = _body_len(response)
             self.stats.add(sent=sent, received=received, retry=attempt > 0)
+            log.debug("%s %s -> %s (%.2fs)", method.upper(), _path_only(url), _outcome(response, error),
+                      time.monotonic() - start)
             if response is not None and response.status_code not in RETRY_STATUSES:
                 return response
             attempt += 1
@@ -238,13 +240,14 @@ class _RetryingMixin:
             if pause is None:
                 pause = backoff_sleep(attempt - 1, self.policy, self.rng)
             if attempt >= self.policy.max_attempts or time.monotonic() + pause >= deadline_at:
+                log.info("giving up on %s %s after %d attempt(s) in %.1fs: %s", method.upper(), _path_only(url),
+                         attempt, time.monotonic() - start, _outcome(response, error))
                 if error is not None:
                     raise error
                 assert response is not None
                 return response          # gspread turns it into an APIError
             log.info("retrying %s %s in %.2fs (attempt %d): %s", method.upper(),
-                     _path_only(url), pause, attempt,
-                     error.__class__.__name__ if error else response.status_code)  # type: ignore[union-attr]
+                     _path_only(url), pause, attempt, _outcome(response, error))
             self.sleep(pause)
 
     def _timeout(self, asked: Any, remaining: float) -> tuple[float, float]:
@@ -256,6 +259,11 @@ class _RetryingMixin:
         # Never wait past the deadline for one answer, but always give it a moment.
         floor = 1.0
         return (max(floor, min(connect, remaining)), max(floor, min(read, remaining)))
+
+
+def _outcome(response: requests.Response | None, error: BaseException | None) -> str:
+    """An attempt's result as logged: the status, or the exception's class (its text may quote a URL)."""
+    return str(response.status_code) if response is not None else type(error).__name__
 
 
 def _path_only(url: str) -> str:
