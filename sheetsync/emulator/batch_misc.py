@@ -299,6 +299,9 @@ def add_dimension_group(txn: Txn, req: dict) -> dict:
     groups.append({"range": {"sheetId": sheet.sheet_id, "dimension": rng["dimension"],
                              "startIndex": start, "endIndex": end}, "depth": 1})
     setattr(sheet, attr, _redepth(groups))
+    # Google turns the group control on with a first group and leaves it on (its recordings)
+    flag = "rowGroupControlAfter" if attr == "row_groups" else "columnGroupControlAfter"
+    sheet.properties.setdefault("gridProperties", {}).setdefault(flag, True)
     return {"addDimensionGroup": {"dimensionGroups": copy.deepcopy(getattr(sheet, attr))}}
 
 

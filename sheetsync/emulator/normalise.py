@@ -167,5 +167,14 @@ def _theme() -> Json:
 
 
 def reply(obj: Json) -> Json:
-    """A batchUpdate reply as Google answers it: ranges without sheetId 0, colours normalised."""
-    return colours(drop_sheet_zero(obj))
+    """A batchUpdate reply as Google answers it: ranges without sheetId 0, colours normalised,
+    empty lists left out (deleteDimensionGroup's last group answers ``{}``)."""
+    return colours(drop_sheet_zero(_without_empty_lists(obj)))
+
+
+def _without_empty_lists(obj: Any) -> Any:
+    if isinstance(obj, list):
+        return [_without_empty_lists(v) for v in obj]
+    if isinstance(obj, dict):
+        return {k: _without_empty_lists(v) for k, v in obj.items() if v != []}
+    return obj

@@ -46,7 +46,7 @@ def spreadsheet_json(ss: Spreadsheet, *, grid: bool = False, boxes: list[Box] | 
 
 def sheet_json(ss: Spreadsheet, sheet: Sheet, *, grid: bool = False,
                boxes: list[Box] | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {"properties": normalise.sheet_properties(_with_group_controls(sheet))}
+    out: dict[str, Any] = {"properties": normalise.sheet_properties(sheet.properties)}
     for attr, key in _SHEET_LISTS:
         items = getattr(sheet, attr)
         if items:
@@ -63,17 +63,6 @@ def sheet_json(ss: Spreadsheet, sheet: Sheet, *, grid: bool = False,
         else:
             out["data"] = [grid_data(ss, sheet, 0, 0, sheet.row_count, sheet.column_count)]
     return out
-
-
-def _with_group_controls(sheet: Sheet) -> dict[str, Any]:
-    """Google shows rowGroupControlAfter / columnGroupControlAfter true once the sheet has
-    row / column groups (its recordings after addDimensionGroup), unless set otherwise."""
-    props = sheet.properties
-    for attr, flag in (("row_groups", "rowGroupControlAfter"), ("column_groups", "columnGroupControlAfter")):
-        grid = props.get("gridProperties", {})
-        if getattr(sheet, attr, None) and flag not in grid:
-            props = {**props, "gridProperties": {**grid, flag: True}}
-    return props
 
 
 def _normalised(sheet: Sheet, key: str, value: Any) -> Any:

@@ -145,3 +145,11 @@ def test_group_controls_shown_once_groups_exist(sh):
     ws.add_dimension_group_rows(1, 3)
     grid = _sheet(sh)["properties"]["gridProperties"]
     assert grid["columnGroupControlAfter"] is True and grid["rowGroupControlAfter"] is True
+
+
+def test_group_control_stays_and_last_group_deletion_answers_empty(sh):
+    ws = sh.sheet1
+    ws.add_dimension_group_columns(0, 2)
+    reply = ws.delete_dimension_group_columns(0, 2)["replies"][0]
+    assert reply == {"deleteDimensionGroup": {}}  # Google's recording: no empty list
+    assert _sheet(sh)["properties"]["gridProperties"]["columnGroupControlAfter"] is True
