@@ -84,7 +84,7 @@ class SyncReport:
     repaired_rows: list[int] = field(default_factory=list)  # rows a repair rewrote (where they stood then)
     unsettled: str | None = None                    # one line when rows were left for the next sync
     # one line naming the protected summary range(s) Google refused to let this sync write;
-    # the statuses were then written alone (_statuses_alone)
+    # everything outside the protected tabs was then written (_write_or_statuses)
     protected: str | None = None
     # cells of people's columns the write covered because a column moved before it landed,
     # given back the value they had at the read (settle.follow_columns)
@@ -557,16 +557,20 @@ def _write(sheet: Sheet, plan: Plan, prepared: Prepared, report: SyncReport) -> 
 
 
 def _write_or_statuses(sheet: Sheet, plan: Plan, prepared: Prepared, config: Any, report: SyncReport) -> Plan:
-    """The one write; when Google refuses it because a range in it is protected, the statuses
-    alone (a protected summary never freezes them). Returns the plan that was written."""
+    """The one write; when Google refuses it because a range in it is protected, everything
+    outside the tabs so protected, at once: a protected summary never freezes the statuses, nor
+    Masalah's list of them. Returns the plan that was written."""
     try:
         _write(sheet, plan, prepared, report)
         return plan
     except Protected as refused:
         report.metadata_reads += 1
-        names = _protected_ranges(sheet, plan, config)
+        refusing = _protected_ranges(sheet, plan, config)
+        names = [name for _, name in refusing]
         report.protected = _protected_message(names, sheet.email, config) if names else str(refused)
-    alone = Plan([c for c in plan.changes if c.tab == config.input_tab])
+    # a refusal whose range was not found holds back every summary, as it may be any of them
+    held = {title for title, _ in refusing} or set(config.summary_tabs.titles())
+    alone = Plan([c for c in plan.changes if c.tab not in held])
     try:
         _write(sheet, alone, sheet.prepare(_write_order(alone.batches(), config)), report)
     except Protected:
@@ -574,9 +578,9 @@ def _write_or_statuses(sheet: Sheet, plan: Plan, prepared: Prepared, config: Any
     return alone
 
 
-def _protected_ranges(sheet: Sheet, plan: Plan, config: Any) -> list[str]:
+def _protected_ranges(sheet: Sheet, plan: Plan, config: Any) -> list[tuple[str, str]]:
     """The hard-protected ranges of the summary tabs that cover a cell of the plan and do not
-    list this account as an editor, as A1 ranges (with their description)."""
+    list this account as an editor: (tab title, A1 range with its description)."""
     email = (sheet.email or "").lower()
     names = []
     for tab in sheet.structure().get("sheets", []):
@@ -588,7 +592,8 @@ def _protected_ranges(sheet: Sheet, plan: Plan, config: Any) -> list[str]:
             if pr.get("warningOnly") or (email and email in editors):
                 continue
             if any(_inside(grid, row, col) for row, col in cells):
-                names.append(_range_name(title, grid) + (f" ({pr['description']})" if pr.get("description") else ""))
+                names.append((title, _range_name(title, grid)
+                              + (f" ({pr['description']})" if pr.get("description") else "")))
     return names
 
 
@@ -615,10 +620,11 @@ def _protected_message(names: list[str], email: str | None, config: Any) -> str:
     where, who = ", ".join(names), email or "the account sheetsync runs as"
     if config.language == "id":
         return (f"Google menolak penulisan: {where} dilindungi (hanya editornya yang boleh mengubah), jadi "
-                "status ditulis sendiri dan rekap tidak diperbarui; di Google Sheets, Data > Sheet dan rentang "
-                f"yang dilindungi, ubah ke 'Tampilkan peringatan' atau tambahkan {who} sebagai editor")
-    return (f"Google refused the write: {where} is protected (only its editors may change it), so the "
-            "statuses were written alone and the summaries were not updated; in Google Sheets, Data > "
+                "bagian itu tidak diperbarui (status dan rekap lainnya tetap ditulis); di Google Sheets, "
+                "Data > Sheet dan rentang yang dilindungi, ubah ke 'Tampilkan peringatan' atau tambahkan "
+                f"{who} sebagai editor")
+    return (f"Google refused the write: {where} is protected (only its editors may change it), so it was "
+            "not updated (the statuses and the other summaries were written); in Google Sheets, Data > "
             f"Protected sheets and ranges, set it to 'Show a warning' or add {who} as an editor")
 
 
