@@ -64,7 +64,9 @@ class TokenBucket:
     def wait_s(self, n: float = 1.0) -> float:
         """Seconds until n tokens are there (0: now)."""
         self._refill()
-        return 0.0 if self.tokens >= n else (n - self.tokens) / self.rate
+        missing = n - self.tokens
+        # a token short by a rounding error is there: a wait of 1e-12 s may not move the clock
+        return 0.0 if missing <= 1e-9 else max(missing / self.rate, 0.001)
 
     def take(self, n: float = 1.0) -> None:
         self._refill()
