@@ -148,3 +148,41 @@ def test_a_vote_column_renamed_is_an_error_said_clearly_and_renaming_back_settle
     assert lost(before | {("TPS", 1, 11): "Paslon 3"}, person_cells(sh)) == {}
     assert_one_status(sh, desk, report)
     desk.idle()
+
+
+def test_a_configured_header_renamed_to_its_alias_is_no_alert(emu: Any, tmp_path: Path) -> None:
+    """"No TPS" -> "TPS" and "Kelurahan" -> "Desa/Kelurahan": the preset's own aliases, the
+    same meaning; sync goes on, no guard alert, every status where it was."""
+    sh = seed(emu.client(), tps_sheet(ROWS, 15))
+    desk = Desk(emu, config_for(sh, emu), tmp_path)
+    desk.sync()
+    statuses = sheet_statuses(sh)
+    ws = coordinator(emu, sh).worksheet("TPS")
+    ws.update([["Desa/Kelurahan", "TPS"]], "B1")
+    before = person_cells(sh)
+    report = desk.sync()
+    assert report.alerts == [] and not report.sheet_errors
+    assert sheet_statuses(sh) == statuses and lost(before, person_cells(sh)) == {}
+    assert_one_status(sh, desk, report)
+    desk.idle()
+
+
+def test_her_column_inserted_between_the_write_and_the_verify(emu: Any, tmp_path: Path) -> None:
+    """The write has landed; before sync reads back what it wrote, she inserts her column at A
+    and types notes: the verify finds sheetsync's columns by marker and nothing she typed moves."""
+    sh = seed(emu.client(), tps_sheet(ROWS, 16))
+    desk = Desk(emu, config_for(sh, emu), tmp_path)
+    desk.sync()
+    ws = coordinator(emu, sh).worksheet("TPS")
+    ws.update([["999"]], "I7")
+    seen: dict[str, Any] = {}
+
+    def insert_after_write() -> None:
+        insert_own_column(ws, 1, ["Catatan"] + NOTES)
+        seen["typed"] = person_cells(sh)
+    desk.sync(hooks=SyncHooks(after_write=insert_after_write))
+    assert lost(seen["typed"], person_cells(sh)) == {}
+    report = desk.sync()
+    assert lost(seen["typed"], person_cells(sh)) == {} and sheet_statuses(sh)[7] == "SALAH"
+    assert_one_status(sh, desk, report)
+    desk.idle()
