@@ -175,3 +175,4 @@ from . import tps as _tps  # noqa: E402,F401
 from . import chasil as _chasil  # noqa: E402,F401
 from . import people as _people  # noqa: E402,F401  (issue 8: saksi, phones, koordinator)
 from . import photo as _photo  # noqa: E402,F401  (C.Hasil photo links)
+from . import janggal as _janggal  # noqa: E402,F401  (anomaly flags: unlikely results)
