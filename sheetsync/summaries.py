@@ -37,6 +37,7 @@ _HEADERS = {
     "tps_entered": ("TPS Masuk", "TPS entered"),
     "tps_reported": ("TPS Lapor", "TPS reported"),
     "pct_reported": ("% Lapor", "% reported"),
+    "pct_reported_entered": ("% Lapor (dari TPS Masuk)", "% reported (of TPS entered)"),
     "tps_error": ("Baris Salah", "Rows in error"),
     "target": ("Target Suara", "Target votes"),
     "votes_supported": ("Suara {paslon}", "Votes {paslon}"),
@@ -177,6 +178,8 @@ def _label(column: str, config: Config) -> str:
         return _h("kode", lang)
     if column == "votes_supported":
         return _h("votes_supported", lang, paslon=_supported_label(config))
+    if column == "pct_reported" and not config.targets.by_kecamatan:
+        return _h("pct_reported_entered", lang)     # no planned TPS: the header says what % is of
     if column in _HEADERS:
         return _h(column, lang)
     col = config.column(column)

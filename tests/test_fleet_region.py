@@ -50,11 +50,11 @@ def test_sync_by_region_measures_reported_against_the_rows_entered() -> None:
     head = rekap[2]
     total = rekap[-1]
     assert total[1].endswith("Kota Administrasi Jakarta Utara")
-    col = {name: head.index(name) for name in ("TPS Rencana", "TPS Masuk", "TPS Lapor", "% Lapor")}
+    col = {name: head.index(name) for name in ("TPS Rencana", "TPS Masuk", "TPS Lapor", "% Lapor (dari TPS Masuk)")}
     assert total[col["TPS Rencana"]] == ""                   # no plan: nothing claimed
     # four rows typed, one in another kota (an error): 2 reported of the 4 entered
     assert total[col["TPS Masuk"]] == "4" and total[col["TPS Lapor"]] == "2"
-    assert total[col["% Lapor"]] == "50"
+    assert total[col["% Lapor (dari TPS Masuk)"]] == "50"              # the summary says what % is of
 
 
 def test_region_and_preset_together_is_bad_usage() -> None:
