@@ -146,7 +146,7 @@ def _rollup(top: _Table, base: Path) -> RollupTarget | None:
 
 
 def _seconds(t: _Table, name: str, default: float) -> float:
-    text = t.get("every" if name == "every" else name, str, "")
+    text = t.get(name, str, "")
     if not text:
         return default
     seconds = parse_interval(text)

@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from sheetsync.cli import cli
+from sheetsync.config import ConfigError
 from sheetsync.emulator import Emulator
+from sheetsync.fleet_config import load_fleet
 from sync_data import seed
 from test_fleet import tps_rows
 
@@ -56,3 +59,23 @@ def test_a_bad_fleet_file_is_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["fleet", "sync", "--fleet", str(path), "--lang", "en"])
     assert result.exit_code == 2 and "31.99" in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) <= 2
+
+
+@pytest.mark.parametrize("body, where", [
+    ('[[sheet]]\nregion = "31.72"\nconfig = "x.toml"\nspreadsheet = "1xxxxxxxxxxxxxxxxxxx"\n',
+     "sheet[0]: give exactly one of region, config or preset"),
+    ('[[sheet]]\nregion = "31.72"\n', "sheet[0].spreadsheet: missing"),
+    ('every = "soon"\n[[sheet]]\nregion = "31.72"\nspreadsheet = "1xxxxxxxxxxxxxxxxxxx"\n', "every: 'soon' is not"),
+    ('[[sheet]]\nregion = "31.72"\nspreadsheet = "1xxxxxxxxxxxxxxxxxxx"\ncredentials = "gone.json"\n',
+     "sheet[0].credentials: key file not found"),
+    ('[[sheet]]\nregion = "31.72"\nspreadsheet = "1xxxxxxxxxxxxxxxxxxx"\nkota = "x"\n', "sheet[0].kota: unknown key"),
+    ('name = "DKI"\n', "sheet: missing or empty"),
+    ('[[sheet]]\nregion = "31.72"\nspreadsheet = "1xxxxxxxxxxxxxxxxxxx"\n'
+     '[[sheet]]\nregion = "31.72"\nspreadsheet = "1yyyyyyyyyyyyyyyyyyy"\n', "two sheets are named"),
+])
+def test_fleet_file_errors_name_the_key(tmp_path: Path, body: str, where: str) -> None:
+    path = tmp_path / "fleet.toml"
+    path.write_text(body)
+    with pytest.raises(ConfigError) as info:
+        load_fleet(path)
+    assert where in str(info.value) and "\n" not in str(info.value)
