@@ -176,3 +176,33 @@ def test_tps_numbers_and_references_as_volunteers_type_them_still_parse() -> Non
                   kapuk.replace("/012", "/12"), kapuk.replace("/012", " tps 12"), kapuk.replace("/012", "-012")):
         assert regions.parse_tps_ref(typed, regs) == kapuk, typed
     assert regions.parse_tps_ref("Kapuk 0", regs) is None and regions.parse_tps_ref("12", regs) is None
+
+
+class Bounded(Recording):
+    """A pattern that refuses, before matching, any text longer than ``limit``."""
+
+    def __init__(self, pattern: re.Pattern, limit: int) -> None:
+        super().__init__(pattern, [])
+        self.limit = limit
+
+    def __getattr__(self, name: str) -> Any:
+        method = super().__getattr__(name)
+
+        def bounded(text: str, *args: Any, **kwargs: Any) -> Any:
+            assert len(text) <= self.limit, f"a {len(text)}-character text reached {name}()"
+            return method(text, *args, **kwargs)
+        return bounded if name in ("match", "fullmatch", "search") else method
+
+
+def test_a_keterangan_cell_is_matched_a_message_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether an unmarked column holds sheetsync's messages: twenty messages and a stray
+    character backtracked for minutes in one whole-cell pattern with a repeated group."""
+    from sheetsync import ownership
+
+    pattern = ownership._message_pattern()
+    monkeypatch.setattr(ownership, "_message_pattern", lambda: Bounded(pattern, ownership.MESSAGE_LIMIT))
+    one = "DPT: 'x' bukan bilangan bulat"
+    assert pattern.fullmatch(one)
+    assert ownership.sheetsyncs_column("message", ["; ".join([one] * 3), one])
+    assert not ownership.sheetsyncs_column("message", ["; ".join([one] * 20) + "!"])
+    assert not ownership.sheetsyncs_column("message", [one + "x" * 50_000])
