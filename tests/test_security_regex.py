@@ -20,7 +20,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from sheetsync import cells, regions, safetext
+from sheetsync import cells, check, journal_migrate, plan, regions, restore, safetext, webview
 from sheetsync.config import load_preset
 
 # Every compiled pattern that sees text a person typed into a cell.
@@ -29,6 +29,9 @@ CELL_PATTERNS = {
     "regions._PREFIX": regions._PREFIX, "regions._NOT_ALNUM": regions._NOT_ALNUM, "regions._CODE": regions._CODE,
     "regions._REF_CODE": regions._REF_CODE, "safetext._CONTROLS": safetext._CONTROLS,
     "safetext._CONTROLS_LINE": safetext._CONTROLS_LINE, "safetext._INERT": safetext._INERT,
+    "check._HEADER_JUNK": check._HEADER_JUNK, "plan._NUMBER": plan._NUMBER, "plan._GROUPED": plan._GROUPED,
+    "restore._NUMBER": restore._NUMBER, "webview._CUSTOM": webview._CUSTOM,
+    **{f"journal_migrate._SHOWN[{i}]": p for i, (p, _) in enumerate(journal_migrate._SHOWN)},
 }
 ALPHABET = [chr(c) for c in range(0x250)] + ["\u00a0", "\u2212", "\u3000", "\uff1d"]
 REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT))
