@@ -85,6 +85,16 @@ class Matched:
     values: list[list[Any]]
 
 
+def _booleans_as_shown(rows: list[list[Any]]) -> list[list[Any]]:
+    """A checkbox or a typed TRUE arrives as a JSON boolean; it becomes the text the sheet
+    shows, "TRUE"/"FALSE". Left a bool, True would count as 1 vote (True == 1 in Python
+    and in pandas' factorisation) where a volunteer's "TRUE" in a count is an error."""
+    for row in rows:
+        if any(v is True or v is False for v in row):
+            row[:] = ["TRUE" if v is True else "FALSE" if v is False else v for v in row]
+    return rows
+
+
 @dataclass
 class Prepared:
     """A serialised values:batchUpdate (one body per ~2 MB)."""
@@ -325,9 +335,12 @@ class Sheet:
         own columns and tabs in the same request. One Matched per range a filter selected."""
         params = {"valueRenderOption": render, "dateTimeRenderOption": DATES, "majorDimension": "ROWS"}
         url = f"{SPREADSHEETS_API_V4_BASE_URL}/{self.key}/values:batchGetByDataFilter"
-        body = self._call(self.http.request, "post", url, json={"dataFilters": filters, **params}).json()
+        response = self._call(self.http.request, "post", url, json={"dataFilters": filters, **params})
+        body = response.json()
+        booleans = b"true" in response.content or b"false" in response.content   # C-speed pre-check
         return [Matched(list(m.get("dataFilters", [])), m.get("valueRange", {}).get("range", ""),
-                        m.get("valueRange", {}).get("values", []))
+                        _booleans_as_shown(m.get("valueRange", {}).get("values", [])) if booleans
+                        else m.get("valueRange", {}).get("values", []))
                 for m in body.get("valueRanges", []) if isinstance(m, dict)]
 
     def note_grid(self, asked: str, answered: str) -> None:

@@ -105,3 +105,17 @@ def test_a_summary_count_stored_as_text_is_written_back_as_a_number(emu, run):
     report, delta = run(config, NOW + timedelta(minutes=1))
     assert ws.get("D4", value_render_option="UNFORMATTED_VALUE")[0][0] == number
     assert delta["cells_written"] == report.cells_written == 2       # the count and the stamp
+
+
+def test_a_typed_true_or_a_checkbox_in_a_count_is_an_error_not_one_vote(emu, run):
+    """Sheets stores a typed TRUE (or a ticked checkbox) as a boolean, and an unformatted
+    read returns it as JSON true; True == 1 in Python, so unhandled it was one vote."""
+    values, sh = typed_sheet(emu)
+    coordinator = emu.client().open_by_key(sh.id).worksheet("TPS")
+    paslon_2 = FULL_HEADER.index("Paslon 2") + 1
+    coordinator.update_cell(3, paslon_2, "TRUE")              # USER_ENTERED: a boolean in the sheet
+    assert coordinator.get("J3", value_render_option="UNFORMATTED_VALUE") == [[True]]
+    report, _ = run(config_for(sh, emu))
+    shown = sh.worksheet("TPS").get_all_values()
+    status, message = shown[2][len(FULL_HEADER)], shown[2][len(FULL_HEADER) + 1]
+    assert status == "SALAH" and "TRUE" in message, (status, message)
