@@ -87,7 +87,7 @@ def test_inconsistent_row_is_not_compared():
 
 def test_same_numbers_for_several_tps_of_one_kelurahan():
     config = janggal_config()
-    same = dict(p1=120, p2=85, p3=40)
+    same = {"p1": 120, "p2": 85, "p3": 40}
     rows = [row(tps=1, config=config, **results(**same, dpt=400)), row(tps=7, config=config, **results(**same, dpt=450)),
             row(tps=9, config=config, **results(p1=121, p2=85, p3=40)),
             row("Kebon Jeruk", "Sukabumi Utara", 1, config=config, **results(**same))]
@@ -102,8 +102,8 @@ def test_same_numbers_for_several_tps_of_one_kelurahan():
 
 def test_identical_trivial_numbers_and_one_tps_typed_twice_are_not_flagged():
     config = janggal_config()
-    tiny = dict(p1=10, p2=5, p3=3, tidak_sah=0)                      # 18 votes: coincidence is likely
-    twice = dict(p1=120, p2=85, p3=40)
+    tiny = {"p1": 10, "p2": 5, "p3": 3, "tidak_sah": 0}                   # 18 votes: coincidence is likely
+    twice = {"p1": 120, "p2": 85, "p3": 40}
     rows = [row(tps=1, config=config, **results(**tiny)), row(tps=2, config=config, **results(**tiny)),
             row(tps=3, config=config, **results(**twice)), row(tps=3, config=config, **results(**twice))]
     result = run(*rows, config=config)

@@ -199,7 +199,7 @@ def identical(ctx: RuleContext, groups: Groups, settings: JanggalSettings) -> It
         return
     vector = pd.Series(list(map(tuple, np.column_stack([groups.kelurahan[rows], votes[rows]]).tolist())))
     hit, others = [], []
-    for _, members in vector.groupby(vector, sort=False).indices.items():
+    for members in vector.groupby(vector, sort=False).indices.values():
         members_rows = rows[members]
         numbers = sorted(set(tps[members_rows].tolist()))
         if len(numbers) < settings.min_identical_tps:   # one TPS typed twice: duplicate_tps says so
