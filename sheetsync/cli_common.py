@@ -324,6 +324,22 @@ def find_config_file(env: Mapping[str, str]) -> Path | None:
     return None
 
 
+def json_option(help_text: str) -> Callable[[Callable], Callable]:
+    """--json: the one spelling of "print this as JSON" on every command that prints a result."""
+    return click.option("--json", "as_json", is_flag=True, help=help_text)
+
+
+def json_spelling(value: str, as_json: bool, param: str, ui: Ui) -> str:
+    """An older JSON option (check --format, sync --log-format) with --json: --json means
+    "json"; given with another value of the older option, the user must choose."""
+    if not as_json:
+        return value
+    source = click.get_current_context().get_parameter_source(param)
+    if value != "json" and source is not None and source.name == "COMMANDLINE":
+        raise CliError(ui.t("json_and_format", value=value))
+    return "json"
+
+
 def personal_option(f: Callable) -> Callable:
     return click.option("--include-personal", is_flag=True,
                         help="Show names and phone numbers (personal columns are masked by default).")(f)

@@ -156,6 +156,10 @@ OPTIONS: dict[tuple[str, str], str] = {
     # plan, check
     ("plan", "--json"): "Cetak perubahan sebagai JSON.",
     ("check", "--format"): "Cara mencetak masalah: table untuk dibaca, json atau csv untuk diolah alat lain.",
+    ("check", "--json"): "Cetak semua masalah sebagai JSON (bentuk lamanya: --format json).",
+    ("check", "--errors-only"): "Hanya galat; peringatan tidak ditampilkan.",
+    ("check", "--all"): "Tampilkan setiap peringatan (bawaan: peringatan satu kode di atas 20 hanya dihitung).",
+    ("sync", "--json"): "Cetak satu objek JSON per sinkron, untuk log (bentuk lamanya: --log-format json).",
     ("check", "--include-personal"): "Tampilkan nama dan nomor HP di dalam pesan (bawaan: disamarkan).",
     # reconcile
     ("reconcile", "--against"): "Hasil per TPS dari luar (misalnya ekspor KPU) untuk dibandingkan "

@@ -10,8 +10,9 @@ from typing import Any
 import click
 
 from sheetsync.cli_common import (EXIT_OK, EXIT_PROBLEMS, EXIT_SYNC, CliError, HelpCommand, Ui, config_options,
-                                  example, explain, mask_report, parse_interval, personal_option, to_jsonable,
-                                  ui_options)
+                                  example, explain, json_option, json_spelling, mask_report, parse_interval, personal_option,
+                                  to_jsonable, ui_options)
+from sheetsync.cli_problems import WARNINGS_LISTED, errors_first, listed, per_code
 
 PRESET = "--preset pilkada-jakbar-2024"
 
@@ -76,7 +77,7 @@ def sync_line(report: Any, ui: Ui, tab: str = "") -> str:
 
 @click.command("sync", cls=HelpCommand, epilog=example(
     "sheetsync sync --config sheetsync.toml",
-    "sheetsync sync --config sheetsync.toml --every 60s --log-format json",
+    "sheetsync sync --config sheetsync.toml --every 60s --json",
     f"sheetsync sync {PRESET} --spreadsheet 1AbC...xyz --dry-run",
     "*/1 * * * * cd /srv/kawal && .venv/bin/sheetsync sync -q --fail-on error  # crontab"))
 @ui_options
@@ -86,6 +87,7 @@ def sync_line(report: Any, ui: Ui, tab: str = "") -> str:
 @click.option("--dry-run", is_flag=True, help="Show the cells a sync would change; write nothing.")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output: text for people, json (one object per sync) for logs.")
+@json_option("Print one JSON object per sync, for logs (the older form: --log-format json).")
 @click.option("--fail-on", type=click.Choice(["warning", "error"]), default=None,
               help="Exit 1 when the data has problems at or above this level (off by default).")
 @click.option("--accept-deleted-rows", is_flag=True, help="Confirm that the rows the guard found gone since the "
@@ -95,7 +97,7 @@ def sync_line(report: Any, ui: Ui, tab: str = "") -> str:
 @click.option("--accept-deletions", is_flag=True, help="The first release's name: accepts every change the guard "
                                                           "found (both flags above).")
 @personal_option
-def sync_cmd(config: Any, mode: str, every: str | None, dry_run: bool, log_format: str,
+def sync_cmd(config: Any, mode: str, every: str | None, dry_run: bool, log_format: str, as_json: bool,
              fail_on: str | None, accept_deleted_rows: bool, accept_column_changes: bool,
              accept_deletions: bool, include_personal: bool, ui: Ui) -> None:
     """Read the sheet, check every row, and write statuses and summary tabs back,
@@ -108,6 +110,7 @@ def sync_cmd(config: Any, mode: str, every: str | None, dry_run: bool, log_forma
     from sheetsync.sync import sync
 
     ui.include_personal = include_personal
+    log_format = json_spelling(log_format, as_json, "log_format", ui)
     accepted = {DELETED_ROWS: accept_deleted_rows, COLUMN_CHANGES: accept_column_changes}
     guard = {"accept_deletions": accept_deletions, "accept": frozenset(k for k, on in accepted.items() if on)}
 
@@ -342,19 +345,27 @@ def _checked(config: Any) -> Any:
 
 @click.command("check", cls=HelpCommand, epilog=example(
     "sheetsync check --config sheetsync.toml",
+    "sheetsync check --config sheetsync.toml --errors-only",
     f"sheetsync check {PRESET} --spreadsheet 1AbC...xyz --format csv > masalah.csv"))
 @ui_options
 @config_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
               help="How to print the problems: table to read, json or csv for other tools.")
+@json_option("Print every problem as JSON (the older form: --format json).")
+@click.option("--errors-only", is_flag=True, help="Only errors; leave the warnings out.")
+@click.option("--all", "show_all", is_flag=True,
+              help=f"List every warning (by default a code's warnings beyond {WARNINGS_LISTED} are counted).")
 @click.option("--include-personal", is_flag=True,
               help="Show names and phone numbers in messages (masked by default).")
-def check_cmd(config: Any, fmt: str, include_personal: bool, ui: Ui) -> None:
-    """Validate the sheet and list every problem; write nothing.  Exits 1 when
-    there are errors (warnings alone exit 0)."""
+def check_cmd(config: Any, fmt: str, as_json: bool, errors_only: bool, show_all: bool, include_personal: bool,
+              ui: Ui) -> None:
+    """Validate the sheet and list every problem, errors first; write nothing.  Exits 1
+    when there are errors (warnings alone exit 0)."""
+    fmt = json_spelling(fmt, as_json, "fmt", ui)
     result = _checked(config)
     personal = frozenset() if include_personal else frozenset(c.field for c in config.columns if c.personal)
-    issues = [issue_dict(i, ui.lang, personal) for i in result.issues]
+    # JSON and CSV keep check's order (by row) for other tools; the table puts errors first
+    issues = [issue_dict(i, ui.lang, personal) for i in result.issues if not errors_only or i.severity == "error"]
     if fmt == "json":
         ui.json(issues)
     elif fmt == "csv":
@@ -366,16 +377,29 @@ def check_cmd(config: Any, fmt: str, include_personal: bool, ui: Ui) -> None:
         for i in issues:
             writer.writerow([i["row"] or "", i["severity"], i["code"], i["field"] or "", i["message"]])
     else:
-        rows = [(i["row"] or "", ui.word(i["severity"]), i["code"], i["message"]) for i in issues]
-        if rows:
-            ui.table(["row", "severity", "code", "message"], rows, title=ui.t("title_problems"), force=True)
-        errors = sum(1 for i in issues if i["severity"] == "error")
-        warnings = len(issues) - errors
-        n_rows = ui.n(len(result.rows))
-        ui.say(ui.t("check_summary", errors=ui.n(errors), warnings=ui.n(warnings), rows=n_rows) if issues
-               else ui.t("check_ok", rows=n_rows))
+        _print_problems(errors_first(issues), show_all, len(result.rows), ui)
     if not result.valid:
         click.get_current_context().exit(EXIT_PROBLEMS)
+
+
+def _print_problems(issues: list[dict[str, Any]], show_all: bool, rows: int, ui: Ui) -> None:
+    """A count per code first, then the list (a code's many warnings counted, not listed)."""
+    from sheetsync.issues import template
+
+    if issues:
+        summary = [(c.code, ui.word(c.severity), c.count, template(c.code, ui.lang, with_row=False) or "")
+                   for c in per_code(issues)]
+        ui.table(["code", "severity", "count", "template"], summary, title=ui.t("title_per_code"), force=True)
+        ui.out("")
+        shown, left_out = listed(issues, show_all)
+        rows_shown = [(i["row"] or "", ui.word(i["severity"]), i["code"], i["message"]) for i in shown]
+        ui.table(["row", "severity", "code", "message"], rows_shown, title=ui.t("title_problems"), force=True)
+        for code, count in left_out.items():
+            ui.out(ui.t("check_more", count=ui.n(count), code=code))
+    errors = sum(1 for i in issues if i["severity"] == "error")
+    n_rows = ui.n(rows)
+    ui.say(ui.t("check_summary", errors=ui.n(errors), warnings=ui.n(len(issues) - errors), rows=n_rows) if issues
+           else ui.t("check_ok", rows=n_rows))
 
 
 COMMANDS = [init_cmd, sync_cmd, check_cmd, plan_cmd]

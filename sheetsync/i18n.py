@@ -140,6 +140,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "next_sync": ("Next sync in {seconds} s (Ctrl-C to stop).", "Sinkron berikutnya dalam {seconds} dtk (Ctrl-C untuk berhenti)."),
     # check
+    "title_per_code": ("Problems by code", "Masalah per kode"),
+    "check_more": (
+        "... and {count} more {code} warning(s): --all or --json lists them.",
+        "... dan {count} peringatan {code} lagi: --all atau --json menampilkan semuanya.",
+    ),
+    "json_and_format": (
+        "--json prints JSON; it cannot go with {value}: give one of them",
+        "--json mencetak JSON; tidak bisa bersama {value}: pilih salah satu",
+    ),
     "check_ok": ("No problems: {rows} row(s) checked.", "Tidak ada masalah: {rows} baris diperiksa."),
     "check_summary": (
         "{errors} error(s), {warnings} warning(s) in {rows} row(s).",
@@ -246,7 +255,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
 # Keys not listed fall back to the summary tabs' header texts (summaries.py), then to the key.
 LABELS: dict[str, tuple[str, str]] = {
     "row": ("Row", "Baris"), "severity": ("Severity", "Tingkat"), "code": ("Code", "Kode"),
-    "message": ("Message", "Keterangan"), "field": ("Field", "Kolom"), "column": ("Column", "Kolom"),
+    "message": ("Message", "Keterangan"), "count": ("Count", "Jumlah"),
+    "template": ("Message template", "Templat pesan"), "field": ("Field", "Kolom"), "column": ("Column", "Kolom"),
     "tab": ("Tab", "Tab"), "cell": ("Cell", "Sel"), "old": ("Old", "Lama"), "new": ("New", "Baru"),
     "tps": ("TPS", "TPS"), "tps_key": ("TPS", "TPS"), "kelurahan": ("Kelurahan", "Kelurahan"),
     "kecamatan": ("Kecamatan", "Kecamatan"), "kode_kecamatan": ("Code", "Kode"),

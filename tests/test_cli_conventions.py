@@ -78,3 +78,69 @@ def test_without_verbose_no_request_is_shown(workdir: Path) -> None:
         result = invoke("init", *args)
     assert " -> 200" in verbose.output
     assert " -> 200" not in result.output and "retrying" not in result.output
+
+
+# ---------------------------------------------------------------- check on a big sheet
+
+@pytest.fixture(scope="module")
+def big(workdir: Path) -> Any:
+    """The whole Jakarta Barat plan (2,648 TPS rows); a coordinator (a second client) typed
+    one saksi in row 2 and a word into DPT in rows 5 and 2,600."""
+    with Emulator() as emu:
+        sheet = emu.client().create("big").id
+        args = ["--preset", PRESET, "--api-url", emu.url, "--spreadsheet", sheet]
+        assert invoke("init", *args, "--with-tps").exit_code == 0
+        ws = emu.client().open_by_key(sheet).worksheet("TPS")
+        header = ws.row_values(1)
+        saksi, dpt = header.index("Nama Saksi") + 1, header.index("DPT") + 1
+        ws.update_cell(2, saksi, "Siti Aminah")
+        ws.update_cell(5, dpt, "banyak")
+        ws.update_cell(2600, dpt, "tiga ratus")
+        yield args
+
+
+def problems_json(args: list[str], *more: str) -> list[dict[str, Any]]:
+    result = invoke("--lang", "en", "check", *args, *more)
+    assert result.exit_code == 1, result.output
+    return json.loads(result.stdout)
+
+
+def test_check_lists_errors_first_and_counts_a_flood_of_one_warning(big: list[str]) -> None:
+    everything = problems_json(big, "--json")
+    errors = [p for p in everything if p["severity"] == "error"]
+    missing = [p for p in everything if p["code"] == "saksi_missing"]
+    assert {p["row"] for p in errors} >= {5, 2600} and len(missing) == 2647
+    result = invoke("--lang", "en", "check", *big)
+    out = result.stdout
+    # a count per code before the list, with its message template
+    summary, listing = out.split("\nProblems\n", 1)
+    assert re.search(r"saksi_missing\s+warning\s+2,647\s+TPS has no saksi yet", summary), summary
+    # errors first: both DPT rows come before the first warning
+    lines = listing.splitlines()
+    first_warning = next(i for i, line in enumerate(lines) if " warning " in line)
+    assert {int(line.split()[0]) for line in lines[:first_warning]
+            if line.split() and line.split()[0].isdigit()} >= {5, 2600}
+    assert sum(bool(re.match(r"\s*\d+\s+warning\s+saksi_missing ", line)) for line in lines) == 20
+    assert "2,627 more saksi_missing warning(s)" in out
+    assert len(out.splitlines()) < 80
+
+
+def test_check_all_and_errors_only(big: list[str]) -> None:
+    everything = invoke("--lang", "en", "check", *big, "--all").stdout
+    assert sum(bool(re.match(r"\s*\d+\s+warning\s+saksi_missing ", line)) for line in everything.splitlines()) == 2647
+    assert "more saksi_missing" not in everything
+    only = problems_json(big, "--errors-only", "--json")
+    assert only and {p["severity"] for p in only} == {"error"}
+    text = invoke("--lang", "id", "check", *big, "--errors-only").stdout
+    assert "saksi_missing" not in text and "peringatan" not in text.split("\n")[0]
+
+
+def test_json_is_one_spelling_and_the_older_forms_still_work(big: list[str]) -> None:
+    assert problems_json(big, "--json") == problems_json(big, "--format", "json")
+    clash = invoke("--lang", "id", "check", *big, "--json", "--format", "csv")
+    assert clash.exit_code == 2 and "--json" in clash.output and "csv" in clash.output
+    for spelling in (["--json"], ["--log-format", "json"]):
+        result = invoke("sync", *big, *spelling)
+        assert result.exit_code == 0, result.output
+        record = json.loads(result.stdout)
+        assert record["ok"] is True and record["rows_read"] == 2648
