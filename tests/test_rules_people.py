@@ -290,7 +290,7 @@ def test_init_colours_belum_ada_saksi_even_when_no_check_ran_first():
     import sys
 
     code = ("from sheetsync.config import load_preset; from sheetsync.layout import LayoutPlan; "
-            "p = LayoutPlan(load_preset('pilkada-jakbar-2024'), {}, {'values': [], 'validation': {}}); "
+            "p = LayoutPlan.__new__(LayoutPlan); p.config = load_preset('pilkada-jakbar-2024'); "
             "print(dict(p.status_labels()))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "'BELUM ADA SAKSI': 'BELUM ADA SAKSI'" in out
