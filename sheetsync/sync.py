@@ -565,8 +565,10 @@ def _write_or_statuses(sheet: Sheet, plan: Plan, prepared: Prepared, config: Any
         return plan
     except Protected as refused:
         report.metadata_reads += 1
-        refusing = _protected_ranges(sheet, plan, config)
+        refusing = _protected_ranges(sheet, plan)
         names = [name for _, name in refusing]
+        if any(title == config.input_tab for title, _ in refusing):       # no status can be written
+            raise SheetsError(_protected_message(names, sheet.email, config, written=False)) from None
         report.protected = _protected_message(names, sheet.email, config) if names else str(refused)
     # a refusal whose range was not found holds back every summary, as it may be any of them
     held = {title for title, _ in refusing} or set(config.summary_tabs.titles())
@@ -578,14 +580,14 @@ def _write_or_statuses(sheet: Sheet, plan: Plan, prepared: Prepared, config: Any
     return alone
 
 
-def _protected_ranges(sheet: Sheet, plan: Plan, config: Any) -> list[tuple[str, str]]:
-    """The hard-protected ranges of the summary tabs that cover a cell of the plan and do not
-    list this account as an editor: (tab title, A1 range with its description)."""
+def _protected_ranges(sheet: Sheet, plan: Plan) -> list[tuple[str, str]]:
+    """The hard-protected ranges (of the summary tabs or the input tab) that cover a cell of the
+    plan and do not list this account as an editor: (tab title, A1 range with its description)."""
     email = (sheet.email or "").lower()
     names = []
     for tab in sheet.structure().get("sheets", []):
         title = tab.get("properties", {}).get("title", "")
-        cells = [(c.row, c.col) for c in plan.changes if c.tab == title and title != config.input_tab]
+        cells = [(c.row, c.col) for c in plan.changes if c.tab == title]
         for pr in tab.get("protectedRanges", []) if cells else []:
             editors = [u.lower() for u in (pr.get("editors") or {}).get("users") or []]
             grid = pr.get("range") or {}
@@ -616,16 +618,20 @@ def _range_name(title: str, grid: Mapping[str, int]) -> str:
     return tab
 
 
-def _protected_message(names: list[str], email: str | None, config: Any) -> str:
+def _protected_message(names: list[str], email: str | None, config: Any, *, written: bool = True) -> str:
+    """``written``: the rest was written (a summary protected), else nothing (the statuses' tab)."""
     where, who = ", ".join(names), email or "the account sheetsync runs as"
     if config.language == "id":
+        rest = ("bagian itu tidak diperbarui (status dan rekap lainnya tetap ditulis)" if written
+                else "sheetsync tidak menulis apa pun")
         return (f"Google menolak penulisan: {where} dilindungi (hanya editornya yang boleh mengubah), jadi "
-                "bagian itu tidak diperbarui (status dan rekap lainnya tetap ditulis); di Google Sheets, "
-                "Data > Sheet dan rentang yang dilindungi, ubah ke 'Tampilkan peringatan' atau tambahkan "
-                f"{who} sebagai editor")
-    return (f"Google refused the write: {where} is protected (only its editors may change it), so it was "
-            "not updated (the statuses and the other summaries were written); in Google Sheets, Data > "
-            f"Protected sheets and ranges, set it to 'Show a warning' or add {who} as an editor")
+                f"{rest}; di Google Sheets, Data > Sheet dan rentang yang dilindungi, ubah ke 'Tampilkan "
+                f"peringatan' atau tambahkan {who} sebagai editor")
+    rest = "it was not updated (the statuses and the other summaries were written)" if written else \
+        "sheetsync wrote nothing"
+    return (f"Google refused the write: {where} is protected (only its editors may change it), so {rest}; "
+            f"in Google Sheets, Data > Protected sheets and ranges, set it to 'Show a warning' or add {who} "
+            "as an editor")
 
 
 def _count_write(report: SyncReport, stats: Any) -> None:

@@ -22,7 +22,7 @@ from coordinators import (
 from sync_data import config_for, tps_sheet
 
 from sheetsync.emulator import Emulator
-from sheetsync.sync import SyncHooks
+from sheetsync.sync import SyncError, SyncHooks
 
 OWNER = "koordinator@kawal-jakbar.iam.gserviceaccount.com"
 BOT = "sheetsync@kawal-jakbar.iam.gserviceaccount.com"
@@ -114,3 +114,21 @@ def test_masalah_agrees_with_the_sheet_while_another_summary_is_protected(emu: A
     report = desk.sync()
     assert report.protected and sheet_statuses(sh)[3] == "SALAH"
     assert_masalah_agrees(sh, desk.config, sheet_statuses(sh))
+
+
+def test_the_input_tab_protected_only_me_stops_with_a_clear_line_naming_it(emu: Any, tmp_path: Path) -> None:
+    """She protects the whole TPS tab "only me": sheetsync can write no status. The sync stops
+    with one clear line naming the protected range; nothing she typed changes."""
+    sh = her_sheet(emu)
+    bot = emu.client(key=emu.issue_key(BOT))
+    desk = Desk(emu, config_for(sh, emu, language="en"), tmp_path, client=bot)
+    desk.sync()
+    only_me(sh, "TPS")
+    sh.worksheet("TPS").update([["999"]], "I3")
+    before = person_cells(sh)
+    with pytest.raises(SyncError) as info:
+        desk.sync()
+    text = str(info.value)
+    assert_clear(text)
+    assert "'TPS'" in text and "Rekap resmi" in text and "protected" in text
+    assert person_cells(sh) == before
