@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 from core_sheet import codes, issue, preset, results, row, run
 
 from sheetsync.config import Column, Config, ConfigError, load_config
-from sheetsync.rules.photo import is_photo_link
+from sheetsync.rules.photo import photo_links
 from sheetsync.summaries import kecamatan_table, kelurahan_table, masalah_table
 
 DRIVE = "https://drive.google.com/file/d/1AbCdEfGhIjKlMnOpQrStUvWxYz/view?usp=sharing"
 PHOTOS = "https://photos.app.goo.gl/Xy12AbCdEf"
+
+
+def is_photo_link(cell: object, hosts: tuple[str, ...]) -> bool:
+    return bool(photo_links(np.array([cell], dtype=object), hosts)[0])
 
 
 def with_photo(required: bool = True, hosts: tuple[str, ...] = (), language: str = "id") -> Config:
@@ -34,7 +39,8 @@ def test_google_links_are_photo_links(link):
     "http://drive.google.com/file/d/x", "https://drive.google.com/", "https://drive.google.com",
     "drive.google.com/file/d/x", "https://evil.example/file", "https://drive.google.com.evil.example/x",
     "https://user@drive.google.com/file/d/x", "https://drive.google.com/file/d/x y", "foto di WA", 12345,
-    "https://drive.google.com:99999/x", "https://drive.google.com/" + "a" * 3000, "=HYPERLINK(\"x\")"])
+    "https://drive.google.com:99999/x", "https://drive.google.com:443/x", None, 12.5,
+    "https://drive.google.com/?#", "https://drive.google.com\u00a0/file/d/x", "https://drive.google.com/" + "a" * 3000, "=HYPERLINK(\"x\")"])
 def test_not_photo_links(link):
     assert not is_photo_link(link, ("drive.google.com",))
 

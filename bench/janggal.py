@@ -1,0 +1,80 @@
+"""What the anomaly flags and the photo column cost check(), side by side in one process.
+
+    .venv/bin/python bench/janggal.py                  # 100,000 rows, 3 rounds
+    .venv/bin/python bench/janggal.py --rows 15000 --repeat 5
+
+The rows are bench/core.py's (synthetic master list, messy on purpose), plus a photo link
+cell (90% Google Drive links, 5% blank, 5% not a link) for the variants with a photo
+column. Each round times the variants in turn on fresh copies of the same input: the
+machine is shared, so only the ratios of one run mean anything. Timed: check() plus every
+totals table, CPU seconds (best of the rounds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from core import make_values, synthetic_config  # noqa: E402
+
+from sheetsync.check import check  # noqa: E402
+from sheetsync.config import Column, Config, JanggalSettings  # noqa: E402
+
+
+def with_photo_cells(values: list[list], seed: int = 7) -> list[list]:
+    rng = random.Random(seed)
+    out = [values[0] + ["Foto C.Hasil"]]
+    for i, line in enumerate(values[1:]):
+        roll = rng.random()
+        link = "" if roll < 0.05 else "foto di WA" if roll < 0.10 else f"https://drive.google.com/file/d/{i:x}/view"
+        out.append(list(line) + [link])
+    return out
+
+
+def variants(config: Config) -> dict[str, tuple[Config, bool]]:
+    janggal = replace(config, rules=replace(config.rules, janggal=JanggalSettings(enabled=True)))
+    photo = (*config.columns, Column("foto", "Foto C.Hasil", "photo"))
+    return {
+        "default (flags off, no photo column)": (config, False),
+        "janggal on": (janggal, False),
+        "photo column": (replace(config, columns=photo), True),
+        "janggal on + photo column": (replace(janggal, columns=photo), True),
+    }
+
+
+def time_one(values: list[list], config: Config) -> float:
+    gc.collect()
+    c0 = time.process_time()
+    result = check(values, config)
+    totals = result.totals
+    _ = (totals.per_tps, totals.per_kelurahan, totals.per_kecamatan, totals.kota, totals.per_koordinator)
+    return time.process_time() - c0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    config = synthetic_config(args.rows)
+    plain = make_values(config, args.rows)
+    photo = with_photo_cells(plain)
+    best: dict[str, float] = {}
+    for _ in range(args.repeat):
+        for name, (cfg, needs_photo) in variants(config).items():
+            values = [list(r) for r in (photo if needs_photo else plain)]   # fresh lists every round
+            best[name] = min(best.get(name, float("inf")), time_one(values, cfg))
+    base = best["default (flags off, no photo column)"]
+    print(f"{args.rows:,} rows, best CPU of {args.repeat} rounds")
+    for name, cpu in best.items():
+        print(f"  {name:<40} {cpu:6.3f} s  {cpu / base:5.2f}x")
+
+
+if __name__ == "__main__":
+    main()
