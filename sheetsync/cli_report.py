@@ -199,6 +199,16 @@ def _journal(config: Any, ui: Ui) -> Any:
     return journal
 
 
+def _check_sync_number(journal: Any, config: Any, since: datetime | timedelta | int, ui: Ui) -> None:
+    """A --since sync number the journal does not have is bad usage (exit 2), said in the
+    reader's language with the numbers it does have."""
+    if not isinstance(since, int):
+        return
+    numbers = [s["sync_no"] for s in journal.syncs(_key(config))]
+    if not 0 <= since <= max(numbers, default=0):
+        raise CliError(ui.t("no_such_sync", value=since, last=max(numbers, default=0)))
+
+
 def _key(config: Any) -> str:
     """The config's history in the journal: its spreadsheet and input tab."""
     from sheetsync.gsheets import spreadsheet_key
@@ -233,8 +243,10 @@ def history_cmd(config: Any, tps: str, as_json: bool, include_personal: bool, ui
     if as_json:
         ui.json(rows)
         return
+    header = _field_headers(config)         # people read the column's header, as in diff
     ui.table(["sync", "at", "kind", "field", "value", "detail"],
-             [[r["sync_no"], wib(r["at"]), r["kind"], r["field"], r["value"], r["detail"]] for r in rows],
+             [[r["sync_no"], wib(r["at"]), ui.word(r["kind"]), header.get(r["field"], r["field"]), r["value"],
+               r["detail"]] for r in rows],
              title=f"TPS {key}", force=True)
 
 
@@ -252,6 +264,7 @@ def diff_cmd(config: Any, since: str, as_json: bool, include_personal: bool, ui:
     plus TPS added and removed, from the local journal."""
     when = parse_since(since, ui)
     with _journal(config, ui) as journal:
+        _check_sync_number(journal, config, when, ui)
         diff = journal.diff(_key(config), when)
     data = diff.to_dict(_personal(config, include_personal))
     if as_json:
@@ -295,6 +308,8 @@ def restore_cmd(config: Any, since: str | None, tps_refs: tuple[str, ...], apply
     keys = _tps_keys(config, tps_refs, ui) if tps_refs else None
     when = parse_since(since, ui) if since else None
     with _journal(config, ui) as journal:
+        if when is not None:
+            _check_sync_number(journal, config, when, ui)
         plan = restore(config, journal, Sheet(open_client(config), config.spreadsheet), since=when, tps=keys,
                        apply=apply)
     data = plan.to_dict(_personal(config, include_personal))

@@ -93,6 +93,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no journal at {path}: run `sheetsync sync` first (journal_path in {source})",
         "belum ada jurnal di {path}: jalankan `sheetsync sync` dulu (journal_path di {source})",
     ),
+    "no_such_sync": (
+        "--since {value}: there is no sync {value} of this spreadsheet in the journal (syncs 1 to {last})",
+        "--since {value}: tidak ada sinkron ke-{value} untuk spreadsheet ini di jurnal (sinkron 1 sampai {last})",
+    ),
     "no_journal_sync": (
         "no sync of this spreadsheet in {path} yet: run `sheetsync sync` first",
         "spreadsheet ini belum pernah disinkronkan di {path}: jalankan `sheetsync sync` dulu",
@@ -275,7 +279,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "tps_belum": ("Not filled", "Belum diisi"), "problems": ("With problems", "Bermasalah"),
     # cell words
     "error": ("error", "galat"), "warning": ("warning", "peringatan"),
-    "renamed": ("renamed", "berganti nama"), "added": ("added", "ditambah"), "changed": ("changed", "diubah"), "removed": ("removed", "dihapus"),
+    "renamed": ("renamed", "berganti nama"), "renamed_from": ("renamed from", "berganti nama dari"),
+    "renamed_to": ("renamed to", "berganti nama menjadi"), "added": ("added", "ditambah"), "changed": ("changed", "diubah"), "removed": ("removed", "dihapus"),
     "yes": ("yes", "ya"), "no": ("no", "tidak"),
 }
 

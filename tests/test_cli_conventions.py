@@ -83,7 +83,7 @@ def test_without_verbose_no_request_is_shown(workdir: Path) -> None:
 # ---------------------------------------------------------------- check on a big sheet
 
 @pytest.fixture(scope="module")
-def big(workdir: Path) -> Any:
+def big_sheet(workdir: Path) -> Any:
     """The whole Jakarta Barat plan (2,648 TPS rows); a coordinator (a second client) typed
     one saksi in row 2 and a word into DPT in rows 5 and 2,600."""
     with Emulator() as emu:
@@ -96,7 +96,12 @@ def big(workdir: Path) -> Any:
         ws.update_cell(2, saksi, "Siti Aminah")
         ws.update_cell(5, dpt, "banyak")
         ws.update_cell(2600, dpt, "tiga ratus")
-        yield args
+        yield args, ws
+
+
+@pytest.fixture(scope="module")
+def big(big_sheet: Any) -> list[str]:
+    return big_sheet[0]
 
 
 def problems_json(args: list[str], *more: str) -> list[dict[str, Any]]:
@@ -144,3 +149,37 @@ def test_json_is_one_spelling_and_the_older_forms_still_work(big: list[str]) -> 
         assert result.exit_code == 0, result.output
         record = json.loads(result.stdout)
         assert record["ok"] is True and record["rows_read"] == 2648
+
+
+# ---------------------------------------------------------------- the journal: history, diff
+
+@pytest.fixture(scope="module")
+def journaled(big_sheet: Any) -> Any:
+    """Two syncs, and between them a coordinator typed Paslon 1 of row 3."""
+    args, ws = big_sheet
+    assert invoke("sync", *args).exit_code == 0
+    header = ws.row_values(1)
+    ws.update_cell(3, header.index("Paslon 1") + 1, "123")
+    assert invoke("sync", *args).exit_code == 0
+    row = ws.row_values(3)
+    return args, f"{row[header.index('Kelurahan')]} {row[header.index('No TPS')]}"
+
+
+def test_history_shows_column_headers_and_words_in_the_users_language(journaled: Any) -> None:
+    args, tps = journaled
+    data = json.loads(invoke("history", *args, "--tps", tps, "--json").stdout)
+    assert any(e["field"] == "paslon_1" and e["value"] == "123" for e in data)    # JSON keeps field names
+    for lang, kind in (("id", "ditambah"), ("en", "added")):
+        text = invoke("--lang", lang, "history", *args, "--tps", tps).stdout
+        assert re.search(r"\bPaslon 1\s+123\b", text), text
+        assert "paslon_1" not in text and "suara_sah" not in text
+        assert re.search(rf"\s{kind}\s", text), text
+
+
+def test_diff_since_a_sync_that_does_not_exist_exits_2(journaled: Any) -> None:
+    args, _ = journaled
+    for lang, words in (("en", "no sync 999"), ("id", "tidak ada sinkron ke-999")):
+        result = invoke("--lang", lang, "diff", *args, "--since", "999")
+        assert result.exit_code == 2, result.output
+        assert words in result.output and len(result.output.strip().splitlines()) <= 2, result.output
+    assert invoke("diff", *args, "--since", "1").exit_code == 0
