@@ -211,3 +211,31 @@ def test_her_own_status_column_of_ok_words_on_a_sheet_never_synced_is_not_adopte
     assert "Status" in str(info.value)
     assert_clear(str(info.value))
     assert person_cells(sh) == before
+
+
+def test_paslon_3_renamed_while_a_sync_runs(emu: Any, tmp_path: Path) -> None:
+    """She renames "Paslon 3" between sync's read and its write: that sync writes what it
+    read; the next one names the missing column, and renaming back settles everything."""
+    sh = seed(emu.client(), tps_sheet(ROWS, 18, unfilled=0, broken=0))
+    desk = Desk(emu, config_for(sh, emu), tmp_path)
+    desk.sync()
+    ws = coordinator(emu, sh).worksheet("TPS")
+    ws.update([["999"]], "I5")
+
+    def rename_meanwhile() -> None:
+        ws.update([["Paslon 3 (Pramono-Rano)"]], "K1")
+    desk.sync(hooks=SyncHooks(between_read_and_write=rename_meanwhile))
+    before = person_cells(sh)
+    try:
+        report = desk.sync()
+        message = " ".join(str(e) for e in report.sheet_errors)
+    except SyncError as exc:
+        message = str(exc)
+    assert "Paslon 3" in message
+    assert_clear(message)
+    assert lost(before, person_cells(sh)) == {}
+    ws.update([["Paslon 3"]], "K1")
+    report = desk.sync()
+    assert not report.sheet_errors and report.alerts == [] and sheet_statuses(sh)[5] == "SALAH"
+    assert_one_status(sh, desk, report)
+    desk.idle()

@@ -88,3 +88,18 @@ def test_her_own_rekap_reading_sheetsyncs_tabs_keeps_what_she_types_while_syncs_
     assert_one_status(sh, desk, report)
     desk.idle()
     assert mine.acell("C6", value_render_option="FORMULA").value == "=COUNTA(Masalah!A:A)"
+
+
+def test_her_small_masalah_tab_before_init_is_refused_clearly(emu: Any, tmp_path: Path) -> None:
+    """Her own 10 x 3 "Masalah" list (who to call) on a sheet never synced."""
+    sh = seed(emu.client(), tps_sheet(ROWS, 33))
+    mine = coordinator(emu, sh).add_worksheet("Masalah", rows=10, cols=3)
+    mine.update([["TPS", "Masalah", "Hubungi"], ["Kapuk 12", "kotak suara rusak", "Pak Ahmad"]], "A1")
+    before = person_cells(sh)
+    desk = Desk(emu, config_for(sh, emu, language="id"), tmp_path)
+    for attempt in (lambda: init_layout(desk.config, client=emu.client()), desk.sync):
+        with pytest.raises(REFUSED) as info:
+            attempt()
+        assert "'Masalah'" in str(info.value)
+        assert_clear(str(info.value))
+    assert person_cells(sh) == before
