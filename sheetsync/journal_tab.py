@@ -270,11 +270,16 @@ class _Lazy(MappingABC):
         return self._m().keys()
 
 
-def column_fields(header: list[str], config: Any, header_map: Mapping[str, int] | None = None
-                  ) -> tuple[str | None, ...]:
+def column_fields(header: list[str], config: Any, header_map: Mapping[str, int] | None = None,
+                  owned0: Iterable[int] | None = None) -> tuple[str | None, ...]:
     """Field name per column: config field, ``header:<text>`` for other
-    headed columns, ``col:<letter>`` for unheaded ones, None for owned columns."""
+    headed columns, ``col:<letter>`` for unheaded ones, None for owned columns.
+
+    ``owned0``: sheetsync's own columns (0-based), as the sync found them by marker; a
+    person's column that merely has the same header is then journaled like any other.
+    Without it, every column of an owned header is taken as owned."""
     owned = {norm_header(config.status_header), norm_header(config.message_header)}
+    owned_at = None if owned0 is None else set(owned0)
     by_header: dict[str, str] = {}
     for col in config.columns:
         for text in (col.header, *col.aliases):
@@ -285,7 +290,7 @@ def column_fields(header: list[str], config: Any, header_map: Mapping[str, int] 
     for i, text in enumerate(header):
         norm = norm_header(text)
         name = by_index.get(i) or by_header.get(norm)
-        if norm in owned and name is None:
+        if name is None and (i in owned_at if owned_at is not None else norm in owned):
             out.append(None)
             continue
         if name is None:
@@ -573,22 +578,24 @@ def header_map_of(result: Any) -> Mapping[str, int] | None:
     return header if isinstance(header, Mapping) else None
 
 
-def read_tab(values: list[list[Any]], config: Any, result: Any = None) -> TabRead:
+def read_tab(values: list[list[Any]], config: Any, result: Any = None, *,
+             owned0: Iterable[int] | None = None) -> TabRead:
     """The input tab exactly as read -> what the journal keeps.
 
     ``result`` is the core CheckResult of the same values; when omitted the core
-    check runs here (restore uses this to key the tab it reads now)."""
+    check runs here (restore uses this to key the tab it reads now). ``owned0``: see
+    column_fields."""
     if result is None:
         from sheetsync.check import check
         result = check(values, config)
-    return _read_tab(values, config, result)
+    return _read_tab(values, config, result, owned0)
 
 
 @no_gc()
-def _read_tab(values: list[list[Any]], config: Any, result: Any) -> TabRead:
+def _read_tab(values: list[list[Any]], config: Any, result: Any, owned0: Iterable[int] | None) -> TabRead:
     header_row = int(config.header_row)
     header = [cell_text(c) for c in (values[header_row - 1] if len(values) >= header_row else [])]
-    fields = column_fields(header, config, header_map_of(result))
+    fields = column_fields(header, config, header_map_of(result), owned0)
     tps = tps_key_list(result, header_row + 1, len(values) - header_row)
     rows, positions, keys, lines, plain = keyed_read(values, header_row, fields,
                                                      tps_keys_of(result) if tps is None else tps)

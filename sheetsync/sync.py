@@ -221,7 +221,7 @@ def _read_and_plan(sheet: Sheet, config: Any, key: str, report: SyncReport, cloc
     clock.lap("read")
     values = current[config.input_tab]
     layout = input_layout(values, config, owned.columns)
-    verified = _Verified(journal, key, layout.with_added_headers(values, config), config)
+    verified = _Verified(journal, key, layout.with_added_headers(values, config), config, layout.owned0)
     result = _check(values, layout, config, now, verified)
     _fill_counts(report, result)
     clock.lap("check")
@@ -294,7 +294,7 @@ def read_and_check(config: Any, *, client: Any = None, now: datetime | None = No
         values = owned.values[config.input_tab]
         layout = input_layout(values, config, owned.columns, strict=False)
         result = _check(values, layout, config, now,
-                        _Verified(journal, key, layout.with_added_headers(values, config), config))
+                        _Verified(journal, key, layout.with_added_headers(values, config), config, layout.owned0))
         _check_locale(sheet, config, result)
         return result
     except SheetsError as exc:
@@ -417,23 +417,26 @@ class _Verified:
     (check.LateIssues) so that they weigh in the one place a row's status is decided; keeps
     the journal's view of the tab for the guard and the journal record."""
 
-    def __init__(self, journal: Any, key: str, values: list[list[Any]], config: Any) -> None:
+    def __init__(self, journal: Any, key: str, values: list[list[Any]], config: Any,
+                 owned0: list[int]) -> None:
         self.journal, self.key, self.values, self.config = journal, key, values, config
+        self.owned0 = owned0          # sheetsync's own columns (0-based): not journaled
         self.tab_read: Any = None
         self.found = 0
 
     def __call__(self, keyed: Any) -> list[Any]:
-        self.tab_read = _journal_view(self.journal, self.values, self.config, keyed)
+        self.tab_read = _journal_view(self.journal, self.values, self.config, keyed, self.owned0)
         warnings = _verification_warnings(self.journal, self.key, self.tab_read, self.config)
         self.found = len(warnings)
         return warnings
 
 
-def _journal_view(journal: Any, values: list[list[Any]], config: Any, result: Any) -> Any:
+def _journal_view(journal: Any, values: list[list[Any]], config: Any, result: Any,
+                  owned0: list[int]) -> Any:
     if journal is None:
         return None
     from sheetsync.journal_tab import read_tab
-    return read_tab(values, config, result)
+    return read_tab(values, config, result, owned0=owned0)
 
 
 def _verification_warnings(journal: Any, key: str, tab_read: Any, config: Any) -> list[Any]:

@@ -323,3 +323,24 @@ def test_init_and_sync_on_a_hand_made_tab_exit_3_with_one_line(emu: Any, tmp_pat
         assert result.exit_code == 3, result.output
         assert "'Masalah'" in result.output and "Traceback" not in result.output
         assert len(result.output.strip().splitlines()) <= 2
+
+
+def test_a_persons_keterangan_is_journaled_like_any_column_of_theirs(emu: Any, run: Any,
+                                                                     tmp_path: Path) -> None:
+    """Only the columns sheetsync owns by marker are left out of the journal: a coordinator's
+    own "Keterangan" beside sheetsync's is kept, so its notes can be looked up and brought back."""
+    from sheetsync.check import check
+    from sheetsync.journal import Journal
+    from sheetsync.journal_tab import journal_key
+
+    sh = seed(emu.client(), tps_sheet(12, 5))
+    config = config_for(sh, emu)
+    key = check(tps_sheet(12, 5), config).rows.at[2, "tps_key"]
+    with Journal(tmp_path / "j.sqlite") as journal:
+        run(config, journal=journal)
+        insert_own_column(coordinator(emu, sh).worksheet("TPS"), 4, ["Keterangan"] + NOTES)
+        run(config, journal=journal, now=NOW + timedelta(minutes=1))
+        history = journal.history(journal_key(sh.id, config.input_tab), key)
+    values = {(e.field, e.value) for e in history if e.kind == "value"}
+    assert ("header:Keterangan", NOTES[0]) in values
+    assert not any(v in ("OK", "SALAH", "PERIKSA", "BELUM DIISI") for _, v in values)   # sheetsync's own: not kept
