@@ -126,7 +126,7 @@ CORE_RULES = ("required", "cell_format", "bounds", "regions", "duplicate_tps", "
 def run_one(n_rows: int, repeat: int, core_only: bool, collect_first: bool = True) -> dict:
     from sheetsync.check import check
     from sheetsync import rules
-    if core_only:  # leave out rule families registered by other modules (issue 8: people)
+    if core_only:  # leave out rule families registered by other modules (the people checks)
         rules.RULES[:] = [(name, fn) for name, fn in rules.RULES if name in CORE_RULES]
     config = synthetic_config(n_rows)
     rss_before = 0

@@ -1,4 +1,4 @@
-"""What the saksi / people checks (issue 8) add to check() at national scale.
+"""What the saksi / people checks add to check() at national scale.
 
     .venv/bin/python bench/people.py                  # 820,000 rows, best of 3
     .venv/bin/python bench/people.py --rows 100000 --repeat 5
@@ -11,7 +11,7 @@ are interleaved, so a busy machine slows all three alike):
   C  people columns + rules     what a sync runs
 
 Also timed: coverage.compute_coverage() on C's rows (it runs with the summary
-tabs, after check()).  Goal (issue 8): the people checks add at most 30% to
+tabs, after check()).  Goal: the people checks add at most 30% to
 check() time; both readings are printed (C vs B: the checks on the same sheet;
 C vs A: the columns and the checks together).
 

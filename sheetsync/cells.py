@@ -270,7 +270,7 @@ PARSERS: dict[str, Callable[[np.ndarray], ParsedColumn]] = {
     "yesno": parse_yesno_column,
     "text": parse_text_column,
     "code": parse_text_column,
-    "phone": parse_text_column,   # normalised by the saksi rules (issue 8)
+    "phone": parse_text_column,   # normalised by the saksi rules
     "photo": parse_text_column,   # a link's shape is checked by rules/photo.py
     "kecamatan": parse_region_column,  # resolved by regions.py
     "kelurahan": parse_region_column,

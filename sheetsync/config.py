@@ -68,7 +68,7 @@ class Targets:
 
 @dataclass(frozen=True)
 class SaksiSettings:
-    """Settings of the saksi/coordinator rules (issue 8); core only carries them."""
+    """Settings of the saksi/coordinator rules; core only carries them."""
     max_tps_per_koordinator: int | None = None
     saksi_deadline: dt.date | None = None
 

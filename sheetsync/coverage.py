@@ -1,4 +1,4 @@
-"""Saksi coverage per kelurahan, kecamatan and kota (issue 8).
+"""Saksi coverage per kelurahan, kecamatan and kota.
 
 A pure function of CheckResult.rows, like totals.py: it runs in the same sync
 on the rows already read, so it costs no API call.  Per area:

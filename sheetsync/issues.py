@@ -2,7 +2,7 @@
 
 Every rule has a stable code.  Messages are templates filled from the issue's
 params; "column" is the header text from the config and "row" the sheet row.
-Other rule families (issue 8: saksi) register their own templates with
+Other rule families (saksi) register their own templates with
 register_message().
 """
 
@@ -116,7 +116,7 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType(_MESSAGES)
 
 
 def register_message(code: str, id_text: str, en_text: str) -> None:
-    """Add the templates of a rule code defined outside core (e.g. issue 8)."""
+    """Add the templates of a rule code defined outside core (e.g. the saksi rules)."""
     _MESSAGES[code] = {"id": id_text, "en": en_text}
     for key in [k for k in _TEMPLATE_CACHE if k[0] == code]:
         del _TEMPLATE_CACHE[key]

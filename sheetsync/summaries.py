@@ -56,7 +56,7 @@ _HEADERS = {
     "tps_belum": ("Belum Diisi", "Not filled"),
     "problems": ("Bermasalah", "With problems"),
     "tps_photo": ("TPS dengan foto", "TPS with photo"),
-    # saksi coverage (issue 8, coverage.py)
+    # saksi coverage (coverage.py)
     "tps_saksi": ("TPS Ada Saksi", "TPS with saksi"),
     "pct_saksi": ("% Saksi", "% with saksi"),
     "tps_tanpa_saksi": ("TPS Tanpa Saksi", "TPS without saksi"),

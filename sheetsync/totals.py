@@ -127,7 +127,7 @@ def row_masks(rows: pd.DataFrame, config: Config | None = None) -> RowMasks:
     return RowMasks(
         first=distinct_tps(rows), counted=counted, error=rows["n_errors"].to_numpy() > 0,
         periksa=status == PERIKSA,
-        # BELUM ADA SAKSI (issue 8) is given only to rows without results: not filled either
+        # BELUM ADA SAKSI is given only to rows without results: not filled either
         belum=(status == BELUM_DIISI) | (status == "BELUM ADA SAKSI"),
         not_ok=status != OK,
         counted_votes=votes, target=np.nan_to_num(rows["target_effective"].to_numpy(np.float64)),

@@ -1,5 +1,5 @@
 """Cell-level batchUpdate requests: repeatCell, updateCells, sortRange,
-mergeCells, unmergeCells, setDataValidation, updateBorders (owner: EMULATOR-B)."""
+mergeCells, unmergeCells, setDataValidation, updateBorders."""
 from __future__ import annotations
 
 import copy

@@ -1,5 +1,5 @@
 """Shared pieces of spreadsheets:batchUpdate: the copy-on-write transaction,
-field-mask updates and GridRange arithmetic (owner: EMULATOR-B).
+field-mask updates and GridRange arithmetic.
 
 Atomicity without copying a 10M-cell sheet: `Txn` starts from a shallow
 copy of the workbook whose sheets are the live Sheet objects. The first time

@@ -1,4 +1,4 @@
-"""deleteRange and findReplace batchUpdate requests (owner: EMULATOR-B)."""
+"""deleteRange and findReplace batchUpdate requests."""
 from __future__ import annotations
 
 import re

@@ -1,5 +1,5 @@
 """batchUpdate requests for charts, developer metadata, filters, banding,
-dimension groups and the accepted no-ops (owner: EMULATOR-B)."""
+dimension groups and the accepted no-ops."""
 from __future__ import annotations
 
 import copy

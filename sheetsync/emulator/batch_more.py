@@ -1,4 +1,4 @@
-"""Less common batchUpdate requests (owner: EMULATOR-B): moveDimension, insertRange,
+"""Less common batchUpdate requests: moveDimension, insertRange,
 trimWhitespace, deleteDuplicates, randomizeRange, filter views, updateBanding,
 updateEmbeddedObjectBorder. Formula references are not rewritten by these
 (see docs/emulator-formulas.md)."""

@@ -1,7 +1,7 @@
 """batchUpdate requests on rows/columns and on objects laid over the grid:
 insert/delete/append/updateDimension*, conditional formats, protected and
 named ranges, charts, developer metadata, filters and accepted no-ops
-(owner: EMULATOR-B)."""
+"""
 from __future__ import annotations
 
 import copy

@@ -1,4 +1,4 @@
-"""copyPaste and cutPaste batchUpdate requests (owner: EMULATOR-B).
+"""copyPaste and cutPaste batchUpdate requests.
 
 copyPaste repeats the source to fill a destination that is a multiple of its
 size (else pastes it once from the destination's top-left), moves relative

@@ -1,4 +1,4 @@
-"""POST /v4/spreadsheets/{id}:batchUpdate (owner: EMULATOR-B).
+"""POST /v4/spreadsheets/{id}:batchUpdate.
 
 `apply(spreadsheet, body)` validates and applies every request to a
 copy-on-write working copy (batch_common.Txn) and adopts it only when all of

@@ -1,4 +1,4 @@
-"""Conditional formatting as it shows in CellData.effectiveFormat (owner: EMULATOR-B).
+"""Conditional formatting as it shows in CellData.effectiveFormat.
 
 `conditional_format(ss, sheet, r, c)` returns the CellFormat a cell gets from
 the sheet's conditional format rules (None when no rule applies):

@@ -1,4 +1,4 @@
-"""Who may edit protected ranges (owner: EMULATOR-A since B moved its batch check to batch_common).
+"""Who may edit protected ranges.
 
 Google lets the file owner and the editors listed on a ProtectedRange edit
 it; everybody else gets 400 "You are trying to edit a protected cell or

@@ -7,7 +7,7 @@ the message params (arrays aligned with those positions, or scalars).
 
 Families register themselves when imported at the bottom of this module, in
 the order their messages should appear in a row's Keterangan.  Another family
-(issue 8: saksi, phone, koordinator) adds a module and one import line:
+(saksi, phone, koordinator) adds a module and one import line:
 
     from sheetsync.rules import Hits, RuleContext, register
 
@@ -173,6 +173,6 @@ from . import cells as _cells  # noqa: E402,F401
 from . import regions as _regions  # noqa: E402,F401
 from . import tps as _tps  # noqa: E402,F401
 from . import chasil as _chasil  # noqa: E402,F401
-from . import people as _people  # noqa: E402,F401  (issue 8: saksi, phones, koordinator)
+from . import people as _people  # noqa: E402,F401  (saksi, phones, koordinator)
 from . import photo as _photo  # noqa: E402,F401  (C.Hasil photo links)
 from . import janggal as _janggal  # noqa: E402,F401  (anomaly flags: unlikely results)

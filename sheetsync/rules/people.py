@@ -1,4 +1,4 @@
-"""Saksi, phone and koordinator rules (issue 8: the weeks before the vote).
+"""Saksi, phone and koordinator rules (the weeks before the vote).
 
 - every phone-typed column: a cell that is not an Indonesian mobile number is
   an error naming the cell (never the number: messages reach the Masalah tab);
