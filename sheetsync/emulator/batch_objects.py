@@ -1,6 +1,6 @@
 """batchUpdate requests on rows/columns and on objects laid over the grid:
 insert/delete/append/updateDimension*, conditional formats, protected and
-named ranges, charts, developer metadata, filters and accepted no-ops
+named ranges, charts, developer metadata, filters and accepted no-ops.
 """
 from __future__ import annotations
 
