@@ -98,14 +98,18 @@ def test_default_csv_export_holds_no_personal_value_in_any_tab(shared: Shared, t
     assert all(_mode(f) == 0o600 for f in tmp_path.iterdir())
 
 
-def test_a_renamed_input_tab_is_masked_too(shared: Shared, tmp_path: Path) -> None:
-    book = shared.emu.client().open_by_key(shared.key)
-    book.worksheet("TPS (salinan)").update_title("TPS lama")
+@pytest.mark.parametrize("tab, renamed", [("TPS", "TPS Final"), ("TPS (salinan)", "TPS lama")])
+def test_a_renamed_tab_is_masked_too(shared: Shared, tmp_path: Path, tab: str, renamed: str) -> None:
+    book = shared.emu.client().open_by_key(shared.key)          # the coordinator renames a tab
+    book.worksheet(tab).update_title(renamed)
     try:
         shared.cli("export", "--out", str(tmp_path))
     finally:
-        book.worksheet("TPS lama").update_title("TPS (salinan)")
-    assert not any(set(found) & shared.personal for found in _csv_cells(tmp_path).values())
+        book.worksheet(renamed).update_title(tab)
+    cells = _csv_cells(tmp_path)
+    assert any(name.endswith(f"-{renamed.lower().replace(' ', '-')}.csv") for name in cells)
+    assert not any(set(found) & shared.personal for found in cells.values())
+    assert all(_mode(f) == 0o600 for f in tmp_path.iterdir())
 
 
 def test_the_workbook_holds_no_formula_and_no_personal_value(shared: Shared, tmp_path: Path) -> None:
