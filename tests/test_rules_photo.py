@@ -172,3 +172,12 @@ def test_config_photo_host_with_scheme_is_refused(tmp_path):
         load_config(write(tmp_path, 'photo_hosts = ["https://foto.kawaltps.id"]'))
     assert str(e.value).endswith("rules.photo_hosts: 'https://foto.kawaltps.id' is not a host name "
                                  "(like foto.example.org, without https://)")
+
+
+def test_the_link_pattern_is_linear_and_sees_a_bounded_text():
+    from test_security_regex import problems
+
+    from sheetsync.rules import photo
+    assert problems(photo._LINK) == []
+    long = "https://drive.google.com/" + "a" * photo.MAX_LINK
+    assert not is_photo_link(long, ("drive.google.com",))
