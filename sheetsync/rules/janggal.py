@@ -97,7 +97,8 @@ def _groups(ctx: RuleContext) -> Groups:
     kel, kec = frame["kode_kelurahan"].cat.codes.to_numpy(np.int64), frame["kode_kecamatan"].cat.codes.to_numpy(np.int64)
     consistent = _consistent(ctx)
     return Groups(kel, kec, np.asarray(frame["kelurahan"].cat.categories, dtype=object),
-                  np.asarray(frame["kecamatan"].cat.categories, dtype=object), consistent, consistent & (kel >= 0))
+                  np.asarray(frame["kecamatan"].cat.categories, dtype=object), consistent,
+                  consistent & (kel >= 0) & (kec >= 0))
 
 
 def robust_z(values: np.ndarray, center: np.ndarray, scale: np.ndarray, use: np.ndarray
