@@ -161,3 +161,24 @@ def test_formulas_she_typed_in_rows_deleted_by_mistake_come_back_as_formulas(emu
     row4 = got[tuple(typed.get(("TPS", 4, c), "") for c in range(1, 4))]
     row5 = got[tuple(typed.get(("TPS", 5, c), "") for c in range(1, 4))]
     assert str(row4[11]).startswith("=SUM(") and row5[15] == typed[("TPS", 5, 16)]
+
+
+def test_a_filter_hiding_a_kecamatan_frozen_rows_and_hidden_columns_change_nothing(emu: Any, tmp_path: Path) -> None:
+    """Data > Create a filter (Cengkareng hidden), View > Freeze, Hide columns: a row she cannot
+    see still gets its status, and nothing else moves."""
+    sh = seed(emu.client(), tps_sheet(ROWS, 75))
+    desk = Desk(emu, config_for(sh, emu), tmp_path)
+    desk.sync()
+    ws = coordinator(emu, sh).worksheet("TPS")
+    ws.freeze(rows=1, cols=3)
+    sh.batch_update({"requests": [{"setBasicFilter": {"filter": {
+        "range": {"sheetId": ws.id, "startRowIndex": 0, "endRowIndex": ROWS + 1, "startColumnIndex": 0,
+                  "endColumnIndex": STATUS + 1},
+        "filterSpecs": [{"columnIndex": 0, "filterCriteria": {"hiddenValues": ["Cengkareng"]}}]}}}]})
+    ws.hide_columns(3, 5)
+    ws.update([["999"]], "I2")                                    # a Cengkareng row, hidden by her filter
+    before = person_cells(sh)
+    report = desk.sync()
+    assert lost(before, person_cells(sh)) == {} and sheet_statuses(sh)[2] == "SALAH"
+    assert_one_status(sh, desk, report)
+    desk.idle()
