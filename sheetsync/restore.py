@@ -22,7 +22,9 @@ overwritten. Owned columns (status, message) are left to the next sync.
 reads the tab (values and formulas), plans and writes at once: the refilled
 cells in one values:batchUpdate, the missing rows in one values:append with
 INSERT_ROWS, so Google adds them in new rows below the table as it is when the
-append lands -- never over a row someone typed meanwhile.
+append lands -- never over a row someone typed meanwhile. An append is not
+idempotent: when the transport had to send it again (its answer lost after it
+landed), one read finds the copies and blanks all but the first.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable
 
 from sheetsync import a1
+from sheetsync.gsheets import transport_stats
 from sheetsync.journal_query import MASK
 from sheetsync.journal_tab import PURGED, TabRead, journal_key, read_tab
 from sheetsync.lock import LockBusy, SyncLock, lock_path
@@ -215,15 +218,73 @@ def _restore(config: Any, journal: Any, sheet: Any, name: str, *, since: datetim
         # the table is found in the header's columns: a note typed far right of the
         # last row is not taken for the table (Google would append beside it)
         columns = f"{tab_range}!A:{a1.col_letters(max(plan.table_width, len(max(plan.rows, key=len))))}"
+        before = transport_stats(sheet.client)
         got = sheet.append_rows(columns, plan.rows)
         plan.appended_at = str(got.get("updates", {}).get("updatedRange", ""))
         if not _starts_in_column_a(plan.appended_at):
             raise RestoreError(f"the restored rows landed at {plan.appended_at}, not from column A: "
                                "check them in the sheet and move them under the table")
+        if _retried(before, transport_stats(sheet.client)):
+            _undo_repeated_append(sheet, plan, tab_range)
     plan.applied = apply and bool(plan.writes or plan.rows)
     plan.cells_written = len(plan.cells) if plan.applied else 0
     plan.requests = sheet.requests
     return plan
+
+
+def _retried(before: dict[str, int] | None, after: dict[str, int] | None) -> bool:
+    """Did the transport send the append more than once? Unknown (another session): yes."""
+    return before is None or after is None or after["retries"] > before["retries"]
+
+
+def _undo_repeated_append(sheet: Any, plan: RestorePlan, tab_range: str) -> None:
+    """An append whose answer was lost after it landed is sent again by the transport's
+    retry, and INSERT_ROWS then adds the rows a second time right below the first copy;
+    the answer only names the last copy. One read after the append finds the copies just
+    above it, and the later copies, cells that still hold exactly what restore wrote, are
+    blanked (a values write, safe to retry itself), so every TPS comes back once."""
+    top, bottom = _rows_of(plan.appended_at)
+    size = len(plan.rows)
+    if top == 0 or bottom - top + 1 != size:
+        return
+    values = sheet.read([tab_range])[tab_range]
+    if not _holds(values, top, plan.rows):
+        return                                   # someone typed there meanwhile: theirs now
+    first = top
+    while first - size > 0 and _holds(values, first - size, plan.rows):
+        first -= size
+    if first == top:
+        return
+    width = max(len(r) for r in plan.rows)
+    sheet.write([(a1.rect(plan.tab, first + size, 1, bottom, width), [[""] * width] * (bottom - first - size + 1))])
+    plan.appended_at = a1.rect(plan.tab, first, 1, first + size - 1, width)
+
+
+def _rows_of(updated: str) -> tuple[int, int]:
+    """First and last row of an A1 range ('TPS'!A31:Q32); (0, 0) if it names none."""
+    ref = a1.split_range(updated)[1] if "!" in updated else updated
+    try:
+        ends = [a1.parse_cell(part.replace("$", ""))[0] for part in ref.split(":")]
+    except ValueError:
+        return 0, 0
+    return ends[0], ends[-1]
+
+
+def _holds(values: list[list[Any]], row: int, rows: list[list[Any]]) -> bool:
+    """Do sheet rows row.. hold exactly ``rows`` (as read unformatted; trailing blanks aside)?"""
+    for i, want in enumerate(rows):
+        line = values[row - 1 + i] if row - 1 + i < len(values) else []
+        width = max(len(line), len(want))
+        pad = list(line) + [""] * (width - len(line))
+        if not all(_same(a, b) for a, b in zip(pad, list(want) + [""] * (width - len(want)))):
+            return False
+    return True
+
+
+def _same(shown: Any, written: Any) -> bool:
+    if isinstance(shown, (int, float)) and isinstance(written, (int, float)):
+        return float(shown) == float(written)
+    return str(shown if shown is not None else "") == str(written)
 
 
 def _starts_in_column_a(updated: str) -> bool:
