@@ -90,7 +90,12 @@ def extended_value(value: Any, formula: str | None = None) -> dict[str, Any] | N
     return {"stringValue": str(value)}
 
 
-def cell_data(ss: Spreadsheet, sheet: Sheet, r: int, c: int) -> dict[str, Any]:
+def cell_data(ss: Spreadsheet, sheet: Sheet, r: int, c: int,
+              shared: dict[tuple[str, int], Any] | None = None) -> dict[str, Any]:
+    """CellData of one cell.  ``shared``: formats already built in this answer, by the id of
+    the stored format (repeatCell gives a whole range one format object; the answer may hold
+    the same normalised dict many times, it is only serialised)."""
+    shared = {} if shared is None else shared
     value = sheet.get(r, c)
     formula = sheet.formulas.get((r, c))
     fmt = sheet.formats.get((r, c))
@@ -104,13 +109,20 @@ def cell_data(ss: Spreadsheet, sheet: Sheet, r: int, c: int) -> dict[str, Any]:
             nf = _number_format(sheet, r, c, fmt, formula)
             cell["formattedValue"] = cellvalues.render(value, None, "FORMATTED_VALUE", nf, spreadsheet=ss)
     if fmt:
-        cell["userEnteredFormat"] = normalise.colours(fmt)
+        key = ("user", id(fmt))
+        if key not in shared:
+            shared[key] = normalise.colours(fmt)
+        cell["userEnteredFormat"] = shared[key]
     if uev is not None or fmt:
-        effective = _effective_format(ss, fmt)
         if sheet.conditional_formats:  # rule colours show in effectiveFormat, as in Google
             from .conditional import conditional_format, overlay
-            effective = overlay(effective, conditional_format(ss, sheet, r, c))
-        cell["effectiveFormat"] = normalise.colours(effective)
+            effective = overlay(_effective_format(ss, fmt), conditional_format(ss, sheet, r, c))
+            cell["effectiveFormat"] = normalise.colours(effective)
+        else:
+            key = ("effective", id(fmt))
+            if key not in shared:
+                shared[key] = normalise.colours(_effective_format(ss, fmt))
+            cell["effectiveFormat"] = shared[key]
     note = sheet.notes.get((r, c))
     if note:
         cell["note"] = note
@@ -147,13 +159,14 @@ def grid_data(ss: Spreadsheet, sheet: Sheet, r0: int, c0: int, r1: int, c1: int)
         for (rr, cc) in store:
             sparse.setdefault(rr, []).append(cc)
     last_row = 0
+    shared: dict[tuple[str, int], Any] = {}
     rows: list[dict[str, Any]] = []
     for r in range(r0, r1):
         row_vals = sheet.values[r] if r < len(sheet.values) else []
         width = min(len(row_vals), c1)
         extra = [c for c in sparse.get(r, ()) if c0 <= c < c1]
         end = max([width] + [c + 1 for c in extra])
-        cells = [cell_data(ss, sheet, r, c) for c in range(c0, end)]
+        cells = [cell_data(ss, sheet, r, c, shared) for c in range(c0, end)]
         while cells and not cells[-1]:
             cells.pop()
         rows.append({"values": cells} if cells else {})

@@ -11,6 +11,7 @@ written rectangle.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Iterable
 
 Span = tuple[int, int]  # [start, end) of consecutive row indices
@@ -30,7 +31,11 @@ class Touched:
 
 
 def touched(sheet_id: int, r0: int, c0: int, rows: list[list[Any]]) -> Touched:
-    """Count one write's cells; the loop is inlined, a 41,000-row write passes through it."""
+    """Count one write's cells (a 41,000-row write passes through here)."""
+    if rows and all(rows) and None not in chain.from_iterable(rows):
+        # the usual write, every row filled and no null: C-level scans, no loop per row
+        width = max(map(len, rows))
+        return Touched(sheet_id, sum(map(len, rows)), [(r0, r0 + len(rows))], set(range(c0, c0 + width)))
     out = Touched(sheet_id)
     starts: list[int] = []
     ends: list[int] = []
