@@ -449,6 +449,13 @@ def explain(exc: BaseException, ui: Ui) -> tuple[int, list[str]]:
         return EXIT_USAGE, [ui.t("error", msg=ui.t(exc.code, url=exc.url))]  # type: ignore[attr-defined]
     if name == "ConfigError":
         return EXIT_USAGE, [ui.t("config_error", msg=config_error(msg, ui.lang))]
+    coded = _coded(exc)
+    if coded is not None:
+        from sheetsync.i18n import sheets_text
+
+        code = getattr(exc, "exit_code", EXIT_SYNC)
+        return (code if isinstance(code, int) else EXIT_SYNC), [ui.t("error", msg=sheets_text(coded.code, ui.lang,
+                                                                                             coded.params))]
     if module.startswith("sheetsync"):
         # sheetsync's own exceptions are written for the user: print them as they are.
         code = getattr(exc, "exit_code", EXIT_SYNC)
@@ -466,6 +473,19 @@ def explain(exc: BaseException, ui: Ui) -> tuple[int, list[str]]:
     if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)):
         return EXIT_USAGE, [ui.t("error", msg=msg)]
     return EXIT_SYNC, [ui.t("internal", msg=f"{name}: {_first_line(msg)}")]
+
+
+def _coded(exc: BaseException) -> Any:
+    """The Sheets or credentials error (it has a ``code`` with templates) this exception
+    says, itself or the one it was raised from (sync raises SyncError(str(error)))."""
+    seen: BaseException | None = exc
+    for _ in range(4):
+        if seen is None:
+            return None
+        if isinstance(getattr(seen, "code", None), str) and hasattr(seen, "params") and str(seen) in str(exc):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def quiet_stdout() -> None:

@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import stat
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -28,7 +29,7 @@ from gspread.exceptions import APIError
 from gspread.urls import SPREADSHEET_VALUES_BATCH_UPDATE_URL, SPREADSHEETS_API_V4_BASE_URL
 
 from sheetsync import a1
-from sheetsync.transport import RequestException, RetryPolicy, make_session
+from sheetsync.transport import RequestException, RetryPolicy, connection_refused, make_session
 
 log = logging.getLogger("sheetsync")
 
@@ -52,7 +53,17 @@ DATES = "FORMATTED_STRING"
 
 
 class SheetsError(Exception):
-    """One-line, user-facing; says what to do. sync wraps it in SyncError (exit 3)."""
+    """One-line, user-facing; says what to do. sync wraps it in SyncError (exit 3).
+
+    ``code`` names its templates in i18n.py (English and Indonesian): the message is the
+    English one, the CLI prints the reader's language from ``code`` and ``params``."""
+
+    def __init__(self, message: str = "", /, *, code: str | None = None, **params: Any) -> None:
+        if code is not None:
+            from sheetsync.i18n import sheets_text
+            message = sheets_text(code, "en", params)
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 class CredentialsError(SheetsError):
@@ -110,9 +121,7 @@ def spreadsheet_key(id_or_url: str) -> str:
         return m.group(1)
     if _KEY.match(text):
         return text
-    raise SheetsError(
-        f"'{text}' is not a spreadsheet ID or URL: pass --spreadsheet with the ID "
-        "(the long code between /d/ and /edit in the sheet's address) or the whole URL")
+    raise SheetsError(code="sheets_not_an_id", text=text)
 
 
 # ---------------------------------------------------------------- credentials
@@ -129,32 +138,26 @@ def load_credentials(path: str | None = None, *,
     try:
         creds, _ = google.auth.default(scopes=list(SCOPES))
     except google.auth.exceptions.DefaultCredentialsError:
-        raise CredentialsError(
-            "no Google credentials found: pass --credentials KEY.json (a service-account key), "
-            f"set credentials in the config or GOOGLE_APPLICATION_CREDENTIALS, or run '{ADC_LOGIN}'") from None
+        raise CredentialsError(code="creds_none", login=ADC_LOGIN) from None
     return creds
 
 
 def _key_file(path: str, source: str) -> google.auth.credentials.Credentials:
     p = Path(path).expanduser()
-    hint = ("download a service-account key (JSON) in Google Cloud Console > IAM > "
-            "Service accounts > Keys and pass its path with --credentials")
     if not p.is_file():
-        raise CredentialsError(f"key file {p} (from {source}) not found: {hint}")
+        raise CredentialsError(code="creds_key_missing", path=str(p), source=source)
     try:
         mode = p.stat().st_mode
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise CredentialsError(f"key file {p} cannot be read ({exc.__class__.__name__}): "
-                               f"check its permissions, or {hint}") from None
+        raise CredentialsError(code="creds_key_unreadable", path=str(p), kind=exc.__class__.__name__) from None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         log.warning("key file %s is readable by other users; run: chmod 600 %s", p, p)
     try:
         creds = _from_info(json.loads(text))
     except (ValueError, KeyError, TypeError, google.auth.exceptions.GoogleAuthError) as exc:
         # The message of these errors never contains the key itself, but keep it short anyway.
-        kind = exc.__class__.__name__
-        raise CredentialsError(f"key file {p} is not a valid Google key file ({kind}): {hint}") from None
+        raise CredentialsError(code="creds_key_invalid", path=str(p), kind=exc.__class__.__name__) from None
     return creds
 
 
@@ -230,51 +233,55 @@ def translate(exc: BaseException, *, key: str, email: str | None) -> SheetsError
         reason = exc.args[0] if exc.args and isinstance(exc.args[0], str) else exc
         if getattr(exc, "retryable", False):
             # 429/5xx at the token endpoint: an outage, not a bad key
-            return SheetsError(
-                f"Google's token service is unavailable ({_first_line(reason)[:120]}) even after "
-                "retrying: the key is not at fault; run sync again in a minute")
-        return CredentialsError(
-            f"Google refused the credentials of {email or 'this account'} while getting a token "
-            f"({_first_line(reason)}): the key may be deleted or disabled; create a new key and pass "
-            "it with --credentials, and check the machine's clock")
+            return SheetsError(code="sheets_token_unavailable", reason=_first_line(reason)[:120])
+        return CredentialsError(code="creds_refused", who=email, reason=_first_line(reason))
     if isinstance(exc, (RequestException, google.auth.exceptions.TransportError)):
-        return SheetsError(
-            f"could not reach the Sheets API ({exc.__class__.__name__}) even after retrying: "
-            "check the network connection (or --api-url), then run sync again")
-    return SheetsError(f"unexpected error talking to the Sheets API: {_first_line(exc)}")
+        return _unreachable(exc)
+    return SheetsError(code="sheets_unexpected", msg=_first_line(exc))
+
+
+def _unreachable(exc: BaseException) -> SheetsError:
+    """Nothing listening at the address is said as such, with the address (never its query)."""
+    if not connection_refused(exc):
+        return SheetsError(code="sheets_unreachable", kind=exc.__class__.__name__)
+    url = str(getattr(getattr(exc, "request", None), "url", "") or "")
+    parts = urllib.parse.urlsplit(url)
+    return SheetsError(code="refused", url=f"{parts.scheme}://{parts.netloc}" if parts.netloc else "?",
+                       kind=exc.__class__.__name__)
 
 
 def _api_error(exc: APIError, *, key: str, email: str | None) -> SheetsError:
     code = exc.response.status_code
     message = _first_line(exc.error.get("message", ""))
-    who = email or "the account sheetsync runs as"
     if code == 401:
-        return CredentialsError(
-            f"Google rejected the access token (401 {message}): check that the key file belongs "
-            "to an active service account and that the machine's clock is right, then run again")
+        return CredentialsError(code="creds_token_rejected", message=message)
     if code == 403 and "insufficient authentication scopes" in message.lower():
-        return CredentialsError(
-            f"the credentials of {who} do not allow the Sheets API (403 {message}): "
-            f"for your own Google account run '{ADC_LOGIN}', or pass a service-account key with --credentials")
+        return CredentialsError(code="creds_scopes", who=email, message=message, login=ADC_LOGIN)
     if code == 403:
-        return SheetsError(
-            f"spreadsheet {key} is not shared with {who} (403): open it in Google Sheets, "
-            f"click Share and add {who} as Editor")
+        # Google answers a reader's write as it answers a stranger's read: a refused write
+        # after the reads went through means the share is read-only
+        return SheetsError(code="sheets_read_only" if _is_write(exc) else "sheets_not_shared", spreadsheet=key,
+                           who=email)
     if code == 400 and "protected cell or object" in message:
-        return Protected(
-            f"Google refused the write: a range it covers is protected (400 {message}): in Google Sheets, "
-            f"Data > Protected sheets and ranges, set it to 'Show a warning' or add {who} as an editor")
+        return Protected(code="sheets_protected", message=message, who=email)
     if code == 404:
-        return SheetsError(
-            f"spreadsheet {key} not found (404): check --spreadsheet / SHEETSYNC_SPREADSHEET "
-            "(the ID or the whole URL of the sheet)")
+        return SheetsError(code="sheets_not_found", spreadsheet=key)
     if code == 429:
-        return SheetsError(
-            "the Sheets API quota is used up (429, 60 requests a minute per user) even after "
-            "waiting: stop other scripts using this account, wait a minute and run again")
+        return SheetsError(code="sheets_quota")
     if code >= 500:
-        return SheetsError(f"the Sheets API keeps failing ({code} {message}): run sync again in a minute")
-    return SheetsError(f"the Sheets API refused the request ({code} {message})")
+        return SheetsError(code="sheets_failing", status=code, message=message)
+    return SheetsError(code="sheets_refused_request", status=code, message=message)
+
+
+# Requests that only read, although some are POSTs (a data-filter read sends its ranges in the body)
+_READS = (":batchGetByDataFilter", ":getByDataFilter")
+
+
+def _is_write(exc: APIError) -> bool:
+    request = getattr(exc.response, "request", None)
+    method = str(getattr(request, "method", "GET") or "GET").upper()
+    path = str(getattr(request, "url", "") or "").split("?", 1)[0]
+    return method not in ("GET", "HEAD") and not path.endswith(_READS)
 
 
 def _first_line(value: Any) -> str:

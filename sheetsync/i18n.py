@@ -51,6 +51,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot reach the Sheets API{where}: {msg}. Check the network (or --api-url) and retry.",
         "tidak bisa menghubungi API Sheets{where}: {msg}. Periksa jaringan (atau --api-url) lalu coba lagi.",
     ),
+    "refused": (
+        "could not reach the Sheets API at {url} ({kind}: connection refused, nothing listens there): "
+        "start the emulator or correct --api-url, then run again",
+        "tidak bisa menghubungi API Sheets di {url} ({kind}: koneksi ditolak, tidak ada yang mendengarkan "
+        "di sana): jalankan emulatornya atau perbaiki --api-url, lalu jalankan lagi",
+    ),
     "credentials": (
         "credentials problem: {msg}",
         "masalah kredensial: {msg}",
@@ -58,6 +64,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "api_url_in_use": (
         "API URL in use: {url} (requests go there, not to Google)",
         "API URL dipakai: {url} (permintaan dikirim ke sana, bukan ke Google)",
+    ),
+    "api_url_malformed": (
+        "api_url {url}: not a URL; write it as http://127.0.0.1:8555 (the emulator) or https://host",
+        "api_url {url}: bukan URL; tulis seperti http://127.0.0.1:8555 (emulator) atau https://host",
     ),
     "api_url_insecure": (
         "api_url {url}: plain http is accepted only on this machine (127.0.0.1, localhost); "
@@ -254,6 +264,129 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
 }
 
+
+# Sheets API and credentials errors (gsheets.SheetsError.code -> templates): the library keeps
+# the English text as the exception's message; the CLI prints the reader's language.
+MESSAGES.update({
+    "key_file_hint": (
+        "download a service-account key (JSON) in Google Cloud Console > IAM > Service accounts > Keys "
+        "and pass its path with --credentials",
+        "unduh kunci service account (JSON) di Google Cloud Console > IAM > Service accounts > Keys "
+        "lalu berikan jalurnya dengan --credentials",
+    ),
+    "this_account": ("the account sheetsync runs as", "akun yang dipakai sheetsync"),
+    "sheets_not_an_id": (
+        "'{text}' is not a spreadsheet ID or URL: pass --spreadsheet with the ID (the long code between "
+        "/d/ and /edit in the sheet's address) or the whole URL",
+        "'{text}' bukan ID atau URL spreadsheet: berikan --spreadsheet dengan ID-nya (kode panjang di antara "
+        "/d/ dan /edit pada alamat sheet) atau URL lengkapnya",
+    ),
+    "creds_none": (
+        "no Google credentials found: pass --credentials KEY.json (a service-account key), set credentials "
+        "in the config or GOOGLE_APPLICATION_CREDENTIALS, or run '{login}'",
+        "kredensial Google tidak ditemukan: berikan --credentials KUNCI.json (kunci service account), isi "
+        "credentials di konfigurasi atau GOOGLE_APPLICATION_CREDENTIALS, atau jalankan '{login}'",
+    ),
+    "creds_key_missing": (
+        "key file {path} (from {source}) not found: {hint}",
+        "berkas kunci {path} (dari {source}) tidak ditemukan: {hint}",
+    ),
+    "creds_key_unreadable": (
+        "key file {path} cannot be read ({kind}): check its permissions, or {hint}",
+        "berkas kunci {path} tidak bisa dibaca ({kind}): periksa izinnya, atau {hint}",
+    ),
+    "creds_key_invalid": (
+        "key file {path} is not a valid Google key file ({kind}): {hint}",
+        "berkas kunci {path} bukan berkas kunci Google yang sah ({kind}): {hint}",
+    ),
+    "sheets_token_unavailable": (
+        "Google's token service is unavailable ({reason}) even after retrying: the key is not at fault; "
+        "run sync again in a minute",
+        "layanan token Google tidak tersedia ({reason}) walau sudah dicoba ulang: kuncinya tidak salah; "
+        "jalankan sync lagi semenit lagi",
+    ),
+    "creds_refused": (
+        "Google refused the credentials of {who} while getting a token ({reason}): the key may be deleted "
+        "or disabled; create a new key and pass it with --credentials, and check the machine's clock",
+        "Google menolak kredensial {who} saat mengambil token ({reason}): kuncinya mungkin sudah dihapus "
+        "atau dinonaktifkan; buat kunci baru dan berikan dengan --credentials, dan periksa jam komputer",
+    ),
+    "sheets_unreachable": (
+        "could not reach the Sheets API ({kind}) even after retrying: check the network connection "
+        "(or --api-url), then run sync again",
+        "tidak bisa menghubungi API Sheets ({kind}) walau sudah dicoba ulang: periksa koneksi jaringan "
+        "(atau --api-url), lalu jalankan sync lagi",
+    ),
+    "sheets_unexpected": (
+        "unexpected error talking to the Sheets API: {msg}",
+        "galat tak terduga saat berbicara dengan API Sheets: {msg}",
+    ),
+    "creds_token_rejected": (
+        "Google rejected the access token (401 {message}): check that the key file belongs to an active "
+        "service account and that the machine's clock is right, then run again",
+        "Google menolak token akses (401 {message}): pastikan berkas kunci milik service account yang aktif "
+        "dan jam komputer benar, lalu jalankan lagi",
+    ),
+    "creds_scopes": (
+        "the credentials of {who} do not allow the Sheets API (403 {message}): for your own Google account "
+        "run '{login}', or pass a service-account key with --credentials",
+        "kredensial {who} tidak mengizinkan API Sheets (403 {message}): untuk akun Google Anda sendiri "
+        "jalankan '{login}', atau berikan kunci service account dengan --credentials",
+    ),
+    "sheets_not_shared": (
+        "spreadsheet {spreadsheet} is not shared with {who} (403): open it in Google Sheets, click Share and add "
+        "{who} as Editor",
+        "spreadsheet {spreadsheet} tidak dibagikan dengan {who} (403): buka di Google Sheets, klik Bagikan dan "
+        "tambahkan {who} sebagai Editor",
+    ),
+    "sheets_read_only": (
+        "spreadsheet {spreadsheet} is shared with {who} read-only (403 on a write): open it in Google Sheets, "
+        "click Share and make {who} an Editor",
+        "spreadsheet {spreadsheet} dibagikan dengan {who} hanya untuk dilihat (403 saat menulis): buka di Google "
+        "Sheets, klik Bagikan dan jadikan {who} Editor",
+    ),
+    "sheets_protected": (
+        "Google refused the write: a range it covers is protected (400 {message}): in Google Sheets, "
+        "Data > Protected sheets and ranges, set it to 'Show a warning' or add {who} as an editor",
+        "Google menolak penulisan: ada rentang yang dilindungi (400 {message}): di Google Sheets, "
+        "Data > Sheet dan rentang yang dilindungi, pilih 'Tampilkan peringatan' atau tambahkan {who} "
+        "sebagai editor",
+    ),
+    "sheets_not_found": (
+        "spreadsheet {spreadsheet} not found (404): check --spreadsheet / SHEETSYNC_SPREADSHEET (the ID or the "
+        "whole URL of the sheet)",
+        "spreadsheet {spreadsheet} tidak ditemukan (404): periksa --spreadsheet / SHEETSYNC_SPREADSHEET (ID atau "
+        "URL lengkap sheet-nya)",
+    ),
+    "sheets_quota": (
+        "the Sheets API quota is used up (429, 60 requests a minute per user) even after waiting: stop "
+        "other scripts using this account, wait a minute and run again",
+        "kuota API Sheets habis (429, 60 permintaan per menit per pengguna) walau sudah menunggu: hentikan "
+        "skrip lain yang memakai akun ini, tunggu semenit lalu jalankan lagi",
+    ),
+    "sheets_failing": (
+        "the Sheets API keeps failing ({status} {message}): run sync again in a minute",
+        "API Sheets terus gagal ({status} {message}): jalankan sync lagi semenit lagi",
+    ),
+    "sheets_refused_request": (
+        "the Sheets API refused the request ({status} {message})",
+        "API Sheets menolak permintaan ({status} {message})",
+    ),
+    "sheets_tab_missing": (
+        "tab '{tab}' not found in spreadsheet {spreadsheet} (tabs: {tabs}): rename the tab or set input tab in {source}",
+        "tab '{tab}' tidak ada di spreadsheet {spreadsheet} (tab yang ada: {tabs}): ganti nama tab itu atau atur "
+        "input tab di {source}",
+    ),
+})
+
+
+def sheets_text(code: str, lang: str, params: Mapping[str, Any]) -> str:
+    """A Sheets or credentials error in ``lang``: the key file hint and "the account
+    sheetsync runs as" (when the account is unknown) in that language too."""
+    filled = {"hint": t("key_file_hint", lang), **params}
+    if filled.get("who") is None:
+        filled["who"] = t("this_account", lang)
+    return t(code, lang, **filled)
 
 # Column headers and cell words of CLI tables: field or value key -> (english, indonesian).
 # Keys not listed fall back to the summary tabs' header texts (summaries.py), then to the key.

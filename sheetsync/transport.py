@@ -57,6 +57,9 @@ class RetryPolicy:
     base_s: float = 0.5               # first backoff ceiling; doubles per attempt
     max_sleep_s: float = 16.0         # ceiling of one backoff sleep
     timeout_s: tuple[float, float] = (5.0, 60.0)   # (connect, read) per attempt
+    # Connection refused: nothing listens at the address (a wrong --api-url, the emulator not
+    # started). A restarting server is back within seconds; a person should not wait a minute.
+    refused_s: float = 3.0
     max_attempts: int = 12            # belt and braces next to the deadline
 
 
@@ -120,7 +123,7 @@ def is_loopback(host: str) -> bool:
 def check_api_url(api_url: str) -> str:
     """The URL, when requests may go there: https anywhere, plain http only on loopback
     (on any other host a listener on the path reads the bearer token)."""
-    parts = urllib.parse.urlsplit(api_url.strip())
+    parts = _well_formed(api_url)
     if parts.scheme == "https" and parts.hostname:
         return api_url
     if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
@@ -128,6 +131,23 @@ def check_api_url(api_url: str) -> str:
     raise ApiUrlError("api_url_insecure", api_url,
                       f"api_url {api_url!r}: plain http is accepted only on this machine "
                       "(127.0.0.1, localhost); use https or remove api_url")
+
+
+def _well_formed(api_url: str) -> urllib.parse.SplitResult:
+    """The URL's parts, or ApiUrlError "malformed": a scheme and a host, a port that is a
+    number from 1 to 65535, no blank inside ("localhost:8555" would read as scheme "localhost")."""
+    text = api_url.strip()
+    parts = urllib.parse.urlsplit(text)
+    try:
+        port_ok = parts.port is None or parts.port > 0     # urllib raises on "x" and on 99999
+    except ValueError:
+        port_ok = False
+    if parts.scheme in ("http", "https") and parts.hostname and port_ok and not any(c.isspace() for c in text):
+        return parts
+    if "://" in text and parts.scheme not in ("http", "https") and port_ok and parts.hostname:
+        return parts           # another scheme: refused as not https just after, which says what to use
+    raise ApiUrlError("api_url_malformed", api_url,
+                      f"api_url {api_url!r} is not a URL: write it as http://127.0.0.1:8555 or https://host")
 
 
 def token_uri(credentials: google.auth.credentials.Credentials) -> str | None:
@@ -239,7 +259,8 @@ class _RetryingMixin:
             pause = retry_after_seconds(response)
             if pause is None:
                 pause = backoff_sleep(attempt - 1, self.policy, self.rng)
-            if attempt >= self.policy.max_attempts or time.monotonic() + pause >= deadline_at:
+            refused_until = start + self.policy.refused_s if connection_refused(error) else deadline_at
+            if attempt >= self.policy.max_attempts or time.monotonic() + pause >= min(deadline_at, refused_until):
                 log.info("giving up on %s %s after %d attempt(s) in %.1fs: %s", method.upper(), _path_only(url),
                          attempt, time.monotonic() - start, _outcome(response, error))
                 if error is not None:
@@ -259,6 +280,24 @@ class _RetryingMixin:
         # Never wait past the deadline for one answer, but always give it a moment.
         floor = 1.0
         return (max(floor, min(connect, remaining)), max(floor, min(read, remaining)))
+
+
+def connection_refused(error: BaseException | None) -> bool:
+    """The connection was refused: requests and google-auth wrap urllib3's wrapping of the
+    socket's ConnectionRefusedError, so follow the chain (causes, reasons, first args)."""
+    seen: set[int] = set()
+    todo = [error]
+    while todo:
+        exc = todo.pop()
+        if exc is None or id(exc) in seen or len(seen) > 20:
+            continue
+        seen.add(id(exc))
+        if isinstance(exc, ConnectionRefusedError):
+            return True
+        first = exc.args[0] if exc.args else None
+        todo += [exc.__cause__, exc.__context__, getattr(exc, "reason", None),
+                 first if isinstance(first, BaseException) else None]
+    return False
 
 
 def _outcome(response: requests.Response | None, error: BaseException | None) -> str:

@@ -183,3 +183,81 @@ def test_diff_since_a_sync_that_does_not_exist_exits_2(journaled: Any) -> None:
         assert result.exit_code == 2, result.output
         assert words in result.output and len(result.output.strip().splitlines()) <= 2, result.output
     assert invoke("diff", *args, "--since", "1").exit_code == 0
+
+
+# ---------------------------------------------------------------- --api-url: refused, malformed
+
+def closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_refused_connection_fails_within_seconds_and_says_so() -> None:
+    import time
+
+    url = f"http://127.0.0.1:{closed_port()}"
+    for lang, words in (("en", "connection refused"), ("id", "koneksi ditolak")):
+        started = time.monotonic()
+        result = invoke("--lang", lang, "check", "--preset", PRESET, "--api-url", url, "--spreadsheet", "y" * 44)
+        seconds = time.monotonic() - started
+        assert result.exit_code == 3, result.output
+        assert seconds < 12, seconds                      # the whole retry deadline was 60 s (53 s measured)
+        assert words in result.stderr and url in result.stderr, result.stderr
+        assert "HTTPConnectionPool" not in result.output
+
+
+@pytest.mark.parametrize("url", ["localhost:8555", "127.0.0.1:8555", "http://127.0.0.1:99999",
+                                 "http://127.0.0.1:85a5", "http://127.0.0.1 :8555", "http://"])
+def test_a_malformed_api_url_is_called_malformed(url: str) -> None:
+    for lang, words in (("en", "not a URL"), ("id", "bukan URL")):
+        result = invoke("--lang", lang, "check", "--preset", PRESET, "--api-url", url, "--spreadsheet", "y" * 44)
+        assert result.exit_code == 2, result.output
+        assert words in result.stderr and "only on this machine" not in result.stderr, result.stderr
+
+
+# ---------------------------------------------------------------- errors in the user's language
+
+def test_credentials_and_sheets_errors_follow_lang(workdir: Path) -> None:
+    missing = ["check", "--preset", PRESET, "--spreadsheet", "x" * 44, "--credentials", str(workdir / "nope.json")]
+    for lang, words in (("en", "not found: download a service-account key"),
+                        ("id", "tidak ditemukan: unduh kunci service account")):
+        result = invoke("--lang", lang, *missing)
+        assert result.exit_code == 3 and words in result.stderr, result.output
+    with Emulator(strict=True) as strict:
+        owner = strict.issue_key("owner@kawal.example")
+        robot = strict.issue_key("robot@kawal.iam.gserviceaccount.com")
+        key = strict.client(owner).create("private").id
+        path = workdir / "robot.json"
+        path.write_text(json.dumps(robot))
+        args = ["--preset", PRESET, "--api-url", strict.url, "--spreadsheet", key, "--credentials", str(path)]
+        result = invoke("--lang", "id", "check", *args)
+        assert result.exit_code == 3
+        assert "tidak dibagikan dengan robot@kawal.iam.gserviceaccount.com" in result.stderr, result.stderr
+        assert "Bagikan" in result.stderr and "not shared" not in result.stderr
+
+
+def test_a_read_only_share_is_called_read_only(workdir: Path) -> None:
+    with Emulator(strict=True) as strict:
+        owner = strict.issue_key("owner@kawal.example")
+        robot = strict.issue_key("robot@kawal.iam.gserviceaccount.com")
+        mine = strict.client(owner)
+        key = mine.create("read-only").id
+        path = workdir / "robot.json"
+        path.write_text(json.dumps(robot))
+        owner_path = workdir / "owner.json"
+        owner_path.write_text(json.dumps(owner))
+        target = ["--preset", PRESET, "--api-url", strict.url, "--spreadsheet", key]
+        assert invoke("init", *target, "--credentials", str(owner_path), "--with-tps").exit_code == 0
+        mine.open_by_key(key).share("robot@kawal.iam.gserviceaccount.com", perm_type="user", role="reader",
+                                    notify=False)
+        before = mine.open_by_key(key).worksheet("TPS").get_all_values()
+        for lang, words in (("en", "is shared with robot@kawal.iam.gserviceaccount.com read-only"),
+                            ("id", "dibagikan dengan robot@kawal.iam.gserviceaccount.com hanya untuk dilihat")):
+            result = invoke("--lang", lang, "sync", *target, "--credentials", str(path))
+            assert result.exit_code == 3, result.output
+            assert words in result.stderr and "Editor" in result.stderr, result.stderr
+            assert "not shared" not in result.stderr and "tidak dibagikan" not in result.stderr
+        assert mine.open_by_key(key).worksheet("TPS").get_all_values() == before      # nothing written
