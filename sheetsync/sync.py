@@ -24,7 +24,8 @@ from sheetsync import a1
 from sheetsync.gsheets import (Prepared, Protected, Sheet, SheetsError, _is_grid_limit, _is_missing_range,
                                open_client, spreadsheet_key, transport_stats)
 from sheetsync.lock import LockBusy, SyncLock, lock_path
-from sheetsync.ownership import Owned, column_marker, column_unmarker, new_tabs, read_owned, resolve_tabs
+from sheetsync.ownership import (Owned, column_marker, column_unmarker, new_tabs, read_owned, resolve_tabs,
+                                 tab_not_ours)
 from sheetsync.journal_tab import journal_key
 from sheetsync.plan import Desired, Plan, make_plan, sheet_value
 from sheetsync.settle import Settled, build_wanted, settle
@@ -328,7 +329,14 @@ def _add_tabs(sheet: Sheet, owned: Owned, plan: Plan, config: Any, report: SyncR
     """Add the absent summary tabs, sized to what this write puts there, and mark them and the
     tabs of an earlier release: one batchUpdate, before the write."""
     props, marks = new_tabs(owned.to_add, config, _needed_grid(plan), set(owned.sheet_ids.values()))
-    sheet.add_tabs(props, owned.tab_marks + marks)
+    try:
+        sheet.add_tabs(props, owned.tab_marks + marks)
+    except SheetsError:
+        # Google's 400 "already exists": a person made a tab of that title since the read
+        mine = [p["title"] for p in props if p["title"] in sheet.tabs()]
+        if mine:
+            raise tab_not_ours(config, mine[0]) from None
+        raise
     for p in props:
         sheet.grid[p["title"]] = (p["gridProperties"]["rowCount"], p["gridProperties"]["columnCount"])
     report.tabs_created = list(owned.to_add)
@@ -426,6 +434,8 @@ class _Verified:
 
     def __call__(self, keyed: Any) -> list[Any]:
         self.tab_read = _journal_view(self.journal, self.values, self.config, keyed, self.owned0)
+        if self.tab_read is not None:       # before the first read of this tab's history
+            self.journal.claim(journal_key(self.key, self.config.input_tab), self.tab_read)
         warnings = _verification_warnings(self.journal, self.key, self.tab_read, self.config)
         self.found = len(warnings)
         return warnings

@@ -103,3 +103,30 @@ def test_her_small_masalah_tab_before_init_is_refused_clearly(emu: Any, tmp_path
         assert "'Masalah'" in str(info.value)
         assert_clear(str(info.value))
     assert person_cells(sh) == before
+
+
+@pytest.mark.parametrize("lang,words", [("id", "bukan buatan sheetsync"), ("en", "not made by sheetsync")])
+def test_her_rekap_made_while_the_first_sync_adds_its_tabs_stays_hers_and_is_said_clearly(
+        emu: Any, tmp_path: Path, lang: str, words: str) -> None:
+    """The first sync read a sheet without summary tabs; before its addSheet lands she makes her
+    own "Rekap Kecamatan" (Google then answers 400 "already exists"). Her tab is left as it is,
+    and the line says, in the config's language, whose tab it is and the way on."""
+    sh = seed(emu.client(), tps_sheet(ROWS, 34))
+    desk = Desk(emu, config_for(sh, emu, language=lang), tmp_path)
+    mine, seen = coordinator(emu, sh), {}
+    ours = emu.client()
+    send = ours.http_client.batch_update
+
+    def she_is_quicker(key: str, body: dict) -> Any:
+        """Runs on sheetsync's own client just before its batchUpdate adding the tabs goes out."""
+        if "typed" not in seen and any("addSheet" in r for r in body.get("requests", [])):
+            tab = mine.add_worksheet("Rekap Kecamatan", rows=1000, cols=26)
+            tab.update(HER_REKAP, "A1", value_input_option="USER_ENTERED")
+            seen["typed"] = person_cells(sh)
+        return send(key, body)
+    ours.http_client.batch_update = she_is_quicker
+    with pytest.raises(REFUSED) as info:
+        desk.sync(client=ours)
+    assert lost(seen["typed"], person_cells(sh)) == {}
+    assert words in str(info.value) and "'Rekap Kecamatan'" in str(info.value)
+    assert_clear(str(info.value))
