@@ -10,13 +10,14 @@ metadata (``Spreadsheet.metadata_projects``), never inside the JSON Google retur
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from . import a1
 from .a1 import Box
 from .model import Sheet, Spreadsheet, invalid_argument
+from .normalise import drop_sheet_zero
 
 LOCATION_TYPES = ("ROW", "COLUMN", "SHEET", "SPREADSHEET")
 _STRATEGIES = ("EXACT_LOCATION", "INTERSECTING_LOCATION")
@@ -70,6 +71,57 @@ def by_id(ss: Spreadsheet, metadata_id: int, project: str) -> dict[str, Any] | N
         if meta.get("metadataId") == metadata_id and visible(ss, meta, project):
             return meta
     return None
+
+
+def as_google(meta: dict[str, Any]) -> dict[str, Any]:
+    """Metadata JSON as Google answers it: a copy, its dimensionRange without ``sheetId: 0``
+    (proto3 leaves the default out, as in Google's recorded DimensionRange replies); a SHEET
+    location keeps ``sheetId: 0`` (a oneof member is always written)."""
+    return drop_sheet_zero(meta)
+
+
+# ------------------------------------------------------------ where spreadsheets.get lists them
+
+def place_in_spreadsheet(ss: Spreadsheet, out: dict[str, Any], project: str) -> None:
+    """Put the metadata of a Spreadsheet resource where Google's reference lists it, as
+    ``project`` sees it: SPREADSHEET metadata in ``developerMetadata``, SHEET metadata in
+    ``sheets[].developerMetadata``, ROW and COLUMN metadata in the ``developerMetadata`` of the
+    row's or column's DimensionProperties (``sheets[].data[].rowMetadata`` /
+    ``columnMetadata``), so only where grid data covering that row or column is returned."""
+    _keep_visible(ss, out, project, lambda m: True)
+    for sheet_out in out.get("sheets", []):
+        dims = [m for m in sheet_out.get("developerMetadata", []) if _dimension_of(m) is not None]
+        _keep_visible(ss, sheet_out, project, lambda m: _dimension_of(m) is None)
+        for meta in dims:
+            if visible(ss, meta, project):
+                _put_on_dimension(sheet_out, meta)
+
+
+def _keep_visible(ss: Spreadsheet, holder: dict[str, Any], project: str,
+                  here: Callable[[dict[str, Any]], bool]) -> None:
+    seen = [as_google(m) for m in holder.get("developerMetadata", []) if here(m) and visible(ss, m, project)]
+    if seen:
+        holder["developerMetadata"] = seen
+    else:  # proto3 JSON leaves an empty list out
+        holder.pop("developerMetadata", None)
+
+
+def _dimension_of(meta: dict[str, Any]) -> str | None:
+    """"rowMetadata" for ROW metadata, "columnMetadata" for COLUMN, else None."""
+    for axis, key in ((0, "rowMetadata"), (1, "columnMetadata")):
+        if _dimension_range(meta, axis) is not None:
+            return key
+    return None
+
+
+def _put_on_dimension(sheet_out: dict[str, Any], meta: dict[str, Any]) -> None:
+    key = _dimension_of(meta)
+    index = meta["location"]["dimensionRange"]["startIndex"]
+    for block in sheet_out.get("data", []):
+        start = block.get("startRow" if key == "rowMetadata" else "startColumn", 0)
+        props = block.get(key, [])
+        if start <= index < start + len(props):
+            props[index - start].setdefault("developerMetadata", []).append(as_google(meta))
 
 
 # ------------------------------------------------------------ locations

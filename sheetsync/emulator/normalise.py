@@ -109,7 +109,7 @@ def _plain_of(style: Json) -> Json | None:
     return None
 
 
-_RANGE_KEYS = {"range", "ranges", "merges", "unprotectedRanges"}
+_RANGE_KEYS = {"range", "ranges", "merges", "unprotectedRanges", "dimensionRange"}
 
 
 def drop_sheet_zero(obj: Any, key: str = "") -> Any:

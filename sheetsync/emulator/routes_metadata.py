@@ -5,7 +5,6 @@ PROJECT metadata (``devmeta.visible``).
 """
 from __future__ import annotations
 
-import copy
 from typing import TYPE_CHECKING, Any
 
 from . import devmeta
@@ -25,7 +24,7 @@ def get(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, An
         meta = devmeta.by_id(ss, metadata_id, st.auth.project_of(rq.user))
         if meta is None:
             raise not_found(f"No developer metadata with ID {metadata_id}.")
-        return 200, copy.deepcopy(meta)
+        return 200, devmeta.as_google(meta)
 
 
 def search(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
@@ -38,5 +37,5 @@ def search(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int,
             matched = devmeta.search(ss, filters, st.auth.project_of(rq.user))
         except ApiError as exc:
             raise invalid_argument(f"Invalid dataFilters: {exc.message}") from None
-        out = copy.deepcopy(matched)
+        out = [devmeta.as_google(m) for m in matched]  # the filters too, as Google re-writes them
     return 200, {"matchedDeveloperMetadata": out} if out else {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from . import a1, fields
+from . import a1, devmeta, fields
 from .model import DEFAULT_COLUMNS, DEFAULT_ROWS, Spreadsheet, invalid_argument, new_spreadsheet_id
 from .sheet_json import spreadsheet_json
 
@@ -110,7 +110,7 @@ def get(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, An
     with ss.lock:
         boxes = [a1.resolve(ss, text) for text in rq.params("ranges")] or None
         body = spreadsheet_json(ss, grid=grid, boxes=boxes)
-        _hide_other_projects(ss, body, st.auth.project_of(rq.user))
+        devmeta.place_in_spreadsheet(ss, body, st.auth.project_of(rq.user))
     return 200, fields.apply(body, mask)
 
 
@@ -125,20 +125,8 @@ def get_by_data_filter(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -
         filters = body.get("dataFilters")
         boxes = [box for box, _ in matched_boxes(st, ss, filters, rq.user)] if filters else None
         out = spreadsheet_json(ss, grid=grid, boxes=boxes)  # only the sheets the filters selected
-        _hide_other_projects(ss, out, st.auth.project_of(rq.user))
+        devmeta.place_in_spreadsheet(ss, out, st.auth.project_of(rq.user))
     return 200, fields.apply(out, mask)
-
-
-def _hide_other_projects(ss: Spreadsheet, out: dict[str, Any], project: str) -> None:
-    """PROJECT developer metadata shows only to keys of the project that created it."""
-    from .devmeta import visible
-    for holder in [out, *out.get("sheets", [])]:
-        if "developerMetadata" in holder:
-            seen = [m for m in holder["developerMetadata"] if visible(ss, m, project)]
-            if seen:
-                holder["developerMetadata"] = seen
-            else:
-                del holder["developerMetadata"]
 
 
 def batch_update(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
@@ -153,7 +141,7 @@ def batch_update(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tupl
         project = st.auth.project_of(rq.user)
         out = batch_requests.apply(ss, body, user=rq.user if st.strict else None, project=project)
         if "updatedSpreadsheet" in out:
-            _hide_other_projects(ss, out["updatedSpreadsheet"], project)
+            devmeta.place_in_spreadsheet(ss, out["updatedSpreadsheet"], project)
         if ss.has_formulas():
             from . import formulas
             formulas.recalculate(ss)

@@ -114,7 +114,9 @@ def test_project_metadata_is_seen_only_by_its_own_project(two_projects):
     with pytest.raises(gspread.exceptions.APIError) as exc:
         call(dki, "get", sh.id, f"/developerMetadata/{own['metadataId']}")
     assert exc.value.response.status_code == 404
-    metas = dki.open_by_key(sh.id).fetch_sheet_metadata()["sheets"][0]["developerMetadata"]
+    # Column metadata is listed on its column's DimensionProperties, as Google's reference has it
+    grid = dki.open_by_key(sh.id).fetch_sheet_metadata({"fields": "sheets.data.columnMetadata"})
+    metas = grid["sheets"][0]["data"][0]["columnMetadata"][0]["developerMetadata"]
     assert [m["metadataId"] for m in metas] == [shared["metadataId"]]
     read = call(dki, "post", sh.id, "/values:batchGetByDataFilter",
                 {"dataFilters": [{"developerMetadataLookup": {"metadataKey": "sheetsync.jakbar"}}]})
