@@ -156,7 +156,7 @@ class Txn:
 
 def mask_of(fields: Any, what: str = "fields") -> Mask:
     if not isinstance(fields, str) or not fields.strip():
-        raise Bad(f"At least one field must be updated, but '{what}' is empty.")
+        raise Bad(f"At least one field must be listed in '{what}'. (Use '*' to indicate all fields.)")
     # gspread writes "gridProperties/frozenRowCount"; Google accepts "/" like "."
     return parse_mask(fields.replace("/", "."))
 
