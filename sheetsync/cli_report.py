@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Iterator
 
 import click
 
@@ -49,8 +50,9 @@ def reconcile_cmd(config: Any, against: str | None, as_json: bool, accept_change
     if accept_changes:
         _accept(config, tps_refs, as_json, ui)
         return
-    report = reconcile(config, against=against, include_personal=include_personal, lang=ui.lang,
-                       by_koordinator=by_koordinator)
+    with input_tab_named(config):
+        report = reconcile(config, against=against, include_personal=include_personal, lang=ui.lang,
+                           by_koordinator=by_koordinator)
     if as_json:
         ui.json(report)
         return
@@ -83,6 +85,23 @@ def reconcile_cmd(config: Any, against: str | None, as_json: bool, accept_change
                 ui.out(ui.t("against_not_in_file", count=len(a.only_in_sheet), file=a.file))
         for problem in a.file_problems:
             ui.warn(problem)
+
+
+@contextmanager
+def input_tab_named(config: Any) -> Iterator[None]:
+    """A read of the input tab that Google cannot parse because the tab is gone (renamed,
+    deleted) is said as sync says it: the tab's name and the tabs there are."""
+    from sheetsync.gsheets import Sheet, _is_missing_range, open_client, tab_missing
+
+    try:
+        yield
+    except Exception as exc:
+        if not _is_missing_range(exc):
+            raise
+        sheet = Sheet(open_client(config), config.spreadsheet)
+        if config.input_tab in sheet.tabs():
+            raise                  # another range of the read: not the missing tab this names
+        raise tab_missing(sheet, config.input_tab, config.source) from None
 
 
 def _accept(config: Any, tps_refs: tuple[str, ...], as_json: bool, ui: Ui) -> None:
@@ -307,7 +326,7 @@ def restore_cmd(config: Any, since: str | None, tps_refs: tuple[str, ...], apply
         raise CliError(ui.t("need_since_or_tps"))
     keys = _tps_keys(config, tps_refs, ui) if tps_refs else None
     when = parse_since(since, ui) if since else None
-    with _journal(config, ui) as journal:
+    with _journal(config, ui) as journal, input_tab_named(config):
         if when is not None:
             _check_sync_number(journal, config, when, ui)
         plan = restore(config, journal, Sheet(open_client(config), config.spreadsheet), since=when, tps=keys,

@@ -10,8 +10,8 @@ from typing import Any
 import click
 
 from sheetsync.cli_common import (EXIT_OK, EXIT_PROBLEMS, EXIT_SYNC, CliError, HelpCommand, Ui, config_options,
-                                  example, explain, json_option, json_spelling, mask_report, parse_interval, personal_option,
-                                  to_jsonable, ui_options)
+                                  example, explain, json_option, json_spelling, mask_report, parse_interval,
+                                  personal_option, to_jsonable, ui_options)
 from sheetsync.cli_problems import WARNINGS_LISTED, errors_first, listed, per_code
 
 PRESET = "--preset pilkada-jakbar-2024"

@@ -289,6 +289,12 @@ def _first_line(value: Any) -> str:
     return text[0][:300] if text else ""
 
 
+def tab_missing(sheet: "Sheet", tab: str, source: str) -> SheetsError:
+    """The input tab is not there (renamed or deleted): name it and the tabs there are."""
+    tabs = ", ".join(sorted(sheet.tabs())) or "-"
+    return SheetsError(code="sheets_tab_missing", tab=tab, spreadsheet=sheet.key, tabs=tabs, source=source)
+
+
 def _is_missing_range(exc: BaseException) -> bool:
     return isinstance(exc, APIError) and exc.response.status_code == 400 and \
         "Unable to parse range" in str(exc.error.get("message", ""))

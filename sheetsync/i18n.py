@@ -373,7 +373,8 @@ MESSAGES.update({
         "API Sheets menolak permintaan ({status} {message})",
     ),
     "sheets_tab_missing": (
-        "tab '{tab}' not found in spreadsheet {spreadsheet} (tabs: {tabs}): rename the tab or set input tab in {source}",
+        "tab '{tab}' not found in spreadsheet {spreadsheet} (tabs: {tabs}): rename the tab or set input tab "
+        "in {source}",
         "tab '{tab}' tidak ada di spreadsheet {spreadsheet} (tab yang ada: {tabs}): ganti nama tab itu atau atur "
         "input tab di {source}",
     ),
@@ -413,7 +414,8 @@ LABELS: dict[str, tuple[str, str]] = {
     # cell words
     "error": ("error", "galat"), "warning": ("warning", "peringatan"),
     "renamed": ("renamed", "berganti nama"), "renamed_from": ("renamed from", "berganti nama dari"),
-    "renamed_to": ("renamed to", "berganti nama menjadi"), "added": ("added", "ditambah"), "changed": ("changed", "diubah"), "removed": ("removed", "dihapus"),
+    "renamed_to": ("renamed to", "berganti nama menjadi"), "added": ("added", "ditambah"),
+    "changed": ("changed", "diubah"), "removed": ("removed", "dihapus"),
     "yes": ("yes", "ya"), "no": ("no", "tidak"),
 }
 

@@ -21,7 +21,7 @@ from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo
 
 from sheetsync import a1
-from sheetsync.gsheets import (Prepared, Protected, Sheet, SheetsError, _is_grid_limit, _is_missing_range,
+from sheetsync.gsheets import (Prepared, Protected, Sheet, SheetsError, _is_grid_limit, _is_missing_range, tab_missing,
                                open_client, spreadsheet_key, transport_stats)
 from sheetsync.lock import LockBusy, SyncLock, lock_path
 from sheetsync.ownership import (Owned, column_marker, column_unmarker, new_tabs, read_owned, resolve_tabs,
@@ -315,10 +315,7 @@ def _read_all(sheet: Sheet, config: Any, report: SyncReport, *, only_input: bool
     except Exception as exc:  # noqa: BLE001 - only a missing tab is explained here
         if not _is_missing_range(exc):
             raise SheetsError(f"reading the spreadsheet failed: {exc}") from None
-        present = set(sheet.tabs())
-        raise SheetsError(
-            f"tab '{config.input_tab}' not found in spreadsheet {sheet.key} (tabs: "
-            f"{', '.join(sorted(present)) or 'none'}): rename the tab or set input tab in {config.source}") from None
+        raise tab_missing(sheet, config.input_tab, config.source) from None
     if owned.unmarked_tabs:
         report.metadata_reads += 1
         resolve_tabs(sheet, config, owned)

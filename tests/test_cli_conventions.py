@@ -261,3 +261,19 @@ def test_a_read_only_share_is_called_read_only(workdir: Path) -> None:
             assert words in result.stderr and "Editor" in result.stderr, result.stderr
             assert "not shared" not in result.stderr and "tidak dibagikan" not in result.stderr
         assert mine.open_by_key(key).worksheet("TPS").get_all_values() == before      # nothing written
+
+
+def test_reconcile_and_restore_name_a_renamed_input_tab() -> None:
+    with Emulator() as emu:
+        sheet = emu.client().create("renamed").id
+        args = ["--preset", PRESET, "--api-url", emu.url, "--spreadsheet", sheet]
+        assert invoke("init", *args).exit_code == 0 and invoke("sync", *args).exit_code == 0
+        emu.client().open_by_key(sheet).worksheet("TPS").update_title("TPS lama")    # the coordinator's rename
+        for command in (["reconcile"], ["restore", "--since", "1"]):
+            for lang, words in (("en", "tab 'TPS' not found in spreadsheet"), ("id", "tab 'TPS' tidak ada di")):
+                result = invoke("--lang", lang, *command, *args)
+                assert result.exit_code == 3, result.output
+                assert words in result.stderr and "TPS lama" in result.stderr, result.stderr
+                assert "APIError" not in result.output and "Unable to parse range" not in result.output
+        titles = [ws.title for ws in emu.client().open_by_key(sheet).worksheets()]
+    assert "TPS lama" in titles and "TPS" not in titles          # nothing was created or renamed
