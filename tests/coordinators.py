@@ -68,7 +68,8 @@ def insert_own_column(ws: Worksheet, col: int, texts: list[str]) -> None:
 
 
 def _search(sh: Spreadsheet, key: str) -> list[dict] | None:
-    """Developer metadata of the key; None from an emulator that has no markers at all."""
+    """Developer metadata of the key; None from an emulator that has no markers at all.
+    Google leaves a sheetId of 0 out of the JSON (proto3 default), hence .get("sheetId", 0)."""
     url = f"https://sheets.googleapis.com/v4/spreadsheets/{sh.id}/developerMetadata:search"
     try:
         got = sh.client.request("post", url, json={"dataFilters": [
@@ -85,7 +86,7 @@ def owned(sh: Spreadsheet) -> tuple[dict[str, int], set[int]]:
     columns = {m["metadataValue"]: m["location"]["dimensionRange"]["startIndex"] + 1
                for m in _search(sh, COLUMN_KEY) or []}
     marked = _search(sh, TAB_KEY)
-    tabs = {m["location"]["sheetId"] for m in marked or []}
+    tabs = {m["location"].get("sheetId", 0) for m in marked or []}
     if marked is None:                                 # a release before markers: by title
         tabs = {ws.id for ws in sh.worksheets() if ws.title in SUMMARY_TITLES}
     return columns, tabs
@@ -114,7 +115,7 @@ def _owned_columns_of(sh: Spreadsheet, ws: Worksheet) -> set[int]:
     if marked is None:
         return set(_by_header(ws).values())
     return {m["location"]["dimensionRange"]["startIndex"] + 1 for m in marked
-            if m["location"]["dimensionRange"]["sheetId"] == ws.id}
+            if m["location"]["dimensionRange"].get("sheetId", 0) == ws.id}
 
 
 def _by_header(ws: Worksheet) -> dict[str, int]:
@@ -134,7 +135,7 @@ def sheet_statuses(sh: Spreadsheet, tab: str = "TPS") -> dict[int, str]:
     """Sheet row -> status shown in sheetsync's marked Status column of the tab (non-blank)."""
     ws = sh.worksheet(tab)
     marked = [m["location"]["dimensionRange"]["startIndex"] + 1 for m in _search(sh, COLUMN_KEY) or []
-              if m["metadataValue"] == STATUS and m["location"]["dimensionRange"]["sheetId"] == ws.id]
+              if m["metadataValue"] == STATUS and m["location"]["dimensionRange"].get("sheetId", 0) == ws.id]
     col = marked[0] if marked else _by_header(ws)[STATUS]
     values = ws.get_values()
     return {r: line[col - 1] for r, line in enumerate(values, start=1)

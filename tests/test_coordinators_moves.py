@@ -182,3 +182,31 @@ def test_a_filter_hiding_a_kecamatan_frozen_rows_and_hidden_columns_change_nothi
     assert lost(before, person_cells(sh)) == {} and sheet_statuses(sh)[2] == "SALAH"
     assert_one_status(sh, desk, report)
     desk.idle()
+
+
+def test_rows_restored_after_she_inserted_her_column_land_under_their_headers(emu: Any, tmp_path: Path) -> None:
+    """Her column at A, then six rows deleted by mistake: restore puts every value under its own
+    header (Kecamatan in B now), leaves her column blank for them, and the sync settles."""
+    sh = seed(emu.client(), tps_sheet(ROWS, 76, unfilled=0))
+    desk = Desk(emu, config_for(sh, emu), tmp_path)
+    desk.sync()
+    ws = coordinator(emu, sh).worksheet("TPS")
+    insert_own_column(ws, 1, ["Catatan"] + NOTES)
+    desk.sync()
+    gone = ws.get_values("B10:P15")
+    ws.delete_rows(10, 15)
+    typed = person_cells(sh)
+    with pytest.raises(SyncError):
+        desk.sync()
+    with Journal(desk.journal_file) as journal:
+        restore(desk.config, journal, Sheet(emu.client(), sh.id), since=1, apply=True, lock_dir=str(tmp_path))
+    now = ws.get_values()
+    back = {tuple(line[1:4]): line for line in now[1:]}
+    for line in gone:
+        got = back[tuple(line[:3])]
+        assert got[0] == "" and got[1:16] == line, (got, line)
+    assert lost(typed, {k: v for k, v in person_cells(sh).items() if k[1] <= ROWS + 1 - 6}) == {}
+    report = desk.sync()
+    assert report.alerts == []
+    assert_one_status(sh, desk, report)
+    desk.idle()
