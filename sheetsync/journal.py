@@ -26,7 +26,7 @@ from sheetsync.journal_query import (Diff, HistoryEntry, QueryMixin, Snapshot,  
                                      VerifiedChange, as_utc)
 from sheetsync.journal_state import (Delta, _State, compare, dead_record, decode_order, encode_order,
                                      load_all, load_records, ok_map, place, save_rows)
-from sheetsync.journal_tab import (TabRead, decode_line, dict_line, journal_key,  # noqa: F401
+from sheetsync.journal_tab import (TAB_SEP, TabRead, decode_line, dict_line, journal_key,  # noqa: F401
                                    line_dict, no_gc, pair_renames, read_tab, similar, tab_from_dicts)
 from sheetsync.private_file import open_private
 
@@ -157,6 +157,29 @@ class Journal(QueryMixin):
         if got is not None or not create:
             return got
         return self.db.execute("INSERT INTO sheets(spreadsheet) VALUES (?)", (spreadsheet,)).lastrowid
+
+    def claim(self, name: str, tab: TabRead) -> None:
+        """Settle, before a (spreadsheet, input tab) history is first read, whether the
+        history a journal of the release before kept under the spreadsheet alone is this
+        tab's. It is when this read shares a row with its last read (or either is empty);
+        a tab whose rows are all others' (a second team's tab, added after the upgrade)
+        starts a history of its own instead, and leaves the old one to its own tab. Without
+        this, the first tab to ask took it: the guard found every row of the other tab
+        "vanished", and restore offered them for this tab."""
+        db = self.db
+        if db.execute("SELECT 1 FROM sheet_names WHERE name=?", (name,)).fetchone() or \
+                db.execute("SELECT 1 FROM sheets WHERE spreadsheet=?", (name,)).fetchone():
+            return                                  # the usual case: one lookup, nothing to settle
+        spreadsheet, sep, _ = name.partition(TAB_SEP)
+        legacy = db.execute("SELECT id FROM sheets WHERE spreadsheet=? AND id NOT IN "
+                            "(SELECT sheet FROM sheet_names)", (spreadsheet,)).fetchone() if sep else None
+        if legacy is None:
+            return
+        then = self.last(spreadsheet, good_only=False)
+        if then is None or not tab.rows or not then.rows or then.rows.keys() & tab.rows.keys():
+            db.execute("INSERT INTO sheet_names(name, sheet) VALUES (?, ?)", (name, legacy[0]))
+        else:
+            db.execute("INSERT INTO sheets(spreadsheet) VALUES (?)", (name,))
 
     def _field_ids(self, names: Iterable[str]) -> dict[str, int]:
         out: dict[str, int] = {}

@@ -211,7 +211,9 @@ def _restore(config: Any, journal: Any, sheet: Any, name: str, *, since: datetim
     tab_range = a1.quote_tab(config.input_tab)
     values = sheet.read([tab_range])[tab_range]
     formulas = sheet.read([tab_range], render="FORMULA")[tab_range]
-    plan = plan_restore(journal, name, values, config, since=since, tps=tps, formulas=formulas)
+    now = read_tab(values, config)
+    journal.claim(name, now)               # an old journal's history: only its own tab's
+    plan = plan_restore(journal, name, values, config, since=since, tps=tps, formulas=formulas, current=now)
     if apply and plan.writes:
         sheet.write(plan.writes)
     if apply and plan.rows:

@@ -1,0 +1,59 @@
+"""A journal of the release that kept one history per spreadsheet, upgraded on a
+spreadsheet where a second team now keeps its TPS on a tab of its own: the old
+history is team A's, and stays team A's whichever team syncs first after the upgrade.
+Real gspread against the emulator; a second gspread client is team B's coordinator."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sheetsync.journal import Journal, journal_key
+
+pytest.importorskip("sheetsync.summaries")
+
+NOW = datetime(2024, 11, 27, 20, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+
+def test_the_old_history_stays_with_its_tab_when_the_other_team_syncs_first(tmp_path: Path) -> None:
+    from sheetsync.config import SummaryTabs
+    from sheetsync.emulator import Emulator
+    from sheetsync.gsheets import Sheet
+    from sheetsync.journal_tab import read_tab
+    from sheetsync.restore import restore
+    from sheetsync.sync import sync
+    from sync_data import config_for, seed, tps_sheet
+
+    with Emulator() as emu:
+        ours = emu.client()
+        book = seed(ours, tps_sheet(40, seed=3, broken=0), tab="TPS")
+        a = config_for(book, emu)
+        ws_a = book.worksheet("TPS")
+        with Journal(tmp_path / "j.sqlite") as old:      # the release before: keyed by spreadsheet alone
+            old.record_tab(spreadsheet=book.id, config_name=a.name, tab=read_tab(ws_a.get_values(), a), at=NOW)
+        gone = ws_a.row_values(5)
+        ws_a.delete_rows(5)                              # a TPS of team A deleted before the upgrade
+
+        # after the upgrade team B starts on its own tab of the same spreadsheet
+        team_b = book.add_worksheet("TPS Tim B", rows=60, cols=20)
+        rows_b = tps_sheet(60, seed=4, broken=0)
+        team_b.update(rows_b[:1] + rows_b[41:], "A1", value_input_option="RAW")
+        b = replace(a, name="Tim B", input_tab="TPS Tim B",
+                    summary_tabs=SummaryTabs("Rekap Kec B", "Rekap Kel B", "Masalah B"),
+                    last_synced_cell="'Rekap Kec B'!A1")
+        with Journal(tmp_path / "j.sqlite") as journal:
+            run = dict(client=ours, journal=journal, lock_dir=str(tmp_path))
+            report_b = sync(b, now=NOW + timedelta(minutes=1), **run)
+            assert report_b.alerts == []                 # A's 40 rows are not B's: nothing vanished from B
+            assert journal.last(journal_key(book.id, "TPS")).sync_no == 1     # the old history is still A's
+            sync(a, now=NOW + timedelta(minutes=2), accept_deletions=True, **run)
+            plan_b = restore(b, journal, Sheet(ours, book.id), since=1, lock_dir=str(tmp_path))
+            assert plan_b.rows_appended == []            # none of A's rows offered for B's tab
+            plan_a = restore(a, journal, Sheet(ours, book.id), since=1, apply=True, lock_dir=str(tmp_path))
+            assert len(plan_a.rows_appended) == 1        # A's deleted TPS comes back from the old history
+        coordinator_b = emu.client(token="koordinator-b").open_by_key(book.id).worksheet("TPS Tim B")
+        assert len([r for r in coordinator_b.get_all_values()[1:] if any(r)]) == 20
+        assert ws_a.get_all_values()[40][:3] == gone[:3]
