@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from sheetsync.cli_common import CliError, HelpCommand, HelpGroup, Ui, example, parse_interval, ui_options
+from sheetsync.cli_common import (CliError, HelpCommand, HelpGroup, Ui, example, json_option, json_spelling,
+                                  parse_interval, ui_options)
 
 DEFAULT_FLEET_FILE = "fleet.toml"
 _TEXT = {
@@ -70,19 +71,21 @@ def fleet_group() -> None:
 
 @fleet_group.command("sync", cls=FleetCommand, epilog=example(
     "sheetsync fleet sync --fleet fleet.toml",
-    "sheetsync fleet sync --fleet fleet.toml --every 60s --log-format json"))
+    "sheetsync fleet sync --fleet fleet.toml --every 60s --json"))
 @ui_options
 @fleet_option
 @click.option("--every", metavar="INTERVAL", help="Keep cycling every INTERVAL (60s, 5m) until stopped.")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output: text for people, json (one object per cycle) for logs.")
-def fleet_sync_cmd(fleet_path: str | None, every: str | None, log_format: str, ui: Ui) -> None:
+@json_option("Print one JSON object per cycle, for logs (the older form: --log-format json).")
+def fleet_sync_cmd(fleet_path: str | None, every: str | None, log_format: str, as_json: bool, ui: Ui) -> None:
     """Sync every sheet of the fleet (each with its own lock and journal), then write the
     province rollup.  Exit codes: 0 every sheet synced; 3 a sheet or the rollup failed
     (the others were synced all the same); 2 bad fleet file."""
     from dataclasses import replace
     from sheetsync.fleet import FleetRunner
 
+    log_format = json_spelling(log_format, as_json, "log_format", ui)
     fleet = load(ui, fleet_path)
     if every:
         seconds = parse_interval(every)

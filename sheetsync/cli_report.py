@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 import click
 
-from sheetsync.cli_common import (CliError, HelpCommand, Ui, config_options, example, parse_interval,
+from sheetsync.cli_common import (CliError, HelpCommand, Ui, config_options, example, json_option, parse_interval,
                                   personal_option, ui_options, wib)
 
 PRESET = "--preset pilkada-jakbar-2024"
@@ -168,8 +168,9 @@ def _table_of_dicts(ui: Ui, rows: list[dict[str, Any]], title: str) -> None:
               help="csv: one file per tab; xlsx: one workbook.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=".", show_default=True,
               help="Directory to write into (created if missing).")
+@json_option("Print what was written (files, rows, masked columns) as JSON.")
 @personal_option
-def export_cmd(config: Any, fmt: str, out_dir: str, include_personal: bool, ui: Ui) -> None:
+def export_cmd(config: Any, fmt: str, out_dir: str, as_json: bool, include_personal: bool, ui: Ui) -> None:
     """Write every tab to CSV (one file per tab) or XLSX (one workbook) for archiving.
     Control characters are dropped and text a spreadsheet would run as a formula
     gets a leading ' (OWASP CSV injection); personal columns are masked in every tab
@@ -178,6 +179,9 @@ def export_cmd(config: Any, fmt: str, out_dir: str, include_personal: bool, ui: 
 
     with ui.progress_to("export") as progress:
         report = export(config, out_dir, fmt=fmt, include_personal=include_personal, progress=progress)
+    if as_json:
+        ui.json(report)
+        return
     for tab in report.tabs:
         ui.say(ui.t("export_done", path=tab.path, rows=tab.rows) + f"  [{tab.tab}]")
     if report.masked_columns:

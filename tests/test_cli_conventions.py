@@ -277,3 +277,27 @@ def test_reconcile_and_restore_name_a_renamed_input_tab() -> None:
                 assert "APIError" not in result.output and "Unable to parse range" not in result.output
         titles = [ws.title for ws in emu.client().open_by_key(sheet).worksheets()]
     assert "TPS lama" in titles and "TPS" not in titles          # nothing was created or renamed
+
+
+def test_export_and_fleet_sync_take_json_too(tmp_path: Path) -> None:
+    from sync_data import seed
+    from test_fleet import tps_rows
+    from test_fleet_cli import fleet_file
+
+    with Emulator() as emu:
+        sheet = emu.client().create("export").id
+        args = ["--preset", PRESET, "--api-url", emu.url, "--spreadsheet", sheet]
+        assert invoke("init", *args).exit_code == 0
+        result = invoke("export", *args, "--out", str(tmp_path / "arsip"), "--json")
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.stdout)
+        assert {t["tab"] for t in report["tabs"]} >= {"TPS"} and all(Path(f).is_file() for f in report["files"])
+        assert "Koordinator" in report["masked_columns"]
+
+        gc = emu.client()
+        pusat = seed(gc, tps_rows("31.71", (1, 2, 3)))
+        path = fleet_file(tmp_path, emu, {"Jakarta Pusat": ("31.71", pusat.id)}, gc.create("Rekap DKI").id)
+        for spelling in (["--json"], ["--log-format", "json"]):
+            cycle = invoke("fleet", "sync", "--fleet", str(path), *spelling)
+            assert cycle.exit_code == 0, cycle.output
+            assert json.loads(cycle.stdout.strip().splitlines()[-1])
