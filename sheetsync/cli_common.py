@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import click
 
-from sheetsync.i18n import LANGS, config_error, detect_lang, label, t
+from sheetsync.i18n import LANGS, MESSAGES, config_error, detect_lang, label, t
 from sheetsync.safetext import strip_controls, terminal_text
 
 PRESET_HELP = "pilkada-jakbar-2024"
@@ -252,8 +252,19 @@ def to_jsonable(obj: Any) -> Any:
     return obj
 
 
+# DEL and C1 (8-bit CSI, OSC): JSON keeps them raw, a terminal may act on them.
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f]")
+
+
+def json_text(data: Any, indent: int | None = None) -> str:
+    """JSON as printed: cell text inside stays exact, but its DEL and C1 characters are
+    written as \\u escapes (json already escapes C0), so no escape sequence reaches a terminal."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent, default=str)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def to_json(obj: Any) -> str:
-    return json.dumps(to_jsonable(obj), ensure_ascii=False, indent=2, default=str)
+    return json_text(to_jsonable(obj), indent=2)
 
 
 # ------------------------------------------------------------- option groups
@@ -482,7 +493,7 @@ def _coded(exc: BaseException) -> Any:
     for _ in range(4):
         if seen is None:
             return None
-        if isinstance(getattr(seen, "code", None), str) and hasattr(seen, "params") and str(seen) in str(exc):
+        if getattr(seen, "code", None) in MESSAGES and hasattr(seen, "params") and str(seen) in str(exc):
             return seen
         seen = seen.__cause__ or seen.__context__
     return None

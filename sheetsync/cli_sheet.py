@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import datetime
 from typing import Any
@@ -10,8 +9,8 @@ from typing import Any
 import click
 
 from sheetsync.cli_common import (EXIT_OK, EXIT_PROBLEMS, EXIT_SYNC, CliError, HelpCommand, Ui, config_options,
-                                  example, explain, json_option, json_spelling, mask_report, parse_interval,
-                                  personal_option, to_jsonable, ui_options)
+                                  example, explain, json_option, json_spelling, json_text, mask_report,
+                                  parse_interval, personal_option, to_jsonable, ui_options)
 from sheetsync.cli_problems import WARNINGS_LISTED, errors_first, listed, per_code
 
 PRESET = "--preset pilkada-jakbar-2024"
@@ -215,7 +214,7 @@ def _print_sync(report: Any, ui: Ui, log_format: str, dry_run: bool, fail_on: st
         if isinstance(data, dict):
             data.setdefault("issue_counts", counts)
             data = {"ok": True, **data}
-        click.echo(json.dumps(data, ensure_ascii=False, default=str))
+        click.echo(json_text(data))
     elif dry_run:
         print_plan(report, ui)
     else:
@@ -247,7 +246,7 @@ def _print_settle(report: Any, ui: Ui) -> None:
 
 def _log(ui: Ui, log_format: str, data: dict, text: str) -> None:
     if log_format == "json":   # the JSON log stays one stream: errors are lines of it too
-        click.echo(json.dumps(data, ensure_ascii=False))
+        click.echo(json_text(data))
     else:
         ui.warn(text)
 

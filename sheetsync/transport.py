@@ -111,13 +111,16 @@ def rewrite_url(url: str, api_url: str | None, *, token_host: bool = False) -> s
 
 
 def is_loopback(host: str) -> bool:
-    """localhost, 127.0.0.0/8 or ::1: an address no other machine can answer for."""
+    """localhost, 127.0.0.0/8 or ::1, or 0.0.0.0 / :: (a connection to those reaches this
+    machine, as an emulator bound to every address prints itself): an address no other
+    machine can answer for."""
     if host.lower() in ("localhost", "localhost."):
         return True
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
+        address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return False
+    return address.is_loopback or address.is_unspecified
 
 
 def check_api_url(api_url: str) -> str:

@@ -105,7 +105,7 @@ def test_plain_http_off_loopback_is_refused(url):
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:8555", "http://localhost:8555/", "http://[::1]:8555",
-                                 "https://sheets.example.org"])
+                                 "http://0.0.0.0:8555", "https://sheets.example.org"])
 def test_https_anywhere_and_http_on_loopback_are_accepted(url):
     assert check_api_url(url) == url
 

@@ -95,3 +95,11 @@ def test_a_table_strips_control_characters_from_cells_and_headers() -> None:
     table = format_table(["row", f"note{OSC}"], [[2, f"{OSC}Kapuk{CSI}\nbaris dua"]])
     assert not any(ch in table for ch in "\x1b\x07\x9b")
     assert "Kapuk" in table and len(table.splitlines()) == 3                  # one line per row
+
+
+def test_json_output_keeps_cell_text_exact_but_escapes_c1_characters() -> None:
+    from sheetsync.cli_common import json_text
+
+    text = json_text({"cell": f"{OSC}Kapuk{CSI}"})
+    assert not any(ch in text for ch in "\x1b\x07\x9b")
+    assert json.loads(text) == {"cell": f"{OSC}Kapuk{CSI}"}            # nothing lost for a program
