@@ -367,19 +367,21 @@ def _build_protected(txn: Txn, src: dict, pr_id: int) -> tuple[Sheet, dict]:
     pr["range"] = clean_range(sheet, gr)
     if src.get("description"):
         pr["description"] = src["description"]
+    owner = txn.work.drive.owner
     if src.get("warningOnly"):
-        if any((src.get("editors") or {}).get(k) for k in ("users", "groups", "domainUsersCanEdit")):
+        sent = {**(src.get("editors") or {})}
+        sent["users"] = [u for u in sent.get("users") or [] if u != owner]  # the owner is always listed
+        if any(sent.get(k) for k in ("users", "groups", "domainUsersCanEdit")):
             raise Bad("ProtectedRange is warningOnly. Editors cannot be set on it.")
         pr["warningOnly"] = True
     pr["requestingUserCanEdit"] = True
-    if not src.get("warningOnly"):
-        editors = copy.deepcopy(src.get("editors") or {})
-        owner = txn.work.drive.owner
-        users = [u for u in editors.get("users") or [] if u]
-        if owner not in users:
-            users.insert(0, owner)
-        editors["users"] = users
-        pr["editors"] = {k: v for k, v in editors.items() if v}
+    # Google lists the owner among the editors of every range, warning-only ones included
+    editors = copy.deepcopy(src.get("editors") or {})
+    users = [u for u in editors.get("users") or [] if u]
+    if owner not in users:
+        users.insert(0, owner)
+    editors["users"] = users
+    pr["editors"] = {k: v for k, v in editors.items() if v}
     if src.get("unprotectedRanges"):
         pr["unprotectedRanges"] = [clean_range(sheet, g) for g in src["unprotectedRanges"]]
     return sheet, pr
@@ -397,7 +399,8 @@ def add_protected_range(txn: Txn, req: dict) -> dict:
     if _whole_sheet(pr["range"]) and any(_whole_sheet(p.get("range", {})) for p in sheet.protected_ranges):
         raise Bad(f'Sheet "{sheet.title}" already has sheet protection.')
     sheet.protected_ranges.append(pr)
-    return {"addProtectedRange": {"protectedRange": copy.deepcopy(pr)}}
+    # Google's reply leaves the editors out ({}); only spreadsheets.get lists them
+    return {"addProtectedRange": {"protectedRange": {**copy.deepcopy(pr), "editors": {}}}}
 
 
 def _whole_sheet(gr: dict) -> bool:

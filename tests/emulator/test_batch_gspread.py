@@ -63,9 +63,9 @@ def test_protected_range(ws):
     if ws.id:  # Google leaves sheetId 0 out of ranges
         want["sheetId"] = ws.id
     assert pr["range"] == want
-    assert "koordinator@example.id" in pr["editors"]["users"]
     listed = ws.spreadsheet.list_protected_ranges(ws.id)
     assert [p["protectedRangeId"] for p in listed] == [pr["protectedRangeId"]]
+    assert "koordinator@example.id" in listed[0]["editors"]["users"]
     ws.delete_protected_range(pr["protectedRangeId"])
     assert ws.spreadsheet.list_protected_ranges(ws.id) == []
 

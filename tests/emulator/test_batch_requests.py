@@ -200,11 +200,12 @@ def test_protected_range_reply_and_delete(ss):
         "warningOnly": True, "editors": None}}})
     pr = out["replies"][0]["addProtectedRange"]["protectedRange"]
     assert pr["range"] == {"startRowIndex": 0, "endRowIndex": 1}  # Google leaves sheetId 0 out
-    assert pr["warningOnly"] is True and pr["description"] == "header" and "editors" not in pr
+    assert pr["warningOnly"] is True and pr["description"] == "header" and pr["editors"] == {}
     out = apply(ss, {"addProtectedRange": {"protectedRange": {"range": {"sheetId": 0},
                                                               "editors": {"users": ["a@x.id"]}}}})
     strict = out["replies"][0]["addProtectedRange"]["protectedRange"]
-    assert strict["editors"]["users"] == [ss.drive.owner, "a@x.id"]
+    assert strict["editors"] == {}  # Google's reply leaves them out; the range keeps them
+    assert ss.sheets[0].protected_ranges[-1]["editors"]["users"] == [ss.drive.owner, "a@x.id"]
     apply(ss, {"deleteProtectedRange": {"protectedRangeId": pr["protectedRangeId"]}})
     assert [p["protectedRangeId"] for p in ss.sheets[0].protected_ranges] == [strict["protectedRangeId"]]
     assert bad(ss, {"deleteProtectedRange": {"protectedRangeId": 1}}) == \
