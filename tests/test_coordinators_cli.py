@@ -74,6 +74,9 @@ def test_the_whole_scenario_in_indonesian_through_the_cli(emu: Any, tmp_path: Pa
 
         ws.delete_rows(10, 15)                                    # six of 40 rows, by mistake
         typed = person_cells(sh)
+        dry = sheetsync("sync", *where, "--dry-run", ok=(3,))              # what the guard would do
+        assert "Penjaga akan menghentikan" in dry and "6 dari 40 baris hilang" in dry
+        assert person_cells(sh) == typed
         out = sheetsync("sync", *where, ok=(3,))
         assert "restore" in out and "PERINGATAN" in out
         assert_clear(out.strip().splitlines()[-1])
