@@ -29,11 +29,12 @@ from sheetsync.config import Column, Config, JanggalSettings  # noqa: E402
 
 def with_photo_cells(values: list[list], seed: int = 7) -> list[list]:
     rng = random.Random(seed)
+    width = len(values[0])          # rows may end early: the link goes under its own header
     out = [values[0] + ["Foto C.Hasil"]]
     for i, line in enumerate(values[1:]):
         roll = rng.random()
         link = "" if roll < 0.05 else "foto di WA" if roll < 0.10 else f"https://drive.google.com/file/d/{i:x}/view"
-        out.append(list(line) + [link])
+        out.append(list(line) + [""] * (width - len(line)) + [link])
     return out
 
 

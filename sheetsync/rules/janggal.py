@@ -64,16 +64,22 @@ class Groups:
     compared: np.ndarray       # ...and placed in a kelurahan
 
 
+@dataclass(frozen=True)
+class Statistic:
+    """One column of the robust z-scores: turnout, or one paslon's share of suara sah."""
+    code: str                # janggal_turnout | janggal_share
+    field: str
+    column: str | None       # the paslon's header, for its share
+
+
 @register("janggal")
 def janggal(ctx: RuleContext) -> Iterator[Hits]:
     settings = ctx.config.rules.janggal
     if not settings.enabled:
         return
     groups = _groups(ctx)   # shared by the four flags: the consistency mask is worked out once
-    tests = int(ctx.has("pengguna_hak_pilih", "dpt")) + sum(ctx.has(f) for f in ctx.config.rules.paslon_fields)
-    bar = per_test_bar(settings.max_robust_z, tests)
-    yield from turnout(ctx, groups, settings, bar)
-    yield from paslon_share(ctx, groups, settings, bar)
+    statistics, values = _statistics(ctx, groups)
+    yield from _outliers(statistics, values, groups, settings)
     yield from identical(ctx, groups, settings)
     yield from sah_equals_dpt(ctx, groups, settings)
 
@@ -101,47 +107,74 @@ def _groups(ctx: RuleContext) -> Groups:
                   consistent & (kel >= 0) & (kec >= 0))
 
 
-def robust_z(values: np.ndarray, center: np.ndarray, scale: np.ndarray, use: np.ndarray
+def _statistics(ctx: RuleContext, groups: Groups) -> tuple[list[Statistic], np.ndarray]:
+    """Turnout (pengguna hak pilih / DPT) and each paslon's share of suara sah, one column
+    each, NaN where the row is not compared or the share has no denominator."""
+    statistics, columns = [], []
+    if ctx.has("pengguna_hak_pilih", "dpt"):
+        dpt = ctx.ints("dpt")[0]
+        columns.append(np.where(dpt > 0, ctx.ints("pengguna_hak_pilih")[0] / np.maximum(dpt, 1), np.nan))
+        statistics.append(Statistic("janggal_turnout", "pengguna_hak_pilih", None))
+    if ctx.has("suara_sah"):
+        sah = ctx.ints("suara_sah")[0]
+        for field in (f for f in ctx.config.rules.paslon_fields if ctx.has(f)):
+            columns.append(np.where(sah > 0, ctx.ints(field)[0] / np.maximum(sah, 1), np.nan))
+            statistics.append(Statistic("janggal_share", field, ctx.header(field)))
+    values = np.column_stack(columns) if columns else np.empty((len(ctx.frame), 0))
+    values[~groups.compared] = np.nan
+    return statistics, values
+
+
+def robust_z(values: np.ndarray, center: np.ndarray, scale: np.ndarray
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(modified z-score, median of the row's centre group, rows in its scale group) per row,
-    over the rows `use`; NaN z where a row is not used or its scale group has no spread.
+    """(modified z-score, median of the row's centre group, values in its scale group) per
+    row and column of `values` (NaN: not compared); NaN z where a group has no spread.
 
     The median is taken in the centre group (the kelurahan) and the MAD of the deviations
     from those medians in the scale group (the kecamatan): a MAD of 15 values is itself so
     uncertain that z-scores on it have heavy tails (measured: 2% of honest TPS over 3.5),
-    and pooling the spread over the kecamatan's few hundred TPS keeps the 3.5 meaningful."""
-    n = len(values)
-    z, median, size = np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, dtype=np.int64)
-    rows = np.flatnonzero(use)
-    if not len(rows):
+    and pooling the spread over the kecamatan's few hundred TPS keeps the 3.5 meaningful.
+    All columns are grouped at once (a third less CPU than one grouping per column)."""
+    z = np.full(values.shape, np.nan)
+    median, size = z.copy(), np.zeros(values.shape, dtype=np.int64)
+    rows = np.flatnonzero(~np.isnan(values).all(axis=1))
+    if not len(rows) or not values.shape[1]:
         return z, median, size
-    x = pd.Series(values[rows])
-    med = x.groupby(center[rows], sort=False).transform("median").to_numpy()
-    dev = pd.Series(np.abs(values[rows] - med)).groupby(scale[rows], sort=False)
-    mad, mean_ad = dev.transform("median").to_numpy(), dev.transform("mean").to_numpy()
+    x = values[rows]
+    med = pd.DataFrame(x).groupby(center[rows], sort=False).transform("median").to_numpy()
+    deviations = pd.DataFrame(np.abs(x - med)).groupby(scale[rows], sort=False)
+    mad, mean_ad, count = (deviations.transform(f).to_numpy() for f in ("median", "mean", "count"))
     spread = np.where(mad > 0, mad / MAD_SCALE, mean_ad * MEAN_AD_SCALE)
     with np.errstate(divide="ignore", invalid="ignore"):
-        z[rows] = np.where(spread > 0, (values[rows] - med) / spread, np.nan)
-    median[rows], size[rows] = med, dev.transform("size").to_numpy()
+        z[rows] = np.where(spread > 0, (x - med) / spread, np.nan)
+    median[rows], size[rows] = med, count
     return z, median, size
 
 
-def _outliers(values: np.ndarray, groups: Groups, use: np.ndarray, settings: JanggalSettings, bar: float
-              ) -> tuple[np.ndarray, dict[str, np.ndarray | list[str] | float]]:
+def _outliers(statistics: list[Statistic], values: np.ndarray, groups: Groups,
+              settings: JanggalSettings) -> Iterator[Hits]:
     """Rows whose value is far from their kelurahan's (or, in a kelurahan with fewer than
-    min_group_tps compared TPS, their kecamatan's) median, and the message params for them."""
-    in_kelurahan = np.bincount(groups.kelurahan[use], minlength=len(groups.names_kelurahan))
+    min_group_tps compared TPS, their kecamatan's) median, one Hits per statistic."""
+    if not statistics:
+        return
+    in_kelurahan = np.bincount(groups.kelurahan[groups.compared], minlength=len(groups.names_kelurahan))
     small = np.append(in_kelurahan < settings.min_group_tps, True)[groups.kelurahan]
     center = np.where(small, len(groups.names_kelurahan) + groups.kecamatan, groups.kelurahan)
-    z, median, size = robust_z(values, center, groups.kecamatan, use)
+    z, median, size = robust_z(values, center, groups.kecamatan)
+    bar = per_test_bar(settings.max_robust_z, len(statistics))
     with np.errstate(invalid="ignore"):
-        rows = np.flatnonzero((np.abs(z) > bar) & (size >= settings.min_group_tps))
-    small_hit = small[rows]
-    area = np.where(small_hit, groups.names_kecamatan[groups.kecamatan[rows]],
-                    groups.names_kelurahan[groups.kelurahan[rows]])
-    level = np.where(small_hit, "kecamatan", "kelurahan").astype(object)
-    return rows, {"value": _pct(values[rows]), "median": _pct(median[rows]), "level": level.tolist(),
-                  "area": area.tolist(), "z": np.round(z[rows], 1).tolist(), "max_z": bar}
+        far = (np.abs(z) > bar) & (size >= settings.min_group_tps)
+    for j, statistic in enumerate(statistics):
+        rows = np.flatnonzero(far[:, j])
+        small_hit = small[rows]
+        area = np.where(small_hit, groups.names_kecamatan[groups.kecamatan[rows]],
+                        groups.names_kelurahan[groups.kelurahan[rows]])
+        params = {"value": _pct(values[rows, j]), "median": _pct(median[rows, j]), "area": area.tolist(),
+                  "level": np.where(small_hit, "kecamatan", "kelurahan").astype(object).tolist(),
+                  "z": np.round(z[rows, j], 1).tolist(), "max_z": bar}
+        if statistic.column is not None:
+            params["column"] = statistic.column
+        yield Hits(statistic.code, WARNING, statistic.field, rows, params)
 
 
 def _pct(share: np.ndarray) -> list[float]:
@@ -158,30 +191,6 @@ def per_test_bar(max_z: float, tests: int) -> float:
     normal = NormalDist()
     alpha = 2 * (1 - normal.cdf(max_z))
     return round(normal.inv_cdf(1 - (1 - (1 - alpha) ** (1 / tests)) / 2), 2)
-
-
-def turnout(ctx: RuleContext, groups: Groups, settings: JanggalSettings, bar: float) -> Iterator[Hits]:
-    if not ctx.has("pengguna_hak_pilih", "dpt"):
-        return
-    dpt, dpt_filled = ctx.ints("dpt")
-    use = groups.compared & dpt_filled & (dpt > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = ctx.ints("pengguna_hak_pilih")[0] / np.where(dpt > 0, dpt, 1)
-    rows, params = _outliers(share, groups, use, settings, bar)
-    yield Hits("janggal_turnout", WARNING, "pengguna_hak_pilih", rows, params)
-
-
-def paslon_share(ctx: RuleContext, groups: Groups, settings: JanggalSettings, bar: float) -> Iterator[Hits]:
-    if not ctx.has("suara_sah"):
-        return
-    sah = ctx.ints("suara_sah")[0]
-    use = groups.compared & (sah > 0)
-    for field in ctx.config.rules.paslon_fields:
-        if not ctx.has(field):
-            continue
-        share = ctx.ints(field)[0] / np.where(sah > 0, sah, 1)
-        rows, params = _outliers(share, groups, use, settings, bar)
-        yield Hits("janggal_share", WARNING, field, rows, {**params, "column": ctx.header(field)})
 
 
 def identical(ctx: RuleContext, groups: Groups, settings: JanggalSettings) -> Iterator[Hits]:
