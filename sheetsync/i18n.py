@@ -372,6 +372,12 @@ MESSAGES.update({
         "the Sheets API refused the request ({status} {message})",
         "API Sheets menolak permintaan ({status} {message})",
     ),
+    "sheets_header_missing": (
+        "header {headers} missing in row {row} of tab '{tab}': add the column (or fix header_row in {source}); "
+        "nothing was written",
+        "Judul kolom {headers} tidak ada di baris {row} tab '{tab}': kembalikan judul kolomnya (atau perbaiki "
+        "header_row di {source}); tidak ada yang ditulis",
+    ),
     "sheets_tab_missing": (
         "tab '{tab}' not found in spreadsheet {spreadsheet} (tabs: {tabs}): rename the tab or set input tab "
         "in {source}",

@@ -361,11 +361,16 @@ def _check(values: list[list[Any]], layout: InputLayout, config: Any, now: datet
     result = check(layout.without_owned(values, config.header_row), config, now=now, late=late)
     missing = [f for f in _missing_required(result, config)]
     if missing:
-        headers = ", ".join(f"'{config.column(f).header}'" if config.column(f) else f for f in missing)
-        raise SheetsError(
-            f"header {headers} missing in row {config.header_row} of tab '{config.input_tab}': "
-            f"add the column (or fix header_row in {config.source}); nothing was written")
+        raise _missing_message(missing, config)
     return result
+
+
+def _missing_message(missing: list[str], config: Any) -> SheetsError:
+    """A required column (the TPS key) whose header is not in the header row: a coordinator
+    who renamed it reads this line in her language (the CLI picks it by the code)."""
+    headers = ", ".join(f"'{config.column(f).header}'" if config.column(f) else f for f in missing)
+    return SheetsError(code="sheets_header_missing", headers=headers, row=config.header_row,
+                       tab=config.input_tab, source=config.source)
 
 
 def _check_locale(sheet: Sheet, config: Any, result: Any) -> None:
