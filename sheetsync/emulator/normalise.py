@@ -89,6 +89,8 @@ def colours(obj: Any) -> Any:
             plain = _plain_of(style)
             if plain is not None:
                 out[key[:-5]] = plain
+        elif key == "rgbColor" and _is_plain(v):
+            out[key] = color(v)  # inside a ColorStyle (a theme's colours): no twin of its own
         elif (key.endswith("Color") or key == "color") and _is_plain(v):
             if _is_style(obj.get(key + "Style")):
                 continue  # written from its style twin above or below

@@ -153,3 +153,12 @@ def test_group_control_stays_and_last_group_deletion_answers_empty(sh):
     reply = ws.delete_dimension_group_columns(0, 2)["replies"][0]
     assert reply == {"deleteDimensionGroup": {}}  # Google's recording: no empty list
     assert _sheet(sh)["properties"]["gridProperties"]["columnGroupControlAfter"] is True
+
+
+def test_a_theme_sent_at_create_comes_back_normalised(gc):
+    theme = {"primaryFontFamily": "Roboto", "themeColors": [
+        {"colorType": "ACCENT1", "color": {"rgbColor": {"red": 0.5, "green": 0, "blue": 1}}}]}
+    created = gc.http_client.request("post", "https://sheets.googleapis.com/v4/spreadsheets", json={
+        "properties": {"title": "Tema", "spreadsheetTheme": theme}}).json()
+    got = gc.open_by_key(created["spreadsheetId"]).fetch_sheet_metadata()["properties"]["spreadsheetTheme"]
+    assert got["themeColors"] == [{"colorType": "ACCENT1", "color": {"rgbColor": {"red": 0.49803922, "blue": 1}}}]
