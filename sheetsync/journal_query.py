@@ -515,10 +515,9 @@ class QueryMixin:
         of the current read that differ from the value their row had when it was
         first OK. The sync engine merges them into the row statuses."""
         from sheetsync.issues import Issue
-        got = self.db.execute("SELECT id FROM sheets WHERE spreadsheet=?", (spreadsheet,)).fetchone()
-        if not got:
+        sheet = self._find_sheet(spreadsheet)   # by name: an older journal's history too
+        if sheet is None:
             return []
-        sheet = got[0]
         state = self._state(sheet)
         kept, now_kept = state.kept, tab.kept
         numbers = _number_fields(config)

@@ -57,3 +57,33 @@ def test_the_old_history_stays_with_its_tab_when_the_other_team_syncs_first(tmp_
         coordinator_b = emu.client(token="koordinator-b").open_by_key(book.id).worksheet("TPS Tim B")
         assert len([r for r in coordinator_b.get_all_values()[1:] if any(r)]) == 20
         assert ws_a.get_all_values()[40][:3] == gone[:3]
+
+
+def test_a_row_changed_after_verification_is_periksa_after_the_upgrade(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The history of the release before (kept under the spreadsheet alone) holds the rows
+    verified OK; a number the coordinator changes after the upgrade still makes that row
+    PERIKSA, on the sheet and in check, as it did before the upgrade."""
+    import sheetsync.sync as sync_module
+    from sheetsync.emulator import Emulator
+    from sheetsync.sync import read_and_check, sync
+    from sync_data import FULL_HEADER, config_for, seed, tps_sheet
+
+    with Emulator() as emu:
+        sh = seed(emu.client(), tps_sheet(20, seed=4, unfilled=0, broken=0))
+        config = config_for(sh, emu)
+        with Journal(tmp_path / "j.sqlite") as journal:
+            run = dict(client=emu.client(), journal=journal, lock_dir=str(tmp_path))
+            with monkeypatch.context() as old_release:           # it journaled under the spreadsheet id alone
+                old_release.setattr(sync_module, "journal_key", lambda key, tab: key)
+                assert sync(config, now=NOW, **run).rows_by_status == {"OK": 20}
+            coordinator = emu.client(token="koordinator-cengkareng").open_by_key(sh.id).worksheet("TPS")
+            p1, p2 = FULL_HEADER.index("Paslon 1"), FULL_HEADER.index("Paslon 2")
+            grid = coordinator.get_values()
+            r = next(i for i, line in enumerate(grid) if i and int(line[p2]) > 0)
+            coordinator.update([[str(int(grid[r][p1]) + 1), str(int(grid[r][p2]) - 1)]], f"I{r + 1}:J{r + 1}")
+            report = sync(config, now=NOW + timedelta(minutes=1), **run)
+            assert journal.last(journal_key(sh.id, "TPS")).sync_no == 2      # the old history, continued
+            checked = read_and_check(config, client=emu.client(), journal=journal)
+        assert report.rows_by_status == {"OK": 19, "PERIKSA": 1}
+        assert coordinator.get_values()[r][len(FULL_HEADER)] == "PERIKSA"
+        assert checked.status_of(r + 1)[0] == "PERIKSA"
