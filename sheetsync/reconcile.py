@@ -129,11 +129,12 @@ def _journal_findings(config: Any, key: str, values: list[list[Any]], result: An
         journal = Journal(path)
     try:
         name = journal_key(key, config.input_tab)        # this config's tab, not another team's
+        now = read_tab(values, config, result)
+        journal.claim(name, now)                          # an older journal's history: only its own tab's
         last = journal.last(name, good_only=False)
         if last is None:
             return None, None, []
         personal = frozenset() if include_personal else _personal(config)
-        now = read_tab(values, config, result)
         current = now.as_dicts()
         changed: list[dict[str, Any]] = []
         for tps, row in current.items():

@@ -23,6 +23,7 @@ def test_the_old_history_stays_with_its_tab_when_the_other_team_syncs_first(tmp_
     from sheetsync.emulator import Emulator
     from sheetsync.gsheets import Sheet
     from sheetsync.journal_tab import read_tab
+    from sheetsync.reconcile import reconcile
     from sheetsync.restore import restore
     from sheetsync.sync import sync
     from sync_data import config_for, seed, tps_sheet
@@ -46,6 +47,8 @@ def test_the_old_history_stays_with_its_tab_when_the_other_team_syncs_first(tmp_
                     last_synced_cell="'Rekap Kec B'!A1")
         with Journal(tmp_path / "j.sqlite") as journal:
             run = dict(client=ours, journal=journal, lock_dir=str(tmp_path))
+            seen_b = reconcile(b, client=ours, journal=journal)     # B looks before B's first sync
+            assert seen_b.last_sync is None
             report_b = sync(b, now=NOW + timedelta(minutes=1), **run)
             assert report_b.alerts == []                 # A's 40 rows are not B's: nothing vanished from B
             assert journal.last(journal_key(book.id, "TPS")).sync_no == 1     # the old history is still A's
