@@ -386,7 +386,8 @@ def _print_problems(issues: list[dict[str, Any]], show_all: bool, rows: int, ui:
     from sheetsync.issues import template
 
     if issues:
-        summary = [(c.code, ui.word(c.severity), c.count, template(c.code, ui.lang, with_row=False) or "")
+        # a long template is cut: the summary is read at a glance, each row below says it in full
+        summary = [(c.code, ui.word(c.severity), c.count, _short(template(c.code, ui.lang, with_row=False), 72))
                    for c in per_code(issues)]
         ui.table(["code", "severity", "count", "template"], summary, title=ui.t("title_per_code"), force=True)
         ui.out("")
