@@ -55,6 +55,10 @@ def test_verbose_sync_shows_requests_and_retries_but_no_token_or_key(workdir: Pa
         sheet = strict.client(key).create("verbose").id
         args = ["--preset", PRESET, "--api-url", strict.url, "--spreadsheet", sheet, "--credentials", str(path)]
         assert invoke("init", *args, "--with-tps").exit_code == 0
+        ws = strict.client(key).open_by_key(sheet).worksheet("TPS")
+        header = ws.row_values(1)
+        ws.update_cell(2, header.index("Nama Saksi") + 1, "Siti Aminah Rahayu")      # personal columns
+        ws.update_cell(2, header.index("HP/WA Saksi") + 1, "0812-3456-7890")
         strict.inject_fault(status=503, method="POST", path=r"batchGetByDataFilter", times=1)
         result = invoke("-v", "--lang", "en", "sync", *args)
         tokens = list(strict.state.auth.state()["tokens"])
@@ -66,6 +70,7 @@ def test_verbose_sync_shows_requests_and_retries_but_no_token_or_key(workdir: Pa
                for line in lines), result.output
     assert tokens and not any(shown(t, result.output) for t in tokens)
     assert not shown(key["private_key"], result.output)
+    assert "Siti Aminah" not in result.output and "3456" not in result.output
     assert "?" not in " ".join(line for line in lines if " -> " in line)    # no query string
 
 
