@@ -8,11 +8,20 @@ from __future__ import annotations
 
 import random
 import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from coordinators import Desk, assert_one_status, coordinator, insert_own_column, lost, person_cells
+from coordinators import (
+    Desk,
+    assert_one_status,
+    coordinator,
+    insert_own_column,
+    lost,
+    person_cells,
+)
 from sync_data import config_for, seed, tps_sheet
 
 from sheetsync.emulator import Emulator
@@ -20,6 +29,18 @@ from sheetsync.sync import SyncReport
 
 ROWS = 40
 EDITS = 30
+MAX_EDITS = 300
+
+
+def _edits_while_syncs_run(reports: list[SyncReport]) -> Iterator[int]:
+    """Edit numbers: at least EDITS, and on until three syncs have finished meanwhile (so
+    the edits really interleave with syncs, whatever the machine's speed)."""
+    for i in range(MAX_EDITS):
+        if i >= EDITS and len(reports) >= 3:
+            return
+        time.sleep(0.02)                                          # a person, not a script
+        yield i
+    raise AssertionError(f"only {len(reports)} syncs finished during {MAX_EDITS} edits")
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +70,7 @@ def test_syncs_in_a_thread_never_overwrite_what_she_types_meanwhile(emu: Any, tm
     worker.start()
     rng = random.Random(8)
     try:
-        for i in range(EDITS):
+        for i in _edits_while_syncs_run(reports):
             row = rng.randint(2, ROWS + 1)
             if i % 3 == 0:
                 text = f"catatan {i}: telepon ketua KPPS"
@@ -69,10 +90,74 @@ def test_syncs_in_a_thread_never_overwrite_what_she_types_meanwhile(emu: Any, tm
         stop.set()
         worker.join(timeout=120)
     assert not errors, errors
-    assert len(reports) >= 2, len(reports)                        # syncs really ran meanwhile
     assert all(isinstance(r, SyncReport) for r in reports)
     assert lost(typed, person_cells(sh)) == {}
     report = desk.sync()
     assert lost(typed, person_cells(sh)) == {}
+    assert_one_status(sh, desk, report)
+    desk.idle()
+
+
+def _person_grid(sh: Any) -> list[list[Any]]:
+    """The input tab's person cells as rows (sheetsync's marked columns left out), trimmed."""
+    cells = {(r, c): v for (tab, r, c), v in person_cells(sh).items() if tab == "TPS"}
+    rows = max((r for r, _ in cells), default=0)
+    cols = max((c for _, c in cells), default=0)
+    return _trim([_trim([cells.get((r, c), "") for c in range(1, cols + 1)]) for r in range(1, rows + 1)])
+
+
+def _trim(line: list[Any]) -> list[Any]:
+    while line and line[-1] in ("", []):
+        line = line[:-1]
+    return line
+
+
+def test_rows_she_inserts_and_deletes_while_syncs_run_keep_every_cell(emu: Any, tmp_path: Path) -> None:
+    """Syncs back to back in a thread while she inserts TPS rows (with a note in her column),
+    deletes a row and edits votes: her model of the rows (person columns) is the sheet's."""
+    values = tps_sheet(ROWS, 82)
+    sh = seed(emu.client(), values)
+    desk = Desk(emu, config_for(sh, emu), tmp_path)
+    ws = coordinator(emu, sh).worksheet("TPS")
+    insert_own_column(ws, 1, ["Catatan"])
+    desk.sync()
+    model = _person_grid(sh)
+    stop, reports, errors = threading.Event(), [], []
+
+    def syncing() -> None:
+        while not stop.is_set():
+            try:
+                reports.append(desk.sync())
+            except Exception as exc:                               # noqa: BLE001 - reported below
+                errors.append(exc)
+                return
+
+    worker = threading.Thread(target=syncing)
+    worker.start()
+    rng = random.Random(9)
+    extra = tps_sheet(MAX_EDITS, 83)[1:]
+    try:
+        for i in _edits_while_syncs_run(reports):
+            at = rng.randint(2, len(model))
+            if i % 4 == 3:
+                ws.delete_rows(at)
+                model.pop(at - 1)
+            elif i % 4 == 2:
+                votes = str(rng.randint(0, 900))
+                ws.update([[votes]], f"J{at}")
+                model[at - 1] = (model[at - 1] + [""] * 10)[:max(10, len(model[at - 1]))]
+                model[at - 1][9] = votes
+                model[at - 1] = _trim(model[at - 1])
+            else:
+                line = [f"baru {i}"] + extra[i]
+                ws.insert_rows([line], row=at)
+                model.insert(at - 1, _trim(line))
+    finally:
+        stop.set()
+        worker.join(timeout=120)
+    assert not errors, errors
+    assert _person_grid(sh) == model
+    report = desk.sync()
+    assert _person_grid(sh) == model
     assert_one_status(sh, desk, report)
     desk.idle()
