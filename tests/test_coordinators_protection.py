@@ -132,3 +132,21 @@ def test_the_input_tab_protected_only_me_stops_with_a_clear_line_naming_it(emu: 
     assert_clear(text)
     assert "'TPS'" in text and "Rekap resmi" in text and "protected" in text
     assert person_cells(sh) == before
+
+
+def test_a_summary_protected_show_a_warning_is_written_as_usual(emu: Any, tmp_path: Path) -> None:
+    """"Show a warning when editing this range" stops people, not the API: the sync writes the
+    summary as usual, says nothing of protection, and is idle at 1 request after."""
+    sh = her_sheet(emu)
+    bot = emu.client(key=emu.issue_key(BOT))
+    desk = Desk(emu, config_for(sh, emu), tmp_path, client=bot)
+    desk.sync()
+    sh.batch_update({"requests": [{"addProtectedRange": {"protectedRange": {
+        "range": {"sheetId": sh.worksheet("Rekap Kecamatan").id}, "warningOnly": True}}}]})
+    sh.worksheet("TPS").update([["999"]], "I3")
+    before = person_cells(sh)
+    report = desk.sync()
+    assert report.protected is None and sheet_statuses(sh)[3] == "SALAH"
+    assert lost(before, person_cells(sh)) == {}
+    assert_one_status(sh, desk, report)
+    desk.idle()
