@@ -9,8 +9,8 @@ rows only; ``--all`` and ``--json`` keep the whole list.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 WARNINGS_LISTED = 20       # rows of one warning code listed before the rest are only counted
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from sheets import private_workdir
 
 from sheetsync.cli import cli
 from sheetsync.emulator import Emulator
-from sheets import private_workdir
 
 PRESET = "pilkada-jakbar-2024"
 WINDOW = 24          # characters in a row of a secret that count as shown (tests/secret_scan.py)
@@ -42,7 +42,7 @@ def invoke(*args: str) -> Any:
 def shown(secret: str, text: str) -> bool:
     """Any WINDOW characters in a row of ``secret`` (a PEM's lines joined) appear in ``text``."""
     body = "".join(line for line in secret.splitlines() if not line.startswith("-----"))
-    return any(body[i:i + WINDOW] in text for i in range(0, max(1, len(body) - WINDOW + 1)))
+    return any(body[i:i + WINDOW] in text for i in range(max(1, len(body) - WINDOW + 1)))
 
 
 # ---------------------------------------------------------------- -v/--verbose
