@@ -7,7 +7,8 @@ The rows are bench/core.py's (synthetic master list, messy on purpose), plus a p
 cell (90% Google Drive links, 5% blank, 5% not a link) for the variants with a photo
 column. Each round times the variants in turn on fresh copies of the same input: the
 machine is shared, so only the ratios of one run mean anything. Timed: check() plus every
-totals table, CPU seconds (best of the rounds).
+totals table, CPU seconds (best of the rounds); and, inside it, the photo and janggal rules
+alone (median of the rounds), which a loaded machine blurs less.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from core import make_values, synthetic_config  # noqa: E402
 
 from sheetsync.check import check  # noqa: E402
 from sheetsync.config import Column, Config, JanggalSettings  # noqa: E402
+from sheetsync.rules import RULES, Hits, Rule, RuleContext  # noqa: E402
 
 
 def with_photo_cells(values: list[list], seed: int = 7) -> list[list]:
@@ -49,13 +51,27 @@ def variants(config: Config) -> dict[str, tuple[Config, bool]]:
     }
 
 
-def time_one(values: list[list], config: Config) -> float:
+RULE_CPU: dict[str, float] = {}
+
+
+def _timed(name: str, rule: Rule) -> Rule:
+    def run(ctx: RuleContext) -> list[Hits]:
+        c0 = time.process_time()
+        hits = list(rule(ctx))
+        RULE_CPU[name] = RULE_CPU.get(name, 0.0) + time.process_time() - c0
+        return hits
+    return run
+
+
+def time_one(values: list[list], config: Config) -> tuple[float, dict[str, float]]:
+    """CPU s of check() and every totals table, and of the photo and janggal rules inside it."""
     gc.collect()
+    RULE_CPU.clear()
     c0 = time.process_time()
     result = check(values, config)
     totals = result.totals
     _ = (totals.per_tps, totals.per_kelurahan, totals.per_kecamatan, totals.kota, totals.per_koordinator)
-    return time.process_time() - c0
+    return time.process_time() - c0, dict(RULE_CPU)
 
 
 def main() -> None:
@@ -66,15 +82,23 @@ def main() -> None:
     config = synthetic_config(args.rows)
     plain = make_values(config, args.rows)
     photo = with_photo_cells(plain)
+    RULES[:] = [(name, _timed(name, rule) if name in ("photo", "janggal") else rule) for name, rule in RULES]
     best: dict[str, float] = {}
+    rules: dict[str, list[float]] = {}
     for _ in range(args.repeat):
         for name, (cfg, needs_photo) in variants(config).items():
             values = [list(r) for r in (photo if needs_photo else plain)]   # fresh lists every round
-            best[name] = min(best.get(name, float("inf")), time_one(values, cfg))
+            cpu, per_rule = time_one(values, cfg)
+            best[name] = min(best.get(name, float("inf")), cpu)
+            for rule, spent in per_rule.items():
+                rules.setdefault(f"{name}: rule {rule}", []).append(spent)
     base = best["default (flags off, no photo column)"]
-    print(f"{args.rows:,} rows, best CPU of {args.repeat} rounds")
+    print(f"{args.rows:,} rows, best CPU of {args.repeat} rounds (check() and every totals table)")
     for name, cpu in best.items():
         print(f"  {name:<40} {cpu:6.3f} s  {cpu / base:5.2f}x")
+    print("the rules alone, CPU s, median of the rounds:")
+    for name, spent in rules.items():
+        print(f"  {name:<56} {sorted(spent)[len(spent) // 2]:6.3f} s")
 
 
 if __name__ == "__main__":
