@@ -24,9 +24,9 @@ from typing import Callable
 from sheetsync.fleet_budget import Budget, BudgetTimeout, BudgetedSession, budget_client
 from sheetsync.fleet_config import Account, Fleet, FleetSheet
 from sheetsync.fleet_state import FleetState, SheetRecord
-from sheetsync.gsheets import Sheet, SheetsError, open_client, spreadsheet_key
-from sheetsync.rollup import RollupError, rollup_table, write_rollup
-from sheetsync.sync import SyncBusy, SyncError, SyncReport, sync
+from sheetsync.gsheets import Sheet, open_client, spreadsheet_key
+from sheetsync.rollup import rollup_table, write_rollup
+from sheetsync.sync import SyncBusy, SyncReport, sync
 from sheetsync.transport import RetryPolicy
 
 # A fleet's requests wait for their quota before they go, so a retry loop of a minute per
@@ -127,17 +127,19 @@ class FleetRunner:
             return SheetOutcome(sheet.name, ok=False, deferred=True)      # its turn comes next cycle
         outcome = SheetOutcome(sheet.name, ok=True)
         session: BudgetedSession | None = None
+        before = 0
         try:
             client, session = self._client(sheet.name, sheet.config, sheet.account, max(deadline - started, 1.0))
             before = session.requests
             with Journal(journal_path(sheet.config)) as journal:
                 report = sync(sheet.config, client=client, journal=journal, lock_dir=self.lock_dir)
             self._record_good(record, report, started)
-            outcome.changed, outcome.requests = report.changed, session.requests - before
-        except (SyncError, SheetsError, BudgetTimeout, OSError) as exc:
+            outcome.changed = report.changed
+        except Exception as exc:  # noqa: BLE001 - one sheet's failure (a lock dir, a journal) never stops the rest
             code = failure_code(exc, session) if session is not None else "other"
             outcome.ok, outcome.failure_code, outcome.failure = False, code, _one_line(exc)
             self._record_failure(record, code, outcome.failure, started)
+        outcome.requests = session.requests - before if session is not None else 0   # failed ones count too
         outcome.seconds = self.clock() - started
         record.requests_last = outcome.requests
         record.requests_total += outcome.requests
@@ -190,7 +192,7 @@ class FleetRunner:
             records = {r.name: r for r in self.state.all()}
             wanted = rollup_table(self.fleet, records, self.clock())
             report.rollup_cells = write_rollup(Sheet(client, spreadsheet_key(target.spreadsheet)), target.tab, wanted)
-        except (SheetsError, RollupError, BudgetTimeout, OSError) as exc:
+        except Exception as exc:  # noqa: BLE001 - the sheets were synced; the rollup is tried again next cycle
             report.rollup_error = _one_line(exc)
 
     def run(self, *, cycles: int | None = None, stop: threading.Event | None = None,
