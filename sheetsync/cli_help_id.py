@@ -58,8 +58,9 @@ COMMANDS: dict[str, str] = {
         (kredensial, jaringan, kunci sedang dipegang proses lain, penjaga penghapusan massal).
     """,
     "check": """
-        Memeriksa spreadsheet dan menampilkan semua masalah; tidak menulis apa pun.  Keluar
-        dengan kode 1 bila ada galat (jika hanya ada peringatan, keluar dengan kode 0).
+        Memeriksa spreadsheet dan menampilkan semua masalah, galat lebih dulu; tidak menulis
+        apa pun.  Keluar dengan kode 1 bila ada galat (jika hanya ada peringatan, keluar
+        dengan kode 0).
     """,
     "plan": """
         Menampilkan sel mana saja yang akan diubah oleh sinkron (tab, sel, lama -> baru);
