@@ -372,6 +372,12 @@ MESSAGES.update({
         "the Sheets API refused the request ({status} {message})",
         "API Sheets menolak permintaan ({status} {message})",
     ),
+    "lock_busy": (
+        "another sheetsync sync of this spreadsheet is already running ({holder}); this run did nothing: "
+        "wait for it to finish, or run again in a minute",
+        "sinkronisasi sheetsync lain untuk spreadsheet ini sedang berjalan ({holder}); run ini tidak melakukan "
+        "apa pun: tunggu sampai selesai, atau jalankan lagi semenit lagi",
+    ),
     "sheets_header_missing": (
         "header {headers} missing in row {row} of tab '{tab}': add the column (or fix header_row in {source}); "
         "nothing was written",

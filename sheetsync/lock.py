@@ -26,7 +26,13 @@ except ImportError:  # pragma: no cover - Windows
 
 
 class LockBusy(Exception):
-    """Another sync holds the lock. str() is one line saying what to do."""
+    """Another sync holds the lock. str() is one line saying what to do, in English; ``code``
+    and ``params`` name its templates in i18n.py, so the CLI prints the reader's language."""
+
+    def __init__(self, holder: str) -> None:
+        from sheetsync.i18n import t
+        super().__init__(t("lock_busy", "en", holder=holder))
+        self.code, self.params = "lock_busy", {"holder": holder}
 
 
 class LockError(Exception):
@@ -82,9 +88,7 @@ class SyncLock:
                                 "on a local disk (SHEETSYNC_LOCK_DIR)") from None
             holder = _read_holder(fd)
             os.close(fd)
-            raise LockBusy(
-                f"another sheetsync sync of this spreadsheet is already running ({holder}); "
-                "this run did nothing: wait for it to finish, or run again in a minute") from None
+            raise LockBusy(holder) from None
         os.ftruncate(fd, 0)
         os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}, since "
                      f"{time.strftime('%Y-%m-%d %H:%M:%S %Z')}".encode())
