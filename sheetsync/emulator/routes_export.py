@@ -76,7 +76,9 @@ def import_csv(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[
     values parsed as typed (Drive's conversion).  As Google's recording shows, the result is one
     sheet named after the file, with a new sheetId and a new sheet's grid (1000 x 26, larger
     when the data needs it); named ranges and metadata of the old content go with it."""
-    from .model import DEFAULT_COLUMNS, DEFAULT_ROWS, Sheet, rfc3339
+    from .drive_v2 import file_resource
+    from .model import DEFAULT_COLUMNS, DEFAULT_ROWS, Sheet
+    from .server import role_of
     ss = _file(st, g[0], rq.user, need="writer")
     try:
         text = rq.body.decode("utf-8-sig")
@@ -90,9 +92,9 @@ def import_csv(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[
         ss.sheets, ss.named_ranges, ss.developer_metadata = [fresh], [], []
         _fill(ss, fresh, rows)
         st.changed(ss)
-        return 200, {"kind": "drive#file", "id": ss.id, "title": ss.title,
-                     "mimeType": "application/vnd.google-apps.spreadsheet",
-                     "modifiedDate": rfc3339(ss.drive.modified)}
+        # open mode: every caller is everyone, the owner included (as Drive's 'me' there)
+        role = (role_of(ss, rq.user) or "writer") if st.strict else "owner"
+        return 200, file_resource(ss, rq.user, role)
 
 
 def _fill(ss: Any, sheet: Any, rows: list[list[str]]) -> None:

@@ -43,3 +43,15 @@ def test_import_csv_names_the_sheet_after_the_file(gc, sh):
     gc.import_csv(sh.id, "\n".join([wide] * 1200))
     (ws,) = sh.worksheets()
     assert (ws.row_count, ws.col_count) == (1200, 30)
+
+
+def test_import_csv_answers_a_drive_v2_file(gc, sh):
+    answer = gc.http_client.request(
+        "put", f"https://www.googleapis.com/upload/drive/v2/files/{sh.id}",
+        data="Kecamatan,TPS\nTambora,12\n", params={"uploadType": "media", "convert": True},
+        headers={"Content-Type": "text/csv"}).json()
+    # the fields of Google's recorded answer to the same upload
+    assert answer["kind"] == "drive#file" and answer["id"] == sh.id and answer["title"] == "Rekap Pilkada"
+    assert answer["userPermission"]["role"] == "owner" and answer["labels"]["trashed"] is False
+    assert answer["exportLinks"]["text/csv"].endswith(f"id={sh.id}&exportFormat=csv")
+    assert {"owners", "parents", "capabilities", "createdDate", "modifiedDate", "version"} <= set(answer)
