@@ -5,13 +5,16 @@ sah + tidak sah to pengguna hak pilih) are compared: a row that does not add up 
 own errors already. Each flag is a warning (PERIKSA at most) and leaves the row's votes in
 the totals: an unlikely result may be true, and a person looks at the photo to know.
 
-Outliers use the modified z-score of Iglewicz & Hoaglin (1993) on the median absolute
-deviation: z = 0.6745 (x - median) / MAD, flagged above rules.janggal.max_robust_z (3.5).
+Turnout and each paslon's share use the modified z-score of Iglewicz & Hoaglin (1993) on
+the median absolute deviation: z = 0.6745 (x - median) / MAD. The median is the kelurahan's
+(its kecamatan's when the kelurahan has fewer than min_group_tps compared TPS; a smaller
+kecamatan is not compared), the MAD that of the kecamatan's deviations from those medians.
 The median and MAD are robust: a few bad rows do not move them, where a mean and standard
-deviation would be dragged toward the very rows to be found. When more than half of a
-group is equal (MAD = 0) the mean absolute deviation stands in, z = (x - median) /
-(1.2533 MeanAD), as the same authors advise. A kelurahan with fewer TPS than
-min_group_tps is compared with its kecamatan; a smaller kecamatan is not compared.
+deviation would be dragged toward the very rows to be found. When more than half of the
+deviations are equal (MAD = 0) the mean absolute deviation stands in, z = (x - median) /
+(1.2533 MeanAD), as the same authors advise. A row is tested on several statistics, so each
+must pass the bar that keeps a row's chance of a flag that of one test at
+rules.janggal.max_robust_z (3.5): see per_test_bar().
 """
 
 from __future__ import annotations

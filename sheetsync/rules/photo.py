@@ -23,8 +23,8 @@ from .cells import typed_values
 # Drive shares files from drive.google.com (also docs.google.com/uc?id=...); Google Photos
 # shares albums and photos from photos.google.com and the short photos.app.goo.gl.
 GOOGLE_PHOTO_HOSTS = ("drive.google.com", "docs.google.com", "photos.google.com", "photos.app.goo.gl")
-# Longest text taken for a link: share links are under 200 characters; longer text is not
-# a pasted link.
+# Longest text taken for a link: a share link is a host and an id, so text this long is
+# not one, and no pattern reads further.
 MAX_LINK = 2048
 # The frame column the photo rule leaves for the totals ("TPS dengan foto"): True where the
 # row's link is well formed, so the link is judged once.
