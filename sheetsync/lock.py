@@ -57,7 +57,8 @@ def default_lock_dir() -> Path:
 
 
 def lock_path(spreadsheet_key: str, api_url: str | None = None, directory: str | Path | None = None) -> Path:
-    """One lock file per spreadsheet (and endpoint: an emulator sheet is not Google's)."""
+    """One lock file per key (and endpoint: an emulator sheet is not Google's). sync and
+    restore pass the journal's key, (spreadsheet, input tab)."""
     tag = hashlib.sha256(f"{api_url or 'google'}|{spreadsheet_key}".encode()).hexdigest()[:16]
     safe = "".join(c for c in spreadsheet_key if c.isalnum() or c in "-_")[:40]
     return Path(directory or default_lock_dir()) / f"{safe}-{tag}.lock"

@@ -193,7 +193,7 @@ def restore(config: Any, journal: Any, sheet: Any, *, spreadsheet: str | None = 
     """One call for ``sheetsync restore``: read the input tab (values, then formulas),
     plan, and with ``apply`` write under the sync lock (see module doc). ``sheet`` is
     a gsheets.Sheet; the plan returned is the one written."""
-    lock = SyncLock(lock_path(sheet.key, config.api_url, lock_dir))
+    lock = SyncLock(lock_path(journal_key(sheet.key, config.input_tab), config.api_url, lock_dir))   # sync's
     if apply:
         try:
             lock.acquire()

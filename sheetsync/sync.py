@@ -149,7 +149,9 @@ def sync(config: Any, *, dry_run: bool = False, accept_deletions: bool = False, 
     report = SyncReport(spreadsheet=key, dry_run=dry_run)
     hooks = hooks or SyncHooks()
     clock = _Clock(report, hooks.phase)
-    lock = SyncLock(lock_path(key, config.api_url, lock_dir))
+    # one run at a time per (spreadsheet, input tab), as the journal keeps them: two teams'
+    # configs on one spreadsheet write no common cell and may sync in the same minute
+    lock = SyncLock(lock_path(journal_key(key, config.input_tab), config.api_url, lock_dir))
     if not dry_run:                       # a dry run writes nothing: it may run beside a sync
         try:
             lock.acquire()

@@ -290,9 +290,11 @@ def test_missing_tab_is_named(emu: Any, workdir: Path) -> None:
 
 
 def test_lock_held_is_exit_3(synced: Sheet) -> None:
+    from sheetsync.journal_tab import journal_key
     from sheetsync.lock import SyncLock, lock_path
 
-    lock = SyncLock(lock_path(synced.key, synced.emu.url, os.environ["SHEETSYNC_LOCK_DIR"]))
+    lock = SyncLock(lock_path(journal_key(synced.key, synced.config.input_tab), synced.emu.url,
+                              os.environ["SHEETSYNC_LOCK_DIR"]))
     lock.acquire()
     try:
         result = CliRunner().invoke(cli, ["sync", *synced.args])

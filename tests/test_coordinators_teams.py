@@ -97,13 +97,6 @@ def test_two_teams_edit_sync_delete_and_restore_without_touching_each_other(emu:
     team_b.idle()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "lock.lock_path(spreadsheet_key, api_url, directory) keys the sync lock by spreadsheet only "
-    "(sync.sync and restore.restore call it so), while the journal is keyed by (spreadsheet, input tab): "
-    "team B's sync, started while team A's sync of the same spreadsheet runs (two cron lines at the same "
-    "minute), raises SyncBusy and does nothing, every time they coincide. Two configs with their own "
-    "input and summary tabs write no common cell; the lock should be keyed by (spreadsheet, input tab) "
-    "as the journal is"))
 def test_two_teams_syncing_at_the_same_minute_both_sync(emu: Any, tmp_path: Path) -> None:
     sh, team_a, team_b = two_teams(emu, tmp_path)
     team_a.sync()

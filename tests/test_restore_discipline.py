@@ -10,6 +10,7 @@ import pytest
 
 from sheetsync.gsheets import Sheet
 from sheetsync.journal import Journal
+from sheetsync.journal_tab import journal_key
 
 pytest.importorskip("sheetsync.summaries")
 
@@ -90,7 +91,7 @@ def test_restore_waits_for_no_sync_and_adds_rows_below_a_row_typed_meanwhile(syn
     coordinator.delete_rows(5)
     again()
 
-    held = SyncLock(lock_path(key, config.api_url, str(tmp_path))).acquire()
+    held = SyncLock(lock_path(journal_key(key, config.input_tab), config.api_url, str(tmp_path))).acquire()
     try:
         with pytest.raises(RestoreError, match="already running"):
             restore(config, journal, Sheet(ours, key), since=1, apply=True, lock_dir=str(tmp_path))

@@ -13,6 +13,7 @@ from sheetsync import gsheets
 from sheetsync.check import check
 from sheetsync.emulator import Emulator
 from sheetsync.issues import status_label
+from sheetsync.journal_tab import journal_key
 from sheetsync.lock import SyncLock, lock_path
 from sheetsync.plan import same_value
 from sheetsync.summaries import summary_tables
@@ -205,7 +206,7 @@ def test_header_or_tab_missing_stops_with_a_clear_message(emu, run):
 def test_second_run_exits_at_once_while_the_lock_is_held(emu, tmp_path):
     sh = seed(emu.client(), messy_sheet(10))
     config = config_for(sh, emu)
-    with SyncLock(lock_path(sh.id, emu.url, tmp_path)):
+    with SyncLock(lock_path(journal_key(sh.id, config.input_tab), emu.url, tmp_path)):
         start = time.monotonic()
         with pytest.raises(SyncBusy, match="already running"):
             sync(config, client=emu.client(), lock_dir=str(tmp_path))
