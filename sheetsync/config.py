@@ -255,6 +255,8 @@ def _columns(top: _Table) -> tuple[Column, ...]:
     for needed in ("kecamatan", "kelurahan", "tps"):
         if needed not in types:
             top.fail("columns", f"needs a column of type {needed!r}")
+    if sum(c.type == "photo" for c in columns) > 1:   # one link per TPS is what is counted
+        top.fail("columns", "has more than one column of type 'photo'")
     return tuple(columns)
 
 

@@ -181,3 +181,12 @@ def test_the_link_pattern_is_linear_and_sees_a_bounded_text():
     assert problems(photo._LINK) == []
     long = "https://drive.google.com/" + "a" * photo.MAX_LINK
     assert not is_photo_link(long, ("drive.google.com",))
+
+
+def test_config_one_photo_column_only(tmp_path):
+    path = write(tmp_path, "")
+    path.write_text(path.read_text(encoding="utf-8") + '[[columns]]\nfield = "foto_2"\nheader = "Foto 2"\n'
+                    'type = "photo"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as e:
+        load_config(path)
+    assert str(e.value).endswith("columns: has more than one column of type 'photo'")
