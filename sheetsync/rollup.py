@@ -52,7 +52,7 @@ _LABELS = {
     "ok": ("OK", "OK"),
     "never": ("belum pernah", "never"),
     "stale": ("BASI: tidak tersinkron sejak {when}", "STALE: not synced since {when}"),
-    "failing": ("GAGAL: {why}", "FAILING: {why}"),
+    "failing": ("GAGAL: {why} (tersinkron baik terakhir {when})", "FAILING: {why} (last good sync {when})"),
     "trouble": ("Bermasalah: {names}", "Needs attention: {names}"),
     "all_ok": ("Semua tersinkron", "All synced"),
 }
@@ -107,8 +107,8 @@ def sheet_state(record: SheetRecord, fleet: Fleet, now: float) -> tuple[str, boo
     """(what the Keadaan cell says, whether the sheet needs attention)."""
     lang = fleet.language
     if record.failing():
-        since = f" ({label('stale', lang, when=wib(record.last_good, lang)).split(': ', 1)[1]})"
-        return label("failing", lang, why=failure_text(record.failure_code or "other", lang)) + since, True
+        why = failure_text(record.failure_code or "other", lang)
+        return label("failing", lang, why=why, when=wib(record.last_good, lang)), True
     if record.last_good is None or now - record.last_good > fleet.stale_after_s:
         return label("stale", lang, when=wib(record.last_good, lang)), True
     return label("ok", lang), False
