@@ -43,3 +43,29 @@ def test_a_persons_tab_of_the_rollups_title_is_never_written(tmp_path: Path) -> 
         row = rollup.worksheet("Rekap DKI").get_all_values()[3]
         assert row[1] == "Jakarta Utara" and row[4] == "2"             # TPS Lapor now 2
         runner.close()
+
+
+def test_a_sheet_without_a_good_sync_for_stale_after_is_named_stale(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from sheetsync.fleet_state import SheetRecord
+    from sheetsync.rollup import rollup_table
+
+    path = fleet_file(tmp_path, _NoEmulator(), {"Jakarta Utara": ("31.72", "1" + "a" * 30),
+                                               "Jakarta Pusat": ("31.71", "1" + "b" * 30)}, "1" + "c" * 30)
+    fleet = replace(load_fleet(path), stale_after_s=300.0)
+    now = 1_800_000_000.0
+    totals = {"tps_entered": 10, "tps_reported": 4, "paslon_1": 5, "paslon_2": 3, "paslon_3": 2, "suara_sah": 10}
+    records = {"Jakarta Utara": SheetRecord("Jakarta Utara", "x", last_good=now - 301, totals=totals),
+               "Jakarta Pusat": SheetRecord("Jakarta Pusat", "y", last_good=now - 60, totals=totals)}
+    table = rollup_table(fleet, records, now)
+    header, rows = table[2], {r[1]: dict(zip(table[2], r)) for r in table[3:]}
+    assert rows["Jakarta Utara"]["State"].startswith("STALE: not synced since ")
+    assert rows["Jakarta Pusat"]["State"] == "OK"
+    assert rows["TOTAL"]["State"] == "Needs attention: Jakarta Utara"
+    assert rows["TOTAL"]["TPS reported"] == 8 and rows["TOTAL"]["% reported"] == 40.0
+    assert rows["TOTAL"]["% Paslon 1"] == 50.0 and "% reported of" in header
+
+
+class _NoEmulator:
+    url = "http://127.0.0.1:9"
