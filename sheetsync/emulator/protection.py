@@ -81,3 +81,21 @@ def check_edit(ss: Any, sheet: Any, r0: int, r1: int, c0: int, c1: int, user: st
     """Raise Google's 400 when `user` may not edit the block (for the values routes)."""
     if not may_edit(ss, sheet, r0, r1, c0, c1, user):
         raise ApiError(400, "INVALID_ARGUMENT", PROTECTED)
+
+
+def seen_by(ss: Any, pr: dict, user: str, writer: bool) -> dict:
+    """A ProtectedRange as spreadsheets.get shows it to ``user``. Google's reference: ``editors``
+    "is only visible to users with edit access to the protected range and the document", and
+    ``requestingUserCanEdit`` says whether the caller can edit the range (false, so left out,
+    for anyone else). ``writer``: the caller may edit the document."""
+    can = writer and (pr.get("warningOnly") or user.lower() == ss.drive.owner.lower() or _is_editor(pr, user))
+    if can:
+        return pr
+    return {k: v for k, v in pr.items() if k not in ("editors", "requestingUserCanEdit")}
+
+
+def show_to(ss: Any, out: dict, user: str, writer: bool) -> None:
+    """Every protected range of a Spreadsheet resource as ``user`` sees it (strict mode)."""
+    for sheet_out in out.get("sheets", []):
+        if "protectedRanges" in sheet_out:
+            sheet_out["protectedRanges"] = [seen_by(ss, pr, user, writer) for pr in sheet_out["protectedRanges"]]

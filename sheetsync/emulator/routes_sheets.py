@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from . import a1, devmeta, fields
+from . import a1, devmeta, fields, protection
 from .model import DEFAULT_COLUMNS, DEFAULT_ROWS, Spreadsheet, invalid_argument, new_spreadsheet_id
 from .sheet_json import spreadsheet_json
 
@@ -110,7 +110,7 @@ def get(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, An
     with ss.lock:
         boxes = [a1.resolve(ss, text) for text in rq.params("ranges")] or None
         body = spreadsheet_json(ss, grid=grid, boxes=boxes)
-        devmeta.place_in_spreadsheet(ss, body, st.auth.project_of(rq.user))
+        _as_seen_by(st, ss, body, rq.user)
     return 200, fields.apply(body, mask)
 
 
@@ -125,8 +125,19 @@ def get_by_data_filter(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -
         filters = body.get("dataFilters")
         boxes = [box for box, _ in matched_boxes(st, ss, filters, rq.user)] if filters else None
         out = spreadsheet_json(ss, grid=grid, boxes=boxes)  # only the sheets the filters selected
-        devmeta.place_in_spreadsheet(ss, out, st.auth.project_of(rq.user))
+        _as_seen_by(st, ss, out, rq.user)
     return 200, fields.apply(out, mask)
+
+
+def _as_seen_by(st: "EmulatorState", ss: Spreadsheet, out: dict[str, Any], user: str) -> None:
+    """The Spreadsheet resource as the caller sees it: developer metadata where Google lists
+    it and of the caller's Cloud project; in strict mode, protected ranges' editors only for
+    those who may edit them."""
+    devmeta.place_in_spreadsheet(ss, out, st.auth.project_of(user))
+    if st.strict:
+        from .server import role_of
+        writer = role_of(ss, user) in ("owner", "organizer", "fileOrganizer", "writer")
+        protection.show_to(ss, out, user, writer)
 
 
 def batch_update(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
@@ -141,7 +152,7 @@ def batch_update(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tupl
         project = st.auth.project_of(rq.user)
         out = batch_requests.apply(ss, body, user=rq.user if st.strict else None, project=project)
         if "updatedSpreadsheet" in out:
-            devmeta.place_in_spreadsheet(ss, out["updatedSpreadsheet"], project)
+            _as_seen_by(st, ss, out["updatedSpreadsheet"], rq.user)
         if ss.has_formulas():
             from . import formulas
             formulas.recalculate(ss)

@@ -31,3 +31,28 @@ def test_the_reply_leaves_editors_out_and_get_lists_the_owner(gc, sh):
         "protectedRangeId": listed[1]["protectedRangeId"], "description": "kop tabel TPS"},
         "fields": "description"}}]})
     assert ws.spreadsheet.list_protected_ranges(ws.id)[1]["description"] == "kop tabel TPS"
+
+
+KOORDINATOR = "koordinator@kawal-tps-jakbar.iam.gserviceaccount.com"
+RELAWAN = "relawan@kawal-tps-jakbar.iam.gserviceaccount.com"
+
+
+def test_editors_show_only_to_those_who_may_edit_the_range():
+    """Google's reference: editors are "only visible to users with edit access to the protected
+    range and the document"; requestingUserCanEdit is the caller's own answer (false: left out)."""
+    from sheetsync.emulator import Emulator
+    with Emulator(strict=True) as e:
+        koordinator = e.client(key=e.issue_key(KOORDINATOR))
+        relawan = e.client(key=e.issue_key(RELAWAN))
+        sh = koordinator.create("Rekap TPS")
+        sh.share(RELAWAN, perm_type="user", role="writer", notify=False)
+        sh.sheet1.add_protected_range("D:D", editor_users_emails=[KOORDINATOR], description="total")
+        sh.sheet1.add_protected_range("A1:D1", warning_only=True, description="kop tabel")
+        own = sh.list_protected_ranges(sh.sheet1.id)
+        theirs = relawan.open_by_key(sh.id).list_protected_ranges(sh.sheet1.id)
+    assert [p["requestingUserCanEdit"] for p in own] == [True, True]
+    assert own[0]["editors"] == {"users": [KOORDINATOR]}
+    total, kop = theirs
+    assert "editors" not in total and "requestingUserCanEdit" not in total
+    assert total["description"] == "total" and total["range"] == own[0]["range"]
+    assert kop["requestingUserCanEdit"] is True and kop["warningOnly"] is True
