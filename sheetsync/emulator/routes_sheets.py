@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from . import a1, devmeta, fields, protection
+from . import a1, devmeta, fields, protection, spreadsheet_fields
 from .model import DEFAULT_COLUMNS, DEFAULT_ROWS, Spreadsheet, invalid_argument, new_spreadsheet_id
 from .sheet_json import spreadsheet_json
 
@@ -104,6 +104,8 @@ def get(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, An
     mask_text = rq.param("fields")
     mask = fields.parse(mask_text) if mask_text else None
     if mask is not None:
+        spreadsheet_fields.check(mask)
+    if mask is not None:
         grid = "sheets" in mask and fields.wants(mask, "sheets", "data") or "*" in mask
     else:
         grid = rq.flag("includeGridData")
@@ -120,6 +122,8 @@ def get_by_data_filter(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -
     body = rq.json()
     mask_text = rq.param("fields")
     mask = fields.parse(mask_text) if mask_text else None
+    if mask is not None:
+        spreadsheet_fields.check(mask)
     grid = bool(body.get("includeGridData")) if mask is None else fields.wants(mask, "sheets", "data")
     with ss.lock:
         filters = body.get("dataFilters")
