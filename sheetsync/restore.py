@@ -208,10 +208,15 @@ def restore(config: Any, journal: Any, sheet: Any, *, spreadsheet: str | None = 
 
 def _restore(config: Any, journal: Any, sheet: Any, name: str, *, since: datetime | timedelta | int | None,
              tps: Iterable[str] | None, apply: bool) -> RestorePlan:
+    from sheetsync.ownership import read_owned
+    from sheetsync.sync_desired import input_layout
     tab_range = a1.quote_tab(config.input_tab)
-    values = sheet.read([tab_range])[tab_range]
+    # one read, as sync reads: the tab and sheetsync's columns by their markers, so a person's
+    # column that merely shares the Status or Keterangan header is restored like any other
+    owned = read_owned(sheet, config, only_input=True)
+    values = owned.values[config.input_tab]
     formulas = sheet.read([tab_range], render="FORMULA")[tab_range]
-    now = read_tab(values, config)
+    now = read_tab(values, config, owned0=input_layout(values, config, owned.columns, strict=False).owned0)
     journal.claim(name, now)               # an old journal's history: only its own tab's
     plan = plan_restore(journal, name, values, config, since=since, tps=tps, formulas=formulas, current=now)
     if apply and plan.writes:

@@ -1,0 +1,42 @@
+"""restore reads the input tab as sync does: only sheetsync's marked columns are its own,
+so a coordinator's own "Keterangan" (a column of the same header, journaled by every sync)
+gets her notes back like any other column. Real gspread against the emulator; a second
+gspread client is the coordinator."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from coordinators import NOTES, Desk, coordinator, insert_own_column
+from sync_data import config_for, seed, tps_sheet
+
+from sheetsync.emulator import Emulator
+from sheetsync.gsheets import Sheet
+from sheetsync.journal import Journal
+
+pytest.importorskip("sheetsync.summaries")
+
+
+@pytest.fixture(scope="module")
+def emu() -> Any:
+    with Emulator() as e:
+        yield e
+
+
+def test_her_notes_in_her_own_keterangan_come_back_with_restore(emu: Any, tmp_path: Path) -> None:
+    from sheetsync.restore import restore
+    sh = seed(emu.client(), tps_sheet(20, 11, unfilled=0, broken=0))
+    desk = Desk(emu, config_for(sh, emu), tmp_path)
+    desk.sync()
+    ws = coordinator(emu, sh).worksheet("TPS")
+    insert_own_column(ws, 4, ["Keterangan"] + NOTES[:3])          # her notes on rows 2-4
+    first = desk.sync()
+    assert first.alerts == []
+    ws.batch_clear(["D3"])                                         # a note cleared by mistake
+    desk.sync()
+    with Journal(desk.journal_file) as journal:
+        plan = restore(desk.config, journal, Sheet(emu.client(), sh.id), since=first.journal_sync,
+                       apply=True, lock_dir=str(tmp_path))
+    assert [(c.a1.replace("'", ""), c.value) for c in plan.cells] == [("TPS!D3", NOTES[1])], plan.skipped
+    assert ws.acell("D3").value == NOTES[1]
