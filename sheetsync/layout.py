@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from sheetsync import a1
-from sheetsync.ownership import column_marker, column_unmarker, summary_headers, tab_kinds, tab_marker
+from sheetsync.ownership import (column_marker, column_unmarker, summary_headers, synced_before, tab_kinds,
+                                 tab_marker)
 
 MARK = "sheetsync:"            # prefix of descriptions of what init owns
 CHART_TITLE_ID = "Target vs suara per kecamatan"
@@ -120,7 +121,8 @@ def _owned_layout(current: dict[str, Any], config: Any) -> Any:
     row = values[config.header_row - 1]
     have = {header_key(h) for h in row}
     row += [c.header for c in config.columns if not any(header_key(n) in have for n in (c.header, *c.aliases))]
-    return input_layout(values, config, current["owned"].columns)
+    owned = current["owned"]
+    return input_layout(values, config, owned.columns, synced_before=synced_before(owned, config))
 
 
 # ------------------------------------------------------------------ plan

@@ -191,6 +191,24 @@ def _unquote(quoted: str) -> str:
 
 # ---------------------------------------------------------------- a sheet made by an earlier release
 
+# What the last-synced cell starts with once any sync wrote it: the stamp of
+# sync_desired.last_synced_text in either language, or the guard's alert mark.
+STAMP_STARTS = ("Terakhir disinkronkan:", "Last synced:", "\u26a0")
+
+
+def synced_before(owned: Owned, config: Config) -> bool:
+    """Has a sync (of this release or an earlier one) written this spreadsheet? One of its
+    summary tabs carries sheetsync's marker (a first sync cut short after adding its tabs
+    wrote statuses before it could mark the columns), or the last-synced cell holds
+    sheetsync's stamp or alert (an earlier release, which marked nothing)."""
+    if set(config.summary_tabs.titles()) - set(owned.unmarked_tabs):
+        return True
+    tab, row, col = a1.parse_tab_cell(config.last_synced_cell)
+    grid = owned.values.get(tab) or []
+    line = grid[row - 1] if len(grid) >= row else []
+    return str(line[col - 1] if len(line) >= col else "").startswith(STAMP_STARTS)
+
+
 def sheetsyncs_column(role: str, cells: Sequence[Any]) -> bool:
     """Does every cell of this unmarked data column hold what sheetsync writes into its own
     `role` column? Status: one of its status words (either language). Keterangan: messages

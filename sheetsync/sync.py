@@ -24,7 +24,7 @@ from sheetsync import a1
 from sheetsync.gsheets import (Prepared, Protected, Sheet, SheetsError, _is_grid_limit, _is_missing_range, tab_missing,
                                open_client, spreadsheet_key, transport_stats)
 from sheetsync.lock import LockBusy, SyncLock, lock_path
-from sheetsync.ownership import (Owned, column_marker, column_unmarker, new_tabs, read_owned, resolve_tabs,
+from sheetsync.ownership import (Owned, column_marker, column_unmarker, new_tabs, read_owned, resolve_tabs, synced_before,
                                  tab_not_ours)
 from sheetsync.journal_tab import journal_key
 from sheetsync.plan import Desired, Plan, make_plan, sheet_value
@@ -223,7 +223,7 @@ def _read_and_plan(sheet: Sheet, config: Any, key: str, report: SyncReport, cloc
     current = owned.values
     clock.lap("read")
     values = current[config.input_tab]
-    layout = input_layout(values, config, owned.columns)
+    layout = input_layout(values, config, owned.columns, synced_before=synced_before(owned, config))
     verified = _Verified(journal, key, layout.with_added_headers(values, config), config, layout.owned0)
     result = _check(values, layout, config, now, verified)
     _fill_counts(report, result)

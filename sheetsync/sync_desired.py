@@ -67,7 +67,7 @@ class InputLayout:
 
 
 def input_layout(values: list[list[Any]], config: Any, marked: Mapping[str, list[int]] | None = None, *,
-                 strict: bool = True) -> InputLayout:
+                 strict: bool = True, synced_before: bool = True) -> InputLayout:
     """Where sheetsync's own two columns stand: by their marker (ownership.py), else, on a
     sheet made before markers, the column of that header holding only what sheetsync writes
     (to be marked), else a new column after the widest row. A column of that header holding
@@ -87,7 +87,7 @@ def input_layout(values: list[list[Any]], config: Any, marked: Mapping[str, list
         if col is None:
             taken = {c for cs in (marked or {}).values() for c in cs}
             same = [i + 1 for i, n in enumerate(names) if n == norm(text) and i + 1 not in taken]
-            col = next((c for c in same if sheetsyncs_column(role, _data_cells(values, c, config))), None)
+            col = next((c for c in same if _may_adopt(role, _data_cells(values, c, config), synced_before)), None)
             if col is None and same and strict:
                 raise column_not_ours(config, text, same[0])
             col = col or (same[0] if same else None)
@@ -99,6 +99,17 @@ def input_layout(values: list[list[Any]], config: Any, marked: Mapping[str, list
         cols.append(col)
     layout.status_col, layout.message_col = cols
     return layout
+
+
+def _may_adopt(role: str, cells: list[Any], synced_before: bool) -> bool:
+    """An unmarked column of an owned header is taken as sheetsync's (and marked) when it is
+    empty, or when it holds only what sheetsync writes AND a sync of an earlier release wrote
+    this spreadsheet (``synced_before``: its stamp is there). On a sheet no sync ever wrote,
+    "OK" and "PERIKSA" in a column called Status are a person's words."""
+    from sheetsync.ownership import sheetsyncs_column
+    if not any(str(c).strip() for c in cells):
+        return True
+    return synced_before and sheetsyncs_column(role, cells)
 
 
 def _data_cells(values: list[list[Any]], col: int, config: Any) -> list[Any]:

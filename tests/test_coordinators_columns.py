@@ -189,14 +189,6 @@ def test_her_column_inserted_between_the_write_and_the_verify(emu: Any, tmp_path
     desk.idle()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "sync_desired.input_layout adopts an unmarked column headed like status_header when "
-    "ownership.sheetsyncs_column finds only status words in it (OK, PERIKSA, ...), by content alone, "
-    "even on a spreadsheet no sync ever wrote (no journal record, no summary tab): her own 'Status' "
-    "column of phone checks is marked as sheetsync's and the first sync overwrites 24 of her 40 words "
-    "(PERIKSA -> OK, OK -> ERROR). The one-time marking of an earlier release's columns should also "
-    "need evidence that sheetsync wrote there (the journal's last record for (spreadsheet, tab), or "
-    "sheetsync's summary tabs), else NotOurs as for any person's column"))
 def test_her_own_status_column_of_ok_words_on_a_sheet_never_synced_is_not_adopted(emu: Any, tmp_path: Path) -> None:
     """A new sheet where she keeps her own "Status" column of checks, written in the words
     sheetsync also uses ("OK", "PERIKSA"): no sync ever wrote there, so it is hers."""

@@ -16,7 +16,6 @@ from sheetsync.cli import cli
 from sheetsync.config import ConfigError, load_config
 from sheetsync.emulator import Emulator
 from sheetsync.i18n import config_error
-from sheetsync.issues import status_label
 from sheetsync.layout import init_layout
 from sheetsync.ownership import NotOurs
 from sheetsync.sync import SyncError, SyncHooks, sync
@@ -95,17 +94,12 @@ def insert_own_column(ws: Any, col: int, texts: list[str]) -> None:
     ws.update([[t] for t in texts], f"{chr(64 + col)}1")
 
 
-def earlier_release_sheet(n: int = 12) -> list[list[Any]]:
-    """A sheet as the release before markers left it: Status and Keterangan after the input
-    columns, holding exactly what that sync wrote, and no marker anywhere."""
-    values = tps_sheet(n, 3)
-    config = config_for(type("S", (), {"id": "x" * 44})(), type("E", (), {"url": "http://127.0.0.1:1"})())
-    result = check(values, config)
-    out = [list(values[0]) + ["Status", "Keterangan"]]
-    for r, line in enumerate(values[1:], start=2):
-        status, message = result.status_of(r) if r in result.rows.index else ("", "")
-        out.append(list(line) + [status_label(status, config.language) if status else "", message])
-    return out
+def _synced_by_the_earlier_release(sh: Any, config: Any, run: Any) -> None:
+    """What the release before markers leaves: its summary tabs with the last-synced stamp,
+    and no marker anywhere (a sync, then every marker removed)."""
+    run(config)
+    sh.batch_update({"requests": [{"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": {
+        "metadataKey": key}}}} for key in ("sheetsync.tab", "sheetsync.column")]})
 
 
 def test_a_persons_keterangan_left_of_sheetsyncs_own_is_never_overwritten(emu: Any, run: Any) -> None:
@@ -155,11 +149,11 @@ def test_a_sheet_of_the_earlier_release_is_marked_once_and_a_persons_column_stay
                                                                                         run: Any) -> None:
     """Migration: owned columns that hold only what sheetsync wrote are marked on the next sync;
     a person's "Keterangan" inserted left of them before that sync is left alone, then and later."""
-    values = earlier_release_sheet()
-    sh = seed(emu.client(), values)
+    sh = seed(emu.client(), tps_sheet(12, 3))
+    config = config_for(sh, emu)
+    _synced_by_the_earlier_release(sh, config, run)
     ws = coordinator(emu, sh).worksheet("TPS")
     insert_own_column(ws, 1, ["Keterangan"] + NOTES)
-    config = config_for(sh, emu)
     run(config)
     insert_own_column(ws, 2, ["Status", "sudah dicek", "belum"])  # another person's "Status"
     ws.update([["999"]], "L4")                                   # Paslon 1 (two columns right): SALAH
@@ -329,7 +323,6 @@ def test_a_persons_keterangan_is_journaled_like_any_column_of_theirs(emu: Any, r
                                                                      tmp_path: Path) -> None:
     """Only the columns sheetsync owns by marker are left out of the journal: a coordinator's
     own "Keterangan" beside sheetsync's is kept, so its notes can be looked up and brought back."""
-    from sheetsync.check import check
     from sheetsync.journal import Journal
     from sheetsync.journal_tab import journal_key
 
