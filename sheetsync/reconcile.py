@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sheetsync import a1
 
 
 @dataclass
@@ -80,13 +79,12 @@ def reconcile(config: Any, *, against: str | Path | None = None, client: Any = N
     # a file that cannot be used fails before any request
     grid = read_csv_grid(Path(against), lang) if against is not None else None
     sheet = Sheet(client or open_client(config), config.spreadsheet)
-    rng = a1.quote_tab(config.input_tab)
-    values = sheet.read([rng])[rng]
+    values, owned0 = _read_input(sheet, config)
     result = check(values, config)
     duplicates = [{"row": i.row, **{k: v for k, v in i.params.items()}, "message": i.message(lang)}
                   for i in result.issues if i.code == "duplicate_tps"]
     changed, last_no, verified = _journal_findings(config, sheet.key, values, result, journal,
-                                                   include_personal)
+                                                   include_personal, owned0)
     report = ReconcileReport(spreadsheet=sheet.key, per_kecamatan=_records(result.reconciliation),
                              duplicates=duplicates, changed_since_last_sync=changed, last_sync=last_no,
                              changed_after_verification=verified)
@@ -95,6 +93,17 @@ def reconcile(config: Any, *, against: str | Path | None = None, client: Any = N
     if by_koordinator:
         report.per_koordinator = koordinator_records(result, config, include_personal)
     return report
+
+
+def _read_input(sheet: Any, config: Any) -> tuple[list[list[Any]], list[int]]:
+    """The input tab and sheetsync's own columns in it (0-based), found by their markers in
+    the same one read, as sync finds them: a person's column that merely shares the Status or
+    Keterangan header is hers, journaled by sync, and compared like any other."""
+    from sheetsync.ownership import read_owned
+    from sheetsync.sync_desired import input_layout
+    owned = read_owned(sheet, config, only_input=True)
+    values = owned.values[config.input_tab]
+    return values, input_layout(values, config, owned.columns, strict=False).owned0
 
 
 MASK = "***"
@@ -117,7 +126,8 @@ def koordinator_records(result: Any, config: Any, include_personal: bool = False
 
 
 def _journal_findings(config: Any, key: str, values: list[list[Any]], result: Any, journal: Any,
-                      include_personal: bool) -> tuple[list[dict] | None, int | None, list[dict]]:
+                      include_personal: bool, owned0: list[int] | None = None,
+                      ) -> tuple[list[dict] | None, int | None, list[dict]]:
     from sheetsync.journal import Journal, journal_key, journal_path
     from sheetsync.journal_tab import read_tab
 
@@ -129,7 +139,7 @@ def _journal_findings(config: Any, key: str, values: list[list[Any]], result: An
         journal = Journal(path)
     try:
         name = journal_key(key, config.input_tab)        # this config's tab, not another team's
-        now = read_tab(values, config, result)
+        now = read_tab(values, config, result, owned0=owned0)
         journal.claim(name, now)                          # an older journal's history: only its own tab's
         last = journal.last(name, good_only=False)
         if last is None:

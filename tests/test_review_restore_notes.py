@@ -40,3 +40,16 @@ def test_her_notes_in_her_own_keterangan_come_back_with_restore(emu: Any, tmp_pa
                        apply=True, lock_dir=str(tmp_path))
     assert [(c.a1.replace("'", ""), c.value) for c in plan.cells] == [("TPS!D3", NOTES[1])], plan.skipped
     assert ws.acell("D3").value == NOTES[1]
+
+
+def test_reconcile_right_after_a_sync_finds_no_change_in_her_own_keterangan(emu: Any, tmp_path: Path) -> None:
+    from sheetsync.reconcile import reconcile
+    sh = seed(emu.client(), tps_sheet(20, 12, unfilled=0, broken=0))
+    desk = Desk(emu, config_for(sh, emu), tmp_path)
+    desk.sync()
+    insert_own_column(coordinator(emu, sh).worksheet("TPS"), 4, ["Keterangan"] + NOTES[:3])
+    last = desk.sync()
+    with Journal(desk.journal_file) as journal:
+        seen = reconcile(desk.config, client=emu.client(), journal=journal)
+    assert seen.last_sync == last.journal_sync
+    assert seen.changed_since_last_sync == []            # nothing was typed since that sync
