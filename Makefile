@@ -19,6 +19,7 @@ demo: $(STAMP)
 # The web-view test uses a Chromium the machine already has, else it skips and says why:
 # `make test` installs nothing outside .venv.
 test: $(STAMP)
+	$(BIN)/ruff check sheetsync tests bench
 	$(BIN)/python -m pytest -q
 
 # A step you choose: installs Debian's chromium with apt (root only) for the web-view test.

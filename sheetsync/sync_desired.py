@@ -73,7 +73,7 @@ def input_layout(values: list[list[Any]], config: Any, marked: Mapping[str, list
     (to be marked), else a new column after the widest row. A column of that header holding
     anything else is a person's: strict raises NotOurs; otherwise (check, which writes
     nothing) it is only left out of the input like an owned one."""
-    from sheetsync.ownership import ROLES, column_not_ours, marker_holds, sheetsyncs_column
+    from sheetsync.ownership import ROLES, column_not_ours, marker_holds
     header = list(values[config.header_row - 1]) if len(values) >= config.header_row else []
     names = [norm(h) for h in header]
     next_free = max((len(line) for line in values), default=0) + 1

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .config import Config
-from .issues import BELUM_DIISI, OK, PERIKSA, SALAH
+from .issues import BELUM_DIISI, OK, PERIKSA
 from .rules import result_fields
 from .rules.photo import HAS_PHOTO, photo_field
 

@@ -119,7 +119,7 @@ def test_one_cycle_syncs_every_sheet_and_writes_the_rollup_diff_only(province: P
 
 def test_a_revoked_key_a_deleted_sheet_and_a_spent_quota_stop_only_their_sheet(province: Province) -> None:
     province.sheet("Jakarta Pusat", "31.71", (10, 20, 30))
-    revoked = province.sheet("Jakarta Utara", "31.72", (5, 5, 5), account=f"jakut@{PROJECT}.iam.gserviceaccount.com")
+    province.sheet("Jakarta Utara", "31.72", (5, 5, 5), account=f"jakut@{PROJECT}.iam.gserviceaccount.com")
     deleted = province.sheet("Jakarta Barat", "31.73", (7, 7, 7))
     spent = province.sheet("Jakarta Selatan", "31.74", (1, 2, 3), account=f"jaksel@{PROJECT}.iam.gserviceaccount.com")
     rollup = province.coordinator.create("Rekap DKI")

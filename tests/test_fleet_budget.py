@@ -46,7 +46,7 @@ def test_no_rolling_minute_passes_the_quota_whatever_the_demand(accounts: int) -
         project.append(clock.now)
     assert max(busiest_minute(t) for t in per_account.values()) <= 54     # 90% of 60 per user
     assert busiest_minute(project) <= 270                                  # 90% of 300 per project
-    assert budget.used()[f"project:p"][READ] == 3000
+    assert budget.used()["project:p"][READ] == 3000
 
 
 def test_reads_and_writes_have_buckets_of_their_own_and_a_long_wait_is_refused() -> None:

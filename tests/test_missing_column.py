@@ -34,7 +34,7 @@ def test_a_renamed_vote_column_is_an_error_in_check_masalah_and_the_sync_line(em
     config = config_for(sh, emu)
     sync(config, client=emu.client(), now=NOW, lock_dir=str(tmp_path))
     coordinator = emu.client(token="koordinator-palmerah").open_by_key(sh.id).worksheet("TPS")
-    coordinator.update([["Paslon 3 (Pramono-Rano)"], ["1300"]], f"K1:K2")   # and 1,300 votes at one TPS
+    coordinator.update([["Paslon 3 (Pramono-Rano)"], ["1300"]], "K1:K2")   # and 1,300 votes at one TPS
 
     with private_workdir(tmp_path):
         result = CliRunner().invoke(cli, ["check", "--preset", "pilkada-jakbar-2024", "--api-url", emu.url,

@@ -84,7 +84,7 @@ def test_changed_cell_derives_row_and_col_from_a1():
 @settings(max_examples=200, deadline=None)
 @given(st.sets(st.tuples(st.integers(1, 12), st.integers(1, 6)), max_size=40))
 def test_batches_cover_exactly_the_changed_cells(positions):
-    plan = Plan([CellChange("T", f"'T'!A1", "", f"{r}:{c}", None, r, c) for r, c in positions])
+    plan = Plan([CellChange("T", "'T'!A1", "", f"{r}:{c}", None, r, c) for r, c in positions])
     covered = {}
     from sheetsync import a1
     for rng, values in plan.batches():

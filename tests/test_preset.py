@@ -1,6 +1,5 @@
 """The shipped Jakarta Barat 2024 preset and its planned TPS rows."""
 
-import csv
 from pathlib import Path
 
 import pytest

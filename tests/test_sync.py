@@ -349,7 +349,7 @@ def test_number_changed_after_verification_is_flagged_in_the_status(emu, run, tm
     config = config_for(sh, emu)
     with Journal(tmp_path / "j.sqlite") as journal:
         run(config, journal=journal)
-        assert sh.worksheet("TPS").acell(f"P5").value == "OK"
+        assert sh.worksheet("TPS").acell("P5").value == "OK"
         p1, p2 = int(values[4][8]), int(values[4][9])
         if p1 == 0:
             p1, p2 = p1 + 1, p2 - 1

@@ -559,5 +559,3 @@ def matched_boxes(st: "EmulatorState", ss: Spreadsheet, filters: Any,
             found.setdefault(key, (box, []))[1].append(f)
     return list(found.values())
 
-
-from .routes_append import append  # noqa: E402  (kept in its own module for size)

@@ -21,8 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterator
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import (fields, routes_admin, routes_drive, routes_export, routes_filters, routes_metadata,
-               routes_sheets, routes_values)
+from . import (fields, routes_admin, routes_append, routes_drive, routes_export, routes_filters,
+               routes_metadata, routes_sheets, routes_values)
 from .auth import Auth, OAuthError
 from .boundary import MAX_BODY_BYTES, Boundary, check_json_content_type
 from .control import Counters, Faults, Quota, fault_error
@@ -174,7 +174,7 @@ ROUTES: list[Route] = [
     _r("POST", rf"^/v4/spreadsheets/{_ID}/values:batchClearByDataFilter$",
        "/v4/spreadsheets/{id}/values:batchClearByDataFilter", routes_filters.batch_clear_by_filter, "write"),
     _r("POST", rf"^/v4/spreadsheets/{_ID}/values/(.+):append$",
-       "/v4/spreadsheets/{id}/values/{range}:append", routes_values.append, "write"),
+       "/v4/spreadsheets/{id}/values/{range}:append", routes_append.append, "write"),
     _r("POST", rf"^/v4/spreadsheets/{_ID}/values/(.+):clear$",
        "/v4/spreadsheets/{id}/values/{range}:clear", routes_values.clear, "write"),
     _r("GET", rf"^/v4/spreadsheets/{_ID}/values/(.+)$", "/v4/spreadsheets/{id}/values/{range}",

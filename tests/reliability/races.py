@@ -31,9 +31,9 @@ from typing import Any, Callable
 
 import gspread
 
-from harness import (FULL_HEADER, MESSAGE_COL, N_INPUT, PLACES, STATUS_COL, Bench, expected, person_cells,
-                     cells_differing, sheet_problems, tps_row, trim)
-from sync_data import OPS, mutate_once
+from harness import (MESSAGE_COL, N_INPUT, PLACES, STATUS_COL, Bench, expected, person_cells,
+                     cells_differing, sheet_problems, trim)
+from sync_data import mutate_once
 from sheetsync import a1
 from sheetsync.rowid import norm
 from sheetsync.sync import SyncHooks

@@ -26,7 +26,7 @@ from sheetsync.config import load_preset
 from sheetsync.export import export
 from sheetsync.safetext import neutralise
 from sheetsync.sync import SyncError
-from sync_data import FULL_HEADER, config_for, tps_row, wilayah
+from sync_data import FULL_HEADER, tps_row, wilayah
 
 COUNTS = ["DPT", "DPPh", "DPTb", "Paslon 1", "Paslon 2", "Paslon 3", "Suara Sah", "Suara Tidak Sah",
           "Pengguna Hak Pilih"]
