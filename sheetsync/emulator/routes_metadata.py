@@ -5,6 +5,7 @@ PROJECT metadata (``devmeta.visible``).
 """
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 from . import devmeta
@@ -37,5 +38,6 @@ def search(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int,
             matched = devmeta.search(ss, filters, st.auth.project_of(rq.user))
         except ApiError as exc:
             raise invalid_argument(f"Invalid dataFilters: {exc.message}") from None
-        out = [devmeta.as_google(m) for m in matched]  # the filters too, as Google re-writes them
+        out = [{"developerMetadata": devmeta.as_google(m["developerMetadata"]),
+                "dataFilters": copy.deepcopy(m["dataFilters"])} for m in matched]
     return 200, {"matchedDeveloperMetadata": out} if out else {}
