@@ -13,8 +13,11 @@ from __future__ import annotations
 import functools
 import html
 import re
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import parse_qs, quote, urlencode
+
+if TYPE_CHECKING:       # the emulator imports this module; the config is read only when needed
+    from sheetsync.config import Column, Config
 
 MAX_ROWS = 3000        # a 820,000-row tab would make a page no browser wants
 REFRESH_S = 30         # the demo keeps syncing; the page follows
@@ -81,27 +84,50 @@ def _flag(query: str, name: str) -> bool:
 MASK = "***"
 
 
-@functools.lru_cache(maxsize=1)
-def personal_headers() -> frozenset[str]:
-    """Header keys of every personal column (personal = true) of the bundled presets: the
-    emulator has no config, and the demo sheet is a preset's."""
-    from sheetsync.config import load_preset, preset_names
+# Header keys of columns whose config this process knows beyond the bundled presets (the demo
+# hands its config over with know_columns): role ("personal", "photo") -> header keys.
+_KNOWN: dict[str, set[str]] = {"personal": set(), "photo": set()}
+
+
+def _column_keys(columns: Iterable[Column], role: str) -> set[str]:
     from sheetsync.layout import header_key
 
-    keys: set[str] = set()
-    for name in preset_names():
-        for col in load_preset(name).columns:
-            if col.personal:
-                keys.update(header_key(h) for h in (col.header, *col.aliases))
+    wanted = [c for c in columns if (c.personal if role == "personal" else c.type == role)]
+    keys = {header_key(h) for c in wanted for h in (c.header, *c.aliases)}
     keys.discard("")
-    return frozenset(keys)
+    return keys
 
 
-def _personal_columns(sheet: Any, n_cols: int, header_rows: int) -> set[int]:
-    """Columns whose header (the frozen rows, else row 1) names a personal column."""
+@functools.lru_cache(maxsize=2)
+def _preset_headers(role: str) -> frozenset[str]:
+    """Header keys of the role's columns in every bundled preset: the emulator has no config,
+    and the demo sheet is a preset's."""
+    from sheetsync.config import load_preset, preset_names
+
+    return frozenset(k for name in preset_names() for k in _column_keys(load_preset(name).columns, role))
+
+
+def know_columns(config: Config) -> None:
+    """Tell the view which headers of ``config`` are personal and which hold C.Hasil photo
+    links, for a sheet made from a config the presets do not carry (the demo's)."""
+    for role, keys in _KNOWN.items():
+        keys.update(_column_keys(config.columns, role))
+
+
+def personal_headers() -> frozenset[str]:
+    """Header keys of every personal column (personal = true) the view knows of."""
+    return _preset_headers("personal") | frozenset(_KNOWN["personal"])
+
+
+def photo_headers() -> frozenset[str]:
+    """Header keys of every C.Hasil photo link column (type = "photo") the view knows of."""
+    return _preset_headers("photo") | frozenset(_KNOWN["photo"])
+
+
+def _columns_named(sheet: Any, n_cols: int, header_rows: int, wanted: frozenset[str]) -> set[int]:
+    """Columns whose header (the frozen rows, else row 1) is one of ``wanted``."""
     from sheetsync.layout import header_key
 
-    wanted = personal_headers()
     return {c for r in range(max(1, header_rows)) for c in range(n_cols)
             if sheet.get(r, c) is not None and header_key(str(sheet.get(r, c))) in wanted}
 
@@ -168,7 +194,8 @@ def _sheet(ss: Any, sheet: Any, personal: bool = False) -> str:
     shown = min(n_rows, MAX_ROWS)
     frozen = int(sheet.grid.get("frozenRowCount", 0) or 0)
     colours = _cell_colours(sheet, shown, n_cols)
-    masked = set() if personal else _personal_columns(sheet, n_cols, frozen)
+    masked = set() if personal else _columns_named(sheet, n_cols, frozen, personal_headers())
+    links = _columns_named(sheet, n_cols, frozen, photo_headers())
     header_rows = max(1, frozen)
     head = "<tr><th class='rn'></th>" + "".join(
         f"<th class='rn'>{_col_letter(c)}</th>" for c in range(n_cols)) + "</tr>"
@@ -181,7 +208,11 @@ def _sheet(ss: Any, sheet: Any, personal: bool = False) -> str:
                 value = MASK          # names and phone numbers stay off screens by default
             style = _style(colours.get((r, c)), sheet.formats.get((r, c)))
             cls = ' class="num"' if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
-            cells.append(f"<td{cls}{style}>{_e(_show(value))}</td>")
+            text = _e(_show(value))
+            address = web_link(value) if c in links and r >= header_rows else None
+            if address:
+                text = f'<a href="{_e(address)}" rel="noopener noreferrer">{text}</a>'
+            cells.append(f"<td{cls}{style}>{text}</td>")
         frozen_cls = ' class="frozen"' if r < frozen else ""
         rows.append(f"<tr{frozen_cls}><th class='rn'>{r + 1}</th>{''.join(cells)}</tr>")
     more = (f'<p class="note">Showing {shown:,} of {n_rows:,} rows.</p>' if shown < n_rows else "")
@@ -193,6 +224,21 @@ def _sheet(ss: Any, sheet: Any, personal: bool = False) -> str:
                   '(<code>&amp;personal=1</code> after a <code>?token=</code>).</p>')
     return (f'<main>{charts}<table class="grid" data-tab="{_e(sheet.title)}">{head}{"".join(rows)}</table>'
             f"{more}{notes}</main>")
+
+
+# A link the view makes clickable: http(s) only (never javascript:, data: or file:), a host
+# without a user name (so the host shown is the host visited), and no blank or control
+# character that a browser would strip or read otherwise.
+_WEB_LINK = re.compile(r"https?://[^\s\x00-\x1f\x7f/?#@\\]+(?:[/?#][^\s\x00-\x1f\x7f]*)?", re.IGNORECASE)
+
+
+def web_link(value: Any) -> str | None:
+    """The http(s) address a cell holds (blanks around it dropped, as the photo rule reads
+    it), or None; the caller escapes it before it reaches the page."""
+    if not isinstance(value, str):
+        return None
+    address = value.strip()
+    return address if _WEB_LINK.fullmatch(address) else None
 
 
 def _show(value: Any) -> str:
