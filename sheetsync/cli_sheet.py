@@ -225,6 +225,7 @@ def _print_sync(report: Any, ui: Ui, log_format: str, dry_run: bool, fail_on: st
         if report.protected:
             ui.warn(report.protected)
         _print_settle(report, ui)
+        _print_notes(report, ui)
     if dry_run and report.alerts:
         return EXIT_SYNC                      # as the real sync would: it would be stopped
     if failing:
@@ -242,6 +243,14 @@ def _print_settle(report: Any, ui: Ui) -> None:
     if getattr(report, "unsettled", None):
         rows = list(report.skipped_rows or [])
         ui.warn(ui.t("sync_unsettled", rows=", ".join(map(str, rows[:10])) + (" ..." if len(rows) > 10 else "")))
+
+
+def _print_notes(report: Any, ui: Ui) -> None:
+    """Where a person's note in sheetsync's own cells was kept (never the note: it may name someone)."""
+    kept = list(getattr(report, "notes_kept", []) or [])
+    if kept:
+        shown = ", ".join(kept[:5]) + (" ..." if len(kept) > 5 else "")
+        ui.warn(ui.t("sync_notes_kept", count=ui.n(len(kept)), cells=shown))
 
 
 def _log(ui: Ui, log_format: str, data: dict, text: str) -> None:

@@ -209,6 +209,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Sebuah kolom disisipkan atau dihapus saat sinkronisasi menulis: {count} sel kolom lain sempat "
         "tertimpa dan nilainya sudah dikembalikan ({cells}).",
     ),
+    "sync_notes_kept": (
+        "{count} note(s) someone typed into sheetsync's own Status or Keterangan cells were kept in "
+        "the row's Keterangan, in front of sheetsync's message ({cells}).",
+        "{count} catatan yang diketik orang di sel Status atau Keterangan milik sheetsync disimpan di "
+        "Keterangan baris itu, di depan pesan sheetsync ({cells}).",
+    ),
     "demo_exposed": (
         "The demo's emulator accepts any token, so it listens on loopback only, not on {host}: anyone "
         "who could reach it could read and change the demo sheet. Leave out --host (127.0.0.1).",

@@ -27,6 +27,7 @@ from sheetsync.lock import LockBusy, SyncLock, lock_path
 from sheetsync.ownership import (Owned, column_marker, column_unmarker, new_tabs, read_owned, resolve_tabs, synced_before,
                                  tab_not_ours)
 from sheetsync.journal_tab import journal_key
+from sheetsync.owned_notes import keep_notes
 from sheetsync.plan import Desired, Plan, make_plan, sheet_value
 from sheetsync.settle import Settled, build_wanted, settle
 from sheetsync.sync_desired import (ALERT_MARK, InputLayout, build_desired, input_layout, last_synced_text,
@@ -90,6 +91,9 @@ class SyncReport:
     # cells of people's columns the write covered because a column moved before it landed,
     # given back the value they had at the read (settle.follow_columns)
     restored_cells: list[str] = field(default_factory=list)
+    # cells of sheetsync's own columns holding a person's note this sync kept in the row's
+    # Keterangan instead of writing over it (owned_notes.py): where, never what
+    notes_kept: list[str] = field(default_factory=list)
     header_added: list[str] = field(default_factory=list)
     tabs_created: list[str] = field(default_factory=list)
     metadata_reads: int = 0
@@ -233,6 +237,7 @@ def _read_and_plan(sheet: Sheet, config: Any, key: str, report: SyncReport, cloc
     tables = summary_tables(result, config)
     clock.lap("summaries")
     desired = build_desired(values, layout, result, config, tables)
+    report.notes_kept = keep_notes(values, desired, config.input_tab)
     plan = make_plan(current, desired, config)
     report.header_added = layout.missing_headers
     clock.lap("plan")

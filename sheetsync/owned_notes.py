@@ -1,0 +1,83 @@
+"""A note a person typed into sheetsync's own Status or Keterangan cell is kept on the sheet.
+
+sheetsync rewrites its two columns every sync, yet on election night a coordinator types
+"Ketua KPPS: Pak Ahmad, buka jam 7" into the Keterangan cell of the row because that is
+where remarks go. The journal keeps only people's columns, so an overwrite would lose the
+note for good. Instead, before the plan is made, every owned cell the sync would change is
+read for text sheetsync does not write there (ownership.sheetsyncs_column: its status words,
+its messages joined by "; "). Such text stays in the row's Keterangan cell, ahead of
+sheetsync's own message:
+
+    Keterangan  "Ketua KPPS: Pak Ahmad, buka jam 7; Hasil belum diisi"
+    Status      a note typed here moves to the row's Keterangan, the status word goes back
+
+The next sync finds the same parts and leaves the cell as it is, so a kept note costs no
+request in the steady state. Only cells the sync would have changed are tested: the cost
+follows what changed, not the size of the sheet.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from sheetsync import a1
+from sheetsync.ownership import MESSAGE, STATUS, sheetsyncs_column
+from sheetsync.plan import ColumnTarget, Desired, sheet_value
+
+SEPARATOR = "; "          # how sheetsync joins its own messages in one cell
+
+
+def keep_notes(values: list[list[Any]], desired: Desired, tab: str) -> list[str]:
+    """Put every person's note found in the owned cells of ``tab`` that this sync would change
+    into the row's wanted Keterangan (``desired`` is changed in place). Returns the A1 cells
+    whose note the sync keeps this time, in sheet order (where, never what: a note may name
+    a person)."""
+    columns = [c for c in desired.columns if c.tab == tab]
+    if len(columns) < 2:                        # build_desired: status, then message
+        return []
+    status, message = columns[0], columns[1]
+    wanted = list(message.values)
+    kept: list[str] = []
+    for i in range(min(len(status.values), len(wanted))):
+        row = status.first_row + i
+        line = values[row - 1] if row - 1 < len(values) else []
+        notes, cells = _row_notes(line, status, message, i, tab)
+        if not notes:
+            continue
+        text = SEPARATOR.join(notes + ([str(sheet_value(wanted[i]))] if _text(wanted[i]) else []))
+        old = _at(line, message.col)
+        if text == _text(old):
+            wanted[i] = old                     # already kept as typed: nothing to write
+            cells = [c for c in cells if c != a1.rect(tab, row, message.col)]
+        else:
+            wanted[i] = text
+        kept.extend(cells)
+    message.values = wanted
+    return kept
+
+
+def _row_notes(line: Sequence[Any], status: ColumnTarget, message: ColumnTarget, i: int,
+               tab: str) -> tuple[list[str], list[str]]:
+    """(the person's parts, the A1 cells they stand in) of one row's two owned cells."""
+    row = status.first_row + i
+    notes: list[str] = []
+    cells: list[str] = []
+    said = _text(_at(line, status.col))
+    if said.strip() and said != _text(status.values[i]) and not sheetsyncs_column(STATUS, [said]):
+        notes.append(said)
+        cells.append(a1.rect(tab, row, status.col))
+    shown = _text(_at(line, message.col))
+    if shown.strip() and shown != _text(message.values[i]):
+        parts = [p for p in shown.split(SEPARATOR) if p.strip() and not sheetsyncs_column(MESSAGE, [p])]
+        if parts:
+            notes.extend(parts)
+            cells.append(a1.rect(tab, row, message.col))
+    return notes, cells
+
+
+def _at(line: Sequence[Any], col: int) -> Any:
+    return line[col - 1] if col - 1 < len(line) else ""
+
+
+def _text(value: Any) -> str:
+    return str(sheet_value(value))

@@ -1,0 +1,109 @@
+"""A note a coordinator types into sheetsync's own Status or Keterangan cell (owned_notes.py):
+the next sync keeps it in the row's Keterangan, in front of sheetsync's message, names the cell
+(never the note) in the sync line and the JSON log, and the sync after it writes nothing.
+A second gspread client is the coordinator; sheetsync syncs through its own."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from coordinators import Desk, assert_one_status, col_letter, coordinator, owned, sheet_statuses
+from sheets import private_workdir
+from sync_data import config_for, seed, tps_sheet
+
+from sheetsync import a1
+from sheetsync.cli import cli
+from sheetsync.config import load_preset, with_overrides
+from sheetsync.emulator import Emulator
+from sheetsync.journal import journal_path
+
+NOTE = "Ketua KPPS: Pak Ahmad, buka jam 7"
+PRESET = "pilkada-jakbar-2024"
+
+
+@pytest.fixture(scope="module")
+def emu() -> Any:
+    with Emulator() as e:
+        yield e
+
+
+def _synced(emu: Any, tmp_path: Path) -> tuple[Any, Desk, dict[str, int], int]:
+    """A synced sheet where every row is unfilled (each has a message); its owned columns and
+    the first data row."""
+    sh = seed(emu.client(), tps_sheet(12, 23, unfilled=1.0, broken=0))
+    desk = Desk(emu, config_for(sh, emu), tmp_path)
+    desk.sync()
+    return sh, desk, owned(sh)[0], 2
+
+
+def _cell(sh: Any, col: int, row: int) -> str:
+    line = coordinator_values(sh)[row - 1]
+    return line[col - 1] if len(line) >= col else ""
+
+
+def coordinator_values(sh: Any) -> list[list[str]]:
+    return sh.worksheet("TPS").get_values()
+
+
+def test_a_note_typed_over_sheetsyncs_message_stays_in_front_of_it(emu: Any, tmp_path: Path) -> None:
+    sh, desk, cols, row = _synced(emu, tmp_path)
+    message = _cell(sh, cols["message"], row)
+    assert message, "an unfilled row has sheetsync's message"
+    coordinator(emu, sh).worksheet("TPS").update([[NOTE]], f"{col_letter(cols['message'])}{row}")
+    report = desk.sync()
+    assert _cell(sh, cols["message"], row) == f"{NOTE}; {message}"
+    assert report.notes_kept == [a1.rect("TPS", row, cols["message"])]
+    assert report.requests <= 3 and report.verified
+    assert_one_status(sh, desk, report)
+    quiet = desk.idle()                              # kept as it is now: nothing to write, no word
+    assert quiet.notes_kept == []
+
+
+def test_a_note_typed_into_the_status_cell_moves_to_the_rows_keterangan(emu: Any, tmp_path: Path) -> None:
+    sh, desk, cols, row = _synced(emu, tmp_path)
+    status, message = sheet_statuses(sh)[row], _cell(sh, cols["message"], row)
+    coordinator(emu, sh).worksheet("TPS").update([["sudah ditelepon"]], f"{col_letter(cols['status'])}{row}")
+    report = desk.sync()
+    assert sheet_statuses(sh)[row] == status
+    assert _cell(sh, cols["message"], row) == f"sudah ditelepon; {message}"
+    assert report.notes_kept == [a1.rect("TPS", row, cols["status"])]
+    desk.idle()
+
+
+def test_a_note_of_several_parts_is_kept_whole_and_stale_messages_go(emu: Any, tmp_path: Path) -> None:
+    sh, desk, cols, row = _synced(emu, tmp_path)
+    message = _cell(sh, cols["message"], row)
+    typed = f"{message}; TPS pindah ke SDN 05; kunci di Pak RT"     # she appended to sheetsync's text
+    coordinator(emu, sh).worksheet("TPS").update([[typed]], f"{col_letter(cols['message'])}{row}")
+    report = desk.sync()
+    assert _cell(sh, cols["message"], row) == f"TPS pindah ke SDN 05; kunci di Pak RT; {message}"
+    assert len(report.notes_kept) == 1
+    desk.idle()
+
+
+def test_sync_line_and_json_log_say_where_never_what(emu: Any, tmp_path: Path) -> None:
+    with private_workdir(tmp_path):
+        sh = seed(emu.client(), tps_sheet(12, 29, unfilled=1.0, broken=0))
+        where = ["--preset", PRESET, "--api-url", emu.url, "--spreadsheet", sh.id]
+        config = with_overrides(load_preset(PRESET), spreadsheet=sh.id, api_url=emu.url)
+        Desk(emu, config, tmp_path, journal_file=journal_path(config)).sync()
+        cols = owned(sh)[0]
+        ws = coordinator(emu, sh).worksheet("TPS")
+        cells = {"en": f"{col_letter(cols['message'])}2", "id": f"{col_letter(cols['message'])}3"}
+        for lang, cell in cells.items():
+            ws.update([[NOTE]], cell)
+            out = CliRunner().invoke(cli, ["--lang", lang, "sync", *where], catch_exceptions=False)
+            assert out.exit_code == 0, out.output
+            said = {"en": "were kept in the row's Keterangan", "id": "disimpan di Keterangan baris itu"}[lang]
+            assert said in out.output and f"'TPS'!{cell}" in out.output and "Pak Ahmad" not in out.output
+        ws.update([[NOTE]], f"{col_letter(cols['status'])}4")
+        out = CliRunner().invoke(cli, ["sync", "--json", *where], catch_exceptions=False)
+        assert out.exit_code == 0, out.output
+        log = json.loads(out.output.strip().splitlines()[-1])
+        assert log["notes_kept"] == [a1.rect("TPS", 4, cols["status"])]
+        assert "Pak Ahmad" not in out.output
+        assert any(NOTE in c for line in ws.get_values() for c in line)
