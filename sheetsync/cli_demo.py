@@ -4,11 +4,30 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any
+from typing import Any, Callable
 
 import click
 
-from sheetsync.cli_common import HelpCommand, Ui, example, ui_options
+from sheetsync.cli_common import CliError, HelpCommand, Ui, example, ui_options
+
+# The province demo's own lines (Indonesian, English), as cli_fleet keeps the fleet's.
+_PROVINCE_TEXT = {
+    "filled": ("{name}: {rows} TPS, {reported} sudah lapor, {mistakes} baris dengan kesalahan relawan",
+               "{name}: {rows} TPS, {reported} reported, {mistakes} row(s) with volunteers' mistakes"),
+    "title": ("Rekap provinsi (spreadsheet {sheet})", "Province rollup (spreadsheet {sheet})"),
+    "phase": ("--province menunjukkan malam penghitungan (hari-h); --phase persiapan hanya untuk satu sheet",
+              "--province shows election night (hari-h); --phase persiapan is for the single sheet only"),
+    "bad_code": ("'{code}' bukan kode provinsi dalam daftar Kemendagri: pakai dua angka, mis. 31 untuk DKI Jakarta",
+                 "'{code}' is not a provinsi code of the Kemendagri list: use two digits, e.g. 31 for DKI Jakarta"),
+    "view": ("Tampilan web (hanya baca) dari semua spreadsheet: {url}\nAPI emulator: {api}  (Ctrl-C untuk berhenti)",
+             "Web view (read-only) of every spreadsheet: {url}\nEmulator API: {api}  (Ctrl-C to stop)"),
+}
+# The rollup's columns a terminal shows (the tab has every paslon's votes as well).
+ROLLUP_COLUMNS = ("kode", "kota", "tps_entered", "tps_reported", "pct_reported", "tps_error", "tps_periksa", "state")
+
+
+def province_say(ui: Ui, key: str, **params: Any) -> str:
+    return _PROVINCE_TEXT[key][0 if ui.lang == "id" else 1].format(**params)
 
 
 # The kecamatan summary has ~25 columns; a terminal shows the ones each phase is about.
@@ -57,9 +76,37 @@ def print_summary(ui: Ui, values: list[list[Any]], title: str, config: Any, phas
     ui.table(headers, [pick(r) for r in values[1:]], title=title, force=True)
 
 
+def rollup_columns(header: list[Any], lang: str) -> list[int]:
+    """Indexes of ROLLUP_COLUMNS and each paslon's share in the rollup's header (its language)."""
+    from sheetsync.rollup import label
+
+    wanted = {label(k, lang) for k in ROLLUP_COLUMNS}
+    other = {label(k, lang) for k in ("pct_reported", "basis")}      # they start with "% " too
+    share = label("share", lang, paslon="")
+    return [i for i, h in enumerate(header) if h in wanted or (str(h).startswith(share) and h not in other)]
+
+
+def print_province(ui: Ui, result: Any) -> None:
+    """A line per kab/kota sheet, the fleet cycle as `fleet sync` prints it, the rollup table."""
+    from sheetsync.cli_fleet import _print_cycle as print_cycle   # each cycle printed one way
+
+    for k in result.kabkota:
+        ui.say(province_say(ui, "filled", name=k.name, rows=ui.n(k.rows), reported=ui.n(k.reported),
+                            mistakes=ui.n(k.mistake_rows)))
+    print_cycle(ui, result.cycle, "text")
+    table = result.rollup
+    if len(table) < 4:
+        return
+    cols = rollup_columns(table[2], result.language)
+    pick = lambda row: [row[i] if i < len(row) else "" for i in cols]  # noqa: E731
+    ui.table(pick(table[2]), [pick(r) for r in table[3:]],
+             title=province_say(ui, "title", sheet=result.rollup_spreadsheet), force=True)
+
+
 @click.command("demo", cls=HelpCommand, epilog=example(
     "sheetsync demo",
     "sheetsync demo --phase persiapan --port 8555",
+    "sheetsync demo --province 31       # the six DKI Jakarta sheets and the province rollup",
     "sheetsync demo --no-serve        # print the summary and exit (CI)"))
 @ui_options
 @click.option("--phase", type=click.Choice(["hari-h", "persiapan"]), default="hari-h", show_default=True,
@@ -67,40 +114,85 @@ def print_summary(ui: Ui, values: list[list[Any]], title: str, config: Any, phas
 @click.option("--port", type=click.IntRange(0, 65535), default=0, help="Emulator port (default: a free one).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Emulator address (loopback by default).")
 @click.option("--seed", type=int, default=2024, show_default=True, help="Seed of the demo data.")
+@click.option("--province", metavar="CODE", default=None,
+              help="Show a small province instead: a synthetic sheet per kab/kota of the provinsi "
+                   "(Kemendagri code, e.g. 31 for DKI Jakarta), one fleet cycle and the province rollup.")
 @click.option("--serve/--no-serve", default=None,
               help="Keep the emulator and its web view running until Ctrl-C, or exit after the summary "
                    "(default: serve when run from a terminal, exit when not, e.g. in CI).")
-def demo_cmd(phase: str, port: int, host: str, seed: int, serve: bool | None, ui: Ui) -> None:
+def demo_cmd(phase: str, port: int, host: str, seed: int, province: str | None, serve: bool | None,
+             ui: Ui) -> None:
     """Try sheetsync with no Google account: start the local Sheets emulator, create the
     Jakarta Barat sheet (init --with-tps), fill it as volunteers would, sync it, print
     the kecamatan summary, and serve a read-only web view of the sheet."""
-    from sheetsync.demo import run_demo
     from sheetsync.emulator import Emulator
     from sheetsync.emulator.boundary import is_loopback
 
     if not is_loopback(host):   # the demo's emulator accepts any token: open mode stays on loopback
         ui.warn(ui.t("demo_exposed", host=host))
         raise click.exceptions.Exit(2)
+    if province is not None:
+        _check_province(ui, province, phase)
     ui.say(ui.t("demo_start"))
     with Emulator(host=host, port=port) as emu:
-        with ui.progress(3, "demo") as advance:
-            result = run_demo(emu.url, phase=phase, seed=seed, step=lambda _name: advance(1))
-        ui.say(ui.t("demo_filled", rows=ui.n(result.fill.rows), phase=phase))
-        print_summary(ui, result.summary, ui.t("title_kecamatan"), result.config, phase)
+        if province is None:
+            view = _one_sheet(ui, emu.url, phase, seed)
+        else:
+            view = _province(ui, emu.url, province, seed)
         ui.out("")
         if serve is None:   # interactive: keep serving; CI / pipes: finish
             serve = sys.stdin.isatty() and sys.stdout.isatty()
         if not serve:
             ui.out(ui.t("demo_stopped"))
             return
-        ui.out(ui.t("demo_view", url=result.view_url, api=emu.url))
-        ui.say(ui.t("demo_try", api=emu.url, sheet=result.spreadsheet))
+        view()
         sys.stdout.flush()
         try:
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:
             ui.say(ui.t("interrupted"))
+
+
+def _one_sheet(ui: Ui, api_url: str, phase: str, seed: int) -> Callable[[], None]:
+    """The Jakarta Barat demo; returns what to print when the view stays up."""
+    from sheetsync.demo import run_demo
+
+    with ui.progress(3, "demo") as advance:
+        result = run_demo(api_url, phase=phase, seed=seed, step=lambda _name: advance(1))
+    ui.say(ui.t("demo_filled", rows=ui.n(result.fill.rows), phase=phase))
+    print_summary(ui, result.summary, ui.t("title_kecamatan"), result.config, phase)
+
+    def view() -> None:
+        ui.out(ui.t("demo_view", url=result.view_url, api=api_url))
+        ui.say(ui.t("demo_try", api=api_url, sheet=result.spreadsheet))
+    return view
+
+
+def _check_province(ui: Ui, province: str, phase: str) -> None:
+    """Refuse a wrong --province (or one with --phase persiapan) before the emulator starts."""
+    from sheetsync.config import ConfigError
+    from sheetsync.demo_province import province_kabkota
+
+    if phase != "hari-h":
+        raise CliError(province_say(ui, "phase"))
+    try:
+        province_kabkota(province)
+    except ConfigError:
+        raise CliError(province_say(ui, "bad_code", code=province)) from None
+
+
+def _province(ui: Ui, api_url: str, province: str, seed: int) -> Callable[[], None]:
+    """The province demo; its fleet state, journals and locks live only as long as the run."""
+    import tempfile
+    from pathlib import Path
+
+    from sheetsync.demo_province import run_province_demo
+
+    with tempfile.TemporaryDirectory(prefix="sheetsync-demo-") as work, ui.progress_to("demo") as report:
+        result = run_province_demo(api_url, Path(work), provinsi=province, seed=seed, step=report)
+    print_province(ui, result)
+    return lambda: ui.out(province_say(ui, "view", url=result.view_url, api=api_url))
 
 
 @click.command("emulator", cls=HelpCommand, epilog=example(

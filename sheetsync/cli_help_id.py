@@ -195,6 +195,8 @@ OPTIONS: dict[tuple[str, str], str] = {
     ("demo", "--port"): "Port emulator (bawaan: port yang sedang kosong).",
     ("demo", "--host"): "Alamat emulator; 127.0.0.1 hanya bisa dibuka dari komputer ini.",
     ("demo", "--seed"): "Seed data demo (seed sama, data sama).",
+    ("demo", "--province"): "Tampilkan satu provinsi kecil: satu sheet sintetis per kab/kota provinsi itu "
+                            "(kode Kemendagri, mis. 31 untuk DKI Jakarta), satu siklus fleet dan rekap provinsi.",
     ("demo", "--serve"): "Biarkan emulator dan tampilan webnya tetap jalan sampai Ctrl-C, atau keluar "
                          "setelah rekap (bawaan: tetap jalan bila dijalankan dari terminal, keluar bila "
                          "tidak, misalnya di CI).",
@@ -234,6 +236,7 @@ NOTES: tuple[tuple[str, str], ...] = (
 # Comments after an example ("sheetsync demo --no-serve  # ..."); the commands stay as they are.
 EXAMPLE_COMMENTS: dict[str, str] = {
     "print the summary and exit (CI)": "cetak rekap lalu keluar (CI)",
+    "the six DKI Jakarta sheets and the province rollup": "enam sheet DKI Jakarta dan rekap provinsi",
     "crontab": "crontab",
     "personal_retention_days from the config": "personal_retention_days dari konfigurasi",
 }

@@ -331,6 +331,7 @@ def run_demo(api_url: str, *, phase: str = "hari-h", seed: int = 2024, preset: s
     from sheetsync.gsheets import Sheet, emulator_client
     from sheetsync.layout import init_layout
     from sheetsync.sync import sync
+    from sheetsync.webview import know_columns
 
     client = emulator_client(api_url)
     base = load_preset(preset)
@@ -338,6 +339,7 @@ def run_demo(api_url: str, *, phase: str = "hari-h", seed: int = 2024, preset: s
     created = client.create(title)
     created.sheet1.update_title(base.input_tab)     # the new file's empty first tab becomes the input tab
     config = with_overrides(base, spreadsheet=created.id, api_url=api_url)
+    know_columns(config)       # the web view masks its personal columns and links its photo column
     if step:
         step("init")
     layout = init_layout(config, with_tps=True, client=client)

@@ -49,6 +49,7 @@ class ProvinceDemo:
     view_url: str              # the web view's list of spreadsheets
     rollup_spreadsheet: str
     rollup: list[list[object]]  # the rollup tab as written (title, blank, header, rows, TOTAL)
+    language: str              # of the rollup and the sheets
     kabkota: list[KabkotaDemo]
     cycle: CycleReport
 
@@ -76,12 +77,14 @@ def make_sheet(client: gspread.Client, api_url: str, code: str, name: str, work:
                seed: int) -> tuple[Config, KabkotaDemo]:
     """Create one kab/kota's sheet (init, TPS rows, volunteers' election-night values)."""
     from sheetsync.layout import init_layout
+    from sheetsync.webview import know_columns
 
     base = region_config(code)
     created = client.create(f"Warga Kawal TPS {name}")
     created.sheet1.update_title(base.input_tab)    # the new file's empty first tab becomes the input tab
     config = replace(with_overrides(base, spreadsheet=created.id, api_url=api_url),
                      journal_path=str(work / f"journal-{code}.sqlite"))
+    know_columns(config)       # the web view masks its personal columns and links its photo column
     init_layout(config, client=client)
     sheet = Sheet(client, created.id)
     tab = a1.quote_tab(config.input_tab)
@@ -143,4 +146,4 @@ def run_province_demo(api_url: str, work: Path, *, provinsi: str = "31", seed: i
     report(len(places) + 1, len(places) + 1)
     tab = a1.quote_tab(ROLLUP_TAB)
     table = Sheet(client, rollup.id).read([tab], render="UNFORMATTED_VALUE").get(tab, [])
-    return ProvinceDemo(provinsi, api_url, f"{api_url}/view", rollup.id, table, made, cycle)
+    return ProvinceDemo(provinsi, api_url, f"{api_url}/view", rollup.id, table, fleet.language, made, cycle)
