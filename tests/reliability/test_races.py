@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections import Counter
 
 from harness import Figures
-from races import OPS, race_trial
+from races import race_trial
+from sync_data import OPS
 from test_faults import print_table
 
 INTERLEAVINGS = 200
