@@ -120,9 +120,16 @@ def _owned_layout(current: dict[str, Any], config: Any) -> Any:
     values += [[] for _ in range(config.header_row - len(values))]
     row = values[config.header_row - 1]
     have = {header_key(h) for h in row}
-    row += [c.header for c in config.columns if not any(header_key(n) in have for n in (c.header, *c.aliases))]
+    missing = [c.header for c in config.columns if not any(header_key(n) in have for n in (c.header, *c.aliases))]
+    if missing:
+        row += [""] * (_widest(values) - len(row)) + missing
     owned = current["owned"]
     return input_layout(values, config, owned.columns, synced_before=synced_before(owned, config))
+
+
+def _widest(values: list[list[Any]]) -> int:
+    """Columns up to the last filled cell of any row (the API trims trailing blanks)."""
+    return max((len(line) for line in values), default=0)
 
 
 # ------------------------------------------------------------------ plan
@@ -209,9 +216,12 @@ class LayoutPlan:
         row = list(self.values[cfg.header_row - 1]) if len(self.values) >= cfg.header_row else []
         have = {header_key(h) for h in row}
         missing = [c.header for c in cfg.columns if not any(header_key(n) in have for n in (c.header, *c.aliases))]
-        out = [str(h) for h in row] + missing
+        # after the widest row, as for the owned columns: a column a person typed into
+        # without a header (notes right of the table) must not become a data column
+        start = max(len(row), _widest(self.values)) if missing else len(row)
+        out = [str(h) for h in row] + [""] * (start - len(row)) + missing
         if missing:
-            self.write_header(sheet_id, len(row), missing)
+            self.write_header(sheet_id, start, missing)
         for text, col in zip((cfg.status_header, cfg.message_header),
                              (self.layout.status_col, self.layout.message_col)):
             if text in self.layout.missing_headers:
