@@ -79,13 +79,18 @@ def input_layout(values: list[list[Any]], config: Any, marked: Mapping[str, list
     next_free = max((len(line) for line in values), default=0) + 1
     layout = InputLayout(header, 0, 0)
     cols: list[int] = []
-    for role, text in zip(ROLES, (config.status_header, config.message_header)):
-        held = [c for c in (marked or {}).get(role, [])
-                if marker_holds(role, header[c - 1] if c <= len(header) else "", text)]
+    texts = dict(zip(ROLES, (config.status_header, config.message_header)))
+    holding = {role: [c for c in (marked or {}).get(role, [])
+                      if marker_holds(role, header[c - 1] if c <= len(header) else "", texts[role])]
+               for role in ROLES}
+    # only a marker that still holds takes its column: a stale one (a marker put one column
+    # off by a column inserted as it was written) must not hide sheetsync's own column
+    taken = {c for cs in holding.values() for c in cs}
+    for role, text in texts.items():
+        held = holding[role]
         layout.stale.extend((role, c) for c in (marked or {}).get(role, []) if c not in held)
         col = held[0] if held else None
         if col is None:
-            taken = {c for cs in (marked or {}).values() for c in cs}
             same = [i + 1 for i, n in enumerate(names) if n == norm(text) and i + 1 not in taken]
             col = next((c for c in same if _may_adopt(role, _data_cells(values, c, config), synced_before)), None)
             if col is None and same and strict:
