@@ -21,10 +21,13 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from sheetsync import a1
-from sheetsync.ownership import MESSAGE, STATUS, sheetsyncs_column
+from sheetsync.ownership import MESSAGE_LIMIT, STATUS, is_own_message, sheetsyncs_column
 from sheetsync.plan import ColumnTarget, Desired, sheet_value
 
 SEPARATOR = "; "          # how sheetsync joins its own messages in one cell
+# Most parts one message of sheetsync's spans: a duplicate TPS or a saksi's number quotes one "; ".
+# The bound keeps a cell of thousands of short parts linear.
+MESSAGE_PARTS = 3
 
 
 def keep_notes(values: list[list[Any]], desired: Desired, tab: str) -> list[str]:
@@ -68,11 +71,43 @@ def _row_notes(line: Sequence[Any], status: ColumnTarget, message: ColumnTarget,
         cells.append(a1.rect(tab, row, status.col))
     shown = _text(_at(line, message.col))
     if shown.strip() and shown != _text(message.values[i]):
-        parts = [p for p in shown.split(SEPARATOR) if p.strip() and not sheetsyncs_column(MESSAGE, [p])]
+        parts = person_parts(shown)
         if parts:
             notes.extend(parts)
             cells.append(a1.rect(tab, row, message.col))
     return notes, cells
+
+
+def person_parts(text: str) -> list[str]:
+    """The "; "-separated parts of a Keterangan cell that are not sheetsync's messages, in order.
+
+    A message of sheetsync's may itself hold "; " (a duplicate TPS lists the numbers that
+    differ), so from each part the longest run of parts that is one whole message is taken
+    first. A run spans at most MESSAGE_PARTS parts and ownership.MESSAGE_LIMIT characters:
+    linear in the cell's length."""
+    parts = text.split(SEPARATOR)
+    out: list[str] = []
+    i = 0
+    while i < len(parts):
+        end = _message_end(parts, i)
+        if end is None:
+            if parts[i].strip():
+                out.append(parts[i])
+            i += 1
+        else:
+            i = end
+    return out
+
+
+def _message_end(parts: list[str], start: int) -> int | None:
+    """End (exclusive) of the longest run parts[start:end] that is one message of sheetsync's."""
+    ends, size = [], -len(SEPARATOR)
+    for end in range(start + 1, min(len(parts), start + MESSAGE_PARTS) + 1):
+        size += len(SEPARATOR) + len(parts[end - 1])
+        if size > MESSAGE_LIMIT:
+            break
+        ends.append(end)
+    return next((end for end in reversed(ends) if is_own_message(SEPARATOR.join(parts[start:end]))), None)
 
 
 def _at(line: Sequence[Any], col: int) -> Any:

@@ -232,6 +232,11 @@ def _own_messages(text: str) -> bool:
     return all(len(part) <= MESSAGE_LIMIT and pattern.fullmatch(part) is not None for part in text.split("; "))
 
 
+def is_own_message(text: str) -> bool:
+    """Is ``text`` one whole message of sheetsync's (which may itself quote "; ")?"""
+    return len(text) <= MESSAGE_LIMIT and _message_pattern().fullmatch(text) is not None
+
+
 @lru_cache(maxsize=1)
 def _status_words() -> frozenset[str]:
     import sheetsync.rules  # noqa: F401  rule families register their statuses (BELUM ADA SAKSI)

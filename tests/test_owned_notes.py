@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from coordinators import Desk, assert_one_status, col_letter, coordinator, owned, sheet_statuses
 from sheets import private_workdir
-from sync_data import config_for, seed, tps_sheet
+from sync_data import FULL_HEADER, config_for, seed, tps_sheet
 
 from sheetsync import a1
 from sheetsync.cli import cli
@@ -107,3 +107,25 @@ def test_sync_line_and_json_log_say_where_never_what(emu: Any, tmp_path: Path) -
         assert log["notes_kept"] == [a1.rect("TPS", 4, cols["status"])]
         assert "Pak Ahmad" not in out.output
         assert any(NOTE in c for line in ws.get_values() for c in line)
+
+
+def test_sheetsyncs_own_message_holding_a_semicolon_is_not_taken_for_a_note(emu: Any, tmp_path: Path) -> None:
+    """A duplicate TPS's message lists the numbers that differ after "; ": when they change, the
+    old message is sheetsync's own and goes, nothing of it is kept as a note."""
+    values = tps_sheet(12, 31, unfilled=0, broken=0)
+    twin = list(values[1])
+    twin[FULL_HEADER.index("DPT")] = str(int(twin[FULL_HEADER.index("DPT")]) + 40)
+    values.append(twin)
+    sh = seed(emu.client(), values)
+    desk = Desk(emu, config_for(sh, emu), tmp_path)
+    desk.sync()
+    cols = owned(sh)[0]
+    before = _cell(sh, cols["message"], 2)
+    assert "; " in before, before
+    dpt = col_letter(FULL_HEADER.index("DPT") + 1)
+    coordinator(emu, sh).worksheet("TPS").update([[str(int(twin[FULL_HEADER.index("DPT")]) + 1)]],
+                                                 f"{dpt}{len(values)}")
+    report = desk.sync()
+    after = _cell(sh, cols["message"], 2)
+    assert after != before and report.notes_kept == [] and before.split("; ")[1] not in after
+    desk.idle()
