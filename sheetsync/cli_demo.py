@@ -107,6 +107,7 @@ def print_province(ui: Ui, result: Any) -> None:
     "sheetsync demo",
     "sheetsync demo --phase persiapan --port 8555",
     "sheetsync demo --province 31       # the six DKI Jakarta sheets and the province rollup",
+    "sheetsync demo --photos            # with C.Hasil photo links, some TPS still without one",
     "sheetsync demo --no-serve        # print the summary and exit (CI)"))
 @ui_options
 @click.option("--phase", type=click.Choice(["hari-h", "persiapan"]), default="hari-h", show_default=True,
@@ -117,11 +118,14 @@ def print_province(ui: Ui, result: Any) -> None:
 @click.option("--province", metavar="CODE", default=None,
               help="Show a small province instead: a synthetic sheet per kab/kota of the provinsi "
                    "(Kemendagri code, e.g. 31 for DKI Jakarta), one fleet cycle and the province rollup.")
+@click.option("--photos", is_flag=True,
+              help="Add a C.Hasil photo link column: most reported TPS have a link (shown as a link in "
+                   "the web view), the rest none yet (PERIKSA), two a link that is not one.")
 @click.option("--serve/--no-serve", default=None,
               help="Keep the emulator and its web view running until Ctrl-C, or exit after the summary "
                    "(default: serve when run from a terminal, exit when not, e.g. in CI).")
-def demo_cmd(phase: str, port: int, host: str, seed: int, province: str | None, serve: bool | None,
-             ui: Ui) -> None:
+def demo_cmd(phase: str, port: int, host: str, seed: int, province: str | None, photos: bool,
+             serve: bool | None, ui: Ui) -> None:
     """Try sheetsync with no Google account: start the local Sheets emulator, create the
     Jakarta Barat sheet (init --with-tps), fill it as volunteers would, sync it, print
     the kecamatan summary, and serve a read-only web view of the sheet."""
@@ -136,9 +140,9 @@ def demo_cmd(phase: str, port: int, host: str, seed: int, province: str | None, 
     ui.say(ui.t("demo_start"))
     with Emulator(host=host, port=port) as emu:
         if province is None:
-            view = _one_sheet(ui, emu.url, phase, seed)
+            view = _one_sheet(ui, emu.url, phase, seed, photos)
         else:
-            view = _province(ui, emu.url, province, seed)
+            view = _province(ui, emu.url, province, seed, photos)
         ui.out("")
         if serve is None:   # interactive: keep serving; CI / pipes: finish
             serve = sys.stdin.isatty() and sys.stdout.isatty()
@@ -154,12 +158,12 @@ def demo_cmd(phase: str, port: int, host: str, seed: int, province: str | None, 
             ui.say(ui.t("interrupted"))
 
 
-def _one_sheet(ui: Ui, api_url: str, phase: str, seed: int) -> Callable[[], None]:
+def _one_sheet(ui: Ui, api_url: str, phase: str, seed: int, photos: bool) -> Callable[[], None]:
     """The Jakarta Barat demo; returns what to print when the view stays up."""
     from sheetsync.demo import run_demo
 
     with ui.progress(3, "demo") as advance:
-        result = run_demo(api_url, phase=phase, seed=seed, step=lambda _name: advance(1))
+        result = run_demo(api_url, phase=phase, seed=seed, photos=photos, step=lambda _name: advance(1))
     ui.say(ui.t("demo_filled", rows=ui.n(result.fill.rows), phase=phase))
     print_summary(ui, result.summary, ui.t("title_kecamatan"), result.config, phase)
 
@@ -182,7 +186,7 @@ def _check_province(ui: Ui, province: str, phase: str) -> None:
         raise CliError(province_say(ui, "bad_code", code=province)) from None
 
 
-def _province(ui: Ui, api_url: str, province: str, seed: int) -> Callable[[], None]:
+def _province(ui: Ui, api_url: str, province: str, seed: int, photos: bool) -> Callable[[], None]:
     """The province demo; its fleet state, journals and locks live only as long as the run."""
     import tempfile
     from pathlib import Path
@@ -190,7 +194,7 @@ def _province(ui: Ui, api_url: str, province: str, seed: int) -> Callable[[], No
     from sheetsync.demo_province import run_province_demo
 
     with tempfile.TemporaryDirectory(prefix="sheetsync-demo-") as work, ui.progress_to("demo") as report:
-        result = run_province_demo(api_url, Path(work), provinsi=province, seed=seed, step=report)
+        result = run_province_demo(api_url, Path(work), provinsi=province, seed=seed, photos=photos, step=report)
     print_province(ui, result)
     return lambda: ui.out(province_say(ui, "view", url=result.view_url, api=api_url))
 

@@ -197,6 +197,8 @@ OPTIONS: dict[tuple[str, str], str] = {
     ("demo", "--seed"): "Seed data demo (seed sama, data sama).",
     ("demo", "--province"): "Tampilkan satu provinsi kecil: satu sheet sintetis per kab/kota provinsi itu "
                             "(kode Kemendagri, mis. 31 untuk DKI Jakarta), satu siklus fleet dan rekap provinsi.",
+    ("demo", "--photos"): "Tambahkan kolom tautan foto C.Hasil: sebagian besar TPS yang lapor punya tautan "
+                          "(tampil sebagai tautan di tampilan web), sisanya belum (PERIKSA), dua tautannya salah.",
     ("demo", "--serve"): "Biarkan emulator dan tampilan webnya tetap jalan sampai Ctrl-C, atau keluar "
                          "setelah rekap (bawaan: tetap jalan bila dijalankan dari terminal, keluar bila "
                          "tidak, misalnya di CI).",
@@ -237,6 +239,7 @@ NOTES: tuple[tuple[str, str], ...] = (
 EXAMPLE_COMMENTS: dict[str, str] = {
     "print the summary and exit (CI)": "cetak rekap lalu keluar (CI)",
     "the six DKI Jakarta sheets and the province rollup": "enam sheet DKI Jakarta dan rekap provinsi",
+    "with C.Hasil photo links, some TPS still without one": "dengan tautan foto C.Hasil, sebagian TPS belum punya",
     "crontab": "crontab",
     "personal_retention_days from the config": "personal_retention_days dari konfigurasi",
 }

@@ -6,6 +6,10 @@ columns, a duplicated TPS, a sum that does not add up, a misspelt kelurahan).
 ``persiapan`` (ten days before): about 85% of TPS with a saksi, a few duplicate
 phone numbers, badly typed numbers, one overloaded coordinator.
 
+With a C.Hasil photo column (``with_photo_column``, ``sheetsync demo --photos``) about 85%
+of the reported TPS get a Google Drive link to their photo and two get a link that is not
+one; the rest have none yet, so the photo rule has rows to flag.
+
 Everything is seeded: the same seed gives the same sheet.  ``fill_updates`` is
 pure (values in, cell writes out) so tests can check it without a server;
 ``run_demo`` drives the emulator end to end for ``sheetsync demo``.
@@ -14,10 +18,11 @@ pure (values in, cell writes out) so tests can check it without a server;
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from sheetsync import a1
+from sheetsync.config import Column, Config
 from sheetsync.layout import header_key
 
 PHASES = ("hari-h", "persiapan")
@@ -52,8 +57,14 @@ ROLES: dict[str, tuple[str, ...]] = {
     "sah": ("suara_sah", "sah"), "tidak_sah": ("suara_tidak_sah", "tidak_sah"),
     "pengguna": ("pengguna_hak_pilih", "pengguna", "hadir"),
     "saksi": ("saksi", "nama_saksi"), "hp": ("hp_saksi", "hp", "telepon", "phone"),
-    "koordinator": ("koordinator",), "bimtek": ("bimtek",),
+    "koordinator": ("koordinator",), "bimtek": ("bimtek",), "photo": ("foto", "foto_chasil"),
 }
+# Found by column type when the config names the field otherwise.
+TYPED_ROLES = ("kecamatan", "kelurahan", "tps", "photo")
+# The photo column the demo adds, as docs/core.md shows it in a config.
+PHOTO_COLUMN = Column(field="foto", header="Foto C.Hasil", type="photo", aliases=("Link Foto", "Foto"))
+PHOTO_SHARE = 0.85                      # reported TPS whose photo is linked already
+BAD_PHOTO_LINKS = ("drive.google.com/file/d/1Qx7foto", "https://example.com/chasil.jpg")
 
 
 def _roles(config: Any, header: list[Any]) -> dict[str, int]:
@@ -64,8 +75,7 @@ def _roles(config: Any, header: list[Any]) -> dict[str, int]:
     for role, names in ROLES.items():
         col = next((fields[n] for n in names if n in fields), None)
         if col is None:
-            col = next((c for c in config.columns if c.type == role), None) if role in ("kecamatan", "kelurahan",
-                                                                                         "tps") else None
+            col = next((c for c in config.columns if c.type == role), None) if role in TYPED_ROLES else None
         if col is None:
             continue
         for name in (col.header, *col.aliases):
@@ -134,7 +144,9 @@ def fill_updates(values: list[list[Any]], config: Any, *, phase: str = "hari-h",
     info = DemoFill(phase=phase, seed=seed, rows=len(rows))
     writer = _Writer()
     if phase == "hari-h":
-        _hari_h(values, rows, roles, config, rng, writer, info)
+        reported = _hari_h(values, rows, roles, config, rng, writer, info)
+        if "photo" in roles:      # its own stream: the sheet without photos stays as it was
+            _photos(reported, roles["photo"], random.Random(seed + 1), writer, info)
     else:
         _persiapan(rows, roles, config, rng, writer, info)
     info.cells = len(writer.cells)
@@ -156,7 +168,8 @@ def _results(rng: random.Random, n_paslon: int, shares: list[float]) -> dict[str
 
 
 def _hari_h(values: list[list[Any]], rows: list[int], roles: dict[str, int], config: Any,
-            rng: random.Random, w: _Writer, info: DemoFill) -> None:
+            rng: random.Random, w: _Writer, info: DemoFill) -> list[int]:
+    """Write the reported rows' results and the mistakes; returns the reported rows."""
     n_paslon = sum(1 for k in roles if k.startswith("paslon"))
     # Jakarta Barat 2024, roughly: paslon 1 ~ 40%, 2 ~ 10%, 3 ~ 50%.
     shares = [0.40, 0.10, 0.50] if n_paslon == 3 else [1.0 / max(n_paslon, 1)] * max(n_paslon, 1)
@@ -180,6 +193,27 @@ def _hari_h(values: list[list[Any]], rows: list[int], roles: dict[str, int], con
         kind = MISTAKES[i % len(MISTAKES)]
         if _mistake(kind, r, values, roles, config, generated[r], rng, w):
             info.mistakes.setdefault(kind, []).append(r + 1)
+    return reported
+
+
+def _photos(reported: list[int], col: int, rng: random.Random, w: _Writer, info: DemoFill) -> None:
+    """Links to C.Hasil photos on most reported rows; the rest have none yet, two a bad one."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    linked = [r for r in reported if rng.random() < PHOTO_SHARE]
+    for r in linked:
+        file_id = "1" + "".join(rng.choice(alphabet) for _ in range(32))
+        w.put(r, col, f"https://drive.google.com/file/d/{file_id}/view?usp=sharing")
+    info.mistakes["photo_missing"] = sorted(r + 1 for r in set(reported) - set(linked))
+    for r, bad in zip(rng.sample(linked, min(len(BAD_PHOTO_LINKS), len(linked))), BAD_PHOTO_LINKS):
+        w.put(r, col, bad)
+        info.mistakes.setdefault("photo_link_invalid", []).append(r + 1)
+
+
+def with_photo_column(config: Config) -> Config:
+    """The config with the demo's C.Hasil photo column, unless it has one already."""
+    if any(c.type == "photo" for c in config.columns):
+        return config
+    return replace(config, columns=(*config.columns, PHOTO_COLUMN))
 
 
 def _as_typed(rng: random.Random, value: int) -> Any:
@@ -325,8 +359,9 @@ def fill(config: Any, *, phase: str = "hari-h", seed: int = 2024, client: Any = 
 
 
 def run_demo(api_url: str, *, phase: str = "hari-h", seed: int = 2024, preset: str = "pilkada-jakbar-2024",
-             step: Callable[[str], None] | None = None) -> DemoResult:
-    """Create the demo spreadsheet on a running emulator, init --with-tps, fill, sync."""
+             photos: bool = False, step: Callable[[str], None] | None = None) -> DemoResult:
+    """Create the demo spreadsheet on a running emulator, init --with-tps, fill, sync.
+    ``photos``: with a C.Hasil photo column, some reported rows still without a photo."""
     from sheetsync.config import load_preset, with_overrides
     from sheetsync.gsheets import Sheet, emulator_client
     from sheetsync.layout import init_layout
@@ -334,7 +369,7 @@ def run_demo(api_url: str, *, phase: str = "hari-h", seed: int = 2024, preset: s
     from sheetsync.webview import know_columns
 
     client = emulator_client(api_url)
-    base = load_preset(preset)
+    base = with_photo_column(load_preset(preset)) if photos else load_preset(preset)
     title = "Warga Kawal TPS Jakarta Barat" + (" (persiapan)" if phase == "persiapan" else "")
     created = client.create(title)
     created.sheet1.update_title(base.input_tab)     # the new file's empty first tab becomes the input tab

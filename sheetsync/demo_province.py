@@ -20,7 +20,7 @@ import gspread
 
 from sheetsync import a1
 from sheetsync.config import Config, ConfigError, with_overrides
-from sheetsync.demo import fill_updates
+from sheetsync.demo import fill_updates, with_photo_column
 from sheetsync.fleet import CycleReport, FleetRunner
 from sheetsync.fleet_config import DEFAULT_ACCOUNT, DEFAULT_EVERY_S, Account, Fleet, FleetSheet, RollupTarget
 from sheetsync.gsheets import Sheet
@@ -74,12 +74,12 @@ def _planned(values: list[list[object]], config: Config, code: str) -> list[list
 
 
 def make_sheet(client: gspread.Client, api_url: str, code: str, name: str, work: Path,
-               seed: int) -> tuple[Config, KabkotaDemo]:
+               seed: int, photos: bool = False) -> tuple[Config, KabkotaDemo]:
     """Create one kab/kota's sheet (init, TPS rows, volunteers' election-night values)."""
     from sheetsync.layout import init_layout
     from sheetsync.webview import know_columns
 
-    base = region_config(code)
+    base = with_photo_column(region_config(code)) if photos else region_config(code)
     created = client.create(f"Warga Kawal TPS {name}")
     created.sheet1.update_title(base.input_tab)    # the new file's empty first tab becomes the input tab
     config = replace(with_overrides(base, spreadsheet=created.id, api_url=api_url),
@@ -120,7 +120,7 @@ def province_kabkota(provinsi: str) -> list[tuple[str, str]]:
 
 
 def run_province_demo(api_url: str, work: Path, *, provinsi: str = "31", seed: int = 2024,
-                      step: Callable[[int, int], None] | None = None) -> ProvinceDemo:
+                      photos: bool = False, step: Callable[[int, int], None] | None = None) -> ProvinceDemo:
     """Create every kab/kota sheet of ``provinsi`` and the rollup, then run one fleet cycle.
     ``work`` keeps the fleet's state, journals and locks (a temporary directory); ``step``
     hears (steps done, steps in all): one per sheet, one for the fleet cycle."""
@@ -132,7 +132,7 @@ def run_province_demo(api_url: str, work: Path, *, provinsi: str = "31", seed: i
     configs: list[tuple[str, str, Config]] = []
     made: list[KabkotaDemo] = []
     for i, (code, name) in enumerate(places):
-        config, info = make_sheet(client, api_url, code, name, work, seed + i)
+        config, info = make_sheet(client, api_url, code, name, work, seed + i, photos)
         configs.append((code, name, config))
         made.append(info)
         report(i + 1, len(places) + 1)
