@@ -46,13 +46,14 @@ def test_a_key_header_she_renamed_is_named_in_the_readers_language() -> None:
 
 def test_a_sync_or_restore_that_finds_another_running_says_so_in_the_readers_language(
         tmp_path: Path, monkeypatch: Any) -> None:
+    from sheetsync.journal_tab import journal_key
     from sheetsync.lock import SyncLock, lock_path
     monkeypatch.setenv("SHEETSYNC_LOCK_DIR", str(tmp_path / "locks"))
     with Emulator() as emu:
         sheet = emu.client().create("dua cron").id
         args = ["--preset", PRESET, "--api-url", emu.url, "--spreadsheet", sheet]
         assert invoke("init", *args).exit_code == 0 and invoke("sync", *args).exit_code == 0
-        with SyncLock(lock_path(sheet, emu.url)):              # the sync of the minute before still runs
+        with SyncLock(lock_path(journal_key(sheet, "TPS"), emu.url)):              # the sync of the minute before still runs
             for command in (["sync"], ["restore", "--since", "1", "--apply"]):
                 for lang, words in (("en", "is already running"), ("id", "sedang berjalan")):
                     result = invoke("--lang", lang, *command, *args)
