@@ -358,22 +358,26 @@ def personal_option(f: Callable) -> Callable:
 
 def mask_report(report: Any, config: Any) -> Any:
     """A sync report as printed: the coordinator names its plan would write into the
-    coordinator tab (its first column, below the table's header) become ***.
+    coordinator tab (its first column, below the table's header) become ***, and so do the
+    owned cells of a row where a person's note was kept (notes_kept: a note may name someone).
 
     The sync writes no other personal text: the input tab's owned columns hold statuses
     and messages whose personal values are already masked, the other summary tabs none."""
     from dataclasses import replace
 
+    from sheetsync import a1
     from sheetsync.export import MASK
     from sheetsync.sync_desired import summary_origin
 
     plan, tab = getattr(report, "plan", None), config.summary_tabs.koordinator
-    if plan is None or not tab:
+    noted = {a1.parse_tab_cell(cell)[:2] for cell in getattr(report, "notes_kept", None) or []}
+    if plan is None or not (tab or noted):
         return report
-    header_row = summary_origin(config, tab)
+    header_row = summary_origin(config, tab) if tab else 0
 
     def named(change: Any) -> bool:
-        return change.tab == tab and change.col == 1 and change.row > header_row
+        return (bool(tab) and change.tab == tab and change.col == 1 and change.row > header_row) \
+            or (change.tab, change.row) in noted
 
     changes = [replace(c, old=MASK if c.old not in ("", None) else c.old, new=MASK if c.new not in ("", None) else c.new)
                if named(c) else c for c in plan.changes]

@@ -101,6 +101,9 @@ def test_sync_line_and_json_log_say_where_never_what(emu: Any, tmp_path: Path) -
             said = {"en": "were kept in the row's Keterangan", "id": "disimpan di Keterangan baris itu"}[lang]
             assert said in out.output and f"'TPS'!{cell}" in out.output and "Pak Ahmad" not in out.output
         ws.update([[NOTE]], f"{col_letter(cols['status'])}4")
+        for dry in (["plan", "--json"], ["sync", "--dry-run"], ["sync", "--dry-run", "--json"]):
+            out = CliRunner().invoke(cli, [*dry, *where], catch_exceptions=False)
+            assert out.exit_code == 0 and "***" in out.output and "Pak Ahmad" not in out.output, out.output
         out = CliRunner().invoke(cli, ["sync", "--json", *where], catch_exceptions=False)
         assert out.exit_code == 0, out.output
         log = json.loads(out.output.strip().splitlines()[-1])
