@@ -158,12 +158,13 @@ class Journal(QueryMixin):
             return got
         return self.db.execute("INSERT INTO sheets(spreadsheet) VALUES (?)", (spreadsheet,)).lastrowid
 
-    def claim(self, name: str, tab: TabRead) -> None:
+    def claim(self, name: str, tab: TabRead, config_name: str | None = None) -> None:
         """Settle, before a (spreadsheet, input tab) history is first read, whether the
         history a journal of the release before kept under the spreadsheet alone is this
-        tab's. It is when this read shares a row with its last read (or either is empty);
-        a tab whose rows are all others' (a second team's tab, added after the upgrade)
-        starts a history of its own instead, and leaves the old one to its own tab. Without
+        tab's. It is when this read shares a row with its last read, or either holds no row
+        and that history was written under this config's name (an emptied tab keeps its
+        history for restore; a second team's new, empty tab does not take it). Otherwise
+        this tab starts a history of its own and leaves the old one to its own tab. Without
         this, the first tab to ask took it: the guard found every row of the other tab
         "vanished", and restore offered them for this tab."""
         db = self.db
@@ -176,10 +177,17 @@ class Journal(QueryMixin):
         if legacy is None:
             return
         then = self.last(spreadsheet, good_only=False)
-        if then is None or not tab.rows or not then.rows or then.rows.keys() & tab.rows.keys():
-            db.execute("INSERT INTO sheet_names(name, sheet) VALUES (?, ?)", (name, legacy[0]))
+        if then is None:
+            ours = True
+        elif tab.rows and then.rows:
+            ours = bool(then.rows.keys() & tab.rows.keys())
         else:
-            db.execute("INSERT INTO sheets(spreadsheet) VALUES (?)", (name,))
+            ours = config_name is not None and then.config_name == config_name
+        # OR IGNORE: another team's sync (its own lock) may settle its tab at the same moment
+        if ours:
+            db.execute("INSERT OR IGNORE INTO sheet_names(name, sheet) VALUES (?, ?)", (name, legacy[0]))
+        else:
+            db.execute("INSERT OR IGNORE INTO sheets(spreadsheet) VALUES (?)", (name,))
 
     def _field_ids(self, names: Iterable[str]) -> dict[str, int]:
         out: dict[str, int] = {}

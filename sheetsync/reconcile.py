@@ -140,7 +140,7 @@ def _journal_findings(config: Any, key: str, values: list[list[Any]], result: An
     try:
         name = journal_key(key, config.input_tab)        # this config's tab, not another team's
         now = read_tab(values, config, result, owned0=owned0)
-        journal.claim(name, now)                          # an older journal's history: only its own tab's
+        journal.claim(name, now, config.name)             # an older journal's history: only its own tab's
         last = journal.last(name, good_only=False)
         if last is None:
             return None, None, []

@@ -217,7 +217,7 @@ def _restore(config: Any, journal: Any, sheet: Any, name: str, *, since: datetim
     values = owned.values[config.input_tab]
     formulas = sheet.read([tab_range], render="FORMULA")[tab_range]
     now = read_tab(values, config, owned0=input_layout(values, config, owned.columns, strict=False).owned0)
-    journal.claim(name, now)               # an old journal's history: only its own tab's
+    journal.claim(name, now, config.name)  # an old journal's history: only its own tab's
     plan = plan_restore(journal, name, values, config, since=since, tps=tps, formulas=formulas, current=now)
     if apply and plan.writes:
         sheet.write(plan.writes)

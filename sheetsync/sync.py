@@ -444,7 +444,7 @@ class _Verified:
     def __call__(self, keyed: Any) -> list[Any]:
         self.tab_read = _journal_view(self.journal, self.values, self.config, keyed, self.owned0)
         if self.tab_read is not None:       # before the first read of this tab's history
-            self.journal.claim(journal_key(self.key, self.config.input_tab), self.tab_read)
+            self.journal.claim(journal_key(self.key, self.config.input_tab), self.tab_read, self.config.name)
         warnings = _verification_warnings(self.journal, self.key, self.tab_read, self.config)
         self.found = len(warnings)
         return warnings

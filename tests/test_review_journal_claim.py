@@ -90,3 +90,32 @@ def test_a_row_changed_after_verification_is_periksa_after_the_upgrade(tmp_path:
         assert report.rows_by_status == {"OK": 19, "PERIKSA": 1}
         assert coordinator.get_values()[r][len(FULL_HEADER)] == "PERIKSA"
         assert checked.status_of(r + 1)[0] == "PERIKSA"
+
+
+def test_a_second_teams_empty_tab_does_not_take_the_old_history(tmp_path: Path) -> None:
+    """Team B's tab has only its header yet: it shares no row with the old history, and
+    being empty is no reason to take team A's."""
+    from sheetsync.config import SummaryTabs
+    from sheetsync.emulator import Emulator
+    from sheetsync.journal_tab import read_tab
+    from sheetsync.sync import sync
+    from sync_data import config_for, seed, tps_sheet
+
+    with Emulator() as emu:
+        ours = emu.client()
+        book = seed(ours, tps_sheet(40, seed=3, broken=0), tab="TPS")
+        a = config_for(book, emu)
+        ws_a = book.worksheet("TPS")
+        with Journal(tmp_path / "j.sqlite") as old:
+            old.record_tab(spreadsheet=book.id, config_name=a.name, tab=read_tab(ws_a.get_values(), a), at=NOW)
+        team_b = book.add_worksheet("TPS Tim B", rows=60, cols=20)
+        team_b.update(tps_sheet(1, seed=4, broken=0)[:1], "A1", value_input_option="RAW")     # the header only
+        b = replace(a, name="Tim B", input_tab="TPS Tim B",
+                    summary_tabs=SummaryTabs("Rekap Kec B", "Rekap Kel B", "Masalah B"),
+                    last_synced_cell="'Rekap Kec B'!A1")
+        with Journal(tmp_path / "j.sqlite") as journal:
+            run = dict(client=ours, journal=journal, lock_dir=str(tmp_path))
+            assert sync(b, now=NOW + timedelta(minutes=1), **run).alerts == []
+            assert journal.last(journal_key(book.id, "TPS")).sync_no == 1     # still A's
+            assert sync(a, now=NOW + timedelta(minutes=2), **run).alerts == []
+            assert journal.last(journal_key(book.id, "TPS")).sync_no == 2
