@@ -18,6 +18,7 @@ follows what changed, not the size of the sheet.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Sequence
 
 from sheetsync import a1
@@ -44,6 +45,8 @@ def keep_notes(values: list[list[Any]], desired: Desired, tab: str) -> list[str]
     for i in range(min(len(status.values), len(wanted))):
         row = status.first_row + i
         line = values[row - 1] if row - 1 < len(values) else []
+        if _at(line, status.col) == status.values[i] and _at(line, message.col) == wanted[i]:
+            continue                            # the steady state: nothing would be written here
         notes, cells = _row_notes(line, status, message, i, tab)
         if not notes:
             continue
@@ -107,7 +110,13 @@ def _message_end(parts: list[str], start: int) -> int | None:
         if size > MESSAGE_LIMIT:
             break
         ends.append(end)
-    return next((end for end in reversed(ends) if is_own_message(SEPARATOR.join(parts[start:end]))), None)
+    return next((end for end in reversed(ends) if _own(SEPARATOR.join(parts[start:end]))), None)
+
+
+@lru_cache(maxsize=4096)
+def _own(text: str) -> bool:
+    """ownership.is_own_message, remembered: the same few messages stand in thousands of rows."""
+    return is_own_message(text)
 
 
 def _at(line: Sequence[Any], col: int) -> Any:
