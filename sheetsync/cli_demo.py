@@ -19,6 +19,10 @@ _PROVINCE_TEXT = {
               "--province shows election night (hari-h); --phase persiapan is for the single sheet only"),
     "bad_code": ("'{code}' bukan kode provinsi dalam daftar Kemendagri: pakai dua angka, mis. 31 untuk DKI Jakarta",
                  "'{code}' is not a provinsi code of the Kemendagri list: use two digits, e.g. 31 for DKI Jakarta"),
+    "stopped": ("Emulator dimatikan (bukan di terminal, atau --no-serve). Jalankan `sheetsync demo --province "
+                "{code} --serve` untuk melihat semua spreadsheet.",
+                "Emulator stopped (not on a terminal, or --no-serve). Run `sheetsync demo --province {code} --serve` "
+                "to browse every spreadsheet."),
     "view": ("Tampilan web (hanya baca) dari semua spreadsheet: {url}\nAPI emulator: {api}  (Ctrl-C untuk berhenti)",
              "Web view (read-only) of every spreadsheet: {url}\nEmulator API: {api}  (Ctrl-C to stop)"),
 }
@@ -147,7 +151,7 @@ def demo_cmd(phase: str, port: int, host: str, seed: int, province: str | None, 
         if serve is None:   # interactive: keep serving; CI / pipes: finish
             serve = sys.stdin.isatty() and sys.stdout.isatty()
         if not serve:
-            ui.out(ui.t("demo_stopped"))
+            ui.out(ui.t("demo_stopped") if province is None else province_say(ui, "stopped", code=province))
             return
         view()
         sys.stdout.flush()

@@ -80,6 +80,7 @@ def test_cli_prints_the_rollup_and_refuses_bad_input() -> None:
     lines = done.output.splitlines()
     assert sum(line.startswith(code) for line in lines for code, _ in kabkota_in("31")) == 6
     assert any("TOTAL" in line and "Semua tersinkron" in line for line in lines)   # the sheets' language
+    assert "sheetsync demo --province 31 --serve" in done.output
     for args, words in ((["--province", "99"], "bukan kode provinsi"),
                         (["--province", "31", "--phase", "persiapan"], "persiapan")):
         bad = runner.invoke(cli, ["demo", *args, "--no-serve", "--lang", "id"])
