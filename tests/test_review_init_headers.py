@@ -4,7 +4,6 @@ which would make her notes a data column (here: coordinators' names). Real gspre
 against the emulator; a second gspread client is the coordinator."""
 from __future__ import annotations
 
-from typing import Any
 
 from coordinators import coordinator
 from sync_data import FULL_HEADER, config_for, seed, tps_sheet

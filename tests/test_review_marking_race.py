@@ -7,7 +7,6 @@ coordinator."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from coordinators import Desk, coordinator, owned
 from sync_data import config_for, seed, tps_sheet
