@@ -446,6 +446,11 @@ def parse_config(data: dict[str, Any], source: str, base: Path) -> Config:
 
 def load_config(path: str | Path) -> Config:
     path = Path(path)
+    return parse_config(read_toml(path), str(path), path.parent)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file (a config or a fleet file) as data; ConfigError naming the file otherwise."""
     try:
         text = path.read_text(encoding="utf-8-sig")     # Windows Notepad saves a BOM
     except FileNotFoundError:
@@ -453,10 +458,9 @@ def load_config(path: str | Path) -> Config:
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path}: cannot read: {e}") from None
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: TOML syntax: {e}") from None
-    return parse_config(data, str(path), path.parent)
 
 
 def preset_names() -> list[str]:

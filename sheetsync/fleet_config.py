@@ -24,13 +24,12 @@ Errors are one line, "<file>: <key>: <what is wrong>", as for sheetsync.toml.
 from __future__ import annotations
 
 import json
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .cli_common import parse_interval       # the one reading of 60s / 5m / 1h
-from .config import Config, ConfigError, LANGUAGES, _Table, load_config, load_preset
+from .config import Config, LANGUAGES, _Table, load_config, load_preset, read_toml
 from .kabkota import region_config
 
 DEFAULT_ACCOUNT = "default"          # no key file: Application Default Credentials or an emulator
@@ -178,14 +177,4 @@ def parse_fleet(data: dict[str, Any], source: str, base: Path) -> Fleet:
 
 def load_fleet(path: str | Path) -> Fleet:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: TOML syntax: {exc}") from None
-    return parse_fleet(data, str(path), path.parent.resolve())
+    return parse_fleet(read_toml(path), str(path), path.parent.resolve())
