@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import click
 
 from sheetsync.i18n import LANGS, MESSAGES, config_error, detect_lang, label, t
+from sheetsync.interval import parse_interval  # noqa: F401  (the CLI commands take it from here)
 from sheetsync.safetext import strip_controls, terminal_text
 
 PRESET_HELP = "pilkada-jakbar-2024"
@@ -436,18 +437,6 @@ def _check_spreadsheet(ui: Ui, value: str) -> None:
 
 
 # ----------------------------------------------------------- error handling
-
-_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|j|jam|d|detik|menit)?\s*$", re.I)
-_UNIT_S = {"": 1, "s": 1, "sec": 1, "detik": 1, "m": 60, "min": 60, "menit": 60,
-           "h": 3600, "j": 3600, "jam": 3600, "d": 86400}
-
-
-def parse_interval(text: str) -> float | None:
-    """'60s', '5m', '1h', '90' -> seconds; None when it is not an interval."""
-    match = _INTERVAL.match(text or "")
-    if not match:
-        return None
-    return float(match.group(1)) * _UNIT_S[(match.group(2) or "").lower()]
 
 
 def explain(exc: BaseException, ui: Ui) -> tuple[int, list[str]]:

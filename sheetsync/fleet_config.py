@@ -28,8 +28,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .cli_common import parse_interval       # the one reading of 60s / 5m / 1h
 from .config import Config, LANGUAGES, _Table, load_config, load_preset, read_toml
+from .interval import parse_interval
 from .kabkota import region_config
 
 DEFAULT_ACCOUNT = "default"          # no key file: Application Default Credentials or an emulator
