@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from core_sheet import codes, issue, preset, results, row, run
 from janggal_data import SEED, evening
+from test_config import MINIMAL
+from test_config import write as write_config
 
 from sheetsync.config import Config, ConfigError, JanggalSettings, load_config
 from sheetsync.rules.janggal import per_test_bar
@@ -149,34 +151,8 @@ def test_planted_anomalies_found_at_the_defaults(seed):
 
 
 def _write(tmp_path, janggal: str):
-    path = tmp_path / "sheetsync.toml"
-    (tmp_path / "w.csv").write_text("kode_kecamatan,kecamatan,kode_kelurahan,kelurahan\n"
-                                    "31.73.01,Cengkareng,31.73.01.1001,Cengkareng Barat\n", encoding="utf-8")
-    path.write_text(f"""name = "mini"
-[input]
-tab = "TPS"
-[summary]
-kecamatan = "Rekap Kecamatan"
-kelurahan = "Rekap Kelurahan"
-masalah = "Masalah"
-[regions]
-kota = "Jakarta Barat"
-wilayah = "w.csv"
-{janggal}
-[[columns]]
-field = "kecamatan"
-header = "Kecamatan"
-type = "kecamatan"
-[[columns]]
-field = "kelurahan"
-header = "Kelurahan"
-type = "kelurahan"
-[[columns]]
-field = "tps"
-header = "TPS"
-type = "tps"
-""", encoding="utf-8")
-    return path
+    """test_config's minimal config with ``janggal`` (a [rules.janggal] table or nothing)."""
+    return write_config(tmp_path, MINIMAL + janggal)
 
 
 def test_config_janggal_table(tmp_path):

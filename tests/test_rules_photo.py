@@ -8,6 +8,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from core_sheet import codes, issue, preset, results, row, run
+from test_config import MINIMAL
+from test_config import write as write_config
 
 from sheetsync.config import Column, Config, ConfigError, load_config
 from sheetsync.rules.photo import photo_links
@@ -123,40 +125,11 @@ def test_no_photo_column_no_photo_figures():
 
 
 def write(tmp_path, extra: str):
-    path = tmp_path / "sheetsync.toml"
-    wilayah = tmp_path / "w.csv"
-    wilayah.write_text("kode_kecamatan,kecamatan,kode_kelurahan,kelurahan\n"
-                       "31.73.01,Cengkareng,31.73.01.1001,Cengkareng Barat\n", encoding="utf-8")
-    path.write_text(f"""name = "mini"
-[input]
-tab = "TPS"
-[summary]
-kecamatan = "Rekap Kecamatan"
-kelurahan = "Rekap Kelurahan"
-masalah = "Masalah"
-[regions]
-kota = "Jakarta Barat"
-wilayah = "w.csv"
-[rules]
-{extra}
-[[columns]]
-field = "kecamatan"
-header = "Kecamatan"
-type = "kecamatan"
-[[columns]]
-field = "kelurahan"
-header = "Kelurahan"
-type = "kelurahan"
-[[columns]]
-field = "tps"
-header = "TPS"
-type = "tps"
-[[columns]]
-field = "foto"
-header = "Foto C.Hasil"
-type = "photo"
-""", encoding="utf-8")
-    return path
+    """test_config's minimal config with a photo column and ``extra`` under [rules]."""
+    return write_config(tmp_path, MINIMAL + f"[rules]\n{extra}\n" + PHOTO_COLUMN)
+
+
+PHOTO_COLUMN = '[[columns]]\nfield = "foto"\nheader = "Foto C.Hasil"\ntype = "photo"\n'
 
 
 def test_config_photo_settings(tmp_path):
