@@ -10,6 +10,7 @@ import random
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,30 @@ from sheetsync.sync import SyncReport
 ROWS = 40
 EDITS = 30
 MAX_EDITS = 300
+
+
+@contextmanager
+def syncs_running(desk: Desk) -> Iterator[list[SyncReport]]:
+    """desk.sync() over and over in a thread while the block runs (her typing); the
+    reports are yielded as they come; a sync that raised fails the test afterwards."""
+    stop, reports, errors = threading.Event(), [], []
+
+    def syncing() -> None:
+        while not stop.is_set():
+            try:
+                reports.append(desk.sync())
+            except Exception as exc:                               # noqa: BLE001 - reported below
+                errors.append(exc)
+                return
+
+    worker = threading.Thread(target=syncing)
+    worker.start()
+    try:
+        yield reports
+    finally:
+        stop.set()
+        worker.join(timeout=120)
+    assert not errors, errors
 
 
 def _edits_while_syncs_run(reports: list[SyncReport]) -> Iterator[int]:
@@ -56,20 +81,8 @@ def test_syncs_in_a_thread_never_overwrite_what_she_types_meanwhile(emu: Any, tm
     insert_own_column(ws, 1, ["Catatan"])
     desk.sync()
     typed = person_cells(sh)                                      # her model of the sheet
-    stop, reports, errors = threading.Event(), [], []
-
-    def syncing() -> None:
-        while not stop.is_set():
-            try:
-                reports.append(desk.sync())
-            except Exception as exc:                               # noqa: BLE001 - reported below
-                errors.append(exc)
-                return
-
-    worker = threading.Thread(target=syncing)
-    worker.start()
     rng = random.Random(8)
-    try:
+    with syncs_running(desk) as reports:
         for i in _edits_while_syncs_run(reports):
             row = rng.randint(2, ROWS + 1)
             if i % 3 == 0:
@@ -86,10 +99,6 @@ def test_syncs_in_a_thread_never_overwrite_what_she_types_meanwhile(emu: Any, tm
                     typed.pop(("TPS", row, col), None)
             if i == EDITS // 2:
                 ws.format(f"F2:O{ROWS + 1}", {"numberFormat": {"type": "NUMBER", "pattern": "#,##0.00"}})
-    finally:
-        stop.set()
-        worker.join(timeout=120)
-    assert not errors, errors
     assert all(isinstance(r, SyncReport) for r in reports)
     assert lost(typed, person_cells(sh)) == {}
     report = desk.sync()
@@ -122,21 +131,9 @@ def test_rows_she_inserts_and_deletes_while_syncs_run_keep_every_cell(emu: Any, 
     insert_own_column(ws, 1, ["Catatan"])
     desk.sync()
     model = _person_grid(sh)
-    stop, reports, errors = threading.Event(), [], []
-
-    def syncing() -> None:
-        while not stop.is_set():
-            try:
-                reports.append(desk.sync())
-            except Exception as exc:                               # noqa: BLE001 - reported below
-                errors.append(exc)
-                return
-
-    worker = threading.Thread(target=syncing)
-    worker.start()
     rng = random.Random(9)
     extra = tps_sheet(MAX_EDITS, 83)[1:]
-    try:
+    with syncs_running(desk) as reports:
         for i in _edits_while_syncs_run(reports):
             at = rng.randint(2, len(model))
             if i % 4 == 3:
@@ -152,10 +149,6 @@ def test_rows_she_inserts_and_deletes_while_syncs_run_keep_every_cell(emu: Any, 
                 line = [f"baru {i}"] + extra[i]
                 ws.insert_rows([line], row=at)
                 model.insert(at - 1, _trim(line))
-    finally:
-        stop.set()
-        worker.join(timeout=120)
-    assert not errors, errors
     assert _person_grid(sh) == model
     report = desk.sync()
     assert _person_grid(sh) == model
