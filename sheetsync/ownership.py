@@ -31,7 +31,7 @@ from typing import Any, Sequence
 from sheetsync import a1
 from sheetsync.config import Config
 from sheetsync.gsheets import Matched, Sheet, SheetsError
-from sheetsync.sync_desired import ALERT_MARK, summary_origin
+from sheetsync.sync_desired import is_stamp, summary_origin
 
 COLUMN_KEY = "sheetsync.column"
 TAB_KEY = "sheetsync.tab"
@@ -191,11 +191,6 @@ def _unquote(quoted: str) -> str:
 
 # ---------------------------------------------------------------- a sheet made by an earlier release
 
-# What the last-synced cell starts with once any sync wrote it: the stamp of
-# sync_desired.last_synced_text in either language, or the guard's alert mark.
-STAMP_STARTS = ("Terakhir disinkronkan:", "Last synced:", "\u26a0")
-
-
 def synced_before(owned: Owned, config: Config) -> bool:
     """Has a sync (of this release or an earlier one) written this spreadsheet? One of its
     summary tabs carries sheetsync's marker (a first sync cut short after adding its tabs
@@ -206,7 +201,7 @@ def synced_before(owned: Owned, config: Config) -> bool:
     tab, row, col = a1.parse_tab_cell(config.last_synced_cell)
     grid = owned.values.get(tab) or []
     line = grid[row - 1] if len(grid) >= row else []
-    return str(line[col - 1] if len(line) >= col else "").startswith(STAMP_STARTS)
+    return is_stamp(line[col - 1] if len(line) >= col else "")
 
 
 def sheetsyncs_column(role: str, cells: Sequence[Any]) -> bool:
@@ -288,7 +283,7 @@ def sheetsyncs_tab(cells: list[list[Any]], header: Sequence[Any], origin: int,
     wanted = [str(h) for h in header]
     if not top or not wanted or top[0] != wanted[0] or 2 * sum(t in wanted for t in top) < len(top):
         return False
-    return all((r >= origin and c <= len(top)) or (r, c) == stamp and _is_stamp(cells[r - 1][c - 1])
+    return all((r >= origin and c <= len(top)) or (r, c) == stamp and is_stamp(cells[r - 1][c - 1])
                for r, c in filled)
 
 
@@ -297,10 +292,6 @@ def _trim(line: Sequence[Any]) -> list[Any]:
     while out and not str(out[-1]).strip():
         out.pop()
     return out
-
-
-def _is_stamp(text: Any) -> bool:
-    return str(text).startswith(("Terakhir disinkronkan:", "Last synced:", ALERT_MARK))
 
 
 # ---------------------------------------------------------------- what to say

@@ -20,6 +20,7 @@ from sheetsync.plan import CellTarget, ColumnTarget, Desired, GridTarget
 from sheetsync.rowid import KEY_FIELDS, RowIdentities, content_identity, identities, norm
 
 ALERT_MARK = "\u26a0"      # the guard's alert in the last-synced cell starts with this
+STAMP_WORDS = {"id": "Terakhir disinkronkan:", "en": "Last synced:"}   # the cell's time stamp
 
 
 @dataclass
@@ -215,4 +216,9 @@ def last_synced_text(when: datetime, lang: str, alert: str = "") -> str:
     stamp = when.strftime("%d-%m-%Y %H:%M:%S") if lang == "id" else when.strftime("%Y-%m-%d %H:%M:%S")
     if alert:
         return f"{ALERT_MARK} {stamp} WIB: {alert}"
-    return f"Terakhir disinkronkan: {stamp} WIB" if lang == "id" else f"Last synced: {stamp} WIB"
+    return f"{STAMP_WORDS['id' if lang == 'id' else 'en']} {stamp} WIB"
+
+
+def is_stamp(text: Any) -> bool:
+    """Does a cell hold what last_synced_text writes, in either language?"""
+    return str(text).startswith((*STAMP_WORDS.values(), ALERT_MARK))
