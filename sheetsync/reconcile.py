@@ -277,13 +277,10 @@ def _require_header(theirs: Any, grid: list[list[str]], path: Path, config: Any,
     keys = [c for c in config.columns if c.field in ("kecamatan", "kelurahan", "tps")]
     if all(c.field in theirs.header.fields for c in keys):
         return
+    from sheetsync.rules.cells import clipped   # a quoted cell, as the rules quote one
     first = ", ".join(str(v) for v in (grid[0] if grid else [])[:6])
     raise AgainstFileError("no_header", lang, file=path, needed=", ".join(c.header for c in keys),
-                           first=_clip(first, 80))
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+                           first=clipped(first))
 
 
 def compare_against(result: Any, path: Path, config: Any, lang: str | None = None, *,
