@@ -38,8 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sheetsync.config import KecamatanTarget, Targets, load_preset  # noqa: E402
-from sheetsync.regions import build_regions  # noqa: E402
+from sheetsync.core.config import KecamatanTarget, Targets, load_preset  # noqa: E402
+from sheetsync.core.regions import build_regions  # noqa: E402
 
 SIZES = (2_648, 15_000, 100_000, 820_000)
 GOAL_820K = "goal at 820,000 rows: < 5 s and < 2 GB"
@@ -124,13 +124,13 @@ CORE_RULES = ("required", "cell_format", "bounds", "regions", "duplicate_tps", "
 
 
 def run_one(n_rows: int, repeat: int, core_only: bool, collect_first: bool = True) -> dict:
-    from sheetsync.check import check
-    from sheetsync import rules
+    from sheetsync.core.check import check
+    from sheetsync.core import rules
     if core_only:  # leave out rule families registered by other modules (the people checks)
         rules.RULES[:] = [(name, fn) for name, fn in rules.RULES if name in CORE_RULES]
     config = synthetic_config(n_rows)
     rss_before = 0
-    from sheetsync.summaries import summary_tables
+    from sheetsync.core.summaries import summary_tables
     times, cpu, summaries, in_gc = [], [], [], []
     gc_clock: dict[str, float] = {"start": 0.0, "total": 0.0}
 

@@ -115,7 +115,7 @@ def main() -> int:
         upd_ue_s = time.perf_counter() - t0
         print(f"100,000-cell values:batchUpdate USER_ENTERED (strings parsed): {upd_ue_s:.2f} s")
 
-        from sheetsync.gsheets import emulator_client
+        from sheetsync.sheets.client import emulator_client
         t0 = time.perf_counter()
         rows = emulator_client(url).open_by_key(sid).worksheet("Input TPS").get_all_values()
         gspread_s = time.perf_counter() - t0

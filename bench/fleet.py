@@ -41,9 +41,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]
 
-from sheetsync.check import check  # noqa: E402
+from sheetsync.core.check import check  # noqa: E402
 from sheetsync.emulator import Emulator  # noqa: E402
-from sheetsync.kabkota import kabkota_in, region_config, wilayah  # noqa: E402
+from sheetsync.core.kabkota import kabkota_in, region_config, wilayah  # noqa: E402
 
 POPULATION = ROOT / "bench" / "penduduk-2025.csv"
 VOTER_SHARE, VOTERS_PER_TPS = 0.71, 466

@@ -24,9 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from core import make_values, synthetic_config  # noqa: E402
 
-from sheetsync.check import check  # noqa: E402
-from sheetsync.config import Column, Config, JanggalSettings  # noqa: E402
-from sheetsync.rules import RULES, Hits, Rule, RuleContext  # noqa: E402
+from sheetsync.core.check import check  # noqa: E402
+from sheetsync.core.config import Column, Config, JanggalSettings  # noqa: E402
+from sheetsync.core.rules import RULES, Hits, Rule, RuleContext  # noqa: E402
 
 
 def with_photo_cells(values: list[list], seed: int = 7) -> list[list]:

@@ -21,8 +21,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from janggal_data import SEED, evening  # noqa: E402
 
-from sheetsync.check import check  # noqa: E402
-from sheetsync.config import JanggalSettings, load_preset  # noqa: E402
+from sheetsync.core.check import check  # noqa: E402
+from sheetsync.core.config import JanggalSettings, load_preset  # noqa: E402
 
 
 def score(seed: int) -> dict[str, float]:

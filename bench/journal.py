@@ -35,10 +35,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sheetsync.config import load_preset  # noqa: E402
-from sheetsync.journal import Journal, guard, read_tab  # noqa: E402
-from sheetsync.journal_query import ok_keys  # noqa: E402
-from sheetsync.restore import plan_restore  # noqa: E402
+from sheetsync.core.config import load_preset  # noqa: E402
+from sheetsync.journal.store import Journal, guard, read_tab  # noqa: E402
+from sheetsync.journal.queries import ok_keys  # noqa: E402
+from sheetsync.journal.restore import plan_restore  # noqa: E402
 
 START = datetime(2024, 11, 27, 1, 0, tzinfo=timezone.utc)    # 08:00 WIB
 RESULT_COLS = ("Paslon 1", "Paslon 2", "Paslon 3", "Suara Sah", "Suara Tidak Sah",

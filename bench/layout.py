@@ -15,9 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]  # the same settle() the layout tests use
 
 from sheets import settle  # noqa: E402
-from sheetsync.config import load_preset, with_overrides  # noqa: E402
+from sheetsync.core.config import load_preset, with_overrides  # noqa: E402
 from sheetsync.emulator import Emulator  # noqa: E402
-from sheetsync.layout import init_layout  # noqa: E402
+from sheetsync.sync.layout import init_layout  # noqa: E402
 
 
 def main() -> None:

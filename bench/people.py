@@ -35,11 +35,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sheetsync import rules  # noqa: E402
-from sheetsync.check import check  # noqa: E402
-from sheetsync.config import Config, KecamatanTarget, Targets, load_preset  # noqa: E402
-from sheetsync.coverage import compute_coverage  # noqa: E402
-from sheetsync.regions import build_regions  # noqa: E402
+from sheetsync.core import rules  # noqa: E402
+from sheetsync.core.check import check  # noqa: E402
+from sheetsync.core.config import Config, KecamatanTarget, Targets, load_preset  # noqa: E402
+from sheetsync.core.coverage import compute_coverage  # noqa: E402
+from sheetsync.core.regions import build_regions  # noqa: E402
 
 PEOPLE = ("koordinator", "saksi", "hp_saksi", "bimtek")
 GOAL = 30.0
@@ -112,7 +112,7 @@ class PeopleRulesOff:
 
     def __enter__(self) -> None:
         self.saved = list(rules.RULES)
-        rules.RULES[:] = [(n, fn) for n, fn in rules.RULES if fn.__module__ != "sheetsync.rules.people"]
+        rules.RULES[:] = [(n, fn) for n, fn in rules.RULES if fn.__module__ != "sheetsync.core.rules.people"]
 
     def __exit__(self, *exc: object) -> None:
         rules.RULES[:] = self.saved

@@ -45,7 +45,7 @@ QUOTA_PER_MIN = 60              # Google: write requests per minute per user
 
 def make_config_dir(n: int, directory: Path) -> Path:
     """A copy of the preset with a region list big enough for n unique TPS."""
-    preset = ROOT / "sheetsync" / "presets"
+    preset = ROOT / "sheetsync" / "core" / "presets"
     toml = (preset / "pilkada-jakbar-2024.toml").read_text()
     (directory / "pilkada.toml").write_text(toml)
     kelurahan = max(1, math.ceil(n / 100))
@@ -149,14 +149,14 @@ class Emu:
 
 def child(job: str, url: str, sid: str, config_path: str, extra: str) -> dict:
     """Runs in a fresh process; returns its own figures as JSON on stdout."""
-    from sheetsync.config import load_config
-    from sheetsync.sync import resolve_overrides
+    from sheetsync.core.config import load_config
+    from sheetsync.sync.run import resolve_overrides
     config = resolve_overrides(load_config(config_path), spreadsheet=sid, api_url=url, environ={})
     t0 = time.perf_counter()
     out: dict = {}
     if job in ("sheetsync", "sheetsync-moved"):
-        from sheetsync.gsheets import emulator_client
-        from sheetsync.sync import SyncHooks, sync
+        from sheetsync.sheets.client import emulator_client
+        from sheetsync.sync.run import SyncHooks, sync
         hooks = None
         if job == "sheetsync-moved":              # a coordinator inserts a row at the top meanwhile
             ws = emulator_client(url, "koordinator").open_by_key(sid).worksheet("TPS")
@@ -180,10 +180,10 @@ def gspread_dataframe_job(config, url: str, sid: str) -> dict:
     """The usual script: get_as_dataframe, the same core computation, set_with_dataframe."""
     import pandas as pd
     from gspread_dataframe import get_as_dataframe, set_with_dataframe
-    from sheetsync.check import check
-    from sheetsync.gsheets import emulator_client
-    from sheetsync.issues import status_label
-    from sheetsync.summaries import summary_tables
+    from sheetsync.core.check import check
+    from sheetsync.sheets.client import emulator_client
+    from sheetsync.core.issues import status_label
+    from sheetsync.core.summaries import summary_tables
     gc = emulator_client(url)
     sh = gc.open_by_key(sid)
     ws = sh.worksheet(config.input_tab)
@@ -209,9 +209,9 @@ def gspread_dataframe_job(config, url: str, sid: str) -> dict:
 
 def naive_job(config, url: str, sid: str, cap: int) -> dict:
     """One update_cell per status cell, the first `cap` cells only (extrapolated by the parent)."""
-    from sheetsync.check import check
-    from sheetsync.gsheets import emulator_client
-    from sheetsync.issues import status_label
+    from sheetsync.core.check import check
+    from sheetsync.sheets.client import emulator_client
+    from sheetsync.core.issues import status_label
     gc = emulator_client(url)
     ws = gc.open_by_key(sid).worksheet(config.input_tab)
     values = ws.get_all_values()

@@ -1,4 +1,4 @@
 """``python -m sheetsync``: the same CLI as the ``sheetsync`` script."""
-from sheetsync.cli import main
+from sheetsync.cli.main import main
 
 main()

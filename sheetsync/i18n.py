@@ -444,7 +444,7 @@ def label(key: str, lang: str = "en") -> str:
         en, id_ = LABELS[key]
         return id_ if lang == "id" else en
     try:
-        from sheetsync.summaries import _HEADERS   # the words the sheet's own summary tabs use
+        from sheetsync.core.summaries import _HEADERS   # the words the sheet's own summary tabs use
 
         if key in _HEADERS and "{" not in _HEADERS[key][0]:
             return _HEADERS[key][0 if lang == "id" else 1]

@@ -24,10 +24,10 @@ from gspread import Client, Spreadsheet, Worksheet
 from gspread.exceptions import APIError
 from sync_data import settled_counters
 
-from sheetsync.config import Config
-from sheetsync.issues import PERIKSA, SALAH, status_label
-from sheetsync.journal import Journal
-from sheetsync.sync import SyncError, SyncHooks, SyncReport, read_and_check, sync
+from sheetsync.core.config import Config
+from sheetsync.core.issues import PERIKSA, SALAH, status_label
+from sheetsync.journal.store import Journal
+from sheetsync.sync.run import SyncError, SyncHooks, SyncReport, read_and_check, sync
 
 NOW = datetime(2024, 11, 27, 21, 5, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 NOTES = ["Ketua KPPS: Pak Ahmad, buka jam 7", "kotak suara tiba 06.30", "saksi datang terlambat",
@@ -40,7 +40,7 @@ OWNED_HEADERS = {STATUS: "Status", MESSAGE: "Keterangan"}
 SUMMARY_TITLES = ("Rekap Kecamatan", "Rekap Kelurahan", "Masalah", "Rekap Koordinator")
 
 try:                                                   # what init and sync raise on a person's column or tab
-    from sheetsync.ownership import NotOurs
+    from sheetsync.sync.ownership import NotOurs
     REFUSED: tuple[type[Exception], ...] = (NotOurs, SyncError)
 except ImportError:                                    # a release before markers
     REFUSED = (SyncError,)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sheetsync.check import CheckResult, check
-from sheetsync.config import Config, load_preset
+from sheetsync.core.check import CheckResult, check
+from sheetsync.core.config import Config, load_preset
 
 PRESET = "pilkada-jakbar-2024"
 RESULT_FIELDS = ("paslon_1", "paslon_2", "paslon_3", "suara_sah", "suara_tidak_sah", "pengguna_hak_pilih")

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from sheetsync.config import Config
+from sheetsync.core.config import Config
 
 # Not the demo's seed (2024): the flags are not tuned to any sheet the project ships.
 SEED = 17_081_945

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sheetsync.config import Config, load_preset
+from sheetsync.core.config import Config, load_preset
 
 # Ten days before the vote of 27 November 2024, in Jakarta.
 BEFORE = datetime(2024, 11, 17, 3, 0, tzinfo=timezone.utc)

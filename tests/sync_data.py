@@ -17,7 +17,7 @@ BENCH_HEADER = ["Kecamatan", "Kelurahan", "No TPS", "DPT", "Paslon 1", "Paslon 2
 
 def wilayah() -> list[tuple[str, str]]:
     """(kecamatan, kelurahan) of Jakarta Barat, from the preset's master list."""
-    text = resources.files("sheetsync.presets").joinpath("jakarta-barat-wilayah.csv").read_text("utf-8")
+    text = resources.files("sheetsync.core.presets").joinpath("jakarta-barat-wilayah.csv").read_text("utf-8")
     return [(r["kecamatan"], r["kelurahan"]) for r in csv.DictReader(text.splitlines())]
 
 
@@ -120,7 +120,7 @@ def seed(gc: Any, values: list[list[Any]], *, tab: str = "TPS", title: str = "sh
 
 def config_for(sh: Any, emu: Any, **changes: Any) -> Any:
     from dataclasses import replace
-    from sheetsync.config import load_preset
+    from sheetsync.core.config import load_preset
     return replace(load_preset("pilkada-jakbar-2024"), spreadsheet=sh.id, api_url=emu.url,
                    journal_path=None, **changes)
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sheetsync.cells import (
+from sheetsync.core.cells import (
     P_BAD_TPS, P_BAD_YESNO, P_BLANK, P_NEGATIVE, P_NOT_INTEGER, P_OK, PROBLEMS,
     parse_int, parse_int_column, parse_text_column, parse_tps, parse_tps_column, parse_yesno,
     parse_yesno_column,
@@ -91,7 +91,7 @@ def test_text_blank_detection_keeps_text_as_typed():
 
 
 def test_int_block_equals_column_by_column():
-    from sheetsync.cells import parse_int_block
+    from sheetsync.core.cells import parse_int_block
     block = np.array([["1.234", "", "7"], [None, "12a", 7.0], ["-3", "0", " 9 "], [12.5, None, "1,5"]], dtype=object)
     together = parse_int_block(block)
     for j in range(block.shape[1]):
@@ -104,8 +104,8 @@ def test_int_block_equals_column_by_column():
 @pytest.mark.parametrize("chunk_rows", [1, 3, 7, 8_192])
 def test_int_columns_in_chunks_equal_one_block(monkeypatch, chunk_rows):
     # values equal across types (1, 1.0, True) and across chunks must get one number, as in one factorisation
-    from sheetsync import cells
-    from sheetsync.cells import parse_int_block, parse_int_columns
+    from sheetsync.core import cells
+    from sheetsync.core.cells import parse_int_block, parse_int_columns
     monkeypatch.setattr(cells, "CHUNK_ROWS", chunk_rows)
     kinds = np.array(["1", "2", "1.234", "", None, 7, 7.0, True, 1, 1.0, "12a", "-3", float("nan"), " 9 ", "007", 0,
                       False, "x"], dtype=object)

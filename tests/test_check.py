@@ -4,7 +4,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 from core_sheet import codes, header, issue, preset, results, row, run
-from sheetsync.check import check
+from sheetsync.core.check import check
 
 
 def test_columns_found_by_text_not_position():
@@ -89,7 +89,7 @@ def test_statuses_in_english_sheet():
     result = run(row(dpt=400, paslon_1=1), config=config)
     assert result.rows.at[2, "status"] == "BELUM DIISI"   # code word stays Indonesian
     assert result.status_of(2)[1].startswith("Results incomplete: Paslon 2")
-    from sheetsync.issues import status_label
+    from sheetsync.core.issues import status_label
     assert [status_label(s, "en") for s in ("OK", "BELUM DIISI", "PERIKSA", "SALAH")] == \
         ["OK", "NOT FILLED", "CHECK", "ERROR"]
 

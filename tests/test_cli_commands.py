@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from sheetsync.cli import cli
-from sheetsync.config import load_preset, with_overrides
+from sheetsync.cli.main import cli
+from sheetsync.core.config import load_preset, with_overrides
 from sheetsync.emulator import Emulator
 from sheets import private_workdir, settle, stop_with_ctrl_c
 
@@ -63,7 +63,7 @@ class Sheet:
 
 @pytest.fixture(scope="module")
 def filled(emu: Any, workdir: Path) -> Sheet:
-    from sheetsync.demo import fill
+    from sheetsync.demo.seed import fill
 
     sheet = Sheet(emu, "cli")
     run("init", *sheet.args, "--with-tps")
@@ -116,7 +116,7 @@ def test_sync_fail_on_and_json_log(synced: Sheet) -> None:
 
 
 def test_check_exit_1_and_json_equals_library(synced: Sheet) -> None:
-    from sheetsync.sync import read_and_check
+    from sheetsync.sync.run import read_and_check
 
     result = run("check", *synced.args, "--format", "json", ok=(1,))
     got = json.loads(result.stdout)
@@ -144,9 +144,9 @@ def test_plan_lists_the_cell_a_sync_would_change(synced: Sheet) -> None:
     ws.update_cell(row, p2 + 1, fixed)
     plan = run("plan", *synced.args, "--json")
     changes = json.loads(plan.stdout)
-    from sheetsync.cli_common import to_jsonable
-    from sheetsync.journal import Journal, journal_path
-    from sheetsync.sync import sync
+    from sheetsync.cli.common import to_jsonable
+    from sheetsync.journal.store import Journal, journal_path
+    from sheetsync.sync.run import sync
 
     with Journal(journal_path(synced.config)) as journal:
         library = sync(synced.config, dry_run=True, journal=journal)
@@ -164,8 +164,8 @@ def test_plan_lists_the_cell_a_sync_would_change(synced: Sheet) -> None:
 
 
 def test_reconcile_json_equals_library_and_against_csv(synced: Sheet, tmp_path: Path) -> None:
-    from sheetsync.cli_common import to_jsonable
-    from sheetsync.reconcile import reconcile
+    from sheetsync.cli.common import to_jsonable
+    from sheetsync.reports.reconcile import reconcile
 
     got = json.loads(run("--lang", "en", "reconcile", *synced.args, "--json").stdout)
     lib = to_jsonable(reconcile(synced.config, lang="en"))
@@ -188,7 +188,7 @@ def test_reconcile_json_equals_library_and_against_csv(synced: Sheet, tmp_path: 
     assert against["compared"] == 3
     assert [(d["field"], d["external"] - d["sheet"]) for d in against["differences"]] == [("paslon_3", 7)]
     # every TPS of the sheet with a readable key, less the three in the file, each once
-    from sheetsync.check import check
+    from sheetsync.core.check import check
     keys = set(check(values, synced.config).rows["tps_key"].dropna())
     assert len(keys) > 3
     only = against["only_in_sheet"]
@@ -214,7 +214,7 @@ def test_reconcile_json_equals_library_and_against_csv(synced: Sheet, tmp_path: 
 # ---------------------------------------------------------------- export
 
 def test_export_csv_masks_phones_and_neutralises(emu: Any, workdir: Path, tmp_path: Path) -> None:
-    from sheetsync.demo import fill
+    from sheetsync.demo.seed import fill
 
     sheet = Sheet(emu, "export")
     run("init", *sheet.args, "--with-tps")
@@ -268,8 +268,8 @@ def test_sheet_not_shared_prints_the_email(workdir: Path) -> None:
 def test_unreachable_api_is_exit_3(workdir: Path, monkeypatch: Any) -> None:
     import socket
 
-    from sheetsync import gsheets
-    from sheetsync.transport import RetryPolicy, make_session
+    from sheetsync.sheets import client as gsheets
+    from sheetsync.sheets.transport import RetryPolicy, make_session
 
     # the real retry loop, with a 2 s deadline instead of 60 s
     monkeypatch.setattr(gsheets, "make_session",
@@ -290,8 +290,8 @@ def test_missing_tab_is_named(emu: Any, workdir: Path) -> None:
 
 
 def test_lock_held_is_exit_3(synced: Sheet) -> None:
-    from sheetsync.journal_tab import journal_key
-    from sheetsync.lock import SyncLock, lock_path
+    from sheetsync.journal.tab import journal_key
+    from sheetsync.sync.lock import SyncLock, lock_path
 
     lock = SyncLock(lock_path(journal_key(synced.key, synced.config.input_tab), synced.emu.url,
                               os.environ["SHEETSYNC_LOCK_DIR"]))
@@ -308,7 +308,7 @@ def test_emulator_command_serves_until_stopped(tmp_path: Path) -> None:
     import sys
     import urllib.request
 
-    proc = subprocess.Popen([sys.executable, "-c", "from sheetsync.cli import main; main()", "emulator",
+    proc = subprocess.Popen([sys.executable, "-c", "from sheetsync.cli.main import main; main()", "emulator",
                              "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         first = proc.stdout.readline()
@@ -334,7 +334,7 @@ def test_sync_every_keeps_running_until_ctrl_c(synced: Sheet, workdir: Path) -> 
     import sys
     import time
 
-    proc = subprocess.Popen([sys.executable, "-c", "from sheetsync.cli import main; main()", "sync", *synced.args,
+    proc = subprocess.Popen([sys.executable, "-c", "from sheetsync.cli.main import main; main()", "sync", *synced.args,
                              "--every", "5s", "--log-format", "json"], cwd=workdir, env=dict(os.environ),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lines = []
@@ -376,7 +376,7 @@ def test_reader_gone_is_a_quiet_stop_not_a_network_error(synced: Sheet, workdir:
     read_end, write_end = os.pipe()
     os.close(read_end)                    # every write to the pipe now fails with EPIPE
     try:
-        proc = subprocess.run([sys.executable, "-c", "from sheetsync.cli import main; main()", "check",
+        proc = subprocess.run([sys.executable, "-c", "from sheetsync.cli.main import main; main()", "check",
                                *synced.args, "--format", "csv"], cwd=workdir, env=dict(os.environ),
                               stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
     finally:
@@ -394,8 +394,8 @@ def test_sync_of_an_empty_input_tab_says_no_rows_yet(emu: Any, workdir: Path) ->
 
 
 def test_sync_shows_its_phases_on_a_terminal_above_the_row_threshold(synced: Sheet, monkeypatch: Any) -> None:
-    from sheetsync import cli_sheet
-    from sheetsync.cli_common import Ui
+    from sheetsync.cli import sheet as cli_sheet
+    from sheetsync.cli.common import Ui
 
     def stderr_of(*extra: str) -> str:
         return without_api_url_notice(CliRunner().invoke(cli, ["--lang", "en", "sync", *synced.args, *extra]).stderr)
@@ -412,9 +412,9 @@ def test_sync_shows_its_phases_on_a_terminal_above_the_row_threshold(synced: She
 
 
 def test_reconcile_by_koordinator_masks_names_unless_asked(emu: Any, workdir: Path) -> None:
-    from sheetsync.cli_common import to_jsonable
-    from sheetsync.demo import fill
-    from sheetsync.reconcile import reconcile
+    from sheetsync.cli.common import to_jsonable
+    from sheetsync.demo.seed import fill
+    from sheetsync.reports.reconcile import reconcile
 
     sheet = Sheet(emu, "koordinator")
     run("init", *sheet.args, "--with-tps")

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from sheets import private_workdir
 
-from sheetsync.cli import cli
+from sheetsync.cli.main import cli
 from sheetsync.emulator import Emulator
 
 PRESET = "pilkada-jakbar-2024"

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from sheetsync.cli_common import Ui
-from sheetsync.cli_demo import print_summary
-from sheetsync.config import load_preset
+from sheetsync.cli.common import Ui
+from sheetsync.cli.demo import print_summary
+from sheetsync.core.config import load_preset
 
 # as the sheet holds it (config language id): a whole percentage comes back as an int
 SHEET = [["Kode", "Kecamatan", "TPS Rencana", "TPS Masuk", "TPS Lapor", "% Lapor", "Baris Salah", "Target Suara",
@@ -77,7 +77,7 @@ def test_demo_refuses_an_address_beyond_loopback(monkeypatch: Any, host: str | N
     from click.testing import CliRunner
 
     import sheetsync.emulator
-    from sheetsync.cli import cli
+    from sheetsync.cli.main import cli
     monkeypatch.setattr(sheetsync.emulator, "Emulator", _NoEmulator)
     args = ["demo", "--no-serve", "--lang", "en"] + (["--host", host] if host else [])
     result = CliRunner().invoke(cli, args)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from sheetsync.cli import cli
-from sheetsync.cli_common import parse_interval
+from sheetsync.cli.main import cli
+from sheetsync.cli.common import parse_interval
 from sheetsync.i18n import MESSAGES, detect_lang, t
 
 COMMANDS = sorted(cli.commands)
@@ -90,11 +90,11 @@ def test_config_errors_in_one_language(edit, english, indonesian, tmp_path, monk
     import shutil
     from pathlib import Path
 
-    import sheetsync.presets
+    import sheetsync.core.presets
 
     monkeypatch.chdir(tmp_path)
     if edit is not None:        # the bundled preset as a file, with one mistake
-        presets = Path(sheetsync.presets.__file__).parent
+        presets = Path(sheetsync.core.presets.__file__).parent
         for csv_file in presets.glob("*.csv"):
             shutil.copy(csv_file, tmp_path)
         text = (presets / "pilkada-jakbar-2024.toml").read_text()
@@ -131,7 +131,7 @@ def test_every_message_has_both_languages_with_the_same_placeholders() -> None:
         names = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
         assert en and id_ and names(en) == names(id_), key
     assert t("init_tps", "id", count=3) == "3 baris TPS rencana ditambahkan."
-    from sheetsync.cli_common import Ui
+    from sheetsync.cli.common import Ui
 
     for key, (en, _) in MESSAGES.items():      # every message renders through Ui.t with its own params
         params = {f: "x" for _, f, _, _ in string.Formatter().parse(en) if f}
@@ -146,7 +146,7 @@ def test_parse_interval() -> None:
 def test_progress_only_on_a_terminal_and_not_with_quiet(capsys, monkeypatch) -> None:
     import sys
 
-    from sheetsync.cli_common import Ui
+    from sheetsync.cli.common import Ui
 
     def draw(ui: Ui) -> str:
         with ui.progress_to("export") as report:
@@ -161,7 +161,7 @@ def test_progress_only_on_a_terminal_and_not_with_quiet(capsys, monkeypatch) -> 
 
 
 def test_table_aligns_and_formats_numbers_per_language() -> None:
-    from sheetsync.cli_common import format_table
+    from sheetsync.cli.common import format_table
 
     text = format_table(["kecamatan", "target"], [["Cengkareng", 105000], ["Tambora", 62600]], "id")
     lines = text.splitlines()
@@ -176,8 +176,8 @@ def test_table_aligns_and_formats_numbers_per_language() -> None:
 
 
 def test_personal_values_masked_in_issue_output() -> None:
-    from sheetsync.cli_sheet import issue_dict
-    from sheetsync.issues import Issue
+    from sheetsync.cli.sheet import issue_dict
+    from sheetsync.core.issues import Issue
 
     issue = Issue(code="not_integer", severity="error", row=7, field="hp_saksi",
                   params={"column": "HP/WA Saksi", "row": 7, "value": "0812-3456-7890"})

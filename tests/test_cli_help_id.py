@@ -1,7 +1,7 @@
 """--help in Bahasa Indonesia when the reader's language is id, in English otherwise.
 
 The walk over every command and option is what keeps it complete: a new command,
-option or example comment without its Indonesian text in sheetsync/cli_help_id.py
+option or example comment without its Indonesian text in sheetsync/cli/help_id.py
 fails here."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from sheetsync.cli import cli
-from sheetsync.cli_common import HelpCommand, lang_in_args
-from sheetsync.cli_help_id import (COMMANDS, EXAMPLE_COMMENT, EXAMPLE_COMMENTS, METAVARS, OPTIONS, command_help,
+from sheetsync.cli.main import cli
+from sheetsync.cli.common import HelpCommand, lang_in_args
+from sheetsync.cli.help_id import (COMMANDS, EXAMPLE_COMMENT, EXAMPLE_COMMENTS, METAVARS, OPTIONS, command_help,
                                    option_help)
 
 # LC_ALL and LC_MESSAGES win over LANG (i18n.detect_lang): clear them, whatever the machine has

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from sheetsync.cli import cli
-from sheetsync.config import load_preset, with_overrides
+from sheetsync.cli.main import cli
+from sheetsync.core.config import load_preset, with_overrides
 from sheetsync.emulator import Emulator
 
 PRESET = "pilkada-jakbar-2024"
@@ -25,7 +25,7 @@ def run(*args: str, ok: tuple[int, ...] = (0,)) -> Any:
 
 @pytest.fixture()
 def sheet(tmp_path: Path, monkeypatch: Any) -> Any:
-    from sheetsync.demo import fill
+    from sheetsync.demo.seed import fill
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SHEETSYNC_LOCK_DIR", str(tmp_path / "locks"))

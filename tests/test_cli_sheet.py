@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from sheetsync.cli_common import Ui
-from sheetsync.cli_sheet import _print_settle
+from sheetsync.cli.common import Ui
+from sheetsync.cli.sheet import _print_settle
 
 
 def report(**fields: Any) -> Any:

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from sheetsync.config import ConfigError, load_config, load_preset, split_a1, with_overrides
+from sheetsync.core.config import ConfigError, load_config, load_preset, split_a1, with_overrides
 
-PRESETS = Path(__file__).resolve().parents[1] / "sheetsync" / "presets"
+PRESETS = Path(__file__).resolve().parents[1] / "sheetsync" / "core" / "presets"
 
 MINIMAL = f'''
 name = "mini"

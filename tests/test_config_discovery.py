@@ -5,9 +5,9 @@ from pathlib import Path
 from click.testing import CliRunner
 from test_config import MINIMAL
 
-from sheetsync.cli import cli
-from sheetsync.cli_common import find_config_file
-from sheetsync.config import load_config
+from sheetsync.cli.main import cli
+from sheetsync.cli.common import find_config_file
+from sheetsync.core.config import load_config
 
 
 def named(tmp_path: Path, where: str, name: str) -> Path:

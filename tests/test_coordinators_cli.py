@@ -25,10 +25,10 @@ from coordinators import (
 from sheets import private_workdir
 from sync_data import seed, tps_sheet
 
-from sheetsync.cli import cli
-from sheetsync.config import load_preset, with_overrides
+from sheetsync.cli.main import cli
+from sheetsync.core.config import load_preset, with_overrides
 from sheetsync.emulator import Emulator
-from sheetsync.journal import journal_path
+from sheetsync.journal.store import journal_path
 
 PRESET = "pilkada-jakbar-2024"
 

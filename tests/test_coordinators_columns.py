@@ -26,8 +26,8 @@ from coordinators import (
 from sync_data import FULL_HEADER, config_for, seed, tps_sheet
 
 from sheetsync.emulator import Emulator
-from sheetsync.layout import init_layout
-from sheetsync.sync import SyncError, SyncHooks
+from sheetsync.sync.layout import init_layout
+from sheetsync.sync.run import SyncError, SyncHooks
 
 ROWS = 40
 

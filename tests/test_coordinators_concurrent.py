@@ -26,7 +26,7 @@ from coordinators import (
 from sync_data import config_for, seed, tps_sheet
 
 from sheetsync.emulator import Emulator
-from sheetsync.sync import SyncReport
+from sheetsync.sync.run import SyncReport
 
 ROWS = 40
 EDITS = 30

@@ -24,10 +24,10 @@ from coordinators import (
 from sync_data import FULL_HEADER, config_for, seed, tps_sheet
 
 from sheetsync.emulator import Emulator
-from sheetsync.gsheets import Sheet
-from sheetsync.journal import Journal
-from sheetsync.restore import restore
-from sheetsync.sync import SyncError
+from sheetsync.sheets.client import Sheet
+from sheetsync.journal.store import Journal
+from sheetsync.journal.restore import restore
+from sheetsync.sync.run import SyncError
 
 ROWS = 40
 STATUS = len(FULL_HEADER) + 1

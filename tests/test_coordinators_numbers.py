@@ -21,7 +21,7 @@ from coordinators import (
 from sync_data import FULL_HEADER, all_tabs, config_for, seed, tps_sheet
 
 from sheetsync.emulator import Emulator
-from sheetsync.sync import SyncHooks
+from sheetsync.sync.run import SyncHooks
 
 ROWS = 40
 LAST = ROWS + 1

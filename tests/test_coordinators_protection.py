@@ -22,7 +22,7 @@ from coordinators import (
 from sync_data import config_for, tps_sheet
 
 from sheetsync.emulator import Emulator
-from sheetsync.sync import SyncError, SyncHooks
+from sheetsync.sync.run import SyncError, SyncHooks
 
 OWNER = "koordinator@kawal-jakbar.iam.gserviceaccount.com"
 BOT = "sheetsync@kawal-jakbar.iam.gserviceaccount.com"

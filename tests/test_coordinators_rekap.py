@@ -22,8 +22,8 @@ from coordinators import (
 from sync_data import config_for, seed, tps_sheet
 
 from sheetsync.emulator import Emulator
-from sheetsync.layout import init_layout
-from sheetsync.sync import SyncHooks
+from sheetsync.sync.layout import init_layout
+from sheetsync.sync.run import SyncHooks
 
 ROWS = 40
 HER_REKAP = [["Rekap Kecamatan (manual)", "", ""],

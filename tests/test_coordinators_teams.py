@@ -22,12 +22,12 @@ from coordinators import (
 )
 from sync_data import config_for, seed, tps_sheet
 
-from sheetsync.config import SummaryTabs
+from sheetsync.core.config import SummaryTabs
 from sheetsync.emulator import Emulator
-from sheetsync.gsheets import Sheet
-from sheetsync.journal import Journal
-from sheetsync.restore import restore
-from sheetsync.sync import SyncError, SyncHooks
+from sheetsync.sheets.client import Sheet
+from sheetsync.journal.store import Journal
+from sheetsync.journal.restore import restore
+from sheetsync.sync.run import SyncError, SyncHooks
 
 TABS = ("TPS", "TPS Tim B")
 

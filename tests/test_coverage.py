@@ -1,4 +1,4 @@
-"""Saksi coverage per kelurahan, kecamatan and kota (sheetsync/coverage.py)."""
+"""Saksi coverage per kelurahan, kecamatan and kota (sheetsync/core/coverage.py)."""
 
 import random
 from dataclasses import replace
@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from people_data import BEFORE, preset, sheet, tps
-from sheetsync.check import check
-from sheetsync.coverage import COVERAGE_COLUMNS, compute_coverage, tps_without_saksi
-from sheetsync.phones import filled
+from sheetsync.core.check import check
+from sheetsync.core.coverage import COVERAGE_COLUMNS, compute_coverage, tps_without_saksi
+from sheetsync.core.phones import filled
 
 ROWS = [
     tps("Kapuk", 1, saksi="Zulkifli", bimtek="ya", koordinator="Xaverius"),
@@ -96,7 +96,7 @@ def test_full_sheet_matches_a_plain_groupby():
     """2,648 TPS of the preset with random saksi, bimtek and coordinators: the
     vectorised counts equal a straightforward pandas groupby."""
     config = preset()
-    wilayah = pd.read_csv("sheetsync/presets/jakarta-barat-wilayah.csv")
+    wilayah = pd.read_csv("sheetsync/core/presets/jakarta-barat-wilayah.csv")
     rng = random.Random(8)
     rows, truth = [], []
     for n in range(2648):
@@ -118,7 +118,7 @@ def test_full_sheet_matches_a_plain_groupby():
 
 
 def test_summary_tabs_carry_the_coverage_columns():
-    from sheetsync.summaries import summary_tables
+    from sheetsync.core.summaries import summary_tables
 
     config = preset()
     result = check(sheet(config, ROWS), config, now=BEFORE)
@@ -142,7 +142,7 @@ def test_summary_tabs_carry_the_coverage_columns():
 
 
 def test_summary_tabs_in_english():
-    from sheetsync.summaries import summary_tables
+    from sheetsync.core.summaries import summary_tables
 
     config = preset(language="en")
     tabs = summary_tables(check(sheet(config, ROWS), config, now=BEFORE), config)
@@ -164,11 +164,11 @@ def test_rows_without_saksi_and_results_still_count_as_not_filled():
 def test_coverage_comes_with_the_same_requests(tmp_path, monkeypatch):
     """A persiapan sync (coverage columns, TPS without saksi in Masalah) makes the
     same API calls as a counting-night sync: one read, one write."""
-    from sheetsync.config import load_preset, with_overrides
-    from sheetsync.demo import fill
+    from sheetsync.core.config import load_preset, with_overrides
+    from sheetsync.demo.seed import fill
     from sheetsync.emulator import Emulator
-    from sheetsync.layout import init_layout
-    from sheetsync.sync import sync
+    from sheetsync.sync.layout import init_layout
+    from sheetsync.sync.run import sync
 
     monkeypatch.chdir(tmp_path)
     requests, tabs = {}, {}

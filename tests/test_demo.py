@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from sheetsync import a1
-from sheetsync.check import check
-from sheetsync.config import load_preset
-from sheetsync.demo import MISTAKES, fill_updates
-from sheetsync.presets import template_values
+from sheetsync.core import a1
+from sheetsync.core.check import check
+from sheetsync.core.config import load_preset
+from sheetsync.demo.seed import MISTAKES, fill_updates
+from sheetsync.core.presets import template_values
 from sheets import stop_with_ctrl_c
 
 
@@ -101,7 +101,7 @@ def test_demo_command_serves_the_view_until_ctrl_c(tmp_path) -> None:
     import urllib.request
 
     env = dict(os.environ, LANG="C.UTF-8", SHEETSYNC_LOCK_DIR=str(tmp_path / "locks"))
-    proc = subprocess.Popen([sys.executable, "-c", "from sheetsync.cli import main; main()", "demo", "--serve"],
+    proc = subprocess.Popen([sys.executable, "-c", "from sheetsync.cli.main import main; main()", "demo", "--serve"],
                             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         lines = []

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from sheetsync import a1
-from sheetsync.check import check
-from sheetsync.config import load_preset
-from sheetsync.demo import PHOTO_COLUMN, fill_updates, run_demo, with_photo_column
+from sheetsync.core import a1
+from sheetsync.core.check import check
+from sheetsync.core.config import load_preset
+from sheetsync.demo.seed import PHOTO_COLUMN, fill_updates, run_demo, with_photo_column
 from sheetsync.emulator import Emulator
-from sheetsync.presets import template_values
+from sheetsync.core.presets import template_values
 from test_demo import apply
 
 

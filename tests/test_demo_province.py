@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from sheetsync import a1
-from sheetsync.check import check
-from sheetsync.cli import cli
-from sheetsync.config import with_overrides
-from sheetsync.demo_province import ROLLUP_TAB, run_province_demo
+from sheetsync.core import a1
+from sheetsync.core.check import check
+from sheetsync.cli.main import cli
+from sheetsync.core.config import with_overrides
+from sheetsync.demo.province import ROLLUP_TAB, run_province_demo
 from sheetsync.emulator import Emulator
-from sheetsync.kabkota import kabkota_in, region_config, wilayah
-from sheetsync.rollup import label
+from sheetsync.core.kabkota import kabkota_in, region_config, wilayah
+from sheetsync.fleet.rollup import label
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sheetsync.config import load_preset
-from sheetsync.export import MASK, _write_csv, _write_xlsx, mask_rows, unique_names
-from sheetsync.safetext import neutralise
+from sheetsync.core.config import load_preset
+from sheetsync.reports.export import MASK, _write_csv, _write_xlsx, mask_rows, unique_names
+from sheetsync.core.safetext import neutralise
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+62 812", "-3+1", "@SUM(A1)", "\tx", "\rx",

@@ -13,9 +13,9 @@ from google.auth.transport.requests import AuthorizedSession
 from google.oauth2 import service_account
 
 from sheetsync.emulator import Emulator
-from sheetsync.fleet import FleetRunner
-from sheetsync.fleet_config import load_fleet
-from sheetsync.kabkota import wilayah
+from sheetsync.fleet.run import FleetRunner
+from sheetsync.fleet.config import load_fleet
+from sheetsync.core.kabkota import wilayah
 from sync_data import seed
 
 PROJECT = "kawal-tps-dki"

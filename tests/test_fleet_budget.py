@@ -6,9 +6,9 @@ from collections import deque
 
 import pytest
 
-from sheetsync.fleet import due, priority
-from sheetsync.fleet_budget import READ, WRITE, Budget, BudgetTimeout, QuotaLimits, request_kind
-from sheetsync.fleet_state import SheetRecord
+from sheetsync.fleet.run import due, priority
+from sheetsync.fleet.budget import READ, WRITE, Budget, BudgetTimeout, QuotaLimits, request_kind
+from sheetsync.fleet.state import SheetRecord
 
 
 class Clock:

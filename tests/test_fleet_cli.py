@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sheetsync.cli import cli
-from sheetsync.config import ConfigError
+from sheetsync.cli.main import cli
+from sheetsync.core.config import ConfigError
 from sheetsync.emulator import Emulator
-from sheetsync.fleet_config import load_fleet
+from sheetsync.fleet.config import load_fleet
 from sync_data import seed
 from test_fleet import tps_rows
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from sheetsync.cli import cli
-from sheetsync.config import ConfigError, load_preset
+from sheetsync.cli.main import cli
+from sheetsync.core.config import ConfigError, load_preset
 from sheetsync.emulator import Emulator
-from sheetsync.kabkota import kabkota_in, region_config
+from sheetsync.core.kabkota import kabkota_in, region_config
 from sync_data import seed
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sheetsync.emulator import Emulator
-from sheetsync.fleet import FleetRunner
-from sheetsync.fleet_config import load_fleet
+from sheetsync.fleet.run import FleetRunner
+from sheetsync.fleet.config import load_fleet
 from sync_data import seed
 from test_fleet import tps_rows
 from test_fleet_cli import fleet_file
@@ -48,8 +48,8 @@ def test_a_persons_tab_of_the_rollups_title_is_never_written(tmp_path: Path) -> 
 def test_a_sheet_without_a_good_sync_for_stale_after_is_named_stale(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from sheetsync.fleet_state import SheetRecord
-    from sheetsync.rollup import rollup_table
+    from sheetsync.fleet.state import SheetRecord
+    from sheetsync.fleet.rollup import rollup_table
 
     path = fleet_file(tmp_path, _NoEmulator(), {"Jakarta Utara": ("31.72", "1" + "a" * 30),
                                                "Jakarta Pusat": ("31.71", "1" + "b" * 30)}, "1" + "c" * 30)

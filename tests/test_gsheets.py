@@ -13,11 +13,11 @@ import pytest
 import requests
 from gspread.exceptions import APIError
 
-from sheetsync import gsheets
+from sheetsync.sheets import client as gsheets
 from sheetsync.emulator import Emulator
-from sheetsync.transport import RetryPolicy
+from sheetsync.sheets.transport import RetryPolicy
 from sync_data import settled_counters
-from sheetsync.gsheets import (CredentialsError, Sheet, SheetsError, load_credentials, open_client,
+from sheetsync.sheets.client import (CredentialsError, Sheet, SheetsError, load_credentials, open_client,
                                spreadsheet_key)
 
 

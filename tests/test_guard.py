@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from sheetsync.guard import (COLUMN_CHANGED, COLUMN_CHANGES, COLUMN_GONE, DELETED_ROWS, ROWS_VANISHED,
+from sheetsync.journal.guard import (COLUMN_CHANGED, COLUMN_CHANGES, COLUMN_GONE, DELETED_ROWS, ROWS_VANISHED,
                              alert_text, guard)
-from sheetsync.journal import Journal
+from sheetsync.journal.store import Journal
 from test_journal import CONFIG, HEADER, T0, tab
 
 
@@ -165,12 +165,12 @@ def test_no_previous_sync_no_alert():
 def test_sync_blocked_by_guard_then_restore_then_accept(tmp_path):
     """The engine's side of the contract: alert in the last-synced cell, summaries
     untouched, exit 3 naming rows; restore clears it; --accept-deletions confirms."""
-    from sheetsync import a1
-    from sheetsync.config import load_preset, with_overrides
+    from sheetsync.core import a1
+    from sheetsync.core.config import load_preset, with_overrides
     from sheetsync.emulator import Emulator
-    from sheetsync.gsheets import Sheet
-    from sheetsync.restore import restore
-    from sheetsync.sync import SyncError, sync
+    from sheetsync.sheets.client import Sheet
+    from sheetsync.journal.restore import restore
+    from sheetsync.sync.run import SyncError, sync
     from sync_data import tps_sheet
 
     with Emulator() as emu, Journal(tmp_path / "j.sqlite") as journal:

@@ -6,17 +6,17 @@ from typing import Any
 
 import pytest
 
-from sheetsync.guard import COLUMN_CHANGES, DELETED_ROWS
-from sheetsync.journal import Journal
+from sheetsync.journal.guard import COLUMN_CHANGES, DELETED_ROWS
+from sheetsync.journal.store import Journal
 
-pytest.importorskip("sheetsync.summaries")
+pytest.importorskip("sheetsync.core.summaries")
 
 
 @pytest.fixture
 def team(tmp_path):
     """(ours, coordinator's worksheet, config, run kwargs) after a first good sync."""
     from sheetsync.emulator import Emulator
-    from sheetsync.sync import sync
+    from sheetsync.sync.run import sync
     from sync_data import config_for, seed, tps_sheet
 
     with Emulator() as emu, Journal(tmp_path / "j.sqlite") as journal:
@@ -30,7 +30,7 @@ def team(tmp_path):
 
 
 def _sync(config: Any, run: dict, **kw: Any) -> Any:
-    from sheetsync.sync import sync
+    from sheetsync.sync.run import sync
     return sync(config, **run, **kw)
 
 
@@ -51,7 +51,7 @@ def test_a_column_of_ones_own_and_a_reorder_are_no_alert(team):
 
 def test_a_configured_header_renamed_alerts_and_is_accepted_by_its_own_flag(team):
     coordinator, config, run = team
-    from sheetsync.sync import SyncError
+    from sheetsync.sync.run import SyncError
     header = coordinator.row_values(1)
     coordinator.update_cell(1, header.index("DPT") + 1, "Jumlah DPT")
     with pytest.raises(SyncError) as err:
@@ -70,8 +70,8 @@ def test_misspelt_kelurahan_fixed_on_many_rows_is_no_alert_and_restores_nothing(
     deletion, and restore does not append the old misspelt copies (the rename link
     holds whatever the column layout)."""
     from sheetsync.emulator import Emulator
-    from sheetsync.gsheets import Sheet
-    from sheetsync.restore import restore
+    from sheetsync.sheets.client import Sheet
+    from sheetsync.journal.restore import restore
     from sync_data import config_for, seed, tps_sheet
 
     values = tps_sheet(40, seed=3, broken=0)

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sheetsync.config import Column
-from sheetsync.journal import Journal, JournalError, default_path, journal_path
-from sheetsync.journal_query import CAV_CODE, ok_keys
-from sheetsync.journal_tab import read_tab
+from sheetsync.core.config import Column
+from sheetsync.journal.store import Journal, JournalError, default_path, journal_path
+from sheetsync.journal.queries import CAV_CODE, ok_keys
+from sheetsync.journal.tab import read_tab
 
 T0 = datetime(2024, 11, 27, 6, 0, tzinfo=timezone.utc)
 HEADER = ["Kode", "TPS", "DPT", "Paslon 1", "Nama Saksi", "Status", "Keterangan"]
@@ -238,7 +238,7 @@ def test_process_killed_mid_write_does_not_corrupt(tmp_path):
     script = textwrap.dedent(f"""
         import os, sys
         sys.path.insert(0, {os.getcwd()!r})
-        from sheetsync.journal import Journal
+        from sheetsync.journal.store import Journal
         j = Journal({str(path)!r})
         j.db.execute("BEGIN IMMEDIATE")
         j.db.execute("INSERT INTO syncs(sheet, n, at, ts, config_name, layout, rows, good) "
@@ -392,9 +392,9 @@ def test_title_rows_above_the_header_are_kept(j):
 def test_sync_warns_when_a_verified_number_changes(tmp_path):
     """Through sync and the emulator: an OK row whose votes are edited (still
     consistent) becomes PERIKSA with 'diubah setelah diverifikasi' and the old value."""
-    from sheetsync.config import load_preset, with_overrides
+    from sheetsync.core.config import load_preset, with_overrides
     from sheetsync.emulator import Emulator
-    from sheetsync.sync import sync
+    from sheetsync.sync.run import sync
     from sync_data import FULL_HEADER, tps_sheet
 
     with Emulator() as emu, Journal(tmp_path / "j.sqlite") as journal:
@@ -448,7 +448,7 @@ KEY = st.one_of(st.none(), st.just(""), st.just(float("nan")),
                                              min_size=0, max_size=4)), max_size=12))
 def test_keyed_lines_fast_path_equals_loop(monkeypatch, rows):
     """The C-speed path for a cleanly keyed tab gives exactly what the row loop gives."""
-    import sheetsync.journal_tab as jt
+    import sheetsync.journal.tab as jt
     grid = [["a", "b", "c", "d"]] + [cells for _, cells in rows]
     keys = {i: k for i, (k, _) in enumerate(rows, start=2)}
     fields = ("a", "b", None, "d")
@@ -482,7 +482,7 @@ def _big_grid(n, seed):
 
 def _state_matches_the_read(got, t, ok):
     """The cache a fresh process loads describes exactly that read."""
-    from sheetsync.journal_state import BLOCK, ok_map
+    from sheetsync.journal.state import BLOCK, ok_map
     assert got.live_lines() == t.rows and list(got.live_lines()) == list(t.rows)
     assert got.positions_by_key() == t.positions
     assert got.digests == t.digests(BLOCK) and got.size == len(t.aligned()[0])
@@ -497,7 +497,7 @@ def test_block_state_reads_back_what_the_writer_holds(tmp_path):
     next sync's process) must read exactly the rows the writer holds in memory
     (the writer loads only the blocks it needed), and an index that describes the read."""
     import random
-    from sheetsync.journal_state import BLOCK
+    from sheetsync.journal.state import BLOCK
     rnd = random.Random(3)
     path = tmp_path / "j.sqlite"
     g = _big_grid(BLOCK * 4 + 5, 1)
@@ -533,7 +533,7 @@ def test_journal_from_before_the_blocks_is_read_and_converted(tmp_path, layout):
     """A journal whose last read is still one record per row, packed by row id,
     or in fixed 16-row blocks (older sheetsync): read once, converted by the next sync."""
     import json
-    from sheetsync.journal_state import CHUNK, encode_chunk, record_id
+    from sheetsync.journal.state import CHUNK, encode_chunk, record_id
     path = tmp_path / "j.sqlite"
     g = base_grid()
     g.insert(2, ["31.73.01.1003", "1", "5", "", "", "", ""])
@@ -588,7 +588,7 @@ def test_journal_from_before_the_blocks_is_read_and_converted(tmp_path, layout):
        kept_idx=st.sampled_from([[0, 1, 2], [1, 2, 3], [0, 1, 3], [2], [0, 1, 2, 3, 4]]))
 def test_lines_of_the_whole_tab_equal_row_by_row_encoding(body, kept_idx):
     """Whatever path _lines takes (slice, itemgetter, per-row), each line is the row's exact encoding."""
-    from sheetsync.journal_tab import _cells, _lines, encode_line
+    from sheetsync.journal.tab import _cells, _lines, encode_line
     assert _lines(body, kept_idx, 5) == [encode_line(_cells(raw, kept_idx, 5)) for raw in body]
 
 

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import sheetsync.journal_state as state_mod
-from sheetsync.guard import _vanished
-from sheetsync.journal import Journal
-from sheetsync.journal_query import CAV_CODE, ok_keys
+import sheetsync.journal.state as state_mod
+from sheetsync.journal.guard import _vanished
+from sheetsync.journal.store import Journal
+from sheetsync.journal.queries import CAV_CODE, ok_keys
 from test_journal import CONFIG, EDIT, HEADER, ROW, T0, _state_matches_the_read, apply, expected, tab
 
 
@@ -116,7 +116,7 @@ def test_a_row_deleted_or_inserted_mid_sheet_costs_the_blocks_around_it(tmp_path
 
 
 def test_digests_only_when_the_hashed_text_is_unambiguous():
-    from sheetsync.journal_tab import block_digests
+    from sheetsync.journal.tab import block_digests
     keys, lines = ["a", None, "b"], ["1\x1f2", "\x1f", "3\x1f"]
     assert block_digests(keys, lines, [2, 3]) == block_digests(keys, lines, [2, 3], plain=True)
     assert len(block_digests(keys, lines, [2, 3])) == 2 and block_digests([], [], []) == []
@@ -127,7 +127,7 @@ def test_digests_only_when_the_hashed_text_is_unambiguous():
 
 
 def test_block_cuts_follow_the_keys_not_the_positions():
-    from sheetsync.journal_tab import block_cuts
+    from sheetsync.journal.tab import block_cuts
     keys = [f"31.73.01.{1000 + i // 40}/{i % 40 + 1:03d}" for i in range(2000)]
     ends = block_cuts(keys, 16)
     sizes = [e - s for s, e in zip([0, *ends], ends)]
@@ -172,7 +172,7 @@ def test_a_last_read_asked_before_a_record_keeps_showing_that_read(tmp_path):
 
 
 def test_equal_blocks_are_each_matched_once():
-    from sheetsync.journal_state import _match
+    from sheetsync.journal.state import _match
     a, b, c = b"a" * 16, b"b" * 16, b"c" * 16
     assert _match([a, b, c], [c, a, b, b]) == [2, 0, 1, None]
     assert _match([a, b, a], [a, a, c]) == [0, 2, None]      # two equal blocks: in order
@@ -211,7 +211,7 @@ KEYS = st.lists(st.one_of(st.none(), st.sampled_from([f"k{i}" for i in range(40)
                                    max_size=4), size=st.sampled_from([3, 4, 16]))
 def test_cuts_from_the_last_read_are_exactly_the_cuts_from_scratch(before, edits, size):
     """hinted_blocks never returns other blocks than block_cuts would make."""
-    from sheetsync.journal_tab import block_cuts, block_digests, hinted_blocks
+    from sheetsync.journal.tab import block_cuts, block_digests, hinted_blocks
     seen, keys = set(), []
     for k in before:                                   # keys of one read are unique
         keys.append(None if k is None or k in seen else k)

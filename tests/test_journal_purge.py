@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from sheetsync.cli import cli
-from sheetsync.config import parse_config
-from sheetsync.journal import Journal, journal_key, journal_path
+from sheetsync.cli.main import cli
+from sheetsync.core.config import parse_config
+from sheetsync.journal.store import Journal, journal_key, journal_path
 
-pytest.importorskip("sheetsync.summaries")
+pytest.importorskip("sheetsync.core.summaries")
 PRESET = "pilkada-jakbar-2024"
 
 
@@ -36,8 +36,8 @@ def _journal_text(path: Path) -> str:
 
 def test_purge_removes_names_that_left_the_sheet_and_keeps_numbers(tmp_path: Path, monkeypatch: Any) -> None:
     from sheetsync.emulator import Emulator
-    from sheetsync.gsheets import Sheet
-    from sheetsync.restore import restore
+    from sheetsync.sheets.client import Sheet
+    from sheetsync.journal.restore import restore
     from sync_data import config_for, seed, tps_sheet
 
     monkeypatch.setenv("SHEETSYNC_LOCK_DIR", str(tmp_path / "locks"))
@@ -89,16 +89,16 @@ def test_purge_removes_names_that_left_the_sheet_and_keeps_numbers(tmp_path: Pat
 
 
 def test_retention_setting_in_the_config(tmp_path: Path) -> None:
-    from sheetsync.cli_report import _purge_cutoff
-    from sheetsync.cli_common import Ui
-    from sheetsync.config import ConfigError, load_preset
+    from sheetsync.cli.report import _purge_cutoff
+    from sheetsync.cli.common import Ui
+    from sheetsync.core.config import ConfigError, load_preset
     from dataclasses import replace
     config = replace(load_preset(PRESET), personal_retention_days=90)
     cutoff = _purge_cutoff(config, None, None, Ui("en"))
     assert abs((datetime.now(timezone.utc) - cutoff) - timedelta(days=90)) < timedelta(minutes=1)
-    text = (Path(__file__).parent.parent / "sheetsync" / "presets" / f"{PRESET}.toml").read_text("utf-8")
+    text = (Path(__file__).parent.parent / "sheetsync" / "core" / "presets" / f"{PRESET}.toml").read_text("utf-8")
     import tomllib
     data = tomllib.loads(text)
     data["personal_retention_days"] = 0
     with pytest.raises(ConfigError, match="personal_retention_days"):
-        parse_config(data, "x.toml", Path(__file__).parent.parent / "sheetsync" / "presets")
+        parse_config(data, "x.toml", Path(__file__).parent.parent / "sheetsync" / "core" / "presets")

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from sheetsync.journal import Journal, journal_key
+from sheetsync.journal.store import Journal, journal_key
 from test_journal import T0, tab
 from test_guard import grid
 
-pytest.importorskip("sheetsync.summaries")
+pytest.importorskip("sheetsync.core.summaries")
 
 
 def test_two_tabs_of_one_spreadsheet_keep_two_histories(tmp_path):
@@ -42,7 +42,7 @@ def test_a_journal_keyed_by_spreadsheet_alone_is_claimed_by_its_tab(tmp_path):
 
 def _two_team_sheet(emu, tmp_path):
     from sync_data import config_for, seed, tps_sheet
-    from sheetsync.config import SummaryTabs
+    from sheetsync.core.config import SummaryTabs
     ours = emu.client()
     book = seed(ours, tps_sheet(40, seed=3, broken=0), tab="TPS")
     team_b = book.add_worksheet("TPS Tim B", rows=60, cols=20)
@@ -60,9 +60,9 @@ def test_two_configs_on_one_spreadsheet_guard_and_restore_only_their_own_rows(tm
     Each sync compares with its own tab's last read, and restore of B never
     copies A's rows into B's tab."""
     from sheetsync.emulator import Emulator
-    from sheetsync.gsheets import Sheet
-    from sheetsync.restore import restore
-    from sheetsync.sync import sync
+    from sheetsync.sheets.client import Sheet
+    from sheetsync.journal.restore import restore
+    from sheetsync.sync.run import sync
 
     with Emulator() as emu:
         ours, book, a, b = _two_team_sheet(emu, tmp_path)
@@ -71,7 +71,7 @@ def test_two_configs_on_one_spreadsheet_guard_and_restore_only_their_own_rows(tm
             sync(a, **run)
             report = sync(b, **run)                  # 20 rows of B vs 40 of A: no "rows vanished"
             assert report.alerts == []
-            from sheetsync.reconcile import reconcile
+            from sheetsync.reports.reconcile import reconcile
             seen = reconcile(b, client=ours, journal=journal)
             assert seen.last_sync == 1 and seen.changed_since_last_sync == []     # B's own last read
             sync(a, **run)

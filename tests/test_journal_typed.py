@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheetsync.journal import Journal, journal_key
-from sheetsync.journal_migrate import plain_number
-from sheetsync.restore import sheet_value
+from sheetsync.journal.store import Journal, journal_key
+from sheetsync.journal.migrate import plain_number
+from sheetsync.journal.restore import sheet_value
 
-pytest.importorskip("sheetsync.summaries")
+pytest.importorskip("sheetsync.core.summaries")
 T0 = datetime(2024, 11, 27, 6, 0, tzinfo=timezone.utc)
 COUNTS = ("DPT", "DPPh", "DPTb", "Paslon 1", "Paslon 2", "Paslon 3", "Suara Sah", "Suara Tidak Sah",
           "Pengguna Hak Pilih")
@@ -57,10 +57,10 @@ def _make_it_an_old_journal(path: Path) -> None:
 
 def test_an_old_journal_of_shown_numbers_is_migrated(tmp_path):
     from sheetsync.emulator import Emulator
-    from sheetsync.gsheets import Sheet
-    from sheetsync.journal_tab import read_tab
-    from sheetsync.restore import restore
-    from sheetsync.sync import sync
+    from sheetsync.sheets.client import Sheet
+    from sheetsync.journal.tab import read_tab
+    from sheetsync.journal.restore import restore
+    from sheetsync.sync.run import sync
     from sync_data import config_for, seed, tps_sheet
 
     values = _as_typed(tps_sheet(30, seed=8, unfilled=0, broken=0))
@@ -102,7 +102,7 @@ CELL = st.one_of(st.text(max_size=6), st.integers(-10**6, 10**6), st.floats(allo
 def test_lines_of_an_unformatted_read_are_the_per_cell_lines(body):
     """The C-speed lines of rows holding numbers (short rows, whole floats, booleans,
     text that looks like them) are exactly the per-cell ones."""
-    from sheetsync.journal_tab import _cells, _checked_lines, encode_line
+    from sheetsync.journal.tab import _cells, _checked_lines, encode_line
     kept, width = [0, 2, 3, 5], 7
     got, _ = _checked_lines(body, kept, width)
     assert got == [encode_line(_cells(raw, kept, width)) for raw in body]

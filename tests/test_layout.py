@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from sheetsync.config import load_preset, with_overrides
+from sheetsync.core.config import load_preset, with_overrides
 from sheetsync.emulator import Emulator
-from sheetsync.layout import STATUS_COLOURS, init_layout
+from sheetsync.sync.layout import STATUS_COLOURS, init_layout
 from sheets import settle
 
 
@@ -102,7 +102,7 @@ def test_dropdowns_colours_protection_chart(emu: Any, fresh) -> None:
     assert spec["chartType"] == "BAR" and len(spec["series"]) == 2
     domain = spec["domains"][0]["domain"]["sourceRange"]["sources"][0]
     assert domain["endRowIndex"] - domain["startRowIndex"] == 1 + 8     # header + 8 kecamatan
-    from sheetsync.layout import summary_header
+    from sheetsync.sync.layout import summary_header
 
     header = summary_header(config)
     series = [s["series"]["sourceRange"]["sources"][0]["startColumnIndex"] for s in spec["series"]]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from sheetsync.cli import cli
+from sheetsync.cli.main import cli
 from sheetsync.emulator import Emulator
 from sheets import private_workdir
 from sync_data import seed, tps_sheet
@@ -62,7 +62,7 @@ def test_an_id_ID_sheet_gets_no_locale_warning(emu, tmp_path):
 @pytest.mark.parametrize("found, warned", [("id_ID", False), ("in_ID", False), ("id-ID", False),
                                            ("en_US", True), ("id_SG", True), ("ms_ID", True)])
 def test_indonesian_under_either_code_is_the_expected_locale(found: str, warned: bool) -> None:
-    from sheetsync.config import load_preset
-    from sheetsync.locale_check import locale_issue
+    from sheetsync.core.config import load_preset
+    from sheetsync.core.locale_check import locale_issue
 
     assert (locale_issue(found, load_preset("pilkada-jakbar-2024")) is not None) is warned

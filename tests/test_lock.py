@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from sheetsync.lock import LockBusy, SyncLock, lock_path
+from sheetsync.sync.lock import LockBusy, SyncLock, lock_path
 
 
 def test_second_lock_fails_at_once_with_the_holder_named(tmp_path):
@@ -29,7 +29,7 @@ def test_lock_held_by_another_process_and_freed_when_it_is_killed(tmp_path):
     path = tmp_path / "p.lock"
     code = textwrap.dedent(f"""
         import sys, time
-        from sheetsync.lock import SyncLock
+        from sheetsync.sync.lock import SyncLock
         SyncLock({str(path)!r}).acquire()
         print("locked", flush=True)
         time.sleep(60)
@@ -59,7 +59,7 @@ def test_a_lock_failure_that_is_not_a_holder_is_not_called_busy(tmp_path, monkey
     'another sync is running': nobody would ever look for the real cause."""
     import errno
 
-    import sheetsync.lock as lock_module
+    import sheetsync.sync.lock as lock_module
 
     def no_locks(fd, op):
         raise OSError(errno.ENOLCK, "No locks available")

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 
-from sheetsync.cli import cli
+from sheetsync.cli.main import cli
 from sheetsync.emulator import Emulator
-from sheetsync.sync import sync
+from sheetsync.sync.run import sync
 from sheets import private_workdir
 from sync_data import FULL_HEADER, all_tabs, config_for, seed, tps_sheet
 
@@ -27,8 +27,8 @@ def emu():
 
 
 def test_a_renamed_vote_column_is_an_error_in_check_masalah_and_the_sync_line(emu, tmp_path, monkeypatch):
-    from sheetsync.cli_sheet import sync_line
-    from sheetsync.cli_common import Ui
+    from sheetsync.cli.sheet import sync_line
+    from sheetsync.cli.common import Ui
 
     sh = seed(emu.client(), tps_sheet(12, seed=2, unfilled=0, broken=0))
     config = config_for(sh, emu)

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sheetsync.emulator import Emulator
-from sheetsync.journal import Journal
-from sheetsync.sync import read_and_check, sync
+from sheetsync.journal.store import Journal
+from sheetsync.sync.run import read_and_check, sync
 from sync_data import FULL_HEADER, all_tabs, config_for, seed, tps_sheet
 
 NOW = datetime(2024, 11, 27, 21, 5, 0, tzinfo=ZoneInfo("Asia/Jakarta"))

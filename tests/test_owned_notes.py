@@ -15,11 +15,11 @@ from coordinators import Desk, assert_one_status, col_letter, coordinator, owned
 from sheets import private_workdir
 from sync_data import FULL_HEADER, config_for, seed, tps_sheet
 
-from sheetsync import a1
-from sheetsync.cli import cli
-from sheetsync.config import load_preset, with_overrides
+from sheetsync.core import a1
+from sheetsync.cli.main import cli
+from sheetsync.core.config import load_preset, with_overrides
 from sheetsync.emulator import Emulator
-from sheetsync.journal import journal_path
+from sheetsync.journal.store import journal_path
 
 NOTE = "Ketua KPPS: Pak Ahmad, buka jam 7"
 PRESET = "pilkada-jakbar-2024"

@@ -11,17 +11,17 @@ import pytest
 from click.testing import CliRunner
 from gspread.exceptions import APIError
 
-from sheetsync.check import check
-from sheetsync.cli import cli
-from sheetsync.config import ConfigError, load_config
+from sheetsync.core.check import check
+from sheetsync.cli.main import cli
+from sheetsync.core.config import ConfigError, load_config
 from sheetsync.emulator import Emulator
 from sheetsync.i18n import config_error
-from sheetsync.layout import init_layout
-from sheetsync.ownership import NotOurs
-from sheetsync.sync import SyncError, SyncHooks, sync
+from sheetsync.sync.layout import init_layout
+from sheetsync.sync.ownership import NotOurs
+from sheetsync.sync.run import SyncError, SyncHooks, sync
 from sync_data import FULL_HEADER, all_tabs, config_for, seed, settled_counters, tps_sheet
 
-PRESET_FILE = Path(__file__).resolve().parents[1] / "sheetsync" / "presets" / "pilkada-jakbar-2024.toml"
+PRESET_FILE = Path(__file__).resolve().parents[1] / "sheetsync" / "core" / "presets" / "pilkada-jakbar-2024.toml"
 
 
 def _preset_with(tmp_path: Path, old: str, new: str) -> Path:
@@ -229,7 +229,7 @@ def test_new_tabs_are_added_once_when_the_answer_is_lost_and_sized_to_their_tabl
 
 def test_a_grid_grown_again_after_a_lost_answer_grows_once(emu: Any) -> None:
     """Case 21: growing a grid sets its size, so a retry after a lost answer cannot add twice."""
-    from sheetsync.gsheets import Sheet
+    from sheetsync.sheets.client import Sheet
     sh = seed(emu.client(), [["a"]])
     sheet = Sheet(emu.client(), sh.id)
     emu.inject_fault("reset", method="POST", path=r":batchUpdate$", times=1)
@@ -245,7 +245,7 @@ def test_rows_deleted_between_the_write_and_the_verify_are_repaired_not_raised(e
                                                                                 tmp_path: Path) -> None:
     """Case 17: the verify asks for rows that no longer exist; Google answers 400 "exceeds grid
     limits". No raw APIError escapes sync(): the journal keeps its record and the repair runs."""
-    from sheetsync.journal import Journal
+    from sheetsync.journal.store import Journal
     sh = seed(emu.client(), tps_sheet(40, 6))
     config = config_for(sh, emu)
     ws = coordinator(emu, sh).worksheet("TPS")
@@ -323,8 +323,8 @@ def test_a_persons_keterangan_is_journaled_like_any_column_of_theirs(emu: Any, r
                                                                      tmp_path: Path) -> None:
     """Only the columns sheetsync owns by marker are left out of the journal: a coordinator's
     own "Keterangan" beside sheetsync's is kept, so its notes can be looked up and brought back."""
-    from sheetsync.journal import Journal
-    from sheetsync.journal_tab import journal_key
+    from sheetsync.journal.store import Journal
+    from sheetsync.journal.tab import journal_key
 
     sh = seed(emu.client(), tps_sheet(12, 5))
     config = config_for(sh, emu)

@@ -19,10 +19,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from sheetsync.cli import cli
-from sheetsync.config import load_preset, with_overrides
+from sheetsync.cli.main import cli
+from sheetsync.core.config import load_preset, with_overrides
 from sheetsync.emulator import Emulator
-from sheetsync.phones import normalise_column
+from sheetsync.core.phones import normalise_column
 from sheets import private_workdir
 
 PRESET = "pilkada-jakbar-2024"
@@ -67,7 +67,7 @@ class Demo:
     """The persiapan demo sheet, the phone numbers typed into it, and every text sheetsync produced."""
 
     def __init__(self, emu: Any, workdir: Path, logs: Capture) -> None:
-        from sheetsync.demo import fill
+        from sheetsync.demo.seed import fill
 
         self.emu, self.workdir, self.logs = emu, workdir, logs
         self.key = emu.client().create("persiapan").id
@@ -192,7 +192,7 @@ def _mode(path: Path) -> int:
 
 
 def test_journal_and_locks_are_owner_only(demo: Demo) -> None:
-    from sheetsync.journal import journal_path
+    from sheetsync.journal.store import journal_path
 
     journal = Path(journal_path(demo.config))
     journal = journal if journal.is_absolute() else demo.workdir / journal
@@ -205,7 +205,7 @@ def test_journal_and_locks_are_owner_only(demo: Demo) -> None:
 
 
 def test_journal_is_owner_only_even_with_a_permissive_umask(tmp_path: Path) -> None:
-    from sheetsync.journal import Journal
+    from sheetsync.journal.store import Journal
 
     old = os.umask(0o000)
     try:

@@ -1,4 +1,4 @@
-"""Phone numbers as people type them (sheetsync.phones)."""
+"""Phone numbers as people type them (sheetsync.core.phones)."""
 
 import re
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheetsync import phones
-from sheetsync.phones import P_BLANK, P_INVALID, P_OK, normalise, normalise_column
+from sheetsync.core import phones
+from sheetsync.core.phones import P_BLANK, P_INVALID, P_OK, normalise, normalise_column
 
 
 @pytest.mark.parametrize("typed", [

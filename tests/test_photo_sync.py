@@ -14,9 +14,9 @@ import pytest
 from coordinators import coordinator
 from sync_data import FULL_HEADER, all_tabs, config_for, seed, tps_row, wilayah
 
-from sheetsync.config import Column
+from sheetsync.core.config import Column
 from sheetsync.emulator import Emulator
-from sheetsync.sync import sync
+from sheetsync.sync.run import sync
 
 NOW = datetime(2024, 11, 27, 21, 5, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 HEADER = [*FULL_HEADER, "Foto C.Hasil"]

@@ -9,7 +9,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheetsync.plan import (CellChange, CellTarget, ColumnTarget, Desired, GridTarget, Plan,
+from sheetsync.sync.plan import (CellChange, CellTarget, ColumnTarget, Desired, GridTarget, Plan,
                             batch_cells, make_plan, same_value, sheet_value)
 
 
@@ -86,7 +86,7 @@ def test_changed_cell_derives_row_and_col_from_a1():
 def test_batches_cover_exactly_the_changed_cells(positions):
     plan = Plan([CellChange("T", "'T'!A1", "", f"{r}:{c}", None, r, c) for r, c in positions])
     covered = {}
-    from sheetsync import a1
+    from sheetsync.core import a1
     for rng, values in plan.batches():
         _, ref = a1.split_range(rng)
         top, left = a1.parse_cell(ref.split(":")[0])

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from sheetsync.config import load_preset
-from sheetsync.presets import planned_tps, template_values
+from sheetsync.core.config import load_preset
+from sheetsync.core.presets import planned_tps, template_values
 
 KEPT = Path(__file__).resolve().parent / "reference"
 SHARED = (Path(__file__).resolve().parents[2] / "shared" / "reference", Path("/work/shared/reference"))
@@ -41,7 +41,7 @@ def test_preset_columns_and_tabs():
 
 def test_preset_csvs_are_copies_of_the_reference():
     # tests/reference holds the reference files as published, so this holds on any clone
-    ours = Path(__file__).resolve().parents[1] / "sheetsync" / "presets"
+    ours = Path(__file__).resolve().parents[1] / "sheetsync" / "core" / "presets"
     for name in REFERENCE_FILES:
         assert (ours / name).read_text() == (KEPT / name).read_text()
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sheetsync.emulator import Emulator
-from sheetsync.sync import sync
+from sheetsync.sync.run import sync
 from sync_data import FULL_HEADER, config_for, tps_sheet
 
 NOW = datetime(2024, 11, 27, 21, 5, 0, tzinfo=ZoneInfo("Asia/Jakarta"))

@@ -32,7 +32,7 @@ def test_make_demo_on_a_fresh_clone(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
     env.update(PYTHONPATH=str(clone), LANG="C.UTF-8", SHEETSYNC_LOCK_DIR=str(tmp_path / "locks"))
     code = ("import sheetsync, sys; print('module', sheetsync.__file__); "
-            "from sheetsync.cli import main; main(['demo'])")
+            "from sheetsync.cli.main import main; main(['demo'])")
     done = subprocess.run([sys.executable, "-c", code], cwd=clone, env=env, stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, timeout=180)
     out = done.stdout

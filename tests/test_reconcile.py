@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from sheetsync.check import check
-from sheetsync.config import load_preset
-from sheetsync.reconcile import compare_against, read_csv_grid
+from sheetsync.core.check import check
+from sheetsync.core.config import load_preset
+from sheetsync.reports.reconcile import compare_against, read_csv_grid
 
 HEADER = ["Kecamatan", "Kelurahan", "No TPS", "DPT", "Paslon 1", "Paslon 2", "Paslon 3", "Suara Sah",
           "Suara Tidak Sah", "Pengguna Hak Pilih"]
@@ -77,7 +77,7 @@ CAUSES = {"empty": "empty", "blank lines only": "empty", "utf16": "utf16", "utf1
 
 @pytest.mark.parametrize("kind", sorted(UNUSABLE))
 def test_an_unusable_file_is_one_line_naming_file_and_cause(kind: str, config: Any, tmp_path: Path) -> None:
-    from sheetsync.reconcile import AgainstFileError
+    from sheetsync.reports.reconcile import AgainstFileError
 
     p = tmp_path / "kpu.csv"
     p.write_bytes(UNUSABLE[kind])
@@ -92,7 +92,7 @@ def test_unusable_file_through_the_cli_before_any_request(tmp_path: Path) -> Non
     """Exit 2, one line in the user's language, and no request: the API URL answers nothing."""
     from click.testing import CliRunner
 
-    from sheetsync.cli import cli
+    from sheetsync.cli.main import cli
 
     p = tmp_path / "kpu.csv"
     p.write_bytes(UNUSABLE["utf16"])

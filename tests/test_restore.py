@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from sheetsync.journal import Journal
-from sheetsync.restore import plan_restore, sheet_value
+from sheetsync.journal.store import Journal
+from sheetsync.journal.restore import plan_restore, sheet_value
 from test_journal import CONFIG, T0, base_grid, rec, tab
 
 
@@ -103,11 +103,11 @@ def _rows(snapshot):
 
 
 def test_delete_blank_sort_then_diff_history_restore_apply(tmp_path):
-    from sheetsync.config import load_preset, with_overrides
+    from sheetsync.core.config import load_preset, with_overrides
     from sheetsync.emulator import Emulator
-    from sheetsync.gsheets import Sheet
-    from sheetsync.restore import restore
-    from sheetsync.sync import sync
+    from sheetsync.sheets.client import Sheet
+    from sheetsync.journal.restore import restore
+    from sheetsync.sync.run import sync
     from sync_data import FULL_HEADER, tps_sheet
 
     config = load_preset("pilkada-jakbar-2024")

@@ -8,11 +8,11 @@ from typing import Any, Callable
 
 import pytest
 
-from sheetsync.gsheets import Sheet
-from sheetsync.journal import Journal
-from sheetsync.journal_tab import journal_key
+from sheetsync.sheets.client import Sheet
+from sheetsync.journal.store import Journal
+from sheetsync.journal.tab import journal_key
 
-pytest.importorskip("sheetsync.summaries")
+pytest.importorskip("sheetsync.core.summaries")
 
 
 class CoordinatorFirst(Sheet):
@@ -40,7 +40,7 @@ class CoordinatorFirst(Sheet):
 def synced(tmp_path):
     """(ours, coordinator's worksheet, config, journal, sync()) after a first sync."""
     from sheetsync.emulator import Emulator
-    from sheetsync.sync import sync
+    from sheetsync.sync.run import sync
     from sync_data import config_for, seed, tps_sheet
 
     with Emulator() as emu, Journal(tmp_path / "j.sqlite") as journal:
@@ -60,7 +60,7 @@ def test_no_constant_over_a_formula_showing_blank_nor_over_cells_cleared_while_r
     """Case 9: Suara Sah of row 7 becomes a formula that shows "" while the paslon
     cells are being retyped; in row 8 the volunteer cleared the three paslon cells
     and has typed the first one again."""
-    from sheetsync.restore import restore
+    from sheetsync.journal.restore import restore
     ours, coordinator, config, journal, again = synced
     formula = '=IF(COUNT(I7:K7)=0,"",SUM(I7:K7))'
     coordinator.update([[formula]], "L7", value_input_option="USER_ENTERED")
@@ -81,8 +81,8 @@ def test_no_constant_over_a_formula_showing_blank_nor_over_cells_cleared_while_r
 def test_restore_waits_for_no_sync_and_adds_rows_below_a_row_typed_meanwhile(synced, tmp_path):
     """Case 10: restore takes the sync lock; the rows it adds go below a TPS row the
     coordinator types between restore's read and its write, never over it."""
-    from sheetsync.lock import SyncLock, lock_path
-    from sheetsync.restore import RestoreError, restore
+    from sheetsync.sync.lock import SyncLock, lock_path
+    from sheetsync.journal.restore import RestoreError, restore
     from sync_data import FULL_HEADER, tps_row
     import random
     ours, coordinator, config, journal, again = synced
@@ -115,7 +115,7 @@ def test_restore_waits_for_no_sync_and_adds_rows_below_a_row_typed_meanwhile(syn
 def test_added_rows_start_at_column_a_when_a_note_sits_far_right(synced, tmp_path):
     """Google appends beside the table that holds the range's last filled cell; a
     note typed in column Z of the last row must not pull the restored row there."""
-    from sheetsync.restore import restore
+    from sheetsync.journal.restore import restore
     ours, coordinator, config, journal, again = synced
     key = coordinator.spreadsheet.id
     gone = coordinator.row_values(5)

@@ -9,7 +9,7 @@ from coordinators import coordinator
 from sync_data import FULL_HEADER, config_for, seed, tps_sheet
 
 from sheetsync.emulator import Emulator
-from sheetsync.layout import init_layout
+from sheetsync.sync.layout import init_layout
 
 NOTES = ["sudah ditelepon", "kunci gudang di Pak RT", "buka jam 7"]
 

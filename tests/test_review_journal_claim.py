@@ -11,21 +11,21 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sheetsync.journal import Journal, journal_key
+from sheetsync.journal.store import Journal, journal_key
 
-pytest.importorskip("sheetsync.summaries")
+pytest.importorskip("sheetsync.core.summaries")
 
 NOW = datetime(2024, 11, 27, 20, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 
 
 def test_the_old_history_stays_with_its_tab_when_the_other_team_syncs_first(tmp_path: Path) -> None:
-    from sheetsync.config import SummaryTabs
+    from sheetsync.core.config import SummaryTabs
     from sheetsync.emulator import Emulator
-    from sheetsync.gsheets import Sheet
-    from sheetsync.journal_tab import read_tab
-    from sheetsync.reconcile import reconcile
-    from sheetsync.restore import restore
-    from sheetsync.sync import sync
+    from sheetsync.sheets.client import Sheet
+    from sheetsync.journal.tab import read_tab
+    from sheetsync.reports.reconcile import reconcile
+    from sheetsync.journal.restore import restore
+    from sheetsync.sync.run import sync
     from sync_data import config_for, seed, tps_sheet
 
     with Emulator() as emu:
@@ -66,9 +66,9 @@ def test_a_row_changed_after_verification_is_periksa_after_the_upgrade(tmp_path:
     """The history of the release before (kept under the spreadsheet alone) holds the rows
     verified OK; a number the coordinator changes after the upgrade still makes that row
     PERIKSA, on the sheet and in check, as it did before the upgrade."""
-    import sheetsync.sync as sync_module
+    import sheetsync.sync.run as sync_module
     from sheetsync.emulator import Emulator
-    from sheetsync.sync import read_and_check, sync
+    from sheetsync.sync.run import read_and_check, sync
     from sync_data import FULL_HEADER, config_for, seed, tps_sheet
 
     with Emulator() as emu:
@@ -95,10 +95,10 @@ def test_a_row_changed_after_verification_is_periksa_after_the_upgrade(tmp_path:
 def test_a_second_teams_empty_tab_does_not_take_the_old_history(tmp_path: Path) -> None:
     """Team B's tab has only its header yet: it shares no row with the old history, and
     being empty is no reason to take team A's."""
-    from sheetsync.config import SummaryTabs
+    from sheetsync.core.config import SummaryTabs
     from sheetsync.emulator import Emulator
-    from sheetsync.journal_tab import read_tab
-    from sheetsync.sync import sync
+    from sheetsync.journal.tab import read_tab
+    from sheetsync.sync.run import sync
     from sync_data import config_for, seed, tps_sheet
 
     with Emulator() as emu:

@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 from test_journal_typed import T0, _as_shown, _as_typed
 
-from sheetsync.journal import Journal
+from sheetsync.journal.store import Journal
 
-pytest.importorskip("sheetsync.summaries")
+pytest.importorskip("sheetsync.core.summaries")
 
 
 def _make_it_a_journal_two_releases_old(path: Path, layout: str) -> None:
     """The last read cached by row id (state_chunks, or state: a row each; before
     state_records and state_meta), no typed-values mark, schema 3."""
-    from sheetsync.journal_state import decode_chunk, record_span
+    from sheetsync.journal.state import decode_chunk, record_span
     db = sqlite3.connect(path)
     for sheet, in db.execute("SELECT id FROM sheets").fetchall():
         low, high = record_span(sheet)
@@ -43,8 +43,8 @@ def _make_it_a_journal_two_releases_old(path: Path, layout: str) -> None:
 @pytest.mark.parametrize("layout", ["state_chunks", "state"])
 def test_a_cache_in_the_older_layout_is_migrated_too(tmp_path: Path, layout: str) -> None:
     from sheetsync.emulator import Emulator
-    from sheetsync.journal_tab import read_tab
-    from sheetsync.sync import read_and_check, sync
+    from sheetsync.journal.tab import read_tab
+    from sheetsync.sync.run import read_and_check, sync
     from sync_data import config_for, seed, tps_sheet
 
     values = _as_typed(tps_sheet(30, seed=8, unfilled=0, broken=0))

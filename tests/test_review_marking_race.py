@@ -12,7 +12,7 @@ from coordinators import Desk, coordinator, owned
 from sync_data import config_for, seed, tps_sheet
 
 from sheetsync.emulator import Emulator
-from sheetsync.sync import SyncHooks
+from sheetsync.sync.run import SyncHooks
 
 
 def test_markers_put_one_column_off_by_an_insert_are_set_right_by_the_next_sync(tmp_path: Path) -> None:

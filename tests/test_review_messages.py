@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from coordinators import assert_clear
 
-from sheetsync.cli import cli
+from sheetsync.cli.main import cli
 from sheetsync.emulator import Emulator
 
 PRESET = "pilkada-jakbar-2024"
@@ -46,8 +46,8 @@ def test_a_key_header_she_renamed_is_named_in_the_readers_language() -> None:
 
 def test_a_sync_or_restore_that_finds_another_running_says_so_in_the_readers_language(
         tmp_path: Path, monkeypatch: Any) -> None:
-    from sheetsync.journal_tab import journal_key
-    from sheetsync.lock import SyncLock, lock_path
+    from sheetsync.journal.tab import journal_key
+    from sheetsync.sync.lock import SyncLock, lock_path
     monkeypatch.setenv("SHEETSYNC_LOCK_DIR", str(tmp_path / "locks"))
     with Emulator() as emu:
         sheet = emu.client().create("dua cron").id

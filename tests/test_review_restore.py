@@ -9,16 +9,16 @@ from typing import Any
 
 import pytest
 
-from sheetsync.gsheets import Sheet
-from sheetsync.journal import Journal
+from sheetsync.sheets.client import Sheet
+from sheetsync.journal.store import Journal
 
-pytest.importorskip("sheetsync.summaries")
+pytest.importorskip("sheetsync.core.summaries")
 
 
 def _deleted_rows_restored(tmp_path: Path, faults: int) -> tuple[Any, list[list[str]], list[list[str]], Any]:
     from sheetsync.emulator import Emulator
-    from sheetsync.restore import restore
-    from sheetsync.sync import sync
+    from sheetsync.journal.restore import restore
+    from sheetsync.sync.run import sync
     from sync_data import config_for, seed, tps_sheet
 
     with Emulator() as emu, Journal(tmp_path / "j.sqlite") as journal:

@@ -12,10 +12,10 @@ from coordinators import NOTES, Desk, coordinator, insert_own_column
 from sync_data import config_for, seed, tps_sheet
 
 from sheetsync.emulator import Emulator
-from sheetsync.gsheets import Sheet
-from sheetsync.journal import Journal
+from sheetsync.sheets.client import Sheet
+from sheetsync.journal.store import Journal
 
-pytest.importorskip("sheetsync.summaries")
+pytest.importorskip("sheetsync.core.summaries")
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def emu() -> Any:
 
 
 def test_her_notes_in_her_own_keterangan_come_back_with_restore(emu: Any, tmp_path: Path) -> None:
-    from sheetsync.restore import restore
+    from sheetsync.journal.restore import restore
     sh = seed(emu.client(), tps_sheet(20, 11, unfilled=0, broken=0))
     desk = Desk(emu, config_for(sh, emu), tmp_path)
     desk.sync()
@@ -43,7 +43,7 @@ def test_her_notes_in_her_own_keterangan_come_back_with_restore(emu: Any, tmp_pa
 
 
 def test_reconcile_right_after_a_sync_finds_no_change_in_her_own_keterangan(emu: Any, tmp_path: Path) -> None:
-    from sheetsync.reconcile import reconcile
+    from sheetsync.reports.reconcile import reconcile
     sh = seed(emu.client(), tps_sheet(20, 12, unfilled=0, broken=0))
     desk = Desk(emu, config_for(sh, emu), tmp_path)
     desk.sync()

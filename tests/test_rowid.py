@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sheetsync.rowid import content_identity, header_changed, identities, key_identity, moved_rows, verify_ranges
+from sheetsync.sync.rowid import content_identity, header_changed, identities, key_identity, moved_rows, verify_ranges
 
 HEADER = ["Kecamatan", "Kelurahan", "No TPS", "DPT", "Status"]
 VALUES = [HEADER,

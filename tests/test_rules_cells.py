@@ -80,8 +80,7 @@ def test_rules_share_read_only_integer_columns():
     # ctx.ints is worked out once per column and shared by the rules: no rule may change it in place
     import numpy as np
     import pytest
-    from sheetsync import rules
-
+    from sheetsync.core import rules
     seen = {}
 
     def spy(ctx):

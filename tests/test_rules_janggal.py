@@ -12,8 +12,8 @@ from janggal_data import SEED, evening
 from test_config import MINIMAL
 from test_config import write as write_config
 
-from sheetsync.config import Config, ConfigError, JanggalSettings, load_config
-from sheetsync.rules.janggal import per_test_bar
+from sheetsync.core.config import Config, ConfigError, JanggalSettings, load_config
+from sheetsync.core.rules.janggal import per_test_bar
 
 
 def janggal_config(**settings: Any) -> Config:

@@ -1,4 +1,4 @@
-"""Saksi, phone and koordinator rules (sheetsync/rules/people.py) through check()."""
+"""Saksi, phone and koordinator rules (sheetsync/core/rules/people.py) through check()."""
 
 import copy
 import tomllib
@@ -8,10 +8,10 @@ from datetime import date, datetime, timezone
 import pytest
 
 from people_data import BEFORE, RESULTS, preset, sheet, tps
-from sheetsync.check import check
-from sheetsync.config import PRESET_DIR, ConfigError, parse_config
-from sheetsync.issues import status_label
-from sheetsync.rules.people import BELUM_ADA_SAKSI, koordinator_groups, people_fields
+from sheetsync.core.check import check
+from sheetsync.core.config import PRESET_DIR, ConfigError, parse_config
+from sheetsync.core.issues import status_label
+from sheetsync.core.rules.people import BELUM_ADA_SAKSI, koordinator_groups, people_fields
 
 import numpy as np
 
@@ -289,7 +289,7 @@ def test_init_colours_belum_ada_saksi_even_when_no_check_ran_first():
     import subprocess
     import sys
 
-    code = ("from sheetsync.config import load_preset; from sheetsync.layout import LayoutPlan; "
+    code = ("from sheetsync.core.config import load_preset; from sheetsync.sync.layout import LayoutPlan; "
             "p = LayoutPlan.__new__(LayoutPlan); p.config = load_preset('pilkada-jakbar-2024'); "
             "print(dict(p.status_labels()))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -307,9 +307,9 @@ def test_header_only_and_sheets_without_people_columns():
 # ------------------------------------------------------- the persiapan demo
 
 def _demo_persiapan():
-    from sheetsync import a1
-    from sheetsync.demo import fill_updates
-    from sheetsync.presets import template_values
+    from sheetsync.core import a1
+    from sheetsync.demo.seed import fill_updates
+    from sheetsync.core.presets import template_values
 
     config = preset()
     values = [list(r) for r in template_values(config)]

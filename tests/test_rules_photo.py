@@ -11,9 +11,9 @@ from core_sheet import codes, issue, preset, results, row, run
 from test_config import MINIMAL
 from test_config import write as write_config
 
-from sheetsync.config import Column, Config, ConfigError, load_config
-from sheetsync.rules.photo import photo_links
-from sheetsync.summaries import kecamatan_table, kelurahan_table, masalah_table
+from sheetsync.core.config import Column, Config, ConfigError, load_config
+from sheetsync.core.rules.photo import photo_links
+from sheetsync.core.summaries import kecamatan_table, kelurahan_table, masalah_table
 
 DRIVE = "https://drive.google.com/file/d/1AbCdEfGhIjKlMnOpQrStUvWxYz/view?usp=sharing"
 PHOTOS = "https://photos.app.goo.gl/Xy12AbCdEf"
@@ -150,7 +150,7 @@ def test_config_photo_host_with_scheme_is_refused(tmp_path):
 def test_the_link_pattern_is_linear_and_sees_a_bounded_text():
     from test_security_regex import problems
 
-    from sheetsync.rules import photo
+    from sheetsync.core.rules import photo
     assert problems(photo._LINK) == []
     long = "https://drive.google.com/" + "a" * photo.MAX_LINK
     assert not is_photo_link(long, ("drive.google.com",))

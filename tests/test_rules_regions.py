@@ -3,7 +3,7 @@
 import pytest
 
 from core_sheet import codes, issue, results, row, run
-from sheetsync.regions import parse_tps_ref
+from sheetsync.core.regions import parse_tps_ref
 
 
 @pytest.mark.parametrize("typed, official", [

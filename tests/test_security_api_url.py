@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 from test_transport import _service_key
 
-from sheetsync.cli import cli
-from sheetsync.transport import ApiUrlError, RetryPolicy, check_api_url, make_session
+from sheetsync.cli.main import cli
+from sheetsync.sheets.transport import ApiUrlError, RetryPolicy, check_api_url, make_session
 
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 SHEET = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEF"

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 from sheets import private_workdir
 
-from sheetsync.cli import cli
-from sheetsync.cli_common import format_table
-from sheetsync.config import load_preset, with_overrides
+from sheetsync.cli.main import cli
+from sheetsync.cli.common import format_table
+from sheetsync.core.config import load_preset, with_overrides
 from sheetsync.emulator import Emulator
 
 PRESET = "pilkada-jakbar-2024"
@@ -33,7 +33,7 @@ class Filled:
     """A persiapan demo sheet, never synced: a plan writes every summary, Rekap Koordinator too."""
 
     def __init__(self, emu: Any) -> None:
-        from sheetsync.demo import fill
+        from sheetsync.demo.seed import fill
 
         self.emu = emu
         self.key = emu.client().create("cli-output").id
@@ -98,7 +98,7 @@ def test_a_table_strips_control_characters_from_cells_and_headers() -> None:
 
 
 def test_json_output_keeps_cell_text_exact_but_escapes_c1_characters() -> None:
-    from sheetsync.cli_common import json_text
+    from sheetsync.cli.common import json_text
 
     text = json_text({"cell": f"{OSC}Kapuk{CSI}"})
     assert not any(ch in text for ch in "\x1b\x07\x9b")

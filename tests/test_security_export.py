@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner
 from sheets import private_workdir
 
-from sheetsync.cli import cli
-from sheetsync.config import load_preset, with_overrides
+from sheetsync.cli.main import cli
+from sheetsync.core.config import load_preset, with_overrides
 from sheetsync.emulator import Emulator
 
 PRESET = "pilkada-jakbar-2024"
@@ -37,7 +37,7 @@ class Shared:
     """A persiapan demo sheet, synced, then handled by a coordinator with their own client."""
 
     def __init__(self, emu: Any, workdir: Path) -> None:
-        from sheetsync.demo import fill
+        from sheetsync.demo.seed import fill
 
         self.emu, self.workdir = emu, workdir
         self.key = emu.client().create("export-security").id

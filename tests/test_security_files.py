@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sheetsync.journal import Journal, JournalError
-from sheetsync.lock import LockError, SyncLock
+from sheetsync.journal.store import Journal, JournalError
+from sheetsync.sync.lock import LockError, SyncLock
 
 
 @pytest.fixture()

@@ -20,8 +20,22 @@ from typing import Any, Iterator
 
 import pytest
 
-from sheetsync import cells, check, journal_migrate, plan, regions, restore, safetext, webview
-from sheetsync.config import load_preset
+from sheetsync.core import cells
+
+from sheetsync.core import check
+
+from sheetsync.journal import migrate as journal_migrate
+
+from sheetsync.sync import plan
+
+from sheetsync.core import regions
+
+from sheetsync.journal import restore
+
+from sheetsync.core import safetext
+
+from sheetsync.emulator import webview
+from sheetsync.core.config import load_preset
 
 # Every compiled pattern that sees text a person typed into a cell.
 CELL_PATTERNS = {
@@ -200,8 +214,7 @@ class Bounded(Recording):
 def test_a_keterangan_cell_is_matched_a_message_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """Whether an unmarked column holds sheetsync's messages: twenty messages and a stray
     character backtracked for minutes in one whole-cell pattern with a repeated group."""
-    from sheetsync import ownership
-
+    from sheetsync.sync import ownership
     pattern = ownership._message_pattern()
     monkeypatch.setattr(ownership, "_message_pattern", lambda: Bounded(pattern, ownership.MESSAGE_LIMIT))
     one = "DPT: 'x' bukan bilangan bulat"

@@ -4,7 +4,7 @@ import json
 from dataclasses import replace
 
 from core_sheet import preset, results, row, run
-from sheetsync.summaries import summary_tables
+from sheetsync.core.summaries import summary_tables
 
 PHONE, SAKSI, KOORD = "081234567890", "Siti Aminah", "Budi Santoso"
 

@@ -9,17 +9,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from gspread.utils import rowcol_to_a1
 
-from sheetsync import gsheets
-from sheetsync.check import check
+from sheetsync.sheets import client as gsheets
+from sheetsync.core.check import check
 from sheetsync.emulator import Emulator
-from sheetsync.issues import status_label
-from sheetsync.journal_tab import journal_key
-from sheetsync.lock import SyncLock, lock_path
-from sheetsync.plan import same_value
-from sheetsync.summaries import summary_tables
-from sheetsync.sync import SyncBusy, SyncError, SyncHooks, read_and_check, resolve_overrides, sync
-from sheetsync.sync_desired import summary_origin
-from sheetsync.transport import RetryPolicy
+from sheetsync.core.issues import status_label
+from sheetsync.journal.tab import journal_key
+from sheetsync.sync.lock import SyncLock, lock_path
+from sheetsync.sync.plan import same_value
+from sheetsync.core.summaries import summary_tables
+from sheetsync.sync.run import SyncBusy, SyncError, SyncHooks, read_and_check, resolve_overrides, sync
+from sheetsync.sync.desired import summary_origin
+from sheetsync.sheets.transport import RetryPolicy
 from sync_data import FULL_HEADER, all_tabs, cell_diff, config_for, seed, settled_counters, tps_sheet
 
 NOW = datetime(2024, 11, 27, 21, 5, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
@@ -308,7 +308,7 @@ def test_overrides_flag_beats_env_beats_config(emu):
 # ---------------------------------------------------------------- journal and guard
 
 def test_journal_records_and_adding_owned_headers_is_not_a_header_change(emu, run, tmp_path):
-    from sheetsync.journal import Journal
+    from sheetsync.journal.store import Journal
     sh = seed(emu.client(), messy_sheet(20))
     config = config_for(sh, emu)
     with Journal(tmp_path / "j.sqlite") as journal:
@@ -319,7 +319,7 @@ def test_journal_records_and_adding_owned_headers_is_not_a_header_change(emu, ru
 
 
 def test_guard_blocks_mass_deletion_until_accepted(emu, run, tmp_path):
-    from sheetsync.journal import Journal
+    from sheetsync.journal.store import Journal
     values = messy_sheet(40)
     sh = seed(emu.client(), values)
     config = config_for(sh, emu)
@@ -343,7 +343,7 @@ def test_guard_blocks_mass_deletion_until_accepted(emu, run, tmp_path):
 
 
 def test_number_changed_after_verification_is_flagged_in_the_status(emu, run, tmp_path):
-    from sheetsync.journal import Journal
+    from sheetsync.journal.store import Journal
     values = tps_sheet(12, seed=3, unfilled=0, broken=0)
     sh = seed(emu.client(), values)
     config = config_for(sh, emu)
@@ -432,8 +432,8 @@ def test_rows_moved_before_the_write_lands_are_repaired_in_the_same_sync(emu, ru
 
 
 def test_rows_still_moving_after_the_repairs_are_reported_for_the_next_sync(emu, run, monkeypatch):
-    import sheetsync.settle
-    monkeypatch.setattr(sheetsync.settle, "MAX_REPAIRS", 0)   # as if every repair had been undone
+    import sheetsync.sync.settle
+    monkeypatch.setattr(sheetsync.sync.settle, "MAX_REPAIRS", 0)   # as if every repair had been undone
     values, sh, config = synced_messy_sheet(emu, run)
     sh.worksheet("TPS").update([["999"]], "I10")
     report, _ = run(config, now=NOW + timedelta(minutes=1),

@@ -21,11 +21,11 @@ from collections import Counter
 
 import pytest
 
-from sheetsync.check import check
+from sheetsync.core.check import check
 from sheetsync.emulator import Emulator
-from sheetsync.issues import status_label
-from sheetsync.rowid import norm
-from sheetsync.sync import SyncHooks, sync
+from sheetsync.core.issues import status_label
+from sheetsync.sync.rowid import norm
+from sheetsync.sync.run import SyncHooks, sync
 from sync_data import FULL_HEADER, OPS, config_for, mutate_once, seed, tps_row, tps_sheet, wilayah
 
 INTERLEAVINGS = 100     # 2,000 in bench/soak.py; 100 keeps the whole suite under CI's 10 minutes

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sheetsync.rowid import identities
-from sheetsync.settle import MAX_REPAIRS, build_wanted, repair_plan, settle
+from sheetsync.sync.rowid import identities
+from sheetsync.sync.settle import MAX_REPAIRS, build_wanted, repair_plan, settle
 
 HEADER = ["Kecamatan", "Kelurahan", "No TPS", "DPT", "Status", "Pesan"]
 READ = [HEADER,

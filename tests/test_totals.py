@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core_sheet import header, preset, results, row, run
-from sheetsync.check import check
-from sheetsync.presets import planned_tps
-from sheetsync.totals import per_koordinator, row_masks
+from sheetsync.core.check import check
+from sheetsync.core.presets import planned_tps
+from sheetsync.core.totals import per_koordinator, row_masks
 
 ARTICLE = {  # the article's table: kecamatan as the article spells it -> (TPS, target)
     "Cengkareng": (525, 105000), "Grogol Petamburan": (340, 68000), "Kalideres": (380, 76000),

@@ -14,7 +14,7 @@ import google.oauth2.credentials
 import pytest
 import requests
 
-from sheetsync.transport import (RetryPolicy, backoff_sleep, make_session, retry_after_seconds,
+from sheetsync.sheets.transport import (RetryPolicy, backoff_sleep, make_session, retry_after_seconds,
                                  rewrite_url)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from sheetsync import webview
+from sheetsync.emulator import webview
 from sheetsync.emulator.model import Store
 
 GREEN = {"red": 0.72, "green": 0.88, "blue": 0.8}
@@ -178,7 +178,7 @@ def test_static_page_in_chromium(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def demo_sheet(tmp_path_factory: Any) -> Any:
-    from sheetsync.demo import run_demo
+    from sheetsync.demo.seed import run_demo
     from sheetsync.emulator import Emulator
 
     work = tmp_path_factory.mktemp("view")
@@ -202,7 +202,7 @@ def test_emulator_serves_the_view_with_status_colours(demo_sheet: Any) -> None:
     emu, result, _ = demo_sheet
     status, page = _get(result.view_url)
     assert status == 200 and "SALAH" in page
-    from sheetsync.layout import STATUS_COLOURS
+    from sheetsync.sync.layout import STATUS_COLOURS
 
     red = webview._rgb(STATUS_COLOURS["SALAH"])
     green = webview._rgb(STATUS_COLOURS["OK"])
@@ -227,7 +227,7 @@ def test_chromium_shows_colours_and_the_summary(demo_sheet: Any) -> None:
     subprocess.run(chromium_flags(profile) + [f"--screenshot={shot}", "--window-size=2000,400",
                                               result.view_url + "?refresh=0"], check=True, capture_output=True,
                    timeout=90)
-    from sheetsync.layout import STATUS_COLOURS
+    from sheetsync.sync.layout import STATUS_COLOURS
 
     def rgb(name: str) -> tuple[int, int, int]:
         hexa = webview._rgb(STATUS_COLOURS[name])

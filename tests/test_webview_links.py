@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from sheetsync import webview
-from sheetsync.config import Column, load_preset
+from sheetsync.emulator import webview
+from sheetsync.core.config import Column, load_preset
 from sheetsync.emulator.model import Store
 
 PHOTO_HEADER = "Foto C.Hasil (tautan)"

@@ -87,7 +87,7 @@ class Emulator:
 
     def client(self, key: dict | None = None, token: str = "emulator"):  # noqa: ANN201 - gspread.Client
         """A gspread.Client on this emulator: open mode token, or a key file dict (strict mode)."""
-        from sheetsync import gsheets    # late: gsheets imports gspread, the server does not need it
+        from sheetsync.sheets import client as gsheets    # late: gsheets imports gspread, the server does not need it
         if key is None:
             return gsheets.emulator_client(self.url, token)
         return gsheets.client_from_key_info(key, self.url)

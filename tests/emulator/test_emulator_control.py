@@ -186,7 +186,7 @@ def test_cli_prints_url_and_loopback_and_saves_on_sigterm(tmp_path):
 def test_web_view_hook(emu):
     resp = requests.get(emu.url + "/view", timeout=10)
     try:
-        import sheetsync.webview  # noqa: F401
+        import sheetsync.emulator.webview  # noqa: F401
     except ImportError:
         assert resp.status_code == 404
     else:

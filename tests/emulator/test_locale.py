@@ -138,7 +138,7 @@ def test_emulator_command_takes_locale_and_time_zone():
         first = proc.stdout.readline()
         assert "listening on" in first, first + proc.stderr.read()
         url = first.split("listening on", 1)[1].strip()
-        from sheetsync import gsheets
+        from sheetsync.sheets import client as gsheets
         sh = gsheets.emulator_client(url, "emulator").create("Rekap")
         props = sh.fetch_sheet_metadata()["properties"]
         assert (props["locale"], props["timeZone"]) == ("id_ID", "Asia/Jakarta")
@@ -160,7 +160,7 @@ def test_sheetsync_emulator_command_hands_locale_and_time_zone_on(monkeypatch):
     from click.testing import CliRunner
 
     import sheetsync.emulator.__main__ as emulator_main
-    from sheetsync.cli import cli
+    from sheetsync.cli.main import cli
     started: list[list[str]] = []
     monkeypatch.setattr(emulator_main, "main", lambda argv: started.append(argv) or 0)
     result = CliRunner().invoke(cli, ["emulator", "--port", "0", "--locale", "id_ID", "--time-zone", "Asia/Jakarta"])

@@ -22,13 +22,13 @@ from typing import Any
 import gspread
 from google.oauth2 import service_account
 
-from sheetsync import gsheets
-from sheetsync.check import check
-from sheetsync.issues import status_label
-from sheetsync.plan import same_value
-from sheetsync.sync import SyncError, SyncHooks, sync
-from sheetsync.sync_desired import summary_origin
-from sheetsync.transport import RetryPolicy, make_session
+from sheetsync.sheets import client as gsheets
+from sheetsync.core.check import check
+from sheetsync.core.issues import status_label
+from sheetsync.sync.plan import same_value
+from sheetsync.sync.run import SyncError, SyncHooks, sync
+from sheetsync.sync.desired import summary_origin
+from sheetsync.sheets.transport import RetryPolicy, make_session
 from sync_data import FULL_HEADER, config_for, tps_row, tps_sheet, wilayah
 
 # What the secret scan (test_credentials, run last) looks through and looks for.
@@ -134,7 +134,7 @@ def expected(person: list[list[Any]], config: Any) -> tuple[Any, dict[int, tuple
 
 
 def _expected(person: list[list[Any]], config: Any) -> tuple[Any, dict[int, tuple[str, str]], dict[str, list]]:
-    from sheetsync.summaries import summary_tables
+    from sheetsync.core.summaries import summary_tables
     values = [list(line[:N_INPUT]) for line in person]
     result = check(values, config)
     statuses: dict[int, tuple[str, str]] = {}

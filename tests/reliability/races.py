@@ -34,9 +34,9 @@ import gspread
 from harness import (MESSAGE_COL, N_INPUT, PLACES, STATUS_COL, Bench, expected, person_cells,
                      cells_differing, sheet_problems, trim)
 from sync_data import mutate_once
-from sheetsync import a1
-from sheetsync.rowid import norm
-from sheetsync.sync import SyncHooks
+from sheetsync.core import a1
+from sheetsync.sync.rowid import norm
+from sheetsync.sync.run import SyncHooks
 
 OWNED = (STATUS_COL, MESSAGE_COL)
 BLANK_ROW = ("c", None, ())

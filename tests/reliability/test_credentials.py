@@ -22,9 +22,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from google.auth import jwt
 
 from harness import EMULATORS, PRIVATE_KEYS, TRANSCRIPT, start_emulator
-from sheetsync import gsheets
-from sheetsync.config import load_preset
-from sheetsync.sync import SyncError, read_and_check
+from sheetsync.sheets import client as gsheets
+from sheetsync.core.config import load_preset
+from sheetsync.sync.run import SyncError, read_and_check
 from sync_data import tps_sheet
 
 BOT = "sheetsync-bot@pilkada-jakbar.iam.gserviceaccount.com"
@@ -170,7 +170,7 @@ def test_the_cli_shows_the_permission_warning_and_a_clean_403(strict, tmp_path):
     key_path = write_key(tmp_path / "key.json", strict.issue_key(BOT), 0o640)
     env = {**os.environ, "SHEETSYNC_LANG": "en"}
     env.pop("SHEETSYNC_DEBUG", None)
-    proc = subprocess.run([sys.executable, "-m", "sheetsync.cli", "check", "--preset", "pilkada-jakbar-2024",
+    proc = subprocess.run([sys.executable, "-m", "sheetsync.cli.main", "check", "--preset", "pilkada-jakbar-2024",
                            "--spreadsheet", sheet_id, "--api-url", strict.url, "--credentials", str(key_path)],
                           capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
     print("cli stdout:", proc.stdout)
@@ -183,7 +183,7 @@ def test_cli_sync_reports_in_text_and_json_hold_no_secret(strict, tmp_path, monk
     """A full `sheetsync sync` from a key file (journal on), as text and as a JSON log line;
     what it prints joins the transcript the last test scans."""
     from click.testing import CliRunner
-    from sheetsync.cli import cli
+    from sheetsync.cli.main import cli
     key = strict.issue_key(BOT)
     sheet_id = owned_sheet(strict, strict.issue_key(OWNER), share_with=BOT)
     key_path = write_key(tmp_path / "key.json", key)

@@ -19,9 +19,9 @@ from collections import Counter
 import pytest
 
 from harness import FAST, KINDS, TARGETS, Figures, fault_trial, key_client, owned_cells, sheet_problems
-from sheetsync.plan import CellChange
-from sheetsync.sync import SyncError, SyncHooks
-from sheetsync.transport import RetryPolicy
+from sheetsync.sync.plan import CellChange
+from sheetsync.sync.run import SyncError, SyncHooks
+from sheetsync.sheets.transport import RetryPolicy
 
 SYNCS = 200
 

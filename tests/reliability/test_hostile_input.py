@@ -21,11 +21,11 @@ from hypothesis import HealthCheck, given, settings
 from gspread.utils import rowcol_to_a1
 from hypothesis import strategies as st
 
-from sheetsync.check import check
-from sheetsync.config import load_preset
-from sheetsync.export import export
-from sheetsync.safetext import neutralise
-from sheetsync.sync import SyncError
+from sheetsync.core.check import check
+from sheetsync.core.config import load_preset
+from sheetsync.reports.export import export
+from sheetsync.core.safetext import neutralise
+from sheetsync.sync.run import SyncError
 from sync_data import FULL_HEADER, tps_row, wilayah
 
 COUNTS = ["DPT", "DPPh", "DPTb", "Paslon 1", "Paslon 2", "Paslon 3", "Suara Sah", "Suara Tidak Sah",
@@ -116,7 +116,7 @@ def seed_messy(emu, case) -> tuple[str, dict]:
 
 
 def run_sync(bench, emu, sheet_id: str):
-    from sheetsync.sync import sync
+    from sheetsync.sync.run import sync
     config = replace(bench.config, spreadsheet=sheet_id)
     try:
         return config, sync(config, client=emu.client(), lock_dir=bench.lock_dir), None

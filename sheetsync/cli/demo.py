@@ -1,0 +1,237 @@
+"""Commands that need no Google account: demo and emulator."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any, Callable
+
+import click
+
+from sheetsync.cli.common import CliError, HelpCommand, Ui, example, ui_options
+
+# The province demo's own lines (Indonesian, English), as cli_fleet keeps the fleet's.
+_PROVINCE_TEXT = {
+    "filled": ("{name}: {rows} TPS, {reported} sudah lapor, {mistakes} baris dengan kesalahan relawan",
+               "{name}: {rows} TPS, {reported} reported, {mistakes} row(s) with volunteers' mistakes"),
+    "title": ("Rekap provinsi (spreadsheet {sheet})", "Province rollup (spreadsheet {sheet})"),
+    "phase": ("--province menunjukkan malam penghitungan (hari-h); --phase persiapan hanya untuk satu sheet",
+              "--province shows election night (hari-h); --phase persiapan is for the single sheet only"),
+    "bad_code": ("'{code}' bukan kode provinsi dalam daftar Kemendagri: pakai dua angka, mis. 31 untuk DKI Jakarta",
+                 "'{code}' is not a provinsi code of the Kemendagri list: use two digits, e.g. 31 for DKI Jakarta"),
+    "stopped": ("Emulator dimatikan (bukan di terminal, atau --no-serve). Jalankan `sheetsync demo --province "
+                "{code} --serve` untuk melihat semua spreadsheet.",
+                "Emulator stopped (not on a terminal, or --no-serve). Run `sheetsync demo --province {code} --serve` "
+                "to browse every spreadsheet."),
+    "view": ("Tampilan web (hanya baca) dari semua spreadsheet: {url}\nAPI emulator: {api}  (Ctrl-C untuk berhenti)",
+             "Web view (read-only) of every spreadsheet: {url}\nEmulator API: {api}  (Ctrl-C to stop)"),
+}
+# The rollup's columns a terminal shows (the tab has every paslon's votes as well).
+ROLLUP_COLUMNS = ("kode", "kota", "tps_entered", "tps_reported", "pct_reported", "tps_error", "tps_periksa", "state")
+
+
+def province_say(ui: Ui, key: str, **params: Any) -> str:
+    return _PROVINCE_TEXT[key][0 if ui.lang == "id" else 1].format(**params)
+
+
+# The kecamatan summary has ~25 columns; a terminal shows the ones each phase is about.
+PHASE_COLUMNS = {
+    "hari-h": ("kecamatan", "tps_planned", "tps_reported", "pct_reported", "tps_error", "target",
+               "votes_supported", "pct_target"),
+    "persiapan": ("kecamatan", "tps_planned", "tps_saksi", "pct_saksi", "tps_tanpa_saksi", "pct_bimtek",
+                  "n_koordinator", "tps_error"),
+}
+
+
+def summary_columns(header: list[Any], config: Any, phase: str) -> list[tuple[int, str]]:
+    """(index, column name) of the phase's columns in the summary header (the sheet's language)."""
+    from sheetsync.sync.layout import chart_columns, header_key
+    from sheetsync.core.summaries import _h as header_text  # the header texts core writes
+
+    keys = [header_key(h) for h in header]
+    out = []
+    for name in PHASE_COLUMNS[phase]:
+        if name == "votes_supported":
+            index = chart_columns(header, config)[1]
+        else:
+            wanted = header_key(header_text(name, config.language))
+            index = keys.index(wanted) if wanted in keys else None
+        if index is not None:
+            out.append((index, name))
+    return out
+
+
+def print_summary(ui: Ui, values: list[list[Any]], title: str, config: Any, phase: str) -> None:
+    """The sheet's kecamatan summary, headed in the reader's language (the sheet may be in another)."""
+    from dataclasses import replace
+
+    from sheetsync.core.summaries import _label as sheet_header
+
+    if not values:
+        return
+    cols = summary_columns(values[0], config, phase)
+    if cols:
+        reader = replace(config, language=ui.lang)
+        headers = [sheet_header(name, reader) for _, name in cols]
+    else:      # an unexpected layout: show it as it is
+        cols = [(i, str(h)) for i, h in enumerate(values[0])]
+        headers = [str(h) for h in values[0]]
+    pick = lambda row: [row[i] if i < len(row) else "" for i, _ in cols]  # noqa: E731
+    ui.table(headers, [pick(r) for r in values[1:]], title=title, force=True)
+
+
+def rollup_columns(header: list[Any], lang: str) -> list[int]:
+    """Indexes of ROLLUP_COLUMNS and each paslon's share in the rollup's header (its language)."""
+    from sheetsync.fleet.rollup import label
+
+    wanted = {label(k, lang) for k in ROLLUP_COLUMNS}
+    other = {label(k, lang) for k in ("pct_reported", "basis")}      # they start with "% " too
+    share = label("share", lang, paslon="")
+    return [i for i, h in enumerate(header) if h in wanted or (str(h).startswith(share) and h not in other)]
+
+
+def print_province(ui: Ui, result: Any) -> None:
+    """A line per kab/kota sheet, the fleet cycle as `fleet sync` prints it, the rollup table."""
+    from sheetsync.cli.fleet import _print_cycle as print_cycle   # each cycle printed one way
+
+    for k in result.kabkota:
+        ui.say(province_say(ui, "filled", name=k.name, rows=ui.n(k.rows), reported=ui.n(k.reported),
+                            mistakes=ui.n(k.mistake_rows)))
+    print_cycle(ui, result.cycle, "text")
+    table = result.rollup
+    if len(table) < 4:
+        return
+    cols = rollup_columns(table[2], result.language)
+    pick = lambda row: [row[i] if i < len(row) else "" for i in cols]  # noqa: E731
+    ui.table(pick(table[2]), [pick(r) for r in table[3:]],
+             title=province_say(ui, "title", sheet=result.rollup_spreadsheet), force=True)
+
+
+@click.command("demo", cls=HelpCommand, epilog=example(
+    "sheetsync demo",
+    "sheetsync demo --phase persiapan --port 8555",
+    "sheetsync demo --province 31       # the six DKI Jakarta sheets and the province rollup",
+    "sheetsync demo --photos            # with C.Hasil photo links, some TPS still without one",
+    "sheetsync demo --no-serve        # print the summary and exit (CI)"))
+@ui_options
+@click.option("--phase", type=click.Choice(["hari-h", "persiapan"]), default="hari-h", show_default=True,
+              help="Election night results, or saksi recruitment ten days before.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Emulator port (default: a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Emulator address (loopback by default).")
+@click.option("--seed", type=int, default=2024, show_default=True, help="Seed of the demo data.")
+@click.option("--province", metavar="CODE", default=None,
+              help="Show a small province instead: a synthetic sheet per kab/kota of the provinsi "
+                   "(Kemendagri code, e.g. 31 for DKI Jakarta), one fleet cycle and the province rollup.")
+@click.option("--photos", is_flag=True,
+              help="Add a C.Hasil photo link column: most reported TPS have a link (shown as a link in "
+                   "the web view), the rest none yet (PERIKSA), two a link that is not one.")
+@click.option("--serve/--no-serve", default=None,
+              help="Keep the emulator and its web view running until Ctrl-C, or exit after the summary "
+                   "(default: serve when run from a terminal, exit when not, e.g. in CI).")
+def demo_cmd(phase: str, port: int, host: str, seed: int, province: str | None, photos: bool,
+             serve: bool | None, ui: Ui) -> None:
+    """Try sheetsync with no Google account: start the local Sheets emulator, create the
+    Jakarta Barat sheet (init --with-tps), fill it as volunteers would, sync it, print
+    the kecamatan summary, and serve a read-only web view of the sheet."""
+    from sheetsync.emulator import Emulator
+    from sheetsync.emulator.boundary import is_loopback
+
+    if not is_loopback(host):   # the demo's emulator accepts any token: open mode stays on loopback
+        ui.warn(ui.t("demo_exposed", host=host))
+        raise click.exceptions.Exit(2)
+    if province is not None:
+        _check_province(ui, province, phase)
+    ui.say(ui.t("demo_start"))
+    with Emulator(host=host, port=port) as emu:
+        if province is None:
+            view = _one_sheet(ui, emu.url, phase, seed, photos)
+        else:
+            view = _province(ui, emu.url, province, seed, photos)
+        ui.out("")
+        if serve is None:   # interactive: keep serving; CI / pipes: finish
+            serve = sys.stdin.isatty() and sys.stdout.isatty()
+        if not serve:
+            ui.out(ui.t("demo_stopped") if province is None else province_say(ui, "stopped", code=province))
+            return
+        view()
+        sys.stdout.flush()
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            ui.say(ui.t("interrupted"))
+
+
+def _one_sheet(ui: Ui, api_url: str, phase: str, seed: int, photos: bool) -> Callable[[], None]:
+    """The Jakarta Barat demo; returns what to print when the view stays up."""
+    from sheetsync.demo.seed import run_demo
+
+    with ui.progress(3, "demo") as advance:
+        result = run_demo(api_url, phase=phase, seed=seed, photos=photos, step=lambda _name: advance(1))
+    ui.say(ui.t("demo_filled", rows=ui.n(result.fill.rows), phase=phase))
+    print_summary(ui, result.summary, ui.t("title_kecamatan"), result.config, phase)
+
+    def view() -> None:
+        ui.out(ui.t("demo_view", url=result.view_url, api=api_url))
+        ui.say(ui.t("demo_try", api=api_url, sheet=result.spreadsheet))
+    return view
+
+
+def _check_province(ui: Ui, province: str, phase: str) -> None:
+    """Refuse a wrong --province (or one with --phase persiapan) before the emulator starts."""
+    from sheetsync.core.config import ConfigError
+    from sheetsync.demo.province import province_kabkota
+
+    if phase != "hari-h":
+        raise CliError(province_say(ui, "phase"))
+    try:
+        province_kabkota(province)
+    except ConfigError:
+        raise CliError(province_say(ui, "bad_code", code=province)) from None
+
+
+def _province(ui: Ui, api_url: str, province: str, seed: int, photos: bool) -> Callable[[], None]:
+    """The province demo; its fleet state, journals and locks live only as long as the run."""
+    import tempfile
+    from pathlib import Path
+
+    from sheetsync.demo.province import run_province_demo
+
+    with tempfile.TemporaryDirectory(prefix="sheetsync-demo-") as work, ui.progress_to("demo") as report:
+        result = run_province_demo(api_url, Path(work), provinsi=province, seed=seed, photos=photos, step=report)
+    print_province(ui, result)
+    return lambda: ui.out(province_say(ui, "view", url=result.view_url, api=api_url))
+
+
+@click.command("emulator", cls=HelpCommand, epilog=example(
+    "sheetsync emulator --port 8555",
+    "sheetsync emulator --state ./emulator-state --strict",
+    "sheetsync check --preset pilkada-jakbar-2024 --api-url http://127.0.0.1:8555 --spreadsheet KEY"))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind (loopback only by default).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8555, show_default=True,
+              help="Port (0 = any free port).")
+@click.option("--state", metavar="DIR", help="Keep spreadsheets in DIR across restarts (default: in memory).")
+@click.option("--strict", is_flag=True, help="Verify service-account keys and sharing, as Google does.")
+@click.option("--quota", type=click.Choice(["google"]), default=None,
+              help="Apply Google's per-minute request quotas (60 per user, 300 per project).")
+@click.option("--locale", default="en_US", show_default=True,
+              help="Locale of new spreadsheets, e.g. id_ID as an Indonesian account creates them.")
+@click.option("--time-zone", default="Etc/GMT", show_default=True, metavar="TZ",
+              help="Time zone of new spreadsheets (NOW and TODAY), e.g. Asia/Jakarta.")
+@click.pass_context
+def emulator_cmd(ctx: click.Context, host: str, port: int, state: str | None, strict: bool,
+                 quota: str | None, locale: str, time_zone: str) -> None:
+    """Run the local Google Sheets v4 / Drive v3 / OAuth2 emulator until Ctrl-C,
+    with a read-only web view of its sheets at /view."""
+    from sheetsync.emulator.__main__ import main as emulator_main
+
+    args = ["--host", host, "--port", str(port)]
+    args += ["--state", state] if state else []
+    args += ["--strict"] if strict else []
+    args += ["--quota", quota] if quota else []
+    args += ["--locale", locale, "--time-zone", time_zone]
+    ctx.exit(emulator_main(args) or 0)
+
+
+COMMANDS = [demo_cmd, emulator_cmd]

@@ -1,0 +1,162 @@
+"""``sheetsync fleet sync`` and ``sheetsync fleet status``: options -> one library call -> print."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sheetsync.cli.common import (CliError, HelpCommand, HelpGroup, Ui, example, json_option, json_spelling,
+                                  parse_interval, ui_options)
+
+DEFAULT_FLEET_FILE = "fleet.toml"
+_TEXT = {
+    "no_fleet": ("tidak ada berkas armada: berikan --fleet BERKAS (atau SHEETSYNC_FLEET, atau fleet.toml di "
+                 "direktori ini)", "no fleet file: pass --fleet FILE (or set SHEETSYNC_FLEET, or put a fleet.toml "
+                 "in this directory)"),
+    "bad_interval": ("'{value}' bukan selang waktu seperti 60s atau 5m", "'{value}' is not an interval such as 60s or 5m"),
+    "ok": ("{name}: OK, {requests} permintaan{changed}", "{name}: OK, {requests} request(s){changed}"),
+    "changed": (", ada perubahan ditulis", ", changes written"),
+    "deferred": ("{name}: ditunda ke siklus berikut (kuota menit ini terpakai)",
+                 "{name}: deferred to the next cycle (this minute's quota is spent)"),
+    "failed": ("{name}: GAGAL ({why}): {msg}", "{name}: FAILED ({why}): {msg}"),
+    "rollup": ("rekap provinsi: {cells} sel ditulis", "province rollup: {cells} cell(s) written"),
+    "rollup_failed": ("rekap provinsi GAGAL: {msg}", "province rollup FAILED: {msg}"),
+    "next": ("siklus berikut dalam {seconds} detik (Ctrl-C untuk berhenti)",
+             "next cycle in {seconds} s (Ctrl-C stops)"),
+    "stopped": ("dihentikan", "stopped"),
+    "none": ("-", "-"),
+}
+_STATUS_HEADERS = (("Lembar", "Sheet"), ("Sinkron terakhir", "Last sync"), ("Sinkron baik terakhir", "Last good sync"),
+                   ("Permintaan (terakhir/total)", "Requests (last/total)"),
+                   ("Suntingan belum tersinkron sejak", "Unsynced edits since"), ("Gagal", "Failures"))
+
+
+def say(ui: Ui, key: str, **params: Any) -> str:
+    return _TEXT[key][0 if ui.lang == "id" else 1].format(**params)
+
+
+def fleet_option(f: Any) -> Any:
+    return click.option("--fleet", "fleet_path", metavar="FILE", envvar="SHEETSYNC_FLEET",
+                        help=f"Fleet file (default: ./{DEFAULT_FLEET_FILE}) [env SHEETSYNC_FLEET].")(f)
+
+
+def load(ui: Ui, fleet_path: str | None) -> Any:
+    from sheetsync.fleet.config import load_fleet
+    path = fleet_path or (DEFAULT_FLEET_FILE if Path(DEFAULT_FLEET_FILE).is_file() else None)
+    if not path:
+        raise CliError(say(ui, "no_fleet"))
+    return load_fleet(path)
+
+
+class FleetCommand(HelpCommand):
+    """A subcommand whose Indonesian texts are kept under "fleet <name>"."""
+
+    @property
+    def qualified_name(self) -> str:
+        return f"fleet {self.name}"
+
+
+@click.group("fleet", cls=HelpGroup, epilog=example(
+    "sheetsync fleet sync --fleet fleet.toml --every 60s",
+    "sheetsync fleet status --fleet fleet.toml --json"))
+def fleet_group() -> None:
+    """Keep every kab/kota sheet of a province synced from one process, within Google's
+    quotas, and write the province rollup."""
+
+
+@fleet_group.command("sync", cls=FleetCommand, epilog=example(
+    "sheetsync fleet sync --fleet fleet.toml",
+    "sheetsync fleet sync --fleet fleet.toml --every 60s --json"))
+@ui_options
+@fleet_option
+@click.option("--every", metavar="INTERVAL", help="Keep cycling every INTERVAL (60s, 5m) until stopped.")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output: text for people, json (one object per cycle) for logs.")
+@json_option("Print one JSON object per cycle, for logs (the older form: --log-format json).")
+def fleet_sync_cmd(fleet_path: str | None, every: str | None, log_format: str, as_json: bool, ui: Ui) -> None:
+    """Sync every sheet of the fleet (each with its own lock and journal), then write the
+    province rollup.  Exit codes: 0 every sheet synced; 3 a sheet or the rollup failed
+    (the others were synced all the same); 2 bad fleet file."""
+    from dataclasses import replace
+    from sheetsync.fleet.run import FleetRunner
+
+    log_format = json_spelling(log_format, as_json, "log_format", ui)
+    fleet = load(ui, fleet_path)
+    if every:
+        seconds = parse_interval(every)
+        if not seconds:
+            raise CliError(say(ui, "bad_interval", value=every))
+        fleet = replace(fleet, every_s=seconds)
+    runner = FleetRunner(fleet)
+    try:
+        if not every:
+            report = runner.cycle()
+            _print_cycle(ui, report, log_format)
+            click.get_current_context().exit(3 if report.failed() or report.rollup_error else 0)
+        while True:
+            report = runner.cycle()
+            _print_cycle(ui, report, log_format)
+            wait = max(0.0, report.started + fleet.every_s - time.time())
+            if log_format == "text":
+                ui.say(say(ui, "next", seconds=int(wait)))
+            time.sleep(wait)
+    except KeyboardInterrupt:
+        ui.warn(say(ui, "stopped"))
+    finally:
+        runner.close()
+
+
+def _print_cycle(ui: Ui, report: Any, log_format: str) -> None:
+    from sheetsync.fleet.rollup import failure_text
+    if log_format == "json":
+        ui.out(json.dumps({"started": report.started, "seconds": round(report.seconds, 3),   # one line per cycle
+                           "sheets": [asdict(o) for o in report.outcomes],
+                           "rollup_cells": report.rollup_cells, "rollup_error": report.rollup_error}))
+        return
+    for o in report.outcomes:
+        if o.ok:
+            ui.say(say(ui, "ok", name=o.name, requests=o.requests, changed=say(ui, "changed") if o.changed else ""))
+        elif o.deferred:
+            ui.say(say(ui, "deferred", name=o.name))
+        else:
+            ui.warn(say(ui, "failed", name=o.name, why=failure_text(o.failure_code or "other", ui.lang),
+                        msg=o.failure))
+    if report.rollup_error:
+        ui.warn(say(ui, "rollup_failed", msg=report.rollup_error))
+    elif report.rollup_cells is not None:
+        ui.say(say(ui, "rollup", cells=report.rollup_cells))
+
+
+@fleet_group.command("status", cls=FleetCommand, epilog=example(
+    "sheetsync fleet status --fleet fleet.toml",
+    "sheetsync fleet status --fleet fleet.toml --json"))
+@ui_options
+@fleet_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per sheet, in a list.")
+def fleet_status_cmd(fleet_path: str | None, as_json: bool, ui: Ui) -> None:
+    """Per sheet: the last sync, the last good one, requests used, since when edits may be
+    waiting unsynced, and failures.  Reads only the fleet's state file; no request to Google."""
+    from sheetsync.fleet.state import fleet_status
+    from sheetsync.fleet.rollup import failure_text, wib
+
+    fleet = load(ui, fleet_path)
+    rows = fleet_status(fleet)
+    if as_json:
+        ui.json([asdict(r) for r in rows])
+        return
+    lang_i = 0 if ui.lang == "id" else 1
+    table = []
+    for r in rows:
+        fail = f"{r.failures}: {failure_text(r.failure_code, ui.lang)}" if r.failure_code else "0"
+        table.append([r.name, wib(r.last_attempt, ui.lang), wib(r.last_good, ui.lang),
+                      f"{r.requests_last}/{r.requests_total}",
+                      wib(r.unsynced_since, ui.lang) if r.unsynced_since else say(ui, "none"), fail])
+    ui.table([h[lang_i] for h in _STATUS_HEADERS], table, force=True)
+
+
+COMMANDS = [fleet_group]

@@ -1,0 +1,354 @@
+"""Totals per TPS, kelurahan, kecamatan, kota and koordinator, and the
+reconciliation with the target table.  Pure functions of CheckResult.rows.
+
+Definitions (also in docs/core.md):
+- entered: distinct TPS placed in the area (kelurahan/kecamatan resolved; a TPS
+  typed on two rows counts once, rows_entered counts rows); at kota level every
+  non-blank row, duplicates once.
+- reported: rows whose result cells are all filled and that have no error.
+- votes (every paslon, suara sah/tidak sah, pengguna) sum the reported rows
+  only; rows in error are left out and counted in tps_error.  Warnings count.
+- target of a row: its target cell, or (blank) kecamatan target / planned TPS.
+  Kecamatan and kota targets come from the target table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from sheetsync.core.config import Config
+from sheetsync.core.issues import BELUM_DIISI, OK, PERIKSA
+from sheetsync.core.rules import result_fields
+from sheetsync.core.rules.photo import HAS_PHOTO, photo_field
+
+COUNT_COLUMNS = ("tps_entered", "tps_reported", "tps_error", "tps_periksa", "tps_belum")
+
+
+class Totals:
+    """per_tps, per_kelurahan, per_kecamatan, kota, per_koordinator.
+
+    Each table is computed on first access: a sync that writes no coordinator
+    tab never pays for grouping 100,000 coordinator names."""
+
+    def __init__(self, rows: pd.DataFrame, config: Config,
+                 factorized: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None):
+        # factorized: field -> pd.factorize of its cells as typed, aligned with rows, where
+        # check() has it already (the koordinator rule): not hashed a second time here
+        self._rows, self._config = rows, config
+        self._factorized = dict(factorized or {})
+
+    @cached_property
+    def masks(self) -> RowMasks:
+        return row_masks(self._rows, self._config)   # shared by every table below
+
+    @cached_property
+    def per_tps(self) -> pd.DataFrame:
+        return per_tps(self._rows, self._config)
+
+    @cached_property
+    def per_kelurahan(self) -> pd.DataFrame:
+        return per_kelurahan(self._rows, self._config, self.masks)
+
+    @cached_property
+    def per_kecamatan(self) -> pd.DataFrame:
+        return per_kecamatan(self._rows, self._config, self.masks)
+
+    @cached_property
+    def kota(self) -> dict[str, Any]:
+        return kota_totals(self._rows, self._config, self.masks)
+
+    @cached_property
+    def per_koordinator(self) -> pd.DataFrame | None:
+        field = self._config.rules.coordinator_field
+        return per_koordinator(self._rows, self._config, self.masks, self._factorized.get(field or ""))
+
+
+def vote_fields(config: Config) -> list[str]:
+    fields = {c.field for c in config.columns}
+    return [f for f in result_fields(config) if f in fields]
+
+
+def _counted(rows: pd.DataFrame) -> np.ndarray:
+    """Rows whose votes count: results complete, and no error that casts doubt on them
+    (a bad saksi phone makes a row SALAH but leaves its C.Hasil standing)."""
+    doubts = rows["n_count_errors"] if "n_count_errors" in rows else rows["n_errors"]
+    return rows["results_complete"].to_numpy(bool) & (doubts.to_numpy() == 0)
+
+
+def tps_codes(rows: pd.DataFrame) -> np.ndarray:
+    """One number per TPS (kelurahan and TPS number) per row; -1 where either is unknown."""
+    kel = rows["kode_kelurahan"].cat.codes.to_numpy(np.int64)
+    tps = rows["tps"].array
+    known = (kel >= 0) & ~np.asarray(tps.isna())
+    return np.where(known, kel * 100_000 + tps.to_numpy(dtype=np.int64, na_value=0), -1)
+
+
+def distinct_tps(rows: pd.DataFrame) -> np.ndarray:
+    """True for the first row of each TPS key and for rows without one: a TPS typed
+    twice is one TPS entered (its rows are duplicate_tps errors)."""
+    key = tps_codes(rows)
+    return (key < 0) | ~pd.Series(key).duplicated(keep="first").to_numpy()
+
+
+@dataclass(frozen=True)
+class RowMasks:
+    """Per-row facts every table groups by: computed once per Totals, not per table."""
+    first: np.ndarray      # distinct_tps(rows)
+    counted: np.ndarray    # _counted(rows)
+    error: np.ndarray      # n_errors > 0
+    periksa: np.ndarray
+    belum: np.ndarray
+    not_ok: np.ndarray
+    votes: dict[str, np.ndarray] = field(default_factory=dict)  # field -> float64 per row, 0 where blank
+    # field -> float64 of the counted rows only (votes[f][counted]): what every table sums,
+    # taken once instead of once per table and field; row_masks fills this, not votes
+    counted_votes: dict[str, np.ndarray] = field(default_factory=dict)
+    target: np.ndarray | None = None                              # target_effective, 0 where unknown
+    photo: np.ndarray | None = None    # a well-formed C.Hasil photo link; None: no photo column
+
+
+def _has_photo(rows: pd.DataFrame, config: Config | None) -> np.ndarray | None:
+    """The photo rule's verdict per row; None when the config has no photo column."""
+    if config is None or photo_field(config) is None:
+        return None
+    return rows[HAS_PHOTO].to_numpy(bool) if HAS_PHOTO in rows else np.zeros(len(rows), dtype=bool)
+
+
+def row_masks(rows: pd.DataFrame, config: Config | None = None) -> RowMasks:
+    status = rows["status"].to_numpy(object)
+    counted = _counted(rows)
+    votes = {f: rows[f].to_numpy(dtype=np.float64, na_value=0.0)[counted] for f in vote_fields(config)} \
+        if config else {}
+    return RowMasks(
+        first=distinct_tps(rows), counted=counted, error=rows["n_errors"].to_numpy() > 0,
+        periksa=status == PERIKSA,
+        # BELUM ADA SAKSI is given only to rows without results: not filled either
+        belum=(status == BELUM_DIISI) | (status == "BELUM ADA SAKSI"),
+        not_ok=status != OK,
+        counted_votes=votes, target=np.nan_to_num(rows["target_effective"].to_numpy(np.float64)),
+        photo=_has_photo(rows, config))
+
+
+def _sums(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config,
+          masks: RowMasks | None = None, votes: bool = True) -> dict[str, np.ndarray]:
+    """Counts and vote sums per group; codes are group numbers (-1 = no group).
+    votes=False: the counts only (the per-koordinator table shows no votes)."""
+    masks = masks or row_masks(rows, config)
+    placed = codes >= 0
+    counted = masks.counted & placed
+    first = masks.first
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(codes[mask & placed], minlength=size)[:size]
+
+    out: dict[str, np.ndarray] = {
+        "tps_entered": count(first),
+        "rows_entered": np.bincount(codes[placed], minlength=size)[:size],
+        "tps_reported": count(counted),
+        "tps_error": count(masks.error),
+        "tps_periksa": count(masks.periksa),
+        "tps_belum": count(masks.belum),
+    }
+    if masks.photo is not None:  # "TPS dengan foto": distinct TPS with a well-formed link
+        out["tps_photo"] = count(first & masks.photo)
+    if not votes:
+        return out
+    # the group of each counted row, once for every vote field; unplaced rows go to an extra
+    # bin, dropped below (each bin adds the same rows in the same order as before)
+    group = np.where(placed, codes, size)[masks.counted]
+    for f in vote_fields(config):
+        values = masks.counted_votes.get(f)
+        if values is None:
+            full = masks.votes[f] if f in masks.votes else rows[f].to_numpy(dtype=np.float64, na_value=0.0)
+            values = full[masks.counted]
+        out[f] = np.rint(np.bincount(group, weights=values, minlength=size + 1)[:size]).astype(np.int64)
+    target = masks.target if masks.target is not None else np.nan_to_num(rows["target_effective"].to_numpy(np.float64))
+    one = placed & first  # a duplicated TPS has one target
+    out["target_tps"] = np.round(np.bincount(codes[one], weights=target[one], minlength=size)[:size], 2)
+    return out
+
+
+def _pct(part: np.ndarray | float, whole: np.ndarray | float) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.round(np.asarray(part, dtype=np.float64) * 100.0 / np.asarray(whole, dtype=np.float64), 1)
+    return np.where(np.isfinite(pct), pct, np.nan)
+
+
+def _finish(table: pd.DataFrame, config: Config, planned: Any, target: Any) -> pd.DataFrame:
+    table["tps_planned"] = planned
+    table["pct_reported"] = _pct(table["tps_reported"], table["tps_planned"].fillna(table["tps_entered"]))
+    table["target"] = target
+    supported = config.rules.supported_paslon
+    table["votes_supported"] = table[supported] if supported in table else 0
+    table["pct_target"] = _pct(table["votes_supported"], table["target"])
+    return table
+
+
+def per_kecamatan(rows: pd.DataFrame, config: Config, masks: RowMasks | None = None) -> pd.DataFrame:
+    kecs = config.regions.kecamatan
+    sums = _sums(rows["kode_kecamatan"].cat.codes.to_numpy(np.int64), len(kecs), rows, config, masks)
+    table = pd.DataFrame({"kode_kecamatan": [k.code for k in kecs], "kecamatan": [k.name for k in kecs], **sums})
+    targets = [config.targets.get(k.code) for k in kecs]
+    planned = pd.array([t.planned_tps if t else None for t in targets], dtype="Int64")
+    target = np.array([t.target if t else s for t, s in zip(targets, sums["target_tps"])], dtype=np.float64)
+    return _finish(table, config, planned, target)
+
+
+def per_kelurahan(rows: pd.DataFrame, config: Config, masks: RowMasks | None = None) -> pd.DataFrame:
+    regions = config.regions
+    kels = regions.kelurahan
+    sums = _sums(rows["kode_kelurahan"].cat.codes.to_numpy(np.int64), len(kels), rows, config, masks)
+    table = pd.DataFrame({
+        "kode_kelurahan": [k.code for k in kels], "kelurahan": [k.name for k in kels],
+        "kode_kecamatan": [k.kecamatan_code for k in kels],
+        "kecamatan": [regions.kecamatan_name(k.kecamatan_code) for k in kels], **sums})
+    # no per-kelurahan plan in the target table: % reported is of the rows entered
+    return _finish(table, config, pd.array([None] * len(kels), dtype="Int64"), sums["target_tps"])
+
+
+def kota_totals(rows: pd.DataFrame, config: Config, masks: RowMasks | None = None) -> dict[str, Any]:
+    sums = _sums(np.zeros(len(rows), np.int64), 1, rows, config, masks)
+    table = pd.DataFrame({"kota": [config.regions.kota], **sums})
+    planned_list = config.targets.by_kecamatan
+    planned = sum(t.planned_tps for t in planned_list) if planned_list else None
+    target = float(sum(t.target for t in planned_list)) if planned_list else float(sums["target_tps"][0])
+    table = _finish(table, config, pd.array([planned], dtype="Int64"), [target])
+    return {k: _py(v) for k, v in table.iloc[0].items()}
+
+
+def _py(v: Any) -> Any:
+    if v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+        return None
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def per_tps(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
+    keep = ["tps_key", "kecamatan", "kelurahan", "tps"] + vote_fields(config)
+    keep += [f for f in ("dpt", "dpph", "dptb") if f in rows]
+    table = rows[keep].copy()
+    if "dpt" in rows and "pengguna_hak_pilih" in rows:
+        table["turnout_pct"] = _pct(rows["pengguna_hak_pilih"].to_numpy(np.float64, na_value=np.nan),
+                                    rows["dpt"].to_numpy(np.float64, na_value=np.nan))
+    table["target"] = rows["target_effective"]
+    table["status"] = rows["status"]
+    table["counted"] = _counted(rows)
+    return table
+
+
+def per_koordinator(rows: pd.DataFrame, config: Config, masks: RowMasks | None = None,
+                    factorized: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame | None:
+    """Rows and problems per coordinator (names are personal: keep out of logs).
+
+    factorized: pd.factorize of the coordinator cells (aligned with rows), if already done."""
+    field = config.rules.coordinator_field
+    if not field or field not in rows:
+        return None
+    if factorized is None:
+        factorized = pd.factorize(rows[field].to_numpy(object), use_na_sentinel=True)
+    group, key_uniques, shown = _coordinator_groups_of(*factorized)
+    size = len(key_uniques)
+    masks = masks or row_masks(rows, config)
+    sums = _sums(group, size, rows, config, masks, votes=False)
+    problems = np.bincount(group[masks.not_ok & (group >= 0)], minlength=size)[:size]
+    covered = _kecamatan_covered(group, size, rows)
+    table = pd.DataFrame({
+        "koordinator": shown,
+        "tps_entered": sums["tps_entered"], "tps_reported": sums["tps_reported"],
+        "tps_error": sums["tps_error"], "tps_periksa": sums["tps_periksa"], "tps_belum": sums["tps_belum"],
+        "problems": problems, "kecamatan": covered,
+    })
+    table = table[sums["rows_entered"] > 0]
+    return table.sort_values(["problems", "koordinator"], ascending=[False, True]).reset_index(drop=True)
+
+
+def _coordinator_groups(names: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Group rows by coordinator: "Budi  Santoso" and " budi santoso" are one.
+    Returns (group per row, -1 for blank; key per group; first spelling per group)."""
+    return _coordinator_groups_of(*pd.factorize(names, use_na_sentinel=True))
+
+
+def _coordinator_groups_of(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """_coordinator_groups() of names already factorised (-1: None/NaN)."""
+    # numpy's cast writes a non-str value as str(value), in C
+    text = np.asarray(uniques, dtype=object).astype(np.dtypes.StringDType())
+    spaced = np.strings.strip(text)
+    runs = np.flatnonzero(np.strings.find(spaced, "  ") >= 0)  # few names hold a run of spaces
+    if len(runs):
+        collapsed = spaced[runs]
+        for _ in range(3):  # collapse runs of spaces (up to 8)
+            collapsed = np.strings.replace(collapsed, "  ", " ")
+        spaced[runs] = collapsed
+    keys = np.strings.lower(spaced).astype(object)
+    keys[np.strings.str_len(spaced) == 0] = None  # blank coordinator: no group
+    key_codes, key_uniques = pd.factorize(keys, use_na_sentinel=True)
+    first = np.full(len(key_uniques), -1, dtype=np.int64)
+    order = np.arange(len(key_codes))[::-1]
+    ok = key_codes[order] >= 0
+    first[key_codes[order][ok]] = order[ok]
+    shown = spaced.astype(object)[first] if len(first) else np.empty(0, dtype=object)
+    group = np.append(key_codes, -1)[codes]
+    return group, key_uniques, shown
+
+
+def _kecamatan_covered(group: np.ndarray, size: int, rows: pd.DataFrame) -> np.ndarray:
+    """Per coordinator: the first kecamatan of their rows, "+N" when there are more."""
+    cats = rows["kecamatan"].cat.categories
+    kec = rows["kecamatan"].cat.codes.to_numpy(np.int64)
+    ok = (group >= 0) & (kec >= 0)
+    pairs = np.sort(group[ok] * max(len(cats), 1) + kec[ok])
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
+    g, k = np.divmod(pairs, max(len(cats), 1))
+    counts = np.bincount(g, minlength=size)[:size]
+    first = np.full(size, -1, dtype=np.int64)
+    first[g[::-1]] = k[::-1]  # the smallest kecamatan code per coordinator wins
+    names = np.append(np.asarray(cats, dtype=object), "")[first]
+    several = np.flatnonzero(counts > 1)  # " +N" only where there is more than one kecamatan
+    names[several] = names[several] + np.array([f" +{c - 1}" for c in counts[several].tolist()], dtype=object)
+    return names
+
+
+def compute_totals(rows: pd.DataFrame, config: Config,
+                   factorized: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None) -> Totals:
+    return Totals(rows, config, factorized)
+
+
+def reconcile(rows: pd.DataFrame, config: Config, first: np.ndarray | None = None) -> pd.DataFrame:
+    """Per kecamatan of the target table (and any other with rows): planned vs entered
+    TPS, missing and extra, and the per-TPS targets against the kecamatan target."""
+    kecs = config.regions.kecamatan
+    codes = rows["kode_kecamatan"].cat.codes.to_numpy(np.int64)
+    placed = codes >= 0
+    # distinct TPS: a TPS typed twice is not an extra TPS
+    one = placed & (distinct_tps(rows) if first is None else first)
+    entered = np.bincount(codes[one], minlength=len(kecs))[:len(kecs)]
+    duplicates = np.bincount(codes[placed], minlength=len(kecs))[:len(kecs)] - entered
+    target_col = rows["target"] if "target" in rows else None
+    cells = (~target_col.isna()).to_numpy() if target_col is not None else np.zeros(len(rows), bool)
+    target_cells = np.bincount(codes[one & cells], minlength=len(kecs))[:len(kecs)]
+    effective = np.nan_to_num(rows["target_effective"].to_numpy(np.float64))
+    target_sum = np.round(np.bincount(codes[one], weights=effective[one], minlength=len(kecs))[:len(kecs)], 2)
+    records = []
+    for i, k in enumerate(kecs):
+        t = config.targets.get(k.code)
+        if t is None and entered[i] == 0:
+            continue
+        planned = t.planned_tps if t else 0
+        target = t.target if t else None
+        diff = None if target is None else round(float(target_sum[i]) - target, 2)
+        records.append({
+            "kode_kecamatan": k.code, "kecamatan": k.name, "tps_planned": planned,
+            "tps_entered": int(entered[i]), "tps_missing": max(planned - int(entered[i]), 0),
+            "tps_extra": max(int(entered[i]) - planned, 0), "rows_duplicate": int(duplicates[i]), "target": target,
+            "target_cells": int(target_cells[i]), "target_sum": float(target_sum[i]), "target_diff": diff,
+        })
+    table = pd.DataFrame.from_records(records, columns=[
+        "kode_kecamatan", "kecamatan", "tps_planned", "tps_entered", "tps_missing", "tps_extra",
+        "rows_duplicate", "target", "target_cells", "target_sum", "target_diff"])
+    table["ok"] = (table["tps_missing"] == 0) & (table["tps_extra"] == 0) & \
+        (table["target_diff"].fillna(0).abs() < 0.5)
+    return table

@@ -1,0 +1,245 @@
+"""The province rollup: one row per kab/kota sheet of a fleet and a total, in a tab of a
+spreadsheet of its own.
+
+Built only from what each sheet's sync computed (the fleet's SheetRecords: the kota's
+totals), so it costs no read of the kab/kota sheets. Writing it costs one read (the tab,
+found by its marker) and, when a cell's value changes, one values:batchUpdate of those
+cells only. The tab carries sheetsync's DOCUMENT developer metadata
+(sheetsync.tab = rollup), as every tab sheetsync owns: a tab of that title without the
+marker is a person's, and is left alone unless it is empty or holds only the rollup.
+
+Layout: A1 the title; the table from row 3 (header), one row per sheet in fleet order, then
+TOTAL, whose last cell names the sheets that are stale or failing.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Sequence
+from zoneinfo import ZoneInfo
+
+from sheetsync.core import a1
+from sheetsync.fleet.config import Fleet, FleetSheet
+from sheetsync.fleet.state import SheetRecord
+from sheetsync.sheets.client import Sheet, SheetsError
+from sheetsync.sync.ownership import TAB_KEY, tab_marker
+
+WIB = ZoneInfo("Asia/Jakarta")
+KIND = "rollup"
+HEADER_ROW = 3
+_LABELS = {
+    "kode": ("Kode", "Code"),
+    "kota": ("Kab/Kota", "Kab/Kota"),
+    "tps_planned": ("TPS Rencana", "TPS planned"),
+    "tps_entered": ("TPS Masuk", "TPS entered"),
+    "tps_reported": ("TPS Lapor", "TPS reported"),
+    "pct_reported": ("% Lapor", "% reported"),
+    "basis": ("% Lapor Dari", "% reported of"),
+    "share": ("% {paslon}", "% {paslon}"),
+    "suara_sah": ("Suara Sah", "Valid votes"),
+    "tps_error": ("Baris Salah", "Rows in error"),
+    "tps_periksa": ("Perlu Diperiksa", "To check"),
+    "last_good": ("Sinkron Baik Terakhir", "Last good sync"),
+    "state": ("Keadaan", "State"),
+    "title": ("Rekap Provinsi: {name}", "Province rollup: {name}"),
+    "total": ("TOTAL", "TOTAL"),
+    "of_planned": ("TPS rencana", "planned TPS"),
+    "of_entered": ("TPS masuk (tanpa rencana)", "TPS entered (no plan)"),
+    "of_mixed": ("campuran", "mixed"),
+    "ok": ("OK", "OK"),
+    "never": ("belum pernah", "never"),
+    "stale": ("BASI: tidak tersinkron sejak {when}", "STALE: not synced since {when}"),
+    "failing": ("GAGAL: {why} (tersinkron baik terakhir {when})", "FAILING: {why} (last good sync {when})"),
+    "trouble": ("Bermasalah: {names}", "Needs attention: {names}"),
+    "all_ok": ("Semua tersinkron", "All synced"),
+}
+# Why a sheet failed, as the rollup and `fleet status` say it (the sync's own line is in status).
+FAILURES = {
+    "auth": ("kunci ditolak (dicabut atau dihapus?)", "key refused (revoked or deleted?)"),
+    "permission": ("spreadsheet tidak dibagikan ke akun ini", "spreadsheet not shared with the account"),
+    "not_found": ("spreadsheet tidak ditemukan (dihapus?)", "spreadsheet not found (deleted?)"),
+    "quota": ("kuota Google akun ini habis", "the account's Google quota is used up"),
+    "busy": ("sinkron lain sedang berjalan", "another sync holds the lock"),
+    "guard": ("penjaga penghapusan menahan sinkron", "the deletion guard stopped the sync"),
+    "other": ("sinkron gagal", "sync failed"),
+}
+
+
+class RollupError(SheetsError):
+    """The rollup tab cannot be written (one line, what to do)."""
+
+
+def label(key: str, lang: str, **fmt: str) -> str:
+    text = _LABELS[key][0 if lang == "id" else 1]
+    return text.format(**fmt) if fmt else text
+
+
+def failure_text(code: str, lang: str) -> str:
+    return FAILURES.get(code, FAILURES["other"])[0 if lang == "id" else 1]
+
+
+def wib(ts: float | None, lang: str) -> str:
+    if ts is None:
+        return label("never", lang)
+    return datetime.fromtimestamp(ts, WIB).strftime("%Y-%m-%d %H:%M WIB")
+
+
+@dataclass(frozen=True)
+class Paslon:
+    field: str
+    header: str
+
+
+def paslon_of(sheets: Sequence[FleetSheet]) -> list[Paslon]:
+    """The paslon columns of the fleet's configs, in order, each once."""
+    out: dict[str, str] = {}
+    for s in sheets:
+        for f in s.config.rules.paslon_fields:
+            col = s.config.column(f)
+            out.setdefault(f, col.header if col else f)
+    return [Paslon(f, h) for f, h in out.items()]
+
+
+def sheet_state(record: SheetRecord, fleet: Fleet, now: float) -> tuple[str, bool]:
+    """(what the Keadaan cell says, whether the sheet needs attention)."""
+    lang = fleet.language
+    if record.failing():
+        why = failure_text(record.failure_code or "other", lang)
+        return label("failing", lang, why=why, when=wib(record.last_good, lang)), True
+    if record.last_good is None or now - record.last_good > fleet.stale_after_s:
+        return label("stale", lang, when=wib(record.last_good, lang)), True
+    return label("ok", lang), False
+
+
+def _share(votes: Any, total: float) -> Any:
+    return round(float(votes) * 100.0 / total, 1) if total and votes is not None else ""
+
+
+def _row(code: str, name: str, t: dict[str, Any], paslon: list[Paslon], basis: str) -> list[Any]:
+    planned = t.get("tps_planned")
+    denominator = planned if planned else t.get("tps_entered") or 0
+    reported = t.get("tps_reported") or 0
+    votes = [t.get(p.field) or 0 for p in paslon]
+    cast = float(sum(votes))
+    cells: list[Any] = [code, name, planned if planned else "", t.get("tps_entered") or 0, reported,
+                        round(reported * 100.0 / denominator, 1) if denominator else "", basis]
+    for v in votes:
+        cells += [v, _share(v, cast)]
+    return cells + [t.get("suara_sah") or 0, t.get("tps_error") or 0, t.get("tps_periksa") or 0]
+
+
+def rollup_table(fleet: Fleet, records: dict[str, SheetRecord], now: float | None = None) -> list[list[Any]]:
+    """The tab's values from A1: title, blank, header, one row per sheet, TOTAL."""
+    now = time.time() if now is None else now
+    lang = fleet.language
+    paslon = paslon_of(fleet.sheets)
+    header = [label(k, lang) for k in ("kode", "kota", "tps_planned", "tps_entered", "tps_reported",
+                                       "pct_reported", "basis")]
+    for p in paslon:
+        header += [p.header, label("share", lang, paslon=p.header)]
+    header += [label(k, lang) for k in ("suara_sah", "tps_error", "tps_periksa", "last_good", "state")]
+    rows, trouble = [], []
+    total: dict[str, Any] = {}
+    bases = set()
+    for s in fleet.sheets:
+        record = records.get(s.name) or SheetRecord(s.name, s.spreadsheet)
+        t = record.totals
+        basis = "of_planned" if t.get("tps_planned") else "of_entered"
+        bases.add(basis)
+        state, bad = sheet_state(record, fleet, now)
+        if bad:
+            trouble.append(s.name)
+        rows.append(_row(s.region or "", s.name, t, paslon, label(basis, lang))
+                     + [wib(record.last_good, lang), state])
+        for k in ("tps_entered", "tps_reported", "suara_sah", "tps_error", "tps_periksa", *(p.field for p in paslon)):
+            total[k] = total.get(k, 0) + (t.get(k) or 0)
+        # the total's % is of the planned TPS where a plan is known, of the rows entered elsewhere
+        total["tps_planned"] = total.get("tps_planned", 0) + (t.get("tps_planned") or t.get("tps_entered") or 0)
+    basis = label(bases.pop(), lang) if len(bases) == 1 else label("of_mixed", lang)
+    if basis == label("of_entered", lang):
+        total["tps_planned"] = None
+    note = label("trouble", lang, names=", ".join(trouble)) if trouble else label("all_ok", lang)
+    total_row = _row("", label("total", lang), total, paslon, basis) + ["", note]
+    return [[label("title", lang, name=fleet.name)], [], header, *rows, total_row]
+
+
+# ---------------------------------------------------------------- writing it
+
+def _same(have: Any, want: Any) -> bool:
+    if isinstance(have, (int, float)) and isinstance(want, (int, float)) and not isinstance(have, bool):
+        return abs(float(have) - float(want)) < 1e-9
+    return ("" if have is None else str(have)) == ("" if want is None else str(want))
+
+
+def changed_cells(current: list[list[Any]], wanted: list[list[Any]]) -> list[tuple[int, int, Any]]:
+    """(1-based row, 1-based column, value) of every cell whose value differs, blanks included."""
+    out = []
+    for r in range(max(len(current), len(wanted))):
+        have = current[r] if r < len(current) else []
+        want = wanted[r] if r < len(wanted) else []
+        for c in range(max(len(have), len(want))):
+            h = have[c] if c < len(have) else ""
+            w = want[c] if c < len(want) else ""
+            if not _same(h, w):
+                out.append((r + 1, c + 1, w))
+    return out
+
+
+def _runs(tab: str, cells: list[tuple[int, int, Any]]) -> list[tuple[str, list[list[Any]]]]:
+    """Changed cells as row runs: one range per run of neighbouring cells of a row."""
+    out: list[tuple[str, list[list[Any]]]] = []
+    for row, col, value in sorted(cells):
+        if out and out[-1][0] == (row, col - len(out[-1][1])):
+            out[-1][1].append(value)
+        else:
+            out.append(((row, col), [value]))       # type: ignore[arg-type]
+    return [(a1.rect(tab, r, c, r, c + len(vals) - 1), [vals]) for (r, c), vals in out]  # type: ignore[misc]
+
+
+def _lookup() -> dict:
+    return {"developerMetadataLookup": {"metadataKey": TAB_KEY, "metadataValue": KIND, "visibility": "DOCUMENT"}}
+
+
+def _find_or_add(sheet: Sheet, title: str, wanted: list[list[Any]]) -> tuple[str, list[list[Any]]]:
+    """The rollup tab's title and cells: found by marker (one read), else taken over when it
+    is empty or holds only a rollup, else added with its marker."""
+    for m in sheet.read_matched([_lookup()]):
+        if m.range:
+            tab = a1.split_range(m.range)[0]
+            sheet.note_grid(a1.quote_tab(tab), m.range)      # the whole tab answers with its grid size
+            return tab, m.values
+    tabs = sheet.tabs()
+    if title in tabs:
+        cells = sheet.read([a1.quote_tab(title)])[a1.quote_tab(title)]
+        ours = not any(any(str(v).strip() for v in row) for row in cells) or (
+            len(cells) >= HEADER_ROW and cells[HEADER_ROW - 1][:len(wanted[HEADER_ROW - 1])] == wanted[HEADER_ROW - 1])
+        if not ours:
+            raise RollupError(f"the tab '{title}' of the rollup spreadsheet was made by a person: "
+                              "rename it, or set another tab in [rollup] of the fleet file")
+        sheet.batch_update([tab_marker(tabs[title]["sheetId"], KIND)])
+        return title, cells
+    taken = {p["sheetId"] for p in tabs.values()}
+    sheet_id = random.randint(1, 2**31 - 1)
+    while sheet_id in taken:
+        sheet_id = random.randint(1, 2**31 - 1)
+    width = max(len(r) for r in wanted)
+    sheet.add_tabs([{"sheetId": sheet_id, "title": title,
+                     "gridProperties": {"rowCount": len(wanted) + 100, "columnCount": width}}],
+                   also=[tab_marker(sheet_id, KIND)])
+    return title, []
+
+
+def write_rollup(sheet: Sheet, title: str, wanted: list[list[Any]]) -> int:
+    """Write the rollup diff-only; returns the number of cells written."""
+    tab, current = _find_or_add(sheet, title, wanted)
+    cells = changed_cells(current, wanted)
+    if not cells:
+        return 0
+    need = {tab: (max(len(current), len(wanted)), max(len(r) for r in wanted))}
+    if sheet.too_small(need):
+        sheet.ensure_grid(need)
+    sheet.write(_runs(tab, cells))
+    return len(cells)

@@ -1,0 +1,300 @@
+"""Put back what the journal saw and the sheet lost -- never over a newer value.
+
+``plan_restore`` compares the input tab as it is *now* with what the journal
+recorded since a time / sync (``since``) or for some TPS (``tps``):
+
+* a row that was in the tab in that window and is missing now is added below
+  the table, in the current column order (rows come back in their old relative
+  order); a row whose key was retyped (a rename link in the journal, from a sync
+  the guard let through, whatever the column layout was) is not a missing row:
+  skipped;
+* a cell that is empty now gets the last non-empty value it had in the window,
+  unless the journal shows the clearing was deliberate: the cell was blanked
+  while its row was being edited (another cell of the row got a value in the
+  same sync as the blanking or later: someone retyping the row). A cell blanked
+  alone, or a whole row's cells blanked at once, is refilled.
+
+Only cells with no content of any kind are written: a value someone typed since,
+or a formula showing "" (read with valueRenderOption=FORMULA), is never
+overwritten. Owned columns (status, message) are left to the next sync.
+
+``restore(..., apply=True)`` holds the sync lock (no sync writes meanwhile),
+reads the tab (values and formulas), plans and writes at once: the refilled
+cells in one values:batchUpdate, the missing rows in one values:append with
+INSERT_ROWS, so Google adds them in new rows below the table as it is when the
+append lands -- never over a row someone typed meanwhile. An append is not
+idempotent: when the transport had to send it again (its answer lost after it
+landed), one read finds the copies and blanks all but the first.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Iterable
+
+from sheetsync.core import a1
+from sheetsync.sheets.client import transport_stats
+from sheetsync.journal.queries import MASK
+from sheetsync.journal.tab import PURGED, TabRead, journal_key, read_tab
+from sheetsync.sync.lock import LockBusy, SyncLock, lock_path
+
+_NUMBER = re.compile(r"(0|-?[1-9][0-9]{0,14})(\.[0-9]+)?|-?0\.[0-9]+")
+
+
+@dataclass(frozen=True)
+class RestoredCell:
+    tps_key: str
+    field: str
+    header: str
+    a1: str              # 'Tab'!D17 (an added row: where it lands if no row is typed meanwhile)
+    value: str
+    kind: str            # "row" (added row) | "cell" (blanked cell refilled)
+
+
+@dataclass
+class RestorePlan:
+    spreadsheet: str
+    tab: str
+    since_sync: int                    # journal window starts at this sync (0 = all history)
+    cells: list[RestoredCell] = field(default_factory=list)
+    rows_appended: list[str] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)   # {tps_key, field?, reason}
+    writes: list[tuple[str, list[list[Any]]]] = field(default_factory=list)   # refilled cells
+    rows: list[list[Any]] = field(default_factory=list)   # added rows, from column A
+    table_width: int = 0               # header columns: the append looks for the table in them
+    applied: bool = False
+    appended_at: str = ""              # the range Google put the added rows in
+    cells_written: int = 0
+    requests: int = 0
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+    def to_dict(self, personal: Iterable[str] = ()) -> dict[str, Any]:
+        """JSON-able report; values of ``personal`` fields are masked."""
+        p = frozenset(personal)
+        cells = [{**asdict(c), "value": MASK if c.field in p else c.value} for c in self.cells]
+        return {"spreadsheet": self.spreadsheet, "tab": self.tab, "since_sync": self.since_sync,
+                "applied": self.applied, "cells": cells, "rows_appended": self.rows_appended,
+                "appended_at": self.appended_at, "skipped": self.skipped,
+                "cells_written": self.cells_written, "requests": self.requests}
+
+
+def sheet_value(text: str) -> Any:
+    """Stored value -> the value written RAW: a number as the journal stores it
+    (``120``, ``80.35``: the plain value sheetsync read) is written as a number,
+    so the sheet's SUMs count it; anything else, e.g. 0812... or 012, stays text."""
+    got = _NUMBER.fullmatch(text)
+    if got is None:
+        return text
+    return float(text) if "." in text else int(text)
+
+
+def plan_restore(journal: Any, spreadsheet: str, current_values: list[list[Any]], config: Any, *,
+                 since: datetime | timedelta | int | None = None, tps: Iterable[str] | None = None,
+                 current: TabRead | None = None, formulas: list[list[Any]] | None = None) -> RestorePlan:
+    """Cell writes that put back vanished rows and blanked cells (see module doc).
+    ``since`` and/or ``tps`` (row keys) choose what to look at; neither = all history.
+    ``formulas``: the tab read with valueRenderOption=FORMULA (a formula is content)."""
+    after_n = journal.sync_at(spreadsheet, since) if since is not None else 0
+    keys = None if tps is None else list(tps)
+    window = journal.window(spreadsheet, after_n, keys)
+    renamed = journal.renamed_keys(spreadsheet, after_n)
+    deliberate = journal.cleared_while_edited(spreadsheet, after_n)
+    now = current or read_tab(current_values, config)
+    plan = RestorePlan(spreadsheet, config.input_tab, after_n, table_width=len(now.header))
+    col_of = {f: i for i, f in enumerate(now.fields) if f is not None}
+    headers = {f: now.header[i] for f, i in col_of.items()}
+    for key in sorted(k for k in window if k in now.rows):
+        _refill(plan, key, window[key][1], now, col_of, headers, formulas or [],
+                deliberate.get(key, frozenset()))
+    missing = sorted((k for k in window if k not in now.rows), key=lambda k: (window[k][0], k))
+    next_row = max(_last_filled(current_values), _last_filled(formulas or [])) + 1
+    for key in missing:
+        if key in renamed:
+            plan.skipped.append({"tps_key": key, "reason": f"retyped as {renamed[key]}"})
+            continue
+        if _append(plan, key, window[key][1], next_row, col_of, headers):
+            next_row += 1
+    return plan
+
+
+def _has_formula(formulas: list[list[Any]], row: int, col: int) -> bool:
+    line = formulas[row - 1] if row - 1 < len(formulas) else []
+    return col < len(line) and line[col] not in (None, "")
+
+
+def _restorable(plan: RestorePlan, key: str, old: dict[str, str]) -> dict[str, str]:
+    """The values restore may write: not those purged for retention."""
+    for f in sorted(f for f, v in old.items() if v == PURGED):
+        plan.skipped.append({"tps_key": key, "field": f, "reason": "removed from the journal (retention)"})
+    return {f: v for f, v in old.items() if v != PURGED}
+
+
+def _refill(plan: RestorePlan, key: str, old: dict[str, str], now: TabRead, col_of: dict[str, int],
+            headers: dict[str, str], formulas: list[list[Any]], deliberate: frozenset[str]) -> None:
+    current = now.row_dict(key)
+    old = _restorable(plan, key, old)
+    row = now.positions[key]
+    for f, value in sorted(old.items()):
+        if current.get(f, ""):
+            continue                                  # someone's value is there: keep it
+        if f not in col_of:
+            plan.skipped.append({"tps_key": key, "field": f, "reason": "column not in the tab now"})
+            continue
+        if _has_formula(formulas, row, col_of[f]):
+            plan.skipped.append({"tps_key": key, "field": f, "reason": "a formula is there now"})
+            continue
+        if f in deliberate:
+            plan.skipped.append({"tps_key": key, "field": f,
+                                 "reason": "cleared while the row was being edited"})
+            continue
+        ref = a1.rect(plan.tab, row, col_of[f] + 1)
+        plan.cells.append(RestoredCell(key, f, headers[f], ref, value, "cell"))
+        plan.writes.append((ref, [[sheet_value(value)]]))
+
+
+def _append(plan: RestorePlan, key: str, old: dict[str, str], row: int,
+            col_of: dict[str, int], headers: dict[str, str]) -> bool:
+    old = _restorable(plan, key, old)
+    placed = {f: v for f, v in old.items() if f in col_of}
+    for f in sorted(set(old) - set(placed)):
+        plan.skipped.append({"tps_key": key, "field": f, "reason": "column not in the tab now"})
+    if not placed:
+        return False
+    line: list[Any] = [""] * (max(col_of[f] for f in placed) + 1)
+    for f, value in placed.items():
+        line[col_of[f]] = sheet_value(value)
+    plan.rows.append(line)
+    plan.rows_appended.append(key)
+    for f in sorted(placed, key=lambda f: col_of[f]):
+        plan.cells.append(RestoredCell(key, f, headers[f], a1.rect(plan.tab, row, col_of[f] + 1),
+                                       placed[f], "row"))
+    return True
+
+
+def _last_filled(values: list[list[Any]]) -> int:
+    """1-based number of the last row with any content (0 for an empty tab)."""
+    for i in range(len(values) - 1, -1, -1):
+        if any(c not in (None, "") for c in values[i]):
+            return i + 1
+    return 0
+
+
+class RestoreError(Exception):
+    """One line saying what went wrong and what to do (exit code 3, like sync)."""
+    exit_code = 3
+
+
+def restore(config: Any, journal: Any, sheet: Any, *, spreadsheet: str | None = None,
+            since: datetime | timedelta | int | None = None, tps: Iterable[str] | None = None,
+            apply: bool = False, lock_dir: str | None = None) -> RestorePlan:
+    """One call for ``sheetsync restore``: read the input tab (values, then formulas),
+    plan, and with ``apply`` write under the sync lock (see module doc). ``sheet`` is
+    a gsheets.Sheet; the plan returned is the one written."""
+    lock = SyncLock(lock_path(journal_key(sheet.key, config.input_tab), config.api_url, lock_dir))   # sync's
+    if apply:
+        try:
+            lock.acquire()
+        except LockBusy as exc:
+            raise RestoreError(str(exc)) from None
+    try:
+        return _restore(config, journal, sheet, journal_key(spreadsheet or sheet.key, config.input_tab),
+                        since=since, tps=tps, apply=apply)
+    finally:
+        lock.release()
+
+
+def _restore(config: Any, journal: Any, sheet: Any, name: str, *, since: datetime | timedelta | int | None,
+             tps: Iterable[str] | None, apply: bool) -> RestorePlan:
+    from sheetsync.sync.ownership import read_owned
+    from sheetsync.sync.desired import input_layout
+    tab_range = a1.quote_tab(config.input_tab)
+    # one read, as sync reads: the tab and sheetsync's columns by their markers, so a person's
+    # column that merely shares the Status or Keterangan header is restored like any other
+    owned = read_owned(sheet, config, only_input=True)
+    values = owned.values[config.input_tab]
+    formulas = sheet.read([tab_range], render="FORMULA")[tab_range]
+    now = read_tab(values, config, owned0=input_layout(values, config, owned.columns, strict=False).owned0)
+    journal.claim(name, now, config.name)  # an old journal's history: only its own tab's
+    plan = plan_restore(journal, name, values, config, since=since, tps=tps, formulas=formulas, current=now)
+    if apply and plan.writes:
+        sheet.write(plan.writes)
+    if apply and plan.rows:
+        # the table is found in the header's columns: a note typed far right of the
+        # last row is not taken for the table (Google would append beside it)
+        columns = f"{tab_range}!A:{a1.col_letters(max(plan.table_width, len(max(plan.rows, key=len))))}"
+        before = transport_stats(sheet.client)
+        got = sheet.append_rows(columns, plan.rows)
+        plan.appended_at = str(got.get("updates", {}).get("updatedRange", ""))
+        if not _starts_in_column_a(plan.appended_at):
+            raise RestoreError(f"the restored rows landed at {plan.appended_at}, not from column A: "
+                               "check them in the sheet and move them under the table")
+        if _retried(before, transport_stats(sheet.client)):
+            _undo_repeated_append(sheet, plan, tab_range)
+    plan.applied = apply and bool(plan.writes or plan.rows)
+    plan.cells_written = len(plan.cells) if plan.applied else 0
+    plan.requests = sheet.requests
+    return plan
+
+
+def _retried(before: dict[str, int] | None, after: dict[str, int] | None) -> bool:
+    """Did the transport send the append more than once? Unknown (another session): yes."""
+    return before is None or after is None or after["retries"] > before["retries"]
+
+
+def _undo_repeated_append(sheet: Any, plan: RestorePlan, tab_range: str) -> None:
+    """An append whose answer was lost after it landed is sent again by the transport's
+    retry, and INSERT_ROWS then adds the rows a second time right below the first copy;
+    the answer only names the last copy. One read after the append finds the copies just
+    above it, and the later copies, cells that still hold exactly what restore wrote, are
+    blanked (a values write, safe to retry itself), so every TPS comes back once."""
+    top, bottom = _rows_of(plan.appended_at)
+    size = len(plan.rows)
+    if top == 0 or bottom - top + 1 != size:
+        return
+    values = sheet.read([tab_range])[tab_range]
+    if not _holds(values, top, plan.rows):
+        return                                   # someone typed there meanwhile: theirs now
+    first = top
+    while first - size > 0 and _holds(values, first - size, plan.rows):
+        first -= size
+    if first == top:
+        return
+    width = max(len(r) for r in plan.rows)
+    sheet.write([(a1.rect(plan.tab, first + size, 1, bottom, width), [[""] * width] * (bottom - first - size + 1))])
+    plan.appended_at = a1.rect(plan.tab, first, 1, first + size - 1, width)
+
+
+def _rows_of(updated: str) -> tuple[int, int]:
+    """First and last row of an A1 range ('TPS'!A31:Q32); (0, 0) if it names none."""
+    ref = a1.split_range(updated)[1] if "!" in updated else updated
+    try:
+        ends = [a1.parse_cell(part.replace("$", ""))[0] for part in ref.split(":")]
+    except ValueError:
+        return 0, 0
+    return ends[0], ends[-1]
+
+
+def _holds(values: list[list[Any]], row: int, rows: list[list[Any]]) -> bool:
+    """Do sheet rows row.. hold exactly ``rows`` (as read unformatted; trailing blanks aside)?"""
+    for i, want in enumerate(rows):
+        line = values[row - 1 + i] if row - 1 + i < len(values) else []
+        width = max(len(line), len(want))
+        pad = list(line) + [""] * (width - len(line))
+        if not all(_same(a, b) for a, b in zip(pad, list(want) + [""] * (width - len(want)))):
+            return False
+    return True
+
+
+def _same(shown: Any, written: Any) -> bool:
+    if isinstance(shown, (int, float)) and isinstance(written, (int, float)):
+        return float(shown) == float(written)
+    return str(shown if shown is not None else "") == str(written)
+
+
+def _starts_in_column_a(updated: str) -> bool:
+    """Google appends from the first column of the table it found; ours starts at A."""
+    ref = a1.split_range(updated)[1] if "!" in updated else updated
+    return re.match(r"\$?A\$?[0-9]", ref) is not None
