@@ -29,6 +29,7 @@ from gspread.exceptions import APIError
 from gspread.urls import SPREADSHEET_VALUES_BATCH_UPDATE_URL, SPREADSHEETS_API_V4_BASE_URL
 
 from sheetsync.core import a1
+from sheetsync.sheets.errors import CredentialsError, Protected, SheetsError
 from sheetsync.sheets.transport import RequestException, RetryPolicy, connection_refused, make_session
 
 log = logging.getLogger("sheetsync")
@@ -50,34 +51,6 @@ _KEY = re.compile(r"^[a-zA-Z0-9_-]{10,}$")
 # an error that names what the volunteer sees, not become a serial number of votes.
 VALUES = "UNFORMATTED_VALUE"
 DATES = "FORMATTED_STRING"
-
-
-class SheetsError(Exception):
-    """One-line, user-facing; says what to do. sync wraps it in SyncError (exit 3).
-
-    ``code`` names its templates in i18n.py (English and Indonesian): the message is the
-    English one, the CLI prints the reader's language from ``code`` and ``params``."""
-
-    def __init__(self, message: str = "", /, *, code: str | None = None, **params: Any) -> None:
-        if code is not None:
-            from sheetsync.i18n import sheets_text
-            message = sheets_text(code, "en", params)
-        super().__init__(message)
-        self.code, self.params = code, params
-
-
-class CredentialsError(SheetsError):
-    pass
-
-
-class Protected(SheetsError):
-    """Google refused a write into a range protected for its editors alone ("only me")."""
-
-
-class TabMissing(SheetsError):
-    def __init__(self, message: str, titles: list[str]) -> None:
-        super().__init__(message)
-        self.titles = titles
 
 
 @dataclass
@@ -246,7 +219,7 @@ def _unreachable(exc: BaseException) -> SheetsError:
         return SheetsError(code="sheets_unreachable", kind=exc.__class__.__name__)
     url = str(getattr(getattr(exc, "request", None), "url", "") or "")
     parts = urllib.parse.urlsplit(url)
-    return SheetsError(code="refused", url=f"{parts.scheme}://{parts.netloc}" if parts.netloc else "?",
+    return SheetsError(code="sheets_refused", url=f"{parts.scheme}://{parts.netloc}" if parts.netloc else "?",
                        kind=exc.__class__.__name__)
 
 

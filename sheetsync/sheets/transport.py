@@ -29,6 +29,8 @@ import google.oauth2.credentials
 import requests
 from google.auth.transport.requests import AuthorizedSession, Request
 
+from sheetsync.sheets.errors import ApiUrlError
+
 log = logging.getLogger("sheetsync.sheets.transport")
 
 API_HOSTS = (
@@ -86,16 +88,6 @@ class TransportStats:
                     "bytes_sent": self.bytes_sent, "bytes_received": self.bytes_received}
 
 
-class ApiUrlError(ValueError):
-    """An API URL that would expose credentials; ``code`` names the i18n message."""
-
-    exit_code = 2
-
-    def __init__(self, code: str, url: str, message: str) -> None:
-        super().__init__(message)
-        self.code, self.url = code, url
-
-
 def rewrite_url(url: str, api_url: str | None, *, token_host: bool = False) -> str:
     """Google API host prefix -> emulator base URL; anything else is left alone.
 
@@ -131,9 +123,7 @@ def check_api_url(api_url: str) -> str:
         return api_url
     if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
         return api_url
-    raise ApiUrlError("api_url_insecure", api_url,
-                      f"api_url {api_url!r}: plain http is accepted only on this machine "
-                      "(127.0.0.1, localhost); use https or remove api_url")
+    raise ApiUrlError("api_url_insecure", api_url)
 
 
 def _well_formed(api_url: str) -> urllib.parse.SplitResult:
@@ -149,8 +139,7 @@ def _well_formed(api_url: str) -> urllib.parse.SplitResult:
         return parts
     if "://" in text and parts.scheme not in ("http", "https") and port_ok and parts.hostname:
         return parts           # another scheme: refused as not https just after, which says what to use
-    raise ApiUrlError("api_url_malformed", api_url,
-                      f"api_url {api_url!r} is not a URL: write it as http://127.0.0.1:8555 or https://host")
+    raise ApiUrlError("api_url_malformed", api_url)
 
 
 def token_uri(credentials: google.auth.credentials.Credentials) -> str | None:
@@ -174,10 +163,7 @@ def belongs_to(credentials: google.auth.credentials.Credentials, api_url: str) -
 def check_credentials_for(credentials: google.auth.credentials.Credentials, api_url: str) -> None:
     """Refuse to send a Google key's tokens to another address."""
     if not belongs_to(credentials, api_url):
-        raise ApiUrlError("api_url_foreign_key", api_url,
-                          f"api_url {api_url!r} is not where this key gets its tokens "
-                          f"({token_uri(credentials) or 'Google'}); its assertion and bearer token "
-                          "would go there. Use the emulator's own key, or remove api_url")
+        raise ApiUrlError("api_url_foreign_key", api_url)
 
 
 def retry_after_seconds(response: requests.Response | None) -> float | None:
