@@ -43,6 +43,7 @@ sys.path[:0] = [str(ROOT)]
 
 from sheetsync.core.check import check  # noqa: E402
 from sheetsync.emulator import Emulator  # noqa: E402
+from sheetsync.sheets.client import client_from_key_info  # noqa: E402
 from sheetsync.core.kabkota import kabkota_in, region_config, wilayah  # noqa: E402
 
 POPULATION = ROOT / "bench" / "penduduk-2025.csv"
@@ -227,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(31)
     work = Path(tempfile.mkdtemp(prefix="fleet-bench-"))
     with Emulator(strict=True, quota="google") as emu:
-        owner = emu.client(key=emu.issue_key("koordinator@relawan.iam.gserviceaccount.com", project_id="relawan"))
+        owner_key = emu.issue_key("koordinator@relawan.iam.gserviceaccount.com", project_id="relawan")
+        owner = client_from_key_info(owner_key, emu.url)
         fleet_key = emu.issue_key(FLEET, project_id="kawal-tps-dki")
         (work / "fleet.json").write_text(json.dumps(fleet_key))
         (work / "fleet.json").chmod(0o600)
@@ -244,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
             kota.sheet.share(FLEET, perm_type="user", role="writer", notify=False)
             editor = f"relawan-{kota.code.replace('.', '')}@relawan.iam.gserviceaccount.com"
             kota.sheet.share(editor, perm_type="user", role="writer", notify=False)
-            kota.editor = emu.client(key=emu.issue_key(editor, project_id="relawan"))
+            kota.editor = client_from_key_info(emu.issue_key(editor, project_id="relawan"), emu.url)
             kota.sheet = kota.editor.open_by_key(kota.sheet.id)
         rollup = owner.create("Rekap Provinsi")
         rollup.share(FLEET, perm_type="user", role="writer", notify=False)

@@ -17,12 +17,13 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]  # the same settle() the layout 
 from sheets import settle  # noqa: E402
 from sheetsync.core.config import load_preset, with_overrides  # noqa: E402
 from sheetsync.emulator import Emulator  # noqa: E402
+from sheetsync.sheets.client import emulator_client  # noqa: E402
 from sheetsync.sync.layout import init_layout  # noqa: E402
 
 
 def main() -> None:
     with Emulator() as emu:
-        client = emu.client()
+        client = emulator_client(emu.url)
         key = client.create("bench-layout").id
         config = with_overrides(load_preset("pilkada-jakbar-2024"), spreadsheet=key, api_url=emu.url)
         for run in (1, 2):

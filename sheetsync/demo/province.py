@@ -14,13 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
-
-import gspread
+from typing import Any, Callable
 
 from sheetsync.core import a1
 from sheetsync.core.config import Config, ConfigError, with_overrides
-from sheetsync.demo.seed import fill_updates, with_photo_column
+from sheetsync.demo.seed import fill_updates, show_in_view, with_photo_column
 from sheetsync.fleet.run import CycleReport, FleetRunner
 from sheetsync.fleet.config import DEFAULT_ACCOUNT, DEFAULT_EVERY_S, Account, Fleet, FleetSheet, RollupTarget
 from sheetsync.sheets.client import Sheet
@@ -73,18 +71,17 @@ def _planned(values: list[list[object]], config: Config, code: str) -> list[list
     return grid
 
 
-def make_sheet(client: gspread.Client, api_url: str, code: str, name: str, work: Path,
+def make_sheet(client: Any, api_url: str, code: str, name: str, work: Path,
                seed: int, photos: bool = False) -> tuple[Config, KabkotaDemo]:
     """Create one kab/kota's sheet (init, TPS rows, volunteers' election-night values)."""
     from sheetsync.sync.layout import init_layout
-    from sheetsync.emulator.webview import know_columns
 
     base = with_photo_column(region_config(code)) if photos else region_config(code)
     created = client.create(f"Warga Kawal TPS {name}")
     created.sheet1.update_title(base.input_tab)    # the new file's empty first tab becomes the input tab
     config = replace(with_overrides(base, spreadsheet=created.id, api_url=api_url),
                      journal_path=str(work / f"journal-{code}.sqlite"))
-    know_columns(config)       # the web view masks its personal columns and links its photo column
+    show_in_view(config)       # the web view masks its personal columns and links its photo column
     init_layout(config, client=client)
     sheet = Sheet(client, created.id)
     tab = a1.quote_tab(config.input_tab)

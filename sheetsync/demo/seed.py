@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from sheetsync.core import a1
 from sheetsync.core.config import Column, Config
@@ -358,6 +358,21 @@ def fill(config: Any, *, phase: str = "hari-h", seed: int = 2024, client: Any = 
     return info
 
 
+def show_in_view(*configs: Config) -> None:
+    """Tell the emulator's web view which headers of ``configs`` (none given: of every bundled
+    preset) are personal, masked unless asked for, and which hold C.Hasil photo links."""
+    from sheetsync.core.config import load_preset, preset_names
+    from sheetsync.emulator import webview
+
+    columns = [c for config in (configs or [load_preset(n) for n in preset_names()]) for c in config.columns]
+    webview.know_headers(personal=_headers(c for c in columns if c.personal),
+                         photo=_headers(c for c in columns if c.type == "photo"), key=header_key)
+
+
+def _headers(columns: Iterable[Column]) -> list[str]:
+    return [h for c in columns for h in (c.header, *c.aliases)]
+
+
 def run_demo(api_url: str, *, phase: str = "hari-h", seed: int = 2024, preset: str = "pilkada-jakbar-2024",
              photos: bool = False, step: Callable[[str], None] | None = None) -> DemoResult:
     """Create the demo spreadsheet on a running emulator, init --with-tps, fill, sync.
@@ -366,7 +381,6 @@ def run_demo(api_url: str, *, phase: str = "hari-h", seed: int = 2024, preset: s
     from sheetsync.sheets.client import Sheet, emulator_client
     from sheetsync.sync.layout import init_layout
     from sheetsync.sync.run import sync
-    from sheetsync.emulator.webview import know_columns
 
     client = emulator_client(api_url)
     base = with_photo_column(load_preset(preset)) if photos else load_preset(preset)
@@ -374,7 +388,7 @@ def run_demo(api_url: str, *, phase: str = "hari-h", seed: int = 2024, preset: s
     created = client.create(title)
     created.sheet1.update_title(base.input_tab)     # the new file's empty first tab becomes the input tab
     config = with_overrides(base, spreadsheet=created.id, api_url=api_url)
-    know_columns(config)       # the web view masks its personal columns and links its photo column
+    show_in_view(config)       # the web view masks its personal columns and links its photo column
     if step:
         step("init")
     layout = init_layout(config, with_tps=True, client=client)

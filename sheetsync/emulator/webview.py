@@ -10,14 +10,12 @@ that runs no script at all, so a cell that slips through still cannot act.
 
 from __future__ import annotations
 
-import functools
 import html
 import re
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs, quote, urlencode
 
-if TYPE_CHECKING:       # the emulator imports this module; the config is read only when needed
-    from sheetsync.core.config import Column, Config
+from .model import Sheet, Spreadsheet, Store
 
 MAX_ROWS = 3000        # a 820,000-row tab would make a page no browser wants
 REFRESH_S = 30         # the demo keeps syncing; the page follows
@@ -36,7 +34,7 @@ SECURITY_HEADERS = {
 }
 
 
-def render(path: str, store: Any, query: str = "") -> Response:
+def render(path: str, store: Store, query: str = "") -> Response:
     """(HTTP status, Content-Type, body) for /view, /view/<id>, /view/<id>/<sheetId>.
 
     Personal columns (names, phone numbers) are masked unless ``?personal=1``."""
@@ -47,7 +45,7 @@ def render(path: str, store: Any, query: str = "") -> Response:
     keep = _kept(query)
     if not parts:
         return _ok(_page("sheetsync emulator", _index(store, keep), refresh, keep))
-    ss = store.spreadsheets.get(parts[0]) if hasattr(store, "spreadsheets") else None
+    ss = store.spreadsheets.get(parts[0]) if isinstance(store, Store) else None
     if ss is None:
         return 404, "text/html; charset=utf-8", _page("Not found", "<p>No such spreadsheet.</p>").encode()
     with ss.lock:
@@ -84,52 +82,58 @@ def _flag(query: str, name: str) -> bool:
 MASK = "***"
 
 
-# Header keys of columns whose config this process knows beyond the bundled presets (the demo
-# hands its config over with know_columns): role ("personal", "photo") -> header keys.
-_KNOWN: dict[str, set[str]] = {"personal": set(), "photo": set()}
+HeaderKey = Callable[[str], str]
 
 
-def _column_keys(columns: Iterable[Column], role: str) -> set[str]:
-    from sheetsync.sync.layout import header_key
-
-    wanted = [c for c in columns if (c.personal if role == "personal" else c.type == role)]
-    keys = {header_key(h) for c in wanted for h in (c.header, *c.aliases)}
-    keys.discard("")
-    return keys
+def _plain_key(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
-@functools.lru_cache(maxsize=2)
-def _preset_headers(role: str) -> frozenset[str]:
-    """Header keys of the role's columns in every bundled preset: the emulator has no config,
-    and the demo sheet is a preset's."""
-    from sheetsync.core.config import load_preset, preset_names
+class _KnownHeaders:
+    """The headers of the columns the view masks (personal) and links (C.Hasil photos).
 
-    return frozenset(k for name in preset_names() for k in _column_keys(load_preset(name).columns, role))
+    The emulator knows no config: whoever starts it and makes the sheets (the demo) says which
+    headers these are, and how two headers are compared (sheetsync's own header matching), so
+    the view reads a header as the sync does."""
+
+    def __init__(self) -> None:
+        self.key: HeaderKey = _plain_key
+        self.personal: set[str] = set()
+        self.photo: set[str] = set()
+
+    def keys(self, headers: set[str]) -> frozenset[str]:
+        found = {self.key(h) for h in headers}
+        found.discard("")
+        return frozenset(found)
 
 
-def know_columns(config: Config) -> None:
-    """Tell the view which headers of ``config`` are personal and which hold C.Hasil photo
-    links, for a sheet made from a config the presets do not carry (the demo's)."""
-    for role, keys in _KNOWN.items():
-        keys.update(_column_keys(config.columns, role))
+_KNOWN = _KnownHeaders()
+
+
+def know_headers(*, personal: Iterable[str] = (), photo: Iterable[str] = (),
+                 key: HeaderKey | None = None) -> None:
+    """Add headers of personal columns (names, phone numbers: masked unless ?personal=1) and of
+    C.Hasil photo link columns (shown as links); ``key`` normalises a header for matching."""
+    if key is not None:
+        _KNOWN.key = key
+    _KNOWN.personal.update(personal)
+    _KNOWN.photo.update(photo)
 
 
 def personal_headers() -> frozenset[str]:
-    """Header keys of every personal column (personal = true) the view knows of."""
-    return _preset_headers("personal") | frozenset(_KNOWN["personal"])
+    """Header keys of every personal column the view knows of."""
+    return _KNOWN.keys(_KNOWN.personal)
 
 
 def photo_headers() -> frozenset[str]:
-    """Header keys of every C.Hasil photo link column (type = "photo") the view knows of."""
-    return _preset_headers("photo") | frozenset(_KNOWN["photo"])
+    """Header keys of every C.Hasil photo link column the view knows of."""
+    return _KNOWN.keys(_KNOWN.photo)
 
 
-def _columns_named(sheet: Any, n_cols: int, header_rows: int, wanted: frozenset[str]) -> set[int]:
+def _columns_named(sheet: Sheet, n_cols: int, header_rows: int, wanted: frozenset[str]) -> set[int]:
     """Columns whose header (the frozen rows, else row 1) is one of ``wanted``."""
-    from sheetsync.sync.layout import header_key
-
     return {c for r in range(max(1, header_rows)) for c in range(n_cols)
-            if sheet.get(r, c) is not None and header_key(str(sheet.get(r, c))) in wanted}
+            if sheet.get(r, c) is not None and _KNOWN.key(str(sheet.get(r, c))) in wanted}
 
 
 def _ok(text: str) -> Response:
@@ -174,7 +178,7 @@ def _href(*parts: Any, keep: str = "") -> str:
     return _e("/view/" + "/".join(quote(str(p), safe="") for p in parts) + keep)
 
 
-def _index(store: Any, keep: str = "") -> str:
+def _index(store: Store, keep: str = "") -> str:
     items = "".join(
         f'<li><a href="{_href(ss.id, keep=keep)}">{_e(ss.title)}</a> '
         f'<span class="note">{len(ss.sheets)} tab(s) &middot; {_e(ss.id)}</span></li>'
@@ -182,14 +186,14 @@ def _index(store: Any, keep: str = "") -> str:
     return f"<main><h1>Spreadsheets</h1><ul>{items or '<li>(none yet)</li>'}</ul></main>"
 
 
-def _tabs(ss: Any, current: Any, keep: str = "") -> str:
+def _tabs(ss: Spreadsheet, current: Sheet | None, keep: str = "") -> str:
     links = "".join(
         f'<a class="{"on" if s is current else ""}" href="{_href(ss.id, s.sheet_id, keep=keep)}">'
         f"{_e(s.title)}</a>" for s in ss.sheets)
     return f"<nav>{links}</nav>"
 
 
-def _sheet(ss: Any, sheet: Any, personal: bool = False) -> str:
+def _sheet(ss: Spreadsheet, sheet: Sheet, personal: bool = False) -> str:
     n_rows, n_cols = sheet.used_extent()
     shown = min(n_rows, MAX_ROWS)
     frozen = int(sheet.grid.get("frozenRowCount", 0) or 0)
@@ -260,7 +264,7 @@ def _col_letter(c: int) -> str:
     return out
 
 
-def _protections(sheet: Any) -> str:
+def _protections(sheet: Sheet) -> str:
     if not sheet.protected_ranges:
         return ""
     items = []
@@ -311,7 +315,7 @@ def _cells(grid_range: dict, rows: int, cols: int) -> Iterable[tuple[int, int]]:
             yield r, c
 
 
-def _cell_colours(sheet: Any, rows: int, cols: int) -> dict[tuple[int, int], dict]:
+def _cell_colours(sheet: Sheet, rows: int, cols: int) -> dict[tuple[int, int], dict]:
     """(r, c) -> the format of the first conditional rule that matches (Google's order)."""
     out: dict[tuple[int, int], dict] = {}
     for rule in sheet.conditional_formats:
@@ -333,7 +337,7 @@ def _condition_values(condition: dict) -> list[str]:
 _CUSTOM = re.compile(r'^=\s*\$?([A-Z]+)\$?(\d+)\s*=\s*"([^"]*)"\s*$', re.I)
 
 
-def _matches(condition: dict, sheet: Any, r: int, c: int, top: int, left: int) -> bool:
+def _matches(condition: dict, sheet: Sheet, r: int, c: int, top: int, left: int) -> bool:
     kind = condition.get("type", "")
     args = _condition_values(condition)
     value = sheet.get(r, c)
@@ -377,7 +381,7 @@ def _col_index(letters: str) -> int:
 
 # ------------------------------------------------------------------- charts
 
-def _range_values(ss: Any, grid_range: dict) -> list[Any]:
+def _range_values(ss: Spreadsheet, grid_range: dict) -> list[Any]:
     sheet = ss.sheet_by_id(grid_range.get("sheetId", 0))
     if sheet is None:
         return []
@@ -389,7 +393,7 @@ def _sources(item: dict, key: str) -> list[dict]:
     return item.get(key, {}).get("sourceRange", {}).get("sources", [])
 
 
-def chart_data(ss: Any, chart: dict) -> tuple[str, list[str], list[tuple[str, list[float]]]]:
+def chart_data(ss: Spreadsheet, chart: dict) -> tuple[str, list[str], list[tuple[str, list[float]]]]:
     """(title, category labels, [(series name, values)]) of a basic chart."""
     spec = chart.get("spec", {})
     basic = spec.get("basicChart", {})
@@ -416,7 +420,7 @@ def chart_data(ss: Any, chart: dict) -> tuple[str, list[str], list[tuple[str, li
 PALETTE = ("#4285f4", "#ea4335", "#fbbc04", "#34a853")
 
 
-def _chart(ss: Any, chart: dict) -> str:
+def _chart(ss: Spreadsheet, chart: dict) -> str:
     title, labels, series = chart_data(ss, chart)
     if not labels or not series:
         return ""
