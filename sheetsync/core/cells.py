@@ -256,12 +256,6 @@ def recheck_blank(cells: np.ndarray, blank: np.ndarray, rows: np.ndarray) -> Non
         blank[rows] = _blank_text(cells[rows]).astype(bool)
 
 
-def parse_region_column(cells: np.ndarray) -> ParsedColumn:
-    """Region names: blankness per distinct spelling (regions.name_codes does the rest)."""
-    from sheetsync.core.regions import name_codes  # regions is the owner of name matching
-    return ParsedColumn(cells, np.where(name_codes(cells).blank_rows, P_BLANK, P_OK).astype(np.int8))
-
-
 TEXT_TYPES = ("text", "code", "phone", "photo")  # parsed for blankness only: never a bad cell
 
 PARSERS: dict[str, Callable[[np.ndarray], ParsedColumn]] = {
@@ -272,6 +266,6 @@ PARSERS: dict[str, Callable[[np.ndarray], ParsedColumn]] = {
     "code": parse_text_column,
     "phone": parse_text_column,   # normalised by the saksi rules
     "photo": parse_text_column,   # a link's shape is checked by rules/photo.py
-    "kecamatan": parse_region_column,  # resolved by regions.py
-    "kelurahan": parse_region_column,
 }
+# Region columns (kecamatan, kelurahan) are not here: regions.name_codes reads their
+# blankness and their matching keys in one factorisation.

@@ -25,11 +25,13 @@ import pandas as pd
 
 from sheetsync.core.cells import (P_BLANK, PARSERS, TEXT_TYPES, LazyParsedColumn, ParsedColumn, cell_text, parse_int_columns,
                     recheck_blank, text_blank)
-from sheetsync.core.config import Config
+from sheetsync.core.config import Config, result_fields
+from sheetsync.core.headers import header_key
 from sheetsync.core.issues import (BELUM_DIISI, ERROR, OK, PERIKSA, SALAH, STATUS_PRIORITY, WARNING, Issue, register_message,
                      template)
 from sheetsync.core.regions import NameCodes, name_codes, resolve_kecamatan, resolve_kelurahan
-from sheetsync.core.rules import Hits, RowSubset, RuleContext, result_fields, run_rules
+from sheetsync.core.rules import run_rules  # the package: importing it registers every family
+from sheetsync.core.rules.context import Hits, RowSubset, RuleContext
 from sheetsync.core.totals import Totals, compute_totals, reconcile
 
 try:  # C-speed list-of-lists -> 2-D object array (pads short rows with None)
@@ -48,14 +50,6 @@ register_message(
     "tidak berjalan; kembalikan judulnya, atau tambahkan judul barunya sebagai alias di konfigurasi",
     "Column '{column}' not found in header row {header_row}: the checks and totals that use it cannot run; "
     "restore its header, or add the new header as an alias in the config")
-_HEADER_JUNK = re.compile(r"[^0-9a-z]+")
-
-
-def header_key(text: Any) -> str:
-    """Headers match case-, space- and punctuation-insensitively ("No. TPS" = "no tps")."""
-    return _HEADER_JUNK.sub("", cell_text(text).lower())
-
-
 @dataclass(frozen=True)
 class HeaderMap:
     fields: Mapping[str, int]           # field -> 0-based column index

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
+from sheetsync.core.headers import header_key
 from sheetsync.core.regions import Regions, RegionError, load_regions, read_csv_rows
 
 PRESET_DIR = Path(__file__).parent / "presets"
@@ -141,6 +142,13 @@ class Config:
         return frozenset(c.field for c in self.columns if c.personal)
 
 
+def result_fields(config: Config) -> tuple[str, ...]:
+    """The C.Hasil fields configured: paslon, suara sah / tidak sah, pengguna hak pilih."""
+    fields = {c.field for c in config.columns}
+    extra = tuple(f for f in ("suara_sah", "suara_tidak_sah", "pengguna_hak_pilih") if f in fields)
+    return tuple(config.rules.paslon_fields) + extra
+
+
 # ---- reading TOML with one-line errors --------------------------------------
 
 class _Table:
@@ -213,8 +221,6 @@ def _owned_headers_apart(inp: _Table, columns: tuple[Column, ...], status_header
                          message_header: str) -> None:
     """sheetsync writes into its own two columns on every sync: a header that also names a
     data column (or its alias) would have it overwrite that column, so it is refused here."""
-    from sheetsync.core.check import header_key       # the core's header matching, lazily: it imports pandas
-
     taken = {header_key(name): c.header for c in columns for name in (c.header, *c.aliases)}
     for key, text in (("status_header", status_header), ("message_header", message_header)):
         if not header_key(text):

@@ -21,6 +21,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from sheetsync.core.cells import MATCH_LIMIT
+
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 # "Kec. Cengkareng", "Kecamatan Cengkareng", "Kel Kapuk", "Kelurahan Kapuk", "Desa X".
 _PREFIX = re.compile(r"^\s*(kecamatan|kec\.|kec\s|kelurahan|kel\.|kel\s|desa\s)\s*", re.I)
@@ -246,7 +248,7 @@ def resolve_kelurahan(names: NameCodes, kecamatan_pos: np.ndarray,
 
 # ---- TPS references ----------------------------------------------------------
 
-# Applied to stripped text of at most cells.MATCH_LIMIT characters; linear (one unbounded
+# Applied to stripped text of at most MATCH_LIMIT characters; linear (one unbounded
 # quantifier per run of characters it can match; see tests/test_security_regex.py).
 _REF_CODE = re.compile(r"^(\d{2}\.\d{2}\.\d{2}\.\d{4})(?:\s+|\s*[/-]\s*)(?:tps\s*)?0*(\d{1,4})$", re.I)
 _REF_SEPARATORS = " \t\n\r\u00a0/,:#-"
@@ -259,8 +261,6 @@ def tps_key(kelurahan_code: str, tps: int) -> str:
 
 def parse_tps_ref(text: str, regions: Regions) -> str | None:
     """"Kapuk 12", "kapuk tps 012", "Cengkareng/Kapuk/12", "31.73.01.1005/12" -> "31.73.01.1005/012"."""
-    from sheetsync.core.cells import MATCH_LIMIT
-
     text = str(text or "").strip()
     if not text or len(text) > MATCH_LIMIT:
         return None

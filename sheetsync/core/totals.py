@@ -21,9 +21,9 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from sheetsync.core.config import Config
+from sheetsync.core.config import Config, result_fields
 from sheetsync.core.issues import BELUM_DIISI, OK, PERIKSA
-from sheetsync.core.rules import result_fields
+from sheetsync.core.rules.people import BELUM_ADA_SAKSI
 from sheetsync.core.rules.photo import HAS_PHOTO, photo_field
 
 COUNT_COLUMNS = ("tps_entered", "tps_reported", "tps_error", "tps_periksa", "tps_belum")
@@ -128,7 +128,7 @@ def row_masks(rows: pd.DataFrame, config: Config | None = None) -> RowMasks:
         first=distinct_tps(rows), counted=counted, error=rows["n_errors"].to_numpy() > 0,
         periksa=status == PERIKSA,
         # BELUM ADA SAKSI is given only to rows without results: not filled either
-        belum=(status == BELUM_DIISI) | (status == "BELUM ADA SAKSI"),
+        belum=(status == BELUM_DIISI) | (status == BELUM_ADA_SAKSI),
         not_ok=status != OK,
         counted_votes=votes, target=np.nan_to_num(rows["target_effective"].to_numpy(np.float64)),
         photo=_has_photo(rows, config))

@@ -1,15 +1,13 @@
-"""Rule registry.
+"""The rules of check(): one module per family of checks.
 
-A rule is a function RuleContext -> iterable of Hits.  It looks at whole
-columns at once (numpy / pandas), never row by row, and returns one Hits per
-kind of problem: the code, the severity, the frame positions of the rows hit and
-the message params (arrays aligned with those positions, or scalars).
+A rule is a function RuleContext -> iterable of Hits (rules/context.py), registered
+with @register(name) (rules/registry.py).  Importing this package registers the
+built-in families below, in the order their messages should appear in a row's
+Keterangan.  Another family (saksi, phone, koordinator) adds a module and one
+import line here:
 
-Families register themselves when imported at the bottom of this module, in
-the order their messages should appear in a row's Keterangan.  Another family
-(saksi, phone, koordinator) adds a module and one import line:
-
-    from sheetsync.core.rules import Hits, RuleContext, register
+    from sheetsync.core.rules.context import Hits, RuleContext
+    from sheetsync.core.rules.registry import register
 
     @register("saksi_missing")
     def saksi_missing(ctx: RuleContext): ...
@@ -19,160 +17,16 @@ and its message templates with issues.register_message().
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Callable, Iterable, Mapping
-
-import numpy as np
-import pandas as pd
-
-from sheetsync.core.cells import ParsedColumn
-from sheetsync.core.config import Column, Config
-
-
-@dataclass
-class Hits:
-    code: str
-    severity: str                      # "error" | "warning"
-    field: str | None
-    rows: np.ndarray                   # positions (0-based) in RuleContext.frame
-    params: Mapping[str, Any] = field(default_factory=dict)  # arrays aligned with rows, or scalars
-    status: str | None = None          # row status this imposes; default from severity
-    # False for an error that says nothing about the row's numbers (a saksi's phone): the row
-    # is SALAH so it gets fixed, but its C.Hasil still counts in the vote totals
-    doubts_counts: bool = True
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-
-@dataclass
-class RuleContext:
-    config: Config
-    frame: pd.DataFrame                 # typed rows, positional; index = sheet row
-    parsed: Mapping[str, ParsedColumn]  # field -> parsed cells (aligned with frame)
-    raw: Mapping[str, np.ndarray]       # field -> cells as typed (aligned with frame)
-    present: frozenset[str]             # fields whose header was found in the sheet
-    now: datetime
-    _ints: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
-    factorized: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
-
-    def column(self, field_name: str) -> Column | None:
-        return self.config.column(field_name)
-
-    def header(self, field_name: str) -> str:
-        col = self.config.column(field_name)
-        return col.header if col else field_name
-
-    def typed(self, field_name: str, rows: np.ndarray) -> np.ndarray:
-        """Cells as typed for some frame positions, without copying the whole column."""
-        raw = self.raw
-        return raw.at(field_name, rows) if isinstance(raw, RowSubset) else raw[field_name][rows]
-
-    def has(self, *fields: str) -> bool:
-        return all(f in self.present for f in fields)
-
-    def ints(self, field_name: str) -> tuple[np.ndarray, np.ndarray]:
-        """(int64 values with 0 where blank or bad, filled-and-valid mask).
-
-        Worked out once per column and shared by the rules (DPT is read by four),
-        so the arrays are read-only: a rule that wants to change one makes a copy."""
-        hit = self._ints.get(field_name)
-        if hit is None:
-            values = self.frame[field_name].array
-            filled = ~np.asarray(values.isna())
-            ints = np.array(values.to_numpy(dtype=np.int64, na_value=0))  # our own copy, made read-only
-            ints.flags.writeable = filled.flags.writeable = False
-            hit = self._ints[field_name] = (ints, filled)
-        return hit
-
-    def factorize(self, field_name: str) -> tuple[np.ndarray, np.ndarray]:
-        """pd.factorize of a column's cells as typed: (int64 code per row, -1 for None/NaN;
-        the distinct cells, object).
-
-        Worked out once per check() and kept in self.factorized, read-only: the koordinator
-        rule and the per-koordinator totals both group the same 820,000 names (each with
-        its own normalisation of the distinct ones), and hashing the cells is most of it."""
-        hit = self.factorized.get(field_name)
-        if hit is None:
-            codes, uniques = pd.factorize(np.asarray(self.raw[field_name], dtype=object), use_na_sentinel=True)
-            codes = codes.astype(np.int64, copy=False)
-            uniques = np.asarray(uniques, dtype=object)
-            codes.flags.writeable = uniques.flags.writeable = False
-            hit = self.factorized[field_name] = (codes, uniques)
-        return hit
-
-    @property
-    def sheet_rows(self) -> np.ndarray:
-        return self.frame.index.to_numpy()
-
-    @property
-    def result_fields(self) -> tuple[str, ...]:
-        return result_fields(self.config)
-
-
-class RowSubset(Mapping[str, np.ndarray]):
-    """Columns of the whole tab seen through the non-blank rows, copied on first use.
-
-    Copying every object column to drop a few blank rows costs more than most
-    rules; rules that only quote hit cells use at() and never copy."""
-
-    def __init__(self, columns: Mapping[str, np.ndarray], keep: np.ndarray | None):
-        self._columns, self._keep = columns, keep
-        self._copies: dict[str, np.ndarray] = {}
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        if self._keep is None:
-            return self._columns[name]
-        if name not in self._copies:
-            self._copies[name] = self._columns[name][self._keep]
-        return self._copies[name]
-
-    def at(self, name: str, rows: np.ndarray) -> np.ndarray:
-        column = self._columns[name]
-        return column[rows] if self._keep is None else column[self._keep[rows]]
-
-    def __iter__(self):
-        return iter(self._columns)
-
-    def __len__(self) -> int:
-        return len(self._columns)
-
-
-def result_fields(config: Config) -> tuple[str, ...]:
-    """The C.Hasil fields configured: paslon, suara sah / tidak sah, pengguna hak pilih."""
-    fields = {c.field for c in config.columns}
-    extra = tuple(f for f in ("suara_sah", "suara_tidak_sah", "pengguna_hak_pilih") if f in fields)
-    return tuple(config.rules.paslon_fields) + extra
-
-
-Rule = Callable[[RuleContext], Iterable[Hits]]
-RULES: list[tuple[str, Rule]] = []
-
-
-def register(name: str) -> Callable[[Rule], Rule]:
-    def add(fn: Rule) -> Rule:
-        for i, (existing, _) in enumerate(RULES):
-            if existing == name:  # re-import (tests, reload): replace in place
-                RULES[i] = (name, fn)
-                return fn
-        RULES.append((name, fn))
-        return fn
-    return add
-
-
-def run_rules(ctx: RuleContext) -> list[Hits]:
-    hits: list[Hits] = []
-    for _, rule in RULES:
-        hits.extend(h for h in rule(ctx) if len(h))
-    return hits
-
+from sheetsync.core.rules.context import Hits, RowSubset, RuleContext
+from sheetsync.core.rules.registry import RULES, Rule, register, run_rules
 
 # Built-in families, in message order.
-from sheetsync.core.rules import cells as _cells  # noqa: E402,F401
-from sheetsync.core.rules import regions as _regions  # noqa: E402,F401
-from sheetsync.core.rules import tps as _tps  # noqa: E402,F401
-from sheetsync.core.rules import chasil as _chasil  # noqa: E402,F401
-from sheetsync.core.rules import people as _people  # noqa: E402,F401  (saksi, phones, koordinator)
-from sheetsync.core.rules import photo as _photo  # noqa: E402,F401  (C.Hasil photo links)
-from sheetsync.core.rules import janggal as _janggal  # noqa: E402,F401  (anomaly flags: unlikely results)
+from sheetsync.core.rules import cells as _cells  # noqa: F401
+from sheetsync.core.rules import regions as _regions  # noqa: F401
+from sheetsync.core.rules import tps as _tps  # noqa: F401
+from sheetsync.core.rules import chasil as _chasil  # noqa: F401
+from sheetsync.core.rules import people as _people  # noqa: F401  (saksi, phones, koordinator)
+from sheetsync.core.rules import photo as _photo  # noqa: F401  (C.Hasil photo links)
+from sheetsync.core.rules import janggal as _janggal  # noqa: F401  (anomaly flags: unlikely results)
+
+__all__ = ["RULES", "Hits", "RowSubset", "Rule", "RuleContext", "register", "run_rules"]

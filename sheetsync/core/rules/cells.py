@@ -9,7 +9,8 @@ import numpy as np
 
 from sheetsync.core.cells import P_BAD_TPS, P_BAD_YESNO, P_BLANK, P_NEGATIVE, P_NOT_INTEGER, TEXT_TYPES, cell_text
 from sheetsync.core.issues import ERROR
-from sheetsync.core.rules import Hits, RuleContext, register
+from sheetsync.core.rules.context import Hits, RuleContext
+from sheetsync.core.rules.registry import register
 
 _CELL_PROBLEMS = {
     P_NOT_INTEGER: "not_integer",

@@ -13,7 +13,8 @@ from typing import Iterator
 import numpy as np
 
 from sheetsync.core.issues import BELUM_DIISI, ERROR, WARNING
-from sheetsync.core.rules import Hits, RuleContext, register
+from sheetsync.core.rules.context import Hits, RuleContext
+from sheetsync.core.rules.registry import register
 
 
 @register("dpt")

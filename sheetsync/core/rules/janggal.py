@@ -28,7 +28,8 @@ import pandas as pd
 
 from sheetsync.core.config import JanggalSettings
 from sheetsync.core.issues import WARNING, register_message
-from sheetsync.core.rules import Hits, RuleContext, register
+from sheetsync.core.rules.context import Hits, RuleContext
+from sheetsync.core.rules.registry import register
 
 MAD_SCALE = 0.6745        # MAD of a normal distribution in standard deviations
 MEAN_AD_SCALE = 1.2533    # sqrt(pi/2): its mean absolute deviation, for a group with MAD = 0

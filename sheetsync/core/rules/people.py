@@ -32,7 +32,8 @@ import pandas as pd
 from sheetsync.core.config import Config
 from sheetsync.core.issues import ERROR, WARNING, register_message, register_status
 from sheetsync.core.phones import PhoneColumn, filled, normalise_column
-from sheetsync.core.rules import Hits, RuleContext, register
+from sheetsync.core.rules.context import Hits, RuleContext
+from sheetsync.core.rules.registry import register
 
 BELUM_ADA_SAKSI = "BELUM ADA SAKSI"
 # Above BELUM DIISI (a planning row has no results yet, so that says nothing)

@@ -17,7 +17,8 @@ import pandas as pd
 
 from sheetsync.core.config import Config
 from sheetsync.core.issues import WARNING, register_message
-from sheetsync.core.rules import Hits, RuleContext, register
+from sheetsync.core.rules.context import Hits, RuleContext
+from sheetsync.core.rules.registry import register
 from sheetsync.core.rules.cells import typed_values
 
 # Drive shares files from drive.google.com (also docs.google.com/uc?id=...); Google Photos

@@ -7,7 +7,8 @@ from typing import Iterator
 import numpy as np
 
 from sheetsync.core.issues import ERROR
-from sheetsync.core.rules import Hits, RuleContext, register
+from sheetsync.core.rules.context import Hits, RuleContext
+from sheetsync.core.rules.registry import register
 from sheetsync.core.rules.cells import clipped
 
 

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from sheetsync.core.issues import ERROR
-from sheetsync.core.rules import Hits, RuleContext, register
+from sheetsync.core.rules.context import Hits, RuleContext
+from sheetsync.core.rules.registry import register
 
 
 @register("duplicate_tps")
