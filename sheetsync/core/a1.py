@@ -1,8 +1,9 @@
-"""A1 notation helpers for the sync side (rows and columns are 1-based here)."""
+"""A1 notation: cell and range references, and column letters (rows and columns are 1-based)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
 
@@ -67,6 +68,30 @@ def parse_cell(ref: str) -> tuple[int, int]:
     if not m:
         raise ValueError(f"not a cell reference: {ref!r}")
     return int(m.group(2)), col_number(m.group(1))
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """One cell of a named tab, e.g. the last-synced stamp's."""
+    tab: str
+    row: int   # 1-based
+    col: int   # 1-based
+
+    def __str__(self) -> str:
+        return rect(self.tab, self.row, self.col)
+
+
+def cell_ref(a1: str) -> CellRef:
+    """"'Rekap Kecamatan'!A1" -> CellRef("Rekap Kecamatan", 1, 1); ValueError unless the
+    text is one cell of a named tab."""
+    text = a1.strip()
+    tab, ref = split_range(text)
+    if not tab or "!" not in text or ":" in ref:
+        raise ValueError(f"not a cell of a tab: {a1!r}")
+    row, col = parse_cell(ref)
+    if row < 1:
+        raise ValueError(f"row {row} < 1 in {a1!r}")
+    return CellRef(tab, row, col)
 
 
 def parse_tab_cell(a1: str) -> tuple[str, int, int]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
+from sheetsync.core.a1 import CellRef, cell_ref
 from sheetsync.core.headers import header_key
 from sheetsync.core.regions import Regions, RegionError, load_regions, read_csv_rows
 
@@ -118,7 +119,7 @@ class Config:
     status_header: str
     message_header: str
     summary_tabs: SummaryTabs
-    last_synced_cell: str
+    last_synced_cell: str      # as written in the config; last_synced is the cell it names
     regions: Regions
     targets: Targets
     rules: RuleSettings
@@ -130,6 +131,12 @@ class Config:
     # UU 27/2022: names and phones leave the journal this many days after they left
     # the sheet (`sheetsync journal purge`); None: kept until purged by hand
     personal_retention_days: int | None = None
+    # the last-synced stamp's cell, parsed from last_synced_cell whenever a Config is made
+    # (replace() included), so the two never disagree
+    last_synced: CellRef = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "last_synced", cell_ref(self.last_synced_cell))
 
     def column(self, field_name: str) -> Column | None:
         for c in self.columns:
@@ -391,19 +398,13 @@ def _summary(top: _Table) -> tuple[SummaryTabs, str]:
     return tabs, cell
 
 
-_A1 = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})$")
-
-
 def split_a1(ref: str) -> tuple[str, int, int] | None:
     """"'Rekap Kecamatan'!A1" -> ("Rekap Kecamatan", 1, 1) (tab, 1-based row, 1-based column)."""
-    m = _A1.match(ref.strip())
-    if not m:
+    try:
+        found = cell_ref(ref)
+    except ValueError:
         return None
-    tab = (m.group(1) or "").replace("''", "'") or m.group(2)
-    col = 0
-    for ch in m.group(3).upper():
-        col = col * 26 + ord(ch) - 64
-    return tab, int(m.group(4)), col
+    return found.tab, found.row, found.col
 
 
 def _a1_with_tab(v: str) -> str | None:
