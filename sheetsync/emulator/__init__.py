@@ -20,7 +20,8 @@ from typing import Any
 
 from .auth import DEFAULT_PROJECT
 from .boundary import ADMIN_HEADER, MAX_BODY_BYTES
-from .server import EmulatorServer, EmulatorState, make_server, serve_in_thread
+from .server import EmulatorServer, make_server, serve_in_thread
+from .state import EmulatorState
 
 __all__ = ["Emulator"]
 

@@ -16,10 +16,10 @@ import os
 import pickle
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
-if TYPE_CHECKING:
-    from .server import EmulatorState
+from .auth import Auth
+from .model import Store
 
 SUFFIX = ".sheet.pickle"
 AUTH_FILE = "auth.pickle"
@@ -32,10 +32,10 @@ class UnsafeStateFile(OSError):
 
 
 class Persister:
-    def __init__(self, state_dir: str, state: "EmulatorState", interval_s: float = 0.5) -> None:
+    def __init__(self, state_dir: str, store: Store, auth: Auth, interval_s: float = 0.5) -> None:
         self.dir = Path(state_dir).expanduser()
         self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)   # an existing folder keeps its mode
-        self.state = state
+        self.store, self.auth = store, auth
         self.interval_s = interval_s
         self._dirty = threading.Event()
         self._stop = threading.Event()
@@ -48,12 +48,12 @@ class Persister:
         auth_path = self.dir / AUTH_FILE
         if auth_path.exists() or auth_path.is_symlink():
             with _open_read(auth_path) as fh:
-                self.state.auth.load(pickle.load(fh))
+                self.auth.load(pickle.load(fh))
         n = 0
         for path in sorted(self.dir.glob("*" + SUFFIX)):
             with _open_read(path) as fh:
                 ss = pickle.load(fh)
-            self.state.store.add(ss)
+            self.store.add(ss)
             self._saved[ss.id] = ss.revision
             n += 1
         return n
@@ -75,7 +75,7 @@ class Persister:
     def flush(self) -> None:
         with self._write_lock:
             live = {}
-            for ss in self.state.store.all():
+            for ss in self.store.all():
                 live[ss.id] = ss
                 if self._saved.get(ss.id) == ss.revision and (self.dir / (ss.id + SUFFIX)).exists():
                     continue
@@ -89,7 +89,7 @@ class Persister:
             for stale in [i for i in self._saved if i not in live]:
                 (self.dir / (stale + SUFFIX)).unlink(missing_ok=True)
                 del self._saved[stale]
-            _atomic_write(self.dir / AUTH_FILE, pickle.dumps(self.state.auth.state()))
+            _atomic_write(self.dir / AUTH_FILE, pickle.dumps(self.auth.state()))
 
     def close(self) -> None:
         self._stop.set()

@@ -21,7 +21,8 @@ from .auth import DEFAULT_PROJECT
 from .model import invalid_argument, rfc3339
 
 if TYPE_CHECKING:
-    from .server import EmulatorState, Request
+    from .request import Request
+    from .state import EmulatorState
 
 
 def health(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:

@@ -28,11 +28,13 @@ from typing import TYPE_CHECKING, Any
 from . import a1, protection
 from .a1 import Box
 from .model import Sheet
-from .routes_values import (VALUE_RANGE_KEYS, Write, _enum, check_body_range, known_fields, _input_option, _recalc, _rows_of, _update_response,
-                            apply_write, read_options)
+from .routes_values import (VALUE_RANGE_KEYS, Write, check_body_range, known_fields, _input_option, _recalc, _rows_of, _update_response,
+                            apply_write)
+from .value_render import enum_option, read_options
 
 if TYPE_CHECKING:
-    from .server import EmulatorState, Request
+    from .request import Request
+    from .state import EmulatorState
 
 INSERT_OPTIONS = ("OVERWRITE", "INSERT_ROWS")
 Rect = tuple[int, int, int, int]  # r0, c0, r1, c1 (ends exclusive)
@@ -93,7 +95,7 @@ def find_table(sheet: Sheet, box: Box) -> Rect | None:
 def append(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
     ss = st.spreadsheet(g[0], rq.user, write=True)
     option = _input_option(rq.param("valueInputOption"))
-    insert = _enum(rq.param("insertDataOption"), "insert_data_option", INSERT_OPTIONS, "OVERWRITE")
+    insert = enum_option(rq.param("insertDataOption"), "insert_data_option", INSERT_OPTIONS, "OVERWRITE")
     opts = read_options(rq.param, prefix="response")
     known_fields(rq.json(), VALUE_RANGE_KEYS)
     check_body_range(g[1], rq.json())

@@ -17,7 +17,8 @@ from .model import (SPREADSHEET_MIME, ApiError, Spreadsheet, _permission_id, new
 from .routes_sheets import owner_of
 
 if TYPE_CHECKING:
-    from .server import EmulatorState, Request
+    from .request import Request
+    from .state import EmulatorState
 
 DEFAULT_FILE_FIELDS = "kind,id,name,mimeType"
 DEFAULT_PERMISSION_FIELDS = "kind,id,type,role"
@@ -55,12 +56,12 @@ def _masked(obj: Any, rq: "Request", default: str) -> Any:
 
 
 def _visible(st: "EmulatorState", ss: Spreadsheet, user: str) -> bool:
-    from .server import role_of
+    from .state import role_of
     return not st.strict or role_of(ss, user) is not None
 
 
 def _file(st: "EmulatorState", file_id: str, user: str, need: str = "reader") -> Spreadsheet:
-    from .server import role_of
+    from .state import role_of
     try:
         ss = st.store.get(file_id)
     except ApiError:

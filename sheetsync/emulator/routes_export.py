@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from . import a1
 from .routes_drive import _file, drive_error
-from .routes_values import ReadOptions, render_box
+from .value_render import ReadOptions, render_box
 
 if TYPE_CHECKING:
-    from .server import EmulatorState, Request
+    from .request import Request
+    from .state import EmulatorState
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEXT = {"text/csv": ",", "text/tab-separated-values": "\t"}
@@ -78,7 +79,7 @@ def import_csv(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[
     when the data needs it); named ranges and metadata of the old content go with it."""
     from .drive_v2 import file_resource
     from .model import DEFAULT_COLUMNS, DEFAULT_ROWS, Sheet
-    from .server import role_of
+    from .state import role_of
     ss = _file(st, g[0], rq.user, need="writer")
     try:
         text = rq.body.decode("utf-8-sig")

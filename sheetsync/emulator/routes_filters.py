@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from .model import ApiError, invalid_argument
 from .routes_values import (_input_option, _update_response, batch_update_body, clear_boxes, cleared_body,
-                            commit_batch, data_item, matched_boxes, plan_write, read_options, value_range)
+                            commit_batch, data_item, matched_boxes, plan_write)
+from .value_render import read_options, value_range
 
 if TYPE_CHECKING:
-    from .server import EmulatorState, Request
+    from .request import Request
+    from .state import EmulatorState
 
 
 def batch_update_by_filter(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:

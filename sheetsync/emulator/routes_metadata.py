@@ -12,7 +12,8 @@ from . import devmeta
 from .model import ApiError, invalid_argument, not_found
 
 if TYPE_CHECKING:
-    from .server import EmulatorState, Request
+    from .request import Request
+    from .state import EmulatorState
 
 
 def get(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:

@@ -9,7 +9,8 @@ from .model import DEFAULT_COLUMNS, DEFAULT_ROWS, Spreadsheet, invalid_argument,
 from .sheet_json import spreadsheet_json
 
 if TYPE_CHECKING:
-    from .server import EmulatorState, Request
+    from .request import Request
+    from .state import EmulatorState
 
 
 def owner_of(user: str) -> str:
@@ -139,7 +140,7 @@ def _as_seen_by(st: "EmulatorState", ss: Spreadsheet, out: dict[str, Any], user:
     those who may edit them."""
     devmeta.place_in_spreadsheet(ss, out, st.auth.project_of(user))
     if st.strict:
-        from .server import role_of
+        from .state import role_of
         writer = role_of(ss, user) in ("owner", "organizer", "fileOrganizer", "writer")
         protection.show_to(ss, out, user, writer)
 

@@ -15,7 +15,9 @@ from typing import Any, Callable, Iterator
 
 from . import cellvalues
 from .a1 import Box
+from .locales import locale_of
 from .model import Spreadsheet
+from .value_render import plain_row, trim_row, cell_number_format, plain_rows
 
 STREAM_MIN_CELLS = 200_000
 BLOCK_ROWS = 20_000
@@ -51,7 +53,6 @@ def wants_stream(boxes: list[Box], opts: Any) -> bool:
 
 def snapshot(boxes: list[Box]) -> list[_Snap]:
     """Copy what the boxes show; call with the spreadsheet lock held."""
-    from .routes_values import cell_number_format
     snaps = []
     for box in boxes:
         sheet = box.sheet
@@ -70,9 +71,6 @@ def snapshot(boxes: list[Box]) -> list[_Snap]:
 
 def stream_value_ranges(ss: Spreadsheet, snaps: list[_Snap], opts: Any, *, batch: bool,
                         on_done: Callable[[int], None] | None = None) -> Streamed:
-    from .routes_values import _plain_row, _trim_row, plain_rows
-
-    from .locales import locale_of
     formatted = opts.render == "FORMATTED_VALUE"
     locale = locale_of(ss)
 
@@ -92,9 +90,9 @@ def stream_value_ranges(ss: Spreadsheet, snaps: list[_Snap], opts: Any, *, batch
                     formula, nf = snap.special.get((r, snap.c0 + j), (None, None))
                     row.append(cellvalues.render(v, formula, opts.render, nf, opts.datetime, ss))
             else:
-                row = _plain_row(seg, formatted, locale)
+                row = plain_row(seg, formatted, locale)
             if row and row[-1] == "":
-                _trim_row(row)
+                trim_row(row)
             counter[0] += len(row)
             out.append(row)
         return out

@@ -16,118 +16,19 @@ import struct
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterator
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import (fields, routes_admin, routes_append, routes_drive, routes_export, routes_filters,
                routes_metadata, routes_sheets, routes_values)
-from .auth import Auth, OAuthError
-from .boundary import MAX_BODY_BYTES, Boundary, check_json_content_type
-from .control import Counters, Faults, Quota, fault_error
-from .model import ApiError, Spreadsheet, Store, invalid_argument, not_found, permission_denied
-from .persist import Persister
+from .auth import OAuthError
+from .control import fault_error
+from .model import ApiError, not_found
+from .request import Request
 from .routes_stream import Streamed
-
-
-class _BareConstant(ValueError):
-    """NaN / Infinity / -Infinity in a request body: not JSON, whatever Python's json accepts."""
-
-
-def _reject_constant(token: str) -> Any:
-    raise _BareConstant(token)
-
-
-@dataclass
-class Request:
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    body: bytes
-    headers: Any
-    user: str = ""
-    _json: Any = field(default=None, repr=False)
-
-    def json(self) -> dict[str, Any]:
-        """The JSON body ({} when empty); 400 with Google's text when it does not parse."""
-        if self._json is None:
-            if not self.body.strip():
-                self._json = {}
-            else:
-                check_json_content_type(self.headers.get("Content-Type", ""), self.body)
-                try:
-                    self._json = json.loads(self.body, parse_constant=_reject_constant)
-                except _BareConstant as exc:   # Python clients send NaN/Infinity; Google's parser refuses them
-                    raise invalid_argument(f"Invalid JSON payload received. Unexpected token.\n{exc}") from None
-                except ValueError as exc:
-                    raise invalid_argument(
-                        f"Invalid JSON payload received. {exc.msg} at position {exc.pos}.") from None
-                if not isinstance(self._json, dict):
-                    raise invalid_argument("Invalid JSON payload received. Expected an object.")
-        return self._json
-
-    def param(self, name: str, default: str | None = None) -> str | None:
-        vals = self.query.get(name)
-        return vals[-1] if vals else default
-
-    def params(self, name: str) -> list[str]:
-        return self.query.get(name, [])
-
-    def flag(self, name: str) -> bool:
-        return (self.param(name, "false") or "").lower() in ("true", "1")
-
-
-class EmulatorState:
-    """Everything one emulator holds; shared by all handler threads."""
-
-    def __init__(self, *, strict: bool = False, quota: Any = None, state_dir: str | None = None,
-                 token_ttl_s: int = 3600, fault_seed: int | None = None, host: str = "127.0.0.1",
-                 max_body_bytes: int = MAX_BODY_BYTES) -> None:
-        self.boundary = Boundary.for_host(host, strict, max_body_bytes)
-        self.store = Store()
-        self.auth = Auth(strict=strict, token_ttl_s=token_ttl_s)
-        self.counters = Counters()
-        self.faults = Faults(fault_seed)
-        self.quota = Quota.from_option(quota)
-        self.base_url = ""
-        self.persister = Persister(state_dir, self) if state_dir else None
-
-    @property
-    def strict(self) -> bool:
-        return self.auth.strict
-
-    def spreadsheet(self, spreadsheet_id: str, user: str, write: bool = False) -> Spreadsheet:
-        """The workbook, or 404; in strict mode 403 unless shared with ``user``."""
-        ss = self.store.get(spreadsheet_id)
-        if self.strict:
-            role = role_of(ss, user)
-            if role is None or (write and role in ("reader", "commenter")):
-                raise permission_denied()
-        return ss
-
-    def changed(self, ss: Spreadsheet | None = None) -> None:
-        if ss is not None:
-            ss.touch()
-        if self.persister is not None:
-            self.persister.mark_dirty()
-
-
-def role_of(ss: Spreadsheet, user: str) -> str | None:
-    """Strongest Drive role ``user`` holds on ``ss`` (None = no access)."""
-    order = ["owner", "organizer", "fileOrganizer", "writer", "commenter", "reader"]
-    best = None
-    email = user.lower()
-    if email == ss.drive.owner.lower():
-        return "owner"
-    for p in ss.drive.permissions:
-        ok = (p.get("type") == "anyone" or p.get("emailAddress", "").lower() == email
-              or (p.get("type") == "domain" and email.endswith("@" + p.get("domain", "").lower())))
-        if ok:
-            role = p.get("role", "reader")
-            if best is None or order.index(role) < order.index(best):
-                best = role
-    return best
+from .state import EmulatorState
 
 
 Handler = Callable[[EmulatorState, Request, tuple[str, ...]], tuple[int, Any]]

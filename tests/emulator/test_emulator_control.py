@@ -197,7 +197,8 @@ def test_web_view_hook(emu):
                                         (ConnectionResetError(104, "reset"), False),
                                         (ValueError("a real bug"), True)])
 def test_a_client_hanging_up_is_no_traceback_but_a_bug_still_is(capsys, exc, shown):
-    from sheetsync.emulator.server import EmulatorState, make_server
+    from sheetsync.emulator.server import make_server
+    from sheetsync.emulator.state import EmulatorState
     server = make_server(EmulatorState())
     try:
         try:
