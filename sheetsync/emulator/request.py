@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from email.message import Message
 from typing import Any
 
 from .boundary import check_json_content_type
