@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from sheetsync.journal.store import Journal, journal_key
 from sheetsync.journal.migrate import plain_number
-from sheetsync.journal.restore import sheet_value
+from sheetsync.sync.plan import raw_value
 
 pytest.importorskip("sheetsync.core.summaries")
 T0 = datetime(2024, 11, 27, 6, 0, tzinfo=timezone.utc)
@@ -28,7 +28,7 @@ def test_shown_numbers_become_plain_and_text_stays():
         "478", "478", "1234", "1234", "1234.5", "80.35"]
     assert [plain_number(t) for t in ("0812.345.678", "012", "120", "Kapuk", "80.35")] == [
         None, None, None, None, "80.35"]
-    assert sheet_value("80.35") == 80.35 and sheet_value("1234") == 1234 and sheet_value("012") == "012"
+    assert raw_value("80.35") == 80.35 and raw_value("1234") == 1234 and raw_value("012") == "012"
 
 
 def _as_typed(values: list[list[Any]]) -> list[list[Any]]:

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from sheetsync.journal.store import Journal
-from sheetsync.journal.restore import plan_restore, sheet_value
+from sheetsync.journal.restore import plan_restore
+from sheetsync.sync.plan import raw_value
 from test_journal import CONFIG, T0, base_grid, rec, tab
 
 
@@ -91,10 +92,10 @@ def test_nothing_lost_nothing_planned(j):
     assert p.writes == p.rows == [] and p.cells == []
 
 
-def test_sheet_value_keeps_text_that_is_not_a_plain_number():
-    assert sheet_value("120") == 120 and sheet_value("0") == 0
-    assert sheet_value("0812345678") == "0812345678" and sheet_value("012") == "012"
-    assert sheet_value("1.5") == 1.5 and sheet_value(" 7") == " 7" and sheet_value("1,5") == "1,5"
+def test_raw_value_keeps_text_that_is_not_a_plain_number():
+    assert raw_value("120") == 120 and raw_value("0") == 0
+    assert raw_value("0812345678") == "0812345678" and raw_value("012") == "012"
+    assert raw_value("1.5") == 1.5 and raw_value(" 7") == " 7" and raw_value("1,5") == "1,5"
 
 
 # ---------------------------------------------------------------- against the emulator

@@ -29,11 +29,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from sheetsync.core import a1
+from sheetsync.core.check import header_key
 from sheetsync.journal.queries import Snapshot
-from sheetsync.journal.tab import TabRead, col_letter, is_content_key, norm_header, pair_renames, similar
+from sheetsync.journal.tab import TabRead, is_content_key, pair_renames, similar
+from sheetsync.sync.record import Alert
 
 WIB = ZoneInfo("Asia/Jakarta")
 ROWS_VANISHED, COLUMN_GONE, COLUMN_CHANGED = "rows_vanished", "column_gone", "column_changed"
@@ -101,7 +104,7 @@ class GuardAlert:
                 "message": self.message("en")}
 
 
-def alert_text(alerts: list[GuardAlert], lang: str = "id", max_rows: int = 20) -> str:
+def alert_text(alerts: Sequence[Alert], lang: str = "id", max_rows: int = 20) -> str:
     """One line for the last-synced cell and for the exit-3 message: the alerts,
     then the advice for each kind of cause, once."""
     if not alerts:
@@ -189,7 +192,7 @@ def _column_alerts(previous: Snapshot, current: TabRead, config: Any,
     configured = [c for c in getattr(config, "columns", ()) if c.field in previous.fields]
     now = {f: i for i, f in enumerate(current.fields) if f is not None}
     was = {f: i for i, f in enumerate(previous.fields) if f is not None}
-    alerts = [GuardAlert(COLUMN_GONE, params={"column": c.header, "old": col_letter(was[c.field])},
+    alerts = [GuardAlert(COLUMN_GONE, params={"column": c.header, "old": a1.col_letters(was[c.field] + 1)},
                          **common) for c in configured if c.field not in now]
     if _trimmed(previous.header) == _trimmed(current.header):
         return alerts
@@ -199,7 +202,7 @@ def _column_alerts(previous: Snapshot, current: TabRead, config: Any,
         changed, total = counts[c.field]
         if total and changed > _share(config) * total:
             alerts.append(GuardAlert(COLUMN_CHANGED, params={
-                "column": c.header, "new": col_letter(now[c.field]), "count": changed,
+                "column": c.header, "new": a1.col_letters(now[c.field] + 1), "count": changed,
                 "total": total}, **common))
     return alerts
 
@@ -219,7 +222,7 @@ def _changed_values(previous: Snapshot, current: TabRead, names: list[str]) -> d
 
 
 def _trimmed(header: list[str]) -> list[str]:
-    out = [norm_header(h) for h in header]
+    out = [header_key(h) for h in header]
     while out and not out[-1]:
         out.pop()
     return out

@@ -9,24 +9,14 @@ from operator import eq
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Mapping
 
+from sheetsync.journal.errors import JournalError
 from sheetsync.journal.state import (_State, compare, decode_order, encode_order,  # noqa: F401
                                      load_all, load_meta, save_rows)
-from sheetsync.journal.tab import (PURGED, PURGED_LABEL, TAB_SEP, LazyRows, TabRead,  # noqa: F401
-                                   _Lazy, decode_line, line_dict, no_gc)
+from sheetsync.journal.tab import PURGED, PURGED_LABEL, LazyRows, TabRead, _Lazy, decode_line, line_dict
+from sheetsync.sync.gc_pause import no_gc
+from sheetsync.sync.record import CAV_CODE, TAB_SEP
 
 MASK = "***"
-CAV_CODE = "changed_after_verification"
-
-
-def _register_messages() -> None:
-    from sheetsync.core.issues import register_message
-    register_message(
-        CAV_CODE,
-        "{column} baris {row}: diubah setelah diverifikasi (sebelumnya '{old}', sekarang '{new}')",
-        "{column} row {row}: changed after verification (was '{old}', now '{new}')")
-
-
-_register_messages()
 
 
 def as_utc(at: datetime | None) -> datetime:
@@ -150,9 +140,13 @@ class VerifiedChange:
     verified_at: datetime
 
 
-class QueryMixin:
-    db: sqlite3.Connection
-    _cache: dict[int, _State]
+class JournalReader:
+    """The read side over one open journal: its connection and the cache of each history's
+    last read (kept while no other connection wrote)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self._cache: dict[int, _State] = {}
 
     def _state(self, sheet: int, complete: bool = False) -> _State:
         """The last read, cached while no other connection wrote: only its index
@@ -184,7 +178,6 @@ class QueryMixin:
     def _sheet(self, spreadsheet: str) -> int:
         got = self._find_sheet(spreadsheet)
         if got is None:
-            from sheetsync.journal.store import JournalError
             raise JournalError(f"no sync of spreadsheet {spreadsheet} in the journal yet")
         return got
 
@@ -239,7 +232,6 @@ class QueryMixin:
         if isinstance(since, int):
             latest = self.db.execute("SELECT max(n) FROM syncs WHERE sheet=?", (sheet,)).fetchone()[0]
             if not 0 <= since <= (latest or 0):
-                from sheetsync.journal.store import JournalError
                 raise JournalError(f"sync number {since} does not exist: this spreadsheet has "
                                    f"syncs 1..{latest or 0} in the journal")
             return since
@@ -307,7 +299,6 @@ class QueryMixin:
         sheet = self._sheet(spreadsheet)
         row = self._sync_row(sheet, "n=?", (sync_no,))
         if row is None:
-            from sheetsync.journal.store import JournalError
             raise JournalError(f"spreadsheet {spreadsheet} has no sync number {sync_no}")
         sync_id, n, at, config_name, layout_id, good = row
         layout = self._layout(layout_id)
@@ -364,7 +355,6 @@ class QueryMixin:
         base_n = self.sync_at(spreadsheet, since)
         latest = self.last(spreadsheet, good_only=False)
         if latest is None:
-            from sheetsync.journal.store import JournalError
             raise JournalError(f"no sync of spreadsheet {spreadsheet} in the journal yet")
         sheet = self._sheet(spreadsheet)
         base = self._sync_row(sheet, "n=?", (base_n,)) if base_n > 0 else None

@@ -36,10 +36,11 @@ from typing import Any, Iterable
 from sheetsync.core import a1
 from sheetsync.sheets.client import transport_stats
 from sheetsync.journal.queries import MASK
-from sheetsync.journal.tab import PURGED, TabRead, journal_key, read_tab
+from sheetsync.journal.tab import PURGED, TabRead, read_tab
+from sheetsync.sync.record import journal_key
 from sheetsync.sync.lock import LockBusy, SyncLock, lock_path
+from sheetsync.sync.plan import raw_value
 
-_NUMBER = re.compile(r"(0|-?[1-9][0-9]{0,14})(\.[0-9]+)?|-?0\.[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -79,16 +80,6 @@ class RestorePlan:
                 "applied": self.applied, "cells": cells, "rows_appended": self.rows_appended,
                 "appended_at": self.appended_at, "skipped": self.skipped,
                 "cells_written": self.cells_written, "requests": self.requests}
-
-
-def sheet_value(text: str) -> Any:
-    """Stored value -> the value written RAW: a number as the journal stores it
-    (``120``, ``80.35``: the plain value sheetsync read) is written as a number,
-    so the sheet's SUMs count it; anything else, e.g. 0812... or 012, stays text."""
-    got = _NUMBER.fullmatch(text)
-    if got is None:
-        return text
-    return float(text) if "." in text else int(text)
 
 
 def plan_restore(journal: Any, spreadsheet: str, current_values: list[list[Any]], config: Any, *,
@@ -152,7 +143,7 @@ def _refill(plan: RestorePlan, key: str, old: dict[str, str], now: TabRead, col_
             continue
         ref = a1.rect(plan.tab, row, col_of[f] + 1)
         plan.cells.append(RestoredCell(key, f, headers[f], ref, value, "cell"))
-        plan.writes.append((ref, [[sheet_value(value)]]))
+        plan.writes.append((ref, [[raw_value(value)]]))
 
 
 def _append(plan: RestorePlan, key: str, old: dict[str, str], row: int,
@@ -165,7 +156,7 @@ def _append(plan: RestorePlan, key: str, old: dict[str, str], row: int,
         return False
     line: list[Any] = [""] * (max(col_of[f] for f in placed) + 1)
     for f, value in placed.items():
-        line[col_of[f]] = sheet_value(value)
+        line[col_of[f]] = raw_value(value)
     plan.rows.append(line)
     plan.rows_appended.append(key)
     for f in sorted(placed, key=lambda f: col_of[f]):

@@ -18,17 +18,26 @@ import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
+from sheetsync.journal import guard as guarding
+from sheetsync.journal.errors import JournalError
 from sheetsync.journal.guard import GuardAlert, alert_text, guard  # noqa: F401
 from sheetsync.journal.migrate import migrate
-from sheetsync.journal.queries import (Diff, HistoryEntry, QueryMixin, Snapshot,  # noqa: F401
+from sheetsync.journal.queries import (Diff, HistoryEntry, JournalReader, Snapshot,  # noqa: F401
                                      VerifiedChange, as_utc)
 from sheetsync.journal.state import (Delta, _State, compare, dead_record, decode_order, encode_order,
                                      load_all, load_records, ok_map, place, save_rows)
-from sheetsync.journal.tab import (TAB_SEP, TabRead, decode_line, dict_line, journal_key,  # noqa: F401
-                                   line_dict, no_gc, pair_renames, read_tab, similar, tab_from_dicts)
+from sheetsync.journal.queries import ok_keys
+from sheetsync.journal.tab import (TabRead, decode_line, dict_line, line_dict, pair_renames,  # noqa: F401
+                                   read_tab, similar, tab_from_dicts)
 from sheetsync.private_file import open_private
+from sheetsync.sync.gc_pause import no_gc
+from sheetsync.sync.record import TAB_SEP, Alert, journal_key  # noqa: F401  journal_key: callers name histories
+
+if TYPE_CHECKING:
+    from sheetsync.core.check import CheckResult, KeyedRows
+    from sheetsync.core.config import Config
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -108,16 +117,14 @@ def _create_private(path: Path) -> None:
         os.close(open_private(p, os.O_WRONLY))     # 0600, and never through a planted symlink
 
 
-class JournalError(Exception):
-    """A journal problem explained in one line (bad path, unknown sync number...)."""
+class Journal(JournalReader):
+    """The journal file: what a sync records (the sync's SyncRecord), and the queries on it."""
 
-
-class Journal(QueryMixin):
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path).expanduser()
         try:
             _create_private(self.path)
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            super().__init__(sqlite3.connect(self.path, isolation_level=None, timeout=30))
             self.db.execute("PRAGMA journal_mode=WAL")
             # WAL + NORMAL never corrupts: a power cut may drop the last sync(s),
             # which the next sync reads again; it saves an fsync per sync.
@@ -131,7 +138,6 @@ class Journal(QueryMixin):
                 self._append_only()
                 migrate(self.db)                # shown numbers -> plain values, once
                 self.db.execute(f"PRAGMA user_version={LAYOUT_VERSION}")
-            self._cache: dict[int, _State] = {}
         except (OSError, sqlite3.Error) as exc:
             raise JournalError(f"{self.path}: cannot open the journal: {exc}") from None
 
@@ -204,6 +210,23 @@ class Journal(QueryMixin):
         got = self.db.execute("SELECT id FROM layouts WHERE body=?", (body,)).fetchone()
         return got[0] if got else self.db.execute(
             "INSERT INTO layouts(body) VALUES (?)", (body,)).lastrowid
+
+    # ------------------------------------------------------------ what a sync asks of its record
+    def read_tab(self, values: list[list[Any]], config: Config, keyed: KeyedRows | CheckResult | None = None, *,
+                 owned0: Iterable[int] | None = None) -> TabRead:
+        """The input tab as read -> what the journal keeps of it (see tab.read_tab)."""
+        return read_tab(values, config, keyed, owned0=owned0)
+
+    def guard(self, spreadsheet: str, tab: TabRead, config: Config, *,
+              accept: Iterable[str] = ()) -> list[GuardAlert]:
+        """Rows vanished / configured columns gone or changed since the last good sync."""
+        return guarding.guard(self.last(spreadsheet), tab, tab.header, config, accept=accept)
+
+    def alert_text(self, alerts: Sequence[Alert], lang: str = "id") -> str:
+        return alert_text(alerts, lang)
+
+    def ok_keys(self, tab: TabRead, statuses: Mapping[int, str]) -> set[str]:
+        return ok_keys(tab, statuses)
 
     # ------------------------------------------------------------ recording
     def record(self, *, spreadsheet: str, config_name: str, header: list[str],

@@ -18,7 +18,6 @@ sheetsync owns (status, message) are not journaled: they are derived data.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import re
@@ -27,29 +26,22 @@ import zlib
 from array import array
 from itertools import accumulate
 from collections.abc import Mapping as MappingABC
-from contextlib import contextmanager
 from operator import itemgetter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
+
+from sheetsync.core import a1
+from sheetsync.core.check import header_key
+from sheetsync.sync.gc_pause import no_gc
+from sheetsync.sync.record import journal_key  # noqa: F401  the name of one history, as the sync gives it
+
+if TYPE_CHECKING:
+    from sheetsync.core.check import CheckResult, KeyedRows
+    from sheetsync.core.config import Config
 
 SEP = "\x1f"          # between cells of a stored line
 JSON_MARK = "\x1e"    # a line holding a separator inside a cell is stored as JSON
 RS, GS = "\x1e", "\x1d"   # between the rows, and between keys and lines, of a digested block
-
-
-@contextmanager
-def no_gc() -> Any:
-    """Pause the cyclic garbage collector while building 15,000-row structures:
-    they hold no cycles, and in a process that also holds the sheet and a pandas
-    frame each full collection walks every object (tens of ms, several per sync).
-    Also a decorator (``@no_gc()``) for the journal's per-sync entry points."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def cell_text(value: Any) -> str:
@@ -67,31 +59,6 @@ def cell_text(value: Any) -> str:
 
 PURGED = "\x1a"       # a personal value removed for retention (journal_purge): not "" (a cleared
 PURGED_LABEL = "(purged)"   # cell), shown as this label, never written back by restore
-TAB_SEP = ":"         # between spreadsheet id and input tab: ids hold only letters, digits, - and _
-
-
-def journal_key(spreadsheet: str, tab: str) -> str:
-    """The name of one history in the journal: (spreadsheet, input tab). Two
-    configs with two input tabs on one spreadsheet keep two histories, so the
-    guard of each compares only its own rows and restore never crosses tabs."""
-    return f"{spreadsheet}{TAB_SEP}{tab}"
-
-
-def norm_header(text: Any) -> str:
-    """Header text compared case- and space-insensitively, like the core does."""
-    return " ".join(cell_text(text).split()).casefold()
-
-
-def col_letter(index: int) -> str:
-    """0-based column index -> A1 letters."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def encode_line(cells: list[str]) -> str:
     """Cells of one row -> one stored string (fast path: a plain join)."""
     line = SEP.join(cells)
@@ -270,7 +237,7 @@ class _Lazy(MappingABC):
         return self._m().keys()
 
 
-def column_fields(header: list[str], config: Any, header_map: Mapping[str, int] | None = None,
+def column_fields(header: list[str], config: Config, header_map: Mapping[str, int] | None = None,
                   owned0: Iterable[int] | None = None) -> tuple[str | None, ...]:
     """Field name per column: config field, ``header:<text>`` for other
     headed columns, ``col:<letter>`` for unheaded ones, None for owned columns.
@@ -278,25 +245,26 @@ def column_fields(header: list[str], config: Any, header_map: Mapping[str, int] 
     ``owned0``: sheetsync's own columns (0-based), as the sync found them by marker; a
     person's column that merely has the same header is then journaled like any other.
     Without it, every column of an owned header is taken as owned."""
-    owned = {norm_header(config.status_header), norm_header(config.message_header)}
+    owned = {header_key(config.status_header), header_key(config.message_header)}
     owned_at = None if owned0 is None else set(owned0)
     by_header: dict[str, str] = {}
     for col in config.columns:
         for text in (col.header, *col.aliases):
-            by_header.setdefault(norm_header(text), col.field)
+            by_header.setdefault(header_key(text), col.field)
     by_index = {i: f for f, i in (header_map or {}).items() if isinstance(i, int)}
     out: list[str | None] = []
     seen: set[str] = set()
     for i, text in enumerate(header):
-        norm = norm_header(text)
+        norm = header_key(text)
         name = by_index.get(i) or by_header.get(norm)
         if name is None and (i in owned_at if owned_at is not None else norm in owned):
             out.append(None)
             continue
+        typed = cell_text(text).strip()
         if name is None:
-            name = f"header:{cell_text(text).strip()}" if norm else f"col:{col_letter(i)}"
+            name = f"header:{typed}" if typed else f"col:{a1.col_letters(i + 1)}"
         if name in seen:                      # the same header twice: keep both columns
-            name = f"{name}@{col_letter(i)}"
+            name = f"{name}@{a1.col_letters(i + 1)}"
         seen.add(name)
         out.append(name)
     return tuple(out)
@@ -578,7 +546,7 @@ def header_map_of(result: Any) -> Mapping[str, int] | None:
     return header if isinstance(header, Mapping) else None
 
 
-def read_tab(values: list[list[Any]], config: Any, result: Any = None, *,
+def read_tab(values: list[list[Any]], config: Config, result: CheckResult | KeyedRows | None = None, *,
              owned0: Iterable[int] | None = None) -> TabRead:
     """The input tab exactly as read -> what the journal keeps.
 
@@ -592,7 +560,8 @@ def read_tab(values: list[list[Any]], config: Any, result: Any = None, *,
 
 
 @no_gc()
-def _read_tab(values: list[list[Any]], config: Any, result: Any, owned0: Iterable[int] | None) -> TabRead:
+def _read_tab(values: list[list[Any]], config: Config, result: CheckResult | KeyedRows,
+              owned0: Iterable[int] | None) -> TabRead:
     header_row = int(config.header_row)
     header = [cell_text(c) for c in (values[header_row - 1] if len(values) >= header_row else [])]
     fields = column_fields(header, config, header_map_of(result), owned0)

@@ -12,15 +12,13 @@ Layout rules (documented in docs/sync.md):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Mapping
 
 from sheetsync.core import a1
+from sheetsync.sync.ownership import ROLES, column_not_ours, marker_holds, sheetsyncs_column
 from sheetsync.sync.plan import CellTarget, ColumnTarget, Desired, GridTarget
 from sheetsync.sync.rowid import KEY_FIELDS, RowIdentities, content_identity, identities, norm
-
-ALERT_MARK = "\u26a0"      # the guard's alert in the last-synced cell starts with this
-STAMP_WORDS = {"id": "Terakhir disinkronkan:", "en": "Last synced:"}   # the cell's time stamp
+from sheetsync.sync.stamp import summary_origin
 
 
 @dataclass
@@ -74,7 +72,6 @@ def input_layout(values: list[list[Any]], config: Any, marked: Mapping[str, list
     (to be marked), else a new column after the widest row. A column of that header holding
     anything else is a person's: strict raises NotOurs; otherwise (check, which writes
     nothing) it is only left out of the input like an owned one."""
-    from sheetsync.sync.ownership import ROLES, column_not_ours, marker_holds
     header = list(values[config.header_row - 1]) if len(values) >= config.header_row else []
     names = [norm(h) for h in header]
     next_free = max((len(line) for line in values), default=0) + 1
@@ -112,7 +109,6 @@ def _may_adopt(role: str, cells: list[Any], synced_before: bool) -> bool:
     empty, or when it holds only what sheetsync writes AND a sync of an earlier release wrote
     this spreadsheet (``synced_before``: its stamp is there). On a sheet no sync ever wrote,
     "OK" and "PERIKSA" in a column called Status are a person's words."""
-    from sheetsync.sync.ownership import sheetsyncs_column
     if not any(str(c).strip() for c in cells):
         return True
     return synced_before and sheetsyncs_column(role, cells)
@@ -132,11 +128,6 @@ def field_columns(result: Any) -> dict[str, int]:
     if isinstance(header, Mapping):
         return {str(k): int(v) for k, v in header.items() if isinstance(v, int)}
     return {}
-
-
-def summary_origin(config: Any, tab: str) -> int:
-    stamp_tab, stamp_row, _ = a1.parse_tab_cell(config.last_synced_cell)
-    return stamp_row + 2 if tab == stamp_tab else 1
 
 
 def build_desired(values: list[list[Any]], layout: InputLayout, result: Any, config: Any,
@@ -209,16 +200,3 @@ def row_identities(values: list[list[Any]], rows: list[int], layout: InputLayout
     return identities(values, rows, unique, tab=config.input_tab, header_row=config.header_row,
                       key_cols=key_cols, owned=layout.owned0)
 
-
-def last_synced_text(when: datetime, lang: str, alert: str = "") -> str:
-    """The last-synced cell: a time in WIB, or the guard's alert (marked so the next
-    unblocked sync replaces it even when nothing else changed)."""
-    stamp = when.strftime("%d-%m-%Y %H:%M:%S") if lang == "id" else when.strftime("%Y-%m-%d %H:%M:%S")
-    if alert:
-        return f"{ALERT_MARK} {stamp} WIB: {alert}"
-    return f"{STAMP_WORDS['id' if lang == 'id' else 'en']} {stamp} WIB"
-
-
-def is_stamp(text: Any) -> bool:
-    """Does a cell hold what last_synced_text writes, in either language?"""
-    return str(text).startswith((*STAMP_WORDS.values(), ALERT_MARK))

@@ -353,7 +353,7 @@ class LayoutPlan:
         if target is None or votes is None:
             return
         name_col = next((i for i, h in enumerate(header) if header_key(h) == "kecamatan"), 0)
-        from sheetsync.sync.desired import summary_origin
+        from sheetsync.sync.stamp import summary_origin
 
         top = summary_origin(self.config, tab) - 1          # 0-based row of the table's header
         end = top + 1 + len(self.config.regions.kecamatan)  # header + one row per kecamatan; no kota row

@@ -31,7 +31,7 @@ from typing import Any, Sequence
 from sheetsync.core import a1
 from sheetsync.core.config import Config
 from sheetsync.sheets.client import Matched, Sheet, SheetsError
-from sheetsync.sync.desired import is_stamp, summary_origin
+from sheetsync.sync.stamp import is_stamp, summary_origin
 
 COLUMN_KEY = "sheetsync.column"
 TAB_KEY = "sheetsync.tab"
@@ -241,8 +241,8 @@ def _status_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _message_pattern() -> re.Pattern[str]:
-    import sheetsync.journal.queries
-    import sheetsync.core.rules  # noqa: F401  rule families and the journal register their messages
+    import sheetsync.core.rules  # noqa: F401  rule families register their messages
+    import sheetsync.sync.record  # noqa: F401  and the record its changed-after-verification warning
     from sheetsync.core.check import NOT_FILLED_MESSAGE
     from sheetsync.core.issues import MESSAGES, template
     texts = {template(code, lang, with_row=False) or "" for code in MESSAGES for lang in ("id", "en")}

@@ -12,12 +12,11 @@ The library prints nothing: it returns a SyncReport or raises SyncError.
 
 from __future__ import annotations
 
-import gc
 import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Generic, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from sheetsync.core import a1
@@ -26,12 +25,18 @@ from sheetsync.sheets.client import (Prepared, Protected, Sheet, SheetsError, _i
 from sheetsync.sync.lock import LockBusy, SyncLock, lock_path
 from sheetsync.sync.ownership import (Owned, column_marker, column_unmarker, new_tabs, read_owned, resolve_tabs, synced_before,
                                  tab_not_ours)
-from sheetsync.journal.tab import journal_key
+from sheetsync.sync.gc_pause import no_gc
 from sheetsync.sync.owned_notes import keep_notes
 from sheetsync.sync.plan import Desired, Plan, make_plan, sheet_value
+from sheetsync.sync.record import Alert, SyncRecord, TabView, journal_key
 from sheetsync.sync.settle import Settled, build_wanted, settle
-from sheetsync.sync.desired import (ALERT_MARK, InputLayout, build_desired, input_layout, last_synced_text,
-                                    row_identities, summary_origin)
+from sheetsync.sync.desired import InputLayout, build_desired, input_layout, row_identities
+from sheetsync.sync.stamp import ALERT_MARK, last_synced_text, summary_origin
+
+if TYPE_CHECKING:
+    from sheetsync.core.check import CheckResult, KeyedRows
+    from sheetsync.core.config import Config
+    from sheetsync.core.issues import Issue
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -137,8 +142,8 @@ class _Clock:
         self.report.timings["total"] = round(time.perf_counter() - self.t0, 6)
 
 
-def sync(config: Any, *, dry_run: bool = False, accept_deletions: bool = False, client: Any = None,
-         journal: Any = None, now: datetime | None = None, lock_dir: str | None = None,
+def sync(config: Config, *, dry_run: bool = False, accept_deletions: bool = False, client: Any = None,
+         journal: SyncRecord[TabView] | None = None, now: datetime | None = None, lock_dir: str | None = None,
          hooks: SyncHooks | None = None, accept: frozenset[str] = frozenset()) -> SyncReport:
     """One sync of config.spreadsheet. Raises SyncError (exit code 3) with what to do.
     ``accept``: changes the guard lets through (guard.DELETED_ROWS, COLUMN_CHANGES);
@@ -174,20 +179,22 @@ def sync(config: Any, *, dry_run: bool = False, accept_deletions: bool = False, 
 
 
 @dataclass
-class _Work:
+class _Work(Generic[TabView]):
     """What one sync has read and decided, handed from the planning to the writing half."""
     current: dict[str, list[list[Any]]]
     values: list[list[Any]]
     layout: InputLayout
-    result: Any
-    tab_read: Any
+    result: CheckResult
+    tab_read: TabView | None
     plan: Plan
-    alerts: list[Any]
+    alerts: Sequence[Alert]
+    alert_text: str                 # the alerts in one line, "" without any
     desired: Desired
     owned: Owned
 
 
-def _run(config: Any, key: str, report: SyncReport, clock: _Clock, *, client: Any, journal: Any,
+def _run(config: Config, key: str, report: SyncReport, clock: _Clock, *, client: Any,
+         journal: SyncRecord[TabView] | None,
          now: datetime | None, dry_run: bool, accept_deletions: bool, hooks: SyncHooks,
          accept: frozenset[str] = frozenset()) -> None:
     client = client or open_client(config)
@@ -198,7 +205,7 @@ def _run(config: Any, key: str, report: SyncReport, clock: _Clock, *, client: An
                               dry_run=dry_run, accept_deletions=accept_deletions, accept=accept)
         if dry_run:                 # what a real sync would write, the guard's alert included
             plan = work.plan if not work.alerts else _with_stamp(
-                work.plan, work.current, config, _stamp(now, config, _alert_message(work.alerts, config)))
+                work.plan, work.current, config, _stamp(now, config, work.alert_text))
             report.cells_changed = len(plan)
             report.plan = plan
             return
@@ -207,10 +214,10 @@ def _run(config: Any, key: str, report: SyncReport, clock: _Clock, *, client: An
             report.journal_sync = journal.record_tab(
                 spreadsheet=journal_key(key, config.input_tab), config_name=config.name, tab=work.tab_read,
                 at=now or datetime.now(WIB),
-                ok_rows=_ok_keys(work.result, work.tab_read), good=not work.alerts)
+                ok_rows=_ok_keys(journal, work.result, work.tab_read), good=not work.alerts)
         clock.lap("journal")
         if work.alerts:
-            error = SyncError(_alert_message(work.alerts, config))
+            error = SyncError(work.alert_text)
             error.report, error.alerts = report, work.alerts  # type: ignore[attr-defined]
             raise error
     finally:
@@ -218,9 +225,9 @@ def _run(config: Any, key: str, report: SyncReport, clock: _Clock, *, client: An
         _transport_delta(report, stats0, transport_stats(client))
 
 
-def _read_and_plan(sheet: Sheet, config: Any, key: str, report: SyncReport, clock: _Clock, *,
-                   journal: Any, now: datetime | None, dry_run: bool, accept_deletions: bool,
-                   accept: frozenset[str] = frozenset()) -> _Work:
+def _read_and_plan(sheet: Sheet, config: Config, key: str, report: SyncReport, clock: _Clock, *,
+                   journal: SyncRecord[TabView] | None, now: datetime | None, dry_run: bool,
+                   accept_deletions: bool, accept: frozenset[str] = frozenset()) -> _Work[TabView]:
     """read -> check -> (journal warnings) -> summaries -> plan -> guard."""
     from sheetsync.core.summaries import summary_tables
     owned = _read_all(sheet, config, report)
@@ -228,7 +235,8 @@ def _read_and_plan(sheet: Sheet, config: Any, key: str, report: SyncReport, cloc
     clock.lap("read")
     values = current[config.input_tab]
     layout = input_layout(values, config, owned.columns, synced_before=synced_before(owned, config))
-    verified = _Verified(journal, key, layout.with_added_headers(values, config), config, layout.owned0)
+    verified = _Verified(journal, journal_key(key, config.input_tab), layout.with_added_headers(values, config),
+                         config, layout.owned0)
     result = _check(values, layout, config, now, verified)
     _fill_counts(report, result)
     clock.lap("check")
@@ -241,15 +249,18 @@ def _read_and_plan(sheet: Sheet, config: Any, key: str, report: SyncReport, cloc
     plan = make_plan(current, desired, config)
     report.header_added = layout.missing_headers
     clock.lap("plan")
-    alerts = _guard(journal, key, tab_read, config, accept_deletions, accept)
+    alerts: Sequence[Alert] = ()
+    if journal is not None and tab_read is not None and not accept_deletions:
+        alerts = journal.guard(journal_key(key, config.input_tab), tab_read, config, accept=accept)
     report.alerts = [a.message(config.language) for a in alerts]
+    text = journal.alert_text(alerts, config.language) if journal is not None and alerts else ""
     if alerts:                                      # the guard keeps the summaries as they are
         plan = Plan([c for c in plan.changes if c.tab not in config.summary_tabs.titles()])
     clock.lap("guard")
-    return _Work(current, values, layout, result, tab_read, plan, alerts, desired, owned)
+    return _Work(current, values, layout, result, tab_read, plan, alerts, text, desired, owned)
 
 
-def _write_phase(sheet: Sheet, work: _Work, config: Any, report: SyncReport, clock: _Clock, *,
+def _write_phase(sheet: Sheet, work: _Work[TabView], config: Config, report: SyncReport, clock: _Clock, *,
                  now: datetime | None, hooks: SyncHooks) -> None:
     """grow tabs if needed -> stamp -> write -> verify, repairing what moved (settle.py)."""
     plan = work.plan
@@ -260,15 +271,13 @@ def _write_phase(sheet: Sheet, work: _Work, config: Any, report: SyncReport, clo
         sheet.ensure_grid(_needed_grid(plan))
     stamp = None
     if plan.changes or work.alerts or _stamp_shows_alert(work.current, config):
-        stamp = _stamp(now, config, _alert_message(work.alerts, config) if work.alerts else "")
+        stamp = _stamp(now, config, work.alert_text)
         plan = _with_stamp(plan, work.current, config, stamp)
     if hooks.between_read_and_write:
         hooks.between_read_and_write()
     # Serialising the write makes many small objects; with the whole read still alive a
     # full collection then costs ~50 ms at 15,000 rows. It waits until the write is verified.
-    gc_was_on = gc.isenabled()
-    gc.disable()
-    try:
+    with no_gc():
         prepared = sheet.prepare(_write_order(plan.batches(), config))
         clock.lap("prepare")
         if hooks.before_write:
@@ -285,12 +294,10 @@ def _write_phase(sheet: Sheet, work: _Work, config: Any, report: SyncReport, clo
         _settle(sheet, plan, work, config, report)
         _mark_columns(sheet, work, config, report)
         clock.lap("verify")
-    finally:
-        if gc_was_on:
-            gc.enable()
 
 
-def read_and_check(config: Any, *, client: Any = None, now: datetime | None = None, journal: Any = None) -> Any:
+def read_and_check(config: Config, *, client: Any = None, now: datetime | None = None,
+                   journal: SyncRecord[TabView] | None = None) -> CheckResult:
     """`sheetsync check`: one read of the input tab, then the core, and one spreadsheets.get for
     the spreadsheet's locale (locale_check). Writes nothing.
     With the journal, a row changed after verification is PERIKSA here as on the sheet."""
@@ -302,7 +309,8 @@ def read_and_check(config: Any, *, client: Any = None, now: datetime | None = No
         values = owned.values[config.input_tab]
         layout = input_layout(values, config, owned.columns, strict=False)
         result = _check(values, layout, config, now,
-                        _Verified(journal, key, layout.with_added_headers(values, config), config, layout.owned0))
+                        _Verified(journal, journal_key(key, config.input_tab),
+                                  layout.with_added_headers(values, config), config, layout.owned0))
         _check_locale(sheet, config, result)
         return result
     except SheetsError as exc:
@@ -429,62 +437,32 @@ def _plain(value: Any) -> Any:
 
 # ---------------------------------------------------------------- journal hooks
 
-class _Verified:
+class _Verified(Generic[TabView]):
     """The journal's changed-after-verification warnings, handed to the core as late issues
     (check.LateIssues) so that they weigh in the one place a row's status is decided; keeps
     the journal's view of the tab for the guard and the journal record."""
 
-    def __init__(self, journal: Any, key: str, values: list[list[Any]], config: Any,
+    def __init__(self, journal: SyncRecord[TabView] | None, name: str, values: list[list[Any]], config: Config,
                  owned0: list[int]) -> None:
-        self.journal, self.key, self.values, self.config = journal, key, values, config
+        self.journal, self.name, self.values, self.config = journal, name, values, config
         self.owned0 = owned0          # sheetsync's own columns (0-based): not journaled
-        self.tab_read: Any = None
+        self.tab_read: TabView | None = None
         self.found = 0
 
-    def __call__(self, keyed: Any) -> list[Any]:
-        self.tab_read = _journal_view(self.journal, self.values, self.config, keyed, self.owned0)
-        if self.tab_read is not None:       # before the first read of this tab's history
-            self.journal.claim(journal_key(self.key, self.config.input_tab), self.tab_read, self.config.name)
-        warnings = _verification_warnings(self.journal, self.key, self.tab_read, self.config)
+    def __call__(self, keyed: KeyedRows) -> list[Issue]:
+        if self.journal is None:
+            return []
+        self.tab_read = tab = self.journal.read_tab(self.values, self.config, keyed, owned0=self.owned0)
+        self.journal.claim(self.name, tab, self.config.name)     # before the first read of this history
+        warnings = self.journal.changed_after_verification(self.name, tab, self.config)
         self.found = len(warnings)
         return warnings
 
 
-def _journal_view(journal: Any, values: list[list[Any]], config: Any, result: Any,
-                  owned0: list[int]) -> Any:
-    if journal is None:
-        return None
-    from sheetsync.journal.tab import read_tab
-    return read_tab(values, config, result, owned0=owned0)
-
-
-def _verification_warnings(journal: Any, key: str, tab_read: Any, config: Any) -> list[Any]:
-    check_fn = getattr(journal, "changed_after_verification", None)
-    if journal is None or tab_read is None or check_fn is None:
-        return []
-    return list(check_fn(journal_key(key, config.input_tab), tab_read, config))
-
-
-def _guard(journal: Any, key: str, tab_read: Any, config: Any, accept_deletions: bool,
-           accept: frozenset[str] = frozenset()) -> list[Any]:
-    """Rows vanished / configured columns gone or changed since the last good sync."""
-    if journal is None or tab_read is None or accept_deletions:
-        return []
-    from sheetsync.journal.guard import guard
-    return list(guard(journal.last(journal_key(key, config.input_tab)), tab_read, tab_read.header, config,
-                      accept=accept, accept_deletions=accept_deletions))
-
-
-def _alert_message(alerts: list[Any], config: Any) -> str:
-    from sheetsync.journal.guard import alert_text
-    return alert_text(alerts, config.language)
-
-
-def _ok_keys(result: Any, tab_read: Any) -> set[str]:
-    """Row keys whose status is OK (warnings merged), at C speed: 15,000 rows every sync."""
-    from sheetsync.journal.queries import ok_keys
+def _ok_keys(journal: SyncRecord[TabView], result: CheckResult, tab_read: TabView) -> set[str]:
+    """Row keys whose status is OK (warnings merged)."""
     rows = result.rows
-    return ok_keys(tab_read, dict(zip(rows.index.tolist(), rows["status"].tolist())))
+    return journal.ok_keys(tab_read, dict(zip(rows.index.tolist(), rows["status"].tolist())))
 
 
 # ---------------------------------------------------------------- verify, stamp, write

@@ -37,8 +37,7 @@ from typing import Any, Callable, Sequence
 
 from sheetsync.core import a1
 from sheetsync.sheets.client import _is_grid_limit
-from sheetsync.sync.plan import CellChange, Plan, same_value
-from sheetsync.journal.restore import sheet_value
+from sheetsync.sync.plan import CellChange, Plan, raw_value, same_value
 from sheetsync.sync.rowid import (RowIdentities, cell_text, content_identity, header_changed, key_identity, moved_rows,
                              norm, verify_ranges)
 
@@ -212,7 +211,7 @@ def overwritten_cells(now: list[list[Any]], want: Wanted, written: RowIdentities
             col = was_at.get(name)
             before = old_line[col] if col is not None and col < len(old_line) else ""   # a new column: blank
             if not same_value(shown, before):
-                changes.append(CellChange(want.tab, a1.rect(want.tab, r, c + 1), shown, sheet_value(str(before)),
+                changes.append(CellChange(want.tab, a1.rect(want.tab, r, c + 1), shown, raw_value(str(before)),
                                           None, r, c + 1))
     return Plan(changes)
 

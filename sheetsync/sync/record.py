@@ -1,0 +1,68 @@
+"""What a sync asks of the record it keeps of each read (the journal, a wing above the sync):
+the sync hands it the read and gets back warnings, alerts and a sync number, and never
+imports it. ``journal_key`` names one history, and the lock of the runs that write it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Protocol, Sequence, TypeVar
+
+from sheetsync.core.issues import register_message
+
+if TYPE_CHECKING:
+    from sheetsync.core.check import KeyedRows
+    from sheetsync.core.config import Config
+    from sheetsync.core.issues import Issue
+
+TAB_SEP = ":"         # between spreadsheet id and input tab: ids hold only letters, digits, - and _
+
+# The warning a record hands back for a number changed since its row was verified: the
+# core weighs it in a row's status like its own issues (check.LateIssues).
+CAV_CODE = "changed_after_verification"
+register_message(
+    CAV_CODE,
+    "{column} baris {row}: diubah setelah diverifikasi (sebelumnya '{old}', sekarang '{new}')",
+    "{column} row {row}: changed after verification (was '{old}', now '{new}')")
+
+TabView = TypeVar("TabView")
+
+
+def journal_key(spreadsheet: str, tab: str) -> str:
+    """The name of one history: (spreadsheet, input tab). Two configs with two input tabs on
+    one spreadsheet keep two histories and take two locks, so the guard of each compares only
+    its own rows and restore never crosses tabs."""
+    return f"{spreadsheet}{TAB_SEP}{tab}"
+
+
+class Alert(Protocol):
+    """A change since the last good sync that stops the summaries (rows vanished, a column gone)."""
+
+    @property
+    def since_sync(self) -> int: ...          # the last good sync compared with
+
+    @property
+    def accepted_by(self) -> str: ...         # the acceptance that lets it through
+
+    def message(self, lang: str = "id", max_rows: int = 20) -> str: ...
+
+
+class SyncRecord(Protocol[TabView]):
+    """The record of every read, as the sync uses it. ``TabView`` is the record's own view of
+    the input tab: the sync only hands it back."""
+
+    def read_tab(self, values: list[list[Any]], config: Config, keyed: KeyedRows, *,
+                 owned0: Iterable[int]) -> TabView: ...
+
+    def claim(self, name: str, tab: TabView, config_name: str | None = None) -> None: ...
+
+    def changed_after_verification(self, spreadsheet: str, tab: TabView, config: Config) -> list[Issue]: ...
+
+    def guard(self, spreadsheet: str, tab: TabView, config: Config, *,
+              accept: Iterable[str] = ()) -> Sequence[Alert]: ...
+
+    def alert_text(self, alerts: Sequence[Alert], lang: str = "id") -> str: ...
+
+    def ok_keys(self, tab: TabView, statuses: Mapping[int, str]) -> set[str]: ...
+
+    def record_tab(self, *, spreadsheet: str, config_name: str, tab: TabView, at: datetime,
+                   ok_rows: Iterable[str] = (), good: bool = True) -> int: ...
