@@ -7,7 +7,8 @@ from click.testing import CliRunner
 
 from sheetsync.cli.main import cli
 from sheetsync.cli.common import parse_interval
-from sheetsync.i18n import MESSAGES, detect_lang, t
+from sheetsync.cli.messages import MESSAGES, t
+from sheetsync.i18n import detect_lang
 
 COMMANDS = sorted(cli.commands)
 

@@ -13,31 +13,24 @@ import os
 import re
 import sys
 from contextlib import contextmanager
-from dataclasses import asdict, is_dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import click
 
-from sheetsync.i18n import LANGS, MESSAGES, config_error, detect_lang, label, t
+from sheetsync.cli.messages import CliError, label, t
+from sheetsync.errors import LANGS, SheetsyncError
+from sheetsync.i18n import config_error, detect_lang
 from sheetsync.core.interval import parse_interval  # noqa: F401  (the CLI commands take it from here)
 from sheetsync.core.safetext import strip_controls, terminal_text
+from sheetsync.reports.jsonable import plain, to_jsonable
 
 PRESET_HELP = "pilkada-jakbar-2024"
 DEFAULT_CONFIG_FILE = "sheetsync.toml"
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_SYNC = 0, 1, 2, 3
 EXIT_PIPE = 141          # 128 + SIGPIPE: what the shell reports for `yes | head`
-
-
-class CliError(Exception):
-    """A problem the user can fix; printed as one or two lines, never a traceback."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_USAGE, hint: str | None = None):
-        super().__init__(message)
-        self.exit_code = exit_code
-        self.hint = hint
 
 
 # --------------------------------------------------------------------- output
@@ -185,7 +178,7 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], lang: st
     """Plain aligned columns; numbers right-aligned.  No dependency needed for this.
 
     ``headers`` are field keys (row, tps_planned...) or texts: keys are shown in ``lang``."""
-    rows = [[_plain(v) for v in row] for row in rows]
+    rows = [[plain(v) for v in row] for row in rows]
     columns = [_column_numbers(rows, i, _is_percent(h)) for i, h in enumerate(headers)]
     rows = [[columns[i][r] if i < len(columns) else v for i, v in enumerate(row)] for r, row in enumerate(rows)]
     ident = [str(h).lower() in ID_COLUMNS for h in headers]
@@ -210,47 +203,6 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], lang: st
     out = [line([str(h) for h in headers]), line(["-" * w for w in widths])]
     out += [line(row) for row in cells]
     return "\n".join(out)
-
-
-def _plain(value: Any) -> Any:
-    """numpy/pandas scalars -> Python scalars (<NA> -> None)."""
-    if value is None:
-        return None
-    try:
-        import pandas as pd
-
-        if value is pd.NA or (isinstance(value, float) and value != value):
-            return None
-    except ImportError:  # pragma: no cover - pandas is a dependency
-        pass
-    item = getattr(value, "item", None)
-    if callable(item) and type(value).__module__ == "numpy":
-        return item()
-    return value
-
-
-def to_jsonable(obj: Any) -> Any:
-    """Library results -> JSON types: dataclasses, DataFrames, datetimes, numpy scalars."""
-    obj = _plain(obj)
-    if hasattr(obj, "to_dict") and callable(obj.to_dict) and not isinstance(obj, type):
-        if type(obj).__name__ == "DataFrame":
-            # a meaningful index (e.g. sheet row) is kept as a column; a plain 0..n-1 is not
-            frame = obj if type(obj.index).__name__ == "RangeIndex" else obj.reset_index()
-            return [to_jsonable(r) for r in frame.to_dict(orient="records")]
-        return to_jsonable(obj.to_dict())
-    if is_dataclass(obj) and not isinstance(obj, type):
-        return {k: to_jsonable(v) for k, v in asdict(obj).items()}
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple, set, frozenset)):
-        return [to_jsonable(v) for v in obj]
-    if isinstance(obj, (datetime, date)):
-        return obj.isoformat()
-    if isinstance(obj, Path):
-        return str(obj)
-    if hasattr(obj, "items") and callable(obj.items):  # Mapping proxies
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    return obj
 
 
 # DEL and C1 (8-bit CSI, OSC): JSON keeps them raw, a terminal may act on them.
@@ -348,7 +300,7 @@ def json_spelling(value: str, as_json: bool, param: str, ui: Ui) -> str:
         return value
     source = click.get_current_context().get_parameter_source(param)
     if value != "json" and source is not None and source.name == "COMMANDLINE":
-        raise CliError(ui.t("json_and_format", value=value))
+        raise CliError("json_and_format", value=value)
     return "json"
 
 
@@ -391,7 +343,7 @@ def load_cli_config(ui: Ui, config_path: str | None, preset: str | None, spreads
     from sheetsync.core.config import load_config, load_preset
 
     if sum(map(bool, (config_path, preset, region))) > 1:
-        raise CliError(ui.t("both_config"))
+        raise CliError("both_config")
     if region:
         from sheetsync.core.kabkota import region_config
         config = region_config(region)
@@ -402,7 +354,7 @@ def load_cli_config(ui: Ui, config_path: str | None, preset: str | None, spreads
     elif (found := find_config_file(os.environ)) is not None:
         config = load_config(found)
     else:
-        raise CliError(ui.t("no_config"))
+        raise CliError("no_config")
     # flag > SHEETSYNC_SPREADSHEET / SHEETSYNC_API_URL > config (sync owns the precedence rule)
     from sheetsync.sync.run import resolve_overrides
 
@@ -411,7 +363,7 @@ def load_cli_config(ui: Ui, config_path: str | None, preset: str | None, spreads
     if config.api_url:
         _check_api_url(ui, config.api_url)
     if need_sheet and not config.spreadsheet:
-        raise CliError(ui.t("no_spreadsheet", source=config.source))
+        raise CliError("no_spreadsheet", source=config.source)
     if config.spreadsheet:
         _check_spreadsheet(ui, config.spreadsheet)
     return config
@@ -433,38 +385,29 @@ def _check_spreadsheet(ui: Ui, value: str) -> None:
     try:
         spreadsheet_key(value)
     except SheetsError:
-        raise CliError(ui.t("bad_spreadsheet", value=value.strip())) from None
+        raise CliError("bad_spreadsheet", value=value.strip()) from None
 
 
 # ----------------------------------------------------------- error handling
 
 
 def explain(exc: BaseException, ui: Ui) -> tuple[int, list[str]]:
-    """Exception -> (exit code, one or two lines saying what to do)."""
+    """Exception -> (exit code, one line saying what to do), in the reader's language."""
     name = type(exc).__name__
     module = type(exc).__module__ or ""
     msg = str(exc).strip() or name
-    if isinstance(exc, CliError):
-        lines = [ui.t("error", msg=msg)]
-        if exc.hint:
-            lines.append(ui.t("hint", msg=exc.hint))
-        return exc.exit_code, lines
-    if name == "ApiUrlError":
-        return EXIT_USAGE, [ui.t("error", msg=ui.t(exc.code, url=exc.url))]  # type: ignore[attr-defined]
-    if name == "ConfigError":
-        return EXIT_USAGE, [ui.t("config_error", msg=config_error(msg, ui.lang))]
+    alerts = getattr(exc, "alerts", None)
+    if alerts:                 # the guard stopped the sync: its alert in the reader's language
+        from sheetsync.journal.guard import alert_text
+        return _exit_code(exc), [ui.t("error", msg=alert_text(alerts, ui.lang))]
     coded = _coded(exc)
     if coded is not None:
-        from sheetsync.i18n import sheets_text
-
-        code = getattr(exc, "exit_code", EXIT_SYNC)
-        return (code if isinstance(code, int) else EXIT_SYNC), [ui.t("error", msg=sheets_text(coded.code, ui.lang,
-                                                                                             coded.params))]
+        return _exit_code(coded), [ui.t("error", msg=_first_line(coded.message(ui.lang)))]
+    if name == "ConfigError":
+        return EXIT_USAGE, [ui.t("config_error", msg=config_error(msg, ui.lang))]
     if module.startswith("sheetsync"):
-        # sheetsync's own exceptions are written for the user: print them as they are.
-        code = getattr(exc, "exit_code", EXIT_SYNC)
-        lines = msg.splitlines()[:2]
-        return (code if isinstance(code, int) else EXIT_SYNC), [ui.t("error", msg=lines[0])] + lines[1:]
+        # sheetsync's errors not yet templated are written for the user: print them as they are
+        return _exit_code(exc), [ui.t("error", msg=_first_line(msg))]
     if isinstance(exc, BrokenPipeError):
         # our own stdout closed by its reader (`| head`); a socket's EPIPE arrives wrapped by requests
         return EXIT_PIPE, []
@@ -475,21 +418,36 @@ def explain(exc: BaseException, ui: Ui) -> tuple[int, list[str]]:
     if module.startswith("gspread"):
         return EXIT_SYNC, [ui.t("error", msg=_first_line(msg))]
     if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)):
-        return EXIT_USAGE, [ui.t("error", msg=msg)]
+        return EXIT_USAGE, [ui.t("error", msg=_first_line(msg))]
     return EXIT_SYNC, [ui.t("internal", msg=f"{name}: {_first_line(msg)}")]
 
 
-def _coded(exc: BaseException) -> Any:
-    """The Sheets or credentials error (it has a ``code`` with templates) this exception
-    says, itself or the one it was raised from (sync raises SyncError(str(error)))."""
+def _exit_code(error: BaseException) -> int:
+    """The exit code the error declares, else 3 (could not sync)."""
+    code = getattr(error, "exit_code", None)
+    return code if isinstance(code, int) else EXIT_SYNC
+
+
+def _coded(exc: BaseException) -> SheetsyncError | None:
+    """The templated error this exception says, itself or the one it was raised from
+    (sync raises SyncError(str(error)) from a Sheets error or a busy lock)."""
     seen: BaseException | None = exc
     for _ in range(4):
         if seen is None:
             return None
-        if getattr(seen, "code", None) in MESSAGES and hasattr(seen, "params") and str(seen) in str(exc):
+        if isinstance(seen, SheetsyncError) and str(seen) in str(exc):
             return seen
+        if _registered(seen) and str(seen) in str(exc):
+            return SheetsyncError(getattr(seen, "code"), **getattr(seen, "params"))
         seen = seen.__cause__ or seen.__context__
     return None
+
+
+def _registered(exc: BaseException) -> bool:
+    """An error of another wing that names a registered template (the lock's LockBusy)."""
+    from sheetsync.errors import TEMPLATES
+
+    return getattr(exc, "code", None) in TEMPLATES and isinstance(getattr(exc, "params", None), Mapping)
 
 
 def quiet_stdout() -> None:

@@ -15,10 +15,6 @@ _PROVINCE_TEXT = {
     "filled": ("{name}: {rows} TPS, {reported} sudah lapor, {mistakes} baris dengan kesalahan relawan",
                "{name}: {rows} TPS, {reported} reported, {mistakes} row(s) with volunteers' mistakes"),
     "title": ("Rekap provinsi (spreadsheet {sheet})", "Province rollup (spreadsheet {sheet})"),
-    "phase": ("--province menunjukkan malam penghitungan (hari-h); --phase persiapan hanya untuk satu sheet",
-              "--province shows election night (hari-h); --phase persiapan is for the single sheet only"),
-    "bad_code": ("'{code}' bukan kode provinsi dalam daftar Kemendagri: pakai dua angka, mis. 31 untuk DKI Jakarta",
-                 "'{code}' is not a provinsi code of the Kemendagri list: use two digits, e.g. 31 for DKI Jakarta"),
     "stopped": ("Emulator dimatikan (bukan di terminal, atau --no-serve). Jalankan `sheetsync demo --province "
                 "{code} --serve` untuk melihat semua spreadsheet.",
                 "Emulator stopped (not on a terminal, or --no-serve). Run `sheetsync demo --province {code} --serve` "
@@ -183,11 +179,11 @@ def _check_province(ui: Ui, province: str, phase: str) -> None:
     from sheetsync.demo.province import province_kabkota
 
     if phase != "hari-h":
-        raise CliError(province_say(ui, "phase"))
+        raise CliError("province_phase")
     try:
         province_kabkota(province)
     except ConfigError:
-        raise CliError(province_say(ui, "bad_code", code=province)) from None
+        raise CliError("bad_province", code=province) from None
 
 
 def _province(ui: Ui, api_url: str, province: str, seed: int, photos: bool) -> Callable[[], None]:

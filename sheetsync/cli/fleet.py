@@ -15,10 +15,6 @@ from sheetsync.cli.common import (CliError, HelpCommand, HelpGroup, Ui, example,
 
 DEFAULT_FLEET_FILE = "fleet.toml"
 _TEXT = {
-    "no_fleet": ("tidak ada berkas armada: berikan --fleet BERKAS (atau SHEETSYNC_FLEET, atau fleet.toml di "
-                 "direktori ini)", "no fleet file: pass --fleet FILE (or set SHEETSYNC_FLEET, or put a fleet.toml "
-                 "in this directory)"),
-    "bad_interval": ("'{value}' bukan selang waktu seperti 60s atau 5m", "'{value}' is not an interval such as 60s or 5m"),
     "ok": ("{name}: OK, {requests} permintaan{changed}", "{name}: OK, {requests} request(s){changed}"),
     "changed": (", ada perubahan ditulis", ", changes written"),
     "deferred": ("{name}: ditunda ke siklus berikut (kuota menit ini terpakai)",
@@ -49,7 +45,7 @@ def load(ui: Ui, fleet_path: str | None) -> Any:
     from sheetsync.fleet.config import load_fleet
     path = fleet_path or (DEFAULT_FLEET_FILE if Path(DEFAULT_FLEET_FILE).is_file() else None)
     if not path:
-        raise CliError(say(ui, "no_fleet"))
+        raise CliError("no_fleet")
     return load_fleet(path)
 
 
@@ -90,7 +86,7 @@ def fleet_sync_cmd(fleet_path: str | None, every: str | None, log_format: str, a
     if every:
         seconds = parse_interval(every)
         if not seconds:
-            raise CliError(say(ui, "bad_interval", value=every))
+            raise CliError("bad_interval", value=every)
         fleet = replace(fleet, every_s=seconds)
     runner = FleetRunner(fleet)
     try:

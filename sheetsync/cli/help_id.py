@@ -143,7 +143,7 @@ OPTIONS: dict[tuple[str, str], str] = {
     ("fleet sync", "--json"): "Cetak satu objek JSON per siklus, untuk log (bentuk lamanya: --log-format json).",
     ("export", "--json"): "Cetak apa yang ditulis (berkas, baris, kolom yang disamarkan) sebagai JSON.",
     ("fleet status", "--json"): "Satu objek JSON per spreadsheet, dalam satu daftar.",
-    ("sync", "--once"): "Sinkron sekali lalu keluar (bawaan).",
+    ("sync", "--once"): "Sinkron sekali lalu keluar (bawaan; tidak bersama --every).",
     ("sync", "--every"): "Terus sinkron setiap SELANG (60s, 5m) sampai dihentikan.",
     ("sync", "--dry-run"): "Tampilkan sel yang akan diubah oleh sinkron; tidak menulis apa pun.",
     ("sync", "--log-format"): "Bentuk keluaran: text untuk dibaca orang, json (satu objek per sinkron) "

@@ -46,7 +46,7 @@ def reconcile_cmd(config: Any, against: str | None, as_json: bool, accept_change
     from sheetsync.reports.reconcile import reconcile
 
     if tps_refs and not accept_changes:
-        raise CliError(ui.t("tps_needs_accept"))
+        raise CliError("tps_needs_accept")
     if accept_changes:
         _accept(config, tps_refs, as_json, ui)
         return
@@ -126,7 +126,7 @@ def _tps_keys(config: Any, refs: tuple[str, ...], ui: Ui) -> list[str]:
     keys = [parse_tps_ref(t, config.regions) for t in refs]
     bad = [t for t, k in zip(refs, keys) if k is None]
     if bad:
-        raise CliError(ui.t("bad_tps", value=bad[0], kota=config.regions.kota))
+        raise CliError("bad_tps", value=bad[0], kota=config.regions.kota)
     return [k for k in keys if k is not None]
 
 
@@ -201,7 +201,7 @@ def parse_since(text: str, ui: Ui) -> datetime | timedelta | int:
     try:
         at = datetime.fromisoformat(text)
     except ValueError:
-        raise CliError(ui.t("bad_since", value=text)) from None
+        raise CliError("bad_since", value=text) from None
     if at.tzinfo is None:   # people in Jakarta write local time
         at = at.replace(tzinfo=timezone(timedelta(hours=7)))
     return at
@@ -212,13 +212,13 @@ def _journal(config: Any, ui: Ui) -> Any:
 
     path = journal_path(config)
     if not path.exists():   # do not leave an empty journal behind a typo in the path
-        raise CliError(ui.t("no_journal", path=path, source=config.source))
+        raise CliError("no_journal", path=path, source=config.source)
     journal = Journal(path)
     try:
         journal.syncs(_key(config))
     except JournalError:    # a shared per-user journal that holds only other sheets
         journal.close()
-        raise CliError(ui.t("no_journal_sync", path=path)) from None
+        raise CliError("no_journal_sync", path=path) from None
     return journal
 
 
@@ -229,7 +229,7 @@ def _check_sync_number(journal: Any, config: Any, since: datetime | timedelta | 
         return
     numbers = [s["sync_no"] for s in journal.syncs(_key(config))]
     if not 0 <= since <= max(numbers, default=0):
-        raise CliError(ui.t("no_such_sync", value=since, last=max(numbers, default=0)))
+        raise CliError("no_such_sync", value=since, last=max(numbers, default=0))
 
 
 def _key(config: Any) -> str:
@@ -258,7 +258,7 @@ def history_cmd(config: Any, tps: str, as_json: bool, include_personal: bool, ui
 
     key = parse_tps_ref(tps, config.regions)
     if key is None:
-        raise CliError(ui.t("bad_tps", value=tps, kota=config.regions.kota))
+        raise CliError("bad_tps", value=tps, kota=config.regions.kota)
     with _journal(config, ui) as journal:
         entries = journal.history(_key(config), key)
     personal = _personal(config, include_personal)
@@ -327,7 +327,7 @@ def restore_cmd(config: Any, since: str | None, tps_refs: tuple[str, ...], apply
     from sheetsync.journal.restore import restore
 
     if not since and not tps_refs:
-        raise CliError(ui.t("need_since_or_tps"))
+        raise CliError("need_since_or_tps")
     keys = _tps_keys(config, tps_refs, ui) if tps_refs else None
     when = parse_since(since, ui) if since else None
     with _journal(config, ui) as journal, input_tab_named(config):
@@ -378,19 +378,19 @@ def purge_cmd(config: Any, before: str | None, older_than: str | None, as_json: 
 def _purge_cutoff(config: Any, before: str | None, older_than: str | None, ui: Ui) -> datetime:
     """The date a purge goes back to, from one of its options or the config."""
     if before and older_than:
-        raise CliError(ui.t("purge_one_date"))
+        raise CliError("purge_one_date")
     if before:
         try:
             day = datetime.fromisoformat(before.strip())
         except ValueError:
-            raise CliError(ui.t("bad_since", value=before)) from None
+            raise CliError("bad_since", value=before) from None
         return day if day.tzinfo else day.replace(tzinfo=timezone(timedelta(hours=7)))
     seconds = parse_interval(older_than) if older_than else None
     if older_than and not seconds:
-        raise CliError(ui.t("bad_since", value=older_than))
+        raise CliError("bad_since", value=older_than)
     days = getattr(config, "personal_retention_days", None)
     if not seconds and not days:
-        raise CliError(ui.t("purge_needs_date"))
+        raise CliError("purge_needs_date")
     return datetime.now(timezone.utc) - (timedelta(seconds=seconds) if seconds else timedelta(days=days))
 
 

@@ -81,7 +81,7 @@ def sync_line(report: Any, ui: Ui, tab: str = "") -> str:
     "*/1 * * * * cd /srv/kawal && .venv/bin/sheetsync sync -q --fail-on error  # crontab"))
 @ui_options
 @config_options
-@click.option("--once", "mode", flag_value="once", default=True, help="Sync once and exit (default).")
+@click.option("--once", is_flag=True, help="Sync once and exit (the default; not with --every).")
 @click.option("--every", metavar="INTERVAL", help="Keep syncing every INTERVAL (60s, 5m) until stopped.")
 @click.option("--dry-run", is_flag=True, help="Show the cells a sync would change; write nothing.")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -96,7 +96,7 @@ def sync_line(report: Any, ui: Ui, tab: str = "") -> str:
 @click.option("--accept-deletions", is_flag=True, help="The first release's name: accepts every change the guard "
                                                           "found (both flags above).")
 @personal_option
-def sync_cmd(config: Any, mode: str, every: str | None, dry_run: bool, log_format: str, as_json: bool,
+def sync_cmd(config: Any, once: bool, every: str | None, dry_run: bool, log_format: str, as_json: bool,
              fail_on: str | None, accept_deleted_rows: bool, accept_column_changes: bool,
              accept_deletions: bool, include_personal: bool, ui: Ui) -> None:
     """Read the sheet, check every row, and write statuses and summary tabs back,
@@ -113,13 +113,15 @@ def sync_cmd(config: Any, mode: str, every: str | None, dry_run: bool, log_forma
     accepted = {DELETED_ROWS: accept_deleted_rows, COLUMN_CHANGES: accept_column_changes}
     guard = {"accept_deletions": accept_deletions, "accept": frozenset(k for k, on in accepted.items() if on)}
 
+    if once and every:
+        raise CliError("once_and_every")
     interval = None
     if every:
         interval = parse_interval(every)
         if not interval:
-            raise CliError(ui.t("bad_interval", value=every))
+            raise CliError("bad_interval", value=every)
         if interval < min_sync_interval_s():
-            raise CliError(ui.t("interval_over_quota", value=every, minimum=f"{min_sync_interval_s():g}s"))
+            raise CliError("interval_over_quota", value=every, minimum=f"{min_sync_interval_s():g}s")
     if interval is None:
         _sync_loop(sync, config, None, dry_run, log_format, fail_on, guard, ui)
         return

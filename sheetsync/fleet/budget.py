@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from sheetsync.errors import SheetsyncError, register
+
 READ, WRITE = "read", "write"
 KINDS = (READ, WRITE)
 _READ_POSTS = (":batchGet", ":batchGetByDataFilter", ":getByDataFilter", "developerMetadata:search")
@@ -79,8 +81,20 @@ class TokenBucket:
         self.tokens = min(self.tokens, 0.0)
 
 
-class BudgetTimeout(Exception):
+register({
+    "fleet_quota_spent": {
+        "en": "the {kind} quota of {account} ({project}) is spent for the next {wait} s: the sheet waits for "
+              "the next cycle",
+        "id": "kuota {kind} {account} ({project}) habis untuk {wait} detik ke depan: sheet ini menunggu "
+              "siklus berikutnya",
+    },
+})
+
+
+class BudgetTimeout(SheetsyncError):
     """A request would have waited longer than allowed for its quota."""
+
+    code = "fleet_quota_spent"
 
 
 @dataclass
@@ -129,7 +143,7 @@ class Budget:
                     self.waited_s += waited
                     return
             if waited + wait > max_wait_s:
-                raise BudgetTimeout(f"{kind} quota of {account} ({project}) spent for the next {wait:.0f} s")
+                raise BudgetTimeout(kind=kind, account=account, project=project, wait=f"{wait:.0f}")
             self.sleep(wait)
             waited += wait
 

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from sheetsync.core import a1
 from sheetsync.fleet.config import Fleet, FleetSheet
 from sheetsync.fleet.state import SheetRecord
+from sheetsync.errors import register
 from sheetsync.sheets.client import Sheet, SheetsError
 from sheetsync.sync.ownership import TAB_KEY, tab_marker
 
@@ -66,6 +67,16 @@ FAILURES = {
     "guard": ("penjaga penghapusan menahan sinkron", "the deletion guard stopped the sync"),
     "other": ("sinkron gagal", "sync failed"),
 }
+
+
+register({
+    "rollup_tab_not_ours": {
+        "en": "the tab '{title}' of the rollup spreadsheet was made by a person: rename it, or set another tab "
+              "in [rollup] of the fleet file",
+        "id": "tab '{title}' di spreadsheet rekap dibuat oleh orang: ganti namanya, atau atur tab lain di "
+              "[rollup] berkas armada",
+    },
+})
 
 
 class RollupError(SheetsError):
@@ -217,8 +228,7 @@ def _find_or_add(sheet: Sheet, title: str, wanted: list[list[Any]]) -> tuple[str
         ours = not any(any(str(v).strip() for v in row) for row in cells) or (
             len(cells) >= HEADER_ROW and cells[HEADER_ROW - 1][:len(wanted[HEADER_ROW - 1])] == wanted[HEADER_ROW - 1])
         if not ours:
-            raise RollupError(f"the tab '{title}' of the rollup spreadsheet was made by a person: "
-                              "rename it, or set another tab in [rollup] of the fleet file")
+            raise RollupError(code="rollup_tab_not_ours", title=title)
         sheet.batch_update([tab_marker(tabs[title]["sheetId"], KIND)])
         return title, cells
     taken = {p["sheetId"] for p in tabs.values()}

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from sheetsync.errors import EXIT_USAGE, SheetsyncError, register
+from sheetsync.reports.jsonable import to_jsonable
 
 
 @dataclass
@@ -55,8 +57,6 @@ class ReconcileReport:
 
 
 def _records(frame: Any) -> list[dict[str, Any]]:
-    from sheetsync.cli.common import to_jsonable
-
     if frame is None:
         return []
     return to_jsonable(frame)
@@ -77,7 +77,7 @@ def reconcile(config: Any, *, against: str | Path | None = None, client: Any = N
 
     lang = lang or config.language
     # a file that cannot be used fails before any request
-    grid = read_csv_grid(Path(against), lang) if against is not None else None
+    grid = read_csv_grid(Path(against)) if against is not None else None
     sheet = Sheet(client or open_client(config), config.spreadsheet)
     values, owned0 = _read_input(sheet, config)
     result = check(values, config)
@@ -214,42 +214,43 @@ def accept_changes(config: Any, *, tps: list[str] | None = None, journal: Any = 
 
 # ------------------------------------------------------------ --against
 
-class AgainstFileError(ValueError):
+register({
+    "against_empty": {"en": "{file}: the file is empty; export the result again as CSV",
+                      "id": "{file}: berkas kosong; ekspor ulang hasilnya sebagai CSV"},
+    "against_utf16": {"en": "{file}: the file is UTF-16 text; save it as 'CSV UTF-8' (Excel: Save As > CSV UTF-8)",
+                      "id": "{file}: berkas berformat teks UTF-16; simpan sebagai 'CSV UTF-8' "
+                            "(Excel: Simpan Sebagai > CSV UTF-8)"},
+    "against_workbook": {"en": "{file}: this is a spreadsheet workbook, not CSV; save or export it as CSV",
+                         "id": "{file}: ini berkas buku kerja spreadsheet, bukan CSV; simpan atau ekspor sebagai CSV"},
+    "against_binary": {"en": "{file}: the file is not text (binary data); give a CSV file",
+                       "id": "{file}: berkas bukan teks (data biner); berikan berkas CSV"},
+    "against_no_header": {"en": "{file}: no header row with the columns {needed} was found in its first row "
+                                "({first}); add the header row",
+                          "id": "{file}: baris judul dengan kolom {needed} tidak ada di baris pertamanya "
+                                "({first}); tambahkan baris judul"},
+})
+
+
+class AgainstFileError(SheetsyncError, ValueError):
     """The ``--against`` file cannot be used; one line naming the file and the likely cause."""
 
-    exit_code = 2
-    TEXTS = {
-        "empty": ("{file}: the file is empty; export the result again as CSV",
-                  "{file}: berkas kosong; ekspor ulang hasilnya sebagai CSV"),
-        "utf16": ("{file}: the file is UTF-16 text; save it as 'CSV UTF-8' (Excel: Save As > CSV UTF-8)",
-                  "{file}: berkas berformat teks UTF-16; simpan sebagai 'CSV UTF-8' "
-                  "(Excel: Simpan Sebagai > CSV UTF-8)"),
-        "workbook": ("{file}: this is a spreadsheet workbook, not CSV; save or export it as CSV",
-                     "{file}: ini berkas buku kerja spreadsheet, bukan CSV; simpan atau ekspor sebagai CSV"),
-        "binary": ("{file}: the file is not text (binary data); give a CSV file",
-                   "{file}: berkas bukan teks (data biner); berikan berkas CSV"),
-        "no_header": ("{file}: no header row with the columns {needed} was found in its first row "
-                      "({first}); add the header row",
-                      "{file}: baris judul dengan kolom {needed} tidak ada di baris pertamanya "
-                      "({first}); tambahkan baris judul"),
-    }
+    exit_code = EXIT_USAGE
 
-    def __init__(self, cause: str, lang: str, **params: Any) -> None:
+    def __init__(self, cause: str, **params: object) -> None:
         self.cause = cause
-        english, indonesian = self.TEXTS[cause]
-        super().__init__((indonesian if lang == "id" else english).format(**params))
+        super().__init__(f"against_{cause}", **params)
 
 
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")     # xlsx/ods (zip), xls (OLE2)
 
 
-def read_csv_grid(path: Path, lang: str = "en") -> list[list[str]]:
+def read_csv_grid(path: Path) -> list[list[str]]:
     """A CSV as a grid of text; delimiter sniffed (KPU exports use ; as often as ,).
     A file that is not CSV text raises AgainstFileError naming the likely cause."""
     raw = path.read_bytes()
-    text = _decode(raw, path, lang)
+    text = _decode(raw, path)
     if not text.strip():
-        raise AgainstFileError("empty", lang, file=path)
+        raise AgainstFileError("empty", file=path)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -257,13 +258,13 @@ def read_csv_grid(path: Path, lang: str = "en") -> list[list[str]]:
     return [row for row in csv.reader(text.splitlines(), dialect)]
 
 
-def _decode(raw: bytes, path: Path, lang: str) -> str:
+def _decode(raw: bytes, path: Path) -> str:
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(raw) >= 4 and raw[1:4:2] == b"\0\0"):
-        raise AgainstFileError("utf16", lang, file=path)
+        raise AgainstFileError("utf16", file=path)
     if raw.startswith(_WORKBOOK_MAGIC):
-        raise AgainstFileError("workbook", lang, file=path)
+        raise AgainstFileError("workbook", file=path)
     if b"\0" in raw[:65536]:
-        raise AgainstFileError("binary", lang, file=path)
+        raise AgainstFileError("binary", file=path)
     if raw[:3] == b"\xef\xbb\xbf":
         return raw[3:].decode("utf-8", errors="replace")
     try:
@@ -273,13 +274,13 @@ def _decode(raw: bytes, path: Path, lang: str) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def _require_header(theirs: Any, grid: list[list[str]], path: Path, config: Any, lang: str) -> None:
+def _require_header(theirs: Any, grid: list[list[str]], path: Path, config: Any) -> None:
     keys = [c for c in config.columns if c.field in ("kecamatan", "kelurahan", "tps")]
     if all(c.field in theirs.header.fields for c in keys):
         return
     from sheetsync.core.rules.cells import clipped   # a quoted cell, as the rules quote one
     first = ", ".join(str(v) for v in (grid[0] if grid else [])[:6])
-    raise AgainstFileError("no_header", lang, file=path, needed=", ".join(c.header for c in keys),
+    raise AgainstFileError("no_header", file=path, needed=", ".join(c.header for c in keys),
                            first=clipped(first))
 
 
@@ -290,9 +291,9 @@ def compare_against(result: Any, path: Path, config: Any, lang: str | None = Non
 
     lang = lang or config.language
     file_config = replace(config, header_row=1)
-    grid = grid if grid is not None else read_csv_grid(path, lang)
+    grid = grid if grid is not None else read_csv_grid(path)
     theirs = check(grid, file_config)
-    _require_header(theirs, grid, path, config, lang)
+    _require_header(theirs, grid, path, config)
     report = AgainstReport(file=str(path))
     report.file_problems = [i.message(lang) for i in theirs.issues if i.row is None]
     ours_rows = result.rows[result.rows["tps_key"].notna()]
