@@ -162,7 +162,10 @@ def _spellings_hint(config: Config, kind: str) -> int | None:
 
 
 def _field_of_type(config: Config, kind: str) -> str:
-    return next(c.field for c in config.columns if c.type == kind)
+    """A place column's field (kecamatan, kelurahan, tps): config refuses a config without one."""
+    found = config.field_of_type(kind)
+    assert found is not None, kind
+    return found
 
 
 def check(values: list[list[Any]], config: Config, *, now: datetime | None = None,

@@ -144,6 +144,11 @@ class Config:
                 return c
         return None
 
+    def field_of_type(self, kind: str) -> str | None:
+        """The field of the first column of this type; the kecamatan, kelurahan and tps
+        columns are always there (a config without one is refused)."""
+        return next((c.field for c in self.columns if c.type == kind), None)
+
     @property
     def personal_fields(self) -> frozenset[str]:
         return frozenset(c.field for c in self.columns if c.personal)

@@ -25,7 +25,7 @@ import pandas as pd
 from sheetsync.core.config import Config
 from sheetsync.core.phones import filled
 from sheetsync.core.rules.people import koordinator_groups, people_fields
-from sheetsync.core.totals import distinct_tps, tps_codes
+from sheetsync.core.totals import distinct_tps, percent, python_value, tps_codes
 
 COVERAGE_COLUMNS = ("tps", "tps_saksi", "pct_saksi", "tps_tanpa_saksi", "saksi_bimtek", "pct_bimtek",
                     "n_koordinator", "tps_per_koordinator")
@@ -80,12 +80,6 @@ def _koordinator(rows: pd.DataFrame, config: Config) -> np.ndarray:
     return group.astype(np.int64)
 
 
-def _pct(part: Any, whole: Any) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pct = np.round(np.asarray(part, np.float64) * 100.0 / np.asarray(whole, np.float64), 1)
-    return np.where(np.isfinite(pct), pct, np.nan)
-
-
 def _counts(codes: np.ndarray, size: int, tps: "_PerTps", koord: np.ndarray, planned: Any) -> dict[str, np.ndarray]:
     """Coverage columns per area; codes are area numbers (-1 = not placed)."""
     placed = codes >= 0
@@ -106,9 +100,9 @@ def _counts(codes: np.ndarray, size: int, tps: "_PerTps", koord: np.ndarray, pla
     with np.errstate(divide="ignore", invalid="ignore"):
         per_k = np.round(count(tps.first & (koord >= 0)) / n_koord, 1)
     return {
-        "tps": base.astype(np.int64), "tps_saksi": with_saksi, "pct_saksi": _pct(with_saksi, base),
+        "tps": base.astype(np.int64), "tps_saksi": with_saksi, "pct_saksi": percent(with_saksi, base),
         "tps_tanpa_saksi": np.maximum(base - with_saksi, 0), "saksi_bimtek": briefed,
-        "pct_bimtek": _pct(briefed, with_saksi), "n_koordinator": n_koord,
+        "pct_bimtek": percent(briefed, with_saksi), "n_koordinator": n_koord,
         "tps_per_koordinator": np.where(n_koord > 0, per_k, np.nan),
     }
 
@@ -148,14 +142,8 @@ def compute_coverage(rows: pd.DataFrame, config: Config) -> Coverage | None:
     kota_planned = pd.array([sum(t.planned_tps for t in plan) if plan else None], dtype="Int64")
     # the kota counts every non-blank row, placed or not
     kota = _counts(np.zeros(len(rows), np.int64), 1, tps, koord, kota_planned)
-    kota_row = {"kota": regions.kota, **{k: _py(v[0]) for k, v in kota.items()}}
+    kota_row = {"kota": regions.kota, **{k: python_value(v[0]) for k, v in kota.items()}}
     return Coverage(per_kelurahan=per_kel, per_kecamatan=per_kec, kota=kota_row)
-
-
-def _py(v: Any) -> Any:
-    if isinstance(v, float) and np.isnan(v):
-        return None
-    return v.item() if isinstance(v, np.generic) else v
 
 
 def tps_without_saksi(rows: pd.DataFrame, config: Config) -> pd.DataFrame:

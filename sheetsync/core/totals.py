@@ -20,10 +20,11 @@ from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from sheetsync.core.config import Config, result_fields
 from sheetsync.core.issues import BELUM_DIISI, OK, PERIKSA
-from sheetsync.core.rules.people import BELUM_ADA_SAKSI
+from sheetsync.core.rules.people import BELUM_ADA_SAKSI, koordinator_groups_of
 from sheetsync.core.rules.photo import HAS_PHOTO, photo_field
 
 COUNT_COLUMNS = ("tps_entered", "tps_reported", "tps_error", "tps_periksa", "tps_belum")
@@ -173,7 +174,8 @@ def _sums(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config,
     return out
 
 
-def _pct(part: np.ndarray | float, whole: np.ndarray | float) -> np.ndarray:
+def percent(part: ArrayLike, whole: ArrayLike) -> np.ndarray:
+    """part / whole in percent, one decimal; NaN where whole is 0 or unknown."""
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.round(np.asarray(part, dtype=np.float64) * 100.0 / np.asarray(whole, dtype=np.float64), 1)
     return np.where(np.isfinite(pct), pct, np.nan)
@@ -181,11 +183,11 @@ def _pct(part: np.ndarray | float, whole: np.ndarray | float) -> np.ndarray:
 
 def _finish(table: pd.DataFrame, config: Config, planned: Any, target: Any) -> pd.DataFrame:
     table["tps_planned"] = planned
-    table["pct_reported"] = _pct(table["tps_reported"], table["tps_planned"].fillna(table["tps_entered"]))
+    table["pct_reported"] = percent(table["tps_reported"], table["tps_planned"].fillna(table["tps_entered"]))
     table["target"] = target
     supported = config.rules.supported_paslon
     table["votes_supported"] = table[supported] if supported in table else 0
-    table["pct_target"] = _pct(table["votes_supported"], table["target"])
+    table["pct_target"] = percent(table["votes_supported"], table["target"])
     return table
 
 
@@ -218,10 +220,11 @@ def kota_totals(rows: pd.DataFrame, config: Config, masks: RowMasks | None = Non
     planned = sum(t.planned_tps for t in planned_list) if planned_list else None
     target = float(sum(t.target for t in planned_list)) if planned_list else float(sums["target_tps"][0])
     table = _finish(table, config, pd.array([planned], dtype="Int64"), [target])
-    return {k: _py(v) for k, v in table.iloc[0].items()}
+    return {k: python_value(v) for k, v in table.iloc[0].items()}
 
 
-def _py(v: Any) -> Any:
+def python_value(v: object) -> object:
+    """A table cell as a plain Python value for JSON and the API: None for NA/NaN."""
     if v is pd.NA or (isinstance(v, float) and np.isnan(v)):
         return None
     return v.item() if isinstance(v, np.generic) else v
@@ -232,7 +235,7 @@ def per_tps(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
     keep += [f for f in ("dpt", "dpph", "dptb") if f in rows]
     table = rows[keep].copy()
     if "dpt" in rows and "pengguna_hak_pilih" in rows:
-        table["turnout_pct"] = _pct(rows["pengguna_hak_pilih"].to_numpy(np.float64, na_value=np.nan),
+        table["turnout_pct"] = percent(rows["pengguna_hak_pilih"].to_numpy(np.float64, na_value=np.nan),
                                     rows["dpt"].to_numpy(np.float64, na_value=np.nan))
     table["target"] = rows["target_effective"]
     table["status"] = rows["status"]
@@ -250,8 +253,8 @@ def per_koordinator(rows: pd.DataFrame, config: Config, masks: RowMasks | None =
         return None
     if factorized is None:
         factorized = pd.factorize(rows[field].to_numpy(object), use_na_sentinel=True)
-    group, key_uniques, shown = _coordinator_groups_of(*factorized)
-    size = len(key_uniques)
+    group, shown = koordinator_groups_of(*factorized)   # as the koordinator rule groups them
+    size = len(shown)
     masks = masks or row_masks(rows, config)
     sums = _sums(group, size, rows, config, masks, votes=False)
     problems = np.bincount(group[masks.not_ok & (group >= 0)], minlength=size)[:size]
@@ -264,35 +267,6 @@ def per_koordinator(rows: pd.DataFrame, config: Config, masks: RowMasks | None =
     })
     table = table[sums["rows_entered"] > 0]
     return table.sort_values(["problems", "koordinator"], ascending=[False, True]).reset_index(drop=True)
-
-
-def _coordinator_groups(names: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Group rows by coordinator: "Budi  Santoso" and " budi santoso" are one.
-    Returns (group per row, -1 for blank; key per group; first spelling per group)."""
-    return _coordinator_groups_of(*pd.factorize(names, use_na_sentinel=True))
-
-
-def _coordinator_groups_of(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """_coordinator_groups() of names already factorised (-1: None/NaN)."""
-    # numpy's cast writes a non-str value as str(value), in C
-    text = np.asarray(uniques, dtype=object).astype(np.dtypes.StringDType())
-    spaced = np.strings.strip(text)
-    runs = np.flatnonzero(np.strings.find(spaced, "  ") >= 0)  # few names hold a run of spaces
-    if len(runs):
-        collapsed = spaced[runs]
-        for _ in range(3):  # collapse runs of spaces (up to 8)
-            collapsed = np.strings.replace(collapsed, "  ", " ")
-        spaced[runs] = collapsed
-    keys = np.strings.lower(spaced).astype(object)
-    keys[np.strings.str_len(spaced) == 0] = None  # blank coordinator: no group
-    key_codes, key_uniques = pd.factorize(keys, use_na_sentinel=True)
-    first = np.full(len(key_uniques), -1, dtype=np.int64)
-    order = np.arange(len(key_codes))[::-1]
-    ok = key_codes[order] >= 0
-    first[key_codes[order][ok]] = order[ok]
-    shown = spaced.astype(object)[first] if len(first) else np.empty(0, dtype=object)
-    group = np.append(key_codes, -1)[codes]
-    return group, key_uniques, shown
 
 
 def _kecamatan_covered(group: np.ndarray, size: int, rows: pd.DataFrame) -> np.ndarray:

@@ -43,7 +43,7 @@ register_message(
 
 def photo_field(config: Config) -> str | None:
     """The field of the config's photo column, if it has one."""
-    return next((c.field for c in config.columns if c.type == "photo"), None)
+    return config.field_of_type("photo")
 
 
 # An https link: a host of letters, digits, dots and hyphens (so no user name and no port),

@@ -47,8 +47,7 @@ def duplicate_tps(ctx: RuleContext) -> Iterator[Hits]:
             kel_out.append(kel_names[i])
     order = np.argsort(rows_out, kind="stable")
     pick = lambda seq: [seq[i] for i in order]  # noqa: E731
-    tps_field = next(c.field for c in ctx.config.columns if c.type == "tps")
-    yield Hits("duplicate_tps", ERROR, tps_field, np.asarray(rows_out)[order], {
+    yield Hits("duplicate_tps", ERROR, ctx.config.field_of_type("tps"), np.asarray(rows_out)[order], {
         "other_rows": pick(others), "conflict": pick(conflicts), "tps": pick(tps_out), "kelurahan": pick(kel_out),
     })
 
