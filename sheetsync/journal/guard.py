@@ -33,7 +33,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from sheetsync.core import a1
-from sheetsync.core.check import header_key
+from sheetsync.core.headers import header_key
 from sheetsync.journal.queries import Snapshot
 from sheetsync.journal.tab import TabRead, is_content_key, pair_renames, similar
 from sheetsync.sync.record import Alert

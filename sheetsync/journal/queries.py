@@ -178,7 +178,7 @@ class JournalReader:
     def _sheet(self, spreadsheet: str) -> int:
         got = self._find_sheet(spreadsheet)
         if got is None:
-            raise JournalError(f"no sync of spreadsheet {spreadsheet} in the journal yet")
+            raise JournalError("journal_no_sync", spreadsheet=spreadsheet)
         return got
 
     def _find_sheet(self, name: str) -> int | None:
@@ -232,8 +232,7 @@ class JournalReader:
         if isinstance(since, int):
             latest = self.db.execute("SELECT max(n) FROM syncs WHERE sheet=?", (sheet,)).fetchone()[0]
             if not 0 <= since <= (latest or 0):
-                raise JournalError(f"sync number {since} does not exist: this spreadsheet has "
-                                   f"syncs 1..{latest or 0} in the journal")
+                raise JournalError("journal_sync_out_of_range", since=since, latest=latest or 0)
             return since
         when = as_utc(None) - since if isinstance(since, timedelta) else as_utc(since)
         got = self.db.execute("SELECT max(n) FROM syncs WHERE sheet=? AND ts<=?",
@@ -299,7 +298,7 @@ class JournalReader:
         sheet = self._sheet(spreadsheet)
         row = self._sync_row(sheet, "n=?", (sync_no,))
         if row is None:
-            raise JournalError(f"spreadsheet {spreadsheet} has no sync number {sync_no}")
+            raise JournalError("journal_no_sync_number", spreadsheet=spreadsheet, sync_no=sync_no)
         sync_id, n, at, config_name, layout_id, good = row
         layout = self._layout(layout_id)
         kept = set(f for f in layout["fields"] if f is not None)
@@ -355,7 +354,7 @@ class JournalReader:
         base_n = self.sync_at(spreadsheet, since)
         latest = self.last(spreadsheet, good_only=False)
         if latest is None:
-            raise JournalError(f"no sync of spreadsheet {spreadsheet} in the journal yet")
+            raise JournalError("journal_no_sync", spreadsheet=spreadsheet)
         sheet = self._sheet(spreadsheet)
         base = self._sync_row(sheet, "n=?", (base_n,)) if base_n > 0 else None
         out = Diff(spreadsheet, base_n, latest.sync_no,

@@ -139,7 +139,7 @@ class Journal(JournalReader):
                 migrate(self.db)                # shown numbers -> plain values, once
                 self.db.execute(f"PRAGMA user_version={LAYOUT_VERSION}")
         except (OSError, sqlite3.Error) as exc:
-            raise JournalError(f"{self.path}: cannot open the journal: {exc}") from None
+            raise JournalError("journal_cannot_open", path=str(self.path), reason=str(exc)) from None
 
     def close(self) -> None:
         self.db.close()

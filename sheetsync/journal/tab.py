@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from sheetsync.core import a1
-from sheetsync.core.check import header_key
+from sheetsync.core.headers import header_key
 from sheetsync.sync.gc_pause import no_gc
 from sheetsync.sync.record import journal_key  # noqa: F401  the name of one history, as the sync gives it
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from sheetsync.core import a1
+from sheetsync.core.headers import header_key
 from sheetsync.sync.ownership import (column_marker, column_unmarker, summary_headers, synced_before, tab_kinds,
                                  tab_marker)
 
@@ -46,13 +47,6 @@ class LayoutReport:
     headers_added: list[str] = field(default_factory=list)
     tps_rows_added: int = 0
     locale: str | None = None                             # the spreadsheet's, from the same metadata read
-
-
-def header_key(text: Any) -> str:
-    """Header matching exactly as the core matches (case, spaces, punctuation do not count)."""
-    from sheetsync.core.check import header_key as core_header_key
-
-    return core_header_key(text)
 
 
 # ----------------------------------------------------------------- entry
