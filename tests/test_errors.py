@@ -1,0 +1,134 @@
+"""One error root: every code has its English and Indonesian template, params fill them,
+and the CLI prints one line in the reader's language with the documented exit code
+(docs/cli.md: 2 bad usage or config, 3 could not sync)."""
+
+from __future__ import annotations
+
+import os
+import string
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from click.testing import CliRunner, Result
+
+import sheetsync.cli.main  # noqa: F401  (the CLI and every wing it reaches register their codes)
+import sheetsync.fleet.budget  # noqa: F401
+import sheetsync.fleet.rollup  # noqa: F401
+import sheetsync.reports.reconcile  # noqa: F401
+from sheetsync.cli.main import cli
+from sheetsync.emulator import Emulator
+from sheetsync.errors import LANGS, TEMPLATES, SheetsyncError, register
+from sheetsync.sheets.errors import ApiUrlError, SheetsError
+
+PRESET = "pilkada-jakbar-2024"
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_registered_code_has_both_templates_with_the_same_placeholders() -> None:
+    assert {"sheets_not_found", "no_config", "against_empty", "fleet_quota_spent", "lock_busy"} <= set(TEMPLATES)
+    for code, texts in TEMPLATES.items():
+        assert set(texts) == set(LANGS), code
+        assert placeholders(texts["en"]) == placeholders(texts["id"]), code
+
+
+def test_every_template_renders_its_params_in_both_languages() -> None:
+    for code, texts in TEMPLATES.items():
+        params = {name: f"<{name}>" for name in placeholders(texts["en"])}
+        error = SheetsyncError(code, **params)
+        assert str(error) == error.message("en")
+        for lang in LANGS:
+            text = error.message(lang)
+            assert all(value in text for value in params.values()), (code, lang, text)
+            assert "\n" not in text, code
+
+
+def test_a_code_without_both_languages_is_refused() -> None:
+    with pytest.raises(ValueError, match="no template for id"):
+        register({"half_written": {"en": "only English"}})
+    assert "half_written" not in TEMPLATES
+
+
+def test_words_the_raise_site_cannot_name_are_in_the_readers_language() -> None:
+    error = SheetsError(code="sheets_not_shared", spreadsheet="KEY", who=None)
+    assert "the account sheetsync runs as" in str(error)
+    assert "akun yang dipakai sheetsync" in error.message("id") and "KEY" in error.message("id")
+    assert ApiUrlError("api_url_insecure", "http://192.0.2.7").exit_code == 2
+    assert error.exit_code == 3
+
+
+# ------------------------------------------------------------------ the CLI
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    with Emulator() as emu:
+        yield emu
+
+
+@pytest.fixture()
+def lock_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SHEETSYNC_LOCK_DIR", str(tmp_path / "locks"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    return tmp_path / "locks"
+
+
+def error_line(result: Result, lang: str) -> str:
+    """The one line the CLI printed for the error (the API-URL notice aside), no traceback."""
+    notice = "API URL dipakai" if lang == "id" else "API URL in use"
+    lines = [line for line in result.stderr.splitlines() if line.strip() and not line.startswith(notice)]
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+@pytest.mark.parametrize("lang, words", [("en", "Error: spreadsheet 1MissingSheet"),
+                                         ("id", "Galat: spreadsheet 1MissingSheet")])
+def test_a_sheets_error_is_one_line_in_the_readers_language(emulator: Emulator, lock_dir: Path,
+                                                             lang: str, words: str) -> None:
+    result = CliRunner().invoke(cli, ["--lang", lang, "check", "--preset", PRESET, "--api-url", emulator.url,
+                                      "--spreadsheet", "1MissingSheet0000"])
+    line = error_line(result, lang)
+    assert result.exit_code == 3
+    assert line.startswith(words)
+    assert ("tidak ditemukan (404)" if lang == "id" else "not found (404)") in line
+
+
+@pytest.mark.parametrize("lang, lead, words", [("en", "Config error: preset:no-such: ", "unknown preset"),
+                                               ("id", "Galat konfigurasi: preset:no-such: ", "preset tidak dikenal")])
+def test_a_config_error_is_one_line_in_the_readers_language(lang: str, lead: str, words: str) -> None:
+    result = CliRunner().invoke(cli, ["--lang", lang, "check", "--preset", "no-such"])
+    line = error_line(result, lang)
+    assert result.exit_code == 2
+    assert line.startswith(lead) and words in line
+
+
+@pytest.mark.parametrize("lang, words", [("en", "another sheetsync sync of this spreadsheet is already running"),
+                                         ("id", "sinkronisasi sheetsync lain untuk spreadsheet ini sedang berjalan")])
+def test_a_held_lock_is_one_line_in_the_readers_language(emulator: Emulator, lock_dir: Path,
+                                                         lang: str, words: str) -> None:
+    from sheetsync.journal.tab import journal_key
+    from sheetsync.sync.lock import SyncLock, lock_path
+
+    key = emulator.client().create(f"busy-{lang}").id
+    lock = SyncLock(lock_path(journal_key(key, "TPS"), emulator.url, os.environ["SHEETSYNC_LOCK_DIR"]))
+    lock.acquire()
+    try:
+        result = CliRunner().invoke(cli, ["--lang", lang, "sync", "--preset", PRESET, "--api-url", emulator.url,
+                                          "--spreadsheet", key])
+    finally:
+        lock.release()
+    line = error_line(result, lang)
+    assert result.exit_code == 3
+    assert words in line
+
+
+@pytest.mark.parametrize("lang, words", [("en", "Error: give either --once or --every"),
+                                         ("id", "Galat: berikan --once atau --every")])
+def test_a_usage_error_of_the_cli_is_one_line_and_exit_2(lang: str, words: str) -> None:
+    result = CliRunner().invoke(cli, ["--lang", lang, "sync", "--preset", PRESET, "--spreadsheet", "1" * 44,
+                                      "--once", "--every", "60s"])
+    assert result.exit_code == 2
+    assert error_line(result, lang).startswith(words)
