@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import secret_scan
+from google_emulator import Emulators, GoogleEmulator
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,3 +43,34 @@ def _private_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
         os.environ.pop("XDG_STATE_HOME", None)
     else:
         os.environ["XDG_STATE_HOME"] = before
+
+
+@pytest.fixture(scope="session")
+def emulators() -> Iterator[Emulators]:
+    """Every emulator the session started, stopped at its end."""
+    running = Emulators()
+    yield running
+    running.close()
+
+
+@pytest.fixture(scope="session")
+def emu(emulators: Emulators) -> GoogleEmulator:
+    """The shared open-mode emulator (loopback, in memory): every test makes its own spreadsheets."""
+    return emulators.shared()
+
+
+@pytest.fixture(scope="session")
+def strict_emu(emulators: Emulators) -> GoogleEmulator:
+    """The shared strict-mode emulator: service-account keys, JWTs at /token, sharing enforced."""
+    return emulators.shared(strict=True)
+
+
+@pytest.fixture()
+def faulty_emu(request: pytest.FixtureRequest, emulators: Emulators) -> Iterator[GoogleEmulator]:
+    """A shared emulator for a test that injects faults: whatever it armed is disarmed when it
+    ends, pass or fail, so no fault reaches the next test. By default the very emulator of
+    ``emu``; other settings by indirect parametrisation, e.g. ``parametrize("faulty_emu", [{"strict": True}], indirect=True)``."""
+    emulator = emulators.shared(**getattr(request, "param", {}))
+    emulator.clear_faults()
+    yield emulator
+    emulator.clear_faults()

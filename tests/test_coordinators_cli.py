@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner
 from coordinators import (
     NOTES,
@@ -27,16 +26,9 @@ from sync_data import seed, tps_sheet
 
 from sheetsync.cli.main import cli
 from sheetsync.core.config import load_preset, with_overrides
-from sheetsync.emulator import Emulator
 from sheetsync.journal.store import journal_path
 
 PRESET = "pilkada-jakbar-2024"
-
-
-@pytest.fixture(scope="module")
-def emu() -> Any:
-    with Emulator() as e:
-        yield e
 
 
 def sheetsync(*args: str, ok: tuple[int, ...] = (0,)) -> str:

@@ -25,17 +25,10 @@ from coordinators import (
 )
 from sync_data import FULL_HEADER, config_for, seed, tps_sheet
 
-from sheetsync.emulator import Emulator
 from sheetsync.sync.layout import init_layout
 from sheetsync.sync.run import SyncError, SyncHooks
 
 ROWS = 40
-
-
-@pytest.fixture(scope="module")
-def emu() -> Any:
-    with Emulator() as e:
-        yield e
 
 
 def test_her_keterangan_left_of_sheetsyncs_keeps_every_note_between_and_during_syncs(emu: Any, tmp_path: Path) -> None:

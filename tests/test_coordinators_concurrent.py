@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
 from coordinators import (
     Desk,
     assert_one_status,
@@ -25,7 +24,6 @@ from coordinators import (
 )
 from sync_data import config_for, seed, tps_sheet
 
-from sheetsync.emulator import Emulator
 from sheetsync.sync.run import SyncReport
 
 ROWS = 40
@@ -66,12 +64,6 @@ def _edits_while_syncs_run(reports: list[SyncReport]) -> Iterator[int]:
         time.sleep(0.02)                                          # a person, not a script
         yield i
     raise AssertionError(f"only {len(reports)} syncs finished during {MAX_EDITS} edits")
-
-
-@pytest.fixture(scope="module")
-def emu() -> Any:
-    with Emulator() as e:
-        yield e
 
 
 def test_syncs_in_a_thread_never_overwrite_what_she_types_meanwhile(emu: Any, tmp_path: Path) -> None:

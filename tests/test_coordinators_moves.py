@@ -23,7 +23,6 @@ from coordinators import (
 )
 from sync_data import FULL_HEADER, config_for, seed, tps_sheet
 
-from sheetsync.emulator import Emulator
 from sheetsync.sheets.client import Sheet
 from sheetsync.journal.store import Journal
 from sheetsync.journal.restore import restore
@@ -31,12 +30,6 @@ from sheetsync.sync.run import SyncError
 
 ROWS = 40
 STATUS = len(FULL_HEADER) + 1
-
-
-@pytest.fixture(scope="module")
-def emu() -> Any:
-    with Emulator() as e:
-        yield e
 
 
 def test_her_column_between_status_and_keterangan_and_status_dragged_left(emu: Any, tmp_path: Path) -> None:

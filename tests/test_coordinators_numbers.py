@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from coordinators import (
     Desk,
     assert_one_status,
@@ -20,7 +19,6 @@ from coordinators import (
 )
 from sync_data import FULL_HEADER, all_tabs, config_for, seed, tps_sheet
 
-from sheetsync.emulator import Emulator
 from sheetsync.sync.run import SyncHooks
 
 ROWS = 40
@@ -45,12 +43,6 @@ def toolbar_formats(ws: Any) -> None:
     ws.format(f"E2:E{LAST}", {"numberFormat": {"type": "CURRENCY", "pattern": '"Rp"#,##0.00'}})
     ws.format(f"L2:L{LAST}", {"numberFormat": {"type": "NUMBER",
                                               "pattern": '_(* #,##0.00_);_(* (#,##0.00);_(* "-"??_);_(@_)'}})
-
-
-@pytest.fixture(scope="module")
-def emu() -> Any:
-    with Emulator() as e:
-        yield e
 
 
 def test_formats_applied_while_a_sync_runs_change_no_status_no_total_no_request(emu: Any, tmp_path: Path) -> None:

@@ -21,22 +21,15 @@ from coordinators import (
 )
 from sync_data import config_for, tps_sheet
 
-from sheetsync.emulator import Emulator
 from sheetsync.sync.run import SyncError, SyncHooks
 
 OWNER = "koordinator@kawal-jakbar.iam.gserviceaccount.com"
 BOT = "sheetsync@kawal-jakbar.iam.gserviceaccount.com"
 
 
-@pytest.fixture(scope="module")
-def emu() -> Any:
-    with Emulator(strict=True) as e:
-        yield e
-
-
-def her_sheet(emu: Any) -> Any:
+def her_sheet(strict_emu: Any) -> Any:
     """The coordinator's own spreadsheet, shared with sheetsync's service account as editor."""
-    owner = emu.client(key=emu.issue_key(OWNER))
+    owner = strict_emu.client(key=strict_emu.issue_key(OWNER))
     sh = owner.create("Kawal TPS Jakbar")
     sh.sheet1.update_title("TPS")
     sh.sheet1.update(tps_sheet(40, seed=41), "A1")
@@ -53,11 +46,11 @@ def only_me(sh: Any, title: str) -> int:
 
 
 @pytest.mark.parametrize("lang,words", [("id", "dilindungi"), ("en", "protected")])
-def test_a_summary_protected_only_me_while_a_sync_runs_never_freezes_the_statuses(emu: Any, tmp_path: Path,
+def test_a_summary_protected_only_me_while_a_sync_runs_never_freezes_the_statuses(strict_emu: Any, tmp_path: Path,
                                                                                    lang: str, words: str) -> None:
-    sh = her_sheet(emu)
-    bot = emu.client(key=emu.issue_key(BOT))
-    desk = Desk(emu, config_for(sh, emu, language=lang), tmp_path, client=bot)
+    sh = her_sheet(strict_emu)
+    bot = strict_emu.client(key=strict_emu.issue_key(BOT))
+    desk = Desk(strict_emu, config_for(sh, strict_emu, language=lang), tmp_path, client=bot)
     desk.sync()
     tps = sh.worksheet("TPS")
     seen: dict[str, Any] = {}
@@ -84,10 +77,10 @@ def test_a_summary_protected_only_me_while_a_sync_runs_never_freezes_the_statuse
     desk.idle()
 
 
-def test_while_the_summary_stays_protected_each_sync_keeps_the_statuses_right(emu: Any, tmp_path: Path) -> None:
-    sh = her_sheet(emu)
-    bot = emu.client(key=emu.issue_key(BOT))
-    desk = Desk(emu, config_for(sh, emu), tmp_path, client=bot)
+def test_while_the_summary_stays_protected_each_sync_keeps_the_statuses_right(strict_emu: Any, tmp_path: Path) -> None:
+    sh = her_sheet(strict_emu)
+    bot = strict_emu.client(key=strict_emu.issue_key(BOT))
+    desk = Desk(strict_emu, config_for(sh, strict_emu), tmp_path, client=bot)
     desk.sync()
     only_me(sh, "Rekap Kecamatan")
     tps = sh.worksheet("TPS")
@@ -104,10 +97,10 @@ def test_while_the_summary_stays_protected_each_sync_keeps_the_statuses_right(em
     assert again.requests == 3, again.requests                  # read, the refused write, the ranges read
 
 
-def test_masalah_agrees_with_the_sheet_while_another_summary_is_protected(emu: Any, tmp_path: Path) -> None:
-    sh = her_sheet(emu)
-    bot = emu.client(key=emu.issue_key(BOT))
-    desk = Desk(emu, config_for(sh, emu), tmp_path, client=bot)
+def test_masalah_agrees_with_the_sheet_while_another_summary_is_protected(strict_emu: Any, tmp_path: Path) -> None:
+    sh = her_sheet(strict_emu)
+    bot = strict_emu.client(key=strict_emu.issue_key(BOT))
+    desk = Desk(strict_emu, config_for(sh, strict_emu), tmp_path, client=bot)
     desk.sync()
     only_me(sh, "Rekap Kecamatan")
     sh.worksheet("TPS").update([["999"]], "I3")
@@ -116,12 +109,12 @@ def test_masalah_agrees_with_the_sheet_while_another_summary_is_protected(emu: A
     assert_masalah_agrees(sh, desk.config, sheet_statuses(sh))
 
 
-def test_the_input_tab_protected_only_me_stops_with_a_clear_line_naming_it(emu: Any, tmp_path: Path) -> None:
+def test_the_input_tab_protected_only_me_stops_with_a_clear_line_naming_it(strict_emu: Any, tmp_path: Path) -> None:
     """She protects the whole TPS tab "only me": sheetsync can write no status. The sync stops
     with one clear line naming the protected range; nothing she typed changes."""
-    sh = her_sheet(emu)
-    bot = emu.client(key=emu.issue_key(BOT))
-    desk = Desk(emu, config_for(sh, emu, language="en"), tmp_path, client=bot)
+    sh = her_sheet(strict_emu)
+    bot = strict_emu.client(key=strict_emu.issue_key(BOT))
+    desk = Desk(strict_emu, config_for(sh, strict_emu, language="en"), tmp_path, client=bot)
     desk.sync()
     only_me(sh, "TPS")
     sh.worksheet("TPS").update([["999"]], "I3")
@@ -134,12 +127,12 @@ def test_the_input_tab_protected_only_me_stops_with_a_clear_line_naming_it(emu: 
     assert person_cells(sh) == before
 
 
-def test_a_summary_protected_show_a_warning_is_written_as_usual(emu: Any, tmp_path: Path) -> None:
+def test_a_summary_protected_show_a_warning_is_written_as_usual(strict_emu: Any, tmp_path: Path) -> None:
     """"Show a warning when editing this range" stops people, not the API: the sync writes the
     summary as usual, says nothing of protection, and is idle at 1 request after."""
-    sh = her_sheet(emu)
-    bot = emu.client(key=emu.issue_key(BOT))
-    desk = Desk(emu, config_for(sh, emu), tmp_path, client=bot)
+    sh = her_sheet(strict_emu)
+    bot = strict_emu.client(key=strict_emu.issue_key(BOT))
+    desk = Desk(strict_emu, config_for(sh, strict_emu), tmp_path, client=bot)
     desk.sync()
     sh.batch_update({"requests": [{"addProtectedRange": {"protectedRange": {
         "range": {"sheetId": sh.worksheet("Rekap Kecamatan").id}, "warningOnly": True}}}]})

@@ -21,7 +21,6 @@ from coordinators import (
 )
 from sync_data import config_for, seed, tps_sheet
 
-from sheetsync.emulator import Emulator
 from sheetsync.sync.layout import init_layout
 from sheetsync.sync.run import SyncHooks
 
@@ -31,12 +30,6 @@ HER_REKAP = [["Rekap Kecamatan (manual)", "", ""],
              ["Cengkareng", '=COUNTIF(TPS!A2:A41,"Cengkareng")', '=SUMIF(TPS!A2:A41,"Cengkareng",TPS!K2:K41)'],
              ["Kalideres", '=COUNTIF(TPS!A2:A41,"Kalideres")', '=SUMIF(TPS!A2:A41,"Kalideres",TPS!K2:K41)'],
              ["Jumlah", "=SUM(B3:B4)", "=SUM(C3:C4)"]]
-
-
-@pytest.fixture(scope="module")
-def emu() -> Any:
-    with Emulator() as e:
-        yield e
 
 
 @pytest.mark.parametrize("rows,cols", [(20, 5), (1000, 26)])

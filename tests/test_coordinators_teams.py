@@ -23,19 +23,12 @@ from coordinators import (
 from sync_data import config_for, seed, tps_sheet
 
 from sheetsync.core.config import SummaryTabs
-from sheetsync.emulator import Emulator
 from sheetsync.sheets.client import Sheet
 from sheetsync.journal.store import Journal
 from sheetsync.journal.restore import restore
 from sheetsync.sync.run import SyncError, SyncHooks
 
 TABS = ("TPS", "TPS Tim B")
-
-
-@pytest.fixture(scope="module")
-def emu() -> Any:
-    with Emulator() as e:
-        yield e
 
 
 def two_teams(emu: Any, tmp_path: Path) -> tuple[Any, Desk, Desk]:

@@ -14,17 +14,10 @@ import requests
 from gspread.exceptions import APIError
 
 from sheetsync.sheets import client as gsheets
-from sheetsync.emulator import Emulator
 from sheetsync.sheets.transport import RetryPolicy
 from sync_data import settled_counters
 from sheetsync.sheets.client import (CredentialsError, Sheet, SheetsError, load_credentials, open_client,
                                spreadsheet_key)
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with Emulator() as e:
-        yield e
 
 
 def new_sheet(emu, title="t", tabs=("Input",)):
@@ -123,26 +116,25 @@ def test_unknown_spreadsheet_says_how_to_fix(emu):
     assert "not found" in str(info.value) and "--spreadsheet" in str(info.value)
 
 
-def test_strict_mode_unshared_sheet_names_the_account_to_share_with(tmp_path):
-    with Emulator(strict=True) as emu:
-        owner = emu.client(key=emu.issue_key("owner@proj.iam.gserviceaccount.com"))
-        sh = owner.create("private")
-        key = emu.issue_key("bot@proj.iam.gserviceaccount.com")
-        path = tmp_path / "key.json"
-        path.write_text(json.dumps(key))
-        path.chmod(0o600)
-        config = SimpleNamespace(credentials=str(path), api_url=emu.url)
-        sheet = Sheet(open_client(config), sh.id)
-        with pytest.raises(SheetsError) as info:
-            sheet.read(["'Sheet1'"])
-        message = str(info.value)
-        assert "bot@proj.iam.gserviceaccount.com" in message and "Share" in message
-        assert "\n" not in message and key["private_key"][40:80] not in message
-        sh.share("bot@proj.iam.gserviceaccount.com", perm_type="user", role="writer", notify=False)
-        assert sheet.read(["'Sheet1'"]) == {"'Sheet1'": []}
-        forged = Sheet(emu.client(token="forged-token"), sh.id)
-        with pytest.raises(SheetsError, match="401"):
-            forged.read(["'Sheet1'"])
+def test_strict_mode_unshared_sheet_names_the_account_to_share_with(strict_emu, tmp_path):
+    owner = strict_emu.client(key=strict_emu.issue_key("owner@proj.iam.gserviceaccount.com"))
+    sh = owner.create("private")
+    key = strict_emu.issue_key("bot@proj.iam.gserviceaccount.com")
+    path = tmp_path / "key.json"
+    path.write_text(json.dumps(key))
+    path.chmod(0o600)
+    config = SimpleNamespace(credentials=str(path), api_url=strict_emu.url)
+    sheet = Sheet(open_client(config), sh.id)
+    with pytest.raises(SheetsError) as info:
+        sheet.read(["'Sheet1'"])
+    message = str(info.value)
+    assert "bot@proj.iam.gserviceaccount.com" in message and "Share" in message
+    assert "\n" not in message and key["private_key"][40:80] not in message
+    sh.share("bot@proj.iam.gserviceaccount.com", perm_type="user", role="writer", notify=False)
+    assert sheet.read(["'Sheet1'"]) == {"'Sheet1'": []}
+    forged = Sheet(strict_emu.client(token="forged-token"), sh.id)
+    with pytest.raises(SheetsError, match="401"):
+        forged.read(["'Sheet1'"])
 
 
 def test_key_file_problems_are_one_line_with_the_fix(tmp_path, caplog):
@@ -163,9 +155,8 @@ def test_key_file_problems_are_one_line_with_the_fix(tmp_path, caplog):
             load_credentials(str(locked))
 
 
-def test_group_readable_key_file_warns(tmp_path, caplog):
-    with Emulator(strict=True) as emu:
-        key = emu.issue_key("bot@proj.iam.gserviceaccount.com")
+def test_group_readable_key_file_warns(strict_emu, tmp_path, caplog):
+    key = strict_emu.issue_key("bot@proj.iam.gserviceaccount.com")
     path = tmp_path / "key.json"
     path.write_text(json.dumps(key))
     path.chmod(0o644)
@@ -209,9 +200,8 @@ def adc_home(tmp_path, monkeypatch):
     return tmp_path / "application_default_credentials.json"
 
 
-def test_adc_service_account_gets_the_spreadsheets_scope_only(adc_home):
-    with Emulator(strict=True) as emu:
-        key = emu.issue_key("adc-bot@proj.iam.gserviceaccount.com")
+def test_adc_service_account_gets_the_spreadsheets_scope_only(strict_emu, adc_home):
+    key = strict_emu.issue_key("adc-bot@proj.iam.gserviceaccount.com")
     adc_home.write_text(json.dumps(key))
     creds = load_credentials(None, environ={})
     assert creds.service_account_email == "adc-bot@proj.iam.gserviceaccount.com"

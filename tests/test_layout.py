@@ -7,15 +7,8 @@ from typing import Any
 import pytest
 
 from sheetsync.core.config import load_preset, with_overrides
-from sheetsync.emulator import Emulator
 from sheetsync.sync.layout import STATUS_COLOURS, init_layout
 from sheets import settle
-
-
-@pytest.fixture(scope="module")
-def emu() -> Any:
-    with Emulator() as emulator:
-        yield emulator
 
 
 def new_config(emu: Any, title: str = "layout") -> Any:

@@ -10,19 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from sheetsync.cli.main import cli
-from sheetsync.emulator import Emulator
 from sheets import private_workdir
 from sync_data import seed, tps_sheet
 
 PRESET = "pilkada-jakbar-2024"
 WARNING_EN = "The spreadsheet's locale is 'en_US', not 'id_ID' as the config expects"
 HOW = "File > Settings > Locale"
-
-
-@pytest.fixture(scope="module")
-def emu() -> Any:
-    with Emulator() as e:                 # new spreadsheets are en_US, as for a US account
-        yield e
 
 
 def _sheet(emu: Any, locale: str | None) -> Any:

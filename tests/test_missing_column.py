@@ -7,23 +7,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from click.testing import CliRunner
 
 from sheetsync.cli.main import cli
-from sheetsync.emulator import Emulator
 from sheetsync.sync.run import sync
 from sheets import private_workdir
 from sync_data import FULL_HEADER, all_tabs, config_for, seed, tps_sheet
 
 NOW = datetime(2024, 11, 27, 21, 5, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 PASLON_3 = FULL_HEADER.index("Paslon 3") + 1          # column K
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with Emulator() as e:
-        yield e
 
 
 def test_a_renamed_vote_column_is_an_error_in_check_masalah_and_the_sync_line(emu, tmp_path, monkeypatch):

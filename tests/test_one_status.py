@@ -7,20 +7,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
-from sheetsync.emulator import Emulator
 from sheetsync.journal.store import Journal
 from sheetsync.sync.run import read_and_check, sync
 from sync_data import FULL_HEADER, all_tabs, config_for, seed, tps_sheet
 
 NOW = datetime(2024, 11, 27, 21, 5, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with Emulator() as e:
-        yield e
 
 
 def _column(tab: list[list], title: str, header_row: int) -> list:

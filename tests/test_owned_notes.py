@@ -9,7 +9,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner
 from coordinators import Desk, assert_one_status, col_letter, coordinator, owned, sheet_statuses
 from sheets import private_workdir
@@ -18,17 +17,10 @@ from sync_data import FULL_HEADER, config_for, seed, tps_sheet
 from sheetsync.core import a1
 from sheetsync.cli.main import cli
 from sheetsync.core.config import load_preset, with_overrides
-from sheetsync.emulator import Emulator
 from sheetsync.journal.store import journal_path
 
 NOTE = "Ketua KPPS: Pak Ahmad, buka jam 7"
 PRESET = "pilkada-jakbar-2024"
-
-
-@pytest.fixture(scope="module")
-def emu() -> Any:
-    with Emulator() as e:
-        yield e
 
 
 def _synced(emu: Any, tmp_path: Path) -> tuple[Any, Desk, dict[str, int], int]:

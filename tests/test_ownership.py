@@ -14,7 +14,6 @@ from gspread.exceptions import APIError
 from sheetsync.core.check import check
 from sheetsync.cli.main import cli
 from sheetsync.core.config import ConfigError, load_config
-from sheetsync.emulator import Emulator
 from sheetsync.i18n import config_error
 from sheetsync.sync.layout import init_layout
 from sheetsync.sync.ownership import NotOurs
@@ -63,12 +62,6 @@ def test_owned_header_clash_exits_2_with_one_line(tmp_path: Path) -> None:
 
 NOW = datetime(2024, 11, 27, 21, 5, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 NOTES = ["Ketua KPPS: Pak Ahmad, buka jam 7", "kotak suara tiba 06.30", "saksi datang terlambat"]
-
-
-@pytest.fixture(scope="module")
-def emu() -> Any:
-    with Emulator() as e:
-        yield e
 
 
 @pytest.fixture()
@@ -206,18 +199,15 @@ def test_the_verify_read_is_one_post_whatever_the_number_of_rows(emu: Any, run: 
                          for r in reads)
 
 
-def test_new_tabs_are_added_once_when_the_answer_is_lost_and_sized_to_their_tables(emu: Any, run: Any) -> None:
+def test_new_tabs_are_added_once_when_the_answer_is_lost_and_sized_to_their_tables(faulty_emu: Any, run: Any) -> None:
     """Case 21: the batchUpdate adding the summary tabs lands, its answer is cut off, the
     transport retries: the tabs now exist, which is success, not Google's 400 "already exists"."""
-    sh = seed(emu.client(), tps_sheet(20, 4))
-    config = config_for(sh, emu)
-    emu.inject_fault("reset", method="POST", path=r":batchUpdate$", times=1)
-    try:
-        report = run(config)
-    finally:
-        emu.clear_faults()
+    sh = seed(faulty_emu.client(), tps_sheet(20, 4))
+    config = config_for(sh, faulty_emu)
+    faulty_emu.inject_fault("reset", method="POST", path=r":batchUpdate$", times=1)
+    report = run(config)
     assert set(report.tabs_created) == set(config.summary_tabs.titles())
-    meta = emu.client().http_client.fetch_sheet_metadata(sh.id)
+    meta = faulty_emu.client().http_client.fetch_sheet_metadata(sh.id)
     titles = [s["properties"]["title"] for s in meta["sheets"]]
     assert sorted(titles) == sorted(["TPS", *config.summary_tabs.titles()])
     grids = {s["properties"]["title"]: s["properties"]["gridProperties"] for s in meta["sheets"]}
@@ -227,16 +217,13 @@ def test_new_tabs_are_added_once_when_the_answer_is_lost_and_sized_to_their_tabl
             assert grids[title]["rowCount"] >= len(table)
 
 
-def test_a_grid_grown_again_after_a_lost_answer_grows_once(emu: Any) -> None:
+def test_a_grid_grown_again_after_a_lost_answer_grows_once(faulty_emu: Any) -> None:
     """Case 21: growing a grid sets its size, so a retry after a lost answer cannot add twice."""
     from sheetsync.sheets.client import Sheet
-    sh = seed(emu.client(), [["a"]])
-    sheet = Sheet(emu.client(), sh.id)
-    emu.inject_fault("reset", method="POST", path=r":batchUpdate$", times=1)
-    try:
-        sheet.ensure_grid({"TPS": (1500, 4)}, headroom=0)
-    finally:
-        emu.clear_faults()
+    sh = seed(faulty_emu.client(), [["a"]])
+    sheet = Sheet(faulty_emu.client(), sh.id)
+    faulty_emu.inject_fault("reset", method="POST", path=r":batchUpdate$", times=1)
+    sheet.ensure_grid({"TPS": (1500, 4)}, headroom=0)
     grid = sheet.tabs()["TPS"]["gridProperties"]
     assert (grid["rowCount"], grid["columnCount"]) == (1500, 26)
 

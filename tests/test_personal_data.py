@@ -21,17 +21,10 @@ from click.testing import CliRunner
 
 from sheetsync.cli.main import cli
 from sheetsync.core.config import load_preset, with_overrides
-from sheetsync.emulator import Emulator
 from sheetsync.core.phones import normalise_column
 from sheets import private_workdir
 
 PRESET = "pilkada-jakbar-2024"
-
-
-@pytest.fixture(scope="module")
-def emu() -> Any:
-    with Emulator() as emulator:
-        yield emulator
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +162,6 @@ def test_include_personal_shows_them(demo: Demo, phones: set[str]) -> None:
     demo.run("export-personal", "export", "--out", str(out), "--include-personal")
     exported = "".join(f.read_text(encoding="utf-8-sig") for f in out.glob("*.csv"))
     assert len(_found(exported, phones)) > 1000
-
 
 
 def test_default_exports_hold_no_phone_number(demo: Demo, phones: set[str], tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ from coordinators import coordinator
 from sync_data import FULL_HEADER, all_tabs, config_for, seed, tps_row, wilayah
 
 from sheetsync.core.config import Column
-from sheetsync.emulator import Emulator
 from sheetsync.sync.run import sync
 
 NOW = datetime(2024, 11, 27, 21, 5, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
@@ -27,12 +26,6 @@ TEXTS = {
     "en": {"status": "CHECK", "ok": "OK", "message": "No C.Hasil photo yet", "column": "TPS with photo",
            "total": "TOTAL"},
 }
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with Emulator() as e:
-        yield e
 
 
 def sheet() -> list[list[str]]:

@@ -7,9 +7,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
-from sheetsync.emulator import Emulator
 from sheetsync.sync.run import sync
 from sync_data import FULL_HEADER, config_for, tps_sheet
 
@@ -19,20 +16,14 @@ BOT = "sheetsync@kawal-jakbar.iam.gserviceaccount.com"
 STATUS = len(FULL_HEADER) + 1
 
 
-@pytest.fixture(scope="module")
-def emu():
-    with Emulator(strict=True) as e:
-        yield e
-
-
-def test_a_protected_summary_never_freezes_the_statuses(emu, tmp_path):
-    owner = emu.client(key=emu.issue_key(OWNER))
-    bot = emu.client(key=emu.issue_key(BOT))
+def test_a_protected_summary_never_freezes_the_statuses(strict_emu, tmp_path):
+    owner = strict_emu.client(key=strict_emu.issue_key(OWNER))
+    bot = strict_emu.client(key=strict_emu.issue_key(BOT))
     sh = owner.create("Kawal TPS Jakbar")
     sh.sheet1.update_title("TPS")
     sh.sheet1.update(tps_sheet(12, seed=6, unfilled=0, broken=0), "A1")
     sh.share(BOT, perm_type="user", role="writer", notify=False)
-    config = config_for(sh, emu)
+    config = config_for(sh, strict_emu)
     sync(config, client=bot, now=NOW, lock_dir=str(tmp_path))
 
     rekap = sh.worksheet("Rekap Kecamatan")

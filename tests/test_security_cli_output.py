@@ -16,17 +16,10 @@ from sheets import private_workdir
 from sheetsync.cli.main import cli
 from sheetsync.cli.common import format_table
 from sheetsync.core.config import load_preset, with_overrides
-from sheetsync.emulator import Emulator
 
 PRESET = "pilkada-jakbar-2024"
 OSC = "\x1b]0;sheet owned\x07"          # retitles the terminal
 CSI = "\x1b[2J\x9b31m"                  # clears the screen; 8-bit CSI
-
-
-@pytest.fixture(scope="module")
-def emu() -> Any:
-    with Emulator() as emulator:
-        yield emulator
 
 
 class Filled:

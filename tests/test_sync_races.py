@@ -19,10 +19,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-import pytest
-
 from sheetsync.core.check import check
-from sheetsync.emulator import Emulator
 from sheetsync.core.issues import status_label
 from sheetsync.sync.rowid import norm
 from sheetsync.sync.run import SyncHooks, sync
@@ -94,12 +91,6 @@ def mutate(ws, rng, n_rows, places):
         op, _move, n_rows = mutate_once(ws, rng, n_rows, places)
         done.append(op)
     return done
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with Emulator() as e:
-        yield e
 
 
 def test_edits_between_read_and_write_never_misplace_a_status_or_lose_an_edit(emu, tmp_path):

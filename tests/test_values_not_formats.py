@@ -9,18 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sheetsync.emulator import Emulator
 from sheetsync.sync.run import sync
 from sync_data import FULL_HEADER, all_tabs, config_for, seed, settled_counters, tps_sheet
 
 NOW = datetime(2024, 11, 27, 21, 5, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 COUNTS = "E2:N40"          # DPT .. Pengguna Hak Pilih of FULL_HEADER
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with Emulator() as e:
-        yield e
 
 
 @pytest.fixture()

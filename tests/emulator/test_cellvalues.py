@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from sheetsync.emulator.cellvalues import (CellError, format_datetime, format_number,
+from sheetsync.emulator.cell_errors import CellError
+from sheetsync.emulator.cellvalues import (format_datetime, format_number,
                                            formatted_value, general_number, parse_raw,
                                            parse_user_entered, render)
 
