@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from sheetsync.cli.main import cli
-from sheetsync.cli.common import parse_interval
+from sheetsync.core.interval import parse_interval
 from sheetsync.cli.messages import MESSAGES, t
 from sheetsync.i18n import detect_lang
 

@@ -22,7 +22,6 @@ import click
 from sheetsync.cli.messages import CliError, label, t
 from sheetsync.errors import LANGS, SheetsyncError
 from sheetsync.i18n import config_error, detect_lang
-from sheetsync.core.interval import parse_interval  # noqa: F401  (the CLI commands take it from here)
 from sheetsync.core.safetext import strip_controls, terminal_text
 from sheetsync.reports.jsonable import plain, to_jsonable
 
@@ -320,7 +319,7 @@ def mask_report(report: Any, config: Any) -> Any:
 
     from sheetsync.core import a1
     from sheetsync.reports.export import MASK
-    from sheetsync.sync.desired import summary_origin
+    from sheetsync.sync.stamp import summary_origin
 
     plan, tab = getattr(report, "plan", None), config.summary_tabs.koordinator
     noted = {a1.parse_tab_cell(cell)[:2] for cell in getattr(report, "notes_kept", None) or []}
@@ -380,7 +379,8 @@ def _check_api_url(ui: Ui, url: str) -> None:
 
 def _check_spreadsheet(ui: Ui, value: str) -> None:
     """A malformed --spreadsheet is bad usage (exit 2), caught before any API call."""
-    from sheetsync.sheets.client import SheetsError, spreadsheet_key
+    from sheetsync.sheets.client import spreadsheet_key
+    from sheetsync.sheets.errors import SheetsError
 
     try:
         spreadsheet_key(value)

@@ -8,7 +8,8 @@ from typing import Any, Callable
 
 import click
 
-from sheetsync.cli.common import CliError, HelpCommand, Ui, example, ui_options
+from sheetsync.cli.common import HelpCommand, Ui, example, ui_options
+from sheetsync.cli.messages import CliError
 
 # The province demo's own lines (Indonesian, English), as cli_fleet keeps the fleet's.
 _PROVINCE_TEXT = {
@@ -41,7 +42,8 @@ PHASE_COLUMNS = {
 
 def summary_columns(header: list[Any], config: Any, phase: str) -> list[tuple[int, str]]:
     """(index, column name) of the phase's columns in the summary header (the sheet's language)."""
-    from sheetsync.sync.layout import chart_columns, header_key
+    from sheetsync.core.headers import header_key
+    from sheetsync.sync.layout import chart_columns
     from sheetsync.core.summaries import _h as header_text  # the header texts core writes
 
     keys = [header_key(h) for h in header]

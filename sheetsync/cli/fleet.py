@@ -10,8 +10,9 @@ from typing import Any
 
 import click
 
-from sheetsync.cli.common import (CliError, HelpCommand, HelpGroup, Ui, example, json_option, json_spelling,
-                                  parse_interval, ui_options)
+from sheetsync.cli.common import HelpCommand, HelpGroup, Ui, example, json_option, json_spelling, ui_options
+from sheetsync.cli.messages import CliError
+from sheetsync.core.interval import parse_interval
 
 DEFAULT_FLEET_FILE = "fleet.toml"
 _TEXT = {

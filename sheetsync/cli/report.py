@@ -9,8 +9,10 @@ from typing import Any, Iterator
 
 import click
 
-from sheetsync.cli.common import (CliError, HelpCommand, Ui, config_options, example, json_option, parse_interval,
-                                  personal_option, ui_options, wib)
+from sheetsync.cli.common import (HelpCommand, Ui, config_options, example, json_option, personal_option, ui_options,
+                                  wib)
+from sheetsync.cli.messages import CliError
+from sheetsync.core.interval import parse_interval
 
 PRESET = "--preset pilkada-jakbar-2024"
 AGAINST_LISTED = 10     # TPS missing from an --against file named one by one; more are counted
@@ -208,7 +210,8 @@ def parse_since(text: str, ui: Ui) -> datetime | timedelta | int:
 
 
 def _journal(config: Any, ui: Ui) -> Any:
-    from sheetsync.journal.store import Journal, JournalError, journal_path
+    from sheetsync.journal.errors import JournalError
+    from sheetsync.journal.store import Journal, journal_path
 
     path = journal_path(config)
     if not path.exists():   # do not leave an empty journal behind a typo in the path
@@ -235,7 +238,7 @@ def _check_sync_number(journal: Any, config: Any, since: datetime | timedelta | 
 def _key(config: Any) -> str:
     """The config's history in the journal: its spreadsheet and input tab."""
     from sheetsync.sheets.client import spreadsheet_key
-    from sheetsync.journal.tab import journal_key
+    from sheetsync.sync.record import journal_key
 
     return journal_key(spreadsheet_key(config.spreadsheet), config.input_tab)
 

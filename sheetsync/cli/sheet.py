@@ -8,9 +8,11 @@ from typing import Any
 
 import click
 
-from sheetsync.cli.common import (EXIT_OK, EXIT_PROBLEMS, EXIT_SYNC, CliError, HelpCommand, Ui, config_options,
-                                  example, explain, json_option, json_spelling, json_text, mask_report,
-                                  parse_interval, personal_option, to_jsonable, ui_options)
+from sheetsync.cli.common import (EXIT_OK, EXIT_PROBLEMS, EXIT_SYNC, HelpCommand, Ui, config_options, example, explain,
+                                  json_option, json_spelling, json_text, mask_report, personal_option, ui_options)
+from sheetsync.cli.messages import CliError
+from sheetsync.core.interval import parse_interval
+from sheetsync.reports.jsonable import to_jsonable
 from sheetsync.cli.problems import WARNINGS_LISTED, errors_first, listed, per_code
 
 PRESET = "--preset pilkada-jakbar-2024"

@@ -25,7 +25,8 @@ from sheetsync.core import a1
 from sheetsync.fleet.config import Fleet, FleetSheet
 from sheetsync.fleet.state import SheetRecord
 from sheetsync.errors import register
-from sheetsync.sheets.client import Sheet, SheetsError
+from sheetsync.sheets.client import Sheet
+from sheetsync.sheets.errors import SheetsError
 from sheetsync.sync.ownership import TAB_KEY, tab_marker
 
 WIB = ZoneInfo("Asia/Jakarta")

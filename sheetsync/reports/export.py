@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from sheetsync.core import a1
-from sheetsync.sync.layout import header_key
+from sheetsync.core.headers import header_key
 from sheetsync.private_file import open_private
 from sheetsync.core.safetext import neutralise
 

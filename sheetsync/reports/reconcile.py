@@ -128,7 +128,8 @@ def koordinator_records(result: Any, config: Any, include_personal: bool = False
 def _journal_findings(config: Any, key: str, values: list[list[Any]], result: Any, journal: Any,
                       include_personal: bool, owned0: list[int] | None = None,
                       ) -> tuple[list[dict] | None, int | None, list[dict]]:
-    from sheetsync.journal.store import Journal, journal_key, journal_path
+    from sheetsync.journal.store import Journal, journal_path
+    from sheetsync.sync.record import journal_key
     from sheetsync.journal.tab import read_tab
 
     own = journal is None
@@ -187,7 +188,8 @@ def accept_changes(config: Any, *, tps: list[str] | None = None, journal: Any = 
     last sync become the verified ones, so the next sync stops marking those rows PERIKSA.
     ``tps``: only these TPS keys (default: every changed row).  Reads no sheet."""
     from sheetsync.sheets.client import spreadsheet_key
-    from sheetsync.journal.store import Journal, journal_key, journal_path
+    from sheetsync.journal.store import Journal, journal_path
+    from sheetsync.sync.record import journal_key
 
     key = spreadsheet_key(config.spreadsheet)
     own = journal is None
