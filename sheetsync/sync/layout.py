@@ -18,12 +18,17 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from sheetsync.core import a1
 from sheetsync.core.headers import header_key
-from sheetsync.sync.ownership import (column_marker, column_unmarker, summary_headers, synced_before, tab_kinds,
-                                 tab_marker)
+from sheetsync.core.config import Config
+from sheetsync.sync.ownership import (ApiObject, column_marker, column_unmarker, summary_headers, synced_before,
+                                      tab_kinds, tab_marker)
+
+if TYPE_CHECKING:
+    from sheetsync.sheets.client import Sheet
+    from sheetsync.sync.desired import InputLayout
 
 MARK = "sheetsync:"            # prefix of descriptions of what init owns
 CHART_TITLE_ID = "Target vs suara per kecamatan"
@@ -51,7 +56,7 @@ class LayoutReport:
 
 # ----------------------------------------------------------------- entry
 
-def init_layout(config: Any, *, with_tps: bool = False, client: Any = None) -> LayoutReport:
+def init_layout(config: Config, *, with_tps: bool = False, client: Any = None) -> LayoutReport:
     """Create or repair the layout of ``config.spreadsheet``; see the module docstring."""
     from sheetsync.sheets.client import Sheet, open_client
     from sheetsync.core.locale_check import spreadsheet_locale
@@ -75,7 +80,7 @@ def init_layout(config: Any, *, with_tps: bool = False, client: Any = None) -> L
     return report
 
 
-def _current_values(sheet: Any, config: Any, structure: dict) -> dict[str, Any]:
+def _current_values(sheet: Sheet, config: Config, structure: ApiObject) -> dict[str, Any]:
     """Input tab values (for header and TPS rows) and data validation of its first data row."""
     from sheetsync.sync.ownership import Owned, read_owned, resolve_tabs
 
@@ -105,7 +110,7 @@ def _current_values(sheet: Any, config: Any, structure: dict) -> dict[str, Any]:
     return {"values": values, "validation": validation, "owned": owned}
 
 
-def _owned_layout(current: dict[str, Any], config: Any) -> Any:
+def _owned_layout(current: dict[str, Any], config: Config) -> InputLayout:
     """Where Status and Keterangan stand (sync_desired.input_layout), with the data headers init
     appends counted in: a person's column of that header stops init (NotOurs)."""
     from sheetsync.sync.desired import input_layout
@@ -131,7 +136,7 @@ def _widest(values: list[list[Any]]) -> int:
 class LayoutPlan:
     """Desired layout vs current structure -> the batchUpdate requests still needed."""
 
-    def __init__(self, config: Any, structure: dict, current: dict[str, Any]):
+    def __init__(self, config: Config, structure: ApiObject, current: dict[str, Any]):
         self.config = config
         self.sheets = {s["properties"]["title"]: s for s in structure.get("sheets", [])}
         self.used_ids = {s["properties"]["sheetId"] for s in structure.get("sheets", [])}
@@ -139,7 +144,7 @@ class LayoutPlan:
         self.owned = current["owned"]
         self.layout = current["layout"]
         self.validation: dict[int, Any] = current["validation"]
-        self.requests: list[dict] = []
+        self.requests: list[ApiObject] = []
         self.tabs_added: list[str] = []
         self.headers_added: list[str] = []
         self.tps_rows_added = 0
@@ -149,7 +154,7 @@ class LayoutPlan:
     def sheet_id(self, title: str) -> int:
         """Existing sheetId, or a new one added (addSheet) in this same batch."""
         if title in self.sheets:
-            return self.sheets[title]["properties"]["sheetId"]
+            return int(self.sheets[title]["properties"]["sheetId"])
         new_id = self.rng.randint(1, 2**31 - 1)
         while new_id in self.used_ids:
             new_id = self.rng.randint(1, 2**31 - 1)
@@ -187,7 +192,7 @@ class LayoutPlan:
         return titles + ([extra] if extra else [])
 
     # -- build ------------------------------------------------------------
-    def build(self, *, with_tps: bool) -> list[dict]:
+    def build(self, *, with_tps: bool) -> list[ApiObject]:
         cfg = self.config
         input_id = self.sheet_id(cfg.input_tab)
         for title in self.summary_titles():
@@ -259,7 +264,7 @@ class LayoutPlan:
         col = next((c for c in self.config.columns if c.field == fieldname), None)
         return None if col is None else self.column(header, (col.header, *col.aliases))
 
-    def data_range(self, sheet_id: int, col: int) -> dict:
+    def data_range(self, sheet_id: int, col: int) -> ApiObject:
         return {"sheetId": sheet_id, "startRowIndex": self.config.header_row,
                 "startColumnIndex": col, "endColumnIndex": col + 1}
 
@@ -313,7 +318,7 @@ class LayoutPlan:
             self.requests.append({"addConditionalFormatRule": {"rule": rule, "index": index}})
 
     def protections(self, input_id: int, header: Sequence[str]) -> None:
-        wanted: list[dict] = []
+        wanted: list[ApiObject] = []
         for name, col in ((self.config.status_header, self.layout.status_col),
                           (self.config.message_header, self.layout.message_col)):
             wanted.append({"description": f"{MARK} {name} (diisi otomatis oleh sheetsync)",
@@ -352,7 +357,7 @@ class LayoutPlan:
         top = summary_origin(self.config, tab) - 1          # 0-based row of the table's header
         end = top + 1 + len(self.config.regions.kecamatan)  # header + one row per kecamatan; no kota row
 
-        def src(c: int) -> dict:
+        def src(c: int) -> ApiObject:
             return {"sourceRange": {"sources": [{"sheetId": sheet_id, "startRowIndex": top, "endRowIndex": end,
                                                  "startColumnIndex": c, "endColumnIndex": c + 1}]}}
 
@@ -385,7 +390,7 @@ class LayoutPlan:
         self.tps_rows_added = len(rows)
 
 
-def _cell(value: Any) -> dict:
+def _cell(value: Any) -> ApiObject:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return {"userEnteredValue": {"numberValue": value}}
     return {"userEnteredValue": {"stringValue": str(value)}}
@@ -393,42 +398,42 @@ def _cell(value: Any) -> dict:
 
 # ------------------------------------------------------------- comparisons
 
-def _colour_key(fmt: dict) -> tuple[int, ...]:
+def _colour_key(fmt: ApiObject) -> tuple[int, ...]:
     """A colour as Google stores it, 8 bits per channel (0.765 comes back as 195/255 = 0.7647059)."""
     colour = fmt.get("backgroundColor") or fmt.get("backgroundColorStyle", {}).get("rgbColor") or {}
     return tuple(round(float(colour.get(k, 0)) * 255) for k in ("red", "green", "blue"))
 
 
-def _cond_values(rule: dict) -> list[str]:
+def _cond_values(rule: ApiObject) -> list[str]:
     cond = rule.get("booleanRule", {}).get("condition", {})
     return [str(v.get("userEnteredValue", "")) for v in cond.get("values", [])]
 
 
-def _is_status_rule(rule: dict, labels: set[str]) -> bool:
+def _is_status_rule(rule: ApiObject, labels: set[str]) -> bool:
     cond = rule.get("booleanRule", {}).get("condition", {})
     return cond.get("type") == "TEXT_EQ" and len(_cond_values(rule)) == 1 and _cond_values(rule)[0] in labels
 
 
-def _range_key(r: dict) -> tuple:
+def _range_key(r: ApiObject) -> tuple[int | None, ...]:
     return (r.get("sheetId", 0), r.get("startRowIndex", 0), r.get("endRowIndex"),
             r.get("startColumnIndex", 0), r.get("endColumnIndex"))
 
 
-def _bounded_rule(rule: dict, grid: dict) -> dict:
+def _bounded_rule(rule: ApiObject, grid: ApiObject) -> ApiObject:
     """A rule as Google stores it: open range ends closed at the grid's edges."""
     edges = {"endRowIndex": grid.get("rowCount"), "endColumnIndex": grid.get("columnCount")}
     ranges = [{**{k: v for k, v in edges.items() if v is not None}, **r} for r in rule["ranges"]]
     return {**rule, "ranges": ranges}
 
 
-def _same_rule(have: dict, want: dict) -> bool:
+def _same_rule(have: ApiObject, want: ApiObject) -> bool:
     return ([_range_key(r) for r in have.get("ranges", [])] == [_range_key(r) for r in want["ranges"]]
             and _cond_values(have) == _cond_values(want)
             and _colour_key(have.get("booleanRule", {}).get("format", {}))
             == _colour_key(want["booleanRule"]["format"]))
 
 
-def _same_validation(have: dict | None, want: dict) -> bool:
+def _same_validation(have: ApiObject | None, want: ApiObject) -> bool:
     if not have:
         return False
     cond, wcond = have.get("condition", {}), want["condition"]
@@ -438,14 +443,14 @@ def _same_validation(have: dict | None, want: dict) -> bool:
             and bool(have.get("strict", False)) == want["strict"])
 
 
-def _same_protection(have: dict, want: dict) -> bool:
+def _same_protection(have: ApiObject, want: ApiObject) -> bool:
     return (have.get("description") == want["description"] and bool(have.get("warningOnly")) is True
             and _range_key(have.get("range", {})) == _range_key(want["range"]))
 
 
 # -------------------------------------------------- core-facing helpers
 
-def summary_header(config: Any) -> list[str]:
+def summary_header(config: Config) -> list[str]:
     """Header row of the kecamatan summary, as core's summary_tables writes it."""
     from sheetsync.core.check import check
     from sheetsync.core.summaries import summary_tables
@@ -456,7 +461,7 @@ def summary_header(config: Any) -> list[str]:
     return [str(h) for h in rows[0]] if rows else []
 
 
-def chart_columns(header: Sequence[str], config: Any) -> tuple[int | None, int | None]:
+def chart_columns(header: Sequence[str], config: Config) -> tuple[int | None, int | None]:
     """(target column, supported paslon's votes column) in the kecamatan summary header."""
     raw = [str(h).lower() for h in header]
     keys = [header_key(h) for h in header]
@@ -471,14 +476,15 @@ def chart_columns(header: Sequence[str], config: Any) -> tuple[int | None, int |
     return target, votes
 
 
-def missing_planned_rows(values: list[list[Any]], config: Any) -> list[dict[str, Any]]:
+def missing_planned_rows(values: list[list[Any]], config: Config) -> list[dict[str, Any]]:
     """Planned TPS (kecamatan, kelurahan, tps) not yet in the sheet, in master-data order."""
     from sheetsync.core.presets import planned_tps
     from sheetsync.core.regions import tps_key
 
     plan = planned_tps(config)
-    planned = [{"kecamatan": r.kecamatan, "kelurahan": r.kelurahan, "tps": int(r.tps),
-                "tps_key": tps_key(r.kode_kelurahan, int(r.tps))} for r in plan.itertuples(index=False)]
+    planned = [{"kecamatan": kec, "kelurahan": kel, "tps": int(tps), "tps_key": tps_key(str(code), int(tps))}
+               for kec, kel, code, tps in zip(plan["kecamatan"], plan["kelurahan"], plan["kode_kelurahan"],
+                                              plan["tps"])]
     if len(values) <= config.header_row:
         return planned
     from sheetsync.core.check import check

@@ -30,8 +30,11 @@ from typing import Any, Sequence
 
 from sheetsync.core import a1
 from sheetsync.core.config import Config
-from sheetsync.sheets.client import Matched, Sheet, SheetsError
+from sheetsync.sheets.client import Matched, Sheet
+from sheetsync.sheets.errors import SheetsError
 from sheetsync.sync.stamp import is_stamp, summary_origin
+
+ApiObject = dict[str, Any]      # a JSON object of the Sheets API: a request, a range, tab properties
 
 COLUMN_KEY = "sheetsync.column"
 TAB_KEY = "sheetsync.tab"
@@ -54,22 +57,22 @@ def tab_kinds(config: Config) -> dict[str, str]:
     return {title: kind for kind, title in kinds.items() if title}
 
 
-def _lookup(key: str, value: str) -> dict:
+def _lookup(key: str, value: str) -> ApiObject:
     return {"developerMetadataLookup": {"metadataKey": key, "metadataValue": value, "visibility": "DOCUMENT"}}
 
 
-def _marker(key: str, value: str, location: dict) -> dict:
+def _marker(key: str, value: str, location: ApiObject) -> ApiObject:
     return {"createDeveloperMetadata": {"developerMetadata": {
         "metadataKey": key, "metadataValue": value, "visibility": "DOCUMENT", "location": location}}}
 
 
-def column_marker(sheet_id: int, col: int, role: str) -> dict:
+def column_marker(sheet_id: int, col: int, role: str) -> ApiObject:
     """createDeveloperMetadata for the 1-based column `col` of a tab."""
     return _marker(COLUMN_KEY, role, {"dimensionRange": {"sheetId": sheet_id, "dimension": "COLUMNS",
                                                          "startIndex": col - 1, "endIndex": col}})
 
 
-def tab_marker(sheet_id: int, kind: str) -> dict:
+def tab_marker(sheet_id: int, kind: str) -> ApiObject:
     return _marker(TAB_KEY, kind, {"sheetId": sheet_id})
 
 
@@ -83,7 +86,7 @@ class Owned:
     unmarked_tabs: list[str] = field(default_factory=list)   # configured summary titles without a marker
     # after resolve_tabs: tabs to add (absent), markers for tabs of an earlier release, sheetIds
     to_add: list[str] = field(default_factory=list)
-    tab_marks: list[dict] = field(default_factory=list)
+    tab_marks: list[ApiObject] = field(default_factory=list)
     sheet_ids: dict[str, int] = field(default_factory=dict)
 
 
@@ -107,7 +110,7 @@ def read_owned(sheet: Sheet, config: Config, *, only_input: bool = False) -> Own
     return owned
 
 
-def resolve_tabs(sheet: Sheet, config: Config, owned: Owned, props: dict[str, dict] | None = None) -> None:
+def resolve_tabs(sheet: Sheet, config: Config, owned: Owned, props: dict[str, ApiObject] | None = None) -> None:
     """Configured summary tabs without a marker: one metadata read. An absent one is to be
     added; one made by an earlier release (it holds only sheetsync's summary) is read and
     marked; anything else of that title is a person's: NotOurs, nothing written."""
@@ -141,7 +144,7 @@ def summary_headers(config: Config) -> dict[str, list[Any]]:
 
 
 def new_tabs(titles: list[str], config: Config, need: dict[str, tuple[int, int]], taken: set[int],
-             ) -> tuple[list[dict], list[dict]]:
+             ) -> tuple[list[ApiObject], list[ApiObject]]:
     """addSheet properties for sheetsync's new tabs, each with a grid sized to its table instead
     of Google's 1000 x 26: as wide as the table, and as long plus spare rows (a tenth, at least
     100, for the kecamatan and kelurahan tables; as many again, at least 1,000, for the tables
@@ -251,7 +254,7 @@ def _message_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?:{one})", re.DOTALL)
 
 
-def column_unmarker(sheet_id: int, col: int, role: str) -> dict:
+def column_unmarker(sheet_id: int, col: int, role: str) -> ApiObject:
     """deleteDeveloperMetadata of sheetsync's marker on exactly that column (a stale one)."""
     return {"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": {
         "metadataKey": COLUMN_KEY, "metadataValue": role, "locationMatchingStrategy": "EXACT_LOCATION",

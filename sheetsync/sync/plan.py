@@ -224,7 +224,7 @@ def same_value(shown: Any, wanted: Any) -> bool:
         return text.upper() == ("TRUE" if wanted else "FALSE")
     if isinstance(wanted, (int, float)):
         return _same_number(text, wanted)
-    return text == wanted
+    return bool(text == wanted)
 
 
 def _plain(value: Any) -> str:

@@ -20,21 +20,22 @@ from typing import TYPE_CHECKING, Any, Callable, Generic, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from sheetsync.core import a1
-from sheetsync.sheets.client import (Prepared, Protected, Sheet, SheetsError, _is_grid_limit, _is_missing_range, tab_missing,
-                               open_client, spreadsheet_key, transport_stats)
+from sheetsync.sheets.client import (Prepared, Sheet, WriteStats, _is_grid_limit, _is_missing_range, open_client, spreadsheet_key,
+                                     tab_missing, transport_stats)
+from sheetsync.sheets.errors import Protected, SheetsError
 from sheetsync.sync.lock import LockBusy, SyncLock, lock_path
 from sheetsync.sync.ownership import (Owned, column_marker, column_unmarker, new_tabs, read_owned, resolve_tabs, synced_before,
                                  tab_not_ours)
 from sheetsync.sync.gc_pause import no_gc
 from sheetsync.sync.owned_notes import keep_notes
-from sheetsync.sync.plan import Desired, Plan, make_plan, sheet_value
+from sheetsync.sync.plan import CellChange, CellTarget, Desired, Plan, make_plan, sheet_value
 from sheetsync.sync.record import Alert, SyncRecord, TabView, journal_key
-from sheetsync.sync.settle import Settled, build_wanted, settle
+from sheetsync.sync.settle import Settled, Wanted, build_wanted, settle
 from sheetsync.sync.desired import InputLayout, build_desired, input_layout, row_identities
 from sheetsync.sync.stamp import ALERT_MARK, last_synced_text, summary_origin
 
 if TYPE_CHECKING:
-    from sheetsync.core.check import CheckResult, KeyedRows
+    from sheetsync.core.check import CheckResult, KeyedRows, LateIssues
     from sheetsync.core.config import Config
     from sheetsync.core.issues import Issue
 
@@ -74,7 +75,7 @@ class SyncReport:
     issue_counts: dict[str, int] = field(default_factory=dict)   # {"error": n, "warning": n}
     # errors of the sheet as a whole (a configured count column gone from the header): the
     # sync line names them, since no row's status can
-    sheet_errors: list[Any] = field(default_factory=list)
+    sheet_errors: list[Issue] = field(default_factory=list)
     reconciliation: list[dict[str, Any]] = field(default_factory=list)
     # the kota's totals as the summaries show them (totals.kota_totals): a fleet's rollup is built
     # from these, without another read of the sheet
@@ -115,8 +116,8 @@ class SyncReport:
         return self.cells_written > 0
 
 
-def resolve_overrides(config: Any, *, spreadsheet: str | None = None, api_url: str | None = None,
-                      credentials: str | None = None, environ: Mapping[str, str] | None = None) -> Any:
+def resolve_overrides(config: Config, *, spreadsheet: str | None = None, api_url: str | None = None,
+                      credentials: str | None = None, environ: Mapping[str, str] | None = None) -> Config:
     """Flags beat SHEETSYNC_SPREADSHEET / SHEETSYNC_API_URL, which beat the config."""
     from sheetsync.core.config import with_overrides
     env = os.environ if environ is None else environ
@@ -319,7 +320,7 @@ def read_and_check(config: Config, *, client: Any = None, now: datetime | None =
 
 # ---------------------------------------------------------------- read
 
-def _read_all(sheet: Sheet, config: Any, report: SyncReport, *, only_input: bool = False) -> Owned:
+def _read_all(sheet: Sheet, config: Config, report: SyncReport, *, only_input: bool = False) -> Owned:
     """ONE read: the input tab, and sheetsync's own columns and summary tabs by their markers
     (ownership.py). Summary tabs without a marker: one metadata read (and one read of those
     of an earlier release); absent ones are added at the write, sized to their tables."""
@@ -337,7 +338,7 @@ def _read_all(sheet: Sheet, config: Any, report: SyncReport, *, only_input: bool
     return owned
 
 
-def _add_tabs(sheet: Sheet, owned: Owned, plan: Plan, config: Any, report: SyncReport) -> None:
+def _add_tabs(sheet: Sheet, owned: Owned, plan: Plan, config: Config, report: SyncReport) -> None:
     """Add the absent summary tabs, sized to what this write puts there, and mark them and the
     tabs of an earlier release: one batchUpdate, before the write."""
     props, marks = new_tabs(owned.to_add, config, _needed_grid(plan), set(owned.sheet_ids.values()))
@@ -354,7 +355,7 @@ def _add_tabs(sheet: Sheet, owned: Owned, plan: Plan, config: Any, report: SyncR
     report.tabs_created = list(owned.to_add)
 
 
-def _mark_columns(sheet: Sheet, work: _Work, config: Any, report: SyncReport) -> None:
+def _mark_columns(sheet: Sheet, work: _Work[TabView], config: Config, report: SyncReport) -> None:
     """Mark owned columns found by header on a sheet of an earlier release (or just added),
     once, after the verify saw the header row where it was read: a column inserted meanwhile
     would put the marker on a person's column. The next sync marks what is left."""
@@ -369,26 +370,26 @@ def _mark_columns(sheet: Sheet, work: _Work, config: Any, report: SyncReport) ->
                    + [column_marker(sheet_id, col, role) for role, col in layout.to_mark])
 
 
-def _check(values: list[list[Any]], layout: InputLayout, config: Any, now: datetime | None,
-           late: Any = None) -> Any:
+def _check(values: list[list[Any]], layout: InputLayout, config: Config, now: datetime | None,
+           late: LateIssues | None = None) -> CheckResult:
     """The core on the input tab with sheetsync's own columns blanked (they are not input)."""
     from sheetsync.core.check import check
     result = check(layout.without_owned(values, config.header_row), config, now=now, late=late)
-    missing = [f for f in _missing_required(result, config)]
+    missing = list(result.header.missing_required)
     if missing:
         raise _missing_message(missing, config)
     return result
 
 
-def _missing_message(missing: list[str], config: Any) -> SheetsError:
+def _missing_message(missing: list[str], config: Config) -> SheetsError:
     """A required column (the TPS key) whose header is not in the header row: a coordinator
     who renamed it reads this line in her language (the CLI picks it by the code)."""
-    headers = ", ".join(f"'{config.column(f).header}'" if config.column(f) else f for f in missing)
+    headers = ", ".join(f"'{column.header}'" if (column := config.column(f)) else f for f in missing)
     return SheetsError(code="sheets_header_missing", headers=headers, row=config.header_row,
                        tab=config.input_tab, source=config.source)
 
 
-def _check_locale(sheet: Sheet, config: Any, result: Any) -> None:
+def _check_locale(sheet: Sheet, config: Config, result: CheckResult) -> None:
     """`check` reads the spreadsheet's locale (one spreadsheets.get) and warns, first among the
     sheet's issues, when it is not the config's; sync never spends a request on it."""
     from sheetsync.core.locale_check import locale_issue, spreadsheet_locale
@@ -397,27 +398,18 @@ def _check_locale(sheet: Sheet, config: Any, result: Any) -> None:
         result.issues.insert(0, issue)
 
 
-def _missing_required(result: Any, config: Any) -> list[str]:
-    header = getattr(result, "header", None)
-    missing = list(getattr(header, "missing", ()) or ())
-    required = {c.field for c in config.columns if c.required}
-    return [f for f in missing if f in required]
-
-
-def _fill_counts(report: SyncReport, result: Any) -> None:
+def _fill_counts(report: SyncReport, result: CheckResult) -> None:
     rows = result.rows
     report.rows_read = int(len(rows))
     report.valid = bool(result.valid)
-    severities = [getattr(i, "severity", "") for i in result.issues]
+    severities = [i.severity for i in result.issues]
     report.issue_counts = {"error": severities.count("error"), "warning": severities.count("warning")}
     report.sheet_errors = [i for i in result.issues if i.row is None and i.severity == "error"]
     report.kota = dict(result.totals.kota)
     if "status" in rows.columns:
         report.rows_by_status = {str(k): int(v) for k, v in rows["status"].value_counts().items()}
-    recon = getattr(result, "reconciliation", None)
-    if recon is not None and hasattr(recon, "to_dict"):
-        report.reconciliation = [{str(k): _plain(v) for k, v in rec.items()}
-                                 for rec in recon.reset_index().to_dict("records")]
+    report.reconciliation = [{str(k): _plain(v) for k, v in rec.items()}
+                             for rec in result.reconciliation.reset_index().to_dict("records")]
 
 
 def _plain(value: Any) -> Any:
@@ -467,7 +459,7 @@ def _ok_keys(journal: SyncRecord[TabView], result: CheckResult, tab_read: TabVie
 
 # ---------------------------------------------------------------- verify, stamp, write
 
-def _settle(sheet: Sheet, plan: Plan, work: _Work, config: Any, report: SyncReport) -> None:
+def _settle(sheet: Sheet, plan: Plan, work: _Work[TabView], config: Config, report: SyncReport) -> None:
     """Verify the input rows just written; repair what moved before the write landed."""
     rows = sorted({c.row for c in plan.changes if c.tab == config.input_tab and c.row > config.header_row})
     if not rows:
@@ -477,7 +469,7 @@ def _settle(sheet: Sheet, plan: Plan, work: _Work, config: Any, report: SyncRepo
     ids.expect = {r: _pair_at(work.desired, config, r) for r in rows}
     ids.cells = {(c.row, c.col - 1) for c in plan.changes if c.tab == config.input_tab}
 
-    def wanted() -> Any:
+    def wanted() -> Wanted:
         every = list(range(config.header_row + 1, len(values) + 1))
         return build_wanted(row_identities(values, every, work.layout, work.result, config), values,
                             lambda r: _pair_at(work.desired, config, r))
@@ -494,7 +486,7 @@ def _settle(sheet: Sheet, plan: Plan, work: _Work, config: Any, report: SyncRepo
         report.unsettled = _unsettled_message(done, config)
 
 
-def _pair_at(desired: Desired, config: Any, row: int) -> tuple[str, str]:
+def _pair_at(desired: Desired, config: Config, row: int) -> tuple[str, str]:
     """(status, message) this sync computed for sheet row `row` as read."""
     out = []
     for target in desired.columns[:2]:                 # build_desired: status, then message
@@ -504,7 +496,7 @@ def _pair_at(desired: Desired, config: Any, row: int) -> tuple[str, str]:
     return (out[0], out[1]) if len(out) == 2 else ("", "")
 
 
-def _unsettled_message(done: Settled, config: Any) -> str:
+def _unsettled_message(done: Settled, config: Config) -> str:
     rows = ", ".join(map(str, done.leftover[:10])) + (" ..." if len(done.leftover) > 10 else "")
     if config.language == "id":
         why = "baris header berubah" if done.header_moved else "baris terus dipindah"
@@ -514,17 +506,17 @@ def _unsettled_message(done: Settled, config: Any) -> str:
     return f"statuses of rows {rows} are not confirmed ({why} during the sync); the next sync fixes them"
 
 
-def _stamp_change(plan: Plan, config: Any) -> Any:
+def _stamp_change(plan: Plan, config: Config) -> CellChange | None:
     tab, row, col = a1.parse_tab_cell(config.last_synced_cell)
     return next((c for c in plan.changes if (c.tab, c.row, c.col) == (tab, row, col)), None)
 
 
-def _stamp(now: datetime | None, config: Any, alert: str) -> str:
+def _stamp(now: datetime | None, config: Config, alert: str) -> str:
     when = (now or datetime.now(WIB)).astimezone(WIB)
     return last_synced_text(when, config.language, alert)
 
 
-def _stamp_shows_alert(current: dict[str, list[list[Any]]], config: Any) -> bool:
+def _stamp_shows_alert(current: dict[str, list[list[Any]]], config: Config) -> bool:
     """A guard alert stays visible only until the next sync that is not blocked."""
     tab, row, col = a1.parse_tab_cell(config.last_synced_cell)
     grid = current.get(tab, [])
@@ -533,8 +525,7 @@ def _stamp_shows_alert(current: dict[str, list[list[Any]]], config: Any) -> bool
     return isinstance(text, str) and text.startswith(ALERT_MARK)
 
 
-def _with_stamp(plan: Plan, current: dict[str, list[list[Any]]], config: Any, text: str) -> Plan:
-    from sheetsync.sync.plan import CellTarget, Desired
+def _with_stamp(plan: Plan, current: dict[str, list[list[Any]]], config: Config, text: str) -> Plan:
     tab, row, col = a1.parse_tab_cell(config.last_synced_cell)
     extra = make_plan(current, Desired(cells=[CellTarget(tab, row, col, text)]))
     return Plan(plan.changes + extra.changes)
@@ -556,7 +547,7 @@ def _write(sheet: Sheet, plan: Plan, prepared: Prepared, report: SyncReport) -> 
     _count_write(report, stats)
 
 
-def _write_or_statuses(sheet: Sheet, plan: Plan, prepared: Prepared, config: Any, report: SyncReport) -> Plan:
+def _write_or_statuses(sheet: Sheet, plan: Plan, prepared: Prepared, config: Config, report: SyncReport) -> Plan:
     """The one write; when Google refuses it because a range in it is protected, everything
     outside the tabs so protected, at once: a protected summary never freezes the statuses, nor
     Masalah's list of them. Returns the plan that was written."""
@@ -618,7 +609,7 @@ def _range_name(title: str, grid: Mapping[str, int]) -> str:
     return tab
 
 
-def _protected_message(names: list[str], email: str | None, config: Any, *, written: bool = True) -> str:
+def _protected_message(names: list[str], email: str | None, config: Config, *, written: bool = True) -> str:
     """``written``: the rest was written (a summary protected), else nothing (the statuses' tab)."""
     where, who = ", ".join(names), email or "the account sheetsync runs as"
     if config.language == "id":
@@ -634,13 +625,13 @@ def _protected_message(names: list[str], email: str | None, config: Any, *, writ
             "as an editor")
 
 
-def _count_write(report: SyncReport, stats: Any) -> None:
+def _count_write(report: SyncReport, stats: WriteStats) -> None:
     report.cells_written += stats.cells
     report.bytes_sent += stats.bytes
     report.ranges_written += stats.ranges
 
 
-def _write_order(batches: list[tuple[str, list[list[Any]]]], config: Any) -> list[tuple[str, list[list[Any]]]]:
+def _write_order(batches: list[tuple[str, list[list[Any]]]], config: Config) -> list[tuple[str, list[list[Any]]]]:
     """Statuses first, then summaries, the last-synced cell last: when a split write is cut
     off, the stamp never claims a sync that did not finish."""
     stamp_tab, row, col = a1.parse_tab_cell(config.last_synced_cell)
