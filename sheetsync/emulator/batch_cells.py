@@ -6,9 +6,10 @@ import copy
 from typing import Any
 
 from .batch_common import Bad, Txn, bounds, mask_of, masked, overlaps, range_sheet_id
-from .cellvalues import ERROR_TYPE_BY_TEXT, CellError
+from .cell_errors import ERROR_TYPE_BY_TEXT, CellError
 from .fields import Mask
-from .formulas import normalize, shift_relative
+from .formula_refs import shift_relative
+from .formula_syntax import normalize
 from .model import Sheet
 
 _CELL_FIELDS = ("userEnteredValue", "userEnteredFormat", "note", "dataValidation")

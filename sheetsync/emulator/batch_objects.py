@@ -12,7 +12,7 @@ from . import batch_misc, devmeta
 from .batch_cells import check_condition
 from .batch_common import (Bad, Txn, bounds, clean_range, mask_of, masked, need_int,
                            range_sheet_id, shift_grid_range)
-from .formulas import shift_references
+from .formula_refs import shift_references
 from .model import Sheet
 
 _OBJECT_ATTRS = ("merges", "conditional_formats", "protected_ranges", "basic_filter",

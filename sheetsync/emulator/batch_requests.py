@@ -16,7 +16,8 @@ from typing import Any, Callable
 from . import batch_cells, batch_edit, batch_more, batch_objects, batch_paste, normalise
 from .auth import DEFAULT_PROJECT
 from .batch_common import Bad, Txn, mask_of, masked, need_int
-from .formulas import recalculate, rename_sheet_references
+from .formula_refs import rename_sheet_references
+from .recalc import recalculate
 from .sheet_json import spreadsheet_json
 from .model import CELL_LIMIT, DEFAULT_COLUMNS, DEFAULT_ROWS, Sheet, Spreadsheet, invalid_argument
 

@@ -15,47 +15,15 @@ from __future__ import annotations
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Callable
 
-from sheetsync.emulator.locales import EN_US, Locale, locale_of, localize_number_text, to_en_number_text
+from .cell_errors import CellError
+from .formula_syntax import normalize
+from .locales import EN_US, Locale, locale_of, localize_number_text, to_en_number_text
 
 EPOCH = datetime(1899, 12, 30)
 DATE_TYPES = ("DATE", "TIME", "DATE_TIME")
-
-# ErrorValue.type (Sheets API enum) -> the text a cell shows.
-ERROR_TEXT = {
-    "ERROR": "#ERROR!",
-    "NULL_VALUE": "#NULL!",
-    "DIVIDE_BY_ZERO": "#DIV/0!",
-    "VALUE": "#VALUE!",
-    "REF": "#REF!",
-    "NAME": "#NAME?",
-    "NUM": "#NUM!",
-    "N_A": "#N/A",
-    "LOADING": "Loading...",
-}
-ERROR_TYPE_BY_TEXT = {text: kind for kind, text in ERROR_TEXT.items()}
-
-
-@dataclass(frozen=True)
-class CellError:
-    """An error value (ErrorValue in the API): `type` is the API enum name."""
-
-    type: str
-    message: str = ""
-
-    @property
-    def text(self) -> str:
-        return ERROR_TEXT.get(self.type, "#ERROR!")
-
-    def to_api(self) -> dict[str, str]:
-        return {"type": self.type, "message": self.message}
-
-    def __str__(self) -> str:
-        return self.text
-
 
 # ---------------------------------------------------------------- input parsing
 
@@ -78,7 +46,7 @@ def parse_user_entered(raw: Any, spreadsheet: Any = None, number_format: dict | 
 
     JSON numbers and booleans stay typed. Strings are parsed as if typed into
     the Sheets UI in the spreadsheet's locale (locales.py): "=..." is a formula (its value is computed by
-    formulas.recalculate, so the effective value returned here is None), "'..." is forced text, numbers,
+    recalc.recalculate, so the effective value returned here is None), "'..." is forced text, numbers,
     percentages, currency, booleans, dates and times become typed values. A
     cell whose number format is plain text (`number_format` type TEXT) keeps text.
     """
@@ -94,7 +62,6 @@ def parse_user_entered(raw: Any, spreadsheet: Any = None, number_format: dict | 
     if number_format and number_format.get("type") == "TEXT":
         return text, None, None
     if text.startswith("=") and len(text) > 1:
-        from sheetsync.emulator.formulas import normalize  # late: formulas imports us
         return None, normalize(text), None
     parsed = _parse_scalar(text.strip(), locale_of(spreadsheet))
     if parsed is None:

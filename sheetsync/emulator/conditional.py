@@ -14,9 +14,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .cellvalues import CellError
-from .formula_functions import plain_text
-from .formulas import WorkbookEvaluator, evaluate, shift_relative
+from .cell_errors import CellError
+from .formula_values import plain_text
+from .formula_refs import shift_relative
+from .formulas import WorkbookEvaluator, evaluate
 
 _cache: dict[tuple[int, int, int], "Formatter"] = {}
 

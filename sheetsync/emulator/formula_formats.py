@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sheetsync.emulator.formulas import ParseError, WorkbookEvaluator, parse
-from sheetsync.emulator.locales import locale_of
-
+from .formula_syntax import ParseError, parse
+from .formulas import WorkbookEvaluator
+from .locales import locale_of
 
 _DATE_RESULT = {"DATE": "DATE", "TODAY": "DATE", "NOW": "DATE_TIME"}  # in the locale's default pattern
 _PASS_THROUGH = {"SUM", "MIN", "MAX", "AVERAGE", "IF", "IFERROR", "ROUND", "ROUNDUP",

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from sheetsync.emulator.formulas import ParseError, _col_index, tokenize
-
+from .formula_syntax import ParseError, col_index, tokenize
 
 # --------------------------------------------------------- reference rewriting
 
@@ -65,7 +64,7 @@ def _join(parts: list[list[str]]) -> str:
 def _get(p: list[str], axis: int) -> int | None:
     if axis == 0:
         return int(p[3]) - 1 if p[3] else None
-    return _col_index(p[1]) if p[1] else None
+    return col_index(p[1]) if p[1] else None
 
 
 def _put(p: list[str], axis: int, idx: int) -> None:
@@ -133,7 +132,7 @@ def shift_relative(formula: str, dr: int, dc: int) -> str:
                     return None
                 p[3] = str(r + 1)
             if p[1] and not p[0]:
-                c = _col_index(p[1]) + dc
+                c = col_index(p[1]) + dc
                 if c < 0:
                     return None
                 p[1] = _col_letters(c)
@@ -172,7 +171,7 @@ def _cell_box(text: str) -> tuple[list[list[str]], int, int, int, int] | None:
     if any(not p[1] or not p[3] for p in parts):
         return None  # whole rows or columns never move with a block of cells
     rows = [int(p[3]) - 1 for p in parts]
-    cols = [_col_index(p[1]) for p in parts]
+    cols = [col_index(p[1]) for p in parts]
     return parts, min(rows), max(rows), min(cols), max(cols)
 
 
@@ -200,7 +199,7 @@ def move_block_references(formula: str, own_title: str, src_title: str,
             return text
         for p in parts:
             _put(p, 0, int(p[3]) - 1 + dr)
-            _put(p, 1, _col_index(p[1]) + dc)
+            _put(p, 1, col_index(p[1]) + dc)
         if same_tab:
             return _join(parts)
         return ("whole", quote_title(dst_title) + "!" + _join(parts))

@@ -29,7 +29,7 @@ Layout
                  or int when the input was an integer (renderers print 5, not 5.0).
   formulas       sparse dict[(r, c)] -> "=SUM(A1:A3)" (the text as entered).  The
                  effective value of that cell sits in ``values`` (recomputed by
-                 ``formulas.recalculate``).
+                 ``recalc.recalculate``).
   formats        sparse dict[(r, c)] -> userEnteredFormat CellFormat JSON
                  (numberFormat, textFormat, backgroundColor, ...).  Treat stored
                  dicts as immutable: replace, never mutate in place (``clone`` shares).
@@ -61,7 +61,7 @@ Interfaces EMULATOR-B provides (routes call them; signatures agreed here):
     when USER_ENTERED detects a date/time/percent/currency, else None.
 ``cellvalues.render(value, formula, option, number_format=None, date_time_render_option="SERIAL_NUMBER", spreadsheet=None) -> JSON value``
     option is FORMATTED_VALUE | UNFORMATTED_VALUE | FORMULA.
-``formulas.recalculate(spreadsheet) -> None``
+``recalc.recalculate(spreadsheet) -> None``
     re-evaluates every formula cell of the workbook into ``sheet.values``.
     Routes call it after any write when ``spreadsheet.has_formulas()``.
 ``batch_requests.apply(spreadsheet, body, user=None) -> dict``

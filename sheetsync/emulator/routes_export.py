@@ -107,5 +107,5 @@ def _fill(ss: Any, sheet: Any, rows: list[list[str]]) -> None:
             if nf is not None:
                 sheet.formats[(r, c)] = {"numberFormat": nf}
     if ss.has_formulas():
-        from . import formulas
-        formulas.recalculate(ss)
+        from . import recalc
+        recalc.recalculate(ss)

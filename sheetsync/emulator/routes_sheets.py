@@ -51,8 +51,8 @@ def create(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int,
     ss.drive.permissions.append({"kind": "drive#permission", "id": _perm_id(owner), "type": "user",
                                  "role": "owner", "emailAddress": owner})
     if ss.has_formulas():
-        from . import formulas
-        formulas.recalculate(ss)
+        from . import recalc
+        recalc.recalculate(ss)
     st.store.add(ss)
     st.changed(ss)
     with ss.lock:
@@ -159,8 +159,8 @@ def batch_update(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tupl
         if "updatedSpreadsheet" in out:
             _as_seen_by(st, ss, out["updatedSpreadsheet"], rq.user)
         if ss.has_formulas():
-            from . import formulas
-            formulas.recalculate(ss)
+            from . import recalc
+            recalc.recalculate(ss)
         st.changed(ss)
         st.counters.add_cells(written=_cells_written(ss, requests))
     return 200, out

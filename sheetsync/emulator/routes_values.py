@@ -204,8 +204,8 @@ def check_body_range(url_range: str, body: dict[str, Any]) -> None:
 
 def _recalc(ss: Spreadsheet) -> None:
     if ss.has_formulas():
-        from . import formulas
-        formulas.recalculate(ss)
+        from . import recalc
+        recalc.recalculate(ss)
 
 
 def _input_option(value: Any) -> str:

@@ -14,6 +14,7 @@ import copy
 from typing import Any
 
 from . import cellvalues, normalise
+from .cell_errors import CellError
 from .a1 import Box
 from .model import Sheet, Spreadsheet
 
@@ -85,7 +86,7 @@ def extended_value(value: Any, formula: str | None = None) -> dict[str, Any] | N
         return {"boolValue": value}
     if isinstance(value, (int, float)):
         return {"numberValue": cellvalues.json_number(value)}
-    if isinstance(value, cellvalues.CellError):
+    if isinstance(value, CellError):
         return {"errorValue": value.to_api()}
     return {"stringValue": str(value)}
 
@@ -136,7 +137,7 @@ def _number_format(sheet: Sheet, r: int, c: int, fmt: dict[str, Any] | None, for
                    ) -> dict[str, Any] | None:
     """A formula cell shows the format Google infers from what it refers to (B's formulas)."""
     if formula:
-        from .formulas import number_format
+        from .formula_formats import number_format
         return number_format(sheet, r, c)
     return fmt.get("numberFormat") if fmt else None
 

@@ -165,7 +165,7 @@ def _render_cell(ss: Spreadsheet, sheet: Sheet, r: int, c: int, v: Any, opts: Re
 def cell_number_format(sheet: Sheet, r: int, c: int, formula: str | None) -> dict | None:
     """The cell's own numberFormat; a formula cell's is inferred from what it refers to."""
     if formula:
-        from .formulas import number_format
+        from .formula_formats import number_format
         return number_format(sheet, r, c)
     fmt = sheet.formats.get((r, c))
     return fmt.get("numberFormat") if fmt else None
