@@ -15,7 +15,7 @@ import sys
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence, TypeGuard
 
 import click
 
@@ -106,10 +106,14 @@ class Ui:
     def progress(self, length: int, label: str) -> Iterator[Callable[[int], None]]:
         """Yield ``advance(n)``; draws a bar only on a terminal and without --quiet."""
         if self.quiet or not sys.stderr.isatty() or length <= 0:
-            yield lambda n=1: None
+            yield _no_progress
             return
         with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
             yield bar.update
+
+
+def _no_progress(n: int = 1) -> None:
+    """advance(n) where no bar is drawn."""
 
 
 def fmt_cell(value: Any, lang: str = "en") -> str:
@@ -140,7 +144,7 @@ def _is_percent(header: Any) -> bool:
     return text.startswith("pct_") or text.startswith("%")
 
 
-def _column_numbers(rows: list[list[Any]], i: int, percent: bool = False) -> list[Any]:
+def _column_numbers(rows: Sequence[Sequence[Any]], i: int, percent: bool = False) -> list[Any]:
     """Column i's numbers, made consistent: all whole -> int (105,000, not 105,000.0);
     any fraction, or a percentage -> all float, so one column shows one decimal everywhere
     (75.0 beside 74.3)."""
@@ -165,7 +169,7 @@ def wib(at: Any) -> str:
     return moment.astimezone(ZoneInfo(WIB_ZONE)).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -221,10 +225,12 @@ def to_json(obj: Any) -> str:
 
 # ------------------------------------------------------------- option groups
 
+Command = Callable[..., Any]      # a click command function, before or after its decorators
+
 VERBOSE_HELP = "Show every request to the API, each retry and wait, on stderr (never a token or a value)."
 
 
-def ui_options(f: Callable) -> Callable:
+def ui_options(f: Command) -> Command:
     """--lang, --quiet and --verbose on every command (also accepted before the command name)."""
 
     @click.option("--lang", type=click.Choice(["en", "id"]), default=None,
@@ -251,7 +257,7 @@ def ui_options(f: Callable) -> Callable:
     return wrapper
 
 
-def config_options(f: Callable) -> Callable:
+def config_options(f: Command) -> Command:
     """--config/--preset and the overrides; passes a loaded ``config`` to the command."""
 
     @click.option("--config", "-c", "config_path", metavar="FILE", envvar="SHEETSYNC_CONFIG",
@@ -287,7 +293,7 @@ def find_config_file(env: Mapping[str, str]) -> Path | None:
     return None
 
 
-def json_option(help_text: str) -> Callable[[Callable], Callable]:
+def json_option(help_text: str) -> Callable[[Command], Command]:
     """--json: the one spelling of "print this as JSON" on every command that prints a result."""
     return click.option("--json", "as_json", is_flag=True, help=help_text)
 
@@ -303,7 +309,7 @@ def json_spelling(value: str, as_json: bool, param: str, ui: Ui) -> str:
     return "json"
 
 
-def personal_option(f: Callable) -> Callable:
+def personal_option(f: Command) -> Command:
     return click.option("--include-personal", is_flag=True,
                         help="Show names and phone numbers (personal columns are masked by default).")(f)
 

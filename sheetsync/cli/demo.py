@@ -59,6 +59,11 @@ def summary_columns(header: list[Any], config: Any, phase: str) -> list[tuple[in
     return out
 
 
+def _pick(row: list[Any], columns: list[int]) -> list[Any]:
+    """The cells of ``columns`` in a row (a short row: blanks)."""
+    return [row[i] if i < len(row) else "" for i in columns]
+
+
 def print_summary(ui: Ui, values: list[list[Any]], title: str, config: Any, phase: str) -> None:
     """The sheet's kecamatan summary, headed in the reader's language (the sheet may be in another)."""
     from dataclasses import replace
@@ -74,8 +79,8 @@ def print_summary(ui: Ui, values: list[list[Any]], title: str, config: Any, phas
     else:      # an unexpected layout: show it as it is
         cols = [(i, str(h)) for i, h in enumerate(values[0])]
         headers = [str(h) for h in values[0]]
-    pick = lambda row: [row[i] if i < len(row) else "" for i, _ in cols]  # noqa: E731
-    ui.table(headers, [pick(r) for r in values[1:]], title=title, force=True)
+    wanted = [i for i, _ in cols]
+    ui.table(headers, [_pick(r, wanted) for r in values[1:]], title=title, force=True)
 
 
 def rollup_columns(header: list[Any], lang: str) -> list[int]:
@@ -100,8 +105,7 @@ def print_province(ui: Ui, result: Any) -> None:
     if len(table) < 4:
         return
     cols = rollup_columns(table[2], result.language)
-    pick = lambda row: [row[i] if i < len(row) else "" for i in cols]  # noqa: E731
-    ui.table(pick(table[2]), [pick(r) for r in table[3:]],
+    ui.table(_pick(table[2], cols), [_pick(r, cols) for r in table[3:]],
              title=province_say(ui, "title", sheet=result.rollup_spreadsheet), force=True)
 
 

@@ -391,10 +391,12 @@ def _purge_cutoff(config: Any, before: str | None, older_than: str | None, ui: U
     seconds = parse_interval(older_than) if older_than else None
     if older_than and not seconds:
         raise CliError("bad_since", value=older_than)
+    if seconds:
+        return datetime.now(timezone.utc) - timedelta(seconds=seconds)
     days = getattr(config, "personal_retention_days", None)
-    if not seconds and not days:
+    if not days:
         raise CliError("purge_needs_date")
-    return datetime.now(timezone.utc) - (timedelta(seconds=seconds) if seconds else timedelta(days=days))
+    return datetime.now(timezone.utc) - timedelta(days=float(days))
 
 
 COMMANDS = [reconcile_cmd, export_cmd, history_cmd, diff_cmd, restore_cmd, purge_cmd]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import Any
+from typing import Any, Sequence
 
 import click
 
@@ -13,7 +13,7 @@ from sheetsync.cli.common import (EXIT_OK, EXIT_PROBLEMS, EXIT_SYNC, HelpCommand
 from sheetsync.cli.messages import CliError
 from sheetsync.core.interval import parse_interval
 from sheetsync.reports.jsonable import to_jsonable
-from sheetsync.cli.problems import WARNINGS_LISTED, errors_first, listed, per_code
+from sheetsync.cli.problems import WARNINGS_LISTED, Problem, errors_first, listed, per_code
 
 PRESET = "--preset pilkada-jakbar-2024"
 
@@ -257,7 +257,7 @@ def _print_notes(report: Any, ui: Ui) -> None:
         ui.warn(ui.t("sync_notes_kept", count=ui.n(len(kept)), cells=shown))
 
 
-def _log(ui: Ui, log_format: str, data: dict, text: str) -> None:
+def _log(ui: Ui, log_format: str, data: dict[str, Any], text: str) -> None:
     if log_format == "json":   # the JSON log stays one stream: errors are lines of it too
         click.echo(json_text(data))
     else:
@@ -394,7 +394,7 @@ def check_cmd(config: Any, fmt: str, as_json: bool, errors_only: bool, show_all:
         click.get_current_context().exit(EXIT_PROBLEMS)
 
 
-def _print_problems(issues: list[dict[str, Any]], show_all: bool, rows: int, ui: Ui) -> None:
+def _print_problems(issues: Sequence[Problem], show_all: bool, rows: int, ui: Ui) -> None:
     """A count per code first, then the list (a code's many warnings counted, not listed)."""
     from sheetsync.core.issues import template
 

@@ -195,5 +195,5 @@ def budget_client(client: object, budget: Budget, account: str, project: str,
     """Put `client`'s Sheets requests (a gspread.Client) under `budget`; returns the wrapper."""
     session = client.http_client.session        # type: ignore[attr-defined]
     wrapper = BudgetedSession(session, budget, account, project, max_wait_s)
-    session.request = wrapper.request          # type: ignore[attr-defined]  # instance attribute wins
+    session.request = wrapper.request          # instance attribute wins
     return wrapper

@@ -202,16 +202,16 @@ def changed_cells(current: list[list[Any]], wanted: list[list[Any]]) -> list[tup
 
 def _runs(tab: str, cells: list[tuple[int, int, Any]]) -> list[tuple[str, list[list[Any]]]]:
     """Changed cells as row runs: one range per run of neighbouring cells of a row."""
-    out: list[tuple[str, list[list[Any]]]] = []
+    runs: list[tuple[int, int, list[Any]]] = []          # (row, first column, values)
     for row, col, value in sorted(cells):
-        if out and out[-1][0] == (row, col - len(out[-1][1])):
-            out[-1][1].append(value)
+        if runs and runs[-1][0] == row and runs[-1][1] + len(runs[-1][2]) == col:
+            runs[-1][2].append(value)
         else:
-            out.append(((row, col), [value]))       # type: ignore[arg-type]
-    return [(a1.rect(tab, r, c, r, c + len(vals) - 1), [vals]) for (r, c), vals in out]  # type: ignore[misc]
+            runs.append((row, col, [value]))
+    return [(a1.rect(tab, r, c, r, c + len(values) - 1), [values]) for r, c, values in runs]
 
 
-def _lookup() -> dict:
+def _lookup() -> dict[str, Any]:
     return {"developerMetadataLookup": {"metadataKey": TAB_KEY, "metadataValue": KIND, "visibility": "DOCUMENT"}}
 
 

@@ -24,7 +24,7 @@ from typing import Callable
 from sheetsync.fleet.budget import Budget, BudgetTimeout, BudgetedSession, budget_client
 from sheetsync.fleet.config import Account, Fleet, FleetSheet
 from sheetsync.fleet.state import FleetState, SheetRecord
-from sheetsync.sheets.client import Sheet, open_client, spreadsheet_key
+from sheetsync.sheets.client import Client, Sheet, open_client, spreadsheet_key
 from sheetsync.fleet.rollup import rollup_table, write_rollup
 from sheetsync.sync.run import SyncBusy, SyncReport, sync
 from sheetsync.sheets.transport import RetryPolicy
@@ -74,7 +74,7 @@ def due(record: SheetRecord, every_s: float, now: float) -> bool:
     if not record.failures or record.last_attempt is None:
         return True
     pause = min(every_s * 2 ** (record.failures - 1), MAX_PAUSE_S)
-    return now - record.last_attempt >= pause - 1.0
+    return bool(now - record.last_attempt >= pause - 1.0)
 
 
 def failure_code(exc: BaseException, session: BudgetedSession) -> str:
@@ -99,14 +99,14 @@ class FleetRunner:
         self.budget = budget or Budget()
         self.state = state or FleetState(fleet.state_path)
         self.workers = workers or min(4, len(fleet.sheets))
-        self._clients: dict[str, tuple[object, BudgetedSession]] = {}
+        self._clients: dict[str, tuple[Client, BudgetedSession]] = {}
         self._lock = threading.Lock()
 
     def close(self) -> None:
         self.state.close()
 
     # -- clients ------------------------------------------------------------------
-    def _client(self, key: str, config: object, account: Account, max_wait_s: float) -> tuple[object, BudgetedSession]:
+    def _client(self, key: str, config: object, account: Account, max_wait_s: float) -> tuple[Client, BudgetedSession]:
         """One gspread client per sheet, kept across cycles (its token lasts an hour)."""
         with self._lock:
             if key not in self._clients:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sheetsync.errors import EXIT_USAGE, SheetsyncError, register
 from sheetsync.reports.jsonable import to_jsonable
@@ -59,7 +59,8 @@ class ReconcileReport:
 def _records(frame: Any) -> list[dict[str, Any]]:
     if frame is None:
         return []
-    return to_jsonable(frame)
+    records: list[dict[str, Any]] = to_jsonable(frame)
+    return records
 
 
 def _personal(config: Any) -> frozenset[str]:
@@ -127,7 +128,7 @@ def koordinator_records(result: Any, config: Any, include_personal: bool = False
 
 def _journal_findings(config: Any, key: str, values: list[list[Any]], result: Any, journal: Any,
                       include_personal: bool, owned0: list[int] | None = None,
-                      ) -> tuple[list[dict] | None, int | None, list[dict]]:
+                      ) -> tuple[list[dict[str, Any]] | None, int | None, list[dict[str, Any]]]:
     from sheetsync.journal.store import Journal, journal_path
     from sheetsync.sync.record import journal_key
     from sheetsync.journal.tab import read_tab
@@ -303,10 +304,8 @@ def compare_against(result: Any, path: Path, config: Any, lang: str | None = Non
     numeric = [c.field for c in config.columns if c.type == "integer"]
     present_in_file = [f for f in numeric if f in theirs.header.fields]     # columns the file has
     report.fields = present_in_file
-    ours_by_key = {k: (row_no, row) for row_no, row, k in
-                   ((i, r, r["tps_key"]) for i, r in ours_rows.iterrows())}
-    theirs_by_key = {k: (row_no, row) for row_no, row, k in
-                     ((i, r, r["tps_key"]) for i, r in their_rows.iterrows())}
+    ours_by_key = {r["tps_key"]: (cast(int, i), r) for i, r in ours_rows.iterrows()}      # index: sheet row
+    theirs_by_key = {r["tps_key"]: (cast(int, i), r) for i, r in their_rows.iterrows()}
     report.only_in_sheet = sorted(set(ours_by_key) - set(theirs_by_key))
     report.only_in_file = sorted(set(theirs_by_key) - set(ours_by_key))
     for key in sorted(set(ours_by_key) & set(theirs_by_key)):

@@ -17,7 +17,7 @@ import stat
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence, cast
 
 import google.auth
 import google.auth.credentials
@@ -50,6 +50,8 @@ _KEY = re.compile(r"^[a-zA-Z0-9_-]{10,}$")
 # column holds a date, and a count that the sheet took for a date ("12/3") must stay
 # an error that names what the volunteer sees, not become a serial number of votes.
 VALUES = "UNFORMATTED_VALUE"
+JsonObject = dict[str, Any]      # a JSON object of the API, as gspread decodes it
+Client = gspread.Client          # the wings above name the client without importing gspread
 DATES = "FORMATTED_STRING"
 
 
@@ -64,7 +66,7 @@ class WriteStats:
 @dataclass
 class Matched:
     """One range a values:batchGetByDataFilter answered, with the filters that selected it."""
-    filters: list[dict]
+    filters: list[JsonObject]
     range: str                      # as Google names it: 'TPS'!A1:Q2649
     values: list[list[Any]]
 
@@ -137,9 +139,12 @@ def _key_file(path: str, source: str) -> google.auth.credentials.Credentials:
 def _from_info(info: Any) -> google.auth.credentials.Credentials:
     kind = info.get("type") if isinstance(info, dict) else None
     if kind == "service_account":
-        return service_account.Credentials.from_service_account_info(info, scopes=list(SCOPES))
+        return cast(google.auth.credentials.Credentials, service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+            info, scopes=list(SCOPES)))
     if kind == "authorized_user":
-        return google.oauth2.credentials.Credentials.from_authorized_user_info(info, scopes=list(SCOPES))
+        return cast(google.auth.credentials.Credentials,
+                    google.oauth2.credentials.Credentials.from_authorized_user_info(  # type: ignore[no-untyped-call]
+                        info, scopes=list(SCOPES)))
     raise ValueError(f"unsupported key type {kind!r}")
 
 
@@ -169,7 +174,7 @@ def open_client(config: Any, *, credentials: google.auth.credentials.Credentials
 def emulator_client(api_url: str, token: str = "emulator", *,
                     retry: RetryPolicy | None = None) -> gspread.Client:
     """A ready gspread.Client for an emulator (open mode accepts any token)."""
-    creds = google.oauth2.credentials.Credentials(token=token)
+    creds = google.oauth2.credentials.Credentials(token=token)  # type: ignore[no-untyped-call]
     return gspread.Client(auth=creds, session=make_session(creds, api_url, retry))
 
 
@@ -300,6 +305,10 @@ class Sheet:
                 raise                   # the caller repairs these (adds a tab, grows a grid)
             raise translate(exc, key=self.key, email=self.email) from None
 
+    def _json(self, fn: Any, *args: Any, **kwargs: Any) -> JsonObject:
+        """A call whose answer is one JSON object (gspread decodes it, untyped)."""
+        return cast(JsonObject, self._call(fn, *args, **kwargs))
+
     def read(self, ranges: list[str], *, render: str = VALUES) -> dict[str, list[list[Any]]]:
         """ONE read (read_matched). Keys are the ranges as asked; trailing blanks are trimmed by the API.
 
@@ -315,7 +324,7 @@ class Sheet:
             out[asked] = m.values if m is not None else []
         return out
 
-    def read_matched(self, filters: list[dict], *, render: str = VALUES) -> list["Matched"]:
+    def read_matched(self, filters: list[JsonObject], *, render: str = VALUES) -> list["Matched"]:
         """ONE values:batchGetByDataFilter: a POST, so hundreds of ranges never make a long URL
         (Google refuses URLs past about 8 KB), and developer-metadata lookups find sheetsync's
         own columns and tabs in the same request. One Matched per range a filter selected."""
@@ -340,10 +349,10 @@ class Sheet:
             return
         self.grid[tab] = (rows, cols)
 
-    def append_rows(self, range_: str, rows: list[list[Any]]) -> dict:
+    def append_rows(self, range_: str, rows: list[list[Any]]) -> JsonObject:
         """ONE values:append, RAW, INSERT_ROWS: Google adds the rows in new rows below
         the table as it is when the request lands, never over a row typed meanwhile."""
-        return self._call(self.http.values_append, self.key, range_,
+        return self._json(self.http.values_append, self.key, range_,
                           {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}, {"values": rows})
 
     def too_small(self, need: Mapping[str, tuple[int, int]]) -> bool:
@@ -371,16 +380,16 @@ class Sheet:
             stats.bytes += len(body)
         return stats
 
-    def metadata(self) -> dict:
+    def metadata(self) -> JsonObject:
         """Tab titles, ids and grid sizes: only when the layout is unknown or changed."""
-        return self._call(self.http.fetch_sheet_metadata, self.key,
+        return self._json(self.http.fetch_sheet_metadata, self.key,
                           {"fields": "properties.title,sheets.properties"})
 
-    def properties(self) -> dict:
+    def properties(self) -> JsonObject:
         """The spreadsheet's own properties (title, locale, time zone): ONE spreadsheets.get."""
-        return self._call(self.http.fetch_sheet_metadata, self.key, {"fields": "properties"})
+        return self._json(self.http.fetch_sheet_metadata, self.key, {"fields": "properties"})
 
-    def structure(self, *, grid_ranges: list[str] | tuple[str, ...] = ()) -> dict:
+    def structure(self, *, grid_ranges: list[str] | tuple[str, ...] = ()) -> JsonObject:
         """ONE spreadsheets.get with formatting-related structure (for init/layout)."""
         fields = "properties,sheets(properties,conditionalFormats,protectedRanges,charts"
         params: dict[str, Any] = {"includeGridData": "false"}
@@ -388,17 +397,17 @@ class Sheet:
             fields += ",data.rowData.values.dataValidation"
             params = {"includeGridData": "true", "ranges": list(grid_ranges)}
         params["fields"] = fields + ")"
-        return self._call(self.http.fetch_sheet_metadata, self.key, params)
+        return self._json(self.http.fetch_sheet_metadata, self.key, params)
 
-    def batch_update(self, requests_: list[dict]) -> dict:
+    def batch_update(self, requests_: list[JsonObject]) -> JsonObject:
         """ONE spreadsheets:batchUpdate (structure: add tabs, grow grids, formats)."""
-        return self._call(self.http.batch_update, self.key, {"requests": requests_})
+        return self._json(self.http.batch_update, self.key, {"requests": requests_})
 
-    def tabs(self) -> dict[str, dict]:
+    def tabs(self) -> dict[str, JsonObject]:
         """title -> sheet properties (sheetId, gridProperties)."""
         return {s["properties"]["title"]: s["properties"] for s in self.metadata().get("sheets", [])}
 
-    def add_tabs(self, tabs: list[dict], also: Sequence[dict] = ()) -> None:
+    def add_tabs(self, tabs: list[JsonObject], also: Sequence[JsonObject] = ()) -> None:
         """Add tabs (addSheet properties, each with its sheetId and a grid sized to its table)
         and `also` (their markers) in ONE batchUpdate.
 
