@@ -118,14 +118,14 @@ class ParsedColumn:
 
     @property
     def blank(self) -> np.ndarray:
-        return self.problem == P_BLANK
+        return np.asarray(self.problem == P_BLANK)
 
     @property
     def bad(self) -> np.ndarray:
         return self.problem > P_BLANK
 
 
-def _per_distinct(cells: np.ndarray, parse: Callable[[Any], tuple[Any, int]]) -> tuple[list, np.ndarray, np.ndarray]:
+def _per_distinct(cells: np.ndarray, parse: Callable[[Any], tuple[Any, int]]) -> tuple[list[Any], np.ndarray, np.ndarray]:
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     parsed = [parse(u) for u in uniques]
     parsed.append((None, P_BLANK))  # code -1 (None / NaN) picks this one
@@ -219,6 +219,9 @@ def parse_text_column(cells: np.ndarray, *, exact: bool = False) -> ParsedColumn
     return ParsedColumn(cells, problem)
 
 
+_NONE = np.array(None, dtype=object)   # compared cell by cell with an object array
+
+
 def text_blank(cells: np.ndarray) -> np.ndarray:
     """None and "" cells (the fast test: whitespace-only cells count as filled)."""
     # One C-level truth test per cell: None and "" are false.  The few false cells
@@ -228,7 +231,7 @@ def text_blank(cells: np.ndarray) -> np.ndarray:
     falsy = np.flatnonzero(blank)
     if len(falsy):
         some = cells[falsy]
-        blank[falsy] = (some == "") | np.equal(some, None)
+        blank[falsy] = (some == "") | np.equal(some, _NONE)
     return blank
 
 
@@ -242,12 +245,16 @@ class LazyParsedColumn(ParsedColumn):
         self._problem_of: Callable[[], np.ndarray] | None = problem_of
         self._problem: np.ndarray | None = None
 
-    @property  # type: ignore[override]
+    @property
     def problem(self) -> np.ndarray:
         if self._problem is None:
             assert self._problem_of is not None
             self._problem, self._problem_of = self._problem_of(), None
         return self._problem
+
+    @problem.setter
+    def problem(self, value: np.ndarray) -> None:
+        self._problem, self._problem_of = value, None
 
 
 def recheck_blank(cells: np.ndarray, blank: np.ndarray, rows: np.ndarray) -> None:

@@ -22,22 +22,22 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
+from pandas._libs import lib as pandas_lib
 
-from sheetsync.core.cells import (P_BLANK, PARSERS, TEXT_TYPES, LazyParsedColumn, ParsedColumn, cell_text, parse_int_columns,
-                    recheck_blank, text_blank)
+from sheetsync.core.cells import (P_BLANK, PARSERS, TEXT_TYPES, LazyParsedColumn, ParsedColumn, cell_text,
+                                  parse_int_columns, recheck_blank, text_blank)
 from sheetsync.core.config import Config, result_fields
 from sheetsync.core.headers import header_key
-from sheetsync.core.issues import (BELUM_DIISI, ERROR, OK, PERIKSA, SALAH, STATUS_PRIORITY, WARNING, Issue, register_message,
-                     template)
+from sheetsync.core.issues import (BELUM_DIISI, ERROR, OK, PERIKSA, SALAH, STATUS_PRIORITY, WARNING, Issue, Params,
+                                   register_message, template)
 from sheetsync.core.regions import NameCodes, name_codes, resolve_kecamatan, resolve_kelurahan
 from sheetsync.core.rules import run_rules  # the package: importing it registers every family
 from sheetsync.core.rules.context import Hits, RowSubset, RuleContext
 from sheetsync.core.totals import Totals, compute_totals, reconcile
 
-try:  # C-speed list-of-lists -> 2-D object array (pads short rows with None)
-    from pandas._libs.lib import to_object_array as _to_object_array
-except ImportError:  # pragma: no cover - pandas moved it; the plain path below still works
-    _to_object_array = None
+# C-speed list-of-lists -> 2-D object array (pads short rows with None); private to pandas,
+# so looked up: if pandas moves it, the plain path in _grid still works
+_to_object_array: Callable[..., np.ndarray] | None = getattr(pandas_lib, "to_object_array", None)
 
 NOT_FILLED_MESSAGE = {"id": "Hasil belum diisi", "en": "Results not filled in yet"}
 # A configured count column the checks and totals need, gone from a header row that still has
@@ -88,12 +88,10 @@ def map_header(header: list[Any], config: Config) -> tuple[HeaderMap, list[Issue
     message_col = first.get(header_key(config.message_header))
     owned = {status_col, message_col}
     unknown = tuple(cell_text(header[i]) for i in first.values() if i not in used and i not in owned)
-    for f in missing_required:
-        issues.append(Issue("header_missing", ERROR, None, f,
-                            {"column": config.column(f).header, "header_row": config.header_row}))
-    for f in _needed_but_missing(config, fields):
-        issues.append(Issue(COLUMN_MISSING, ERROR, None, f,
-                            {"column": config.column(f).header, "header_row": config.header_row}))
+    declared = {c.field: c for c in config.columns}
+    for code, absent in (("header_missing", missing_required), (COLUMN_MISSING, _needed_but_missing(config, fields))):
+        issues.extend(Issue(code, ERROR, None, f, {"column": declared[f].header, "header_row": config.header_row})
+                      for f in absent)
     header_map = HeaderMap(fields, missing, missing_required, unknown, status_col, message_col,
                            config.header_row, len(header))
     return header_map, issues
@@ -104,7 +102,7 @@ def _needed_but_missing(config: Config, found: Mapping[str, int]) -> list[str]:
     C.Hasil column. A sheet with none is one of another phase (saksi recruitment)."""
     if not any(f in found for f in result_fields(config)):
         return []
-    needed = [f for f in (*result_fields(config), "dpt") if config.column(f) and not config.column(f).required]
+    needed = [f for f in (*result_fields(config), "dpt") if (c := config.column(f)) is not None and not c.required]
     return [f for f in needed if f not in found]
 
 
@@ -201,19 +199,20 @@ def _check(values: list[list[Any]], config: Config, now: datetime, late: LateIss
     first_row = config.header_row + 1
 
     n = grid.shape[0]
-    raw = {f: grid[:, i] for f, i in header.fields.items()}  # strided views: no copy
-    names = {f: name_codes(raw[f], _spellings_hint(config, config.column(f).type)) for f in raw
-             if config.column(f).type in ("kecamatan", "kelurahan")}
-    integers = [f for f in raw if config.column(f).type == "integer"]
+    declared = {c.field: c for c in config.columns}
+    raw: Mapping[str, np.ndarray] = {f: grid[:, i] for f, i in header.fields.items()}  # strided views: no copy
+    names = {f: name_codes(raw[f], _spellings_hint(config, declared[f].type)) for f in raw
+             if declared[f].type in ("kecamatan", "kelurahan")}
+    integers = [f for f in raw if declared[f].type == "integer"]
     parsed = dict(zip(integers, parse_int_columns(grid, [header.fields[f] for f in integers])))
     # text columns no rule needs exactly: their blankness is worked out where it decides
     # whether a row is blank, and elsewhere only if a rule asks (LazyParsedColumn)
-    lazy = [f for f in raw if config.column(f).type in TEXT_TYPES and not config.column(f).required]
+    lazy = [f for f in raw if declared[f].type in TEXT_TYPES and not declared[f].required]
     for f in raw:
         if f in names:
             parsed[f] = ParsedColumn(names[f].codes, np.where(names[f].blank_rows, P_BLANK, 0).astype(np.int8))
         elif f not in parsed and f not in lazy:
-            parsed[f] = PARSERS[config.column(f).type](raw[f])
+            parsed[f] = PARSERS[declared[f].type](raw[f])
     keep, rest, rest_blank = _kept_rows(config, raw, parsed, lazy)  # fully blank rows are ignored
     full = raw
     raw = RowSubset(raw, keep if len(keep) < n else None)
@@ -270,7 +269,7 @@ def _kept_rows(config: Config, raw: Mapping[str, np.ndarray], parsed: dict[str, 
     columns (their parsed problem is corrected here), and rows that nothing but
     text cells keep from being blank."""
     n = len(next(iter(raw.values()))) if raw else 0
-    text = {f for f in raw if config.column(f).type in TEXT_TYPES}
+    text = {c.field for c in config.columns if c.type in TEXT_TYPES and c.field in raw}
     other = np.zeros(n, dtype=bool)
     for f, p in parsed.items():
         if f not in text:
@@ -301,7 +300,7 @@ def _text_problem(cells: np.ndarray, rest: np.ndarray, rest_blank: np.ndarray, k
     return np.where(blank, P_BLANK, 0).astype(np.int8)
 
 
-def _frame(config: Config, raw: dict[str, np.ndarray], parsed: dict[str, ParsedColumn],
+def _frame(config: Config, raw: Mapping[str, np.ndarray], parsed: dict[str, ParsedColumn],
            names: dict[str, NameCodes], sheet_rows: np.ndarray, n: int) -> pd.DataFrame:
     regions = config.regions
     kec_field, kel_field = _field_of_type(config, "kecamatan"), _field_of_type(config, "kelurahan")
@@ -314,7 +313,7 @@ def _frame(config: Config, raw: dict[str, np.ndarray], parsed: dict[str, ParsedC
     labels = _labels(regions)
     index = pd.Index(sheet_rows, name="row")
     columns: dict[str, Any] = {
-        "tps_key": pd.array(_tps_keys(labels, kel_pos, tps), dtype=object),
+        "tps_key": pd.array(_tps_keys(labels, kel_pos, tps), dtype="O"),
         "kecamatan": pd.Categorical.from_codes(kec_pos, dtype=labels.kecamatan),
         "kelurahan": pd.Categorical.from_codes(kel_pos, dtype=labels.kelurahan),
         "kode_kecamatan": pd.Categorical.from_codes(kec_pos, dtype=labels.kode_kecamatan),
@@ -329,7 +328,7 @@ def _frame(config: Config, raw: dict[str, np.ndarray], parsed: dict[str, ParsedC
             if col.type in TEXT_TYPES and isinstance(values, np.ndarray):
                 columns[col.field] = _as_typed(values, index)
             else:
-                columns[col.field] = pd.array(values, dtype=object) if isinstance(values, np.ndarray) else values
+                columns[col.field] = pd.array(values, dtype="O") if isinstance(values, np.ndarray) else values
         else:
             columns[col.field] = pd.array([pd.NA] * n, dtype="Int64") if col.type == "integer" else none
     columns["target_effective"] = _effective_target(config, kec_pos, columns.get("target"))
@@ -453,7 +452,7 @@ def _issues(hits: list[Hits], sheet_rows: np.ndarray, lang: str) -> tuple[np.nda
         elif _fields_of(short) <= {*fixed, *names}:  # no param missing: format straight from each dict
             texts.extend(map(short.format_map, params))
         else:
-            texts.extend(short.format_map(_Params(p)) for p in params)
+            texts.extend(short.format_map(Params(p)) for p in params)
     return np.array(positions, dtype=np.int64), out, texts
 
 
@@ -466,11 +465,6 @@ def _fields_of(text: str) -> frozenset[str]:
         names = (f for _, f, _, _ in string.Formatter().parse(text) if f is not None)
         _FIELDS[text] = frozenset(re.split(r"[.\[]", f, maxsplit=1)[0] for f in names)
     return _FIELDS[text]
-
-
-class _Params(dict):
-    def __missing__(self, key: str) -> str:
-        return "?"
 
 
 def _status_and_message(frame: pd.DataFrame, hits: list[Hits], positions: np.ndarray, order: np.ndarray,

@@ -12,7 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping, NoReturn
 
 from sheetsync.core.a1 import CellRef, cell_ref
 from sheetsync.core.headers import header_key
@@ -60,12 +60,13 @@ class KecamatanTarget:
 @dataclass(frozen=True)
 class Targets:
     by_kecamatan: tuple[KecamatanTarget, ...] = ()
+    _index: Mapping[str, KecamatanTarget] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {t.kecamatan_code: t for t in self.by_kecamatan})
 
     def get(self, kecamatan_code: str) -> KecamatanTarget | None:
-        return self._index.get(kecamatan_code)  # type: ignore[attr-defined]
+        return self._index.get(kecamatan_code)
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,7 @@ class _Table:
     def key(self, name: str) -> str:
         return f"{self.path}.{name}" if self.path else name
 
-    def fail(self, name: str, what: str) -> None:
+    def fail(self, name: str, what: str) -> NoReturn:
         where = self.key(name) if name else (self.path or "(top level)")
         raise ConfigError(f"{self.source}: {where}: {what}")
 
@@ -279,17 +280,24 @@ def _columns(top: _Table) -> tuple[Column, ...]:
 
 
 def _strings(t: _Table, name: str) -> list[str]:
-    values = t.get(name, list, [])
+    values: list[str] = t.get(name, list, [])
     for v in values:
         if not isinstance(v, str):
             t.fail(name, f"expected a list of strings, found {_type_name(v)}")
     return values
 
 
-def _file(t: _Table, name: str, base: Path, required: bool = True) -> Path | None:
-    value = t.get(name, str, None if not required else ...)
-    if value is None:
-        return None
+def _file(t: _Table, name: str, base: Path) -> Path:
+    return _existing(t, name, base, t.get(name, str))
+
+
+def _optional_file(t: _Table, name: str, base: Path) -> Path | None:
+    value = t.get(name, str, None)
+    return None if value is None else _existing(t, name, base, value)
+
+
+def _existing(t: _Table, name: str, base: Path, value: str) -> Path:
+    """The file a key names (relative to the config's folder), which must exist."""
     path = (base / value) if not Path(value).is_absolute() else Path(value)
     if not path.is_file():
         t.fail(name, f"file not found: {path}")
@@ -300,7 +308,7 @@ def _regions(top: _Table, base: Path) -> Regions:
     t = top.table("regions")
     kota = t.get("kota", str)
     wilayah = _file(t, "wilayah", base)
-    aliases = _file(t, "aliases", base, required=False)
+    aliases = _optional_file(t, "aliases", base)
     t.done()
     try:
         return load_regions(kota, wilayah, aliases)
@@ -311,7 +319,7 @@ def _regions(top: _Table, base: Path) -> Regions:
 
 def _targets(top: _Table, base: Path, regions: Regions) -> Targets:
     t = top.table("targets", required=False)
-    path = _file(t, "file", base, required=False)
+    path = _optional_file(t, "file", base)
     t.done()
     if path is None:
         return Targets()

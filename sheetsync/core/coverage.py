@@ -58,7 +58,7 @@ def _bimtek(rows: pd.DataFrame, config: Config) -> np.ndarray:
     f = people_fields(config).bimtek
     if not f or f not in rows:
         return np.zeros(len(rows), dtype=bool)
-    return np.asarray(pd.array(rows[f], dtype="boolean").fillna(False), dtype=bool)
+    return np.asarray(rows[f].astype("boolean").fillna(False), dtype=bool)
 
 
 def per_tps(rows: pd.DataFrame, flag: np.ndarray) -> np.ndarray:
@@ -69,7 +69,7 @@ def per_tps(rows: pd.DataFrame, flag: np.ndarray) -> np.ndarray:
     out = flag.copy()
     if known.any():
         out[known] = pd.Series(flag[known]).groupby(key[known]).transform("max").to_numpy(bool)
-    return out & distinct_tps(rows)
+    return np.asarray(out & distinct_tps(rows))
 
 
 def _koordinator(rows: pd.DataFrame, config: Config) -> np.ndarray:

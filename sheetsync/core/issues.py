@@ -8,7 +8,8 @@ register_message().
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import dataclasses
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, Mapping
 
@@ -150,8 +151,10 @@ def template(code: str, lang: str, with_row: bool = True) -> str | None:
     return _TEMPLATE_CACHE[key]
 
 
-class _Default(dict):
-    def __missing__(self, key: str) -> str:  # a missing param must not raise in a message
+class Params(dict[str, Any]):
+    """A message's params: a missing one shows as "?" instead of raising."""
+
+    def __missing__(self, key: str) -> str:
         return "?"
 
 
@@ -161,14 +164,14 @@ class Issue:
     severity: str             # "error" | "warning"
     row: int | None           # 1-based sheet row; None for sheet-level problems
     field: str | None         # config field name
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     def message(self, lang: str = "id", *, with_row: bool = True) -> str:
         """One line.  with_row=False drops "baris N" (for the row's own Keterangan)."""
         text = template(self.code, lang, with_row and self.row is not None)
         if text is None:
             return f"{self.code} {dict(self.params)}"
-        params = _Default(self.params)
+        params = Params(self.params)
         params.setdefault("row", self.row if self.row is not None else "")
         return text.format_map(params)
 

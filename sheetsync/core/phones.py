@@ -57,15 +57,15 @@ class PhoneColumn:
 
     @property
     def valid(self) -> np.ndarray:
-        return self.problem == P_OK
+        return np.asarray(self.problem == P_OK)
 
     @property
     def blank(self) -> np.ndarray:
-        return self.problem == P_BLANK
+        return np.asarray(self.problem == P_BLANK)
 
     @property
     def invalid(self) -> np.ndarray:
-        return self.problem == P_INVALID
+        return np.asarray(self.problem == P_INVALID)
 
     def canonical(self) -> np.ndarray:
         """"081234567890" per cell, None where blank or invalid (for tests and exports)."""
@@ -124,7 +124,7 @@ def _not_empty(cells: np.ndarray) -> np.ndarray:
     try:
         truthy = cells.astype(bool)   # one C-level truth test per cell: None, "" -> False
     except (TypeError, ValueError):   # pd.NA and the like refuse a truth value
-        return ~(np.asarray(pd.isna(cells), dtype=bool) | (cells == ""))
+        return np.asarray(~(pd.isna(cells) | (cells == "")), dtype=bool)
     falsy = np.flatnonzero(~truthy)
     if len(falsy) and pd.api.types.infer_dtype(cells[falsy], skipna=True) not in ("empty", "string"):
         truthy[falsy] = ~_is_blank(cells[falsy]).astype(bool)   # 0 or False typed: a value

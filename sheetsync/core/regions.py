@@ -123,11 +123,11 @@ def build_regions(kota: str, rows: list[dict[str, str]], aliases: list[dict[str,
         kec_index[k.code] = k.code
     kel_index: dict[tuple[str, str], str] = {}
     by_name: dict[str, list[str]] = {}
-    for k in kels:
-        kel_index[(k.kecamatan_code, name_key(k.name))] = k.code
-        kel_index[(k.kecamatan_code, k.code)] = k.code
-        by_name.setdefault(name_key(k.name), []).append(k.code)
-        by_name.setdefault(k.code, []).append(k.code)
+    for kel in kels:
+        kel_index[(kel.kecamatan_code, name_key(kel.name))] = kel.code
+        kel_index[(kel.kecamatan_code, kel.code)] = kel.code
+        by_name.setdefault(name_key(kel.name), []).append(kel.code)
+        by_name.setdefault(kel.code, []).append(kel.code)
     kel_by_code = {k.code: k for k in kels}
     for i, a in enumerate(aliases, start=2):
         level = (a.get("level") or "").strip()
@@ -180,7 +180,7 @@ class NameCodes:
 
     @property
     def blank_rows(self) -> np.ndarray:
-        return np.append(self.blank, True)[self.codes]
+        return np.asarray(np.append(self.blank, True)[self.codes])
 
 
 def name_codes(values: np.ndarray, size_hint: int | None = None) -> NameCodes:
@@ -209,8 +209,8 @@ def resolve_kecamatan(names: NameCodes, regions: Regions) -> np.ndarray:
     Names are looked up once per distinct spelling, not once per row."""
     position = {k.code: i for i, k in enumerate(regions.kecamatan)}
     index = regions.kecamatan_index
-    found = np.array([position.get(index.get(k), -1) for k in names.keys] + [-1], dtype=np.int64)
-    return found[names.codes]  # code -1 picks the trailing -1
+    found = np.array([position.get(index.get(k, ""), -1) for k in names.keys] + [-1], dtype=np.int64)
+    return np.asarray(found[names.codes])  # code -1 picks the trailing -1
 
 
 def resolve_kelurahan(names: NameCodes, kecamatan_pos: np.ndarray,

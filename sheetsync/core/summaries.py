@@ -115,7 +115,8 @@ def _column_cells(column: pd.Series) -> list[Any]:
         out = np.where(whole, values, np.round(values, 2)).astype(object)
         out[whole] = values[whole].astype(np.int64).tolist()
         out[~np.isfinite(values)] = ""
-        return out.tolist()
+        cells: list[Any] = out.tolist()
+        return cells
     return [v if type(v) is str else _cell(v) for v in column.tolist()]
 
 
@@ -193,7 +194,7 @@ def masalah_table(result: CheckResult, config: Config) -> list[list[Any]]:
     header = [_h(k, lang) for k in ("row", "kecamatan", "kelurahan", "tps", "status", "severity", "code",
                                     "message")]
     rows = result.rows
-    place = {}
+    place: dict[int, list[Any]] = {}
     if len(rows):
         kec = rows["kecamatan"].astype(object).fillna("").tolist()
         kel = rows["kelurahan"].astype(object).fillna("").tolist()
@@ -206,6 +207,7 @@ def masalah_table(result: CheckResult, config: Config) -> list[list[Any]]:
     for issue in result.issues:
         shown = issue.redacted() if issue.field in personal else issue
         i = index.get(issue.row) if issue.row is not None and len(rows) else None
+        where: list[Any] | None
         if i is None:
             where = ["", "", "", "", ""]
         else:

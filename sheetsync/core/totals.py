@@ -78,7 +78,7 @@ def _counted(rows: pd.DataFrame) -> np.ndarray:
     """Rows whose votes count: results complete, and no error that casts doubt on them
     (a bad saksi phone makes a row SALAH but leaves its C.Hasil standing)."""
     doubts = rows["n_count_errors"] if "n_count_errors" in rows else rows["n_errors"]
-    return rows["results_complete"].to_numpy(bool) & (doubts.to_numpy() == 0)
+    return np.asarray(rows["results_complete"].to_numpy(bool) & (doubts.to_numpy() == 0))
 
 
 def tps_codes(rows: pd.DataFrame) -> np.ndarray:
@@ -220,7 +220,7 @@ def kota_totals(rows: pd.DataFrame, config: Config, masks: RowMasks | None = Non
     planned = sum(t.planned_tps for t in planned_list) if planned_list else None
     target = float(sum(t.target for t in planned_list)) if planned_list else float(sums["target_tps"][0])
     table = _finish(table, config, pd.array([planned], dtype="Int64"), [target])
-    return {k: python_value(v) for k, v in table.iloc[0].items()}
+    return {str(k): python_value(v) for k, v in table.iloc[0].items()}
 
 
 def python_value(v: object) -> object:

@@ -8,7 +8,8 @@ scalars).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterator, Mapping
 
@@ -25,7 +26,7 @@ class Hits:
     severity: str                      # "error" | "warning"
     field: str | None
     rows: np.ndarray                   # positions (0-based) in RuleContext.frame
-    params: Mapping[str, Any] = field(default_factory=dict)  # arrays aligned with rows, or scalars
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # arrays aligned with rows, or scalars
     status: str | None = None          # row status this imposes; default from severity
     # False for an error that says nothing about the row's numbers (a saksi's phone): the row
     # is SALAH so it gets fixed, but its C.Hasil still counts in the vote totals
@@ -43,8 +44,8 @@ class RuleContext:
     raw: Mapping[str, np.ndarray]       # field -> cells as typed (aligned with frame)
     present: frozenset[str]             # fields whose header was found in the sheet
     now: datetime
-    _ints: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
-    factorized: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
+    _ints: dict[str, tuple[np.ndarray, np.ndarray]] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    factorized: dict[str, tuple[np.ndarray, np.ndarray]] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def column(self, field_name: str) -> Column | None:
         return self.config.column(field_name)
@@ -119,7 +120,7 @@ class RowSubset(Mapping[str, np.ndarray]):
 
     def at(self, name: str, rows: np.ndarray) -> np.ndarray:
         column = self._columns[name]
-        return column[rows] if self._keep is None else column[self._keep[rows]]
+        return np.asarray(column[rows] if self._keep is None else column[self._keep[rows]])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._columns)

@@ -182,7 +182,8 @@ def _outliers(statistics: list[Statistic], values: np.ndarray, groups: Groups,
 
 
 def _pct(share: np.ndarray) -> list[float]:
-    return np.round(share * 100.0, 1).tolist()
+    shown: list[float] = np.round(share * 100.0, 1).tolist()
+    return shown
 
 
 def per_test_bar(max_z: float, tests: int) -> float:

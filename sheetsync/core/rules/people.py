@@ -21,6 +21,7 @@ yes/no column) and rules.coordinator_field.
 
 from __future__ import annotations
 
+import dataclasses
 import weakref
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -83,17 +84,23 @@ def people_fields(config: Config) -> PeopleFields:
         koordinator=koordinator if koordinator in fields else None)
 
 
-# The phone column is normalised once per check() and shared by the rules below.
-_memo: dict[str, Any] = {"ctx": None, "phones": {}}
+@dataclass
+class _PhoneMemo:
+    """The phone columns of one check(), normalised once and shared by the rules below."""
+    ctx: weakref.ref[RuleContext] | None = None
+    phones: dict[str, PhoneColumn] = dataclasses.field(default_factory=dict)
+
+
+_memo = _PhoneMemo()
 
 
 def phone_column(ctx: RuleContext, f: str) -> PhoneColumn:
-    if _memo["ctx"] is None or _memo["ctx"]() is not ctx:
-        _memo["ctx"], _memo["phones"] = weakref.ref(ctx), {}
-    if f not in _memo["phones"]:
+    if _memo.ctx is None or _memo.ctx() is not ctx:
+        _memo.ctx, _memo.phones = weakref.ref(ctx), {}
+    if f not in _memo.phones:
         # the core's blank test for text (None, NaN, "") spares a pass over the cells
-        _memo["phones"][f] = normalise_column(ctx.raw[f], ~ctx.parsed[f].blank)
-    return _memo["phones"][f]
+        _memo.phones[f] = normalise_column(ctx.raw[f], ~ctx.parsed[f].blank)
+    return _memo.phones[f]
 
 
 @register("phones")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -10,6 +10,9 @@ import pandas as pd
 from sheetsync.core.issues import ERROR
 from sheetsync.core.rules.context import Hits, RuleContext
 from sheetsync.core.rules.registry import register
+
+
+T = TypeVar("T")
 
 
 @register("duplicate_tps")
@@ -46,7 +49,10 @@ def duplicate_tps(ctx: RuleContext) -> Iterator[Hits]:
             tps_out.append(tps_no[i])
             kel_out.append(kel_names[i])
     order = np.argsort(rows_out, kind="stable")
-    pick = lambda seq: [seq[i] for i in order]  # noqa: E731
+
+    def pick(seq: list[T]) -> list[T]:
+        return [seq[i] for i in order]
+
     yield Hits("duplicate_tps", ERROR, ctx.config.field_of_type("tps"), np.asarray(rows_out)[order], {
         "other_rows": pick(others), "conflict": pick(conflicts), "tps": pick(tps_out), "kelurahan": pick(kel_out),
     })
