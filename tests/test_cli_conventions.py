@@ -16,7 +16,6 @@ from click.testing import CliRunner
 from sheets import private_workdir
 
 from sheetsync.cli.main import cli
-from sheetsync.emulator import Emulator
 
 PRESET = "pilkada-jakbar-2024"
 WINDOW = 24          # characters in a row of a secret that count as shown (tests/secret_scan.py)
@@ -47,21 +46,21 @@ def shown(secret: str, text: str) -> bool:
 
 # ---------------------------------------------------------------- -v/--verbose
 
-def test_verbose_sync_shows_requests_and_retries_but_no_token_or_key(workdir: Path) -> None:
-    with Emulator(strict=True) as strict:
-        key = strict.issue_key("sheetsync@kawal.iam.gserviceaccount.com")
-        path = workdir / "sheetsync-key.json"
-        path.write_text(json.dumps(key))
-        sheet = strict.client(key).create("verbose").id
-        args = ["--preset", PRESET, "--api-url", strict.url, "--spreadsheet", sheet, "--credentials", str(path)]
-        assert invoke("init", *args, "--with-tps").exit_code == 0
-        ws = strict.client(key).open_by_key(sheet).worksheet("TPS")
-        header = ws.row_values(1)
-        ws.update_cell(2, header.index("Nama Saksi") + 1, "Siti Aminah Rahayu")      # personal columns
-        ws.update_cell(2, header.index("HP/WA Saksi") + 1, "0812-3456-7890")
-        strict.inject_fault(status=503, method="POST", path=r"batchGetByDataFilter", times=1)
-        result = invoke("-v", "--lang", "en", "sync", *args)
-        tokens = list(strict.state.auth.state()["tokens"])
+@pytest.mark.parametrize("faulty_emu", [{"strict": True}], ids=["strict"], indirect=True)
+def test_verbose_sync_shows_requests_and_retries_but_no_token_or_key(faulty_emu: Any, workdir: Path) -> None:
+    key = faulty_emu.issue_key("sheetsync@kawal.iam.gserviceaccount.com")
+    path = workdir / "sheetsync-key.json"
+    path.write_text(json.dumps(key))
+    sheet = faulty_emu.client(key).create("verbose").id
+    args = ["--preset", PRESET, "--api-url", faulty_emu.url, "--spreadsheet", sheet, "--credentials", str(path)]
+    assert invoke("init", *args, "--with-tps").exit_code == 0
+    ws = faulty_emu.client(key).open_by_key(sheet).worksheet("TPS")
+    header = ws.row_values(1)
+    ws.update_cell(2, header.index("Nama Saksi") + 1, "Siti Aminah Rahayu")      # personal columns
+    ws.update_cell(2, header.index("HP/WA Saksi") + 1, "0812-3456-7890")
+    faulty_emu.inject_fault(status=503, method="POST", path=r"batchGetByDataFilter", times=1)
+    result = invoke("-v", "--lang", "en", "sync", *args)
+    tokens = list(faulty_emu.state.auth.state()["tokens"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert any(re.search(r"POST \S*/token -> 200", line) for line in lines), result.output
@@ -74,13 +73,12 @@ def test_verbose_sync_shows_requests_and_retries_but_no_token_or_key(workdir: Pa
     assert "?" not in " ".join(line for line in lines if " -> " in line)    # no query string
 
 
-def test_without_verbose_no_request_is_shown(workdir: Path) -> None:
-    with Emulator() as emu:
-        sheet = emu.client().create("quiet").id
-        args = ["--preset", PRESET, "--api-url", emu.url, "--spreadsheet", sheet]
-        assert invoke("init", *args).exit_code == 0
-        verbose = invoke("init", "-v", *args)        # the command's own -v, as its own --lang
-        result = invoke("init", *args)
+def test_without_verbose_no_request_is_shown(emu: Any, workdir: Path) -> None:
+    sheet = emu.client().create("quiet").id
+    args = ["--preset", PRESET, "--api-url", emu.url, "--spreadsheet", sheet]
+    assert invoke("init", *args).exit_code == 0
+    verbose = invoke("init", "-v", *args)        # the command's own -v, as its own --lang
+    result = invoke("init", *args)
     assert " -> 200" in verbose.output
     assert " -> 200" not in result.output and "retrying" not in result.output
 
@@ -88,20 +86,19 @@ def test_without_verbose_no_request_is_shown(workdir: Path) -> None:
 # ---------------------------------------------------------------- check on a big sheet
 
 @pytest.fixture(scope="module")
-def big_sheet(workdir: Path) -> Any:
+def big_sheet(emu: Any, workdir: Path) -> Any:
     """The whole Jakarta Barat plan (2,648 TPS rows); a coordinator (a second client) typed
     one saksi in row 2 and a word into DPT in rows 5 and 2,600."""
-    with Emulator() as emu:
-        sheet = emu.client().create("big").id
-        args = ["--preset", PRESET, "--api-url", emu.url, "--spreadsheet", sheet]
-        assert invoke("init", *args, "--with-tps").exit_code == 0
-        ws = emu.client().open_by_key(sheet).worksheet("TPS")
-        header = ws.row_values(1)
-        saksi, dpt = header.index("Nama Saksi") + 1, header.index("DPT") + 1
-        ws.update_cell(2, saksi, "Siti Aminah")
-        ws.update_cell(5, dpt, "banyak")
-        ws.update_cell(2600, dpt, "tiga ratus")
-        yield args, ws
+    sheet = emu.client().create("big").id
+    args = ["--preset", PRESET, "--api-url", emu.url, "--spreadsheet", sheet]
+    assert invoke("init", *args, "--with-tps").exit_code == 0
+    ws = emu.client().open_by_key(sheet).worksheet("TPS")
+    header = ws.row_values(1)
+    saksi, dpt = header.index("Nama Saksi") + 1, header.index("DPT") + 1
+    ws.update_cell(2, saksi, "Siti Aminah")
+    ws.update_cell(5, dpt, "banyak")
+    ws.update_cell(2600, dpt, "tiga ratus")
+    yield args, ws
 
 
 @pytest.fixture(scope="module")
@@ -225,84 +222,80 @@ def test_a_malformed_api_url_is_called_malformed(url: str) -> None:
 
 # ---------------------------------------------------------------- errors in the user's language
 
-def test_credentials_and_sheets_errors_follow_lang(workdir: Path) -> None:
+def test_credentials_and_sheets_errors_follow_lang(strict_emu: Any, workdir: Path) -> None:
     missing = ["check", "--preset", PRESET, "--spreadsheet", "x" * 44, "--credentials", str(workdir / "nope.json")]
     for lang, words in (("en", "not found: download a service-account key"),
                         ("id", "tidak ditemukan: unduh kunci service account")):
         result = invoke("--lang", lang, *missing)
         assert result.exit_code == 3 and words in result.stderr, result.output
-    with Emulator(strict=True) as strict:
-        owner = strict.issue_key("owner@kawal.example")
-        robot = strict.issue_key("robot@kawal.iam.gserviceaccount.com")
-        key = strict.client(owner).create("private").id
-        path = workdir / "robot.json"
-        path.write_text(json.dumps(robot))
-        args = ["--preset", PRESET, "--api-url", strict.url, "--spreadsheet", key, "--credentials", str(path)]
-        result = invoke("--lang", "id", "check", *args)
-        assert result.exit_code == 3
-        assert "tidak dibagikan dengan robot@kawal.iam.gserviceaccount.com" in result.stderr, result.stderr
-        assert "Bagikan" in result.stderr and "not shared" not in result.stderr
+    owner = strict_emu.issue_key("owner@kawal.example")
+    robot = strict_emu.issue_key("robot@kawal.iam.gserviceaccount.com")
+    key = strict_emu.client(owner).create("private").id
+    path = workdir / "robot.json"
+    path.write_text(json.dumps(robot))
+    args = ["--preset", PRESET, "--api-url", strict_emu.url, "--spreadsheet", key, "--credentials", str(path)]
+    result = invoke("--lang", "id", "check", *args)
+    assert result.exit_code == 3
+    assert "tidak dibagikan dengan robot@kawal.iam.gserviceaccount.com" in result.stderr, result.stderr
+    assert "Bagikan" in result.stderr and "not shared" not in result.stderr
 
 
-def test_a_read_only_share_is_called_read_only(workdir: Path) -> None:
-    with Emulator(strict=True) as strict:
-        owner = strict.issue_key("owner@kawal.example")
-        robot = strict.issue_key("robot@kawal.iam.gserviceaccount.com")
-        mine = strict.client(owner)
-        key = mine.create("read-only").id
-        path = workdir / "robot.json"
-        path.write_text(json.dumps(robot))
-        owner_path = workdir / "owner.json"
-        owner_path.write_text(json.dumps(owner))
-        target = ["--preset", PRESET, "--api-url", strict.url, "--spreadsheet", key]
-        assert invoke("init", *target, "--credentials", str(owner_path), "--with-tps").exit_code == 0
-        mine.open_by_key(key).share("robot@kawal.iam.gserviceaccount.com", perm_type="user", role="reader",
-                                    notify=False)
-        before = mine.open_by_key(key).worksheet("TPS").get_all_values()
-        for lang, words in (("en", "is shared with robot@kawal.iam.gserviceaccount.com read-only"),
-                            ("id", "dibagikan dengan robot@kawal.iam.gserviceaccount.com hanya untuk dilihat")):
-            result = invoke("--lang", lang, "sync", *target, "--credentials", str(path))
+def test_a_read_only_share_is_called_read_only(strict_emu: Any, workdir: Path) -> None:
+    owner = strict_emu.issue_key("owner@kawal.example")
+    robot = strict_emu.issue_key("robot@kawal.iam.gserviceaccount.com")
+    mine = strict_emu.client(owner)
+    key = mine.create("read-only").id
+    path = workdir / "robot.json"
+    path.write_text(json.dumps(robot))
+    owner_path = workdir / "owner.json"
+    owner_path.write_text(json.dumps(owner))
+    target = ["--preset", PRESET, "--api-url", strict_emu.url, "--spreadsheet", key]
+    assert invoke("init", *target, "--credentials", str(owner_path), "--with-tps").exit_code == 0
+    mine.open_by_key(key).share("robot@kawal.iam.gserviceaccount.com", perm_type="user", role="reader",
+                                notify=False)
+    before = mine.open_by_key(key).worksheet("TPS").get_all_values()
+    for lang, words in (("en", "is shared with robot@kawal.iam.gserviceaccount.com read-only"),
+                        ("id", "dibagikan dengan robot@kawal.iam.gserviceaccount.com hanya untuk dilihat")):
+        result = invoke("--lang", lang, "sync", *target, "--credentials", str(path))
+        assert result.exit_code == 3, result.output
+        assert words in result.stderr and "Editor" in result.stderr, result.stderr
+        assert "not shared" not in result.stderr and "tidak dibagikan" not in result.stderr
+    assert mine.open_by_key(key).worksheet("TPS").get_all_values() == before      # nothing written
+
+
+def test_reconcile_and_restore_name_a_renamed_input_tab(emu: Any) -> None:
+    sheet = emu.client().create("renamed").id
+    args = ["--preset", PRESET, "--api-url", emu.url, "--spreadsheet", sheet]
+    assert invoke("init", *args).exit_code == 0 and invoke("sync", *args).exit_code == 0
+    emu.client().open_by_key(sheet).worksheet("TPS").update_title("TPS lama")    # the coordinator's rename
+    for command in (["reconcile"], ["restore", "--since", "1"]):
+        for lang, words in (("en", "tab 'TPS' not found in spreadsheet"), ("id", "tab 'TPS' tidak ada di")):
+            result = invoke("--lang", lang, *command, *args)
             assert result.exit_code == 3, result.output
-            assert words in result.stderr and "Editor" in result.stderr, result.stderr
-            assert "not shared" not in result.stderr and "tidak dibagikan" not in result.stderr
-        assert mine.open_by_key(key).worksheet("TPS").get_all_values() == before      # nothing written
-
-
-def test_reconcile_and_restore_name_a_renamed_input_tab() -> None:
-    with Emulator() as emu:
-        sheet = emu.client().create("renamed").id
-        args = ["--preset", PRESET, "--api-url", emu.url, "--spreadsheet", sheet]
-        assert invoke("init", *args).exit_code == 0 and invoke("sync", *args).exit_code == 0
-        emu.client().open_by_key(sheet).worksheet("TPS").update_title("TPS lama")    # the coordinator's rename
-        for command in (["reconcile"], ["restore", "--since", "1"]):
-            for lang, words in (("en", "tab 'TPS' not found in spreadsheet"), ("id", "tab 'TPS' tidak ada di")):
-                result = invoke("--lang", lang, *command, *args)
-                assert result.exit_code == 3, result.output
-                assert words in result.stderr and "TPS lama" in result.stderr, result.stderr
-                assert "APIError" not in result.output and "Unable to parse range" not in result.output
-        titles = [ws.title for ws in emu.client().open_by_key(sheet).worksheets()]
+            assert words in result.stderr and "TPS lama" in result.stderr, result.stderr
+            assert "APIError" not in result.output and "Unable to parse range" not in result.output
+    titles = [ws.title for ws in emu.client().open_by_key(sheet).worksheets()]
     assert "TPS lama" in titles and "TPS" not in titles          # nothing was created or renamed
 
 
-def test_export_and_fleet_sync_take_json_too(tmp_path: Path) -> None:
+def test_export_and_fleet_sync_take_json_too(emu: Any, tmp_path: Path) -> None:
     from sync_data import seed
     from test_fleet import tps_rows
     from test_fleet_cli import fleet_file
 
-    with Emulator() as emu:
-        sheet = emu.client().create("export").id
-        args = ["--preset", PRESET, "--api-url", emu.url, "--spreadsheet", sheet]
-        assert invoke("init", *args).exit_code == 0
-        result = invoke("export", *args, "--out", str(tmp_path / "arsip"), "--json")
-        assert result.exit_code == 0, result.output
-        report = json.loads(result.stdout)
-        assert {t["tab"] for t in report["tabs"]} >= {"TPS"} and all(Path(f).is_file() for f in report["files"])
-        assert "Koordinator" in report["masked_columns"]
+    sheet = emu.client().create("export").id
+    args = ["--preset", PRESET, "--api-url", emu.url, "--spreadsheet", sheet]
+    assert invoke("init", *args).exit_code == 0
+    result = invoke("export", *args, "--out", str(tmp_path / "arsip"), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert {t["tab"] for t in report["tabs"]} >= {"TPS"} and all(Path(f).is_file() for f in report["files"])
+    assert "Koordinator" in report["masked_columns"]
 
-        gc = emu.client()
-        pusat = seed(gc, tps_rows("31.71", (1, 2, 3)))
-        path = fleet_file(tmp_path, emu, {"Jakarta Pusat": ("31.71", pusat.id)}, gc.create("Rekap DKI").id)
-        for spelling in (["--json"], ["--log-format", "json"]):
-            cycle = invoke("fleet", "sync", "--fleet", str(path), *spelling)
-            assert cycle.exit_code == 0, cycle.output
-            assert json.loads(cycle.stdout.strip().splitlines()[-1])
+    gc = emu.client()
+    pusat = seed(gc, tps_rows("31.71", (1, 2, 3)))
+    path = fleet_file(tmp_path, emu, {"Jakarta Pusat": ("31.71", pusat.id)}, gc.create("Rekap DKI").id)
+    for spelling in (["--json"], ["--log-format", "json"]):
+        cycle = invoke("fleet", "sync", "--fleet", str(path), *spelling)
+        assert cycle.exit_code == 0, cycle.output
+        assert json.loads(cycle.stdout.strip().splitlines()[-1])

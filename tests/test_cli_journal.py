@@ -11,7 +11,6 @@ from click.testing import CliRunner
 
 from sheetsync.cli.main import cli
 from sheetsync.core.config import load_preset, with_overrides
-from sheetsync.emulator import Emulator
 
 PRESET = "pilkada-jakbar-2024"
 
@@ -24,20 +23,19 @@ def run(*args: str, ok: tuple[int, ...] = (0,)) -> Any:
 
 
 @pytest.fixture()
-def sheet(tmp_path: Path, monkeypatch: Any) -> Any:
+def sheet(emu: Any, tmp_path: Path, monkeypatch: Any) -> Any:
     from sheetsync.demo.seed import fill
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SHEETSYNC_LOCK_DIR", str(tmp_path / "locks"))
-    with Emulator() as emu:
-        key = emu.client().create("journal").id
-        args = ["--preset", PRESET, "--api-url", emu.url, "--spreadsheet", key]
-        config = with_overrides(load_preset(PRESET), spreadsheet=key, api_url=emu.url)
-        run("init", *args, "--with-tps")
-        fill(config, seed=21, client=emu.client())
-        run("sync", *args)
-        ws = emu.client().open_by_key(key).worksheet("TPS")
-        yield args, ws
+    key = emu.client().create("journal").id
+    args = ["--preset", PRESET, "--api-url", emu.url, "--spreadsheet", key]
+    config = with_overrides(load_preset(PRESET), spreadsheet=key, api_url=emu.url)
+    run("init", *args, "--with-tps")
+    fill(config, seed=21, client=emu.client())
+    run("sync", *args)
+    ws = emu.client().open_by_key(key).worksheet("TPS")
+    yield args, ws
 
 
 def col(ws: Any, header: str) -> int:

@@ -161,28 +161,26 @@ def test_rows_without_saksi_and_results_still_count_as_not_filled():
     assert result.totals.kota["tps_belum"] == 6
 
 
-def test_coverage_comes_with_the_same_requests(tmp_path, monkeypatch):
+def test_coverage_comes_with_the_same_requests(emu, tmp_path, monkeypatch):
     """A persiapan sync (coverage columns, TPS without saksi in Masalah) makes the
     same API calls as a counting-night sync: one read, one write."""
     from sheetsync.core.config import load_preset, with_overrides
     from sheetsync.demo.seed import fill
-    from sheetsync.emulator import Emulator
     from sheetsync.sync.layout import init_layout
     from sheetsync.sync.run import sync
 
     monkeypatch.chdir(tmp_path)
     requests, tabs = {}, {}
-    with Emulator() as emu:
-        for phase in ("hari-h", "persiapan"):
-            client = emu.client()
-            config = with_overrides(load_preset("pilkada-jakbar-2024"), spreadsheet=client.create(phase).id,
-                                    api_url=emu.url)
-            init_layout(config, with_tps=True, client=client)
-            fill(config, phase=phase, seed=3, client=client)
-            report = sync(config, client=client, lock_dir=str(tmp_path / "locks"))
-            requests[phase] = report.requests
-            book = client.open_by_key(config.spreadsheet)
-            tabs[phase] = {t: book.worksheet(t).get_all_values() for t in config.summary_tabs.titles()}
+    for phase in ("hari-h", "persiapan"):
+        client = emu.client()
+        config = with_overrides(load_preset("pilkada-jakbar-2024"), spreadsheet=client.create(phase).id,
+                                api_url=emu.url)
+        init_layout(config, with_tps=True, client=client)
+        fill(config, phase=phase, seed=3, client=client)
+        report = sync(config, client=client, lock_dir=str(tmp_path / "locks"))
+        requests[phase] = report.requests
+        book = client.open_by_key(config.spreadsheet)
+        tabs[phase] = {t: book.worksheet(t).get_all_values() for t in config.summary_tabs.titles()}
     assert requests["persiapan"] == requests["hari-h"] <= 3
     kec = tabs["persiapan"]["Rekap Kecamatan"]
     header = next(r for r in kec if "TPS Ada Saksi" in r)

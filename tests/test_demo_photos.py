@@ -13,7 +13,6 @@ from sheetsync.core import a1
 from sheetsync.core.check import check
 from sheetsync.core.config import load_preset
 from sheetsync.demo.seed import PHOTO_COLUMN, fill_updates, run_demo, with_photo_column
-from sheetsync.emulator import Emulator
 from sheetsync.core.presets import template_values
 from test_demo import apply
 
@@ -45,11 +44,10 @@ def test_without_the_column_the_demo_sheet_is_as_before(config: Any) -> None:
     assert others == before
 
 
-def test_web_view_links_the_demo_photos() -> None:
-    with Emulator() as emu:
-        result = run_demo(emu.url, seed=7, photos=True)
-        with urllib.request.urlopen(result.view_url + "?refresh=0", timeout=60) as resp:
-            page = resp.read().decode()
+def test_web_view_links_the_demo_photos(emu: Any) -> None:
+    result = run_demo(emu.url, seed=7, photos=True)
+    with urllib.request.urlopen(result.view_url + "?refresh=0", timeout=60) as resp:
+        page = resp.read().decode()
     links = re.findall(r'<a href="(https://drive\.google\.com/[^"]+)" rel="noopener noreferrer">', page)
     bad = len(result.fill.mistakes["photo_link_invalid"])
     reported = result.fill.reported

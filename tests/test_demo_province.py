@@ -16,16 +16,14 @@ from sheetsync.core.check import check
 from sheetsync.cli.main import cli
 from sheetsync.core.config import with_overrides
 from sheetsync.demo.province import ROLLUP_TAB, run_province_demo
-from sheetsync.emulator import Emulator
 from sheetsync.core.kabkota import kabkota_in, region_config, wilayah
 from sheetsync.fleet.rollup import label
 
 
 @pytest.fixture(scope="module")
-def province(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    with Emulator() as emu:
-        result = run_province_demo(emu.url, Path(tmp_path_factory.mktemp("province")), provinsi="31")
-        yield emu, result, emu.client()
+def province(emu: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    result = run_province_demo(emu.url, Path(tmp_path_factory.mktemp("province")), provinsi="31")
+    yield emu, result, emu.client()
 
 
 def _values(client: Any, key: str, tab: str) -> list[list[Any]]:

@@ -12,7 +12,7 @@ import pytest
 from google.auth.transport.requests import AuthorizedSession
 from google.oauth2 import service_account
 
-from sheetsync.emulator import Emulator
+from google_emulator import Emulators, GoogleEmulator
 from sheetsync.fleet.run import FleetRunner
 from sheetsync.fleet.config import load_fleet
 from sheetsync.core.kabkota import wilayah
@@ -41,7 +41,7 @@ def tps_rows(code: str, votes: tuple[int, int, int], n: int = 3) -> list[list[An
 class Province:
     """An emulator with Google's quotas, the coordinator's client, and a fleet file on disk."""
 
-    def __init__(self, emu: Emulator, tmp: Path) -> None:
+    def __init__(self, emu: GoogleEmulator, tmp: Path) -> None:
         self.emu, self.tmp = emu, tmp
         self.coordinator = emu.client(key=emu.issue_key(COORDINATOR, project_id=PROJECT))
         self.keys: dict[str, dict[str, str]] = {}
@@ -74,8 +74,8 @@ class Province:
 
 
 @pytest.fixture()
-def province(tmp_path: Path) -> Any:
-    with Emulator(strict=True, quota="google") as emu:
+def province(emulators: Emulators, tmp_path: Path) -> Any:
+    with emulators.own(strict=True, quota="google") as emu:        # its quota windows and keys are spent
         yield Province(emu, tmp_path)
 
 

@@ -11,13 +11,13 @@ from click.testing import CliRunner
 
 from sheetsync.cli.main import cli
 from sheetsync.core.config import ConfigError
-from sheetsync.emulator import Emulator
+from google_emulator import GoogleEmulator
 from sheetsync.fleet.config import load_fleet
 from sync_data import seed
 from test_fleet import tps_rows
 
 
-def fleet_file(tmp: Path, emu: Emulator, sheets: dict[str, tuple[str, str]], rollup: str) -> Path:
+def fleet_file(tmp: Path, emu: GoogleEmulator, sheets: dict[str, tuple[str, str]], rollup: str) -> Path:
     lines = ['name = "DKI Jakarta"', f'api_url = "{emu.url}"', 'state = "state.sqlite"', 'language = "en"',
              "[rollup]", f'spreadsheet = "{rollup}"']
     for name, (code, key) in sheets.items():
@@ -27,30 +27,29 @@ def fleet_file(tmp: Path, emu: Emulator, sheets: dict[str, tuple[str, str]], rol
     return path
 
 
-def test_fleet_sync_then_status(tmp_path: Path) -> None:
-    with Emulator() as emu:
-        gc = emu.client()
-        pusat = seed(gc, tps_rows("31.71", (1, 2, 3)))
-        utara = seed(gc, tps_rows("31.72", (3, 2, 1)))
-        rollup = gc.create("Rekap DKI")
-        path = fleet_file(tmp_path, emu, {"Jakarta Pusat": ("31.71", pusat.id), "Jakarta Utara": ("31.72", utara.id),
-                                          "Jakarta Timur": ("31.75", "1" + "x" * 40)}, rollup.id)
-        result = CliRunner().invoke(cli, ["fleet", "sync", "--fleet", str(path), "--lang", "en"])
-        assert result.exit_code == 3, result.output      # Jakarta Timur's spreadsheet does not exist
-        assert "Jakarta Pusat: OK" in result.output and "Jakarta Utara: OK" in result.output
-        assert "Jakarta Timur: FAILED (spreadsheet not found (deleted?))" in result.output
-        assert "Traceback" not in result.output
-        rows = rollup.worksheet("Rekap Provinsi").get_all_values()
-        assert rows[-1][-1] == "Needs attention: Jakarta Timur"
+def test_fleet_sync_then_status(emu: GoogleEmulator, tmp_path: Path) -> None:
+    gc = emu.client()
+    pusat = seed(gc, tps_rows("31.71", (1, 2, 3)))
+    utara = seed(gc, tps_rows("31.72", (3, 2, 1)))
+    rollup = gc.create("Rekap DKI")
+    path = fleet_file(tmp_path, emu, {"Jakarta Pusat": ("31.71", pusat.id), "Jakarta Utara": ("31.72", utara.id),
+                                      "Jakarta Timur": ("31.75", "1" + "x" * 40)}, rollup.id)
+    result = CliRunner().invoke(cli, ["fleet", "sync", "--fleet", str(path), "--lang", "en"])
+    assert result.exit_code == 3, result.output      # Jakarta Timur's spreadsheet does not exist
+    assert "Jakarta Pusat: OK" in result.output and "Jakarta Utara: OK" in result.output
+    assert "Jakarta Timur: FAILED (spreadsheet not found (deleted?))" in result.output
+    assert "Traceback" not in result.output
+    rows = rollup.worksheet("Rekap Provinsi").get_all_values()
+    assert rows[-1][-1] == "Needs attention: Jakarta Timur"
 
-        status = CliRunner().invoke(cli, ["fleet", "status", "--fleet", str(path), "--json"])
-        assert status.exit_code == 0, status.output
-        by_name = {r["name"]: r for r in json.loads(status.output)}
-        assert by_name["Jakarta Pusat"]["last_good"] and by_name["Jakarta Pusat"]["failures"] == 0
-        assert by_name["Jakarta Pusat"]["requests_last"] >= 2
-        assert by_name["Jakarta Timur"]["failure_code"] == "not_found" and by_name["Jakarta Timur"]["unsynced_since"]
-        table = CliRunner().invoke(cli, ["fleet", "status", "--fleet", str(path), "--lang", "id"])
-        assert table.exit_code == 0 and "Jakarta Timur" in table.output and "tidak ditemukan" in table.output
+    status = CliRunner().invoke(cli, ["fleet", "status", "--fleet", str(path), "--json"])
+    assert status.exit_code == 0, status.output
+    by_name = {r["name"]: r for r in json.loads(status.output)}
+    assert by_name["Jakarta Pusat"]["last_good"] and by_name["Jakarta Pusat"]["failures"] == 0
+    assert by_name["Jakarta Pusat"]["requests_last"] >= 2
+    assert by_name["Jakarta Timur"]["failure_code"] == "not_found" and by_name["Jakarta Timur"]["unsynced_since"]
+    table = CliRunner().invoke(cli, ["fleet", "status", "--fleet", str(path), "--lang", "id"])
+    assert table.exit_code == 0 and "Jakarta Timur" in table.output and "tidak ditemukan" in table.output
 
 
 def test_a_bad_fleet_file_is_one_line(tmp_path: Path) -> None:

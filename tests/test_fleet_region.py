@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from google_emulator import GoogleEmulator
 from sheetsync.cli.main import cli
 from sheetsync.core.config import ConfigError, load_preset
-from sheetsync.emulator import Emulator
 from sheetsync.core.kabkota import kabkota_in, region_config
 from sync_data import seed
 
@@ -33,7 +33,7 @@ def test_an_unknown_or_malformed_code_is_one_line(code: str) -> None:
     assert "\n" not in str(info.value) and code in str(info.value)
 
 
-def test_sync_by_region_measures_reported_against_the_rows_entered() -> None:
+def test_sync_by_region_measures_reported_against_the_rows_entered(emu: GoogleEmulator) -> None:
     header = ["Kecamatan", "Kelurahan", "No TPS", "DPT", "Paslon 1", "Paslon 2", "Paslon 3",
               "Suara Sah", "Suara Tidak Sah", "Pengguna Hak Pilih"]
     rows = [header,
@@ -41,12 +41,11 @@ def test_sync_by_region_measures_reported_against_the_rows_entered() -> None:
             ["Koja", "Tugu Utara", "2", "300", "", "", "", "", "", ""],
             ["Cilincing", "Marunda", "1", "300", "5", "5", "5", "15", "0", "15"],
             ["Grogol", "Tanjung Duren Utara", "1", "300", "1", "1", "1", "3", "0", "3"]]   # not Jakarta Utara
-    with Emulator() as emu:
-        sh = seed(emu.client(), rows)
-        result = CliRunner().invoke(cli, ["sync", "--region", "31.72", "--spreadsheet", sh.id,
-                                          "--api-url", emu.url, "--lang", "en"])
-        assert result.exit_code == 0, result.output
-        rekap = sh.worksheet("Rekap Kecamatan").get_all_values()
+    sh = seed(emu.client(), rows)
+    result = CliRunner().invoke(cli, ["sync", "--region", "31.72", "--spreadsheet", sh.id,
+                                      "--api-url", emu.url, "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    rekap = sh.worksheet("Rekap Kecamatan").get_all_values()
     head = rekap[2]
     total = rekap[-1]
     assert total[1].endswith("Kota Administrasi Jakarta Utara")

@@ -162,18 +162,17 @@ def test_no_previous_sync_no_alert():
 
 
 # ---------------------------------------------------------------- through sync and the emulator
-def test_sync_blocked_by_guard_then_restore_then_accept(tmp_path):
+def test_sync_blocked_by_guard_then_restore_then_accept(emu, tmp_path):
     """The engine's side of the contract: alert in the last-synced cell, summaries
     untouched, exit 3 naming rows; restore clears it; --accept-deletions confirms."""
     from sheetsync.core import a1
     from sheetsync.core.config import load_preset, with_overrides
-    from sheetsync.emulator import Emulator
     from sheetsync.sheets.client import Sheet
     from sheetsync.journal.restore import restore
     from sheetsync.sync.run import SyncError, sync
     from sync_data import tps_sheet
 
-    with Emulator() as emu, Journal(tmp_path / "j.sqlite") as journal:
+    with Journal(tmp_path / "j.sqlite") as journal:
         ours = emu.client()
         book = ours.create("Rekap Jakbar")
         config = with_overrides(load_preset("pilkada-jakbar-2024"), spreadsheet=book.id, api_url=emu.url)

@@ -13,13 +13,12 @@ pytest.importorskip("sheetsync.core.summaries")
 
 
 @pytest.fixture
-def team(tmp_path):
+def team(emu, tmp_path):
     """(ours, coordinator's worksheet, config, run kwargs) after a first good sync."""
-    from sheetsync.emulator import Emulator
     from sheetsync.sync.run import sync
     from sync_data import config_for, seed, tps_sheet
 
-    with Emulator() as emu, Journal(tmp_path / "j.sqlite") as journal:
+    with Journal(tmp_path / "j.sqlite") as journal:
         ours = emu.client()
         book = seed(ours, tps_sheet(40, seed=3, broken=0))
         config = config_for(book, emu)
@@ -64,12 +63,11 @@ def test_a_configured_header_renamed_alerts_and_is_accepted_by_its_own_flag(team
     assert _sync(config, run, accept=frozenset({COLUMN_CHANGES})).alerts == []
 
 
-def test_misspelt_kelurahan_fixed_on_many_rows_is_no_alert_and_restores_nothing(tmp_path):
+def test_misspelt_kelurahan_fixed_on_many_rows_is_no_alert_and_restores_nothing(emu, tmp_path):
     """Case 7: a kelurahan misspelt on 8 of 40 rows (their TPS cannot be read) is
     fixed in place by the coordinator, who also inserts a column at A: not a mass
     deletion, and restore does not append the old misspelt copies (the rename link
     holds whatever the column layout)."""
-    from sheetsync.emulator import Emulator
     from sheetsync.sheets.client import Sheet
     from sheetsync.journal.restore import restore
     from sync_data import config_for, seed, tps_sheet
@@ -78,7 +76,7 @@ def test_misspelt_kelurahan_fixed_on_many_rows_is_no_alert_and_restores_nothing(
     right = [r[1] for r in values[1:9]]
     for r in values[1:9]:
         r[1] = r[1] + "xq"                                        # misspelt: no such kelurahan
-    with Emulator() as emu, Journal(tmp_path / "j.sqlite") as journal:
+    with Journal(tmp_path / "j.sqlite") as journal:
         ours = emu.client()
         book = seed(ours, values)
         config = config_for(book, emu)

@@ -389,15 +389,14 @@ def test_title_rows_above_the_header_are_kept(j):
     assert j.last("S").positions == {"31.73.01.1001/001": 4, "31.73.01.1001/002": 6}
 
 
-def test_sync_warns_when_a_verified_number_changes(tmp_path):
+def test_sync_warns_when_a_verified_number_changes(emu, tmp_path):
     """Through sync and the emulator: an OK row whose votes are edited (still
     consistent) becomes PERIKSA with 'diubah setelah diverifikasi' and the old value."""
     from sheetsync.core.config import load_preset, with_overrides
-    from sheetsync.emulator import Emulator
     from sheetsync.sync.run import sync
     from sync_data import FULL_HEADER, tps_sheet
 
-    with Emulator() as emu, Journal(tmp_path / "j.sqlite") as journal:
+    with Journal(tmp_path / "j.sqlite") as journal:
         ours = emu.client()
         book = ours.create("Rekap Jakbar")
         config = with_overrides(load_preset("pilkada-jakbar-2024"), spreadsheet=book.id, api_url=emu.url)

@@ -34,8 +34,7 @@ def _journal_text(path: Path) -> str:
     return "\n".join(parts)
 
 
-def test_purge_removes_names_that_left_the_sheet_and_keeps_numbers(tmp_path: Path, monkeypatch: Any) -> None:
-    from sheetsync.emulator import Emulator
+def test_purge_removes_names_that_left_the_sheet_and_keeps_numbers(emu: Any, tmp_path: Path, monkeypatch: Any) -> None:
     from sheetsync.sheets.client import Sheet
     from sheetsync.journal.restore import restore
     from sync_data import config_for, seed, tps_sheet
@@ -44,48 +43,47 @@ def test_purge_removes_names_that_left_the_sheet_and_keeps_numbers(tmp_path: Pat
     header = tps_sheet(1)[0] + ["Nama Saksi", "HP/WA Saksi"]
     values = [header] + [r + [f"Saksi K{i:02d}X", f"08121111{i:04d}"]
                          for i, r in enumerate(tps_sheet(30, seed=2, unfilled=0, broken=0)[1:])]
-    with Emulator() as emu:
-        book = seed(emu.client(), values)
-        config = config_for(book, emu)
-        args = ["--preset", PRESET, "--spreadsheet", book.id, "--api-url", emu.url]
-        assert _cli("sync", *args).exit_code == 0
-        coordinator = emu.client().open_by_key(book.id).worksheet("TPS")
-        col = header.index("Nama Saksi") + 1
-        coordinator.update_cell(3, col, "Saksi Pengganti")          # Saksi K01X replaced
-        gone = coordinator.row_values(6)                            # Saksi K04X's row deleted
-        coordinator.delete_rows(6)
-        assert _cli("sync", *args).exit_code == 0
+    book = seed(emu.client(), values)
+    config = config_for(book, emu)
+    args = ["--preset", PRESET, "--spreadsheet", book.id, "--api-url", emu.url]
+    assert _cli("sync", *args).exit_code == 0
+    coordinator = emu.client().open_by_key(book.id).worksheet("TPS")
+    col = header.index("Nama Saksi") + 1
+    coordinator.update_cell(3, col, "Saksi Pengganti")          # Saksi K01X replaced
+    gone = coordinator.row_values(6)                            # Saksi K04X's row deleted
+    coordinator.delete_rows(6)
+    assert _cli("sync", *args).exit_code == 0
 
-        path = journal_path(config)
-        assert "Saksi K01X" in _journal_text(path) and "Saksi K04X" in _journal_text(path)
-        assert _cli("purge", *args).exit_code == 2                  # no date, no retention setting
-        tomorrow = (datetime.now(timezone.utc) + timedelta(days=1)).date().isoformat()
-        result = _cli("purge", *args, "--before", tomorrow)
-        assert result.exit_code == 0, result.output
-        assert "every number is kept" in result.output
-        text = _journal_text(path)
-        assert "Saksi K01X" not in text and "Saksi K04X" not in text
-        raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
-        assert b"Saksi K01X" not in raw and b"Saksi K04X" not in raw   # not in free pages or the WAL
-        assert gone[header.index("HP/WA Saksi")] not in text        # the deleted row's phone too
-        assert "Saksi Pengganti" in text and "Saksi K02X" in text  # still in the sheet: kept
+    path = journal_path(config)
+    assert "Saksi K01X" in _journal_text(path) and "Saksi K04X" in _journal_text(path)
+    assert _cli("purge", *args).exit_code == 2                  # no date, no retention setting
+    tomorrow = (datetime.now(timezone.utc) + timedelta(days=1)).date().isoformat()
+    result = _cli("purge", *args, "--before", tomorrow)
+    assert result.exit_code == 0, result.output
+    assert "every number is kept" in result.output
+    text = _journal_text(path)
+    assert "Saksi K01X" not in text and "Saksi K04X" not in text
+    raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    assert b"Saksi K01X" not in raw and b"Saksi K04X" not in raw   # not in free pages or the WAL
+    assert gone[header.index("HP/WA Saksi")] not in text        # the deleted row's phone too
+    assert "Saksi Pengganti" in text and "Saksi K02X" in text  # still in the sheet: kept
 
-        name = journal_key(book.id, "TPS")
-        with Journal(path) as journal:
-            key = next(k for k, (_, row) in journal.window(name, 0).items()
-                       if row.get("dpt") == gone[header.index("DPT")] and "kelurahan" in row
-                       and row["kelurahan"] == gone[1])
-            dpts = [h.value for h in journal.history(name, key) if h.field == "dpt"]
-            assert dpts == [gone[header.index("DPT")]]               # the numbers stay
-            assert "(purged)" in [h.to_dict()["value"] for h in journal.history(name, key)]
-            plan = restore(config, journal, Sheet(emu.client(), book.id), since=1, apply=True,
-                           lock_dir=str(tmp_path / "locks"))
-        assert plan.rows_appended == [key]
-        back = coordinator.get_all_values()[-1]
-        assert back[header.index("DPT")] == gone[header.index("DPT")]
-        assert back[col - 1] == "" and {s["reason"] for s in plan.skipped} == {
-            "removed from the journal (retention)"}
-        assert _cli("sync", *args).exit_code == 0                   # the journal still works
+    name = journal_key(book.id, "TPS")
+    with Journal(path) as journal:
+        key = next(k for k, (_, row) in journal.window(name, 0).items()
+                   if row.get("dpt") == gone[header.index("DPT")] and "kelurahan" in row
+                   and row["kelurahan"] == gone[1])
+        dpts = [h.value for h in journal.history(name, key) if h.field == "dpt"]
+        assert dpts == [gone[header.index("DPT")]]               # the numbers stay
+        assert "(purged)" in [h.to_dict()["value"] for h in journal.history(name, key)]
+        plan = restore(config, journal, Sheet(emu.client(), book.id), since=1, apply=True,
+                       lock_dir=str(tmp_path / "locks"))
+    assert plan.rows_appended == [key]
+    back = coordinator.get_all_values()[-1]
+    assert back[header.index("DPT")] == gone[header.index("DPT")]
+    assert back[col - 1] == "" and {s["reason"] for s in plan.skipped} == {
+        "removed from the journal (retention)"}
+    assert _cli("sync", *args).exit_code == 0                   # the journal still works
 
 
 def test_retention_setting_in_the_config(tmp_path: Path) -> None:

@@ -55,32 +55,30 @@ def _two_team_sheet(emu, tmp_path):
     return ours, book, a, b
 
 
-def test_two_configs_on_one_spreadsheet_guard_and_restore_only_their_own_rows(tmp_path):
+def test_two_configs_on_one_spreadsheet_guard_and_restore_only_their_own_rows(emu, tmp_path):
     """Case 11: team A and team B keep their TPS on two tabs of one spreadsheet.
     Each sync compares with its own tab's last read, and restore of B never
     copies A's rows into B's tab."""
-    from sheetsync.emulator import Emulator
     from sheetsync.sheets.client import Sheet
     from sheetsync.journal.restore import restore
     from sheetsync.sync.run import sync
 
-    with Emulator() as emu:
-        ours, book, a, b = _two_team_sheet(emu, tmp_path)
-        with Journal(tmp_path / "j.sqlite") as journal:
-            run = dict(client=ours, journal=journal, lock_dir=str(tmp_path))
-            sync(a, **run)
-            report = sync(b, **run)                  # 20 rows of B vs 40 of A: no "rows vanished"
-            assert report.alerts == []
-            from sheetsync.reports.reconcile import reconcile
-            seen = reconcile(b, client=ours, journal=journal)
-            assert seen.last_sync == 1 and seen.changed_since_last_sync == []     # B's own last read
-            sync(a, **run)
-            coordinator = emu.client().open_by_key(book.id).worksheet("TPS Tim B")
-            coordinator.delete_rows(3)                 # one of B's rows, deleted by mistake
-            sync(b, **run)
-            plan = restore(b, journal, Sheet(ours, book.id), since=1, apply=True)
-            assert len(plan.rows_appended) == 1
-        rows_b = coordinator.get_all_values()
-        keys_a = {(r[1], r[2]) for r in book.worksheet("TPS").get_all_values()[1:]}
-        assert not keys_a & {(r[1], r[2]) for r in rows_b[1:]}    # none of A's TPS in B
-        assert len([r for r in rows_b[1:] if any(r)]) == 20
+    ours, book, a, b = _two_team_sheet(emu, tmp_path)
+    with Journal(tmp_path / "j.sqlite") as journal:
+        run = dict(client=ours, journal=journal, lock_dir=str(tmp_path))
+        sync(a, **run)
+        report = sync(b, **run)                  # 20 rows of B vs 40 of A: no "rows vanished"
+        assert report.alerts == []
+        from sheetsync.reports.reconcile import reconcile
+        seen = reconcile(b, client=ours, journal=journal)
+        assert seen.last_sync == 1 and seen.changed_since_last_sync == []     # B's own last read
+        sync(a, **run)
+        coordinator = emu.client().open_by_key(book.id).worksheet("TPS Tim B")
+        coordinator.delete_rows(3)                 # one of B's rows, deleted by mistake
+        sync(b, **run)
+        plan = restore(b, journal, Sheet(ours, book.id), since=1, apply=True)
+        assert len(plan.rows_appended) == 1
+    rows_b = coordinator.get_all_values()
+    keys_a = {(r[1], r[2]) for r in book.worksheet("TPS").get_all_values()[1:]}
+    assert not keys_a & {(r[1], r[2]) for r in rows_b[1:]}    # none of A's TPS in B
+    assert len([r for r in rows_b[1:] if any(r)]) == 20

@@ -55,8 +55,7 @@ def _make_it_an_old_journal(path: Path) -> None:
     db.close()
 
 
-def test_an_old_journal_of_shown_numbers_is_migrated(tmp_path):
-    from sheetsync.emulator import Emulator
+def test_an_old_journal_of_shown_numbers_is_migrated(emu, tmp_path):
     from sheetsync.sheets.client import Sheet
     from sheetsync.journal.tab import read_tab
     from sheetsync.journal.restore import restore
@@ -65,32 +64,31 @@ def test_an_old_journal_of_shown_numbers_is_migrated(tmp_path):
 
     values = _as_typed(tps_sheet(30, seed=8, unfilled=0, broken=0))
     path = tmp_path / "j.sqlite"
-    with Emulator() as emu:
-        ours = emu.client()
-        book = seed(ours, values)
-        config = config_for(book, emu)
-        old = read_tab(_as_shown(values), config)
-        with Journal(path) as journal:                 # what the release before journaled
-            journal.record_tab(spreadsheet=book.id, config_name=config.name, tab=old, at=T0,
-                               ok_rows=set(old.rows))
-        _make_it_an_old_journal(path)
-        with Journal(path) as journal:
-            name = journal_key(book.id, config.input_tab)
-            key = next(iter(old.rows))
-            assert {h.value for h in journal.history(name, key) if h.field == "dpt"} <= set(
-                str(r[values[0].index("DPT")]) for r in values[1:])          # "478", not "478.00"
-            report = sync(config, client=ours, journal=journal, lock_dir=str(tmp_path))
-            diff = journal.diff(name, 1)
-            assert diff.changes == [] and diff.added == [] and diff.removed == []
-            assert "PERIKSA" not in report.rows_by_status                  # nothing "changed after OK"
-            coordinator = emu.client().open_by_key(book.id).worksheet(config.input_tab)
-            dpt = values[0].index("DPT") + 1
-            coordinator.update_cell(4, dpt, "")                             # a DPT blanked by mistake
-            sync(config, client=ours, journal=journal, lock_dir=str(tmp_path),
-                 now=datetime.now(timezone.utc) + timedelta(minutes=1))
-            restore(config, journal, Sheet(ours, book.id), since=2, apply=True, lock_dir=str(tmp_path))
-        got = coordinator.cell(4, dpt, value_render_option="UNFORMATTED_VALUE").value
-        assert got == values[3][dpt - 1] and isinstance(got, int)          # a number again, not text
+    ours = emu.client()
+    book = seed(ours, values)
+    config = config_for(book, emu)
+    old = read_tab(_as_shown(values), config)
+    with Journal(path) as journal:                 # what the release before journaled
+        journal.record_tab(spreadsheet=book.id, config_name=config.name, tab=old, at=T0,
+                           ok_rows=set(old.rows))
+    _make_it_an_old_journal(path)
+    with Journal(path) as journal:
+        name = journal_key(book.id, config.input_tab)
+        key = next(iter(old.rows))
+        assert {h.value for h in journal.history(name, key) if h.field == "dpt"} <= set(
+            str(r[values[0].index("DPT")]) for r in values[1:])          # "478", not "478.00"
+        report = sync(config, client=ours, journal=journal, lock_dir=str(tmp_path))
+        diff = journal.diff(name, 1)
+        assert diff.changes == [] and diff.added == [] and diff.removed == []
+        assert "PERIKSA" not in report.rows_by_status                  # nothing "changed after OK"
+        coordinator = emu.client().open_by_key(book.id).worksheet(config.input_tab)
+        dpt = values[0].index("DPT") + 1
+        coordinator.update_cell(4, dpt, "")                             # a DPT blanked by mistake
+        sync(config, client=ours, journal=journal, lock_dir=str(tmp_path),
+             now=datetime.now(timezone.utc) + timedelta(minutes=1))
+        restore(config, journal, Sheet(ours, book.id), since=2, apply=True, lock_dir=str(tmp_path))
+    got = coordinator.cell(4, dpt, value_render_option="UNFORMATTED_VALUE").value
+    assert got == values[3][dpt - 1] and isinstance(got, int)          # a number again, not text
 
 
 CELL = st.one_of(st.text(max_size=6), st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False),

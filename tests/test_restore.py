@@ -103,9 +103,8 @@ def _rows(snapshot):
     return {k: dict(v) for k, v in snapshot.rows.items()}
 
 
-def test_delete_blank_sort_then_diff_history_restore_apply(tmp_path):
+def test_delete_blank_sort_then_diff_history_restore_apply(emu, tmp_path):
     from sheetsync.core.config import load_preset, with_overrides
-    from sheetsync.emulator import Emulator
     from sheetsync.sheets.client import Sheet
     from sheetsync.journal.restore import restore
     from sheetsync.sync.run import sync
@@ -115,7 +114,7 @@ def test_delete_blank_sort_then_diff_history_restore_apply(tmp_path):
     header = FULL_HEADER + [config.status_header, config.message_header]
     seed = [header] + [r + ["", ""] for r in tps_sheet(40, seed=6, unfilled=0, broken=0)[1:]]
     seed.append(["Kebon Jeruk", "Kelurahan Typo", "3", "", "250"])     # a row the core cannot key
-    with Emulator() as emu, Journal(tmp_path / "j.sqlite") as journal:
+    with Journal(tmp_path / "j.sqlite") as journal:
         ours = emu.client()
         book = ours.create("Rekap Jakbar")
         book.sheet1.update_title(config.input_tab)

@@ -37,13 +37,12 @@ class CoordinatorFirst(Sheet):
 
 
 @pytest.fixture
-def synced(tmp_path):
+def synced(emu, tmp_path):
     """(ours, coordinator's worksheet, config, journal, sync()) after a first sync."""
-    from sheetsync.emulator import Emulator
     from sheetsync.sync.run import sync
     from sync_data import config_for, seed, tps_sheet
 
-    with Emulator() as emu, Journal(tmp_path / "j.sqlite") as journal:
+    with Journal(tmp_path / "j.sqlite") as journal:
         ours = emu.client()
         book = seed(ours, tps_sheet(30, seed=5, unfilled=0, broken=0))
         config = config_for(book, emu)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from test_journal_typed import T0, _as_shown, _as_typed
 
+from google_emulator import GoogleEmulator
 from sheetsync.journal.store import Journal
 
 pytest.importorskip("sheetsync.core.summaries")
@@ -41,26 +42,24 @@ def _make_it_a_journal_two_releases_old(path: Path, layout: str) -> None:
 
 
 @pytest.mark.parametrize("layout", ["state_chunks", "state"])
-def test_a_cache_in_the_older_layout_is_migrated_too(tmp_path: Path, layout: str) -> None:
-    from sheetsync.emulator import Emulator
+def test_a_cache_in_the_older_layout_is_migrated_too(emu: GoogleEmulator, tmp_path: Path, layout: str) -> None:
     from sheetsync.journal.tab import read_tab
     from sheetsync.sync.run import read_and_check, sync
     from sync_data import config_for, seed, tps_sheet
 
     values = _as_typed(tps_sheet(30, seed=8, unfilled=0, broken=0))
     path = tmp_path / "j.sqlite"
-    with Emulator() as emu:
-        ours = emu.client()
-        book = seed(ours, values)
-        config = config_for(book, emu)
-        old = read_tab(_as_shown(values), config)
-        with Journal(path) as journal:                 # what that release journaled: all rows verified OK
-            journal.record_tab(spreadsheet=book.id, config_name=config.name, tab=old, at=T0,
-                               ok_rows=set(old.rows))
-        _make_it_a_journal_two_releases_old(path, layout)
-        with Journal(path) as journal:
-            report = sync(config, client=ours, journal=journal, lock_dir=str(tmp_path))
-            checked = read_and_check(config, client=ours, journal=journal)
-        assert "PERIKSA" not in report.rows_by_status, report.rows_by_status     # nothing changed after OK
-        assert report.warnings_merged == 0
-        assert not [i for i in checked.issues if i.code == "changed_after_verification"]
+    ours = emu.client()
+    book = seed(ours, values)
+    config = config_for(book, emu)
+    old = read_tab(_as_shown(values), config)
+    with Journal(path) as journal:                 # what that release journaled: all rows verified OK
+        journal.record_tab(spreadsheet=book.id, config_name=config.name, tab=old, at=T0,
+                           ok_rows=set(old.rows))
+    _make_it_a_journal_two_releases_old(path, layout)
+    with Journal(path) as journal:
+        report = sync(config, client=ours, journal=journal, lock_dir=str(tmp_path))
+        checked = read_and_check(config, client=ours, journal=journal)
+    assert "PERIKSA" not in report.rows_by_status, report.rows_by_status     # nothing changed after OK
+    assert report.warnings_merged == 0
+    assert not [i for i in checked.issues if i.code == "changed_after_verification"]

@@ -9,19 +9,19 @@ from typing import Any
 
 import pytest
 
+from google_emulator import GoogleEmulator
 from sheetsync.sheets.client import Sheet
 from sheetsync.journal.store import Journal
 
 pytest.importorskip("sheetsync.core.summaries")
 
 
-def _deleted_rows_restored(tmp_path: Path, faults: int) -> tuple[Any, list[list[str]], list[list[str]], Any]:
-    from sheetsync.emulator import Emulator
+def _deleted_rows_restored(emu: GoogleEmulator, tmp_path: Path, faults: int) -> tuple[Any, list[list[str]], list[list[str]], Any]:
     from sheetsync.journal.restore import restore
     from sheetsync.sync.run import sync
     from sync_data import config_for, seed, tps_sheet
 
-    with Emulator() as emu, Journal(tmp_path / "j.sqlite") as journal:
+    with Journal(tmp_path / "j.sqlite") as journal:
         ours = emu.client()
         book = seed(ours, tps_sheet(30, seed=5, unfilled=0, broken=0))
         config = config_for(book, emu)
@@ -34,13 +34,13 @@ def _deleted_rows_restored(tmp_path: Path, faults: int) -> tuple[Any, list[list[
         for _ in range(faults):                                  # the answer is lost after the append landed
             emu.inject_fault("reset", method="POST", path=r":append", times=1)
         plan = restore(config, journal, Sheet(ours, book.id), since=1, apply=True, lock_dir=str(tmp_path))
-        emu.clear_faults()
         return plan, coordinator.get_all_values(), gone, config
 
 
 @pytest.mark.parametrize("faults", [1, 2])
-def test_rows_restored_once_when_the_answer_to_the_append_is_lost(tmp_path: Path, faults: int) -> None:
-    plan, rows, gone, config = _deleted_rows_restored(tmp_path, faults)
+def test_rows_restored_once_when_the_answer_to_the_append_is_lost(faulty_emu: GoogleEmulator, tmp_path: Path,
+                                                                   faults: int) -> None:
+    plan, rows, gone, config = _deleted_rows_restored(faulty_emu, tmp_path, faults)
     assert len(plan.rows_appended) == 2
     keys = [tuple(r[:3]) for r in rows[1:] if any(r)]
     for line in gone:

@@ -177,16 +177,14 @@ def test_static_page_in_chromium(tmp_path: Path) -> None:
 # ------------------------------------------------- the demo sheet, served by the emulator
 
 @pytest.fixture(scope="module")
-def demo_sheet(tmp_path_factory: Any) -> Any:
+def demo_sheet(emu: Any, tmp_path_factory: Any) -> Any:
     from sheetsync.demo.seed import run_demo
-    from sheetsync.emulator import Emulator
 
     work = tmp_path_factory.mktemp("view")
     old = os.getcwd()
     os.chdir(work)                 # the preset's journal path is relative
     try:
-        with Emulator() as emu:
-            yield emu, run_demo(emu.url, seed=3), work
+        yield emu, run_demo(emu.url, seed=3), work
     finally:
         os.chdir(old)
 

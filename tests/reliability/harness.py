@@ -39,8 +39,8 @@ PRIVATE_KEYS: list[str] = []      # every service-account private key handed out
 
 def start_emulator(**kwargs: Any) -> Any:
     """A running emulator whose issued keys and tokens the secret scan will look for."""
-    from sheetsync.emulator import Emulator
-    emu = Emulator(**kwargs).start()
+    from google_emulator import GoogleEmulator
+    emu = GoogleEmulator(**kwargs).start()
     EMULATORS.append(emu)
     original = emu.issue_key
 
