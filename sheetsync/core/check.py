@@ -30,7 +30,7 @@ from sheetsync.core.config import Config, result_fields
 from sheetsync.core.headers import header_key
 from sheetsync.core.issues import (BELUM_DIISI, ERROR, OK, PERIKSA, SALAH, STATUS_PRIORITY, WARNING, Issue, Params,
                                    register_message, template)
-from sheetsync.core.regions import NameCodes, name_codes, resolve_kecamatan, resolve_kelurahan
+from sheetsync.core.regions import NameCodes, Regions, name_codes, resolve_kecamatan, resolve_kelurahan
 from sheetsync.core.rules import run_rules  # the package: importing it registers every family
 from sheetsync.core.rules.context import Hits, RowSubset, RuleContext
 from sheetsync.core.totals import Totals, compute_totals, reconcile
@@ -366,10 +366,10 @@ class _Labels:
     key_prefix: np.ndarray      # "31.73.01.1005/" per kelurahan
 
 
-_LABELS: dict[int, tuple[Any, _Labels]] = {}
+_LABELS: dict[int, tuple[Regions, _Labels]] = {}
 
 
-def _labels(regions: Any) -> _Labels:
+def _labels(regions: Regions) -> _Labels:
     """Categories of the region columns, built once per region list (national: 84,000 kelurahan)."""
     hit = _LABELS.get(id(regions))
     if hit is not None and hit[0] is regions:

@@ -25,7 +25,7 @@ import dataclasses
 import weakref
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Iterator
+from typing import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -144,7 +144,7 @@ def _duplicates(ctx: RuleContext, f: str, number: np.ndarray, valid: np.ndarray)
 MAX_NAMED = 5   # a number pasted on 3,000 rows must not make 3,000 huge messages
 
 
-def _some(items: Iterator[str] | Any) -> str:
+def _some(items: Iterable[str]) -> str:
     """"4, 7, 9" or, past MAX_NAMED, "4, 7, 9, 12, 15, +2995" (language-neutral)."""
     items = list(items)
     shown = ", ".join(items[:MAX_NAMED])

@@ -10,6 +10,7 @@ import pandas as pd
 from sheetsync.core.issues import ERROR
 from sheetsync.core.rules.context import Hits, RuleContext
 from sheetsync.core.rules.registry import register
+from sheetsync.core.totals import tps_codes
 
 
 T = TypeVar("T")
@@ -18,11 +19,8 @@ T = TypeVar("T")
 @register("duplicate_tps")
 def duplicate_tps(ctx: RuleContext) -> Iterator[Hits]:
     frame = ctx.frame
-    # kelurahan + TPS number as one integer: hashing ints is far cheaper than key strings
-    kel = frame["kode_kelurahan"].cat.codes.to_numpy(np.int64)
-    tps = frame["tps"].array
-    known = (kel >= 0) & ~np.asarray(tps.isna())
-    key = np.where(known, kel * 100_000 + tps.to_numpy(dtype=np.int64, na_value=0), -1)
+    key = tps_codes(frame)   # hashing ints is far cheaper than key strings
+    known = key >= 0
     dup = known & pd.Series(key).duplicated(keep=False).to_numpy()
     positions = np.flatnonzero(dup)
     if not len(positions):
