@@ -6,12 +6,12 @@ from typing import Any
 import pytest
 import requests
 
-from sheetsync.emulator import Emulator
+from google_emulator import GoogleEmulator
 
 
 @pytest.fixture(scope="module")
 def emu():
-    with Emulator() as e:
+    with GoogleEmulator() as e:
         yield e
 
 

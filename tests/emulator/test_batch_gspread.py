@@ -4,12 +4,12 @@ from __future__ import annotations
 import gspread
 import pytest
 
-from sheetsync.emulator import Emulator
+from google_emulator import GoogleEmulator
 
 
 @pytest.fixture(scope="module")
 def emu():
-    with Emulator() as emu:
+    with GoogleEmulator() as emu:
         yield emu
 
 

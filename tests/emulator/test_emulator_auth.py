@@ -10,7 +10,7 @@ from google.auth.transport.requests import AuthorizedSession
 from google.oauth2 import service_account
 
 from _emu_support import assert_error
-from sheetsync.emulator import Emulator
+from google_emulator import GoogleEmulator
 
 BOT = "bot@sheetsync-demo.iam.gserviceaccount.com"
 OTHER = "lain@sheetsync-demo.iam.gserviceaccount.com"
@@ -19,7 +19,7 @@ SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapi
 
 @pytest.fixture(scope="module")
 def strict():
-    with Emulator(strict=True, token_ttl_s=2) as e:
+    with GoogleEmulator(strict=True, token_ttl_s=2) as e:
         yield e
 
 
@@ -68,7 +68,7 @@ def test_missing_and_forged_tokens(strict):
 
 def test_forged_assertion_rejected(strict, keys):
     forged = dict(keys[BOT])
-    forged["private_key"] = Emulator().state.auth.issue_key(BOT, "x")["private_key"]  # a key never registered
+    forged["private_key"] = GoogleEmulator().state.auth.issue_key(BOT, "x")["private_key"]  # a key never registered
     creds = service_account.Credentials.from_service_account_info(forged, scopes=SCOPES)
     with pytest.raises(Exception) as exc:
         creds.refresh(google_request())
@@ -118,7 +118,7 @@ def test_gspread_permission_error(strict, keys):
 
 
 def test_open_mode_accepts_any_token():
-    with Emulator() as e:
+    with GoogleEmulator() as e:
         for headers in ({}, {"Authorization": "Bearer apa-saja"}):
             assert requests.post(e.url + "/v4/spreadsheets", json={}, headers=headers).status_code == 200
         gc = e.client(token="token-bebas")

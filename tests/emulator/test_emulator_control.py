@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from _emu_support import Raw, assert_error
-from sheetsync.emulator import Emulator
+from google_emulator import GoogleEmulator
 
 
 def new_sheet(r: Raw) -> str:
@@ -18,7 +18,7 @@ def new_sheet(r: Raw) -> str:
 
 
 def test_quota_per_user_and_kind():
-    with Emulator(quota={"read_per_user": 3, "write_per_user": 2, "read_per_project": 5}) as e:
+    with GoogleEmulator(quota={"read_per_user": 3, "write_per_user": 2, "read_per_project": 5}) as e:
         a, b = Raw(e.url, "user-a"), Raw(e.url, "user-b")
         sid = new_sheet(a)  # one write
         for _ in range(3):
@@ -41,7 +41,7 @@ def test_quota_per_user_and_kind():
 
 
 def test_quota_google_figures():
-    with Emulator(quota="google") as e:
+    with GoogleEmulator(quota="google") as e:
         r = Raw(e.url, "satu")
         sid = new_sheet(r)
         codes = [r("GET", f"/v4/spreadsheets/{sid}/values/A1").status_code for _ in range(61)]
@@ -49,7 +49,7 @@ def test_quota_google_figures():
 
 
 def test_quota_off_by_default():
-    with Emulator() as e:
+    with GoogleEmulator() as e:
         r = Raw(e.url)
         sid = new_sheet(r)
         assert all(r("GET", f"/v4/spreadsheets/{sid}/values/A1").status_code == 200 for _ in range(70))
@@ -57,7 +57,7 @@ def test_quota_off_by_default():
 
 @pytest.fixture(scope="module")
 def emu():
-    with Emulator(fault_seed=7) as e:
+    with GoogleEmulator(fault_seed=7) as e:
         yield e
 
 
@@ -143,7 +143,7 @@ def test_counters(emu):
 
 
 def test_admin_listing_and_reset():
-    with Emulator() as e:
+    with GoogleEmulator() as e:
         r = Raw(e.url)
         sid = new_sheet(r)
         listing = r("GET", "/_emulator/spreadsheets").json()["spreadsheets"]
@@ -153,7 +153,7 @@ def test_admin_listing_and_reset():
 
 
 def test_persistence_survives_restart(tmp_path):
-    with Emulator(state_dir=str(tmp_path), strict=True) as e:
+    with GoogleEmulator(state_dir=str(tmp_path), strict=True) as e:
         key = e.issue_key("bot@demo.iam.gserviceaccount.com")
         gc = e.client(key=key)
         sh = gc.create("Tahan Restart")
@@ -161,7 +161,7 @@ def test_persistence_survives_restart(tmp_path):
         gone = gc.create("dihapus")
         gc.del_spreadsheet(gone.id)
     port = int(e.url.rsplit(":", 1)[1])  # the key file's token_uri names this port
-    with Emulator(state_dir=str(tmp_path), strict=True, port=port) as e2:
+    with GoogleEmulator(state_dir=str(tmp_path), strict=True, port=port) as e2:
         assert e2.loaded == 1
         gc2 = e2.client(key=key)  # the key issued before the restart still verifies
         assert gc2.open_by_key(sh.id).sheet1.get_all_values() == [["TPS 001", "512"]]

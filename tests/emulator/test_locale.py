@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sheetsync.emulator import Emulator, routes_stream
+from google_emulator import GoogleEmulator
+from sheetsync.emulator import routes_stream
 
 from _emu_support import emu, gc  # noqa: F401  (fixtures)
 
@@ -115,7 +116,7 @@ def test_now_and_today_use_the_spreadsheet_time_zone(gc):  # noqa: F811
 
 
 def test_new_spreadsheets_take_the_emulator_default_locale_and_time_zone():
-    with Emulator(locale="id_ID", time_zone="Asia/Jakarta") as emu:  # noqa: F811
+    with GoogleEmulator(locale="id_ID", time_zone="Asia/Jakarta") as emu:  # noqa: F811
         client = emu.client()
         sh = client.create("Rekap Kecamatan")        # gspread creates through Drive files.create
         props = sh.fetch_sheet_metadata()["properties"]

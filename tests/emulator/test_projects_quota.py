@@ -12,7 +12,7 @@ from google.auth.transport.requests import AuthorizedSession
 from google.oauth2 import service_account
 
 from _emu_support import assert_error
-from sheetsync.emulator import Emulator
+from google_emulator import GoogleEmulator
 
 JAKBAR = "kawal-tps-jakbar"
 DKI = "kawal-tps-dki"
@@ -29,7 +29,7 @@ def session_for(key: dict[str, str]) -> AuthorizedSession:
 
 
 def test_a_key_carries_its_project():
-    with Emulator(strict=True) as e:
+    with GoogleEmulator(strict=True) as e:
         assert e.issue_key(SAKSI, project_id=JAKBAR)["project_id"] == JAKBAR
         r = requests.post(e.url + "/_emulator/keys", json={"email": PROVINSI, "project_id": DKI}, timeout=30,
                           headers=e.admin_headers())
@@ -37,7 +37,7 @@ def test_a_key_carries_its_project():
 
 
 def test_quotas_are_per_project_and_per_user_of_a_project():
-    with Emulator(strict=True, quota={"read_per_user": 2, "read_per_project": 3}) as e:
+    with GoogleEmulator(strict=True, quota={"read_per_user": 2, "read_per_project": 3}) as e:
         keys = {who: e.issue_key(who, project_id=p) for who, p in
                 ((SAKSI, JAKBAR), (REKAP, JAKBAR), (PROVINSI, DKI))}
         s = {who: session_for(k) for who, k in keys.items()}
@@ -59,7 +59,7 @@ def test_quotas_are_per_project_and_per_user_of_a_project():
 
 
 def test_the_429_body_is_googles():
-    with Emulator(strict=True, quota={"write_per_user": 1}) as e:
+    with GoogleEmulator(strict=True, quota={"write_per_user": 1}) as e:
         s = session_for(e.issue_key(SAKSI, project_id=JAKBAR))
         s.post(e.url + "/v4/spreadsheets", json={"properties": {"title": "Rekap"}}).raise_for_status()
         err = assert_error(s.post(e.url + "/v4/spreadsheets", json={}), 429, "RESOURCE_EXHAUSTED")
@@ -79,7 +79,7 @@ def test_the_429_body_is_googles():
 
 @pytest.fixture(scope="module")
 def two_projects():
-    with Emulator(strict=True) as e:
+    with GoogleEmulator(strict=True) as e:
         jakbar = e.client(key=e.issue_key(SAKSI, project_id=JAKBAR))
         dki = e.client(key=e.issue_key(PROVINSI, project_id=DKI))
         yield jakbar, dki

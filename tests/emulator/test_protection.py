@@ -8,7 +8,7 @@ from typing import Any
 import gspread
 import pytest
 
-from sheetsync.emulator import Emulator
+from google_emulator import GoogleEmulator
 
 KOORDINATOR = "koordinator@kawal-tps-jakbar.iam.gserviceaccount.com"
 RELAWAN = "relawan@kawal-tps-jakbar.iam.gserviceaccount.com"
@@ -20,7 +20,7 @@ TABLE = [["kelurahan", "TPS", "DPT", "total"], ["Kedoya", "001", "250", "500"],
 
 @pytest.fixture(scope="module")
 def clients():
-    with Emulator(strict=True) as e:
+    with GoogleEmulator(strict=True) as e:
         yield e.client(key=e.issue_key(KOORDINATOR)), e.client(key=e.issue_key(RELAWAN))
 
 

@@ -40,8 +40,8 @@ RELAWAN = "relawan@kawal-tps-jakbar.iam.gserviceaccount.com"
 def test_editors_show_only_to_those_who_may_edit_the_range():
     """Google's reference: editors are "only visible to users with edit access to the protected
     range and the document"; requestingUserCanEdit is the caller's own answer (false: left out)."""
-    from sheetsync.emulator import Emulator
-    with Emulator(strict=True) as e:
+    from google_emulator import GoogleEmulator
+    with GoogleEmulator(strict=True) as e:
         koordinator = e.client(key=e.issue_key(KOORDINATOR))
         relawan = e.client(key=e.issue_key(RELAWAN))
         sh = koordinator.create("Rekap TPS")

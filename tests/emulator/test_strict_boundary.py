@@ -23,7 +23,7 @@ from google.auth.exceptions import RefreshError
 from google.auth.transport.requests import AuthorizedSession
 from google.oauth2 import service_account
 
-from sheetsync.emulator import Emulator
+from google_emulator import GoogleEmulator
 from sheetsync.emulator.boundary import ADMIN_HEADER, OpenModeBeyondLoopback
 from sheetsync.emulator.persist import UnsafeStateFile
 
@@ -38,7 +38,7 @@ SHORT_LIVED = ("Invalid JWT: Token must be a short-lived token (60 minutes) and 
 
 @pytest.fixture(scope="module")
 def strict():
-    with Emulator(strict=True) as e:
+    with GoogleEmulator(strict=True) as e:
         yield e
 
 
@@ -49,7 +49,7 @@ def keys(strict):
 
 @pytest.fixture(scope="module")
 def open_emu():
-    with Emulator() as e:
+    with GoogleEmulator() as e:
         yield e
 
 
@@ -89,8 +89,8 @@ def test_open_mode_on_loopback_needs_no_token(open_emu):
 
 def test_open_mode_refuses_an_address_beyond_loopback():
     with pytest.raises(OpenModeBeyondLoopback, match="loopback"):
-        Emulator(host="0.0.0.0")
-    beyond = Emulator(strict=True, host="0.0.0.0")            # strict may, with a token
+        GoogleEmulator(host="0.0.0.0")
+    beyond = GoogleEmulator(strict=True, host="0.0.0.0")            # strict may, with a token
     assert beyond.admin_token and len(beyond.admin_token) >= 24
 
 
@@ -303,7 +303,7 @@ def test_fault_path_regex_cannot_backtrack(open_emu):
 
 def test_state_directory_is_created_private(tmp_path: Path):
     state = tmp_path / "state"
-    with Emulator(state_dir=str(state)) as emu:
+    with GoogleEmulator(state_dir=str(state)) as emu:
         emu.client().create("Rekap")
     assert stat.S_IMODE(state.stat().st_mode) == 0o700
     assert {stat.S_IMODE(f.stat().st_mode) for f in state.iterdir()} == {0o600}
@@ -311,16 +311,16 @@ def test_state_directory_is_created_private(tmp_path: Path):
 
 def test_state_files_are_not_followed_through_links(tmp_path: Path):
     state = tmp_path / "state"
-    with Emulator(state_dir=str(state)) as emu:
+    with GoogleEmulator(state_dir=str(state)) as emu:
         emu.client().create("Rekap")
     victim = tmp_path / "victim.txt"
     victim.write_text("milik orang lain")
     os.symlink(victim, state / "auth.pickle.tmp")            # a write would go through this link
     with pytest.raises(UnsafeStateFile):
-        Emulator(state_dir=str(state)).state.persister.flush()
+        GoogleEmulator(state_dir=str(state)).state.persister.flush()
     assert victim.read_text() == "milik orang lain"
     os.unlink(state / "auth.pickle.tmp")
     (state / "auth.pickle").unlink()
     os.symlink(victim, state / "auth.pickle")               # nor is a link read as state
     with pytest.raises(UnsafeStateFile):
-        Emulator(state_dir=str(state)).start()
+        GoogleEmulator(state_dir=str(state)).start()
