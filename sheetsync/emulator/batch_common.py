@@ -11,7 +11,7 @@ The live workbook is never mutated; `Spreadsheet.adopt` swaps the work in.
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .auth import DEFAULT_PROJECT
 from .fields import Mask
@@ -150,6 +150,20 @@ class Txn:
         own = self._own_rows
         sheet.values[:] = [row if id(row) in own else row[:] for row in sheet.values]
         self._all_own.add(id(sheet))
+
+
+# One batchUpdate request kind: (transaction, the request's payload) -> its reply.
+Handler = Callable[[Txn, dict], dict]
+
+
+def find_object(txn: Txn, attr: str, key: str, wanted: Any) -> tuple[Sheet, int]:
+    """The sheet (made writable for ``attr``) and index of the object whose ``key`` is ``wanted``
+    among every sheet's ``attr`` list (filter views, banded ranges, charts)."""
+    for s in txn.work.sheets:
+        for i, obj in enumerate(getattr(s, attr)):
+            if obj.get(key) == wanted:
+                return txn.sheet(s.sheet_id, attr), i
+    raise Bad(f"No object with id: {wanted}")
 
 
 # ------------------------------------------------------------------ masks

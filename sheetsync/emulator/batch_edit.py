@@ -1,10 +1,13 @@
-"""deleteRange and findReplace batchUpdate requests."""
+"""batchUpdate requests that edit a range in place: insertRange, deleteRange, findReplace,
+trimWhitespace, deleteDuplicates, randomizeRange.  insertRange and the row-reordering ones do
+not rewrite formula references (see docs/emulator-formulas.md)."""
 from __future__ import annotations
 
+import random
 import re
 from typing import Any
 
-from .batch_common import SPARSE, Bad, Txn, bounds, move_sparse, put_segment, range_sheet_id
+from .batch_common import SPARSE, Bad, Handler, Txn, bounds, move_sparse, need_int, put_segment, range_sheet_id
 from .batch_paste import rewrite_formulas
 from .client_regex import ClientRegexError, compile_client_regex
 from .formula_refs import close_gap_references
@@ -50,6 +53,119 @@ def _shift_left(txn: Txn, sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> N
         del row[c0:c1]
     move_sparse(sheet, lambda r, c: r0 <= r < r1 and c >= c0,
                 lambda r, c: None if c < c1 else (r, c - w))
+
+
+def insert_range(txn: Txn, req: dict) -> dict:
+    """Insert blank cells, shifting the cells below (ROWS) or to the right (COLUMNS)."""
+    gr = req.get("range")
+    sheet = txn.sheet(range_sheet_id(gr), "*")
+    r0, r1, c0, c1 = bounds(sheet, gr)
+    shift = req.get("shiftDimension")
+    if shift not in ("ROWS", "COLUMNS"):
+        raise Bad("shiftDimension must be ROWS or COLUMNS.")
+    # every cell from the range to the grid's edge moves
+    txn.guard(sheet, r0, sheet.row_count if shift == "ROWS" else r1,
+              c0, c1 if shift == "ROWS" else sheet.column_count)
+    if shift == "ROWS":
+        h = r1 - r0
+        used = sheet.used_extent()[0]
+        if used + h > sheet.row_count:
+            sheet.set_grid(rows=used + h)  # the sheet grows rather than lose the cells pushed down
+        txn.all_rows(sheet)
+        values = sheet.values
+        values.extend([] for _ in range(max(0, used + h - len(values))))
+        for r in range(len(values) - 1, r0 - 1, -1):
+            src = values[r - h] if r - h >= r0 else []
+            put_segment(values[r], src, c0, c1)
+        sheet.trim_tail()
+        move_sparse(sheet, lambda r, c: c0 <= c < c1 and r >= r0, lambda r, c: (r + h, c))
+    else:
+        w = c1 - c0
+        width = max((len(sheet.values[r]) for r in range(r0, min(r1, len(sheet.values)))), default=0)
+        if width + w > sheet.column_count:
+            sheet.set_grid(columns=width + w)
+        txn.all_rows(sheet)
+        for r in range(r0, min(r1, len(sheet.values))):
+            row = sheet.values[r]
+            if len(row) > c0:
+                row[c0:c0] = [None] * w
+        move_sparse(sheet, lambda r, c: r0 <= r < r1 and c >= c0, lambda r, c: (r, c + w))
+    return {}
+
+
+def trim_whitespace(txn: Txn, req: dict) -> dict:
+    gr = req.get("range")
+    sheet = txn.sheet(range_sheet_id(gr), "values", "formulas")
+    r0, r1, c0, c1 = bounds(sheet, gr)
+    txn.guard(sheet, r0, r1, c0, c1)
+    changed = 0
+    txn.rows(sheet, r0, r1)
+    for r in range(r0, min(r1, len(sheet.values))):
+        row = sheet.values[r]
+        for c in range(c0, min(c1, len(row))):
+            v = row[c]
+            if isinstance(v, str) and (r, c) not in sheet.formulas:
+                trimmed = " ".join(v.split())
+                if trimmed != v:
+                    sheet.set(r, c, trimmed or None)
+                    changed += 1
+    return {"trimWhitespace": {"cellsChangedCount": changed} if changed else {}}
+
+
+def _row_key(sheet: Sheet, r: int, cols: list[int]) -> tuple:
+    def norm(v: Any) -> Any:
+        return v.lower() if isinstance(v, str) else v
+    return tuple(norm(sheet.get(r, c)) for c in cols)
+
+
+def _rewrite_rows(txn: Txn, sheet: Sheet, r0: int, r1: int, c0: int, c1: int, order: list[int]) -> None:
+    """Rows r0.. of the block become rows `order` (absolute indexes); the rest blank."""
+    from .batch_cells import _move_rows
+    if len(sheet.values) < r1:  # blank rows take part too (new lists: private to the work)
+        sheet.values.extend([] for _ in range(r1 - len(sheet.values)))
+    block = [sheet.values[r] for r in range(r0, r1)]
+    rel = [i - r0 for i in order] + [i - r0 for i in range(r0, r1) if i not in set(order)]
+    _move_rows(txn, sheet, r0, c0, c1, [row[:] for row in block], rel)
+    for r in range(r0 + len(order), r1):  # the tail of the block is emptied
+        for c in range(c0, c1):
+            if r < len(sheet.values):
+                sheet.set(r, c, None)
+            for name in SPARSE:
+                getattr(sheet, name).pop((r, c), None)
+    sheet.trim_tail()
+
+
+def delete_duplicates(txn: Txn, req: dict) -> dict:
+    gr = req.get("range")
+    sheet = txn.sheet(range_sheet_id(gr), "values", *SPARSE)
+    r0, r1, c0, c1 = bounds(sheet, gr)
+    txn.guard(sheet, r0, r1, c0, c1)
+    cols = [need_int(dr, "startIndex", 0) for dr in req.get("comparisonColumns") or []] or list(range(c0, c1))
+    if any(not c0 <= c < c1 for c in cols):
+        raise Bad("comparisonColumns must lie inside the range.")
+    seen, keep = set(), []
+    for r in range(r0, min(r1, max(len(sheet.values), r0))):
+        key = _row_key(sheet, r, cols)
+        if key not in seen:
+            seen.add(key)
+            keep.append(r)
+    removed = min(r1, len(sheet.values)) - r0 - len(keep) if len(sheet.values) > r0 else 0
+    if removed > 0:
+        txn.rows(sheet, r0, r1)
+        _rewrite_rows(txn, sheet, r0, min(r1, len(sheet.values)), c0, c1, keep)
+    return {"deleteDuplicates": {"duplicatesRemovedCount": removed} if removed > 0 else {}}
+
+
+def randomize_range(txn: Txn, req: dict) -> dict:
+    gr = req.get("range")
+    sheet = txn.sheet(range_sheet_id(gr), "values", *SPARSE)
+    r0, r1, c0, c1 = bounds(sheet, gr)
+    txn.guard(sheet, r0, r1, c0, c1)
+    order = list(range(r0, r1))
+    random.shuffle(order)
+    txn.rows(sheet, r0, r1)
+    _rewrite_rows(txn, sheet, r0, r1, c0, c1, order)
+    return {}
 
 
 def _pattern(req: dict) -> Any:
@@ -132,63 +248,11 @@ def _replace_in_sheet(txn: Txn, sheet_id: int, box: tuple[int, int, int, int], r
     counts["sheetsChanged"] += 1
 
 
-_DELIMITERS = {"COMMA": ",", "SEMICOLON": ";", "PERIOD": ".", "SPACE": " "}
-
-
-def _typed_rows(txn: Txn, sheet_id: int, r0: int, c0: int, rows: list[list[str]]) -> None:
-    """Write text as if typed into the UI (USER_ENTERED parsing, formats inferred)."""
-    from .cellvalues import parse_user_entered
-    sheet = txn.sheet(sheet_id, "values", "formulas", "formats")
-    width = max((len(r) for r in rows), default=0)
-    bounds(sheet, {"startRowIndex": r0, "endRowIndex": r0 + len(rows),
-                   "startColumnIndex": c0, "endColumnIndex": c0 + width})
-    txn.guard(sheet, r0, r0 + len(rows), c0, c0 + width)
-    txn.rows(sheet, r0, r0 + len(rows))
-    for i, row in enumerate(rows):
-        for j, text in enumerate(row):
-            fmt = sheet.formats.get((r0 + i, c0 + j))
-            value, formula, nf = parse_user_entered(text, txn.work, (fmt or {}).get("numberFormat"))
-            if nf is not None:
-                sheet.formats[(r0 + i, c0 + j)] = {**(fmt or {}), "numberFormat": nf}
-            sheet.set(r0 + i, c0 + j, value, formula)
-
-
-def paste_data(txn: Txn, req: dict) -> dict:
-    """Delimited text pasted at a coordinate (html pastes are not emulated)."""
-    if req.get("html"):
-        raise Bad("HTML pastes are not emulated by sheetsync.")
-    data, coord = req.get("data"), req.get("coordinate") or {}
-    if not isinstance(data, str):
-        raise Bad("data must be set.")
-    delimiter = req.get("delimiter")
-    if not delimiter:
-        raise Bad("delimiter must be set when html is false.")
-    if req.get("type", "PASTE_NORMAL") not in ("PASTE_NORMAL", "PASTE_VALUES"):
-        raise Bad("Only PASTE_NORMAL and PASTE_VALUES pastes of text are emulated.")
-    rows = [line.split(delimiter) for line in data.replace("\r\n", "\n").split("\n")]
-    _typed_rows(txn, coord.get("sheetId", 0) or 0, coord.get("rowIndex", 0) or 0,
-                coord.get("columnIndex", 0) or 0, rows)
-    return {}
-
-
-def text_to_columns(txn: Txn, req: dict) -> dict:
-    gr = req.get("source")
-    sheet = txn.find(range_sheet_id(gr))
-    r0, r1, c0, c1 = bounds(sheet, gr)
-    if c1 - c0 != 1:
-        raise Bad("The source range must span exactly one column.")
-    kind = req.get("delimiterType", "DETECT")
-    delimiter = req.get("delimiter") if kind == "CUSTOM" else _DELIMITERS.get(kind)
-    texts = [sheet.get(r, c0) for r in range(r0, r1)]
-    if delimiter is None:  # AUTODETECT / DETECT: the first common separator found
-        joined = "".join(t for t in texts if isinstance(t, str))
-        delimiter = next((d for d in (",", ";", ".", " ") if d in joined), ",")
-    last = max((r for r in range(r0, r1) if isinstance(texts[r - r0], str)), default=r0 - 1)
-    rows = [texts[r - r0].split(delimiter) if isinstance(texts[r - r0], str) else [] for r in range(r0, last + 1)]
-    if rows:
-        _typed_rows(txn, sheet.sheet_id, r0, c0, rows)
-    return {}
-
-
-HANDLERS = {"deleteRange": delete_range, "findReplace": find_replace, "pasteData": paste_data,
-            "textToColumns": text_to_columns}
+HANDLERS: dict[str, Handler] = {
+    "insertRange": insert_range,
+    "trimWhitespace": trim_whitespace,
+    "deleteDuplicates": delete_duplicates,
+    "randomizeRange": randomize_range,
+    "deleteRange": delete_range,
+    "findReplace": find_replace,
+}

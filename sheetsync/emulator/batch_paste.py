@@ -1,15 +1,10 @@
-"""copyPaste and cutPaste batchUpdate requests.
-
-copyPaste repeats the source to fill a destination that is a multiple of its
-size (else pastes it once from the destination's top-left), moves relative
-references of pasted formulas, and honours pasteType / pasteOrientation.
-cutPaste moves cells and clears the source.
-"""
+"""Paste requests: copyPaste, cutPaste (formulas follow as in Google), pasteData and
+textToColumns (text parsed as if typed)."""
 from __future__ import annotations
 
 from typing import Any
 
-from .batch_common import Bad, Txn, bounds, range_sheet_id
+from .batch_common import Bad, Handler, Txn, bounds, range_sheet_id
 from .formula_refs import move_block_references, shift_relative
 from .model import Sheet
 
@@ -22,6 +17,8 @@ _PARTS = {
     "PASTE_DATA_VALIDATION": ("validation",),
     "PASTE_CONDITIONAL_FORMATTING": (),
 }
+
+
 _ATTRS = {"format": "formats", "note": "notes", "validation": "validations"}
 
 
@@ -139,4 +136,67 @@ def rewrite_formulas(txn: Txn, edit) -> None:
             txn.sheet(s.sheet_id, "formulas").formulas.update(changed)
 
 
-HANDLERS = {"copyPaste": copy_paste, "cutPaste": cut_paste}
+_DELIMITERS = {"COMMA": ",", "SEMICOLON": ";", "PERIOD": ".", "SPACE": " "}
+
+
+def _typed_rows(txn: Txn, sheet_id: int, r0: int, c0: int, rows: list[list[str]]) -> None:
+    """Write text as if typed into the UI (USER_ENTERED parsing, formats inferred)."""
+    from .cellvalues import parse_user_entered
+    sheet = txn.sheet(sheet_id, "values", "formulas", "formats")
+    width = max((len(r) for r in rows), default=0)
+    bounds(sheet, {"startRowIndex": r0, "endRowIndex": r0 + len(rows),
+                   "startColumnIndex": c0, "endColumnIndex": c0 + width})
+    txn.guard(sheet, r0, r0 + len(rows), c0, c0 + width)
+    txn.rows(sheet, r0, r0 + len(rows))
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            fmt = sheet.formats.get((r0 + i, c0 + j))
+            value, formula, nf = parse_user_entered(text, txn.work, (fmt or {}).get("numberFormat"))
+            if nf is not None:
+                sheet.formats[(r0 + i, c0 + j)] = {**(fmt or {}), "numberFormat": nf}
+            sheet.set(r0 + i, c0 + j, value, formula)
+
+
+def paste_data(txn: Txn, req: dict) -> dict:
+    """Delimited text pasted at a coordinate (html pastes are not emulated)."""
+    if req.get("html"):
+        raise Bad("HTML pastes are not emulated by sheetsync.")
+    data, coord = req.get("data"), req.get("coordinate") or {}
+    if not isinstance(data, str):
+        raise Bad("data must be set.")
+    delimiter = req.get("delimiter")
+    if not delimiter:
+        raise Bad("delimiter must be set when html is false.")
+    if req.get("type", "PASTE_NORMAL") not in ("PASTE_NORMAL", "PASTE_VALUES"):
+        raise Bad("Only PASTE_NORMAL and PASTE_VALUES pastes of text are emulated.")
+    rows = [line.split(delimiter) for line in data.replace("\r\n", "\n").split("\n")]
+    _typed_rows(txn, coord.get("sheetId", 0) or 0, coord.get("rowIndex", 0) or 0,
+                coord.get("columnIndex", 0) or 0, rows)
+    return {}
+
+
+def text_to_columns(txn: Txn, req: dict) -> dict:
+    gr = req.get("source")
+    sheet = txn.find(range_sheet_id(gr))
+    r0, r1, c0, c1 = bounds(sheet, gr)
+    if c1 - c0 != 1:
+        raise Bad("The source range must span exactly one column.")
+    kind = req.get("delimiterType", "DETECT")
+    delimiter = req.get("delimiter") if kind == "CUSTOM" else _DELIMITERS.get(kind)
+    texts = [sheet.get(r, c0) for r in range(r0, r1)]
+    if delimiter is None:  # AUTODETECT / DETECT: the first common separator found
+        joined = "".join(t for t in texts if isinstance(t, str))
+        delimiter = next((d for d in (",", ";", ".", " ") if d in joined), ",")
+    last = max((r for r in range(r0, r1) if isinstance(texts[r - r0], str)), default=r0 - 1)
+    rows = [texts[r - r0].split(delimiter) if isinstance(texts[r - r0], str) else [] for r in range(r0, last + 1)]
+    if rows:
+        _typed_rows(txn, sheet.sheet_id, r0, c0, rows)
+    return {}
+
+
+HANDLERS: dict[str, Handler] = {
+    "pasteData": paste_data,
+    "textToColumns": text_to_columns,
+    "copyPaste": copy_paste,
+    "cutPaste": cut_paste,
+}

@@ -1,25 +1,20 @@
-"""batchUpdate requests on rows/columns and on objects laid over the grid:
-insert/delete/append/updateDimension*, conditional formats, protected and
-named ranges, charts, developer metadata, filters and accepted no-ops.
-"""
+"""batchUpdate requests on rows and columns: insert/delete/append/move dimension,
+updateDimensionProperties, dimension groups and autoResizeDimensions.  Inserting or deleting
+rows moves everything laid over the grid (merges, rules, protected ranges, charts, formulas)."""
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 
-from . import batch_misc, devmeta
-from .batch_cells import check_condition
-from .batch_common import (Bad, Txn, bounds, clean_range, mask_of, masked, need_int,
-                           range_sheet_id, shift_grid_range)
+from . import devmeta
+from .autoresize import auto_resize
+from .batch_common import SPARSE, Bad, Handler, Txn, mask_of, masked, need_int, shift_grid_range
 from .formula_refs import shift_references
 from .model import Sheet
 
 _OBJECT_ATTRS = ("merges", "conditional_formats", "protected_ranges", "basic_filter",
                  "banded_ranges", "filter_views", "developer_metadata")
 
-
-# ------------------------------------------------------------ rows and columns
 
 def _dim_range(txn: Txn, rng: Any) -> tuple[Sheet, int, int, int]:
     if not isinstance(rng, dict):
@@ -269,228 +264,145 @@ def clip_objects(txn: Txn, sheet: Sheet) -> None:
         _shift_everything(txn, sheet, axis, size, -huge, size + huge)
 
 
-# ------------------------------------------------------------ conditional formats
-
-def _check_cf_rule(txn: Txn, rule: Any) -> tuple[Sheet, dict]:
-    if not isinstance(rule, dict) or not rule.get("ranges"):
-        raise Bad("ConditionalFormatRule must have at least one range.")
-    sheet_ids = {range_sheet_id(g) for g in rule["ranges"]}
-    if len(sheet_ids) != 1:
-        raise Bad("All ranges of a conditional format rule must be on the same sheet.")
-    sheet = txn.sheet(sheet_ids.pop(), "conditional_formats")
-    for g in rule["ranges"]:
-        txn.guard(sheet, *bounds(sheet, g))
-    if ("booleanRule" in rule) == ("gradientRule" in rule):
-        raise Bad("Exactly one of booleanRule or gradientRule must be set.")
-    if "booleanRule" in rule:
-        check_condition((rule["booleanRule"] or {}).get("condition"))
-    out = copy.deepcopy(rule)
-    out["ranges"] = [clean_range(sheet, g) for g in rule["ranges"]]
-    return sheet, out
+def _remap(sheet: Sheet, axis: int, mapping: dict[int, int]) -> None:
+    """Move sparse cell data and row/column sizes along `axis` by an index mapping."""
+    for name in SPARSE:
+        d = getattr(sheet, name)
+        moving = [k for k in d if k[axis] in mapping]
+        taken = {k: d.pop(k) for k in moving}
+        for (r, c), v in taken.items():
+            d[(mapping[r], c) if axis == 0 else (r, mapping[c])] = v
+    meta = sheet.row_meta if axis == 0 else sheet.col_meta
+    taken_meta = {i: meta.pop(i) for i in [i for i in meta if i in mapping]}
+    for i, v in taken_meta.items():
+        meta[mapping[i]] = v
+    sheet.developer_metadata = devmeta.remap_locations(sheet.developer_metadata, axis, mapping)
 
 
-def add_conditional_format_rule(txn: Txn, req: dict) -> dict:
-    sheet, rule = _check_cf_rule(txn, req.get("rule"))
-    index = req.get("index", 0) or 0
-    if not isinstance(index, int) or index < 0 or index > len(sheet.conditional_formats):
-        raise Bad(f"index {index} is out of range.")
-    sheet.conditional_formats.insert(index, rule)
-    return {}
-
-
-def _cf_at(txn: Txn, req: dict) -> tuple[Sheet, int]:
-    sheet_id = req.get("sheetId", 0) or 0
-    sheet = txn.sheet(sheet_id, "conditional_formats")
-    index = req.get("index", 0) or 0
-    if not isinstance(index, int) or not 0 <= index < len(sheet.conditional_formats):
-        raise Bad(f"No conditional format on sheet: {sheet_id} at index: {index}")
-    return sheet, index
-
-
-def update_conditional_format_rule(txn: Txn, req: dict) -> dict:
-    sheet, index = _cf_at(txn, req)
-    old = sheet.conditional_formats[index]
-    if "rule" in req:
-        target, rule = _check_cf_rule(txn, req["rule"])
-        if target.sheet_id != sheet.sheet_id:
-            raise Bad("Moving a rule to another sheet is not supported.")
-        sheet.conditional_formats[index] = rule
-        return {"updateConditionalFormatRule": {"newRule": rule, "oldRule": old,
-                                                "newIndex": index, "oldIndex": index}}
-    new_index = req.get("newIndex")
-    if not isinstance(new_index, int) or not 0 <= new_index < len(sheet.conditional_formats):
-        raise Bad("Either rule or a valid newIndex must be set.")
-    sheet.conditional_formats.pop(index)
-    sheet.conditional_formats.insert(new_index, old)
-    return {"updateConditionalFormatRule": {"newRule": old, "oldRule": old,
-                                            "newIndex": new_index, "oldIndex": index}}
-
-
-def delete_conditional_format_rule(txn: Txn, req: dict) -> dict:
-    sheet, index = _cf_at(txn, req)
-    for g in sheet.conditional_formats[index].get("ranges", []):
-        txn.guard(sheet, *bounds(sheet, g))
-    rule = sheet.conditional_formats.pop(index)
-    return {"deleteConditionalFormatRule": {"rule": rule}}
-
-
-# ------------------------------------------------------------ protected ranges
-
-def _find_protected(txn: Txn, pr_id: Any) -> tuple[Sheet, int]:
-    try:
-        pr_id = int(pr_id)
-    except (TypeError, ValueError):
-        raise Bad(f"No protected range with id: {pr_id}") from None
-    for s in txn.work.sheets:
-        for i, pr in enumerate(s.protected_ranges):
-            if pr.get("protectedRangeId") == pr_id:
-                return txn.sheet(s.sheet_id, "protected_ranges"), i
-    raise Bad(f"No protected range with id: {pr_id}")
-
-
-def _build_protected(txn: Txn, src: dict, pr_id: int) -> tuple[Sheet, dict]:
-    if "range" in src and src.get("namedRangeId"):
-        raise Bad("Only one of range or namedRangeId may be set.")
-    gr = src.get("range")
-    if gr is None and src.get("namedRangeId"):
-        named = [n for n in txn.work.named_ranges if n.get("namedRangeId") == src["namedRangeId"]]
-        if not named:
-            raise Bad(f"No named range with id: {src['namedRangeId']}")
-        gr = named[0]["range"]
-    if not isinstance(gr, dict):
-        raise Bad("ProtectedRange must have a range or a namedRangeId.")
-    sheet = txn.sheet(range_sheet_id(gr), "protected_ranges")
-    bounds(sheet, gr)
-    pr: dict[str, Any] = {"protectedRangeId": pr_id}
-    if src.get("namedRangeId"):
-        pr["namedRangeId"] = src["namedRangeId"]
-    pr["range"] = clean_range(sheet, gr)
-    if src.get("description"):
-        pr["description"] = src["description"]
-    owner = txn.work.drive.owner
-    if src.get("warningOnly"):
-        sent = {**(src.get("editors") or {})}
-        sent["users"] = [u for u in sent.get("users") or [] if u != owner]  # the owner is always listed
-        if any(sent.get(k) for k in ("users", "groups", "domainUsersCanEdit")):
-            raise Bad("ProtectedRange is warningOnly. Editors cannot be set on it.")
-        pr["warningOnly"] = True
-    pr["requestingUserCanEdit"] = True
-    # Google lists the owner among the editors of every range, warning-only ones included
-    editors = copy.deepcopy(src.get("editors") or {})
-    users = [u for u in editors.get("users") or [] if u]
-    if owner not in users:
-        users.insert(0, owner)
-    editors["users"] = users
-    pr["editors"] = {k: v for k, v in editors.items() if v}
-    if src.get("unprotectedRanges"):
-        pr["unprotectedRanges"] = [clean_range(sheet, g) for g in src["unprotectedRanges"]]
-    return sheet, pr
-
-
-def add_protected_range(txn: Txn, req: dict) -> dict:
-    src = req.get("protectedRange") or {}
-    pr_id = src.get("protectedRangeId")
-    if pr_id is not None:
-        if any(p.get("protectedRangeId") == pr_id for s in txn.work.sheets for p in s.protected_ranges):
-            raise Bad(f"A protected range with the id {pr_id} already exists.")
+def move_dimension(txn: Txn, req: dict) -> dict:
+    src = req.get("source") or {}
+    dim = src.get("dimension")
+    if dim not in ("ROWS", "COLUMNS"):
+        raise Bad("source.dimension must be ROWS or COLUMNS.")
+    sheet = txn.sheet(src.get("sheetId", 0) or 0, "*")
+    axis = 0 if dim == "ROWS" else 1
+    size = sheet.row_count if axis == 0 else sheet.column_count
+    s, e = need_int(src, "startIndex", 0), need_int(src, "endIndex")
+    dest = need_int(req, "destinationIndex")
+    if not (0 <= s < e <= size) or not 0 <= dest <= size:
+        raise Bad(f"Invalid move: [{s}, {e}) to {dest} in a sheet of {size}.")
+    if s <= dest <= e:
+        return {}
+    txn.guard_lines(sheet, axis, s, e)  # protected rows may not move, nor others land inside one
+    txn.guard_insert(sheet, axis, dest)
+    order = list(range(size))
+    block = order[s:e]
+    del order[s:e]
+    at = dest - (e - s) if dest > e else dest  # destinationIndex counts before the removal
+    order[at:at] = block
+    mapping = {old: new for new, old in enumerate(order) if old != new}
+    lo, hi = min(mapping), max(mapping) + 1
+    if axis == 0:
+        values = sheet.values
+        rows = [values[i] if i < len(values) else [] for i in range(lo, hi)]
+        if len(values) < hi:
+            values.extend([] for _ in range(hi - len(values)))
+        for old, new in mapping.items():
+            values[new] = rows[old - lo]
+        sheet.trim_tail()
     else:
-        pr_id = txn.work.new_id()
-    sheet, pr = _build_protected(txn, src, pr_id)
-    if _whole_sheet(pr["range"]) and any(_whole_sheet(p.get("range", {})) for p in sheet.protected_ranges):
-        raise Bad(f'Sheet "{sheet.title}" already has sheet protection.')
-    sheet.protected_ranges.append(pr)
-    # Google's reply leaves the editors out ({}); only spreadsheets.get lists them
-    return {"addProtectedRange": {"protectedRange": {**copy.deepcopy(pr), "editors": {}}}}
-
-
-def _whole_sheet(gr: dict) -> bool:
-    return not any(k in gr for k in ("startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex"))
-
-
-def delete_protected_range(txn: Txn, req: dict) -> dict:
-    sheet, i = _find_protected(txn, req.get("protectedRangeId"))
-    del sheet.protected_ranges[i]
+        txn.all_rows(sheet)
+        for row in sheet.values:
+            seg = (row[lo:hi] + [None] * (hi - lo))[: hi - lo]
+            if len(row) < hi and any(v is not None for v in seg):
+                row.extend([None] * (hi - len(row)))
+            for old, new in mapping.items():
+                if new < len(row):
+                    row[new] = seg[old - lo]
+            while row and row[-1] is None:
+                row.pop()
+    _remap(sheet, axis, mapping)
     return {}
 
 
-def update_protected_range(txn: Txn, req: dict) -> dict:
-    src = req.get("protectedRange") or {}
-    sheet, i = _find_protected(txn, src.get("protectedRangeId"))
-    merged = masked(sheet.protected_ranges[i], src, mask_of(req.get("fields")))
-    pr_id = sheet.protected_ranges[i]["protectedRangeId"]
-    del sheet.protected_ranges[i]
-    target, pr = _build_protected(txn, merged, pr_id)
-    target.protected_ranges.insert(i if target is sheet else len(target.protected_ranges), pr)
-    return {}
+def _groups_attr(dimension: Any) -> str:
+    if dimension not in ("ROWS", "COLUMNS"):
+        raise Bad("range.dimension must be ROWS or COLUMNS.")
+    return "row_groups" if dimension == "ROWS" else "column_groups"
 
 
-# ------------------------------------------------------------ named ranges
-
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,249}$")
-_CELLISH = re.compile(r"^([A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc][0-9]*)$")
-
-
-def _check_name(txn: Txn, name: Any, but: str | None = None) -> str:
-    if not isinstance(name, str) or not _NAME.match(name) or _CELLISH.match(name) \
-            or name.upper() in ("TRUE", "FALSE"):
-        raise Bad(f"Invalid name for a named range: {name}")
-    for nr in txn.work.named_ranges:
-        if nr.get("name", "").lower() == name.lower() and nr.get("namedRangeId") != but:
-            raise Bad(f"A named range with the name {name} already exists.")
-    return name
+def _group_span(rng: dict, sheet: Sheet) -> tuple[int, int]:
+    start, end = need_int(rng, "startIndex", 0), need_int(rng, "endIndex")
+    size = sheet.row_count if rng.get("dimension") == "ROWS" else sheet.column_count
+    if start < 0 or end <= start or end > size:
+        raise Bad(f"Invalid dimension range [{start}, {end}) for a sheet of {size}.")
+    return start, end
 
 
-def add_named_range(txn: Txn, req: dict) -> dict:
-    src = req.get("namedRange") or {}
-    name = _check_name(txn, src.get("name"))
-    gr = src.get("range")
-    sheet = txn.find(range_sheet_id(gr))
-    bounds(sheet, gr)
-    nr_id = str(src.get("namedRangeId") or txn.work.new_id())
-    if any(n.get("namedRangeId") == nr_id for n in txn.work.named_ranges):
-        raise Bad(f"A named range with the id {nr_id} already exists.")
-    nr = {"namedRangeId": nr_id, "name": name, "range": clean_range(sheet, gr)}
-    txn.work.named_ranges.append(nr)
-    return {"addNamedRange": {"namedRange": copy.deepcopy(nr)}}
+def _redepth(groups: list[dict]) -> list[dict]:
+    """Depth = 1 + the number of other groups that contain the group (Google nests them)."""
+    out = []
+    for g in groups:
+        a, b = g["range"]["startIndex"], g["range"]["endIndex"]
+        depth = 1 + sum(1 for h in groups if h is not g and h["range"]["startIndex"] <= a
+                        and b <= h["range"]["endIndex"])
+        out.append({**g, "depth": depth})
+    return sorted(out, key=lambda g: (g["range"]["startIndex"], -g["range"]["endIndex"]))
 
 
-def _named_index(txn: Txn, nr_id: Any) -> int:
-    for i, nr in enumerate(txn.work.named_ranges):
-        if nr.get("namedRangeId") == str(nr_id):
-            return i
-    raise Bad(f"No named range with id: {nr_id}")
+def add_dimension_group(txn: Txn, req: dict) -> dict:
+    rng = req.get("range") or {}
+    attr = _groups_attr(rng.get("dimension"))
+    sheet = txn.sheet(rng.get("sheetId", 0) or 0)
+    start, end = _group_span(rng, sheet)
+    groups = list(getattr(sheet, attr, []))
+    if any(g["range"]["startIndex"] == start and g["range"]["endIndex"] == end for g in groups):
+        raise Bad("A group with that range already exists.")
+    groups.append({"range": {"sheetId": sheet.sheet_id, "dimension": rng["dimension"],
+                             "startIndex": start, "endIndex": end}, "depth": 1})
+    setattr(sheet, attr, _redepth(groups))
+    # Google turns the group control on with a first group and leaves it on (its recordings)
+    flag = "rowGroupControlAfter" if attr == "row_groups" else "columnGroupControlAfter"
+    sheet.properties.setdefault("gridProperties", {}).setdefault(flag, True)
+    return {"addDimensionGroup": {"dimensionGroups": copy.deepcopy(getattr(sheet, attr))}}
 
 
-def delete_named_range(txn: Txn, req: dict) -> dict:
-    del txn.work.named_ranges[_named_index(txn, req.get("namedRangeId"))]
-    return {}
+def delete_dimension_group(txn: Txn, req: dict) -> dict:
+    rng = req.get("range") or {}
+    attr = _groups_attr(rng.get("dimension"))
+    sheet = txn.sheet(rng.get("sheetId", 0) or 0)
+    start, end = _group_span(rng, sheet)
+    groups = list(getattr(sheet, attr, []))
+    kept = [g for g in groups if not (g["range"]["startIndex"] == start and g["range"]["endIndex"] == end)]
+    if len(kept) == len(groups):
+        raise Bad("No group with that range exists.")
+    setattr(sheet, attr, _redepth(kept))
+    return {"deleteDimensionGroup": {"dimensionGroups": copy.deepcopy(getattr(sheet, attr))}}
 
 
-def update_named_range(txn: Txn, req: dict) -> dict:
-    src = req.get("namedRange") or {}
-    i = _named_index(txn, src.get("namedRangeId"))
-    new = masked(txn.work.named_ranges[i], src, mask_of(req.get("fields")))
-    _check_name(txn, new.get("name"), but=new.get("namedRangeId"))
-    sheet = txn.find(range_sheet_id(new.get("range")))
-    bounds(sheet, new["range"])
-    new["range"] = clean_range(sheet, new["range"])
-    txn.work.named_ranges[i] = new
-    return {}
+def update_dimension_group(txn: Txn, req: dict) -> dict:
+    src = req.get("dimensionGroup") or {}
+    rng = src.get("range") or {}
+    attr = _groups_attr(rng.get("dimension"))
+    sheet = txn.sheet(rng.get("sheetId", 0) or 0)
+    mask = mask_of(req.get("fields"))
+    groups = list(getattr(sheet, attr, []))
+    for i, g in enumerate(groups):
+        if (g["range"]["startIndex"], g["range"]["endIndex"]) == (rng.get("startIndex"), rng.get("endIndex")):
+            groups[i] = {**masked(g, src, mask), "range": g["range"], "depth": g["depth"]}
+            setattr(sheet, attr, groups)
+            return {}
+    raise Bad("No group with that range exists.")
 
 
-HANDLERS = {
+HANDLERS: dict[str, Handler] = {
+    "addDimensionGroup": add_dimension_group,
+    "deleteDimensionGroup": delete_dimension_group,
+    "updateDimensionGroup": update_dimension_group,
+    "moveDimension": move_dimension,
     "insertDimension": insert_dimension,
     "deleteDimension": delete_dimension,
     "appendDimension": append_dimension,
     "updateDimensionProperties": update_dimension_properties,
-    "addConditionalFormatRule": add_conditional_format_rule,
-    "updateConditionalFormatRule": update_conditional_format_rule,
-    "deleteConditionalFormatRule": delete_conditional_format_rule,
-    "addProtectedRange": add_protected_range,
-    "deleteProtectedRange": delete_protected_range,
-    "updateProtectedRange": update_protected_range,
-    "addNamedRange": add_named_range,
-    "deleteNamedRange": delete_named_range,
-    "updateNamedRange": update_named_range,
-    **batch_misc.HANDLERS,
+    "autoResizeDimensions": auto_resize,
 }
