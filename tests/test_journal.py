@@ -524,15 +524,15 @@ def test_block_state_reads_back_what_the_writer_holds(tmp_path):
                 assert {k: got.rows[k] for k in held.rows} == held.rows
                 _state_matches_the_read(got, t, ok)
             assert w.snapshot("S1", minute + 1).values() == expected(g)
-        assert w.db.execute("SELECT count(*) FROM state").fetchone()[0] == 0
 
 
-@pytest.mark.parametrize("layout", ["state", "state_chunks", "fixed16"])
-def test_journal_from_before_the_blocks_is_read_and_converted(tmp_path, layout):
-    """A journal whose last read is still one record per row, packed by row id,
-    or in fixed 16-row blocks (older sheetsync): read once, converted by the next sync."""
+@pytest.mark.parametrize("layout", ["none", "fixed16"])
+def test_a_cache_of_another_layout_is_rebuilt_from_the_history(tmp_path, layout):
+    """A journal whose cache of the last read is gone, or in fixed 16-row blocks (an older
+    sheetsync), or in the tables of older releases (dropped when the journal is opened): the
+    cache is rebuilt from the history, and the next sync stores it in this layout."""
     import json
-    from sheetsync.journal.state import CHUNK, encode_chunk, record_id
+    from sheetsync.journal.state import CDC, encode_chunk, record_id
     path = tmp_path / "j.sqlite"
     g = base_grid()
     g.insert(2, ["31.73.01.1003", "1", "5", "", "", "", ""])
@@ -542,11 +542,9 @@ def test_journal_from_before_the_blocks_is_read_and_converted(tmp_path, layout):
         del g[2]                                              # a gone row in the old cache too
         rec(j, g, 1, ok=ok_keys(tab(g), {3: "OK"}))
         rows = sorted(j._state(1, complete=True).rows.values())
-        j.db.execute("DELETE FROM state_records")             # back to the old layout
+        j.db.execute("DELETE FROM state_records")             # no cache of this layout
         j.db.execute("DELETE FROM state_meta")
-        if layout == "state":
-            j.db.executemany("INSERT INTO state VALUES (?,1,?,?,?,?,?)", rows)
-        elif layout == "fixed16":             # sheet rows b*16.. at record b, gone rows at -1 - id//16
+        if layout == "fixed16":             # sheet rows b*16.. at record b, gone rows at -1 - id//16
             keys, by_key = tab(g).aligned()[0], {r[1]: r for r in rows}
             blank = (0, "", 1, "", 0, None)
             recs = {b // 16: [by_key[k] if k else blank for k in keys[b:b + 16]]
@@ -559,17 +557,17 @@ def test_journal_from_before_the_blocks_is_read_and_converted(tmp_path, layout):
             j.db.execute("INSERT INTO state_meta VALUES (1, 'index', ?)", (json.dumps(
                 {"n": 2, "block": 16, "first_row": 2, "size": len(keys), "live": len(by_key),
                  "digests": True}),))
-        else:
-            j.db.executemany("INSERT INTO state_chunks VALUES (1,?,?)",
-                             [(c, encode_chunk([r for r in rows if r[0] // CHUNK == c]))
-                              for c in {r[0] // CHUNK for r in rows}])
+        j.db.execute("CREATE TABLE state(row INTEGER PRIMARY KEY, body TEXT)")    # an older release's
+        j.db.execute("INSERT INTO state VALUES (1, 'never read')")
+        j.db.execute("PRAGMA user_version=6")
     g[2][3] = "125"
     with Journal(path) as j:
         assert [w.row for w in j.changed_after_verification("S1", tab(g), CONFIG)] == [3]
         assert set(j.last("S1").rows) == set(tab(base_grid()).rows)
         rec(j, g, 2, ok=ok_keys(tab(g), {3: "OK"}))
-        for table in ("state", "state_chunks"):
-            assert j.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+        assert not j.db.execute("SELECT 1 FROM sqlite_master WHERE name='state'").fetchone()
+        index = json.loads(j.db.execute("SELECT body FROM state_meta WHERE name='index'").fetchone()[0])
+        assert (index["n"], index["cdc"]) == (3, CDC)
     with Journal(path) as j:
         _state_matches_the_read(j._state(1, complete=True), tab(g), ok_keys(tab(g), {3: "OK"}))
         g.insert(2, ["31.73.01.1003", "1", "5", "", "", "", ""])          # the gone row is back

@@ -22,6 +22,10 @@ def _make_it_a_journal_two_releases_old(path: Path, layout: str) -> None:
     state_records and state_meta), no typed-values mark, schema 3."""
     from sheetsync.journal.state import decode_chunk, record_span
     db = sqlite3.connect(path)
+    db.execute("CREATE TABLE state_chunks(sheet INTEGER NOT NULL, chunk INTEGER NOT NULL, body TEXT NOT NULL, "
+               "PRIMARY KEY(sheet, chunk)) WITHOUT ROWID")
+    db.execute("CREATE TABLE state(row INTEGER PRIMARY KEY, sheet INTEGER NOT NULL, key TEXT NOT NULL, "
+               "live INTEGER NOT NULL, line TEXT NOT NULL, ok INTEGER NOT NULL, base TEXT)")
     for sheet, in db.execute("SELECT id FROM sheets").fetchall():
         low, high = record_span(sheet)
         records = db.execute("SELECT body FROM state_records WHERE id BETWEEN ? AND ? ORDER BY id",

@@ -106,22 +106,15 @@ def _line(line: str | None) -> str | None:
 def _records(db: sqlite3.Connection) -> None:
     """The last-read cache: lines and verified copies (the block digests then no
     longer match, so the next sync compares those blocks once: no change found).
-    A journal of an older layout keeps that cache by row id (``state_chunks``, the
-    same record encoding, or ``state``, a row each) until its next sync converts it:
-    those are typed too, or that conversion carries the shown numbers into the new
-    cache, and every verified count looks changed (the guard then reads a column
+    Untyped, every verified count would look changed (the guard then reads a column
     change on every count column, and every verified row turns PERIKSA)."""
-    for table, key in (("state_records", ("id",)), ("state_chunks", ("sheet", "chunk"))):
-        todo = []
-        for *where, body in db.execute(f"SELECT {', '.join(key)}, body FROM {table}"):
-            if not re.search(r"[0-9][.,][0-9]", body):
-                continue
-            rows = decode_chunk(body)
-            new = [(r[0], r[1], r[2], _line(r[3]), r[4], _line(r[5])) for r in rows]
-            if new != rows:
-                todo.append((encode_chunk(new), *where))
-        db.executemany(f"UPDATE {table} SET body=? WHERE {' AND '.join(k + '=?' for k in key)}", todo)
-    rows = [(_line(line), _line(base), row) for row, line, base in db.execute(
-        "SELECT row, line, base FROM state WHERE line GLOB '*[0-9][.,][0-9]*' OR base GLOB '*[0-9][.,][0-9]*'")]
-    db.executemany("UPDATE state SET line=?, base=? WHERE row=?", rows)
+    todo = []
+    for rid, body in db.execute("SELECT id, body FROM state_records"):
+        if not re.search(r"[0-9][.,][0-9]", body):
+            continue
+        rows = decode_chunk(body)
+        new = [(r[0], r[1], r[2], _line(r[3]) or "", r[4], _line(r[5])) for r in rows]
+        if new != rows:
+            todo.append((encode_chunk(new), rid))
+    db.executemany("UPDATE state_records SET body=? WHERE id=?", todo)
 

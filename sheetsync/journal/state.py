@@ -25,11 +25,9 @@ sync, so status changes in unchanged blocks are found without loading them) and
 ``diverged`` (live rows whose verified base differs from their line: the
 changed-after-verification warning must be repeated every sync).
 
-The cache is rebuildable from the history tables; it is written in the same
-transaction as the sync it describes. Journals written before this layout keep
-their cache in fixed 16-row blocks of ``state_records`` (index without
-``cdc``), ``state_chunks`` (by row id) or ``state`` (a record per row): they
-are read once (``legacy``) and the next write converts them.
+The cache is written in the same transaction as the sync it describes, and rebuilt
+from the history tables when it does not describe the last sync (a journal of an
+older release kept it in another layout: that cache is never read).
 """
 from __future__ import annotations
 
@@ -42,13 +40,14 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Iterable
 
+from sheetsync.journal.tab import dict_line
+
 BLOCK = 16                  # mean sheet rows per record and digest: ~2 KB; an edit rewrites 1 record
 CDC = 1                     # index format: content-defined blocks (older indexes: fixed 16 rows)
 DIGEST = 16                 # bytes of each block digest (blake2b)
-CHUNK = 32                  # rows per record of the older by-row-id layout (state_chunks)
 _FLAG = bytes.maketrans(b"01", b"\0\1")
 _JSON = "\x1e"              # a record holding a NUL somewhere is stored as JSON (rare)
-Row = tuple                 # (row id, key, live, line, ok, base)
+Row = tuple[int, str, int, str, int, str | None]   # (row id, key, live, line, ok, base)
 
 
 _SPAN = 1 << 34             # record ids of one sheet: sheet * _SPAN + _SPAN / 2 + record number
@@ -87,14 +86,14 @@ class _State:
     live block, None = blank row); ``order`` the live records in sheet order,
     ``lens`` their sizes; ``complete`` once every record is loaded."""
     __slots__ = ("n", "kept", "sheet", "first_row", "rows", "where", "blocks", "digests", "size", "okmap",
-                 "diverged", "live", "complete", "indexed", "legacy", "dirty", "gone", "dv",
+                 "diverged", "live", "complete", "indexed", "rebuilt", "dirty", "gone", "dv",
                  "delta", "meta_dirty", "order", "lens", "next")
 
     def __init__(self, n: int = 0, kept: tuple[str, ...] = (), sheet: int = 0) -> None:
         self.n, self.kept, self.sheet, self.first_row = n, kept, sheet, 0
         self.rows: dict[str, Row] = {}
         self.where: dict[str, int] = {}
-        self.blocks: dict[int, list] = {}
+        self.blocks: dict[int, list[str | None]] = {}
         self.digests: list[bytes] | None = None   # None: unknown, every block counts as changed
         self.size = 0                # sheet rows below the header at the last read (with blanks)
         self.okmap = b""
@@ -102,7 +101,7 @@ class _State:
         self.live = 0                # rows in the tab at the last read
         self.complete = n == 0
         self.indexed = n == 0        # state_meta describes sync n
-        self.legacy = False          # loaded from an older layout: rewrite everything
+        self.rebuilt = False         # rebuilt from the history: rewrite every record
         self.dirty: set[int] = set()             # records to rewrite
         self.gone: set[int] = set()              # blocks of the last read matched by none: delete
         self.dv = 0                  # PRAGMA data_version when loaded: other writers change it
@@ -117,7 +116,7 @@ class _State:
         """Offset of each live block from ``first_row``, in sheet order."""
         return list(accumulate(self.lens, initial=0))[:-1]
 
-    def sheet_keys(self) -> list:
+    def sheet_keys(self) -> list[str | None]:
         """Key (None: blank) per sheet row from ``first_row`` (needs ``complete``)."""
         blocks = self.blocks
         return [k for r in self.order for k in blocks[r]]
@@ -138,7 +137,7 @@ class _State:
 
     def block_positions(self, blocks: Iterable[int], starts: list[int]) -> dict[str, int]:
         """key -> sheet row of the live rows in those (loaded) blocks (indexes in ``order``)."""
-        first, out = self.first_row, {}
+        first, out = self.first_row, dict[str, int]()
         for b in blocks:
             base = first + starts[b]
             out.update((k, base + i) for i, k in enumerate(self.blocks[self.order[b]]) if k is not None)
@@ -239,7 +238,7 @@ def place(state: _State, delta: Delta) -> None:
     where, blocks, dirty, was = state.where, state.blocks, state.dirty, state.order
     free = [was[i] for i in delta.old_blocks]
     free.reverse()                            # pop() hands them out in sheet order
-    order = [None if m is None else was[m] for m in delta.match]
+    order = [-1 if m is None else was[m] for m in delta.match]   # -1: set below
     starts, ends = delta.starts(), delta.ends
     for j in delta.blocks:
         if free:
@@ -298,7 +297,7 @@ def decode_chunk(body: str) -> list[Row]:
     live, ok = parts[1].encode().translate(_FLAG), parts[2].encode().translate(_FLAG)
     keys, lines, kinds = parts[4:4 + m], parts[4 + m:4 + 2 * m], parts[3]
     if "s" not in kinds and "d" not in kinds:
-        bases: list = [None] * m
+        bases: list[str | None] = [None] * m
     elif "n" not in kinds and "d" not in kinds:
         bases = lines                          # every row verified and unchanged since
     else:
@@ -326,7 +325,7 @@ def load_meta(db: sqlite3.Connection, sheet: int, state: _State) -> None:
     both.frombytes(meta["blocks"])
     half = len(both) // 2
     state.order, state.lens = both[:half].tolist(), both[half:].tolist()
-    raw = meta.get("digests")
+    raw = meta.get("digests") or b""
     state.digests = [raw[i:i + DIGEST] for i in range(0, len(raw), DIGEST)] if info["digests"] else None
     state.okmap = zlib.decompress(meta["okmap"]) if meta.get("okmap") else b""
     state.diverged = _decode_pairs(meta.get("diverged") or "")
@@ -365,22 +364,30 @@ def load_all(db: sqlite3.Connection, sheet: int, state: _State) -> None:
                 _put(state, chunk, decode_chunk(body))
         state.complete = True
         return
-    _load_legacy(db, sheet, state)
+    _rebuild(db, sheet, state)
 
 
-def _load_legacy(db: sqlite3.Connection, sheet: int, state: _State) -> None:
-    """A cache in an older layout (by row id): read it all, place the live rows by
-    the last stored sheet order; the next write converts everything."""
-    rows = [r for _, body in db.execute(
-        "SELECT chunk, body FROM state_chunks WHERE sheet=? ORDER BY chunk", (sheet,))
-        for r in decode_chunk(body)]
-    if not rows:
-        rows = [tuple(r) for r in db.execute(
-            "SELECT row, key, live, line, ok, base FROM state WHERE sheet=? ORDER BY row", (sheet,))]
-    if not rows:                               # written by this layout, index out of date
-        rows = [r for _, body in db.execute(
-            "SELECT id, body FROM state_records WHERE id BETWEEN ? AND ?", record_span(sheet))
-            for r in decode_chunk(body) if r[1]]
+def _rebuild(db: sqlite3.Connection, sheet: int, state: _State) -> None:
+    """The cache as the history tables hold it, when no cache of this layout describes the
+    last sync (a journal of an older release): every row's last values, OK flag and verified
+    base, placed by the last stored sheet order; the next write stores it in this layout."""
+    of_sheet = "row IN (SELECT id FROM rowkeys WHERE sheet=?)"
+    keys = dict(db.execute("SELECT id, key FROM rowkeys WHERE sheet=?", (sheet,)))
+    names = dict(db.execute("SELECT id, name FROM fieldnames"))
+    values: dict[int, dict[str, str]] = {rid: {} for rid in keys}
+    for rid, fid, value, _ in db.execute(
+            f"SELECT row, field, value, max(sync) FROM cells WHERE {of_sheet} GROUP BY row, field", (sheet,)):
+        if value:
+            values[rid][names[fid]] = value
+    live = {rid: flag for rid, flag, _ in db.execute(
+        f"SELECT row, live, max(sync) FROM presence WHERE {of_sheet} GROUP BY row", (sheet,))}
+    ok = {rid: flag for rid, flag, _ in db.execute(
+        f"SELECT row, ok, max(sync) FROM verified WHERE {of_sheet} GROUP BY row", (sheet,))}
+    bases = {rid: json.loads(body) for rid, body, _ in db.execute(
+        f"SELECT row, body, max(sync) FROM baselines WHERE {of_sheet} GROUP BY row", (sheet,))}
+    kept = state.kept
+    rows: list[Row] = [(rid, key, live.get(rid, 0), dict_line(values[rid], kept), ok.get(rid, 0),
+                        dict_line(bases[rid], kept) if rid in bases else None) for rid, key in keys.items()]
     got = db.execute("SELECT o.body FROM orders o JOIN syncs s ON s.id=o.sync WHERE s.sheet=? "
                      "ORDER BY o.sync DESC LIMIT 1", (sheet,)).fetchone()
     first, order = decode_order(got[0]) if got else (0, [])
@@ -401,11 +408,11 @@ def _load_legacy(db: sqlite3.Connection, sheet: int, state: _State) -> None:
             placed[r[1]] = c
     state.first_row, state.size = first, len(order)
     state.live = sum(1 for k in placed if placed[k] >= 0)
-    state.okmap = bytes(1 if state.rows.get(k, _blank_row())[4] else 0 for k in state.sheet_keys())
+    state.okmap = bytes(1 if k is not None and state.rows[k][4] else 0 for k in state.sheet_keys())
     state.diverged = {k: r[5] for k, r in state.rows.items()
                       if r[2] and r[5] is not None and r[5] != r[3]}
     state.digests = None
-    state.complete = state.legacy = state.meta_dirty = True
+    state.complete = state.rebuilt = state.meta_dirty = True
     state.dirty.update(state.blocks)
 
 
@@ -413,11 +420,9 @@ def _load_legacy(db: sqlite3.Connection, sheet: int, state: _State) -> None:
 def save_rows(db: sqlite3.Connection, sheet: int, state: _State) -> None:
     """Rewrite the dirty records and the index (inside the caller's transaction)."""
     rows, blocks, diverged = state.rows, state.blocks, state.diverged
-    if state.legacy:
-        db.execute("DELETE FROM state_chunks WHERE sheet=?", (sheet,))
-        db.execute("DELETE FROM state WHERE sheet=?", (sheet,))
+    if state.rebuilt:                         # records of another layout or sync: replaced
         db.execute("DELETE FROM state_records WHERE id BETWEEN ? AND ?", record_span(sheet))
-        state.legacy = False
+        state.rebuilt = False
     for c in state.dirty:                     # every row changed this sync sits in a dirty record
         for k in blocks.get(c, ()):
             if k is not None:
@@ -470,6 +475,6 @@ def _decode_pairs(body: str) -> dict[str, str]:
     return dict(zip(parts[0::2], parts[1::2]))
 
 
-def ok_map(keys: list, ok: set[str]) -> bytes:
+def ok_map(keys: list[str | None], ok: set[str]) -> bytes:
     """One byte per sheet row, 1 where the row's key is OK (at C speed)."""
     return bytes(map(ok.__contains__, keys))

@@ -70,21 +70,18 @@ CREATE TABLE IF NOT EXISTS verified(row INTEGER NOT NULL, sync INTEGER NOT NULL,
   ok INTEGER NOT NULL, PRIMARY KEY(row, sync)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS baselines(row INTEGER NOT NULL, sync INTEGER NOT NULL,
   body TEXT NOT NULL, PRIMARY KEY(row, sync)) WITHOUT ROWID;
--- cache of the last read (rebuildable from the tables above), content-defined
--- blocks of ~BLOCK sheet rows, one record each, plus per-block digests (see
--- journal_state); fixed 16-row blocks, ``state_chunks`` (by row id) and
--- ``state`` (a record per row) are older forms, converted on first use
+-- cache of the last read (rebuilt from the tables above when it does not describe
+-- the last sync), content-defined blocks of ~BLOCK sheet rows, one record each, plus
+-- per-block digests (see journal/state.py)
 CREATE TABLE IF NOT EXISTS state_records(id INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS state_meta(sheet INTEGER NOT NULL, name TEXT NOT NULL,
   body BLOB NOT NULL, PRIMARY KEY(sheet, name)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS state_chunks(sheet INTEGER NOT NULL, chunk INTEGER NOT NULL,
-  body TEXT NOT NULL, PRIMARY KEY(sheet, chunk)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS state(row INTEGER PRIMARY KEY, sheet INTEGER NOT NULL,
-  key TEXT NOT NULL, live INTEGER NOT NULL, line TEXT NOT NULL, ok INTEGER NOT NULL, base TEXT);
-CREATE INDEX IF NOT EXISTS state_sheet ON state(sheet);
+-- the caches of older releases (by row id, a row each): rebuilt instead
+DROP TABLE IF EXISTS state_chunks;
+DROP TABLE IF EXISTS state;
 """
 SCHEMA_VERSION = 1
-LAYOUT_VERSION = 6     # PRAGMA user_version: 6 = SCHEMA (with sheet_names), triggers, typed values
+LAYOUT_VERSION = 7     # PRAGMA user_version: 7 = SCHEMA (with sheet_names, no older caches), triggers, typed values
 APPEND_ONLY = ("sheets", "sheet_names", "layouts", "syncs", "rowkeys", "fieldnames", "cells", "presence",
                "orders", "renames", "verified", "baselines")
 
