@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import string
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from click.testing import CliRunner, Result
@@ -16,8 +15,8 @@ import sheetsync.cli.main  # noqa: F401  (the CLI and every wing it reaches regi
 import sheetsync.fleet.budget  # noqa: F401
 import sheetsync.fleet.rollup  # noqa: F401
 import sheetsync.reports.reconcile  # noqa: F401
+from google_emulator import GoogleEmulator
 from sheetsync.cli.main import cli
-from sheetsync.emulator import Emulator
 from sheetsync.errors import LANGS, TEMPLATES, SheetsyncError, register
 from sheetsync.sheets.errors import ApiUrlError, SheetsError
 
@@ -62,12 +61,6 @@ def test_words_the_raise_site_cannot_name_are_in_the_readers_language() -> None:
 
 # ------------------------------------------------------------------ the CLI
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator() as emu:
-        yield emu
-
-
 @pytest.fixture()
 def lock_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SHEETSYNC_LOCK_DIR", str(tmp_path / "locks"))
@@ -86,9 +79,9 @@ def error_line(result: Result, lang: str) -> str:
 
 @pytest.mark.parametrize("lang, words", [("en", "Error: spreadsheet 1MissingSheet"),
                                          ("id", "Galat: spreadsheet 1MissingSheet")])
-def test_a_sheets_error_is_one_line_in_the_readers_language(emulator: Emulator, lock_dir: Path,
+def test_a_sheets_error_is_one_line_in_the_readers_language(emu: GoogleEmulator, lock_dir: Path,
                                                              lang: str, words: str) -> None:
-    result = CliRunner().invoke(cli, ["--lang", lang, "check", "--preset", PRESET, "--api-url", emulator.url,
+    result = CliRunner().invoke(cli, ["--lang", lang, "check", "--preset", PRESET, "--api-url", emu.url,
                                       "--spreadsheet", "1MissingSheet0000"])
     line = error_line(result, lang)
     assert result.exit_code == 3
@@ -107,16 +100,16 @@ def test_a_config_error_is_one_line_in_the_readers_language(lang: str, lead: str
 
 @pytest.mark.parametrize("lang, words", [("en", "another sheetsync sync of this spreadsheet is already running"),
                                          ("id", "sinkronisasi sheetsync lain untuk spreadsheet ini sedang berjalan")])
-def test_a_held_lock_is_one_line_in_the_readers_language(emulator: Emulator, lock_dir: Path,
+def test_a_held_lock_is_one_line_in_the_readers_language(emu: GoogleEmulator, lock_dir: Path,
                                                          lang: str, words: str) -> None:
     from sheetsync.journal.tab import journal_key
     from sheetsync.sync.lock import SyncLock, lock_path
 
-    key = emulator.client().create(f"busy-{lang}").id
-    lock = SyncLock(lock_path(journal_key(key, "TPS"), emulator.url, os.environ["SHEETSYNC_LOCK_DIR"]))
+    key = emu.client().create(f"busy-{lang}").id
+    lock = SyncLock(lock_path(journal_key(key, "TPS"), emu.url, os.environ["SHEETSYNC_LOCK_DIR"]))
     lock.acquire()
     try:
-        result = CliRunner().invoke(cli, ["--lang", lang, "sync", "--preset", PRESET, "--api-url", emulator.url,
+        result = CliRunner().invoke(cli, ["--lang", lang, "sync", "--preset", PRESET, "--api-url", emu.url,
                                           "--spreadsheet", key])
     finally:
         lock.release()
