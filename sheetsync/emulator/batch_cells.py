@@ -247,11 +247,11 @@ def sort_range(txn: Txn, req: dict) -> dict:
             mixed = [_sort_key(k) if k is not None else () for k in keys]
             filled.sort(key=mixed.__getitem__, reverse=desc)
         order = filled + blank  # blanks stay last in both directions
-    _move_rows(txn, sheet, r0, c0, c1, block, order)
+    move_rows(txn, sheet, r0, c0, c1, block, order)
     return {}
 
 
-def _move_rows(txn: Txn, sheet: Sheet, r0: int, c0: int, c1: int,
+def move_rows(txn: Txn, sheet: Sheet, r0: int, c0: int, c1: int,
                block: list[list[Any]], order: list[int]) -> None:
     """Put block[order[k]] at row r0+k for columns c0..c1-1, sparse data included."""
     values = sheet.values

@@ -7,6 +7,7 @@ import random
 import re
 from typing import Any
 
+from .batch_cells import move_rows
 from .batch_common import SPARSE, Bad, Handler, Txn, bounds, move_sparse, need_int, put_segment, range_sheet_id
 from .batch_paste import rewrite_formulas
 from .client_regex import ClientRegexError, compile_client_regex
@@ -120,12 +121,11 @@ def _row_key(sheet: Sheet, r: int, cols: list[int]) -> tuple:
 
 def _rewrite_rows(txn: Txn, sheet: Sheet, r0: int, r1: int, c0: int, c1: int, order: list[int]) -> None:
     """Rows r0.. of the block become rows `order` (absolute indexes); the rest blank."""
-    from .batch_cells import _move_rows
     if len(sheet.values) < r1:  # blank rows take part too (new lists: private to the work)
         sheet.values.extend([] for _ in range(r1 - len(sheet.values)))
     block = [sheet.values[r] for r in range(r0, r1)]
     rel = [i - r0 for i in order] + [i - r0 for i in range(r0, r1) if i not in set(order)]
-    _move_rows(txn, sheet, r0, c0, c1, [row[:] for row in block], rel)
+    move_rows(txn, sheet, r0, c0, c1, [row[:] for row in block], rel)
     for r in range(r0 + len(order), r1):  # the tail of the block is emptied
         for c in range(c0, c1):
             if r < len(sheet.values):

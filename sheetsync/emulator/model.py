@@ -1,8 +1,5 @@
 """State model of the Sheets/Drive emulator, shared by every emulator module.
 
-Owners: EMULATOR-A (this file, routes, a1.py); EMULATOR-B builds formulas.py,
-cellvalues.py and batch_requests.py on the classes below.
-
 Layout
 ------
 ``Store``        every spreadsheet by id; a store-level lock guards the dict only.
@@ -51,7 +48,7 @@ row r, column c; ``a1.py`` converts A1 text <-> GridRange.
 Ids: ``Spreadsheet.new_id()`` hands out sheetIds, protectedRangeIds, chartIds,
 metadataIds (random positive 31-bit ints, unique within the workbook).
 
-Interfaces EMULATOR-B provides (routes call them; signatures agreed here):
+Interfaces the routes call on these classes:
 
 ``cellvalues.parse_user_entered(raw, spreadsheet, cell_format) -> (value, formula | None, number_format | None)``
     raw is one JSON value from ValueRange.values (str, int, float, bool, None);
@@ -64,16 +61,16 @@ Interfaces EMULATOR-B provides (routes call them; signatures agreed here):
 ``recalc.recalculate(spreadsheet) -> None``
     re-evaluates every formula cell of the workbook into ``sheet.values``.
     Routes call it after any write when ``spreadsheet.has_formulas()``.
-``batch_requests.apply(spreadsheet, body, user=None) -> dict``
+``batch_requests.apply(spreadsheet, body, user=None, project=DEFAULT_PROJECT) -> dict``
     body = BatchUpdateSpreadsheetRequest JSON; returns the response JSON
     {"spreadsheetId", "replies": [...], "updatedSpreadsheet"?}.  All-or-nothing:
     apply to ``spreadsheet.clone()``, then ``spreadsheet.adopt(work)`` on success.
     Raise ``ApiError`` for bad input (``invalid_argument("...")``).
     The route holds ``spreadsheet.lock`` and bumps ``touch()`` afterwards; ``user`` is
     the caller's e-mail in strict mode (protected ranges), None in open mode.
-``protection.check_edit(ss, sheet, r0, r1, c0, c1, user)`` (B): values routes call
+``protection.check_edit(ss, sheet, r0, r1, c0, c1, user)``: values routes call
     it in strict mode before writing.
-``sheet_json.spreadsheet_json(ss, grid=..., boxes=...)`` (A): the Spreadsheet
+``sheet_json.spreadsheet_json(ss, grid=..., boxes=...)``: the Spreadsheet
     resource, also for ``updatedSpreadsheet``.
 
 Errors: raise ``ApiError``; the server turns it into Google's body

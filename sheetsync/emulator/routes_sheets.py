@@ -146,7 +146,7 @@ def _as_seen_by(st: "EmulatorState", ss: Spreadsheet, out: dict[str, Any], user:
 
 
 def batch_update(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
-    """All-or-nothing structural batch: EMULATOR-B's batch_requests.apply does the work."""
+    """All-or-nothing structural batch: batch_requests.apply does the work."""
     ss = st.spreadsheet(g[0], rq.user, write=True)
     body = rq.json()
     requests = body.get("requests")
