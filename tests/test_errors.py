@@ -125,3 +125,22 @@ def test_a_usage_error_of_the_cli_is_one_line_and_exit_2(lang: str, words: str) 
                                       "--once", "--every", "60s"])
     assert result.exit_code == 2
     assert error_line(result, lang).startswith(words)
+
+
+@pytest.mark.parametrize("lang, words", [("en", "sheetsync WARNING: summaries NOT updated."),
+                                         ("id", "PERINGATAN sheetsync: ringkasan TIDAK diperbarui.")])
+def test_the_guard_stopping_a_sync_is_said_in_the_readers_language(lang: str, words: str) -> None:
+    """The sync's own message is in the sheet's language; the terminal gets the reader's."""
+    from datetime import datetime, timezone
+
+    from sheetsync.cli.common import Ui, explain
+    from sheetsync.journal.guard import GuardAlert
+    from sheetsync.sync.run import SyncError
+
+    alert = GuardAlert("rows_vanished", 4, datetime(2024, 11, 27, 7, tzinfo=timezone.utc),
+                       rows=(("31.73.01.1005/012", 14),), params={"count": 1, "total": 40})
+    stopped = SyncError(alert.message("id" if lang == "en" else "en"))
+    stopped.alerts = [alert]  # type: ignore[attr-defined]   # as sync raises it
+    code, lines = explain(stopped, Ui(lang))
+    assert code == 3 and len(lines) == 1
+    assert words in lines[0] and "31.73.01.1005/012" in lines[0]

@@ -250,12 +250,6 @@ register({
         "en": "'{code}' is not a provinsi code of the Kemendagri list: use two digits, e.g. 31 for DKI Jakarta",
         "id": "'{code}' bukan kode provinsi dalam daftar Kemendagri: pakai dua angka, mis. 31 untuk DKI Jakarta",
     },
-    "emulator_cannot_listen": {
-        "en": "the emulator cannot listen on {host} port {port} ({reason}): choose a free port from 1 to 65535, "
-              "or 0 for any free one",
-        "id": "emulator tidak bisa mendengarkan di {host} port {port} ({reason}): pilih port bebas dari 1 sampai "
-              "65535, atau 0 untuk port bebas mana saja",
-    },
 })
 
 
