@@ -25,7 +25,8 @@ import pandas as pd
 from sheetsync.core.config import Config
 from sheetsync.core.phones import filled
 from sheetsync.core.rules.people import koordinator_groups, people_fields
-from sheetsync.core.totals import distinct_tps, percent, python_value, tps_codes
+from sheetsync.core.regions import tps_codes
+from sheetsync.core.totals import distinct_tps, percent, python_value
 
 COVERAGE_COLUMNS = ("tps", "tps_saksi", "pct_saksi", "tps_tanpa_saksi", "saksi_bimtek", "pct_bimtek",
                     "n_koordinator", "tps_per_koordinator")

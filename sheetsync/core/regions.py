@@ -259,6 +259,16 @@ def tps_key(kelurahan_code: str, tps: int) -> str:
     return f"{kelurahan_code}/{int(tps):03d}"
 
 
+def tps_codes(rows: pd.DataFrame) -> np.ndarray:
+    """One number per TPS (kelurahan and TPS number) per row of checked rows (their
+    kode_kelurahan and tps columns); -1 where either is unknown.  It stands for tps_key:
+    hashing ints is far cheaper than key strings."""
+    kel = rows["kode_kelurahan"].cat.codes.to_numpy(np.int64)
+    tps = rows["tps"].array
+    known = (kel >= 0) & ~np.asarray(tps.isna())
+    return np.where(known, kel * 100_000 + tps.to_numpy(dtype=np.int64, na_value=0), -1)
+
+
 def parse_tps_ref(text: str, regions: Regions) -> str | None:
     """"Kapuk 12", "kapuk tps 012", "Cengkareng/Kapuk/12", "31.73.01.1005/12" -> "31.73.01.1005/012"."""
     text = str(text or "").strip()

@@ -24,6 +24,7 @@ from numpy.typing import ArrayLike
 
 from sheetsync.core.config import Config, result_fields
 from sheetsync.core.issues import BELUM_DIISI, OK, PERIKSA
+from sheetsync.core.regions import tps_codes
 from sheetsync.core.rules.people import BELUM_ADA_SAKSI, koordinator_groups_of
 from sheetsync.core.rules.photo import HAS_PHOTO, photo_field
 
@@ -79,14 +80,6 @@ def _counted(rows: pd.DataFrame) -> np.ndarray:
     (a bad saksi phone makes a row SALAH but leaves its C.Hasil standing)."""
     doubts = rows["n_count_errors"] if "n_count_errors" in rows else rows["n_errors"]
     return np.asarray(rows["results_complete"].to_numpy(bool) & (doubts.to_numpy() == 0))
-
-
-def tps_codes(rows: pd.DataFrame) -> np.ndarray:
-    """One number per TPS (kelurahan and TPS number) per row; -1 where either is unknown."""
-    kel = rows["kode_kelurahan"].cat.codes.to_numpy(np.int64)
-    tps = rows["tps"].array
-    known = (kel >= 0) & ~np.asarray(tps.isna())
-    return np.where(known, kel * 100_000 + tps.to_numpy(dtype=np.int64, na_value=0), -1)
 
 
 def distinct_tps(rows: pd.DataFrame) -> np.ndarray:

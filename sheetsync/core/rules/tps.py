@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 
 from sheetsync.core.issues import ERROR
+from sheetsync.core.regions import tps_codes
 from sheetsync.core.rules.context import Hits, RuleContext
 from sheetsync.core.rules.registry import register
-from sheetsync.core.totals import tps_codes
 
 
 T = TypeVar("T")
@@ -19,7 +19,7 @@ T = TypeVar("T")
 @register("duplicate_tps")
 def duplicate_tps(ctx: RuleContext) -> Iterator[Hits]:
     frame = ctx.frame
-    key = tps_codes(frame)   # hashing ints is far cheaper than key strings
+    key = tps_codes(frame)
     known = key >= 0
     dup = known & pd.Series(key).duplicated(keep=False).to_numpy()
     positions = np.flatnonzero(dup)
