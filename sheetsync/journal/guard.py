@@ -159,10 +159,10 @@ def _vanished(previous: Snapshot, current: TabRead | Mapping[str, Any]) -> list[
     key retyped in place counts too: one retyped TPS is far below the share,
     while a sort of only the key columns retypes them all -- exactly the damage
     to stop. The last read answers from its changed blocks (no whole-tab pass)."""
-    fast = previous.vanished_of if isinstance(current, TabRead) else None
-    got = fast(current) if fast is not None else None
-    if got is not None:
-        return got
+    if isinstance(current, TabRead) and previous.vanished_of is not None:
+        got = previous.vanished_of(current)
+        if got is not None:
+            return got
     keys = current.rows if isinstance(current, TabRead) else current
     gone = previous.rows.keys() - keys.keys()
     return [(k, previous.positions[k]) for k in previous.rows if k in gone] if gone else []

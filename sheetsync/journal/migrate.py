@@ -24,13 +24,14 @@ import json
 import re
 import sqlite3
 from decimal import Decimal, InvalidOperation
+from typing import Callable
 
 from sheetsync.journal.state import decode_chunk, encode_chunk
 from sheetsync.journal.tab import decode_line, encode_line
 
 TYPED = "typed"                    # meta 'values': stored numbers are plain values
 _WHOLE = r"-?(?:0|[1-9][0-9]*)"
-_SHOWN = (                         # tried in order: thousands first, then decimals
+_SHOWN: tuple[tuple[re.Pattern[str], Callable[[str], str]], ...] = (   # in order: thousands, then decimals
     (re.compile(r"-?[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]+)?"), lambda t: t.replace(".", "").replace(",", ".")),
     (re.compile(r"-?[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?"), lambda t: t.replace(",", "")),
     (re.compile(_WHOLE + r"\.[0-9]+"), lambda t: t),

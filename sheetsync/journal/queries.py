@@ -17,6 +17,7 @@ from sheetsync.sync.gc_pause import no_gc
 from sheetsync.sync.record import CAV_CODE, TAB_SEP
 
 MASK = "***"
+SyncRow = tuple[int, int, str, str, int, int]     # a syncs row: id, n, at, config_name, layout, good
 
 
 def as_utc(at: datetime | None) -> datetime:
@@ -46,7 +47,7 @@ class Snapshot:
     rows: Mapping[str, dict[str, str]]       # row key -> {field: raw text}, filled cells only
     positions: Mapping[str, int]             # row key -> 1-based sheet row
     # the last read only: tab -> [(key, sheet row then)] of its rows not in tab
-    vanished_of: Callable[[TabRead], list[tuple[str, int]]] | None = field(
+    vanished_of: Callable[[TabRead], list[tuple[str, int]] | None] | None = field(
         default=None, repr=False, compare=False)
 
     def values(self) -> list[list[str]]:
@@ -156,9 +157,9 @@ class JournalReader:
         state = self._cache.get(sheet)
         if state is None or state.n != n or state.dv != dv:
             kept: tuple[str, ...] = ()
-            if n:
-                layout = self._sync_row(sheet, "n=?", (n,))[4]
-                kept = tuple(f for f in self._layout(layout)["fields"] if f is not None)
+            row = self._sync_row(sheet, "n=?", (n,)) if n else None
+            if row is not None:
+                kept = tuple(f for f in self._layout(row[4])["fields"] if f is not None)
             state = _State(n, kept, sheet)
             load_meta(self.db, sheet, state)
             self._cache[sheet] = state
@@ -192,7 +193,7 @@ class JournalReader:
         got = db.execute("SELECT sheet FROM sheet_names WHERE name=?", (name,)).fetchone() or \
             db.execute("SELECT id FROM sheets WHERE spreadsheet=?", (name,)).fetchone()
         if got:
-            return got[0]
+            return int(got[0])
         spreadsheet, sep, _ = name.partition(TAB_SEP)
         if sep:
             legacy = db.execute("SELECT id FROM sheets WHERE spreadsheet=? AND id NOT IN "
@@ -200,21 +201,23 @@ class JournalReader:
             if legacy is None:
                 return None
             db.execute("INSERT INTO sheet_names(name, sheet) VALUES (?, ?)", (name, legacy[0]))
-            return legacy[0]
+            return int(legacy[0])
         tabs = [i for i, in db.execute("SELECT id FROM sheets WHERE substr(spreadsheet, 1, ?) = ?",
                                        (len(name) + 1, name + TAB_SEP))]
         tabs += [i for i, in db.execute("SELECT sheet FROM sheet_names WHERE substr(name, 1, ?) = ?",
                                         (len(name) + 1, name + TAB_SEP)) if i not in tabs]
         return tabs[0] if len(tabs) == 1 else None
 
-    def _sync_row(self, sheet: int, where: str, args: tuple) -> tuple | None:
-        return self.db.execute(
+    def _sync_row(self, sheet: int, where: str, args: tuple[int, ...]) -> SyncRow | None:
+        row: SyncRow | None = self.db.execute(
             f"SELECT id, n, at, config_name, layout, good FROM syncs WHERE sheet=? AND {where}",
             (sheet, *args)).fetchone()
+        return row
 
     def _layout(self, layout_id: int) -> dict[str, Any]:
-        return json.loads(self.db.execute("SELECT body FROM layouts WHERE id=?",
-                                          (layout_id,)).fetchone()[0])
+        layout: dict[str, Any] = json.loads(self.db.execute("SELECT body FROM layouts WHERE id=?",
+                                                            (layout_id,)).fetchone()[0])
+        return layout
 
     def syncs(self, spreadsheet: str) -> list[dict[str, Any]]:
         sheet = self._sheet(spreadsheet)
@@ -256,7 +259,7 @@ class JournalReader:
             return self._from_state(spreadsheet, got[0], row)
         return self.snapshot(spreadsheet, row[1])
 
-    def _from_state(self, spreadsheet: str, sheet: int, row: tuple) -> Snapshot:
+    def _from_state(self, spreadsheet: str, sheet: int, row: SyncRow) -> Snapshot:
         """The latest sync from the state cache (no history scan), read lazily: the
         guard asks only for its size and what vanished, answered from the
         blocks that changed."""
@@ -288,7 +291,8 @@ class JournalReader:
 
     @staticmethod
     def _snap(spreadsheet: str, n: int, at: str, config_name: str, good: int,
-              layout: dict[str, Any], rows: dict, positions: dict) -> Snapshot:
+              layout: dict[str, Any], rows: Mapping[str, dict[str, str]], positions: Mapping[str, int]
+              ) -> Snapshot:
         return Snapshot(spreadsheet, n, datetime.fromisoformat(at), config_name, bool(good),
                         layout["header"], tuple(layout["fields"]), layout["header_row"],
                         layout["preamble"], rows, positions)
@@ -326,7 +330,7 @@ class JournalReader:
             return []
         rid = got[0]
         q = self.db.execute
-        out: list[tuple] = []
+        out: list[tuple[int, int, str, str, str | None, str | None, str | None]] = []
         for n, at, name, value in q(
                 "SELECT s.n, s.at, f.name, c.value FROM cells c JOIN syncs s ON s.id=c.sync "
                 "JOIN fieldnames f ON f.id=c.field WHERE c.row=?", (rid,)):
@@ -577,7 +581,10 @@ class JournalReader:
         sheet = self._sheet(spreadsheet)
         kept, bases = self._bases(sheet)
         wanted = None if keys is None else set(keys)
-        last_sync = self._sync_row(sheet, "1 ORDER BY n DESC LIMIT 1", ())[0]
+        last = self._sync_row(sheet, "1 ORDER BY n DESC LIMIT 1", ())
+        if last is None:
+            return 0
+        last_sync = last[0]
         todo = [(key, rid, line) for key, (rid, base, line, live) in bases.items()
                 if base != line and live and (wanted is None or key in wanted)]
         db = self.db

@@ -38,7 +38,7 @@ import zlib
 from array import array
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from sheetsync.journal.tab import dict_line
 
@@ -278,7 +278,7 @@ def encode_chunk(rows: list[Row]) -> str:
     kinds = "".join("n" if r[5] is None else ("s" if r[5] == r[3] else "d") for r in rows)
     parts = [",".join([str(r[0]) for r in rows]), "".join(["1" if r[2] else "0" for r in rows]),
              "".join(["1" if r[4] else "0" for r in rows]), kinds, *[r[1] for r in rows],
-             *[r[3] for r in rows], *[r[5] if k == "d" else "" for r, k in zip(rows, kinds)]]
+             *[r[3] for r in rows], *[r[5] or "" if k == "d" else "" for r, k in zip(rows, kinds)]]
     body = "\0".join(parts)
     if body.count("\0") != len(parts) - 1:
         return _JSON + json.dumps([list(r) for r in rows], ensure_ascii=False)
@@ -297,7 +297,7 @@ def decode_chunk(body: str) -> list[Row]:
     live, ok = parts[1].encode().translate(_FLAG), parts[2].encode().translate(_FLAG)
     keys, lines, kinds = parts[4:4 + m], parts[4 + m:4 + 2 * m], parts[3]
     if "s" not in kinds and "d" not in kinds:
-        bases: list[str | None] = [None] * m
+        bases: Sequence[str | None] = [None] * m
     elif "n" not in kinds and "d" not in kinds:
         bases = lines                          # every row verified and unchanged since
     else:

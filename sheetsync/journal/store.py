@@ -26,7 +26,7 @@ from sheetsync.journal.guard import GuardAlert, alert_text, guard  # noqa: F401
 from sheetsync.journal.migrate import migrate
 from sheetsync.journal.queries import (Diff, HistoryEntry, JournalReader, Snapshot,  # noqa: F401
                                      VerifiedChange, as_utc)
-from sheetsync.journal.state import (Delta, _State, compare, dead_record, decode_order, encode_order,
+from sheetsync.journal.state import (Delta, Row, _State, compare, dead_record, decode_order, encode_order,
                                      load_all, load_records, ok_map, place, save_rows)
 from sheetsync.journal.queries import ok_keys
 from sheetsync.journal.tab import (TabRead, decode_line, dict_line, line_dict, pair_renames,  # noqa: F401
@@ -114,6 +114,13 @@ def _create_private(path: Path) -> None:
         os.close(open_private(p, os.O_WRONLY))     # 0600, and never through a planted symlink
 
 
+def _inserted(cursor: sqlite3.Cursor) -> int:
+    """The rowid an INSERT gave its row (sqlite3 has none for other statements)."""
+    if cursor.lastrowid is None:
+        raise sqlite3.InterfaceError("not an INSERT")
+    return cursor.lastrowid
+
+
 class Journal(JournalReader):
     """The journal file: what a sync records (the sync's SyncRecord), and the queries on it."""
 
@@ -155,11 +162,12 @@ class Journal(JournalReader):
                     f"BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END")
 
     # ------------------------------------------------------------ ids
-    def _sheet_id(self, spreadsheet: str, create: bool = False) -> int | None:
+    def _sheet_id(self, spreadsheet: str) -> int:
+        """The history kept under that name, begun if there is none."""
         got = self._find_sheet(spreadsheet)
-        if got is not None or not create:
+        if got is not None:
             return got
-        return self.db.execute("INSERT INTO sheets(spreadsheet) VALUES (?)", (spreadsheet,)).lastrowid
+        return _inserted(self.db.execute("INSERT INTO sheets(spreadsheet) VALUES (?)", (spreadsheet,)))
 
     def claim(self, name: str, tab: TabRead, config_name: str | None = None) -> None:
         """Settle, before a (spreadsheet, input tab) history is first read, whether the
@@ -196,8 +204,8 @@ class Journal(JournalReader):
         out: dict[str, int] = {}
         for name in names:
             got = self.db.execute("SELECT id FROM fieldnames WHERE name=?", (name,)).fetchone()
-            out[name] = got[0] if got else self.db.execute(
-                "INSERT INTO fieldnames(name) VALUES (?)", (name,)).lastrowid
+            out[name] = int(got[0]) if got else _inserted(self.db.execute(
+                "INSERT INTO fieldnames(name) VALUES (?)", (name,)))
         return out
 
     def _layout_id(self, tab: TabRead) -> int:
@@ -205,8 +213,8 @@ class Journal(JournalReader):
                            "header_row": tab.header_row, "preamble": tab.preamble},
                           ensure_ascii=False, sort_keys=True)
         got = self.db.execute("SELECT id FROM layouts WHERE body=?", (body,)).fetchone()
-        return got[0] if got else self.db.execute(
-            "INSERT INTO layouts(body) VALUES (?)", (body,)).lastrowid
+        return int(got[0]) if got else _inserted(self.db.execute(
+            "INSERT INTO layouts(body) VALUES (?)", (body,)))
 
     # ------------------------------------------------------------ what a sync asks of its record
     def read_tab(self, values: list[list[Any]], config: Config, keyed: KeyedRows | CheckResult | None = None, *,
@@ -244,22 +252,24 @@ class Journal(JournalReader):
         when = as_utc(at)
         db = self.db
         db.execute("BEGIN IMMEDIATE")
-        sheet = state = None
+        sheet: int | None = None
+        state: _State | None = None
         try:
-            sheet = self._sheet_id(spreadsheet, create=True)
+            sheet = self._sheet_id(spreadsheet)
             state = self._state(sheet)
             layout = self._layout_id(tab)
-            sync = db.execute(
+            sync = _inserted(db.execute(
                 "INSERT INTO syncs(sheet, n, at, ts, config_name, layout, rows, good) "
                 "VALUES (?,?,?,?,?,?,?,?)",
                 (sheet, state.n + 1, when.isoformat(), when.timestamp(), config_name, layout,
-                 len(tab.rows), int(good))).lastrowid
+                 len(tab.rows), int(good))))
             with no_gc():
                 self._store(sheet, sync, tab, set(ok_rows), state)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
-            self._cache.pop(sheet, None)        # its rows were changed in place
+            if sheet is not None:
+                self._cache.pop(sheet, None)    # its rows were changed in place
             if state is not None:
                 state.n = -1                    # and a lazy Snapshot must not read them
             raise
@@ -308,7 +318,7 @@ class Journal(JournalReader):
         fids = self._field_ids(kept)
         cells: list[tuple[int, int, int, str]] = []
         presence: list[tuple[int, int, int, int]] = []
-        appeared: list[tuple[tuple, int]] = []
+        appeared: list[tuple[Row, int]] = []
         positions, lines = tab.positions, tab.rows
         new_ids = self._new_row_ids(sheet, [k for k in delta.changed if k not in state])
         for key in delta.changed:                         # unchanged rows (most) are skipped
@@ -333,7 +343,7 @@ class Journal(JournalReader):
         self._renames(sync, vanished, appeared, kept)
         self._order(sheet, sync, tab, cache, delta)
         place(cache, delta)
-        self._verification(sync, cache, ok_rows, kept)
+        self._verification(sync, cache, delta, ok_rows, kept)
         db = self.db
         db.executemany("INSERT INTO cells(row, field, sync, value) VALUES (?,?,?,?)", cells)
         db.executemany("INSERT INTO presence(row, sync, live, pos) VALUES (?,?,?,?)", presence)
@@ -379,8 +389,8 @@ class Journal(JournalReader):
             self.db.execute("INSERT INTO orders(sync, body) VALUES (?,?)",
                             (sync, encode_order(first, order)))
 
-    def _renames(self, sync: int, vanished: list[tuple[tuple, int]],
-                 appeared: list[tuple[tuple, int]], kept: tuple[str, ...]) -> None:
+    def _renames(self, sync: int, vanished: list[tuple[Row, int]],
+                 appeared: list[tuple[Row, int]], kept: tuple[str, ...]) -> None:
         """A key that vanished where a similar new key appeared was retyped, not
         deleted (a fixed TPS number, an edited junk row): link them so restore
         does not bring the old version back. "Where" allows the shift that the
@@ -391,13 +401,12 @@ class Journal(JournalReader):
         links = [(sync, vanished[i][0][0], appeared[j][0][0]) for i, j in pairs]
         self.db.executemany("INSERT INTO renames(sync, old_row, new_row) VALUES (?,?,?)", links)
 
-    def _verification(self, sync: int, cache: _State, ok_rows: set[str],
+    def _verification(self, sync: int, cache: _State, delta: Delta, ok_rows: set[str],
                       kept: tuple[str, ...]) -> None:
         """Record OK transitions. The first time a row is OK its values become the
         verified baseline; later changes never move it (that is what the warning
         reports) -- only ``accept_verified`` does. Rows of unchanged blocks whose
         status did not change (the okmap says so) are not looked at."""
-        delta = cache.delta
         tab = delta.tab
         keys, _ = tab.aligned()
         now_ok = ok_rows & tab.rows.keys()                # OK and in the tab

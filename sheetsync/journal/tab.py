@@ -28,7 +28,7 @@ from itertools import accumulate
 from collections.abc import Mapping as MappingABC
 from operator import itemgetter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, KeysView, Mapping, Sequence, TypeVar, cast
 
 from sheetsync.core import a1
 from sheetsync.core.headers import header_key
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from sheetsync.core.check import CheckResult, KeyedRows
     from sheetsync.core.config import Config
 
+V = TypeVar("V")
 SEP = "\x1f"          # between cells of a stored line
 JSON_MARK = "\x1e"    # a line holding a separator inside a cell is stored as JSON
 RS, GS = "\x1e", "\x1d"   # between the rows, and between keys and lines, of a digested block
@@ -162,7 +163,8 @@ class TabRead:
         the ends and digests of the last read, tried first (see hinted_blocks)."""
         if size not in self._blocks:
             keys, lines = self.aligned()
-            got = hinted_blocks(keys, lines, size, self.plain, *last) if last else None
+            got: tuple[list[int], list[bytes] | None] | None = \
+                hinted_blocks(keys, lines, size, self.plain, *last) if last else None
             if got is None:
                 ends = block_cuts(keys, size)
                 got = ends, block_digests(keys, lines, ends, self.plain)
@@ -185,7 +187,7 @@ class TabRead:
         return {k: line_dict(v, kept) for k, v in self.rows.items()}
 
 
-class LazyRows(MappingABC):
+class LazyRows(MappingABC[str, dict[str, str]]):
     """row key -> {field: text}, decoded from stored lines only when asked
     (the guard needs the keys of 15,000 rows, not their cells)."""
 
@@ -204,24 +206,25 @@ class LazyRows(MappingABC):
     def __len__(self) -> int:
         return len(self._lines)
 
-    def keys(self):  # noqa: ANN201 - dict_keys: set operations at C speed
+    def keys(self) -> KeysView[str]:     # dict_keys: set operations at C speed
         return self._lines.keys()
 
 
-class _Lazy(MappingABC):
+class _Lazy(MappingABC[str, V]):
     """A mapping read only when something asks for its content: the guard needs
     the number of rows of the last read and what vanished from it, which the
     journal answers from the changed blocks alone (see ``Snapshot.vanished_of``)."""
 
-    def __init__(self, load: Callable[[], Mapping], size: int | None = None) -> None:
-        self._load, self._got, self._size = load, None, size
+    def __init__(self, load: Callable[[], Mapping[str, V]], size: int | None = None) -> None:
+        self._load, self._size = load, size
+        self._got: Mapping[str, V] | None = None
 
-    def _m(self) -> Mapping:
+    def _m(self) -> Mapping[str, V]:
         if self._got is None:
             self._got = self._load()
         return self._got
 
-    def __getitem__(self, key: str) -> Any:
+    def __getitem__(self, key: str) -> V:
         return self._m()[key]
 
     def __contains__(self, key: object) -> bool:
@@ -233,7 +236,7 @@ class _Lazy(MappingABC):
     def __len__(self) -> int:
         return self._size if self._size is not None and self._got is None else len(self._m())
 
-    def keys(self):  # noqa: ANN201 - dict_keys: set operations at C speed
+    def keys(self) -> KeysView[str]:     # dict_keys: set operations at C speed
         return self._m().keys()
 
 
@@ -288,7 +291,8 @@ def _checked_lines(body: list[list[Any]], kept_idx: list[int], width: int) -> tu
     lines: list[str] = []
     first, end = kept_idx[0], kept_idx[-1] + 1
     if end - first == len(kept_idx) > 1 and body and min(map(len, body)) >= end:
-        pick = itemgetter(slice(first, end))  # adjacent columns, no short row: a slice is faster
+        # adjacent columns, no short row: a slice is faster (typeshed's itemgetter takes no slice)
+        pick = itemgetter(slice(first, end))  # type: ignore[arg-type]
     try:                                      # the whole tab at C speed: full rows of strings
         lines = list(map(SEP.join, map(pick, body))) if len(kept_idx) > 1 else \
             [pick(raw) + "" for raw in body]
@@ -337,7 +341,7 @@ def block_cuts(keys: list[str | None], size: int) -> list[int]:
     n = len(keys)
     if not n:
         return []
-    ks = keys if None not in keys else ["" if k is None else k for k in keys]
+    ks = cast("list[str]", keys) if None not in keys else ["" if k is None else k for k in keys]
     try:
         hs = array("I", map(zlib.crc32, map(str.encode, ks)))
     except UnicodeEncodeError:                # a lone surrogate in a key (never in a TPS key)
@@ -426,14 +430,13 @@ def block_digests(keys: list[str | None], lines: list[str], ends: list[int], pla
     instructions it is the fastest hashlib digest here."""
     if not keys:
         return []
-    if None in keys:
-        keys = ["" if k is None else k for k in keys]     # a filled row's key is never ""
-    heads = RS.join(keys)
-    if heads.count(RS) != len(keys) - 1 or GS in heads or (
+    named = cast("list[str]", keys) if None not in keys else ["" if k is None else k for k in keys]
+    heads = RS.join(named)                                # a filled row's key is never ""
+    if heads.count(RS) != len(named) - 1 or GS in heads or (
             not plain and RS.join(lines).count(RS) != len(lines) - 1):
         return None
     sha = hashlib.sha256
-    return [sha(f"{RS.join(keys[s:e])}{GS}{RS.join(lines[s:e])}".encode(
+    return [sha(f"{RS.join(named[s:e])}{GS}{RS.join(lines[s:e])}".encode(
         "utf-8", "surrogatepass")).digest()[:16] for s, e in zip([0, *ends], ends)]
 
 
@@ -444,8 +447,8 @@ def keyed_lines(grid: list[list[Any]], header_row: int, fields: tuple[str | None
 
 
 def keyed_read(grid: list[list[Any]], header_row: int, fields: tuple[str | None, ...],
-               tps_keys: Mapping[int, Any] | list
-               ) -> tuple[dict[str, str], dict[str, int], list, list, bool]:
+               tps_keys: Mapping[int, Any] | list[Any]
+               ) -> tuple[dict[str, str], dict[str, int], list[str | None], list[str], bool]:
     """keyed_lines plus key and line per sheet row (TabRead.sheet_keys / sheet_lines),
     and whether no line holds RS (TabRead.plain).
     ``tps_keys`` may also be a list: the key of each sheet row below the header."""
@@ -484,12 +487,12 @@ def keyed_read(grid: list[list[Any]], header_row: int, fields: tuple[str | None,
     return rows, positions, aligned[:end], lines[:end], plain
 
 
-def _keyed_fast(lines: list[str], header_row: int, blank: str, tps_keys: Mapping[int, Any] | list
-                ) -> tuple[dict[str, str], dict[str, int], list, list] | None:
+def _keyed_fast(lines: list[str], header_row: int, blank: str, tps_keys: Mapping[int, Any] | list[Any]
+                ) -> tuple[dict[str, str], dict[str, int], list[str | None], list[str]] | None:
     """The usual tab, at C speed: every filled row has its own TPS key. None
     when some row needs a content key (the loop in keyed_lines handles it)."""
     first = header_row + 1
-    sheet_rows = range(first, first + len(lines))
+    sheet_rows: Sequence[int] = range(first, first + len(lines))
     all_lines = lines
     filled: list[int] | None = None
     if blank in lines:                        # blank rows are skipped, keep the others
@@ -512,10 +515,10 @@ def _keyed_fast(lines: list[str], header_row: int, blank: str, tps_keys: Mapping
     return rows, dict(zip(keys, sheet_rows)), aligned, all_lines[:end]
 
 
-def tps_keys_of(result: Any) -> dict[int, Any]:
+def tps_keys_of(result: CheckResult | KeyedRows) -> dict[int, Any]:
     """sheet row -> TPS key (or None) from a core CheckResult."""
-    frame = getattr(result, "rows", None)
-    if frame is None or "tps_key" not in getattr(frame, "columns", ()):
+    frame = result.rows
+    if "tps_key" not in frame.columns:
         return {}
     column = frame["tps_key"]
     rows = column.index.tolist()
@@ -524,26 +527,24 @@ def tps_keys_of(result: Any) -> dict[int, Any]:
     return {int(r): (k if isinstance(k, str) else None) for r, k in zip(rows, column.tolist())}
 
 
-def tps_key_list(result: Any, first: int, count: int) -> list | None:
+def tps_key_list(result: CheckResult | KeyedRows, first: int, count: int) -> list[Any] | None:
     """The TPS key of each of ``count`` sheet rows from ``first``, when the
     CheckResult has exactly those rows (the usual case): no dict of 15,000 rows."""
-    frame = getattr(result, "rows", None)
-    if frame is None or "tps_key" not in getattr(frame, "columns", ()) or len(frame) != count:
+    frame = result.rows
+    if "tps_key" not in frame.columns or len(frame) != count:
         return None
     import numpy as np
     column = frame["tps_key"]
     if not np.array_equal(column.index.to_numpy(), np.arange(first, first + count)):
         return None
-    return column.tolist()
+    keys: list[Any] = column.tolist()
+    return keys
 
 
-def header_map_of(result: Any) -> Mapping[str, int] | None:
-    header = getattr(result, "header", None)
-    for attr in ("columns", "fields", "index"):
-        value = getattr(header, attr, None)
-        if isinstance(value, Mapping):
-            return value
-    return header if isinstance(header, Mapping) else None
+def header_map_of(result: CheckResult | KeyedRows) -> Mapping[str, int] | None:
+    """field -> 0-based column, as the core found the header (None: the core's view is not at hand)."""
+    header = getattr(result, "header", None)        # a caller's own keyed rows may come without one
+    return header.fields if header is not None else None
 
 
 def read_tab(values: list[list[Any]], config: Config, result: CheckResult | KeyedRows | None = None, *,
