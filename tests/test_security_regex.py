@@ -20,21 +20,11 @@ from typing import Any, Iterator
 
 import pytest
 
-from sheetsync.core import cells
-
-from sheetsync.core import check
-
-from sheetsync.journal import migrate as journal_migrate
-
-from sheetsync.sync import plan
-
-from sheetsync.core import regions
-
-from sheetsync.journal import restore
-
-from sheetsync.core import safetext
-
+from sheetsync.core import cells, headers, regions, safetext
 from sheetsync.emulator import webview
+from sheetsync.journal import migrate as journal_migrate
+from sheetsync.journal import restore
+from sheetsync.sync import plan
 from sheetsync.core.config import load_preset
 
 # Every compiled pattern that sees text a person typed into a cell.
@@ -43,7 +33,7 @@ CELL_PATTERNS = {
     "regions._PREFIX": regions._PREFIX, "regions._NOT_ALNUM": regions._NOT_ALNUM, "regions._CODE": regions._CODE,
     "regions._REF_CODE": regions._REF_CODE, "safetext._CONTROLS": safetext._CONTROLS,
     "safetext._CONTROLS_LINE": safetext._CONTROLS_LINE, "safetext._INERT": safetext._INERT,
-    "check._HEADER_JUNK": check._HEADER_JUNK, "plan._NUMBER": plan._NUMBER, "plan._GROUPED": plan._GROUPED,
+    "headers._HEADER_JUNK": headers._HEADER_JUNK, "plan._NUMBER": plan._NUMBER, "plan._GROUPED": plan._GROUPED,
     "restore._NUMBER": restore._NUMBER, "webview._CUSTOM": webview._CUSTOM,
     **{f"journal_migrate._SHOWN[{i}]": p for i, (p, _) in enumerate(journal_migrate._SHOWN)},
 }
