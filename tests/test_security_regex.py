@@ -23,7 +23,6 @@ import pytest
 from sheetsync.core import cells, headers, regions, safetext
 from sheetsync.emulator import webview
 from sheetsync.journal import migrate as journal_migrate
-from sheetsync.journal import restore
 from sheetsync.sync import plan
 from sheetsync.core.config import load_preset
 
@@ -34,7 +33,7 @@ CELL_PATTERNS = {
     "regions._REF_CODE": regions._REF_CODE, "safetext._CONTROLS": safetext._CONTROLS,
     "safetext._CONTROLS_LINE": safetext._CONTROLS_LINE, "safetext._INERT": safetext._INERT,
     "headers._HEADER_JUNK": headers._HEADER_JUNK, "plan._NUMBER": plan._NUMBER, "plan._GROUPED": plan._GROUPED,
-    "restore._NUMBER": restore._NUMBER, "webview._CUSTOM": webview._CUSTOM,
+    "webview._CUSTOM": webview._CUSTOM,
     **{f"journal_migrate._SHOWN[{i}]": p for i, (p, _) in enumerate(journal_migrate._SHOWN)},
 }
 ALPHABET = [chr(c) for c in range(0x250)] + ["\u00a0", "\u2212", "\u3000", "\uff1d"]
