@@ -15,7 +15,7 @@ import sys
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence, TypeGuard
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence, TypeGuard
 
 import click
 
@@ -24,6 +24,9 @@ from sheetsync.errors import LANGS, SheetsyncError
 from sheetsync.i18n import config_error, detect_lang
 from sheetsync.core.safetext import strip_controls, terminal_text
 from sheetsync.reports.jsonable import plain, to_jsonable
+
+if TYPE_CHECKING:       # types only: the commands import the library when they run
+    from sheetsync.core.config import Config
 
 PRESET_HELP = "pilkada-jakbar-2024"
 DEFAULT_CONFIG_FILE = "sheetsync.toml"
@@ -314,7 +317,7 @@ def personal_option(f: Command) -> Command:
                         help="Show names and phone numbers (personal columns are masked by default).")(f)
 
 
-def mask_report(report: Any, config: Any) -> Any:
+def mask_report(report: Any, config: Config) -> Any:
     """A sync report as printed: the coordinator names its plan would write into the
     coordinator tab (its first column, below the table's header) become ***, and so do the
     owned cells of a row where a person's note was kept (notes_kept: a note may name someone).

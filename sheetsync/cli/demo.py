@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
 from sheetsync.cli.common import HelpCommand, Ui, example, ui_options
 from sheetsync.cli.messages import CliError
+
+if TYPE_CHECKING:       # types only: the commands import the library when they run
+    from sheetsync.core.config import Config
 
 # The province demo's own lines (Indonesian, English), as cli_fleet keeps the fleet's.
 _PROVINCE_TEXT = {
@@ -31,6 +34,7 @@ def province_say(ui: Ui, key: str, **params: Any) -> str:
     return _PROVINCE_TEXT[key][0 if ui.lang == "id" else 1].format(**params)
 
 
+
 # The kecamatan summary has ~25 columns; a terminal shows the ones each phase is about.
 PHASE_COLUMNS = {
     "hari-h": ("kecamatan", "tps_planned", "tps_reported", "pct_reported", "tps_error", "target",
@@ -40,7 +44,7 @@ PHASE_COLUMNS = {
 }
 
 
-def summary_columns(header: list[Any], config: Any, phase: str) -> list[tuple[int, str]]:
+def summary_columns(header: list[Any], config: Config, phase: str) -> list[tuple[int, str]]:
     """(index, column name) of the phase's columns in the summary header (the sheet's language)."""
     from sheetsync.core.headers import header_key
     from sheetsync.sync.layout import chart_columns
@@ -64,7 +68,7 @@ def _pick(row: list[Any], columns: list[int]) -> list[Any]:
     return [row[i] if i < len(row) else "" for i in columns]
 
 
-def print_summary(ui: Ui, values: list[list[Any]], title: str, config: Any, phase: str) -> None:
+def print_summary(ui: Ui, values: list[list[Any]], title: str, config: Config, phase: str) -> None:
     """The sheet's kecamatan summary, headed in the reader's language (the sheet may be in another)."""
     from dataclasses import replace
 

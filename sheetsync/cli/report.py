@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import click
 
@@ -13,6 +13,9 @@ from sheetsync.cli.common import (HelpCommand, Ui, config_options, example, json
                                   wib)
 from sheetsync.cli.messages import CliError
 from sheetsync.core.interval import parse_interval
+
+if TYPE_CHECKING:       # types only: the commands import the library when they run
+    from sheetsync.core.config import Config
 
 PRESET = "--preset pilkada-jakbar-2024"
 AGAINST_LISTED = 10     # TPS missing from an --against file named one by one; more are counted
@@ -38,8 +41,9 @@ AGAINST_LISTED = 10     # TPS missing from an --against file named one by one; m
               help='With --accept-changes: only this TPS ("Kapuk 12"); repeatable.')
 @click.option("--by-koordinator", is_flag=True,
               help="Also rows entered and problems per coordinator (names masked unless --include-personal).")
+
 @personal_option
-def reconcile_cmd(config: Any, against: str | None, as_json: bool, accept_changes: bool,
+def reconcile_cmd(config: Config, against: str | None, as_json: bool, accept_changes: bool,
                   tps_refs: tuple[str, ...], by_koordinator: bool, include_personal: bool, ui: Ui) -> None:
     """The manual reconciliation report: planned vs entered TPS and targets per
     kecamatan, duplicates and conflicts, rows changed since the last sync, numbers
@@ -90,7 +94,7 @@ def reconcile_cmd(config: Any, against: str | None, as_json: bool, accept_change
 
 
 @contextmanager
-def input_tab_named(config: Any) -> Iterator[None]:
+def input_tab_named(config: Config) -> Iterator[None]:
     """A read of the input tab that Google cannot parse because the tab is gone (renamed,
     deleted) is said as sync says it: the tab's name and the tabs there are."""
     from sheetsync.sheets.client import Sheet, _is_missing_range, open_client, tab_missing
@@ -106,7 +110,7 @@ def input_tab_named(config: Any) -> Iterator[None]:
         raise tab_missing(sheet, config.input_tab, config.source) from None
 
 
-def _accept(config: Any, tps_refs: tuple[str, ...], as_json: bool, ui: Ui) -> None:
+def _accept(config: Config, tps_refs: tuple[str, ...], as_json: bool, ui: Ui) -> None:
     from sheetsync.reports.reconcile import accept_changes
 
     keys = _tps_keys(config, tps_refs, ui) if tps_refs else None
@@ -122,7 +126,7 @@ def _accept(config: Any, tps_refs: tuple[str, ...], as_json: bool, ui: Ui) -> No
            else ui.t("accepted_none"))
 
 
-def _tps_keys(config: Any, refs: tuple[str, ...], ui: Ui) -> list[str]:
+def _tps_keys(config: Config, refs: tuple[str, ...], ui: Ui) -> list[str]:
     from sheetsync.core.regions import parse_tps_ref
 
     keys = [parse_tps_ref(t, config.regions) for t in refs]
@@ -132,7 +136,7 @@ def _tps_keys(config: Any, refs: tuple[str, ...], ui: Ui) -> list[str]:
     return [k for k in keys if k is not None]
 
 
-def _field_headers(config: Any) -> dict[str, str]:
+def _field_headers(config: Config) -> dict[str, str]:
     """Field name -> the column's header in the sheet (paslon_1 -> Paslon 1): what people read."""
     return {c.field: c.header for c in config.columns}
 
@@ -172,7 +176,7 @@ def _table_of_dicts(ui: Ui, rows: list[dict[str, Any]], title: str) -> None:
               help="Directory to write into (created if missing).")
 @json_option("Print what was written (files, rows, masked columns) as JSON.")
 @personal_option
-def export_cmd(config: Any, fmt: str, out_dir: str, as_json: bool, include_personal: bool, ui: Ui) -> None:
+def export_cmd(config: Config, fmt: str, out_dir: str, as_json: bool, include_personal: bool, ui: Ui) -> None:
     """Write every tab to CSV (one file per tab) or XLSX (one workbook) for archiving.
     Control characters are dropped and text a spreadsheet would run as a formula
     gets a leading ' (OWASP CSV injection); personal columns are masked in every tab
@@ -209,7 +213,7 @@ def parse_since(text: str, ui: Ui) -> datetime | timedelta | int:
     return at
 
 
-def _journal(config: Any, ui: Ui) -> Any:
+def _journal(config: Config, ui: Ui) -> Any:
     from sheetsync.journal.errors import JournalError
     from sheetsync.journal.store import Journal, journal_path
 
@@ -225,7 +229,7 @@ def _journal(config: Any, ui: Ui) -> Any:
     return journal
 
 
-def _check_sync_number(journal: Any, config: Any, since: datetime | timedelta | int, ui: Ui) -> None:
+def _check_sync_number(journal: Any, config: Config, since: datetime | timedelta | int, ui: Ui) -> None:
     """A --since sync number the journal does not have is bad usage (exit 2), said in the
     reader's language with the numbers it does have."""
     if not isinstance(since, int):
@@ -235,7 +239,7 @@ def _check_sync_number(journal: Any, config: Any, since: datetime | timedelta | 
         raise CliError("no_such_sync", value=since, last=max(numbers, default=0))
 
 
-def _key(config: Any) -> str:
+def _key(config: Config) -> str:
     """The config's history in the journal: its spreadsheet and input tab."""
     from sheetsync.sheets.client import spreadsheet_key
     from sheetsync.sync.record import journal_key
@@ -243,7 +247,7 @@ def _key(config: Any) -> str:
     return journal_key(spreadsheet_key(config.spreadsheet), config.input_tab)
 
 
-def _personal(config: Any, include: bool) -> frozenset[str]:
+def _personal(config: Config, include: bool) -> frozenset[str]:
     return frozenset() if include else frozenset(c.field for c in config.columns if c.personal)
 
 
@@ -255,7 +259,7 @@ def _personal(config: Any, include: bool) -> frozenset[str]:
 @click.option("--tps", required=True, metavar="TPS", help='The TPS, written any way: "Kapuk 12", "kapuk tps 012".')
 @click.option("--json", "as_json", is_flag=True, help="Print the history as JSON (times in UTC, ISO 8601).")
 @personal_option
-def history_cmd(config: Any, tps: str, as_json: bool, include_personal: bool, ui: Ui) -> None:
+def history_cmd(config: Config, tps: str, as_json: bool, include_personal: bool, ui: Ui) -> None:
     """Every value a TPS row has had, sync by sync, from the local journal."""
     from sheetsync.core.regions import parse_tps_ref
 
@@ -285,7 +289,7 @@ def history_cmd(config: Any, tps: str, as_json: bool, include_personal: bool, ui
 @click.option("--since", required=True, metavar="WHEN", help="2h, 30m, a time (WIB) or a sync number.")
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
 @personal_option
-def diff_cmd(config: Any, since: str, as_json: bool, include_personal: bool, ui: Ui) -> None:
+def diff_cmd(config: Config, since: str, as_json: bool, include_personal: bool, ui: Ui) -> None:
     """Every cell changed since a time or sync, by TPS and field (old -> new),
     plus TPS added and removed, from the local journal."""
     when = parse_since(since, ui)
@@ -320,7 +324,7 @@ def diff_cmd(config: Any, since: str, as_json: bool, include_personal: bool, ui:
 @click.option("--apply", is_flag=True, help="Write the plan (without it, only show it).")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
 @personal_option
-def restore_cmd(config: Any, since: str | None, tps_refs: tuple[str, ...], apply: bool, as_json: bool,
+def restore_cmd(config: Config, since: str | None, tps_refs: tuple[str, ...], apply: bool, as_json: bool,
                 include_personal: bool, ui: Ui) -> None:
     """Put back rows that disappeared and cells that were blanked, from the local
     journal.  Writes only into cells that are empty now or rows that are missing, so
@@ -362,7 +366,7 @@ def restore_cmd(config: Any, since: str | None, tps_refs: tuple[str, ...], apply
 @click.option("--before", metavar="DATE", help="Purge what left the sheet before this day (YYYY-MM-DD, WIB).")
 @click.option("--older-than", metavar="AGE", help="Purge what left the sheet more than AGE ago (90d, 12h).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def purge_cmd(config: Any, before: str | None, older_than: str | None, as_json: bool, ui: Ui) -> None:
+def purge_cmd(config: Config, before: str | None, older_than: str | None, as_json: bool, ui: Ui) -> None:
     """Take names and phone numbers (personal = true columns) that left the sheet
     before a date out of the local journal (UU 27/2022); every number stays.  Without --before or
     --older-than the config's personal_retention_days is used."""
@@ -378,7 +382,7 @@ def purge_cmd(config: Any, before: str | None, older_than: str | None, as_json: 
                 before=wib(report.before.isoformat())))
 
 
-def _purge_cutoff(config: Any, before: str | None, older_than: str | None, ui: Ui) -> datetime:
+def _purge_cutoff(config: Config, before: str | None, older_than: str | None, ui: Ui) -> datetime:
     """The date a purge goes back to, from one of its options or the config."""
     if before and older_than:
         raise CliError("purge_one_date")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import click
 
@@ -14,6 +14,10 @@ from sheetsync.cli.messages import CliError
 from sheetsync.core.interval import parse_interval
 from sheetsync.reports.jsonable import to_jsonable
 from sheetsync.cli.problems import WARNINGS_LISTED, Problem, errors_first, listed, per_code
+
+if TYPE_CHECKING:       # types only: the commands import the library when they run
+    from sheetsync.core.config import Config
+    from sheetsync.sync.run import SyncReport
 
 PRESET = "--preset pilkada-jakbar-2024"
 
@@ -27,7 +31,7 @@ PRESET = "--preset pilkada-jakbar-2024"
 @config_options
 @click.option("--with-tps", is_flag=True, help="Add one row per planned TPS from the master data.")
 @click.option("--json", "as_json", is_flag=True, help="Print the layout report as JSON.")
-def init_cmd(config: Any, with_tps: bool, as_json: bool, ui: Ui) -> None:
+def init_cmd(config: Config, with_tps: bool, as_json: bool, ui: Ui) -> None:
     """Create or repair the sheet's layout: input tab and frozen header, dropdowns,
     status colours, protected (warning-only) status columns and summary tabs, and a
     target-vs-votes chart.  Running it again changes nothing."""
@@ -36,6 +40,7 @@ def init_cmd(config: Any, with_tps: bool, as_json: bool, ui: Ui) -> None:
     report = init_layout(config, with_tps=with_tps)
     if as_json:
         ui.json(report)
+
         return
     if report.write_calls:
         ui.say(ui.t("init_done", requests=len(report.requests), calls=report.write_calls))
@@ -51,7 +56,7 @@ def init_cmd(config: Any, with_tps: bool, as_json: bool, ui: Ui) -> None:
 
 # ------------------------------------------------------------------- sync
 
-def report_counts(report: Any) -> dict[str, int]:
+def report_counts(report: SyncReport) -> dict[str, int]:
     """{'error': n, 'warning': n} from a SyncReport."""
     counts = report.issue_counts or {}
     return {"error": int(counts.get("error", 0)), "warning": int(counts.get("warning", 0))}
@@ -65,7 +70,7 @@ def problems_at(counts: dict[str, int], level: str | None) -> int:
     return 0
 
 
-def sync_line(report: Any, ui: Ui, tab: str = "") -> str:
+def sync_line(report: SyncReport, ui: Ui, tab: str = "") -> str:
     from sheetsync.core.issues import status_label
 
     if not report.rows_read:       # a fresh sheet: say so, not "0 row(s): -"
@@ -98,7 +103,7 @@ def sync_line(report: Any, ui: Ui, tab: str = "") -> str:
 @click.option("--accept-deletions", is_flag=True, help="The first release's name: accepts every change the guard "
                                                           "found (both flags above).")
 @personal_option
-def sync_cmd(config: Any, once: bool, every: str | None, dry_run: bool, log_format: str, as_json: bool,
+def sync_cmd(config: Config, once: bool, every: str | None, dry_run: bool, log_format: str, as_json: bool,
              fail_on: str | None, accept_deleted_rows: bool, accept_column_changes: bool,
              accept_deletions: bool, include_personal: bool, ui: Ui) -> None:
     """Read the sheet, check every row, and write statuses and summary tabs back,
@@ -143,7 +148,7 @@ def min_sync_interval_s() -> float:
     return 60.0 * (2 + MAX_REPAIRS) / reads_per_minute
 
 
-def _sync_loop(sync: Any, config: Any, interval: float | None, dry_run: bool, log_format: str,
+def _sync_loop(sync: Any, config: Config, interval: float | None, dry_run: bool, log_format: str,
                fail_on: str | None, guard: dict[str, Any], ui: Ui) -> None:
     while True:
         try:
@@ -166,7 +171,7 @@ def _sync_loop(sync: Any, config: Any, interval: float | None, dry_run: bool, lo
         time.sleep(interval)
 
 
-def _sync_once(sync: Any, config: Any, ui: Ui | None = None, **kwargs: Any) -> Any:
+def _sync_once(sync: Any, config: Config, ui: Ui | None = None, **kwargs: Any) -> Any:
     """One sync with the journal open (the journal is what makes the deletion guard work)."""
     from sheetsync.journal.store import Journal, journal_path
     from sheetsync.sync.run import SyncHooks
@@ -193,7 +198,7 @@ class PhaseLine:
     def __init__(self, ui: Ui) -> None:
         self.ui, self.shown, self.width = ui, False, 0
 
-    def __call__(self, phase: str, report: Any) -> None:
+    def __call__(self, phase: str, report: SyncReport) -> None:
         # rows_read is known once the sheet is read and checked: small sheets never show a line
         if report.rows_read < PROGRESS_MIN_ROWS or phase not in SYNC_PHASES:
             return
@@ -210,7 +215,7 @@ class PhaseLine:
             click.echo("\r" + " " * self.width + "\r", nl=False, err=True)   # the result line follows
 
 
-def _print_sync(report: Any, ui: Ui, log_format: str, dry_run: bool, fail_on: str | None, tab: str = "") -> int:
+def _print_sync(report: SyncReport, ui: Ui, log_format: str, dry_run: bool, fail_on: str | None, tab: str = "") -> int:
     counts = report_counts(report)
     failing = problems_at(counts, fail_on)
     if log_format == "json":
@@ -238,7 +243,7 @@ def _print_sync(report: Any, ui: Ui, log_format: str, dry_run: bool, fail_on: st
     return EXIT_OK
 
 
-def _print_settle(report: Any, ui: Ui) -> None:
+def _print_settle(report: SyncReport, ui: Ui) -> None:
     """What the verify after the write could not settle, or had to give back."""
     restored = list(getattr(report, "restored_cells", []) or [])
     if restored:
@@ -249,7 +254,7 @@ def _print_settle(report: Any, ui: Ui) -> None:
         ui.warn(ui.t("sync_unsettled", rows=", ".join(map(str, rows[:10])) + (" ..." if len(rows) > 10 else "")))
 
 
-def _print_notes(report: Any, ui: Ui) -> None:
+def _print_notes(report: SyncReport, ui: Ui) -> None:
     """Where a person's note in sheetsync's own cells was kept (never the note: it may name someone)."""
     kept = list(getattr(report, "notes_kept", []) or [])
     if kept:
@@ -266,12 +271,12 @@ def _log(ui: Ui, log_format: str, data: dict[str, Any], text: str) -> None:
 
 # ------------------------------------------------------------------- plan
 
-def plan_changes(report: Any) -> list[Any]:
+def plan_changes(report: SyncReport) -> list[Any]:
     plan = getattr(report, "plan", None)
     return list(getattr(plan, "changes", []) or []) if plan is not None else []
 
 
-def print_plan(report: Any, ui: Ui) -> None:
+def print_plan(report: SyncReport, ui: Ui) -> None:
     changes = plan_changes(report)
     if not changes:
         ui.out(ui.t("plan_none"))
@@ -282,7 +287,7 @@ def print_plan(report: Any, ui: Ui) -> None:
     print_guard(report, ui)
 
 
-def print_guard(report: Any, ui: Ui) -> None:
+def print_guard(report: SyncReport, ui: Ui) -> None:
     """What the guard would do: the real sync would keep the summaries and exit 3."""
     alerts = list(getattr(report, "alerts", []) or [])
     if alerts:
@@ -303,7 +308,7 @@ def _short(value: Any, width: int = 60) -> str:
 @config_options
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
 @personal_option
-def plan_cmd(config: Any, as_json: bool, include_personal: bool, ui: Ui) -> None:
+def plan_cmd(config: Config, as_json: bool, include_personal: bool, ui: Ui) -> None:
     """Show the exact cells a sync would change (tab, cell, old -> new); write nothing.
     Same as `sheetsync sync --dry-run`."""
     from sheetsync.sync.run import sync
@@ -342,7 +347,7 @@ def issue_dict(issue: Any, lang: str, personal: frozenset[str] = frozenset()) ->
             "params": to_jsonable(dict(issue.params)), "message": issue.message(lang)}
 
 
-def _checked(config: Any) -> Any:
+def _checked(config: Config) -> Any:
     """read_and_check with the journal when there is one (a row changed after verification is
     PERIKSA here as on the sheet); check never creates a journal."""
     from sheetsync.journal.store import Journal, journal_path
@@ -369,7 +374,7 @@ def _checked(config: Any) -> Any:
               help=f"List every warning (by default a code's warnings beyond {WARNINGS_LISTED} are counted).")
 @click.option("--include-personal", is_flag=True,
               help="Show names and phone numbers in messages (masked by default).")
-def check_cmd(config: Any, fmt: str, as_json: bool, errors_only: bool, show_all: bool, include_personal: bool,
+def check_cmd(config: Config, fmt: str, as_json: bool, errors_only: bool, show_all: bool, include_personal: bool,
               ui: Ui) -> None:
     """Validate the sheet and list every problem, errors first; write nothing.  Exits 1
     when there are errors (warnings alone exit 0)."""

@@ -25,6 +25,7 @@ from sheetsync.core import a1
 from sheetsync.core.headers import header_key
 from sheetsync.private_file import open_private
 from sheetsync.core.safetext import neutralise
+from sheetsync.core.config import Config
 
 MASK = "***"
 
@@ -45,7 +46,7 @@ class ExportReport:
     masked_columns: list[str] = field(default_factory=list)   # header texts masked
 
 
-def personal_headers(config: Any) -> dict[str, str]:
+def personal_headers(config: Config) -> dict[str, str]:
     """header_key -> configured header, for every personal column, its aliases, and the
     coordinator column of the summary tab (named in both languages)."""
     from sheetsync.core.summaries import PERSONAL_HEADERS
@@ -63,7 +64,7 @@ def personal_columns(header: list[Any], names: dict[str, str]) -> dict[int, str]
     return {i: str(h) for i, h in enumerate(header) if header_key(h) in names}
 
 
-def mask_rows(values: list[list[Any]], config: Any) -> tuple[list[list[Any]], list[str]]:
+def mask_rows(values: list[list[Any]], config: Config) -> tuple[list[list[Any]], list[str]]:
     """Mask personal cells below any row that names a personal column, in any tab.
 
     A copied input tab, a summary tab or a hand-made table may put its header on any row,
@@ -84,7 +85,7 @@ def mask_rows(values: list[list[Any]], config: Any) -> tuple[list[list[Any]], li
     return out, masked
 
 
-def export(config: Any, out_dir: str | Path = ".", *, fmt: str = "csv", include_personal: bool = False,
+def export(config: Config, out_dir: str | Path = ".", *, fmt: str = "csv", include_personal: bool = False,
            client: Any = None, now: datetime | None = None,
            progress: Callable[[int, int], None] | None = None) -> ExportReport:
     """Write every tab of the spreadsheet under ``out_dir``; returns what was written."""

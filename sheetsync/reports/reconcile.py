@@ -18,6 +18,7 @@ from typing import Any, cast
 
 from sheetsync.errors import EXIT_USAGE, SheetsyncError, register
 from sheetsync.reports.jsonable import to_jsonable
+from sheetsync.core.config import Config
 
 
 @dataclass
@@ -63,11 +64,11 @@ def _records(frame: Any) -> list[dict[str, Any]]:
     return records
 
 
-def _personal(config: Any) -> frozenset[str]:
+def _personal(config: Config) -> frozenset[str]:
     return frozenset(c.field for c in config.columns if getattr(c, "personal", False))
 
 
-def reconcile(config: Any, *, against: str | Path | None = None, client: Any = None,
+def reconcile(config: Config, *, against: str | Path | None = None, client: Any = None,
               journal: Any = None, include_personal: bool = False, lang: str | None = None,
               by_koordinator: bool = False) -> ReconcileReport:
     """The report; messages in ``lang`` (default: the sheet's language).
@@ -96,7 +97,7 @@ def reconcile(config: Any, *, against: str | Path | None = None, client: Any = N
     return report
 
 
-def _read_input(sheet: Any, config: Any) -> tuple[list[list[Any]], list[int]]:
+def _read_input(sheet: Any, config: Config) -> tuple[list[list[Any]], list[int]]:
     """The input tab and sheetsync's own columns in it (0-based), found by their markers in
     the same one read, as sync finds them: a person's column that merely shares the Status or
     Keterangan header is hers, journaled by sync, and compared like any other."""
@@ -110,7 +111,7 @@ def _read_input(sheet: Any, config: Any) -> tuple[list[list[Any]], list[int]]:
 MASK = "***"
 
 
-def koordinator_records(result: Any, config: Any, include_personal: bool = False) -> list[dict[str, Any]]:
+def koordinator_records(result: Any, config: Config, include_personal: bool = False) -> list[dict[str, Any]]:
     """core's Totals.per_koordinator as records, most problems first.  The coordinator's name
     is personal: masked as "*** #n" (n = place in this list) unless ``include_personal``."""
     table = result.totals.per_koordinator
@@ -126,7 +127,7 @@ def koordinator_records(result: Any, config: Any, include_personal: bool = False
     return records
 
 
-def _journal_findings(config: Any, key: str, values: list[list[Any]], result: Any, journal: Any,
+def _journal_findings(config: Config, key: str, values: list[list[Any]], result: Any, journal: Any,
                       include_personal: bool, owned0: list[int] | None = None,
                       ) -> tuple[list[dict[str, Any]] | None, int | None, list[dict[str, Any]]]:
     from sheetsync.journal.store import Journal, journal_path
@@ -184,7 +185,7 @@ class AcceptReport:
     last_sync: int | None = None                        # the read the accepted values come from
 
 
-def accept_changes(config: Any, *, tps: list[str] | None = None, journal: Any = None) -> AcceptReport:
+def accept_changes(config: Config, *, tps: list[str] | None = None, journal: Any = None) -> AcceptReport:
     """A reviewer confirms numbers corrected after verification: their values as read by the
     last sync become the verified ones, so the next sync stops marking those rows PERIKSA.
     ``tps``: only these TPS keys (default: every changed row).  Reads no sheet."""
@@ -277,7 +278,7 @@ def _decode(raw: bytes, path: Path) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def _require_header(theirs: Any, grid: list[list[str]], path: Path, config: Any) -> None:
+def _require_header(theirs: Any, grid: list[list[str]], path: Path, config: Config) -> None:
     keys = [c for c in config.columns if c.field in ("kecamatan", "kelurahan", "tps")]
     if all(c.field in theirs.header.fields for c in keys):
         return
@@ -287,7 +288,7 @@ def _require_header(theirs: Any, grid: list[list[str]], path: Path, config: Any)
                            first=clipped(first))
 
 
-def compare_against(result: Any, path: Path, config: Any, lang: str | None = None, *,
+def compare_against(result: Any, path: Path, config: Config, lang: str | None = None, *,
                     grid: list[list[str]] | None = None) -> AgainstReport:
     """Every per-TPS number of the sheet's valid rows against the file's."""
     from sheetsync.core.check import check
