@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from sheetsync.core import a1
 from sheetsync.sync.ownership import ROLES, column_not_ours, marker_holds, sheetsyncs_column
 from sheetsync.sync.plan import CellTarget, ColumnTarget, Desired, GridTarget
 from sheetsync.sync.rowid import KEY_FIELDS, RowIdentities, content_identity, identities, norm
@@ -178,10 +177,10 @@ def _summary_grids(result: Any, config: Any, tables: dict[str, list[list[Any]]] 
     if tables is None:
         from sheetsync.core.summaries import summary_tables
         tables = summary_tables(result, config)
-    stamp_tab, stamp_row, stamp_col = a1.parse_tab_cell(config.last_synced_cell)
+    stamp = config.last_synced
     grids = []
     for tab, values in tables.items():
-        keep = frozenset({(stamp_row, stamp_col)}) if tab == stamp_tab else frozenset()
+        keep = frozenset({(stamp.row, stamp.col)}) if tab == stamp.tab else frozenset()
         grids.append(GridTarget(tab, summary_origin(config, tab), 1, values, keep))
     return grids
 

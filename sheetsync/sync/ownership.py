@@ -95,7 +95,7 @@ def read_owned(sheet: Sheet, config: Config, *, only_input: bool = False) -> Own
     tabs by their markers. A missing input tab raises the API's 400 (the caller explains)."""
     ranges = [a1.quote_tab(config.input_tab)]
     kinds = {} if only_input else tab_kinds(config)
-    stamp_tab = a1.parse_tab_cell(config.last_synced_cell)[0]
+    stamp_tab = config.last_synced.tab
     if not only_input and stamp_tab not in kinds and stamp_tab != config.input_tab:
         ranges.append(a1.quote_tab(stamp_tab))
     filters = [{"a1Range": r} for r in ranges] + [_lookup(COLUMN_KEY, role) for role in ROLES]
@@ -122,11 +122,11 @@ def resolve_tabs(sheet: Sheet, config: Config, owned: Owned, props: dict[str, Ap
     present = [t for t in owned.unmarked_tabs if t in props]
     got = sheet.read([a1.quote_tab(t) for t in present]) if present else {}
     headers = summary_headers(config)
-    stamp_tab, stamp_row, stamp_col = a1.parse_tab_cell(config.last_synced_cell)
+    cell = config.last_synced
     kinds = tab_kinds(config)
     for title in present:
         cells = got[a1.quote_tab(title)]
-        stamp = (stamp_row, stamp_col) if title == stamp_tab else None
+        stamp = (cell.row, cell.col) if title == cell.tab else None
         if not sheetsyncs_tab(cells, headers.get(title, []), summary_origin(config, title), stamp):
             raise tab_not_ours(config, title)
         owned.values[title] = cells
@@ -201,10 +201,10 @@ def synced_before(owned: Owned, config: Config) -> bool:
     sheetsync's stamp or alert (an earlier release, which marked nothing)."""
     if set(config.summary_tabs.titles()) - set(owned.unmarked_tabs):
         return True
-    tab, row, col = a1.parse_tab_cell(config.last_synced_cell)
-    grid = owned.values.get(tab) or []
-    line = grid[row - 1] if len(grid) >= row else []
-    return is_stamp(line[col - 1] if len(line) >= col else "")
+    cell = config.last_synced
+    grid = owned.values.get(cell.tab) or []
+    line = grid[cell.row - 1] if len(grid) >= cell.row else []
+    return is_stamp(line[cell.col - 1] if len(line) >= cell.col else "")
 
 
 def sheetsyncs_column(role: str, cells: Sequence[Any]) -> bool:

@@ -507,8 +507,8 @@ def _unsettled_message(done: Settled, config: Config) -> str:
 
 
 def _stamp_change(plan: Plan, config: Config) -> CellChange | None:
-    tab, row, col = a1.parse_tab_cell(config.last_synced_cell)
-    return next((c for c in plan.changes if (c.tab, c.row, c.col) == (tab, row, col)), None)
+    cell = config.last_synced
+    return next((c for c in plan.changes if (c.tab, c.row, c.col) == (cell.tab, cell.row, cell.col)), None)
 
 
 def _stamp(now: datetime | None, config: Config, alert: str) -> str:
@@ -518,16 +518,16 @@ def _stamp(now: datetime | None, config: Config, alert: str) -> str:
 
 def _stamp_shows_alert(current: dict[str, list[list[Any]]], config: Config) -> bool:
     """A guard alert stays visible only until the next sync that is not blocked."""
-    tab, row, col = a1.parse_tab_cell(config.last_synced_cell)
-    grid = current.get(tab, [])
-    line = grid[row - 1] if row - 1 < len(grid) else []
-    text = line[col - 1] if col - 1 < len(line) else ""
+    cell = config.last_synced
+    grid = current.get(cell.tab, [])
+    line = grid[cell.row - 1] if cell.row - 1 < len(grid) else []
+    text = line[cell.col - 1] if cell.col - 1 < len(line) else ""
     return isinstance(text, str) and text.startswith(ALERT_MARK)
 
 
 def _with_stamp(plan: Plan, current: dict[str, list[list[Any]]], config: Config, text: str) -> Plan:
-    tab, row, col = a1.parse_tab_cell(config.last_synced_cell)
-    extra = make_plan(current, Desired(cells=[CellTarget(tab, row, col, text)]))
+    cell = config.last_synced
+    extra = make_plan(current, Desired(cells=[CellTarget(cell.tab, cell.row, cell.col, text)]))
     return Plan(plan.changes + extra.changes)
 
 
@@ -634,8 +634,7 @@ def _count_write(report: SyncReport, stats: WriteStats) -> None:
 def _write_order(batches: list[tuple[str, list[list[Any]]]], config: Config) -> list[tuple[str, list[list[Any]]]]:
     """Statuses first, then summaries, the last-synced cell last: when a split write is cut
     off, the stamp never claims a sync that did not finish."""
-    stamp_tab, row, col = a1.parse_tab_cell(config.last_synced_cell)
-    stamp = a1.rect(stamp_tab, row, col)
+    stamp = str(config.last_synced)
 
     def rank(item: tuple[str, list[list[Any]]]) -> int:
         if item[0] == stamp:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sheetsync.core import a1
 from sheetsync.core.config import Config
 
 ALERT_MARK = "\u26a0"      # the guard's alert in the last-synced cell starts with this
@@ -29,5 +28,5 @@ def is_stamp(text: Any) -> bool:
 
 def summary_origin(config: Config, tab: str) -> int:
     """The row a summary table starts at: two rows below the last-synced cell on its tab, else 1."""
-    stamp_tab, stamp_row, _ = a1.parse_tab_cell(config.last_synced_cell)
-    return stamp_row + 2 if tab == stamp_tab else 1
+    cell = config.last_synced
+    return cell.row + 2 if tab == cell.tab else 1
