@@ -69,7 +69,8 @@ def strict_emu(emulators: Emulators) -> GoogleEmulator:
 def faulty_emu(request: pytest.FixtureRequest, emulators: Emulators) -> Iterator[GoogleEmulator]:
     """A shared emulator for a test that injects faults: whatever it armed is disarmed when it
     ends, pass or fail, so no fault reaches the next test. By default the very emulator of
-    ``emu``; other settings by indirect parametrisation, e.g. ``parametrize("faulty_emu", [{"strict": True}], indirect=True)``."""
+    ``emu``; other settings by indirect parametrisation:
+    ``parametrize("faulty_emu", [{"strict": True}], indirect=True)``."""
     emulator = emulators.shared(**getattr(request, "param", {}))
     emulator.clear_faults()
     yield emulator
