@@ -301,7 +301,7 @@ def json_option(help_text: str) -> Callable[[Command], Command]:
     return click.option("--json", "as_json", is_flag=True, help=help_text)
 
 
-def json_spelling(value: str, as_json: bool, param: str, ui: Ui) -> str:
+def json_spelling(value: str, as_json: bool, param: str) -> str:
     """An older JSON option (check --format, sync --log-format) with --json: --json means
     "json"; given with another value of the older option, the user must choose."""
     if not as_json:

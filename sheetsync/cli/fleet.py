@@ -6,13 +6,16 @@ import json
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from sheetsync.cli.common import HelpCommand, HelpGroup, Ui, example, json_option, json_spelling, ui_options
 from sheetsync.cli.messages import CliError
 from sheetsync.core.interval import parse_interval
+
+if TYPE_CHECKING:       # types only: the commands import the library when they run
+    from sheetsync.fleet.config import Fleet
 
 DEFAULT_FLEET_FILE = "fleet.toml"
 _TEXT = {
@@ -42,7 +45,7 @@ def fleet_option(f: Any) -> Any:
                         help=f"Fleet file (default: ./{DEFAULT_FLEET_FILE}) [env SHEETSYNC_FLEET].")(f)
 
 
-def load(ui: Ui, fleet_path: str | None) -> Any:
+def load(fleet_path: str | None) -> Fleet:
     from sheetsync.fleet.config import load_fleet
     path = fleet_path or (DEFAULT_FLEET_FILE if Path(DEFAULT_FLEET_FILE).is_file() else None)
     if not path:
@@ -82,8 +85,8 @@ def fleet_sync_cmd(fleet_path: str | None, every: str | None, log_format: str, a
     from dataclasses import replace
     from sheetsync.fleet.run import FleetRunner
 
-    log_format = json_spelling(log_format, as_json, "log_format", ui)
-    fleet = load(ui, fleet_path)
+    log_format = json_spelling(log_format, as_json, "log_format")
+    fleet = load(fleet_path)
     if every:
         seconds = parse_interval(every)
         if not seconds:
@@ -141,7 +144,7 @@ def fleet_status_cmd(fleet_path: str | None, as_json: bool, ui: Ui) -> None:
     from sheetsync.fleet.state import fleet_status
     from sheetsync.fleet.rollup import failure_text, wib
 
-    fleet = load(ui, fleet_path)
+    fleet = load(fleet_path)
     rows = fleet_status(fleet)
     if as_json:
         ui.json([asdict(r) for r in rows])

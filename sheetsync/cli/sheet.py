@@ -116,7 +116,7 @@ def sync_cmd(config: Config, once: bool, every: str | None, dry_run: bool, log_f
     from sheetsync.sync.run import sync
 
     ui.include_personal = include_personal
-    log_format = json_spelling(log_format, as_json, "log_format", ui)
+    log_format = json_spelling(log_format, as_json, "log_format")
     accepted = {DELETED_ROWS: accept_deleted_rows, COLUMN_CHANGES: accept_column_changes}
     guard = {"accept_deletions": accept_deletions, "accept": frozenset(k for k, on in accepted.items() if on)}
 
@@ -378,7 +378,7 @@ def check_cmd(config: Config, fmt: str, as_json: bool, errors_only: bool, show_a
               ui: Ui) -> None:
     """Validate the sheet and list every problem, errors first; write nothing.  Exits 1
     when there are errors (warnings alone exit 0)."""
-    fmt = json_spelling(fmt, as_json, "fmt", ui)
+    fmt = json_spelling(fmt, as_json, "fmt")
     result = _checked(config)
     personal = frozenset() if include_personal else frozenset(c.field for c in config.columns if c.personal)
     # JSON and CSV keep check's order (by row) for other tools; the table puts errors first
