@@ -163,8 +163,8 @@ def split_sheet(text: str) -> tuple[str | None, str | None, bool]:
             i += 1
         raise ValueError(text)
     if "!" in text:
-        title, cells = text.rsplit("!", 1)
-        return title, cells, False
+        tab, cells = text.rsplit("!", 1)
+        return tab, cells, False
     return None, text, False
 
 

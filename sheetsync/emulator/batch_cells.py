@@ -233,7 +233,7 @@ def sort_range(txn: Txn, req: dict) -> dict:
     order = list(range(len(block)))
     for spec in reversed(specs):  # stable sorts, last key first
         col = spec["dimensionIndex"]
-        keys = [row[col] if col < len(row) else None for row in block]
+        keys: list[Any] = [row[col] if col < len(row) else None for row in block]
         desc = spec.get("sortOrder") == "DESCENDING"
         filled = [i for i in order if keys[i] is not None]
         blank = [i for i in order if keys[i] is None]

@@ -238,11 +238,12 @@ def range_sheet_id(gr: Any) -> int:
     return gr.get("sheetId", 0) or 0
 
 
-def clean_range(sheet: Sheet, gr: dict) -> dict:
-    """GridRange as Google echoes it: sheetId plus the indexes that were given."""
+def clean_range(sheet: Sheet, gr: dict | None) -> dict:
+    """GridRange as Google echoes it: sheetId plus the indexes that were given (none: the
+    whole sheet, as ``bounds`` reads it)."""
     out = {"sheetId": sheet.sheet_id}
     for key in ("startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex"):
-        if gr.get(key) is not None:
+        if gr and gr.get(key) is not None:
             out[key] = gr[key]
     return out
 
@@ -291,7 +292,8 @@ def overlaps(a: dict, b: dict) -> bool:
     big = 1 << 40
 
     def span(g: dict, lo: str, hi: str) -> tuple[int, int]:
-        return (g.get(lo) or 0, g.get(hi) if g.get(hi) is not None else big)
+        end = g.get(hi)
+        return (g.get(lo) or 0, big if end is None else end)
     ar0, ar1 = span(a, "startRowIndex", "endRowIndex")
     br0, br1 = span(b, "startRowIndex", "endRowIndex")
     ac0, ac1 = span(a, "startColumnIndex", "endColumnIndex")

@@ -180,8 +180,8 @@ def _shift_groups(sheet: Sheet, axis: int, move) -> None:
 def _shift_condition(rule: dict, edit) -> dict:
     """A rule (conditional format or data validation) with its "=..." values edited."""
     holder = rule.get("booleanRule") if "booleanRule" in rule else rule
-    cond = (holder or {}).get("condition")
-    if not cond or not any(str(v.get("userEnteredValue", "")).startswith("=")
+    cond = holder.get("condition") if holder else None
+    if not holder or not cond or not any(str(v.get("userEnteredValue", "")).startswith("=")
                            for v in cond.get("values", [])):
         return rule
     values = [{**v, "userEnteredValue": edit(v["userEnteredValue"])}

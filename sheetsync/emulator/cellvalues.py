@@ -203,14 +203,14 @@ def _parse_date(s: str, loc: Locale = EN_US) -> tuple[date, str] | None:
         year = "yyyy" if len(m.group(3)) == 4 else "yy"
         return (d, f"{tokens[0]}{sep}{tokens[1]}{sep}{year}") if d else None
     m = _NAMED_MDY.fullmatch(s)
-    month = loc.month_number(m.group(1)) if m else None
-    if month:
-        d = _make_date(int(m.group(3)), month, int(m.group(2)))
+    named = loc.month_number(m.group(1)) if m else None
+    if m and named:
+        d = _make_date(int(m.group(3)), named, int(m.group(2)))
         return (d, "mmm d, yyyy" if len(m.group(1)) == 3 else "mmmm d, yyyy") if d else None
     m = _NAMED_DMY.fullmatch(s)
-    month = loc.month_number(m.group(2)) if m else None
-    if month:  # "27 Agustus 2024" in id_ID
-        d = _make_date(int(m.group(3)), month, int(m.group(1)))
+    named = loc.month_number(m.group(2)) if m else None
+    if m and named:  # "27 Agustus 2024" in id_ID
+        d = _make_date(int(m.group(3)), named, int(m.group(1)))
         return (d, "d mmm yyyy" if len(m.group(2)) <= 3 else "d mmmm yyyy") if d else None
     return None
 
@@ -299,7 +299,7 @@ def formatted_value(effective: Any, number_format: dict | None, locale: Locale =
     if math.isnan(x) or math.isinf(x):
         return "#NUM!"
     kind = number_format.get("type") if number_format else None
-    if not kind or kind == "TEXT":
+    if not number_format or not kind or kind == "TEXT":
         return localize_number_text(general_number(x), locale)
     pattern = number_format.get("pattern") or locale.default_pattern(kind)
     if not pattern or pattern.upper() == "GENERAL":
@@ -480,7 +480,8 @@ def format_datetime(serial: float, pattern: str, locale: Locale = EN_US) -> str:
 
 
 def _tokenize_date(pattern: str) -> list[str]:
-    tokens, pos = [], 0
+    tokens: list[str] = []
+    pos = 0
     for m in _DATE_TOKEN.finditer(pattern):
         if m.start() > pos:
             tokens.extend(pattern[pos:m.start()])

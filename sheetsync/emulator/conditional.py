@@ -54,9 +54,10 @@ def overlay(effective: dict, fmt: dict | None) -> dict:
 
 
 def _inside(gr: dict, r: int, c: int) -> bool:
-    return ((gr.get("startRowIndex") or 0) <= r < (gr.get("endRowIndex") if gr.get("endRowIndex") is not None else 1 << 40)
-            and (gr.get("startColumnIndex") or 0) <= c
-            < (gr.get("endColumnIndex") if gr.get("endColumnIndex") is not None else 1 << 40))
+    big = 1 << 40      # a missing end is unbounded
+    r1, c1 = gr.get("endRowIndex"), gr.get("endColumnIndex")
+    return ((gr.get("startRowIndex") or 0) <= r < (big if r1 is None else r1)
+            and (gr.get("startColumnIndex") or 0) <= c < (big if c1 is None else c1))
 
 
 def _num(v: Any) -> float | None:
@@ -180,10 +181,10 @@ def _truthy(ops: list) -> bool:
 
 
 def _number_test(kind: str, x: float | None, ops: list) -> bool:
-    nums = [_num(o) for o in ops]
-    if x is None or any(n is None for n in nums):
+    nums = [n for n in map(_num, ops) if n is not None]
+    if x is None or not nums or len(nums) < len(ops):
         return False
-    a = nums[0] if nums else None
+    a = nums[0]
     if kind == "NUMBER_GREATER":
         return x > a
     if kind == "NUMBER_GREATER_THAN_EQ":

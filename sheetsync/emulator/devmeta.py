@@ -48,7 +48,8 @@ def _overlap(a0: int, a1_: int | None, b0: int, b1: int | None) -> bool:
 # ------------------------------------------------------------ visibility
 
 def creator_project(ss: Spreadsheet, meta: dict[str, Any]) -> str | None:
-    return ss.metadata_projects.get(meta.get("metadataId"))
+    metadata_id = meta.get("metadataId")
+    return ss.metadata_projects.get(metadata_id) if isinstance(metadata_id, int) else None
 
 
 def visible(ss: Spreadsheet, meta: dict[str, Any], project: str) -> bool:
@@ -278,6 +279,7 @@ def shift_locations(metas: list[dict[str, Any]], axis: int, start: int, delta: i
                     end: int | None = None) -> list[dict[str, Any]]:
     """Row or column metadata of one sheet after inserting ``delta`` > 0 rows/columns at
     ``start``, or deleting [start, end): it follows its row, and is deleted with it."""
+    stop = start - delta if end is None else end      # a deletion of -delta rows or columns
     out = []
     for meta in metas:
         dr = _dimension_range(meta, axis)
@@ -287,8 +289,8 @@ def shift_locations(metas: list[dict[str, Any]], axis: int, start: int, delta: i
         index = dr["startIndex"]
         if delta > 0:
             out.append(_at(meta, index + delta) if index >= start else meta)
-        elif index >= end:
-            out.append(_at(meta, index - (end - start)))
+        elif index >= stop:
+            out.append(_at(meta, index - (stop - start)))
         elif index < start:
             out.append(meta)
         # else its row is gone: Google deletes the metadata with it
@@ -302,6 +304,8 @@ def remap_locations(metas: list[dict[str, Any]], axis: int,
     out = []
     for meta in metas:
         dr = _dimension_range(meta, axis)
-        moved = dr is not None and dr["startIndex"] in mapping
-        out.append(_at(meta, mapping[dr["startIndex"]]) if moved else meta)
+        if dr is not None and dr["startIndex"] in mapping:
+            out.append(_at(meta, mapping[dr["startIndex"]]))
+        else:
+            out.append(meta)
     return out

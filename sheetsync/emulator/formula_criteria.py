@@ -6,6 +6,7 @@ import re
 from typing import Any, Callable
 
 from .cell_errors import CellError
+from .formula_syntax import matched
 from .formula_values import Bail, Function, Rng, arity, as_rng, binary, cell_at, scalar_arg, type_rank
 
 
@@ -13,7 +14,7 @@ def _criterion(crit: Any) -> Callable[[Any], bool]:
     """SUMIF/COUNTIF criterion: "=x", "<>x", ">5", "<=5", a number, text with * ? ~ wildcards."""
     op, operand = "=", crit
     if isinstance(crit, str):
-        m = re.match(r"(<=|>=|<>|=|<|>)?(.*)", crit, re.S)
+        m = matched(re.match(r"(<=|>=|<>|=|<|>)?(.*)", crit, re.S))
         op, operand = m.group(1) or "=", m.group(2)
         try:
             operand = float(operand) if operand.strip() else operand

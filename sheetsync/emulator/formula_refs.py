@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from .formula_syntax import ParseError, col_index, tokenize
+from .formula_syntax import ParseError, col_index, matched, tokenize
 
 # --------------------------------------------------------- reference rewriting
 
@@ -54,7 +54,8 @@ def _rewrite(formula: str, edit: Callable[[str | None, str], str | None]) -> str
 
 
 def _endpoints(text: str) -> list[list[str]]:
-    return [list(_ENDPOINT.fullmatch(p).groups()) for p in text.split(":")]
+    """Each end of a reference the tokenizer found ($, letters, $, digits), as editable parts."""
+    return [list(matched(_ENDPOINT.fullmatch(p)).groups()) for p in text.split(":")]
 
 
 def _join(parts: list[list[str]]) -> str:
@@ -65,6 +66,14 @@ def _get(p: list[str], axis: int) -> int | None:
     if axis == 0:
         return int(p[3]) - 1 if p[3] else None
     return col_index(p[1]) if p[1] else None
+
+
+def _corner(p: list[str], axis: int) -> int:
+    """The row (axis 0) or column of a cell reference's end: a box's corners name both."""
+    idx = _get(p, axis)
+    if idx is None:
+        raise ParseError("a cell reference without a row or column")
+    return idx
 
 
 def _put(p: list[str], axis: int, idx: int) -> None:
@@ -83,6 +92,7 @@ def shift_references(formula: str, own_title: str, target_title: str, axis: int,
     Google moves them.
     """
     target = target_title.lower()
+    stop = start - delta if end is None else end      # a deletion of -delta rows or columns
 
     def edit(sheet: str | None, text: str) -> str | None:
         if (sheet if sheet is not None else own_title).lower() != target:
@@ -96,20 +106,20 @@ def shift_references(formula: str, own_title: str, target_title: str, axis: int,
                 if i is not None and i >= start:
                     _put(p, axis, i + delta)
             return _join(parts)
-        width = end - start
-        if len(parts) == 1 or any(i is None for i in idx):
-            i = next(i for i in idx if i is not None)
-            if start <= i < end:
+        width = stop - start
+        known = [i for i in idx if i is not None]
+        if len(parts) == 1 or len(known) < len(idx):
+            if start <= known[0] < stop:
                 return None
             for p, j in zip(parts, idx):
-                if j is not None and j >= end:
+                if j is not None and j >= stop:
                     _put(p, axis, j - width)
             return _join(parts)
-        lo, hi = min(idx), max(idx)
-        if lo >= start and hi < end:
+        lo, hi = min(known), max(known)
+        if lo >= start and hi < stop:
             return None
-        new_lo = lo if lo < start else (start if lo < end else lo - width)
-        new_hi = hi if hi < start else (start - 1 if hi < end else hi - width)
+        new_lo = lo if lo < start else (start if lo < stop else lo - width)
+        new_hi = hi if hi < start else (start - 1 if hi < stop else hi - width)
         _put(parts[0], axis, new_lo)
         _put(parts[1], axis, new_hi)
         return _join(parts)
@@ -228,7 +238,7 @@ def close_gap_references(formula: str, own_title: str, title: str,
             return None
         if lo >= gap_hi:
             for p in parts:
-                _put(p, axis, _get(p, axis) - (gap_hi - gap_lo))
+                _put(p, axis, _corner(p, axis) - (gap_hi - gap_lo))
             return _join(parts)
         return text
 

@@ -46,6 +46,14 @@ class ParseError(ValueError):
     pass
 
 
+def matched(m: re.Match[str] | None) -> re.Match[str]:
+    """A match the text's shape already promised (the tokenizer found it); text that breaks
+    the promise is a parse error, not a crash."""
+    if m is None:
+        raise ParseError("unexpected text")
+    return m
+
+
 def tokenize(src: str) -> list[_Tok]:
     """Tokens of a formula without its leading '='."""
     out: list[_Tok] = []
@@ -106,7 +114,7 @@ def _word_or_ref(src: str, i: int) -> _Tok | None:
     if m:
         return _Tok("REF", m.group(0), i, m.end())
     if ch.isdigit():
-        num = _NUMBER.match(src, i)
+        num = matched(_NUMBER.match(src, i))
         return _Tok("NUM", num.group(0), i, num.end())
     if w:
         upper = w.group(0).upper()
@@ -130,7 +138,7 @@ def _literal(src: str, i: int) -> _Tok | None:
                 continue
             return _Tok("STR", "".join(parts), i, k + 1)
     if ch == ".":
-        num = _NUMBER.match(src, i)
+        num = matched(_NUMBER.match(src, i))
         return _Tok("NUM", num.group(0), i, num.end()) if num else None
     if ch == "#":
         m = _ERROR_LIT.match(src, i)
@@ -280,7 +288,7 @@ def col_index(letters: str) -> int:
 
 def _part(text: str) -> tuple[int | None, int | None]:
     """One end of a range -> (row, col), 0-based; None where the part is absent."""
-    m = re.fullmatch(r"\$?([A-Za-z]*)\$?([0-9]*)", text)
+    m = matched(re.fullmatch(r"\$?([A-Za-z]*)\$?([0-9]*)", text))
     letters, digits = m.group(1), m.group(2)
     return (int(digits) - 1 if digits else None, col_index(letters) if letters else None)
 
@@ -290,6 +298,8 @@ def parse_range(text: str) -> tuple[int | None, int | None, int | None, int | No
     first, _, second = text.partition(":")
     ra, ca = _part(first)
     if not second:
+        if ra is None or ca is None:
+            raise ParseError("a single cell needs a row and a column")
         return ra, ca, ra + 1, ca + 1
     rb, cb = _part(second)
     r0, r1 = _span(ra, rb)

@@ -77,19 +77,24 @@ class Locale:
 
 EN_US = Locale("en_US")
 _DMY = {"DATE": "dd/MM/yyyy", "DATE_TIME": "dd/MM/yyyy HH:mm:ss", "TIME": "HH:mm:ss"}
-_INDONESIA = dict(decimal=",", group=".", day_first=True, currency="Rp",
+
+
+def _indonesian(code: str) -> Locale:
+    return Locale(code, decimal=",", group=".", day_first=True, currency="Rp",
                   patterns={"DATE": "dd/MM/yyyy", "TIME": "HH.mm.ss", "DATE_TIME": "dd/MM/yyyy HH.mm.ss",
                             "CURRENCY": '"Rp"#,##0.00'},
                   months=_ID_MONTHS, months_short=_ID_MONTHS_SHORT, days=_ID_DAYS)
+
+
 _LOCALES = {
     "en_US": EN_US,
     "en_GB": Locale("en_GB", day_first=True, patterns={**_DMY, "CURRENCY": "£#,##0.00"}, currency="£"),
     "en_AU": Locale("en_AU", day_first=True, patterns=_DMY),
     "en_IN": Locale("en_IN", day_first=True, patterns=_DMY),
     # Google reports Indonesian as id_ID or as Java's old code in_ID: both are the same locale.
-    "id_ID": Locale("id_ID", **_INDONESIA),
-    "in_ID": Locale("in_ID", **_INDONESIA),
-    "id": Locale("id", **_INDONESIA),
+    "id_ID": _indonesian("id_ID"),
+    "in_ID": _indonesian("in_ID"),
+    "id": _indonesian("id"),
     "de_DE": Locale("de_DE", decimal=",", group=".", day_first=True),
     "nl_NL": Locale("nl_NL", decimal=",", group=".", day_first=True),
     "es_ES": Locale("es_ES", decimal=",", group=".", day_first=True),

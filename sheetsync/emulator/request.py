@@ -39,9 +39,11 @@ class Request:
                     self._json = json.loads(self.body, parse_constant=_reject_constant)
                 except _BareConstant as exc:   # Python clients send NaN/Infinity; Google's parser refuses them
                     raise invalid_argument(f"Invalid JSON payload received. Unexpected token.\n{exc}") from None
-                except ValueError as exc:
+                except json.JSONDecodeError as exc:
                     raise invalid_argument(
                         f"Invalid JSON payload received. {exc.msg} at position {exc.pos}.") from None
+                except ValueError:   # bytes that are no UTF-8 (or -16, -32) text
+                    raise invalid_argument("Invalid JSON payload received. Unexpected token.") from None
                 if not isinstance(self._json, dict):
                     raise invalid_argument("Invalid JSON payload received. Expected an object.")
         return self._json

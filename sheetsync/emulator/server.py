@@ -305,7 +305,7 @@ def _content_length(header: str | None) -> int:
 def _view(state: EmulatorState, path: str, query: str) -> tuple[int, str, bytes, dict[str, str]]:
     """The read-only web view (sheetsync.emulator.webview), if installed, with its security headers."""
     try:
-        from sheetsync.emulator import webview  # type: ignore[attr-defined]
+        from sheetsync.emulator import webview
     except ImportError:
         body = json.dumps(not_found("The web view is not installed.").body()).encode()
         return 404, "application/json; charset=UTF-8", body, {}
