@@ -90,7 +90,7 @@ def test_file_is_owner_only_and_wal(tmp_path):
 def test_default_path_per_user(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     assert default_path() == tmp_path / "sheetsync" / "journal.sqlite"
-    assert journal_path(SimpleNamespace(journal_path="~/x.sqlite")) == \
+    assert journal_path(SimpleNamespace(journal_path="~/x.sqlite", source="preset:x")) == \
         journal_path(None, "~/x.sqlite")
     cfg = SimpleNamespace(journal_path="data/j.sqlite", source=str(tmp_path / "conf" / "s.toml"))
     assert journal_path(cfg) == tmp_path / "conf" / "data" / "j.sqlite"     # next to the config

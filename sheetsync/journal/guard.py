@@ -33,6 +33,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from sheetsync.core import a1
+from sheetsync.core.config import Config
 from sheetsync.core.headers import header_key
 from sheetsync.journal.queries import Snapshot
 from sheetsync.journal.tab import TabRead, is_content_key, pair_renames, similar
@@ -117,7 +118,7 @@ def alert_text(alerts: Sequence[Alert], lang: str = "id", max_rows: int = 20) ->
 
 
 def guard(previous: Snapshot | None, current_rows: TabRead | Mapping[str, Any], header: list[str],
-          config: Any, *, accept: Iterable[str] = (), accept_deletions: bool = False
+          config: Config, *, accept: Iterable[str] = (), accept_deletions: bool = False
           ) -> list[GuardAlert]:
     """Alerts for the current read against the last good sync (see module doc).
     ``current_rows``: the TabRead of this read (or just its row keys). ``accept``:
@@ -135,11 +136,11 @@ def guard(previous: Snapshot | None, current_rows: TabRead | Mapping[str, Any], 
     return alerts
 
 
-def _share(config: Any) -> float:
-    return float(getattr(config, "guard_max_deleted_share", 0.10))
+def _share(config: Config) -> float:
+    return config.guard_max_deleted_share
 
 
-def _rows_alert(previous: Snapshot, current: TabRead | Mapping[str, Any], config: Any,
+def _rows_alert(previous: Snapshot, current: TabRead | Mapping[str, Any], config: Config,
                 common: dict[str, Any]) -> list[GuardAlert]:
     vanished = _vanished(previous, current)
     total = len(previous.rows)
@@ -184,12 +185,12 @@ def _not_corrected(previous: Snapshot, current: TabRead,
     return [v for v in vanished if v[0] not in corrected]
 
 
-def _column_alerts(previous: Snapshot, current: TabRead, config: Any,
+def _column_alerts(previous: Snapshot, current: TabRead, config: Config,
                    common: dict[str, Any]) -> list[GuardAlert]:
     """Configured columns gone from the layout, or holding other values after the
     header row changed (only then can a column change meaning: an unchanged header
     row with new values is people typing)."""
-    configured = [c for c in getattr(config, "columns", ()) if c.field in previous.fields]
+    configured = [c for c in config.columns if c.field in previous.fields]
     now = {f: i for i, f in enumerate(current.fields) if f is not None}
     was = {f: i for i, f in enumerate(previous.fields) if f is not None}
     alerts = [GuardAlert(COLUMN_GONE, params={"column": c.header, "old": a1.col_letters(was[c.field] + 1)},

@@ -9,6 +9,8 @@ from operator import eq
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Mapping
 
+from sheetsync.core.config import Config
+from sheetsync.core.issues import Issue
 from sheetsync.journal.errors import JournalError
 from sheetsync.journal.state import (_State, compare, decode_order, encode_order,  # noqa: F401
                                      load_all, load_meta, save_rows)
@@ -503,11 +505,10 @@ class JournalReader:
                             for r in state.rows.values() if r[5] is not None}
 
     @no_gc()
-    def changed_after_verification(self, spreadsheet: str, tab: TabRead, config: Any) -> list[Any]:
+    def changed_after_verification(self, spreadsheet: str, tab: TabRead, config: Config) -> list[Issue]:
         """Warnings (core Issue, code ``changed_after_verification``) for numbers
         of the current read that differ from the value their row had when it was
         first OK. The sync engine merges them into the row statuses."""
-        from sheetsync.core.issues import Issue
         sheet = self._find_sheet(spreadsheet)   # by name: an older journal's history too
         if sheet is None:
             return []
@@ -525,7 +526,7 @@ class JournalReader:
         else:
             self._state(sheet, complete=True)
         rows, diverged = state.rows, state.diverged
-        headers = {c.field: c.header for c in reversed(tuple(getattr(config, "columns", ())))}
+        headers = {c.field: c.header for c in reversed(config.columns)}
         at = [(f, kept.index(f), now_kept.index(f) if f in now_kept else None)
               for f in numbers if f in kept]
         for key, line in lines.items():
@@ -553,7 +554,7 @@ class JournalReader:
             "SELECT k.key, v.ok, max(v.sync) FROM verified v JOIN rowkeys k ON k.id=v.row "
             "WHERE k.sheet=? AND v.sync<=? GROUP BY v.row", (sheet, row[0])) if ok}
 
-    def verified_changes(self, spreadsheet: str, config: Any) -> list[VerifiedChange]:
+    def verified_changes(self, spreadsheet: str, config: Config) -> list[VerifiedChange]:
         """For reconcile: every number now different from its verified value."""
         sheet = self._sheet(spreadsheet)
         kept, bases = self._bases(sheet)
@@ -606,8 +607,8 @@ class JournalReader:
         return len(todo)
 
 
-def _number_fields(config: Any) -> list[str]:
-    return [c.field for c in getattr(config, "columns", ()) if c.type == "integer"]
+def _number_fields(config: Config) -> list[str]:
+    return [c.field for c in config.columns if c.type == "integer"]
 
 
 @no_gc()

@@ -34,7 +34,11 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable
 
 from sheetsync.core import a1
-from sheetsync.sheets.client import transport_stats
+from sheetsync.core.config import Config
+from sheetsync.journal.store import Journal
+from sheetsync.sheets.client import Sheet, transport_stats
+from sheetsync.sync.desired import input_layout
+from sheetsync.sync.ownership import read_owned
 from sheetsync.journal.queries import MASK
 from sheetsync.journal.tab import PURGED, TabRead, read_tab
 from sheetsync.sync.record import journal_key
@@ -82,7 +86,7 @@ class RestorePlan:
                 "cells_written": self.cells_written, "requests": self.requests}
 
 
-def plan_restore(journal: Any, spreadsheet: str, current_values: list[list[Any]], config: Any, *,
+def plan_restore(journal: Journal, spreadsheet: str, current_values: list[list[Any]], config: Config, *,
                  since: datetime | timedelta | int | None = None, tps: Iterable[str] | None = None,
                  current: TabRead | None = None, formulas: list[list[Any]] | None = None) -> RestorePlan:
     """Cell writes that put back vanished rows and blanked cells (see module doc).
@@ -178,7 +182,7 @@ class RestoreError(Exception):
     exit_code = 3
 
 
-def restore(config: Any, journal: Any, sheet: Any, *, spreadsheet: str | None = None,
+def restore(config: Config, journal: Journal, sheet: Sheet, *, spreadsheet: str | None = None,
             since: datetime | timedelta | int | None = None, tps: Iterable[str] | None = None,
             apply: bool = False, lock_dir: str | None = None) -> RestorePlan:
     """One call for ``sheetsync restore``: read the input tab (values, then formulas),
@@ -197,10 +201,8 @@ def restore(config: Any, journal: Any, sheet: Any, *, spreadsheet: str | None = 
         lock.release()
 
 
-def _restore(config: Any, journal: Any, sheet: Any, name: str, *, since: datetime | timedelta | int | None,
+def _restore(config: Config, journal: Journal, sheet: Sheet, name: str, *, since: datetime | timedelta | int | None,
              tps: Iterable[str] | None, apply: bool) -> RestorePlan:
-    from sheetsync.sync.ownership import read_owned
-    from sheetsync.sync.desired import input_layout
     tab_range = a1.quote_tab(config.input_tab)
     # one read, as sync reads: the tab and sheetsync's columns by their markers, so a person's
     # column that merely shares the Status or Keterangan header is restored like any other
@@ -235,7 +237,7 @@ def _retried(before: dict[str, int] | None, after: dict[str, int] | None) -> boo
     return before is None or after is None or after["retries"] > before["retries"]
 
 
-def _undo_repeated_append(sheet: Any, plan: RestorePlan, tab_range: str) -> None:
+def _undo_repeated_append(sheet: Sheet, plan: RestorePlan, tab_range: str) -> None:
     """An append whose answer was lost after it landed is sent again by the transport's
     retry, and INSERT_ROWS then adds the rows a second time right below the first copy;
     the answer only names the last copy. One read after the append finds the copies just

@@ -92,16 +92,16 @@ def default_path() -> Path:
     return Path(base) / "sheetsync" / "journal.sqlite"
 
 
-def journal_path(config: Any = None, override: str | Path | None = None) -> Path:
+def journal_path(config: Config | None = None, override: str | Path | None = None) -> Path:
     """``override``, else the config's ``journal_path`` (relative to the config
     file, so cron's working directory does not matter), else ``default_path()``."""
     if override:
         return Path(override).expanduser()
-    chosen = getattr(config, "journal_path", None) if config is not None else None
+    chosen = config.journal_path if config is not None else None
     if not chosen:
         return default_path()
     path = Path(chosen).expanduser()
-    source = str(getattr(config, "source", "") or "")
+    source = config.source if config is not None else ""
     if not path.is_absolute() and source and not source.startswith("preset:"):
         path = Path(source).expanduser().resolve().parent / path
     return path

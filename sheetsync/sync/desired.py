@@ -12,12 +12,17 @@ Layout rules (documented in docs/sync.md):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
+
+from sheetsync.core.config import Config
 
 from sheetsync.sync.ownership import ROLES, column_not_ours, marker_holds, sheetsyncs_column
 from sheetsync.sync.plan import CellTarget, ColumnTarget, Desired, GridTarget
 from sheetsync.sync.rowid import KEY_FIELDS, RowIdentities, content_identity, identities, norm
 from sheetsync.sync.stamp import summary_origin
+
+if TYPE_CHECKING:
+    from sheetsync.core.check import CheckResult
 
 
 @dataclass
@@ -34,7 +39,7 @@ class InputLayout:
     def owned0(self) -> list[int]:
         return [self.status_col - 1, self.message_col - 1]
 
-    def with_added_headers(self, values: list[list[Any]], config: Any) -> list[list[Any]]:
+    def with_added_headers(self, values: list[list[Any]], config: Config) -> list[list[Any]]:
         """The input tab as it will look after this sync adds its missing owned headers."""
         if not self.missing_headers:
             return values
@@ -64,7 +69,7 @@ class InputLayout:
         return out
 
 
-def input_layout(values: list[list[Any]], config: Any, marked: Mapping[str, list[int]] | None = None, *,
+def input_layout(values: list[list[Any]], config: Config, marked: Mapping[str, list[int]] | None = None, *,
                  strict: bool = True, synced_before: bool = True) -> InputLayout:
     """Where sheetsync's own two columns stand: by their marker (ownership.py), else, on a
     sheet made before markers, the column of that header holding only what sheetsync writes
@@ -113,23 +118,11 @@ def _may_adopt(role: str, cells: list[Any], synced_before: bool) -> bool:
     return synced_before and sheetsyncs_column(role, cells)
 
 
-def _data_cells(values: list[list[Any]], col: int, config: Any) -> list[Any]:
+def _data_cells(values: list[list[Any]], col: int, config: Config) -> list[Any]:
     return [line[col - 1] for line in values[config.header_row:] if len(line) >= col]
 
 
-def field_columns(result: Any) -> dict[str, int]:
-    """field -> 0-based column index, from the core's HeaderMap (whatever its shape)."""
-    header = getattr(result, "header", None)
-    for attr in ("columns", "fields", "index", "by_field"):
-        value = getattr(header, attr, None)
-        if isinstance(value, Mapping):
-            return {str(k): int(v) for k, v in value.items() if isinstance(v, int)}
-    if isinstance(header, Mapping):
-        return {str(k): int(v) for k, v in header.items() if isinstance(v, int)}
-    return {}
-
-
-def build_desired(values: list[list[Any]], layout: InputLayout, result: Any, config: Any,
+def build_desired(values: list[list[Any]], layout: InputLayout, result: CheckResult, config: Config,
                   tables: dict[str, list[list[Any]]] | None = None) -> Desired:
     desired = Desired()
     first = config.header_row + 1
@@ -149,7 +142,7 @@ def build_desired(values: list[list[Any]], layout: InputLayout, result: Any, con
     return desired
 
 
-def _row_outputs(result: Any, first: int, last: int, lang: str) -> tuple[list[str], list[str], list[Any]]:
+def _row_outputs(result: CheckResult, first: int, last: int, lang: str) -> tuple[list[str], list[str], list[Any]]:
     """Status label, message and TPS key for every sheet row first..last ("" for blank rows)."""
     import numpy as np
     from sheetsync.core.issues import status_label
@@ -173,7 +166,7 @@ def _row_outputs(result: Any, first: int, last: int, lang: str) -> tuple[list[st
     return status.tolist(), message.tolist(), keys.tolist()
 
 
-def _summary_grids(result: Any, config: Any, tables: dict[str, list[list[Any]]] | None) -> list[GridTarget]:
+def _summary_grids(result: CheckResult, config: Config, tables: dict[str, list[list[Any]]] | None) -> list[GridTarget]:
     if tables is None:
         from sheetsync.core.summaries import summary_tables
         tables = summary_tables(result, config)
@@ -185,9 +178,9 @@ def _summary_grids(result: Any, config: Any, tables: dict[str, list[list[Any]]] 
     return grids
 
 
-def row_identities(values: list[list[Any]], rows: list[int], layout: InputLayout, result: Any,
-                   config: Any) -> RowIdentities:
-    cols = field_columns(result)
+def row_identities(values: list[list[Any]], rows: list[int], layout: InputLayout, result: CheckResult,
+                   config: Config) -> RowIdentities:
+    cols = result.header.fields
     key_cols = [cols[f] for f in KEY_FIELDS if f in cols]
     frame = result.rows
     unique: set[int] = set()

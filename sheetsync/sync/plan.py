@@ -96,7 +96,7 @@ class Desired:
     cells: list[CellTarget] = field(default_factory=list)
 
 
-def make_plan(current: dict[str, list[list[Any]]], desired: Desired, config: Any = None) -> Plan:
+def make_plan(current: dict[str, list[list[Any]]], desired: Desired) -> Plan:
     """Only the cells whose shown value would change. ``current``: tab title -> grid from A1."""
     changes: list[CellChange] = []
     for target in desired.columns:

@@ -247,7 +247,7 @@ def _read_and_plan(sheet: Sheet, config: Config, key: str, report: SyncReport, c
     clock.lap("summaries")
     desired = build_desired(values, layout, result, config, tables)
     report.notes_kept = keep_notes(values, desired, config.input_tab)
-    plan = make_plan(current, desired, config)
+    plan = make_plan(current, desired)
     report.header_added = layout.missing_headers
     clock.lap("plan")
     alerts: Sequence[Alert] = ()
