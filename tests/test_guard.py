@@ -25,7 +25,7 @@ def j(tmp_path):
 def run(j, g, minute=0, accept=False, kinds=()):
     """What sync does: guard against the last good sync, then journal the read."""
     t = tab(g)
-    alerts = guard(j.last("S"), t, t.header, CONFIG, accept_deletions=accept, accept=kinds)
+    alerts = guard(j.last("S"), t, CONFIG, accept_deletions=accept, accept=kinds)
     j.record_tab(spreadsheet="S", config_name="t", tab=t, at=T0 + timedelta(minutes=minute),
                  good=not alerts)
     return alerts
@@ -134,6 +134,21 @@ def test_headers_swapped_change_meaning(j):
     assert alerts[0].message("en").startswith("Column 'DPT' (D) holds other values on 20 of 20 rows")
 
 
+def test_a_header_the_core_reads_as_the_same_is_no_header_change(j):
+    """'D.P.T.' is the core's 'DPT' (case, spaces and punctuation do not count): new values typed
+    in that column on the same sync are people typing, not a column that changed meaning."""
+    g = grid(20)
+    run(j, g)
+    retyped = [list(r) for r in g]
+    retyped[0][2] = " d.p.t. "
+    for i, r in enumerate(retyped[1:]):
+        r[2] = str(300 + i)
+    assert run(j, retyped, 1) == []
+    swapped = [list(r) for r in retyped]
+    swapped[0][2], swapped[0][3] = "Paslon 1", "DPT"              # a header change the core sees
+    assert [a.code for a in run(j, swapped, 2)] == [COLUMN_CHANGED, COLUMN_CHANGED]
+
+
 def test_each_acceptance_accepts_its_own_kind(j):
     run(j, grid(10))
     header = ["Kode", "TPS", "Jumlah DPT", "Paslon 1", "Nama Saksi", "Status", "Keterangan"]
@@ -158,7 +173,7 @@ def test_corrected_junk_keys_are_not_vanished_rows(j):
 
 
 def test_no_previous_sync_no_alert():
-    assert guard(None, {}, HEADER, CONFIG) == []
+    assert guard(None, {}, CONFIG) == []
 
 
 # ---------------------------------------------------------------- through sync and the emulator

@@ -117,9 +117,8 @@ def alert_text(alerts: Sequence[Alert], lang: str = "id", max_rows: int = 20) ->
     return (_LEAD.get(lang) or _LEAD["id"]) + body + how
 
 
-def guard(previous: Snapshot | None, current_rows: TabRead | Mapping[str, Any], header: list[str],
-          config: Config, *, accept: Iterable[str] = (), accept_deletions: bool = False
-          ) -> list[GuardAlert]:
+def guard(previous: Snapshot | None, current_rows: TabRead | Mapping[str, Any], config: Config, *,
+          accept: Iterable[str] = (), accept_deletions: bool = False) -> list[GuardAlert]:
     """Alerts for the current read against the last good sync (see module doc).
     ``current_rows``: the TabRead of this read (or just its row keys). ``accept``:
     kinds of change confirmed as meant (deleted_rows, column_changes);

@@ -225,7 +225,7 @@ class Journal(JournalReader):
     def guard(self, spreadsheet: str, tab: TabRead, config: Config, *,
               accept: Iterable[str] = ()) -> list[GuardAlert]:
         """Rows vanished / configured columns gone or changed since the last good sync."""
-        return guarding.guard(self.last(spreadsheet), tab, tab.header, config, accept=accept)
+        return guarding.guard(self.last(spreadsheet), tab, config, accept=accept)
 
     def alert_text(self, alerts: Sequence[Alert], lang: str = "id") -> str:
         return alert_text(alerts, lang)

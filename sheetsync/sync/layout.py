@@ -201,8 +201,8 @@ class LayoutPlan:
         self.marks(input_id)
         self.freeze(input_id)
         self.dropdowns(input_id, header)
-        self.colours(input_id, header)
-        self.protections(input_id, header)
+        self.colours(input_id)
+        self.protections(input_id)
         self.chart()
         if with_tps:
             self.planned_rows(input_id, header)
@@ -299,7 +299,7 @@ class LayoutPlan:
         return [(code, status_label(code, self.config.language)) for code in STATUS_LABELS
                 if code in STATUS_COLOURS]
 
-    def colours(self, sheet_id: int, header: Sequence[str]) -> None:
+    def colours(self, sheet_id: int) -> None:
         c = self.layout.status_col - 1
         wanted = [{"ranges": [self.data_range(sheet_id, c)],
                    "booleanRule": {"condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": label}]},
@@ -317,7 +317,7 @@ class LayoutPlan:
         for index, rule in enumerate(wanted):
             self.requests.append({"addConditionalFormatRule": {"rule": rule, "index": index}})
 
-    def protections(self, input_id: int, header: Sequence[str]) -> None:
+    def protections(self, input_id: int) -> None:
         wanted: list[ApiObject] = []
         for name, col in ((self.config.status_header, self.layout.status_col),
                           (self.config.message_header, self.layout.message_col)):

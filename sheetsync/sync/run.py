@@ -203,7 +203,7 @@ def _run(config: Config, key: str, report: SyncReport, clock: _Clock, *, client:
     sheet = Sheet(client, key)
     try:
         work = _read_and_plan(sheet, config, key, report, clock, journal=journal, now=now,
-                              dry_run=dry_run, accept_deletions=accept_deletions, accept=accept)
+                              accept_deletions=accept_deletions, accept=accept)
         if dry_run:                 # what a real sync would write, the guard's alert included
             plan = work.plan if not work.alerts else _with_stamp(
                 work.plan, work.current, config, _stamp(now, config, work.alert_text))
@@ -227,7 +227,7 @@ def _run(config: Config, key: str, report: SyncReport, clock: _Clock, *, client:
 
 
 def _read_and_plan(sheet: Sheet, config: Config, key: str, report: SyncReport, clock: _Clock, *,
-                   journal: SyncRecord[TabView] | None, now: datetime | None, dry_run: bool,
+                   journal: SyncRecord[TabView] | None, now: datetime | None,
                    accept_deletions: bool, accept: frozenset[str] = frozenset()) -> _Work[TabView]:
     """read -> check -> (journal warnings) -> summaries -> plan -> guard."""
     from sheetsync.core.summaries import summary_tables
@@ -466,13 +466,13 @@ def _settle(sheet: Sheet, plan: Plan, work: _Work[TabView], config: Config, repo
         return
     values = work.layout.with_added_headers(work.values, config)     # the header as it is now
     ids = row_identities(values, rows, work.layout, work.result, config)
-    ids.expect = {r: _pair_at(work.desired, config, r) for r in rows}
+    ids.expect = {r: _pair_at(work.desired, r) for r in rows}
     ids.cells = {(c.row, c.col - 1) for c in plan.changes if c.tab == config.input_tab}
 
     def wanted() -> Wanted:
         every = list(range(config.header_row + 1, len(values) + 1))
         return build_wanted(row_identities(values, every, work.layout, work.result, config), values,
-                            lambda r: _pair_at(work.desired, config, r))
+                            lambda r: _pair_at(work.desired, r))
 
     def send(repair: Plan) -> None:
         _count_write(report, sheet.send(sheet.prepare(repair.batches())))
@@ -486,7 +486,7 @@ def _settle(sheet: Sheet, plan: Plan, work: _Work[TabView], config: Config, repo
         report.unsettled = _unsettled_message(done, config)
 
 
-def _pair_at(desired: Desired, config: Config, row: int) -> tuple[str, str]:
+def _pair_at(desired: Desired, row: int) -> tuple[str, str]:
     """(status, message) this sync computed for sheet row `row` as read."""
     out = []
     for target in desired.columns[:2]:                 # build_desired: status, then message
