@@ -18,8 +18,11 @@ demo: $(STAMP)
 
 # The web-view test uses a Chromium the machine already has, else it skips and says why:
 # `make test` installs nothing outside .venv.
+# ruff (pyflakes rules) and mypy (strict flags on the core and the sync path) run before the tests;
+# the import directions are a test (tests/test_architecture.py).
 test: $(STAMP)
 	$(BIN)/ruff check sheetsync tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 # A step you choose: installs Debian's chromium with apt (root only) for the web-view test.
