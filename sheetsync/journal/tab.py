@@ -13,7 +13,7 @@ same data keyed by TPS so that a sort or an inserted row is not a change:
   on the same sheet row and mostly agree (see ``similar``), so the old version
   is not "restored" as a deleted row.
 
-Cells are kept as the raw text a person typed (see ``cell_text``). The columns
+Cells are kept as the raw text a person typed (see ``shown_text``). The columns
 sheetsync owns (status, message) are not journaled: they are derived data.
 """
 from __future__ import annotations
@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, KeysView, M
 from sheetsync.core import a1
 from sheetsync.core.headers import header_key
 from sheetsync.sync.gc_pause import no_gc
+from sheetsync.sync.plan import shown_text
 from sheetsync.sync.record import journal_key  # noqa: F401  the name of one history, as the sync gives it
 
 if TYPE_CHECKING:
@@ -43,19 +44,6 @@ V = TypeVar("V")
 SEP = "\x1f"          # between cells of a stored line
 JSON_MARK = "\x1e"    # a line holding a separator inside a cell is stored as JSON
 RS, GS = "\x1e", "\x1d"   # between the rows, and between keys and lines, of a digested block
-
-
-def cell_text(value: Any) -> str:
-    """Raw text of one cell as read from the API (strings pass unchanged)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 PURGED = "\x1a"       # a personal value removed for retention (journal_purge): not "" (a cleared
@@ -81,7 +69,7 @@ def line_dict(line: str, fields: tuple[str, ...]) -> dict[str, str]:
 
 
 def dict_line(row: Mapping[str, str], fields: tuple[str, ...]) -> str:
-    return encode_line([cell_text(row.get(f, "")) for f in fields])
+    return encode_line([shown_text(row.get(f, "")) for f in fields])
 
 
 def similar(a: Mapping[str, str], b: Mapping[str, str]) -> bool:
@@ -263,7 +251,7 @@ def column_fields(header: list[str], config: Config, header_map: Mapping[str, in
         if name is None and (i in owned_at if owned_at is not None else norm in owned):
             out.append(None)
             continue
-        typed = cell_text(text).strip()
+        typed = shown_text(text).strip()
         if name is None:
             name = f"header:{typed}" if typed else f"col:{a1.col_letters(i + 1)}"
         if name in seen:                      # the same header twice: keep both columns
@@ -277,7 +265,7 @@ def _cells(raw: Any, kept_idx: list[int], width: int) -> list[str]:
     """Slow path for one row: API numbers, short rows (trailing blanks trimmed)."""
     if len(raw) < width:
         raw = list(raw) + [""] * (width - len(raw))
-    return [cell_text(raw[i]) for i in kept_idx]
+    return [shown_text(raw[i]) for i in kept_idx]
 
 
 def _lines(body: list[list[Any]], kept_idx: list[int], width: int) -> list[str]:
@@ -305,7 +293,7 @@ def _checked_lines(body: list[list[Any]], kept_idx: list[int], width: int) -> tu
     return lines, True
 
 
-# str() of a cell that is not its cell_text: a whole number the API sent as a float
+# str() of a cell that is not its shown_text: a whole number the API sent as a float
 # (478.0, 1e+16), a boolean, None. Text that looks so only costs the per-cell path.
 _SUSPECT = (".0\x1f", ".0\n", "e+", "True", "False", "None")
 _NOT_AS_STR = re.compile(r"(?:\.0|e\+[0-9]+)(?=[\x1f\n]|$)|(?:^|[\x1f\n])(?:True|False|None)(?=[\x1f\n]|$)")
@@ -315,7 +303,7 @@ def _typed_lines(body: list[list[Any]], pick: Callable[[Any], Any], kept_idx: li
                  width: int) -> list[str]:
     """Lines of an unformatted read (numbers are numbers, rows end at their last
     filled cell): str() of each cell at C speed, short rows padded with blanks.
-    When some str() is not cell_text (see _NOT_AS_STR) those rows take the
+    When some str() is not shown_text (see _NOT_AS_STR) those rows take the
     per-cell path. Same lines as ``encode_line(_cells(...))`` row by row."""
     one = len(kept_idx) == 1
     pad = [""] * width
@@ -564,12 +552,12 @@ def read_tab(values: list[list[Any]], config: Config, result: CheckResult | Keye
 def _read_tab(values: list[list[Any]], config: Config, result: CheckResult | KeyedRows,
               owned0: Iterable[int] | None) -> TabRead:
     header_row = int(config.header_row)
-    header = [cell_text(c) for c in (values[header_row - 1] if len(values) >= header_row else [])]
+    header = [shown_text(c) for c in (values[header_row - 1] if len(values) >= header_row else [])]
     fields = column_fields(header, config, header_map_of(result), owned0)
     tps = tps_key_list(result, header_row + 1, len(values) - header_row)
     rows, positions, keys, lines, plain = keyed_read(values, header_row, fields,
                                                      tps_keys_of(result) if tps is None else tps)
-    preamble = [[cell_text(c) for c in r] for r in values[: header_row - 1]]
+    preamble = [[shown_text(c) for c in r] for r in values[: header_row - 1]]
     return TabRead(header, fields, rows, positions, header_row, preamble, keys, lines, plain=plain)
 
 

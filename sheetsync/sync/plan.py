@@ -219,7 +219,7 @@ def same_value(shown: Any, wanted: Any) -> bool:
     wanted = sheet_value(wanted)
     if _is_number(shown) and _is_number(wanted):
         return _same_float(float(shown), float(wanted))
-    text = "" if shown is None else shown if isinstance(shown, str) else _plain(shown)
+    text = shown_text(shown)
     if isinstance(wanted, bool):
         return text.upper() == ("TRUE" if wanted else "FALSE")
     if isinstance(wanted, (int, float)):
@@ -227,7 +227,14 @@ def same_value(shown: Any, wanted: Any) -> bool:
     return bool(text == wanted)
 
 
-def _plain(value: Any) -> str:
+def shown_text(value: Any) -> str:
+    """The text of a cell read unformatted, as the sheet shows it and as it was typed: None is
+    blank, booleans TRUE / FALSE, a whole number sent as a float without its ".0"; a string
+    passes unchanged (spaces included)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 from sheetsync.core import a1
-from sheetsync.sync.plan import same_value
+from sheetsync.sync.plan import same_value, shown_text
 
 KEY_FIELDS = ("kecamatan", "kelurahan", "tps")
 MAX_CONTENT_BLOCKS = 40        # more scattered content-identified rows: re-read the whole tab
@@ -41,20 +41,15 @@ def norm(value: Any) -> str:
     return " ".join(str(value).split()).casefold()
 
 
-def cell_text(value: Any) -> str:
-    """A cell as shown, for comparing: None is blank, anything else its str()."""
-    return value if isinstance(value, str) else "" if value is None else str(value)
-
-
 def key_identity(line: Sequence[Any], key_cols: Sequence[int]) -> str:
     """key_cols are 0-based column indexes. The text as shown: any retyping counts as a move."""
     n = len(line)
-    return "k:" + "\x1f".join(cell_text(line[c]) if c < n else "" for c in key_cols)
+    return "k:" + "\x1f".join(shown_text(line[c]) if c < n else "" for c in key_cols)
 
 
 def content_identity(line: Sequence[Any], owned: Iterable[int]) -> str:
     skip = set(owned)
-    cells = [cell_text(v) for i, v in enumerate(line) if i not in skip]
+    cells = [shown_text(v) for i, v in enumerate(line) if i not in skip]
     while cells and cells[-1] == "":
         cells.pop()
     digest = hashlib.blake2b("\x1f".join(cells).encode("utf-8", "surrogatepass"), digest_size=10)

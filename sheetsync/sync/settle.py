@@ -37,8 +37,8 @@ from typing import Any, Callable, Sequence
 
 from sheetsync.core import a1
 from sheetsync.sheets.client import _is_grid_limit
-from sheetsync.sync.plan import CellChange, Plan, raw_value, same_value
-from sheetsync.sync.rowid import (RowIdentities, cell_text, content_identity, header_changed, key_identity, moved_rows,
+from sheetsync.sync.plan import CellChange, Plan, raw_value, same_value, shown_text
+from sheetsync.sync.rowid import (RowIdentities, content_identity, header_changed, key_identity, moved_rows,
                              norm, verify_ranges)
 
 MAX_REPAIRS = 3
@@ -249,7 +249,7 @@ def repair_plan(now: list[list[Any]], want: Wanted) -> Plan:
     counts = Counter(key_identity(line, want.key_cols) for line in lines) if want.key_cols else Counter()
     changes: list[CellChange] = []
     for r, line in enumerate(lines, start=first):
-        shown = tuple(cell_text(line[c]) if c < len(line) else "" for c in want.owned)
+        shown = tuple(shown_text(line[c]) if c < len(line) else "" for c in want.owned)
         pairs = want.pairs_for(line, counts)
         if pairs and shown in pairs:
             continue
