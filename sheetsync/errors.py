@@ -9,7 +9,7 @@ logs and tracebacks; the CLI prints ``error.message(lang)`` in the reader's lang
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 LANGS = ("en", "id")
 EXIT_USAGE, EXIT_SYNC = 2, 3          # docs/cli.md: 2 bad usage or config, 3 could not sync
@@ -35,6 +35,24 @@ def render(code: str, lang: str, params: Mapping[str, object]) -> str:
     return texts.get(lang, texts["en"]).format_map(params)
 
 
+class Phrase(NamedTuple):
+    """A param written in both languages (a kind of value, another error's message): the
+    template takes the reader's."""
+
+    en: str
+    id: str
+
+    @classmethod
+    def of(cls, error: SheetsyncError) -> Phrase:
+        return cls(error.message("en"), error.message("id"))
+
+    def in_lang(self, lang: str) -> str:
+        return self.id if lang == "id" else self.en
+
+    def __str__(self) -> str:
+        return self.en
+
+
 class SheetsyncError(Exception):
     """A problem the user can act on: one line saying what is wrong and what to do."""
 
@@ -51,7 +69,8 @@ class SheetsyncError(Exception):
         return {}
 
     def message(self, lang: str = "en") -> str:
-        filled = dict(self.params)
+        filled = {name: value.in_lang(lang) if isinstance(value, Phrase) else value
+                  for name, value in self.params.items()}
         for name, word in self.words(lang).items():
             if filled.get(name) is None:        # not given, or given as unknown
                 filled[name] = word
