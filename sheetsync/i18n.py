@@ -1,4 +1,4 @@
-"""The reader's language; the lock's message; config errors' usual phrases in Indonesian.
+"""The reader's language; the lock's message.
 
 The language of the *sheet* is the config's business (``config.language``);
 this module is only about what a person reads in the terminal.  It is chosen
@@ -29,47 +29,6 @@ register({
 def t(code: str, lang: str = "en", **params: object) -> str:
     """The registered template ``code`` in ``lang``, filled with ``params``."""
     return render(code, lang, params)
-
-
-# ConfigError says "<file>: <key>: <what is wrong>" in English (config.py); the CLI
-# translates the usual <what>s so an Indonesian reader gets one language.
-CONFIG_PHRASES_ID: tuple[tuple[str, str], ...] = (
-    (r"^file not found$", "berkas tidak ditemukan"),
-    (r"^cannot read: (.*)$", r"tidak bisa dibaca: \1"),
-    (r"^TOML syntax: (.*)$", r"sintaks TOML salah: \1"),
-    (r"^missing$", "wajib ada, belum diisi"),
-    (r"^unknown key$", "kunci tidak dikenal"),
-    (r"^expected (.+), got (.+)$", r"seharusnya \1, bukan \2"),
-    (r"^unknown preset \(available: (.*)\)$", r"preset tidak dikenal (yang ada: \1)"),
-    (r"^must be one of (.*), not (.*)$", r"harus salah satu dari \1, bukan \2"),
-    (r"^(.+) is also the header of the data column (.+): choose another header for sheetsync's own column$",
-     r"\1 juga judul kolom data \2: pilih judul lain untuk kolom milik sheetsync"),
-    (r"^(.+) is also status_header: the two need different headers$",
-     r"\1 juga status_header: keduanya perlu judul berbeda"),
-    (r"^must hold a letter or digit$", "harus berisi huruf atau angka"),
-)
-
-
-_KINDS_ID = {"a string": "teks", "an integer": "bilangan bulat", "a number": "angka", "true/false": "true/false",
-             "a list": "daftar", "a table": "tabel", "a date": "tanggal"}
-
-
-def config_error(msg: str, lang: str) -> str:
-    """A ConfigError's text with its last part (what is wrong) in ``lang`` when known."""
-    if lang != "id":
-        return msg
-    import re
-
-    parts = msg.split(": ")
-    for i in range(1, len(parts)):          # <what> may itself hold ": " (cannot read: ...)
-        what = ": ".join(parts[i:])
-        for pattern, repl in CONFIG_PHRASES_ID:
-            if re.match(pattern, what):
-                what = re.sub(pattern, repl, what)
-                for en, id_ in _KINDS_ID.items():
-                    what = what.replace(en, id_)
-                return ": ".join(parts[:i]) + ": " + what
-    return msg
 
 
 def detect_lang(flag: str | None = None, env: Mapping[str, str] | None = None) -> str:

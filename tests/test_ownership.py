@@ -14,7 +14,6 @@ from gspread.exceptions import APIError
 from sheetsync.core.check import check
 from sheetsync.cli.main import cli
 from sheetsync.core.config import ConfigError, load_config
-from sheetsync.i18n import config_error
 from sheetsync.sync.layout import init_layout
 from sheetsync.sync.ownership import NotOurs
 from sheetsync.sync.run import SyncError, SyncHooks, sync
@@ -46,7 +45,7 @@ def test_owned_header_equal_to_a_data_column_is_refused_at_load(tmp_path: Path, 
         load_config(path)
     text = str(err.value)
     assert clash in text and "\n" not in text
-    assert "juga" in config_error(text, "id")          # said in Indonesian too
+    assert "juga" in err.value.message("id")          # said in Indonesian too
 
 
 def test_owned_header_clash_exits_2_with_one_line(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ import click
 
 from sheetsync.cli.messages import CliError, label, t
 from sheetsync.errors import LANGS, SheetsyncError
-from sheetsync.i18n import config_error, detect_lang
+from sheetsync.i18n import detect_lang
 from sheetsync.core.safetext import strip_controls, terminal_text
 from sheetsync.reports.jsonable import plain, to_jsonable
 
@@ -411,9 +411,8 @@ def explain(exc: BaseException, ui: Ui) -> tuple[int, list[str]]:
         return _exit_code(exc), [ui.t("error", msg=alert_text(alerts, ui.lang))]
     coded = _coded(exc)
     if coded is not None:
-        return _exit_code(coded), [ui.t("error", msg=_first_line(coded.message(ui.lang)))]
-    if name == "ConfigError":
-        return EXIT_USAGE, [ui.t("config_error", msg=config_error(msg, ui.lang))]
+        lead = "config_error" if name == "ConfigError" else "error"
+        return _exit_code(coded), [ui.t(lead, msg=_first_line(coded.message(ui.lang)))]
     if module.startswith("sheetsync"):
         # sheetsync's errors not yet templated are written for the user: print them as they are
         return _exit_code(exc), [ui.t("error", msg=_first_line(msg))]

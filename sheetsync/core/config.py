@@ -1,7 +1,8 @@
 """sheetsync.toml -> frozen dataclasses.
 
 A bad config fails with ConfigError whose text is ONE line:
-"<file>: <key>: <what is wrong>".  Nothing here touches the network.
+"<file>: <key>: <what is wrong>", in English and Bahasa Indonesia (templates
+below).  Nothing here touches the network.
 See docs/core.md for the format.
 """
 
@@ -12,19 +13,100 @@ import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Mapping, NoReturn
+from typing import Any, Callable, Mapping, NamedTuple, NoReturn
 
 from sheetsync.core.a1 import CellRef, cell_ref
 from sheetsync.core.headers import header_key
 from sheetsync.core.regions import Regions, RegionError, load_regions, read_csv_rows
+from sheetsync.errors import EXIT_USAGE, Phrase, SheetsyncError, register
 
 PRESET_DIR = Path(__file__).parent / "presets"
 COLUMN_TYPES = ("text", "integer", "kecamatan", "kelurahan", "tps", "code", "phone", "yesno", "photo")
 LANGUAGES = ("id", "en")
 
 
-class ConfigError(Exception):
-    """str(e) is one line: "<file>: <key>: <what is wrong>"."""
+register({
+    # <what is wrong> of "<file>: <key>: <what is wrong>"
+    "config_file_missing": {"en": "file not found", "id": "berkas tidak ditemukan"},
+    "config_unreadable": {"en": "cannot read: {reason}", "id": "tidak bisa dibaca: {reason}"},
+    "config_toml_syntax": {"en": "TOML syntax: {reason}", "id": "sintaks TOML salah: {reason}"},
+    "config_unknown_preset": {"en": "unknown preset (available: {names})",
+                              "id": "preset tidak dikenal (yang ada: {names})"},
+    "config_missing": {"en": "missing", "id": "wajib ada, belum diisi"},
+    "config_unknown_key": {"en": "unknown key", "id": "kunci tidak dikenal"},
+    "config_expected": {"en": "expected {expected}, got {got}", "id": "seharusnya {expected}, bukan {got}"},
+    "config_one_of": {"en": "must be one of {options}, not {value}",
+                      "id": "harus salah satu dari {options}, bukan {value}"},
+    "config_empty": {"en": "must not be empty", "id": "tidak boleh kosong"},
+    "config_at_least": {"en": "must be {low} or more", "id": "minimal {low}"},
+    "config_above": {"en": "must be more than {low}", "id": "harus lebih dari {low}"},
+    "config_between": {"en": "must be between {low} and {high}", "id": "harus di antara {low} dan {high}"},
+    "config_no_letter": {"en": "must hold a letter or digit", "id": "harus berisi huruf atau angka"},
+    "config_header_taken": {
+        "en": "{header} is also the header of the data column {column}: choose another header for sheetsync's "
+              "own column",
+        "id": "{header} juga judul kolom data {column}: pilih judul lain untuk kolom milik sheetsync",
+    },
+    "config_headers_same": {"en": "{header} is also status_header: the two need different headers",
+                            "id": "{header} juga status_header: keduanya perlu judul berbeda"},
+    "config_none_declared": {"en": "missing or empty: declare at least one [[{table}]]",
+                             "id": "tidak ada atau kosong: tulis paling sedikit satu [[{table}]]"},
+    "config_duplicate_field": {"en": "duplicate field {field}", "id": "field {field} dipakai dua kali"},
+    "config_type_needed": {"en": "needs a column of type {type}", "id": "perlu kolom bertipe {type}"},
+    "config_photo_twice": {"en": "has more than one column of type 'photo'",
+                           "id": "punya lebih dari satu kolom bertipe 'photo'"},
+    "config_not_strings": {"en": "expected a list of strings, found {got}",
+                           "id": "seharusnya daftar teks, ada {got}"},
+    "config_no_such_file": {"en": "file not found: {path}", "id": "berkas tidak ditemukan: {path}"},
+    "config_unusable": {"en": "{reason}", "id": "{reason}"},      # the reason says it whole (a RegionError)
+    "config_target_kecamatan": {"en": "{file} line {line}: unknown kecamatan {name}",
+                                "id": "{file} baris {line}: kecamatan {name} tidak dikenal"},
+    "config_target_numbers": {"en": "{file} line {line}: needs integer jumlah_tps and target_suara",
+                              "id": "{file} baris {line}: jumlah_tps dan target_suara harus bilangan bulat"},
+    "config_no_field": {"en": "no column with field {field}", "id": "tidak ada kolom dengan field {field}"},
+    "config_not_host": {"en": "{host} is not a host name (like foto.example.org, without https://)",
+                        "id": "{host} bukan nama host (seperti foto.example.org, tanpa https://)"},
+    "config_not_cell": {"en": "expected a cell like 'Rekap Kecamatan'!A1",
+                        "id": "seharusnya sel seperti 'Rekap Kecamatan'!A1"},
+    # the fleet file's keys (fleet/config.py reads it with the same _Table)
+    "config_key_file_missing": {"en": "key file not found: {path}", "id": "berkas kunci tidak ditemukan: {path}"},
+    "config_key_file_unreadable": {"en": "{path} is not a readable JSON key file ({kind})",
+                                   "id": "{path} bukan berkas kunci JSON yang bisa dibaca ({kind})"},
+    "config_one_source": {"en": "give exactly one of region, config or preset",
+                          "id": "berikan tepat satu dari region, config atau preset"},
+    "config_no_spreadsheet": {"en": "missing: the spreadsheet ID or URL of this kab/kota",
+                              "id": "belum diisi: ID atau URL spreadsheet kab/kota ini"},
+    "config_name_twice": {"en": "two sheets are named {name}", "id": "dua sheet bernama {name}"},
+    "config_not_interval": {"en": "{text} is not an interval such as 60s or 5m",
+                            "id": "{text} bukan selang waktu seperti 60s atau 5m"},
+})
+
+
+class ConfigError(SheetsyncError):
+    """str(e) is one line: "<file>: <key>: <what is wrong>"; <what> is the template of ``code``.
+
+    ``place`` is "<file>: <key>" (or "<file>" alone when no key is at fault). Without a
+    code, ``place`` is the whole line, written in English where it is raised."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, place: str, code: str | None = None, /, **params: object) -> None:
+        self.place = place
+        super().__init__(code, **params)
+
+    def message(self, lang: str = "en") -> str:
+        return f"{self.place}: {super().message(lang)}" if self.code else self.place
+
+
+class Problem(NamedTuple):
+    """What a key's check finds wrong: a ConfigError's code and params."""
+
+    code: str
+    params: Mapping[str, object]
+
+
+def problem(code: str, **params: object) -> Problem:
+    return Problem(code, params)
 
 
 @dataclass(frozen=True)
@@ -170,23 +252,25 @@ class _Table:
     def __init__(self, source: str, path: str, data: Any):
         self.source, self.path = source, path
         if not isinstance(data, dict):
-            self.fail("", f"expected a table, got {_type_name(data)}")
+            self.fail("", "config_expected", expected=_kinds((dict,)), got=_type_name(data))
         self.data: dict[str, Any] = data
         self.used: set[str] = set()
 
     def key(self, name: str) -> str:
         return f"{self.path}.{name}" if self.path else name
 
-    def fail(self, name: str, what: str) -> NoReturn:
+    def fail(self, name: str, code: str, /, **params: object) -> NoReturn:
         where = self.key(name) if name else (self.path or "(top level)")
-        raise ConfigError(f"{self.source}: {where}: {what}")
+        raise ConfigError(f"{self.source}: {where}", code, **params)
 
     def get(self, name: str, kind: type | tuple[type, ...], default: Any = ..., *,
-            check: Callable[[Any], str | None] | None = None) -> Any:
+            check: Callable[[Any], Problem | str | None] | None = None) -> Any:
+        """The value of key ``name``, of ``kind``; ``check`` returns what is wrong with it
+        (a Problem, or a text written whole in English) or None."""
         self.used.add(name)
         if name not in self.data:
             if default is ...:
-                self.fail(name, "missing")
+                self.fail(name, "config_missing")
             return default
         value = self.data[name]
         kinds = kind if isinstance(kind, tuple) else (kind,)
@@ -194,10 +278,12 @@ class _Table:
         if float in kinds and isinstance(value, int) and not isinstance(value, bool):
             value, ok = float(value), True
         if not ok:
-            self.fail(name, f"expected {' or '.join(_KIND_NAMES[k] for k in kinds)}, got {_type_name(value)}")
-        problem = check(value) if check else None
-        if problem:
-            self.fail(name, problem)
+            self.fail(name, "config_expected", expected=_kinds(kinds), got=_type_name(value))
+        found = check(value) if check else None
+        if isinstance(found, str):
+            self.fail(name, "config_unusable", reason=found)
+        if found:
+            self.fail(name, found.code, **found.params)
         return value
 
     def table(self, name: str, required: bool = True) -> "_Table":
@@ -209,25 +295,36 @@ class _Table:
     def done(self) -> None:
         for name in self.data:
             if name not in self.used:
-                self.fail(name, "unknown key")
+                self.fail(name, "config_unknown_key")
 
 
-_KIND_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true/false",
-               list: "a list", dict: "a table", dt.date: "a date"}
+_KIND_NAMES = {str: Phrase("a string", "teks"), int: Phrase("an integer", "bilangan bulat"),
+               float: Phrase("a number", "angka"), bool: Phrase("true/false", "true/false"),
+               list: Phrase("a list", "daftar"), dict: Phrase("a table", "tabel"), dt.date: Phrase("a date", "tanggal")}
 
 
-def _type_name(value: Any) -> str:
-    names = {str: "a string", int: "an integer", float: "a number", bool: "true/false",
-             list: "a list", dict: "a table"}
-    return names.get(type(value), type(value).__name__)
+def _kinds(kinds: tuple[type, ...]) -> Phrase:
+    """"an integer or a number" in both languages."""
+    names = [_KIND_NAMES[k] for k in kinds]
+    return Phrase(" or ".join(n.en for n in names), " atau ".join(n.id for n in names))
 
 
-def _one_of(options: tuple[str, ...]) -> Callable[[Any], str | None]:
-    return lambda v: None if v in options else f"must be one of {', '.join(options)}, not {v!r}"
+def _type_name(value: object) -> Phrase:
+    name = type(value).__name__
+    return _KIND_NAMES.get(type(value), Phrase(name, name))
 
 
-def _positive(v: Any) -> str | None:
-    return None if v >= 1 else "must be 1 or more"
+def one_of(options: tuple[str, ...]) -> Callable[[Any], Problem | None]:
+    """A check: the value is one of ``options``."""
+    return lambda v: None if v in options else problem("config_one_of", options=", ".join(options), value=repr(v))
+
+
+def at_least(low: int | float) -> Callable[[Any], Problem | None]:
+    """A check: the value is ``low`` or more."""
+    return lambda v: None if v >= low else problem("config_at_least", low=low)
+
+
+_positive = at_least(1)
 
 
 def _owned_headers_apart(inp: _Table, columns: tuple[Column, ...], status_header: str,
@@ -237,12 +334,11 @@ def _owned_headers_apart(inp: _Table, columns: tuple[Column, ...], status_header
     taken = {header_key(name): c.header for c in columns for name in (c.header, *c.aliases)}
     for key, text in (("status_header", status_header), ("message_header", message_header)):
         if not header_key(text):
-            inp.fail(key, "must hold a letter or digit")
+            inp.fail(key, "config_no_letter")
         if header_key(text) in taken:
-            inp.fail(key, f"{text!r} is also the header of the data column {taken[header_key(text)]!r}: "
-                          "choose another header for sheetsync's own column")
+            inp.fail(key, "config_header_taken", header=repr(text), column=repr(taken[header_key(text)]))
     if header_key(status_header) == header_key(message_header):
-        inp.fail("message_header", f"{message_header!r} is also status_header: the two need different headers")
+        inp.fail("message_header", "config_headers_same", header=repr(message_header))
 
 
 # ---- sections ----------------------------------------------------------------
@@ -251,14 +347,14 @@ def _columns(top: _Table) -> tuple[Column, ...]:
     top.used.add("columns")
     raw = top.data.get("columns")
     if not isinstance(raw, list) or not raw:
-        top.fail("columns", "missing or empty: declare at least one [[columns]]")
+        top.fail("columns", "config_none_declared", table="columns")
     columns, seen = [], set()
     for i, item in enumerate(raw):
         t = _Table(top.source, f"columns[{i}]", item)
         col = Column(
-            field=t.get("field", str, check=lambda v: None if v.strip() else "must not be empty"),
-            header=t.get("header", str, check=lambda v: None if v.strip() else "must not be empty"),
-            type=t.get("type", str, "text", check=_one_of(COLUMN_TYPES)),
+            field=t.get("field", str, check=_not_empty),
+            header=t.get("header", str, check=_not_empty),
+            type=t.get("type", str, "text", check=one_of(COLUMN_TYPES)),
             required=t.get("required", bool, False),
             min=t.get("min", int, None),
             max=t.get("max", int, None),
@@ -267,23 +363,27 @@ def _columns(top: _Table) -> tuple[Column, ...]:
         )
         t.done()
         if col.field in seen:
-            t.fail("field", f"duplicate field {col.field!r}")
+            t.fail("field", "config_duplicate_field", field=repr(col.field))
         seen.add(col.field)
         columns.append(col)
     types = {c.type for c in columns}
     for needed in ("kecamatan", "kelurahan", "tps"):
         if needed not in types:
-            top.fail("columns", f"needs a column of type {needed!r}")
+            top.fail("columns", "config_type_needed", type=repr(needed))
     if sum(c.type == "photo" for c in columns) > 1:   # one link per TPS is what is counted
-        top.fail("columns", "has more than one column of type 'photo'")
+        top.fail("columns", "config_photo_twice")
     return tuple(columns)
+
+
+def _not_empty(v: str) -> Problem | None:
+    return None if v.strip() else problem("config_empty")
 
 
 def _strings(t: _Table, name: str) -> list[str]:
     values: list[str] = t.get(name, list, [])
     for v in values:
         if not isinstance(v, str):
-            t.fail(name, f"expected a list of strings, found {_type_name(v)}")
+            t.fail(name, "config_not_strings", got=_type_name(v))
     return values
 
 
@@ -300,7 +400,7 @@ def _existing(t: _Table, name: str, base: Path, value: str) -> Path:
     """The file a key names (relative to the config's folder), which must exist."""
     path = (base / value) if not Path(value).is_absolute() else Path(value)
     if not path.is_file():
-        t.fail(name, f"file not found: {path}")
+        t.fail(name, "config_no_such_file", path=path)
     return path
 
 
@@ -312,8 +412,10 @@ def _regions(top: _Table, base: Path) -> Regions:
     t.done()
     try:
         return load_regions(kota, wilayah, aliases)
-    except (RegionError, OSError, UnicodeDecodeError) as e:
-        t.fail("wilayah", str(e))
+    except RegionError as e:
+        t.fail("wilayah", "config_unusable", reason=Phrase.of(e))
+    except (OSError, UnicodeDecodeError) as e:
+        t.fail("wilayah", "config_unusable", reason=str(e))
     raise AssertionError  # unreachable: fail() raises
 
 
@@ -327,15 +429,15 @@ def _targets(top: _Table, base: Path, regions: Regions) -> Targets:
     try:
         rows = read_csv_rows(path)
     except (OSError, UnicodeDecodeError) as e:
-        t.fail("file", str(e))
+        t.fail("file", "config_unusable", reason=str(e))
     for line, r in enumerate(rows, start=2):
         code = regions.find_kecamatan(r.get("kecamatan"))
         if code is None:
-            t.fail("file", f"{path.name} line {line}: unknown kecamatan {r.get('kecamatan')!r}")
+            t.fail("file", "config_target_kecamatan", file=path.name, line=line, name=repr(r.get("kecamatan")))
         try:
             out.append(KecamatanTarget(code, int(r["jumlah_tps"]), int(r["target_suara"])))
         except (KeyError, TypeError, ValueError):
-            t.fail("file", f"{path.name} line {line}: needs integer jumlah_tps and target_suara")
+            t.fail("file", "config_target_numbers", file=path.name, line=line)
     return Targets(tuple(out))
 
 
@@ -344,8 +446,8 @@ def _rules(top: _Table, columns: tuple[Column, ...]) -> RuleSettings:
     fields = {c.field for c in columns}
     default_paslon = [c.field for c in columns if c.field.startswith("paslon_")]
 
-    def known_field(v: Any) -> str | None:
-        return None if v in fields else f"no column with field {v!r}"
+    def known_field(v: Any) -> Problem | None:
+        return None if v in fields else problem("config_no_field", field=repr(v))
 
     s = t.table("saksi", required=False)
     saksi = SaksiSettings(
@@ -357,10 +459,10 @@ def _rules(top: _Table, columns: tuple[Column, ...]) -> RuleSettings:
     paslon = _strings(t, "paslon") or default_paslon
     for p in paslon:
         if p not in fields:
-            t.fail("paslon", f"no column with field {p!r}")
+            t.fail("paslon", "config_no_field", field=repr(p))
     settings = RuleSettings(
         max_dpt=t.get("max_dpt", int, 600, check=_positive),
-        dpt_tolerance=t.get("dpt_tolerance", float, 1.02, check=lambda v: None if v >= 1 else "must be >= 1"),
+        dpt_tolerance=t.get("dpt_tolerance", float, 1.02, check=at_least(1)),
         paslon_fields=tuple(paslon),
         supported_paslon=t.get("supported_paslon", str, None, check=known_field),
         coordinator_field=t.get("coordinator_field", str, None, check=known_field),
@@ -371,7 +473,7 @@ def _rules(top: _Table, columns: tuple[Column, ...]) -> RuleSettings:
     )
     for host in settings.photo_hosts:
         if not _HOST.fullmatch(host):
-            t.fail("photo_hosts", f"{host!r} is not a host name (like foto.example.org, without https://)")
+            t.fail("photo_hosts", "config_not_host", host=repr(host))
     t.done()
     return settings
 
@@ -387,13 +489,13 @@ def _janggal(rules: _Table) -> JanggalSettings:
     settings = JanggalSettings(
         enabled=j.get("enabled", bool, present),
         max_robust_z=j.get("max_robust_z", float, base.max_robust_z,
-                           check=lambda v: None if v > 0 else "must be more than 0"),
+                           check=lambda v: None if v > 0 else problem("config_above", low=0)),
         min_group_tps=j.get("min_group_tps", int, base.min_group_tps,
-                            check=lambda v: None if v >= 3 else "must be 3 or more"),
+                            check=at_least(3)),
         min_identical_tps=j.get("min_identical_tps", int, base.min_identical_tps,
-                                check=lambda v: None if v >= 2 else "must be 2 or more"),
+                                check=at_least(2)),
         min_identical_votes=j.get("min_identical_votes", int, base.min_identical_votes,
-                                  check=lambda v: None if v >= 0 else "must be 0 or more"),
+                                  check=at_least(0)),
         sah_equals_dpt=j.get("sah_equals_dpt", bool, base.sah_equals_dpt),
     )
     j.done()
@@ -420,8 +522,8 @@ def split_a1(ref: str) -> tuple[str, int, int] | None:
     return found.tab, found.row, found.col
 
 
-def _a1_with_tab(v: str) -> str | None:
-    return None if split_a1(v) else "expected a cell like 'Rekap Kecamatan'!A1"
+def _a1_with_tab(v: str) -> Problem | None:
+    return None if split_a1(v) else problem("config_not_cell")
 
 
 def parse_config(data: dict[str, Any], source: str, base: Path) -> Config:
@@ -442,7 +544,7 @@ def parse_config(data: dict[str, Any], source: str, base: Path) -> Config:
         spreadsheet=top.get("spreadsheet", str, ""),
         api_url=top.get("api_url", str, "") or None,
         credentials=top.get("credentials", str, "") or None,
-        language=top.get("language", str, "id", check=_one_of(LANGUAGES)),
+        language=top.get("language", str, "id", check=one_of(LANGUAGES)),
         locale=top.get("locale", str, "id_ID"),
         input_tab=input_tab,
         header_row=header_row,
@@ -457,7 +559,7 @@ def parse_config(data: dict[str, Any], source: str, base: Path) -> Config:
         journal_path=top.get("journal_path", str, "") or None,
         guard_max_deleted_share=top.get(
             "guard_max_deleted_share", float, 0.10,
-            check=lambda v: None if 0 <= v <= 1 else "must be between 0 and 1"),
+            check=lambda v: None if 0 <= v <= 1 else problem("config_between", low=0, high=1)),
         personal_retention_days=top.get("personal_retention_days", int, None, check=_positive),
     )
     top.done()
@@ -474,13 +576,13 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8-sig")     # Windows Notepad saves a BOM
     except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
+        raise ConfigError(str(path), "config_file_missing") from None
     except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{path}: cannot read: {e}") from None
+        raise ConfigError(str(path), "config_unreadable", reason=e) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path}: TOML syntax: {e}") from None
+        raise ConfigError(str(path), "config_toml_syntax", reason=e) from None
 
 
 def preset_names() -> list[str]:
@@ -490,7 +592,7 @@ def preset_names() -> list[str]:
 def load_preset(name: str) -> Config:
     path = PRESET_DIR / f"{name}.toml"
     if not path.is_file():
-        raise ConfigError(f"preset:{name}: preset: unknown preset (available: {', '.join(preset_names())})")
+        raise ConfigError(f"preset:{name}: preset", "config_unknown_preset", names=", ".join(preset_names()))
     config = load_config(path)
     return replace(config, source=f"preset:{name}")
 

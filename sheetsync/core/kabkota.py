@@ -20,11 +20,21 @@ from functools import lru_cache
 
 from sheetsync.core.config import PRESET_DIR, Config, ConfigError, Targets, load_preset
 from sheetsync.core.regions import RegionError, build_regions
+from sheetsync.errors import Phrase, register
 
 NATIONAL_LIST = PRESET_DIR / "wilayah-indonesia-2025.csv.xz"
 TEMPLATE_PRESET = "pilkada-jakbar-2024"
 _KABKOTA = re.compile(r"^\d{2}\.\d{2}$")
 _PROVINSI = re.compile(r"^\d{2}$")
+
+register({
+    "region_not_provinsi": {"en": "{code} is not a provinsi code (two digits, e.g. 31)",
+                            "id": "{code} bukan kode provinsi (dua angka, misalnya 31)"},
+    "region_not_kabkota": {"en": "{code} is not a kab/kota code: use the Kemendagri code, e.g. 31.72",
+                           "id": "{code} bukan kode kab/kota: pakai kode Kemendagri, misalnya 31.72"},
+    "region_no_kabkota": {"en": "no kab/kota {code} in the Kemendagri list (DKI Jakarta: 31.01, 31.71-31.75)",
+                          "id": "tidak ada kab/kota {code} di daftar Kemendagri (DKI Jakarta: 31.01, 31.71-31.75)"},
+})
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,7 @@ def _national() -> _National:
 def kabkota_in(provinsi: str) -> list[tuple[str, str]]:
     """(code, name) of every kab/kota of a provinsi ("31" -> the six of DKI Jakarta)."""
     if not _PROVINSI.match(provinsi.strip()):
-        raise ConfigError(f"region: {provinsi!r} is not a provinsi code (two digits, e.g. 31)")
+        raise ConfigError("region", "region_not_provinsi", code=repr(provinsi))
     prefix = provinsi.strip() + "."
     return [(c, n) for c, n in _national().names.items() if c.startswith(prefix) and _KABKOTA.match(c)]
 
@@ -71,10 +81,10 @@ def wilayah(code: str) -> Wilayah:
     """The kab/kota with this Kemendagri code; ConfigError (one line) when there is none."""
     code = code.strip()
     if not _KABKOTA.match(code):
-        raise ConfigError(f"region: {code!r} is not a kab/kota code: use the Kemendagri code, e.g. 31.72")
+        raise ConfigError("region", "region_not_kabkota", code=repr(code))
     national = _national()
     if code not in national.names:
-        raise ConfigError(f"region: no kab/kota {code} in the Kemendagri list (DKI Jakarta: 31.01, 31.71-31.75)")
+        raise ConfigError("region", "region_no_kabkota", code=code)
     kecamatan = {c: n for c, n in national.below.get(code, ()) if c.count(".") == 2}
     rows = tuple({"kode_kecamatan": c[:8], "kecamatan": kecamatan.get(c[:8], ""), "kode_kelurahan": c, "kelurahan": n}
                  for c, n in national.below.get(code, ()) if c.count(".") == 3)
@@ -88,6 +98,6 @@ def region_config(code: str) -> Config:
     try:
         regions = build_regions(area.name, list(area.rows), [])
     except RegionError as exc:
-        raise ConfigError(f"region:{code}: {exc}") from None
+        raise ConfigError(f"region:{code}", "config_unusable", reason=Phrase.of(exc)) from None
     return replace(template, source=f"region:{code}", name=f"kawal-tps-{code}", spreadsheet="",
                    regions=regions, targets=Targets())

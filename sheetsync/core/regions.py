@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sheetsync.core.cells import MATCH_LIMIT
+from sheetsync.errors import EXIT_USAGE, SheetsyncError, register
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 # "Kec. Cengkareng", "Kecamatan Cengkareng", "Kel Kapuk", "Kelurahan Kapuk", "Desa X".
@@ -30,8 +31,22 @@ _DROP = str.maketrans("", "", " \t\n\r\u00a0.,'-/()_&")
 _CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}(\.\d{4})?$")
 
 
-class RegionError(ValueError):
+register({
+    "region_columns": {"en": "line {line}: needs kode_kecamatan, kecamatan, kode_kelurahan, kelurahan",
+                       "id": "baris {line}: perlu kode_kecamatan, kecamatan, kode_kelurahan, kelurahan"},
+    "region_empty_value": {"en": "line {line}: empty value", "id": "baris {line}: ada nilai kosong"},
+    "region_no_kelurahan": {"en": "no kelurahan", "id": "tidak ada kelurahan"},
+    "region_alias_unknown": {"en": "alias line {line}: unknown {level} {name}",
+                             "id": "alias baris {line}: {level} {name} tidak dikenal"},
+    "region_alias_level": {"en": "alias line {line}: level must be kecamatan or kelurahan",
+                           "id": "alias baris {line}: level harus kecamatan atau kelurahan"},
+})
+
+
+class RegionError(SheetsyncError, ValueError):
     """Master data that cannot be used (raised as ConfigError by config.py)."""
+
+    exit_code = EXIT_USAGE
 
 
 def name_key(text: object) -> str:
@@ -110,13 +125,13 @@ def build_regions(kota: str, rows: list[dict[str, str]], aliases: list[dict[str,
             kc, kn = r["kode_kecamatan"].strip(), r["kecamatan"].strip()
             lc, ln = r["kode_kelurahan"].strip(), r["kelurahan"].strip()
         except (KeyError, AttributeError):
-            raise RegionError(f"line {i}: needs kode_kecamatan, kecamatan, kode_kelurahan, kelurahan")
+            raise RegionError("region_columns", line=i) from None
         if not (kc and kn and lc and ln):
-            raise RegionError(f"line {i}: empty value")
+            raise RegionError("region_empty_value", line=i)
         kecs.setdefault(kc, Kecamatan(kc, kn))
         kels.append(Kelurahan(lc, ln, kc))
     if not kels:
-        raise RegionError("no kelurahan")
+        raise RegionError("region_no_kelurahan")
     kec_index: dict[str, str] = {}
     for k in kecs.values():
         kec_index[name_key(k.name)] = k.code
@@ -135,18 +150,18 @@ def build_regions(kota: str, rows: list[dict[str, str]], aliases: list[dict[str,
         if level == "kecamatan":
             code = kec_index.get(name_key(official))
             if code is None:
-                raise RegionError(f"alias line {i}: unknown kecamatan {official!r}")
+                raise RegionError("region_alias_unknown", line=i, level=level, name=repr(official))
             kec_index.setdefault(name_key(alias), code)
         elif level == "kelurahan":
             codes = by_name.get(name_key(official), [])
             if not codes:
-                raise RegionError(f"alias line {i}: unknown kelurahan {official!r}")
+                raise RegionError("region_alias_unknown", line=i, level=level, name=repr(official))
             for code in codes:
                 kel_index.setdefault((kel_by_code[code].kecamatan_code, name_key(alias)), code)
                 if code not in by_name.setdefault(name_key(alias), []):
                     by_name[name_key(alias)].append(code)
         else:
-            raise RegionError(f"alias line {i}: level must be kecamatan or kelurahan")
+            raise RegionError("region_alias_level", line=i)
     return Regions(
         kota=kota,
         kecamatan=tuple(kecs.values()),

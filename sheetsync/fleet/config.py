@@ -86,9 +86,9 @@ def key_account(path: str | None, base: Path, where: _Table, name: str) -> tuple
     try:
         info = json.loads(full.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        where.fail(name, f"key file not found: {full}")
+        where.fail(name, "config_key_file_missing", path=full)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        where.fail(name, f"{full} is not a readable JSON key file ({exc.__class__.__name__})")
+        where.fail(name, "config_key_file_unreadable", path=full, kind=exc.__class__.__name__)
     email = info.get("client_email") if isinstance(info, dict) else None
     project = info.get("project_id") if isinstance(info, dict) else None
     return str(full), Account(str(email or DEFAULT_ACCOUNT), str(project or DEFAULT_ACCOUNT))
@@ -99,7 +99,7 @@ def _sheet_config(t: _Table, base: Path) -> tuple[Config, str | None]:
     config_path = t.get("config", str, None)
     preset = t.get("preset", str, None)
     if sum(map(bool, (region, config_path, preset))) != 1:
-        t.fail("", "give exactly one of region, config or preset")
+        t.fail("", "config_one_source")
     if region:
         return region_config(region), region.strip()
     if preset:
@@ -112,7 +112,7 @@ def _sheets(top: _Table, base: Path, api_url: str | None) -> tuple[FleetSheet, .
     top.used.add("sheet")
     raw = top.data.get("sheet")
     if not isinstance(raw, list) or not raw:
-        top.fail("sheet", "missing or empty: declare at least one [[sheet]]")
+        top.fail("sheet", "config_none_declared", table="sheet")
     sheets: list[FleetSheet] = []
     for i, item in enumerate(raw):
         t = _Table(top.source, f"sheet[{i}]", item)
@@ -120,12 +120,12 @@ def _sheets(top: _Table, base: Path, api_url: str | None) -> tuple[FleetSheet, .
         name = t.get("name", str, "") or (config.regions.kota if region else config.name)
         spreadsheet = t.get("spreadsheet", str, "") or config.spreadsheet
         if not spreadsheet.strip():
-            t.fail("spreadsheet", "missing: the spreadsheet ID or URL of this kab/kota")
+            t.fail("spreadsheet", "config_no_spreadsheet")
         credentials, account = key_account(t.get("credentials", str, None) or config.credentials, base, t,
                                            "credentials")
         t.done()
         if name in {s.name for s in sheets}:
-            t.fail("name", f"two sheets are named {name!r}")
+            t.fail("name", "config_name_twice", name=repr(name))
         config = replace(config, spreadsheet=spreadsheet, credentials=credentials,
                          api_url=api_url or config.api_url)
         sheets.append(FleetSheet(name, config, account, region))
@@ -150,7 +150,7 @@ def _seconds(t: _Table, name: str, default: float) -> float:
         return default
     seconds = parse_interval(text)
     if not seconds:
-        t.fail(name, f"{text!r} is not an interval such as 60s or 5m")
+        t.fail(name, "config_not_interval", text=repr(text))
     return float(seconds)
 
 
