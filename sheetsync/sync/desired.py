@@ -1,8 +1,9 @@
 """What the sheet should show after a sync: owned columns, summary tabs, last-synced cell.
 
 Layout rules (documented in docs/sync.md):
-- the owned columns (config.status_header, config.message_header) are found by header
-  text in the header row; a missing one is appended after the widest row, so it never
+- the owned columns (config.status_header, config.message_header) are found by their
+  marker, else by header text in the header row, matched as the core matches headers
+  (core.headers.header_key); a missing one is appended after the widest row, so it never
   lands in a column somebody typed into;
 - a summary table starts at A1 of its tab, except on the tab holding the last-synced
   cell, where it starts two rows below that cell;
@@ -15,10 +16,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
 from sheetsync.core.config import Config
+from sheetsync.core.headers import header_key
 
 from sheetsync.sync.ownership import ROLES, column_not_ours, marker_holds, sheetsyncs_column
 from sheetsync.sync.plan import CellTarget, ColumnTarget, Desired, GridTarget
-from sheetsync.sync.rowid import KEY_FIELDS, RowIdentities, content_identity, identities, norm
+from sheetsync.sync.rowid import KEY_FIELDS, RowIdentities, content_identity, identities
 from sheetsync.sync.stamp import summary_origin
 
 if TYPE_CHECKING:
@@ -77,7 +79,7 @@ def input_layout(values: list[list[Any]], config: Config, marked: Mapping[str, l
     anything else is a person's: strict raises NotOurs; otherwise (check, which writes
     nothing) it is only left out of the input like an owned one."""
     header = list(values[config.header_row - 1]) if len(values) >= config.header_row else []
-    names = [norm(h) for h in header]
+    names = [header_key(h) for h in header]
     next_free = max((len(line) for line in values), default=0) + 1
     layout = InputLayout(header, 0, 0)
     cols: list[int] = []
@@ -93,7 +95,7 @@ def input_layout(values: list[list[Any]], config: Config, marked: Mapping[str, l
         layout.stale.extend((role, c) for c in (marked or {}).get(role, []) if c not in held)
         col = held[0] if held else None
         if col is None:
-            same = [i + 1 for i, n in enumerate(names) if n == norm(text) and i + 1 not in taken]
+            same = [i + 1 for i, n in enumerate(names) if n == header_key(text) and i + 1 not in taken]
             col = next((c for c in same if _may_adopt(role, _data_cells(values, c, config), synced_before)), None)
             if col is None and same and strict:
                 raise column_not_ours(config, text, same[0])
@@ -101,7 +103,7 @@ def input_layout(values: list[list[Any]], config: Config, marked: Mapping[str, l
             if col is None:
                 col, next_free = next_free, next_free + 1
             layout.to_mark.append((role, col))
-        if col > len(header) or norm(header[col - 1]) != norm(text):
+        if col > len(header) or header_key(header[col - 1]) != header_key(text):
             layout.missing_headers.append(text)    # new, or a marked column's header lost: (re)written
         cols.append(col)
     layout.status_col, layout.message_col = cols

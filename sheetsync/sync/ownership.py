@@ -30,6 +30,7 @@ from typing import Any, Sequence
 
 from sheetsync.core import a1
 from sheetsync.core.config import Config
+from sheetsync.core.headers import header_key
 from sheetsync.sheets.client import Matched, Sheet
 from sheetsync.sheets.errors import SheetsError
 from sheetsync.sync.stamp import is_stamp, summary_origin
@@ -267,9 +268,8 @@ def marker_holds(role: str, header: Any, wanted: str) -> bool:
     shows what sheetsync writes (a write that landed on the header row). Any other header
     means people put their own column's cells there (values pasted over it): the marker is
     stale, and the column is theirs."""
-    from sheetsync.sync.rowid import norm
     text = str(header if header is not None else "")
-    return norm(text) == norm(wanted) or not text.strip() or sheetsyncs_column(role, [text])
+    return header_key(text) == header_key(wanted) or not text.strip() or sheetsyncs_column(role, [text])
 
 
 def sheetsyncs_tab(cells: list[list[Any]], header: Sequence[Any], origin: int,
