@@ -45,6 +45,9 @@ WIB = ZoneInfo("Asia/Jakarta")
 class SyncError(Exception):
     """One line saying what went wrong and what to do. The CLI exits with exit_code."""
     exit_code = 3
+    # a sync the guard stopped: what it did (statuses written, summaries kept) and why
+    report: SyncReport | None = None
+    alerts: Sequence[Alert] = ()
 
 
 class SyncBusy(SyncError):
@@ -219,7 +222,7 @@ def _run(config: Config, key: str, report: SyncReport, clock: _Clock, *, client:
         clock.lap("journal")
         if work.alerts:
             error = SyncError(work.alert_text)
-            error.report, error.alerts = report, work.alerts  # type: ignore[attr-defined]
+            error.report, error.alerts = report, work.alerts
             raise error
     finally:
         report.requests = sheet.requests

@@ -192,14 +192,15 @@ def overwritten_cells(now: list[list[Any]], want: Wanted, written: RowIdentities
     owned_names = {names[c] for c in want.owned if c < len(names)}
     was_at = _unique_positions(want.header)
     at = _unique_positions(header_now)
-    key_cols = [at.get(names[c]) for c in want.key_cols if c < len(names)]
-    source = _read_rows_by_key(want) if key_cols and None not in key_cols else None
+    found = [at.get(names[c]) for c in want.key_cols if c < len(names)]
+    key_cols = [c for c in found if c is not None]
+    source = _read_rows_by_key(want) if key_cols and len(key_cols) == len(found) else None
     changes: list[CellChange] = []
     for r, pair in written.expect.items():
         line = now[r - 1] if r - 1 < len(now) else []
         src = r
         if source is not None:
-            key = key_identity(line, key_cols)    # type: ignore[arg-type]
+            key = key_identity(line, key_cols)
             blank = not key[2:].replace("\x1f", "").strip()
             src = source.get(key, r if blank else 0)   # an unknown TPS: no guess at its old values
         for c, wrote in zip(written.owned, pair):
