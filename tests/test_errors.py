@@ -12,6 +12,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 import sheetsync.cli.main  # noqa: F401  (the CLI and every wing it reaches register their codes)
+import sheetsync.core.config
+import sheetsync.core.kabkota  # noqa: F401
 import sheetsync.fleet.budget  # noqa: F401
 import sheetsync.fleet.rollup  # noqa: F401
 import sheetsync.reports.reconcile  # noqa: F401
@@ -28,7 +30,8 @@ def placeholders(template: str) -> set[str]:
 
 
 def test_every_registered_code_has_both_templates_with_the_same_placeholders() -> None:
-    assert {"sheets_not_found", "no_config", "against_empty", "fleet_quota_spent", "lock_busy"} <= set(TEMPLATES)
+    assert {"sheets_not_found", "no_config", "against_empty", "fleet_quota_spent", "lock_busy", "config_missing",
+            "config_not_interval", "region_columns", "region_not_kabkota"} <= set(TEMPLATES)
     for code, texts in TEMPLATES.items():
         assert set(texts) == set(LANGS), code
         assert placeholders(texts["en"]) == placeholders(texts["id"]), code
@@ -96,6 +99,45 @@ def test_a_config_error_is_one_line_in_the_readers_language(lang: str, lead: str
     line = error_line(result, lang)
     assert result.exit_code == 2
     assert line.startswith(lead) and words in line
+
+
+def test_a_config_error_is_told_from_its_template_not_translated_afterwards(tmp_path: Path) -> None:
+    """The key's kind words, the file and the key: one line, every word of it in the reader's language."""
+    from sheetsync.core.config import ConfigError, load_config
+
+    # the bundled preset as a file, with one mistake
+    text = Path(sheetsync.core.config.PRESET_DIR / f"{PRESET}.toml").read_text(encoding="utf-8")
+    path = tmp_path / "sheetsync.toml"
+    path.write_text(text.replace("header_row = 1", 'header_row = "1"')
+                    .replace('"jakarta-barat-', f'"{sheetsync.core.config.PRESET_DIR}/jakarta-barat-'),
+                    encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert error.value.code == "config_expected" and error.value.exit_code == 2
+    assert error.value.message("id") == f"{path}: input.header_row: seharusnya bilangan bulat, bukan teks"
+    result = CliRunner().invoke(cli, ["--lang", "id", "check", "--config", str(path)])
+    assert result.exit_code == 2
+    assert error_line(result, "id") == f"Galat konfigurasi: {error.value.message('id')}"
+
+
+def test_the_errors_inside_a_config_error_are_in_the_readers_language(tmp_path: Path) -> None:
+    """A master list's problem (RegionError) and a fleet file's are coded, not English text."""
+    from sheetsync.core.config import ConfigError
+    from sheetsync.core.kabkota import region_config
+    from sheetsync.core.regions import RegionError, build_regions
+    from sheetsync.fleet.config import parse_fleet
+
+    with pytest.raises(RegionError) as region:
+        build_regions("Kota", [{"kode_kecamatan": "31.73.01", "kecamatan": "", "kode_kelurahan": "x",
+                                "kelurahan": "y"}], [])
+    assert region.value.message("id") == "baris 2: ada nilai kosong"
+    with pytest.raises(ConfigError) as kabkota:
+        region_config("31.7")
+    assert kabkota.value.message("id").startswith("region: '31.7' bukan kode kab/kota")
+    with pytest.raises(ConfigError) as fleet:
+        parse_fleet({"every": "soon", "sheet": [{"region": "31.72", "spreadsheet": "x"}]}, "fleet.toml", tmp_path)
+    assert fleet.value.message("en") == "fleet.toml: every: 'soon' is not an interval such as 60s or 5m"
+    assert fleet.value.message("id") == "fleet.toml: every: 'soon' bukan selang waktu seperti 60s atau 5m"
 
 
 @pytest.mark.parametrize("lang, words", [("en", "another sheetsync sync of this spreadsheet is already running"),
