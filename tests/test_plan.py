@@ -31,6 +31,13 @@ def test_same_value_reads_cells_as_shown():
     assert not same_value(0, "")
 
 
+def test_same_value_reads_shown_numbers_in_every_form_the_sheet_shows():
+    # a signed, exponent or trailing-dot number shown as text is still that number
+    assert same_value("+5", 5) and same_value("5.", 5) and same_value(".5", 0.5)
+    assert same_value("1.23E+05", 123000) and same_value("1e5", 100000.0)
+    assert not same_value("1e5", 200000) and not same_value("+5", 6)
+
+
 def test_sheet_value_makes_json_safe_values():
     assert sheet_value(np.int64(3)) == 3 and type(sheet_value(np.int64(3))) is int
     assert sheet_value(np.float64(1.5)) == 1.5

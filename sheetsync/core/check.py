@@ -10,15 +10,13 @@ derive a status and one-line message per row, then totals and reconciliation
 from __future__ import annotations
 
 import functools
-import gc
 import itertools
 import re
 import string
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -27,6 +25,7 @@ from pandas._libs import lib as pandas_lib
 from sheetsync.core.cells import (P_BLANK, PARSERS, TEXT_TYPES, LazyParsedColumn, ParsedColumn, cell_text,
                                   parse_int_columns, recheck_blank, text_blank)
 from sheetsync.core.config import Config, result_fields
+from sheetsync.core.gc_pause import no_gc
 from sheetsync.core.headers import header_key
 from sheetsync.core.issues import (BELUM_DIISI, ERROR, OK, PERIKSA, SALAH, STATUS_PRIORITY, WARNING, Issue, Params,
                                    register_message, template)
@@ -175,21 +174,9 @@ def check(values: list[list[Any]], config: Config, *, now: datetime | None = Non
     # check() allocates many small objects (issues, messages) while the caller
     # holds the whole sheet as lists; each cyclic-GC pass would walk all those
     # lists.  Nothing here makes reference cycles, so pause the collector.
-    with paused_gc():
+    with no_gc():
         return _check(values, config, now or datetime.now(timezone.utc), late)
 
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic GC (restored afterwards); for code that makes many small,
-    acyclic objects while the caller holds a large sheet in memory."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _check(values: list[list[Any]], config: Config, now: datetime, late: LateIssues | None = None) -> CheckResult:

@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sheetsync.core.check import CheckResult, paused_gc
+from sheetsync.core.check import CheckResult
+from sheetsync.core.gc_pause import no_gc
 from sheetsync.core.config import Config
 from sheetsync.core.coverage import SUMMARY_COLUMNS as COVERAGE, Coverage, compute_coverage
 from sheetsync.core.issues import status_label
@@ -229,7 +230,7 @@ def koordinator_table(result: CheckResult, config: Config) -> list[list[Any]]:
 
 def summary_tables(result: CheckResult, config: Config) -> dict[str, list[list[Any]]]:
     """Tab title -> full values (header row first).  See the module docstring."""
-    with paused_gc():  # many small lists while the caller holds the whole sheet
+    with no_gc():  # many small lists while the caller holds the whole sheet
         return _summary_tables(result, config)
 
 

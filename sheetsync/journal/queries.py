@@ -15,7 +15,7 @@ from sheetsync.journal.errors import JournalError
 from sheetsync.journal.state import (_State, compare, decode_order, encode_order,  # noqa: F401
                                      load_all, load_meta, save_rows)
 from sheetsync.journal.tab import PURGED, PURGED_LABEL, LazyRows, TabRead, _Lazy, decode_line, line_dict
-from sheetsync.sync.gc_pause import no_gc
+from sheetsync.core.gc_pause import no_gc
 from sheetsync.sync.record import CAV_CODE, TAB_SEP
 
 MASK = "***"

@@ -32,7 +32,7 @@ from sheetsync.journal.queries import ok_keys
 from sheetsync.journal.tab import (TabRead, decode_line, dict_line, line_dict, pair_renames,  # noqa: F401
                                    read_tab, similar, tab_from_dicts)
 from sheetsync.private_file import open_private
-from sheetsync.sync.gc_pause import no_gc
+from sheetsync.core.gc_pause import no_gc
 from sheetsync.sync.record import TAB_SEP, Alert, journal_key  # noqa: F401  journal_key: callers name histories
 
 if TYPE_CHECKING:

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, KeysView, M
 
 from sheetsync.core import a1
 from sheetsync.core.headers import header_key
-from sheetsync.sync.gc_pause import no_gc
+from sheetsync.core.gc_pause import no_gc
 from sheetsync.sync.plan import shown_text
 from sheetsync.sync.record import journal_key  # noqa: F401  the name of one history, as the sync gives it
 

@@ -163,14 +163,14 @@ def _grid_changes(grid: list[list[Any]], t: GridTarget) -> Iterable[CellChange]:
 
 # ---------------------------------------------------------------- values
 
-_NUMBER = re.compile(r"(0|-?[1-9][0-9]{0,14})(\.[0-9]+)?|-?0\.[0-9]+")
+_PLAIN_NUMBER = re.compile(r"(0|-?[1-9][0-9]{0,14})(\.[0-9]+)?|-?0\.[0-9]+")
 
 
 def raw_value(text: str) -> str | int | float:
     """Text as typed (as the journal keeps it) -> the value written RAW: a plain number
     (``120``, ``80.35``: the value sheetsync read) is written as a number, so the sheet's
     SUMs count it; anything else, e.g. 0812... or 012, stays text."""
-    if _NUMBER.fullmatch(text) is None:
+    if _PLAIN_NUMBER.fullmatch(text) is None:
         return text
     return float(text) if "." in text else int(text)
 

@@ -26,7 +26,7 @@ from sheetsync.sheets.errors import Protected, SheetsError
 from sheetsync.sync.lock import LockBusy, SyncLock, lock_path
 from sheetsync.sync.ownership import (Owned, column_marker, column_unmarker, new_tabs, read_owned, resolve_tabs, synced_before,
                                  tab_not_ours)
-from sheetsync.sync.gc_pause import no_gc
+from sheetsync.core.gc_pause import no_gc
 from sheetsync.sync.owned_notes import keep_notes
 from sheetsync.sync.plan import CellChange, CellTarget, Desired, Plan, make_plan, sheet_value
 from sheetsync.sync.record import Alert, SyncRecord, TabView, journal_key

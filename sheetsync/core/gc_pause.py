@@ -1,4 +1,4 @@
-"""Pausing the cyclic garbage collector while a sync builds or writes 15,000-row structures."""
+"""Pausing the cyclic garbage collector while the core, the sync or the journal builds 15,000-row structures."""
 
 from __future__ import annotations
 
