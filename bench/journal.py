@@ -174,7 +174,7 @@ def one_sync(path: Path, config, values, result, at: datetime) -> tuple[float, f
     c = _lap("read_tab", c)
     warnings = j.changed_after_verification("bench", tab, config)
     c = _lap("verification (loads the last read)", c)
-    alerts = guard(j.last("bench"), tab, tab.header, config)
+    alerts = guard(j.last("bench"), tab, config)
     statuses = result.statuses          # a warned row is not OK (the core merges the warning)
     if warnings:
         statuses = dict(statuses)

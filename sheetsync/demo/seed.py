@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable
 
 from sheetsync.core import a1
 from sheetsync.core.config import Column, Config
-from sheetsync.sync.layout import header_key
+from sheetsync.core.headers import header_key
 
 PHASES = ("hari-h", "persiapan")
 MISTAKES = ("thousands_separator", "swapped_columns", "duplicate_tps", "sum_mismatch", "misspelt_kelurahan")
@@ -398,7 +398,7 @@ def run_demo(api_url: str, *, phase: str = "hari-h", seed: int = 2024, preset: s
     if step:
         step("sync")
     report = sync(config, client=client)
-    from sheetsync.sync.desired import summary_origin
+    from sheetsync.sync.stamp import summary_origin
 
     tab = a1.quote_tab(config.summary_tabs.kecamatan)
     values = Sheet(client, created.id).read([tab], render="UNFORMATTED_VALUE")[tab]

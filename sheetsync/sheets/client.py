@@ -139,11 +139,11 @@ def _key_file(path: str, source: str) -> google.auth.credentials.Credentials:
 def _from_info(info: Any) -> google.auth.credentials.Credentials:
     kind = info.get("type") if isinstance(info, dict) else None
     if kind == "service_account":
-        return cast(google.auth.credentials.Credentials, service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+        return cast(google.auth.credentials.Credentials, service_account.Credentials.from_service_account_info(
             info, scopes=list(SCOPES)))
     if kind == "authorized_user":
         return cast(google.auth.credentials.Credentials,
-                    google.oauth2.credentials.Credentials.from_authorized_user_info(  # type: ignore[no-untyped-call]
+                    google.oauth2.credentials.Credentials.from_authorized_user_info(
                         info, scopes=list(SCOPES)))
     raise ValueError(f"unsupported key type {kind!r}")
 
@@ -174,7 +174,7 @@ def open_client(config: Any, *, credentials: google.auth.credentials.Credentials
 def emulator_client(api_url: str, token: str = "emulator", *,
                     retry: RetryPolicy | None = None) -> gspread.Client:
     """A ready gspread.Client for an emulator (open mode accepts any token)."""
-    creds = google.oauth2.credentials.Credentials(token=token)  # type: ignore[no-untyped-call]
+    creds = google.oauth2.credentials.Credentials(token=token)
     return gspread.Client(auth=creds, session=make_session(creds, api_url, retry))
 
 

@@ -341,7 +341,7 @@ class SheetsSession(_RetryingMixin, AuthorizedSession):
         static = isinstance(credentials, google.oauth2.credentials.Credentials) and \
             not credentials.refresh_token
         refresh_codes = () if static else (401,)
-        super().__init__(credentials, auth_request=Request(session=token_session),  # type: ignore[no-untyped-call]
+        super().__init__(credentials, auth_request=Request(session=token_session),
                          refresh_status_codes=refresh_codes)
         self.token_session = token_session
 
@@ -355,7 +355,7 @@ class SheetsSession(_RetryingMixin, AuthorizedSession):
 
     def close(self) -> None:
         self.token_session.close()
-        super().close()  # type: ignore[no-untyped-call]
+        super().close()
 
 
 def make_session(credentials: google.auth.credentials.Credentials, api_url: str | None,
