@@ -6,6 +6,10 @@
         sh = gc.create("Rekap")
         emu.counters(); emu.inject_fault(status=503, path="values", times=2)
 
+``Emulator(drive_lag_s=180)`` shows edits in Drive's modifiedTime and version 3 minutes late, as
+Google may; ``Emulator(quota="google", quota_clock_scale=10)`` keeps Google's per-minute quotas
+over 6-second windows, for a simulated evening ten times faster than real time.
+
 ``Emulator(locale="id_ID", time_zone="Asia/Jakarta")`` gives new spreadsheets that
 locale and time zone, as an Indonesian account's settings would (default en_US, Etc/GMT).
 
@@ -33,11 +37,16 @@ class Emulator:
                  state_dir: str | None = None, host: str = "127.0.0.1", port: int = 0,
                  token_ttl_s: int = 3600, fault_seed: int | None = None,
                  locale: str = "en_US", time_zone: str = "Etc/GMT",
-                 max_body_bytes: int = MAX_BODY_BYTES) -> None:
-        """Raises boundary.OpenModeBeyondLoopback for open mode on an address beyond loopback."""
+                 max_body_bytes: int = MAX_BODY_BYTES, drive_lag_s: float = 0.0,
+                 quota_clock_scale: float = 1.0) -> None:
+        """Raises boundary.OpenModeBeyondLoopback for open mode on an address beyond loopback.
+
+        ``drive_lag_s``: seconds before Drive's modifiedTime and version show an edit (drive_lag.py);
+        ``quota_clock_scale``: how many times faster than real time the quota's minute runs."""
         self.state = EmulatorState(strict=strict, quota=quota, state_dir=state_dir,
                                    token_ttl_s=token_ttl_s, fault_seed=fault_seed, host=host,
-                                   max_body_bytes=max_body_bytes)
+                                   max_body_bytes=max_body_bytes, drive_lag_s=drive_lag_s,
+                                   quota_clock_scale=quota_clock_scale)
         self.state.store.defaults.locale, self.state.store.defaults.time_zone = locale, time_zone
         self.host, self.port = host, port
         self._server: EmulatorServer | None = None

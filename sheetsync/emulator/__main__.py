@@ -1,4 +1,5 @@
-"""python -m sheetsync.emulator [--host 127.0.0.1] [--port 8555] [--state DIR] [--strict] [--quota google]"""
+"""python -m sheetsync.emulator [--host 127.0.0.1] [--port 8555] [--state DIR] [--strict] [--quota google]
+[--quota-clock-scale N] [--drive-lag SECONDS]"""
 from __future__ import annotations
 
 import argparse
@@ -20,7 +21,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state", default=None, metavar="DIR", help="keep spreadsheets in DIR across restarts")
     parser.add_argument("--strict", action="store_true", help="verify service-account keys and sharing")
     parser.add_argument("--quota", choices=["google"], default=None,
-                        help="apply Google's per-minute request quotas (60 per user, 300 per project)")
+                        help="apply Google's per-minute request quotas (Sheets: 60 per user, 300 per project, "
+                             "reads and writes apart; Drive: 12,000 per user and per project)")
+    parser.add_argument("--quota-clock-scale", type=float, default=1.0, metavar="N",
+                        help="run the quota's minute N times faster than real time (10: a 6-second window)")
+    parser.add_argument("--drive-lag", type=float, default=0.0, metavar="SECONDS",
+                        help="show an edit in Drive's modifiedTime and version this many seconds late (default 0)")
     parser.add_argument("--locale", default="en_US",
                         help="locale of new spreadsheets, e.g. id_ID (default en_US, as for a service account)")
     parser.add_argument("--time-zone", default="Etc/GMT", metavar="TZ",
@@ -28,7 +34,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         emu = Emulator(strict=args.strict, quota=args.quota, state_dir=args.state, host=args.host, port=args.port,
-                       locale=args.locale, time_zone=args.time_zone)
+                       locale=args.locale, time_zone=args.time_zone, drive_lag_s=args.drive_lag,
+                       quota_clock_scale=args.quota_clock_scale)
+    except ValueError as exc:
+        print(f"cannot start: {exc}", file=sys.stderr)
+        return 2
     except OpenModeBeyondLoopback as exc:
         print(f"cannot listen on {args.host}: {exc}", file=sys.stderr)
         return 2
@@ -53,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
           flush=True)
     print(f"mode: {'strict' if args.strict else 'open (any token accepted)'}"
           f"{', quota: google' if args.quota else ''}"
+          f"{f' (clock x{args.quota_clock_scale:g})' if args.quota and args.quota_clock_scale != 1 else ''}"
+          f"{f', Drive lag: {args.drive_lag:g} s' if args.drive_lag else ''}"
           f"{f', state: {args.state} ({emu.loaded} spreadsheets loaded)' if args.state else ', in memory'}",
           flush=True)
     if emu.admin_token:

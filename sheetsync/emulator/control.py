@@ -161,52 +161,77 @@ def fault_error(fault: Fault) -> ApiError:
     return ApiError(status, STATUS_NAMES.get(status, "UNKNOWN"), message, headers)
 
 
-# Google's published Sheets API limits (requests per minute).
+# Google's published limits, requests per minute: Sheets (read and write apart) and Drive
+# ("Queries per 60 seconds" and "per 60 seconds per user", Drive's usage-limits page).
 GOOGLE_QUOTA = {"read_per_user": 60, "write_per_user": 60,
-                "read_per_project": 300, "write_per_project": 300, "window_s": 60.0}
+                "read_per_project": 300, "write_per_project": 300,
+                "drive_per_user": 12000, "drive_per_project": 12000, "window_s": 60.0}
 
 
 class Quota:
-    """Sliding one-minute windows of read and write requests per Cloud project and per user
-    of that project, as Google keeps them: keys of two projects never share a bucket."""
+    """Sliding one-minute windows of requests per Cloud project and per user of that project, as
+    Google keeps them: Sheets reads, Sheets writes and Drive requests each have their own buckets,
+    and keys of two projects never share one.
 
-    def __init__(self, limits: dict[str, float]) -> None:
+    ``clock_scale`` runs the quota's clock faster than real time, for a simulated evening: at 10,
+    a window of a minute lasts 6 real seconds and the limits stay per (simulated) minute."""
+
+    def __init__(self, limits: dict[str, float], clock_scale: float = 1.0) -> None:
+        if clock_scale <= 0:
+            raise ValueError("the quota clock scale must be more than 0")
         self.limits = {**GOOGLE_QUOTA, **limits}
+        self.clock_scale = float(clock_scale)
         self._lock = threading.Lock()
         self._seen: dict[tuple[str, str], deque[float]] = {}
 
     @classmethod
-    def from_option(cls, option: str | dict | None) -> "Quota | None":
+    def from_option(cls, option: str | dict | None, clock_scale: float = 1.0) -> "Quota | None":
         if option is None or option is False:
             return None
         if option == "google":
-            return cls({})
+            return cls({}, clock_scale)
         if isinstance(option, dict):
-            return cls(option)
+            return cls(option, clock_scale)
         raise ValueError("quota must be None, 'google' or a dict of limits")
 
+    @property
+    def window_s(self) -> float:
+        """The real seconds one quota window lasts."""
+        return float(self.limits["window_s"]) / self.clock_scale
+
     def check(self, user: str, kind: str, project: str = "sheetsync-emulator") -> None:
-        """Count one request of ``kind`` ("read"/"write") by ``user`` of Cloud ``project``;
-        raise Google's 429 past a limit."""
+        """Count one request of ``kind`` ("read"/"write" for Sheets, "drive") by ``user`` of
+        Cloud ``project``; raise Google's error past a limit."""
         now = time.monotonic()
-        window = float(self.limits["window_s"])
         with self._lock:
-            user_q = self._window((f"user:{project}/{user}", kind), now, window)
-            proj_q = self._window((f"project:{project}", kind), now, window)
+            user_q = self._window((f"user:{project}/{user}", kind), now)
+            proj_q = self._window((f"project:{project}", kind), now)
             per_user = self.limits[f"{kind}_per_user"]
             per_project = self.limits[f"{kind}_per_project"]
             if len(user_q) >= per_user:
-                raise quota_error(kind, "per minute per user", per_user, project)
+                raise _exceeded(kind, True, per_user, project)
             if len(proj_q) >= per_project:
-                raise quota_error(kind, "per minute", per_project, project)
+                raise _exceeded(kind, False, per_project, project)
             user_q.append(now)
             proj_q.append(now)
 
-    def _window(self, key: tuple[str, str], now: float, window: float) -> deque[float]:
+    def in_window(self, project: str, kind: str, user: str | None = None) -> int:
+        """Requests of ``kind`` counted in the current window, of a project or of one of its users."""
+        key = f"user:{project}/{user}" if user else f"project:{project}"
+        with self._lock:
+            return len(self._window((key, kind), time.monotonic()))
+
+    def _window(self, key: tuple[str, str], now: float) -> deque[float]:
         q = self._seen.setdefault(key, deque())
-        while q and q[0] <= now - window:
+        while q and q[0] <= now - self.window_s:
             q.popleft()
         return q
+
+
+def _exceeded(kind: str, per_user: bool, limit: float, project: str) -> ApiError:
+    if kind == "drive":
+        return drive_quota_error(per_user, project)
+    return quota_error(kind, "per minute per user" if per_user else "per minute", limit, project)
 
 
 def project_number(project: str) -> str:
@@ -234,3 +259,21 @@ def quota_error(kind: str, scope: str, limit: float, project: str = "sheetsync-e
          "links": [{"description": "Request a higher quota limit.",
                     "url": "https://cloud.google.com/docs/quota#requesting_higher_quota"}]}]
     return err
+
+
+def drive_quota_error(per_user: bool, project: str = "sheetsync-emulator") -> ApiError:
+    """Drive's answer past its quota: 403 (not the 429 Sheets sends) with Drive's ``errors`` list,
+    domain usageLimits; userRateLimitExceeded naming the project's console page for the
+    per-user limit, rateLimitExceeded for the project's (the bodies Google's Drive sends)."""
+    if per_user:
+        console = f"https://console.developers.google.com/apis/api/drive.googleapis.com/quotas?project={project_number(project)}"
+        message = ("User Rate Limit Exceeded. Rate of requests for user exceed configured project quota. "
+                   "You may consider re-evaluating expected per-user traffic to the API and adjust project "
+                   "quota limits accordingly. You may monitor aggregate quota usage and adjust limits in "
+                   f"the API Console: {console}")
+        err = {"domain": "usageLimits", "reason": "userRateLimitExceeded", "message": message,
+               "extendedHelp": console}
+    else:
+        message = "Rate Limit Exceeded"
+        err = {"domain": "usageLimits", "reason": "rateLimitExceeded", "message": message}
+    return ApiError(403, "PERMISSION_DENIED", message, errors=[err])

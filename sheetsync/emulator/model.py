@@ -160,6 +160,10 @@ class DriveMeta:
     modified: float = field(default_factory=time.time)
     trashed: bool = False
     parents: list[str] = field(default_factory=list)
+    # What Drive shows while a lag window is open (drive_lag.py): (modified, version), and when
+    # the window opened; None when Drive shows the file as it is.
+    shown: tuple[float, int] | None = None
+    window_opened: float | None = None
 
     def shared_with(self, email: str) -> bool:
         email = email.lower()

@@ -1,6 +1,9 @@
 """Admin paths under /_emulator/ (no auth, no quota, no faults): for tests, benchmarks, the web view.
 
-GET    /_emulator/health                 {"ok": true, "strict": ..., "quota": ...}
+GET    /_emulator/health                 {"ok": true, "strict": ..., "quota": ..., "quota_clock_scale": ...,
+                                          "drive_lag_s": ...}
+GET    /_emulator/settings               {"drive_lag_s": 0}
+PATCH  /_emulator/settings               {"drive_lag_s": 180}: Drive shows later edits 3 minutes late
 GET    /_emulator/counters               requests by method/path/status, bytes, cells
 POST   /_emulator/counters/reset         (also DELETE /_emulator/counters)
 GET    /_emulator/faults                 active faults
@@ -27,7 +30,27 @@ if TYPE_CHECKING:
 
 def health(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
     return 200, {"ok": True, "strict": st.strict, "quota": st.quota.limits if st.quota else None,
-                 "url": st.base_url, "persistent": st.persister is not None}
+                 "quota_clock_scale": st.quota.clock_scale if st.quota else None,
+                 "drive_lag_s": st.drive_lag.lag_s, "url": st.base_url, "persistent": st.persister is not None}
+
+
+def settings(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
+    return 200, {"drive_lag_s": st.drive_lag.lag_s}
+
+
+def change_settings(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
+    """The settings a running emulator may change: the Drive lag (a window already open closes
+    by the new lag, counted from the edit that opened it)."""
+    body = rq.json()
+    unknown = set(body) - {"drive_lag_s"}
+    if unknown:
+        raise invalid_argument(f"Unknown setting(s): {', '.join(sorted(unknown))}; known: drive_lag_s.")
+    if "drive_lag_s" in body:
+        lag = body["drive_lag_s"]
+        if isinstance(lag, bool) or not isinstance(lag, (int, float)) or lag < 0:
+            raise invalid_argument("drive_lag_s must be a number of seconds, 0 or more.")
+        st.drive_lag.lag_s = float(lag)
+    return settings(st, rq, g)
 
 
 def counters(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
@@ -95,6 +118,8 @@ def spreadsheets(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tupl
 
 ROUTES = [
     ("GET", r"^/_emulator/health$", "/_emulator/health", health),
+    ("GET", r"^/_emulator/settings$", "/_emulator/settings", settings),
+    ("PATCH", r"^/_emulator/settings$", "/_emulator/settings", change_settings),
     ("GET", r"^/_emulator/counters$", "/_emulator/counters", counters),
     ("POST", r"^/_emulator/counters/reset$", "/_emulator/counters/reset", reset_counters),
     ("DELETE", r"^/_emulator/counters$", "/_emulator/counters", reset_counters),

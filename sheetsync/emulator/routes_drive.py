@@ -7,9 +7,12 @@ owner to delete.
 """
 from __future__ import annotations
 
+import calendar
+import operator
 import re
 import time
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import fields
 from .model import (SPREADSHEET_MIME, ApiError, Spreadsheet, _permission_id, new_spreadsheet_id,
@@ -22,6 +25,7 @@ if TYPE_CHECKING:
 
 DEFAULT_FILE_FIELDS = "kind,id,name,mimeType"
 DEFAULT_PERMISSION_FIELDS = "kind,id,type,role"
+Predicate = Callable[[dict[str, Any], Spreadsheet], bool]   # a q clause: (file JSON, spreadsheet) -> match
 ROLES = ("owner", "organizer", "fileOrganizer", "writer", "commenter", "reader")
 TYPES = ("user", "group", "domain", "anyone")
 
@@ -38,13 +42,16 @@ def file_not_found(file_id: str) -> ApiError:
     return drive_error(404, "notFound", f"File not found: {file_id}.", "fileId")
 
 
-def file_json(ss: Spreadsheet, user: str) -> dict[str, Any]:
+def file_json(ss: Spreadsheet, user: str, shown: tuple[float, int]) -> dict[str, Any]:
+    """The file as Drive v3 shows it; ``shown`` is (modifiedTime, version) as Drive's lag lets
+    them be seen (drive_lag.py)."""
     owner = ss.drive.owner
+    modified, version = shown
     return {
         "kind": "drive#file", "id": ss.id, "name": ss.title, "mimeType": SPREADSHEET_MIME,
         "starred": False, "trashed": ss.drive.trashed, "parents": list(ss.drive.parents) or ["root"],
-        "version": str(ss.revision + 1), "webViewLink": ss.url,
-        "createdTime": rfc3339(ss.drive.created), "modifiedTime": rfc3339(ss.drive.modified),
+        "version": str(version), "webViewLink": ss.url,
+        "createdTime": rfc3339(ss.drive.created), "modifiedTime": rfc3339(modified),
         "owners": [{"kind": "drive#user", "displayName": owner.split("@")[0], "emailAddress": owner,
                     "me": owner.lower() == user.lower(), "permissionId": _permission_id(owner)}],
         "shared": len(ss.drive.permissions) > 1,
@@ -100,13 +107,13 @@ def create(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int,
     ss = st.store.create(body.get("name") or "Untitled spreadsheet", owner=owner_of(rq.user))
     ss.drive.parents = list(body.get("parents") or [])
     st.changed(ss)
-    return 200, _masked(file_json(ss, rq.user), rq, DEFAULT_FILE_FIELDS)
+    return 200, _masked(file_json(ss, rq.user, st.drive_lag.shown(ss)), rq, DEFAULT_FILE_FIELDS)
 
 
 def get(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
     ss = _file(st, g[0], rq.user)
     with ss.lock:
-        return 200, _masked(file_json(ss, rq.user), rq, DEFAULT_FILE_FIELDS)
+        return 200, _masked(file_json(ss, rq.user, st.drive_lag.shown(ss)), rq, DEFAULT_FILE_FIELDS)
 
 
 def patch(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
@@ -118,7 +125,7 @@ def patch(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, 
         if "trashed" in body:
             ss.drive.trashed = bool(body["trashed"])
         st.changed(ss)
-        return 200, _masked(file_json(ss, rq.user), rq, DEFAULT_FILE_FIELDS)
+        return 200, _masked(file_json(ss, rq.user, st.drive_lag.shown(ss)), rq, DEFAULT_FILE_FIELDS)
 
 
 def delete(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, Any]:
@@ -146,7 +153,7 @@ def copy(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, A
     new.revision = 0
     st.store.add(new)
     st.changed(new)
-    return 200, _masked(file_json(new, rq.user), rq, DEFAULT_FILE_FIELDS)
+    return 200, _masked(file_json(new, rq.user, st.drive_lag.shown(new)), rq, DEFAULT_FILE_FIELDS)
 
 
 # ------------------------------------------------------------------ listing
@@ -156,7 +163,14 @@ _CLAUSE = re.compile(
       (?P<field>mimeType|name|trashed|starred|fullText)\s*(?P<op>=|!=|contains)\s*(?P<value>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|true|false)
     | (?P<lit>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\s+in\s+(?P<coll>parents|owners|writers|readers)
     | parents\s+in\s+(?P<lit2>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
+    | (?P<tfield>modifiedTime|createdTime|viewedByMeTime)\s*(?P<top><=|>=|!=|<|>|=)\s*(?P<tvalue>'[^']*'|"[^"]*")
     )\s*$""", re.X | re.I)
+
+# RFC 3339 as Drive's q takes it: seconds optional fraction, UTC unless an offset is given.
+_TIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$", re.I)
+_COMPARE: dict[str, Callable[[int, int], bool]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "=": operator.eq,
+    "!=": operator.ne}
 
 
 def _unquote(text: str) -> Any:
@@ -192,10 +206,31 @@ def _split_and(q: str) -> list[str]:
     return [p for p in (x.strip() for x in parts) if p]
 
 
-def _predicate(clause: str, user: str, strict: bool):
+def _time_ms(text: str) -> int:
+    """Milliseconds since the epoch of an RFC 3339 time, the precision Drive shows and compares."""
+    m = _TIME.match(text)
+    if not m:
+        raise drive_error(400, "invalid", "Invalid Value", "q")
+    fraction, offset = m.group(7) or "", (m.group(8) or "Z").upper()
+    try:
+        moment = datetime.fromisoformat(text[:19] + fraction[:7] + ("+00:00" if offset == "Z" else offset))
+    except ValueError:
+        raise drive_error(400, "invalid", "Invalid Value", "q") from None
+    return calendar.timegm(moment.utctimetuple()) * 1000 + moment.microsecond // 1000
+
+
+def _time_predicate(field: str, op: str, value: str) -> Predicate:
+    limit, compare = _time_ms(value[1:-1]), _COMPARE[op]
+    key = {"modifiedtime": "modifiedTime", "createdtime": "createdTime", "viewedbymetime": "modifiedTime"}[field.lower()]
+    return lambda f, ss: compare(_time_ms(f[key]), limit)
+
+
+def _predicate(clause: str, user: str, strict: bool) -> Predicate:
     m = _CLAUSE.match(clause)
     if not m:
         raise drive_error(400, "invalid", "Invalid Value", "q")
+    if m.group("tfield"):
+        return _time_predicate(m.group("tfield"), m.group("top"), m.group("tvalue"))
     if m.group("field"):
         field, op, value = m.group("field"), m.group("op").lower(), _unquote(m.group("value"))
 
@@ -235,7 +270,7 @@ def list_files(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[
         if not _visible(st, ss, rq.user):
             continue
         with ss.lock:
-            f = file_json(ss, rq.user)
+            f = file_json(ss, rq.user, st.drive_lag.shown(ss))
         if all(p(f, ss) for p in preds):
             found.append(f)
     _order(found, rq.param("orderBy") or "")

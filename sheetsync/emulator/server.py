@@ -40,7 +40,7 @@ class Route:
     pattern: re.Pattern[str]
     template: str
     handler: Handler
-    kind: str  # "read" | "write" (Sheets quota), "drive", "token", "admin", "view"
+    kind: str  # "read" | "write" (Sheets quota), "drive" (Drive quota), "token", "admin", "view"
 
 
 def _r(method: str, regex: str, template: str, handler: Handler, kind: str) -> Route:
@@ -185,7 +185,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             route, groups = found
             if route.kind in ("read", "write", "drive"):
                 rq.user = state.auth.authenticate(self.headers.get("Authorization"))
-                if state.quota is not None and route.kind in ("read", "write"):
+                if state.quota is not None:
                     state.quota.check(rq.user, route.kind, state.auth.project_of(rq.user))
             with gc_paused():
                 status, payload = route.handler(state, rq, groups)

@@ -6,6 +6,7 @@ from typing import Any
 from .auth import Auth
 from .boundary import MAX_BODY_BYTES, Boundary
 from .control import Counters, Faults, Quota
+from .drive_lag import DriveLag
 from .model import Spreadsheet, Store, permission_denied
 from .persist import Persister
 
@@ -15,13 +16,15 @@ class EmulatorState:
 
     def __init__(self, *, strict: bool = False, quota: Any = None, state_dir: str | None = None,
                  token_ttl_s: int = 3600, fault_seed: int | None = None, host: str = "127.0.0.1",
-                 max_body_bytes: int = MAX_BODY_BYTES) -> None:
+                 max_body_bytes: int = MAX_BODY_BYTES, drive_lag_s: float = 0.0,
+                 quota_clock_scale: float = 1.0) -> None:
         self.boundary = Boundary.for_host(host, strict, max_body_bytes)
         self.store = Store()
         self.auth = Auth(strict=strict, token_ttl_s=token_ttl_s)
         self.counters = Counters()
         self.faults = Faults(fault_seed)
-        self.quota = Quota.from_option(quota)
+        self.quota = Quota.from_option(quota, quota_clock_scale)
+        self.drive_lag = DriveLag(drive_lag_s)
         self.base_url = ""
         self.persister = Persister(state_dir, self.store, self.auth) if state_dir else None
 
@@ -40,6 +43,7 @@ class EmulatorState:
 
     def changed(self, ss: Spreadsheet | None = None) -> None:
         if ss is not None:
+            self.drive_lag.before_edit(ss)
             ss.touch()
         if self.persister is not None:
             self.persister.mark_dirty()
