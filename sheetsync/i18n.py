@@ -1,4 +1,4 @@
-"""The reader's language; the lock's message.
+"""The reader's language.
 
 The language of the *sheet* is the config's business (``config.language``);
 this module is only about what a person reads in the terminal.  It is chosen
@@ -11,24 +11,6 @@ from __future__ import annotations
 
 import os
 from typing import Mapping
-
-from sheetsync.errors import register, render
-
-
-register({
-    # the lock's message (sync/lock.py renders it with t())
-    "lock_busy": {
-        "en": "another sheetsync sync of this spreadsheet is already running ({holder}); this run did nothing: "
-              "wait for it to finish, or run again in a minute",
-        "id": "sinkronisasi sheetsync lain untuk spreadsheet ini sedang berjalan ({holder}); run ini tidak "
-              "melakukan apa pun: tunggu sampai selesai, atau jalankan lagi semenit lagi",
-    },
-})
-
-
-def t(code: str, lang: str = "en", **params: object) -> str:
-    """The registered template ``code`` in ``lang``, filled with ``params``."""
-    return render(code, lang, params)
 
 
 def detect_lang(flag: str | None = None, env: Mapping[str, str] | None = None) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import string
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,11 @@ import sheetsync.core.kabkota  # noqa: F401
 import sheetsync.fleet.budget  # noqa: F401
 import sheetsync.fleet.rollup  # noqa: F401
 import sheetsync.reports.reconcile  # noqa: F401
+import sheetsync.sync.run  # noqa: F401
 from google_emulator import GoogleEmulator
 from sheetsync.cli.main import cli
-from sheetsync.errors import LANGS, TEMPLATES, SheetsyncError, register
+from sheetsync.errors import LANGS, TEMPLATES, Phrase, SheetsyncError, register
+from sheetsync.journal.guard import GuardAlert
 from sheetsync.sheets.errors import ApiUrlError, SheetsError
 
 PRESET = "pilkada-jakbar-2024"
@@ -31,7 +34,7 @@ def placeholders(template: str) -> set[str]:
 
 def test_every_registered_code_has_both_templates_with_the_same_placeholders() -> None:
     assert {"sheets_not_found", "no_config", "against_empty", "fleet_quota_spent", "lock_busy", "config_missing",
-            "config_not_interval", "region_columns", "region_not_kabkota"} <= set(TEMPLATES)
+            "config_not_interval", "region_columns", "region_not_kabkota", "sync_guard", "lock_failed"} <= set(TEMPLATES)
     for code, texts in TEMPLATES.items():
         assert set(texts) == set(LANGS), code
         assert placeholders(texts["en"]) == placeholders(texts["id"]), code
@@ -169,20 +172,35 @@ def test_a_usage_error_of_the_cli_is_one_line_and_exit_2(lang: str, words: str) 
     assert error_line(result, lang).startswith(words)
 
 
+def guard_alert() -> GuardAlert:
+    return GuardAlert("rows_vanished", 4, datetime(2024, 11, 27, 7, tzinfo=timezone.utc),
+                      rows=(("31.73.01.1005/012", 14),), params={"count": 1, "total": 40})
+
+
 @pytest.mark.parametrize("lang, words", [("en", "sheetsync WARNING: summaries NOT updated."),
                                          ("id", "PERINGATAN sheetsync: ringkasan TIDAK diperbarui.")])
 def test_the_guard_stopping_a_sync_is_said_in_the_readers_language(lang: str, words: str) -> None:
-    """The sync's own message is in the sheet's language; the terminal gets the reader's."""
-    from datetime import datetime, timezone
-
+    """The sync writes its alert into the sheet in the sheet's language; the terminal gets the reader's."""
     from sheetsync.cli.common import Ui, explain
-    from sheetsync.journal.guard import GuardAlert
-    from sheetsync.sync.run import SyncError
+    from sheetsync.journal.guard import alert_text
+    from sheetsync.sync.errors import guard_stopped
+    from sheetsync.sync.run import SyncReport
 
-    alert = GuardAlert("rows_vanished", 4, datetime(2024, 11, 27, 7, tzinfo=timezone.utc),
-                       rows=(("31.73.01.1005/012", 14),), params={"count": 1, "total": 40})
-    stopped = SyncError(alert.message("id" if lang == "en" else "en"))
-    stopped.alerts = [alert]  # type: ignore[attr-defined]   # as sync raises it
+    alerts = [guard_alert()]
+    stopped = guard_stopped(SyncReport("KEY"), alerts, Phrase(alert_text(alerts, "en"), alert_text(alerts, "id")))
     code, lines = explain(stopped, Ui(lang))
-    assert code == 3 and len(lines) == 1
+    assert code == 3 and lines == [Ui(lang).t("error", msg=alert_text(alerts, lang))]
     assert words in lines[0] and "31.73.01.1005/012" in lines[0]
+
+
+@pytest.mark.parametrize("lang, words", [("en", "1 of 40 rows vanished"), ("id", "1 dari 40 baris hilang")])
+def test_the_guard_lines_of_a_plan_are_in_the_readers_language(lang: str, words: str,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """`plan` and `sync --dry-run` print the alerts the report keeps, in --lang (the sheet's language aside)."""
+    from sheetsync.cli.common import Ui
+    from sheetsync.cli.sheet import print_guard
+    from sheetsync.sync.run import SyncReport
+
+    print_guard(SyncReport("KEY", dry_run=True, alerts=[guard_alert()]), Ui(lang))
+    guard_lines = capsys.readouterr().err.splitlines()
+    assert len(guard_lines) == 2 and words in guard_lines[1]

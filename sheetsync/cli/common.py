@@ -405,14 +405,12 @@ def explain(exc: BaseException, ui: Ui) -> tuple[int, list[str]]:
     name = type(exc).__name__
     module = type(exc).__module__ or ""
     msg = str(exc).strip() or name
-    alerts = getattr(exc, "alerts", None)
-    if alerts:                 # the guard stopped the sync: its alert in the reader's language
-        from sheetsync.journal.guard import alert_text
-        return _exit_code(exc), [ui.t("error", msg=alert_text(alerts, ui.lang))]
     coded = _coded(exc)
     if coded is not None:
+        # one line, whole: its template is sheetsync's and each raise site keeps its params short
+        # (the guard's alerts name up to 20 rows before their advice)
         lead = "config_error" if name == "ConfigError" else "error"
-        return _exit_code(coded), [ui.t(lead, msg=_first_line(coded.message(ui.lang)))]
+        return _exit_code(coded), [ui.t(lead, msg=coded.message(ui.lang).splitlines()[0])]
     if module.startswith("sheetsync"):
         # sheetsync's errors not yet templated are written for the user: print them as they are
         return _exit_code(exc), [ui.t("error", msg=_first_line(msg))]
@@ -438,24 +436,15 @@ def _exit_code(error: BaseException) -> int:
 
 def _coded(exc: BaseException) -> SheetsyncError | None:
     """The templated error this exception says, itself or the one it was raised from
-    (sync raises SyncError(str(error)) from a Sheets error or a busy lock)."""
+    (a library wrapping a SheetsyncError in its own exception with the same text)."""
     seen: BaseException | None = exc
     for _ in range(4):
         if seen is None:
             return None
         if isinstance(seen, SheetsyncError) and str(seen) in str(exc):
             return seen
-        if _registered(seen) and str(seen) in str(exc):
-            return SheetsyncError(getattr(seen, "code"), **getattr(seen, "params"))
         seen = seen.__cause__ or seen.__context__
     return None
-
-
-def _registered(exc: BaseException) -> bool:
-    """An error of another wing that names a registered template (the lock's LockBusy)."""
-    from sheetsync.errors import TEMPLATES
-
-    return getattr(exc, "code", None) in TEMPLATES and isinstance(getattr(exc, "params", None), Mapping)
 
 
 def quiet_stdout() -> None:

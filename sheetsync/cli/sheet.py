@@ -222,6 +222,7 @@ def _print_sync(report: SyncReport, ui: Ui, log_format: str, dry_run: bool, fail
         data = to_jsonable(report)
         if isinstance(data, dict):
             data.setdefault("issue_counts", counts)
+            data["alerts"] = [alert.message(ui.lang) for alert in report.alerts]
             data = {"ok": True, **data}
         click.echo(json_text(data))
     elif dry_run:
@@ -230,7 +231,7 @@ def _print_sync(report: SyncReport, ui: Ui, log_format: str, dry_run: bool, fail
         stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
         ui.out(f"{stamp} {sync_line(report, ui, tab)}")
         for alert in report.alerts:
-            ui.warn(str(alert))
+            ui.warn(alert.message(ui.lang))
         if report.protected:
             ui.warn(report.protected)
         _print_settle(report, ui)
@@ -293,7 +294,7 @@ def print_guard(report: SyncReport, ui: Ui) -> None:
     if alerts:
         ui.warn(ui.t("plan_guard", count=len(alerts)))
         for alert in alerts:
-            ui.warn(str(alert))
+            ui.warn(alert.message(ui.lang))
 
 
 def _short(value: Any, width: int = 60) -> str:

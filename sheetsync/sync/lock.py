@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+from sheetsync.errors import EXIT_SYNC, SheetsyncError, register
 from sheetsync.private_file import open_private
 
 try:
@@ -25,21 +26,41 @@ except ImportError:  # pragma: no cover - Windows
     import msvcrt
 
 
-class LockBusy(Exception):
-    """Another sync holds the lock. str() is one line saying what to do, in English; ``code``
-    and ``params`` name its templates in i18n.py, so the CLI prints the reader's language."""
+register({
+    "lock_busy": {
+        "en": "another sheetsync sync of this spreadsheet is already running ({holder}); this run did nothing: "
+              "wait for it to finish, or run again in a minute",
+        "id": "sinkronisasi sheetsync lain untuk spreadsheet ini sedang berjalan ({holder}); run ini tidak "
+              "melakukan apa pun: tunggu sampai selesai, atau jalankan lagi semenit lagi",
+    },
+    "lock_symlink": {
+        "en": "{path} is a symbolic link; sheetsync does not follow links for its lock file: remove the link "
+              "(or set SHEETSYNC_LOCK_DIR)",
+        "id": "{path} adalah tautan simbolik; sheetsync tidak mengikuti tautan untuk berkas kuncinya: hapus "
+              "tautan itu (atau atur SHEETSYNC_LOCK_DIR)",
+    },
+    "lock_failed": {
+        "en": "cannot lock {path}: {reason}; put the lock directory on a local disk (SHEETSYNC_LOCK_DIR)",
+        "id": "tidak bisa mengunci {path}: {reason}; taruh direktori kunci di disk lokal (SHEETSYNC_LOCK_DIR)",
+    },
+})
+
+
+class LockBusy(SheetsyncError):
+    """Another sync holds the lock: one line saying who, and what to do."""
+
+    code = "lock_busy"
+    exit_code = EXIT_SYNC
 
     def __init__(self, holder: str) -> None:
-        from sheetsync.i18n import t
-        super().__init__(t("lock_busy", "en", holder=holder))
-        self.code, self.params = "lock_busy", {"holder": holder}
+        super().__init__(holder=holder)
 
 
-class LockError(Exception):
+class LockError(SheetsyncError):
     """The lock could not be taken for another reason (no lock support on the file
     system, a read-only directory): not "another sync is running"."""
 
-    exit_code = 3
+    exit_code = EXIT_SYNC
 
 
 # what flock / msvcrt.locking answer when another process holds the lock; anything else
@@ -78,15 +99,13 @@ class SyncLock:
         except OSError as exc:
             if exc.errno != errno.ELOOP:
                 raise
-            raise LockError(f"{self.path} is a symbolic link; sheetsync does not follow links for its "
-                            "lock file: remove the link (or set SHEETSYNC_LOCK_DIR)") from None
+            raise LockError("lock_symlink", path=self.path) from None
         try:
             _try_lock(fd)
         except OSError as exc:
             if exc.errno not in _HELD_ERRNOS:
                 os.close(fd)
-                raise LockError(f"cannot lock {self.path}: {exc.strerror or exc}; put the lock directory "
-                                "on a local disk (SHEETSYNC_LOCK_DIR)") from None
+                raise LockError("lock_failed", path=self.path, reason=exc.strerror or exc) from None
             holder = _read_holder(fd)
             os.close(fd)
             raise LockBusy(holder) from None

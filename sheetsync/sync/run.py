@@ -22,7 +22,9 @@ from zoneinfo import ZoneInfo
 from sheetsync.core import a1
 from sheetsync.sheets.client import (Prepared, Sheet, WriteStats, _is_grid_limit, _is_missing_range, open_client, spreadsheet_key,
                                      tab_missing, transport_stats)
+from sheetsync.errors import Phrase, SheetsyncError
 from sheetsync.sheets.errors import Protected, SheetsError
+from sheetsync.sync.errors import RUNS_AS, SyncBusy, SyncError, guard_stopped, one_line
 from sheetsync.sync.lock import LockBusy, SyncLock, lock_path
 from sheetsync.sync.ownership import (Owned, column_marker, column_unmarker, new_tabs, read_owned, resolve_tabs, synced_before,
                                  tab_not_ours)
@@ -40,18 +42,6 @@ if TYPE_CHECKING:
     from sheetsync.core.issues import Issue
 
 WIB = ZoneInfo("Asia/Jakarta")
-
-
-class SyncError(Exception):
-    """One line saying what went wrong and what to do. The CLI exits with exit_code."""
-    exit_code = 3
-    # a sync the guard stopped: what it did (statuses written, summaries kept) and why
-    report: SyncReport | None = None
-    alerts: Sequence[Alert] = ()
-
-
-class SyncBusy(SyncError):
-    """Another sync of the same spreadsheet holds the lock; this run did nothing."""
 
 
 @dataclass
@@ -94,8 +84,9 @@ class SyncReport:
     repair_rounds: int = 0                          # repair writes after the verify found moved rows
     repaired_rows: list[int] = field(default_factory=list)  # rows a repair rewrote (where they stood then)
     unsettled: str | None = None                    # one line when rows were left for the next sync
-    # one line naming the protected summary range(s) Google refused to let this sync write;
-    # everything outside the protected tabs was then written (_write_or_statuses)
+    # one line, in the sheet's language, naming the protected summary range(s) Google refused
+    # to let this sync write; everything outside the protected tabs was then written
+    # (_write_or_statuses)
     protected: str | None = None
     # cells of people's columns the write covered because a column moved before it landed,
     # given back the value they had at the read (settle.follow_columns)
@@ -107,7 +98,7 @@ class SyncReport:
     tabs_created: list[str] = field(default_factory=list)
     metadata_reads: int = 0
     last_synced: str | None = None                  # text written into the last-synced cell
-    alerts: list[str] = field(default_factory=list)   # guard alerts (one line each)
+    alerts: list[Alert] = field(default_factory=list)   # guard alerts: alert.message(lang) is one line
     warnings_merged: int = 0                         # changed-after-verification warnings
     journal_sync: int | None = None
     timings: dict[str, float] = field(default_factory=dict)   # seconds per phase
@@ -153,12 +144,11 @@ def sync(config: Config, *, dry_run: bool = False, accept_deletions: bool = Fals
     ``accept``: changes the guard lets through (guard.DELETED_ROWS, COLUMN_CHANGES);
     ``accept_deletions`` lets every change through."""
     if not (config.spreadsheet or "").strip():
-        raise SyncError("no spreadsheet given: pass --spreadsheet ID-or-URL, set SHEETSYNC_SPREADSHEET, "
-                        f"or set spreadsheet in {config.source}")
+        raise SyncError("sync_no_spreadsheet", source=config.source)
     try:
         key = spreadsheet_key(config.spreadsheet)
     except SheetsError as exc:
-        raise SyncError(str(exc)) from None
+        raise SyncError.of(exc) from None
     report = SyncReport(spreadsheet=key, dry_run=dry_run)
     hooks = hooks or SyncHooks()
     clock = _Clock(report, hooks.phase)
@@ -169,13 +159,13 @@ def sync(config: Config, *, dry_run: bool = False, accept_deletions: bool = Fals
         try:
             lock.acquire()
         except LockBusy as exc:
-            raise SyncBusy(str(exc)) from None
+            raise SyncBusy.of(exc) from None
     try:
         clock.lap("lock")
         _run(config, key, report, clock, client=client, journal=journal, now=now, dry_run=dry_run,
              accept_deletions=accept_deletions, accept=accept, hooks=hooks)
     except SheetsError as exc:
-        raise SyncError(str(exc)) from None
+        raise SyncError.of(exc) from None
     finally:
         lock.release()
         clock.done()
@@ -192,7 +182,7 @@ class _Work(Generic[TabView]):
     tab_read: TabView | None
     plan: Plan
     alerts: Sequence[Alert]
-    alert_text: str                 # the alerts in one line, "" without any
+    alert_text: Phrase              # the alerts in one line, "" without any
     desired: Desired
     owned: Owned
 
@@ -209,7 +199,7 @@ def _run(config: Config, key: str, report: SyncReport, clock: _Clock, *, client:
                               accept_deletions=accept_deletions, accept=accept)
         if dry_run:                 # what a real sync would write, the guard's alert included
             plan = work.plan if not work.alerts else _with_stamp(
-                work.plan, work.current, config, _stamp(now, config, work.alert_text))
+                work.plan, work.current, config, _stamp(now, config, work.alert_text.in_lang(config.language)))
             report.cells_changed = len(plan)
             report.plan = plan
             return
@@ -221,9 +211,7 @@ def _run(config: Config, key: str, report: SyncReport, clock: _Clock, *, client:
                 ok_rows=_ok_keys(journal, work.result, work.tab_read), good=not work.alerts)
         clock.lap("journal")
         if work.alerts:
-            error = SyncError(work.alert_text)
-            error.report, error.alerts = report, work.alerts
-            raise error
+            raise guard_stopped(report, work.alerts, work.alert_text)
     finally:
         report.requests = sheet.requests
         _transport_delta(report, stats0, transport_stats(client))
@@ -256,8 +244,9 @@ def _read_and_plan(sheet: Sheet, config: Config, key: str, report: SyncReport, c
     alerts: Sequence[Alert] = ()
     if journal is not None and tab_read is not None and not accept_deletions:
         alerts = journal.guard(journal_key(key, config.input_tab), tab_read, config, accept=accept)
-    report.alerts = [a.message(config.language) for a in alerts]
-    text = journal.alert_text(alerts, config.language) if journal is not None and alerts else ""
+    report.alerts = list(alerts)
+    text = Phrase(journal.alert_text(alerts, "en"), journal.alert_text(alerts, "id")) \
+        if journal is not None and alerts else Phrase("", "")
     if alerts:                                      # the guard keeps the summaries as they are
         plan = Plan([c for c in plan.changes if c.tab not in config.summary_tabs.titles()])
     clock.lap("guard")
@@ -275,7 +264,7 @@ def _write_phase(sheet: Sheet, work: _Work[TabView], config: Config, report: Syn
         sheet.ensure_grid(_needed_grid(plan))
     stamp = None
     if plan.changes or work.alerts or _stamp_shows_alert(work.current, config):
-        stamp = _stamp(now, config, work.alert_text)
+        stamp = _stamp(now, config, work.alert_text.in_lang(config.language))
         plan = _with_stamp(plan, work.current, config, stamp)
     if hooks.between_read_and_write:
         hooks.between_read_and_write()
@@ -318,7 +307,7 @@ def read_and_check(config: Config, *, client: Any = None, now: datetime | None =
         _check_locale(sheet, config, result)
         return result
     except SheetsError as exc:
-        raise SyncError(str(exc)) from None
+        raise SyncError.of(exc) from None
 
 
 # ---------------------------------------------------------------- read
@@ -333,7 +322,7 @@ def _read_all(sheet: Sheet, config: Config, report: SyncReport, *, only_input: b
         raise
     except Exception as exc:  # noqa: BLE001 - only a missing tab is explained here
         if not _is_missing_range(exc):
-            raise SheetsError(f"reading the spreadsheet failed: {exc}") from None
+            raise SyncError("sync_read_failed", reason=one_line(exc)) from None
         raise tab_missing(sheet, config.input_tab, config.source) from None
     if owned.unmarked_tabs:
         report.metadata_reads += 1
@@ -384,12 +373,12 @@ def _check(values: list[list[Any]], layout: InputLayout, config: Config, now: da
     return result
 
 
-def _missing_message(missing: list[str], config: Config) -> SheetsError:
+def _missing_message(missing: list[str], config: Config) -> SyncError:
     """A required column (the TPS key) whose header is not in the header row: a coordinator
     who renamed it reads this line in her language (the CLI picks it by the code)."""
     headers = ", ".join(f"'{column.header}'" if (column := config.column(f)) else f for f in missing)
-    return SheetsError(code="sheets_header_missing", headers=headers, row=config.header_row,
-                       tab=config.input_tab, source=config.source)
+    return SyncError("sync_header_missing", headers=headers, row=config.header_row,
+                     tab=config.input_tab, source=config.source)
 
 
 def _check_locale(sheet: Sheet, config: Config, result: CheckResult) -> None:
@@ -543,7 +532,7 @@ def _write(sheet: Sheet, plan: Plan, prepared: Prepared, report: SyncReport) -> 
         raise
     except Exception as exc:  # noqa: BLE001
         if not _is_grid_limit(exc):
-            raise SheetsError(f"writing to the spreadsheet failed: {exc}") from None
+            raise SyncError("sync_write_failed", reason=one_line(exc)) from None
         report.metadata_reads += 1              # someone shrank a tab since the read
         sheet.ensure_grid(_needed_grid(plan))
         stats = sheet.send(prepared)
@@ -562,15 +551,16 @@ def _write_or_statuses(sheet: Sheet, plan: Plan, prepared: Prepared, config: Con
         refusing = _protected_ranges(sheet, plan)
         names = [name for _, name in refusing]
         if any(title == config.input_tab for title, _ in refusing):       # no status can be written
-            raise SheetsError(_protected_message(names, sheet.email, config, written=False)) from None
-        report.protected = _protected_message(names, sheet.email, config) if names else str(refused)
+            raise _protected(names, sheet.email, written=False) from None
+        said: SheetsyncError = _protected(names, sheet.email) if names else refused
+        report.protected = said.message(config.language)
     # a refusal whose range was not found holds back every summary, as it may be any of them
     held = {title for title, _ in refusing} or set(config.summary_tabs.titles())
     alone = Plan([c for c in plan.changes if c.tab not in held])
     try:
         _write(sheet, alone, sheet.prepare(_write_order(alone.batches(), config)), report)
     except Protected:
-        raise SheetsError(report.protected) from None      # the status columns are protected too
+        raise SyncError.of(said) from None      # the status columns are protected too
     return alone
 
 
@@ -612,20 +602,10 @@ def _range_name(title: str, grid: Mapping[str, int]) -> str:
     return tab
 
 
-def _protected_message(names: list[str], email: str | None, config: Config, *, written: bool = True) -> str:
+def _protected(names: list[str], email: str | None, *, written: bool = True) -> SyncError:
     """``written``: the rest was written (a summary protected), else nothing (the statuses' tab)."""
-    where, who = ", ".join(names), email or "the account sheetsync runs as"
-    if config.language == "id":
-        rest = ("bagian itu tidak diperbarui (status dan rekap lainnya tetap ditulis)" if written
-                else "sheetsync tidak menulis apa pun")
-        return (f"Google menolak penulisan: {where} dilindungi (hanya editornya yang boleh mengubah), jadi "
-                f"{rest}; di Google Sheets, Data > Sheet dan rentang yang dilindungi, ubah ke 'Tampilkan "
-                f"peringatan' atau tambahkan {who} sebagai editor")
-    rest = "it was not updated (the statuses and the other summaries were written)" if written else \
-        "sheetsync wrote nothing"
-    return (f"Google refused the write: {where} is protected (only its editors may change it), so {rest}; "
-            f"in Google Sheets, Data > Protected sheets and ranges, set it to 'Show a warning' or add {who} "
-            "as an editor")
+    return SyncError("sync_protected" if written else "sync_protected_statuses", where=", ".join(names),
+                     who=email or RUNS_AS)
 
 
 def _count_write(report: SyncReport, stats: WriteStats) -> None:
