@@ -14,7 +14,8 @@ from .model import ApiError
 
 
 class Counters:
-    """Requests by method, route and status; bytes in/out; cells written and read."""
+    """Requests by method, route and status; Sheets reads and writes by spreadsheet; bytes
+    in/out; cells written and read."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -23,6 +24,7 @@ class Counters:
     def reset(self) -> None:
         with self._lock:
             self._routes: dict[tuple[str, str, int], int] = {}
+            self._spreadsheets: dict[str, dict[str, int]] = {}
             self.bytes_in = 0
             self.bytes_out = 0
             self.cells_written = 0
@@ -34,6 +36,12 @@ class Counters:
             self._routes[key] = self._routes.get(key, 0) + 1
             self.bytes_in += bytes_in
             self.bytes_out += bytes_out
+
+    def record_spreadsheet(self, spreadsheet_id: str, kind: str) -> None:
+        """One Sheets request of ``kind`` ("read"/"write") on a spreadsheet, answered or not."""
+        with self._lock:
+            counts = self._spreadsheets.setdefault(spreadsheet_id, {"read": 0, "write": 0})
+            counts[kind] += 1
 
     def add_cells(self, written: int = 0, read: int = 0) -> None:
         with self._lock:
@@ -53,6 +61,7 @@ class Counters:
                 routes.append({"method": method, "path": route, "status": status, "count": n})
             return {"requests": sum(self._routes.values()), "by_method": by_method,
                     "by_path": by_path, "by_status": by_status, "routes": routes,
+                    "by_spreadsheet": {k: dict(v) for k, v in self._spreadsheets.items()},
                     "bytes_in": self.bytes_in, "bytes_out": self.bytes_out,
                     "cells_written": self.cells_written, "cells_read": self.cells_read}
 

@@ -185,6 +185,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             route, groups = found
             if route.kind in ("read", "write", "drive"):
                 rq.user = state.auth.authenticate(self.headers.get("Authorization"))
+                if route.kind != "drive" and route.template.startswith("/v4/spreadsheets/{id}"):
+                    state.counters.record_spreadsheet(groups[0], route.kind)
                 if state.quota is not None:
                     state.quota.check(rq.user, route.kind, state.auth.project_of(rq.user))
             with gc_paused():
