@@ -3,13 +3,14 @@ message in English and Bahasa Indonesia.
 
 Each wing registers the templates of its own codes with ``register()`` (as rule families
 register their row problems in core/issues.py). ``str(error)`` is the English message, for
-logs and tracebacks; the CLI prints ``error.message(lang)`` in the reader's language.
+logs and tracebacks (or the sheet's language, for an error ``said_in`` it); the CLI prints
+``error.message(lang)`` in the reader's language.
 """
 
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Mapping, NamedTuple
+from typing import Mapping, NamedTuple, Self
 
 LANGS = ("en", "id")
 EXIT_USAGE, EXIT_SYNC = 2, 3          # docs/cli.md: 2 bad usage or config, 3 could not sync
@@ -33,6 +34,10 @@ def render(code: str, lang: str, params: Mapping[str, object]) -> str:
     """The template of ``code`` in ``lang`` (English for any other language), filled."""
     texts = _TEMPLATES[code]
     return texts.get(lang, texts["en"]).format_map(params)
+
+
+# an error that tells another's message whole (a wrapped error, a text its raise site wrote)
+AS_SAID = "as_said"
 
 
 class Phrase(NamedTuple):
@@ -64,6 +69,12 @@ class SheetsyncError(Exception):
         self.params: Mapping[str, object] = MappingProxyType(params)
         super().__init__(self.message("en"))
 
+    def said_in(self, lang: str) -> Self:
+        """This error with ``str()`` in ``lang``: a library that writes its texts into a sheet
+        says them in the sheet's language; ``message(lang)`` still gives any other."""
+        self.args = (self.message(lang),)
+        return self
+
     def words(self, lang: str) -> Mapping[str, object]:
         """Params the template needs in the reader's language (a subclass adds them)."""
         return {}
@@ -75,3 +86,6 @@ class SheetsyncError(Exception):
             if filled.get(name) is None:        # not given, or given as unknown
                 filled[name] = word
         return render(self.code, lang, filled)
+
+
+register({AS_SAID: {"en": "{reason}", "id": "{reason}"}})

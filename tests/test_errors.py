@@ -187,7 +187,8 @@ def test_the_guard_stopping_a_sync_is_said_in_the_readers_language(lang: str, wo
     from sheetsync.sync.run import SyncReport
 
     alerts = [guard_alert()]
-    stopped = guard_stopped(SyncReport("KEY"), alerts, Phrase(alert_text(alerts, "en"), alert_text(alerts, "id")))
+    stopped = guard_stopped(SyncReport("KEY"), alerts, Phrase(alert_text(alerts, "en"), alert_text(alerts, "id")),
+                            "id" if lang == "en" else "en")        # the sheet's language is not the reader's
     code, lines = explain(stopped, Ui(lang))
     assert code == 3 and lines == [Ui(lang).t("error", msg=alert_text(alerts, lang))]
     assert words in lines[0] and "31.73.01.1005/012" in lines[0]

@@ -18,7 +18,7 @@ from typing import Any, Callable, Mapping, NamedTuple, NoReturn
 from sheetsync.core.a1 import CellRef, cell_ref
 from sheetsync.core.headers import header_key
 from sheetsync.core.regions import Regions, RegionError, load_regions, read_csv_rows
-from sheetsync.errors import EXIT_USAGE, Phrase, SheetsyncError, register
+from sheetsync.errors import AS_SAID, EXIT_USAGE, Phrase, SheetsyncError, register
 
 PRESET_DIR = Path(__file__).parent / "presets"
 COLUMN_TYPES = ("text", "integer", "kecamatan", "kelurahan", "tps", "code", "phone", "yesno", "photo")
@@ -58,7 +58,6 @@ register({
     "config_not_strings": {"en": "expected a list of strings, found {got}",
                            "id": "seharusnya daftar teks, ada {got}"},
     "config_no_such_file": {"en": "file not found: {path}", "id": "berkas tidak ditemukan: {path}"},
-    "config_unusable": {"en": "{reason}", "id": "{reason}"},      # the reason says it whole (a RegionError)
     "config_target_kecamatan": {"en": "{file} line {line}: unknown kecamatan {name}",
                                 "id": "{file} baris {line}: kecamatan {name} tidak dikenal"},
     "config_target_numbers": {"en": "{file} line {line}: needs integer jumlah_tps and target_suara",
@@ -281,7 +280,7 @@ class _Table:
             self.fail(name, "config_expected", expected=_kinds(kinds), got=_type_name(value))
         found = check(value) if check else None
         if isinstance(found, str):
-            self.fail(name, "config_unusable", reason=found)
+            self.fail(name, AS_SAID, reason=found)
         if found:
             self.fail(name, found.code, **found.params)
         return value
@@ -413,9 +412,9 @@ def _regions(top: _Table, base: Path) -> Regions:
     try:
         return load_regions(kota, wilayah, aliases)
     except RegionError as e:
-        t.fail("wilayah", "config_unusable", reason=Phrase.of(e))
+        t.fail("wilayah", AS_SAID, reason=Phrase.of(e))
     except (OSError, UnicodeDecodeError) as e:
-        t.fail("wilayah", "config_unusable", reason=str(e))
+        t.fail("wilayah", AS_SAID, reason=str(e))
     raise AssertionError  # unreachable: fail() raises
 
 
@@ -429,7 +428,7 @@ def _targets(top: _Table, base: Path, regions: Regions) -> Targets:
     try:
         rows = read_csv_rows(path)
     except (OSError, UnicodeDecodeError) as e:
-        t.fail("file", "config_unusable", reason=str(e))
+        t.fail("file", AS_SAID, reason=str(e))
     for line, r in enumerate(rows, start=2):
         code = regions.find_kecamatan(r.get("kecamatan"))
         if code is None:

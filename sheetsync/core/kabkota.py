@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from sheetsync.core.config import PRESET_DIR, Config, ConfigError, Targets, load_preset
 from sheetsync.core.regions import RegionError, build_regions
-from sheetsync.errors import Phrase, register
+from sheetsync.errors import AS_SAID, Phrase, register
 
 NATIONAL_LIST = PRESET_DIR / "wilayah-indonesia-2025.csv.xz"
 TEMPLATE_PRESET = "pilkada-jakbar-2024"
@@ -98,6 +98,6 @@ def region_config(code: str) -> Config:
     try:
         regions = build_regions(area.name, list(area.rows), [])
     except RegionError as exc:
-        raise ConfigError(f"region:{code}", "config_unusable", reason=Phrase.of(exc)) from None
+        raise ConfigError(f"region:{code}", AS_SAID, reason=Phrase.of(exc)) from None
     return replace(template, source=f"region:{code}", name=f"kawal-tps-{code}", spreadsheet="",
                    regions=regions, targets=Targets())

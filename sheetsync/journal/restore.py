@@ -35,6 +35,7 @@ from typing import Any, Iterable
 
 from sheetsync.core import a1
 from sheetsync.core.config import Config
+from sheetsync.errors import AS_SAID, EXIT_SYNC, Phrase, SheetsyncError, register
 from sheetsync.journal.store import Journal
 from sheetsync.sheets.client import Sheet, transport_stats
 from sheetsync.sync.desired import input_layout
@@ -177,9 +178,19 @@ def _last_filled(values: list[list[Any]]) -> int:
     return 0
 
 
-class RestoreError(Exception):
+register({
+    "restore_landed_elsewhere": {
+        "en": "the restored rows landed at {where}, not from column A: check them in the sheet and move them "
+              "under the table",
+        "id": "baris yang dipulihkan mendarat di {where}, bukan mulai kolom A: periksa di sheet dan pindahkan ke "
+              "bawah tabel",
+    },
+})
+
+
+class RestoreError(SheetsyncError):
     """One line saying what went wrong and what to do (exit code 3, like sync)."""
-    exit_code = 3
+    exit_code = EXIT_SYNC
 
 
 def restore(config: Config, journal: Journal, sheet: Sheet, *, spreadsheet: str | None = None,
@@ -193,7 +204,7 @@ def restore(config: Config, journal: Journal, sheet: Sheet, *, spreadsheet: str 
         try:
             lock.acquire()
         except LockBusy as exc:
-            raise RestoreError(str(exc)) from None
+            raise RestoreError(AS_SAID, reason=Phrase.of(exc)) from None
     try:
         return _restore(config, journal, sheet, journal_key(spreadsheet or sheet.key, config.input_tab),
                         since=since, tps=tps, apply=apply)
@@ -222,8 +233,7 @@ def _restore(config: Config, journal: Journal, sheet: Sheet, name: str, *, since
         got = sheet.append_rows(columns, plan.rows)
         plan.appended_at = str(got.get("updates", {}).get("updatedRange", ""))
         if not _starts_in_column_a(plan.appended_at):
-            raise RestoreError(f"the restored rows landed at {plan.appended_at}, not from column A: "
-                               "check them in the sheet and move them under the table")
+            raise RestoreError("restore_landed_elsewhere", where=plan.appended_at)
         if _retried(before, transport_stats(sheet.client)):
             _undo_repeated_append(sheet, plan, tab_range)
     plan.applied = apply and bool(plan.writes or plan.rows)

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
-from sheetsync.errors import EXIT_SYNC, Phrase, SheetsyncError, register
+from sheetsync.errors import AS_SAID, EXIT_SYNC, Phrase, SheetsyncError, register
 
 if TYPE_CHECKING:
     from sheetsync.sync.record import Alert
     from sheetsync.sync.run import SyncReport
 
 register({
-    "sync_because": {"en": "{reason}", "id": "{reason}"},       # an error of the sheets or the lock, as the sync's
     "sync_guard": {"en": "{alerts}", "id": "{alerts}"},         # the guard's alerts, written whole by the journal
     "sync_no_spreadsheet": {
         "en": "no spreadsheet given: pass --spreadsheet ID-or-URL, set SHEETSYNC_SPREADSHEET, or set spreadsheet "
@@ -63,8 +62,11 @@ class SyncError(SheetsyncError):
 
     @classmethod
     def of(cls, error: SheetsyncError) -> SyncError:
-        """``error`` (of the sheets, of the lock) as what stopped this sync, in its own words."""
-        return cls("sync_because", reason=Phrase.of(error))
+        """``error`` (of the sheets, of the lock) as what stopped this sync, in its own words
+        (``str()`` too, whichever language the error says it in)."""
+        wrapped = cls(AS_SAID, reason=Phrase.of(error))
+        wrapped.args = error.args
+        return wrapped
 
 
 class SyncBusy(SyncError):
@@ -77,9 +79,10 @@ def one_line(exc: BaseException) -> str:
     return lines[0][:300] if lines else type(exc).__name__
 
 
-def guard_stopped(report: SyncReport, alerts: Sequence[Alert], text: Phrase) -> SyncError:
-    """The guard's stop: ``text`` is the alerts' line in both languages (the journal writes it)."""
-    error = SyncError("sync_guard", alerts=text)
+def guard_stopped(report: SyncReport, alerts: Sequence[Alert], text: Phrase, lang: str) -> SyncError:
+    """The guard's stop: ``text`` is the alerts' line in both languages (the journal writes it);
+    ``str()`` says it in ``lang``, the sheet's, as the last-synced cell does."""
+    error = SyncError("sync_guard", alerts=text).said_in(lang)
     error.report, error.alerts = report, alerts
     return error
 

@@ -32,6 +32,7 @@ from sheetsync.core import a1
 from sheetsync.core.config import Config
 from sheetsync.core.headers import header_key
 from sheetsync.sheets.client import Matched, Sheet
+from sheetsync.errors import EXIT_SYNC, Phrase, register
 from sheetsync.sheets.errors import SheetsError
 from sheetsync.sync.stamp import is_stamp, summary_origin
 
@@ -43,9 +44,28 @@ STATUS, MESSAGE = "status", "message"
 ROLES = (STATUS, MESSAGE)
 
 
+register({
+    "not_ours_column": {
+        "en": "column {where} was not made by sheetsync and holds what people typed, so it is not overwritten: "
+              "rename that column (say 'Catatan'), or set {key} in {source} to another header; sheetsync then "
+              "adds a column of its own. Nothing was written",
+        "id": "kolom {where} bukan buatan sheetsync dan berisi ketikan orang, jadi tidak ditimpa: ganti judul "
+              "kolom itu (misalnya 'Catatan'), atau isi {key} di {source} dengan judul lain; sheetsync lalu "
+              "menambah kolomnya sendiri. Tidak ada yang ditulis",
+    },
+    "not_ours_tab": {
+        "en": "tab '{title}' exists but was not made by sheetsync: sheetsync will not overwrite it. Rename that "
+              "tab, or choose another title in the [summary] section of {source}; nothing was written",
+        "id": "tab '{title}' sudah ada tetapi bukan buatan sheetsync: sheetsync tidak menimpanya. Ganti nama tab "
+              "itu, atau pakai judul lain di bagian [summary] {source}; tidak ada yang ditulis",
+    },
+})
+
+
 class NotOurs(SheetsError):
-    """A column or tab has the name of one of sheetsync's own but was made by a person."""
-    exit_code = 3
+    """A column or tab has the name of one of sheetsync's own but was made by a person.
+    ``str()`` says so in the sheet's language, as the rest of what sync and init write."""
+    exit_code = EXIT_SYNC
 
 
 # ---------------------------------------------------------------- markers
@@ -300,23 +320,11 @@ def _trim(line: Sequence[Any]) -> list[Any]:
 # ---------------------------------------------------------------- what to say
 
 def column_not_ours(config: Config, header: str, col: int) -> NotOurs:
-    where = f"'{header}' ({a1.col_letters(col)}) of tab '{config.input_tab}'"
+    where = Phrase(f"'{header}' ({a1.col_letters(col)}) of tab '{config.input_tab}'",
+                   f"'{header}' ({a1.col_letters(col)}) di tab '{config.input_tab}'")
     key = "status_header" if header == config.status_header else "message_header"
-    if config.language == "id":
-        where = f"'{header}' ({a1.col_letters(col)}) di tab '{config.input_tab}'"
-        return NotOurs(f"kolom {where} bukan buatan sheetsync dan berisi ketikan orang, jadi tidak ditimpa: "
-                       f"ganti judul kolom itu (misalnya 'Catatan'), atau isi {key} di {config.source} dengan "
-                       "judul lain; sheetsync lalu menambah kolomnya sendiri. Tidak ada yang ditulis")
-    return NotOurs(f"column {where} was not made by sheetsync and holds what people typed, so it is not "
-                   f"overwritten: rename that column (say 'Catatan'), or set {key} in {config.source} to another "
-                   "header; sheetsync then adds a column of its own. Nothing was written")
+    return NotOurs(code="not_ours_column", where=where, key=key, source=config.source).said_in(config.language)
 
 
 def tab_not_ours(config: Config, title: str) -> NotOurs:
-    if config.language == "id":
-        return NotOurs(f"tab '{title}' sudah ada tetapi bukan buatan sheetsync: sheetsync tidak menimpanya. "
-                       f"Ganti nama tab itu, atau pakai judul lain di bagian [summary] {config.source}; "
-                       "tidak ada yang ditulis")
-    return NotOurs(f"tab '{title}' exists but was not made by sheetsync: sheetsync will not overwrite it. Rename "
-                   f"that tab, or choose another title in the [summary] section of {config.source}; "
-                   "nothing was written")
+    return NotOurs(code="not_ours_tab", title=title, source=config.source).said_in(config.language)

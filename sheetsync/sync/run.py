@@ -211,7 +211,7 @@ def _run(config: Config, key: str, report: SyncReport, clock: _Clock, *, client:
                 ok_rows=_ok_keys(journal, work.result, work.tab_read), good=not work.alerts)
         clock.lap("journal")
         if work.alerts:
-            raise guard_stopped(report, work.alerts, work.alert_text)
+            raise guard_stopped(report, work.alerts, work.alert_text, config.language)
     finally:
         report.requests = sheet.requests
         _transport_delta(report, stats0, transport_stats(client))
@@ -551,9 +551,9 @@ def _write_or_statuses(sheet: Sheet, plan: Plan, prepared: Prepared, config: Con
         refusing = _protected_ranges(sheet, plan)
         names = [name for _, name in refusing]
         if any(title == config.input_tab for title, _ in refusing):       # no status can be written
-            raise _protected(names, sheet.email, written=False) from None
-        said: SheetsyncError = _protected(names, sheet.email) if names else refused
-        report.protected = said.message(config.language)
+            raise _protected(names, sheet.email, written=False).said_in(config.language) from None
+        said: SheetsyncError = (_protected(names, sheet.email) if names else refused).said_in(config.language)
+        report.protected = str(said)
     # a refusal whose range was not found holds back every summary, as it may be any of them
     held = {title for title, _ in refusing} or set(config.summary_tabs.titles())
     alone = Plan([c for c in plan.changes if c.tab not in held])
