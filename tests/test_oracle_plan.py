@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sheetsync.sync.plan import (CellChange, CellTarget, ColumnTarget, Desired, GridTarget, Plan, batch_cells,
-                                 make_plan, same_value, sheet_value)
+                                 make_plan, raw_value, same_value, sheet_value)
 
 
 def change(tab: str, cell: str, row: int, col: int, old: object, new: object, key: str | None = None) -> CellChange:
@@ -59,11 +59,18 @@ def test_summary_grid_from_column_b_clears_what_is_left_below_and_keeps_its_cell
         change("R", "B5", 5, 2, "", "TOTAL"), change("R", "C5", 5, 3, "", 6)]
 
 
+def test_a_count_over_a_checkbox_and_a_checkbox_over_a_count_are_changes() -> None:
+    current = {"R": [[True, 1, 4]]}
+    assert make_plan(current, Desired(grids=[GridTarget("R", 1, 1, [[1, True, 4.0]])])).changes == [
+        change("R", "A1", 1, 1, True, 1), change("R", "B1", 1, 2, 1, True)]
+
+
 def test_batches_are_rectangles_of_changed_cells_in_sheet_order() -> None:
-    cells = [("T", 2, 6, "f2"), ("T", 2, 5, "e2"), ("T", 3, 5, "e3"), ("T", 3, 6, "f3"),
-             ("T", 1, 1, "z"), ("T", 4, 1, "a"), ("A", 9, 9, 1)]
-    assert batch_cells(cells) == [("'A'!I9", [[1]]), ("'T'!A1", [["z"]]), ("'T'!E2:F3", [["e2", "f2"], ["e3", "f3"]]),
-                                  ("'T'!A4", [["a"]])]
+    # given out of order; values sort otherwise than their cells, so only the cells may order them
+    cells = [("T", 2, 6, "a2"), ("T", 2, 5, "z2"), ("T", 3, 5, "z3"), ("T", 3, 6, "a3"),
+             ("T", 1, 1, "z"), ("T", 4, 3, "a"), ("T", 4, 1, "b"), ("A", 9, 9, 1)]
+    assert batch_cells(cells) == [("'A'!I9", [[1]]), ("'T'!A1", [["z"]]), ("'T'!E2:F3", [["z2", "a2"], ["z3", "a3"]]),
+                                  ("'T'!A4", [["b"]]), ("'T'!C4", [["a"]])]
 
 
 def test_plan_by_tab_and_without_rows() -> None:
@@ -80,17 +87,18 @@ def test_plan_by_tab_and_without_rows() -> None:
     ("5", float("inf"), False), ("5", 5.04, False), ("5.0", 5.04, True),
     ("1.5E3", 1500, True), ("1.5E3", 1500.004, True), ("1.5E3", 1501, False),
     ("12.5%", 0.1254, True), ("12.5%", 0.13, False), ("1,234", 1234, True),
+    ("12 suara", 12, False),                  # text that starts with a number is text
 ])
 def test_same_value_as_the_cell_shows_it(shown: object, wanted: object, same: bool) -> None:
     assert same_value(shown, wanted) is same
 
 
-@pytest.mark.xfail(strict=True, reason="plan.py defines _NUMBER twice; the second (raw_value's) shadows the one "
-                                       "_same_number needs: a sign or a bare decimal point no longer reads, "
-                                       "and text that starts with a number raises")
-@pytest.mark.parametrize(("shown", "wanted", "same"), [("+5", 5, True), (".5", 0.5, True), ("12 suara", 12, False)])
-def test_same_value_reads_any_plain_number_text(shown: str, wanted: float, same: bool) -> None:
-    assert same_value(shown, wanted) is same
+@pytest.mark.parametrize(("text", "value"), [
+    ("120", 120), ("0", 0), ("-5", -5), ("80.35", 80.35), ("0.5", 0.5),
+    ("0812", "0812"), ("012", "012"), ("1e3", "1e3"), ("1.234,5", "1.234,5"), ("", ""),
+])
+def test_raw_value_writes_plain_numbers_as_numbers(text: str, value: object) -> None:
+    assert raw_value(text) == value and type(raw_value(text)) is type(value)
 
 
 def test_sheet_value_of_other_number_types() -> None:
