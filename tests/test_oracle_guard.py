@@ -49,6 +49,14 @@ def test_alert_text_in_full() -> None:
         "sheetsync sync --accept-deleted-rows.")
     assert alert.message("en", max_rows=2) == \
         "3 of 8 rows vanished since the last good sync (27/11 13:00 WIB): 2 (b), 3 (a), +1"
+    assert alert_text([alert], "en", max_rows=2).endswith("2 (b), 3 (a), +1. Restore: sheetsync restore --since 4 "
+                                                          "--apply; if intended: sheetsync sync --accept-deleted-rows.")
+
+
+def test_an_alert_names_twenty_rows_then_counts_the_rest() -> None:
+    keys = [f"k{n:02d}" for n in range(1, 22)]                 # k01 on sheet row 2 ... k21 on row 22
+    assert guard(snapshot(keys), {}, QUARTER)[0].message().endswith("20 (k19), 21 (k20), +1")
+    assert guard(snapshot(keys[:20]), {}, QUARTER)[0].message().endswith("20 (k19), 21 (k20)")
 
 
 def test_alert_text_gives_each_kind_of_advice_once_in_order() -> None:
@@ -69,22 +77,26 @@ def test_alert_text_gives_each_kind_of_advice_once_in_order() -> None:
 
 
 def test_alert_as_json() -> None:
-    alert = GuardAlert(COLUMN_GONE, since_sync=2, since_at=T0, params={"column": "DPT", "old": "C"})
-    assert alert.to_dict() == {
+    gone = GuardAlert(COLUMN_GONE, since_sync=2, since_at=T0, params={"column": "DPT", "old": "C"})
+    assert gone.to_dict() == {
         "code": "column_gone", "since_sync": 2, "since_at": "2024-11-27T06:00:00+00:00", "rows": [],
         "params": {"column": "DPT", "old": "C"}, "accept": "--accept-column-changes",
         "message": "Column 'DPT' (was C) is no longer in the header row since 27/11 13:00 WIB"}
+    rows = GuardAlert(ROWS_VANISHED, since_sync=2, since_at=T0, rows=(("k", 3),), params={"count": 1, "total": 1})
+    assert rows.to_dict()["rows"] == [["k", 3]] and rows.to_dict()["accept"] == "--accept-deleted-rows"
 
 
-@pytest.mark.parametrize(("retyped", "alerts"), [(2, []), (3, [(COLUMN_CHANGED, "Paslon 1", 3)])])
-def test_column_meaning_changes_past_the_share_only(j, retyped: int, alerts: list) -> None:  # noqa: F811
-    # the header row changes (a column of people's own appears) while Paslon 1 is retyped on some
-    # of the 20 rows: 2 is 10%, not more than the share; 3 is
+@pytest.mark.parametrize(("retyped", "value", "alerts"), [
+    (2, "77", []), (3, "77", [(COLUMN_CHANGED, "Paslon 1", 3)]), (3, "", [(COLUMN_CHANGED, "Paslon 1", 3)])])
+def test_column_meaning_changes_past_the_share_only(j, retyped: int, value: str,  # noqa: F811
+                                                    alerts: list) -> None:
+    # the header row changes (a column of people's own appears) while Paslon 1 is retyped (or
+    # emptied) on some of the 20 rows: 2 is 10%, not more than the share; 3 is
     g = grid(20)
     run(j, g)
     widened = [row + ["catatan" if i == 0 else ""] for i, row in enumerate(g)]
     for r in widened[1:1 + retyped]:
-        r[3] = "77"
+        r[3] = value
     assert [(a.code, a.params["column"], a.params["count"]) for a in run(j, widened, 1)] == alerts
 
 
