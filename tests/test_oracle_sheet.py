@@ -37,7 +37,7 @@ from gspread.utils import ValueRenderOption
 from sheetsync.cli.main import cli
 from sheetsync.core.check import CheckResult, check
 from sheetsync.core.config import load_preset
-from sheetsync.emulator import Emulator
+from google_emulator import GoogleEmulator
 
 ORACLE = Path(__file__).parent / "oracle"
 PRESET = "pilkada-jakbar-2024"
@@ -149,10 +149,10 @@ def test_reconciliation(result: CheckResult) -> None:
 # ---------------------------------------------------------------- end to end
 
 @pytest.fixture(scope="module")
-def synced(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[list[object]]]:
-    """The oracle sheet on an emulator after one `sheetsync sync`: every tab, numbers unformatted."""
+def synced(emu: GoogleEmulator, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[list[object]]]:
+    """The oracle sheet on the shared emulator after one `sheetsync sync`: every tab, numbers unformatted."""
     workdir = tmp_path_factory.mktemp("oracle")
-    with Emulator() as emu, pytest.MonkeyPatch.context() as mp:
+    with pytest.MonkeyPatch.context() as mp:
         mp.chdir(workdir)
         mp.setenv("SHEETSYNC_LOCK_DIR", str(workdir / "locks"))
         mp.setenv("XDG_STATE_HOME", str(workdir / "state"))
