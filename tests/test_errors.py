@@ -183,8 +183,7 @@ def test_the_guard_stopping_a_sync_is_said_in_the_readers_language(lang: str, wo
     """The sync writes its alert into the sheet in the sheet's language; the terminal gets the reader's."""
     from sheetsync.cli.common import Ui, explain
     from sheetsync.journal.guard import alert_text
-    from sheetsync.sync.errors import guard_stopped
-    from sheetsync.sync.run import SyncReport
+    from sheetsync.sync.run import SyncReport, guard_stopped
 
     alerts = [guard_alert()]
     stopped = guard_stopped(SyncReport("KEY"), alerts, Phrase(alert_text(alerts, "en"), alert_text(alerts, "id")),

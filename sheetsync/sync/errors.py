@@ -1,16 +1,10 @@
-"""The sync's errors: what stopped it and what to do, one line in English and Bahasa Indonesia
-(templates registered with sheetsync.errors). The CLI prints them in the reader's language and
-exits 3; the sheet gets the config's language where the sync writes a text into it."""
+"""The templates of the sync's errors (SyncError, in run.py): what stopped it and what to do, one
+line in English and Bahasa Indonesia. The CLI prints them in the reader's language and exits 3;
+the sheet gets the config's language where the sync writes a text into it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
-
-from sheetsync.errors import AS_SAID, EXIT_SYNC, Phrase, SheetsyncError, register
-
-if TYPE_CHECKING:
-    from sheetsync.sync.record import Alert
-    from sheetsync.sync.run import SyncReport
+from sheetsync.errors import Phrase, register
 
 register({
     "sync_guard": {"en": "{alerts}", "id": "{alerts}"},         # the guard's alerts, written whole by the journal
@@ -52,37 +46,7 @@ register({
 RUNS_AS = Phrase("the account sheetsync runs as", "akun yang dipakai sheetsync")
 
 
-class SyncError(SheetsyncError):
-    """One line saying what went wrong and what to do. The CLI exits with exit_code."""
-
-    exit_code = EXIT_SYNC
-    # a sync the guard stopped: what it did (statuses written, summaries kept) and why
-    report: SyncReport | None = None
-    alerts: Sequence[Alert] = ()
-
-    @classmethod
-    def of(cls, error: SheetsyncError) -> SyncError:
-        """``error`` (of the sheets, of the lock) as what stopped this sync, in its own words
-        (``str()`` too, whichever language the error says it in)."""
-        wrapped = cls(AS_SAID, reason=Phrase.of(error))
-        wrapped.args = error.args
-        return wrapped
-
-
-class SyncBusy(SyncError):
-    """Another sync of the same spreadsheet holds the lock; this run did nothing."""
-
-
 def one_line(exc: BaseException) -> str:
     """An unexpected exception's text as a short param of a template."""
     lines = str(exc).splitlines()
     return lines[0][:300] if lines else type(exc).__name__
-
-
-def guard_stopped(report: SyncReport, alerts: Sequence[Alert], text: Phrase, lang: str) -> SyncError:
-    """The guard's stop: ``text`` is the alerts' line in both languages (the journal writes it);
-    ``str()`` says it in ``lang``, the sheet's, as the last-synced cell does."""
-    error = SyncError("sync_guard", alerts=text).said_in(lang)
-    error.report, error.alerts = report, alerts
-    return error
-

@@ -22,9 +22,9 @@ from zoneinfo import ZoneInfo
 from sheetsync.core import a1
 from sheetsync.sheets.client import (Prepared, Sheet, WriteStats, _is_grid_limit, _is_missing_range, open_client, spreadsheet_key,
                                      tab_missing, transport_stats)
-from sheetsync.errors import Phrase, SheetsyncError
+from sheetsync.errors import AS_SAID, EXIT_SYNC, Phrase, SheetsyncError
 from sheetsync.sheets.errors import Protected, SheetsError
-from sheetsync.sync.errors import RUNS_AS, SyncBusy, SyncError, guard_stopped, one_line
+from sheetsync.sync.errors import RUNS_AS, one_line
 from sheetsync.sync.lock import LockBusy, SyncLock, lock_path
 from sheetsync.sync.ownership import (Owned, column_marker, column_unmarker, new_tabs, read_owned, resolve_tabs, synced_before,
                                  tab_not_ours)
@@ -42,6 +42,27 @@ if TYPE_CHECKING:
     from sheetsync.core.issues import Issue
 
 WIB = ZoneInfo("Asia/Jakarta")
+
+
+class SyncError(SheetsyncError):
+    """One line saying what went wrong and what to do. The CLI exits with exit_code."""
+
+    exit_code = EXIT_SYNC
+    # a sync the guard stopped: what it did (statuses written, summaries kept) and why
+    report: SyncReport | None = None
+    alerts: Sequence[Alert] = ()
+
+    @classmethod
+    def of(cls, error: SheetsyncError) -> SyncError:
+        """``error`` (of the sheets, of the lock) as what stopped this sync, in its own words
+        (``str()`` too, whichever language the error says it in)."""
+        wrapped = cls(AS_SAID, reason=Phrase.of(error))
+        wrapped.args = error.args
+        return wrapped
+
+
+class SyncBusy(SyncError):
+    """Another sync of the same spreadsheet holds the lock; this run did nothing."""
 
 
 @dataclass
@@ -215,6 +236,14 @@ def _run(config: Config, key: str, report: SyncReport, clock: _Clock, *, client:
     finally:
         report.requests = sheet.requests
         _transport_delta(report, stats0, transport_stats(client))
+
+
+def guard_stopped(report: SyncReport, alerts: Sequence[Alert], text: Phrase, lang: str) -> SyncError:
+    """The guard's stop: ``text`` is the alerts' line in both languages (the journal writes it);
+    ``str()`` says it in ``lang``, the sheet's, as the last-synced cell does."""
+    error = SyncError("sync_guard", alerts=text).said_in(lang)
+    error.report, error.alerts = report, alerts
+    return error
 
 
 def _read_and_plan(sheet: Sheet, config: Config, key: str, report: SyncReport, clock: _Clock, *,
