@@ -17,6 +17,7 @@ import sheetsync.core.config
 import sheetsync.core.kabkota  # noqa: F401
 import sheetsync.fleet.budget  # noqa: F401
 import sheetsync.fleet.rollup  # noqa: F401
+import sheetsync.journal.restore  # noqa: F401
 import sheetsync.reports.reconcile  # noqa: F401
 import sheetsync.sync.run  # noqa: F401
 from google_emulator import GoogleEmulator
@@ -34,7 +35,8 @@ def placeholders(template: str) -> set[str]:
 
 def test_every_registered_code_has_both_templates_with_the_same_placeholders() -> None:
     assert {"sheets_not_found", "no_config", "against_empty", "fleet_quota_spent", "lock_busy", "config_missing",
-            "config_not_interval", "region_columns", "region_not_kabkota", "sync_guard", "lock_failed"} <= set(TEMPLATES)
+            "config_not_interval", "region_columns", "region_not_kabkota", "sync_guard", "lock_failed",
+            "not_ours_tab", "restore_landed_elsewhere"} <= set(TEMPLATES)
     for code, texts in TEMPLATES.items():
         assert set(texts) == set(LANGS), code
         assert placeholders(texts["en"]) == placeholders(texts["id"]), code
@@ -161,6 +163,20 @@ def test_a_held_lock_is_one_line_in_the_readers_language(emu: GoogleEmulator, lo
     line = error_line(result, lang)
     assert result.exit_code == 3
     assert words in line
+
+
+def test_a_lock_that_cannot_be_taken_is_said_from_its_template(tmp_path: Path) -> None:
+    from sheetsync.cli.common import Ui, explain
+    from sheetsync.sync.lock import SyncLock
+
+    (tmp_path / "real").write_text("")
+    (tmp_path / "link.lock").symlink_to(tmp_path / "real")
+    with pytest.raises(SheetsyncError) as error:
+        SyncLock(tmp_path / "link.lock").acquire()
+    code, lines = explain(error.value, Ui("id"))
+    assert code == 3 and lines == [f"Galat: {tmp_path / 'link.lock'} adalah tautan simbolik; sheetsync tidak "
+                                   "mengikuti tautan untuk berkas kuncinya: hapus tautan itu (atau atur "
+                                   "SHEETSYNC_LOCK_DIR)"]
 
 
 @pytest.mark.parametrize("lang, words", [("en", "Error: give either --once or --every"),
