@@ -109,7 +109,8 @@ def test_plan_and_dry_run_show_what_the_guard_would_do(sheet: Any) -> None:
         result = CliRunner().invoke(cli, ["--lang", "en", *command])
         assert result.exit_code == 3, result.output
         assert "No cell would change" not in result.output and "guard would stop" in result.output
-        assert "baris hilang" in result.output and "PERINGATAN" in result.output  # alert, stamp: the sheet's language
+        assert "rows vanished" in result.output and "baris hilang" not in result.output   # the alert: in --lang
+        assert "PERINGATAN" in result.output                  # the stamp it would write: the sheet's language
     out = run("sync", *args, "--dry-run", "--log-format", "json", ok=(3,)).output
     data = json.loads(next(line for line in out.splitlines() if line.startswith("{")))
     assert data["alerts"] and data["dry_run"] is True

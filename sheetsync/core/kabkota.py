@@ -34,6 +34,8 @@ register({
                            "id": "{code} bukan kode kab/kota: pakai kode Kemendagri, misalnya 31.72"},
     "region_no_kabkota": {"en": "no kab/kota {code} in the Kemendagri list (DKI Jakarta: 31.01, 31.71-31.75)",
                           "id": "tidak ada kab/kota {code} di daftar Kemendagri (DKI Jakarta: 31.01, 31.71-31.75)"},
+    "region_no_provinsi": {"en": "no provinsi {code} in the Kemendagri list (DKI Jakarta: 31)",
+                           "id": "tidak ada provinsi {code} di daftar Kemendagri (DKI Jakarta: 31)"},
 })
 
 
@@ -74,7 +76,10 @@ def kabkota_in(provinsi: str) -> list[tuple[str, str]]:
     if not _PROVINSI.match(provinsi.strip()):
         raise ConfigError("region", "region_not_provinsi", code=repr(provinsi))
     prefix = provinsi.strip() + "."
-    return [(c, n) for c, n in _national().names.items() if c.startswith(prefix) and _KABKOTA.match(c)]
+    found = [(c, n) for c, n in _national().names.items() if c.startswith(prefix) and _KABKOTA.match(c)]
+    if not found:
+        raise ConfigError("region", "region_no_provinsi", code=provinsi.strip())
+    return found
 
 
 def wilayah(code: str) -> Wilayah:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from sheetsync.core import a1
-from sheetsync.core.config import Config, ConfigError, with_overrides
+from sheetsync.core.config import Config, with_overrides
 from sheetsync.demo.seed import fill_updates, show_in_view, with_photo_column
 from sheetsync.fleet.run import CycleReport, FleetRunner
 from sheetsync.fleet.config import DEFAULT_ACCOUNT, DEFAULT_EVERY_S, Account, Fleet, FleetSheet, RollupTarget
@@ -110,10 +110,7 @@ def wilayah_name(provinsi: str) -> str:
 
 def province_kabkota(provinsi: str) -> list[tuple[str, str]]:
     """(code, name) of the provinsi's kab/kota; ConfigError (one line) for a code with none."""
-    found = kabkota_in(provinsi)
-    if not found:
-        raise ConfigError(f"region: no provinsi {provinsi.strip()} in the Kemendagri list (DKI Jakarta: 31)")
-    return found
+    return kabkota_in(provinsi)
 
 
 def run_province_demo(api_url: str, work: Path, *, provinsi: str = "31", seed: int = 2024,

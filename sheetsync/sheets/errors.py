@@ -123,12 +123,6 @@ register({
         "en": "the Sheets API refused the request ({status} {message})",
         "id": "API Sheets menolak permintaan ({status} {message})",
     },
-    "sheets_header_missing": {
-        "en": "header {headers} missing in row {row} of tab '{tab}': add the column (or fix header_row in "
-              "{source}); nothing was written",
-        "id": "Judul kolom {headers} tidak ada di baris {row} tab '{tab}': kembalikan judul kolomnya (atau "
-              "perbaiki header_row di {source}); tidak ada yang ditulis",
-    },
     "sheets_tab_missing": {
         "en": "tab '{tab}' not found in spreadsheet {spreadsheet} (tabs: {tabs}): rename the tab or set input tab "
               "in {source}",
