@@ -1,8 +1,20 @@
-"""Election evening for a province: one `sheetsync fleet sync --every 60s` process keeps every
-kab/kota sheet synced against the emulator with Google's quotas on, while volunteers edit.
+"""Election evening for a province, or the nation: `sheetsync fleet sync --every 60s` processes keep
+every kab/kota sheet synced against the emulator with Google's quotas on, while volunteers edit.
 
     .venv/bin/python bench/fleet.py --province 31                  # DKI, full size, 5 minutes of edits
     .venv/bin/python bench/fleet.py --province 31 --scale 0.25 --minutes 3
+    .venv/bin/python bench/fleet.py --nation --scale 0.1 --minutes 12   # 514 sheets, 20 accounts, 4 projects
+
+--nation: all 514 kab/kota sheets in one emulator (Drive lag 3 minutes, Google's Sheets and Drive
+quotas per account and per project from the first measured minute); the fleet's 20 accounts in 4
+projects each own a share of the sheets; --shards N runs N fleet processes (--shard k/N), each in
+a directory of its own; a tenth of the sheets is never edited (what an idle sheet costs);
+edits arrive nation-wide as one stream (1500 a minute at full size), each on a kota drawn by its
+size. It runs in real time (the quota clock at 1x): the fleet budgets its quota by the real
+minute, so a faster evening would starve it. Reported besides the province's figures: requests in
+the busiest rolling minute per account and per project (Sheets reads, writes, Drive), Sheets
+reads per idle sheet per hour, each shard's CPU per minute and peak memory, and the accounts and
+projects the measured peak needs.
 
 - one spreadsheet per kab/kota, sized from penduduk-2025.csv: voters = 71% of the population,
   466 voters per TPS (the 2024 Pilkada's national average), TPS spread over the kelurahan;
@@ -24,10 +36,13 @@ benchmark, not a test: it asserts nothing.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import csv
 import json
+import math
 import os
 import random
+import resource
 import signal
 import subprocess
 import sys
@@ -43,6 +58,7 @@ sys.path[:0] = [str(ROOT)]
 
 from sheetsync.core.check import check  # noqa: E402
 from sheetsync.emulator import Emulator  # noqa: E402
+from sheetsync.emulator.control import Quota  # noqa: E402
 from sheetsync.sheets.client import client_from_key_info  # noqa: E402
 from sheetsync.core.kabkota import kabkota_in, region_config, wilayah  # noqa: E402
 
@@ -78,7 +94,7 @@ def result(rng: random.Random, dpt: int, *, wrong: bool = False) -> list[str]:
     return [str(v) for v in (*votes, sah + (7 if wrong else 0), invalid, used)]
 
 
-@dataclass
+@dataclass(eq=False)
 class Kota:
     code: str
     name: str
@@ -113,7 +129,7 @@ def row_key(row: list[Any]) -> tuple[str, str, str]:
     return str(row[0]), str(row[1]), str(row[2])
 
 
-@dataclass
+@dataclass(eq=False)
 class Edit:
     kota: Kota
     key: int
@@ -149,46 +165,57 @@ class Observer:
     def look(self) -> None:
         now = time.time()
         with self.lock:
-            kotas = {id(e.kota): e.kota for e in self.pending}
-        for kota in kotas.values():
+            by_kota: dict[int, list[Edit]] = {}
+            for e in self.pending:
+                by_kota.setdefault(id(e.kota), []).append(e)
+        for edits in by_kota.values():
+            kota = edits[0].kota
             rows = self.row_of(kota, self.tab(kota))
             with self.lock:
-                for e in [e for e in self.pending if e.kota is kota]:
+                for e in edits:
                     row = rows.get(kota.keys[e.key])
-                    if row is not None and len(row) > STATUS_COL and row[STATUS_COL] == e.expected:
+                    if e in self.pending and row is not None and len(row) > STATUS_COL and row[STATUS_COL] == e.expected:
                         e.seen = now
                         self.pending.remove(e)
                         self.done.append(e)
 
 
+def edit_once(kota: Kota, kind: str, observer: Observer, rng: random.Random, counts: dict[str, int]) -> None:
+    """One volunteer's edit of a kota's sheet: a result typed, a wrong total, a correction of a
+    wrong row, or a sort of the whole table (status columns included)."""
+    ws = kota.sheet.worksheet("TPS")
+    with kota.lock:
+        if kind == "sort":
+            column = rng.choice([1, 2, 3, 4])
+            ws.sort((column, rng.choice(["asc", "des"])), range=f"A2:L{len(kota.keys) + 1}")
+            counts["sort"] += 1
+            return
+        pool = kota.wrong if kind == "correction" else kota.blank
+        if not pool:
+            return
+        key = pool.pop(rng.randrange(len(pool)))
+        values = observer.tab(kota)
+        at = next(i for i, r in enumerate(values) if i and row_key(r) == kota.keys[key]) + 1
+        cells = result(rng, int(values[at - 1][3]), wrong=kind == "wrong")
+        ws.update([cells], f"E{at}:J{at}", raw=True)
+        kota.typed[key] = cells
+        if kind == "wrong":
+            kota.wrong.append(key)
+        observer.add(Edit(kota, key, "SALAH" if kind == "wrong" else "OK", time.time()))
+        counts[kind] += 1
+
+
+EDIT_KINDS, EDIT_WEIGHTS = ["result", "wrong", "correction", "sort"], [75, 10, 12, 3]
+
+
 def volunteer(kota: Kota, per_minute: float, until: float, observer: Observer, rng: random.Random,
               counts: dict[str, int]) -> None:
-    ws = kota.sheet.worksheet("TPS")
     while True:
         pause = rng.expovariate(per_minute / 60.0)
         if time.time() + pause >= until:        # the evening's stream ends here for this kota
             return
         time.sleep(pause)
-        kind = rng.choices(["result", "wrong", "correction", "sort"], [75, 10, 12, 3])[0]
-        with kota.lock:
-            if kind == "sort":
-                column = rng.choice([1, 2, 3, 4])
-                ws.sort((column, rng.choice(["asc", "des"])), range=f"A2:L{len(kota.keys) + 1}")
-                counts["sort"] += 1
-                continue
-            pool = kota.wrong if kind == "correction" else kota.blank
-            if not pool:
-                continue
-            key = pool.pop(rng.randrange(len(pool)))
-            values = observer.tab(kota)
-            at = next(i for i, r in enumerate(values) if i and row_key(r) == kota.keys[key]) + 1
-            cells = result(rng, int(values[at - 1][3]), wrong=kind == "wrong")
-            ws.update([cells], f"E{at}:J{at}", raw=True)
-            kota.typed[key] = cells
-            if kind == "wrong":
-                kota.wrong.append(key)
-            observer.add(Edit(kota, key, "SALAH" if kind == "wrong" else "OK", time.time()))
-            counts[kind] += 1
+        edit_once(kota, rng.choices(EDIT_KINDS, EDIT_WEIGHTS)[0], observer, rng, counts)
 
 
 def quota_sampler(emu: Emulator, stop: threading.Event, peak: dict[str, int]) -> None:
@@ -203,8 +230,9 @@ def quota_sampler(emu: Emulator, stop: threading.Event, peak: dict[str, int]) ->
                 peak[name] = max(peak.get(name, 0), n)
 
 
-def final_check(kota: Kota, observer: Observer) -> tuple[int, int]:
-    """(lost edits, misplaced statuses) on the sheet as the last sync left it."""
+def final_check(kota: Kota, observer: Observer, examples: list[str] | None = None) -> tuple[int, int]:
+    """(lost edits, misplaced statuses) on the sheet as the last sync left it; ``examples`` gets
+    a few misplaced rows (kota, row, status shown, status computed)."""
     values = observer.tab(kota)
     rows = observer.row_of(kota, values)
     lost = sum(1 for key, cells in kota.typed.items()
@@ -212,18 +240,290 @@ def final_check(kota: Kota, observer: Observer) -> tuple[int, int]:
     data = [[("" if v is None else str(v)) for v in r[:len(HEADER)]] for r in values]
     computed = check(data, region_config(kota.code))
     shown = [r[STATUS_COL] if len(r) > STATUS_COL else "" for r in values[1:]]
-    misplaced = sum(1 for i, status in enumerate(shown) if status != computed.status_of(i + 2)[0])
-    return lost, misplaced
+    wrong = [(i + 2, status, computed.status_of(i + 2)[0]) for i, status in enumerate(shown)
+             if status != computed.status_of(i + 2)[0]]
+    if examples is not None:
+        examples += [f"{kota.code} row {row}: shown {a!r}, computed {b!r}" for row, a, b in wrong[:2]]
+    return lost, len(wrong)
+
+
+# ------------------------------------------------------------------ the nation
+
+NATION_EDITS_PER_MIN = 1500.0      # 434,000 TPS reporting over about five hours, corrections on top
+SHEETS_QUOTA = {"read_per_user": 60, "write_per_user": 60, "read_per_project": 300, "write_per_project": 300}
+DRIVE_QUOTA = 12000                 # per user and per project, Drive's "Queries per 60 seconds"
+
+
+def provinces() -> list[str]:
+    with open(POPULATION, encoding="utf-8") as f:
+        return [r["kode"] for r in csv.DictReader(f) if len(r["kode"]) == 2]
+
+
+@dataclass
+class FleetAccount:
+    email: str
+    project: str
+    key_file: str
+
+
+def fleet_accounts(n_accounts: int, n_projects: int) -> list[FleetAccount]:
+    """n_accounts service accounts spread evenly over n_projects Cloud projects."""
+    out = []
+    for i in range(n_accounts):
+        project = f"kawal-tps-{i % n_projects + 1}"
+        out.append(FleetAccount(f"fleet-{i + 1:02d}@{project}.iam.gserviceaccount.com", project,
+                                f"keys/fleet-{i + 1:02d}.json"))
+    return out
+
+
+def seed_kota(emu: Emulator, owner: Any, kota: Kota, size: int, account: FleetAccount, rng: random.Random) -> None:
+    """The kota's sheet as its coordinator makes it; its volunteers get their own accounts
+    (each in a project of its own: the Sheets UI they type in spends no API quota of the fleet)."""
+    kota.sheet = owner.create(f"Kawal TPS {kota.name}")
+    ws = kota.sheet.sheet1
+    ws.update_title("TPS")
+    rows = seed_rows(kota, size, rng)
+    ws.resize(rows=len(rows) + 50, cols=14)
+    ws.update(rows, "A1", raw=True)
+    kota.sheet.share(account.email, perm_type="user", role="writer", notify=False)
+    project = f"relawan-{kota.code.replace('.', '')}"
+    editor = f"relawan@{project}.iam.gserviceaccount.com"
+    kota.sheet.share(editor, perm_type="user", role="writer", notify=False)
+    kota.editor = client_from_key_info(emu.issue_key(editor, project_id=project), emu.url)
+    kota.sheet = kota.editor.open_by_key(kota.sheet.id)
+
+
+def fleet_supports(option: str) -> bool:
+    """Whether the fleet in this tree knows a fleet-file key or CLI option yet."""
+    sources = [ROOT / "sheetsync" / "fleet" / "config.py", ROOT / "sheetsync" / "cli" / "fleet.py"]
+    return any(option in p.read_text(encoding="utf-8") for p in sources if p.exists())
+
+
+def fleet_file(emu: Emulator, kotas: list[Kota], accounts: list[FleetAccount], rollup: str,
+               args: argparse.Namespace) -> str:
+    lines = ['name = "Indonesia"', f'api_url = "{emu.url}"', f'every = "{args.every}"']
+    if fleet_supports("safety_read_every"):
+        lines.append(f'safety_read_every = "{args.safety_every}"')
+    lines += ["[rollup]", f'spreadsheet = "{rollup}"', f'credentials = "{accounts[0].key_file}"',
+              'tab = "Rekap Nasional"']
+    for i, kota in enumerate(kotas):
+        lines += ["[[sheet]]", f'region = "{kota.code}"', f'spreadsheet = "{kota.sheet.id}"',
+                  f'credentials = "{accounts[i % len(accounts)].key_file}"']
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Shard:
+    index: int
+    proc: subprocess.Popen
+    cycles: list[dict] = field(default_factory=list)
+    usage: Any = None
+
+
+def start_shards(work: Path, text: str, n: int, every: str) -> list[Shard]:
+    """n fleet processes, each in a directory of its own (its state and locks, as on its own
+    host), all with the same fleet file and keys; --shard k/n when there is more than one."""
+    shards = []
+    for k in range(1, n + 1):
+        home = work / f"shard-{k}"
+        home.mkdir()
+        (home / "keys").symlink_to(work / "keys")
+        (home / "fleet.toml").write_text(text)
+        env = {**os.environ, "XDG_STATE_HOME": str(home / "state"), "SHEETSYNC_LOCK_DIR": str(home / "locks"),
+               "PYTHONPATH": str(ROOT)}
+        cmd = [sys.executable, "-m", "sheetsync", "fleet", "sync", "--fleet", str(home / "fleet.toml"),
+               "--every", every, "--log-format", "json"] + (["--shard", f"{k}/{n}"] if n > 1 else [])
+        proc = subprocess.Popen(cmd, cwd=home, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        shard = Shard(k, proc)
+        threading.Thread(target=lambda sh=shard: [sh.cycles.append(json.loads(line)) for line in sh.proc.stdout
+                                                   if line.startswith("{")], daemon=True).start()
+        shards.append(shard)
+    return shards
+
+
+class RateSampler:
+    """Requests in the current quota window (a rolling minute) per fleet account and per project,
+    Sheets reads, Sheets writes and Drive apart, sampled every second; keeps the peaks."""
+
+    def __init__(self, emu: Emulator, accounts: list[FleetAccount]) -> None:
+        self.quota, self.accounts = emu.state.quota, accounts
+        self.projects = sorted({a.project for a in accounts})
+        self.peak: dict[tuple[str, str], int] = {}
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.wait(1.0):
+            for kind in ("read", "write", "drive"):
+                total = 0
+                for project in self.projects:
+                    n = self.quota.in_window(project, kind)
+                    total += n
+                    self._keep(("project", kind), n)
+                self._keep(("all projects", kind), total)
+                for a in self.accounts:
+                    self._keep(("account", kind), self.quota.in_window(a.project, kind, a.email))
+
+    def _keep(self, key: tuple[str, str], n: int) -> None:
+        self.peak[key] = max(self.peak.get(key, 0), n)
+
+
+def edit_stream(kotas: list[Kota], sizes: dict[str, int], per_minute: float, until: float, observer: Observer,
+                counts: dict[str, int], workers: int = 6) -> None:
+    """Election night's edits, nation-wide: a Poisson stream, each edit on a kota drawn by its
+    size, typed by a pool of volunteers (the sheets' own locks keep one edit per sheet at a time)."""
+    rng = random.Random(514)
+    weights = [sizes[k.code] for k in kotas]
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        while True:
+            pause = rng.expovariate(per_minute / 60.0)
+            if time.time() + pause >= until:
+                break
+            time.sleep(pause)
+            kota = rng.choices(kotas, weights)[0]
+            pool.submit(edit_once, kota, rng.choices(EDIT_KINDS, EDIT_WEIGHTS)[0], observer,
+                        random.Random(rng.random()), counts)
+
+
+def nation(args: argparse.Namespace) -> int:
+    every_s = float(args.every.rstrip("s"))
+    work = Path(tempfile.mkdtemp(prefix="nation-bench-"))
+    (work / "keys").mkdir()
+    accounts = fleet_accounts(args.accounts, args.projects)
+    per_minute = args.edits if args.edits is not None else NATION_EDITS_PER_MIN * args.scale
+    began = time.time()
+    with Emulator(strict=True, drive_lag_s=args.drive_lag) as emu:
+        owner = client_from_key_info(emu.issue_key("koordinator@relawan-nasional.iam.gserviceaccount.com",
+                                                   project_id="relawan-nasional"), emu.url)
+        for a in accounts:
+            (work / a.key_file).write_text(json.dumps(emu.issue_key(a.email, project_id=a.project)))
+            (work / a.key_file).chmod(0o600)
+        kotas = [Kota(code, name) for p in provinces() for code, name in kabkota_in(p)]
+        sizes = {k.code: tps_count(k.code, args.scale) for k in kotas}
+        idle = {k.code for k in kotas[::max(1, round(1 / args.idle))]} if args.idle > 0 else set()
+        # Seeding is the coordinators' work before the evening: Google's quotas start after it.
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            list(pool.map(lambda ik: seed_kota(emu, owner, ik[1], sizes[ik[1].code], accounts[ik[0] % len(accounts)],
+                                               random.Random(ik[1].code)), enumerate(kotas)))
+        rollup = owner.create("Rekap Nasional")
+        for a in {a.email: a for a in accounts[:1]}.values():
+            rollup.share(a.email, perm_type="user", role="writer", notify=False)
+        emu.state.quota = Quota.from_option(dict(SHEETS_QUOTA, drive_per_user=DRIVE_QUOTA,
+                                                 drive_per_project=DRIVE_QUOTA))
+        total = sum(sizes.values())
+        print(f"nation: {len(kotas)} sheets, {total:,} TPS (scale {args.scale}), {len(idle)} idle sheets; "
+              f"{args.accounts} fleet accounts in {args.projects} projects; Drive lag {args.drive_lag:g} s; "
+              f"{args.shards} shard(s); seeded in {time.time() - began:.0f} s", flush=True)
+        text = fleet_file(emu, kotas, accounts, rollup.id, args)
+        (work / "fleet.toml").write_text(text)
+        shards = start_shards(work, text, args.shards, args.every)
+        started = time.time()
+        while not all(sh.cycles for sh in shards):      # the first cycle writes every status: not measured
+            time.sleep(1.0)
+            dead = [sh for sh in shards if sh.proc.poll() is not None]
+            if dead:
+                print(dead[0].proc.stderr.read(), file=sys.stderr)
+                return 1
+        print(f"first cycle (every status written): {time.time() - started:.0f} s, "
+              f"{sum(s['requests'] for sh in shards for s in sh.cycles[0]['sheets'])} requests", flush=True)
+        emu.reset_counters()
+        observer = Observer(emu)
+        stop = threading.Event()
+        rates = RateSampler(emu, accounts)
+        threading.Thread(target=rates.run, args=(stop,), daemon=True).start()
+
+        def watch() -> None:
+            while not stop.wait(2.0):
+                observer.look()
+        threading.Thread(target=watch, daemon=True).start()
+        counts = {"result": 0, "wrong": 0, "correction": 0, "sort": 0}
+        stream_start = time.time()
+        edit_stream([k for k in kotas if k.code not in idle], sizes, per_minute, stream_start + args.minutes * 60,
+                    observer, counts)
+        stream_s = time.time() - stream_start
+        settle_until = time.time() + args.drive_lag + 3 * every_s
+        while observer.pending and time.time() < settle_until:
+            time.sleep(2.0)
+        marks = [len(sh.cycles) for sh in shards]        # one more full cycle of every shard
+        while any(len(sh.cycles) < m + 1 for sh, m in zip(shards, marks)) and time.time() < settle_until + 2 * every_s:
+            time.sleep(1.0)
+        measured_s = time.time() - stream_start
+        stop.set()
+        for sh in shards:
+            sh.proc.send_signal(signal.SIGINT)
+        for sh in shards:
+            _, _, sh.usage = os.wait4(sh.proc.pid, 0)
+        lost = misplaced = 0
+        examples: list[str] = []
+        for kota in kotas:
+            a, b = final_check(kota, observer, examples)
+            lost, misplaced = lost + a, misplaced + b
+        requests = emu.counters()
+    print("  misplaced, for example: " + "; ".join(examples[:6]) if examples else "", flush=True)
+    report_nation(args, kotas, idle, counts, observer, rates, requests, shards, stream_s, measured_s, lost, misplaced)
+    return 0
+
+
+def report_nation(args: argparse.Namespace, kotas: list[Kota], idle: set[str], counts: dict[str, int],
+                  observer: Observer, rates: RateSampler, requests: dict[str, Any], shards: list[Shard],
+                  stream_s: float, measured_s: float, lost: int, misplaced: int) -> None:
+    latencies = [e.seen - e.at for e in observer.done]
+    ids = {k.code: k.sheet.id for k in kotas}
+    by_sheet = requests["by_spreadsheet"]
+    idle_reads = sum(by_sheet.get(ids[c], {}).get("read", 0) for c in idle)
+    hours = measured_s / 3600
+    drive_refused = sum(r["count"] for r in requests["routes"] if r["path"].startswith("/drive/") and r["status"] == 403)
+    minutes = measured_s / 60
+    print(f"\nbench/fleet.py --nation --scale {args.scale} --minutes {args.minutes} --edits "
+          f"{args.edits if args.edits is not None else 'default'} --every {args.every} --accounts {args.accounts} "
+          f"--projects {args.projects} --shards {args.shards} --drive-lag {args.drive_lag:g}")
+    print("  (simulated time = real time: the emulator's quota clock runs at 1x; every figure is real time)")
+    print(f"  edits typed                         {sum(counts.values())} ({counts}) over {stream_s / 60:.1f} min")
+    print(f"  edit -> correct status  p50/p95/max {pct(latencies, .5):.1f} / {pct(latencies, .95):.1f} / "
+          f"{max(latencies, default=float('nan')):.1f} s   ({len(latencies)} observed, "
+          f"{len(observer.pending)} never correct, {observer.superseded} superseded)")
+    for kind, quota_user, quota_project in (("read", 60, 300), ("write", 60, 300), ("drive", DRIVE_QUOTA, DRIVE_QUOTA)):
+        print(f"  {kind:5} requests, busiest rolling minute: per account {rates.peak.get(('account', kind), 0)} "
+              f"(quota {quota_user}), per project {rates.peak.get(('project', kind), 0)} (quota {quota_project}), "
+              f"all projects {rates.peak.get(('all projects', kind), 0)}")
+    print(f"  429s (Sheets, all callers)          {requests['by_status'].get('429', 0)}; Drive quota 403s {drive_refused}")
+    print(f"  Sheets reads per idle sheet per hour {idle_reads / max(1, len(idle)) / hours:.1f} "
+          f"({idle_reads} reads of {len(idle)} idle sheets in {minutes:.1f} min)")
+    for sh in shards:
+        cycles = sh.cycles[1:]
+        cpu = sh.usage.ru_utime + sh.usage.ru_stime
+        print(f"  shard {sh.index}/{len(shards)}: CPU {cpu:.1f} s over {len(sh.cycles)} cycles "
+              f"({cpu / max(1e-9, (sh.cycles[-1]['started'] + sh.cycles[-1]['seconds'] - sh.cycles[0]['started']) / 60):.1f} s "
+              f"per minute, first cycle included), cycle p50/max "
+              f"{pct([c['seconds'] for c in cycles], .5):.1f} / {max((c['seconds'] for c in cycles), default=0):.1f} s, "
+              f"peak memory {sh.usage.ru_maxrss / 1024:.0f} MB")
+    print(f"  emulator + volunteers process peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    need_projects = max(math.ceil(rates.peak.get(("all projects", k), 0) / (0.9 * 300)) for k in ("read", "write"))
+    need_accounts = max(math.ceil(rates.peak.get(("all projects", k), 0) / (0.9 * 60)) for k in ("read", "write"))
+    print(f"  accounts and projects needed at the measured peak (90% of each quota): {max(1, need_accounts)} accounts, "
+          f"{max(1, need_projects)} projects (ran with {args.accounts} in {args.projects})")
+    print(f"  lost edits                          {lost}")
+    print(f"  misplaced statuses                  {misplaced}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nation", action="store_true",
+                        help="all 514 kab/kota sheets in one emulator, several accounts and projects, Drive's lag")
     parser.add_argument("--province", default="31", help="provinsi code (31: DKI Jakarta)")
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the TPS count (1.0 = full size)")
     parser.add_argument("--minutes", type=float, default=5.0, help="minutes of volunteer edits")
-    parser.add_argument("--edits", type=float, default=60.0, help="edits per minute over the whole province")
+    parser.add_argument("--edits", type=float, default=None,
+                        help="edits per minute over the whole province (60) or nation (1500 x scale)")
     parser.add_argument("--every", default="60s")
+    parser.add_argument("--accounts", type=int, default=20, help="--nation: fleet service accounts")
+    parser.add_argument("--projects", type=int, default=4, help="--nation: Cloud projects they belong to")
+    parser.add_argument("--shards", type=int, default=1, help="--nation: fleet processes (--shard k/N)")
+    parser.add_argument("--drive-lag", type=float, default=180.0, help="--nation: seconds before Drive shows an edit")
+    parser.add_argument("--idle", type=float, default=0.1, help="--nation: share of sheets nobody edits")
+    parser.add_argument("--safety-every", default="10m", help="--nation: the fleet's safety read of every sheet")
     args = parser.parse_args(argv)
+    if args.nation:
+        return nation(args)
+    args.edits = 60.0 if args.edits is None else args.edits
     every_s = float(args.every.rstrip("s"))
     rng = random.Random(31)
     work = Path(tempfile.mkdtemp(prefix="fleet-bench-"))
