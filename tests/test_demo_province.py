@@ -23,7 +23,7 @@ from sheetsync.fleet.rollup import label
 @pytest.fixture(scope="module")
 def province(emu: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
     result = run_province_demo(emu.url, Path(tmp_path_factory.mktemp("province")), provinsi="31")
-    yield emu, result, emu.client()
+    return emu, result, emu.client()
 
 
 def _values(client: Any, key: str, tab: str) -> list[list[Any]]:

@@ -9,6 +9,7 @@ import pytest
 
 from sheetsync.emulator import webview
 from sheetsync.core.config import Column, load_preset
+from sheetsync.demo.seed import show_in_view
 from sheetsync.emulator.model import Store
 
 PHOTO_HEADER = "Foto C.Hasil (tautan)"
@@ -37,7 +38,7 @@ def photo_config() -> None:
     """The demo's way: a preset with a photo column, handed to the view."""
     base = load_preset("pilkada-jakbar-2024")
     photo = Column(field="foto_chasil", header=PHOTO_HEADER, type="photo")
-    webview.know_columns(replace(base, columns=(*base.columns, photo)))
+    show_in_view(replace(base, columns=(*base.columns, photo)))
 
 
 def test_photo_link_is_an_escaped_link_without_referrer() -> None:
