@@ -58,6 +58,7 @@ class SyncError(SheetsyncError):
         (``str()`` too, whichever language the error says it in)."""
         wrapped = cls(AS_SAID, reason=Phrase.of(error))
         wrapped.args = error.args
+        wrapped.exit_code = error.exit_code      # bad usage (an unsafe api_url) stays exit 2
         return wrapped
 
 
