@@ -13,16 +13,9 @@ from click.testing import CliRunner
 
 from sheetsync.cli.main import cli
 from sheetsync.core.config import load_preset, with_overrides
-from sheetsync.emulator import Emulator
 from sheets import private_workdir, settle, stop_with_ctrl_c
 
 PRESET = "pilkada-jakbar-2024"
-
-
-@pytest.fixture(scope="module")
-def emu() -> Any:
-    with Emulator() as emulator:
-        yield emulator
 
 
 @pytest.fixture(scope="module")
@@ -252,15 +245,15 @@ def test_missing_key_file_is_exit_3_with_one_clear_line(emu: Any, workdir: Path)
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) <= 2
 
 
-def test_sheet_not_shared_prints_the_email(workdir: Path) -> None:
-    with Emulator(strict=True) as strict:
-        owner = strict.issue_key("owner@kawal.example")
-        stranger = strict.issue_key("robot@kawal.iam.gserviceaccount.com")
-        key = strict.client(owner).create("private").id
-        path = workdir / "stranger.json"
-        path.write_text(json.dumps(stranger))
-        result = CliRunner().invoke(cli, ["check", "--preset", PRESET, "--api-url", strict.url,
-                                          "--spreadsheet", key, "--credentials", str(path)])
+def test_sheet_not_shared_prints_the_email(workdir: Path, strict_emu: Any) -> None:
+    strict = strict_emu
+    owner = strict.issue_key("owner@kawal.example")
+    stranger = strict.issue_key("robot@kawal.iam.gserviceaccount.com")
+    key = strict.client(owner).create("private").id
+    path = workdir / "stranger.json"
+    path.write_text(json.dumps(stranger))
+    result = CliRunner().invoke(cli, ["check", "--preset", PRESET, "--api-url", strict.url,
+                                      "--spreadsheet", key, "--credentials", str(path)])
     assert result.exit_code == 3, result.output
     assert "robot@kawal.iam.gserviceaccount.com" in result.output and "Share" in result.output
 
