@@ -2,9 +2,12 @@
 
     from sheetsync.emulator import Emulator
     with Emulator() as emu:                 # loopback, free port, in memory, open mode
-        gc = emu.client()                   # a ready gspread.Client
-        sh = gc.create("Rekap")
+        gc = gspread.Client(...)            # any client whose requests go to emu.url (sheetsync's
+                                            # own: sheetsync.sheets.client.emulator_client(emu.url))
         emu.counters(); emu.inject_fault(status=503, path="values", times=2)
+
+The emulator imports nothing of the rest of sheetsync: it stands for Google, so the product's
+gateway is a client of it, never a part of it.
 
 ``Emulator(drive_lag_s=180)`` shows edits in Drive's modifiedTime and version 3 minutes late, as
 Google may; ``Emulator(quota="google", quota_clock_scale=10)`` keeps Google's per-minute quotas
@@ -15,7 +18,7 @@ locale and time zone, as an Indonesian account's settings would (default en_US, 
 
 Strict mode (``Emulator(strict=True)``) verifies service-account JWTs:
 ``key = emu.issue_key("bot@proj.iam.gserviceaccount.com")`` returns a key file
-dict whose token_uri points here; ``emu.client(key=key)`` uses it.  Its admin
+dict whose token_uri points here (sheetsync.sheets.client.client_from_key_info(key, emu.url)).  Its admin
 paths and web view then need ``emu.admin_token`` (``emu.admin_headers()``).
 """
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 
 from .auth import DEFAULT_PROJECT
 from .boundary import ADMIN_HEADER, MAX_BODY_BYTES
+from .model import Store
 from .server import EmulatorServer, make_server, serve_in_thread
 from .state import EmulatorState
 
@@ -92,15 +96,8 @@ class Emulator:
         return {ADMIN_HEADER: token} if token else {}
 
     @property
-    def store(self):  # noqa: ANN201 - model.Store
+    def store(self) -> Store:
         return self.state.store
-
-    def client(self, key: dict | None = None, token: str = "emulator"):  # noqa: ANN201 - gspread.Client
-        """A gspread.Client on this emulator: open mode token, or a key file dict (strict mode)."""
-        from sheetsync.sheets import client as gsheets    # late: gsheets imports gspread, the server does not need it
-        if key is None:
-            return gsheets.emulator_client(self.url, token)
-        return gsheets.client_from_key_info(key, self.url)
 
     def issue_key(self, email: str, project_id: str = DEFAULT_PROJECT) -> dict[str, str]:
         return self.state.auth.issue_key(email, self.url + "/token", project_id=project_id)

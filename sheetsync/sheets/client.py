@@ -182,8 +182,8 @@ def client_from_key_info(info: Mapping[str, Any], api_url: str | None = None, *,
                          retry: RetryPolicy | None = None) -> gspread.Client:
     """A gspread.Client from a parsed key file (service account or authorized user).
 
-    For callers that hold the key as a dict, such as ``Emulator.client(key=...)`` in
-    strict mode, so that gsheets stays the one module that builds gspread clients.
+    For callers that hold the key as a dict, such as the tests' GoogleEmulator.client(key=...) in
+    strict mode, so that this module stays the one that builds gspread clients.
     """
     creds = _from_info(dict(info))
     return gspread.Client(auth=creds, session=make_session(creds, api_url, retry))
