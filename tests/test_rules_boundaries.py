@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from core_sheet import codes, issue, preset, results, row, run
 
-from sheetsync.core.config import Column, Config
+from sheetsync.core.config import Column, Config, JanggalSettings
 from sheetsync.core.rules import RULES, register
 from sheetsync.core.rules.cells import MAX_QUOTED, clipped
 
@@ -134,3 +134,31 @@ def test_a_rule_registered_again_replaces_itself_in_place() -> None:
         assert RULES == before
     finally:
         RULES[:] = before
+
+
+def test_a_shared_phone_on_a_row_of_unknown_kelurahan_names_it_with_a_question_mark() -> None:
+    result = run(row(tps=1, hp_saksi="081234567001"), row(kelurahan="Sukabumi Ilir", hp_saksi="081234567001"))
+    assert issue(result, "duplicate_phone", 2).params["other_tps"] == "TPS 1 ?"
+
+
+# ---------------------------------------------------------------- janggal
+
+def janggal_on() -> Config:
+    config = preset()
+    return replace(config, rules=replace(config.rules, janggal=JanggalSettings(enabled=True)))
+
+
+@pytest.mark.parametrize(("tps", "others_of_the_first"), [
+    (6, "TPS 2, TPS 3, TPS 4, TPS 5, TPS 6"), (8, "TPS 2, TPS 3, TPS 4, TPS 5, TPS 6 +2")])
+def test_identical_votes_name_five_other_tps_then_count_the_rest(tps: int, others_of_the_first: str) -> None:
+    config = janggal_on()
+    result = run(*(row(tps=n, config=config, **results()) for n in range(1, tps + 1)), config=config)
+    assert issue(result, "janggal_identical", 2).params["others"] == others_of_the_first
+
+
+def test_suara_sah_equal_to_dpt_is_flagged_but_not_an_empty_tps() -> None:
+    config = janggal_on()
+    empty = results(p1=0, p2=0, p3=0, tidak_sah=0, dpt=0)
+    everyone = results(p1=100, p2=50, p3=150, tidak_sah=0, dpt=300)
+    result = run(row(tps=1, config=config, **empty), row(tps=2, config=config, **everyone), config=config)
+    assert [i.row for i in result.issues if i.code == "janggal_sah_dpt"] == [3]
