@@ -1,1 +1,4 @@
-"""core"""
+"""The core: config, cells, regions, rules, check, totals and summaries.
+
+Pure: values in, values out, no network. Imports only the base (errors, i18n). docs/core.md
+"""

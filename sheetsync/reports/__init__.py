@@ -1,1 +1,1 @@
-"""reports"""
+"""The operator's reports: reconcile and export, and library results as JSON types."""
