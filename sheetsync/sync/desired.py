@@ -13,18 +13,20 @@ Layout rules (documented in docs/sync.md):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 
+import numpy as np
+
+from sheetsync.core.check import CheckResult
 from sheetsync.core.config import Config
 from sheetsync.core.headers import header_key
+from sheetsync.core.issues import status_label
+from sheetsync.core.summaries import summary_tables
 
 from sheetsync.sync.ownership import ROLES, column_not_ours, marker_holds, sheetsyncs_column
 from sheetsync.sync.plan import CellTarget, ColumnTarget, Desired, GridTarget
 from sheetsync.sync.rowid import KEY_FIELDS, RowIdentities, content_identity, identities
 from sheetsync.sync.stamp import summary_origin
-
-if TYPE_CHECKING:
-    from sheetsync.core.check import CheckResult
 
 
 @dataclass
@@ -146,8 +148,6 @@ def build_desired(values: list[list[Any]], layout: InputLayout, result: CheckRes
 
 def _row_outputs(result: CheckResult, first: int, last: int, lang: str) -> tuple[list[str], list[str], list[Any]]:
     """Status label, message and TPS key for every sheet row first..last ("" for blank rows)."""
-    import numpy as np
-    from sheetsync.core.issues import status_label
     n = last - first + 1
     rows = result.rows
     if len(rows) == 0:
@@ -170,7 +170,6 @@ def _row_outputs(result: CheckResult, first: int, last: int, lang: str) -> tuple
 
 def _summary_grids(result: CheckResult, config: Config, tables: dict[str, list[list[Any]]] | None) -> list[GridTarget]:
     if tables is None:
-        from sheetsync.core.summaries import summary_tables
         tables = summary_tables(result, config)
     stamp = config.last_synced
     grids = []

@@ -18,17 +18,23 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
+import sheetsync.core.rules  # noqa: F401  rule families register their statuses (BELUM ADA SAKSI)
 from sheetsync.core import a1
-from sheetsync.core.headers import header_key
+from sheetsync.core.check import check
 from sheetsync.core.config import Config
-from sheetsync.sync.ownership import (ApiObject, column_marker, column_unmarker, summary_headers, synced_before,
-                                      tab_kinds, tab_marker)
-
-if TYPE_CHECKING:
-    from sheetsync.sheets.client import Sheet
-    from sheetsync.sync.desired import InputLayout
+from sheetsync.core.headers import header_key
+from sheetsync.core.issues import STATUS_LABELS, status_label
+from sheetsync.core.locale_check import spreadsheet_locale
+from sheetsync.core.presets import planned_tps
+from sheetsync.core.regions import tps_key
+from sheetsync.core.summaries import summary_tables
+from sheetsync.sheets.client import Sheet, open_client
+from sheetsync.sync.desired import InputLayout, input_layout
+from sheetsync.sync.ownership import (ApiObject, Owned, column_marker, column_unmarker, read_owned, resolve_tabs,
+                                      summary_headers, synced_before, tab_kinds, tab_marker)
+from sheetsync.sync.stamp import summary_origin
 
 MARK = "sheetsync:"            # prefix of descriptions of what init owns
 CHART_TITLE_ID = "Target vs suara per kecamatan"
@@ -58,9 +64,6 @@ class LayoutReport:
 
 def init_layout(config: Config, *, with_tps: bool = False, client: Any = None) -> LayoutReport:
     """Create or repair the layout of ``config.spreadsheet``; see the module docstring."""
-    from sheetsync.sheets.client import Sheet, open_client
-    from sheetsync.core.locale_check import spreadsheet_locale
-
     sheet = Sheet(client or open_client(config), config.spreadsheet)
     report = LayoutReport(spreadsheet=sheet.key)
     structure = sheet.structure()
@@ -82,8 +85,6 @@ def init_layout(config: Config, *, with_tps: bool = False, client: Any = None) -
 
 def _current_values(sheet: Sheet, config: Config, structure: ApiObject) -> dict[str, Any]:
     """Input tab values (for header and TPS rows) and data validation of its first data row."""
-    from sheetsync.sync.ownership import Owned, read_owned, resolve_tabs
-
     props = {s["properties"]["title"]: s["properties"] for s in structure.get("sheets", [])}
     if config.input_tab not in props:
         owned = Owned(unmarked_tabs=[t for t in config.summary_tabs.titles()])
@@ -113,8 +114,6 @@ def _current_values(sheet: Sheet, config: Config, structure: ApiObject) -> dict[
 def _owned_layout(current: dict[str, Any], config: Config) -> InputLayout:
     """Where Status and Keterangan stand (sync_desired.input_layout), with the data headers init
     appends counted in: a person's column of that header stops init (NotOurs)."""
-    from sheetsync.sync.desired import input_layout
-
     values = [list(line) for line in current["values"]]
     values += [[] for _ in range(config.header_row - len(values))]
     row = values[config.header_row - 1]
@@ -293,9 +292,6 @@ class LayoutPlan:
             self.requests.append({"setDataValidation": {"range": self.data_range(sheet_id, c), "rule": rule}})
 
     def status_labels(self) -> list[tuple[str, str]]:
-        import sheetsync.core.rules  # noqa: F401  rule families register their statuses (BELUM ADA SAKSI)
-        from sheetsync.core.issues import STATUS_LABELS, status_label
-
         return [(code, status_label(code, self.config.language)) for code in STATUS_LABELS
                 if code in STATUS_COLOURS]
 
@@ -352,8 +348,6 @@ class LayoutPlan:
         if target is None or votes is None:
             return
         name_col = next((i for i, h in enumerate(header) if header_key(h) == "kecamatan"), 0)
-        from sheetsync.sync.stamp import summary_origin
-
         top = summary_origin(self.config, tab) - 1          # 0-based row of the table's header
         end = top + 1 + len(self.config.regions.kecamatan)  # header + one row per kecamatan; no kota row
 
@@ -452,9 +446,6 @@ def _same_protection(have: ApiObject, want: ApiObject) -> bool:
 
 def summary_header(config: Config) -> list[str]:
     """Header row of the kecamatan summary, as core's summary_tables writes it."""
-    from sheetsync.core.check import check
-    from sheetsync.core.summaries import summary_tables
-
     empty = [[""]] * (config.header_row - 1) + [[c.header for c in config.columns]]
     tables = summary_tables(check(empty, config), config)
     rows = tables.get(config.summary_tabs.kecamatan) or []
@@ -478,16 +469,11 @@ def chart_columns(header: Sequence[str], config: Config) -> tuple[int | None, in
 
 def missing_planned_rows(values: list[list[Any]], config: Config) -> list[dict[str, Any]]:
     """Planned TPS (kecamatan, kelurahan, tps) not yet in the sheet, in master-data order."""
-    from sheetsync.core.presets import planned_tps
-    from sheetsync.core.regions import tps_key
-
     plan = planned_tps(config)
     planned = [{"kecamatan": kec, "kelurahan": kel, "tps": int(tps), "tps_key": tps_key(str(code), int(tps))}
                for kec, kel, code, tps in zip(plan["kecamatan"], plan["kelurahan"], plan["kode_kelurahan"],
                                               plan["tps"])]
     if len(values) <= config.header_row:
         return planned
-    from sheetsync.core.check import check
-
     present = set(check(values, config).rows["tps_key"].dropna())
     return [r for r in planned if r["tps_key"] not in present]

@@ -23,14 +23,20 @@ when everything in it is what sheetsync itself writes there (see `sheetsyncs_col
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Sequence
 
+import sheetsync.core.rules  # noqa: F401  rule families register their statuses and messages
+import sheetsync.sync.record  # noqa: F401  the record registers its changed-after-verification warning
 from sheetsync.core import a1
+from sheetsync.core.check import NOT_FILLED_MESSAGE, check
 from sheetsync.core.config import Config
 from sheetsync.core.headers import header_key
+from sheetsync.core.issues import MESSAGES, STATUS_LABELS, template
+from sheetsync.core.summaries import summary_tables
 from sheetsync.sheets.client import Matched, Sheet
 from sheetsync.errors import EXIT_SYNC, Phrase, register
 from sheetsync.sheets.errors import SheetsError
@@ -158,8 +164,6 @@ def resolve_tabs(sheet: Sheet, config: Config, owned: Owned, props: dict[str, Ap
 
 def summary_headers(config: Config) -> dict[str, list[Any]]:
     """The header row of each summary table, as sheetsync writes it."""
-    from sheetsync.core.check import check
-    from sheetsync.core.summaries import summary_tables
     empty = [[""]] * (config.header_row - 1) + [[c.header for c in config.columns]]
     return {t: list(rows[0]) if rows else [] for t, rows in summary_tables(check(empty, config), config).items()}
 
@@ -170,7 +174,6 @@ def new_tabs(titles: list[str], config: Config, need: dict[str, tuple[int, int]]
     of Google's 1000 x 26: as wide as the table, and as long plus spare rows (a tenth, at least
     100, for the kecamatan and kelurahan tables; as many again, at least 1,000, for the tables
     that follow the data), and their markers."""
-    import random
     rng = random.Random()
     kinds = tab_kinds(config)
     props, marks = [], []
@@ -258,17 +261,11 @@ def is_own_message(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _status_words() -> frozenset[str]:
-    import sheetsync.core.rules  # noqa: F401  rule families register their statuses (BELUM ADA SAKSI)
-    from sheetsync.core.issues import STATUS_LABELS
     return frozenset(label for labels in STATUS_LABELS.values() for label in labels.values())
 
 
 @lru_cache(maxsize=1)
 def _message_pattern() -> re.Pattern[str]:
-    import sheetsync.core.rules  # noqa: F401  rule families register their messages
-    import sheetsync.sync.record  # noqa: F401  and the record its changed-after-verification warning
-    from sheetsync.core.check import NOT_FILLED_MESSAGE
-    from sheetsync.core.issues import MESSAGES, template
     texts = {template(code, lang, with_row=False) or "" for code in MESSAGES for lang in ("id", "en")}
     texts |= set(NOT_FILLED_MESSAGE.values())
     one = "|".join(re.sub(r"\\\{\w+\\\}", ".*?", re.escape(t)) for t in sorted(texts) if t)

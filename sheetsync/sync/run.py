@@ -16,10 +16,15 @@ import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable, Generic, Mapping, Sequence
+from typing import Any, Callable, Generic, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from sheetsync.core import a1
+from sheetsync.core.check import CheckResult, KeyedRows, LateIssues, check
+from sheetsync.core.config import Config, with_overrides
+from sheetsync.core.issues import Issue
+from sheetsync.core.locale_check import locale_issue, spreadsheet_locale
+from sheetsync.core.summaries import summary_tables
 from sheetsync.sheets.client import (Prepared, Sheet, WriteStats, _is_grid_limit, _is_missing_range, open_client, spreadsheet_key,
                                      tab_missing, transport_stats)
 from sheetsync.errors import AS_SAID, EXIT_SYNC, Phrase, SheetsyncError
@@ -35,11 +40,6 @@ from sheetsync.sync.record import Alert, SyncRecord, TabView, journal_key
 from sheetsync.sync.settle import Settled, Wanted, build_wanted, settle
 from sheetsync.sync.desired import InputLayout, build_desired, input_layout, row_identities
 from sheetsync.sync.stamp import ALERT_MARK, last_synced_text, summary_origin
-
-if TYPE_CHECKING:
-    from sheetsync.core.check import CheckResult, KeyedRows, LateIssues
-    from sheetsync.core.config import Config
-    from sheetsync.core.issues import Issue
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -135,7 +135,6 @@ class SyncReport:
 def resolve_overrides(config: Config, *, spreadsheet: str | None = None, api_url: str | None = None,
                       credentials: str | None = None, environ: Mapping[str, str] | None = None) -> Config:
     """Flags beat SHEETSYNC_SPREADSHEET / SHEETSYNC_API_URL, which beat the config."""
-    from sheetsync.core.config import with_overrides
     env = os.environ if environ is None else environ
     spreadsheet = spreadsheet or env.get("SHEETSYNC_SPREADSHEET") or None
     api_url = api_url or env.get("SHEETSYNC_API_URL") or None
@@ -251,7 +250,6 @@ def _read_and_plan(sheet: Sheet, config: Config, key: str, report: SyncReport, c
                    journal: SyncRecord[TabView] | None, now: datetime | None,
                    accept_deletions: bool, accept: frozenset[str] = frozenset()) -> _Work[TabView]:
     """read -> check -> (journal warnings) -> summaries -> plan -> guard."""
-    from sheetsync.core.summaries import summary_tables
     owned = _read_all(sheet, config, report)
     current = owned.values
     clock.lap("read")
@@ -395,7 +393,6 @@ def _mark_columns(sheet: Sheet, work: _Work[TabView], config: Config, report: Sy
 def _check(values: list[list[Any]], layout: InputLayout, config: Config, now: datetime | None,
            late: LateIssues | None = None) -> CheckResult:
     """The core on the input tab with sheetsync's own columns blanked (they are not input)."""
-    from sheetsync.core.check import check
     result = check(layout.without_owned(values, config.header_row), config, now=now, late=late)
     missing = list(result.header.missing_required)
     if missing:
@@ -414,7 +411,6 @@ def _missing_message(missing: list[str], config: Config) -> SyncError:
 def _check_locale(sheet: Sheet, config: Config, result: CheckResult) -> None:
     """`check` reads the spreadsheet's locale (one spreadsheets.get) and warns, first among the
     sheet's issues, when it is not the config's; sync never spends a request on it."""
-    from sheetsync.core.locale_check import locale_issue, spreadsheet_locale
     issue = locale_issue(spreadsheet_locale(sheet.properties()), config)
     if issue is not None:
         result.issues.insert(0, issue)
