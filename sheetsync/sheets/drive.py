@@ -27,7 +27,7 @@ from sheetsync.sheets.transport import RequestException
 
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 PAGE_SIZE = 1000                 # Drive's largest page
-MAX_PAGES = 50                   # 50,000 files: far past any fleet, a bound on a runaway listing
+MAX_PAGES = 50                   # 50,000 files: far past any fleet; past it, trust no partial list
 
 
 register({
@@ -80,12 +80,12 @@ def _file(item: dict[str, Any]) -> DriveFile | None:
         return None                 # a file Drive describes without a time is not news
 
 
-def changed_since(client: Client, since: float) -> list[DriveFile]:
+def changed_since(client: Client, since: float, page_size: int = PAGE_SIZE) -> list[DriveFile]:
     """Every spreadsheet the client's account sees whose content changed after ``since``
     (one request per page). Raises DriveError (a refused scope, Drive's quota, no network)."""
-    params: dict[str, Any] = {"q": changed_query(since), "pageSize": PAGE_SIZE,
+    params: dict[str, Any] = {"q": changed_query(since), "pageSize": page_size,
                               "fields": "nextPageToken,files(id,modifiedTime,version)",
-                              "supportsAllDrives": True, "includeItemsFromAllDrives": True}
+                              "supportsAllDrives": "true", "includeItemsFromAllDrives": "true"}
     found: list[DriveFile] = []
     for _ in range(MAX_PAGES):
         try:
@@ -95,6 +95,6 @@ def changed_since(client: Client, since: float) -> list[DriveFile]:
         found += [f for f in map(_file, body.get("files") or []) if f is not None]
         token = body.get("nextPageToken")
         if not token:
-            break
+            return found
         params["pageToken"] = token
-    return found
+    raise DriveError(code="drive_list_failed", why=f"more than {MAX_PAGES} pages")
