@@ -18,8 +18,10 @@ import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
+from sheetsync.core.check import CheckResult, KeyedRows
+from sheetsync.core.config import Config
 from sheetsync.journal import guard as guarding
 from sheetsync.journal.errors import JournalError
 from sheetsync.journal.guard import GuardAlert, alert_text, guard  # noqa: F401
@@ -34,10 +36,6 @@ from sheetsync.journal.tab import (TabRead, decode_line, dict_line, line_dict, p
 from sheetsync.private_file import open_private
 from sheetsync.core.gc_pause import no_gc
 from sheetsync.sync.record import TAB_SEP, Alert, journal_key  # noqa: F401  journal_key: callers name histories
-
-if TYPE_CHECKING:
-    from sheetsync.core.check import CheckResult, KeyedRows
-    from sheetsync.core.config import Config
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);

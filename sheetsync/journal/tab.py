@@ -28,17 +28,17 @@ from itertools import accumulate
 from collections.abc import Mapping as MappingABC
 from operator import itemgetter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, KeysView, Mapping, Sequence, TypeVar, cast
+from typing import Any, Callable, Iterable, Iterator, KeysView, Mapping, Sequence, TypeVar, cast
+
+import numpy as np
 
 from sheetsync.core import a1
+from sheetsync.core.check import CheckResult, KeyedRows, check
+from sheetsync.core.config import Config
 from sheetsync.core.headers import header_key
 from sheetsync.core.gc_pause import no_gc
 from sheetsync.sync.plan import shown_text
 from sheetsync.sync.record import journal_key  # noqa: F401  the name of one history, as the sync gives it
-
-if TYPE_CHECKING:
-    from sheetsync.core.check import CheckResult, KeyedRows
-    from sheetsync.core.config import Config
 
 V = TypeVar("V")
 SEP = "\x1f"          # between cells of a stored line
@@ -521,7 +521,6 @@ def tps_key_list(result: CheckResult | KeyedRows, first: int, count: int) -> lis
     frame = result.rows
     if "tps_key" not in frame.columns or len(frame) != count:
         return None
-    import numpy as np
     column = frame["tps_key"]
     if not np.array_equal(column.index.to_numpy(), np.arange(first, first + count)):
         return None
@@ -543,7 +542,6 @@ def read_tab(values: list[list[Any]], config: Config, result: CheckResult | Keye
     check runs here (restore uses this to key the tab it reads now). ``owned0``: see
     column_fields."""
     if result is None:
-        from sheetsync.core.check import check
         result = check(values, config)
     return _read_tab(values, config, result, owned0)
 
