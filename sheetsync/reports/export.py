@@ -26,6 +26,8 @@ from sheetsync.core.headers import header_key
 from sheetsync.private_file import open_private
 from sheetsync.core.safetext import neutralise
 from sheetsync.core.config import Config
+from sheetsync.core.summaries import PERSONAL_HEADERS
+from sheetsync.sheets.client import Client, Sheet, open_client
 
 MASK = "***"
 
@@ -49,8 +51,6 @@ class ExportReport:
 def personal_headers(config: Config) -> dict[str, str]:
     """header_key -> configured header, for every personal column, its aliases, and the
     coordinator column of the summary tab (named in both languages)."""
-    from sheetsync.core.summaries import PERSONAL_HEADERS
-
     names: dict[str, str] = {header_key(h): h for h in PERSONAL_HEADERS}
     for col in config.columns:
         if getattr(col, "personal", False):
@@ -86,11 +86,9 @@ def mask_rows(values: list[list[Any]], config: Config) -> tuple[list[list[Any]],
 
 
 def export(config: Config, out_dir: str | Path = ".", *, fmt: str = "csv", include_personal: bool = False,
-           client: Any = None, now: datetime | None = None,
+           client: Client | None = None, now: datetime | None = None,
            progress: Callable[[int, int], None] | None = None) -> ExportReport:
     """Write every tab of the spreadsheet under ``out_dir``; returns what was written."""
-    from sheetsync.sheets.client import Sheet, open_client
-
     if fmt not in ("csv", "xlsx"):
         raise ValueError(f"unknown export format {fmt!r}")
     sheet = Sheet(client or open_client(config), config.spreadsheet)
@@ -163,7 +161,7 @@ def _write_csv(path: Path, values: list[list[Any]]) -> None:
 
 def _write_xlsx(path: Path, tabs: dict[str, list[list[Any]]],
                 progress: Callable[[int, int], None] | None) -> None:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # only an XLSX export loads openpyxl
 
     book = Workbook(write_only=True)
     titles = unique_names([_xlsx_title(t) for t in tabs], limit=31)
@@ -186,7 +184,7 @@ def _xlsx_cell(ws: Any, value: Any) -> Any:
     whatever came before it. Numbers stay numbers."""
     if not isinstance(value, str):
         return value
-    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell import WriteOnlyCell  # only an XLSX export loads openpyxl
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     # XML 1.0 cannot hold most control characters (openpyxl raises on them); neutralise

@@ -12,7 +12,7 @@ def plain(value: Any) -> Any:
     """numpy/pandas scalars -> Python scalars (<NA> and NaN -> None)."""
     if value is None:
         return None
-    import pandas as pd
+    import pandas as pd  # the CLI loads this module at startup: pandas only once a value is printed
 
     if value is pd.NA or (isinstance(value, float) and value != value):
         return None

@@ -16,9 +16,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
+import pandas as pd
+
 from sheetsync.errors import EXIT_USAGE, SheetsyncError, register
 from sheetsync.reports.jsonable import to_jsonable
+from sheetsync.core.check import CheckResult, check
 from sheetsync.core.config import Config
+from sheetsync.core.rules.cells import clipped
+from sheetsync.journal.store import Journal, journal_path
+from sheetsync.journal.tab import read_tab
+from sheetsync.sheets.client import Client, Sheet, open_client, spreadsheet_key
+from sheetsync.sync.desired import input_layout
+from sheetsync.sync.ownership import read_owned
+from sheetsync.sync.record import journal_key
 
 
 @dataclass
@@ -57,7 +67,7 @@ class ReconcileReport:
     per_koordinator: list[dict[str, Any]] | None = None    # by_koordinator=True only
 
 
-def _records(frame: Any) -> list[dict[str, Any]]:
+def _records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
     if frame is None:
         return []
     records: list[dict[str, Any]] = to_jsonable(frame)
@@ -68,15 +78,12 @@ def _personal(config: Config) -> frozenset[str]:
     return frozenset(c.field for c in config.columns if getattr(c, "personal", False))
 
 
-def reconcile(config: Config, *, against: str | Path | None = None, client: Any = None,
-              journal: Any = None, include_personal: bool = False, lang: str | None = None,
+def reconcile(config: Config, *, against: str | Path | None = None, client: Client | None = None,
+              journal: Journal | None = None, include_personal: bool = False, lang: str | None = None,
               by_koordinator: bool = False) -> ReconcileReport:
     """The report; messages in ``lang`` (default: the sheet's language).
     ``by_koordinator``: also rows entered and problems per coordinator (names masked
     unless ``include_personal``), so a kecamatan coordinator knows whom to call."""
-    from sheetsync.core.check import check
-    from sheetsync.sheets.client import Sheet, open_client
-
     lang = lang or config.language
     # a file that cannot be used fails before any request
     grid = read_csv_grid(Path(against)) if against is not None else None
@@ -97,12 +104,10 @@ def reconcile(config: Config, *, against: str | Path | None = None, client: Any 
     return report
 
 
-def _read_input(sheet: Any, config: Config) -> tuple[list[list[Any]], list[int]]:
+def _read_input(sheet: Sheet, config: Config) -> tuple[list[list[Any]], list[int]]:
     """The input tab and sheetsync's own columns in it (0-based), found by their markers in
     the same one read, as sync finds them: a person's column that merely shares the Status or
     Keterangan header is hers, journaled by sync, and compared like any other."""
-    from sheetsync.sync.ownership import read_owned
-    from sheetsync.sync.desired import input_layout
     owned = read_owned(sheet, config, only_input=True)
     values = owned.values[config.input_tab]
     return values, input_layout(values, config, owned.columns, strict=False).owned0
@@ -111,7 +116,7 @@ def _read_input(sheet: Any, config: Config) -> tuple[list[list[Any]], list[int]]
 MASK = "***"
 
 
-def koordinator_records(result: Any, config: Config, include_personal: bool = False) -> list[dict[str, Any]]:
+def koordinator_records(result: CheckResult, config: Config, include_personal: bool = False) -> list[dict[str, Any]]:
     """core's Totals.per_koordinator as records, most problems first.  The coordinator's name
     is personal: masked as "*** #n" (n = place in this list) unless ``include_personal``."""
     table = result.totals.per_koordinator
@@ -127,15 +132,12 @@ def koordinator_records(result: Any, config: Config, include_personal: bool = Fa
     return records
 
 
-def _journal_findings(config: Config, key: str, values: list[list[Any]], result: Any, journal: Any,
+def _journal_findings(config: Config, key: str, values: list[list[Any]], result: CheckResult,
+                      journal: Journal | None,
                       include_personal: bool, owned0: list[int] | None = None,
                       ) -> tuple[list[dict[str, Any]] | None, int | None, list[dict[str, Any]]]:
-    from sheetsync.journal.store import Journal, journal_path
-    from sheetsync.sync.record import journal_key
-    from sheetsync.journal.tab import read_tab
-
     own = journal is None
-    if own:
+    if journal is None:
         path = journal_path(config)
         if not Path(path).exists():
             return None, None, []
@@ -185,17 +187,13 @@ class AcceptReport:
     last_sync: int | None = None                        # the read the accepted values come from
 
 
-def accept_changes(config: Config, *, tps: list[str] | None = None, journal: Any = None) -> AcceptReport:
+def accept_changes(config: Config, *, tps: list[str] | None = None, journal: Journal | None = None) -> AcceptReport:
     """A reviewer confirms numbers corrected after verification: their values as read by the
     last sync become the verified ones, so the next sync stops marking those rows PERIKSA.
     ``tps``: only these TPS keys (default: every changed row).  Reads no sheet."""
-    from sheetsync.sheets.client import spreadsheet_key
-    from sheetsync.journal.store import Journal, journal_path
-    from sheetsync.sync.record import journal_key
-
     key = spreadsheet_key(config.spreadsheet)
     own = journal is None
-    if own:
+    if journal is None:
         path = journal_path(config)
         if not Path(path).exists():
             return AcceptReport(spreadsheet=key, accepted_rows=0)
@@ -278,21 +276,18 @@ def _decode(raw: bytes, path: Path) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def _require_header(theirs: Any, grid: list[list[str]], path: Path, config: Config) -> None:
+def _require_header(theirs: CheckResult, grid: list[list[str]], path: Path, config: Config) -> None:
     keys = [c for c in config.columns if c.field in ("kecamatan", "kelurahan", "tps")]
     if all(c.field in theirs.header.fields for c in keys):
         return
-    from sheetsync.core.rules.cells import clipped   # a quoted cell, as the rules quote one
     first = ", ".join(str(v) for v in (grid[0] if grid else [])[:6])
     raise AgainstFileError("no_header", file=path, needed=", ".join(c.header for c in keys),
-                           first=clipped(first))
+                           first=clipped(first))   # a quoted cell, as the rules quote one
 
 
-def compare_against(result: Any, path: Path, config: Config, lang: str | None = None, *,
+def compare_against(result: CheckResult, path: Path, config: Config, lang: str | None = None, *,
                     grid: list[list[str]] | None = None) -> AgainstReport:
     """Every per-TPS number of the sheet's valid rows against the file's."""
-    from sheetsync.core.check import check
-
     lang = lang or config.language
     file_config = replace(config, header_row=1)
     grid = grid if grid is not None else read_csv_grid(path)
@@ -325,11 +320,6 @@ def compare_against(result: Any, path: Path, config: Config, lang: str | None = 
 
 
 def _num(value: Any) -> int | None:
-    try:
-        import pandas as pd
-
-        if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-            return None
-    except ImportError:  # pragma: no cover
-        pass
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
     return int(value)
