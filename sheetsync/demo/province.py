@@ -14,15 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from sheetsync.core import a1
 from sheetsync.core.config import Config, with_overrides
 from sheetsync.demo.seed import fill_updates, show_in_view, with_photo_column
 from sheetsync.fleet.run import CycleReport, FleetRunner
 from sheetsync.fleet.config import DEFAULT_ACCOUNT, DEFAULT_EVERY_S, Account, Fleet, FleetSheet, RollupTarget
-from sheetsync.sheets.client import Sheet
-from sheetsync.core.kabkota import kabkota_in, region_config, wilayah
+from sheetsync.sheets.client import Client, Sheet, emulator_client
+from sheetsync.core.kabkota import _national, kabkota_in, region_config, wilayah
+from sheetsync.sync.layout import init_layout
 
 ROLLUP_TAB = "Rekap Provinsi"
 # The emulator's open mode: every request speaks for one account, as one service account
@@ -71,11 +72,9 @@ def _planned(values: list[list[object]], config: Config, code: str) -> list[list
     return grid
 
 
-def make_sheet(client: Any, api_url: str, code: str, name: str, work: Path,
+def make_sheet(client: Client, api_url: str, code: str, name: str, work: Path,
                seed: int, photos: bool = False) -> tuple[Config, KabkotaDemo]:
     """Create one kab/kota's sheet (init, TPS rows, volunteers' election-night values)."""
-    from sheetsync.sync.layout import init_layout
-
     base = with_photo_column(region_config(code)) if photos else region_config(code)
     created = client.create(f"Warga Kawal TPS {name}")
     created.sheet1.update_title(base.input_tab)    # the new file's empty first tab becomes the input tab
@@ -103,9 +102,7 @@ def province_fleet(provinsi: str, configs: list[tuple[str, str, Config]], rollup
 
 
 def wilayah_name(provinsi: str) -> str:
-    from sheetsync.core.kabkota import _national     # the one reading of the national list
-
-    return _national().names.get(provinsi.strip(), provinsi)
+    return _national().names.get(provinsi.strip(), provinsi)     # the one reading of the national list
 
 
 def province_kabkota(provinsi: str) -> list[tuple[str, str]]:
@@ -118,8 +115,6 @@ def run_province_demo(api_url: str, work: Path, *, provinsi: str = "31", seed: i
     """Create every kab/kota sheet of ``provinsi`` and the rollup, then run one fleet cycle.
     ``work`` keeps the fleet's state, journals and locks (a temporary directory); ``step``
     hears (steps done, steps in all): one per sheet, one for the fleet cycle."""
-    from sheetsync.sheets.client import emulator_client
-
     places = province_kabkota(provinsi)
     report = step or (lambda done, total: None)
     client = emulator_client(api_url)

@@ -19,11 +19,16 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from sheetsync.core import a1
-from sheetsync.core.config import Column, Config
+from sheetsync.core.config import Column, Config, load_preset, preset_names, with_overrides
 from sheetsync.core.headers import header_key
+from sheetsync.emulator import webview
+from sheetsync.sheets.client import Client, Sheet, emulator_client, open_client
+from sheetsync.sync.layout import LayoutReport, init_layout
+from sheetsync.sync.run import SyncReport, sync
+from sheetsync.sync.stamp import summary_origin
 
 PHASES = ("hari-h", "persiapan")
 MISTAKES = ("thousands_separator", "swapped_columns", "duplicate_tps", "sum_mismatch", "misspelt_kelurahan")
@@ -67,7 +72,7 @@ PHOTO_SHARE = 0.85                      # reported TPS whose photo is linked alr
 BAD_PHOTO_LINKS = ("drive.google.com/file/d/1Qx7foto", "https://example.com/chasil.jpg")
 
 
-def _roles(config: Any, header: list[Any]) -> dict[str, int]:
+def _roles(config: Config, header: list[Any]) -> dict[str, int]:
     """role -> 0-based column of the current header (by config field, then header text)."""
     by_key = {header_key(h): i for i, h in enumerate(header)}
     out: dict[str, int] = {}
@@ -91,10 +96,8 @@ def _roles(config: Any, header: list[Any]) -> dict[str, int]:
     return out
 
 
-def paslon_fields(config: Any) -> list[str]:
-    rules = getattr(config, "rules", None)
-    names = list(getattr(rules, "paslon_fields", ()) or ())
-    return names or sorted(c.field for c in config.columns if c.field.startswith("paslon"))
+def paslon_fields(config: Config) -> list[str]:
+    return list(config.rules.paslon_fields) or sorted(c.field for c in config.columns if c.field.startswith("paslon"))
 
 
 # ------------------------------------------------------------ generation
@@ -131,7 +134,7 @@ def _strip(tab: str, row0: int, col0: int, block: list[Any]) -> tuple[str, list[
     return a1.rect(tab, row0 + 1, col0 + 1, row0 + len(block), col0 + 1), [[v] for v in block]
 
 
-def fill_updates(values: list[list[Any]], config: Any, *, phase: str = "hari-h",
+def fill_updates(values: list[list[Any]], config: Config, *, phase: str = "hari-h",
                  seed: int = 2024) -> tuple[list[tuple[str, list[list[Any]]]], DemoFill]:
     """Cell writes that turn the planned rows of ``values`` into a filled demo sheet."""
     if phase not in PHASES:
@@ -167,7 +170,7 @@ def _results(rng: random.Random, n_paslon: int, shares: list[float]) -> dict[str
             "tidak_sah": tidak_sah, "votes": votes}
 
 
-def _hari_h(values: list[list[Any]], rows: list[int], roles: dict[str, int], config: Any,
+def _hari_h(values: list[list[Any]], rows: list[int], roles: dict[str, int], config: Config,
             rng: random.Random, w: _Writer, info: DemoFill) -> list[int]:
     """Write the reported rows' results and the mistakes; returns the reported rows."""
     n_paslon = sum(1 for k in roles if k.startswith("paslon"))
@@ -221,7 +224,7 @@ def _as_typed(rng: random.Random, value: int) -> Any:
     return f" {value} " if rng.random() < 0.03 else value
 
 
-def _mistake(kind: str, r: int, values: list[list[Any]], roles: dict[str, int], config: Any,
+def _mistake(kind: str, r: int, values: list[list[Any]], roles: dict[str, int], config: Config,
              res: dict[str, Any], rng: random.Random, w: _Writer) -> bool:
     if kind == "thousands_separator" and "dpt" in roles:
         # The kelurahan's DPT typed with a dot ("1.045" is 1,045 > 600), or decimals "512,00".
@@ -255,7 +258,7 @@ def _cell(row: list[Any], c: int) -> Any:
     return row[c] if c < len(row) else ""
 
 
-def _typo(name: str, rng: random.Random, config: Any) -> str | None:
+def _typo(name: str, rng: random.Random, config: Config) -> str | None:
     """A misspelling the region matcher does not resolve (so it is a real mistake)."""
     regions = config.regions
     for _ in range(20):
@@ -273,7 +276,7 @@ def _typo(name: str, rng: random.Random, config: Any) -> str | None:
     return None
 
 
-def _unique_names(rng: random.Random) -> Any:
+def _unique_names(rng: random.Random) -> Iterator[str]:
     """Distinct names: two coordinators must never be counted as one overloaded person."""
     seen: set[str] = set()
     while True:
@@ -294,12 +297,11 @@ def _phone(rng: random.Random) -> tuple[str, str]:
     return digits, typed
 
 
-def _persiapan(rows: list[int], roles: dict[str, int], config: Any, rng: random.Random, w: _Writer,
+def _persiapan(rows: list[int], roles: dict[str, int], config: Config, rng: random.Random, w: _Writer,
                info: DemoFill) -> None:
     covered = [r for r in rows if rng.random() < 0.85]
     info.reported = len(covered)
-    saksi = getattr(getattr(config, "rules", None), "saksi", None)
-    limit = int(getattr(saksi, "max_tps_per_koordinator", 0) or 10)
+    limit = config.rules.saksi.max_tps_per_koordinator or 10
     coordinators: list[str] = []
     phones: dict[int, str] = {}
     names = _unique_names(rng)
@@ -339,16 +341,14 @@ class DemoResult:
     api_url: str
     view_url: str
     fill: DemoFill
-    layout: Any
-    sync: Any
+    layout: LayoutReport
+    sync: SyncReport
     summary: list[list[Any]]           # the kecamatan summary table as written to the sheet (header first)
-    config: Any = None                 # the preset pointed at the demo sheet
+    config: Config                     # the preset pointed at the demo sheet
 
 
-def fill(config: Any, *, phase: str = "hari-h", seed: int = 2024, client: Any = None) -> DemoFill:
+def fill(config: Config, *, phase: str = "hari-h", seed: int = 2024, client: Client | None = None) -> DemoFill:
     """Read the input tab, write the demo values (one read, one RAW write)."""
-    from sheetsync.sheets.client import Sheet, open_client
-
     sheet = Sheet(client or open_client(config), config.spreadsheet)
     rng = a1.quote_tab(config.input_tab)
     values = sheet.read([rng])[rng]
@@ -361,9 +361,6 @@ def fill(config: Any, *, phase: str = "hari-h", seed: int = 2024, client: Any = 
 def show_in_view(*configs: Config) -> None:
     """Tell the emulator's web view which headers of ``configs`` (none given: of every bundled
     preset) are personal, masked unless asked for, and which hold C.Hasil photo links."""
-    from sheetsync.core.config import load_preset, preset_names
-    from sheetsync.emulator import webview
-
     columns = [c for config in (configs or [load_preset(n) for n in preset_names()]) for c in config.columns]
     webview.know_headers(personal=_headers(c for c in columns if c.personal),
                          photo=_headers(c for c in columns if c.type == "photo"), key=header_key)
@@ -377,11 +374,6 @@ def run_demo(api_url: str, *, phase: str = "hari-h", seed: int = 2024, preset: s
              photos: bool = False, step: Callable[[str], None] | None = None) -> DemoResult:
     """Create the demo spreadsheet on a running emulator, init --with-tps, fill, sync.
     ``photos``: with a C.Hasil photo column, some reported rows still without a photo."""
-    from sheetsync.core.config import load_preset, with_overrides
-    from sheetsync.sheets.client import Sheet, emulator_client
-    from sheetsync.sync.layout import init_layout
-    from sheetsync.sync.run import sync
-
     client = emulator_client(api_url)
     base = with_photo_column(load_preset(preset)) if photos else load_preset(preset)
     title = "Warga Kawal TPS Jakarta Barat" + (" (persiapan)" if phase == "persiapan" else "")
@@ -398,8 +390,6 @@ def run_demo(api_url: str, *, phase: str = "hari-h", seed: int = 2024, preset: s
     if step:
         step("sync")
     report = sync(config, client=client)
-    from sheetsync.sync.stamp import summary_origin
-
     tab = a1.quote_tab(config.summary_tabs.kecamatan)
     values = Sheet(client, created.id).read([tab], render="UNFORMATTED_VALUE")[tab]
     summary = values[summary_origin(config, config.summary_tabs.kecamatan) - 1:]   # the table, not the stamp
