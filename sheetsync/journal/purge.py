@@ -17,12 +17,14 @@ not left in free pages or in the -wal file.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
 from sheetsync.journal.queries import as_utc
 from sheetsync.journal.state import load_all, save_rows
+from sheetsync.journal.store import Journal
 from sheetsync.journal.tab import PURGED, decode_line, encode_line
 
 _LIFTED = ("cells_no_update", "baselines_no_update")
@@ -43,7 +45,7 @@ class PurgeReport:
                 "cached_rows": self.cached_rows}
 
 
-def purge_personal(journal: Any, spreadsheet: str, fields: Iterable[str], before: datetime) -> PurgeReport:
+def purge_personal(journal: Journal, spreadsheet: str, fields: Iterable[str], before: datetime) -> PurgeReport:
     """Purge the personal ``fields`` values that left the sheet before ``before``
     (see module doc), in one transaction."""
     names = tuple(sorted(set(fields)))
@@ -60,7 +62,7 @@ def purge_personal(journal: Any, spreadsheet: str, fields: Iterable[str], before
     return PurgeReport(spreadsheet, cutoff, names, *counts)
 
 
-def _purge(journal: Any, sheet: int, names: tuple[str, ...], cutoff: float) -> tuple[int, int, int]:
+def _purge(journal: Journal, sheet: int, names: tuple[str, ...], cutoff: float) -> tuple[int, int, int]:
     """(history cells, verified records, cached rows) purged, in one transaction
     with the append-only triggers lifted inside it."""
     db = journal.db
@@ -82,7 +84,7 @@ def _purge(journal: Any, sheet: int, names: tuple[str, ...], cutoff: float) -> t
     return counts
 
 
-def _gone_before(db: Any, sheet: int, cutoff: float) -> set[int]:
+def _gone_before(db: sqlite3.Connection, sheet: int, cutoff: float) -> set[int]:
     """Row ids whose last presence event is "vanished", at a sync before the cutoff."""
     return {rid for rid, live, ts in db.execute(
         "SELECT p.row, p.live, s.ts FROM presence p JOIN syncs s ON s.id=p.sync "
@@ -90,7 +92,7 @@ def _gone_before(db: Any, sheet: int, cutoff: float) -> set[int]:
         if not live and ts < cutoff}
 
 
-def _purge_cells(db: Any, sheet: int, fids: list[int], cutoff: float, gone: set[int]) -> int:
+def _purge_cells(db: sqlite3.Connection, sheet: int, fids: list[int], cutoff: float, gone: set[int]) -> int:
     """Values replaced before the cutoff, and every value of rows gone before it."""
     if not fids:
         return 0
@@ -104,7 +106,7 @@ def _purge_cells(db: Any, sheet: int, fids: list[int], cutoff: float, gone: set[
     return len(todo)
 
 
-def _purge_baselines(db: Any, sheet: int, names: tuple[str, ...], cutoff: float) -> int:
+def _purge_baselines(db: sqlite3.Connection, sheet: int, names: tuple[str, ...], cutoff: float) -> int:
     """Verified values recorded before the cutoff keep their numbers only."""
     todo = []
     for row, sync, body in db.execute(
@@ -118,7 +120,7 @@ def _purge_baselines(db: Any, sheet: int, names: tuple[str, ...], cutoff: float)
     return len(todo)
 
 
-def _purge_cache(journal: Any, sheet: int, names: tuple[str, ...], gone: set[int]) -> int:
+def _purge_cache(journal: Journal, sheet: int, names: tuple[str, ...], gone: set[int]) -> int:
     """The last-read cache: rows gone before the cutoff lose their personal values;
     a live row's verified copy takes the current personal values (so an old name
     does not stay there, and the numbers it is compared with do not change)."""

@@ -38,9 +38,9 @@ import zlib
 from array import array
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
-from sheetsync.journal.tab import dict_line
+from sheetsync.journal.tab import TabRead, dict_line
 
 BLOCK = 16                  # mean sheet rows per record and digest: ~2 KB; an edit rewrites 1 record
 CDC = 1                     # index format: content-defined blocks (older indexes: fixed 16 rows)
@@ -150,7 +150,7 @@ class _State:
 @dataclass
 class Delta:
     """A read compared with the last one, over the blocks left unmatched by digest."""
-    tab: Any                    # the TabRead compared (identity: one comparison per read)
+    tab: TabRead                # the read compared (identity: one comparison per read)
     blocks: list[int]           # blocks of the read to write (indexes, sheet order)
     old: dict[str, int]         # live keys of the last read in its unmatched blocks -> sheet row then
     new: list[str]              # keys of the read in ``blocks``, sheet order
@@ -166,7 +166,7 @@ class Delta:
         return [0, *self.ends[:-1]]
 
 
-def compare(db: sqlite3.Connection, sheet: int, state: _State, tab: Any, full: bool = False) -> Delta:
+def compare(db: sqlite3.Connection, sheet: int, state: _State, tab: TabRead, full: bool = False) -> Delta:
     """Compare a read with the last one (once per read): its blocks are matched by
     digest with the last read's (wherever they sit now); only the blocks left
     unmatched are loaded, unless ``full`` or the digests cannot tell."""

@@ -53,7 +53,7 @@ def personal_headers(config: Config) -> dict[str, str]:
     coordinator column of the summary tab (named in both languages)."""
     names: dict[str, str] = {header_key(h): h for h in PERSONAL_HEADERS}
     for col in config.columns:
-        if getattr(col, "personal", False):
+        if col.personal:
             for name in (col.header, *col.aliases):
                 names[header_key(name)] = col.header
     return names

@@ -74,10 +74,6 @@ def _records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
     return records
 
 
-def _personal(config: Config) -> frozenset[str]:
-    return frozenset(c.field for c in config.columns if getattr(c, "personal", False))
-
-
 def reconcile(config: Config, *, against: str | Path | None = None, client: Client | None = None,
               journal: Journal | None = None, include_personal: bool = False, lang: str | None = None,
               by_koordinator: bool = False) -> ReconcileReport:
@@ -149,7 +145,7 @@ def _journal_findings(config: Config, key: str, values: list[list[Any]], result:
         last = journal.last(name, good_only=False)
         if last is None:
             return None, None, []
-        personal = frozenset() if include_personal else _personal(config)
+        personal = frozenset() if include_personal else config.personal_fields
         current = now.as_dicts()
         changed: list[dict[str, Any]] = []
         for tps, row in current.items():

@@ -30,7 +30,7 @@ from sheetsync.core.locale_check import spreadsheet_locale
 from sheetsync.core.presets import planned_tps
 from sheetsync.core.regions import tps_key
 from sheetsync.core.summaries import summary_tables
-from sheetsync.sheets.client import Sheet, open_client
+from sheetsync.sheets.client import Client, Sheet, open_client
 from sheetsync.sync.desired import InputLayout, input_layout
 from sheetsync.sync.ownership import (ApiObject, Owned, column_marker, column_unmarker, read_owned, resolve_tabs,
                                       summary_headers, synced_before, tab_kinds, tab_marker)
@@ -62,7 +62,7 @@ class LayoutReport:
 
 # ----------------------------------------------------------------- entry
 
-def init_layout(config: Config, *, with_tps: bool = False, client: Any = None) -> LayoutReport:
+def init_layout(config: Config, *, with_tps: bool = False, client: Client | None = None) -> LayoutReport:
     """Create or repair the layout of ``config.spreadsheet``; see the module docstring."""
     sheet = Sheet(client or open_client(config), config.spreadsheet)
     report = LayoutReport(spreadsheet=sheet.key)
@@ -187,8 +187,7 @@ class LayoutPlan:
     def summary_titles(self) -> list[str]:
         tabs = self.config.summary_tabs
         titles = [tabs.kecamatan, tabs.kelurahan, tabs.masalah]
-        extra = getattr(tabs, "koordinator", None)
-        return titles + ([extra] if extra else [])
+        return titles + ([tabs.koordinator] if tabs.koordinator else [])
 
     # -- build ------------------------------------------------------------
     def build(self, *, with_tps: bool) -> list[ApiObject]:
@@ -456,7 +455,7 @@ def chart_columns(header: Sequence[str], config: Config) -> tuple[int | None, in
     """(target column, supported paslon's votes column) in the kecamatan summary header."""
     raw = [str(h).lower() for h in header]
     keys = [header_key(h) for h in header]
-    field = str(getattr(config.rules, "supported_paslon", "") or "")
+    field = config.rules.supported_paslon or ""
     col = next((c for c in config.columns if c.field == field), None)
     names = {header_key(n) for n in ((col.header, *col.aliases) if col else ())} | {header_key(field)}
     names.discard("")

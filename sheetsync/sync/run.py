@@ -25,7 +25,7 @@ from sheetsync.core.config import Config, with_overrides
 from sheetsync.core.issues import Issue
 from sheetsync.core.locale_check import locale_issue, spreadsheet_locale
 from sheetsync.core.summaries import summary_tables
-from sheetsync.sheets.client import (Prepared, Sheet, WriteStats, _is_grid_limit, _is_missing_range, open_client, spreadsheet_key,
+from sheetsync.sheets.client import (Client, Prepared, Sheet, WriteStats, _is_grid_limit, _is_missing_range, open_client, spreadsheet_key,
                                      tab_missing, transport_stats)
 from sheetsync.errors import AS_SAID, EXIT_SYNC, Phrase, SheetsyncError
 from sheetsync.sheets.errors import Protected, SheetsError
@@ -158,7 +158,7 @@ class _Clock:
         self.report.timings["total"] = round(time.perf_counter() - self.t0, 6)
 
 
-def sync(config: Config, *, dry_run: bool = False, accept_deletions: bool = False, client: Any = None,
+def sync(config: Config, *, dry_run: bool = False, accept_deletions: bool = False, client: Client | None = None,
          journal: SyncRecord[TabView] | None = None, now: datetime | None = None, lock_dir: str | None = None,
          hooks: SyncHooks | None = None, accept: frozenset[str] = frozenset()) -> SyncReport:
     """One sync of config.spreadsheet. Raises SyncError (exit code 3) with what to do.
@@ -208,7 +208,7 @@ class _Work(Generic[TabView]):
     owned: Owned
 
 
-def _run(config: Config, key: str, report: SyncReport, clock: _Clock, *, client: Any,
+def _run(config: Config, key: str, report: SyncReport, clock: _Clock, *, client: Client | None,
          journal: SyncRecord[TabView] | None,
          now: datetime | None, dry_run: bool, accept_deletions: bool, hooks: SyncHooks,
          accept: frozenset[str] = frozenset()) -> None:
@@ -317,7 +317,7 @@ def _write_phase(sheet: Sheet, work: _Work[TabView], config: Config, report: Syn
         clock.lap("verify")
 
 
-def read_and_check(config: Config, *, client: Any = None, now: datetime | None = None,
+def read_and_check(config: Config, *, client: Client | None = None, now: datetime | None = None,
                    journal: SyncRecord[TabView] | None = None) -> CheckResult:
     """`sheetsync check`: one read of the input tab, then the core, and one spreadsheets.get for
     the spreadsheet's locale (locale_check). Writes nothing.

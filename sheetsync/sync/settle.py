@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from sheetsync.core import a1
-from sheetsync.sheets.client import _is_grid_limit
+from sheetsync.sheets.client import Sheet, _is_grid_limit
 from sheetsync.sync.plan import CellChange, Plan, raw_value, same_value, shown_text
 from sheetsync.sync.rowid import (RowIdentities, content_identity, header_changed, key_identity, moved_rows,
                              norm, verify_ranges)
@@ -95,7 +95,7 @@ class Settled:
     restored: list[str] = field(default_factory=list)    # cells of other columns given back their value
 
 
-def settle(sheet: Any, written: RowIdentities, wanted: Callable[[], Wanted],
+def settle(sheet: Sheet, written: RowIdentities, wanted: Callable[[], Wanted],
            send: Callable[[Plan], None]) -> Settled:
     """Verify the rows just written; repair, and confirm, until every row is right."""
     out = Settled()
