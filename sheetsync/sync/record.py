@@ -5,14 +5,11 @@ imports it. ``journal_key`` names one history, and the lock of the runs that wri
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Protocol, Sequence, TypeVar
+from typing import Any, Iterable, Mapping, Protocol, Sequence, TypeVar
 
-from sheetsync.core.issues import register_message
-
-if TYPE_CHECKING:
-    from sheetsync.core.check import KeyedRows
-    from sheetsync.core.config import Config
-    from sheetsync.core.issues import Issue
+from sheetsync.core.check import KeyedRows
+from sheetsync.core.config import Config
+from sheetsync.core.issues import Issue, register_message
 
 TAB_SEP = ":"         # between spreadsheet id and input tab: ids hold only letters, digits, - and _
 
