@@ -150,7 +150,7 @@ class Emu:
 def child(job: str, url: str, sid: str, config_path: str, extra: str) -> dict:
     """Runs in a fresh process; returns its own figures as JSON on stdout."""
     from sheetsync.core.config import load_config
-    from sheetsync.sync.run import resolve_overrides
+    from sheetsync.core.config import resolve_overrides
     config = resolve_overrides(load_config(config_path), spreadsheet=sid, api_url=url, environ={})
     t0 = time.perf_counter()
     out: dict = {}

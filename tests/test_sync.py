@@ -16,7 +16,8 @@ from sheetsync.journal.tab import journal_key
 from sheetsync.sync.lock import SyncLock, lock_path
 from sheetsync.sync.plan import same_value
 from sheetsync.core.summaries import summary_tables
-from sheetsync.sync.run import SyncBusy, SyncError, SyncHooks, read_and_check, resolve_overrides, sync
+from sheetsync.core.config import resolve_overrides
+from sheetsync.sync.run import SyncBusy, SyncError, SyncHooks, read_and_check, sync
 from sheetsync.sync.desired import summary_origin
 from sheetsync.sheets.transport import RetryPolicy
 from sync_data import FULL_HEADER, all_tabs, cell_diff, config_for, seed, settled_counters, tps_sheet

@@ -348,7 +348,7 @@ def mask_report(report: Any, config: Config) -> Any:
 def load_cli_config(ui: Ui, config_path: str | None, preset: str | None, spreadsheet: str | None,
                     api_url: str | None, credentials: str | None, need_sheet: bool = True,
                     region: str | None = None) -> Any:
-    from sheetsync.core.config import load_config, load_preset
+    from sheetsync.core.config import load_config, load_preset, resolve_overrides
 
     if sum(map(bool, (config_path, preset, region))) > 1:
         raise CliError("both_config")
@@ -363,9 +363,7 @@ def load_cli_config(ui: Ui, config_path: str | None, preset: str | None, spreads
         config = load_config(found)
     else:
         raise CliError("no_config")
-    # flag > SHEETSYNC_SPREADSHEET / SHEETSYNC_API_URL > config (sync owns the precedence rule)
-    from sheetsync.sync.run import resolve_overrides
-
+    # flag > SHEETSYNC_SPREADSHEET / SHEETSYNC_API_URL > config
     config = resolve_overrides(config, spreadsheet=spreadsheet or None, api_url=api_url or None,
                                credentials=credentials or None)
     if config.api_url:

@@ -9,6 +9,7 @@ See docs/core.md for the format.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -606,3 +607,12 @@ def with_overrides(config: Config, *, spreadsheet: str | None = None, api_url: s
     if credentials is not None:
         changes["credentials"] = credentials or None
     return replace(config, **changes)
+
+
+def resolve_overrides(config: Config, *, spreadsheet: str | None = None, api_url: str | None = None,
+                      credentials: str | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    """Flags beat SHEETSYNC_SPREADSHEET / SHEETSYNC_API_URL, which beat the config."""
+    env = os.environ if environ is None else environ
+    spreadsheet = spreadsheet or env.get("SHEETSYNC_SPREADSHEET") or None
+    api_url = api_url or env.get("SHEETSYNC_API_URL") or None
+    return with_overrides(config, spreadsheet=spreadsheet, api_url=api_url, credentials=credentials)

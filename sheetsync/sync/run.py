@@ -12,7 +12,6 @@ The library prints nothing: it returns a SyncReport or raises SyncError.
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sheetsync.core import a1
 from sheetsync.core.check import CheckResult, KeyedRows, LateIssues, check
-from sheetsync.core.config import Config, with_overrides
+from sheetsync.core.config import Config
 from sheetsync.core.issues import Issue
 from sheetsync.core.locale_check import locale_issue, spreadsheet_locale
 from sheetsync.core.summaries import summary_tables
@@ -130,15 +129,6 @@ class SyncReport:
     @property
     def changed(self) -> bool:
         return self.cells_written > 0
-
-
-def resolve_overrides(config: Config, *, spreadsheet: str | None = None, api_url: str | None = None,
-                      credentials: str | None = None, environ: Mapping[str, str] | None = None) -> Config:
-    """Flags beat SHEETSYNC_SPREADSHEET / SHEETSYNC_API_URL, which beat the config."""
-    env = os.environ if environ is None else environ
-    spreadsheet = spreadsheet or env.get("SHEETSYNC_SPREADSHEET") or None
-    api_url = api_url or env.get("SHEETSYNC_API_URL") or None
-    return with_overrides(config, spreadsheet=spreadsheet, api_url=api_url, credentials=credentials)
 
 
 class _Clock:
@@ -667,5 +657,5 @@ def _transport_delta(report: SyncReport, before: dict[str, int] | None, after: d
     report.retries = after["retries"] - before["retries"]
 
 
-__all__ = ["SyncError", "SyncBusy", "SyncHooks", "SyncReport", "read_and_check", "resolve_overrides", "sync",
+__all__ = ["SyncError", "SyncBusy", "SyncHooks", "SyncReport", "read_and_check", "sync",
            "summary_origin"]
