@@ -9,7 +9,6 @@ import pytest
 from sheetsync.journal.guard import COLUMN_CHANGES, DELETED_ROWS
 from sheetsync.journal.store import Journal
 
-pytest.importorskip("sheetsync.core.summaries")
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from sheetsync.cli.main import cli
 from sheetsync.core.config import parse_config
 from sheetsync.journal.store import Journal, journal_key, journal_path
 
-pytest.importorskip("sheetsync.core.summaries")
 PRESET = "pilkada-jakbar-2024"
 
 

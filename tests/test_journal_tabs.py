@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-import pytest
 
 from sheetsync.journal.store import Journal, journal_key
 from test_journal import T0, tab
 from test_guard import grid
 
-pytest.importorskip("sheetsync.core.summaries")
 
 
 def test_two_tabs_of_one_spreadsheet_keep_two_histories(tmp_path):

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +16,6 @@ from sheetsync.journal.store import Journal, journal_key
 from sheetsync.journal.migrate import plain_number
 from sheetsync.sync.plan import raw_value
 
-pytest.importorskip("sheetsync.core.summaries")
 T0 = datetime(2024, 11, 27, 6, 0, tzinfo=timezone.utc)
 COUNTS = ("DPT", "DPPh", "DPTb", "Paslon 1", "Paslon 2", "Paslon 3", "Suara Sah", "Suara Tidak Sah",
           "Pengguna Hak Pilih")

@@ -12,7 +12,6 @@ from sheetsync.sheets.client import Sheet
 from sheetsync.journal.store import Journal
 from sheetsync.journal.tab import journal_key
 
-pytest.importorskip("sheetsync.core.summaries")
 
 
 class CoordinatorFirst(Sheet):

@@ -14,7 +14,6 @@ import pytest
 from google_emulator import GoogleEmulator
 from sheetsync.journal.store import Journal, journal_key
 
-pytest.importorskip("sheetsync.core.summaries")
 
 NOW = datetime(2024, 11, 27, 20, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 

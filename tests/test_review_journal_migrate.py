@@ -14,7 +14,6 @@ from test_journal_typed import T0, _as_shown, _as_typed
 from google_emulator import GoogleEmulator
 from sheetsync.journal.store import Journal
 
-pytest.importorskip("sheetsync.core.summaries")
 
 
 def _make_it_a_journal_two_releases_old(path: Path, layout: str) -> None:

@@ -13,7 +13,6 @@ from google_emulator import GoogleEmulator
 from sheetsync.sheets.client import Sheet
 from sheetsync.journal.store import Journal
 
-pytest.importorskip("sheetsync.core.summaries")
 
 
 def _deleted_rows_restored(emu: GoogleEmulator, tmp_path: Path, faults: int) -> tuple[Any, list[list[str]], list[list[str]], Any]:

@@ -7,14 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from coordinators import NOTES, Desk, coordinator, insert_own_column
 from sync_data import config_for, seed, tps_sheet
 
 from sheetsync.sheets.client import Sheet
 from sheetsync.journal.store import Journal
 
-pytest.importorskip("sheetsync.core.summaries")
 
 
 def test_her_notes_in_her_own_keterangan_come_back_with_restore(emu: Any, tmp_path: Path) -> None:
