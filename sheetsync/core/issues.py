@@ -92,6 +92,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "id": "Hasil baris {row} belum lengkap: {missing} kosong",
         "en": "Results of row {row} incomplete: {missing} blank",
     },
+    "results_partial": {
+        "id": "Baris {row}: suara paslon sudah masuk, belum diisi: {missing}",
+        "en": "Row {row}: candidate votes are in, not filled yet: {missing}",
+    },
     "sum_paslon_ne_sah": {
         "id": "Baris {row}: jumlah suara paslon {sum_paslon} tidak sama dengan suara sah {sah}",
         "en": "Row {row}: candidate votes add up to {sum_paslon}, not the valid votes {sah}",

@@ -8,6 +8,9 @@ Definitions (also in docs/core.md):
 - reported: rows whose result cells are all filled and that have no error.
 - votes (every paslon, suara sah/tidak sah, pengguna) sum the reported rows
   only; rows in error are left out and counted in tps_error.  Warnings count.
+- votes all in (<paslon>_all_in, tps_paslon_in): the paslon votes of every row
+  whose paslon cells are all filled, complete or not (election night: suara sah
+  and pengguna hak pilih come later), left out by the same errors as above.
 - target of a row: its target cell, or (blank) kecamatan target / planned TPS.
   Kecamatan and kota targets come from the target table.
 """
@@ -75,11 +78,34 @@ def vote_fields(config: Config) -> list[str]:
     return [f for f in result_fields(config) if f in fields]
 
 
-def _counted(rows: pd.DataFrame) -> np.ndarray:
-    """Rows whose votes count: results complete, and no error that casts doubt on them
-    (a bad saksi phone makes a row SALAH but leaves its C.Hasil standing)."""
+def paslon_fields(config: Config) -> list[str]:
+    """The paslon fields the config has columns for: what the totals of votes all in add up."""
+    fields = {c.field for c in config.columns}
+    return [f for f in config.rules.paslon_fields if f in fields]
+
+
+def all_in(field: str) -> str:
+    """The totals key of a paslon's votes from every row with paslon votes, partial ones included."""
+    return f"{field}_all_in"
+
+
+def _undoubted(rows: pd.DataFrame) -> np.ndarray:
+    """No error that casts doubt on the row's numbers (a bad saksi phone makes a row SALAH
+    but leaves its C.Hasil standing)."""
     doubts = rows["n_count_errors"] if "n_count_errors" in rows else rows["n_errors"]
-    return np.asarray(rows["results_complete"].to_numpy(bool) & (doubts.to_numpy() == 0))
+    return np.asarray(doubts.to_numpy() == 0)
+
+
+def _counted(rows: pd.DataFrame) -> np.ndarray:
+    """Rows whose votes count: results complete, and no error that casts doubt on them."""
+    return np.asarray(rows["results_complete"].to_numpy(bool) & _undoubted(rows))
+
+
+def _paslon_in(rows: pd.DataFrame) -> np.ndarray:
+    """Rows whose paslon votes count in the totals of votes all in: every paslon cell
+    filled (the rest of the C.Hasil may still be blank), and no error that doubts them.
+    Every counted row is one of them."""
+    return np.asarray(rows["paslon_filled"].to_numpy(bool) & _undoubted(rows))
 
 
 def distinct_tps(rows: pd.DataFrame) -> np.ndarray:
@@ -102,6 +128,9 @@ class RowMasks:
     # field -> float64 of the counted rows only (votes[f][counted]): what every table sums,
     # taken once instead of once per table and field; row_masks fills this, not votes
     counted_votes: dict[str, np.ndarray] = field(default_factory=dict)
+    paslon_in: np.ndarray | None = None  # _paslon_in(rows); None: every table works it out
+    # paslon field -> float64 of the paslon_in rows only: what the totals of votes all in sum
+    paslon_in_votes: dict[str, np.ndarray] = field(default_factory=dict)
     target: np.ndarray | None = None                              # target_effective, 0 where unknown
     photo: np.ndarray | None = None    # a well-formed C.Hasil photo link; None: no photo column
 
@@ -115,8 +144,10 @@ def _has_photo(rows: pd.DataFrame, config: Config | None) -> np.ndarray | None:
 
 def row_masks(rows: pd.DataFrame, config: Config | None = None) -> RowMasks:
     status = rows["status"].to_numpy(object)
-    counted = _counted(rows)
+    counted, paslon_in = _counted(rows), _paslon_in(rows)
     votes = {f: rows[f].to_numpy(dtype=np.float64, na_value=0.0)[counted] for f in vote_fields(config)} \
+        if config else {}
+    votes_in = {f: rows[f].to_numpy(dtype=np.float64, na_value=0.0)[paslon_in] for f in paslon_fields(config)} \
         if config else {}
     return RowMasks(
         first=distinct_tps(rows), counted=counted, error=rows["n_errors"].to_numpy() > 0,
@@ -124,7 +155,7 @@ def row_masks(rows: pd.DataFrame, config: Config | None = None) -> RowMasks:
         # BELUM ADA SAKSI is given only to rows without results: not filled either
         belum=(status == BELUM_DIISI) | (status == BELUM_ADA_SAKSI),
         not_ok=status != OK,
-        counted_votes=votes, target=np.nan_to_num(rows["target_effective"].to_numpy(np.float64)),
+        counted_votes=votes, paslon_in=paslon_in, paslon_in_votes=votes_in, target=np.nan_to_num(rows["target_effective"].to_numpy(np.float64)),
         photo=_has_photo(rows, config))
 
 
@@ -160,10 +191,34 @@ def _sums(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config,
         if values is None:
             full = masks.votes[f] if f in masks.votes else rows[f].to_numpy(dtype=np.float64, na_value=0.0)
             values = full[masks.counted]
-        out[f] = np.rint(np.bincount(group, weights=values, minlength=size + 1)[:size]).astype(np.int64)
+        out[f] = _group_sums(group, values, size)
+    out.update(_sums_all_in(codes, size, rows, config, masks))
     target = masks.target if masks.target is not None else np.nan_to_num(rows["target_effective"].to_numpy(np.float64))
     one = placed & first  # a duplicated TPS has one target
     out["target_tps"] = np.round(np.bincount(codes[one], weights=target[one], minlength=size)[:size], 2)
+    return out
+
+
+def _group_sums(group: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Whole-number sums of values per group; group == size is the bin of unplaced rows, dropped."""
+    return np.rint(np.bincount(group, weights=values, minlength=size + 1)[:size]).astype(np.int64)
+
+
+def _sums_all_in(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config,
+                 masks: RowMasks) -> dict[str, np.ndarray]:
+    """TPS with paslon votes in, and each paslon's votes from them (partial rows included)."""
+    fields = paslon_fields(config)
+    if not fields:
+        return {}
+    paslon_in = masks.paslon_in if masks.paslon_in is not None else _paslon_in(rows)
+    placed = codes >= 0
+    out = {"tps_paslon_in": np.bincount(codes[paslon_in & placed], minlength=size)[:size]}
+    group = np.where(placed, codes, size)[paslon_in]
+    for f in fields:
+        values = masks.paslon_in_votes.get(f)
+        if values is None:
+            values = rows[f].to_numpy(dtype=np.float64, na_value=0.0)[paslon_in]
+        out[all_in(f)] = _group_sums(group, values, size)
     return out
 
 
@@ -233,6 +288,7 @@ def per_tps(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
     table["target"] = rows["target_effective"]
     table["status"] = rows["status"]
     table["counted"] = _counted(rows)
+    table["counted_all_in"] = _paslon_in(rows)
     return table
 
 

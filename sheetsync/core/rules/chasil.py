@@ -2,8 +2,8 @@
 
 A check runs only where every number it needs is filled: a blank is "not yet
 filled", never zero.  So a row in the planning phase (no results yet) is never
-SALAH for its empty result cells; a row with some results filled is BELUM DIISI
-and lists the blank ones.
+SALAH for its empty result cells; a row with some results filled lists the blank
+ones: BELUM DIISI, or PERIKSA once every paslon cell is filled (partial results).
 """
 
 from __future__ import annotations
@@ -29,15 +29,20 @@ def dpt_over_max(ctx: RuleContext) -> Iterator[Hits]:
 
 @register("results_incomplete")
 def results_incomplete(ctx: RuleContext) -> Iterator[Hits]:
+    """Some result cells filled, others blank.  With every paslon cell filled the votes are
+    in (election night: suara sah and pengguna hak pilih come later): PERIKSA, naming what
+    is still blank.  With a paslon cell blank the row is still being typed: BELUM DIISI."""
     fields = [f for f in ctx.result_fields if ctx.has(f)]
     if not fields:
         return
     blank = np.column_stack([ctx.parsed[f].blank for f in fields])
     some = (~blank).any(axis=1) & blank.any(axis=1)
-    rows = np.flatnonzero(some)
+    paslon_in = ctx.frame["paslon_filled"].to_numpy(bool)
     headers = np.array([ctx.header(f) for f in fields], dtype=object)
-    missing = [", ".join(headers[b]) for b in blank[rows]]
-    yield Hits("results_incomplete", WARNING, None, rows, {"missing": missing}, status=BELUM_DIISI)
+    for code, rows, status in (("results_incomplete", np.flatnonzero(some & ~paslon_in), BELUM_DIISI),
+                               ("results_partial", np.flatnonzero(some & paslon_in), None)):
+        missing = [", ".join(headers[b]) for b in blank[rows]]
+        yield Hits(code, WARNING, None, rows, {"missing": missing}, status=status)
 
 
 def _all(ctx: RuleContext, fields: tuple[str, ...] | list[str]) -> tuple[list[np.ndarray], np.ndarray] | None:
