@@ -495,7 +495,9 @@ def report_nation(args: argparse.Namespace, kotas: list[Kota], idle: set[str], c
               f"per minute, first cycle included), cycle p50/max "
               f"{pct([c['seconds'] for c in cycles], .5):.1f} / {max((c['seconds'] for c in cycles), default=0):.1f} s, "
               f"peak memory {sh.usage.ru_maxrss / 1024:.0f} MB")
-    print(f"  emulator + volunteers process peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"  emulator + volunteers (this process): CPU {own.ru_utime + own.ru_stime:.1f} s in all (seeding included), "
+          f"peak memory {own.ru_maxrss / 1024:.0f} MB")
     need_projects = max(math.ceil(rates.peak.get(("all projects", k), 0) / (0.9 * 300)) for k in ("read", "write"))
     need_accounts = max(math.ceil(rates.peak.get(("all projects", k), 0) / (0.9 * 60)) for k in ("read", "write"))
     print(f"  accounts and projects needed at the measured peak (90% of each quota): {max(1, need_accounts)} accounts, "
