@@ -41,11 +41,13 @@ from google_emulator import GoogleEmulator
 
 ORACLE = Path(__file__).parent / "oracle"
 PRESET = "pilkada-jakbar-2024"
-# expected_totals.csv column -> header of the summary tabs (Indonesian, the preset's language)
+# expected_totals.csv column -> header of the summary tabs (Indonesian, the preset's language);
+# the votes are those of complete rows, labelled so beside the votes of every row with paslon votes
 TAB_HEADERS = {
     "tps_entered": "TPS Masuk", "tps_reported": "TPS Lapor", "tps_error": "Baris Salah",
-    "paslon_1": "Paslon 1", "paslon_2": "Paslon 2", "paslon_3": "Paslon 3", "suara_sah": "Suara Sah",
-    "suara_tidak_sah": "Suara Tidak Sah", "target": "Target Suara", "pct_reported": "% Lapor",
+    "paslon_1": "Paslon 1 (lengkap)", "paslon_2": "Paslon 2 (lengkap)", "paslon_3": "Paslon 3 (lengkap)",
+    "suara_sah": "Suara Sah (lengkap)", "suara_tidak_sah": "Suara Tidak Sah (lengkap)",
+    "target": "Target Suara", "pct_reported": "% Lapor",
     "pct_target": "% Target",
 }
 RECONCILIATION_HEADERS = {"tps_planned": "TPS Rencana", "tps_missing": "TPS Kurang", "tps_extra": "TPS Lebih",

@@ -29,7 +29,7 @@ def test_tabs_and_headers():
     assert list(tables) == ["Rekap Kecamatan", "Rekap Kelurahan", "Masalah", "Rekap Koordinator"]
     kec = tables["Rekap Kecamatan"]
     assert kec[0][:4] == ["Kode", "Kecamatan", "TPS Rencana", "TPS Masuk"]
-    assert "Suara Paslon 3" in kec[0] and "Target Suara" in kec[0]
+    assert "Suara Paslon 3 (lengkap)" in kec[0] and "Target Suara" in kec[0]
     assert len(kec) == 1 + 8 + 1 and kec[-1][1] == "TOTAL Jakarta Barat"
     assert len(tables["Rekap Kelurahan"]) == 1 + 56
     assert tables["Masalah"][0] == ["Baris", "Kecamatan", "Kelurahan", "No TPS", "Status", "Tingkat",
@@ -43,7 +43,7 @@ def test_numbers_are_numbers():
     cengkareng = dict(zip(head, kec[1]))
     assert cengkareng["TPS Rencana"] == 525 and isinstance(cengkareng["TPS Rencana"], int)
     assert cengkareng["Target Suara"] == 105000 and isinstance(cengkareng["Target Suara"], int)
-    assert cengkareng["Paslon 3"] == 150 and cengkareng["Baris Salah"] == 1
+    assert cengkareng["Paslon 3 (lengkap)"] == 150 and cengkareng["Baris Salah"] == 1
     assert isinstance(cengkareng["% Lapor"], float)
     json.dumps(summary_tables(result, config))   # plain Python values only
     assert not any(type(c).__module__ == "numpy" for c in cells(summary_tables(result, config)))

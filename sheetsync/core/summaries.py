@@ -29,6 +29,7 @@ from sheetsync.core.config import Config
 from sheetsync.core.coverage import SUMMARY_COLUMNS as COVERAGE, Coverage, compute_coverage
 from sheetsync.core.issues import status_label
 from sheetsync.core.rules.photo import photo_field
+from sheetsync.core.totals import all_in, paslon_fields
 
 _HEADERS = {
     "kode": ("Kode", "Code"),
@@ -41,7 +42,11 @@ _HEADERS = {
     "pct_reported_entered": ("% Lapor (dari TPS Masuk)", "% reported (of TPS entered)"),
     "tps_error": ("Baris Salah", "Rows in error"),
     "target": ("Target Suara", "Target votes"),
-    "votes_supported": ("Suara {paslon}", "Votes {paslon}"),
+    "votes_supported": ("Suara {paslon} (lengkap)", "Votes {paslon} (complete)"),
+    # the two vote totals side by side: complete rows only, and every row with paslon votes
+    "votes_complete": ("{column} (lengkap)", "{column} (complete)"),
+    "votes_all_in": ("{column} (semua masuk)", "{column} (incl. partial)"),
+    "tps_paslon_in": ("TPS Suara Paslon Masuk", "TPS with candidate votes"),
     "pct_target": ("% Target", "% of target"),
     "tps_missing": ("TPS Kurang", "TPS missing"),
     "tps_extra": ("TPS Lebih", "TPS extra"),
@@ -125,6 +130,13 @@ def _paslon_fields(config: Config) -> list[str]:
     return [f for f in (*config.rules.paslon_fields, "suara_sah", "suara_tidak_sah") if config.column(f)]
 
 
+def _all_in_columns(config: Config) -> list[str]:
+    """TPS with paslon votes in and each paslon's votes from them, partial rows included:
+    beside the complete rows' votes, so election night shows what has come in."""
+    fields = paslon_fields(config)
+    return ["tps_paslon_in", *map(all_in, fields)] if fields else []
+
+
 def _photo_columns(config: Config) -> list[str]:
     """"TPS dengan foto" beside the reporting counts, when the config has a photo column."""
     return ["tps_photo"] if photo_field(config) else []
@@ -147,7 +159,7 @@ def kecamatan_table(result: CheckResult, config: Config, coverage: Coverage | No
                "tps_error", "target"]
     if config.rules.supported_paslon:
         columns += ["votes_supported", "pct_target"]
-    columns += _photo_columns(config) + paslon + ["tps_missing", "tps_extra", "target_diff"]
+    columns += _photo_columns(config) + paslon + _all_in_columns(config) + ["tps_missing", "tps_extra", "target_diff"]
     columns += list(COVERAGE) if coverage is not None else []
     header = [_label(c, config) for c in columns]
     rows = _records(table, columns)
@@ -166,7 +178,7 @@ def kelurahan_table(result: CheckResult, config: Config, coverage: Coverage | No
                "tps_error", "target"]
     if config.rules.supported_paslon:
         columns += ["votes_supported", "pct_target"]
-    columns += _photo_columns(config) + _paslon_fields(config)
+    columns += _photo_columns(config) + _paslon_fields(config) + _all_in_columns(config)
     table = result.totals.per_kelurahan
     if coverage is not None:
         columns += list(COVERAGE)
@@ -184,8 +196,17 @@ def _label(column: str, config: Config) -> str:
         return _h("pct_reported_entered", lang)     # no planned TPS: the header says what % is of
     if column in _HEADERS:
         return _h(column, lang)
-    col = config.column(column)
-    return col.header if col else column
+    for f in paslon_fields(config):
+        if column == all_in(f):
+            return _h("votes_all_in", lang, column=_header(f, config))
+    if column in _paslon_fields(config):
+        return _h("votes_complete", lang, column=_header(column, config))
+    return _header(column, config)
+
+
+def _header(field: str, config: Config) -> str:
+    col = config.column(field)
+    return col.header if col else field
 
 
 def masalah_table(result: CheckResult, config: Config) -> list[list[Any]]:
