@@ -100,7 +100,7 @@ def test_dropdowns_colours_protection_chart(emu: Any, fresh) -> None:
     header = summary_header(config)
     series = [s["series"]["sourceRange"]["sources"][0]["startColumnIndex"] for s in spec["series"]]
     assert header[domain["startColumnIndex"]] == "Kecamatan"
-    assert [header[i] for i in series] == ["Target Suara", "Suara Paslon 3"]
+    assert [header[i] for i in series] == ["Target Suara", "Suara Paslon 3 (lengkap)"]
 
 
 def test_second_init_writes_nothing(emu: Any, fresh) -> None:
