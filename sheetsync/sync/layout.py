@@ -7,7 +7,8 @@ spreadsheets:batchUpdate holding only what is missing or wrong:
 - dropdowns (data validation, warning only) for kecamatan and kelurahan;
 - one conditional colour per status on the status column;
 - the status/message columns and the summary tabs protected, warning only;
-- the summary tabs, and a bar chart target vs votes per kecamatan;
+- the summary tabs, and the charts on them (`charts`): per kecamatan target vs votes, the
+  paslon's shares stacked, % of TPS reported; the kota's votes per paslon vs its target;
 - with ``with_tps``: one row per planned TPS that is not in the sheet yet.
 
 A second run finds everything in place and sends no write at all.  Ranges
@@ -28,6 +29,7 @@ from sheetsync.core.headers import header_key
 from sheetsync.core.issues import STATUS_LABELS, status_label
 from sheetsync.core.locale_check import spreadsheet_locale
 from sheetsync.core.presets import planned_tps
+from sheetsync.core.progress import HOURS, progress_title
 from sheetsync.core.regions import tps_key
 from sheetsync.core.summaries import summary_tables
 from sheetsync.sheets.client import Client, Sheet, open_client
@@ -37,8 +39,16 @@ from sheetsync.sync.ownership import (ApiObject, Owned, column_marker, column_un
 from sheetsync.sync.stamp import summary_origin
 
 MARK = "sheetsync:"            # prefix of descriptions of what init owns
-CHART_TITLE_ID = "Target vs suara per kecamatan"
-CHART_TITLE_EN = "Target vs votes per kecamatan"
+# Chart titles, in the sheet's language ({kota}: the config's kota).
+CHART_TITLES: dict[str, dict[str, str]] = {
+    "target": {"id": "Target vs suara per kecamatan", "en": "Target vs votes per kecamatan"},
+    "share": {"id": "Perolehan suara paslon per kecamatan (%)", "en": "Paslon vote share per kecamatan (%)"},
+    "reported": {"id": "% TPS lapor per kecamatan", "en": "% of TPS reported per kecamatan"},
+    "kota": {"id": "Suara per paslon vs target, {kota}", "en": "Votes per paslon vs target, {kota}"},
+    "progress": {"id": "TPS lapor per jam, 24 jam terakhir", "en": "TPS reported per hour, last 24 hours"},
+}
+CHART_PX = (720, 400)          # width, height of each chart
+CHART_CELLS = (8, 21)          # the columns (100 px) and rows (21 px) a chart and its margin cover
 STATUS_COLOURS: dict[str, dict[str, float]] = {   # Google's own light palette
     "OK": {"red": 0.718, "green": 0.882, "blue": 0.804},            # #b7e1cd green
     "PERIKSA": {"red": 0.988, "green": 0.91, "blue": 0.698},        # #fce8b2 yellow
@@ -171,14 +181,15 @@ class LayoutPlan:
     def tab_grid(self, title: str) -> tuple[int, int]:
         """A new tab's grid, sized to what goes there (not Google's 1000 x 26): the input tab
         holds the planned TPS; a summary is as wide as its table and as long as its rows (one per
-        kecamatan or kelurahan; on the kecamatan tab the chart below it) and a tenth to grow, or
+        kecamatan or kelurahan; on the kecamatan tab the charts below it) and a tenth to grow, or
         1,000 rows for the tables that follow the data. The input tab keeps Google's 26 columns
         at least: people add columns of their own there."""
         regions, cfg = self.config.regions, self.config
         if title == cfg.input_tab:
             return max(len(regions.kelurahan) * 30, 100) + cfg.header_row, max(len(cfg.columns) + 2, 26)
         width = max(len(summary_headers(cfg).get(title, [])), 1)
-        rows = {cfg.summary_tabs.kecamatan: len(regions.kecamatan) + 30,       # chart: 400 px ~ 20 rows
+        charts = len(kecamatan_charts(cfg, 0))                                # two abreast below the table
+        rows = {cfg.summary_tabs.kecamatan: len(regions.kecamatan) + 3 + (charts + 1) // 2 * CHART_CELLS[1],
                 cfg.summary_tabs.kelurahan: len(regions.kelurahan) + 5}.get(title)
         if rows is None:                  # Masalah, Rekap Koordinator follow the data: as a sync makes them
             return 1000, width
@@ -201,7 +212,7 @@ class LayoutPlan:
         self.dropdowns(input_id, header)
         self.colours(input_id)
         self.protections(input_id)
-        self.chart()
+        self.charts()
         if with_tps:
             self.planned_rows(input_id, header)
         return self.requests
@@ -334,37 +345,28 @@ class LayoutPlan:
             if id(p) not in matched and "protectedRangeId" in p:
                 self.requests.append({"deleteProtectedRange": {"protectedRangeId": p["protectedRangeId"]}})
 
-    def chart(self) -> None:
-        title = CHART_TITLE_ID if self.config.language == "id" else CHART_TITLE_EN
+    def charts(self) -> None:
+        """sheetsync's charts on the tabs it owns (charts carry no marker: the tab's is theirs).
+        A chart is there when a chart of the tab shows the same ranges, whatever its type,
+        title, colours or place (a person may restyle or move it); one of sheetsync's titles
+        showing other ranges is an old one of sheetsync's: replaced. Other charts are left."""
+        ours = chart_titles(self.config)
+        for tab, wanted in self.wanted_charts().items():
+            have = self.sheets[tab].get("charts", [])
+            keys = {_chart_key(c["spec"]) for c in wanted}
+            shown = {_chart_key(c.get("spec", {})) for c in have}
+            self.requests += [{"deleteEmbeddedObject": {"objectId": c["chartId"]}} for c in have
+                              if c.get("spec", {}).get("title") in ours and _chart_key(c["spec"]) not in keys]
+            self.requests += [{"addChart": {"chart": c}} for c in wanted if _chart_key(c["spec"]) not in shown]
+
+    def wanted_charts(self) -> dict[str, list[ApiObject]]:
+        """Owned tab title -> the charts sheetsync puts there."""
         tab = self.config.summary_tabs.kecamatan
-        sheet_id = self.sheet_id(tab)
-        if any(ch.get("spec", {}).get("title") == title for ch in self.sheets[tab].get("charts", [])):
-            return
-        header = summary_header(self.config)
-        if not header:
-            return
-        target, votes = chart_columns(header, self.config)
-        if target is None or votes is None:
-            return
-        name_col = next((i for i, h in enumerate(header) if header_key(h) == "kecamatan"), 0)
-        top = summary_origin(self.config, tab) - 1          # 0-based row of the table's header
-        end = top + 1 + len(self.config.regions.kecamatan)  # header + one row per kecamatan; no kota row
-
-        def src(c: int) -> ApiObject:
-            return {"sourceRange": {"sources": [{"sheetId": sheet_id, "startRowIndex": top, "endRowIndex": end,
-                                                 "startColumnIndex": c, "endColumnIndex": c + 1}]}}
-
-        self.requests.append({"addChart": {"chart": {
-            "spec": {"title": title, "basicChart": {
-                "chartType": "BAR", "legendPosition": "BOTTOM_LEGEND", "headerCount": 1,
-                "axis": [{"position": "BOTTOM_AXIS", "title": "Suara" if self.config.language == "id" else "Votes"},
-                         {"position": "LEFT_AXIS", "title": "Kecamatan"}],
-                "domains": [{"domain": src(name_col)}],
-                "series": [{"series": src(target), "targetAxis": "BOTTOM_AXIS"},
-                           {"series": src(votes), "targetAxis": "BOTTOM_AXIS"}]}},
-            "position": {"overlayPosition": {"anchorCell": {"sheetId": sheet_id, "rowIndex": end + 2,
-                                                            "columnIndex": 0},
-                                             "widthPixels": 720, "heightPixels": 400}}}}})
+        wanted = {tab: kecamatan_charts(self.config, self.sheet_id(tab))}
+        progress = progress_title(self.config.language)
+        if progress in tab_kinds(self.config):
+            wanted[progress] = [progress_chart(self.config, self.sheet_id(progress))]
+        return wanted
 
     def planned_rows(self, sheet_id: int, header: Sequence[str]) -> None:
         rows = missing_planned_rows(self.values, self.config)
@@ -441,6 +443,96 @@ def _same_protection(have: ApiObject, want: ApiObject) -> bool:
             and _range_key(have.get("range", {})) == _range_key(want["range"]))
 
 
+# ------------------------------------------------------------------ charts
+
+def chart_titles(config: Config) -> set[str]:
+    """Every title sheetsync gives a chart, in both languages: how an old chart of its own is known."""
+    return {title.format(kota=config.regions.kota) for titles in CHART_TITLES.values() for title in titles.values()}
+
+
+def _title(kind: str, config: Config) -> str:
+    return CHART_TITLES[kind]["id" if config.language == "id" else "en"].format(kota=config.regions.kota)
+
+
+def _source(sheet_id: int, rows: tuple[int, int], cols: Sequence[int]) -> ApiObject:
+    """A chart's data: rows [start, end) of columns ``cols``, one source per run of adjacent columns."""
+    runs: list[list[int]] = []
+    for c in sorted(cols):
+        if runs and runs[-1][1] == c:
+            runs[-1][1] = c + 1
+        else:
+            runs.append([c, c + 1])
+    return {"sourceRange": {"sources": [{"sheetId": sheet_id, "startRowIndex": rows[0], "endRowIndex": rows[1],
+                                         "startColumnIndex": a, "endColumnIndex": b} for a, b in runs]}}
+
+
+def _chart(config: Config, kind: str, basic: ApiObject, sheet_id: int, anchor: tuple[int, int]) -> ApiObject:
+    return {"spec": {"title": _title(kind, config), "basicChart": {"legendPosition": "BOTTOM_LEGEND", **basic}},
+            "position": {"overlayPosition": {"anchorCell": {"sheetId": sheet_id, "rowIndex": anchor[0],
+                                                            "columnIndex": anchor[1]},
+                                             "widthPixels": CHART_PX[0], "heightPixels": CHART_PX[1]}}}
+
+
+def kecamatan_charts(config: Config, sheet_id: int) -> list[ApiObject]:
+    """The kecamatan tab's charts, below its table, two abreast: target vs votes, the paslon's
+    shares stacked to 100 %, % of TPS reported (one bar per kecamatan each), and the kota's
+    line of the same table: votes per paslon beside the target."""
+    header = summary_header(config)
+    if not header:
+        return []
+    top = summary_origin(config, config.summary_tabs.kecamatan) - 1     # 0-based row of the table's header
+    kota = top + 1 + len(config.regions.kecamatan)                      # the TOTAL line after the kecamatan
+    names = next((i for i, h in enumerate(header) if header_key(h) == "kecamatan"), 0)
+    rows = (top, kota)
+
+    def per_kecamatan(kind: str, chart_type: str, cols: list[int], **extra: Any) -> tuple[str, ApiObject]:
+        return kind, {"chartType": chart_type, "headerCount": 1,
+                      "domains": [{"domain": _source(sheet_id, rows, [names])}],
+                      "series": [{"series": _source(sheet_id, rows, [c])} for c in cols], **extra}
+
+    target, votes = chart_columns(header, config)
+    paslon = paslon_columns(header, config)
+    reported = reported_column(header)
+    basics: list[tuple[str, ApiObject]] = []
+    if target is not None and votes is not None:
+        votes_axis = "Suara" if config.language == "id" else "Votes"
+        basics.append(per_kecamatan("target", "BAR", [target, votes], axis=[
+            {"position": "BOTTOM_AXIS", "title": votes_axis}, {"position": "LEFT_AXIS", "title": "Kecamatan"}]))
+    if paslon:
+        basics.append(per_kecamatan("share", "COLUMN", paslon, stackedType="PERCENT_STACKED"))
+    if reported is not None:
+        basics.append(per_kecamatan("reported", "COLUMN", [reported]))
+    if target is not None and paslon:
+        basics.append(("kota", {"chartType": "COLUMN", "headerCount": 0,
+                                "domains": [{"domain": _source(sheet_id, (top, top + 1), [target, *paslon])}],
+                                "series": [{"series": _source(sheet_id, (kota, kota + 1), [target, *paslon])}]}))
+    first = kota + 2
+    return [_chart(config, kind, basic, sheet_id,
+                   (first + (i // 2) * CHART_CELLS[1], (i % 2) * CHART_CELLS[0]))
+            for i, (kind, basic) in enumerate(basics)]
+
+
+def progress_chart(config: Config, sheet_id: int) -> ApiObject:
+    """A line over the progress table (core/progress.py): TPS newly reported per hour, and the
+    total reported on the right axis."""
+    rows = (0, 1 + HOURS)
+    return _chart(config, "progress", {
+        "chartType": "LINE", "headerCount": 1,
+        "domains": [{"domain": _source(sheet_id, rows, [0])}],
+        "series": [{"series": _source(sheet_id, rows, [1]), "targetAxis": "LEFT_AXIS"},
+                   {"series": _source(sheet_id, rows, [2]), "targetAxis": "RIGHT_AXIS"}]},
+                  sheet_id, (0, 4))
+
+
+def _chart_key(spec: ApiObject) -> tuple[tuple[tuple[int | None, ...], ...], ...]:
+    """What a chart shows: the ranges of its domains and series, in any order; not its type,
+    title, colours or place, which a person may change."""
+    basic = spec.get("basicChart", {})
+    parts = [d.get("domain", {}) for d in basic.get("domains", [])] + \
+            [s.get("series", {}) for s in basic.get("series", [])]
+    return tuple(sorted(tuple(_range_key(r) for r in p.get("sourceRange", {}).get("sources", [])) for p in parts))
+
+
 # -------------------------------------------------- core-facing helpers
 
 def summary_header(config: Config) -> list[str]:
@@ -464,6 +556,21 @@ def chart_columns(header: Sequence[str], config: Config) -> tuple[int | None, in
     votes = next((i for i in plain if any(n in keys[i] for n in names) and not keys[i].startswith("target")),
                  None)
     return target, votes
+
+
+def paslon_columns(header: Sequence[str], config: Config) -> list[int]:
+    """The column of each paslon's votes in a summary header: the first headed as the input
+    tab's paslon column, bare or with a qualifier ("Paslon 1 (lengkap)": the complete rows',
+    which come before the votes of every row with paslon votes)."""
+    texts = [str(h) for h in header]
+    heads = [col.header for f in config.rules.paslon_fields if (col := config.column(f)) is not None]
+    found = [next((i for i, t in enumerate(texts) if t == h or t.startswith(h + " (")), None) for h in heads]
+    return [i for i in found if i is not None]
+
+
+def reported_column(header: Sequence[str]) -> int | None:
+    """The "% Lapor" / "% reported" column of a summary header."""
+    return next((i for i, h in enumerate(header) if str(h).startswith(("% Lapor", "% reported"))), None)
 
 
 def missing_planned_rows(values: list[list[Any]], config: Config) -> list[dict[str, Any]]:
