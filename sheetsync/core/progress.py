@@ -1,0 +1,79 @@
+"""How reporting progressed: TPS reported per hour over the last 24 hours, from a series of reads.
+
+Each read of the input tab is one point: when it was read, and how many TPS were reported
+then (totals.py: every result cell filled and no error). An hour's figure is the change of
+that number across the hour: the last read before the hour ends minus the last read before
+it began. So:
+
+- an hour without a read shows 0: nothing was seen to change;
+- a read may lower the number (a row corrected into an error, a row deleted): the hour then
+  shows a negative figure, as it happened;
+- before the first read nothing is known to be reported: the first read's whole count falls
+  in its hour.
+
+Hours are clock hours in WIB, where the sheet is used; the last one is the hour ``now`` is in
+(not over yet). Times without a zone are UTC, as the journal stores them.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable
+
+WIB = timezone(timedelta(hours=7))
+HOURS = 24
+HOUR = timedelta(hours=1)
+
+# The tab that shows the table, in the sheet's language.
+PROGRESS_TAB = {"id": "Progres 24 Jam", "en": "Last 24 hours"}
+_HEADERS = {"id": ("Jam (WIB)", "TPS Lapor Baru", "TPS Lapor (Total)"),
+            "en": ("Hour (WIB)", "TPS newly reported", "TPS reported (total)")}
+_HOUR_FORMAT = {"id": "%d-%m %H:00", "en": "%m-%d %H:00"}
+
+Point = tuple[datetime, int]     # (when read, TPS reported at that read)
+
+
+@dataclass(frozen=True)
+class HourCount:
+    start: datetime      # the hour's first instant, WIB
+    reported: int        # change of TPS reported during the hour
+    total: int           # TPS reported at the hour's end (its last read, or the last before)
+
+
+def reported_per_hour(points: Iterable[Point], now: datetime, hours: int = HOURS) -> list[HourCount]:
+    """One HourCount per clock hour, oldest first, the last the hour ``now`` is in.
+    Reads after ``now`` are not counted."""
+    end = _wib(now)
+    ordered = sorted((_wib(t), n) for t, n in points if _wib(t) <= end)
+    times = [t for t, _ in ordered]
+
+    def total_before(moment: datetime) -> int:
+        i = bisect.bisect_left(times, moment)
+        return ordered[i - 1][1] if i else 0
+
+    current = end.replace(minute=0, second=0, microsecond=0)
+    starts = [current - (hours - 1 - i) * HOUR for i in range(hours)]
+    out: list[HourCount] = []
+    before = total_before(starts[0])
+    for start in starts:
+        total = total_before(start + HOUR)
+        out.append(HourCount(start, total - before, total))
+        before = total
+    return out
+
+
+def progress_table(counts: Iterable[HourCount], lang: str) -> list[list[Any]]:
+    """The tab's values, header row first: one line per hour."""
+    lang = "id" if lang == "id" else "en"
+    fmt = _HOUR_FORMAT[lang]
+    return [list(_HEADERS[lang])] + [[c.start.strftime(fmt), c.reported, c.total] for c in counts]
+
+
+def progress_title(lang: str) -> str:
+    return PROGRESS_TAB["id" if lang == "id" else "en"]
+
+
+def _wib(at: datetime) -> datetime:
+    return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(WIB)
