@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 WIB = timezone(timedelta(hours=7))
 HOURS = 24
@@ -53,8 +53,7 @@ def reported_per_hour(points: Iterable[Point], now: datetime, hours: int = HOURS
         i = bisect.bisect_left(times, moment)
         return ordered[i - 1][1] if i else 0
 
-    current = end.replace(minute=0, second=0, microsecond=0)
-    starts = [current - (hours - 1 - i) * HOUR for i in range(hours)]
+    starts = _hour_starts(end, hours)
     out: list[HourCount] = []
     before = total_before(starts[0])
     for start in starts:
@@ -62,6 +61,23 @@ def reported_per_hour(points: Iterable[Point], now: datetime, hours: int = HOURS
         out.append(HourCount(start, total - before, total))
         before = total
     return out
+
+
+def needed_reads(times: Sequence[datetime], now: datetime, hours: int = HOURS) -> list[int]:
+    """Indices of the reads ``reported_per_hour`` looks at: the last before the first hour, and
+    the last of each hour up to ``now``. A journal rebuilds and counts only these (at most
+    ``hours`` + 1), however often the sheet was synced."""
+    first = _hour_starts(now, hours)[0]
+    end = _wib(now)
+    last: dict[datetime | None, int] = {}
+    for i, at in enumerate(times):
+        at = _wib(at)
+        if at > end:
+            continue
+        hour = _hour(at) if at >= first else None
+        if hour not in last or _wib(times[last[hour]]) <= at:
+            last[hour] = i
+    return sorted(last.values(), key=lambda i: _wib(times[i]))
 
 
 def progress_table(counts: Iterable[HourCount], lang: str) -> list[list[Any]]:
@@ -73,6 +89,16 @@ def progress_table(counts: Iterable[HourCount], lang: str) -> list[list[Any]]:
 
 def progress_title(lang: str) -> str:
     return PROGRESS_TAB["id" if lang == "id" else "en"]
+
+
+def _hour_starts(now: datetime, hours: int) -> list[datetime]:
+    """The first instant of each of the last ``hours`` clock hours, the last the one ``now`` is in."""
+    current = _hour(_wib(now))
+    return [current - (hours - 1 - i) * HOUR for i in range(hours)]
+
+
+def _hour(at: datetime) -> datetime:
+    return at.replace(minute=0, second=0, microsecond=0)
 
 
 def _wib(at: datetime) -> datetime:

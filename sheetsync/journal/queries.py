@@ -9,8 +9,10 @@ from operator import eq
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Mapping
 
+from sheetsync.core.check import check
 from sheetsync.core.config import Config
 from sheetsync.core.issues import Issue
+from sheetsync.core.progress import HOURS, Point, needed_reads
 from sheetsync.journal.errors import JournalError
 from sheetsync.journal.state import (_State, compare, decode_order, encode_order,  # noqa: F401
                                      load_all, load_meta, save_rows)
@@ -321,6 +323,18 @@ class JournalReader:
                 rows[key][name] = value
         return self._snap(spreadsheet, n, at, config_name, good, layout, rows, positions)
 
+    # ------------------------------------------------------------ progress
+    def reported_points(self, spreadsheet: str, config: Config, now: datetime, hours: int = HOURS) -> list[Point]:
+        """(when read, TPS reported then) of the reads the last ``hours`` hours' progress
+        needs (core.progress.needed_reads), each rebuilt from the journal and counted by the
+        core as the sync counted it. A history not begun yet has none."""
+        if self._find_sheet(spreadsheet) is None:
+            return []
+        syncs = self.syncs(spreadsheet)
+        times = [datetime.fromisoformat(s["at"]) for s in syncs]
+        return [(times[i], _reported(self.snapshot(spreadsheet, syncs[i]["sync_no"]).values(), config))
+                for i in needed_reads(times, now, hours)]
+
     # ------------------------------------------------------------ history
     def history(self, spreadsheet: str, tps_key: str) -> list[HistoryEntry]:
         """Every value the row had (first seen at which sync), plus when it was
@@ -605,6 +619,10 @@ class JournalReader:
                 db.execute("ROLLBACK")
             self._cache.pop(sheet, None)
         return len(todo)
+
+
+def _reported(values: list[list[str]], config: Config) -> int:
+    return int(check(values, config).totals.kota["tps_reported"])
 
 
 def _number_fields(config: Config) -> list[str]:

@@ -13,7 +13,8 @@ Layout rules (documented in docs/sync.md):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from datetime import datetime
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from sheetsync.core.check import CheckResult
 from sheetsync.core.config import Config
 from sheetsync.core.headers import header_key
 from sheetsync.core.issues import status_label
+from sheetsync.core.progress import Point, progress_table, progress_title, reported_per_hour
 from sheetsync.core.summaries import summary_tables
 
 from sheetsync.sync.ownership import ROLES, column_not_ours, marker_holds, sheetsyncs_column
@@ -177,6 +179,13 @@ def _summary_grids(result: CheckResult, config: Config, tables: dict[str, list[l
         keep = frozenset({(stamp.row, stamp.col)}) if tab == stamp.tab else frozenset()
         grids.append(GridTarget(tab, summary_origin(config, tab), 1, values, keep))
     return grids
+
+
+def progress_grid(points: Iterable[Point], now: datetime, config: Config) -> GridTarget:
+    """The "last 24 hours" tab (core/progress.py): TPS reported per hour, its table at A1.
+    ``points``: the journal's reads (JournalReader.reported_points) and this sync's own."""
+    table = progress_table(reported_per_hour(points, now), config.language)
+    return GridTarget(progress_title(config.language), 1, 1, table)
 
 
 def row_identities(values: list[list[Any]], rows: list[int], layout: InputLayout, result: CheckResult,
