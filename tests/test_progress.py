@@ -88,6 +88,15 @@ def test_progress_from_a_series_of_syncs(emu: Any, tmp_path: Any) -> None:
         assert per_hour(reported_per_hour(points, NOW)) == {
             "27 18:00": (15, 15), "27 19:00": (0, 15), "27 20:00": (5, 20), "27 21:00": (0, 20)}
         assert journal.reported_points(journal_key("no-such-sheet", "TPS"), config, NOW) == []
+        assert journal.reported_points(journal_key("no-such-sheet", "TPS"), config, NOW, current=3) == [(NOW, 3)]
+
+        # a sync's own read in hand: the last point, and the recorded reads of its hour not needed
+        at_20 = at(27, 20, 45)
+        assert [n for _, n in journal.reported_points(name, config, at_20, current=19)] == [15, 19]
+
+        # counts once made are kept: nothing is rebuilt again
+        journal.snapshot = None          # type: ignore[assignment]  # a rebuild would fail now
+        assert journal.reported_points(name, config, NOW) == points
 
         for lang, title, hour in (("id", "Progres 24 Jam", "27-11 18:00"), ("en", "Last 24 hours", "11-27 18:00")):
             target = progress_grid(points, NOW, replace(config, language=lang))

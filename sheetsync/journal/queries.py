@@ -324,16 +324,36 @@ class JournalReader:
         return self._snap(spreadsheet, n, at, config_name, good, layout, rows, positions)
 
     # ------------------------------------------------------------ progress
-    def reported_points(self, spreadsheet: str, config: Config, now: datetime, hours: int = HOURS) -> list[Point]:
-        """(when read, TPS reported then) of the reads the last ``hours`` hours' progress
-        needs (core.progress.needed_reads), each rebuilt from the journal and counted by the
-        core as the sync counted it. A history not begun yet has none."""
-        if self._find_sheet(spreadsheet) is None:
-            return []
-        syncs = self.syncs(spreadsheet)
-        times = [datetime.fromisoformat(s["at"]) for s in syncs]
-        return [(times[i], _reported(self.snapshot(spreadsheet, syncs[i]["sync_no"]).values(), config))
-                for i in needed_reads(times, now, hours)]
+    def reported_points(self, spreadsheet: str, config: Config, now: datetime, hours: int = HOURS, *,
+                        current: int | None = None) -> list[Point]:
+        """(when read, TPS reported then) of the reads the last ``hours`` hours' progress needs
+        (core.progress.needed_reads), each rebuilt from the journal and counted by the core as
+        the sync counted it. ``current``: TPS reported at ``now`` by a read in hand (a sync's
+        own, not recorded yet), the last point; the recorded reads of its hour are then not
+        needed. A read's count, once made, is kept (``state_meta`` 'reported', by sync number:
+        the history never changes), so a sync rebuilds a read only when an hour has closed."""
+        sheet = self._find_sheet(spreadsheet)
+        syncs = self.syncs(spreadsheet) if sheet is not None else []
+        times = [datetime.fromisoformat(s["at"]) for s in syncs] + ([as_utc(now)] if current is not None else [])
+        known = self._reported_counts(sheet) if sheet is not None else {}
+        counted = len(known)
+        points: list[Point] = []
+        for i in needed_reads(times, now, hours):
+            if i == len(syncs):
+                points.append((times[i], int(current or 0)))
+                continue
+            n = syncs[i]["sync_no"]
+            if n not in known:
+                known[n] = _reported(self.snapshot(spreadsheet, n).values(), config)
+            points.append((times[i], known[n]))
+        if len(known) > counted:
+            self.db.execute("INSERT OR REPLACE INTO state_meta(sheet, name, body) VALUES (?, 'reported', ?)",
+                            (sheet, json.dumps(known)))
+        return points
+
+    def _reported_counts(self, sheet: int) -> dict[int, int]:
+        got = self.db.execute("SELECT body FROM state_meta WHERE sheet=? AND name='reported'", (sheet,)).fetchone()
+        return {int(n): int(count) for n, count in json.loads(got[0]).items()} if got else {}
 
     # ------------------------------------------------------------ history
     def history(self, spreadsheet: str, tps_key: str) -> list[HistoryEntry]:
