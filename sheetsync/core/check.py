@@ -338,7 +338,10 @@ def _paslon_filled(config: Config, parsed: Mapping[str, ParsedColumn], n: int) -
     paslon = [f for f in config.rules.paslon_fields if f in parsed]
     if not paslon:
         return np.zeros(n, dtype=bool)
-    return np.logical_and.reduce([~parsed[f].blank for f in paslon])
+    filled = np.ones(n, dtype=bool)
+    for f in paslon:
+        filled &= ~parsed[f].blank
+    return filled
 
 
 def _as_typed(cells: np.ndarray, index: pd.Index) -> pd.Series:

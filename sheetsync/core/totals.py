@@ -124,11 +124,11 @@ class RowMasks:
     periksa: np.ndarray
     belum: np.ndarray
     not_ok: np.ndarray
+    paslon_in: np.ndarray  # _paslon_in(rows): whose paslon votes the totals of votes all in add up
     votes: dict[str, np.ndarray] = field(default_factory=dict)  # field -> float64 per row, 0 where blank
     # field -> float64 of the counted rows only (votes[f][counted]): what every table sums,
     # taken once instead of once per table and field; row_masks fills this, not votes
     counted_votes: dict[str, np.ndarray] = field(default_factory=dict)
-    paslon_in: np.ndarray | None = None  # _paslon_in(rows); None: every table works it out
     # paslon field -> float64 of the paslon_in rows only: what the totals of votes all in sum
     paslon_in_votes: dict[str, np.ndarray] = field(default_factory=dict)
     target: np.ndarray | None = None                              # target_effective, 0 where unknown
@@ -154,8 +154,9 @@ def row_masks(rows: pd.DataFrame, config: Config | None = None) -> RowMasks:
         periksa=status == PERIKSA,
         # BELUM ADA SAKSI is given only to rows without results: not filled either
         belum=(status == BELUM_DIISI) | (status == BELUM_ADA_SAKSI),
-        not_ok=status != OK,
-        counted_votes=votes, paslon_in=paslon_in, paslon_in_votes=votes_in, target=np.nan_to_num(rows["target_effective"].to_numpy(np.float64)),
+        not_ok=status != OK, paslon_in=paslon_in,
+        counted_votes=votes, paslon_in_votes=votes_in,
+        target=np.nan_to_num(rows["target_effective"].to_numpy(np.float64)),
         photo=_has_photo(rows, config))
 
 
@@ -210,7 +211,7 @@ def _sums_all_in(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Confi
     fields = paslon_fields(config)
     if not fields:
         return {}
-    paslon_in = masks.paslon_in if masks.paslon_in is not None else _paslon_in(rows)
+    paslon_in = masks.paslon_in
     placed = codes >= 0
     out = {"tps_paslon_in": np.bincount(codes[paslon_in & placed], minlength=size)[:size]}
     group = np.where(placed, codes, size)[paslon_in]
