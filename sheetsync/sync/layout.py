@@ -191,6 +191,8 @@ class LayoutPlan:
         charts = len(kecamatan_charts(cfg, 0))                                # two abreast below the table
         rows = {cfg.summary_tabs.kecamatan: len(regions.kecamatan) + 3 + (charts + 1) // 2 * CHART_CELLS[1],
                 cfg.summary_tabs.kelurahan: len(regions.kelurahan) + 5}.get(title)
+        if title == progress_title(cfg.language):      # the hours' table, its chart below
+            return 1 + HOURS + 2 + CHART_CELLS[1], 3
         if rows is None:                  # Masalah, Rekap Koordinator follow the data: as a sync makes them
             return 1000, width
         return rows + rows // 10 + 3, width
@@ -521,7 +523,7 @@ def progress_chart(config: Config, sheet_id: int) -> ApiObject:
         "domains": [{"domain": _source(sheet_id, rows, [0])}],
         "series": [{"series": _source(sheet_id, rows, [1]), "targetAxis": "LEFT_AXIS"},
                    {"series": _source(sheet_id, rows, [2]), "targetAxis": "RIGHT_AXIS"}]},
-                  sheet_id, (0, 4))
+                  sheet_id, (rows[1] + 1, 0))
 
 
 def _chart_key(spec: ApiObject) -> tuple[tuple[tuple[int | None, ...], ...], ...]:
