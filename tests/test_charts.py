@@ -123,6 +123,14 @@ def test_a_deleted_chart_comes_back_and_a_moved_restyled_one_stays(emu: Any, mad
     assert "Perolehan suara paslon per kecamatan (%)" not in after
     assert init_layout(made, client=client).requests == []
 
+    # the kota chart made a pie of, its title kept: it still shows the kota line's ranges
+    kota = after["Suara per paslon vs target, Jakarta Barat"]
+    basic = kota["spec"]["basicChart"]
+    pie = {"title": kota["spec"]["title"], "pieChart": {"domain": basic["domains"][0]["domain"],
+                                                        "series": basic["series"][0]["series"]}}
+    ss.batch_update({"requests": [{"updateChartSpec": {"chartId": kota["chartId"], "spec": pie}}]})
+    assert init_layout(made, client=client).requests == []
+
 
 def test_an_old_chart_of_its_own_is_replaced(emu: Any) -> None:
     """A chart of sheetsync's title over other ranges (the table has changed since) is replaced."""

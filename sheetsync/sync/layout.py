@@ -529,10 +529,11 @@ def progress_chart(config: Config, sheet_id: int) -> ApiObject:
 def _chart_key(spec: ApiObject) -> tuple[tuple[tuple[int | None, ...], ...], ...]:
     """What a chart shows: the ranges of its domains and series, in any order; not its type,
     title, colours or place, which a person may change."""
-    basic = spec.get("basicChart", {})
+    basic, pie = spec.get("basicChart", {}), spec.get("pieChart", {})      # a person may make it a pie
     parts = [d.get("domain", {}) for d in basic.get("domains", [])] + \
-            [s.get("series", {}) for s in basic.get("series", [])]
-    return tuple(sorted(tuple(_range_key(r) for r in p.get("sourceRange", {}).get("sources", [])) for p in parts))
+            [s.get("series", {}) for s in basic.get("series", [])] + [pie.get("domain", {}), pie.get("series", {})]
+    ranges = (tuple(_range_key(r) for r in p.get("sourceRange", {}).get("sources", [])) for p in parts)
+    return tuple(sorted(r for r in ranges if r))
 
 
 # -------------------------------------------------- core-facing helpers
