@@ -44,7 +44,8 @@ def test_first_init_is_one_batch_update(fresh) -> None:
     config, report, counters, n_writes = fresh
     assert report.write_calls == 1 and n_writes == 1
     assert report.tps_rows_added == 2648
-    assert set(report.tabs_added) == {"TPS", "Rekap Kecamatan", "Rekap Kelurahan", "Masalah", "Rekap Koordinator"}
+    assert set(report.tabs_added) == {"TPS", "Rekap Kecamatan", "Rekap Kelurahan", "Masalah", "Rekap Koordinator",
+                                      "Progres 24 Jam"}
 
 
 def test_tabs_header_and_rows_through_gspread(emu: Any, fresh) -> None:
@@ -90,8 +91,8 @@ def test_dropdowns_colours_protection_chart(emu: Any, fresh) -> None:
     assert whole_tabs == {sheets[t]["properties"]["sheetId"] for t in config.summary_tabs.titles()}
 
     charts = sheets["Rekap Kecamatan"]["charts"]
-    assert len(charts) == 1
-    spec = charts[0]["spec"]["basicChart"]
+    assert len(charts) == 4                     # target vs votes, paslon shares, % reported, the kota's votes
+    spec = next(c for c in charts if c["spec"]["title"] == "Target vs suara per kecamatan")["spec"]["basicChart"]
     assert spec["chartType"] == "BAR" and len(spec["series"]) == 2
     domain = spec["domains"][0]["domain"]["sourceRange"]["sources"][0]
     assert domain["endRowIndex"] - domain["startRowIndex"] == 1 + 8     # header + 8 kecamatan

@@ -103,3 +103,36 @@ def test_progress_from_a_series_of_syncs(emu: Any, tmp_path: Any) -> None:
             assert (target.tab, target.row, target.col) == (title, 1, 1)
             assert len(target.values) == 1 + HOURS
             assert [hour, 15, 15] in target.values
+
+
+def test_sync_writes_the_tab_and_init_charts_it(emu: Any, tmp_path: Any) -> None:
+    """With a journal, each sync writes the last 24 hours' tab (marked as sheetsync's); init puts
+    a line chart over it, once; without a journal there is no such tab."""
+    from sync_data import tps_sheet
+
+    from sheetsync.sync.layout import init_layout
+
+    grid = tps_sheet(12, seed=5, unfilled=0, broken=0)
+    client = emu.client()
+    for lang, title, hour in (("id", "Progres 24 Jam", "27-11 19:00"), ("en", "Last 24 hours", "11-27 19:00")):
+        book = client.create(f"Progres {lang}")
+        config = replace(with_overrides(load_preset("pilkada-jakbar-2024"), spreadsheet=book.id, api_url=emu.url),
+                         language=lang)
+        book.sheet1.update_title(config.input_tab)
+        book.sheet1.update(grid[:5], "A1", value_input_option="RAW")
+        sync(config, client=client, now=at(27, 18, 10), lock_dir=str(tmp_path))
+        assert title not in [w.title for w in book.worksheets()]
+        with Journal(tmp_path / f"{lang}.sqlite") as journal:
+            sync(config, client=client, journal=journal, now=at(27, 18, 20), lock_dir=str(tmp_path))
+            book.sheet1.update(grid, "A1", value_input_option="RAW")
+            sync(config, client=client, journal=journal, now=at(27, 19, 5), lock_dir=str(tmp_path))
+        values = book.worksheet(title).get_all_values()
+        assert len(values) == 1 + HOURS
+        assert values[-2:] == [["27-11 18:00" if lang == "id" else "11-27 18:00", "4", "4"], [hour, "8", "12"]]
+        first = init_layout(config, client=client)
+        assert first.requests.count("addChart") == 5          # four on the kecamatan tab, one here
+        meta = client.http_client.fetch_sheet_metadata(book.id, {"includeGridData": "false"})
+        charts = {s["properties"]["title"]: s.get("charts", []) for s in meta["sheets"]}
+        (line,) = charts[title]
+        assert line["spec"]["basicChart"]["chartType"] == "LINE"
+        assert init_layout(config, client=client).requests == []

@@ -8,7 +8,7 @@ developer metadata with DOCUMENT visibility (PROJECT metadata is seen only by th
 project that made it, and a sheet may later be synced with a key of another project):
 
     column of the input tab   sheetsync.column = status | message
-    tab                       sheetsync.tab    = kecamatan | kelurahan | masalah | koordinator
+    tab                       sheetsync.tab    = kecamatan | kelurahan | masalah | koordinator | progres
 
 Google keeps column metadata with its column when columns are inserted, deleted or
 moved, and deletes it with the column. The markers are found in the sync's one read:
@@ -36,6 +36,7 @@ from sheetsync.core.check import NOT_FILLED_MESSAGE, check
 from sheetsync.core.config import Config
 from sheetsync.core.headers import header_key
 from sheetsync.core.issues import MESSAGES, STATUS_LABELS, template
+from sheetsync.core.progress import progress_title
 from sheetsync.core.summaries import summary_tables
 from sheetsync.sheets.client import Matched, Sheet
 from sheetsync.errors import EXIT_SYNC, Phrase, register
@@ -47,6 +48,7 @@ ApiObject = dict[str, Any]      # a JSON object of the Sheets API: a request, a 
 COLUMN_KEY = "sheetsync.column"
 TAB_KEY = "sheetsync.tab"
 STATUS, MESSAGE = "status", "message"
+PROGRESS_KIND = "progres"      # the last 24 hours' tab (core/progress.py), written when a journal is kept
 ROLES = (STATUS, MESSAGE)
 
 
@@ -76,11 +78,12 @@ class NotOurs(SheetsError):
 
 # ---------------------------------------------------------------- markers
 
-def tab_kinds(config: Config) -> dict[str, str]:
-    """Configured summary tab title -> its marker value."""
+def tab_kinds(config: Config, *, progress: bool = True) -> dict[str, str]:
+    """Summary tab title -> its marker value: the configured ones, and (``progress``) the last
+    24 hours' tab, which a sync keeps only with a journal."""
     tabs = config.summary_tabs
     kinds = {"kecamatan": tabs.kecamatan, "kelurahan": tabs.kelurahan, "masalah": tabs.masalah,
-             "koordinator": tabs.koordinator}
+             "koordinator": tabs.koordinator, PROGRESS_KIND: progress_title(config.language) if progress else None}
     return {title: kind for kind, title in kinds.items() if title}
 
 
@@ -117,11 +120,11 @@ class Owned:
     sheet_ids: dict[str, int] = field(default_factory=dict)
 
 
-def read_owned(sheet: Sheet, config: Config, *, only_input: bool = False) -> Owned:
+def read_owned(sheet: Sheet, config: Config, *, only_input: bool = False, progress: bool = True) -> Owned:
     """ONE values:batchGetByDataFilter: the input tab by its range, sheetsync's columns and
     tabs by their markers. A missing input tab raises the API's 400 (the caller explains)."""
     ranges = [a1.quote_tab(config.input_tab)]
-    kinds = {} if only_input else tab_kinds(config)
+    kinds = {} if only_input else tab_kinds(config, progress=progress)
     stamp_tab = config.last_synced.tab
     if not only_input and stamp_tab not in kinds and stamp_tab != config.input_tab:
         ranges.append(a1.quote_tab(stamp_tab))

@@ -23,6 +23,7 @@ from sheetsync.core.check import CheckResult, KeyedRows, LateIssues, check
 from sheetsync.core.config import Config
 from sheetsync.core.issues import Issue
 from sheetsync.core.locale_check import locale_issue, spreadsheet_locale
+from sheetsync.core.progress import progress_title
 from sheetsync.core.summaries import summary_tables
 from sheetsync.sheets.client import (Client, Prepared, Sheet, WriteStats, _is_grid_limit, _is_missing_range, open_client, spreadsheet_key,
                                      tab_missing, transport_stats)
@@ -37,7 +38,7 @@ from sheetsync.sync.owned_notes import keep_notes
 from sheetsync.sync.plan import CellChange, CellTarget, Desired, Plan, make_plan, sheet_value
 from sheetsync.sync.record import Alert, SyncRecord, TabView, journal_key
 from sheetsync.sync.settle import Settled, Wanted, build_wanted, settle
-from sheetsync.sync.desired import InputLayout, build_desired, input_layout, row_identities
+from sheetsync.sync.desired import InputLayout, build_desired, input_layout, progress_grid, row_identities
 from sheetsync.sync.stamp import ALERT_MARK, last_synced_text, summary_origin
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -240,7 +241,7 @@ def _read_and_plan(sheet: Sheet, config: Config, key: str, report: SyncReport, c
                    journal: SyncRecord[TabView] | None, now: datetime | None,
                    accept_deletions: bool, accept: frozenset[str] = frozenset()) -> _Work[TabView]:
     """read -> check -> (journal warnings) -> summaries -> plan -> guard."""
-    owned = _read_all(sheet, config, report)
+    owned = _read_all(sheet, config, report, progress=journal is not None)
     current = owned.values
     clock.lap("read")
     values = current[config.input_tab]
@@ -255,6 +256,7 @@ def _read_and_plan(sheet: Sheet, config: Config, key: str, report: SyncReport, c
     tables = summary_tables(result, config)
     clock.lap("summaries")
     desired = build_desired(values, layout, result, config, tables)
+    _progress(desired, journal, key, result, config, now)
     report.notes_kept = keep_notes(values, desired, config.input_tab)
     plan = make_plan(current, desired)
     report.header_added = layout.missing_headers
@@ -266,9 +268,22 @@ def _read_and_plan(sheet: Sheet, config: Config, key: str, report: SyncReport, c
     text = Phrase(journal.alert_text(alerts, "en"), journal.alert_text(alerts, "id")) \
         if journal is not None and alerts else Phrase("", "")
     if alerts:                                      # the guard keeps the summaries as they are
-        plan = Plan([c for c in plan.changes if c.tab not in config.summary_tabs.titles()])
+        held = {*config.summary_tabs.titles(), progress_title(config.language)}
+        plan = Plan([c for c in plan.changes if c.tab not in held])
     clock.lap("guard")
     return _Work(current, values, layout, result, tab_read, plan, alerts, text, desired, owned)
+
+
+def _progress(desired: Desired, journal: SyncRecord[TabView] | None, key: str,
+              result: CheckResult, config: Config, now: datetime | None) -> None:
+    """The last 24 hours' tab, from the journal's reads and this one; without a journal there
+    is no history to show (the tab is not read, nor made)."""
+    if journal is None:
+        return
+    when = now or datetime.now(WIB)
+    points = journal.reported_points(journal_key(key, config.input_tab), config, when,
+                                     current=int(result.totals.kota["tps_reported"]))
+    desired.grids.append(progress_grid(points, when, config))
 
 
 def _write_phase(sheet: Sheet, work: _Work[TabView], config: Config, report: SyncReport, clock: _Clock, *,
@@ -330,12 +345,13 @@ def read_and_check(config: Config, *, client: Client | None = None, now: datetim
 
 # ---------------------------------------------------------------- read
 
-def _read_all(sheet: Sheet, config: Config, report: SyncReport, *, only_input: bool = False) -> Owned:
+def _read_all(sheet: Sheet, config: Config, report: SyncReport, *, only_input: bool = False,
+              progress: bool = True) -> Owned:
     """ONE read: the input tab, and sheetsync's own columns and summary tabs by their markers
     (ownership.py). Summary tabs without a marker: one metadata read (and one read of those
     of an earlier release); absent ones are added at the write, sized to their tables."""
     try:
-        owned = read_owned(sheet, config, only_input=only_input)
+        owned = read_owned(sheet, config, only_input=only_input, progress=progress)
     except SheetsError:
         raise
     except Exception as exc:  # noqa: BLE001 - only a missing tab is explained here
