@@ -25,7 +25,7 @@ sys.path[:0] = [str(ROOT / "tests" / "reliability"), str(ROOT / "tests"), str(RO
 
 from harness import Bench, Figures, fault_trial  # noqa: E402
 from races import race_trial  # noqa: E402
-from sheetsync.emulator import Emulator  # noqa: E402
+from google_emulator import GoogleEmulator as Emulator  # noqa: E402  (clients through the gateway)
 
 SEED0 = 10_000
 
