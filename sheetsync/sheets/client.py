@@ -36,6 +36,8 @@ log = logging.getLogger("sheetsync")
 
 # Spreadsheets only: open_by_key-style access by ID needs no Drive scope.
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+# A fleet also asks Drive which of its spreadsheets changed: file metadata only, never a cell.
+FLEET_SCOPES = SCOPES + ("https://www.googleapis.com/auth/drive.metadata.readonly",)
 # A plain 'gcloud auth application-default login' grants cloud-platform only, which the
 # Sheets API refuses (403 ACCESS_TOKEN_SCOPE_INSUFFICIENT); gcloud itself needs cloud-platform.
 ADC_LOGIN = ("gcloud auth application-default login --scopes="
@@ -101,23 +103,23 @@ def spreadsheet_key(id_or_url: str) -> str:
 
 # ---------------------------------------------------------------- credentials
 
-def load_credentials(path: str | None = None, *,
-                     environ: Mapping[str, str] | None = None) -> google.auth.credentials.Credentials:
+def load_credentials(path: str | None = None, *, environ: Mapping[str, str] | None = None,
+                     scopes: Sequence[str] = SCOPES) -> google.auth.credentials.Credentials:
     """Key file (config/--credentials, else GOOGLE_APPLICATION_CREDENTIALS), else ADC."""
     env = os.environ if environ is None else environ
     source = "--credentials / config"
     if not path and env.get("GOOGLE_APPLICATION_CREDENTIALS"):
         path, source = env["GOOGLE_APPLICATION_CREDENTIALS"], "GOOGLE_APPLICATION_CREDENTIALS"
     if path:
-        return _key_file(path, source)
+        return _key_file(path, source, scopes)
     try:
-        creds, _ = google.auth.default(scopes=list(SCOPES))
+        creds, _ = google.auth.default(scopes=list(scopes))
     except google.auth.exceptions.DefaultCredentialsError:
         raise CredentialsError(code="creds_none", login=ADC_LOGIN) from None
     return creds
 
 
-def _key_file(path: str, source: str) -> google.auth.credentials.Credentials:
+def _key_file(path: str, source: str, scopes: Sequence[str] = SCOPES) -> google.auth.credentials.Credentials:
     p = Path(path).expanduser()
     if not p.is_file():
         raise CredentialsError(code="creds_key_missing", path=str(p), source=source)
@@ -129,22 +131,22 @@ def _key_file(path: str, source: str) -> google.auth.credentials.Credentials:
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         log.warning("key file %s is readable by other users; run: chmod 600 %s", p, p)
     try:
-        creds = _from_info(json.loads(text))
+        creds = _from_info(json.loads(text), scopes)
     except (ValueError, KeyError, TypeError, google.auth.exceptions.GoogleAuthError) as exc:
         # The message of these errors never contains the key itself, but keep it short anyway.
         raise CredentialsError(code="creds_key_invalid", path=str(p), kind=exc.__class__.__name__) from None
     return creds
 
 
-def _from_info(info: Any) -> google.auth.credentials.Credentials:
+def _from_info(info: Any, scopes: Sequence[str] = SCOPES) -> google.auth.credentials.Credentials:
     kind = info.get("type") if isinstance(info, dict) else None
     if kind == "service_account":
         return cast(google.auth.credentials.Credentials, service_account.Credentials.from_service_account_info(
-            info, scopes=list(SCOPES)))
+            info, scopes=list(scopes)))
     if kind == "authorized_user":
         return cast(google.auth.credentials.Credentials,
                     google.oauth2.credentials.Credentials.from_authorized_user_info(
-                        info, scopes=list(SCOPES)))
+                        info, scopes=list(scopes)))
     raise ValueError(f"unsupported key type {kind!r}")
 
 
@@ -155,18 +157,19 @@ def account_email(creds: Any) -> str | None:
 # ---------------------------------------------------------------- clients
 
 def open_client(config: Any, *, credentials: google.auth.credentials.Credentials | None = None,
-                retry: RetryPolicy | None = None) -> gspread.Client:
+                retry: RetryPolicy | None = None, scopes: Sequence[str] = SCOPES) -> gspread.Client:
     """A gspread client on sheetsync's transport (redirect, timeouts, bounded retries).
 
     With an emulator URL and no key file anywhere, an emulator token is used: the
-    emulator's open mode accepts any bearer token.
+    emulator's open mode accepts any bearer token. ``scopes``: SCOPES for one sheet's
+    sync, FLEET_SCOPES for a fleet's clients.
     """
     if credentials is None:
         path = getattr(config, "credentials", None)
         api_url = getattr(config, "api_url", None)
         if api_url and not path and not os.environ.get("GOOGLE_APPLICATION_CREDENTIALS"):
             return emulator_client(api_url, retry=retry)
-        credentials = load_credentials(path)
+        credentials = load_credentials(path, scopes=scopes)
     session = make_session(credentials, getattr(config, "api_url", None), retry)
     return gspread.Client(auth=credentials, session=session)
 
