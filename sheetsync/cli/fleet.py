@@ -23,6 +23,9 @@ _TEXT = {
     "changed": (", ada perubahan ditulis", ", changes written"),
     "deferred": ("{name}: ditunda ke siklus berikut (kuota menit ini terpakai)",
                  "{name}: deferred to the next cycle (this minute's quota is spent)"),
+    "unchanged": ("{count} sheet tidak dibaca: Drive tidak menunjukkan suntingan sejak sinkron terakhir",
+                  "{count} sheet(s) not read: Drive shows no edit since their last sync"),
+    "drive_failed": ("Drive, akun {account}: {msg}", "Drive, account {account}: {msg}"),
     "failed": ("{name}: GAGAL ({why}): {msg}", "{name}: FAILED ({why}): {msg}"),
     "rollup": ("rekap provinsi: {cells} sel ditulis", "province rollup: {cells} cell(s) written"),
     "rollup_failed": ("rekap provinsi GAGAL: {msg}", "province rollup FAILED: {msg}"),
@@ -71,36 +74,46 @@ def fleet_group() -> None:
 
 @fleet_group.command("sync", cls=FleetCommand, epilog=example(
     "sheetsync fleet sync --fleet fleet.toml",
-    "sheetsync fleet sync --fleet fleet.toml --every 60s --json"))
+    "sheetsync fleet sync --fleet fleet.toml --every 60s --json",
+    "sheetsync fleet sync --fleet fleet.toml --shard 2/4"))
 @ui_options
 @fleet_option
 @click.option("--every", metavar="INTERVAL", help="Keep cycling every INTERVAL (60s, 5m) until stopped.")
+@click.option("--cycles", type=click.IntRange(min=1), metavar="INTEGER",
+              help="Stop after this many cycles, --every (or the fleet file's every) apart.")
+@click.option("--shard", metavar="K/N", help="Keep only share K of N of the fleet's sheets (a stable share, "
+              "by spreadsheet); run one process per share.")
+@click.option("--safety-read-every", metavar="INTERVAL",
+              help="Read a sheet Drive shows unchanged at least this often (default: the fleet file's "
+                   "safety_read_every, else 10m).")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output: text for people, json (one object per cycle) for logs.")
 @json_option("Print one JSON object per cycle, for logs (the older form: --log-format json).")
-def fleet_sync_cmd(fleet_path: str | None, every: str | None, log_format: str, as_json: bool, ui: Ui) -> None:
-    """Sync every sheet of the fleet (each with its own lock and journal), then write the
-    province rollup.  Exit codes: 0 every sheet synced; 3 a sheet or the rollup failed
-    (the others were synced all the same); 2 bad fleet file."""
+def fleet_sync_cmd(fleet_path: str | None, every: str | None, cycles: int | None, shard: str | None,
+                   safety_read_every: str | None, log_format: str, as_json: bool, ui: Ui) -> None:
+    """Sync every sheet of the fleet that Drive shows edited (each with its own lock and
+    journal), then write the province rollup.  Exit codes: 0 every sheet synced; 3 a sheet
+    or the rollup failed (the others were synced all the same); 2 bad fleet file."""
     from dataclasses import replace
     from sheetsync.fleet.run import FleetRunner
+    from sheetsync.fleet.shard import WHOLE, Shard
 
     log_format = json_spelling(log_format, as_json, "log_format")
     fleet = load(fleet_path)
     if every:
-        seconds = parse_interval(every)
-        if not seconds:
-            raise CliError("bad_interval", value=every)
-        fleet = replace(fleet, every_s=seconds)
-    runner = FleetRunner(fleet)
+        fleet = replace(fleet, every_s=_seconds(every))
+    if safety_read_every:
+        fleet = replace(fleet, safety_read_every_s=_seconds(safety_read_every))
+    runner = FleetRunner(fleet, shard=Shard.parse(shard) if shard else WHOLE)
+    cycles = cycles or (None if every else 1)
     try:
-        if not every:
-            report = runner.cycle()
-            _print_cycle(ui, report, log_format)
-            click.get_current_context().exit(3 if report.failed() or report.rollup_error else 0)
+        done = 0
         while True:
             report = runner.cycle()
+            done += 1
             _print_cycle(ui, report, log_format)
+            if cycles is not None and done >= cycles:
+                click.get_current_context().exit(3 if report.failed() or report.rollup_error else 0)
             wait = max(0.0, report.started + fleet.every_s - time.time())
             if log_format == "text":
                 ui.say(say(ui, "next", seconds=int(wait)))
@@ -111,14 +124,23 @@ def fleet_sync_cmd(fleet_path: str | None, every: str | None, log_format: str, a
         runner.close()
 
 
+def _seconds(text: str) -> float:
+    seconds = parse_interval(text)
+    if not seconds:
+        raise CliError("bad_interval", value=text)
+    return seconds
+
+
 def _print_cycle(ui: Ui, report: Any, log_format: str) -> None:
     from sheetsync.fleet.rollup import failure_text
     if log_format == "json":
         ui.out(json.dumps({"started": report.started, "seconds": round(report.seconds, 3),   # one line per cycle
-                           "sheets": [asdict(o) for o in report.outcomes],
+                           "sheets": [asdict(o) for o in report.outcomes], "drive_errors": report.drive_errors,
                            "rollup_cells": report.rollup_cells, "rollup_error": report.rollup_error}))
         return
-    for o in report.outcomes:
+    for account, message in report.drive_errors.items():
+        ui.warn(say(ui, "drive_failed", account=account, msg=message))
+    for o in report.read():
         if o.ok:
             ui.say(say(ui, "ok", name=o.name, requests=o.requests, changed=say(ui, "changed") if o.changed else ""))
         elif o.deferred:
@@ -126,6 +148,9 @@ def _print_cycle(ui: Ui, report: Any, log_format: str) -> None:
         else:
             ui.warn(say(ui, "failed", name=o.name, why=failure_text(o.failure_code or "other", ui.lang),
                         msg=o.failure))
+    unchanged = len(report.outcomes) - len(report.read())
+    if unchanged:
+        ui.say(say(ui, "unchanged", count=unchanged))
     if report.rollup_error:
         ui.warn(say(ui, "rollup_failed", msg=report.rollup_error))
     elif report.rollup_cells is not None:

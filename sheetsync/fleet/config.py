@@ -4,6 +4,7 @@
     language = "id"
     every = "60s"                     # default of `fleet sync --every`
     stale_after = "5m"                # a sheet not synced well for this long is named stale
+    safety_read_every = "10m"         # a sheet Drive shows unchanged is still read this often
     state = "fleet-state.sqlite"      # the fleet's own record (relative to this file)
     # api_url = "http://127.0.0.1:8085"   # an emulator
 
@@ -34,6 +35,9 @@ from sheetsync.core.kabkota import region_config
 
 DEFAULT_ACCOUNT = "default"          # no key file: Application Default Credentials or an emulator
 DEFAULT_EVERY_S = 60.0
+# Drive's modifiedTime may follow an edit by minutes (about 3 reported, up to 10): a sheet
+# Drive shows unchanged is read at least this often all the same.
+DEFAULT_SAFETY_READ_S = 600.0
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class Fleet:
     stale_after_s: float
     sheets: tuple[FleetSheet, ...]
     rollup: RollupTarget | None = None
+    safety_read_every_s: float = DEFAULT_SAFETY_READ_S
 
 
 def key_account(path: str | None, base: Path, where: _Table, name: str) -> tuple[str | None, Account]:
@@ -168,6 +173,7 @@ def parse_fleet(data: dict[str, Any], source: str, base: Path) -> Fleet:
         state_path=state if state.is_absolute() else base / state,
         every_s=every,
         stale_after_s=_seconds(top, "stale_after", max(5 * 60.0, 3 * every)),
+        safety_read_every_s=_seconds(top, "safety_read_every", DEFAULT_SAFETY_READ_S),
         sheets=_sheets(top, base, api_url),
         rollup=_rollup(top, base),
     )

@@ -10,6 +10,12 @@ marker is a person's, and is left alone unless it is empty or holds only the rol
 
 Layout: A1 the title; the table from row 3 (header), one row per sheet in fleet order, then
 TOTAL, whose last cell names the sheets that are stale or failing.
+
+Shards (``fleet sync --shard k/N``) share the tab: each writes the rows of its own sheets
+(found by kab/kota code), and keeps the others' as it read them. The TOTAL and the
+staleness of every row are derived from the rows by whichever shard writes: a row whose
+"last checked" time is older than ``stale_after`` is named stale, so the sheets of a shard
+that stopped show as such while any shard runs.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 from zoneinfo import ZoneInfo
 
 from sheetsync.core import a1
@@ -32,6 +38,7 @@ from sheetsync.sync.ownership import TAB_KEY, tab_marker
 WIB = ZoneInfo("Asia/Jakarta")
 KIND = "rollup"
 HEADER_ROW = 3
+CHECKED_FORMAT = "%Y-%m-%d %H:%M:%S WIB"
 _LABELS = {
     "kode": ("Kode", "Code"),
     "kota": ("Kab/Kota", "Kab/Kota"),
@@ -44,7 +51,8 @@ _LABELS = {
     "suara_sah": ("Suara Sah", "Valid votes"),
     "tps_error": ("Baris Salah", "Rows in error"),
     "tps_periksa": ("Perlu Diperiksa", "To check"),
-    "last_good": ("Sinkron Baik Terakhir", "Last good sync"),
+    "checked": ("Terakhir Diperiksa", "Last checked"),
+    "history": ("Riwayat Sejak", "History since"),
     "state": ("Keadaan", "State"),
     "title": ("Rekap Provinsi: {name}", "Province rollup: {name}"),
     "total": ("TOTAL", "TOTAL"),
@@ -115,19 +123,73 @@ def paslon_of(sheets: Sequence[FleetSheet]) -> list[Paslon]:
     return [Paslon(f, h) for f, h in out.items()]
 
 
-def sheet_state(record: SheetRecord, fleet: Fleet, now: float) -> tuple[str, bool]:
-    """(what the Keadaan cell says, whether the sheet needs attention)."""
+def checked_text(ts: float | None, lang: str) -> str:
+    """A row's last-checked time, to the second, in a form any shard parses back."""
+    return label("never", lang) if ts is None else datetime.fromtimestamp(ts, WIB).strftime(CHECKED_FORMAT)
+
+
+def checked_time(cell: Any) -> float | None:
+    try:
+        return datetime.strptime(str(cell), CHECKED_FORMAT).replace(tzinfo=WIB).timestamp()
+    except ValueError:
+        return None
+
+
+def is_stale(checked: float | None, fleet: Fleet, now: float) -> bool:
+    return checked is None or now - checked > fleet.stale_after_s
+
+
+def sheet_state(record: SheetRecord, fleet: Fleet, now: float) -> str:
+    """What the Keadaan cell of a sheet this process keeps says."""
     lang = fleet.language
     if record.failing():
         why = failure_text(record.failure_code or "other", lang)
-        return label("failing", lang, why=why, when=wib(record.last_good, lang)), True
-    if record.last_good is None or now - record.last_good > fleet.stale_after_s:
-        return label("stale", lang, when=wib(record.last_good, lang)), True
-    return label("ok", lang), False
+        return label("failing", lang, why=why, when=wib(record.last_good, lang))
+    current = record.current_as_of()
+    if is_stale(current, fleet, now):
+        return label("stale", lang, when=checked_text(current, lang))
+    return label("ok", lang)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Where each value sits in a row (the paslon columns vary by fleet)."""
+    paslon: list[Paslon]
+
+    def votes(self, i: int) -> int:
+        return 7 + 2 * i
+
+    @property
+    def suara_sah(self) -> int:
+        return 7 + 2 * len(self.paslon)
+
+    @property
+    def checked(self) -> int:
+        return self.suara_sah + 3
+
+    @property
+    def state(self) -> int:
+        return self.suara_sah + 5
+
+    @property
+    def width(self) -> int:
+        return self.suara_sah + 6
 
 
 def _share(votes: Any, total: float) -> Any:
     return round(float(votes) * 100.0 / total, 1) if total and votes is not None else ""
+
+
+def _num(value: Any) -> float:
+    """A figure as read back (a number, or text when a person typed over it); else 0."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, (int, float)):
+        return value
+    try:
+        return float(str(value).strip() or 0)
+    except ValueError:
+        return 0
 
 
 def _row(code: str, name: str, t: dict[str, Any], paslon: list[Paslon], basis: str) -> list[Any]:
@@ -143,39 +205,82 @@ def _row(code: str, name: str, t: dict[str, Any], paslon: list[Paslon], basis: s
     return cells + [t.get("suara_sah") or 0, t.get("tps_error") or 0, t.get("tps_periksa") or 0]
 
 
-def rollup_table(fleet: Fleet, records: dict[str, SheetRecord], now: float | None = None) -> list[list[Any]]:
-    """The tab's values from A1: title, blank, header, one row per sheet, TOTAL."""
-    now = time.time() if now is None else now
+def row_key(code: Any, name: Any) -> str:
+    """Rows are found by kab/kota code, by name for a sheet without one."""
+    return str(code or "").strip() or str(name or "").strip()
+
+
+def own_row(sheet: FleetSheet, record: SheetRecord, fleet: Fleet, paslon: list[Paslon], now: float) -> list[Any]:
     lang = fleet.language
-    paslon = paslon_of(fleet.sheets)
-    header = [label(k, lang) for k in ("kode", "kota", "tps_planned", "tps_entered", "tps_reported",
-                                       "pct_reported", "basis")]
-    for p in paslon:
-        header += [p.header, label("share", lang, paslon=p.header)]
-    header += [label(k, lang) for k in ("suara_sah", "tps_error", "tps_periksa", "last_good", "state")]
-    rows, trouble = [], []
-    total: dict[str, Any] = {}
-    bases = set()
-    for s in fleet.sheets:
-        record = records.get(s.name) or SheetRecord(s.name, s.spreadsheet)
-        t = record.totals
-        basis = "of_planned" if t.get("tps_planned") else "of_entered"
-        bases.add(basis)
-        state, bad = sheet_state(record, fleet, now)
-        if bad:
-            trouble.append(s.name)
-        rows.append(_row(s.region or "", s.name, t, paslon, label(basis, lang))
-                     + [wib(record.last_good, lang), state])
-        for k in ("tps_entered", "tps_reported", "suara_sah", "tps_error", "tps_periksa", *(p.field for p in paslon)):
-            total[k] = total.get(k, 0) + (t.get(k) or 0)
-        # the total's % is of the planned TPS where a plan is known, of the rows entered elsewhere
-        total["tps_planned"] = total.get("tps_planned", 0) + (t.get("tps_planned") or t.get("tps_entered") or 0)
-    basis = label(bases.pop(), lang) if len(bases) == 1 else label("of_mixed", lang)
+    t = record.totals
+    basis = label("of_planned" if t.get("tps_planned") else "of_entered", lang)
+    return _row(sheet.region or "", sheet.name, t, paslon, basis) + [
+        checked_text(record.current_as_of(), lang), wib(record.history_since, lang) if record.history_since else "",
+        sheet_state(record, fleet, now)]
+
+
+def others_row(sheet: FleetSheet, read: list[Any] | None, cols: Columns, fleet: Fleet, now: float) -> list[Any]:
+    """Another shard's row as read, named stale when its last check is too old (its shard may
+    be down); a row not written yet is stale with blank figures."""
+    lang = fleet.language
+    if read is None:
+        return [sheet.region or "", sheet.name] + [""] * (cols.width - 3) + [label("stale", lang, when=label("never", lang))]
+    row = (list(read) + [""] * cols.width)[:cols.width]
+    checked = checked_time(row[cols.checked])
+    if is_stale(checked, fleet, now):
+        row[cols.state] = label("stale", lang, when=checked_text(checked, lang))
+    return row
+
+
+def rows_as_read(current: list[list[Any]], total_name: str) -> dict[str, list[Any]]:
+    """The tab's rows below the header, by key (the TOTAL row left out)."""
+    out: dict[str, list[Any]] = {}
+    for row in current[HEADER_ROW:]:
+        if len(row) > 1 and str(row[1]).strip() != total_name and row_key(row[0], row[1]):
+            out.setdefault(row_key(row[0], row[1]), row)
+    return out
+
+
+def total_row(rows: list[list[Any]], cols: Columns, lang: str) -> list[Any]:
+    """Sums of the rows as they stand (every shard's); its % of planned TPS where known."""
+    def column(i: int) -> float:
+        return sum(_num(r[i]) for r in rows)
+
+    total: dict[str, Any] = {"tps_entered": column(3), "tps_reported": column(4), "suara_sah": column(cols.suara_sah),
+                             "tps_error": column(cols.suara_sah + 1), "tps_periksa": column(cols.suara_sah + 2)}
+    for i, p in enumerate(cols.paslon):
+        total[p.field] = column(cols.votes(i))
+    # the total's % is of the planned TPS where a plan is known, of the rows entered elsewhere
+    total["tps_planned"] = sum(_num(r[2]) or _num(r[3]) for r in rows)
+    bases = {str(r[6]) for r in rows if r[6]} or {label("of_entered", lang)}
+    basis = bases.pop() if len(bases) == 1 else label("of_mixed", lang)
     if basis == label("of_entered", lang):
         total["tps_planned"] = None
+    trouble = [str(r[1]) for r in rows if r[cols.state] != label("ok", lang)]
     note = label("trouble", lang, names=", ".join(trouble)) if trouble else label("all_ok", lang)
-    total_row = _row("", label("total", lang), total, paslon, basis) + ["", note]
-    return [[label("title", lang, name=fleet.name)], [], header, *rows, total_row]
+    return _row("", label("total", lang), total, cols.paslon, basis) + ["", "", note]
+
+
+def rollup_table(fleet: Fleet, records: dict[str, SheetRecord], now: float | None = None, *,
+                 current: list[list[Any]] | None = None, own: set[str] | None = None) -> list[list[Any]]:
+    """The tab's values from A1: title, blank, header, one row per sheet, TOTAL.
+
+    The rows of the sheets in ``own`` (default: all) come from ``records``; the others are
+    kept as ``current`` (the tab as read) holds them, found by code, since another shard
+    writes them; any row whose last check is older than ``stale_after`` is named stale."""
+    now = time.time() if now is None else now
+    lang = fleet.language
+    cols = Columns(paslon_of(fleet.sheets))
+    header = [label(k, lang) for k in ("kode", "kota", "tps_planned", "tps_entered", "tps_reported",
+                                       "pct_reported", "basis")]
+    for p in cols.paslon:
+        header += [p.header, label("share", lang, paslon=p.header)]
+    header += [label(k, lang) for k in ("suara_sah", "tps_error", "tps_periksa", "checked", "history", "state")]
+    read = rows_as_read(current or [], label("total", lang))
+    rows = [own_row(s, records.get(s.name) or SheetRecord(s.name, s.spreadsheet), fleet, cols.paslon, now)
+            if own is None or s.name in own else others_row(s, read.get(row_key(s.region, s.name)), cols, fleet, now)
+            for s in fleet.sheets]
+    return [[label("title", lang, name=fleet.name)], [], header, *rows, total_row(rows, cols, lang)]
 
 
 # ---------------------------------------------------------------- writing it
@@ -243,9 +348,11 @@ def _find_or_add(sheet: Sheet, title: str, wanted: list[list[Any]]) -> tuple[str
     return title, []
 
 
-def write_rollup(sheet: Sheet, title: str, wanted: list[list[Any]]) -> int:
-    """Write the rollup diff-only; returns the number of cells written."""
-    tab, current = _find_or_add(sheet, title, wanted)
+def write_rollup(sheet: Sheet, title: str, build: Callable[[list[list[Any]]], list[list[Any]]]) -> int:
+    """Write the rollup diff-only: ``build`` makes the tab's values from its values as read
+    (other shards' rows are kept as they are). Returns the number of cells written."""
+    tab, current = _find_or_add(sheet, title, build([]))
+    wanted = build(current)
     cells = changed_cells(current, wanted)
     if not cells:
         return 0

@@ -37,6 +37,11 @@ class SheetRecord:
     last_good: float | None = None            # the last sync that wrote what the sheet needed
     last_changed: float | None = None         # the last sync that found something to write
     unsynced_since: float | None = None       # edits after this time may not be synced yet
+    # What sheetsync last saw of the sheet: the start of its last good read, or the end of its
+    # own last write, whichever is later. A Drive modifiedTime after it is someone's edit.
+    seen_through: float | None = None
+    last_checked: float | None = None         # known current: a good sync, or Drive showing no edit since
+    history_since: float | None = None        # the first sync of the sheet's journal here (a moved shard restarts it)
     failures: int = 0                         # in a row
     failure_code: str | None = None           # auth, not_found, permission, quota, busy, guard, other
     failure: str | None = None                # the sync's one-line message
@@ -49,6 +54,16 @@ class SheetRecord:
 
     def failing(self) -> bool:
         return self.failure_code is not None
+
+    def found_work(self) -> bool:
+        """Its last sync wrote something (edits tend to come in bursts: look again soon)."""
+        return self.last_changed is not None and self.last_changed == self.last_attempt
+
+    def current_as_of(self) -> float | None:
+        """Since when the sheet's statuses may lag its edits: the later of its last good
+        sync and its last check."""
+        times = [t for t in (self.last_good, self.last_checked) if t is not None]
+        return max(times, default=None)
 
 
 class FleetState:
@@ -80,9 +95,19 @@ class FleetState:
         return SheetRecord(**json.loads(row[1]))
 
     def put(self, record: SheetRecord) -> None:
+        self.put_all([record])
+
+    def put_all(self, records: list[SheetRecord]) -> None:
+        """In one transaction: a cycle of a few hundred unchanged sheets is one commit, not hundreds."""
+        rows = [(r.name, r.spreadsheet, json.dumps(asdict(r))) for r in records]
         with self._lock:
-            self.db.execute("INSERT OR REPLACE INTO sheet(name, spreadsheet, record) VALUES (?, ?, ?)",
-                            (record.name, record.spreadsheet, json.dumps(asdict(record))))
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.executemany("INSERT OR REPLACE INTO sheet(name, spreadsheet, record) VALUES (?, ?, ?)", rows)
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
 
     def all(self) -> list[SheetRecord]:
         with self._lock:
