@@ -232,11 +232,15 @@ def quota_sampler(emu: Emulator, stop: threading.Event, peak: dict[str, int]) ->
 
 def final_check(kota: Kota, observer: Observer, examples: list[str] | None = None) -> tuple[int, int]:
     """(lost edits, misplaced statuses) on the sheet as the last sync left it; ``examples`` gets
-    a few misplaced rows (kota, row, status shown, status computed)."""
+    a few of each (a lost edit: what was typed and what the row holds; a misplaced status: the
+    row, the status shown and the status computed)."""
     values = observer.tab(kota)
     rows = observer.row_of(kota, values)
-    lost = sum(1 for key, cells in kota.typed.items()
-               if [str(v) for v in (rows.get(kota.keys[key]) or [""] * 10)[RESULT_COLUMNS]] != cells)
+    gone = [(key, cells) for key, cells in kota.typed.items()
+            if [str(v) for v in (rows.get(kota.keys[key]) or [""] * 10)[RESULT_COLUMNS]] != cells]
+    if examples is not None:
+        examples += [f"{kota.code} TPS {'/'.join(kota.keys[key])}: typed {cells}, now "
+                     f"{(rows.get(kota.keys[key]) or [])[RESULT_COLUMNS]}" for key, cells in gone[:2]]
     data = [[("" if v is None else str(v)) for v in r[:len(HEADER)]] for r in values]
     computed = check(data, region_config(kota.code))
     shown = [r[STATUS_COL] if len(r) > STATUS_COL else "" for r in values[1:]]
@@ -244,7 +248,7 @@ def final_check(kota: Kota, observer: Observer, examples: list[str] | None = Non
              if status != computed.status_of(i + 2)[0]]
     if examples is not None:
         examples += [f"{kota.code} row {row}: shown {a!r}, computed {b!r}" for row, a, b in wrong[:2]]
-    return lost, len(wrong)
+    return len(gone), len(wrong)
 
 
 # ------------------------------------------------------------------ the nation
@@ -457,7 +461,7 @@ def nation(args: argparse.Namespace) -> int:
             a, b = final_check(kota, observer, examples)
             lost, misplaced = lost + a, misplaced + b
         requests = emu.counters()
-    print("  misplaced, for example: " + "; ".join(examples[:6]) if examples else "", flush=True)
+    print("  lost or misplaced, for example: " + "; ".join(examples[:6]) if examples else "", flush=True)
     report_nation(args, kotas, idle, counts, observer, rates, requests, shards, stream_s, measured_s, lost, misplaced)
     return 0
 
