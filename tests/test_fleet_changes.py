@@ -17,7 +17,7 @@ from sheetsync.fleet.run import CycleReport, FleetRunner
 from sheetsync.fleet.state import SheetRecord
 from sheetsync.sheets.client import FLEET_SCOPES, SCOPES, client_credentials, open_client
 from sheetsync.sheets.drive import DriveFile, changed_since
-from google_emulator import GoogleEmulator
+from google_emulator import Emulators, GoogleEmulator
 from test_fleet import Province, province, statuses  # noqa: F401  province: the fixture
 
 READS = "/v4/spreadsheets/{id}/values:batchGetByDataFilter"
@@ -188,3 +188,23 @@ def test_drive_lists_the_changed_spreadsheets_page_by_page(emu: GoogleEmulator) 
     later = changed_since(client, max(f.modified for f in mine.values()), page_size=2)
     assert [f.key for f in later if f.key in mine] == [made[0].id]
     assert next(f for f in later if f.key == made[0].id).version > mine[made[0].id].version
+
+
+def test_an_edit_drive_shows_late_is_still_read_when_it_shows(emulators: Emulators, tmp_path: Path) -> None:
+    with emulators.own(strict=True, quota="google", drive_lag_s=2.0) as emu:
+        lagging = Province(emu, tmp_path)
+        fleet = load_fleet(fleet_of(lagging, {"Jakarta Utara": "31.72"}))
+        runner = FleetRunner(fleet, lock_dir=str(tmp_path))
+        runner.cycle(budget_s=60)
+        runner.cycle(budget_s=60)
+        time.sleep(2.1)                               # Drive shows sheetsync's own writes by now
+        assert reasons(runner.cycle(budget_s=60)) == {"Jakarta Utara": "unchanged"}
+        utara = lagging.sheets["Jakarta Utara"][0]
+        utara.worksheet("TPS").update([["4", "4", "4", "12", "0", "12"]], "E4")
+        # Drive still shows the time before the edit: the cycle cannot know of it
+        assert reasons(runner.cycle(budget_s=60)) == {"Jakarta Utara": "unchanged"}
+        time.sleep(2.1)
+        # now it shows, with the edit's own time, older than the last listing: still listed and read
+        assert reasons(runner.cycle(budget_s=60)) == {"Jakarta Utara": EDITED}
+        assert statuses(utara) == ["OK", "SALAH", "OK"]
+        runner.close()
