@@ -85,6 +85,11 @@ class Nation:
             return subprocess.Popen([sys.executable, "-m", "sheetsync", "fleet", "sync", "--shard",
                                      f"{k}/{self.count}", "--json", *args], env=env, stdout=out, stderr=err, text=True)
 
+    def errors(self) -> str:
+        """The shards' stderr, last lines: what a failing assertion shows."""
+        return "\n".join(f"shard {p.name}: " + "\n".join(p.read_text().splitlines()[-5:])
+                         for p in sorted(self.tmp.glob("shard-*.err")))
+
     def cycles(self, k: int) -> list[dict[str, Any]]:
         lines = (self.tmp / f"shard-{k}.out").read_text().splitlines()
         return [json.loads(line) for line in lines if line.startswith("{")]
@@ -135,7 +140,7 @@ def test_a_killed_shard_leaves_its_sheets_stale_and_the_others_go_on(emu: Google
         def all_ok() -> bool:
             rows = rollup_now(nation)
             return all(rows.get(n, {}).get("Keadaan") == "OK" for n in REGIONS)
-        assert wait_for(all_ok), rollup_now(nation)
+        assert wait_for(all_ok), (rollup_now(nation), nation.errors())
         shards[victim].send_signal(signal.SIGKILL)
         shards[victim].wait(timeout=10)
         dead = {n for n in REGIONS if nation.owner(n) == victim}
@@ -145,13 +150,13 @@ def test_a_killed_shard_leaves_its_sheets_stale_and_the_others_go_on(emu: Google
             stale = {n for n in REGIONS if rows[n]["Keadaan"].startswith("BASI")}
             return rows if stale == dead else None
         rows = wait_for(dead_ones_stale)
-        assert rows, rollup_rows(nation.rollup)
+        assert rows, (rollup_rows(nation.rollup), nation.errors())
         assert all(rows[n]["Keadaan"] == "OK" for n in set(REGIONS) - dead)
         assert rows["TOTAL"]["Keadaan"] == "Bermasalah: " + ", ".join(n for n in REGIONS if n in dead)
         # the living shard still syncs: an edit of one of its sheets reaches its status
         alive = next(n for n in REGIONS if n not in dead)
         nation.sheets[alive].worksheet("TPS").update([["4", "4", "4", "12", "0", "12"]], "E4")
-        assert wait_for(lambda: statuses(nation.sheets[alive]) == ["OK", "SALAH", "OK"])
+        assert wait_for(lambda: statuses(nation.sheets[alive]) == ["OK", "SALAH", "OK"]), nation.errors()
         assert shards[3 - victim].poll() is None
     finally:
         for process in shards.values():
