@@ -178,7 +178,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--core-only", action="store_true", help="only the core rule families (no issue-8 rules)")
+    ap.add_argument("--core-only", action="store_true", help="only the core rule families (no saksi, phone or koordinator rules)")
     ap.add_argument("--no-collect", action="store_true",
                     help="do not run a full GC pass between building the input and timing check()")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)

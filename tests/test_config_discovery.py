@@ -47,6 +47,16 @@ def test_cli_uses_the_discovered_config(tmp_path, monkeypatch) -> None:
     assert result.exit_code == 2 and "nope.toml" in result.output, result.output
 
 
+def test_a_preset_flag_wins_over_sheetsync_config(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "SHEETSYNC_CONFIG": str(tmp_path / "nope.toml")}
+    result = CliRunner().invoke(cli, ["--lang", "en", "check", "--preset", "pilkada-jakbar-2024",
+                                      "--spreadsheet", "not an id!"], env=env)
+    # the preset was loaded (the spreadsheet flag is what stops it), not refused beside the environment's file
+    assert result.exit_code == 2 and "not an id!" in result.output, result.output
+    assert "nope.toml" not in result.output and "either" not in result.output
+
+
 def test_toml_saved_with_a_bom_loads(tmp_path) -> None:
     path = tmp_path / "notepad.toml"
     path.write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode("utf-8"))

@@ -263,8 +263,10 @@ def ui_options(f: Command) -> Command:
 def config_options(f: Command) -> Command:
     """--config/--preset and the overrides; passes a loaded ``config`` to the command."""
 
-    @click.option("--config", "-c", "config_path", metavar="FILE", envvar="SHEETSYNC_CONFIG",
-                  help=f"TOML config file (default: ./{DEFAULT_CONFIG_FILE}).")
+    # SHEETSYNC_CONFIG is read by find_config_file, not by click: an explicit --preset or
+    # --region must win over the environment, as any flag does
+    @click.option("--config", "-c", "config_path", metavar="FILE",
+                  help=f"TOML config file (default: $SHEETSYNC_CONFIG, else ./{DEFAULT_CONFIG_FILE}).")
     @click.option("--preset", metavar="NAME", help=f"Bundled config instead of a file: {PRESET_HELP}.")
     @click.option("--region", metavar="CODE",
                   help="Any kab/kota by its Kemendagri code (31.72): the preset's layout, no targets.")

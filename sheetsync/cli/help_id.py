@@ -23,9 +23,10 @@ COMMANDS: dict[str, str] = {
         Menjaga Google Sheet hasil TPS yang dipakai bersama: memeriksa isinya,
         menjumlahkannya, dan mencocokkannya.
 
-        Setiap perintah menerima --config BERKAS atau --preset NAMA, ditambah
-        --spreadsheet, --api-url dan --credentials untuk mengarahkan satu konfigurasi ke
-        spreadsheet lain atau ke emulator.  Kode keluar: 0 beres, 1 ada masalah (lihat
+        Setiap perintah pada spreadsheet menerima --config BERKAS, --preset NAMA atau
+        --region KODE (bawaan: $SHEETSYNC_CONFIG, lalu ./sheetsync.toml, lalu
+        $XDG_CONFIG_HOME/sheetsync/sheetsync.toml), ditambah --spreadsheet, --api-url dan
+        --credentials untuk mengarahkan satu konfigurasi ke spreadsheet lain atau ke emulator.  Kode keluar: 0 beres, 1 ada masalah (lihat
         --fail-on), 2 salah pemakaian atau konfigurasi, 3 gagal sinkron.
     """,
     "fleet": """

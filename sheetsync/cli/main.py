@@ -70,9 +70,11 @@ class SheetsyncGroup(HelpGroup):
 def cli(ctx: click.Context, lang: str | None, quiet: bool, verbose: bool) -> None:
     """Keep a shared Google Sheet of TPS results validated, totalled and reconciled.
 
-    Every command takes --config FILE or --preset NAME, plus --spreadsheet,
-    --api-url and --credentials to point one config at another sheet or at
-    the emulator.  Exit codes: 0 ok, 1 problems (see --fail-on), 2 bad
+    Every command on a sheet takes --config FILE, --preset NAME or --region
+    CODE (default: $SHEETSYNC_CONFIG, else ./sheetsync.toml, else
+    $XDG_CONFIG_HOME/sheetsync/sheetsync.toml), plus --spreadsheet, --api-url
+    and --credentials to point one config at another sheet or at the
+    emulator.  Exit codes: 0 ok, 1 problems (see --fail-on), 2 bad
     usage or config, 3 could not sync.
     """
     from sheetsync.cli.verbose import show_log
