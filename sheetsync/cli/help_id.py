@@ -142,6 +142,11 @@ OPTIONS: dict[tuple[str, str], str] = {
     ("fleet sync", "--log-format"): "Bentuk keluaran: text untuk dibaca orang, json (satu objek per siklus) "
                                     "untuk log.",
     ("fleet sync", "--json"): "Cetak satu objek JSON per siklus, untuk log (bentuk lamanya: --log-format json).",
+    ("fleet sync", "--cycles"): "Berhenti setelah sekian siklus, berjarak --every (atau every di berkas armada).",
+    ("fleet sync", "--shard"): "Hanya menyinkronkan bagian K dari N sheet armada (pembagian tetap, menurut "
+                               "spreadsheet); jalankan satu proses per bagian.",
+    ("fleet sync", "--safety-read-every"): "Baca sheet yang menurut Drive tidak berubah paling tidak sesering ini "
+                                           "(bawaan: safety_read_every di berkas armada, atau 10m).",
     ("export", "--json"): "Cetak apa yang ditulis (berkas, baris, kolom yang disamarkan) sebagai JSON.",
     ("fleet status", "--json"): "Satu objek JSON per spreadsheet, dalam satu daftar.",
     ("sync", "--once"): "Sinkron sekali lalu keluar (bawaan; tidak bersama --every).",
