@@ -104,10 +104,13 @@ def test_one_cycle_syncs_every_sheet_and_writes_the_rollup_diff_only(province: P
     utara = rows["Jakarta Utara"]
     assert (utara["Kode"], utara["TPS Masuk"], utara["TPS Lapor"], utara["% Lapor"]) == ("31.72", "3", "1", "33.3")
     assert utara["% Lapor Dari"] == "TPS masuk (tanpa rencana)"
-    assert (utara["Paslon 1"], utara["Paslon 3"], utara["% Paslon 3"]) == ("20", "30", "42.9")
+    assert (utara["Paslon 1 (lengkap)"], utara["Paslon 3 (lengkap)"], utara["% Paslon 3 (lengkap)"]) == \
+        ("20", "30", "42.9")
+    # the row in error counts in neither total: the votes all in are the complete row's
+    assert (utara["TPS Suara Paslon Masuk"], utara["Paslon 1 (semua masuk)"]) == ("1", "20")
     assert utara["Baris Salah"] == "1" and utara["Keadaan"] == "OK"
     total = rows["TOTAL"]
-    assert (total["TPS Masuk"], total["Paslon 1"], total["Keadaan"]) == ("9", "60", "Semua tersinkron")
+    assert (total["TPS Masuk"], total["Paslon 1 (lengkap)"], total["Keadaan"]) == ("9", "60", "Semua tersinkron")
     assert first.rollup_cells and first.rollup_error is None
     # nothing changed: the second cycle reads each sheet once and rewrites at most the sync times
     province.emu.reset_counters()
@@ -155,5 +158,5 @@ def test_a_revoked_key_a_deleted_sheet_and_a_spent_quota_stop_only_their_sheet(p
     assert rows["Jakarta Selatan"]["Keadaan"].startswith("GAGAL: kuota Google")
     assert rows["TOTAL"]["Keadaan"] == "Bermasalah: Jakarta Utara, Jakarta Barat, Jakarta Selatan"
     # the figures of a failing sheet stay those of its last good sync
-    assert rows["Jakarta Utara"]["Paslon 1"] == "5"
+    assert rows["Jakarta Utara"]["Paslon 1 (lengkap)"] == "5"
     runner.close()

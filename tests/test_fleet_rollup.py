@@ -54,7 +54,9 @@ def test_a_sheet_without_a_good_sync_for_stale_after_is_named_stale(tmp_path: Pa
                                                "Jakarta Pusat": ("31.71", "1" + "b" * 30)}, "1" + "c" * 30)
     fleet = replace(load_fleet(path), stale_after_s=300.0)
     now = 1_800_000_000.0
-    totals = {"tps_entered": 10, "tps_reported": 4, "paslon_1": 5, "paslon_2": 3, "paslon_3": 2, "suara_sah": 10}
+    # 4 TPS complete (10 votes) and 2 more with their paslon votes only (6 votes more)
+    totals = {"tps_entered": 10, "tps_reported": 4, "paslon_1": 5, "paslon_2": 3, "paslon_3": 2, "suara_sah": 10,
+              "tps_paslon_in": 6, "paslon_1_all_in": 9, "paslon_2_all_in": 4, "paslon_3_all_in": 2}
     records = {"Jakarta Utara": SheetRecord("Jakarta Utara", "x", last_good=now - 301, totals=totals),
                "Jakarta Pusat": SheetRecord("Jakarta Pusat", "y", last_good=now - 60, totals=totals)}
     table = rollup_table(fleet, records, now)
@@ -63,7 +65,11 @@ def test_a_sheet_without_a_good_sync_for_stale_after_is_named_stale(tmp_path: Pa
     assert rows["Jakarta Pusat"]["State"] == "OK"
     assert rows["TOTAL"]["State"] == "Needs attention: Jakarta Utara"
     assert rows["TOTAL"]["TPS reported"] == 8 and rows["TOTAL"]["% reported"] == 40.0
-    assert rows["TOTAL"]["% Paslon 1"] == 50.0 and "% reported of" in header
+    assert rows["TOTAL"]["% Paslon 1 (complete)"] == 50.0 and "% reported of" in header
+    # both vote totals, side by side and labelled: complete rows, and every row with paslon votes
+    assert (rows["TOTAL"]["Paslon 1 (complete)"], rows["TOTAL"]["Paslon 1 (incl. partial)"]) == (10, 18)
+    assert rows["TOTAL"]["TPS with candidate votes"] == 12 and rows["TOTAL"]["% Paslon 1 (incl. partial)"] == 60.0
+    assert rows["Jakarta Utara"]["Valid votes (complete)"] == 10
 
 
 class _NoEmulator:

@@ -9,7 +9,9 @@ cells only. The tab carries sheetsync's DOCUMENT developer metadata
 marker is a person's, and is left alone unless it is empty or holds only the rollup.
 
 Layout: A1 the title; the table from row 3 (header), one row per sheet in fleet order, then
-TOTAL, whose last cell names the sheets that are stale or failing.
+TOTAL, whose last cell names the sheets that are stale or failing. Like the sheets' own
+summaries, it carries two vote totals side by side, labelled: the complete rows' votes
+(lengkap), and the votes of every row with paslon votes, partial ones included (semua masuk).
 
 Shards (``fleet sync --shard k/N``) share the tab: each writes the rows of its own sheets
 (found by kab/kota code), and keeps the others' as it read them. The TOTAL and the
@@ -28,6 +30,7 @@ from typing import Any, Callable, Sequence
 from zoneinfo import ZoneInfo
 
 from sheetsync.core import a1
+from sheetsync.core.totals import all_in
 from sheetsync.fleet.config import Fleet, FleetSheet
 from sheetsync.fleet.state import SheetRecord
 from sheetsync.errors import register
@@ -48,7 +51,10 @@ _LABELS = {
     "pct_reported": ("% Lapor", "% reported"),
     "basis": ("% Lapor Dari", "% reported of"),
     "share": ("% {paslon}", "% {paslon}"),
-    "suara_sah": ("Suara Sah", "Valid votes"),
+    "votes_complete": ("{paslon} (lengkap)", "{paslon} (complete)"),
+    "votes_all_in": ("{paslon} (semua masuk)", "{paslon} (incl. partial)"),
+    "tps_paslon_in": ("TPS Suara Paslon Masuk", "TPS with candidate votes"),
+    "suara_sah": ("Suara Sah (lengkap)", "Valid votes (complete)"),
     "tps_error": ("Baris Salah", "Rows in error"),
     "tps_periksa": ("Perlu Diperiksa", "To check"),
     "checked": ("Terakhir Diperiksa", "Last checked"),
@@ -164,16 +170,27 @@ class Columns:
         return 7 + 2 * len(self.paslon)
 
     @property
+    def tps_paslon_in(self) -> int:
+        return self.suara_sah + 1
+
+    def votes_all_in(self, i: int) -> int:
+        return self.tps_paslon_in + 1 + 2 * i
+
+    @property
+    def tps_error(self) -> int:
+        return self.votes_all_in(len(self.paslon))
+
+    @property
     def checked(self) -> int:
-        return self.suara_sah + 3
+        return self.tps_error + 2
 
     @property
     def state(self) -> int:
-        return self.suara_sah + 5
+        return self.tps_error + 4
 
     @property
     def width(self) -> int:
-        return self.suara_sah + 6
+        return self.tps_error + 5
 
 
 def _share(votes: Any, total: float) -> Any:
@@ -192,17 +209,28 @@ def _num(value: Any) -> float:
         return 0
 
 
+def _votes_and_shares(votes: list[Any]) -> list[Any]:
+    """Each paslon's votes and its share of them all."""
+    cast = float(sum(votes))
+    return [cell for v in votes for cell in (v, _share(v, cast))]
+
+
 def _row(code: str, name: str, t: dict[str, Any], paslon: list[Paslon], basis: str) -> list[Any]:
     planned = t.get("tps_planned")
     denominator = planned if planned else t.get("tps_entered") or 0
     reported = t.get("tps_reported") or 0
-    votes = [t.get(p.field) or 0 for p in paslon]
-    cast = float(sum(votes))
     cells: list[Any] = [code, name, planned if planned else "", t.get("tps_entered") or 0, reported,
                         round(reported * 100.0 / denominator, 1) if denominator else "", basis]
-    for v in votes:
-        cells += [v, _share(v, cast)]
-    return cells + [t.get("suara_sah") or 0, t.get("tps_error") or 0, t.get("tps_periksa") or 0]
+    cells += _votes_and_shares([t.get(p.field) or 0 for p in paslon])
+    cells += [t.get("suara_sah") or 0, t.get("tps_paslon_in") or 0]
+    cells += _votes_and_shares([t.get(all_in(p.field)) or 0 for p in paslon])
+    return cells + [t.get("tps_error") or 0, t.get("tps_periksa") or 0]
+
+
+def _vote_headers(paslon: list[Paslon], kind: str, lang: str) -> list[str]:
+    """Each paslon's votes and share columns, labelled with which rows they add up."""
+    names = [label(kind, lang, paslon=p.header) for p in paslon]
+    return [h for name in names for h in (name, label("share", lang, paslon=name))]
 
 
 def row_key(code: Any, name: Any) -> str:
@@ -247,9 +275,11 @@ def total_row(rows: list[list[Any]], cols: Columns, lang: str) -> list[Any]:
         return sum(_num(r[i]) for r in rows)
 
     total: dict[str, Any] = {"tps_entered": column(3), "tps_reported": column(4), "suara_sah": column(cols.suara_sah),
-                             "tps_error": column(cols.suara_sah + 1), "tps_periksa": column(cols.suara_sah + 2)}
+                             "tps_paslon_in": column(cols.tps_paslon_in), "tps_error": column(cols.tps_error),
+                             "tps_periksa": column(cols.tps_error + 1)}
     for i, p in enumerate(cols.paslon):
         total[p.field] = column(cols.votes(i))
+        total[all_in(p.field)] = column(cols.votes_all_in(i))
     # the total's % is of the planned TPS where a plan is known, of the rows entered elsewhere
     total["tps_planned"] = sum(_num(r[2]) or _num(r[3]) for r in rows)
     bases = {str(r[6]) for r in rows if r[6]} or {label("of_entered", lang)}
@@ -273,9 +303,10 @@ def rollup_table(fleet: Fleet, records: dict[str, SheetRecord], now: float | Non
     cols = Columns(paslon_of(fleet.sheets))
     header = [label(k, lang) for k in ("kode", "kota", "tps_planned", "tps_entered", "tps_reported",
                                        "pct_reported", "basis")]
-    for p in cols.paslon:
-        header += [p.header, label("share", lang, paslon=p.header)]
-    header += [label(k, lang) for k in ("suara_sah", "tps_error", "tps_periksa", "checked", "history", "state")]
+    header += _vote_headers(cols.paslon, "votes_complete", lang)
+    header += [label("suara_sah", lang), label("tps_paslon_in", lang)]
+    header += _vote_headers(cols.paslon, "votes_all_in", lang)
+    header += [label(k, lang) for k in ("tps_error", "tps_periksa", "checked", "history", "state")]
     read = rows_as_read(current or [], label("total", lang))
     rows = [own_row(s, records.get(s.name) or SheetRecord(s.name, s.spreadsheet), fleet, cols.paslon, now)
             if own is None or s.name in own else others_row(s, read.get(row_key(s.region, s.name)), cols, fleet, now)
