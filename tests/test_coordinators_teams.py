@@ -37,7 +37,7 @@ def two_teams(emu: Any, tmp_path: Path) -> tuple[Any, Desk, Desk]:
     sh.add_worksheet("TPS Tim B", rows=100, cols=20).update(rows[:1] + rows[41:], "A1")
     a = config_for(sh, emu)
     b = replace(a, name="Tim B", input_tab="TPS Tim B",
-                summary_tabs=SummaryTabs("Rekap Kec B", "Rekap Kel B", "Masalah B", "Rekap Koordinator B"),
+                summary_tabs=SummaryTabs("Rekap Kec B", "Rekap Kel B", "Masalah B", "Rekap Koordinator B", progress="Progres B"),
                 last_synced_cell="'Rekap Kec B'!A1")
     journal = tmp_path / "journal.sqlite"
     return sh, Desk(emu, a, tmp_path, journal_file=journal), Desk(emu, b, tmp_path, journal_file=journal)

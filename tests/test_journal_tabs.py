@@ -48,7 +48,7 @@ def _two_team_sheet(emu, tmp_path):
                   value_input_option="RAW")
     a = config_for(book, emu)
     b = replace(a, name="Tim B", input_tab="TPS Tim B",
-                summary_tabs=SummaryTabs("Rekap Kec B", "Rekap Kel B", "Masalah B"),
+                summary_tabs=SummaryTabs("Rekap Kec B", "Rekap Kel B", "Masalah B", progress="Progres B"),
                 last_synced_cell="'Rekap Kec B'!A1")
     return ours, book, a, b
 

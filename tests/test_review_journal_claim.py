@@ -41,7 +41,7 @@ def test_the_old_history_stays_with_its_tab_when_the_other_team_syncs_first(emu:
     rows_b = tps_sheet(60, seed=4, broken=0)
     team_b.update(rows_b[:1] + rows_b[41:], "A1", value_input_option="RAW")
     b = replace(a, name="Tim B", input_tab="TPS Tim B",
-                summary_tabs=SummaryTabs("Rekap Kec B", "Rekap Kel B", "Masalah B"),
+                summary_tabs=SummaryTabs("Rekap Kec B", "Rekap Kel B", "Masalah B", progress="Progres B"),
                 last_synced_cell="'Rekap Kec B'!A1")
     with Journal(tmp_path / "j.sqlite") as journal:
         run = dict(client=ours, journal=journal, lock_dir=str(tmp_path))
@@ -105,7 +105,7 @@ def test_a_second_teams_empty_tab_does_not_take_the_old_history(emu: GoogleEmula
     team_b = book.add_worksheet("TPS Tim B", rows=60, cols=20)
     team_b.update(tps_sheet(1, seed=4, broken=0)[:1], "A1", value_input_option="RAW")     # the header only
     b = replace(a, name="Tim B", input_tab="TPS Tim B",
-                summary_tabs=SummaryTabs("Rekap Kec B", "Rekap Kel B", "Masalah B"),
+                summary_tabs=SummaryTabs("Rekap Kec B", "Rekap Kel B", "Masalah B", progress="Progres B"),
                 last_synced_cell="'Rekap Kec B'!A1")
     with Journal(tmp_path / "j.sqlite") as journal:
         run = dict(client=ours, journal=journal, lock_dir=str(tmp_path))

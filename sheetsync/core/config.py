@@ -127,6 +127,9 @@ class SummaryTabs:
     kelurahan: str
     masalah: str
     koordinator: str | None = None
+    # the last 24 hours' tab (written when a journal is kept); None: "Progres 24 Jam" /
+    # "Last 24 hours". Two configs on one spreadsheet need one each, as for every summary tab.
+    progress: str | None = None
 
     def titles(self) -> tuple[str, ...]:
         return tuple(t for t in (self.kecamatan, self.kelurahan, self.masalah, self.koordinator) if t)
@@ -507,6 +510,7 @@ def _summary(top: _Table) -> tuple[SummaryTabs, str]:
     tabs = SummaryTabs(
         kecamatan=t.get("kecamatan", str), kelurahan=t.get("kelurahan", str),
         masalah=t.get("masalah", str), koordinator=t.get("koordinator", str, None) or None,
+        progress=t.get("progress", str, None) or None,
     )
     cell = t.get("last_synced_cell", str, f"'{tabs.kecamatan}'!A1", check=_a1_with_tab)
     t.done()

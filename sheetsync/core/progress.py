@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Sequence
 
+from sheetsync.core.config import Config
+
 WIB = timezone(timedelta(hours=7))
 HOURS = 24
 HOUR = timedelta(hours=1)
@@ -87,8 +89,9 @@ def progress_table(counts: Iterable[HourCount], lang: str) -> list[list[Any]]:
     return [list(_HEADERS[lang])] + [[c.start.strftime(fmt), c.reported, c.total] for c in counts]
 
 
-def progress_title(lang: str) -> str:
-    return PROGRESS_TAB["id" if lang == "id" else "en"]
+def progress_title(config: Config) -> str:
+    """The config's last 24 hours' tab, else the default title in the sheet's language."""
+    return config.summary_tabs.progress or PROGRESS_TAB["id" if config.language == "id" else "en"]
 
 
 def _hour_starts(now: datetime, hours: int) -> list[datetime]:

@@ -185,7 +185,7 @@ def progress_grid(points: Iterable[Point], now: datetime, config: Config) -> Gri
     """The "last 24 hours" tab (core/progress.py): TPS reported per hour, its table at A1.
     ``points``: the journal's reads (JournalReader.reported_points) and this sync's own."""
     table = progress_table(reported_per_hour(points, now), config.language)
-    return GridTarget(progress_title(config.language), 1, 1, table)
+    return GridTarget(progress_title(config), 1, 1, table)
 
 
 def row_identities(values: list[list[Any]], rows: list[int], layout: InputLayout, result: CheckResult,

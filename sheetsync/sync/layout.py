@@ -191,7 +191,7 @@ class LayoutPlan:
         charts = len(kecamatan_charts(cfg, 0))                                # two abreast below the table
         rows = {cfg.summary_tabs.kecamatan: len(regions.kecamatan) + 3 + (charts + 1) // 2 * CHART_CELLS[1],
                 cfg.summary_tabs.kelurahan: len(regions.kelurahan) + 5}.get(title)
-        if title == progress_title(cfg.language):      # the hours' table, its chart below
+        if title == progress_title(cfg):      # the hours' table, its chart below
             return 1 + HOURS + 2 + CHART_CELLS[1], 3
         if rows is None:                  # Masalah, Rekap Koordinator follow the data: as a sync makes them
             return 1000, width
@@ -365,7 +365,7 @@ class LayoutPlan:
         """Owned tab title -> the charts sheetsync puts there."""
         tab = self.config.summary_tabs.kecamatan
         wanted = {tab: kecamatan_charts(self.config, self.sheet_id(tab))}
-        progress = progress_title(self.config.language)
+        progress = progress_title(self.config)
         if progress in tab_kinds(self.config):
             wanted[progress] = [progress_chart(self.config, self.sheet_id(progress))]
         return wanted

@@ -83,7 +83,7 @@ def tab_kinds(config: Config, *, progress: bool = True) -> dict[str, str]:
     24 hours' tab, which a sync keeps only with a journal."""
     tabs = config.summary_tabs
     kinds = {"kecamatan": tabs.kecamatan, "kelurahan": tabs.kelurahan, "masalah": tabs.masalah,
-             "koordinator": tabs.koordinator, PROGRESS_KIND: progress_title(config.language) if progress else None}
+             "koordinator": tabs.koordinator, PROGRESS_KIND: progress_title(config) if progress else None}
     return {title: kind for kind, title in kinds.items() if title}
 
 

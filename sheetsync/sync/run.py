@@ -268,7 +268,7 @@ def _read_and_plan(sheet: Sheet, config: Config, key: str, report: SyncReport, c
     text = Phrase(journal.alert_text(alerts, "en"), journal.alert_text(alerts, "id")) \
         if journal is not None and alerts else Phrase("", "")
     if alerts:                                      # the guard keeps the summaries as they are
-        held = {*config.summary_tabs.titles(), progress_title(config.language)}
+        held = {*config.summary_tabs.titles(), progress_title(config)}
         plan = Plan([c for c in plan.changes if c.tab not in held])
     clock.lap("guard")
     return _Work(current, values, layout, result, tab_read, plan, alerts, text, desired, owned)
