@@ -440,6 +440,12 @@ def nation(args: argparse.Namespace) -> int:
         threading.Thread(target=watch, daemon=True).start()
         counts = {"result": 0, "wrong": 0, "correction": 0, "sort": 0}
         stream_start = time.time()
+        # Idle sheets are counted from the third cycle on: the first sync's statuses make the
+        # next cycles re-read every sheet once ("found work"), which is not what idling costs.
+        steady: dict[str, Any] = {}
+        mark = threading.Timer(3 * every_s, lambda: steady.update(at=time.time(), reads=emu.counters()["by_spreadsheet"]))
+        mark.daemon = True
+        mark.start()
         edit_stream([k for k in kotas if k.code not in idle], sizes, per_minute, stream_start + args.minutes * 60,
                     observer, counts)
         stream_s = time.time() - stream_start
@@ -462,20 +468,18 @@ def nation(args: argparse.Namespace) -> int:
             lost, misplaced = lost + a, misplaced + b
         requests = emu.counters()
     print("  lost or misplaced, for example: " + "; ".join(examples[:6]) if examples else "", flush=True)
-    report_nation(args, kotas, idle, counts, observer, rates, requests, shards, stream_s, measured_s, lost, misplaced)
+    idle_reads = {c: requests["by_spreadsheet"].get(k.sheet.id, {}).get("read", 0)
+                  - steady["reads"].get(k.sheet.id, {}).get("read", 0) for k in kotas for c in [k.code] if c in idle}
+    report_nation(args, kotas, idle_reads, counts, observer, rates, requests, shards, stream_s, measured_s,
+                  time.time() - steady["at"], lost, misplaced)
     return 0
 
 
-def report_nation(args: argparse.Namespace, kotas: list[Kota], idle: set[str], counts: dict[str, int],
+def report_nation(args: argparse.Namespace, kotas: list[Kota], idle_reads: dict[str, int], counts: dict[str, int],
                   observer: Observer, rates: RateSampler, requests: dict[str, Any], shards: list[Shard],
-                  stream_s: float, measured_s: float, lost: int, misplaced: int) -> None:
+                  stream_s: float, measured_s: float, steady_s: float, lost: int, misplaced: int) -> None:
     latencies = [e.seen - e.at for e in observer.done]
-    ids = {k.code: k.sheet.id for k in kotas}
-    by_sheet = requests["by_spreadsheet"]
-    idle_reads = sum(by_sheet.get(ids[c], {}).get("read", 0) for c in idle)
-    hours = measured_s / 3600
     drive_refused = sum(r["count"] for r in requests["routes"] if r["path"].startswith("/drive/") and r["status"] == 403)
-    minutes = measured_s / 60
     print(f"\nbench/fleet.py --nation --scale {args.scale} --minutes {args.minutes} --edits "
           f"{args.edits if args.edits is not None else 'default'} --every {args.every} --accounts {args.accounts} "
           f"--projects {args.projects} --shards {args.shards} --drive-lag {args.drive_lag:g}")
@@ -488,9 +492,12 @@ def report_nation(args: argparse.Namespace, kotas: list[Kota], idle: set[str], c
         print(f"  {kind:5} requests, busiest rolling minute: per account {rates.peak.get(('account', kind), 0)} "
               f"(quota {quota_user}), per project {rates.peak.get(('project', kind), 0)} (quota {quota_project}), "
               f"all projects {rates.peak.get(('all projects', kind), 0)}")
-    print(f"  429s (Sheets, all callers)          {requests['by_status'].get('429', 0)}; Drive quota 403s {drive_refused}")
-    print(f"  Sheets reads per idle sheet per hour {idle_reads / max(1, len(idle)) / hours:.1f} "
-          f"({idle_reads} reads of {len(idle)} idle sheets in {minutes:.1f} min)")
+    print(f"  429s (Sheets, all callers)          {requests['by_status'].get('429', 0)}; Drive quota 403s {drive_refused} "
+          f"(in {measured_s / 60:.1f} min from the first edit to the last cycle)")
+    reads = sum(idle_reads.values())
+    print(f"  Sheets reads per idle sheet per hour {reads / max(1, len(idle_reads)) / (steady_s / 3600):.1f} "
+          f"({reads} reads of {len(idle_reads)} idle sheets in the last {steady_s / 60:.1f} min; most read "
+          f"{max(idle_reads.values(), default=0)} times)")
     for sh in shards:
         cycles = sh.cycles[1:]
         cpu = sh.usage.ru_utime + sh.usage.ru_stime
