@@ -471,7 +471,7 @@ def nation(args: argparse.Namespace) -> int:
     idle_reads = {c: requests["by_spreadsheet"].get(k.sheet.id, {}).get("read", 0)
                   - steady["reads"].get(k.sheet.id, {}).get("read", 0) for k in kotas for c in [k.code] if c in idle}
     report_nation(args, kotas, idle_reads, counts, observer, rates, requests, shards, stream_s, measured_s,
-                  time.time() - steady["at"], lost, misplaced)
+                  stream_start + measured_s - steady["at"], lost, misplaced)
     return 0
 
 
