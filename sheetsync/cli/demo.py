@@ -13,6 +13,7 @@ from sheetsync.cli.messages import CliError
 
 if TYPE_CHECKING:       # types only: the commands import the library when they run
     from sheetsync.core.config import Config
+    from sheetsync.demo.seed import DemoResult
 
 # The province demo's own lines (Indonesian, English), as cli_fleet keeps the fleet's.
 _PROVINCE_TEXT = {
@@ -32,6 +33,62 @@ ROLLUP_COLUMNS = ("kode", "kota", "tps_entered", "tps_reported", "pct_reported",
 
 def province_say(ui: Ui, key: str, **params: Any) -> str:
     return _PROVINCE_TEXT[key][0 if ui.lang == "id" else 1].format(**params)
+
+
+# What the Jakarta Barat demo planted for the rules to find, and its evening (Indonesian, English);
+# statuses as the sheet shows them.
+_PLANTED_TEXT = {
+    "mistakes": ("Ditanam untuk ditemukan: {rows} baris dengan kesalahan relawan ({salah})",
+                 "Planted to be found: {rows} row(s) with volunteers' mistakes ({salah})"),
+    "partial": ("{rows} baris baru berisi suara paslon, suara sah dan pengguna hak pilih belum ({periksa})",
+                "{rows} row(s) with the paslon votes in, suara sah and pengguna hak pilih not yet ({periksa})"),
+    "anomalies": ("{rows} hasil janggal ({periksa}): {turnout} partisipasi jauh dari kelurahannya, {share} satu "
+                  "paslon meraup hampir semua suara, {identical} TPS dengan angka sama persis, {sah_dpt} suara sah "
+                  "sama dengan DPT",
+                  "{rows} unlikely result(s) ({periksa}): {turnout} turnout far from its kelurahan's, {share} one "
+                  "paslon with nearly every vote, {identical} TPS with exactly the same numbers, {sah_dpt} suara sah "
+                  "equal to the DPT"),
+    "photos": ("{missing} TPS lapor tanpa foto C.Hasil, {bad} dengan tautan yang bukan tautan foto ({periksa})",
+               "{missing} reported TPS without a C.Hasil photo, {bad} with a link that is not a photo link "
+               "({periksa})"),
+    "evening": ("Malam penghitungan: {syncs} sync, satu per jam, {first}-{last} WIB; TPS lapor: {counts} "
+                "(tab \"{tab}\")",
+                "Election night: {syncs} syncs, one an hour, {first}-{last} WIB; TPS reported: {counts} "
+                "(tab \"{tab}\")"),
+    "charts": ("{charts} grafik dibuat oleh init di tab \"{kecamatan}\" dan \"{progress}\"",
+               "{charts} chart(s) made by init on the \"{kecamatan}\" and \"{progress}\" tabs"),
+}
+
+
+def planted_say(ui: Ui, key: str, **params: Any) -> str:
+    return _PLANTED_TEXT[key][0 if ui.lang == "id" else 1].format(**params)
+
+
+def print_planted(ui: Ui, result: DemoResult) -> None:
+    """What the hari-h demo planted for the rules to find, counted, and its evening of syncs."""
+    from sheetsync.core.issues import status_label
+    from sheetsync.core.progress import progress_title
+    from sheetsync.demo.seed import MISTAKES
+
+    fill, lang = result.fill, result.config.language
+    salah, periksa = status_label("SALAH", lang), status_label("PERIKSA", lang)
+    mistakes = {r for kind in MISTAKES for r in fill.mistakes.get(kind, [])}
+    ui.say(planted_say(ui, "mistakes", rows=ui.n(len(mistakes)), salah=salah))
+    ui.say(planted_say(ui, "partial", rows=ui.n(len(fill.partial)), periksa=periksa))
+    kinds = {code.removeprefix("janggal_"): ui.n(len(rows)) for code, rows in fill.anomalies.items()}
+    if kinds:
+        ui.say(planted_say(ui, "anomalies", rows=ui.n(len(fill.anomaly_rows)), periksa=periksa, **kinds))
+    if "photo_missing" in fill.mistakes:
+        ui.say(planted_say(ui, "photos", missing=ui.n(len(fill.mistakes["photo_missing"])), periksa=periksa,
+                           bad=ui.n(len(fill.mistakes.get("photo_link_invalid", [])))))
+    evening = result.evening
+    progress = progress_title(result.config)
+    if evening:
+        first, last = (s.at.strftime("%H:%M") for s in (evening[0], evening[-1]))
+        ui.say(planted_say(ui, "evening", syncs=ui.n(len(evening)), first=first, last=last, tab=progress,
+                           counts=" > ".join(ui.n(s.reported) for s in evening)))
+    ui.say(planted_say(ui, "charts", charts=ui.n(result.layout.requests.count("addChart")),
+                       kecamatan=result.config.summary_tabs.kecamatan, progress=progress))
 
 
 
@@ -169,12 +226,18 @@ def demo_cmd(phase: str, port: int, host: str, seed: int, province: str | None, 
 
 
 def _one_sheet(ui: Ui, api_url: str, phase: str, seed: int, photos: bool) -> Callable[[], None]:
-    """The Jakarta Barat demo; returns what to print when the view stays up."""
+    """The Jakarta Barat demo; returns what to print when the view stays up. Its journal and
+    locks live only as long as the run."""
+    import tempfile
+    from pathlib import Path
+
     from sheetsync.demo.seed import run_demo
 
-    with ui.progress(3, "demo") as advance:
-        result = run_demo(api_url, phase=phase, seed=seed, photos=photos, step=lambda _name: advance(1))
+    with tempfile.TemporaryDirectory(prefix="sheetsync-demo-") as work, ui.progress_to("demo") as report:
+        result = run_demo(api_url, phase=phase, seed=seed, photos=photos, work=Path(work), step=report)
     ui.say(ui.t("demo_filled", rows=ui.n(result.fill.rows), phase=phase))
+    if phase == "hari-h":
+        print_planted(ui, result)
     print_summary(ui, result.summary, ui.t("title_kecamatan"), result.config, phase)
 
     def view() -> None:

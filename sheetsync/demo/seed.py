@@ -6,9 +6,23 @@ columns, a duplicated TPS, a sum that does not add up, a misspelt kelurahan).
 ``persiapan`` (ten days before): about 85% of TPS with a saksi, a few duplicate
 phone numbers, badly typed numbers, one overloaded coordinator.
 
+Besides the mistakes, ``hari-h`` carries what the evidence rules are there for: rows whose
+paslon votes are in while suara sah, tidak sah and pengguna hak pilih are still blank
+(partial results, PERIKSA), and a handful of results that add up but are unlikely, each of
+a kind the anomaly flags (rules/janggal.py) look for: a turnout far below its kelurahan's,
+one paslon with nearly every vote, the same numbers typed for three TPS of one kelurahan,
+suara sah exactly the DPT.  They are planted only where a kelurahan has enough TPS for the
+flags to compare (the province demo's sheets, one TPS per kelurahan, get none).
+
 With a C.Hasil photo column (``with_photo_column``, ``sheetsync demo --photos``) about 85%
 of the reported TPS get a Google Drive link to their photo and two get a link that is not
 one; the rest have none yet, so the photo rule has rows to flag.
+
+The evening (``evening_updates``): each row comes in at one of EVENING_HOURS hours, some
+with the rest of their form an hour or two after their paslon votes; ``run_demo`` writes
+each hour's cells and syncs with a journal, an hour apart, so the last 24 hours' tab shows
+how reporting progressed.  The rows still waiting for the rest of their form when the last
+hour is synced are the partial rows.
 
 Everything is seeded: the same seed gives the same sheet.  ``fill_updates`` is
 pure (values in, cell writes out) so tests can check it without a server;
@@ -18,13 +32,19 @@ pure (values in, cell writes out) so tests can check it without a server;
 from __future__ import annotations
 
 import random
+import tempfile
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, ContextManager, Iterable, Iterator
 
 from sheetsync.core import a1
 from sheetsync.core.config import Column, Config, load_preset, preset_names, with_overrides
 from sheetsync.core.headers import header_key
+from sheetsync.core.progress import HOUR, WIB
 from sheetsync.emulator import webview
+from sheetsync.journal.store import Journal
 from sheetsync.sheets.client import Client, Sheet, emulator_client, open_client
 from sheetsync.sync.layout import LayoutReport, init_layout
 from sheetsync.sync.run import SyncReport, sync
@@ -32,6 +52,17 @@ from sheetsync.sync.stamp import summary_origin
 
 PHASES = ("hari-h", "persiapan")
 MISTAKES = ("thousands_separator", "swapped_columns", "duplicate_tps", "sum_mismatch", "misspelt_kelurahan")
+# The results that add up but are unlikely: janggal flag -> rows planted (janggal_identical:
+# one kelurahan's TPS typed with the same numbers).
+ANOMALIES = {"janggal_turnout": 2, "janggal_share": 2, "janggal_identical": 3, "janggal_sah_dpt": 2}
+# The evening: hourly syncs, each row typed in at one of them, most in the middle hours.
+EVENING_HOURS = 6
+ARRIVAL_WEIGHTS = (1, 2, 3, 3, 2, 1)
+# Reported rows whose suara sah, tidak sah and pengguna hak pilih come an hour or two after
+# their paslon votes (in KPU's mid-count Sirekap data for Jakarta Barat, 44% of the TPS with
+# paslon votes had no suara sah yet); those due after the last hour stay partial.
+LATE_REST_SHARE = 0.3
+REST_ROLES = ("sah", "tidak_sah", "pengguna")
 
 FIRST = ("Agus", "Budi", "Citra", "Dewi", "Eko", "Fajar", "Gita", "Hendra", "Indah", "Joko", "Kartika",
          "Lestari", "Made", "Nur", "Oktavia", "Putri", "Rahmat", "Sari", "Teguh", "Umi", "Wahyu", "Yusuf",
@@ -47,11 +78,17 @@ class DemoFill:
     rows: int = 0                       # planned TPS rows found in the sheet
     reported: int = 0                   # hari-h: rows with results; persiapan: rows with a saksi
     mistakes: dict[str, list[int]] = field(default_factory=dict)   # kind -> sheet rows (1-based)
+    anomalies: dict[str, list[int]] = field(default_factory=dict)  # janggal flag -> sheet rows (1-based)
+    partial: list[int] = field(default_factory=list)   # sheet rows with paslon votes and no suara sah yet
     cells: int = 0                      # cells written
 
     @property
     def mistake_rows(self) -> set[int]:
         return {r for rows in self.mistakes.values() for r in rows}
+
+    @property
+    def anomaly_rows(self) -> set[int]:
+        return {r for rows in self.anomalies.values() for r in rows}
 
 
 # ----------------------------------------------------------- field names
@@ -102,22 +139,35 @@ def paslon_fields(config: Config) -> list[str]:
 
 # ------------------------------------------------------------ generation
 
+Updates = list[tuple[str, list[list[Any]]]]    # (A1 range, values) writes
+
+
 class _Writer:
-    """Collects single-cell writes keyed by (row, col), 0-based."""
+    """Collects single-cell writes keyed by (row, col), 0-based, and the hour of the evening
+    each is typed in: its row's, or a later one for the rest of a form."""
 
     def __init__(self) -> None:
         self.cells: dict[tuple[int, int], Any] = {}
+        self.arrival: dict[int, int] = {}                  # row -> hour its values are typed in
+        self.later: dict[tuple[int, int], int] = {}        # cell -> the later hour it is typed in
 
     def put(self, r: int, c: int | None, value: Any) -> None:
         if c is not None:
             self.cells[(r, c)] = value
 
-    def updates(self, tab: str) -> list[tuple[str, list[list[Any]]]]:
+    def by_hour(self, hours: int) -> list["_Writer"]:
+        """The writes split by the hour they are typed in, first hour first."""
+        out = [_Writer() for _ in range(hours)]
+        for (r, c), value in self.cells.items():
+            out[self.later.get((r, c), self.arrival.get(r, 0))].put(r, c, value)
+        return out
+
+    def updates(self, tab: str) -> Updates:
         """One range per column strip of consecutive rows: few ranges, small payload."""
         by_col: dict[int, list[tuple[int, Any]]] = {}
         for (r, c), v in sorted(self.cells.items(), key=lambda kv: (kv[0][1], kv[0][0])):
             by_col.setdefault(c, []).append((r, v))
-        out: list[tuple[str, list[list[Any]]]] = []
+        out: Updates = []
         for c, items in by_col.items():
             start, block = items[0][0], [items[0][1]]
             for (r, v), (prev, _) in zip(items[1:], items):
@@ -135,8 +185,20 @@ def _strip(tab: str, row0: int, col0: int, block: list[Any]) -> tuple[str, list[
 
 
 def fill_updates(values: list[list[Any]], config: Config, *, phase: str = "hari-h",
-                 seed: int = 2024) -> tuple[list[tuple[str, list[list[Any]]]], DemoFill]:
+                 seed: int = 2024) -> tuple[Updates, DemoFill]:
     """Cell writes that turn the planned rows of ``values`` into a filled demo sheet."""
+    writer, info = _filled(values, config, phase, seed)
+    return writer.updates(config.input_tab), info
+
+
+def evening_updates(values: list[list[Any]], config: Config, *, seed: int = 2024) -> tuple[list[Updates], DemoFill]:
+    """The hari-h fill as the evening brings it in: the cell writes of each of EVENING_HOURS
+    hours, first hour first; together they are ``fill_updates``' writes."""
+    writer, info = _filled(values, config, "hari-h", seed)
+    return [hour.updates(config.input_tab) for hour in writer.by_hour(EVENING_HOURS)], info
+
+
+def _filled(values: list[list[Any]], config: Config, phase: str, seed: int) -> tuple[_Writer, DemoFill]:
     if phase not in PHASES:
         raise ValueError(f"phase must be one of {', '.join(PHASES)}")
     hr = config.header_row
@@ -147,13 +209,17 @@ def fill_updates(values: list[list[Any]], config: Config, *, phase: str = "hari-
     info = DemoFill(phase=phase, seed=seed, rows=len(rows))
     writer = _Writer()
     if phase == "hari-h":
-        reported = _hari_h(values, rows, roles, config, rng, writer, info)
+        generated = _hari_h(values, rows, roles, config, rng, writer, info)
+        evidence = random.Random(seed + 2)
+        honest = _honest(generated, info)
+        _anomalies(values, honest, roles, config, generated, evidence, writer, info)
+        _evening(rows, set(honest) - {r - 1 for r in info.anomaly_rows}, roles, evidence, writer, info)
         if "photo" in roles:      # its own stream: the sheet without photos stays as it was
-            _photos(reported, roles["photo"], random.Random(seed + 1), writer, info)
+            _photos(sorted(generated), roles["photo"], random.Random(seed + 1), writer, info)
     else:
         _persiapan(rows, roles, config, rng, writer, info)
     info.cells = len(writer.cells)
-    return writer.updates(config.input_tab), info
+    return writer, info
 
 
 def _results(rng: random.Random, n_paslon: int, shares: list[float]) -> dict[str, Any]:
@@ -163,16 +229,20 @@ def _results(rng: random.Random, n_paslon: int, shares: list[float]) -> dict[str
     tidak_sah = round(pengguna * rng.uniform(0.01, 0.04))
     sah = pengguna - tidak_sah
     weights = [rng.gammavariate(s * 60, 1) for s in shares[:n_paslon]]
-    total = sum(weights)
-    votes = [round(sah * w / total) for w in weights[:-1]]
-    votes.append(sah - sum(votes))
     return {"dpt": dpt, "dpph": dpph, "dptb": dptb, "pengguna": pengguna, "sah": sah,
-            "tidak_sah": tidak_sah, "votes": votes}
+            "tidak_sah": tidak_sah, "votes": _split(sah, weights)}
+
+
+def _split(total: int, weights: list[float] | list[int]) -> list[int]:
+    """``total`` shared in proportion to ``weights``, the last taking what rounding leaves."""
+    whole = sum(weights)
+    parts = [round(total * w / whole) for w in weights[:-1]]
+    return parts + [total - sum(parts)]
 
 
 def _hari_h(values: list[list[Any]], rows: list[int], roles: dict[str, int], config: Config,
-            rng: random.Random, w: _Writer, info: DemoFill) -> list[int]:
-    """Write the reported rows' results and the mistakes; returns the reported rows."""
+            rng: random.Random, w: _Writer, info: DemoFill) -> dict[int, dict[str, Any]]:
+    """Write the reported rows' results and the mistakes; returns the results of each reported row."""
     n_paslon = sum(1 for k in roles if k.startswith("paslon"))
     # Jakarta Barat 2024, roughly: paslon 1 ~ 40%, 2 ~ 10%, 3 ~ 50%.
     shares = [0.40, 0.10, 0.50] if n_paslon == 3 else [1.0 / max(n_paslon, 1)] * max(n_paslon, 1)
@@ -182,10 +252,7 @@ def _hari_h(values: list[list[Any]], rows: list[int], roles: dict[str, int], con
     for r in reported:
         res = _results(rng, n_paslon, shares)
         generated[r] = res
-        for role in ("dpt", "dpph", "dptb", "pengguna", "sah", "tidak_sah"):
-            w.put(r, roles.get(role), _as_typed(rng, res[role]))
-        for i, v in enumerate(res["votes"]):
-            w.put(r, roles.get(f"paslon{i}"), _as_typed(rng, v))
+        _put_results(w, r, roles, res, lambda value: _as_typed(rng, value))
     for r in rows:   # a few not yet reported rows already have the DPT typed in
         if r not in generated and rng.random() < 0.10:
             w.put(r, roles.get("dpt"), rng.randint(380, 598))
@@ -196,7 +263,105 @@ def _hari_h(values: list[list[Any]], rows: list[int], roles: dict[str, int], con
         kind = MISTAKES[i % len(MISTAKES)]
         if _mistake(kind, r, values, roles, config, generated[r], rng, w):
             info.mistakes.setdefault(kind, []).append(r + 1)
-    return reported
+    return generated
+
+
+def _honest(generated: dict[int, dict[str, Any]], info: DemoFill) -> list[int]:
+    """Reported rows (0-based) no mistake touches: not a mistake's row, nor the row whose TPS
+    number a duplicate took."""
+    touched = {r - 1 for r in info.mistake_rows} | {r - 2 for r in info.mistakes.get("duplicate_tps", [])}
+    return [r for r in sorted(generated) if r not in touched]
+
+
+# ------------------------------------------------------- planted evidence
+
+def _anomalies(values: list[list[Any]], honest: list[int], roles: dict[str, int], config: Config,
+               generated: dict[int, dict[str, Any]], rng: random.Random, w: _Writer, info: DemoFill) -> None:
+    """Rewrite a handful of honest rows into results that add up but are unlikely, in
+    kelurahan with enough TPS for the anomaly flags to compare them with."""
+    n_paslon = sum(1 for k in roles if k.startswith("paslon"))
+    if n_paslon < 2 or not all(k in roles for k in ("kelurahan", "dpt", *REST_ROLES)):
+        return
+    by_kelurahan: dict[str, list[int]] = {}
+    for r in honest:
+        by_kelurahan.setdefault(str(_cell(values[r], roles["kelurahan"])), []).append(r)
+    groups = [rows for rows in by_kelurahan.values() if len(rows) >= config.rules.janggal.min_group_tps]
+    if not groups:
+        return
+    taken: set[int] = set()
+
+    def free(group: list[int]) -> list[int]:
+        return [r for r in group if r not in taken]
+
+    for code, count in ANOMALIES.items():
+        if code == "janggal_identical":         # one form's numbers typed for several TPS
+            planted = rng.sample(free(rng.choice(groups)), count)
+            changed = [(r, generated[planted[0]]) for r in planted]
+        else:
+            planted = []
+            for _ in range(count):
+                planted.append(rng.choice(free(rng.choice(groups))))
+                taken.add(planted[-1])
+            changed = [(r, _unlikely(code, generated[r], rng)) for r in planted]
+        for r, res in changed:
+            generated[r] = res
+            _put_results(w, r, roles, res)
+        taken.update(planted)
+        info.anomalies[code] = sorted(r + 1 for r in planted)
+
+
+def _unlikely(code: str, res: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """The row's results made unlikely as ``code`` flags, still adding up."""
+    dpt, votes = res["dpt"], res["votes"]
+    if code == "janggal_turnout":          # a fifth of the DPT came, where two thirds did around it
+        pengguna = round(dpt * rng.uniform(0.15, 0.25))
+        return _counted(res, pengguna, round(pengguna * 0.02), votes)
+    if code == "janggal_share":            # one paslon has nearly every vote
+        i = rng.randrange(len(votes))
+        top = round(res["sah"] * rng.uniform(0.88, 0.95))
+        rest = _split(res["sah"] - top, votes[:i] + votes[i + 1:])
+        return {**res, "votes": rest[:i] + [top] + rest[i:]}
+    # janggal_sah_dpt: every voter of the DPT came, and no vote was invalid
+    return _counted(res, dpt, 0, votes)
+
+
+def _counted(res: dict[str, Any], pengguna: int, tidak_sah: int, weights: list[int]) -> dict[str, Any]:
+    """The row's results with another count of voters, shared among the paslon as ``weights``."""
+    sah = pengguna - tidak_sah
+    return {**res, "pengguna": pengguna, "tidak_sah": tidak_sah, "sah": sah, "votes": _split(sah, weights)}
+
+
+def _put_results(w: _Writer, r: int, roles: dict[str, int], res: dict[str, Any],
+                 typed: Callable[[int], Any] = int) -> None:
+    """Write a row's results, each number ``typed`` as a volunteer types it."""
+    for role in ("dpt", "dpph", "dptb", "pengguna", "sah", "tidak_sah"):
+        w.put(r, roles.get(role), typed(res[role]))
+    for i, v in enumerate(res["votes"]):
+        w.put(r, roles.get(f"paslon{i}"), typed(v))
+
+
+def _evening(rows: list[int], late: set[int], roles: dict[str, int], rng: random.Random, w: _Writer,
+             info: DemoFill) -> None:
+    """The hour each row is typed in; for some ``late`` rows the rest of the form (suara sah,
+    tidak sah, pengguna hak pilih) an hour or two after their paslon votes, or not yet."""
+    hours = range(EVENING_HOURS)
+    typed = {r for r, _ in w.cells}
+    for r in rows:
+        if r in typed:
+            w.arrival[r] = rng.choices(hours, ARRIVAL_WEIGHTS)[0]
+    if not all(k in roles for k in REST_ROLES):
+        return
+    for r in sorted(late):
+        if rng.random() >= LATE_REST_SHARE:
+            continue
+        rest_hour = w.arrival[r] + rng.choice((1, 2))
+        for role in REST_ROLES:
+            if rest_hour < EVENING_HOURS:
+                w.later[(r, roles[role])] = rest_hour
+            else:
+                del w.cells[(r, roles[role])]
+        if rest_hour >= EVENING_HOURS:
+            info.partial.append(r + 1)
 
 
 def _photos(reported: list[int], col: int, rng: random.Random, w: _Writer, info: DemoFill) -> None:
@@ -335,6 +500,18 @@ def _persiapan(rows: list[int], roles: dict[str, int], config: Config, rng: rand
 
 # ------------------------------------------------------------ the demo run
 
+@dataclass(frozen=True)
+class EveningSync:
+    """One sync of the demo's evening: when it ran (the ``now`` it was given) and its report."""
+    at: datetime
+    report: SyncReport
+
+    @property
+    def reported(self) -> int:
+        """TPS reported at this sync, as its summaries count them."""
+        return int(self.report.kota.get("tps_reported", 0))
+
+
 @dataclass
 class DemoResult:
     spreadsheet: str
@@ -342,9 +519,10 @@ class DemoResult:
     view_url: str
     fill: DemoFill
     layout: LayoutReport
-    sync: SyncReport
+    sync: SyncReport                   # the last sync's report
     summary: list[list[Any]]           # the kecamatan summary table as written to the sheet (header first)
     config: Config                     # the preset pointed at the demo sheet
+    evening: list[EveningSync] = field(default_factory=list)   # hari-h: the hourly syncs, first first
 
 
 def fill(config: Config, *, phase: str = "hari-h", seed: int = 2024, client: Client | None = None) -> DemoFill:
@@ -370,28 +548,71 @@ def _headers(columns: Iterable[Column]) -> list[str]:
     return [h for c in columns for h in (c.header, *c.aliases)]
 
 
+def with_anomaly_flags(config: Config) -> Config:
+    """The config with the anomaly flags on at their default thresholds, as an empty
+    [rules.janggal] table turns them on."""
+    rules = config.rules
+    return replace(config, rules=replace(rules, janggal=replace(rules.janggal, enabled=True)))
+
+
+def demo_steps(phase: str) -> int:
+    """The steps ``run_demo`` reports: init, then each hour's sync (persiapan: fill and sync)."""
+    return 1 + (EVENING_HOURS if phase == "hari-h" else 2)
+
+
 def run_demo(api_url: str, *, phase: str = "hari-h", seed: int = 2024, preset: str = "pilkada-jakbar-2024",
-             photos: bool = False, step: Callable[[str], None] | None = None) -> DemoResult:
+             photos: bool = False, work: Path | None = None, end: datetime | None = None,
+             step: Callable[[int, int], None] | None = None) -> DemoResult:
     """Create the demo spreadsheet on a running emulator, init --with-tps, fill, sync.
-    ``photos``: with a C.Hasil photo column, some reported rows still without a photo."""
+    ``photos``: with a C.Hasil photo column, some reported rows still without a photo.
+    hari-h is an evening of EVENING_HOURS syncs an hour apart, the last at ``end`` (now), with
+    a journal and locks in ``work`` (a temporary directory when none is given).
+    ``step`` hears (steps done, steps in all)."""
     client = emulator_client(api_url)
     base = with_photo_column(load_preset(preset)) if photos else load_preset(preset)
     title = "Warga Kawal TPS Jakarta Barat" + (" (persiapan)" if phase == "persiapan" else "")
     created = client.create(title)
     created.sheet1.update_title(base.input_tab)     # the new file's empty first tab becomes the input tab
-    config = with_overrides(base, spreadsheet=created.id, api_url=api_url)
+    config = with_overrides(with_anomaly_flags(base), spreadsheet=created.id, api_url=api_url)
     show_in_view(config)       # the web view masks its personal columns and links its photo column
-    if step:
-        step("init")
-    layout = init_layout(config, with_tps=True, client=client)
-    if step:
-        step("fill")
-    info = fill(config, phase=phase, seed=seed, client=client)
-    if step:
-        step("sync")
-    report = sync(config, client=client)
+    report = step or (lambda done, total: None)
+    total = demo_steps(phase)
+    layout = init_layout(config, with_tps=True, client=client)     # with the summary tabs' charts
+    report(1, total)
+    folder: ContextManager[str] = nullcontext(str(work)) if work is not None else \
+        tempfile.TemporaryDirectory(prefix="sheetsync-demo-")
+    with folder as kept:
+        locks = str(Path(kept) / "locks")
+        if phase == "hari-h":
+            info, evening = _evening_syncs(config, client, seed, Path(kept), end or datetime.now(WIB),
+                                           lambda done: report(1 + done, total))
+            last = evening[-1].report
+        else:
+            info, evening = fill(config, phase=phase, seed=seed, client=client), []
+            report(2, total)
+            last = sync(config, client=client, lock_dir=locks)
+            report(3, total)
     tab = a1.quote_tab(config.summary_tabs.kecamatan)
     values = Sheet(client, created.id).read([tab], render="UNFORMATTED_VALUE")[tab]
     summary = values[summary_origin(config, config.summary_tabs.kecamatan) - 1:]   # the table, not the stamp
     return DemoResult(spreadsheet=created.id, api_url=api_url, view_url=f"{api_url}/view/{created.id}",
-                      fill=info, layout=layout, sync=report, summary=summary, config=config)
+                      fill=info, layout=layout, sync=last, summary=summary, config=config, evening=evening)
+
+
+def _evening_syncs(config: Config, client: Client, seed: int, work: Path, end: datetime,
+                   step: Callable[[int], None]) -> tuple[DemoFill, list[EveningSync]]:
+    """Election night as it comes in: each hour the rows typed in that hour are written, then the
+    sheet is synced with a journal, so the last 24 hours' tab has the evening to show."""
+    sheet = Sheet(client, config.spreadsheet)
+    tab = a1.quote_tab(config.input_tab)
+    hours, info = evening_updates(sheet.read([tab])[tab], config, seed=seed)
+    evening: list[EveningSync] = []
+    with Journal(work / "journal.sqlite") as journal:
+        for i, updates in enumerate(hours):
+            at = end - (len(hours) - 1 - i) * HOUR
+            if updates:
+                sheet.write(updates)
+            evening.append(EveningSync(at, sync(config, client=client, journal=journal, now=at,
+                                                lock_dir=str(work / "locks"))))
+            step(i + 1)
+    return info, evening
