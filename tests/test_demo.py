@@ -9,7 +9,7 @@ import pytest
 from sheetsync.core import a1
 from sheetsync.core.check import check
 from sheetsync.core.config import load_preset
-from sheetsync.demo.seed import MISTAKES, fill_updates
+from sheetsync.demo.seed import ANOMALIES, MISTAKES, fill_updates, with_anomaly_flags
 from sheetsync.core.presets import template_values
 from sheets import stop_with_ctrl_c
 
@@ -58,10 +58,32 @@ def test_every_planted_mistake_is_flagged_as_error(hari_h) -> None:
 def test_clean_reported_rows_are_ok(hari_h) -> None:
     info, result, _ = hari_h
     counts = result.rows["status"].value_counts().to_dict()
-    # errors come from the planted mistakes only (a duplicate flags two rows)
+    # errors come from the planted mistakes only (a duplicate flags two rows); the partial
+    # rows are PERIKSA (the preset has no anomaly flags: the planted anomalies are OK here)
     assert counts.get("SALAH", 0) <= 2 * len(info.mistake_rows)
-    assert counts.get("OK", 0) >= info.reported - 2 * len(info.mistake_rows)
+    assert counts.get("OK", 0) >= info.reported - 2 * len(info.mistake_rows) - len(info.partial)
+    assert counts.get("PERIKSA", 0) >= len(info.partial)
     assert counts.get("BELUM DIISI", 0) >= info.rows - info.reported
+
+
+def test_partial_rows_and_anomalies_are_planted_apart_from_the_mistakes(hari_h) -> None:
+    info, result, _ = hari_h
+    assert 0.02 * info.reported <= len(info.partial) <= 0.10 * info.reported
+    assert {code: len(rows) for code, rows in info.anomalies.items()} == ANOMALIES
+    partial = {i.row for i in result.issues if i.code == "results_partial"}
+    assert partial == set(info.partial)
+    assert not (info.mistake_rows & info.anomaly_rows) and not (set(info.partial) & info.anomaly_rows)
+
+
+def test_every_planted_anomaly_is_flagged_with_the_flags_on(config: Any) -> None:
+    flagged_config = with_anomaly_flags(config)
+    values = template_values(flagged_config)
+    updates, info = fill_updates(values, flagged_config, phase="hari-h", seed=12)
+    result = check(apply(values, updates), flagged_config)
+    for code, rows in info.anomalies.items():
+        found = {i.row for i in result.issues if i.code == code}
+        assert set(rows) <= found, code
+    assert all(result.rows["status"].get(r) == "PERIKSA" for r in info.anomaly_rows)
 
 
 def test_seeded(config: Any) -> None:
