@@ -155,3 +155,21 @@ def test_a_row_completed_later_is_partial_until_its_rest_comes(config: Any) -> N
         codes.setdefault(issue.row or 0, set()).add(issue.code)
     # complete now: OK, or at most an anomaly flag on an unlikely share (core/rules/janggal.py)
     assert all(codes.get(r, set()) <= set(ANOMALIES) for r in completed)
+
+
+@pytest.mark.parametrize("lang, words", [("en", ("mistakes", "unlikely", "Election night")),
+                                         ("id", ("kesalahan", "janggal", "Malam penghitungan"))])
+def test_the_demo_says_what_it_planted_in_the_readers_language(demo: DemoResult, capsys: Any, lang: str,
+                                                                words: tuple[str, ...]) -> None:
+    from sheetsync.cli.common import Ui
+    from sheetsync.cli.demo import print_planted
+
+    ui = Ui(lang)
+    print_planted(ui, demo)
+    out = capsys.readouterr().out
+    assert all(w in out for w in words), out
+    lines = out.splitlines()
+    assert lines[1].startswith(f"{ui.n(len(demo.fill.partial))} ")
+    assert lines[2].startswith(f"{ui.n(len(demo.fill.anomaly_rows))} ")
+    assert " > ".join(ui.n(s.reported) for s in demo.evening) in lines[3]
+    assert lines[4].startswith(f"{ui.n(demo.layout.requests.count('addChart'))} ")

@@ -92,28 +92,33 @@ def print_planted(ui: Ui, result: DemoResult) -> None:
 
 
 
-# The kecamatan summary has ~25 columns; a terminal shows the ones each phase is about.
+# The kecamatan summary has ~25 columns; a terminal shows the ones each phase is about
+# (supported_all_in: the supported paslon's votes from every row with paslon votes, beside
+# its votes from complete rows).
 PHASE_COLUMNS = {
     "hari-h": ("kecamatan", "tps_planned", "tps_reported", "pct_reported", "tps_error", "target",
-               "votes_supported", "pct_target"),
+               "votes_supported", "supported_all_in", "pct_target"),
     "persiapan": ("kecamatan", "tps_planned", "tps_saksi", "pct_saksi", "tps_tanpa_saksi", "pct_bimtek",
                   "n_koordinator", "tps_error"),
 }
 
 
 def summary_columns(header: list[Any], config: Config, phase: str) -> list[tuple[int, str]]:
-    """(index, column name) of the phase's columns in the summary header (the sheet's language)."""
+    """(index, summary column name) of the phase's columns in the summary header (the sheet's language)."""
     from sheetsync.core.headers import header_key
+    from sheetsync.core.summaries import _label as header_text  # the header texts core writes
+    from sheetsync.core.totals import all_in
     from sheetsync.sync.layout import chart_columns
-    from sheetsync.core.summaries import _h as header_text  # the header texts core writes
 
     keys = [header_key(h) for h in header]
     out = []
     for name in PHASE_COLUMNS[phase]:
+        if name == "supported_all_in":
+            name = all_in(config.rules.supported_paslon or "")
         if name == "votes_supported":
             index = chart_columns(header, config)[1]
         else:
-            wanted = header_key(header_text(name, config.language))
+            wanted = header_key(header_text(name, config))
             index = keys.index(wanted) if wanted in keys else None
         if index is not None:
             out.append((index, name))
