@@ -6,6 +6,7 @@ A second gspread client is the coordinator; sheetsync syncs through its own."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from sheetsync.core import a1
 from sheetsync.cli.main import cli
 from sheetsync.core.config import load_preset, with_overrides
 from sheetsync.journal.store import journal_path
+from sheetsync.sync.owned_notes import person_parts
+from sheetsync.sync.ownership import MESSAGE_LIMIT
 
 NOTE = "Ketua KPPS: Pak Ahmad, buka jam 7"
 PRESET = "pilkada-jakbar-2024"
@@ -123,4 +126,55 @@ def test_sheetsyncs_own_message_holding_a_semicolon_is_not_taken_for_a_note(emu:
     report = desk.sync()
     after = _cell(sh, cols["message"], 2)
     assert after != before and report.notes_kept == [] and before.split("; ")[1] not in after
+    desk.idle()
+
+
+# A cell as sheetsync wrote it when the koordinator rule ran before the duplicate-TPS rule: the
+# koordinator's message ends in a value ({max}), the duplicate's lists the numbers that differ
+# after a "; ", and the three parts together are longer than MESSAGE_LIMIT.
+TWO_MESSAGES = ("Koordinator: koordinator ini memegang 13 TPS, lebih dari batas 10; "
+                "TPS 1 Cengkareng Barat sama dengan baris 13, 16; DPT: 230 ≠ 274 ≠ 230, Paslon 1: 59 ≠ 97 ≠ 59, "
+                "Paslon 2: 33 ≠ 94 ≠ 33, Paslon 3: 44 ≠ 710 ≠ 44, Suara Sah: 136 ≠ 261 ≠ 136, "
+                "Suara Tidak Sah: 3 ≠ 9 ≠ 3, Pengguna Hak Pilih: 139 ≠ 263 ≠ 139")
+
+
+def test_a_message_ending_in_a_value_does_not_swallow_the_next_ones_first_part() -> None:
+    """Read longest run first, "...batas 10; TPS 1 ... baris 13, 16" passes for one koordinator
+    message (its value may hold anything) and the duplicate's numbers were left as a note."""
+    assert len(TWO_MESSAGES) > MESSAGE_LIMIT
+    assert person_parts(TWO_MESSAGES) == []
+
+
+def test_a_changed_duplicate_after_a_bounds_message_leaves_no_part_behind(emu: Any, tmp_path: Path) -> None:
+    """DPTb over its maximum (a message ending in a value), then a duplicate TPS listing the
+    numbers of three rows that differ: when a twin's vote changes, the old message is all
+    sheetsync's and goes whole."""
+    values = tps_sheet(12, 37, unfilled=0, broken=0)
+    first = list(values[1])
+    first[FULL_HEADER.index("DPTb")] = "25"
+    values[1] = first
+    numbers = ["DPT", "DPPh", "DPTb", "Paslon 1", "Paslon 2", "Paslon 3", "Suara Sah", "Suara Tidak Sah",
+               "Pengguna Hak Pilih"]
+    for twin_no in (1, 2):
+        twin = list(first)
+        for name in numbers:
+            twin[FULL_HEADER.index(name)] = str(100 * twin_no + numbers.index(name))
+        values.append(twin)
+    sh = seed(emu.client(), values)
+    config = config_for(sh, emu)
+    config = replace(config, columns=type(config.columns)(replace(c, max=20) if c.field == "dptb" else c
+                                                          for c in config.columns))
+    desk = Desk(emu, config, tmp_path)
+    desk.sync()
+    cols = owned(sh)[0]
+    before = _cell(sh, cols["message"], 2)
+    bounds, duplicate = before.split("; ", 1)[0], "; ".join(before.split("; ")[1:3])
+    assert bounds == "DPTb: 25 di atas batas 20" and duplicate.startswith("TPS ")
+    assert len(duplicate) <= MESSAGE_LIMIT < len(f"{bounds}; {duplicate}"), before
+    paslon_1 = col_letter(FULL_HEADER.index("Paslon 1") + 1)
+    coordinator(emu, sh).worksheet("TPS").update([["109"]], f"{paslon_1}{len(values)}")
+    report = desk.sync()
+    after = _cell(sh, cols["message"], 2)
+    assert report.notes_kept == []
+    assert after == desk.check().rows.loc[2, "message"]
     desk.idle()

@@ -85,32 +85,43 @@ def person_parts(text: str) -> list[str]:
     """The "; "-separated parts of a Keterangan cell that are not sheetsync's messages, in order.
 
     A message of sheetsync's may itself hold "; " (a duplicate TPS lists the numbers that
-    differ), so from each part the longest run of parts that is one whole message is taken
-    first. A run spans at most MESSAGE_PARTS parts and ownership.MESSAGE_LIMIT characters:
-    linear in the cell's length."""
+    differ), and one that ends in a value reads as running on over the next message's first
+    part ("... lebih dari batas 10; TPS 1 ... sama dengan baris 4, 6"). So the cell is cut into
+    runs that are each one whole message so that the fewest parts are left over: taking the
+    longest run first would leave the duplicate's numbers behind, kept as a note for good.
+    A run spans at most MESSAGE_PARTS parts and ownership.MESSAGE_LIMIT characters: linear
+    in the cell's length."""
     parts = text.split(SEPARATOR)
+    n = len(parts)
+    left = [0] * (n + 1)                    # left[i]: fewest parts of parts[i:] that no cut covers
+    run_end: list[int | None] = [None] * n  # the message run from part i in that cut; None: a person's
+    for i in range(n - 1, -1, -1):
+        left[i] = bool(parts[i].strip()) + left[i + 1]
+        for end in _message_ends(parts, i):
+            if left[end] < left[i]:
+                left[i], run_end[i] = left[end], end
     out: list[str] = []
     i = 0
-    while i < len(parts):
-        end = _message_end(parts, i)
-        if end is None:
+    while i < n:
+        run = run_end[i]
+        if run is None:
             if parts[i].strip():
                 out.append(parts[i])
             i += 1
         else:
-            i = end
+            i = run
     return out
 
 
-def _message_end(parts: list[str], start: int) -> int | None:
-    """End (exclusive) of the longest run parts[start:end] that is one message of sheetsync's."""
+def _message_ends(parts: list[str], start: int) -> list[int]:
+    """Ends (exclusive) of the runs parts[start:end] that are one message of sheetsync's, longest first."""
     ends, size = [], -len(SEPARATOR)
     for end in range(start + 1, min(len(parts), start + MESSAGE_PARTS) + 1):
         size += len(SEPARATOR) + len(parts[end - 1])
         if size > MESSAGE_LIMIT:
             break
         ends.append(end)
-    return next((end for end in reversed(ends) if _own(SEPARATOR.join(parts[start:end]))), None)
+    return [end for end in reversed(ends) if _own(SEPARATOR.join(parts[start:end]))]
 
 
 @lru_cache(maxsize=4096)
