@@ -125,6 +125,7 @@ def test_demo_command_serves_the_view_until_ctrl_c(tmp_path) -> None:
     env = dict(os.environ, LANG="C.UTF-8", SHEETSYNC_LOCK_DIR=str(tmp_path / "locks"))
     proc = subprocess.Popen([sys.executable, "-c", "from sheetsync.cli.main import main; main()", "demo", "--serve"],
                             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stderr is not None     # both piped
     try:
         lines = []
         for line in proc.stdout:
