@@ -145,6 +145,15 @@ def test_a_message_ending_in_a_value_does_not_swallow_the_next_ones_first_part()
     assert person_parts(TWO_MESSAGES) == []
 
 
+def test_a_note_in_front_of_a_message_that_starts_with_a_header_is_kept() -> None:
+    """A message starting with a column's name reads a header there, not anything: the
+    person's note in front of it is hers, not the start of sheetsync's message."""
+    note = "Ketua KPPS: Pak Ahmad, buka jam 7"
+    cell = f"{note}; Koordinator: koordinator ini memegang 13 TPS, lebih dari batas 10"
+    assert person_parts(cell) == [note]
+    assert person_parts(TWO_MESSAGES) == []                   # sheetsync's own two still read as its own
+
+
 def test_a_changed_duplicate_after_a_bounds_message_leaves_no_part_behind(emu: Any, tmp_path: Path) -> None:
     """DPTb over its maximum (a message ending in a value), then a duplicate TPS listing the
     numbers of three rows that differ: when a twin's vote changes, the old message is all

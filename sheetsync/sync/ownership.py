@@ -267,11 +267,21 @@ def _status_words() -> frozenset[str]:
     return frozenset(label for labels in STATUS_LABELS.values() for label in labels.values())
 
 
+# Placeholders whose text may hold "; ": a quoted cell as typed, a duplicate's differing numbers.
+# Any other (a header, a number, a region's name, a list of rows) never does, so it cannot
+# stretch over a person's note typed in front of a message ("Ketua KPPS: Pak Ahmad; Koordinator: ...").
+_FREE_PLACEHOLDERS = frozenset({"value", "conflict"})
+
+
+def _placeholder(match: re.Match[str]) -> str:
+    return ".*?" if match.group(1) in _FREE_PLACEHOLDERS else "[^;]*?"
+
+
 @lru_cache(maxsize=1)
 def _message_pattern() -> re.Pattern[str]:
     texts = {template(code, lang, with_row=False) or "" for code in MESSAGES for lang in ("id", "en")}
     texts |= set(NOT_FILLED_MESSAGE.values())
-    one = "|".join(re.sub(r"\\\{\w+\\\}", ".*?", re.escape(t)) for t in sorted(texts) if t)
+    one = "|".join(re.sub(r"\\\{(\w+)\\\}", _placeholder, re.escape(t)) for t in sorted(texts) if t)
     return re.compile(rf"(?:{one})", re.DOTALL)
 
 
