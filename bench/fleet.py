@@ -61,6 +61,7 @@ from sheetsync.emulator import Emulator  # noqa: E402
 from sheetsync.emulator.control import Quota  # noqa: E402
 from sheetsync.sheets.client import client_from_key_info  # noqa: E402
 from sheetsync.core.kabkota import kabkota_in, region_config, wilayah  # noqa: E402
+from sheetsync.fleet.shard import shard_of  # noqa: E402
 
 POPULATION = ROOT / "bench" / "penduduk-2025.csv"
 VOTER_SHARE, VOTERS_PER_TPS = 0.71, 466
@@ -280,7 +281,7 @@ def fleet_accounts(n_accounts: int, n_projects: int) -> list[FleetAccount]:
     return out
 
 
-def seed_kota(emu: Emulator, owner: Any, kota: Kota, size: int, account: FleetAccount, rng: random.Random) -> None:
+def seed_kota(emu: Emulator, owner: Any, kota: Kota, size: int, rng: random.Random) -> None:
     """The kota's sheet as its coordinator makes it; its volunteers get their own accounts
     (each in a project of its own: the Sheets UI they type in spends no API quota of the fleet)."""
     kota.sheet = owner.create(f"Kawal TPS {kota.name}")
@@ -289,12 +290,28 @@ def seed_kota(emu: Emulator, owner: Any, kota: Kota, size: int, account: FleetAc
     rows = seed_rows(kota, size, rng)
     ws.resize(rows=len(rows) + 50, cols=14)
     ws.update(rows, "A1", raw=True)
-    kota.sheet.share(account.email, perm_type="user", role="writer", notify=False)
     project = f"relawan-{kota.code.replace('.', '')}"
     editor = f"relawan@{project}.iam.gserviceaccount.com"
     kota.sheet.share(editor, perm_type="user", role="writer", notify=False)
     kota.editor = client_from_key_info(emu.issue_key(editor, project_id=project), emu.url)
     kota.sheet = kota.editor.open_by_key(kota.sheet.id)
+
+
+def accounts_by_sheet(kotas: list[Kota], accounts: list[FleetAccount], shards: int) -> dict[str, FleetAccount]:
+    """Each shard syncs with keys of its own, in projects of its own (two processes budgeting the
+    same account or project would each spend up to its quota): shard k gets every shards-th project
+    and that project's accounts; its sheets go round the accounts."""
+    projects = sorted({a.project for a in accounts})
+    if len(projects) < shards:
+        raise SystemExit(f"--shards {shards} needs at least as many --projects ({len(projects)})")
+    groups = {k: [a for a in accounts if a.project in projects[k - 1::shards]] for k in range(1, shards + 1)}
+    taken = dict.fromkeys(groups, 0)
+    out = {}
+    for kota in kotas:
+        k = shard_of(kota.sheet.id, shards)
+        out[kota.code] = groups[k][taken[k] % len(groups[k])]
+        taken[k] += 1
+    return out
 
 
 def fleet_supports(option: str) -> bool:
@@ -303,16 +320,16 @@ def fleet_supports(option: str) -> bool:
     return any(option in p.read_text(encoding="utf-8") for p in sources if p.exists())
 
 
-def fleet_file(emu: Emulator, kotas: list[Kota], accounts: list[FleetAccount], rollup: str,
-               args: argparse.Namespace) -> str:
+def fleet_file(emu: Emulator, kotas: list[Kota], accounts: list[FleetAccount], owner_of: dict[str, FleetAccount],
+               rollup: str, args: argparse.Namespace) -> str:
     lines = ['name = "Indonesia"', f'api_url = "{emu.url}"', f'every = "{args.every}"']
     if fleet_supports("safety_read_every"):
         lines.append(f'safety_read_every = "{args.safety_every}"')
     lines += ["[rollup]", f'spreadsheet = "{rollup}"', f'credentials = "{accounts[0].key_file}"',
               'tab = "Rekap Nasional"']
-    for i, kota in enumerate(kotas):
+    for kota in kotas:
         lines += ["[[sheet]]", f'region = "{kota.code}"', f'spreadsheet = "{kota.sheet.id}"',
-                  f'credentials = "{accounts[i % len(accounts)].key_file}"']
+                  f'credentials = "{owner_of[kota.code].key_file}"']
     return "\n".join(lines) + "\n"
 
 
@@ -405,18 +422,19 @@ def nation(args: argparse.Namespace) -> int:
         idle = {k.code for k in kotas[::max(1, round(1 / args.idle))]} if args.idle > 0 else set()
         # Seeding is the coordinators' work before the evening: Google's quotas start after it.
         with concurrent.futures.ThreadPoolExecutor(4) as pool:
-            list(pool.map(lambda ik: seed_kota(emu, owner, ik[1], sizes[ik[1].code], accounts[ik[0] % len(accounts)],
-                                               random.Random(ik[1].code)), enumerate(kotas)))
+            list(pool.map(lambda k: seed_kota(emu, owner, k, sizes[k.code], random.Random(k.code)), kotas))
+        owner_of = accounts_by_sheet(kotas, accounts, args.shards)
+        for kota in kotas:
+            kota.sheet.share(owner_of[kota.code].email, perm_type="user", role="writer", notify=False)
         rollup = owner.create("Rekap Nasional")
-        for a in {a.email: a for a in accounts[:1]}.values():
-            rollup.share(a.email, perm_type="user", role="writer", notify=False)
+        rollup.share(accounts[0].email, perm_type="user", role="writer", notify=False)
         emu.state.quota = Quota.from_option(dict(SHEETS_QUOTA, drive_per_user=DRIVE_QUOTA,
                                                  drive_per_project=DRIVE_QUOTA))
         total = sum(sizes.values())
         print(f"nation: {len(kotas)} sheets, {total:,} TPS (scale {args.scale}), {len(idle)} idle sheets; "
               f"{args.accounts} fleet accounts in {args.projects} projects; Drive lag {args.drive_lag:g} s; "
               f"{args.shards} shard(s); seeded in {time.time() - began:.0f} s", flush=True)
-        text = fleet_file(emu, kotas, accounts, rollup.id, args)
+        text = fleet_file(emu, kotas, accounts, owner_of, rollup.id, args)
         (work / "fleet.toml").write_text(text)
         shards = start_shards(work, text, args.shards, args.every)
         started = time.time()
