@@ -25,11 +25,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .auth import DEFAULT_PROJECT
-from .boundary import ADMIN_HEADER, MAX_BODY_BYTES
-from .model import Store
-from .server import EmulatorServer, make_server, serve_in_thread
-from .state import EmulatorState
+from sheetsync.emulator.auth import DEFAULT_PROJECT
+from sheetsync.emulator.boundary import ADMIN_HEADER, MAX_BODY_BYTES
+from sheetsync.emulator.model import Store
+from sheetsync.emulator.server import EmulatorServer, make_server, serve_in_thread
+from sheetsync.emulator.state import EmulatorState
 
 __all__ = ["Emulator"]
 

@@ -8,9 +8,9 @@ import signal
 import sys
 import threading
 
-from . import Emulator
-from .boundary import ADMIN_HEADER, OpenModeBeyondLoopback, is_loopback
-from .persist import UnsafeStateFile
+from sheetsync.emulator import Emulator
+from sheetsync.emulator.boundary import ADMIN_HEADER, OpenModeBeyondLoopback, is_loopback
+from sheetsync.emulator.persist import UnsafeStateFile
 
 
 def main(argv: list[str] | None = None) -> int:

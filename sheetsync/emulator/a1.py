@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .model import MAX_COLUMNS, ApiError, Sheet, Spreadsheet, invalid_argument
+from sheetsync.emulator.model import MAX_COLUMNS, ApiError, Sheet, Spreadsheet, invalid_argument
 
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})?\$?([0-9]+)?$")
 _PLAIN_TITLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from google.auth import exceptions as ga_exceptions
 from google.auth import jwt
 
-from .model import ApiError, unauthenticated
+from sheetsync.emulator.model import ApiError, unauthenticated
 
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"

@@ -17,9 +17,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from . import cellvalues
-from .batch_common import Bad, Txn
-from .model import Sheet, Spreadsheet
+from sheetsync.emulator import cellvalues
+from sheetsync.emulator.batch.common import Bad, Txn
+from sheetsync.emulator.model import Sheet, Spreadsheet
 
 CHAR_PX = 7
 COLUMN_PADDING_PX = 10

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from email.message import Message
 from urllib.parse import parse_qs, urlsplit
 
-from .model import ApiError, invalid_argument
+from sheetsync.emulator.model import ApiError, invalid_argument
 
 ADMIN_HEADER = "X-Emulator-Token"
 ADMIN_PARAM = "token"

@@ -18,9 +18,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from datetime import date, datetime, timedelta
 from typing import Any, Callable
 
-from .cell_errors import CellError
-from .formula_syntax import normalize
-from .locales import EN_US, Locale, locale_of, localize_number_text, to_en_number_text
+from sheetsync.emulator.cell_errors import CellError
+from sheetsync.emulator.formulas.syntax import normalize
+from sheetsync.emulator.locales import EN_US, Locale, locale_of, localize_number_text, to_en_number_text
 
 EPOCH = datetime(1899, 12, 30)
 DATE_TYPES = ("DATE", "TIME", "DATE_TIME")

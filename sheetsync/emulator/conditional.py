@@ -14,10 +14,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .cell_errors import CellError
-from .formula_values import plain_text
-from .formula_refs import shift_relative
-from .formulas import WorkbookEvaluator, evaluate
+from sheetsync.emulator.cell_errors import CellError
+from sheetsync.emulator.formulas.values import plain_text
+from sheetsync.emulator.formulas.refs import shift_relative
+from sheetsync.emulator.formulas.evaluate import WorkbookEvaluator, evaluate
 
 _cache: dict[tuple[int, int, int], "Formatter"] = {}
 
@@ -231,7 +231,7 @@ _RELATIVE = {"TODAY": (0, 0), "YESTERDAY": (-1, -1), "TOMORROW": (1, 1),
 def _day(x: Any) -> int | None:
     """A date operand -> serial day; text is parsed as typed in en_US."""
     if isinstance(x, str):
-        from .cellvalues import parse_user_entered
+        from sheetsync.emulator.cellvalues import parse_user_entered
         x = parse_user_entered(x)[0]
     n = _num(x) if not isinstance(x, str) else None
     return None if n is None else int(n // 1)
@@ -245,7 +245,7 @@ def _date_test(kind: str, v: Any, raw: list, ops: list) -> bool:
     if cell is None:
         return False
     from datetime import datetime, timezone
-    from .cellvalues import date_to_serial
+    from sheetsync.emulator.cellvalues import date_to_serial
     today = int(date_to_serial(datetime.now(timezone.utc).date()))
     spans = []
     for cv, op in zip(raw, ops):

@@ -9,8 +9,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from .client_regex import compile_client_regex
-from .model import ApiError
+from sheetsync.emulator.client_regex import compile_client_regex
+from sheetsync.emulator.model import ApiError
 
 
 class Counters:

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import a1
-from .a1 import Box
-from .model import Sheet, Spreadsheet, invalid_argument
-from .normalise import drop_sheet_zero
+from sheetsync.emulator import a1
+from sheetsync.emulator.a1 import Box
+from sheetsync.emulator.model import Sheet, Spreadsheet, invalid_argument
+from sheetsync.emulator.normalise import drop_sheet_zero
 
 LOCATION_TYPES = ("ROW", "COLUMN", "SHEET", "SPREADSHEET")
 _STRATEGIES = ("EXACT_LOCATION", "INTERSECTING_LOCATION")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-from .model import Spreadsheet
+from sheetsync.emulator.model import Spreadsheet
 
 
 class DriveLag:

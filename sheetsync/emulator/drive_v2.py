@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import SPREADSHEET_MIME, Spreadsheet, _permission_id, rfc3339
+from sheetsync.emulator.model import SPREADSHEET_MIME, Spreadsheet, _permission_id, rfc3339
 
 _V2 = "https://www.googleapis.com/drive/v2/files"
 _EXPORTS = {"application/x-vnd.oasis.opendocument.spreadsheet": "ods", "text/tab-separated-values": "tsv",

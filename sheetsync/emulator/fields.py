@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import invalid_argument
+from sheetsync.emulator.model import invalid_argument
 
 Mask = dict[str, "Mask"]  # {} as a leaf means "the whole value"
 

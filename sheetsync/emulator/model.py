@@ -87,7 +87,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from .error_details import for_invalid_argument
+from sheetsync.emulator.error_details import for_invalid_argument
 
 CELL_LIMIT = 10_000_000
 MAX_COLUMNS = 18_278  # column ZZZ

@@ -18,8 +18,8 @@ import threading
 from pathlib import Path
 from typing import BinaryIO
 
-from .auth import Auth
-from .model import Store
+from sheetsync.emulator.auth import Auth
+from sheetsync.emulator.model import Store
 
 SUFFIX = ".sheet.pickle"
 AUTH_FILE = "auth.pickle"

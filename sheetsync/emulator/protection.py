@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import ApiError
+from sheetsync.emulator.model import ApiError
 
 PROTECTED = ("You are trying to edit a protected cell or object. Please contact the "
              "spreadsheet owner to remove protection if you need to edit.")

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any
 
-from .boundary import check_json_content_type
-from .model import invalid_argument
+from sheetsync.emulator.boundary import check_json_content_type
+from sheetsync.emulator.model import invalid_argument
 
 
 class _BareConstant(ValueError):

@@ -21,14 +21,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterator
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import (fields, routes_admin, routes_append, routes_drive, routes_export, routes_filters,
-               routes_metadata, routes_sheets, routes_values)
-from .auth import OAuthError
-from .control import fault_error
-from .model import ApiError, not_found
-from .request import Request
-from .routes_stream import Streamed
-from .state import EmulatorState
+from sheetsync.emulator import fields
+from sheetsync.emulator.routes import admin, append, drive, export, filters, metadata, sheets, values
+from sheetsync.emulator.auth import OAuthError
+from sheetsync.emulator.control import fault_error
+from sheetsync.emulator.model import ApiError, not_found
+from sheetsync.emulator.request import Request
+from sheetsync.emulator.routes.stream import Streamed
+from sheetsync.emulator.state import EmulatorState
 
 
 Handler = Callable[[EmulatorState, Request, tuple[str, ...]], tuple[int, Any]]
@@ -50,65 +50,65 @@ def _r(method: str, regex: str, template: str, handler: Handler, kind: str) -> R
 _ID = r"([^/:]+)"
 ROUTES: list[Route] = [
     _r("POST", r"^/token$", "/token", lambda st, rq, g: _token(st, rq), "token"),
-    _r("POST", r"^/v4/spreadsheets$", "/v4/spreadsheets", routes_sheets.create, "write"),
-    _r("GET", rf"^/v4/spreadsheets/{_ID}$", "/v4/spreadsheets/{id}", routes_sheets.get, "read"),
+    _r("POST", r"^/v4/spreadsheets$", "/v4/spreadsheets", sheets.create, "write"),
+    _r("GET", rf"^/v4/spreadsheets/{_ID}$", "/v4/spreadsheets/{id}", sheets.get, "read"),
     _r("POST", rf"^/v4/spreadsheets/{_ID}:batchUpdate$", "/v4/spreadsheets/{id}:batchUpdate",
-       routes_sheets.batch_update, "write"),
+       sheets.batch_update, "write"),
     _r("POST", rf"^/v4/spreadsheets/{_ID}:getByDataFilter$", "/v4/spreadsheets/{id}:getByDataFilter",
-       routes_sheets.get_by_data_filter, "read"),
+       sheets.get_by_data_filter, "read"),
     _r("GET", rf"^/v4/spreadsheets/{_ID}/developerMetadata/([^/:]+)$",
-       "/v4/spreadsheets/{id}/developerMetadata/{metadataId}", routes_metadata.get, "read"),
+       "/v4/spreadsheets/{id}/developerMetadata/{metadataId}", metadata.get, "read"),
     _r("POST", rf"^/v4/spreadsheets/{_ID}/developerMetadata:search$",
-       "/v4/spreadsheets/{id}/developerMetadata:search", routes_metadata.search, "read"),
+       "/v4/spreadsheets/{id}/developerMetadata:search", metadata.search, "read"),
     _r("POST", rf"^/v4/spreadsheets/{_ID}/sheets/([0-9]+):copyTo$",
-       "/v4/spreadsheets/{id}/sheets/{sheetId}:copyTo", routes_sheets.copy_to, "write"),
+       "/v4/spreadsheets/{id}/sheets/{sheetId}:copyTo", sheets.copy_to, "write"),
     _r("GET", rf"^/v4/spreadsheets/{_ID}/values:batchGet$", "/v4/spreadsheets/{id}/values:batchGet",
-       routes_values.batch_get, "read"),
+       values.batch_get, "read"),
     _r("POST", rf"^/v4/spreadsheets/{_ID}/values:batchUpdate$",
-       "/v4/spreadsheets/{id}/values:batchUpdate", routes_values.batch_update, "write"),
+       "/v4/spreadsheets/{id}/values:batchUpdate", values.batch_update, "write"),
     _r("POST", rf"^/v4/spreadsheets/{_ID}/values:batchClear$",
-       "/v4/spreadsheets/{id}/values:batchClear", routes_values.batch_clear, "write"),
+       "/v4/spreadsheets/{id}/values:batchClear", values.batch_clear, "write"),
     _r("POST", rf"^/v4/spreadsheets/{_ID}/values:batchGetByDataFilter$",
-       "/v4/spreadsheets/{id}/values:batchGetByDataFilter", routes_values.batch_get_by_data_filter, "read"),
+       "/v4/spreadsheets/{id}/values:batchGetByDataFilter", values.batch_get_by_data_filter, "read"),
     _r("POST", rf"^/v4/spreadsheets/{_ID}/values:batchUpdateByDataFilter$",
-       "/v4/spreadsheets/{id}/values:batchUpdateByDataFilter", routes_filters.batch_update_by_filter, "write"),
+       "/v4/spreadsheets/{id}/values:batchUpdateByDataFilter", filters.batch_update_by_filter, "write"),
     _r("POST", rf"^/v4/spreadsheets/{_ID}/values:batchClearByDataFilter$",
-       "/v4/spreadsheets/{id}/values:batchClearByDataFilter", routes_filters.batch_clear_by_filter, "write"),
+       "/v4/spreadsheets/{id}/values:batchClearByDataFilter", filters.batch_clear_by_filter, "write"),
     _r("POST", rf"^/v4/spreadsheets/{_ID}/values/(.+):append$",
-       "/v4/spreadsheets/{id}/values/{range}:append", routes_append.append, "write"),
+       "/v4/spreadsheets/{id}/values/{range}:append", append.append, "write"),
     _r("POST", rf"^/v4/spreadsheets/{_ID}/values/(.+):clear$",
-       "/v4/spreadsheets/{id}/values/{range}:clear", routes_values.clear, "write"),
+       "/v4/spreadsheets/{id}/values/{range}:clear", values.clear, "write"),
     _r("GET", rf"^/v4/spreadsheets/{_ID}/values/(.+)$", "/v4/spreadsheets/{id}/values/{range}",
-       routes_values.get, "read"),
+       values.get, "read"),
     _r("PUT", rf"^/v4/spreadsheets/{_ID}/values/(.+)$", "/v4/spreadsheets/{id}/values/{range}",
-       routes_values.update, "write"),
-    _r("POST", r"^/drive/v3/files$", "/drive/v3/files", routes_drive.create, "drive"),
-    _r("GET", r"^/drive/v3/files$", "/drive/v3/files", routes_drive.list_files, "drive"),
-    _r("GET", rf"^/drive/v3/files/{_ID}$", "/drive/v3/files/{id}", routes_drive.get, "drive"),
-    _r("PATCH", rf"^/drive/v3/files/{_ID}$", "/drive/v3/files/{id}", routes_drive.patch, "drive"),
-    _r("DELETE", rf"^/drive/v3/files/{_ID}$", "/drive/v3/files/{id}", routes_drive.delete, "drive"),
-    _r("PUT", rf"^/upload/drive/v2/files/{_ID}$", "/upload/drive/v2/files/{id}", routes_export.import_csv,
+       values.update, "write"),
+    _r("POST", r"^/drive/v3/files$", "/drive/v3/files", drive.create, "drive"),
+    _r("GET", r"^/drive/v3/files$", "/drive/v3/files", drive.list_files, "drive"),
+    _r("GET", rf"^/drive/v3/files/{_ID}$", "/drive/v3/files/{id}", drive.get, "drive"),
+    _r("PATCH", rf"^/drive/v3/files/{_ID}$", "/drive/v3/files/{id}", drive.patch, "drive"),
+    _r("DELETE", rf"^/drive/v3/files/{_ID}$", "/drive/v3/files/{id}", drive.delete, "drive"),
+    _r("PUT", rf"^/upload/drive/v2/files/{_ID}$", "/upload/drive/v2/files/{id}", export.import_csv,
        "drive"),
-    _r("GET", rf"^/drive/v3/files/{_ID}/export$", "/drive/v3/files/{id}/export", routes_export.export, "drive"),
+    _r("GET", rf"^/drive/v3/files/{_ID}/export$", "/drive/v3/files/{id}/export", export.export, "drive"),
     _r("PATCH", rf"^/drive/v3/files/{_ID}/permissions/{_ID}$",
-       "/drive/v3/files/{id}/permissions/{permissionId}", routes_drive.update_permission, "drive"),
-    _r("POST", rf"^/drive/v3/files/{_ID}/copy$", "/drive/v3/files/{id}/copy", routes_drive.copy, "drive"),
+       "/drive/v3/files/{id}/permissions/{permissionId}", drive.update_permission, "drive"),
+    _r("POST", rf"^/drive/v3/files/{_ID}/copy$", "/drive/v3/files/{id}/copy", drive.copy, "drive"),
     _r("GET", rf"^/drive/v3/files/{_ID}/comments$", "/drive/v3/files/{id}/comments",
-       routes_drive.list_comments, "drive"),
+       drive.list_comments, "drive"),
     _r("GET", rf"^/drive/v3/files/{_ID}/permissions$", "/drive/v3/files/{id}/permissions",
-       routes_drive.list_permissions, "drive"),
+       drive.list_permissions, "drive"),
     _r("POST", rf"^/drive/v3/files/{_ID}/permissions$", "/drive/v3/files/{id}/permissions",
-       routes_drive.create_permission, "drive"),
+       drive.create_permission, "drive"),
     _r("GET", rf"^/drive/v3/files/{_ID}/permissions/{_ID}$",
-       "/drive/v3/files/{id}/permissions/{permissionId}", routes_drive.get_permission, "drive"),
+       "/drive/v3/files/{id}/permissions/{permissionId}", drive.get_permission, "drive"),
     _r("DELETE", rf"^/drive/v3/files/{_ID}/permissions/{_ID}$",
-       "/drive/v3/files/{id}/permissions/{permissionId}", routes_drive.delete_permission, "drive"),
-    *[_r(m, p, t, h, "admin") for m, p, t, h in routes_admin.ROUTES],
+       "/drive/v3/files/{id}/permissions/{permissionId}", drive.delete_permission, "drive"),
+    *[_r(m, p, t, h, "admin") for m, p, t, h in admin.ROUTES],
 ]
 
 
 # Handlers that apply the fields= mask themselves (everything else gets it applied here).
-_MASKS_ITSELF = {routes_sheets.get, routes_sheets.get_by_data_filter}
+_MASKS_ITSELF = {sheets.get, sheets.get_by_data_filter}
 
 
 def _token(state: EmulatorState, rq: Request) -> tuple[int, Any]:
@@ -196,7 +196,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                     payload = fields.apply(payload, fields.parse(rq.param("fields") or ""))
                 if isinstance(payload, Streamed):
                     streamed = payload
-                elif isinstance(payload, routes_export.Raw):
+                elif isinstance(payload, export.Raw):
                     ctype, data = payload.content_type, payload.data
                 else:
                     data = _encode(payload)

@@ -13,10 +13,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from . import cellvalues, normalise
-from .cell_errors import CellError
-from .a1 import Box
-from .model import Sheet, Spreadsheet
+from sheetsync.emulator import cellvalues, normalise
+from sheetsync.emulator.cell_errors import CellError
+from sheetsync.emulator.a1 import Box
+from sheetsync.emulator.model import Sheet, Spreadsheet
 
 _SHEET_LISTS = (("merges", "merges"), ("conditional_formats", "conditionalFormats"),
                 ("protected_ranges", "protectedRanges"), ("charts", "charts"),
@@ -116,7 +116,7 @@ def cell_data(ss: Spreadsheet, sheet: Sheet, r: int, c: int,
         cell["userEnteredFormat"] = shared[key]
     if uev is not None or fmt:
         if sheet.conditional_formats:  # rule colours show in effectiveFormat, as in Google
-            from .conditional import conditional_format, overlay
+            from sheetsync.emulator.conditional import conditional_format, overlay
             effective = overlay(_effective_format(ss, fmt), conditional_format(ss, sheet, r, c))
             cell["effectiveFormat"] = normalise.colours(effective)
         else:
@@ -137,7 +137,7 @@ def _number_format(sheet: Sheet, r: int, c: int, fmt: dict[str, Any] | None, for
                    ) -> dict[str, Any] | None:
     """A formula cell shows the format Google infers from what it refers to (B's formulas)."""
     if formula:
-        from .formula_formats import number_format
+        from sheetsync.emulator.formulas.formats import number_format
         return number_format(sheet, r, c)
     return fmt.get("numberFormat") if fmt else None
 

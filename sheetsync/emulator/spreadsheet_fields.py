@@ -9,9 +9,9 @@ Sheet's own fields are not checked.
 """
 from __future__ import annotations
 
-from .error_details import BAD_REQUEST
-from .fields import Mask
-from .model import ApiError
+from sheetsync.emulator.error_details import BAD_REQUEST
+from sheetsync.emulator.fields import Mask
+from sheetsync.emulator.model import ApiError
 
 _SHEET = {"properties", "data", "merges", "conditionalFormats", "filterViews", "protectedRanges",
           "basicFilter", "charts", "bandedRanges", "developerMetadata", "rowGroups", "columnGroups",

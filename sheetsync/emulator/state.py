@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .auth import Auth
-from .boundary import MAX_BODY_BYTES, Boundary
-from .control import Counters, Faults, Quota
-from .drive_lag import DriveLag
-from .model import Spreadsheet, Store, permission_denied
-from .persist import Persister
+from sheetsync.emulator.auth import Auth
+from sheetsync.emulator.boundary import MAX_BODY_BYTES, Boundary
+from sheetsync.emulator.control import Counters, Faults, Quota
+from sheetsync.emulator.drive_lag import DriveLag
+from sheetsync.emulator.model import Spreadsheet, Store, permission_denied
+from sheetsync.emulator.persist import Persister
 
 
 class EmulatorState:

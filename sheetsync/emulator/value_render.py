@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import cellvalues
-from .a1 import Box
-from .locales import EN_US, Locale, locale_of
-from .model import Sheet, Spreadsheet, invalid_argument
+from sheetsync.emulator import cellvalues
+from sheetsync.emulator.a1 import Box
+from sheetsync.emulator.locales import EN_US, Locale, locale_of
+from sheetsync.emulator.model import Sheet, Spreadsheet, invalid_argument
 
 RENDER_OPTIONS = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
 DATETIME_OPTIONS = ("SERIAL_NUMBER", "FORMATTED_STRING")
@@ -165,7 +165,7 @@ def _render_cell(ss: Spreadsheet, sheet: Sheet, r: int, c: int, v: Any, opts: Re
 def cell_number_format(sheet: Sheet, r: int, c: int, formula: str | None) -> dict | None:
     """The cell's own numberFormat; a formula cell's is inferred from what it refers to."""
     if formula:
-        from .formula_formats import number_format
+        from sheetsync.emulator.formulas.formats import number_format
         return number_format(sheet, r, c)
     fmt = sheet.formats.get((r, c))
     return fmt.get("numberFormat") if fmt else None

@@ -15,7 +15,7 @@ import re
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs, quote, urlencode
 
-from .model import Sheet, Spreadsheet, Store
+from sheetsync.emulator.model import Sheet, Spreadsheet, Store
 
 MAX_ROWS = 3000        # a 820,000-row tab would make a page no browser wants
 REFRESH_S = 30         # the demo keeps syncing; the page follows

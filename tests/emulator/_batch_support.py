@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from sheetsync.emulator import batch_requests as br
+from sheetsync.emulator.batch import requests as br
 from sheetsync.emulator.model import ApiError, Store
 
 

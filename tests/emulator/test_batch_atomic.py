@@ -7,7 +7,7 @@ import copy
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
-from sheetsync.emulator import batch_requests as br
+from sheetsync.emulator.batch import requests as br
 from sheetsync.emulator.model import ApiError, Store
 
 ROWS = st.integers(0, 7)

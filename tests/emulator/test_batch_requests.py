@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from _batch_support import apply, bad, col, ss  # noqa: F401  (ss is a fixture)
-from sheetsync.emulator import batch_requests as br
+from sheetsync.emulator.batch import requests as br
 from sheetsync.emulator.cell_errors import CellError
 from sheetsync.emulator.model import ApiError
 

@@ -273,7 +273,7 @@ def test_concurrent_writers_and_readers(raw, sid, emu):
 
 
 def test_streamed_large_reads_equal_plain_ones(raw, sid, monkeypatch):
-    from sheetsync.emulator import routes_stream
+    from sheetsync.emulator.routes import stream as routes_stream
     vals = [[i, f"t{i}", None, 1.5 * i, True] if i % 7 else [] for i in range(300)]
     vals[10] = ["=1+1", "5%", "2024-01-02"]
     put(raw, sid, "A1", vals, "USER_ENTERED")

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 
 from sheetsync.emulator.cell_errors import CellError
-from sheetsync.emulator.formula_refs import shift_references, shift_relative
-from sheetsync.emulator.formula_syntax import normalize, parse_range
-from sheetsync.emulator.formulas import RefError, evaluate
-from sheetsync.emulator.recalc import recalculate
+from sheetsync.emulator.formulas.refs import shift_references, shift_relative
+from sheetsync.emulator.formulas.syntax import normalize, parse_range
+from sheetsync.emulator.formulas.evaluate import RefError, evaluate
+from sheetsync.emulator.formulas.recalc import recalculate
 from sheetsync.emulator.model import Store
 
 DATA = {
@@ -188,7 +188,7 @@ def test_chain_pointing_down_is_evaluated_without_deep_recursion():
 
 
 def test_formula_results_take_number_formats_as_in_google():
-    from sheetsync.emulator.formula_formats import number_format
+    from sheetsync.emulator.formulas.formats import number_format
     ss = Store().create("t", sheet_titles=["Input", "Rekap"])
     inp, rekap = ss.sheets
     inp.set(0, 0, 45623)
@@ -214,7 +214,7 @@ def test_today_and_now_are_dates_in_utc():
     from datetime import datetime, timezone
 
     from sheetsync.emulator.cellvalues import date_to_serial, render
-    from sheetsync.emulator.formula_formats import number_format
+    from sheetsync.emulator.formulas.formats import number_format
     ss = Store().create("t")
     sheet = ss.sheets[0]
     sheet.set(0, 0, None, "=TODAY()")

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from google_emulator import GoogleEmulator
-from sheetsync.emulator import routes_stream
+from sheetsync.emulator.routes import stream as routes_stream
 
 from _emu_support import emu, gc  # noqa: F401  (fixtures)
 

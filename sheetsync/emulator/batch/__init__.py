@@ -1,0 +1,1 @@
+"""spreadsheets.batchUpdate: one module per family of requests; requests.py dispatches."""
