@@ -220,7 +220,9 @@ def test_chromium_shows_colours_and_the_summary(demo_sheet: Any) -> None:
                          check=True, capture_output=True, timeout=90, text=True).stdout
     for kecamatan in ("Cengkareng", "Grogol Petamburan", "Kalideres", "Tambora"):
         assert kecamatan in dom
-    assert "<svg" in dom and dom.count("<rect") == 16          # 8 kecamatan x (target, votes)
+    # init's four charts on the kecamatan tab, each bar a <rect>: target vs votes (8 kecamatan x 2),
+    # paslon shares (8 x 3 paslon), % TPS reported (8), the kota's votes and its target (3 + 1)
+    assert dom.count("<svg") == 4 and dom.count("<rect") == 8 * 2 + 8 * 3 + 8 + 4
     shot = work / "tps.png"
     subprocess.run(chromium_flags(profile) + [f"--screenshot={shot}", "--window-size=2000,400",
                                               result.view_url + "?refresh=0"], check=True, capture_output=True,
