@@ -428,6 +428,7 @@ GAP_PX = 8         # between categories
 LABEL_PX = 160     # category names left of horizontal bars
 BELOW_PX = 110     # category names, slanted, under columns and lines
 STEP_PX = 28       # between two points of a line
+TOP_PX = 14        # above the value axis: room for the highest column's value and a line's stroke
 
 
 def _chart(ss: Spreadsheet, chart: dict) -> str:
@@ -448,7 +449,8 @@ def _chart(ss: Spreadsheet, chart: dict) -> str:
     legend = " ".join(f'<span style="color:{_colour(j)}">&#9632; {_e(name)}</span>'
                       for j, (name, _) in enumerate(series))
     return (f'<div class="chart"><h3>{_e(title)}</h3><div class="note">{legend}</div>'
-            f'<svg width="{width}" height="{height}" role="img">{svg}</svg></div>')
+            f'<svg width="{width}" height="{height + TOP_PX}" role="img">'
+            f'<g transform="translate(0 {TOP_PX})">{svg}</g></svg></div>')
 
 
 def _colour(j: int) -> str:
