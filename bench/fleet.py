@@ -111,9 +111,13 @@ class Kota:
 def seed_rows(kota: Kota, n: int, rng: random.Random) -> list[list[str]]:
     places = wilayah(kota.code).rows
     rows = [HEADER]
+    # A kecamatan may hold two villages of one name (a kelurahan and a desa): TPS are numbered per
+    # name, as the sheet shows no other column telling them apart and rows are found by this key.
+    numbered: dict[tuple[str, str], int] = {}
     for i in range(n):
         place = places[i % len(places)]
-        number = i // len(places) + 1
+        name = (place["kecamatan"], place["kelurahan"])
+        numbered[name] = number = numbered.get(name, 0) + 1
         dpt = rng.randint(300, 600)
         cells = [place["kecamatan"], place["kelurahan"], str(number), str(dpt)]
         kota.keys.append((place["kecamatan"], place["kelurahan"], str(number)))
