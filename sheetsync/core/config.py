@@ -68,17 +68,6 @@ register({
                         "id": "{host} bukan nama host (seperti foto.example.org, tanpa https://)"},
     "config_not_cell": {"en": "expected a cell like 'Rekap Kecamatan'!A1",
                         "id": "seharusnya sel seperti 'Rekap Kecamatan'!A1"},
-    # the fleet file's keys (fleet/config.py reads it with the same _Table)
-    "config_key_file_missing": {"en": "key file not found: {path}", "id": "berkas kunci tidak ditemukan: {path}"},
-    "config_key_file_unreadable": {"en": "{path} is not a readable JSON key file ({kind})",
-                                   "id": "{path} bukan berkas kunci JSON yang bisa dibaca ({kind})"},
-    "config_one_source": {"en": "give exactly one of region, config or preset",
-                          "id": "berikan tepat satu dari region, config atau preset"},
-    "config_no_spreadsheet": {"en": "missing: the spreadsheet ID or URL of this kab/kota",
-                              "id": "belum diisi: ID atau URL spreadsheet kab/kota ini"},
-    "config_name_twice": {"en": "two sheets are named {name}", "id": "dua sheet bernama {name}"},
-    "config_not_interval": {"en": "{text} is not an interval such as 60s or 5m",
-                            "id": "{text} bukan selang waktu seperti 60s atau 5m"},
 })
 
 

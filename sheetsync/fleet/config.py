@@ -32,6 +32,21 @@ from typing import Any
 from sheetsync.core.config import Config, LANGUAGES, _Table, load_config, load_preset, read_toml
 from sheetsync.core.interval import parse_interval
 from sheetsync.core.kabkota import region_config
+from sheetsync.errors import register
+
+# the fleet file's problems, worded like the config's (read with the same _Table)
+register({
+    "config_key_file_missing": {"en": "key file not found: {path}", "id": "berkas kunci tidak ditemukan: {path}"},
+    "config_key_file_unreadable": {"en": "{path} is not a readable JSON key file ({kind})",
+                                   "id": "{path} bukan berkas kunci JSON yang bisa dibaca ({kind})"},
+    "config_one_source": {"en": "give exactly one of region, config or preset",
+                          "id": "berikan tepat satu dari region, config atau preset"},
+    "config_no_spreadsheet": {"en": "missing: the spreadsheet ID or URL of this kab/kota",
+                              "id": "belum diisi: ID atau URL spreadsheet kab/kota ini"},
+    "config_name_twice": {"en": "two sheets are named {name}", "id": "dua sheet bernama {name}"},
+    "config_not_interval": {"en": "{text} is not an interval such as 60s or 5m",
+                            "id": "{text} bukan selang waktu seperti 60s atau 5m"},
+})
 
 DEFAULT_ACCOUNT = "default"          # no key file: Application Default Credentials or an emulator
 DEFAULT_EVERY_S = 60.0
