@@ -74,17 +74,16 @@ register({
 class ConfigError(SheetsyncError):
     """str(e) is one line: "<file>: <key>: <what is wrong>"; <what> is the template of ``code``.
 
-    ``place`` is "<file>: <key>" (or "<file>" alone when no key is at fault). Without a
-    code, ``place`` is the whole line, written in English where it is raised."""
+    ``place`` is "<file>: <key>" (or "<file>" alone when no key is at fault)."""
 
     exit_code = EXIT_USAGE
 
-    def __init__(self, place: str, code: str | None = None, /, **params: object) -> None:
+    def __init__(self, place: str, code: str, /, **params: object) -> None:
         self.place = place
         super().__init__(code, **params)
 
     def message(self, lang: str = "en") -> str:
-        return f"{self.place}: {super().message(lang)}" if self.code else self.place
+        return f"{self.place}: {super().message(lang)}"
 
 
 class Problem(NamedTuple):
