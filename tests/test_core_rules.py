@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-FAMILIES = ("cells", "regions", "tps", "chasil", "people", "photo", "janggal")
+FAMILIES = ("cells", "regions", "tps", "chasil", "people", "photo", "janggal", "double_entry")
 ENTRIES = ("sheetsync.core.check", "sheetsync.core.totals", "sheetsync.core.coverage", "sheetsync.core.summaries",
            "sheetsync.core.rules.tps", "sheetsync.core.rules.janggal", "sheetsync.core.rules.registry")
 

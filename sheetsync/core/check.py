@@ -25,6 +25,7 @@ from pandas._libs import lib as pandas_lib
 from sheetsync.core.cells import (P_BLANK, PARSERS, TEXT_TYPES, LazyParsedColumn, ParsedColumn, cell_text,
                                   parse_int_columns, recheck_blank, text_blank)
 from sheetsync.core.config import Config, result_fields
+from sheetsync.core.double_entry import SecondEntry, from_columns, from_tab
 from sheetsync.core.gc_pause import no_gc
 from sheetsync.core.headers import header_key
 from sheetsync.core.issues import (BELUM_DIISI, ERROR, OK, PERIKSA, SALAH, STATUS_PRIORITY, WARNING, Issue, Params,
@@ -166,20 +167,22 @@ def _field_of_type(config: Config, kind: str) -> str:
 
 
 def check(values: list[list[Any]], config: Config, *, now: datetime | None = None,
-          late: LateIssues | None = None) -> CheckResult:
+          late: LateIssues | None = None, second_tab: list[list[Any]] | None = None) -> CheckResult:
     """Validate the input tab and total it.  See docs/ARCHITECTURE.md.
 
     ``late``: called once with the keyed rows; the row issues it returns count like
-    the rules' own (status, message, issues, totals)."""
+    the rules' own (status, message, issues, totals).
+    ``second_tab``: the second-entry tab as read, when the config's double entry is a tab
+    (None: the tab does not exist)."""
     # check() allocates many small objects (issues, messages) while the caller
     # holds the whole sheet as lists; each cyclic-GC pass would walk all those
     # lists.  Nothing here makes reference cycles, so pause the collector.
     with no_gc():
-        return _check(values, config, now or datetime.now(timezone.utc), late)
+        return _check(values, config, now or datetime.now(timezone.utc), late, second_tab)
 
 
-
-def _check(values: list[list[Any]], config: Config, now: datetime, late: LateIssues | None = None) -> CheckResult:
+def _check(values: list[list[Any]], config: Config, now: datetime, late: LateIssues | None = None,
+           second_tab: list[list[Any]] | None = None) -> CheckResult:
     header_cells = list(values[config.header_row - 1]) if len(values) >= config.header_row else []
     header, issues = map_header(header_cells, config)
     grid = _grid(list(values[config.header_row:]), header.width)
@@ -213,7 +216,10 @@ def _check(values: list[list[Any]], config: Config, now: datetime, late: LateIss
     sheet_rows = keep + first_row
 
     frame = _frame(config, raw, parsed, names, sheet_rows, len(keep))
-    ctx = RuleContext(config, frame, parsed, raw, frozenset(header.fields), now)
+    second = _second_entry(config, header_cells, grid, keep, second_tab, frame)
+    if second is not None:
+        issues.extend(second.issues)
+    ctx = RuleContext(config, frame, parsed, raw, frozenset(header.fields), now, second)
     hits = run_rules(ctx)
     frame = frame.drop(columns=["_kelurahan_elsewhere"])
     if late is not None:
@@ -233,6 +239,17 @@ def _check(values: list[list[Any]], config: Config, now: datetime, late: LateIss
         reconciliation=reconcile(frame, config, totals.masks.first),
         checked_at=now,
     )
+
+
+def _second_entry(config: Config, header: list[Any], grid: np.ndarray, keep: np.ndarray,
+                  second_tab: list[list[Any]] | None, frame: pd.DataFrame) -> SecondEntry | None:
+    """The second entry of the counts lined up with the kept rows, in the config's form."""
+    entry = config.double_entry
+    if entry is None:
+        return None
+    if entry.suffix is not None:
+        return from_columns(header, grid, keep, config)
+    return from_tab(second_tab, frame["tps_key"].to_numpy(object), config)
 
 
 def late_hits(issues: Iterable[Issue], index: pd.Index) -> list[Hits]:

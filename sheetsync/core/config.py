@@ -68,6 +68,15 @@ register({
                         "id": "{host} bukan nama host (seperti foto.example.org, tanpa https://)"},
     "config_not_cell": {"en": "expected a cell like 'Rekap Kecamatan'!A1",
                         "id": "seharusnya sel seperti 'Rekap Kecamatan'!A1"},
+    "config_double_entry_form": {
+        "en": "give either tab (a second tab typed by other volunteers) or suffix (second-entry columns "
+              "beside the first), not {given}",
+        "id": "isi tab (tab kedua yang diketik relawan lain) atau suffix (kolom entri kedua di samping "
+              "yang pertama), bukan {given}"},
+    "config_double_entry_tab": {"en": "{tab} is also {what}: the second entry needs a tab of its own",
+                                "id": "{tab} juga {what}: entri kedua perlu tab sendiri"},
+    "config_double_entry_no_counts": {"en": "needs C.Hasil columns (paslon, suara sah ...) to compare",
+                                      "id": "perlu kolom C.Hasil (paslon, suara sah ...) untuk dibandingkan"},
 })
 
 
@@ -164,6 +173,17 @@ class JanggalSettings:
 
 
 @dataclass(frozen=True)
+class DoubleEntry:
+    """A second, independent entry of the C.Hasil counts (core/double_entry.py).
+
+    Exactly one form: ``tab``, a second tab with the same key and count headers, typed by other
+    volunteers; or ``suffix``, second-entry columns beside the first, each headed like its
+    first-entry column followed by the suffix ("Paslon 1" -> "Paslon 1 (cek)")."""
+    tab: str | None = None
+    suffix: str | None = None
+
+
+@dataclass(frozen=True)
 class RuleSettings:
     max_dpt: int = 600
     dpt_tolerance: float = 1.02
@@ -205,6 +225,8 @@ class Config:
     # UU 27/2022: names and phones leave the journal this many days after they left
     # the sheet (`sheetsync journal purge`); None: kept until purged by hand
     personal_retention_days: int | None = None
+    # a second entry of the counts; None: single entry, nothing is counted as double-checked
+    double_entry: DoubleEntry | None = None
     # the last-synced stamp's cell, parsed from last_synced_cell whenever a Config is made
     # (replace() included), so the two never disagree
     last_synced: CellRef = field(init=False)
@@ -493,6 +515,30 @@ def _janggal(rules: _Table) -> JanggalSettings:
     return settings
 
 
+def _double_entry(top: _Table, config: Config) -> DoubleEntry | None:
+    if "double_entry" not in top.data:
+        top.used.add("double_entry")
+        return None
+    t = top.table("double_entry")
+    found = DoubleEntry(tab=t.get("tab", str, None, check=_not_empty),
+                        suffix=t.get("suffix", str, None, check=_suffix))
+    t.done()
+    if (found.tab is None) == (found.suffix is None):
+        t.fail("", "config_double_entry_form", given="both" if found.tab else "neither")
+    if not result_fields(config):
+        t.fail("", "config_double_entry_no_counts")
+    taken = {config.input_tab: "input.tab", **{title: "a summary tab" for title in config.summary_tabs.titles()}}
+    if found.tab is not None and found.tab in taken:
+        t.fail("tab", "config_double_entry_tab", tab=repr(found.tab), what=taken[found.tab])
+    return found
+
+
+def _suffix(v: str) -> Problem | None:
+    """A suffix must change the header as header_key() sees it, or the second entry's column
+    would be the first's."""
+    return None if header_key("x" + v) != header_key("x") else problem("config_no_letter")
+
+
 def _summary(top: _Table) -> tuple[SummaryTabs, str]:
     t = top.table("summary")
     tabs = SummaryTabs(
@@ -554,6 +600,7 @@ def parse_config(data: dict[str, Any], source: str, base: Path) -> Config:
             check=lambda v: None if 0 <= v <= 1 else problem("config_between", low=0, high=1)),
         personal_retention_days=top.get("personal_retention_days", int, None, check=_positive),
     )
+    config = replace(config, double_entry=_double_entry(top, config))
     top.done()
     return config
 

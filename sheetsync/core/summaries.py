@@ -29,7 +29,7 @@ from sheetsync.core.config import Config
 from sheetsync.core.coverage import SUMMARY_COLUMNS as COVERAGE, Coverage, compute_coverage
 from sheetsync.core.issues import status_label
 from sheetsync.core.rules.photo import photo_field
-from sheetsync.core.totals import all_in, paslon_fields
+from sheetsync.core.totals import all_in, paslon_fields, verified
 
 _HEADERS = {
     "kode": ("Kode", "Code"),
@@ -62,6 +62,12 @@ _HEADERS = {
     "tps_belum": ("Belum Diisi", "Not filled"),
     "problems": ("Bermasalah", "With problems"),
     "tps_photo": ("TPS dengan foto", "TPS with photo"),
+    # double entry: counted TPS whose second entry agrees, and the votes of those only
+    "tps_verified": ("TPS Terverifikasi Ganda", "TPS double-checked"),
+    "pct_verified": ("% Terverifikasi Ganda (dari TPS Lapor)", "% double-checked (of TPS reported)"),
+    "tps_unchecked": ("TPS Belum Dicek Ulang", "TPS not yet double-checked"),
+    "tps_entries_differ": ("TPS Entri Berbeda", "TPS whose entries differ"),
+    "votes_verified": ("{column} (terverifikasi ganda)", "{column} (double-checked)"),
     # saksi coverage (coverage.py)
     "tps_saksi": ("TPS Ada Saksi", "TPS with saksi"),
     "pct_saksi": ("% Saksi", "% with saksi"),
@@ -142,6 +148,15 @@ def _photo_columns(config: Config) -> list[str]:
     return ["tps_photo"] if photo_field(config) else []
 
 
+def _verified_columns(config: Config) -> list[str]:
+    """With a second entry: how many counted TPS it confirms, and each paslon's votes from
+    those only, beside the totals of every counted row."""
+    if config.double_entry is None:
+        return []
+    return ["tps_verified", "pct_verified", "tps_unchecked", "tps_entries_differ",
+            *map(verified, paslon_fields(config))]
+
+
 def _supported_label(config: Config) -> str:
     col = config.column(config.rules.supported_paslon or "")
     return col.header if col else ""
@@ -159,7 +174,8 @@ def kecamatan_table(result: CheckResult, config: Config, coverage: Coverage | No
                "tps_error", "target"]
     if config.rules.supported_paslon:
         columns += ["votes_supported", "pct_target"]
-    columns += _photo_columns(config) + paslon + _all_in_columns(config) + ["tps_missing", "tps_extra", "target_diff"]
+    columns += _photo_columns(config) + paslon + _all_in_columns(config) + _verified_columns(config)
+    columns += ["tps_missing", "tps_extra", "target_diff"]
     columns += list(COVERAGE) if coverage is not None else []
     header = [_label(c, config) for c in columns]
     rows = _records(table, columns)
@@ -178,7 +194,7 @@ def kelurahan_table(result: CheckResult, config: Config, coverage: Coverage | No
                "tps_error", "target"]
     if config.rules.supported_paslon:
         columns += ["votes_supported", "pct_target"]
-    columns += _photo_columns(config) + _paslon_fields(config) + _all_in_columns(config)
+    columns += _photo_columns(config) + _paslon_fields(config) + _all_in_columns(config) + _verified_columns(config)
     table = result.totals.per_kelurahan
     if coverage is not None:
         columns += list(COVERAGE)
@@ -199,6 +215,8 @@ def _label(column: str, config: Config) -> str:
     for f in paslon_fields(config):
         if column == all_in(f):
             return _h("votes_all_in", lang, column=_header(f, config))
+        if column == verified(f):
+            return _h("votes_verified", lang, column=_header(f, config))
     if column in _paslon_fields(config):
         return _h("votes_complete", lang, column=_header(column, config))
     return _header(column, config)

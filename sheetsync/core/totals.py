@@ -11,6 +11,10 @@ Definitions (also in docs/core.md):
 - votes all in (<paslon>_all_in, tps_paslon_in): the paslon votes of every row
   whose paslon cells are all filled, complete or not (election night: suara sah
   and pengguna hak pilih come later), left out by the same errors as above.
+- double-checked (tps_verified, <paslon>_verified), with a second entry configured: counted
+  rows whose second entry agrees field by field (rules/double_entry.py); tps_unchecked are
+  counted rows without an agreeing second entry yet, tps_entries_differ rows whose two
+  entries disagree. The votes of all counted rows stay the main totals.
 - target of a row: its target cell, or (blank) kecamatan target / planned TPS.
   Kecamatan and kota targets come from the target table.
 """
@@ -29,6 +33,7 @@ from sheetsync.core.config import Config, result_fields
 from sheetsync.core.issues import BELUM_DIISI, OK, PERIKSA
 from sheetsync.core.regions import tps_codes
 from sheetsync.core.rules.people import BELUM_ADA_SAKSI, koordinator_groups_of
+from sheetsync.core.rules.double_entry import DOUBLE_CHECKED, ENTRIES_DIFFER
 from sheetsync.core.rules.photo import HAS_PHOTO, photo_field
 
 COUNT_COLUMNS = ("tps_entered", "tps_reported", "tps_error", "tps_periksa", "tps_belum")
@@ -89,6 +94,11 @@ def all_in(field: str) -> str:
     return f"{field}_all_in"
 
 
+def verified(field: str) -> str:
+    """The totals key of a paslon's votes from the double-checked rows only."""
+    return f"{field}_verified"
+
+
 def _undoubted(rows: pd.DataFrame) -> np.ndarray:
     """No error that casts doubt on the row's numbers (a bad saksi phone makes a row SALAH
     but leaves its C.Hasil standing)."""
@@ -133,6 +143,9 @@ class RowMasks:
     paslon_in_votes: dict[str, np.ndarray] = field(default_factory=dict)
     target: np.ndarray | None = None                              # target_effective, 0 where unknown
     photo: np.ndarray | None = None    # a well-formed C.Hasil photo link; None: no photo column
+    # the double_entry rule's verdicts; None: no second entry configured
+    double_checked: np.ndarray | None = None
+    entries_differ: np.ndarray | None = None
 
 
 def _has_photo(rows: pd.DataFrame, config: Config | None) -> np.ndarray | None:
@@ -157,7 +170,15 @@ def row_masks(rows: pd.DataFrame, config: Config | None = None) -> RowMasks:
         not_ok=status != OK, paslon_in=paslon_in,
         counted_votes=votes, paslon_in_votes=votes_in,
         target=np.nan_to_num(rows["target_effective"].to_numpy(np.float64)),
-        photo=_has_photo(rows, config))
+        photo=_has_photo(rows, config),
+        double_checked=_verdict(rows, config, DOUBLE_CHECKED), entries_differ=_verdict(rows, config, ENTRIES_DIFFER))
+
+
+def _verdict(rows: pd.DataFrame, config: Config | None, column: str) -> np.ndarray | None:
+    """A double_entry verdict per row; None when the config has no second entry."""
+    if config is None or config.double_entry is None:
+        return None
+    return rows[column].to_numpy(bool) if column in rows else np.zeros(len(rows), dtype=bool)
 
 
 def _sums(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config,
@@ -182,6 +203,11 @@ def _sums(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config,
     }
     if masks.photo is not None:  # "TPS dengan foto": distinct TPS with a well-formed link
         out["tps_photo"] = count(first & masks.photo)
+    if masks.double_checked is not None and masks.entries_differ is not None:
+        checked = counted & masks.double_checked
+        out["tps_verified"] = count(first & checked)
+        out["tps_unchecked"] = count(first & counted & ~masks.double_checked & ~masks.entries_differ)
+        out["tps_entries_differ"] = count(first & masks.entries_differ)
     if not votes:
         return out
     # the group of each counted row, once for every vote field; unplaced rows go to an extra
@@ -194,6 +220,7 @@ def _sums(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config,
             values = full[masks.counted]
         out[f] = _group_sums(group, values, size)
     out.update(_sums_all_in(codes, size, rows, config, masks))
+    out.update(_sums_verified(codes, size, rows, config, masks))
     target = masks.target if masks.target is not None else np.nan_to_num(rows["target_effective"].to_numpy(np.float64))
     one = placed & first  # a duplicated TPS has one target
     out["target_tps"] = np.round(np.bincount(codes[one], weights=target[one], minlength=size)[:size], 2)
@@ -223,6 +250,18 @@ def _sums_all_in(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Confi
     return out
 
 
+def _sums_verified(codes: np.ndarray, size: int, rows: pd.DataFrame, config: Config,
+                   masks: RowMasks) -> dict[str, np.ndarray]:
+    """Each paslon's votes from the counted rows whose second entry agrees."""
+    if masks.double_checked is None:
+        return {}
+    checked = masks.counted & masks.double_checked
+    placed = codes >= 0
+    group = np.where(placed, codes, size)[checked]
+    return {verified(f): _group_sums(group, rows[f].to_numpy(dtype=np.float64, na_value=0.0)[checked], size)
+            for f in paslon_fields(config)}
+
+
 def percent(part: ArrayLike, whole: ArrayLike) -> np.ndarray:
     """part / whole in percent, one decimal; NaN where whole is 0 or unknown."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -233,6 +272,8 @@ def percent(part: ArrayLike, whole: ArrayLike) -> np.ndarray:
 def _finish(table: pd.DataFrame, config: Config, planned: Any, target: Any) -> pd.DataFrame:
     table["tps_planned"] = planned
     table["pct_reported"] = percent(table["tps_reported"], table["tps_planned"].fillna(table["tps_entered"]))
+    if "tps_verified" in table:       # the share of the counted TPS whose second entry agrees
+        table["pct_verified"] = percent(table["tps_verified"], table["tps_reported"])
     table["target"] = target
     supported = config.rules.supported_paslon
     table["votes_supported"] = table[supported] if supported in table else 0
@@ -290,6 +331,8 @@ def per_tps(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
     table["status"] = rows["status"]
     table["counted"] = _counted(rows)
     table["counted_all_in"] = _paslon_in(rows)
+    if config.double_entry is not None:
+        table["double_checked"] = rows[DOUBLE_CHECKED] if DOUBLE_CHECKED in rows else False
     return table
 
 

@@ -28,5 +28,6 @@ from sheetsync.core.rules import chasil as _chasil  # noqa: F401
 from sheetsync.core.rules import people as _people  # noqa: F401  (saksi, phones, koordinator)
 from sheetsync.core.rules import photo as _photo  # noqa: F401  (C.Hasil photo links)
 from sheetsync.core.rules import janggal as _janggal  # noqa: F401  (anomaly flags: unlikely results)
+from sheetsync.core.rules import double_entry as _double_entry  # noqa: F401  (second entry of the counts)
 
 __all__ = ["RULES", "Hits", "RowSubset", "Rule", "RuleContext", "register", "run_rules"]

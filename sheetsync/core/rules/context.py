@@ -18,6 +18,7 @@ import pandas as pd
 
 from sheetsync.core.cells import ParsedColumn
 from sheetsync.core.config import Column, Config, result_fields
+from sheetsync.core.double_entry import SecondEntry
 
 
 @dataclass
@@ -44,6 +45,7 @@ class RuleContext:
     raw: Mapping[str, np.ndarray]       # field -> cells as typed (aligned with frame)
     present: frozenset[str]             # fields whose header was found in the sheet
     now: datetime
+    second: SecondEntry | None = None   # the second entry of the counts, aligned (double_entry.py)
     _ints: dict[str, tuple[np.ndarray, np.ndarray]] = dataclasses.field(default_factory=dict, repr=False, compare=False)
     factorized: dict[str, tuple[np.ndarray, np.ndarray]] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 

@@ -1,0 +1,201 @@
+"""The second, independent entry of the C.Hasil counts, lined up with the first.
+
+A config chooses one form (config.DoubleEntry):
+- a second tab with the same key headers (kecamatan, kelurahan, No TPS) and count headers,
+  typed by other volunteers: its rows are matched to the input tab's by TPS key;
+- second-entry columns beside the first, headed like them with a suffix ("Paslon 1 (cek)").
+
+What comes out (SecondEntry) is the second entry's count cells parsed and aligned with the
+first entry's rows, and the problems of the second tab itself (a row naming no TPS of the
+first, a TPS typed twice, a header missing), which are the sheet's issues, not a row's.
+The comparison and the rows' verdicts are the double_entry rule's (rules/double_entry.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from sheetsync.core.cells import ParsedColumn, cell_text, parse_int_column, parse_tps_column
+from sheetsync.core.config import Column, Config, DoubleEntry, result_fields
+from sheetsync.core.headers import header_key
+from sheetsync.core.issues import WARNING, Issue, register_message
+from sheetsync.core.regions import name_codes, resolve_kecamatan, resolve_kelurahan, tps_key
+
+register_message(
+    "double_entry_tab_missing",
+    "Tab entri kedua '{tab}' tidak ada: belum ada TPS yang dicek ulang",
+    "Second-entry tab '{tab}' not found: no TPS is double-checked yet")
+register_message(
+    "double_entry_header_missing",
+    "Tab entri kedua '{tab}': kolom '{column}' tidak ditemukan di baris judul {header_row}",
+    "Second-entry tab '{tab}': column '{column}' not found in header row {header_row}")
+register_message(
+    "double_entry_unmatched",
+    "Tab entri kedua '{tab}' baris {second_row}: {place} bukan TPS di tab '{input_tab}'",
+    "Second-entry tab '{tab}' row {second_row}: {place} is not a TPS of tab '{input_tab}'")
+register_message(
+    "double_entry_twice",
+    "Tab entri kedua '{tab}' baris {second_row}: TPS ini sudah diketik di baris {first_row}; yang dipakai "
+    "baris {first_row}",
+    "Second-entry tab '{tab}' row {second_row}: this TPS is already typed in row {first_row}; row "
+    "{first_row} is used")
+
+KEY_TYPES = ("kecamatan", "kelurahan", "tps")
+
+
+def ints(column: ParsedColumn, missing: int = 0) -> np.ndarray:
+    """A parsed integer column as int64, ``missing`` where blank or unreadable."""
+    values = column.values
+    if isinstance(values, pd.arrays.IntegerArray):
+        return np.asarray(values.to_numpy(dtype=np.int64, na_value=missing))
+    return np.array([missing if v is None else int(v) for v in values.tolist()], dtype=np.int64)
+
+
+@dataclass
+class SecondEntry:
+    """The second entry's counts, aligned with the first entry's rows (frame positions)."""
+    counts: dict[str, ParsedColumn]          # result field -> parsed second-entry cells
+    typed: dict[str, np.ndarray]             # result field -> the cells as typed (quoted when unreadable)
+    where: str                               # "tab 'Entri Kedua' row 7" style place, per form
+    rows: np.ndarray                         # per first-entry row: the second tab's sheet row, or -1
+    issues: list[Issue] = field(default_factory=list)    # the second tab's own problems (sheet level)
+
+
+def second_headers(config: Config) -> dict[str, tuple[str, ...]]:
+    """Result field -> the header texts its second-entry column may have, in the config's form."""
+    entry = config.double_entry
+    assert entry is not None
+    suffix = entry.suffix or ""
+    out = {}
+    for f in result_fields(config):
+        col = config.column(f)
+        if col is not None:
+            out[f] = tuple(name + suffix for name in (col.header, *col.aliases))
+    return out
+
+
+def find_columns(header: Sequence[Any], wanted: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """field -> 0-based column of the first header cell matching one of its names."""
+    first: dict[str, int] = {}
+    for i, h in enumerate(header):
+        first.setdefault(header_key(h), i)
+    found = {}
+    for f, names in wanted.items():
+        idx = next((first[k] for k in map(header_key, names) if k in first), None)
+        if idx is not None:
+            found[f] = idx
+    return found
+
+
+def from_columns(header: Sequence[Any], grid: np.ndarray, keep: np.ndarray, config: Config) -> SecondEntry:
+    """The second entry typed in columns beside the first: the same rows, so already aligned."""
+    columns = find_columns(header, second_headers(config))
+    n = len(keep)
+    counts: dict[str, ParsedColumn] = {}
+    typed: dict[str, np.ndarray] = {}
+    for f, idx in columns.items():
+        cells = grid[keep, idx] if idx < grid.shape[1] else np.full(n, None, dtype=object)
+        counts[f], typed[f] = parse_int_column(cells), cells
+    return SecondEntry(counts, typed, "columns", np.full(n, -1, dtype=np.int64))
+
+
+def from_tab(values: list[list[Any]] | None, first_keys: np.ndarray, config: Config) -> SecondEntry:
+    """The second tab's rows matched to the first entry's by TPS key.
+
+    ``values`` is the tab as read (None: the tab does not exist); ``first_keys`` the first
+    entry's TPS key per row (None where unknown)."""
+    entry: DoubleEntry = config.double_entry  # type: ignore[assignment]
+    tab = entry.tab or ""
+    n = len(first_keys)
+    empty = SecondEntry({}, {}, tab, np.full(n, -1, dtype=np.int64))
+    if values is None:
+        empty.issues.append(Issue("double_entry_tab_missing", WARNING, None, None, {"tab": tab}))
+        return empty
+    hr = config.header_row
+    header = list(values[hr - 1]) if len(values) >= hr else []
+    keys_wanted = {c.field: (c.header, *c.aliases) for c in config.columns if c.type in KEY_TYPES}
+    key_cols = find_columns(header, keys_wanted)
+    count_cols = find_columns(header, {f: (c.header, *c.aliases) for f in result_fields(config)
+                                       if (c := config.column(f)) is not None})
+    missing = [c for c in config.columns if c.field in keys_wanted and c.field not in key_cols]
+    if missing or not count_cols:
+        absent = missing or [c for f in result_fields(config) if (c := config.column(f)) is not None][:1]
+        empty.issues.extend(_header_missing(tab, col, hr) for col in absent)
+        return empty
+    body = values[hr:]
+    width = max([len(header), *map(len, body)]) if body else len(header)
+    grid = np.array([list(r) + [None] * (width - len(r)) for r in body], dtype=object).reshape(len(body), width)
+    filled = _filled_rows(grid, [*key_cols.values(), *count_cols.values()])
+    grid, sheet_rows = grid[filled], np.flatnonzero(filled) + hr + 1
+    keys = _keys(grid, key_cols, config)
+    at, issues = _match(keys, sheet_rows, first_keys, grid, key_cols, config)
+    counts: dict[str, ParsedColumn] = {}
+    typed: dict[str, np.ndarray] = {}
+    pick = np.where(at >= 0, at, 0)
+    for f, idx in count_cols.items():
+        cells = np.full(n, None, dtype=object)
+        if len(grid):
+            cells[at >= 0] = grid[pick[at >= 0], idx]
+        counts[f], typed[f] = parse_int_column(cells), cells
+    rows = np.where(at >= 0, sheet_rows[pick] if len(sheet_rows) else -1, -1).astype(np.int64)
+    return SecondEntry(counts, typed, tab, rows, issues)
+
+
+def _header_missing(tab: str, col: Column, header_row: int) -> Issue:
+    return Issue("double_entry_header_missing", WARNING, None, None,
+                 {"tab": tab, "column": col.header, "header_row": header_row})
+
+
+def _filled_rows(grid: np.ndarray, columns: list[int]) -> np.ndarray:
+    """Rows with anything in the key or count columns (a blank row is not an entry)."""
+    if not len(grid):
+        return np.zeros(0, dtype=bool)
+    cells = grid[:, columns]
+    return np.array([any(cell_text(v) for v in row) for row in cells.tolist()], dtype=bool)
+
+
+def _keys(grid: np.ndarray, key_cols: dict[str, int], config: Config) -> np.ndarray:
+    """The TPS key of each second-tab row (None where the place does not resolve)."""
+    regions = config.regions
+    by_type = {c.type: key_cols[c.field] for c in config.columns if c.field in key_cols}
+    kec = resolve_kecamatan(name_codes(grid[:, by_type["kecamatan"]]), regions)
+    kel, _ = resolve_kelurahan(name_codes(grid[:, by_type["kelurahan"]]), kec, regions)
+    numbers = ints(parse_tps_column(grid[:, by_type["tps"]]), missing=-1)
+    return np.array([tps_key(regions.kelurahan[k].code, t) if k >= 0 and t >= 0 else None
+                     for k, t in zip(kel.tolist(), numbers.tolist())], dtype=object)
+
+
+def _match(keys: np.ndarray, sheet_rows: np.ndarray, first_keys: np.ndarray, grid: np.ndarray,
+           key_cols: dict[str, int], config: Config) -> tuple[np.ndarray, list[Issue]]:
+    """Per first-entry row, the position of its second-tab row (-1: none); and the second
+    tab's rows that match nothing or repeat a TPS, named."""
+    tab = config.double_entry.tab  # type: ignore[union-attr]
+    seen: dict[str, int] = {}
+    issues: list[Issue] = []
+    first_of = {k: i for i, k in reversed(list(enumerate(first_keys.tolist()))) if k is not None}
+    for i, key in enumerate(keys.tolist()):
+        row = int(sheet_rows[i])
+        if key is not None and key in seen:
+            issues.append(Issue("double_entry_twice", WARNING, None, None, {
+                "tab": tab, "second_row": row, "first_row": int(sheet_rows[seen[key]])}))
+        elif key is None or key not in first_of:
+            issues.append(Issue("double_entry_unmatched", WARNING, None, None, {
+                "tab": tab, "second_row": row, "input_tab": config.input_tab,
+                "place": _place(grid[i], key_cols, config)}))
+        else:
+            seen[key] = i
+    at = np.full(len(first_keys), -1, dtype=np.int64)
+    for key, i in seen.items():
+        at[first_of[key]] = i
+    return at, issues
+
+
+def _place(row: np.ndarray, key_cols: dict[str, int], config: Config) -> str:
+    """The row's place as typed: "Kembangan / Kembangan Utara / TPS 12"."""
+    by_type = {c.type: cell_text(row[key_cols[c.field]]) for c in config.columns if c.field in key_cols}
+    kec, kel, tps = (by_type.get(t) or "-" for t in KEY_TYPES)
+    return f"{kec} / {kel} / TPS {tps}"
