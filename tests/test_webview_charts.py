@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sheetsync.emulator import webview
+from sheetsync.emulator import webview, webview_charts
 from sheetsync.emulator.model import Sheet, Store
 
 Rows = list[list[str | int]]
@@ -59,7 +59,7 @@ def test_percent_stacked_columns_fill_the_axis_per_kecamatan() -> None:
         stacks.setdefault(rect["x"], []).append(rect)
     assert len(stacks) == 4                                       # one column per kecamatan
     heights = [sum(r["height"] for r in stack) for stack in stacks.values()]
-    assert heights == [webview.AXIS_PX, webview.AXIS_PX, 0, webview.AXIS_PX]   # Kalideres: no votes yet
+    assert heights == [webview_charts.AXIS_PX, webview_charts.AXIS_PX, 0, webview_charts.AXIS_PX]   # Kalideres: no votes yet
     cengkareng = stacks[min(stacks)]
     assert [r["height"] for r in cengkareng] == [160, 100, 60]   # 50 %, 31.25 %, 18.75 %
     for low, high in zip(cengkareng, cengkareng[1:]):           # each segment sits on the one before
@@ -72,14 +72,14 @@ def test_stacked_bars_scale_to_the_highest_stack() -> None:
     lengths: dict[int, int] = {}
     for rect in rects:
         lengths[rect["y"]] = lengths.get(rect["y"], 0) + rect["width"]
-    assert list(lengths.values()) == [webview.AXIS_PX, round(1200 / 8000 * webview.AXIS_PX), 0,
-                                      round(21 / 8000 * webview.AXIS_PX)]
+    assert list(lengths.values()) == [webview_charts.AXIS_PX, round(1200 / 8000 * webview_charts.AXIS_PX), 0,
+                                      round(21 / 8000 * webview_charts.AXIS_PX)]
 
 
 def test_side_by_side_bars_stay_one_lane_per_series() -> None:
     rects = _rects(_page(VOTES, chartType="COLUMN"))
     assert len(rects) == 12 and len({r["x"] for r in rects}) == 12
-    assert max(r["height"] for r in rects) == webview.AXIS_PX
+    assert max(r["height"] for r in rects) == webview_charts.AXIS_PX
 
 
 def test_line_chart_draws_a_polyline_per_series_a_point_per_row() -> None:
@@ -89,9 +89,9 @@ def test_line_chart_draws_a_polyline_per_series_a_point_per_row() -> None:
     assert len(lines) == 2
     points = [[tuple(int(n) for n in p.split(",")) for p in line.split()] for line in lines]
     assert [len(p) for p in points] == [len(HOURS) - 1] * 2
-    new, total = ([webview.AXIS_PX - y for _, y in p] for p in points)
-    assert total == [round(v / 47 * webview.AXIS_PX) for v in (0, 12, 42, 47, 47)]  # one left axis
-    assert new == [round(v / 47 * webview.AXIS_PX) for v in (0, 12, 30, 5, 0)]
+    new, total = ([webview_charts.AXIS_PX - y for _, y in p] for p in points)
+    assert total == [round(v / 47 * webview_charts.AXIS_PX) for v in (0, 12, 42, 47, 47)]  # one left axis
+    assert new == [round(v / 47 * webview_charts.AXIS_PX) for v in (0, 12, 30, 5, 0)]
     assert [x for x, _ in points[0]] == [x for x, _ in points[1]] == sorted({x for x, _ in points[0]})
 
 
@@ -103,7 +103,7 @@ def test_line_on_the_right_axis_has_a_scale_of_its_own() -> None:
     _add_chart(tab, HOURS, "Progres", chartType="LINE")
     tab.charts[0]["spec"]["basicChart"]["series"][1]["targetAxis"] = "RIGHT_AXIS"
     page = webview.render(f"/view/{ss.id}", store, "refresh=0")[2].decode()
-    new, total = ([webview.AXIS_PX - int(p.split(",")[1]) for p in line.split()]
+    new, total = ([webview_charts.AXIS_PX - int(p.split(",")[1]) for p in line.split()]
                   for line in re.findall(r'<polyline points="([^"]*)"', page))
-    assert max(new) == max(total) == webview.AXIS_PX
+    assert max(new) == max(total) == webview_charts.AXIS_PX
     assert "(right axis)" in page

@@ -3,8 +3,8 @@
 The emulator server calls ``render(path, store)`` for GET /view and /view/*.
 It shows the tabs, the values, the colours (static formats and conditional
 format rules, evaluated here for the condition types sheetsync uses) and each
-chart's data in SVG, drawn as its type (bars, columns, stacked, lines).  Everything that comes from a spreadsheet (values,
-titles, ids) is HTML-escaped, and the page is sent with a Content-Security-Policy
+chart's data in SVG, drawn as its type (webview_charts).  Everything that comes from a
+spreadsheet (values, titles, ids) is HTML-escaped, and the page is sent with a Content-Security-Policy
 that runs no script at all, so a cell that slips through still cannot act.
 """
 
@@ -15,6 +15,7 @@ import re
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs, quote, urlencode
 
+from sheetsync.emulator import webview_charts
 from sheetsync.emulator.model import Sheet, Spreadsheet, Store
 
 MAX_ROWS = 3000        # a 820,000-row tab would make a page no browser wants
@@ -389,23 +390,37 @@ def _range_values(ss: Spreadsheet, grid_range: dict) -> list[Any]:
     return [sheet.get(r, c) for r, c in _cells(grid_range, rows, cols)]
 
 
-def _sources(item: dict, key: str) -> list[dict]:
-    return item.get(key, {}).get("sourceRange", {}).get("sources", [])
+def _sources(data: dict) -> list[dict]:
+    """The GridRanges of a ChartData (a domain or a series)."""
+    return data.get("sourceRange", {}).get("sources", [])
+
+
+def _chart_parts(ss: Spreadsheet, spec: dict) -> tuple[list[dict], list[dict], int]:
+    """(domain ChartData, series ChartData, header rows) of a basic or pie chart.  A pie chart
+    has no headerCount: Sheets guesses, and so does this, as the series' first cell being text."""
+    pie = spec.get("pieChart")
+    if pie is not None:
+        sources = _sources(pie.get("series", {}))
+        first = next(iter(_range_values(ss, sources[0])), None) if sources else None
+        header = 1 if isinstance(first, str) and first.strip() else 0
+        return [pie.get("domain", {})], [pie.get("series", {})], header
+    basic = spec.get("basicChart", {})
+    return ([d.get("domain", {}) for d in basic.get("domains", [])],
+            [s.get("series", {}) for s in basic.get("series", [])], int(basic.get("headerCount", 0) or 0))
 
 
 def chart_data(ss: Spreadsheet, chart: dict) -> tuple[str, list[str], list[tuple[str, list[float]]]]:
-    """(title, category labels, [(series name, values)]) of a basic chart."""
+    """(title, category labels, [(series name, values)]) of a basic or pie chart."""
     spec = chart.get("spec", {})
-    basic = spec.get("basicChart", {})
+    domains, series_data, header_count = _chart_parts(ss, spec)
     labels: list[str] = []
-    for domain in basic.get("domains", []):
-        for source in _sources(domain, "domain"):
+    for domain in domains:
+        for source in _sources(domain):
             labels += [_show(v) for v in _range_values(ss, source)]
-    header_count = int(basic.get("headerCount", 0) or 0)
     series: list[tuple[str, list[float]]] = []
-    for i, item in enumerate(basic.get("series", [])):
+    for i, data in enumerate(series_data):
         values: list[Any] = []
-        for source in _sources(item, "series"):
+        for source in _sources(data):
             values += _range_values(ss, source)
         name = f"series {i + 1}"
         if header_count and values:
@@ -417,119 +432,6 @@ def chart_data(ss: Spreadsheet, chart: dict) -> tuple[str, list[str], list[tuple
     return str(spec.get("title", "")), labels, series
 
 
-PALETTE = ("#4285f4", "#ea4335", "#fbbc04", "#34a853")
-
-Series = list[tuple[str, list[float]]]
-Extent = tuple[float, float]    # (start, end) of a bar along the value axis, 0..1 of its length
-
-AXIS_PX = 320      # the value axis: bars' full length, columns' and lines' full height
-THICK_PX = 12      # one bar (or column) and the space to its neighbour
-GAP_PX = 8         # between categories
-LABEL_PX = 160     # category names left of horizontal bars
-BELOW_PX = 110     # category names, slanted, under columns and lines
-STEP_PX = 28       # between two points of a line
-TOP_PX = 14        # above the value axis: room for the highest column's value and a line's stroke
-
-
 def _chart(ss: Spreadsheet, chart: dict) -> str:
-    """A basic chart drawn as Sheets draws its type: BAR horizontal, COLUMN vertical (either
-    one bar per series, or stacked, or stacked to 100 %), LINE a polyline per series."""
     title, labels, series = chart_data(ss, chart)
-    if not labels or not series:
-        return ""
-    basic = chart.get("spec", {}).get("basicChart", {})
-    kind = basic.get("chartType", "BAR")
-    if kind == "LINE":
-        axes = [item.get("targetAxis", "LEFT_AXIS") for item in basic.get("series", [])]
-        svg, width, height = _lines(labels, series, axes)
-    else:
-        stacked = basic.get("stackedType", "NOT_STACKED")
-        svg, width, height = _bars(labels, series, _extents(series, len(labels), stacked),
-                                   vertical=kind == "COLUMN", values_shown=stacked == "NOT_STACKED")
-    legend = " ".join(f'<span style="color:{_colour(j)}">&#9632; {_e(name)}</span>'
-                      for j, (name, _) in enumerate(series))
-    return (f'<div class="chart"><h3>{_e(title)}</h3><div class="note">{legend}</div>'
-            f'<svg width="{width}" height="{height + TOP_PX}" role="img">'
-            f'<g transform="translate(0 {TOP_PX})">{svg}</g></svg></div>')
-
-
-def _colour(j: int) -> str:
-    return PALETTE[j % len(PALETTE)]
-
-
-def _value(values: list[float], i: int) -> float:
-    """A series' value for category i; a missing or negative one draws nothing (counts are never below 0)."""
-    return max(values[i], 0.0) if i < len(values) else 0.0
-
-
-def _extents(series: Series, n: int, stacked: str) -> list[list[Extent]]:
-    """[category][series] -> where its bar starts and ends on the value axis.  Side by side, the
-    longest bar fills the axis; stacked, the highest stack; stacked to 100 %, every stack."""
-    rows = [[_value(values, i) for _, values in series] for i in range(n)]
-    if stacked == "NOT_STACKED":
-        top = max((v for row in rows for v in row), default=0.0) or 1.0
-        return [[(0.0, v / top) for v in row] for row in rows]
-    tops = [sum(row) or 1.0 for row in rows]
-    if stacked != "PERCENT_STACKED":
-        tops = [max(tops)] * n
-    out = []
-    for row, top in zip(rows, tops):
-        ends = [sum(row[:j + 1]) / top for j in range(len(row))]
-        out.append(list(zip([0.0, *ends[:-1]], ends)))
-    return out
-
-
-def _bars(labels: list[str], series: Series, extents: list[list[Extent]], *,
-          vertical: bool, values_shown: bool) -> tuple[str, int, int]:
-    """(SVG body, width, height): one <rect> per category and series, side by side in lanes
-    unless stacked (then all in one lane, each segment its own rect)."""
-    lanes = len(series) if values_shown else 1
-    band = THICK_PX * lanes + GAP_PX
-    parts = []
-    for i, label in enumerate(labels):
-        across = i * band
-        parts.append(_slanted(LABEL_PX // 4 + across + band // 2, label) if vertical else
-                     f'<text x="0" y="{across + THICK_PX}" font-size="12">{_e(label)}</text>')
-        for j, (start, end) in enumerate(extents[i]):
-            lane = across + (j if values_shown else 0) * THICK_PX
-            # rounded ends, not lengths: a stack's segments then add up to exactly its rounded length
-            low, high = round(start * AXIS_PX), round(end * AXIS_PX)
-            value = _value(series[j][1], i)
-            tip = f"<title>{_e(label)} &middot; {_e(series[j][0])}: {value:,.0f}</title>"
-            if vertical:
-                box = f'x="{LABEL_PX // 4 + lane}" y="{AXIS_PX - high}" width="{THICK_PX - 2}" height="{high - low}"'
-                text = f'x="{LABEL_PX // 4 + lane}" y="{AXIS_PX - high - 3}"'
-            else:
-                box = f'x="{LABEL_PX + low}" y="{lane}" width="{high - low}" height="{THICK_PX - 2}"'
-                text = f'x="{LABEL_PX + high + 4}" y="{lane + THICK_PX - 3}"'
-            parts.append(f'<rect {box} fill="{_colour(j)}">{tip}</rect>')
-            if values_shown:
-                parts.append(f'<text {text} font-size="10">{value:,.0f}</text>')
-    length = band * len(labels)
-    if vertical:
-        return "".join(parts), LABEL_PX // 4 + length + 40, AXIS_PX + BELOW_PX
-    return "".join(parts), LABEL_PX + AXIS_PX + 80, length
-
-
-def _lines(labels: list[str], series: Series, axes: list[str]) -> tuple[str, int, int]:
-    """(SVG body, width, height): a <polyline> per series, one point per category; each axis
-    (left, right) scaled to its own highest value, as Sheets scales a second axis."""
-    tops: dict[str, float] = {}
-    for (_, values), axis in zip(series, axes):
-        tops[axis] = max(tops.get(axis, 0.0), *(_value(values, i) for i in range(len(labels))))
-    left = LABEL_PX // 4
-    parts = [_slanted(left + i * STEP_PX, label) for i, label in enumerate(labels)]
-    for j, ((name, values), axis) in enumerate(zip(series, axes)):
-        top = tops[axis] or 1.0
-        points = " ".join(f"{left + i * STEP_PX},{AXIS_PX - round(_value(values, i) / top * AXIS_PX)}"
-                          for i in range(len(labels)))
-        side = " (right axis)" if axis == "RIGHT_AXIS" else ""
-        parts.append(f'<polyline points="{points}" fill="none" stroke="{_colour(j)}" stroke-width="2">'
-                     f"<title>{_e(name)}{side}</title></polyline>")
-    return "".join(parts), left + STEP_PX * len(labels) + 40, AXIS_PX + BELOW_PX
-
-
-def _slanted(x: int, label: str) -> str:
-    """A category name under a column or a line's point, slanted so long names do not overlap."""
-    y = AXIS_PX + 14
-    return f'<text x="{x}" y="{y}" font-size="11" transform="rotate(40 {x} {y})">{_e(label)}</text>'
+    return webview_charts.draw(chart.get("spec", {}), title, labels, series)
