@@ -276,9 +276,13 @@ def tab_missing(sheet: "Sheet", tab: str, source: str) -> SheetsError:
     return SheetsError(code="sheets_tab_missing", tab=tab, spreadsheet=sheet.key, tabs=tabs, source=source)
 
 
-def _is_missing_range(exc: BaseException) -> bool:
+def is_missing_range(exc: BaseException) -> bool:
+    """The API's 400 for a range naming a tab the spreadsheet does not have."""
     return isinstance(exc, APIError) and exc.response.status_code == 400 and \
         "Unable to parse range" in str(exc.error.get("message", ""))
+
+
+_is_missing_range = is_missing_range
 
 
 def _is_grid_limit(exc: BaseException) -> bool:
@@ -304,7 +308,7 @@ class Sheet:
         try:
             return fn(*args, **kwargs)
         except (APIError, RequestException, google.auth.exceptions.GoogleAuthError) as exc:
-            if _is_missing_range(exc) or _is_grid_limit(exc):
+            if is_missing_range(exc) or _is_grid_limit(exc):
                 raise                   # the caller repairs these (adds a tab, grows a grid)
             raise translate(exc, key=self.key, email=self.email) from None
 

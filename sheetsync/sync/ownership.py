@@ -38,7 +38,7 @@ from sheetsync.core.headers import header_key
 from sheetsync.core.issues import MESSAGES, STATUS_LABELS, template
 from sheetsync.core.progress import progress_title
 from sheetsync.core.summaries import summary_tables
-from sheetsync.sheets.client import Matched, Sheet
+from sheetsync.sheets.client import Matched, Sheet, is_missing_range
 from sheetsync.errors import EXIT_SYNC, Phrase, register
 from sheetsync.sheets.errors import SheetsError
 from sheetsync.sync.stamp import is_stamp, summary_origin
@@ -114,6 +114,9 @@ class Owned:
     values: dict[str, list[list[Any]]] = field(default_factory=dict)   # title -> cells
     columns: dict[str, list[int]] = field(default_factory=dict)   # role -> marked 1-based columns of the input tab
     unmarked_tabs: list[str] = field(default_factory=list)   # configured summary titles without a marker
+    # the second-entry tab as read (config.double_entry.tab); None: not configured, or no such tab.
+    # Kept apart from values: sheetsync writes nothing there, so the plan never sees it.
+    second: list[list[Any]] | None = None
     # after resolve_tabs: tabs to add (absent), markers for tabs of an earlier release, sheetIds
     to_add: list[str] = field(default_factory=list)
     tab_marks: list[ApiObject] = field(default_factory=list)
@@ -121,13 +124,31 @@ class Owned:
 
 
 def read_owned(sheet: Sheet, config: Config, *, only_input: bool = False, progress: bool = True) -> Owned:
-    """ONE values:batchGetByDataFilter: the input tab by its range, sheetsync's columns and
-    tabs by their markers. A missing input tab raises the API's 400 (the caller explains)."""
+    """ONE values:batchGetByDataFilter: the input tab (and the second-entry tab) by its range,
+    sheetsync's columns and tabs by their markers. A missing input tab raises the API's 400
+    (the caller explains); a missing second-entry tab costs a second read without it (the core
+    then says the tab is missing)."""
+    second = config.double_entry.tab if config.double_entry else None
+    if second is None:
+        return _read_owned(sheet, config, only_input, progress, None)
+    try:
+        return _read_owned(sheet, config, only_input, progress, second)
+    except SheetsError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the API's 400 for a range naming no tab
+        if not is_missing_range(exc):
+            raise
+        return _read_owned(sheet, config, only_input, progress, None)
+
+
+def _read_owned(sheet: Sheet, config: Config, only_input: bool, progress: bool, second: str | None) -> Owned:
     ranges = [a1.quote_tab(config.input_tab)]
     kinds = {} if only_input else tab_kinds(config, progress=progress)
     stamp_tab = config.last_synced.tab
     if not only_input and stamp_tab not in kinds and stamp_tab != config.input_tab:
         ranges.append(a1.quote_tab(stamp_tab))
+    if second is not None:
+        ranges.append(a1.quote_tab(second))
     filters = [{"a1Range": r} for r in ranges] + [_lookup(COLUMN_KEY, role) for role in ROLES]
     filters += [_lookup(TAB_KEY, kind) for kind in kinds.values()]
     owned = Owned()
@@ -137,6 +158,8 @@ def read_owned(sheet: Sheet, config: Config, *, only_input: bool = False, progre
     owned.unmarked_tabs = [t for t in kinds if t not in owned.values]
     for r in ranges:
         owned.values.setdefault(_unquote(r), [])
+    if second is not None:
+        owned.second = owned.values.pop(second)
     return owned
 
 

@@ -25,7 +25,7 @@ from sheetsync.core.issues import Issue
 from sheetsync.core.locale_check import locale_issue, spreadsheet_locale
 from sheetsync.core.progress import progress_title
 from sheetsync.core.summaries import summary_tables
-from sheetsync.sheets.client import (Client, Prepared, Sheet, WriteStats, _is_grid_limit, _is_missing_range, open_client, spreadsheet_key,
+from sheetsync.sheets.client import (Client, Prepared, Sheet, WriteStats, _is_grid_limit, is_missing_range, open_client, spreadsheet_key,
                                      tab_missing, transport_stats)
 from sheetsync.errors import AS_SAID, EXIT_SYNC, Phrase, SheetsyncError
 from sheetsync.sheets.errors import Protected, SheetsError
@@ -248,7 +248,7 @@ def _read_and_plan(sheet: Sheet, config: Config, key: str, report: SyncReport, c
     layout = input_layout(values, config, owned.columns, synced_before=synced_before(owned, config))
     verified = _Verified(journal, journal_key(key, config.input_tab), layout.with_added_headers(values, config),
                          config, layout.owned0)
-    result = _check(values, layout, config, now, verified)
+    result = _check(values, layout, config, now, verified, owned.second)
     _fill_counts(report, result)
     clock.lap("check")
     tab_read = verified.tab_read
@@ -336,7 +336,8 @@ def read_and_check(config: Config, *, client: Client | None = None, now: datetim
         layout = input_layout(values, config, owned.columns, strict=False)
         result = _check(values, layout, config, now,
                         _Verified(journal, journal_key(key, config.input_tab),
-                                  layout.with_added_headers(values, config), config, layout.owned0))
+                                  layout.with_added_headers(values, config), config, layout.owned0),
+                        owned.second)
         _check_locale(sheet, config, result)
         return result
     except SheetsError as exc:
@@ -355,7 +356,7 @@ def _read_all(sheet: Sheet, config: Config, report: SyncReport, *, only_input: b
     except SheetsError:
         raise
     except Exception as exc:  # noqa: BLE001 - only a missing tab is explained here
-        if not _is_missing_range(exc):
+        if not is_missing_range(exc):
             raise SyncError("sync_read_failed", reason=one_line(exc)) from None
         raise tab_missing(sheet, config.input_tab, config.source) from None
     if owned.unmarked_tabs:
@@ -397,9 +398,10 @@ def _mark_columns(sheet: Sheet, work: _Work[TabView], config: Config, report: Sy
 
 
 def _check(values: list[list[Any]], layout: InputLayout, config: Config, now: datetime | None,
-           late: LateIssues | None = None) -> CheckResult:
+           late: LateIssues | None = None, second_tab: list[list[Any]] | None = None) -> CheckResult:
     """The core on the input tab with sheetsync's own columns blanked (they are not input)."""
-    result = check(layout.without_owned(values, config.header_row), config, now=now, late=late)
+    result = check(layout.without_owned(values, config.header_row), config, now=now, late=late,
+                   second_tab=second_tab)
     missing = list(result.header.missing_required)
     if missing:
         raise _missing_message(missing, config)
