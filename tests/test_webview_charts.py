@@ -107,3 +107,177 @@ def test_line_on_the_right_axis_has_a_scale_of_its_own() -> None:
                   for line in re.findall(r'<polyline points="([^"]*)"', page))
     assert max(new) == max(total) == webview_charts.AXIS_PX
     assert "(right axis)" in page
+
+
+# ------------------------------------------------ areas, stepped areas, combos
+
+def _points(text: str) -> list[tuple[int, int]]:
+    return [(int(x), int(y)) for x, y in (p.split(",") for p in text.split())]
+
+
+def _shapes(page: str, tag: str) -> list[list[tuple[int, int]]]:
+    return [_points(p) for p in re.findall(rf'<{tag} points="([^"]*)"', page)]
+
+
+def _heights(points: list[tuple[int, int]]) -> list[int]:
+    return [webview_charts.AXIS_PX - y for _, y in points]
+
+
+def test_area_chart_fills_under_each_series_line() -> None:
+    page = _page(HOURS, chartType="AREA")
+    areas = _shapes(page, "polygon")
+    assert len(areas) == 2 and "<rect" not in page and "<circle" not in page
+    assert page.count('fill-opacity="0.3"') == 2                   # Google's area opacity
+    rows = len(HOURS) - 1
+    new, total = areas
+    assert _heights(total[:rows]) == [round(v / 47 * webview_charts.AXIS_PX) for v in (0, 12, 42, 47, 47)]
+    assert _heights(new[:rows]) == [round(v / 47 * webview_charts.AXIS_PX) for v in (0, 12, 30, 5, 0)]
+    assert _heights(new[rows:]) == [0] * rows                      # not stacked: down to the axis
+    outlines = _shapes(page, "polyline")
+    assert outlines == [new[:rows], total[:rows]]                  # each area's line drawn over it
+
+
+def test_stacked_area_sits_on_the_series_below() -> None:
+    areas = _shapes(_page(VOTES, chartType="AREA", stackedType="STACKED"), "polygon")
+    assert len(areas) == 3
+    rows = len(VOTES) - 1
+    tops = [_heights(area[:rows]) for area in areas]
+    bottoms = [_heights(area[rows:][::-1]) for area in areas]
+    assert bottoms[0] == [0] * rows
+    assert bottoms[1] == tops[0] and bottoms[2] == tops[1]
+    assert tops[2] == [round(v / 8000 * webview_charts.AXIS_PX) for v in (8000, 1200, 0, 21)]
+
+
+def test_percent_stacked_area_fills_the_axis_per_kecamatan() -> None:
+    areas = _shapes(_page(VOTES, chartType="AREA", stackedType="PERCENT_STACKED"), "polygon")
+    rows = len(VOTES) - 1
+    assert _heights(areas[-1][:rows]) == [webview_charts.AXIS_PX, webview_charts.AXIS_PX, 0,
+                                          webview_charts.AXIS_PX]
+    assert _heights(areas[0][:rows])[0] == round(0.5 * webview_charts.AXIS_PX)   # Cengkareng: 4000 of 8000
+
+
+def test_stepped_area_is_flat_across_each_hour() -> None:
+    page = _page(HOURS, chartType="STEPPED_AREA")
+    areas = _shapes(page, "polygon")
+    assert len(areas) == 2
+    rows = len(HOURS) - 1
+    top = areas[1][:2 * rows]                                       # TPS total: two corners per hour
+    assert [y for _, y in top[0::2]] == [y for _, y in top[1::2]]   # flat across the hour
+    assert [x for x, _ in top[1:-1:2]] == [x for x, _ in top[2::2]]  # each step rises where the last ends
+    assert _heights(top[0::2]) == [round(v / 47 * webview_charts.AXIS_PX) for v in (0, 12, 42, 47, 47)]
+
+
+def _combo(types: list[str | None]) -> str:
+    store = Store()
+    ss = store.create("Grafik", sheet_titles=["Rekap"])
+    tab = ss.sheets[0]
+    _fill(tab, VOTES)
+    _add_chart(tab, VOTES, "Suara", chartType="COMBO")
+    for item, kind in zip(tab.charts[0]["spec"]["basicChart"]["series"], types):
+        if kind:
+            item["type"] = kind
+    return webview.render(f"/view/{ss.id}", store, "refresh=0")[2].decode()
+
+
+def test_combo_draws_each_series_as_its_type_on_one_axis() -> None:
+    page = _combo(["COLUMN", "LINE", "AREA"])
+    rects = _rects(page)
+    assert len(rects) == 4 and len(_shapes(page, "polygon")) == 1
+    lines = _shapes(page, "polyline")                              # the area's outline, then the line
+    assert len(lines) == 2
+    assert [r["height"] for r in rects] == [round(v / 4000 * webview_charts.AXIS_PX) for v in (4000, 300, 0, 7)]
+    assert _heights(lines[1]) == [round(v / 4000 * webview_charts.AXIS_PX) for v in (2500, 0, 0, 13)]
+    for rect, (x, _) in zip(rects, lines[1]):                      # the line's points over the columns
+        assert rect["x"] <= x <= rect["x"] + rect["width"] + webview_charts.THICK_PX
+    assert page.index("<polygon") < page.index("<rect") < page.rindex("<polyline")   # areas behind, lines on top
+
+
+def test_combo_without_types_starts_as_sheets_editor_does() -> None:
+    page = _combo([None, None, None])
+    assert len(_rects(page)) == 4 and len(_shapes(page, "polyline")) == 2 and "<polygon" not in page
+
+
+# ------------------------------------------------------------ scatter, pie
+
+def test_scatter_with_a_numeric_domain_places_points_along_it() -> None:
+    rows: Rows = [["DPT", "Suara sah"], [200, 180], [300, 240], [150, 0]]
+    page = _page(rows, chartType="SCATTER")
+    circles = [(int(x), round(float(y))) for x, y in re.findall(r'<circle cx="(-?\d+)" cy="([-\d.]+)"', page)]
+    assert len(circles) == 3 and "<polyline" not in page and "<rect" not in page
+    left, axis = webview_charts.LABEL_PX // 4, webview_charts.AXIS_PX
+    assert [x for x, _ in circles] == [left + round(v / 300 * axis) for v in (200, 300, 150)]
+    assert [axis - y for _, y in circles] == [round(v / 240 * axis) for v in (180, 240, 0)]
+    assert ">300</text>" in page and ">150</text>" in page          # the x axis' end and middle
+
+
+def test_scatter_with_kecamatan_names_is_a_point_per_row_and_paslon() -> None:
+    page = _page(VOTES, chartType="SCATTER")
+    assert page.count("<circle") == 4 * 3 and "<polyline" not in page
+    assert "Cengkareng &middot; Paslon 1: 4,000" in page
+
+
+def _pie_page(rows: Rows, **pie: Any) -> str:
+    store = Store()
+    ss = store.create("Grafik", sheet_titles=["Rekap"])
+    tab = ss.sheets[0]
+    _fill(tab, rows)
+    sid = tab.sheet_id
+    tab.charts.append({"chartId": 1, "spec": {"title": "Perolehan suara", "pieChart": {
+        "domain": _column(sid, len(rows), 0), "series": _column(sid, len(rows), 1), **pie}}})
+    return webview.render(f"/view/{ss.id}", store, "refresh=0")[2].decode()
+
+
+SHARES: Rows = [["Paslon", "Suara"], ["Paslon 1", 500], ["Paslon 2", 300], ["Paslon 3", 200], ["Paslon 4", 0]]
+
+
+def _arc_ends(path: str) -> list[tuple[float, float]]:
+    return [(float(x), float(y)) for x, y in re.findall(r"[ML]([-\d.]+),([-\d.]+)", path)]
+
+
+def test_pie_slices_from_twelve_o_clock_clockwise() -> None:
+    page = _pie_page(SHARES)
+    paths = re.findall(r'<path d="([^"]*)" fill="(#[0-9a-f]{6})"', page)
+    assert len(paths) == 3 and "<rect" not in page                 # Paslon 4: no votes, no slice
+    assert [colour for _, colour in paths] == list(webview_charts.PIE_PALETTE[:3])
+    assert all(path.count(" A") == 1 for path, _ in paths)
+    centre, r = webview_charts.RADIUS_PX + 10, webview_charts.RADIUS_PX
+    starts = [_arc_ends(path)[0] for path, _ in paths]
+    assert starts[0] == (centre, centre - r)                        # twelve o'clock
+    assert starts[1] == (centre, centre + r)                        # half way round: six o'clock
+    assert all(text in page for text in (">50%<", ">30%<", ">20%<"))
+    assert "Paslon 2: 300 (30%)" in page
+    assert "Paslon 4" in page and "series 1" not in page            # legend of slices; the header guessed
+
+
+def test_pie_of_one_value_is_a_whole_circle_and_a_hole_makes_a_ring() -> None:
+    whole = _pie_page([["Paslon", "Suara"], ["Paslon 1", 7], ["Paslon 2", 0]])
+    path = re.findall(r'<path d="([^"]*)"', whole)
+    assert len(path) == 1 and path[0].count(" A") == 2 and ">100%<" in whole
+    ring = _pie_page(SHARES, pieHole=0.5)
+    paths = re.findall(r'<path d="([^"]*)"', ring)
+    assert len(paths) == 3 and all(p.count(" A") == 2 and "L" in p for p in paths)
+    centre, inner = webview_charts.RADIUS_PX + 10, webview_charts.RADIUS_PX * 0.5
+    assert _arc_ends(paths[0])[-1] == (centre, centre + inner)     # in to the hole at six o'clock,
+    assert paths[0].endswith(f" {centre:.1f},{centre - inner:.1f} Z")  # back along its edge to twelve
+
+
+def test_pie_without_a_header_and_without_votes() -> None:
+    page = _pie_page([["Paslon 1", 5], ["Paslon 2", 5]])
+    assert page.count("<path") == 2 and ">50%<" in page and "Paslon 1" in page
+    empty = _pie_page([["Paslon", "Suara"], ["Paslon 1", 0], ["Paslon 2", ""]])
+    assert "<path" not in empty and "No data" in empty
+
+
+def test_a_type_not_drawn_is_a_note_not_a_picture() -> None:
+    store = Store()
+    ss = store.create("Grafik", sheet_titles=["Rekap"])
+    tab = ss.sheets[0]
+    _fill(tab, VOTES)
+    _add_chart(tab, VOTES, "<i>sebaran</i>", chartType="BASIC_CHART_TYPE_UNSPECIFIED")
+    tab.charts.append({"chartId": 9, "spec": {"title": "Histogram", "histogramChart": {
+        "series": [{"data": _column(tab.sheet_id, len(VOTES), 1)}]}}})
+    page = webview.render(f"/view/{ss.id}", store, "refresh=0")[2].decode()
+    assert "<svg" not in page and "<rect" not in page
+    assert "chart type BASIC_CHART_TYPE_UNSPECIFIED is not drawn by the emulator" in page
+    assert "chart type histogramChart is not drawn by the emulator" in page
+    assert "&lt;i&gt;sebaran" in page and "<i>" not in page

@@ -245,8 +245,8 @@ def _layers(labels: list[str], series: Series, types: list[str], axes: list[str]
     """(SVG body, width, height) of AREA, STEPPED_AREA and COMBO charts: one band per category;
     an area a <polygon> through the bands' middles, a stepped area a <polygon> with a flat top
     across each band, both filled at Google's area opacity under a full-colour outline; a
-    column a <rect> per category; a line a <polyline>.  Areas are drawn first, lines last, so
-    none hides another."""
+    column a <rect> per category; a line a <polyline>.  Every area's fill is drawn first, then
+    their outlines, the columns and the lines, so no fill tints another series' line."""
     n = len(labels)
     spans = _spans(series, types, axes, n, stacked)
     columns = [j for j, kind in enumerate(types) if kind == "COLUMN"]
@@ -254,22 +254,26 @@ def _layers(labels: list[str], series: Series, types: list[str], axes: list[str]
     band = max(STEP_PX, THICK_PX * lanes + GAP_PX)
     left = LABEL_PX // 4
     parts = [_slanted(left + i * band + band // 2, label) for i, label in enumerate(labels)]
-    for layer in (("AREA", "STEPPED_AREA"), ("COLUMN",), ("LINE",)):
-        for j, kind in enumerate(types):
-            if kind not in layer:
-                continue
-            name = _e(series[j][0]) + (" (right axis)" if axes[j] == "RIGHT_AXIS" else "")
-            if kind == "COLUMN":
-                lane = columns.index(j) if lanes > 1 else 0
-                x0 = left + (band - THICK_PX * lanes) // 2 + lane * THICK_PX
-                parts += [_column(x0 + i * band, spans[j][i], f"{_e(labels[i])} &middot; {name}: "
-                                  f"{_amount(_value(series[j][1], i))}", _colour(j)) for i in range(n)]
-            elif kind == "LINE":
-                points = " ".join(f"{left + i * band + band // 2},{_y(end)}" for i, (_, end) in enumerate(spans[j]))
-                parts.append(f'<polyline points="{points}" fill="none" stroke="{_colour(j)}" stroke-width="2">'
-                             f"<title>{name}</title></polyline>")
-            else:
-                parts.append(_area(spans[j], left, band, stepped=kind == "STEPPED_AREA", name=name, colour=_colour(j)))
+    fills: list[str] = []
+    outlines: list[str] = []
+    bars: list[str] = []
+    lines: list[str] = []
+    for j, kind in enumerate(types):
+        name = _e(series[j][0]) + (" (right axis)" if axes[j] == "RIGHT_AXIS" else "")
+        if kind == "COLUMN":
+            lane = columns.index(j) if lanes > 1 else 0
+            x0 = left + (band - THICK_PX * lanes) // 2 + lane * THICK_PX
+            bars += [_column(x0 + i * band, spans[j][i], f"{_e(labels[i])} &middot; {name}: "
+                             f"{_amount(_value(series[j][1], i))}", _colour(j)) for i in range(n)]
+        elif kind == "LINE":
+            points = " ".join(f"{left + i * band + band // 2},{_y(end)}" for i, (_, end) in enumerate(spans[j]))
+            lines.append(f'<polyline points="{points}" fill="none" stroke="{_colour(j)}" stroke-width="2">'
+                         f"<title>{name}</title></polyline>")
+        else:
+            fill, outline = _area(spans[j], left, band, stepped=kind == "STEPPED_AREA", name=name, colour=_colour(j))
+            fills.append(fill)
+            outlines.append(outline)
+    parts += fills + outlines + bars + lines
     return "".join(parts), left + band * n + 40, AXIS_PX + BELOW_PX
 
 
@@ -279,9 +283,10 @@ def _column(x: int, span: Extent, tip: str, colour: str) -> str:
             f'fill="{colour}"><title>{tip}</title></rect>')
 
 
-def _area(spans: list[Extent], left: int, band: int, *, stepped: bool, name: str, colour: str) -> str:
-    """A series' area: its top edge (through each band's middle, or flat across each band when
-    stepped) and back along the top of what it is stacked on."""
+def _area(spans: list[Extent], left: int, band: int, *, stepped: bool, name: str,
+          colour: str) -> tuple[str, str]:
+    """A series' area (its fill, its outline): the top edge runs through each band's middle, or
+    flat across each band when stepped; the fill comes back along what it is stacked on."""
     def across(i: int) -> tuple[int, ...]:
         return (left + i * band, left + (i + 1) * band) if stepped else (left + i * band + band // 2,)
 
@@ -290,7 +295,7 @@ def _area(spans: list[Extent], left: int, band: int, *, stepped: bool, name: str
     outline = " ".join(f"{x},{y}" for x, y in top)
     shape = " ".join(f"{x},{y}" for x, y in top + bottom[::-1])
     return (f'<polygon points="{shape}" fill="{colour}" fill-opacity="{AREA_OPACITY}" stroke="none">'
-            f"<title>{name}</title></polygon>"
+            f"<title>{name}</title></polygon>",
             f'<polyline points="{outline}" fill="none" stroke="{colour}" stroke-width="2"/>')
 
 
