@@ -1,12 +1,18 @@
-"""Web view: charts drawn as their type says: columns stacked to 100 %, lines per series."""
+"""Web view: charts drawn as their type says (columns stacked to 100 %, lines, areas, combos,
+scatter, pies), and a note for a type the emulator does not draw."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import urllib.request
+from pathlib import Path
+from statistics import median
 from typing import Any
 
 from sheetsync.emulator import webview, webview_charts
 from sheetsync.emulator.model import Sheet, Store
+from test_webview import chromium_flags, needs_chromium, read_png
 
 Rows = list[list[str | int]]
 
@@ -281,3 +287,52 @@ def test_a_type_not_drawn_is_a_note_not_a_picture() -> None:
     assert "chart type BASIC_CHART_TYPE_UNSPECIFIED is not drawn by the emulator" in page
     assert "chart type histogramChart is not drawn by the emulator" in page
     assert "&lt;i&gt;sebaran" in page and "<i>" not in page
+
+
+# --------------------------------------- served by the emulator, drawn by Chromium
+
+def test_emulator_serves_a_pie_and_a_combo_added_through_the_api(emu: Any) -> None:
+    ss = emu.client().create("Grafik API")
+    tab = ss.sheet1
+    tab.update(values=SHARES, range_name="A1")
+    sid = tab.id
+    pie = {"title": "Perolehan suara", "pieChart": {"domain": _column(sid, len(SHARES), 0),
+                                                    "series": _column(sid, len(SHARES), 1), "pieHole": 0.4}}
+    combo = {"title": "Suara", "basicChart": {"chartType": "COMBO", "headerCount": 1,
+                                              "domains": [{"domain": _column(sid, len(SHARES), 0)}],
+                                              "series": [{"series": _column(sid, len(SHARES), 1), "type": "AREA"}]}}
+    anchor = {"overlayPosition": {"anchorCell": {"sheetId": sid, "rowIndex": 8, "columnIndex": 0}}}
+    ss.batch_update({"requests": [{"addChart": {"chart": {"spec": spec, "position": anchor}}} for spec in (pie, combo)]})
+    with urllib.request.urlopen(f"{emu.url}/view/{ss.id}/{sid}?refresh=0", timeout=30) as resp:
+        page = resp.read().decode()
+    assert page.count("<svg") == 2 and page.count("<path") == 3 and page.count("<polygon") == 1
+    assert ">50%<" in page and "Paslon 3: 200 (20%)" in page
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def _pixels(png: Path, rgb: tuple[int, int, int]) -> list[tuple[int, int]]:
+    width, bpp, rows = read_png(png)
+    target = bytes(rgb)
+    return [(x, y) for y, row in enumerate(rows) for x in range(width) if row[x * bpp:x * bpp + 3] == target]
+
+
+@needs_chromium
+def test_chromium_paints_the_pie_slices_in_their_shares_and_places(tmp_path: Path) -> None:
+    page = tmp_path / "pie.html"
+    page.write_text(_pie_page(SHARES), encoding="utf-8")
+    shot = tmp_path / "pie.png"
+    subprocess.run(chromium_flags(str(tmp_path / "profile")) + [
+        f"--screenshot={shot}", "--window-size=500,600", page.as_uri()],
+        check=True, capture_output=True, timeout=60)
+    blue, red, yellow = (_pixels(shot, _rgb(colour)) for colour in webview_charts.PIE_PALETTE[:3])
+    area = 3.14159 * webview_charts.RADIUS_PX ** 2
+    for pixels, share in ((blue, 0.5), (red, 0.3), (yellow, 0.2)):
+        assert abs(len(pixels) / area - share) < 0.03, (len(pixels), area, share)
+    # Paslon 1 the right half (twelve to six o'clock), Paslon 2 from six round to the left,
+    # Paslon 3 the last fifth, up to twelve
+    assert median(x for x, _ in blue) > median(x for x, _ in red) and median(x for x, _ in blue) > median(
+        x for x, _ in yellow)
+    assert median(y for _, y in yellow) < median(y for _, y in red)
