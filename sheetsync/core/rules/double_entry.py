@@ -39,6 +39,10 @@ register_message(
 
 # Longest second-entry cell quoted in a message: enough to show a typo, not a paragraph.
 QUOTE_LIMIT = 20
+# Longest list of differences in one message. The sync reads a Keterangan message back as
+# its own only up to 300 characters (sync/ownership.py); the template and a tab title of
+# up to 100 characters (Google's limit) leave this much, enough for six fields as numbers.
+DIFFERENCES_LIMIT = 150
 
 
 @register("double_entry")
@@ -64,7 +68,7 @@ def double_entry(ctx: RuleContext) -> Iterator[Hits]:
     ctx.frame[ENTRIES_DIFFER] = differ
     ctx.frame[DOUBLE_CHECKED] = same & filled & votes_in & ~differ
     rows = np.flatnonzero(differ)
-    differences = [", ".join(texts[i]) for i in rows.tolist()]
+    differences = [_listed(texts[i]) for i in rows.tolist()]
     if second.where == "columns":
         yield Hits("double_entry_differs", WARNING, None, rows, {"differences": differences})
     else:
@@ -90,6 +94,18 @@ def _compare(ctx: RuleContext, second: SecondEntry, f: str,
     for i, typed in zip(hit.tolist(), ctx.typed(f, hit).tolist()):
         texts[i].append(f"{header}: {_shown(typed, a_ok[i], a[i])} vs {_shown(second.typed[f][i], b_ok[i], b[i])}")
     return differs, same, ~b_blank
+
+
+def _listed(parts: list[str]) -> str:
+    """The differences joined, as many whole ones as DIFFERENCES_LIMIT holds, then how many
+    more ("(+3)"): a longer message would be kept as a person's note by the next sync."""
+    shown = parts[:1]
+    for part in parts[1:]:
+        if len(", ".join([*shown, part])) + len(f" (+{len(parts)})") > DIFFERENCES_LIMIT:
+            break
+        shown.append(part)
+    more = len(parts) - len(shown)
+    return ", ".join(shown) + (f" (+{more})" if more else "")
 
 
 def _shown(cell: object, ok: bool, value: int) -> str:
