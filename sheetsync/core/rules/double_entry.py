@@ -99,6 +99,9 @@ def _compare(ctx: RuleContext, second: SecondEntry, f: str,
 def _listed(parts: list[str]) -> str:
     """The differences joined, as many whole ones as DIFFERENCES_LIMIT holds, then how many
     more ("(+3)"): a longer message would be kept as a person's note by the next sync."""
+    whole = ", ".join(parts)
+    if len(whole) <= DIFFERENCES_LIMIT:
+        return whole
     shown = parts[:1]
     for part in parts[1:]:
         if len(", ".join([*shown, part])) + len(f" (+{len(parts)})") > DIFFERENCES_LIMIT:
