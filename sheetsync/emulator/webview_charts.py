@@ -36,8 +36,9 @@ POINT_R = 3.5      # a scatter point: Google Charts' default pointSize of 7 is i
 AREA_OPACITY = 0.3             # Google Charts' default areaOpacity, for AREA and STEPPED_AREA
 SLICE_TEXT_MIN = 0.05          # a slice narrower than this has no room for its percentage
 
-# The types drawn here; COMBO series types Sheets allows (BasicChartSeries.type).
-DRAWN = ("BAR", "COLUMN", "LINE", "AREA", "STEPPED_AREA", "COMBO", "SCATTER", "PIE")
+# The basic chart types drawn here (a pieChart is too); COMBO series types Sheets allows
+# (BasicChartSeries.type).
+BASIC_DRAWN = ("BAR", "COLUMN", "LINE", "AREA", "STEPPED_AREA", "COMBO", "SCATTER")
 COMBO_TYPES = ("COLUMN", "LINE", "AREA")
 STACKING = ("COLUMN", "AREA", "STEPPED_AREA")     # the series types a stackedType stacks
 
@@ -47,10 +48,8 @@ def _e(value: Any) -> str:
 
 
 def chart_kind(spec: dict) -> str:
-    """The type a chart spec draws: a basicChart's chartType, PIE for a pieChart, else the
-    name of the spec's chart field (histogramChart, orgChart, ...)."""
-    if "pieChart" in spec:
-        return "PIE"
+    """The type a chart spec draws: a basicChart's chartType, else the name of the spec's chart
+    field (pieChart, histogramChart, orgChart, ...)."""
     if "basicChart" in spec:
         return str(spec["basicChart"].get("chartType", "BAR"))
     return next((key for key in spec if key.endswith("Chart")), "unknown")
@@ -60,15 +59,15 @@ def draw(spec: dict, title: str, labels: list[str], series: Series) -> str:
     """A chart's HTML: its title, a legend and the SVG; a note for a type not drawn here;
     nothing for a chart without data."""
     kind = chart_kind(spec)
-    if kind not in DRAWN:
+    if kind not in (*BASIC_DRAWN, "pieChart"):
         return (f'<div class="chart"><h3>{_e(title)}</h3><p class="note">Grafik jenis {_e(kind)} '
                 f"tidak digambar oleh emulator &middot; chart type {_e(kind)} is not drawn by the "
                 f"emulator</p></div>")
     if not labels or not series:
         return ""
-    if kind == "PIE":
-        hole = float(spec["pieChart"].get("pieHole", 0) or 0)
-        svg, width, height = _pie(labels, series[0][1], hole)
+    if kind == "pieChart":
+        hole = spec["pieChart"].get("pieHole")
+        svg, width, height = _pie(labels, series[0][1], float(hole) if isinstance(hole, (int, float)) else 0.0)
         keys = [(label, _pie_colour(i)) for i, label in enumerate(labels)]
     else:
         svg, width, height = _basic(kind, spec.get("basicChart", {}), labels, series)
