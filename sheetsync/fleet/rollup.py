@@ -12,9 +12,13 @@ Layout: A1 the title; the table from row 3 (header), one row per sheet in fleet 
 TOTAL, whose last cell names the sheets that are stale or failing. Like the sheets' own
 summaries, it carries two vote totals side by side, labelled: the complete rows' votes
 (lengkap), and the votes of every row with paslon votes, partial ones included (semua masuk).
+When a sheet of the fleet has double entry (its config's [double_entry]), a third group
+follows: the TPS whose second entry agrees and their votes (terverifikasi ganda), blank for a
+sheet without double entry, since 0 there would read as "none verified".
 
 Shards (``fleet sync --shard k/N``) share the tab: each writes the rows of its own sheets
-(found by kab/kota code), and keeps the others' as it read them. The TOTAL and the
+(found by kab/kota code), and keeps the others' as it read them, cell by cell under the
+header they were written under (a fleet that gains double entry or a paslon moves columns). The TOTAL and the
 staleness of every row are derived from the rows by whichever shard writes: a row whose
 "last checked" time is older than ``stale_after`` is named stale, so the sheets of a shard
 that stopped show as such while any shard runs.
@@ -30,7 +34,7 @@ from typing import Any, Callable, Sequence
 from zoneinfo import ZoneInfo
 
 from sheetsync.core import a1
-from sheetsync.core.totals import all_in
+from sheetsync.core.totals import all_in, verified
 from sheetsync.fleet.config import Fleet, FleetSheet
 from sheetsync.fleet.state import SheetRecord
 from sheetsync.errors import register
@@ -55,6 +59,10 @@ _LABELS = {
     "votes_all_in": ("{paslon} (semua masuk)", "{paslon} (incl. partial)"),
     "tps_paslon_in": ("TPS Suara Paslon Masuk", "TPS with candidate votes"),
     "suara_sah": ("Suara Sah (lengkap)", "Valid votes (complete)"),
+    # as the sheets' own summaries say them (core/summaries.py)
+    "tps_verified": ("TPS Terverifikasi Ganda", "TPS double-checked"),
+    "pct_verified": ("% Terverifikasi Ganda (dari TPS Lapor)", "% double-checked (of TPS reported)"),
+    "votes_verified": ("{paslon} (terverifikasi ganda)", "{paslon} (double-checked)"),
     "tps_error": ("Baris Salah", "Rows in error"),
     "tps_periksa": ("Perlu Diperiksa", "To check"),
     "checked": ("Terakhir Diperiksa", "Last checked"),
@@ -157,10 +165,18 @@ def sheet_state(record: SheetRecord, fleet: Fleet, now: float) -> str:
     return label("ok", lang)
 
 
+def has_double_entry(sheets: Sequence[FleetSheet]) -> bool:
+    """Whether the rollup carries the double-checked columns: from the fleet file, not from
+    the totals, so that every shard writes the same layout."""
+    return any(s.config.double_entry is not None for s in sheets)
+
+
 @dataclass(frozen=True)
 class Columns:
-    """Where each value sits in a row (the paslon columns vary by fleet)."""
+    """Where each value sits in a row (the paslon columns vary by fleet, the double-checked
+    ones are there only when a sheet has double entry)."""
     paslon: list[Paslon]
+    double: bool = False
 
     def votes(self, i: int) -> int:
         return 7 + 2 * i
@@ -177,8 +193,15 @@ class Columns:
         return self.tps_paslon_in + 1 + 2 * i
 
     @property
-    def tps_error(self) -> int:
+    def tps_verified(self) -> int:
         return self.votes_all_in(len(self.paslon))
+
+    def votes_verified(self, i: int) -> int:
+        return self.tps_verified + 2 + 2 * i
+
+    @property
+    def tps_error(self) -> int:
+        return self.votes_verified(len(self.paslon)) if self.double else self.tps_verified
 
     @property
     def checked(self) -> int:
@@ -215,16 +238,29 @@ def _votes_and_shares(votes: list[Any]) -> list[Any]:
     return [cell for v in votes for cell in (v, _share(v, cast))]
 
 
-def _row(code: str, name: str, t: dict[str, Any], paslon: list[Paslon], basis: str) -> list[Any]:
+def _row(code: str, name: str, t: dict[str, Any], cols: Columns, basis: str) -> list[Any]:
     planned = t.get("tps_planned")
     denominator = planned if planned else t.get("tps_entered") or 0
     reported = t.get("tps_reported") or 0
     cells: list[Any] = [code, name, planned if planned else "", t.get("tps_entered") or 0, reported,
                         round(reported * 100.0 / denominator, 1) if denominator else "", basis]
-    cells += _votes_and_shares([t.get(p.field) or 0 for p in paslon])
+    cells += _votes_and_shares([t.get(p.field) or 0 for p in cols.paslon])
     cells += [t.get("suara_sah") or 0, t.get("tps_paslon_in") or 0]
-    cells += _votes_and_shares([t.get(all_in(p.field)) or 0 for p in paslon])
+    cells += _votes_and_shares([t.get(all_in(p.field)) or 0 for p in cols.paslon])
+    if cols.double:
+        cells += _verified_cells(t, cols.paslon)
     return cells + [t.get("tps_error") or 0, t.get("tps_periksa") or 0]
+
+
+def _verified_cells(t: dict[str, Any], paslon: list[Paslon]) -> list[Any]:
+    """The double-checked TPS, their share of the TPS reported, and their votes; blank, not 0,
+    when the totals have no double entry (0 would read as "none verified")."""
+    checked = t.get("tps_verified")
+    if checked is None:
+        return [""] * (2 + 2 * len(paslon))
+    reported = t.get("tps_reported") or 0
+    share = round(checked * 100.0 / reported, 1) if reported else ""
+    return [checked, share] + _votes_and_shares([t.get(verified(p.field)) or 0 for p in paslon])
 
 
 def _vote_headers(paslon: list[Paslon], kind: str, lang: str) -> list[str]:
@@ -238,11 +274,11 @@ def row_key(code: Any, name: Any) -> str:
     return str(code or "").strip() or str(name or "").strip()
 
 
-def own_row(sheet: FleetSheet, record: SheetRecord, fleet: Fleet, paslon: list[Paslon], now: float) -> list[Any]:
+def own_row(sheet: FleetSheet, record: SheetRecord, fleet: Fleet, cols: Columns, now: float) -> list[Any]:
     lang = fleet.language
     t = record.totals
     basis = label("of_planned" if t.get("tps_planned") else "of_entered", lang)
-    return _row(sheet.region or "", sheet.name, t, paslon, basis) + [
+    return _row(sheet.region or "", sheet.name, t, cols, basis) + [
         checked_text(record.current_as_of(), lang), wib(record.history_since, lang) if record.history_since else "",
         sheet_state(record, fleet, now)]
 
@@ -280,6 +316,11 @@ def total_row(rows: list[list[Any]], cols: Columns, lang: str) -> list[Any]:
     for i, p in enumerate(cols.paslon):
         total[p.field] = column(cols.votes(i))
         total[all_in(p.field)] = column(cols.votes_all_in(i))
+    # double-checked: the sum of the sheets that have a figure, blank when none has one
+    if cols.double and not all(_blank(r[cols.tps_verified]) for r in rows):
+        total["tps_verified"] = column(cols.tps_verified)
+        for i, p in enumerate(cols.paslon):
+            total[verified(p.field)] = column(cols.votes_verified(i))
     # the total's % is of the planned TPS where a plan is known, of the rows entered elsewhere
     total["tps_planned"] = sum(_num(r[2]) or _num(r[3]) for r in rows)
     bases = {str(r[6]) for r in rows if r[6]} or {label("of_entered", lang)}
@@ -288,7 +329,46 @@ def total_row(rows: list[list[Any]], cols: Columns, lang: str) -> list[Any]:
         total["tps_planned"] = None
     trouble = [str(r[1]) for r in rows if r[cols.state] != label("ok", lang)]
     note = label("trouble", lang, names=", ".join(trouble)) if trouble else label("all_ok", lang)
-    return _row("", label("total", lang), total, cols.paslon, basis) + ["", "", note]
+    return _row("", label("total", lang), total, cols, basis) + ["", "", note]
+
+
+def _blank(cell: Any) -> bool:
+    return cell is None or str(cell).strip() == ""
+
+
+def header_cells(cols: Columns, lang: str) -> list[str]:
+    header = [label(k, lang) for k in ("kode", "kota", "tps_planned", "tps_entered", "tps_reported",
+                                       "pct_reported", "basis")]
+    header += _vote_headers(cols.paslon, "votes_complete", lang)
+    header += [label("suara_sah", lang), label("tps_paslon_in", lang)]
+    header += _vote_headers(cols.paslon, "votes_all_in", lang)
+    if cols.double:
+        header += [label("tps_verified", lang), label("pct_verified", lang)]
+        header += _vote_headers(cols.paslon, "votes_verified", lang)
+    return header + [label(k, lang) for k in ("tps_error", "tps_periksa", "checked", "history", "state")]
+
+
+def in_layout(current: list[list[Any]], header: list[str]) -> list[list[Any]]:
+    """The tab as read, each row's cells moved under the header wanted now.
+
+    Another shard's rows keep the layout they were written in until that shard writes
+    again; when the columns moved (a sheet gained double entry, a paslon was added) its
+    cells are found by their header text, blank under a header the old layout lacks. A
+    header of the same width is the same layout (perhaps another language): as it stands."""
+    if len(current) < HEADER_ROW:
+        return current
+    was = [str(h).strip() for h in current[HEADER_ROW - 1]]
+    while was and not was[-1]:
+        was.pop()
+    if len(was) == len(header):
+        return current
+    where: dict[str, int] = {}
+    for i, h in enumerate(was):
+        where.setdefault(h, i)
+    pick = [where.get(h) for h in header]
+    def moved(row: list[Any]) -> list[Any]:
+        return [row[i] if i is not None and i < len(row) else "" for i in pick]
+    return [*current[:HEADER_ROW - 1], list(header), *map(moved, current[HEADER_ROW:])]
 
 
 def rollup_table(fleet: Fleet, records: dict[str, SheetRecord], now: float | None = None, *,
@@ -300,15 +380,10 @@ def rollup_table(fleet: Fleet, records: dict[str, SheetRecord], now: float | Non
     writes them; any row whose last check is older than ``stale_after`` is named stale."""
     now = time.time() if now is None else now
     lang = fleet.language
-    cols = Columns(paslon_of(fleet.sheets))
-    header = [label(k, lang) for k in ("kode", "kota", "tps_planned", "tps_entered", "tps_reported",
-                                       "pct_reported", "basis")]
-    header += _vote_headers(cols.paslon, "votes_complete", lang)
-    header += [label("suara_sah", lang), label("tps_paslon_in", lang)]
-    header += _vote_headers(cols.paslon, "votes_all_in", lang)
-    header += [label(k, lang) for k in ("tps_error", "tps_periksa", "checked", "history", "state")]
-    read = rows_as_read(current or [], label("total", lang))
-    rows = [own_row(s, records.get(s.name) or SheetRecord(s.name, s.spreadsheet), fleet, cols.paslon, now)
+    cols = Columns(paslon_of(fleet.sheets), has_double_entry(fleet.sheets))
+    header = header_cells(cols, lang)
+    read = rows_as_read(in_layout(current or [], header), label("total", lang))
+    rows = [own_row(s, records.get(s.name) or SheetRecord(s.name, s.spreadsheet), fleet, cols, now)
             if own is None or s.name in own else others_row(s, read.get(row_key(s.region, s.name)), cols, fleet, now)
             for s in fleet.sheets]
     return [[label("title", lang, name=fleet.name)], [], header, *rows, total_row(rows, cols, lang)]
