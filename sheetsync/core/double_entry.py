@@ -34,6 +34,10 @@ register_message(
     "Tab entri kedua '{tab}': kolom '{column}' tidak ditemukan di baris judul {header_row}",
     "Second-entry tab '{tab}': column '{column}' not found in header row {header_row}")
 register_message(
+    "double_entry_column_missing",
+    "Kolom entri kedua '{column}' tidak ditemukan di baris judul {header_row}: belum ada TPS yang dicek ulang",
+    "Second-entry column '{column}' not found in header row {header_row}: no TPS is double-checked yet")
+register_message(
     "double_entry_unmatched",
     "Tab entri kedua '{tab}' baris {second_row}: {place} bukan TPS di tab '{input_tab}'",
     "Second-entry tab '{tab}' row {second_row}: {place} is not a TPS of tab '{input_tab}'")
@@ -93,14 +97,19 @@ def find_columns(header: Sequence[Any], wanted: dict[str, tuple[str, ...]]) -> d
 
 def from_columns(header: Sequence[Any], grid: np.ndarray, keep: np.ndarray, config: Config) -> SecondEntry:
     """The second entry typed in columns beside the first: the same rows, so already aligned."""
-    columns = find_columns(header, second_headers(config))
+    wanted = second_headers(config)
+    columns = find_columns(header, wanted)
     n = len(keep)
     counts: dict[str, ParsedColumn] = {}
     typed: dict[str, np.ndarray] = {}
     for f, idx in columns.items():
         cells = grid[keep, idx] if idx < grid.shape[1] else np.full(n, None, dtype=object)
         counts[f], typed[f] = parse_int_column(cells), cells
-    return SecondEntry(counts, typed, "columns", np.full(n, -1, dtype=np.int64))
+    # a field without its second column leaves every row unverified: say which column
+    issues = [Issue("double_entry_column_missing", WARNING, None, None,
+                    {"column": names[0], "header_row": config.header_row})
+              for f, names in wanted.items() if f not in columns]
+    return SecondEntry(counts, typed, "columns", np.full(n, -1, dtype=np.int64), issues)
 
 
 def from_tab(values: list[list[Any]] | None, first_keys: np.ndarray, config: Config) -> SecondEntry:
@@ -122,9 +131,11 @@ def from_tab(values: list[list[Any]] | None, first_keys: np.ndarray, config: Con
     count_cols = find_columns(header, {f: (c.header, *c.aliases) for f in result_fields(config)
                                        if (c := config.column(f)) is not None})
     missing = [c for c in config.columns if c.field in keys_wanted and c.field not in key_cols]
+    # a count header missing leaves every row unverified (its field cannot agree): named too
+    missing_counts = [c for f in result_fields(config) if (c := config.column(f)) is not None and f not in count_cols]
+    header_issues = [_header_missing(tab, col, hr) for col in (*missing, *missing_counts)]
     if missing or not count_cols:
-        absent = missing or [c for f in result_fields(config) if (c := config.column(f)) is not None][:1]
-        empty.issues.extend(_header_missing(tab, col, hr) for col in absent)
+        empty.issues.extend(header_issues)
         return empty
     body = values[hr:]
     width = max([len(header), *map(len, body)]) if body else len(header)
@@ -142,7 +153,7 @@ def from_tab(values: list[list[Any]] | None, first_keys: np.ndarray, config: Con
             cells[at >= 0] = grid[pick[at >= 0], idx]
         counts[f], typed[f] = parse_int_column(cells), cells
     rows = np.where(at >= 0, sheet_rows[pick] if len(sheet_rows) else -1, -1).astype(np.int64)
-    return SecondEntry(counts, typed, tab, rows, issues)
+    return SecondEntry(counts, typed, tab, rows, [*header_issues, *issues])
 
 
 def _header_missing(tab: str, col: Column, header_row: int) -> Issue:
