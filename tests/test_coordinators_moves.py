@@ -141,12 +141,6 @@ def test_rows_with_her_notes_deleted_by_mistake_come_back_with_her_notes(emu: An
         assert got[15] == line[15], (line[:3], line[15], got[15])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "restore.plan_restore appends deleted rows from the journal, which keeps the values sync read "
-    "(valueRenderOption UNFORMATTED_VALUE in gsheets' one read), never the formulas: a Suara Sah typed "
-    "as =SUM(I4:K4) and a note typed as =\"tanya \"&\"Bu Sari\" come back as constants (the "
-    "value they showed: 0, 'tanya Bu Sari'). Restore should give back what was typed: journal the formula of "
-    "formula cells (e.g. a FORMULA-render read of the rows that vanish, before the guard's alert) and append those"))
 def test_formulas_she_typed_in_rows_deleted_by_mistake_come_back_as_formulas(emu: Any, tmp_path: Path) -> None:
     typed, after = _deleted_and_restored(emu, tmp_path, NOTES, suara_sah="=SUM(I4:K4)")
     assert typed[("TPS", 4, 12)] == "=SUM(I4:K4)" and typed[("TPS", 5, 16)].startswith("=")

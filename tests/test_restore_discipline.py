@@ -26,13 +26,13 @@ class CoordinatorFirst(Sheet):
             act, self.act = self.act, None
             act()
 
-    def write(self, updates: Any) -> Any:
+    def write(self, updates: Any, **kw: Any) -> Any:
         self._before_writing()
-        return super().write(updates)
+        return super().write(updates, **kw)
 
-    def append_rows(self, range_: str, rows: list[list[Any]]) -> dict:
+    def append_rows(self, range_: str, rows: list[list[Any]], **kw: Any) -> dict:
         self._before_writing()
-        return super().append_rows(range_, rows)
+        return super().append_rows(range_, rows, **kw)
 
 
 @pytest.fixture

@@ -18,6 +18,13 @@ Only cells with no content of any kind are written: a value someone typed since,
 or a formula showing "" (read with valueRenderOption=FORMULA), is never
 overwritten. Owned columns (status, message) are left to the next sync.
 
+What comes back is what was typed: a cell the journal last read as a formula
+(journal/formulas.py) gets that formula, as long as the value restore would put
+back is the one that formula showed. A plan holding a formula writes
+USER_ENTERED, as a person would type it; its text cells then go behind an
+apostrophe, so that they stay text exactly as RAW keeps them ("0812...", "1.234"
+never become numbers or dates). A plan without one writes RAW.
+
 ``restore(..., apply=True)`` holds the sync lock (no sync writes meanwhile),
 reads the tab (values and formulas), plans and writes at once: the refilled
 cells in one values:batchUpdate, the missing rows in one values:append with
@@ -56,6 +63,11 @@ class RestoredCell:
     a1: str              # 'Tab'!D17 (an added row: where it lands if no row is typed meanwhile)
     value: str
     kind: str            # "row" (added row) | "cell" (blanked cell refilled)
+    formula: str = ""    # what was typed, when it was a formula showing ``value``
+
+
+class Formula(str):
+    """A cell value that is a formula to write USER_ENTERED (not text that starts with "=")."""
 
 
 @dataclass
@@ -69,6 +81,7 @@ class RestorePlan:
     writes: list[tuple[str, list[list[Any]]]] = field(default_factory=list)   # refilled cells
     rows: list[list[Any]] = field(default_factory=list)   # added rows, from column A
     table_width: int = 0               # header columns: the append looks for the table in them
+    user_entered: bool = False         # writes and rows are USER_ENTERED input (a formula among them)
     applied: bool = False
     appended_at: str = ""              # the range Google put the added rows in
     cells_written: int = 0
@@ -96,6 +109,7 @@ def plan_restore(journal: Journal, spreadsheet: str, current_values: list[list[A
     after_n = journal.sync_at(spreadsheet, since) if since is not None else 0
     keys = None if tps is None else list(tps)
     window = journal.window(spreadsheet, after_n, keys)
+    typed = journal.formulas(spreadsheet, window)
     renamed = journal.renamed_keys(spreadsheet, after_n)
     deliberate = journal.cleared_while_edited(spreadsheet, after_n)
     now = current or read_tab(current_values, config)
@@ -104,16 +118,45 @@ def plan_restore(journal: Journal, spreadsheet: str, current_values: list[list[A
     headers = {f: now.header[i] for f, i in col_of.items()}
     for key in sorted(k for k in window if k in now.rows):
         _refill(plan, key, window[key][1], now, col_of, headers, formulas or [],
-                deliberate.get(key, frozenset()))
+                deliberate.get(key, frozenset()), typed.get(key, {}))
     missing = sorted((k for k in window if k not in now.rows), key=lambda k: (window[k][0], k))
     next_row = max(_last_filled(current_values), _last_filled(formulas or [])) + 1
     for key in missing:
         if key in renamed:
             plan.skipped.append({"tps_key": key, "reason": f"retyped as {renamed[key]}"})
             continue
-        if _append(plan, key, window[key][1], next_row, col_of, headers):
+        if _append(plan, key, window[key][1], next_row, col_of, headers, typed.get(key, {})):
             next_row += 1
+    _as_user_entered(plan)
     return plan
+
+
+def _typed(value: str, formula: tuple[str, str] | None) -> str | int | float:
+    """What restore writes for ``value``: the formula that showed it, else the value as RAW takes it."""
+    if formula is not None and formula[1] == value:
+        return Formula(formula[0])
+    return raw_value(value)
+
+
+def _as_user_entered(plan: RestorePlan) -> None:
+    """A plan holding a formula is written USER_ENTERED: text behind an apostrophe (see module doc)."""
+    cells = [v for _, grid in plan.writes for line in grid for v in line] + [v for line in plan.rows for v in line]
+    if not any(isinstance(v, Formula) for v in cells):
+        return
+    plan.user_entered = True
+    plan.writes = [(ref, [[_user_entered(v) for v in line] for line in grid]) for ref, grid in plan.writes]
+    plan.rows = [[_user_entered(v) for v in line] for line in plan.rows]
+
+
+def _user_entered(value: Any) -> Any:
+    if isinstance(value, Formula):
+        return str(value)
+    return "'" + value if isinstance(value, str) and value else value
+
+
+def _as_read(value: Any, user_entered: bool) -> Any:
+    """A value restore wrote, as a FORMULA-render read gives it back."""
+    return value[1:] if user_entered and isinstance(value, str) and value.startswith("'") else value
 
 
 def _has_formula(formulas: list[list[Any]], row: int, col: int) -> bool:
@@ -129,7 +172,8 @@ def _restorable(plan: RestorePlan, key: str, old: dict[str, str]) -> dict[str, s
 
 
 def _refill(plan: RestorePlan, key: str, old: dict[str, str], now: TabRead, col_of: dict[str, int],
-            headers: dict[str, str], formulas: list[list[Any]], deliberate: frozenset[str]) -> None:
+            headers: dict[str, str], formulas: list[list[Any]], deliberate: frozenset[str],
+            typed: dict[str, tuple[str, str]]) -> None:
     current = now.row_dict(key)
     old = _restorable(plan, key, old)
     row = now.positions[key]
@@ -147,12 +191,13 @@ def _refill(plan: RestorePlan, key: str, old: dict[str, str], now: TabRead, col_
                                  "reason": "cleared while the row was being edited"})
             continue
         ref = a1.rect(plan.tab, row, col_of[f] + 1)
-        plan.cells.append(RestoredCell(key, f, headers[f], ref, value, "cell"))
-        plan.writes.append((ref, [[raw_value(value)]]))
+        written = _typed(value, typed.get(f))
+        plan.cells.append(RestoredCell(key, f, headers[f], ref, value, "cell", _formula_of(written)))
+        plan.writes.append((ref, [[written]]))
 
 
 def _append(plan: RestorePlan, key: str, old: dict[str, str], row: int,
-            col_of: dict[str, int], headers: dict[str, str]) -> bool:
+            col_of: dict[str, int], headers: dict[str, str], typed: dict[str, tuple[str, str]]) -> bool:
     old = _restorable(plan, key, old)
     placed = {f: v for f, v in old.items() if f in col_of}
     for f in sorted(set(old) - set(placed)):
@@ -161,13 +206,17 @@ def _append(plan: RestorePlan, key: str, old: dict[str, str], row: int,
         return False
     line: list[Any] = [""] * (max(col_of[f] for f in placed) + 1)
     for f, value in placed.items():
-        line[col_of[f]] = raw_value(value)
+        line[col_of[f]] = _typed(value, typed.get(f))
     plan.rows.append(line)
     plan.rows_appended.append(key)
     for f in sorted(placed, key=lambda f: col_of[f]):
         plan.cells.append(RestoredCell(key, f, headers[f], a1.rect(plan.tab, row, col_of[f] + 1),
-                                       placed[f], "row"))
+                                       placed[f], "row", _formula_of(line[col_of[f]])))
     return True
+
+
+def _formula_of(written: Any) -> str:
+    return str(written) if isinstance(written, Formula) else ""
 
 
 def _last_filled(values: list[list[Any]]) -> int:
@@ -223,14 +272,15 @@ def _restore(config: Config, journal: Journal, sheet: Sheet, name: str, *, since
     now = read_tab(values, config, owned0=input_layout(values, config, owned.columns, strict=False).owned0)
     journal.claim(name, now, config.name)  # an old journal's history: only its own tab's
     plan = plan_restore(journal, name, values, config, since=since, tps=tps, formulas=formulas, current=now)
+    entered = "USER_ENTERED" if plan.user_entered else "RAW"
     if apply and plan.writes:
-        sheet.write(plan.writes)
+        sheet.write(plan.writes, input_option=entered)
     if apply and plan.rows:
         # the table is found in the header's columns: a note typed far right of the
         # last row is not taken for the table (Google would append beside it)
         columns = f"{tab_range}!A:{a1.col_letters(max(plan.table_width, len(max(plan.rows, key=len))))}"
         before = transport_stats(sheet.client)
-        got = sheet.append_rows(columns, plan.rows)
+        got = sheet.append_rows(columns, plan.rows, input_option=entered)
         plan.appended_at = str(got.get("updates", {}).get("updatedRange", ""))
         if not _starts_in_column_a(plan.appended_at):
             raise RestoreError("restore_landed_elsewhere", where=plan.appended_at)
@@ -257,11 +307,12 @@ def _undo_repeated_append(sheet: Sheet, plan: RestorePlan, tab_range: str) -> No
     size = len(plan.rows)
     if top == 0 or bottom - top + 1 != size:
         return
-    values = sheet.read([tab_range])[tab_range]
-    if not _holds(values, top, plan.rows):
+    values = sheet.read([tab_range], render="FORMULA")[tab_range]     # the formulas as written
+    rows = [[_as_read(v, plan.user_entered) for v in line] for line in plan.rows]
+    if not _holds(values, top, rows):
         return                                   # someone typed there meanwhile: theirs now
     first = top
-    while first - size > 0 and _holds(values, first - size, plan.rows):
+    while first - size > 0 and _holds(values, first - size, rows):
         first -= size
     if first == top:
         return
@@ -281,7 +332,7 @@ def _rows_of(updated: str) -> tuple[int, int]:
 
 
 def _holds(values: list[list[Any]], row: int, rows: list[list[Any]]) -> bool:
-    """Do sheet rows row.. hold exactly ``rows`` (as read unformatted; trailing blanks aside)?"""
+    """Do sheet rows row.. hold exactly ``rows`` (as read with FORMULA render; trailing blanks aside)?"""
     for i, want in enumerate(rows):
         line = values[row - 1 + i] if row - 1 + i < len(values) else []
         width = max(len(line), len(want))

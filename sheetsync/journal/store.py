@@ -18,13 +18,16 @@ import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from gspread.exceptions import APIError
 
 from sheetsync.core.check import CheckResult, KeyedRows
 from sheetsync.core.config import Config
 from sheetsync.journal import guard as guarding
 from sheetsync.journal.errors import JournalError
 from sheetsync.journal.guard import GuardAlert, alert_text, guard  # noqa: F401
+from sheetsync.journal.formulas import Found, a1_ranges, candidate_ranges, formulas_in
 from sheetsync.journal.migrate import migrate
 from sheetsync.journal.queries import (Diff, HistoryEntry, JournalReader, Snapshot,  # noqa: F401
                                      VerifiedChange, as_utc)
@@ -34,6 +37,7 @@ from sheetsync.journal.queries import ok_keys
 from sheetsync.journal.tab import (TabRead, decode_line, dict_line, line_dict, pair_renames,  # noqa: F401
                                    read_tab, similar, tab_from_dicts)
 from sheetsync.private_file import open_private
+from sheetsync.sheets.errors import SheetsError
 from sheetsync.core.gc_pause import no_gc
 from sheetsync.sync.record import TAB_SEP, Alert, journal_key  # noqa: F401  journal_key: callers name histories
 
@@ -68,6 +72,10 @@ CREATE TABLE IF NOT EXISTS verified(row INTEGER NOT NULL, sync INTEGER NOT NULL,
   ok INTEGER NOT NULL, PRIMARY KEY(row, sync)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS baselines(row INTEGER NOT NULL, sync INTEGER NOT NULL,
   body TEXT NOT NULL, PRIMARY KEY(row, sync)) WITHOUT ROWID;
+-- a formula a person typed, with the value it showed at that sync (journal/formulas.py)
+CREATE TABLE IF NOT EXISTS formulas(row INTEGER NOT NULL, field INTEGER NOT NULL,
+  sync INTEGER NOT NULL, formula TEXT NOT NULL, value TEXT NOT NULL,
+  PRIMARY KEY(row, field, sync)) WITHOUT ROWID;
 -- cache of the last read (rebuilt from the tables above when it does not describe
 -- the last sync), content-defined blocks of ~BLOCK sheet rows, one record each, plus
 -- per-block digests (see journal/state.py)
@@ -79,9 +87,11 @@ DROP TABLE IF EXISTS state_chunks;
 DROP TABLE IF EXISTS state;
 """
 SCHEMA_VERSION = 1
-LAYOUT_VERSION = 7     # PRAGMA user_version: 7 = SCHEMA (with sheet_names, no older caches), triggers, typed values
+# PRAGMA user_version: 7 = SCHEMA (with sheet_names, no older caches), triggers, typed values;
+# 8 = with formulas (a journal of 7 has none: its rows' formulas are read at its next sync)
+LAYOUT_VERSION = 8
 APPEND_ONLY = ("sheets", "sheet_names", "layouts", "syncs", "rowkeys", "fieldnames", "cells", "presence",
-               "orders", "renames", "verified", "baselines")
+               "orders", "renames", "verified", "baselines", "formulas")
 
 
 def default_path() -> Path:
@@ -142,6 +152,10 @@ class Journal(JournalReader):
                 self.db.execute(f"PRAGMA user_version={LAYOUT_VERSION}")
         except (OSError, sqlite3.Error) as exc:
             raise JournalError("journal_cannot_open", path=str(self.path), reason=str(exc)) from None
+
+        # the rows whose values the last record_tab found changed: (sheet, sync id, keys),
+        # for record_formulas
+        self._retyped: tuple[int, int, list[str]] | None = None
 
     def close(self) -> None:
         self.db.close()
@@ -266,12 +280,85 @@ class Journal(JournalReader):
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
+            self._retyped = None
             if sheet is not None:
                 self._cache.pop(sheet, None)    # its rows were changed in place
             if state is not None:
                 state.n = -1                    # and a lazy Snapshot must not read them
             raise
         return state.n
+
+    def record_formulas(self, spreadsheet: str, tab: TabRead, config: Config,
+                        read: Callable[[list[str]], Mapping[str, list[list[Any]]]]) -> int:
+        """After record_tab: the formulas people typed in the rows whose values changed in
+        that sync, and in the rows left unsure by the last such read (every row, the first
+        time a history is read so), in one ``read`` (valueRenderOption=FORMULA). No value
+        changed: nothing is read. Returns the formula cells kept (see journal/formulas.py)."""
+        recorded, self._retyped = self._retyped, None
+        sheet = self._find_sheet(spreadsheet)
+        if recorded is None or recorded[0] != sheet:
+            return 0
+        _, sync, changed = recorded
+        mark = f"formulas:{sheet}"
+        got = self.db.execute("SELECT value FROM meta WHERE key=?", (mark,)).fetchone()
+        todo = {*changed, *json.loads(got[0])} if got else set(tab.rows)
+        runs = candidate_ranges(tab, todo)
+        found: list[Found] = []
+        unsure: list[str] = []
+        if runs:
+            ranges = a1_ranges(config.input_tab, tab, runs)
+            try:
+                answer: Mapping[str, list[list[Any]]] | None = read(ranges)
+            except (SheetsError, APIError):     # the network, or rows deleted since (a grid-limit 400)
+                answer = None
+            if answer is None:
+                unsure = sorted(k for k in todo if k in tab.positions)
+            else:
+                taken = formulas_in(tab, runs, answer, ranges, config.personal_fields)
+                found, unsure = taken.found, taken.unsure
+        if found or not got or sorted(unsure) != json.loads(got[0]):
+            self._store_formulas(sheet, sync, mark, found, unsure)
+        return len(found)
+
+    def _store_formulas(self, sheet: int, sync: int, mark: str, found: list[Found], unsure: list[str]) -> None:
+        db = self.db
+        ids = self._row_ids(sheet, {f.key for f in found})
+        fids = self._field_ids(sorted({f.field for f in found}))
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany("INSERT INTO formulas(row, field, sync, formula, value) VALUES (?,?,?,?,?)",
+                           [(ids[f.key], fids[f.field], sync, f.formula, f.value) for f in found])
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                       (mark, json.dumps(sorted(unsure), ensure_ascii=False)))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _row_ids(self, sheet: int, keys: set[str]) -> dict[str, int]:
+        """Row ids of keys the last record_tab stored (its cache has them; else one query)."""
+        state = self._cache.get(sheet)
+        out = {k: state.rows[k][0] for k in keys if state is not None and k in state.rows}
+        if len(out) < len(keys):
+            out.update((k, rid) for k, rid in self.db.execute(
+                "SELECT key, id FROM rowkeys WHERE sheet=?", (sheet,)) if k in keys)
+        return out
+
+    def formulas(self, spreadsheet: str, keys: Iterable[str] | None = None
+                 ) -> dict[str, dict[str, tuple[str, str]]]:
+        """key -> {field: (formula, the value it showed)}: the last formula read in each cell."""
+        sheet = self._find_sheet(spreadsheet)
+        wanted = None if keys is None else set(keys)
+        out: dict[str, dict[str, tuple[str, str]]] = {}
+        if sheet is None or wanted == set():
+            return out
+        for key, name, formula, value, _ in self.db.execute(
+                "SELECT k.key, f.name, x.formula, x.value, max(x.sync) FROM formulas x "
+                "JOIN rowkeys k ON k.id=x.row JOIN fieldnames f ON f.id=x.field "
+                "WHERE k.sheet=? GROUP BY x.row, x.field", (sheet,)):
+            if wanted is None or key in wanted:
+                out.setdefault(key, {})[name] = (formula, value)
+        return out
 
     def _rekey(self, state: _State, kept: tuple[str, ...]) -> None:
         """The columns changed: re-encode the cached lines to the new layout."""
@@ -317,6 +404,7 @@ class Journal(JournalReader):
         cells: list[tuple[int, int, int, str]] = []
         presence: list[tuple[int, int, int, int]] = []
         appeared: list[tuple[Row, int]] = []
+        retyped: list[str] = []                           # rows with a value that changed
         positions, lines = tab.positions, tab.rows
         new_ids = self._new_row_ids(sheet, [k for k in delta.changed if k not in state])
         for key in delta.changed:                         # unchanged rows (most) are skipped
@@ -326,9 +414,11 @@ class Journal(JournalReader):
                 rid = new_ids[key]
                 row = (rid, key, 0, "", 0, None)
                 cells += [(rid, fids[f], sync, v) for f, v in line_dict(line, kept).items()]
+                retyped.append(key)
             elif row[3] != line:
                 old, new = decode_line(row[3], len(kept)), decode_line(line, len(kept))
                 cells += [(row[0], fids[f], sync, b) for f, a, b in zip(kept, old, new) if a != b]
+                retyped.append(key)
             new_row = state[key] = (row[0], key, 1, line, row[4], row[5])
             if not row[2]:
                 presence.append((row[0], sync, 1, positions[key]))
@@ -347,6 +437,7 @@ class Journal(JournalReader):
         db.executemany("INSERT INTO presence(row, sync, live, pos) VALUES (?,?,?,?)", presence)
         cache.n, cache.digests = cache.n + 1, delta.digests
         save_rows(db, sheet, cache)
+        self._retyped = (sheet, sync, retyped)
 
     def _new_row_ids(self, sheet: int, keys: list[str]) -> dict[str, int]:
         """Intern new row keys in one statement (the first sync brings 15,000)."""

@@ -356,25 +356,26 @@ class Sheet:
             return
         self.grid[tab] = (rows, cols)
 
-    def append_rows(self, range_: str, rows: list[list[Any]]) -> JsonObject:
-        """ONE values:append, RAW, INSERT_ROWS: Google adds the rows in new rows below
-        the table as it is when the request lands, never over a row typed meanwhile."""
+    def append_rows(self, range_: str, rows: list[list[Any]], *, input_option: str = "RAW") -> JsonObject:
+        """ONE values:append, INSERT_ROWS: Google adds the rows in new rows below the table
+        as it is when the request lands, never over a row typed meanwhile. RAW, or with
+        ``input_option`` USER_ENTERED each value as if a person typed it (a formula stays one)."""
         return self._json(self.http.values_append, self.key, range_,
-                          {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}, {"values": rows})
+                          {"valueInputOption": input_option, "insertDataOption": "INSERT_ROWS"}, {"values": rows})
 
     def too_small(self, need: Mapping[str, tuple[int, int]]) -> bool:
         """Would a write of this extent run past a known grid? (unknown tabs: no)"""
         return any(t in self.grid and (r > self.grid[t][0] or c > self.grid[t][1])
                    for t, (r, c) in need.items())
 
-    def write(self, updates: Iterable[tuple[str, list[list[Any]]]]) -> WriteStats:
-        """values:batchUpdate RAW; one request unless the body passes ~2 MB."""
-        return self.send(self.prepare(updates))
+    def write(self, updates: Iterable[tuple[str, list[list[Any]]]], *, input_option: str = "RAW") -> WriteStats:
+        """values:batchUpdate RAW (or ``input_option``); one request unless the body passes ~2 MB."""
+        return self.send(self.prepare(updates, input_option=input_option))
 
-    def prepare(self, updates: Iterable[tuple[str, list[list[Any]]]]) -> "Prepared":
+    def prepare(self, updates: Iterable[tuple[str, list[list[Any]]]], *, input_option: str = "RAW") -> "Prepared":
         """Serialise a write ahead of time, so that sending it is all that is left to do."""
         stats = WriteStats()
-        bodies = _bodies(list(updates), stats)
+        bodies = _bodies(list(updates), stats, input_option)
         return Prepared(bodies, stats)
 
     def send(self, prepared: "Prepared") -> WriteStats:
@@ -475,9 +476,10 @@ def _cells(props: Mapping[str, Any]) -> int:
     return int(grid.get("rowCount", 0)) * int(grid.get("columnCount", 0))
 
 
-def _bodies(updates: list[tuple[str, list[list[Any]]]], stats: WriteStats) -> list[bytes]:
+def _bodies(updates: list[tuple[str, list[list[Any]]]], stats: WriteStats, input_option: str = "RAW") -> list[bytes]:
     """Serialise each range once; cut the list into bodies under MAX_PAYLOAD."""
-    head, tail = b'{"valueInputOption":"RAW","includeValuesInResponse":false,"data":[', b"]}"
+    head = b'{"valueInputOption":"%s","includeValuesInResponse":false,"data":[' % input_option.encode()
+    tail = b"]}"
     bodies: list[bytes] = []
     parts: list[bytes] = []
     size = len(head) + len(tail)

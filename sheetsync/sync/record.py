@@ -5,7 +5,7 @@ imports it. ``journal_key`` names one history, and the lock of the runs that wri
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterable, Mapping, Protocol, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence, TypeVar
 
 from sheetsync.core.check import KeyedRows
 from sheetsync.core.config import Config
@@ -66,3 +66,8 @@ class SyncRecord(Protocol[TabView]):
 
     def record_tab(self, *, spreadsheet: str, config_name: str, tab: TabView, at: datetime,
                    ok_rows: Iterable[str] = (), good: bool = True) -> int: ...
+
+    # after record_tab: ``read`` reads A1 ranges with valueRenderOption=FORMULA, for the
+    # formulas of the rows whose values changed (restore puts them back)
+    def record_formulas(self, spreadsheet: str, tab: TabView, config: Config,
+                        read: Callable[[list[str]], Mapping[str, list[list[Any]]]]) -> int: ...
