@@ -71,8 +71,8 @@ register({
     "config_double_entry_form": {
         "en": "give either tab (a second tab typed by other volunteers) or suffix (second-entry columns "
               "beside the first), not {given}",
-        "id": "isi tab (tab kedua yang diketik relawan lain) atau suffix (kolom entri kedua di samping "
-              "yang pertama), bukan {given}"},
+        "id": "isi salah satu, tab (tab kedua yang diketik relawan lain) atau suffix (kolom entri kedua di "
+              "samping yang pertama): {given}"},
     "config_double_entry_tab": {"en": "{tab} is also {what}: the second entry needs a tab of its own",
                                 "id": "{tab} juga {what}: entri kedua perlu tab sendiri"},
     "config_double_entry_no_counts": {"en": "needs C.Hasil columns (paslon, suara sah ...) to compare",
@@ -524,12 +524,16 @@ def _double_entry(top: _Table, config: Config) -> DoubleEntry | None:
                         suffix=t.get("suffix", str, None, check=_suffix))
     t.done()
     if (found.tab is None) == (found.suffix is None):
-        t.fail("", "config_double_entry_form", given="both" if found.tab else "neither")
+        t.fail("", "config_double_entry_form",
+               given=Phrase("both", "keduanya terisi") if found.tab else Phrase("neither", "keduanya kosong"))
     if not result_fields(config):
         t.fail("", "config_double_entry_no_counts")
-    taken = {config.input_tab: "input.tab", **{title: "a summary tab" for title in config.summary_tabs.titles()}}
-    if found.tab is not None and found.tab in taken:
-        t.fail("tab", "config_double_entry_tab", tab=repr(found.tab), what=taken[found.tab])
+    # Sheets tells tab titles apart ignoring case: 'tps' is the input tab 'TPS'
+    summary = Phrase("a summary tab", "tab rekap")
+    taken = {config.input_tab.casefold(): Phrase("input.tab", "input.tab"),
+             **{title.casefold(): summary for title in config.summary_tabs.titles()}}
+    if found.tab is not None and found.tab.casefold() in taken:
+        t.fail("tab", "config_double_entry_tab", tab=repr(found.tab), what=taken[found.tab.casefold()])
     return found
 
 
