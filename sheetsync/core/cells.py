@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
+from pandas._libs import lib as pandas_lib
 
 # Problem codes per cell; index into PROBLEMS.
 PROBLEMS = ("", "blank", "not_integer", "negative_number", "bad_tps_number", "bad_yesno")
@@ -217,6 +218,28 @@ def parse_text_column(cells: np.ndarray, *, exact: bool = False) -> ParsedColumn
         recheck_blank(cells, blank, np.flatnonzero(~blank))
     problem = np.where(blank, P_BLANK, P_OK).astype(np.int8)
     return ParsedColumn(cells, problem)
+
+
+# C-speed list-of-lists -> 2-D object array (pads short rows with None); private to pandas,
+# so looked up: if pandas moves it, the plain path in grid_of still works
+_to_object_array: Callable[..., np.ndarray] | None = getattr(pandas_lib, "to_object_array", None)
+
+
+def grid_of(rows: list[list[Any]], width: int) -> np.ndarray:
+    """Rows of cells as the API sends them (short rows end early) -> an n x width object array,
+    padded with None."""
+    if not rows:
+        return np.empty((0, width), dtype=object)
+    if _to_object_array is not None:
+        try:
+            return _to_object_array(rows, min_width=width)
+        except TypeError:  # rows given as tuples
+            return _to_object_array([list(r) for r in rows], min_width=width)
+    width = max(width, max(len(r) for r in rows))
+    grid = np.empty((len(rows), width), dtype=object)
+    for i, r in enumerate(rows):
+        grid[i, : len(r)] = r
+    return grid
 
 
 _NONE = np.array(None, dtype=object)   # compared cell by cell with an object array

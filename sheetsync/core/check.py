@@ -20,9 +20,8 @@ from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from pandas._libs import lib as pandas_lib
 
-from sheetsync.core.cells import (P_BLANK, PARSERS, TEXT_TYPES, LazyParsedColumn, ParsedColumn, cell_text,
+from sheetsync.core.cells import (P_BLANK, PARSERS, TEXT_TYPES, LazyParsedColumn, ParsedColumn, cell_text, grid_of,
                                   parse_int_columns, recheck_blank, text_blank)
 from sheetsync.core.config import Config, result_fields
 from sheetsync.core.double_entry import SecondEntry, from_columns, from_tab
@@ -35,9 +34,6 @@ from sheetsync.core.rules import run_rules  # the package: importing it register
 from sheetsync.core.rules.context import Hits, RowSubset, RuleContext
 from sheetsync.core.totals import Totals, compute_totals, reconcile
 
-# C-speed list-of-lists -> 2-D object array (pads short rows with None); private to pandas,
-# so looked up: if pandas moves it, the plain path in _grid still works
-_to_object_array: Callable[..., np.ndarray] | None = getattr(pandas_lib, "to_object_array", None)
 
 NOT_FILLED_MESSAGE = {"id": "Hasil belum diisi", "en": "Results not filled in yet"}
 # A configured count column the checks and totals need, gone from a header row that still has
@@ -137,21 +133,6 @@ class CheckResult:
         return "", ""
 
 
-def _grid(rows: list[list[Any]], width: int) -> np.ndarray:
-    if not rows:
-        return np.empty((0, width), dtype=object)
-    if _to_object_array is not None:
-        try:
-            return _to_object_array(rows, min_width=width)
-        except TypeError:  # rows given as tuples
-            return _to_object_array([list(r) for r in rows], min_width=width)
-    width = max(width, max(len(r) for r in rows))
-    grid = np.empty((len(rows), width), dtype=object)
-    for i, r in enumerate(rows):
-        grid[i, : len(r)] = r
-    return grid
-
-
 def _spellings_hint(config: Config, kind: str) -> int | None:
     """Distinct spellings to expect in a region column, for sizing its hash table:
     a few per kecamatan.  Kelurahan columns (266,000 spellings in the 820,000-row
@@ -185,7 +166,7 @@ def _check(values: list[list[Any]], config: Config, now: datetime, late: LateIss
            second_tab: list[list[Any]] | None = None) -> CheckResult:
     header_cells = list(values[config.header_row - 1]) if len(values) >= config.header_row else []
     header, issues = map_header(header_cells, config)
-    grid = _grid(list(values[config.header_row:]), header.width)
+    grid = grid_of(list(values[config.header_row:]), header.width)
     first_row = config.header_row + 1
 
     n = grid.shape[0]

@@ -19,11 +19,11 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from sheetsync.core.cells import ParsedColumn, cell_text, parse_int_column, parse_tps_column
+from sheetsync.core.cells import ParsedColumn, cell_text, grid_of, is_blank, parse_int_column, parse_tps_column
 from sheetsync.core.config import Column, Config, DoubleEntry, result_fields
 from sheetsync.core.headers import header_key
 from sheetsync.core.issues import WARNING, Issue, register_message
-from sheetsync.core.regions import name_codes, resolve_kecamatan, resolve_kelurahan, tps_key
+from sheetsync.core.regions import Regions, name_codes, resolve_kecamatan, resolve_kelurahan
 
 register_message(
     "double_entry_tab_missing",
@@ -137,9 +137,7 @@ def from_tab(values: list[list[Any]] | None, first_keys: np.ndarray, config: Con
     if missing or not count_cols:
         empty.issues.extend(header_issues)
         return empty
-    body = values[hr:]
-    width = max([len(header), *map(len, body)]) if body else len(header)
-    grid = np.array([list(r) + [None] * (width - len(r)) for r in body], dtype=object).reshape(len(body), width)
+    grid = grid_of(list(values[hr:]), len(header))
     filled = _filled_rows(grid, [*key_cols.values(), *count_cols.values()])
     grid, sheet_rows = grid[filled], np.flatnonzero(filled) + hr + 1
     keys = _keys(grid, key_cols, config)
@@ -162,11 +160,14 @@ def _header_missing(tab: str, col: Column, header_row: int) -> Issue:
 
 
 def _filled_rows(grid: np.ndarray, columns: list[int]) -> np.ndarray:
-    """Rows with anything in the key or count columns (a blank row is not an entry)."""
-    if not len(grid):
-        return np.zeros(0, dtype=bool)
-    cells = grid[:, columns]
-    return np.array([any(cell_text(v) for v in row) for row in cells.tolist()], dtype=bool)
+    """Rows with anything in the key or count columns (a blank row, or one of spaces only, is
+    not an entry). Blankness is judged once per distinct cell: a column holds few."""
+    filled = np.zeros(len(grid), dtype=bool)
+    for c in columns:
+        codes, distinct = pd.factorize(grid[:, c], use_na_sentinel=True)
+        blank = np.array([is_blank(v) for v in distinct] + [True], dtype=bool)
+        filled |= ~blank[codes]
+    return filled
 
 
 def _keys(grid: np.ndarray, key_cols: dict[str, int], config: Config) -> np.ndarray:
@@ -176,8 +177,21 @@ def _keys(grid: np.ndarray, key_cols: dict[str, int], config: Config) -> np.ndar
     kec = resolve_kecamatan(name_codes(grid[:, by_type["kecamatan"]]), regions)
     kel, _ = resolve_kelurahan(name_codes(grid[:, by_type["kelurahan"]]), kec, regions)
     numbers = ints(parse_tps_column(grid[:, by_type["tps"]]), missing=-1)
-    return np.array([tps_key(regions.kelurahan[k].code, t) if k >= 0 and t >= 0 else None
-                     for k, t in zip(kel.tolist(), numbers.tolist())], dtype=object)
+    return _tps_keys(kel, numbers, regions)
+
+
+def _tps_keys(kel: np.ndarray, numbers: np.ndarray, regions: Regions) -> np.ndarray:
+    """tps_key() per row ("31.73.01.1005/012"), each distinct kelurahan and number formatted
+    once; None where either is unknown."""
+    ok = (kel >= 0) & (numbers >= 0)
+    keys = np.full(len(kel), None, dtype=object)
+    if ok.any():
+        kel_codes, kels = pd.factorize(kel[ok])
+        num_codes, nums = pd.factorize(numbers[ok])
+        prefix = np.array([regions.kelurahan[k].code + "/" for k in kels.tolist()], dtype=object)  # as tps_key()
+        padded = np.array([f"{n:03d}" for n in nums.tolist()], dtype=object)
+        keys[ok] = prefix[kel_codes] + padded[num_codes]
+    return keys
 
 
 def _match(keys: np.ndarray, sheet_rows: np.ndarray, first_keys: np.ndarray, grid: np.ndarray,
@@ -185,23 +199,27 @@ def _match(keys: np.ndarray, sheet_rows: np.ndarray, first_keys: np.ndarray, gri
     """Per first-entry row, the position of its second-tab row (-1: none); and the second
     tab's rows that match nothing or repeat a TPS, named."""
     tab = config.double_entry.tab  # type: ignore[union-attr]
-    seen: dict[str, int] = {}
+    second = pd.Series(keys, dtype=object)
+    known = second.notna().to_numpy()
+    repeated = known & second.duplicated(keep="first").to_numpy()
+    first = pd.Series(first_keys, dtype=object)
+    # a TPS typed twice in the first entry (its own error there) is matched on its first row
+    first_pos = np.flatnonzero(first.notna().to_numpy() & ~first.duplicated(keep="first").to_numpy())
+    found = pd.Index(first.iloc[first_pos]).get_indexer(pd.Index(second.where(known & ~repeated, None)))
+    matched = found >= 0
+    at = np.full(len(first_keys), -1, dtype=np.int64)
+    at[first_pos[found[matched]]] = np.flatnonzero(matched)
+    earliest = {k: i for i, k in reversed(list(enumerate(keys.tolist())))} if repeated.any() else {}
     issues: list[Issue] = []
-    first_of = {k: i for i, k in reversed(list(enumerate(first_keys.tolist()))) if k is not None}
-    for i, key in enumerate(keys.tolist()):
+    for i in np.flatnonzero(~matched).tolist():
         row = int(sheet_rows[i])
-        if key is not None and key in seen:
+        if repeated[i]:
             issues.append(Issue("double_entry_twice", WARNING, None, None, {
-                "tab": tab, "second_row": row, "first_row": int(sheet_rows[seen[key]])}))
-        elif key is None or key not in first_of:
+                "tab": tab, "second_row": row, "first_row": int(sheet_rows[earliest[keys[i]]])}))
+        else:
             issues.append(Issue("double_entry_unmatched", WARNING, None, None, {
                 "tab": tab, "second_row": row, "input_tab": config.input_tab,
                 "place": _place(grid[i], key_cols, config)}))
-        else:
-            seen[key] = i
-    at = np.full(len(first_keys), -1, dtype=np.int64)
-    for key, i in seen.items():
-        at[first_of[key]] = i
     return at, issues
 
 
