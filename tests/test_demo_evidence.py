@@ -171,5 +171,7 @@ def test_the_demo_says_what_it_planted_in_the_readers_language(demo: DemoResult,
     lines = out.splitlines()
     assert lines[1].startswith(f"{ui.n(len(demo.fill.partial))} ")
     assert lines[2].startswith(f"{ui.n(len(demo.fill.anomaly_rows))} ")
-    assert " > ".join(ui.n(s.reported) for s in demo.evening) in lines[3]
-    assert lines[4].startswith(f"{ui.n(demo.layout.requests.count('addChart'))} ")
+    assert f": {ui.n(len(demo.fill.entries_differ))} TPS " in lines[3]         # the second team's planted ones
+    assert " > ".join(ui.n(s.reported) for s in demo.evening) in lines[4]
+    assert f": {ui.n(int(demo.sync.kota['tps_verified']))} TPS " in lines[5]
+    assert lines[6].startswith(f"{ui.n(demo.layout.requests.count('addChart'))} ")

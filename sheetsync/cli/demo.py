@@ -48,6 +48,14 @@ _PLANTED_TEXT = {
                   "{rows} unlikely result(s) ({periksa}): {turnout} turnout far from its kelurahan's, {share} one "
                   "paslon with nearly every vote, {identical} TPS with exactly the same numbers, {sah_dpt} suara sah "
                   "equal to the DPT"),
+    "second_planted": ("Tim kedua mengetik ulang C.Hasil di tab \"{tab}\": {differ} TPS dengan entri kedua berbeda "
+                       "({periksa}), {unmatched} baris menyebut TPS yang tidak ada",
+                       "A second team types the C.Hasil again in the \"{tab}\" tab: {differ} TPS whose second entry "
+                       "differs ({periksa}), {unmatched} row(s) naming a TPS that does not exist"),
+    "second_tally": ("Entri ganda pada sync terakhir: {checked} TPS terverifikasi ganda, {unchecked} belum dicek ulang, "
+                     "{differ} dengan entri berbeda",
+                     "Double entry at the last sync: {checked} TPS double-checked, {unchecked} not yet double-checked, "
+                     "{differ} whose entries differ"),
     "photos": ("{missing} TPS lapor tanpa foto C.Hasil, {bad} dengan tautan yang bukan tautan foto ({periksa})",
                "{missing} reported TPS without a C.Hasil photo, {bad} with a link that is not a photo link "
                "({periksa})"),
@@ -65,7 +73,8 @@ def planted_say(ui: Ui, key: str, **params: Any) -> str:
 
 
 def print_planted(ui: Ui, result: DemoResult) -> None:
-    """What the hari-h demo planted for the rules to find, counted, and its evening of syncs."""
+    """What the hari-h demo planted for the rules to find, counted, its evening of syncs and how
+    many TPS the second entry confirms at the last one."""
     from sheetsync.core.issues import status_label
     from sheetsync.core.progress import progress_title
     from sheetsync.demo.seed import MISTAKES
@@ -78,6 +87,10 @@ def print_planted(ui: Ui, result: DemoResult) -> None:
     kinds = {code.removeprefix("janggal_"): ui.n(len(rows)) for code, rows in fill.anomalies.items()}
     if kinds:
         ui.say(planted_say(ui, "anomalies", rows=ui.n(len(fill.anomaly_rows)), periksa=periksa, **kinds))
+    second = result.config.double_entry
+    if second is not None and second.tab and fill.entries_differ:
+        ui.say(planted_say(ui, "second_planted", tab=second.tab, differ=ui.n(len(fill.entries_differ)),
+                           periksa=periksa, unmatched=ui.n(len(fill.second_unmatched))))
     if "photo_missing" in fill.mistakes:
         ui.say(planted_say(ui, "photos", missing=ui.n(len(fill.mistakes["photo_missing"])), periksa=periksa,
                            bad=ui.n(len(fill.mistakes.get("photo_link_invalid", [])))))
@@ -87,6 +100,10 @@ def print_planted(ui: Ui, result: DemoResult) -> None:
         first, last = (s.at.strftime("%H:%M") for s in (evening[0], evening[-1]))
         ui.say(planted_say(ui, "evening", syncs=ui.n(len(evening)), first=first, last=last, tab=progress,
                            counts=" > ".join(ui.n(s.reported) for s in evening)))
+    kota = result.sync.kota
+    if second is not None and "tps_verified" in kota:      # as the summaries count them
+        ui.say(planted_say(ui, "second_tally", checked=ui.n(int(kota["tps_verified"])),
+                           unchecked=ui.n(int(kota["tps_unchecked"])), differ=ui.n(int(kota["tps_entries_differ"]))))
     ui.say(planted_say(ui, "charts", charts=ui.n(result.layout.requests.count("addChart")),
                        kecamatan=result.config.summary_tabs.kecamatan, progress=progress))
 
@@ -94,9 +111,10 @@ def print_planted(ui: Ui, result: DemoResult) -> None:
 
 # The kecamatan summary has ~25 columns; a terminal shows the ones each phase is about
 # (supported_all_in: the supported paslon's votes from every row with paslon votes, beside
-# its votes from complete rows).
+# its votes from complete rows; tps_verified: reported TPS whose second entry agrees, when
+# the sheet has a second entry).
 PHASE_COLUMNS = {
-    "hari-h": ("kecamatan", "tps_planned", "tps_reported", "pct_reported", "tps_error", "target",
+    "hari-h": ("kecamatan", "tps_planned", "tps_reported", "pct_reported", "tps_verified", "tps_error", "target",
                "votes_supported", "supported_all_in", "pct_target"),
     "persiapan": ("kecamatan", "tps_planned", "tps_saksi", "pct_saksi", "tps_tanpa_saksi", "pct_bimtek",
                   "n_koordinator", "tps_error"),

@@ -14,6 +14,11 @@ one paslon with nearly every vote, the same numbers typed for three TPS of one k
 suara sah exactly the DPT.  They are planted only where a kelurahan has enough TPS for the
 flags to compare (the province demo's sheets, one TPS per kelurahan, get none).
 
+With a second entry (``with_double_entry``: the tab "Entri Kedua") a second team of
+volunteers types the C.Hasil of each complete, mistake-free row again, an hour or two after the
+first team finished it: most agree, those finished late are not typed yet, a few differ from
+the first entry in one or two numbers, and one names a TPS the sheet does not have.
+
 With a C.Hasil photo column (``with_photo_column``, ``sheetsync demo --photos``) about 85%
 of the reported TPS get a Google Drive link to their photo and two get a link that is not
 one; the rest have none yet, so the photo rule has rows to flag.
@@ -40,7 +45,9 @@ from pathlib import Path
 from typing import Any, Callable, ContextManager, Iterable, Iterator
 
 from sheetsync.core import a1
-from sheetsync.core.config import Column, Config, load_preset, preset_names, with_overrides
+from sheetsync.core.config import (Column, Config, DoubleEntry, load_preset, preset_names, result_fields,
+                                   with_overrides)
+from sheetsync.core.double_entry import KEY_TYPES, find_columns
 from sheetsync.core.headers import header_key
 from sheetsync.core.progress import HOUR, WIB
 from sheetsync.emulator import webview
@@ -63,6 +70,10 @@ ARRIVAL_WEIGHTS = (1, 2, 3, 3, 2, 1)
 # paslon votes had no suara sah yet); those due after the last hour stay partial.
 LATE_REST_SHARE = 0.3
 REST_ROLES = ("sah", "tidak_sah", "pengguna")
+# The second entry: a second team types each finished form again this many hours later.
+SECOND_TAB = "Entri Kedua"
+SECOND_DELAY = (1, 2)
+ENTRIES_DIFFER = 4                      # planted: TPS whose second entry differs in one or two numbers
 
 FIRST = ("Agus", "Budi", "Citra", "Dewi", "Eko", "Fajar", "Gita", "Hendra", "Indah", "Joko", "Kartika",
          "Lestari", "Made", "Nur", "Oktavia", "Putri", "Rahmat", "Sari", "Teguh", "Umi", "Wahyu", "Yusuf",
@@ -80,6 +91,11 @@ class DemoFill:
     mistakes: dict[str, list[int]] = field(default_factory=dict)   # kind -> sheet rows (1-based)
     anomalies: dict[str, list[int]] = field(default_factory=dict)  # janggal flag -> sheet rows (1-based)
     partial: list[int] = field(default_factory=list)   # sheet rows with paslon votes and no suara sah yet
+    # with a second-entry tab: input-tab rows whose second entry agrees, and those planted to
+    # differ; the second tab's rows naming a TPS the input tab does not have
+    double_checked: list[int] = field(default_factory=list)
+    entries_differ: list[int] = field(default_factory=list)
+    second_unmatched: list[int] = field(default_factory=list)
     cells: int = 0                      # cells written
 
     @property
@@ -150,6 +166,7 @@ class _Writer:
         self.cells: dict[tuple[int, int], Any] = {}
         self.arrival: dict[int, int] = {}                  # row -> hour its values are typed in
         self.later: dict[tuple[int, int], int] = {}        # cell -> the later hour it is typed in
+        self.second: dict[int, tuple[int, list[Any]]] = {}  # second-tab row -> (hour typed, its cells)
 
     def put(self, r: int, c: int | None, value: Any) -> None:
         if c is not None:
@@ -160,9 +177,29 @@ class _Writer:
         out = [_Writer() for _ in range(hours)]
         for (r, c), value in self.cells.items():
             out[self.later.get((r, c), self.arrival.get(r, 0))].put(r, c, value)
+        for r, (hour, cells) in self.second.items():
+            out[hour].second[r] = (hour, cells)
         return out
 
-    def updates(self, tab: str) -> Updates:
+    def updates(self, tab: str, second_tab: str | None = None) -> Updates:
+        """The input tab's writes, then the second tab's rows (whole rows, one range per run)."""
+        out = self._strips(tab)
+        if second_tab is not None:
+            out += self._second_rows(second_tab)
+        return out
+
+    def _second_rows(self, tab: str) -> Updates:
+        out: Updates = []
+        rows = sorted(self.second)
+        while rows:
+            run = [rows.pop(0)]
+            while rows and rows[0] == run[-1] + 1:
+                run.append(rows.pop(0))
+            block = [self.second[r][1] for r in run]
+            out.append((a1.rect(tab, run[0], 1, run[-1], max(map(len, block))), block))
+        return out
+
+    def _strips(self, tab: str) -> Updates:
         """One range per column strip of consecutive rows: few ranges, small payload."""
         by_col: dict[int, list[tuple[int, Any]]] = {}
         for (r, c), v in sorted(self.cells.items(), key=lambda kv: (kv[0][1], kv[0][0])):
@@ -188,14 +225,14 @@ def fill_updates(values: list[list[Any]], config: Config, *, phase: str = "hari-
                  seed: int = 2024) -> tuple[Updates, DemoFill]:
     """Cell writes that turn the planned rows of ``values`` into a filled demo sheet."""
     writer, info = _filled(values, config, phase, seed)
-    return writer.updates(config.input_tab), info
+    return writer.updates(config.input_tab, second_tab(config)), info
 
 
 def evening_updates(values: list[list[Any]], config: Config, *, seed: int = 2024) -> tuple[list[Updates], DemoFill]:
     """The hari-h fill as the evening brings it in: the cell writes of each of EVENING_HOURS
     hours, first hour first; together they are ``fill_updates``' writes."""
     writer, info = _filled(values, config, "hari-h", seed)
-    return [hour.updates(config.input_tab) for hour in writer.by_hour(EVENING_HOURS)], info
+    return [hour.updates(config.input_tab, second_tab(config)) for hour in writer.by_hour(EVENING_HOURS)], info
 
 
 def _filled(values: list[list[Any]], config: Config, phase: str, seed: int) -> tuple[_Writer, DemoFill]:
@@ -216,6 +253,9 @@ def _filled(values: list[list[Any]], config: Config, phase: str, seed: int) -> t
         _evening(rows, set(honest) - {r - 1 for r in info.anomaly_rows}, roles, evidence, writer, info)
         if "photo" in roles:      # its own stream: the sheet without photos stays as it was
             _photos(sorted(generated), roles["photo"], random.Random(seed + 1), writer, info)
+        if second_tab(config) is not None:     # its own stream too
+            finished = sorted(set(honest) - {r - 1 for r in info.partial})
+            _second_team(values, finished, config, random.Random(seed + 3), writer, info)
     else:
         _persiapan(rows, roles, config, rng, writer, info)
     info.cells = len(writer.cells)
@@ -375,6 +415,80 @@ def _photos(reported: list[int], col: int, rng: random.Random, w: _Writer, info:
     for r, bad in zip(rng.sample(linked, min(len(BAD_PHOTO_LINKS), len(linked))), BAD_PHOTO_LINKS):
         w.put(r, col, bad)
         info.mistakes.setdefault("photo_link_invalid", []).append(r + 1)
+
+
+# ------------------------------------------------------------ second entry
+
+def with_double_entry(config: Config) -> Config:
+    """The config with the demo's second-entry tab, unless it has a second entry already."""
+    if config.double_entry is not None:
+        return config
+    return replace(config, double_entry=DoubleEntry(tab=SECOND_TAB))
+
+
+def second_tab(config: Config) -> str | None:
+    """The second-entry tab the demo fills, if the config has one."""
+    return config.double_entry.tab if config.double_entry is not None else None
+
+
+def second_tab_header(config: Config) -> list[str]:
+    """The second tab's header: the TPS key columns, then the C.Hasil counts, as the input tab heads them."""
+    keys = [c.header for kind in KEY_TYPES for c in config.columns if c.type == kind][:len(KEY_TYPES)]
+    return keys + [col.header for f in result_fields(config) if (col := config.column(f)) is not None]
+
+
+def _second_team(values: list[list[Any]], finished: list[int], config: Config, rng: random.Random,
+                 w: _Writer, info: DemoFill) -> None:
+    """The second team's rows: each ``finished`` row typed again SECOND_DELAY hours after the first
+    team typed its last cell (after the evening: not yet), a few with one or two numbers misread,
+    one with a TPS number its kelurahan does not have."""
+    header = list(values[config.header_row - 1])
+    wanted = second_tab_header(config)
+    where = find_columns(header, {h: (h,) for h in wanted})
+    if len(where) < len(wanted) or not finished:
+        return
+    done = dict(w.arrival)
+    for (r, _), hour in w.later.items():
+        done[r] = max(done[r], hour)
+    typed = [(done[r] + rng.choice(SECOND_DELAY), r) for r in finished]
+    typed = [(hour, r) for hour, r in typed if hour < EVENING_HOURS]
+    if len(typed) <= ENTRIES_DIFFER:
+        return
+    keys, counts = wanted[:len(KEY_TYPES)], wanted[len(KEY_TYPES):]
+    rows = {r: [_cell(values[r], where[h]) for h in keys] + [int(str(w.cells[(r, where[h])]).strip()) for h in counts]
+            for _, r in typed}
+    plain = [r for _, r in typed if r + 1 not in info.anomaly_rows]
+    differ = sorted(rng.sample(plain, ENTRIES_DIFFER))
+    for r in differ:
+        for i in rng.sample(range(len(keys), len(wanted)), rng.choice((1, 2))):
+            rows[r][i] = _misread(rows[r][i], rng)
+    wrong = rng.choice([r for r in plain if r not in differ])
+    rows[wrong][2] = _tps_numbers(values, where, keys, rows[wrong]) + 1
+    order = sorted(typed, key=lambda t: (t[0], rng.random()))      # within an hour, as the forms come
+    for n, (hour, r) in enumerate(order):
+        w.second[config.header_row + 1 + n] = (hour, rows[r])
+        if r == wrong:
+            info.second_unmatched.append(config.header_row + 1 + n)
+    info.entries_differ = [r + 1 for r in differ]
+    info.double_checked = sorted(r + 1 for _, r in typed if r not in differ and r != wrong)
+
+
+def _tps_numbers(values: list[list[Any]], where: dict[str, int], keys: list[str], row: list[Any]) -> int:
+    """The highest TPS number of the row's kelurahan in the input tab."""
+    kec, kel, tps = (where[h] for h in keys)
+    return max(int(_cell(v, tps)) for v in values if _cell(v, kec) == row[0] and _cell(v, kel) == row[1]
+               and str(_cell(v, tps)).isdigit())
+
+
+def _misread(value: int, rng: random.Random) -> int:
+    """A number as a tired volunteer misreads it: two neighbouring digits swapped (120 for 102),
+    or one ten off."""
+    digits = str(value)
+    swaps = [i for i in range(len(digits) - 1) if digits[i] != digits[i + 1] and (i or digits[1] != "0")]
+    if swaps:
+        i = rng.choice(swaps)
+        return int(digits[:i] + digits[i + 1] + digits[i] + digits[i + 2:])
+    return value + 10 if value < 10 or rng.random() < 0.5 else value - 10
 
 
 def with_photo_column(config: Config) -> Config:
@@ -566,10 +680,12 @@ def run_demo(api_url: str, *, phase: str = "hari-h", seed: int = 2024, preset: s
     """Create the demo spreadsheet on a running emulator, init --with-tps, fill, sync.
     ``photos``: with a C.Hasil photo column, some reported rows still without a photo.
     hari-h is an evening of EVENING_HOURS syncs an hour apart, the last at ``end`` (now), with
-    a journal and locks in ``work`` (a temporary directory when none is given).
+    a journal and locks in ``work`` (a temporary directory when none is given), and a second
+    team typing the results again in the tab "Entri Kedua".
     ``step`` hears (steps done, steps in all)."""
     client = emulator_client(api_url)
     base = with_photo_column(load_preset(preset)) if photos else load_preset(preset)
+    base = with_double_entry(base) if phase == "hari-h" else base
     title = "Warga Kawal TPS Jakarta Barat" + (" (persiapan)" if phase == "persiapan" else "")
     created = client.create(title)
     created.sheet1.update_title(base.input_tab)     # the new file's empty first tab becomes the input tab
@@ -605,7 +721,9 @@ def _evening_syncs(config: Config, client: Client, seed: int, work: Path, end: d
     sheet is synced with a journal, so the last 24 hours' tab has the evening to show."""
     sheet = Sheet(client, config.spreadsheet)
     tab = a1.quote_tab(config.input_tab)
-    hours, info = evening_updates(sheet.read([tab])[tab], config, seed=seed)
+    values = sheet.read([tab])[tab]
+    add_second_tab(sheet, config, rows=len(values))
+    hours, info = evening_updates(values, config, seed=seed)
     evening: list[EveningSync] = []
     with Journal(work / "journal.sqlite") as journal:
         for i, updates in enumerate(hours):
@@ -616,3 +734,17 @@ def _evening_syncs(config: Config, client: Client, seed: int, work: Path, end: d
                                                 lock_dir=str(work / "locks"))))
             step(i + 1)
     return info, evening
+
+
+def add_second_tab(sheet: Sheet, config: Config, *, rows: int) -> None:
+    """The second team's tab, empty below its header, with room for ``rows`` rows (one
+    batchUpdate, one write); nothing without a second-entry tab."""
+    title = second_tab(config)
+    if title is None:
+        return
+    header = second_tab_header(config)
+    sheet.batch_update([{"addSheet": {"properties": {
+        "title": title, "gridProperties": {"rowCount": rows, "columnCount": len(header),
+                                            "frozenRowCount": config.header_row}}}}])
+    row = config.header_row
+    sheet.write([(a1.rect(title, row, 1, row, len(header)), [header])])
