@@ -15,6 +15,7 @@ from coordinators import coordinator
 from sync_data import FULL_HEADER, all_tabs, config_for, seed, settled_counters, tps_row, wilayah
 
 from sheetsync.core.config import DoubleEntry
+from sheetsync.sync.layout import init_layout
 from sheetsync.sync.run import read_and_check, sync
 
 NOW = datetime(2024, 11, 27, 21, 5, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
@@ -153,3 +154,29 @@ def test_a_config_without_double_entry_reads_no_second_tab(emu, tmp_path):
     tabs = all_tabs(sh)
     assert "TPS Terverifikasi Ganda" not in tabs["Rekap Kecamatan"][2]
     assert {r[len(FULL_HEADER)] for r in tabs["TPS"][1:]} == {"OK"}
+
+
+def test_init_makes_the_second_tab_once_and_then_leaves_it_to_the_second_team(emu):
+    sh = seed(emu.client(), first_entry())
+    config = config_for(sh, emu, double_entry=DoubleEntry(tab="Entri Kedua"))
+    report = init_layout(config, client=emu.client())
+    assert "Entri Kedua" in report.tabs_added
+    ws = sh.worksheet("Entri Kedua")
+    assert ws.row_values(1) == KEYS + COUNTS
+    assert ws.frozen_row_count == 1
+    ws.update([["Kembangan", "Kembangan Utara", "1"]], "A2", raw=False)   # the second team starts typing
+    ws.update_cell(1, 4, "Suara Paslon 1")                                 # and renames a header (an alias)
+    again = init_layout(config, client=emu.client())
+    assert again.write_calls == 0
+    assert ws.row_values(1)[3] == "Suara Paslon 1" and ws.row_values(2) == ["Kembangan", "Kembangan Utara", "1"]
+
+
+def test_init_appends_the_second_entry_columns_before_sheetsyncs_own(emu, tmp_path):
+    sh = seed(emu.client(), first_entry())
+    config = config_for(sh, emu, double_entry=DoubleEntry(suffix=" (cek)"))
+    report = init_layout(config, client=emu.client())
+    assert [h for h in report.headers_added if h.endswith(" (cek)")] == [h + " (cek)" for h in COUNTS]
+    header = sh.worksheet("TPS").row_values(1)
+    assert header[-len(COUNTS) - 2:] == [h + " (cek)" for h in COUNTS] + ["Status", "Keterangan"]
+    sync(config, client=emu.client(), lock_dir=str(tmp_path), now=NOW)
+    assert init_layout(config, client=emu.client()).write_calls == 0

@@ -9,7 +9,10 @@ spreadsheets:batchUpdate holding only what is missing or wrong:
 - the status/message columns and the summary tabs protected, warning only;
 - the summary tabs, and the charts on them (`charts`): per kecamatan target vs votes, the
   paslon's shares stacked, % of TPS reported; the kota's votes per paslon vs its target;
-- with ``with_tps``: one row per planned TPS that is not in the sheet yet.
+- with ``with_tps``: one row per planned TPS that is not in the sheet yet;
+- with double entry: the second-entry columns' headers (suffix form), or the second-entry tab
+  with its header row, frozen, and the same dropdowns, when it does not exist yet (tab form).
+  Once it exists the tab is the second team's: init never touches it again.
 
 A second run finds everything in place and sends no write at all.  Ranges
 are open-ended (no endRowIndex) so rows people append are covered too.
@@ -25,6 +28,7 @@ import sheetsync.core.rules  # noqa: F401  rule families register their statuses
 from sheetsync.core import a1
 from sheetsync.core.check import check
 from sheetsync.core.config import Config
+from sheetsync.core.double_entry import KEY_TYPES, second_headers
 from sheetsync.core.headers import header_key
 from sheetsync.core.issues import STATUS_LABELS, status_label
 from sheetsync.core.locale_check import spreadsheet_locale
@@ -127,12 +131,20 @@ def _owned_layout(current: dict[str, Any], config: Config) -> InputLayout:
     values = [list(line) for line in current["values"]]
     values += [[] for _ in range(config.header_row - len(values))]
     row = values[config.header_row - 1]
-    have = {header_key(h) for h in row}
-    missing = [c.header for c in config.columns if not any(header_key(n) in have for n in (c.header, *c.aliases))]
+    missing = missing_headers(row, config)
     if missing:
         row += [""] * (_widest(values) - len(row)) + missing
     owned = current["owned"]
     return input_layout(values, config, owned.columns, synced_before=synced_before(owned, config))
+
+
+def missing_headers(row: Sequence[Any], config: Config) -> list[str]:
+    """The data headers (and second-entry column headers) the header row lacks, in config order."""
+    have = {header_key(h) for h in row}
+    wanted = [(c.header, *c.aliases) for c in config.columns]
+    if config.double_entry is not None and config.double_entry.suffix is not None:
+        wanted += list(second_headers(config).values())
+    return [names[0] for names in wanted if not any(header_key(n) in have for n in names)]
 
 
 def _widest(values: list[list[Any]]) -> int:
@@ -185,7 +197,7 @@ class LayoutPlan:
         1,000 rows for the tables that follow the data. The input tab keeps Google's 26 columns
         at least: people add columns of their own there."""
         regions, cfg = self.config.regions, self.config
-        if title == cfg.input_tab:
+        if title == cfg.input_tab or (cfg.double_entry is not None and title == cfg.double_entry.tab):
             return max(len(regions.kelurahan) * 30, 100) + cfg.header_row, max(len(cfg.columns) + 2, 26)
         width = max(len(summary_headers(cfg).get(title, [])), 1)
         charts = len(kecamatan_charts(cfg, 0))                                # two abreast below the table
@@ -215,6 +227,7 @@ class LayoutPlan:
         self.colours(input_id)
         self.protections(input_id)
         self.charts()
+        self.second_tab()
         if with_tps:
             self.planned_rows(input_id, header)
         return self.requests
@@ -224,8 +237,7 @@ class LayoutPlan:
         Status and Keterangan where the owned layout puts them."""
         cfg = self.config
         row = list(self.values[cfg.header_row - 1]) if len(self.values) >= cfg.header_row else []
-        have = {header_key(h) for h in row}
-        missing = [c.header for c in cfg.columns if not any(header_key(n) in have for n in (c.header, *c.aliases))]
+        missing = missing_headers(row, cfg)
         # after the widest row, as for the owned columns: a column a person typed into
         # without a header (notes right of the table) must not become a data column
         start = max(len(row), _widest(self.values)) if missing else len(row)
@@ -286,8 +298,9 @@ class LayoutPlan:
                 "properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": self.config.header_row}},
                 "fields": "gridProperties.frozenRowCount"}})
 
-    def dropdowns(self, sheet_id: int, header: Sequence[str]) -> None:
+    def dropdowns(self, sheet_id: int, header: Sequence[str], validation: dict[int, Any] | None = None) -> None:
         regions = self.config.regions
+        have = self.validation if validation is None else validation
         lists = {"kecamatan": [k.name for k in regions.kecamatan],
                  "kelurahan": sorted({k.name for k in regions.kelurahan})}
         for col in self.config.columns:
@@ -299,7 +312,7 @@ class LayoutPlan:
             rule = {"condition": {"type": "ONE_OF_LIST",
                                   "values": [{"userEnteredValue": v} for v in lists[col.type]]},
                     "showCustomUi": True, "strict": False}
-            if _same_validation(self.validation.get(c), rule):
+            if _same_validation(have.get(c), rule):
                 continue
             self.requests.append({"setDataValidation": {"range": self.data_range(sheet_id, c), "rule": rule}})
 
@@ -369,6 +382,20 @@ class LayoutPlan:
         if progress in tab_kinds(self.config):
             wanted[progress] = [progress_chart(self.config, self.sheet_id(progress))]
         return wanted
+
+    def second_tab(self) -> None:
+        """The second-entry tab, made once: header row (the TPS key and the counts, as in the
+        input tab), frozen, with the region dropdowns. An existing tab is left as it is."""
+        entry = self.config.double_entry
+        if entry is None or entry.tab is None or entry.tab in self.sheets:
+            return
+        cfg = self.config
+        header = [c.header for c in cfg.columns if c.type in KEY_TYPES]
+        header += [cfg.column(f).header for f in second_headers(cfg)]  # type: ignore[union-attr]
+        sheet_id = self.sheet_id(entry.tab)
+        self.write_header(sheet_id, 0, header)
+        self.freeze(sheet_id)
+        self.dropdowns(sheet_id, header, validation={})
 
     def planned_rows(self, sheet_id: int, header: Sequence[str]) -> None:
         rows = missing_planned_rows(self.values, self.config)
