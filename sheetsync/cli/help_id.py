@@ -70,8 +70,10 @@ COMMANDS: dict[str, str] = {
     "reconcile": """
         Laporan untuk pencocokan manual: TPS dan target rencana vs yang sudah terisi per
         kecamatan, duplikat dan konflik, baris yang berubah sejak sinkron terakhir, angka yang
-        diubah setelah diverifikasi, dan dengan --against setiap selisih per TPS terhadap hasil
-        dari luar.  Tidak menulis apa pun, kecuali --accept-changes (ke jurnal lokal).
+        diubah setelah diverifikasi, dengan entri ganda setiap TPS yang kedua entrinya berbeda
+        (kolom, kedua nilai) dan baris tab kedua yang tidak cocok dengan TPS mana pun, dan dengan
+        --against setiap selisih per TPS terhadap hasil dari luar.  Tidak menulis apa pun,
+        kecuali --accept-changes (ke jurnal lokal).
     """,
     "export": """
         Menyimpan semua tab ke CSV (satu berkas per tab) atau XLSX (satu workbook) untuk arsip.

@@ -140,6 +140,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "title_duplicates": ("Duplicates and conflicts", "Duplikat dan konflik"),
     "title_changed": ("Changed since the last sync", "Berubah sejak sinkron terakhir"),
     "title_against": ("Differences against {file}", "Selisih terhadap {file}"),
+    "title_entries_differ": ("TPS whose two entries differ", "TPS yang kedua entrinya berbeda"),
+    "title_unmatched": ("Rows of the second-entry tab '{tab}' that match no TPS",
+                        "Baris tab entri kedua '{tab}' yang tidak cocok dengan TPS mana pun"),
+    "double_entry_counts": (
+        "Double entry: {verified} TPS double-checked, {unchecked} not yet double-checked, {differ} whose entries "
+        "differ.",
+        "Entri ganda: {verified} TPS terverifikasi ganda, {unchecked} belum dicek ulang, {differ} entrinya berbeda.",
+    ),
     "against_same": (
         "{count} TPS compared with {file}: no differences.",
         "{count} TPS dibandingkan dengan {file}: tidak ada selisih.",
@@ -285,6 +293,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "verified_sync": ("Verified in sync", "Diverifikasi di sinkron"), "sync": ("Sync", "Sinkron"),
     "at": ("At (WIB)", "Waktu (WIB)"), "kind": ("Kind", "Jenis"), "value": ("Value", "Nilai"),
     "detail": ("Detail", "Rincian"), "sheet": ("Sheet", "Sheet"), "file": ("File", "Berkas"),
+    "first": ("First entry", "Entri pertama"), "second": ("Second entry", "Entri kedua"),
+    "second_row": ("Row (second tab)", "Baris (tab kedua)"), "place": ("Place", "Tempat"),
     "koordinator": ("Coordinator", "Koordinator"), "tps_reported": ("TPS reported", "TPS lapor"),
     "tps_error": ("Rows in error", "Baris salah"), "tps_periksa": ("To check", "Perlu diperiksa"),
     "tps_belum": ("Not filled", "Belum diisi"), "problems": ("With problems", "Bermasalah"),

@@ -16,6 +16,7 @@ from sheetsync.core.interval import parse_interval
 
 if TYPE_CHECKING:       # types only: the commands import the library when they run
     from sheetsync.core.config import Config
+    from sheetsync.reports.second_entry import DoubleEntryReport
 
 PRESET = "--preset pilkada-jakbar-2024"
 AGAINST_LISTED = 10     # TPS missing from an --against file named one by one; more are counted
@@ -47,8 +48,10 @@ def reconcile_cmd(config: Config, against: str | None, as_json: bool, accept_cha
                   tps_refs: tuple[str, ...], by_koordinator: bool, include_personal: bool, ui: Ui) -> None:
     """The manual reconciliation report: planned vs entered TPS and targets per
     kecamatan, duplicates and conflicts, rows changed since the last sync, numbers
-    changed after verification, and with --against every per-TPS difference from an
-    external result.  Writes nothing, except --accept-changes (the local journal)."""
+    changed after verification, with double entry each TPS whose two entries differ
+    (field, both values) and the second tab's rows that match no TPS, and with --against
+    every per-TPS difference from an external result.  Writes nothing, except
+    --accept-changes (the local journal)."""
     from sheetsync.reports.reconcile import reconcile
 
     if tps_refs and not accept_changes:
@@ -74,6 +77,8 @@ def reconcile_cmd(config: Config, against: str | None, as_json: bool, accept_cha
                         ui.t("title_verified"))
     if report.per_koordinator is not None:
         _table_of_dicts(ui, report.per_koordinator, ui.t("title_koordinator"))
+    if report.double_entry is not None:
+        _double_entry(ui, report.double_entry)
     if report.against is not None:
         a = report.against
         if not a.differences and not a.only_in_file and not a.only_in_sheet:
@@ -91,6 +96,28 @@ def reconcile_cmd(config: Config, against: str | None, as_json: bool, accept_cha
                 ui.out(ui.t("against_not_in_file", count=len(a.only_in_sheet), file=a.file))
         for problem in a.file_problems:
             ui.warn(problem)
+
+
+def _double_entry(ui: Ui, de: DoubleEntryReport) -> None:
+    """Each differing field of each TPS on a line of its own (row, place, both values), the
+    second tab's rows that name no TPS, and the second entry's other problems."""
+    ui.out(ui.t("double_entry_counts", verified=de.tps_verified, unchecked=de.tps_unchecked,
+                differ=de.tps_entries_differ))
+    ui.out("")
+    rows = []
+    for d in de.differing:
+        place: dict[str, Any] = {"row": d.row}
+        if de.tab is not None:
+            place["second_row"] = d.second_row
+        place.update(kecamatan=d.kecamatan, kelurahan=d.kelurahan, tps=d.tps)
+        rows += [{**place, "field": f.column, "first": f.first, "second": f.second} for f in d.fields] or [
+            {**place, "field": None, "first": None, "second": None}]
+    _table_of_dicts(ui, rows, ui.t("title_entries_differ"))
+    if de.tab is not None:
+        _table_of_dicts(ui, [{"second_row": u.second_row, "place": u.place} for u in de.unmatched],
+                        ui.t("title_unmatched", tab=de.tab))
+    for problem in de.problems:
+        ui.warn(problem)
 
 
 @contextmanager

@@ -4,6 +4,9 @@ One read of the input tab, then, without writing anything:
 - planned vs entered TPS and targets per kecamatan (core's reconciliation);
 - duplicated TPS and conflicting numbers (core's duplicate_tps issues);
 - rows changed since the last sync, and numbers changed after verification (journal);
+- with double entry: each TPS whose two entries differ, field by field with both values,
+  and the second tab's rows that name no TPS (reports/second_entry.py); the second tab is
+  read in the same one read;
 - with ``against``: an external per-TPS result (e.g. a KPU export, CSV) compared
   TPS by TPS, every difference listed.  The CSV is read with the same header
   matching and cell parsing as the sheet, so its spelling may differ.
@@ -24,6 +27,7 @@ from sheetsync.core.check import CheckResult, check
 from sheetsync.core.config import Config
 from sheetsync.core.rules.cells import clipped
 from sheetsync.journal.store import Journal, journal_path
+from sheetsync.reports.second_entry import DoubleEntryReport, double_entry_report
 from sheetsync.journal.tab import read_tab
 from sheetsync.sheets.client import Client, Sheet, open_client, spreadsheet_key
 from sheetsync.sync.desired import input_layout
@@ -65,6 +69,7 @@ class ReconcileReport:
     changed_after_verification: list[dict[str, Any]]
     against: AgainstReport | None = None
     per_koordinator: list[dict[str, Any]] | None = None    # by_koordinator=True only
+    double_entry: DoubleEntryReport | None = None           # None: the config has no double entry
 
 
 def _records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
@@ -84,15 +89,16 @@ def reconcile(config: Config, *, against: str | Path | None = None, client: Clie
     # a file that cannot be used fails before any request
     grid = read_csv_grid(Path(against)) if against is not None else None
     sheet = Sheet(client or open_client(config), config.spreadsheet)
-    values, owned0 = _read_input(sheet, config)
-    result = check(values, config)
+    values, second_tab, owned0 = _read_input(sheet, config)
+    result = check(values, config, second_tab=second_tab)
     duplicates = [{"row": i.row, **{k: v for k, v in i.params.items()}, "message": i.message(lang)}
                   for i in result.issues if i.code == "duplicate_tps"]
     changed, last_no, verified = _journal_findings(config, sheet.key, values, result, journal,
                                                    include_personal, owned0)
     report = ReconcileReport(spreadsheet=sheet.key, per_kecamatan=_records(result.reconciliation),
                              duplicates=duplicates, changed_since_last_sync=changed, last_sync=last_no,
-                             changed_after_verification=verified)
+                             changed_after_verification=verified,
+                             double_entry=double_entry_report(values, second_tab, result, config, lang))
     if against is not None:
         report.against = compare_against(result, Path(against), config, lang, grid=grid)
     if by_koordinator:
@@ -100,13 +106,14 @@ def reconcile(config: Config, *, against: str | Path | None = None, client: Clie
     return report
 
 
-def _read_input(sheet: Sheet, config: Config) -> tuple[list[list[Any]], list[int]]:
-    """The input tab and sheetsync's own columns in it (0-based), found by their markers in
-    the same one read, as sync finds them: a person's column that merely shares the Status or
+def _read_input(sheet: Sheet, config: Config) -> tuple[list[list[Any]], list[list[Any]] | None, list[int]]:
+    """The input tab, the second-entry tab (None: none configured or no such tab) and
+    sheetsync's own columns in the input tab (0-based), found by their markers in the same
+    one read, as sync finds them: a person's column that merely shares the Status or
     Keterangan header is hers, journaled by sync, and compared like any other."""
     owned = read_owned(sheet, config, only_input=True)
     values = owned.values[config.input_tab]
-    return values, input_layout(values, config, owned.columns, strict=False).owned0
+    return values, owned.second, input_layout(values, config, owned.columns, strict=False).owned0
 
 
 MASK = "***"
@@ -285,7 +292,8 @@ def compare_against(result: CheckResult, path: Path, config: Config, lang: str |
                     grid: list[list[str]] | None = None) -> AgainstReport:
     """Every per-TPS number of the sheet's valid rows against the file's."""
     lang = lang or config.language
-    file_config = replace(config, header_row=1)
+    # the file is one entry: a second one is the sheet's, not the file's
+    file_config = replace(config, header_row=1, double_entry=None)
     grid = grid if grid is not None else read_csv_grid(path)
     theirs = check(grid, file_config)
     _require_header(theirs, grid, path, config)
