@@ -738,9 +738,9 @@ def _evening_syncs(config: Config, client: Client, seed: int, work: Path, end: d
 
 def add_second_tab(sheet: Sheet, config: Config, *, rows: int) -> None:
     """The second team's tab, empty below its header, with room for ``rows`` rows (one
-    batchUpdate, one write); nothing without a second-entry tab."""
+    batchUpdate, one write), unless init made it; nothing without a second-entry tab."""
     title = second_tab(config)
-    if title is None:
+    if title is None or title in sheet.tabs():
         return
     header = second_tab_header(config)
     sheet.batch_update([{"addSheet": {"properties": {
