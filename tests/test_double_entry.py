@@ -380,6 +380,20 @@ def test_spellings_aliases_and_tps_numbers_line_up() -> None:
     assert [i.code for i in got.issues] == []
 
 
+def test_a_kelurahan_in_another_kecamatan_matches_nothing() -> None:
+    got = checked_by_tab([kapuk(1, **SAME)], [second("Tambora", "Kapuk", 1, **SAME)])
+    assert verdicts(got) == {2: (False, False, False)}
+    assert issues_of(got, "double_entry_unmatched") == [
+        f"Second-entry tab '{TAB}' row 2: Tambora / Kapuk / TPS 1 is not a TPS of tab 'TPS'"]
+
+
+@pytest.mark.parametrize("kecamatan", ["", "Cengkarang"])
+def test_a_kelurahan_unique_in_the_kota_matches_without_its_kecamatan(kecamatan: str) -> None:
+    # the second tab only has to name the TPS: Kapuk is one kelurahan in Jakarta Barat
+    got = checked_by_tab([kapuk(1, **SAME)], [second(kecamatan, "Kapuk", 1, **SAME)])
+    assert verdicts(got) == {2: (True, False, True)} and [i.code for i in got.issues] == []
+
+
 def test_a_title_above_the_header_row() -> None:
     config = replace(by_tab(), header_row=2)
     got = check([["Rekap C.Hasil"], header(config), kapuk(1, **SAME)], config,
