@@ -20,13 +20,16 @@ from coordinators import (
     person_cells,
     sheet_statuses,
 )
-from sync_data import config_for, seed, tps_sheet
+from sync_data import all_tabs, config_for, seed, tps_sheet
 
+from sheetsync.core import a1
 from sheetsync.core.config import SummaryTabs
+from sheetsync.core.progress import PROGRESS_TAB
 from sheetsync.sheets.client import Sheet
 from sheetsync.journal.store import Journal
 from sheetsync.journal.restore import restore
 from sheetsync.sync.run import SyncError, SyncHooks
+from sheetsync.sync.stamp import SOURCE_WORDS
 
 TABS = ("TPS", "TPS Tim B")
 
@@ -101,3 +104,105 @@ def test_two_teams_syncing_at_the_same_minute_both_sync(emu: Any, tmp_path: Path
         seen["b"] = team_b.sync()
     team_a.sync(hooks=SyncHooks(between_read_and_write=team_b_cron_fires))
     assert seen["b"].cells_written > 0 and sheet_statuses(sh, "TPS Tim B")[4] == "SALAH"
+
+
+# ---------------------------------------------------------------- two configs naming one summary tab
+
+def shared_tab(emu: Any, tmp_path: Path, **b_changes: Any) -> tuple[Any, Desk, Desk]:
+    """Two teams whose configs name a summary tab alike: B's config changed by ``b_changes``."""
+    sh, team_a, team_b = two_teams(emu, tmp_path)
+    team_b.config = replace(team_b.config, **b_changes)
+    return sh, team_a, team_b
+
+
+def source_lines(sh: Any) -> dict[str, str]:
+    """Tab -> the source lines in its row 1 (tab_owner.py), joined."""
+    return {tab: " | ".join(v for v in cells[0] if v.startswith(tuple(SOURCE_WORDS.values())))
+            for tab, cells in all_tabs(sh).items() if cells}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_second_config_left_on_the_default_progress_tab_is_told_and_leaves_it_to_the_first(
+        emu: Any, tmp_path: Path, lang: str) -> None:
+    sh, team_a, team_b = shared_tab(emu, tmp_path, language=lang)
+    tabs = replace(team_b.config.summary_tabs, progress=None)           # [summary] progress left unset
+    team_b.config = replace(team_b.config, summary_tabs=tabs)
+    progress = PROGRESS_TAB["id"] if lang == "id" else PROGRESS_TAB["en"]
+    team_a.sync()
+    if lang == "en":                            # B's tab of its default title: A's is "Progres 24 Jam"
+        coordinator(emu, sh, "koordinator-tim-a").add_worksheet(progress, rows=30, cols=5)
+        assert team_a.idle().tab_clash is None
+        team_a.config = replace(team_a.config, summary_tabs=replace(team_a.config.summary_tabs, progress=progress))
+        team_a.sync()
+    mine = all_tabs(sh)[progress]
+    assert source_lines(sh)[progress] == "Dihitung dari tab: TPS"
+
+    report = team_b.sync()
+    said = report.tab_clash or ""
+    assert_clear(said)
+    for name in (f"'{progress}'", "'TPS'", "'TPS Tim B'", "[summary] progress"):
+        assert name in said, said
+    assert ("menjumlah" in said) == (lang == "id") and ("sums" in said) == (lang == "en")
+    assert report.tabs_refused == [progress]
+    assert all_tabs(sh)[progress] == mine                                 # A's table, A's line
+    assert sheet_statuses(sh, "TPS Tim B")                                 # B's statuses written
+    word = "Dihitung dari tab" if lang == "id" else "Computed from tab"
+    assert source_lines(sh)["Rekap Kec B"] == f"{word}: TPS Tim B"      # and B's other tabs
+    assert source_lines(sh)["Masalah B"] == f"{word}: TPS Tim B"
+
+    coordinator(emu, sh, "koordinator-tim-b").worksheet("TPS Tim B").update([["999"]], "I4")
+    report = team_b.sync()
+    assert report.cells_written > 0 and report.tabs_refused == [progress]
+    assert all_tabs(sh)[progress] == mine
+    coordinator(emu, sh, "koordinator-tim-a").worksheet("TPS").update([[""]], "I6")   # A's row 6 unreported
+    team_a.sync()
+    ours = all_tabs(sh)[progress]
+    assert ours != mine and source_lines(sh)[progress] == "Dihitung dari tab: TPS"    # A still writes it
+    assert team_b.idle().tab_clash == said          # told every sync, at no extra request
+    assert team_a.idle().tab_clash is None
+    assert all_tabs(sh)[progress] == ours
+
+
+def test_two_configs_naming_one_rekap_and_masalah_keep_their_tables_and_the_stamp_apart(
+        emu: Any, tmp_path: Path) -> None:
+    sh, team_a, team_b = shared_tab(emu, tmp_path)
+    tabs = replace(team_b.config.summary_tabs, kecamatan="Rekap Kecamatan", masalah="Masalah")
+    team_b.config = replace(team_b.config, summary_tabs=tabs, last_synced_cell="'Rekap Kecamatan'!A1")
+    team_a.sync()
+    before = all_tabs(sh)
+    report = team_b.sync()
+    assert report.tabs_refused == ["Rekap Kecamatan", "Masalah"]
+    said = report.tab_clash or ""
+    assert_clear(said)
+    assert "[summary] kecamatan, [summary] masalah" in said and "'TPS Tim B'" in said, said
+    after = all_tabs(sh)
+    for tab in ("Rekap Kecamatan", "Masalah"):                            # A's tables and A's stamp
+        assert after[tab] == before[tab]
+    assert report.last_synced is None and report.cells_written > 0
+    assert sheet_statuses(sh, "TPS Tim B") and source_lines(sh)["Rekap Kel B"] == "Dihitung dari tab: TPS Tim B"
+
+    team_a.config = replace(team_a.config, summary_tabs=replace(team_a.config.summary_tabs, masalah="Masalah A"))
+    coordinator(emu, sh, "koordinator-tim-a").worksheet("TPS").update([["999"]], "I4")
+    assert team_a.sync().tab_clash is None                 # A moves on to its own Masalah
+    assert team_b.sync().tabs_refused == ["Rekap Kecamatan", "Masalah"]   # the old Masalah is A's still
+    team_b.idle()
+    team_a.idle()
+
+
+def test_a_summary_tab_without_a_source_line_is_this_configs_and_gets_one(emu: Any, tmp_path: Path) -> None:
+    sh, team_a, _ = two_teams(emu, tmp_path)
+    team_a.sync()
+    lines = source_lines(sh)
+    assert lines["Rekap Kecamatan"] == lines["Masalah"] == "Dihitung dari tab: TPS"
+    rekap = sh.worksheet("Rekap Kecamatan")
+    col = rekap.row_values(1).index("Dihitung dari tab: TPS") + 1
+    assert col > len(rekap.row_values(3)) + 1                         # one blank column right of the table
+    mine = [tab for tab, line in lines.items() if line]
+    assert len(mine) == 5                                             # four Rekap tabs and Progres 24 Jam
+    for tab in mine:                                                  # as an earlier release left them
+        ws = sh.worksheet(tab)
+        ws.update([[""]], a1.cell(1, ws.row_values(1).index("Dihitung dari tab: TPS") + 1))
+    report = team_a.sync()
+    assert report.tab_clash is None and report.cells_written == len(mine) + 1     # and the stamp
+    assert source_lines(sh) == lines
+    team_a.idle()

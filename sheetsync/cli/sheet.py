@@ -234,6 +234,8 @@ def _print_sync(report: SyncReport, ui: Ui, log_format: str, dry_run: bool, fail
             ui.warn(alert.message(ui.lang))
         if report.protected:
             ui.warn(report.protected)
+        if report.tab_clash:
+            ui.warn(report.tab_clash)
         _print_settle(report, ui)
         _print_notes(report, ui)
     if dry_run and report.alerts:

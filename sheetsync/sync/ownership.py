@@ -41,7 +41,7 @@ from sheetsync.core.summaries import summary_tables
 from sheetsync.sheets.client import Matched, Sheet, is_missing_range
 from sheetsync.errors import EXIT_SYNC, Phrase, register
 from sheetsync.sheets.errors import SheetsError
-from sheetsync.sync.stamp import is_stamp, summary_origin
+from sheetsync.sync.stamp import is_stamp, source_named, summary_origin
 
 ApiObject = dict[str, Any]      # a JSON object of the Sheets API: a request, a range, tab properties
 
@@ -330,9 +330,11 @@ def sheetsyncs_tab(cells: list[list[Any]], header: Sequence[Any], origin: int,
     """Does this unmarked tab hold only a summary as sheetsync writes it? Its table's header
     row at `origin` starts like `header` and at least half of it is `header`'s words (an earlier
     release may have had a column more or less), nothing stands right of the table, and above
-    the table there is at most sheetsync's "last synced" cell. A blank tab holds nothing of anyone's."""
+    the table there is at most sheetsync's "last synced" cell. A blank tab holds nothing of anyone's.
+    Row 1 may hold sheetsync's source line (tab_owner.py) anywhere."""
     filled = [(r, c) for r, line in enumerate(cells, start=1) for c, v in enumerate(line, start=1)
-              if str(v).strip()]
+              if str(v).strip() and not (r == 1 and source_named(v) is not None)]
+    cells = [["" if source_named(v) is not None else v for v in cells[0]], *cells[1:]] if cells else cells
     if not filled:
         return True
     top = [str(v) for v in _trim(cells[origin - 1] if len(cells) >= origin else [])]

@@ -40,6 +40,7 @@ from sheetsync.sync.record import Alert, SyncRecord, TabView, journal_key
 from sheetsync.sync.settle import Settled, Wanted, build_wanted, settle
 from sheetsync.sync.desired import InputLayout, build_desired, input_layout, progress_grid, row_identities
 from sheetsync.sync.stamp import ALERT_MARK, last_synced_text, summary_origin
+from sheetsync.sync.tab_owner import claim_tabs, clash_line
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -110,6 +111,10 @@ class SyncReport:
     # to let this sync write; everything outside the protected tabs was then written
     # (_write_or_statuses)
     protected: str | None = None
+    # one line, in the sheet's language, naming the summary tabs of this config's titles that sum
+    # another config's input tab (tab_owner.py): left as they are, everything else written
+    tab_clash: str | None = None
+    tabs_refused: list[str] = field(default_factory=list)
     # cells of people's columns the write covered because a column moved before it landed,
     # given back the value they had at the read (settle.follow_columns)
     restored_cells: list[str] = field(default_factory=list)
@@ -210,7 +215,7 @@ def _run(config: Config, key: str, report: SyncReport, clock: _Clock, *, client:
         work = _read_and_plan(sheet, config, key, report, clock, journal=journal, now=now,
                               accept_deletions=accept_deletions, accept=accept)
         if dry_run:                 # what a real sync would write, the guard's alert included
-            plan = work.plan if not work.alerts else _with_stamp(
+            plan = work.plan if not work.alerts or not _may_stamp(report, config) else _with_stamp(
                 work.plan, work.current, config, _stamp(now, config, work.alert_text.in_lang(config.language)))
             report.cells_changed = len(plan)
             report.plan = plan
@@ -259,6 +264,9 @@ def _read_and_plan(sheet: Sheet, config: Config, key: str, report: SyncReport, c
     clock.lap("summaries")
     desired = build_desired(values, layout, result, config, tables)
     _progress(desired, journal, key, result, config, now)
+    clashes = claim_tabs(current, desired, config)
+    report.tabs_refused = [c.tab for c in clashes]
+    report.tab_clash = clash_line(clashes, config, config.language) if clashes else None
     report.notes_kept = keep_notes(values, desired, config.input_tab)
     plan = make_plan(current, desired)
     report.header_added = layout.missing_headers
@@ -298,7 +306,7 @@ def _write_phase(sheet: Sheet, work: _Work[TabView], config: Config, report: Syn
         report.metadata_reads += 1
         sheet.ensure_grid(_needed_grid(plan))
     stamp = None
-    if plan.changes or work.alerts or _stamp_shows_alert(work.current, config):
+    if _may_stamp(report, config) and (plan.changes or work.alerts or _stamp_shows_alert(work.current, config)):
         stamp = _stamp(now, config, work.alert_text.in_lang(config.language))
         plan = _with_stamp(plan, work.current, config, stamp)
     if hooks.between_read_and_write:
@@ -537,6 +545,11 @@ def _unsettled_message(done: Settled, config: Config) -> str:
 def _stamp_change(plan: Plan, config: Config) -> CellChange | None:
     cell = config.last_synced
     return next((c for c in plan.changes if (c.tab, c.row, c.col) == (cell.tab, cell.row, cell.col)), None)
+
+
+def _may_stamp(report: SyncReport, config: Config) -> bool:
+    """The last-synced cell on a tab another config's sync writes (tab_owner.py) is its stamp."""
+    return config.last_synced.tab not in report.tabs_refused
 
 
 def _stamp(now: datetime | None, config: Config, alert: str) -> str:

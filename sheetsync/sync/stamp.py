@@ -1,5 +1,6 @@
-"""The last-synced cell: the time stamp or the guard's alert a sync writes there, and where
-the summary table stands on the tab that holds it."""
+"""What a sync writes above and beside its summary tables: the last-synced cell (the time
+stamp or the guard's alert), where the summary table stands on the tab that holds it, and the
+source line naming the input tab each summary tab sums (tab_owner.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from sheetsync.core.config import Config
 
 ALERT_MARK = "\u26a0"      # the guard's alert in the last-synced cell starts with this
 STAMP_WORDS = {"id": "Terakhir disinkronkan:", "en": "Last synced:"}   # the cell's time stamp
+# the source line in row 1 of a summary tab, then the input tab's title as it is
+SOURCE_WORDS = {"id": "Dihitung dari tab: ", "en": "Computed from tab: "}
 
 
 def last_synced_text(when: datetime, lang: str, alert: str = "") -> str:
@@ -30,3 +33,24 @@ def summary_origin(config: Config, tab: str) -> int:
     """The row a summary table starts at: two rows below the last-synced cell on its tab, else 1."""
     cell = config.last_synced
     return cell.row + 2 if tab == cell.tab else 1
+
+
+def source_line(input_tab: str, lang: str) -> str:
+    """The line saying which input tab a summary tab sums, in the sheet's language."""
+    return SOURCE_WORDS["id" if lang == "id" else "en"] + input_tab
+
+
+def source_named(text: Any) -> str | None:
+    """The input tab a source line names (written in either language), else None."""
+    if not isinstance(text, str):
+        return None
+    words = next((w for w in SOURCE_WORDS.values() if text.startswith(w)), None)
+    return text[len(words):] if words is not None and len(text) > len(words) else None
+
+
+def source_col(config: Config, tab: str, width: int) -> int:
+    """The column of the source line in row 1: one blank column right of the table (``width``
+    columns wide) and of a last-synced cell in row 1, so neither ever reaches it."""
+    cell = config.last_synced
+    beside = cell.col if cell.tab == tab and cell.row == 1 else 0
+    return max(width, beside) + 2
