@@ -147,6 +147,11 @@ def test_another_shards_row_is_read_by_its_header_when_double_entry_adds_columns
     assert kept["TPS double-checked"] == "" and kept["Paslon 1 (double-checked)"] == ""
     assert (rows["TOTAL"]["TPS reported"], rows["TOTAL"]["TPS double-checked"]) == (8, 2)
     assert rows["TOTAL"]["State"] == "All synced"
+    # and back: the fleet file drops double entry, the columns go, Pusat's figures stay
+    again = rollup_table(before, utara, now, current=table, own={"Jakarta Utara"})
+    assert again[2] == as_read[2]
+    back = {r[1]: dict(zip(again[2], r)) for r in again[3:]}["Jakarta Pusat"]
+    assert (back["TPS reported"], back["Paslon 1 (incl. partial)"], back["State"]) == (4, 9, "OK")
 
 
 def test_the_rollup_of_a_fleet_with_double_entry_end_to_end(emu: GoogleEmulator, tmp_path: Path) -> None:

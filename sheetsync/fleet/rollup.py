@@ -354,13 +354,13 @@ def in_layout(current: list[list[Any]], header: list[str]) -> list[list[Any]]:
     Another shard's rows keep the layout they were written in until that shard writes
     again; when the columns moved (a sheet gained double entry, a paslon was added) its
     cells are found by their header text, blank under a header the old layout lacks. A
-    header of the same width is the same layout (perhaps another language): as it stands."""
+    header without the state column's text is another language's: taken as it stands."""
     if len(current) < HEADER_ROW:
         return current
     was = [str(h).strip() for h in current[HEADER_ROW - 1]]
     while was and not was[-1]:
         was.pop()
-    if len(was) == len(header):
+    if was == header or header[-1] not in was:
         return current
     where: dict[str, int] = {}
     for i, h in enumerate(was):
