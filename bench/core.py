@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/core.py                 # 2,648 / 15,000 / 100,000 / 820,000 rows
     .venv/bin/python bench/core.py --sizes 100000  # one size
+    .venv/bin/python bench/core.py --double-entry  # with a second-entry tab (see second_entry)
 
 Each size runs in a fresh subprocess so peak memory is that size's alone.
 Timed: check() plus every totals table (they are computed on first access).
@@ -38,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sheetsync.core.config import KecamatanTarget, Targets, load_preset  # noqa: E402
+from sheetsync.core.config import DoubleEntry, KecamatanTarget, Targets, load_preset  # noqa: E402
 from sheetsync.core.regions import build_regions  # noqa: E402
 
 SIZES = (2_648, 15_000, 100_000, 820_000)
@@ -119,16 +120,37 @@ def make_values(config, n_rows: int, seed: int = 2024) -> list[list]:
     return values
 
 
+SECOND_TAB = "Entri Kedua"
+
+
+def second_entry(values: list[list], seed: int = 17) -> list[list]:
+    """The second team's tab for ``values``: the key and count columns of 70% of the rows in
+    another order, 2% of them with one count typed differently."""
+    rng = random.Random(seed)
+    header = values[0]
+    keep = [i for i, h in enumerate(header) if h in ("Kecamatan", "Kelurahan", "No TPS", "Paslon 1", "Paslon 2",
+                                                      "Paslon 3", "Suara Sah", "Suara Tidak Sah", "Pengguna Hak Pilih")]
+    rows = [[r[i] if i < len(r) else "" for i in keep] for r in values[1:] if r and rng.random() < 0.7]
+    for r in rows:
+        if rng.random() < 0.02:
+            r[rng.randint(3, len(r) - 1)] = str(rng.randint(0, 300))
+    rng.shuffle(rows)
+    return [[header[i] for i in keep], *rows]
+
+
 CORE_RULES = ("required", "cell_format", "bounds", "regions", "duplicate_tps", "dpt", "results_incomplete",
               "chasil", "target")
 
 
-def run_one(n_rows: int, repeat: int, core_only: bool, collect_first: bool = True) -> dict:
+def run_one(n_rows: int, repeat: int, core_only: bool, collect_first: bool = True,
+            double_entry: bool = False) -> dict:
     from sheetsync.core.check import check
     from sheetsync.core import rules
     if core_only:  # leave out rule families registered by other modules (the people checks)
         rules.RULES[:] = [(name, fn) for name, fn in rules.RULES if name in CORE_RULES]
     config = synthetic_config(n_rows)
+    if double_entry:
+        config = replace(config, double_entry=DoubleEntry(tab=SECOND_TAB))
     rss_before = 0
     from sheetsync.core.summaries import summary_tables
     times, cpu, summaries, in_gc = [], [], [], []
@@ -143,6 +165,7 @@ def run_one(n_rows: int, repeat: int, core_only: bool, collect_first: bool = Tru
     for _ in range(repeat):
         # fresh strings every run, as parsed from the API's JSON: no cached str hashes
         values = make_values(config, n_rows)
+        second = second_entry(values) if double_entry else None
         # Building the input leaves Python's cyclic GC a debt: 820,000 fresh row lists since
         # its last full pass.  Left alone, the next full pass (about 1 s: it visits every cell of
         # the input) falls wherever the allocation count tips over, in or out of the timing,
@@ -154,7 +177,7 @@ def run_one(n_rows: int, repeat: int, core_only: bool, collect_first: bool = Tru
         gc_clock["total"] = 0.0
         gc.callbacks.append(gc_timer)
         t0, c0 = time.perf_counter(), time.process_time()
-        result = check(values, config)
+        result = check(values, config, second_tab=second)
         totals = result.totals   # computed on first access: force every table into the timing
         _ = (totals.per_tps, totals.per_kelurahan, totals.per_kecamatan, totals.kota, totals.per_koordinator)
         times.append(time.perf_counter() - t0)
@@ -165,7 +188,7 @@ def run_one(n_rows: int, repeat: int, core_only: bool, collect_first: bool = Tru
         summary_tables(result, config)
         summaries.append(time.perf_counter() - t1)
         kota = result.totals.kota
-        del result, values
+        del result, values, second
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     best = cpu.index(min(cpu))
     return {"rows": n_rows, "time_s": min(times), "cpu_s": min(cpu), "gc_s": in_gc[best], "summaries_s": min(summaries),
@@ -181,12 +204,15 @@ def main() -> None:
     ap.add_argument("--core-only", action="store_true", help="only the core rule families (no saksi, phone or koordinator rules)")
     ap.add_argument("--no-collect", action="store_true",
                     help="do not run a full GC pass between building the input and timing check()")
+    ap.add_argument("--double-entry", action="store_true",
+                    help=f"a second-entry tab ('{SECOND_TAB}') of 70%% of the rows, read and matched in check()")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(run_one(args.child, args.repeat, args.core_only, not args.no_collect)))
+        print(json.dumps(run_one(args.child, args.repeat, args.core_only, not args.no_collect, args.double_entry)))
         return
     rules_used = "core rules only" if args.core_only else "all registered rules"
+    rules_used += ", double entry" if args.double_entry else ""
     gc_note = "no GC pass before timing" if args.no_collect else "gc.collect() before timing"
     print(f"check() benchmark, {rules_used}, best of {args.repeat}, {gc_note}; {GOAL_820K}")
     print(f"{'rows':>9} {'wall s':>7} {'cpu s':>6} {'gc s':>5} {'load':>5} {'peak RSS MB':>12} {'in check MB':>12} "
@@ -194,6 +220,7 @@ def main() -> None:
     for n in args.sizes:
         cmd = [sys.executable, __file__, "--child", str(n), "--repeat", str(args.repeat)]
         flags = (["--core-only"] if args.core_only else []) + (["--no-collect"] if args.no_collect else [])
+        flags += ["--double-entry"] if args.double_entry else []
         out = subprocess.run(cmd + flags,
                              capture_output=True, text=True, check=False)
         if out.returncode != 0:

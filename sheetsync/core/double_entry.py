@@ -19,7 +19,8 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from sheetsync.core.cells import ParsedColumn, cell_text, grid_of, is_blank, parse_int_column, parse_tps_column
+from sheetsync.core.cells import (ParsedColumn, cell_text, grid_of, is_blank, parse_int_column, parse_int_columns,
+                                  parse_tps_column, text_blank)
 from sheetsync.core.config import Column, Config, DoubleEntry, result_fields
 from sheetsync.core.headers import header_key
 from sheetsync.core.issues import WARNING, Issue, register_message
@@ -138,19 +139,26 @@ def from_tab(values: list[list[Any]] | None, first_keys: np.ndarray, config: Con
         empty.issues.extend(header_issues)
         return empty
     grid = grid_of(list(values[hr:]), len(header))
-    filled = _filled_rows(grid, [*key_cols.values(), *count_cols.values()])
+    columns = [*key_cols.values(), *count_cols.values()]
+    filled = _filled_rows(grid, columns)
     grid, sheet_rows = grid[filled], np.flatnonzero(filled) + hr + 1
     keys = _keys(grid, key_cols, config)
+    # rows the fast test kept but that name no TPS: only spaces typed is a blank row too
+    spaces = np.flatnonzero(keys == None)  # noqa: E711 - elementwise on an object array
+    blank = spaces[[all(is_blank(v) for v in grid[i, columns].tolist()) for i in spaces.tolist()]]
+    if len(blank):
+        kept = np.setdiff1d(np.arange(len(grid)), blank)
+        grid, sheet_rows, keys = grid[kept], sheet_rows[kept], keys[kept]
     at, issues = _match(keys, sheet_rows, first_keys, grid, key_cols, config)
-    counts: dict[str, ParsedColumn] = {}
-    typed: dict[str, np.ndarray] = {}
-    pick = np.where(at >= 0, at, 0)
-    for f, idx in count_cols.items():
-        cells = np.full(n, None, dtype=object)
-        if len(grid):
-            cells[at >= 0] = grid[pick[at >= 0], idx]
-        counts[f], typed[f] = parse_int_column(cells), cells
-    rows = np.where(at >= 0, sheet_rows[pick] if len(sheet_rows) else -1, -1).astype(np.int64)
+    matched = at >= 0
+    fields = list(count_cols)
+    aligned = np.full((n, len(fields)), None, dtype=object)     # the second entry on the first's rows
+    aligned[matched] = grid[at[matched]][:, [count_cols[f] for f in fields]]
+    parsed = parse_int_columns(aligned, list(range(len(fields))))
+    counts = dict(zip(fields, parsed))
+    typed = {f: aligned[:, j] for j, f in enumerate(fields)}
+    rows = np.full(n, -1, dtype=np.int64)
+    rows[matched] = sheet_rows[at[matched]]
     return SecondEntry(counts, typed, tab, rows, [*header_issues, *issues])
 
 
@@ -160,13 +168,11 @@ def _header_missing(tab: str, col: Column, header_row: int) -> Issue:
 
 
 def _filled_rows(grid: np.ndarray, columns: list[int]) -> np.ndarray:
-    """Rows with anything in the key or count columns (a blank row, or one of spaces only, is
-    not an entry). Blankness is judged once per distinct cell: a column holds few."""
+    """Rows with anything in the key or count columns, the fast way (None and "" are blank;
+    a row of spaces is dropped once its place fails to resolve)."""
     filled = np.zeros(len(grid), dtype=bool)
     for c in columns:
-        codes, distinct = pd.factorize(grid[:, c], use_na_sentinel=True)
-        blank = np.array([is_blank(v) for v in distinct] + [True], dtype=bool)
-        filled |= ~blank[codes]
+        filled |= ~text_blank(grid[:, c])
     return filled
 
 
