@@ -4,15 +4,18 @@ The sync reads the tab once, as values (valueRenderOption=UNFORMATTED_VALUE): a
 Suara Sah typed as ``=SUM(I4:K4)`` is journaled as the number it showed. The API
 gives values or formulas, never both in one request, so the formulas take a read
 of their own, with valueRenderOption=FORMULA. It asks only for what may hold a
-formula the journal has not seen: the rows with a cell whose value changed in this
-sync (typing a formula changes what the cell shows, and so does a formula's
-input). A sync in which no value changed reads nothing more.
+formula the journal has not seen: the rows with a cell whose value changed
+(typing a formula changes what the cell shows, and so does a formula's input),
+and at most once in READ_EVERY seconds, for all the rows changed since the last
+read, in the first sync after it that finds a value changed; the first sync of a
+history reads every row. A sync in which no value changed reads nothing more (it
+stays one request), nor does one within READ_EVERY of the last read.
 
 The read comes after the sync's read, so a row may have moved in between. Under
 FORMULA a cell without a formula answers as it does unformatted, and a formula
 answers with its text: a row is taken only when every other cell agrees with the
-sync's read of that row. A row that does not (it moved, it was retyped) is read
-again at the next sync, as are the rows of a read that failed.
+sync's read of that row. A row that does not (it moved, it was retyped) waits
+for the next read, as do the rows of a read that failed.
 
 A formula is kept with the value it showed. Restore writes it back only in place
 of that same value: a formula since replaced by a typed value, or one read before
@@ -28,6 +31,9 @@ from sheetsync.journal.tab import TabRead, _checked_lines, decode_line
 from sheetsync.sync.plan import shown_text
 
 GAP = 8               # blank or unchanged rows between two candidates that one range may span
+# seconds between two formula reads: the rows changed meanwhile wait for the next, so that
+# a sync every minute spends one request more every ten minutes, not one in each sync
+READ_EVERY = 600
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from sheetsync.core.config import Config
 from sheetsync.journal import guard as guarding
 from sheetsync.journal.errors import JournalError
 from sheetsync.journal.guard import GuardAlert, alert_text, guard  # noqa: F401
-from sheetsync.journal.formulas import Found, a1_ranges, candidate_ranges, formulas_in
+from sheetsync.journal.formulas import READ_EVERY, Found, a1_ranges, candidate_ranges, formulas_in
 from sheetsync.journal.migrate import migrate
 from sheetsync.journal.queries import (Diff, HistoryEntry, JournalReader, Snapshot,  # noqa: F401
                                      VerifiedChange, as_utc)
@@ -290,10 +290,11 @@ class Journal(JournalReader):
 
     def record_formulas(self, spreadsheet: str, tab: TabRead, config: Config,
                         read: Callable[[list[str]], Mapping[str, list[list[Any]]]]) -> int:
-        """After record_tab: the formulas people typed in the rows whose values changed in
-        that sync, and in the rows left unsure by the last such read (every row, the first
-        time a history is read so), in one ``read`` (valueRenderOption=FORMULA). No value
-        changed: nothing is read. Returns the formula cells kept (see journal/formulas.py)."""
+        """After record_tab: the formulas people typed in the rows whose values changed,
+        read (``read``: valueRenderOption=FORMULA) in a sync that found a value changed, at
+        most once in READ_EVERY seconds, for every row changed since the last such read
+        (every row, the first time a history is read so): a sync that found nothing changed
+        stays one request. Returns the formula cells kept (see journal/formulas.py)."""
         recorded, self._retyped = self._retyped, None
         sheet = self._find_sheet(spreadsheet)
         if recorded is None or recorded[0] != sheet:
@@ -301,26 +302,32 @@ class Journal(JournalReader):
         _, sync, changed = recorded
         mark = f"formulas:{sheet}"
         got = self.db.execute("SELECT value FROM meta WHERE key=?", (mark,)).fetchone()
-        todo = {*changed, *json.loads(got[0])} if got else set(tab.rows)
-        runs = candidate_ranges(tab, todo)
+        was = json.loads(got[0]) if got else None
+        now = float(self.db.execute("SELECT ts FROM syncs WHERE id=?", (sync,)).fetchone()[0])
+        todo = {k for k in (*changed, *(was["pending"] if was else tab.rows)) if k in tab.positions}
         found: list[Found] = []
-        unsure: list[str] = []
-        if runs:
-            ranges = a1_ranges(config.input_tab, tab, runs)
-            try:
-                answer: Mapping[str, list[list[Any]]] | None = read(ranges)
-            except (SheetsError, APIError):     # the network, or rows deleted since (a grid-limit 400)
-                answer = None
-            if answer is None:
-                unsure = sorted(k for k in todo if k in tab.positions)
-            else:
-                taken = formulas_in(tab, runs, answer, ranges, config.personal_fields)
-                found, unsure = taken.found, taken.unsure
-        if found or not got or sorted(unsure) != json.loads(got[0]):
-            self._store_formulas(sheet, sync, mark, found, unsure)
+        if changed and (was is None or not 0 <= now - was["read"] < READ_EVERY):
+            found, unsure = self._read_formulas(tab, config, todo, read)
+            state = {"pending": sorted(unsure), "read": now}
+        else:                                    # nothing changed, or not yet: the rows wait
+            state = {"pending": sorted(todo), "read": was["read"] if was else 0.0}
+        if found or state != was:
+            self._store_formulas(sync, mark, found, state, sheet)
         return len(found)
 
-    def _store_formulas(self, sheet: int, sync: int, mark: str, found: list[Found], unsure: list[str]) -> None:
+    def _read_formulas(self, tab: TabRead, config: Config, todo: set[str],
+                       read: Callable[[list[str]], Mapping[str, list[list[Any]]]]) -> tuple[list[Found], list[str]]:
+        """(formula cells found, rows to read again): one read of the rows of ``todo``."""
+        runs = candidate_ranges(tab, todo)
+        ranges = a1_ranges(config.input_tab, tab, runs)
+        try:
+            answer = read(ranges)
+        except (SheetsError, APIError):         # the network, or rows deleted since (a grid-limit 400)
+            return [], sorted(todo)
+        taken = formulas_in(tab, runs, answer, ranges, config.personal_fields)
+        return taken.found, taken.unsure
+
+    def _store_formulas(self, sync: int, mark: str, found: list[Found], state: dict[str, Any], sheet: int) -> None:
         db = self.db
         ids = self._row_ids(sheet, {f.key for f in found})
         fids = self._field_ids(sorted({f.field for f in found}))
@@ -329,7 +336,7 @@ class Journal(JournalReader):
             db.executemany("INSERT INTO formulas(row, field, sync, formula, value) VALUES (?,?,?,?,?)",
                            [(ids[f.key], fids[f.field], sync, f.formula, f.value) for f in found])
             db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
-                       (mark, json.dumps(sorted(unsure), ensure_ascii=False)))
+                       (mark, json.dumps(state, ensure_ascii=False)))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
