@@ -396,17 +396,22 @@ def test_a_kelurahan_unique_in_the_kota_matches_without_its_kecamatan(kecamatan:
 
 def test_a_title_above_the_header_row() -> None:
     config = replace(by_tab(), header_row=2)
-    got = check([["Rekap C.Hasil"], header(config), kapuk(1, **SAME)], config,
-                second_tab=[["Entri kedua, relawan B"], SECOND_HEADER, second("Cengkareng", "Kapuk", 1, **SAME)])
-    assert verdicts(got) == {3: (True, False, True)}
+    got = check([["Rekap C.Hasil"], header(config), kapuk(1, **SAME), kapuk(2, **SAME)], config,
+                second_tab=[["Entri kedua, relawan B"], SECOND_HEADER, second("Cengkareng", "Kapuk", 1, **SAME),
+                            second("Cengkareng", "Kapuk", 2, **{**SAME, "paslon_3": 105})])
+    assert verdicts(got) == {3: (True, False, True), 4: (False, True, True)}
+    assert got.status_of(4)[1] == f"Entri kedua (tab '{TAB}' baris 4) berbeda: Paslon 3: 150 vs 105"
 
 
 def test_the_second_tabs_columns_may_be_in_any_order_with_blank_rows() -> None:
     head = ["Catatan", *reversed(SECOND_HEADER)]
     line = ["", *reversed(second("Cengkareng", "Kapuk", 2, **SAME))]
-    got = check([header(), kapuk(1, **SAME), kapuk(2, **SAME)], by_tab(), second_tab=[head, [], ["", " "], line])
-    assert verdicts(got) == {2: (False, False, False), 3: (True, False, True)}
-    assert [i.code for i in got.issues] == []
+    other = ["Kapuk 1", *reversed(second("Cengkareng", "Kapuk", 1, **{**SAME, "suara_sah": 299}))]
+    got = check([header(), kapuk(1, **SAME), kapuk(2, **SAME)], by_tab(), second_tab=[head, [], ["", " "], line, other])
+    assert verdicts(got) == {2: (False, True, True), 3: (True, False, True)}
+    # the sheet's row numbers, blank rows counted
+    assert got.status_of(2)[1] == f"Entri kedua (tab '{TAB}' baris 5) berbeda: Suara Sah: 300 vs 299"
+    assert [i.code for i in got.issues] == ["double_entry_differs_tab"]
 
 
 def test_a_row_naming_no_tps_of_the_input_tab_is_the_sheets_issue() -> None:
