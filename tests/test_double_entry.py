@@ -23,6 +23,7 @@ Kapuk is in kecamatan Cengkareng, Angke in Tambora.
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 from typing import Any
 
@@ -577,3 +578,65 @@ def test_config_needs_counts_to_compare(tmp_path) -> None:
     error = config_error(tmp_path, '[double_entry]\ntab = "Entri Kedua"\n', without_counts)
     assert error.message("en").endswith("double_entry: needs C.Hasil columns (paslon, suara sah ...) to compare")
     assert error.message("id").endswith("double_entry: perlu kolom C.Hasil (paslon, suara sah ...) untuk dibandingkan")
+
+
+# ---------------------------------------------------------------- many rows against the definition
+
+# cells as typed or as the API gives them, each with (blank, a number read, its value); a list,
+# as 2 and 2.0 are one dict key
+POOL: list[tuple[Any, tuple[bool, bool, int]]] = [
+    ("", (True, False, 0)), (" ", (True, False, 0)), (0, (False, True, 0)), (1, (False, True, 1)),
+    (2, (False, True, 2)), ("2", (False, True, 2)), (" 1 ", (False, True, 1)), (2.0, (False, True, 2)),
+    ("1.000", (False, True, 1000)), (1000, (False, True, 1000)), ("12O", (False, False, 0)),
+    ("-3", (False, False, 0)), ("1,5", (False, False, 0))]
+
+
+def expected(first: dict[str, int], again: dict[str, int]) -> tuple[tuple[bool, bool, bool], str]:
+    """The verdict and the differences text by the definition in docs/core.md, cell by cell
+    (the entries hold positions in POOL)."""
+    differ, same, texts = False, True, []
+    for f, label in zip(COUNTS, COUNT_HEADERS):
+        (a_cell, (a_blank, a_ok, a)), (b_cell, (b_blank, b_ok, b)) = POOL[first[f]], POOL[again[f]]
+        if not a_blank and not b_blank and (not a_ok or not b_ok or a != b):
+            differ = True
+            shown = [str(v) if ok else f"'{c}'" for c, ok, v in ((a_cell, a_ok, a), (b_cell, b_ok, b))]
+            texts.append(f"{label}: {shown[0]} vs {shown[1]}")
+        same &= (a_blank and b_blank) or (not a_blank and not b_blank and a_ok and b_ok and a == b)
+    filled = any(not POOL[again[f]][1][0] for f in COUNTS)
+    votes_in = all(not POOL[first[f]][1][0] for f in COUNTS[:3])
+    return (same and filled and votes_in and not differ, differ, filled), ", ".join(texts)
+
+
+@pytest.mark.parametrize("form", ["tab", "columns"])
+def test_random_rows_follow_the_definition(form: str) -> None:
+    rng = random.Random(20241127)
+    cells = range(len(POOL))
+    pairs = []
+    consistent = dict(zip(COUNTS, (1, 1, 0, 2, 0, 2)))      # paslon = sah, sah + tidak sah = pengguna
+    spelled = {v: [c for c in cells if POOL[c][1] == (False, True, v)] for v in consistent.values()}
+    for n in range(400):
+        # a third of the rows complete and consistent (counted), in any spelling; the rest anything
+        first = ({f: rng.choice(spelled[v]) for f, v in consistent.items()} if n % 3 == 0
+                 else {f: rng.choice(cells) for f in COUNTS})
+        # mostly the same as the first, as a second entry is: a few cells changed or blank
+        again = {f: rng.choice(cells) if rng.random() < 0.1 else first[f] for f in COUNTS}
+        pairs.append((first, again))
+    def typed(entry: dict[str, int]) -> dict[str, Any]:
+        return {f: POOL[c][0] for f, c in entry.items()}
+
+    firsts = [kapuk(n, dpt=400, **typed(first)) for n, (first, _) in enumerate(pairs, start=1)]
+    if form == "tab":
+        got = checked_by_tab(firsts, [second("Cengkareng", "Kapuk", n, **typed(again))
+                                      for n, (_, again) in enumerate(pairs, start=1)])
+    else:
+        got = checked_by_columns([(line, typed(again)) for line, (_, again) in zip(firsts, pairs)])
+    want = {r: expected(first, again) for r, (first, again) in enumerate(pairs, start=2)}
+    assert verdicts(got) == {r: v for r, (v, _) in want.items()}
+    code = "double_entry_differs" if form == "columns" else "double_entry_differs_tab"
+    texts = {i.row: i.params["differences"] for i in got.issues if i.code == code}
+    assert texts == {r: text for r, (v, text) in want.items() if v[1]}
+    counted = got.totals.per_tps["counted"]
+    assert got.totals.kota["tps_verified"] == sum(bool(counted[r]) and v[0] for r, (v, _) in want.items())
+    assert got.totals.kota["tps_entries_differ"] == sum(v[1] for v, _ in want.values())
+    # the draw has enough of each case to mean something
+    assert got.totals.kota["tps_verified"] > 30 and got.totals.kota["tps_entries_differ"] > 30
