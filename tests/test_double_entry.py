@@ -35,6 +35,7 @@ from test_config import write as write_config
 from sheetsync.core.check import CheckResult, check
 from sheetsync.core.config import Config, ConfigError, DoubleEntry, load_config
 from sheetsync.core.summaries import kecamatan_table, kelurahan_table
+from sheetsync.sync.owned_notes import person_parts
 from sheetsync.sync.ownership import is_own_message
 
 TAB = "Entri Kedua"
@@ -354,6 +355,19 @@ def test_every_field_unreadable_stays_one_message_of_sheetsyncs(form: str, langu
     assert message.startswith(("Entri kedua", "The second entry")) and message.endswith(")")
     assert len(message) <= 300 and is_own_message(message)
     assert "(+" in message             # the fields left out are counted, not silently dropped
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_whole_keterangan_reads_back_as_sheetsyncs_own(language: str) -> None:
+    # a duplicate TPS (its message holds "; ") whose second entry differs, with a quoted "; "
+    got = checked_by_tab([kapuk(1, **SAME), kapuk(1, **results(p1=90))],
+                         [second("Cengkareng", "Kapuk", 1, **{**SAME, "paslon_1": "9;0", "suara_sah": "tiga ratus"})],
+                         by_tab(language))
+    cell = got.status_of(2)[1]
+    assert cell.count("; ") >= 2 and ("'9,0'" in cell and "'tiga ratus'" in cell)
+    assert person_parts(cell) == []
+    note = "Ketua KPPS: Pak Ahmad, buka jam 7"
+    assert person_parts(f"{note}; {cell}") == [note]
 
 
 def test_six_numbers_differing_are_all_listed() -> None:
