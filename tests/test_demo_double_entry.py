@@ -107,9 +107,11 @@ def test_the_tps_that_does_not_exist_is_named_in_masalah(demo: DemoResult, tabs:
     kec, kel, tps = tabs[SECOND_TAB][row - 1][:KEYS]
     assert not any((r["Kecamatan"], r["Kelurahan"], r["No TPS"]) == (kec, kel, tps)
                    for r in input_rows(demo, tabs).values())
-    problems = [r for r in tabs["Masalah"] if "double_entry_unmatched" in r]
+    masalah = tabs["Masalah"]
+    message = next(r for r in masalah if "Kode Masalah" in r).index("Keterangan")
+    problems = [r for r in masalah if "double_entry_unmatched" in r]
     assert len(problems) == 1
-    assert f"'{SECOND_TAB}' baris {row}: {kec} / {kel} / TPS {tps} bukan TPS" in problems[0][-1]
+    assert f"'{SECOND_TAB}' baris {row}: {kec} / {kel} / TPS {tps} bukan TPS" in problems[0][message]
 
 
 def test_the_demo_says_how_many_tps_are_double_checked(demo: DemoResult, capsys: Any) -> None:

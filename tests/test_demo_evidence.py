@@ -102,7 +102,7 @@ def test_last_24_hours_tab_shows_the_evening_hour_by_hour(demo: DemoResult, tabs
     evening = rows[-EVENING_HOURS:]
     assert [number(r[2]) for r in evening] == totals
     assert [number(r[1]) for r in evening] == [b - a for a, b in zip([0] + totals, totals)]
-    assert all(r[1:] == ["0", "0"] for r in rows[:-EVENING_HOURS])    # nothing before the first sync
+    assert all(r[1:3] == ["0", "0"] for r in rows[:-EVENING_HOURS])   # nothing before the first sync
     kecamatan = tabs[demo.config.summary_tabs.kecamatan]
     header = next(r for r in kecamatan if "Kecamatan" in r)
     total = next(r for r in kecamatan if any(c.startswith("TOTAL") for c in r))
