@@ -29,7 +29,8 @@ from sheetsync.sheets.client import Sheet
 from sheetsync.journal.store import Journal
 from sheetsync.journal.restore import restore
 from sheetsync.sync.run import SyncError, SyncHooks
-from sheetsync.sync.stamp import SOURCE_WORDS
+from sheetsync.sync.layout import init_layout
+from sheetsync.sync.stamp import SOURCE_WORDS, summary_origin
 
 TABS = ("TPS", "TPS Tim B")
 
@@ -206,3 +207,23 @@ def test_a_summary_tab_without_a_source_line_is_this_configs_and_gets_one(emu: A
     assert report.tab_clash is None and report.cells_written == len(mine) + 1     # and the stamp
     assert source_lines(sh) == lines
     team_a.idle()
+
+
+def test_init_of_a_second_config_leaves_the_first_teams_charts(emu: Any, tmp_path: Path) -> None:
+    sh, team_a, team_b = shared_tab(emu, tmp_path, last_synced_cell="'Rekap Kel B'!A1")
+    team_b.config = replace(team_b.config, summary_tabs=replace(team_b.config.summary_tabs,
+                                                                kecamatan="Rekap Kecamatan"))
+    assert summary_origin(team_b.config, "Rekap Kecamatan") != summary_origin(team_a.config, "Rekap Kecamatan")
+    init_layout(team_a.config, client=emu.client())
+    team_a.sync()
+
+    def charts() -> list[Any]:
+        meta = emu.client().http_client.fetch_sheet_metadata(sh.id, {"includeGridData": "false"})
+        return next(s.get("charts", []) for s in meta["sheets"] if s["properties"]["title"] == "Rekap Kecamatan")
+    theirs = charts()
+    assert len(theirs) == 4
+    assert team_b.sync().tabs_refused == ["Rekap Kecamatan"]
+    made = init_layout(team_b.config, client=emu.client())
+    assert "deleteEmbeddedObject" not in made.requests       # its one addChart: B's own progress tab's
+    assert charts() == theirs
+    team_b.idle()

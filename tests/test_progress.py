@@ -111,6 +111,7 @@ def test_sync_writes_the_tab_and_init_charts_it(emu: Any, tmp_path: Any) -> None
     from sync_data import tps_sheet
 
     from sheetsync.sync.layout import init_layout
+    from sheetsync.sync.stamp import source_line
 
     grid = tps_sheet(12, seed=5, unfilled=0, broken=0)
     client = emu.client()
@@ -128,7 +129,9 @@ def test_sync_writes_the_tab_and_init_charts_it(emu: Any, tmp_path: Any) -> None
             sync(config, client=client, journal=journal, now=at(27, 19, 5), lock_dir=str(tmp_path))
         values = book.worksheet(title).get_all_values()
         assert len(values) == 1 + HOURS
-        assert values[-2:] == [["27-11 18:00" if lang == "id" else "11-27 18:00", "4", "4"], [hour, "8", "12"]]
+        assert [line[:3] for line in values[-2:]] == [["27-11 18:00" if lang == "id" else "11-27 18:00", "4", "4"],
+                                                      [hour, "8", "12"]]
+        assert values[0][3:] == ["", source_line(config.input_tab, lang)]    # the input tab it sums
         first = init_layout(config, client=client)
         assert first.requests.count("addChart") == 5          # four on the kecamatan tab, one here
         meta = client.http_client.fetch_sheet_metadata(book.id, {"includeGridData": "false"})

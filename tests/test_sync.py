@@ -19,6 +19,7 @@ from sheetsync.core.summaries import summary_tables
 from sheetsync.core.config import resolve_overrides
 from sheetsync.sync.run import SyncBusy, SyncError, SyncHooks, read_and_check, sync
 from sheetsync.sync.desired import summary_origin
+from sheetsync.sync.stamp import source_col, source_line
 from sheetsync.sheets.transport import RetryPolicy
 from sync_data import FULL_HEADER, all_tabs, cell_diff, config_for, seed, settled_counters, tps_sheet
 
@@ -86,6 +87,12 @@ def assert_sheet_matches(sh, values, config):
     for tab, table in summary_tables(result, config).items():
         shown = tabs[tab]
         top = summary_origin(config, tab)
+        at = source_col(config, tab, max(len(row) for row in table)) - 1     # row 1: the input tab summed
+        assert shown[0][at:] == [source_line(config.input_tab, config.language)], (tab, shown[0])
+        head = list(shown[0][:at])
+        while head and head[-1] == "":
+            head.pop()
+        shown = [head, *shown[1:]]
         assert len(shown) == top - 1 + len(table), f"{tab}: leftover rows"
         for i, row in enumerate(table):
             line = shown[top - 1 + i]

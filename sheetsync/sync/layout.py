@@ -41,6 +41,7 @@ from sheetsync.sync.desired import InputLayout, input_layout
 from sheetsync.sync.ownership import (ApiObject, Owned, column_marker, column_unmarker, read_owned, resolve_tabs,
                                       summary_headers, synced_before, tab_kinds, tab_marker)
 from sheetsync.sync.stamp import summary_origin
+from sheetsync.sync.tab_owner import sums_another
 
 MARK = "sheetsync:"            # prefix of descriptions of what init owns
 # Chart titles, in the sheet's language ({kota}: the config's kota).
@@ -194,17 +195,18 @@ class LayoutPlan:
         """A new tab's grid, sized to what goes there (not Google's 1000 x 26): the input tab
         holds the planned TPS; a summary is as wide as its table and as long as its rows (one per
         kecamatan or kelurahan; on the kecamatan tab the charts below it) and a tenth to grow, or
-        1,000 rows for the tables that follow the data. The input tab keeps Google's 26 columns
-        at least: people add columns of their own there."""
+        1,000 rows for the tables that follow the data, and two columns more for the source line
+        (tab_owner.py). The input tab keeps Google's 26 columns at least: people add columns of
+        their own there."""
         regions, cfg = self.config.regions, self.config
         if title == cfg.input_tab or (cfg.double_entry is not None and title == cfg.double_entry.tab):
             return max(len(regions.kelurahan) * 30, 100) + cfg.header_row, max(len(cfg.columns) + 2, 26)
-        width = max(len(summary_headers(cfg).get(title, [])), 1)
+        width = max(len(summary_headers(cfg).get(title, [])), 1) + 2
         charts = len(kecamatan_charts(cfg, 0))                                # two abreast below the table
         rows = {cfg.summary_tabs.kecamatan: len(regions.kecamatan) + 3 + (charts + 1) // 2 * CHART_CELLS[1],
                 cfg.summary_tabs.kelurahan: len(regions.kelurahan) + 5}.get(title)
         if title == progress_title(cfg):      # the hours' table, its chart below
-            return 1 + HOURS + 2 + CHART_CELLS[1], 3
+            return 1 + HOURS + 2 + CHART_CELLS[1], 3 + 2
         if rows is None:                  # Masalah, Rekap Koordinator follow the data: as a sync makes them
             return 1000, width
         return rows + rows // 10 + 3, width
@@ -375,13 +377,15 @@ class LayoutPlan:
             self.requests += [{"addChart": {"chart": c}} for c in wanted if _chart_key(c["spec"]) not in shown]
 
     def wanted_charts(self) -> dict[str, list[ApiObject]]:
-        """Owned tab title -> the charts sheetsync puts there."""
+        """Owned tab title -> the charts sheetsync puts there; none on a tab that sums another
+        config's input tab (tab_owner.py): its charts are that config's."""
         tab = self.config.summary_tabs.kecamatan
         wanted = {tab: kecamatan_charts(self.config, self.sheet_id(tab))}
         progress = progress_title(self.config)
         if progress in tab_kinds(self.config):
             wanted[progress] = [progress_chart(self.config, self.sheet_id(progress))]
-        return wanted
+        return {t: charts for t, charts in wanted.items()
+                if sums_another(self.owned.values.get(t, []), self.config) is None}
 
     def second_tab(self) -> None:
         """The second-entry tab, made once: header row (the TPS key and the counts, as in the

@@ -52,16 +52,23 @@ def claim_tabs(current: dict[str, list[list[Any]]], desired: Desired, config: Co
     clashes returned); give each other one its source line. ``current``: the sync's read."""
     clashes = []
     for grid in desired.grids:
-        lines = _lines(current.get(grid.tab, []))
-        found = lines[min(lines)] if lines else None      # the first line is the tab's
-        if found is not None and found != config.input_tab:
-            clashes.append(TabClash(grid.tab, found, _key(config, grid.tab)))
+        other = sums_another(current.get(grid.tab, []), config)
+        if other is not None:
+            clashes.append(TabClash(grid.tab, other, _key(config, grid.tab)))
     refused = {c.tab for c in clashes}
     desired.grids = [g for g in desired.grids if g.tab not in refused]
     desired.cells = [c for c in desired.cells if c.tab not in refused]
     for grid in desired.grids:
         _add_line(grid, desired, _lines(current.get(grid.tab, [])), config)
     return clashes
+
+
+def sums_another(cells: list[list[Any]], config: Config) -> str | None:
+    """The input tab, not this config's, that a summary tab's source line names (the first
+    line in row 1 is the tab's), else None: no line, or this config's."""
+    lines = _lines(cells)
+    found = lines[min(lines)] if lines else None
+    return found if found != config.input_tab else None
 
 
 def clash_line(clashes: list[TabClash], config: Config, lang: str) -> str:
