@@ -255,7 +255,7 @@ def _filled(values: list[list[Any]], config: Config, phase: str, seed: int) -> t
             _photos(sorted(generated), roles["photo"], random.Random(seed + 1), writer, info)
         if second_tab(config) is not None:     # its own stream too
             finished = sorted(set(honest) - {r - 1 for r in info.partial})
-            _second_team(values, finished, config, random.Random(seed + 3), writer, info)
+            _second_team(values, finished, roles, config, random.Random(seed + 3), writer, info)
     else:
         _persiapan(rows, roles, config, rng, writer, info)
     info.cells = len(writer.cells)
@@ -432,52 +432,67 @@ def second_tab(config: Config) -> str | None:
 
 
 def second_tab_header(config: Config) -> list[str]:
-    """The second tab's header: the TPS key columns, then the C.Hasil counts, as the input tab heads them."""
-    keys = [c.header for kind in KEY_TYPES for c in config.columns if c.type == kind][:len(KEY_TYPES)]
+    """The second tab's header as init writes it: the TPS key columns, then the C.Hasil counts,
+    headed as in the input tab."""
+    keys = [c.header for c in config.columns if c.type in KEY_TYPES]
     return keys + [col.header for f in result_fields(config) if (col := config.column(f)) is not None]
 
 
-def _second_team(values: list[list[Any]], finished: list[int], config: Config, rng: random.Random,
-                 w: _Writer, info: DemoFill) -> None:
-    """The second team's rows: each ``finished`` row typed again SECOND_DELAY hours after the first
-    team typed its last cell (after the evening: not yet), a few with one or two numbers misread,
-    one with a TPS number its kelurahan does not have."""
-    header = list(values[config.header_row - 1])
-    wanted = second_tab_header(config)
-    where = find_columns(header, {h: (h,) for h in wanted})
-    if len(where) < len(wanted) or not finished:
+def _second_team(values: list[list[Any]], finished: list[int], roles: dict[str, int], config: Config,
+                 rng: random.Random, w: _Writer, info: DemoFill) -> None:
+    """The second team's rows, below its tab's header in the order it types them: each
+    ``finished`` row typed again after the first team (after the evening: not yet), a few with
+    one or two numbers misread, one with a TPS number its kelurahan does not have."""
+    header = second_tab_header(config)
+    columns = list(find_columns(values[config.header_row - 1], {h: (h,) for h in header}).values())
+    if len(columns) < len(header) or not all(k in roles for k in KEY_TYPES):
         return
-    done = dict(w.arrival)
-    for (r, _), hour in w.later.items():
-        done[r] = max(done[r], hour)
-    typed = [(done[r] + rng.choice(SECOND_DELAY), r) for r in finished]
-    typed = [(hour, r) for hour, r in typed if hour < EVENING_HOURS]
-    if len(typed) <= ENTRIES_DIFFER:
+    typed = _second_hours(finished, w, rng)
+    plain = [r for _, r in typed if r + 1 not in info.anomaly_rows]     # an anomaly keeps its one warning
+    if len(plain) <= ENTRIES_DIFFER:
         return
-    keys, counts = wanted[:len(KEY_TYPES)], wanted[len(KEY_TYPES):]
-    rows = {r: [_cell(values[r], where[h]) for h in keys] + [int(str(w.cells[(r, where[h])]).strip()) for h in counts]
-            for _, r in typed}
-    plain = [r for _, r in typed if r + 1 not in info.anomaly_rows]
+    rows = {r: [_typed_again(values, w, r, c) for c in columns] for _, r in typed}
     differ = sorted(rng.sample(plain, ENTRIES_DIFFER))
+    counts = range(len(header) - len(result_fields(config)), len(header))
     for r in differ:
-        for i in rng.sample(range(len(keys), len(wanted)), rng.choice((1, 2))):
+        for i in rng.sample(counts, rng.choice((1, 2))):
             rows[r][i] = _misread(rows[r][i], rng)
     wrong = rng.choice([r for r in plain if r not in differ])
-    rows[wrong][2] = _tps_numbers(values, where, keys, rows[wrong]) + 1
-    order = sorted(typed, key=lambda t: (t[0], rng.random()))      # within an hour, as the forms come
+    rows[wrong][columns.index(roles["tps"])] = _last_tps(values, roles, wrong, config.header_row) + 1
+    order = sorted(typed, key=lambda t: (t[0], rng.random()))      # within an hour, as the forms come in
+    first = config.header_row + 1
     for n, (hour, r) in enumerate(order):
-        w.second[config.header_row + 1 + n] = (hour, rows[r])
-        if r == wrong:
-            info.second_unmatched.append(config.header_row + 1 + n)
+        w.second[first + n] = (hour, rows[r])
+    info.second_unmatched = [first + n for n, (_, r) in enumerate(order) if r == wrong]
     info.entries_differ = [r + 1 for r in differ]
     info.double_checked = sorted(r + 1 for _, r in typed if r not in differ and r != wrong)
 
 
-def _tps_numbers(values: list[list[Any]], where: dict[str, int], keys: list[str], row: list[Any]) -> int:
-    """The highest TPS number of the row's kelurahan in the input tab."""
-    kec, kel, tps = (where[h] for h in keys)
-    return max(int(_cell(v, tps)) for v in values if _cell(v, kec) == row[0] and _cell(v, kel) == row[1]
-               and str(_cell(v, tps)).isdigit())
+def _second_hours(finished: list[int], w: _Writer, rng: random.Random) -> list[tuple[int, int]]:
+    """(hour, row) of the rows the second team types during the evening: SECOND_DELAY hours
+    after the first team typed the row's last cell."""
+    done = dict(w.arrival)
+    for (r, _), hour in w.later.items():
+        done[r] = max(done[r], hour)
+    hours = [(done[r] + rng.choice(SECOND_DELAY), r) for r in finished]
+    return [(hour, r) for hour, r in hours if hour < EVENING_HOURS]
+
+
+def _typed_again(values: list[list[Any]], w: _Writer, r: int, c: int) -> Any:
+    """A cell of row ``r`` as the second team types it: what the first team typed (or the
+    planned row holds), a number without the stray spaces pasted from WhatsApp."""
+    value = w.cells.get((r, c), _cell(values[r], c))
+    text = str(value).strip()
+    return int(text) if text.isdigit() else value
+
+
+def _last_tps(values: list[list[Any]], roles: dict[str, int], r: int, header_row: int) -> int:
+    """The highest TPS number of row ``r``'s kelurahan in the input tab."""
+    def place(row: list[Any]) -> tuple[Any, Any]:
+        return _cell(row, roles["kecamatan"]), _cell(row, roles["kelurahan"])
+
+    return max(int(_cell(v, roles["tps"])) for v in values[header_row:]
+               if place(v) == place(values[r]) and str(_cell(v, roles["tps"])).isdigit())
 
 
 def _misread(value: int, rng: random.Random) -> int:
