@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from coordinators import Desk, coordinator, insert_own_column
-from google_emulator import GoogleEmulator
 from sync_data import config_for, seed, tps_sheet
 
 from sheetsync.journal.formulas import READ_EVERY, a1_ranges, candidate_ranges, formulas_in

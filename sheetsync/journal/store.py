@@ -303,14 +303,16 @@ class Journal(JournalReader):
         mark = f"formulas:{sheet}"
         got = self.db.execute("SELECT value FROM meta WHERE key=?", (mark,)).fetchone()
         was = json.loads(got[0]) if got else None
+        if was is None and not changed:
+            return 0                             # a history never read so waits for a change
         now = float(self.db.execute("SELECT ts FROM syncs WHERE id=?", (sync,)).fetchone()[0])
-        todo = {k for k in (*changed, *(was["pending"] if was else tab.rows)) if k in tab.positions}
+        todo = set(tab.rows) if was is None else {k for k in (*changed, *was["pending"]) if k in tab.positions}
         found: list[Found] = []
         if changed and (was is None or not 0 <= now - was["read"] < READ_EVERY):
             found, unsure = self._read_formulas(tab, config, todo, read)
             state = {"pending": sorted(unsure), "read": now}
         else:                                    # nothing changed, or not yet: the rows wait
-            state = {"pending": sorted(todo), "read": was["read"] if was else 0.0}
+            state = {"pending": sorted(todo), "read": was["read"]}
         if found or state != was:
             self._store_formulas(sync, mark, found, state, sheet)
         return len(found)
