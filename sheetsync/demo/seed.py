@@ -696,7 +696,7 @@ def run_demo(api_url: str, *, phase: str = "hari-h", seed: int = 2024, preset: s
     ``photos``: with a C.Hasil photo column, some reported rows still without a photo.
     hari-h is an evening of EVENING_HOURS syncs an hour apart, the last at ``end`` (now), with
     a journal and locks in ``work`` (a temporary directory when none is given), and a second
-    team typing the results again in the tab "Entri Kedua".
+    team typing the results again in the tab "Entri Kedua" (made by init).
     ``step`` hears (steps done, steps in all)."""
     client = emulator_client(api_url)
     base = with_photo_column(load_preset(preset)) if photos else load_preset(preset)
@@ -736,9 +736,8 @@ def _evening_syncs(config: Config, client: Client, seed: int, work: Path, end: d
     sheet is synced with a journal, so the last 24 hours' tab has the evening to show."""
     sheet = Sheet(client, config.spreadsheet)
     tab = a1.quote_tab(config.input_tab)
-    values = sheet.read([tab])[tab]
-    add_second_tab(sheet, config, rows=len(values))
-    hours, info = evening_updates(values, config, seed=seed)
+    hours, info = evening_updates(sheet.read([tab])[tab], config, seed=seed)
+    _room_for_second_team(sheet, config, info)
     evening: list[EveningSync] = []
     with Journal(work / "journal.sqlite") as journal:
         for i, updates in enumerate(hours):
@@ -751,15 +750,10 @@ def _evening_syncs(config: Config, client: Client, seed: int, work: Path, end: d
     return info, evening
 
 
-def add_second_tab(sheet: Sheet, config: Config, *, rows: int) -> None:
-    """The second team's tab, empty below its header, with room for ``rows`` rows (one
-    batchUpdate, one write), unless init made it; nothing without a second-entry tab."""
+def _room_for_second_team(sheet: Sheet, config: Config, info: DemoFill) -> None:
+    """Rows enough in the second-entry tab for the rows the second team types: init made the
+    tab the input tab's size, and a sheet with many TPS per kelurahan could outgrow it."""
     title = second_tab(config)
-    if title is None or title in sheet.tabs():
-        return
-    header = second_tab_header(config)
-    sheet.batch_update([{"addSheet": {"properties": {
-        "title": title, "gridProperties": {"rowCount": rows, "columnCount": len(header),
-                                            "frozenRowCount": config.header_row}}}}])
-    row = config.header_row
-    sheet.write([(a1.rect(title, row, 1, row, len(header)), [header])])
+    if title is not None:
+        typed = len(info.double_checked) + len(info.entries_differ) + len(info.second_unmatched)
+        sheet.ensure_grid({title: (config.header_row + typed, len(second_tab_header(config)))})
