@@ -4,6 +4,7 @@ nothing changed; restore writes them USER_ENTERED, its text cells behind an apos
 stay text. Real gspread against the emulator; a second client is the coordinator."""
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -164,3 +165,27 @@ def test_an_old_journal_without_formulas_opens_and_reads_them_at_its_next_change
     ws.update([["999"]], "I20")
     desk.sync()                                    # the first change: every row's formulas
     assert [f for row in _formulas(desk, sh).values() for f, _ in row.values()] == ["=SUM(I3:K3)"]
+
+
+def test_the_restore_plan_shows_the_formula_it_writes(emu: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    from click.testing import CliRunner
+
+    from sheetsync.cli.main import cli
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+        assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+        return result.stdout
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SHEETSYNC_LOCK_DIR", str(tmp_path / "locks"))
+    sh, ws, _ = _desk(emu, tmp_path, 87)
+    ws.update([["=SUM(I3:K3)"]], "L3", value_input_option="USER_ENTERED")
+    args = ["--preset", "pilkada-jakbar-2024", "--api-url", emu.url, "--spreadsheet", sh.id]
+    run("sync", *args)
+    ws.batch_clear(["L3"])
+    run("sync", *args)
+    shown = run("--lang", "en", "restore", *args, "--since", "1")
+    line = next(line for line in shown.splitlines() if "'TPS'!L3" in line)
+    assert "=SUM(I3:K3)" in line
+    assert json.loads(run("restore", *args, "--since", "1", "--json"))["cells"][0]["formula"] == "=SUM(I3:K3)"

@@ -377,7 +377,8 @@ def restore_cmd(config: Config, since: str | None, tps_refs: tuple[str, ...], ap
         ui.out(ui.t("restore_none"))
     else:
         ui.table(["tps", "cell", "column", "value", "kind"],
-                 [[c["tps_key"], c["a1"], c["header"], c["value"], c["kind"]] for c in data["cells"]], force=True)
+                 [[c["tps_key"], c["a1"], c["header"], c["formula"] or c["value"], c["kind"]]   # what is written
+                  for c in data["cells"]], force=True)
         ui.out(ui.t("restore_done", count=data["cells_written"]) if plan.applied
                else ui.t("restore_plan", count=len(data["cells"])))
     for skip in data["skipped"]:
