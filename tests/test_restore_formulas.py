@@ -189,3 +189,22 @@ def test_the_restore_plan_shows_the_formula_it_writes(emu: Any, tmp_path: Path, 
     line = next(line for line in shown.splitlines() if "'TPS'!L3" in line)
     assert "=SUM(I3:K3)" in line
     assert json.loads(run("restore", *args, "--since", "1", "--json"))["cells"][0]["formula"] == "=SUM(I3:K3)"
+
+
+def test_rows_with_formulas_come_back_once_when_the_answer_to_the_append_is_lost(faulty_emu: Any,
+                                                                                tmp_path: Path) -> None:
+    """The transport sends the USER_ENTERED append again; the copies are found by reading the
+    formulas as written (valueRenderOption=FORMULA) and blanked."""
+    sh, ws, desk = _desk(faulty_emu, tmp_path, 88)
+    ws.update([["=SUM(I3:K3)"]], "L3", value_input_option="USER_ENTERED")
+    desk.sync()
+    typed = ws.get_values("A2:O3", value_render_option="FORMULA")
+    ws.delete_rows(2, 3)
+    desk.sync(accept_deletions=True)
+    faulty_emu.inject_fault("reset", method="POST", path=r":append", times=1)
+    plan = _restore(desk, faulty_emu, sh)
+    assert plan.user_entered and len(plan.rows_appended) == 2
+    now = ws.get_values(value_render_option="FORMULA")
+    keys = [tuple(str(v) for v in line[:3]) for line in now[1:] if any(line)]
+    assert len(keys) == ROWS and len(set(keys)) == ROWS              # every TPS once, none twice
+    assert now[_row_of(ws, typed[1][:3]) - 1][11] == "=SUM(I3:K3)"
