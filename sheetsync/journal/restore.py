@@ -93,7 +93,8 @@ class RestorePlan:
     def to_dict(self, personal: Iterable[str] = ()) -> dict[str, Any]:
         """JSON-able report; values of ``personal`` fields are masked."""
         p = frozenset(personal)
-        cells = [{**asdict(c), "value": MASK if c.field in p else c.value} for c in self.cells]
+        cells = [{**asdict(c), "value": MASK if c.field in p else c.value,
+                  "formula": MASK if c.field in p and c.formula else c.formula} for c in self.cells]
         return {"spreadsheet": self.spreadsheet, "tab": self.tab, "since_sync": self.since_sync,
                 "applied": self.applied, "cells": cells, "rows_appended": self.rows_appended,
                 "appended_at": self.appended_at, "skipped": self.skipped,

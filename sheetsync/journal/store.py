@@ -307,12 +307,13 @@ class Journal(JournalReader):
             return 0                             # a history never read so waits for a change
         now = float(self.db.execute("SELECT ts FROM syncs WHERE id=?", (sync,)).fetchone()[0])
         todo = set(tab.rows) if was is None else {k for k in (*changed, *was["pending"]) if k in tab.positions}
+        last = 0.0 if was is None else float(was["read"])       # never: due at once
         found: list[Found] = []
-        if changed and (was is None or not 0 <= now - was["read"] < READ_EVERY):
+        if changed and not 0 <= now - last < READ_EVERY:
             found, unsure = self._read_formulas(tab, config, todo, read)
             state = {"pending": sorted(unsure), "read": now}
         else:                                    # nothing changed, or not yet: the rows wait
-            state = {"pending": sorted(todo), "read": was["read"]}
+            state = {"pending": sorted(todo), "read": last}
         if found or state != was:
             self._store_formulas(sync, mark, found, state, sheet)
         return len(found)
