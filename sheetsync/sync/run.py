@@ -6,6 +6,9 @@ holding only the cells whose shown value changes, then one batchGet that verifie
 the written rows still hold the keys their statuses were computed for (settle.py
 repairs the rare row that moved). Nothing changed: 1 request, nothing written.
 Metadata (spreadsheets.get) only when a tab is missing or a write hits the grid edge.
+With a journal, a sync that found a value changed also reads the formulas of the rows
+changed since, at most once in 10 minutes (one values:batchGet with FORMULA render,
+journal/formulas.py), so that restore gives back what people typed.
 
 The library prints nothing: it returns a SyncReport or raises SyncError.
 """
