@@ -41,6 +41,7 @@ import tempfile
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import groupby
 from pathlib import Path
 from typing import Any, Callable, ContextManager, Iterable, Iterator
 
@@ -190,13 +191,10 @@ class _Writer:
 
     def _second_rows(self, tab: str) -> Updates:
         out: Updates = []
-        rows = sorted(self.second)
-        while rows:
-            run = [rows.pop(0)]
-            while rows and rows[0] == run[-1] + 1:
-                run.append(rows.pop(0))
-            block = [self.second[r][1] for r in run]
-            out.append((a1.rect(tab, run[0], 1, run[-1], max(map(len, block))), block))
+        for _, run in groupby(enumerate(sorted(self.second)), key=lambda nr: nr[1] - nr[0]):   # consecutive rows
+            rows = [r for _, r in run]
+            block = [self.second[r][1] for r in rows]
+            out.append((a1.rect(tab, rows[0], 1, rows[-1], max(map(len, block))), block))
         return out
 
     def _strips(self, tab: str) -> Updates:
@@ -453,7 +451,7 @@ def _second_team(values: list[list[Any]], finished: list[int], roles: dict[str, 
         return
     rows = {r: [_typed_again(values, w, r, c) for c in columns] for _, r in typed}
     differ = sorted(rng.sample(plain, ENTRIES_DIFFER))
-    counts = range(len(header) - len(result_fields(config)), len(header))
+    counts = range(sum(c.type in KEY_TYPES for c in config.columns), len(header))
     for r in differ:
         for i in rng.sample(counts, rng.choice((1, 2))):
             rows[r][i] = _misread(rows[r][i], rng)
