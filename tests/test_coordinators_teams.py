@@ -227,3 +227,19 @@ def test_init_of_a_second_config_leaves_the_first_teams_charts(emu: Any, tmp_pat
     assert "deleteEmbeddedObject" not in made.requests       # its one addChart: B's own progress tab's
     assert charts() == theirs
     team_b.idle()
+
+
+def test_a_renamed_input_tab_keeps_its_summary_tabs(emu: Any, tmp_path: Path) -> None:
+    """A line naming a tab that holds no config's Status column is this config's old name."""
+    sh, team_a, team_b = two_teams(emu, tmp_path)
+    team_a.sync()
+    team_b.sync()
+    sh.worksheet("TPS").update_title("TPS Tim A")
+    team_a.config = replace(team_a.config, input_tab="TPS Tim A")
+    report = team_a.sync()
+    assert report.tab_clash is None and report.tabs_refused == []
+    lines = source_lines(sh)
+    assert lines["Rekap Kecamatan"] == lines["Progres 24 Jam"] == "Dihitung dari tab: TPS Tim A"
+    assert lines["Rekap Kec B"] == "Dihitung dari tab: TPS Tim B"
+    team_a.idle()
+    team_b.idle()

@@ -385,7 +385,7 @@ class LayoutPlan:
         if progress in tab_kinds(self.config):
             wanted[progress] = [progress_chart(self.config, self.sheet_id(progress))]
         return {t: charts for t, charts in wanted.items()
-                if sums_another(self.owned.values.get(t, []), self.config) is None}
+                if sums_another(self.owned.values.get(t, []), self.config, self.owned.input_tabs) is None}
 
     def second_tab(self) -> None:
         """The second-entry tab, made once: header row (the TPS key and the counts, as in the

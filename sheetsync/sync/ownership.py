@@ -113,6 +113,8 @@ class Owned:
     """The sync's one read: the input tab, the stamp tab and what carries sheetsync's markers."""
     values: dict[str, list[list[Any]]] = field(default_factory=dict)   # title -> cells
     columns: dict[str, list[int]] = field(default_factory=dict)   # role -> marked 1-based columns of the input tab
+    # every tab holding a column marked sheetsync's: the input tabs of the configs that sync here
+    input_tabs: set[str] = field(default_factory=set)
     unmarked_tabs: list[str] = field(default_factory=list)   # configured summary titles without a marker
     # the second-entry tab as read (config.double_entry.tab); None: not configured, or no such tab.
     # Kept apart from values: sheetsync writes nothing there, so the plan never sees it.
@@ -230,6 +232,8 @@ def _take(owned: Owned, m: Matched, config: Config, kinds: dict[str, str], range
         lookup = f.get("developerMetadataLookup") or {}
         value = str(lookup.get("metadataValue", ""))
         letters = re.match(r"[A-Za-z]+", ref)
+        if lookup.get("metadataKey") == COLUMN_KEY:
+            owned.input_tabs.add(tab)
         if lookup.get("metadataKey") == COLUMN_KEY and tab == config.input_tab and letters:
             owned.columns.setdefault(value, []).append(a1.col_number(letters.group(0)))
         elif lookup.get("metadataKey") == TAB_KEY and kinds.get(tab) == value:

@@ -267,7 +267,7 @@ def _read_and_plan(sheet: Sheet, config: Config, key: str, report: SyncReport, c
     clock.lap("summaries")
     desired = build_desired(values, layout, result, config, tables)
     _progress(desired, journal, key, result, config, now)
-    clashes = claim_tabs(current, desired, config)
+    clashes = claim_tabs(current, desired, config, owned.input_tabs)
     report.tabs_refused = [c.tab for c in clashes]
     report.tab_clash = clash_line(clashes, config, config.language) if clashes else None
     report.notes_kept = keep_notes(values, desired, config.input_tab)

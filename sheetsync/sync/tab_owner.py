@@ -9,10 +9,14 @@ each over the other's table, every minute.
 So row 1 of every summary tab sheetsync writes holds a source line (stamp.py), one blank
 column right of the table: "Dihitung dari tab: TPS" / "Computed from tab: TPS". The tab is read
 anyway (the sync's one read), so the line costs no request. A sync that finds its tab
-summing another input tab leaves that tab as it is (its table, the line, and the last-synced
-cell when it stands there) and says so in one line naming both input tabs and the config key
-to change; it still writes the statuses and its other tabs. A tab without a line (made by an
-earlier release, or new) is this config's: the sync writes its line there.
+summing another config's input tab leaves that tab as it is (its table, the line, and the
+last-synced cell when it stands there) and says so in one line naming both input tabs and the
+config key to change; it still writes the statuses and its other tabs.
+
+Another config's input tab is one holding sheetsync's marked Status column: the same read's
+column lookups answer the marked columns of every tab, so that costs no request either. A line
+naming a tab that holds none (this config's input tab before it was renamed) is this config's,
+as is a tab without a line (made by an earlier release, or new): the sync writes its line there.
 """
 
 from __future__ import annotations
@@ -47,12 +51,14 @@ class TabClash:
     key: str            # the config key naming the tab, e.g. "[summary] progress"
 
 
-def claim_tabs(current: dict[str, list[list[Any]]], desired: Desired, config: Config) -> list[TabClash]:
-    """Drop from ``desired`` every summary tab whose source line names another input tab (the
-    clashes returned); give each other one its source line. ``current``: the sync's read."""
+def claim_tabs(current: dict[str, list[list[Any]]], desired: Desired, config: Config,
+               inputs: set[str]) -> list[TabClash]:
+    """Drop from ``desired`` every summary tab whose source line names another config's input
+    tab (the clashes returned); give each other one its source line. ``current``: the sync's
+    read; ``inputs``: the input tabs of every config that syncs here (ownership.Owned)."""
     clashes = []
     for grid in desired.grids:
-        other = sums_another(current.get(grid.tab, []), config)
+        other = sums_another(current.get(grid.tab, []), config, inputs)
         if other is not None:
             clashes.append(TabClash(grid.tab, other, _key(config, grid.tab)))
     refused = {c.tab for c in clashes}
@@ -63,12 +69,13 @@ def claim_tabs(current: dict[str, list[list[Any]]], desired: Desired, config: Co
     return clashes
 
 
-def sums_another(cells: list[list[Any]], config: Config) -> str | None:
-    """The input tab, not this config's, that a summary tab's source line names (the first
-    line in row 1 is the tab's), else None: no line, or this config's."""
+def sums_another(cells: list[list[Any]], config: Config, inputs: set[str]) -> str | None:
+    """Another config's input tab (one of ``inputs``: it holds sheetsync's Status column) that a
+    summary tab's source line names (the first line in row 1 is the tab's), else None: no line,
+    this config's, or a tab no config syncs now (this config's input tab before a rename)."""
     lines = _lines(cells)
     found = lines[min(lines)] if lines else None
-    return found if found != config.input_tab else None
+    return found if found in inputs and found != config.input_tab else None
 
 
 def clash_line(clashes: list[TabClash], config: Config, lang: str) -> str:
