@@ -30,9 +30,9 @@ class CoordinatorFirst(Sheet):
         self._before_writing()
         return super().write(updates, **kw)
 
-    def append_rows(self, range_: str, rows: list[list[Any]], **kw: Any) -> dict:
+    def append_rows(self, range_: str, rows: list[list[Any]]) -> dict:
         self._before_writing()
-        return super().append_rows(range_, rows, **kw)
+        return super().append_rows(range_, rows)
 
 
 @pytest.fixture

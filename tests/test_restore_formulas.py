@@ -13,7 +13,7 @@ import pytest
 from coordinators import Desk, coordinator, insert_own_column
 from sync_data import config_for, seed, tps_sheet
 
-from sheetsync.journal.formulas import READ_EVERY, a1_ranges, candidate_ranges, formulas_in
+from sheetsync.journal.formulas import READ_EVERY, Found, a1_ranges, candidate_ranges, formulas_in, moved
 from sheetsync.journal.restore import restore
 from sheetsync.journal.store import Journal, journal_key
 from sheetsync.journal.tab import read_tab
@@ -29,7 +29,7 @@ def _desk(emu: Any, tmp_path: Path, seed_no: int) -> tuple[Any, Any, Desk]:
     return sh, coordinator(emu, sh).worksheet("TPS"), Desk(emu, config_for(sh, emu), tmp_path)
 
 
-def _formulas(desk: Desk, sh: Any) -> dict[str, dict[str, tuple[str, str]]]:
+def _formulas(desk: Desk, sh: Any) -> dict[str, dict[str, Found]]:
     with Journal(desk.journal_file) as journal:
         return journal.formulas(journal_key(sh.id, "TPS"))
 
@@ -58,7 +58,7 @@ def test_formulas_are_read_with_the_changes_at_most_every_ten_minutes_and_never_
     sh, ws, desk = _desk(emu, tmp_path, 81)
     ws.update([["=SUM(I3:K3)"]], "L3", value_input_option="USER_ENTERED")
     desk.sync()                                    # the first sync reads every row's formulas
-    assert [f for row in _formulas(desk, sh).values() for f, _ in row.values()] == ["=SUM(I3:K3)"]
+    assert [f for row in _formulas(desk, sh).values() for f in (c.formula for c in row.values())] == ["=SUM(I3:K3)"]
     ws.update([["=SUM(I4:K4)"]], "L4", value_input_option="USER_ENTERED")
     ws.update([["999"]], "I5")
     soon = desk.sync()                             # within READ_EVERY of the first read: the rows wait
@@ -69,7 +69,7 @@ def test_formulas_are_read_with_the_changes_at_most_every_ten_minutes_and_never_
     ws.update([["0"]], "I5")
     later = desk.sync()                            # a change, past READ_EVERY: the waiting rows are read
     assert later.requests == soon.requests + 1
-    assert sorted(f for row in _formulas(desk, sh).values() for f, _ in row.values()) == [
+    assert sorted(f for row in _formulas(desk, sh).values() for f in (c.formula for c in row.values())) == [
         "=SUM(I3:K3)", "=SUM(I4:K4)"]
 
 
@@ -83,15 +83,18 @@ def test_a_deleted_row_comes_back_with_its_formula_and_its_text_stays_text(emu: 
     with pytest.raises(SyncError):
         desk.sync()                                # four of 30 rows: the guard stops
     plan = _restore(desk, emu, sh)
-    assert plan.applied and len(plan.rows_appended) == 4 and plan.user_entered
-    assert {c.formula for c in plan.cells} - {""} == {typed[1][11], typed[2][15]}
+    assert plan.applied and len(plan.rows_appended) == 4 and len(plan.formulas) == 2
     assert typed[1][11] == "=SUM(I3:K3)" and typed[2][15].startswith("=")
-    for line in typed:
+    for was, line in enumerate(typed, start=2):
         r = _row_of(ws, line[:3])
         back = ws.get_values(f"A{r}:P{r}", value_render_option="FORMULA")[0]
         shown = ws.get_values(f"A{r}:P{r}", value_render_option="UNFORMATTED_VALUE")[0]
-        assert _texts(back) == _texts(line), (back, line)           # counts come back as numbers
+        want = [moved(v, r - was) if str(v).startswith("=") and v != "=bukan rumus" else v for v in line]
+        assert _texts(back) == _texts(want), (back, want)           # counts come back as numbers
         assert _texts(shown)[15:] in ([], ["0812"], ["tanya Bu Sari"], ["=bukan rumus"])
+    suara_sah = next(c for c in plan.cells if c.field == "suara_sah" and c.formula)
+    row = suara_sah.a1.removeprefix("'TPS'!L")
+    assert suara_sah.formula == f"=SUM(I{row}:K{row})"              # its own row's counts, not row 3's
     after = desk.sync()
     assert after.alerts == []
 
@@ -125,7 +128,7 @@ def test_a_formula_replaced_by_a_typed_value_comes_back_as_that_value(emu: Any, 
     ws.delete_rows(3)
     desk.sync(accept_deletions=True)
     plan = _restore(desk, emu, sh)
-    assert [c.formula for c in plan.cells] == [""] * len(plan.cells) and not plan.user_entered
+    assert [c.formula for c in plan.cells] == [""] * len(plan.cells) and plan.formulas == []
     assert next(c.value for c in plan.cells if c.field == "suara_sah") == "4321"
 
 
@@ -164,7 +167,7 @@ def test_an_old_journal_without_formulas_opens_and_reads_them_at_its_next_change
     desk.idle()
     ws.update([["999"]], "I20")
     desk.sync()                                    # the first change: every row's formulas
-    assert [f for row in _formulas(desk, sh).values() for f, _ in row.values()] == ["=SUM(I3:K3)"]
+    assert [f for row in _formulas(desk, sh).values() for f in (c.formula for c in row.values())] == ["=SUM(I3:K3)"]
 
 
 def test_the_restore_plan_shows_the_formula_it_writes(emu: Any, tmp_path: Path, monkeypatch: Any) -> None:
@@ -203,8 +206,17 @@ def test_rows_with_formulas_come_back_once_when_the_answer_to_the_append_is_lost
     desk.sync(accept_deletions=True)
     faulty_emu.inject_fault("reset", method="POST", path=r":append", times=1)
     plan = _restore(desk, faulty_emu, sh)
-    assert plan.user_entered and len(plan.rows_appended) == 2
+    assert len(plan.formulas) == 1 and len(plan.rows_appended) == 2
     now = ws.get_values(value_render_option="FORMULA")
     keys = [tuple(str(v) for v in line[:3]) for line in now[1:] if any(line)]
     assert len(keys) == ROWS and len(set(keys)) == ROWS              # every TPS once, none twice
-    assert now[_row_of(ws, typed[1][:3]) - 1][11] == "=SUM(I3:K3)"
+    r = _row_of(ws, typed[1][:3])
+    assert now[r - 1][11] == f"=SUM(I{r}:K{r})"                       # in the copy that stays
+
+
+def test_a_formula_moves_with_its_row_as_sheets_moves_a_copied_formula() -> None:
+    typed = "=SUM(I4:K4)*$B$2+'TPS1'!C4&\"A4\"+Sheet2!D$4+LOG10(E4)+SUM(4:4)+TPS1!A4+SUM(I:K)+1E5+$A4"
+    assert moved(typed, 37) == ("=SUM(I41:K41)*$B$2+'TPS1'!C41&\"A4\"+Sheet2!D$4+LOG10(E41)+SUM(41:41)+TPS1!A41"
+                                "+SUM(I:K)+1E5+$A41")
+    assert moved(typed, -3) is not None and moved(typed, -4) is None      # row 0 does not exist
+    assert moved('="tanya "&"Bu Sari"', 9) == '="tanya "&"Bu Sari"'

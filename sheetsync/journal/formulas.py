@@ -17,12 +17,16 @@ answers with its text: a row is taken only when every other cell agrees with the
 sync's read of that row. A row that does not (it moved, it was retyped) waits
 for the next read, as do the rows of a read that failed.
 
-A formula is kept with the value it showed. Restore writes it back only in place
-of that same value: a formula since replaced by a typed value, or one read before
-its cell's last change, gives way to the value.
+A formula is kept with the value it showed and the sheet row it was read in.
+Restore writes it back only in place of that same value: a formula since replaced
+by a typed value, or one read before its cell's last change, gives way to the
+value. A row restored elsewhere gets its formulas as Sheets adjusts a formula
+copied to another row (``moved``): ``=SUM(I4:K4)`` read in row 4 and restored in
+row 41 is ``=SUM(I41:K41)``, never a sum of the TPS that row 4 holds now.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -36,6 +40,13 @@ GAP = 8               # blank or unchanged rows between two candidates that one 
 READ_EVERY = 600
 
 
+# text in a formula that holds no reference: a string literal, a quoted tab name
+_QUOTED = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'")
+# a cell (I4, $I4, I$4; not LOG10( nor a tab named TPS1!), and a whole-rows range (4:4, $4:$9)
+_CELL = re.compile(r"(?<![A-Za-z0-9_.$])(\$?[A-Za-z]{1,3})(\$?)([0-9]+)(?![A-Za-z0-9_.(!])")
+_ROWS = re.compile(r"(?<![A-Za-z0-9_.$:])(\$?)([0-9]+):(\$?)([0-9]+)(?![A-Za-z0-9_.(:!])")
+
+
 @dataclass(frozen=True)
 class Found:
     """One formula cell of the input tab, with the value the sync's read saw there."""
@@ -43,6 +54,37 @@ class Found:
     field: str
     formula: str
     value: str
+    row: int = 0            # the sheet row it was read in
+
+
+def moved(formula: str, rows: int) -> str | None:
+    """``formula`` copied ``rows`` rows down (up when negative), as Sheets adjusts a copied
+    formula: every row number not anchored with $ moves, in references to any tab; text
+    in quotes does not. None when a reference would leave the sheet above row 1."""
+    if not rows:
+        return formula
+    out: list[str] = []
+    at = 0
+    try:
+        for quoted in _QUOTED.finditer(formula):
+            out += [_shift(formula[at:quoted.start()], rows), quoted.group()]
+            at = quoted.end()
+        out.append(_shift(formula[at:], rows))
+    except ValueError:
+        return None
+    return "".join(out)
+
+
+def _shift(part: str, rows: int) -> str:
+    def row(anchor: str, number: str) -> str:
+        if anchor:
+            return anchor + number
+        if int(number) + rows < 1:
+            raise ValueError(number)
+        return str(int(number) + rows)
+
+    part = _ROWS.sub(lambda m: f"{row(m[1], m[2])}:{row(m[3], m[4])}", part)
+    return _CELL.sub(lambda m: m[1] + row(m[2], m[3]), part)
 
 
 @dataclass
@@ -92,7 +134,8 @@ def formulas_in(tab: TabRead, runs: Sequence[tuple[int, int]], got: Mapping[str,
             key = keys[at] if 0 <= at < len(keys) else None
             if key is None or line == lines[at]:
                 continue                                # blank, or no formula in it
-            cells = _row_formulas(key, raw, kept_idx, decode_line(lines[at], len(kept)), kept, skip)
+            cells = _row_formulas(key, first + offset, raw, kept_idx, decode_line(lines[at], len(kept)), kept,
+                                  skip)
             if cells is None:
                 out.unsure.append(key)
             else:
@@ -100,8 +143,8 @@ def formulas_in(tab: TabRead, runs: Sequence[tuple[int, int]], got: Mapping[str,
     return out
 
 
-def _row_formulas(key: str, raw: list[Any], kept_idx: list[int], values: list[str], kept: tuple[str, ...],
-                  skip: frozenset[str]) -> list[Found] | None:
+def _row_formulas(key: str, row: int, raw: list[Any], kept_idx: list[int], values: list[str],
+                  kept: tuple[str, ...], skip: frozenset[str]) -> list[Found] | None:
     """The formula cells of one row; None when a cell without a formula differs from the
     sync's read: not the row that was read."""
     found = []
@@ -113,5 +156,5 @@ def _row_formulas(key: str, raw: list[Any], kept_idx: list[int], values: list[st
         if not (isinstance(cell, str) and cell.startswith("=") and len(cell) > 1):
             return None
         if f not in skip:
-            found.append(Found(key, f, cell, value))
+            found.append(Found(key, f, cell, value, row))
     return found

@@ -20,10 +20,9 @@ overwritten. Owned columns (status, message) are left to the next sync.
 
 What comes back is what was typed: a cell the journal last read as a formula
 (journal/formulas.py) gets that formula, as long as the value restore would put
-back is the one that formula showed. A plan holding a formula writes
-USER_ENTERED, as a person would type it; its text cells then go behind an
-apostrophe, so that they stay text exactly as RAW keeps them ("0812...", "1.234"
-never become numbers or dates). A plan without one writes RAW.
+back is the one that formula showed, adjusted to the row it comes back in as
+Sheets adjusts a copied formula (``formulas.moved``). Values are written RAW as
+before; the formulas after them, USER_ENTERED, as a person types them.
 
 ``restore(..., apply=True)`` holds the sync lock (no sync writes meanwhile),
 reads the tab (values and formulas), plans and writes at once: the refilled
@@ -31,7 +30,9 @@ cells in one values:batchUpdate, the missing rows in one values:append with
 INSERT_ROWS, so Google adds them in new rows below the table as it is when the
 append lands -- never over a row someone typed meanwhile. An append is not
 idempotent: when the transport had to send it again (its answer lost after it
-landed), one read finds the copies and blanks all but the first.
+landed), one read finds the copies and blanks all but the first. Then, when the
+plan holds formulas, one values:batchUpdate USER_ENTERED writes them: into the
+refilled cells, and over the values of the added rows where Google put them.
 """
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ from typing import Any, Iterable
 from sheetsync.core import a1
 from sheetsync.core.config import Config
 from sheetsync.errors import AS_SAID, EXIT_SYNC, Phrase, SheetsyncError, register
+from sheetsync.journal.formulas import Found, moved
 from sheetsync.journal.store import Journal
 from sheetsync.sheets.client import Sheet, transport_stats
 from sheetsync.sync.desired import input_layout
@@ -63,11 +65,20 @@ class RestoredCell:
     a1: str              # 'Tab'!D17 (an added row: where it lands if no row is typed meanwhile)
     value: str
     kind: str            # "row" (added row) | "cell" (blanked cell refilled)
-    formula: str = ""    # what was typed, when it was a formula showing ``value``
+    formula: str = ""    # what was typed, when it was a formula showing ``value`` (adjusted to ``a1``)
 
 
-class Formula(str):
-    """A cell value that is a formula to write USER_ENTERED (not text that starts with "=")."""
+@dataclass(frozen=True)
+class TypedFormula:
+    """A formula restore writes after the values: in a refilled cell (``line`` -1, at ``row``)
+    or in an added row (``line``: its index in ``RestorePlan.rows``; ``row`` where it is planned)."""
+    line: int
+    row: int
+    col: int             # 1-based
+    found: Found         # as the journal read it (its row, the value it showed)
+
+    def at(self, row: int) -> str | None:
+        return moved(self.found.formula, row - self.found.row)
 
 
 @dataclass
@@ -81,7 +92,7 @@ class RestorePlan:
     writes: list[tuple[str, list[list[Any]]]] = field(default_factory=list)   # refilled cells
     rows: list[list[Any]] = field(default_factory=list)   # added rows, from column A
     table_width: int = 0               # header columns: the append looks for the table in them
-    user_entered: bool = False         # writes and rows are USER_ENTERED input (a formula among them)
+    formulas: list[TypedFormula] = field(default_factory=list)   # written USER_ENTERED, after the rest
     applied: bool = False
     appended_at: str = ""              # the range Google put the added rows in
     cells_written: int = 0
@@ -128,36 +139,20 @@ def plan_restore(journal: Journal, spreadsheet: str, current_values: list[list[A
             continue
         if _append(plan, key, window[key][1], next_row, col_of, headers, typed.get(key, {})):
             next_row += 1
-    _as_user_entered(plan)
     return plan
 
 
-def _typed(value: str, formula: tuple[str, str] | None) -> str | int | float:
-    """What restore writes for ``value``: the formula that showed it, else the value as RAW takes it."""
-    if formula is not None and formula[1] == value:
-        return Formula(formula[0])
-    return raw_value(value)
-
-
-def _as_user_entered(plan: RestorePlan) -> None:
-    """A plan holding a formula is written USER_ENTERED: text behind an apostrophe (see module doc)."""
-    cells = [v for _, grid in plan.writes for line in grid for v in line] + [v for line in plan.rows for v in line]
-    if not any(isinstance(v, Formula) for v in cells):
-        return
-    plan.user_entered = True
-    plan.writes = [(ref, [[_user_entered(v) for v in line] for line in grid]) for ref, grid in plan.writes]
-    plan.rows = [[_user_entered(v) for v in line] for line in plan.rows]
-
-
-def _user_entered(value: Any) -> Any:
-    if isinstance(value, Formula):
-        return str(value)
-    return "'" + value if isinstance(value, str) and value else value
-
-
-def _as_read(value: Any, user_entered: bool) -> Any:
-    """A value restore wrote, as a FORMULA-render read gives it back."""
-    return value[1:] if user_entered and isinstance(value, str) and value.startswith("'") else value
+def _formula(plan: RestorePlan, value: str, found: Found | None, line: int, row: int, col: int) -> str:
+    """The formula that showed ``value`` (planned for ``row``), "" for none: a formula since
+    replaced, or one that would reach above row 1 from there, gives way to the value."""
+    if found is None or found.value != value:
+        return ""
+    typed = TypedFormula(line, row, col, found)
+    text = typed.at(row)
+    if text is None:
+        return ""
+    plan.formulas.append(typed)
+    return text
 
 
 def _has_formula(formulas: list[list[Any]], row: int, col: int) -> bool:
@@ -174,7 +169,7 @@ def _restorable(plan: RestorePlan, key: str, old: dict[str, str]) -> dict[str, s
 
 def _refill(plan: RestorePlan, key: str, old: dict[str, str], now: TabRead, col_of: dict[str, int],
             headers: dict[str, str], formulas: list[list[Any]], deliberate: frozenset[str],
-            typed: dict[str, tuple[str, str]]) -> None:
+            typed: dict[str, Found]) -> None:
     current = now.row_dict(key)
     old = _restorable(plan, key, old)
     row = now.positions[key]
@@ -192,13 +187,14 @@ def _refill(plan: RestorePlan, key: str, old: dict[str, str], now: TabRead, col_
                                  "reason": "cleared while the row was being edited"})
             continue
         ref = a1.rect(plan.tab, row, col_of[f] + 1)
-        written = _typed(value, typed.get(f))
-        plan.cells.append(RestoredCell(key, f, headers[f], ref, value, "cell", _formula_of(written)))
-        plan.writes.append((ref, [[written]]))
+        formula = _formula(plan, value, typed.get(f), -1, row, col_of[f] + 1)
+        plan.cells.append(RestoredCell(key, f, headers[f], ref, value, "cell", formula))
+        if not formula:
+            plan.writes.append((ref, [[raw_value(value)]]))
 
 
 def _append(plan: RestorePlan, key: str, old: dict[str, str], row: int,
-            col_of: dict[str, int], headers: dict[str, str], typed: dict[str, tuple[str, str]]) -> bool:
+            col_of: dict[str, int], headers: dict[str, str], typed: dict[str, Found]) -> bool:
     old = _restorable(plan, key, old)
     placed = {f: v for f, v in old.items() if f in col_of}
     for f in sorted(set(old) - set(placed)):
@@ -207,17 +203,14 @@ def _append(plan: RestorePlan, key: str, old: dict[str, str], row: int,
         return False
     line: list[Any] = [""] * (max(col_of[f] for f in placed) + 1)
     for f, value in placed.items():
-        line[col_of[f]] = _typed(value, typed.get(f))
+        line[col_of[f]] = raw_value(value)        # the value, whatever comes after it
     plan.rows.append(line)
     plan.rows_appended.append(key)
     for f in sorted(placed, key=lambda f: col_of[f]):
+        formula = _formula(plan, placed[f], typed.get(f), len(plan.rows) - 1, row, col_of[f] + 1)
         plan.cells.append(RestoredCell(key, f, headers[f], a1.rect(plan.tab, row, col_of[f] + 1),
-                                       placed[f], "row", _formula_of(line[col_of[f]])))
+                                       placed[f], "row", formula))
     return True
-
-
-def _formula_of(written: Any) -> str:
-    return str(written) if isinstance(written, Formula) else ""
 
 
 def _last_filled(values: list[list[Any]]) -> int:
@@ -273,24 +266,39 @@ def _restore(config: Config, journal: Journal, sheet: Sheet, name: str, *, since
     now = read_tab(values, config, owned0=input_layout(values, config, owned.columns, strict=False).owned0)
     journal.claim(name, now, config.name)  # an old journal's history: only its own tab's
     plan = plan_restore(journal, name, values, config, since=since, tps=tps, formulas=formulas, current=now)
-    entered = "USER_ENTERED" if plan.user_entered else "RAW"
     if apply and plan.writes:
-        sheet.write(plan.writes, input_option=entered)
+        sheet.write(plan.writes)
     if apply and plan.rows:
         # the table is found in the header's columns: a note typed far right of the
         # last row is not taken for the table (Google would append beside it)
         columns = f"{tab_range}!A:{a1.col_letters(max(plan.table_width, len(max(plan.rows, key=len))))}"
         before = transport_stats(sheet.client)
-        got = sheet.append_rows(columns, plan.rows, input_option=entered)
+        got = sheet.append_rows(columns, plan.rows)
         plan.appended_at = str(got.get("updates", {}).get("updatedRange", ""))
         if not _starts_in_column_a(plan.appended_at):
             raise RestoreError("restore_landed_elsewhere", where=plan.appended_at)
         if _retried(before, transport_stats(sheet.client)):
             _undo_repeated_append(sheet, plan, tab_range)
-    plan.applied = apply and bool(plan.writes or plan.rows)
+    if apply and plan.formulas:
+        _write_formulas(sheet, plan)
+    plan.applied = apply and bool(plan.writes or plan.rows or plan.formulas)
     plan.cells_written = len(plan.cells) if plan.applied else 0
     plan.requests = sheet.requests
     return plan
+
+
+def _write_formulas(sheet: Sheet, plan: RestorePlan) -> None:
+    """The plan's formulas, USER_ENTERED, each adjusted to the row it is written in: a
+    refilled cell's, or where Google put its added row (``appended_at``)."""
+    top = _rows_of(plan.appended_at)[0] if plan.rows else 0
+    writes = []
+    for typed in plan.formulas:
+        row = typed.row if typed.line < 0 else top + typed.line if top else 0    # 0: not known
+        text = typed.at(row) if row > 0 else None
+        if text is not None:
+            writes.append((a1.rect(plan.tab, row, typed.col), [[text]]))
+    if writes:
+        sheet.write(writes, input_option="USER_ENTERED")
 
 
 def _retried(before: dict[str, int] | None, after: dict[str, int] | None) -> bool:
@@ -308,12 +316,11 @@ def _undo_repeated_append(sheet: Sheet, plan: RestorePlan, tab_range: str) -> No
     size = len(plan.rows)
     if top == 0 or bottom - top + 1 != size:
         return
-    values = sheet.read([tab_range], render="FORMULA")[tab_range]     # the formulas as written
-    rows = [[_as_read(v, plan.user_entered) for v in line] for line in plan.rows]
-    if not _holds(values, top, rows):
+    values = sheet.read([tab_range])[tab_range]
+    if not _holds(values, top, plan.rows):
         return                                   # someone typed there meanwhile: theirs now
     first = top
-    while first - size > 0 and _holds(values, first - size, rows):
+    while first - size > 0 and _holds(values, first - size, plan.rows):
         first -= size
     if first == top:
         return
@@ -333,7 +340,7 @@ def _rows_of(updated: str) -> tuple[int, int]:
 
 
 def _holds(values: list[list[Any]], row: int, rows: list[list[Any]]) -> bool:
-    """Do sheet rows row.. hold exactly ``rows`` (as read with FORMULA render; trailing blanks aside)?"""
+    """Do sheet rows row.. hold exactly ``rows`` (as read unformatted; trailing blanks aside)?"""
     for i, want in enumerate(rows):
         line = values[row - 1 + i] if row - 1 + i < len(values) else []
         width = max(len(line), len(want))

@@ -72,9 +72,10 @@ CREATE TABLE IF NOT EXISTS verified(row INTEGER NOT NULL, sync INTEGER NOT NULL,
   ok INTEGER NOT NULL, PRIMARY KEY(row, sync)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS baselines(row INTEGER NOT NULL, sync INTEGER NOT NULL,
   body TEXT NOT NULL, PRIMARY KEY(row, sync)) WITHOUT ROWID;
--- a formula a person typed, with the value it showed at that sync (journal/formulas.py)
+-- a formula a person typed, with the value it showed at that sync and the sheet row
+-- it was read in (journal/formulas.py)
 CREATE TABLE IF NOT EXISTS formulas(row INTEGER NOT NULL, field INTEGER NOT NULL,
-  sync INTEGER NOT NULL, formula TEXT NOT NULL, value TEXT NOT NULL,
+  sync INTEGER NOT NULL, formula TEXT NOT NULL, value TEXT NOT NULL, pos INTEGER NOT NULL,
   PRIMARY KEY(row, field, sync)) WITHOUT ROWID;
 -- cache of the last read (rebuilt from the tables above when it does not describe
 -- the last sync), content-defined blocks of ~BLOCK sheet rows, one record each, plus
@@ -336,8 +337,8 @@ class Journal(JournalReader):
         fids = self._field_ids(sorted({f.field for f in found}))
         db.execute("BEGIN IMMEDIATE")
         try:
-            db.executemany("INSERT INTO formulas(row, field, sync, formula, value) VALUES (?,?,?,?,?)",
-                           [(ids[f.key], fids[f.field], sync, f.formula, f.value) for f in found])
+            db.executemany("INSERT INTO formulas(row, field, sync, formula, value, pos) VALUES (?,?,?,?,?,?)",
+                           [(ids[f.key], fids[f.field], sync, f.formula, f.value, f.row) for f in found])
             db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
                        (mark, json.dumps(state, ensure_ascii=False)))
             db.execute("COMMIT")
@@ -354,20 +355,19 @@ class Journal(JournalReader):
                 "SELECT key, id FROM rowkeys WHERE sheet=?", (sheet,)) if k in keys)
         return out
 
-    def formulas(self, spreadsheet: str, keys: Iterable[str] | None = None
-                 ) -> dict[str, dict[str, tuple[str, str]]]:
-        """key -> {field: (formula, the value it showed)}: the last formula read in each cell."""
+    def formulas(self, spreadsheet: str, keys: Iterable[str] | None = None) -> dict[str, dict[str, Found]]:
+        """key -> {field: the last formula read in that cell (with the value it showed and its row)}."""
         sheet = self._find_sheet(spreadsheet)
         wanted = None if keys is None else set(keys)
-        out: dict[str, dict[str, tuple[str, str]]] = {}
+        out: dict[str, dict[str, Found]] = {}
         if sheet is None or wanted == set():
             return out
-        for key, name, formula, value, _ in self.db.execute(
-                "SELECT k.key, f.name, x.formula, x.value, max(x.sync) FROM formulas x "
+        for key, name, formula, value, pos, _ in self.db.execute(
+                "SELECT k.key, f.name, x.formula, x.value, x.pos, max(x.sync) FROM formulas x "
                 "JOIN rowkeys k ON k.id=x.row JOIN fieldnames f ON f.id=x.field "
                 "WHERE k.sheet=? GROUP BY x.row, x.field", (sheet,)):
             if wanted is None or key in wanted:
-                out.setdefault(key, {})[name] = (formula, value)
+                out.setdefault(key, {})[name] = Found(key, name, formula, value, pos)
         return out
 
     def _rekey(self, state: _State, kept: tuple[str, ...]) -> None:

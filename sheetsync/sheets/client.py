@@ -356,12 +356,11 @@ class Sheet:
             return
         self.grid[tab] = (rows, cols)
 
-    def append_rows(self, range_: str, rows: list[list[Any]], *, input_option: str = "RAW") -> JsonObject:
-        """ONE values:append, INSERT_ROWS: Google adds the rows in new rows below the table
-        as it is when the request lands, never over a row typed meanwhile. RAW, or with
-        ``input_option`` USER_ENTERED each value as if a person typed it (a formula stays one)."""
+    def append_rows(self, range_: str, rows: list[list[Any]]) -> JsonObject:
+        """ONE values:append, RAW, INSERT_ROWS: Google adds the rows in new rows below
+        the table as it is when the request lands, never over a row typed meanwhile."""
         return self._json(self.http.values_append, self.key, range_,
-                          {"valueInputOption": input_option, "insertDataOption": "INSERT_ROWS"}, {"values": rows})
+                          {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}, {"values": rows})
 
     def too_small(self, need: Mapping[str, tuple[int, int]]) -> bool:
         """Would a write of this extent run past a known grid? (unknown tabs: no)"""
@@ -369,7 +368,8 @@ class Sheet:
                    for t, (r, c) in need.items())
 
     def write(self, updates: Iterable[tuple[str, list[list[Any]]]], *, input_option: str = "RAW") -> WriteStats:
-        """values:batchUpdate RAW (or ``input_option``); one request unless the body passes ~2 MB."""
+        """values:batchUpdate RAW (or ``input_option`` USER_ENTERED: as a person types, a formula
+        stays one); one request unless the body passes ~2 MB."""
         return self.send(self.prepare(updates, input_option=input_option))
 
     def prepare(self, updates: Iterable[tuple[str, list[list[Any]]]], *, input_option: str = "RAW") -> "Prepared":
