@@ -1,7 +1,7 @@
 """Restore gives back the formulas people typed: the journal reads them (valueRenderOption=FORMULA)
 for the rows whose values changed, at most once in READ_EVERY seconds and never in a sync that found
-nothing changed; restore writes them USER_ENTERED, its text cells behind an apostrophe so that they
-stay text. Real gspread against the emulator; a second client is the coordinator."""
+nothing changed; restore writes the values RAW as before, then the formulas USER_ENTERED, each
+adjusted to the row it lands in. Real gspread against the emulator; a second client is the coordinator."""
 from __future__ import annotations
 
 import json
@@ -196,8 +196,8 @@ def test_the_restore_plan_shows_the_formula_it_writes(emu: Any, tmp_path: Path, 
 
 def test_rows_with_formulas_come_back_once_when_the_answer_to_the_append_is_lost(faulty_emu: Any,
                                                                                 tmp_path: Path) -> None:
-    """The transport sends the USER_ENTERED append again; the copies are found by reading the
-    formulas as written (valueRenderOption=FORMULA) and blanked."""
+    """The transport sends the append again; the later copy is blanked, and the formula goes into
+    the copy that stays, adjusted to its row."""
     sh, ws, desk = _desk(faulty_emu, tmp_path, 88)
     ws.update([["=SUM(I3:K3)"]], "L3", value_input_option="USER_ENTERED")
     desk.sync()
