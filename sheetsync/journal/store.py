@@ -18,9 +18,8 @@ import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
-from gspread.exceptions import APIError
 
 from sheetsync.core.check import CheckResult, KeyedRows
 from sheetsync.core.config import Config
@@ -39,7 +38,7 @@ from sheetsync.journal.tab import (TabRead, decode_line, dict_line, line_dict, p
 from sheetsync.private_file import open_private
 from sheetsync.sheets.errors import SheetsError
 from sheetsync.core.gc_pause import no_gc
-from sheetsync.sync.record import TAB_SEP, Alert, journal_key  # noqa: F401  journal_key: callers name histories
+from sheetsync.sync.record import TAB_SEP, Alert, FormulaRead, journal_key  # noqa: F401  journal_key: callers name histories
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -290,7 +289,7 @@ class Journal(JournalReader):
         return state.n
 
     def record_formulas(self, spreadsheet: str, tab: TabRead, config: Config,
-                        read: Callable[[list[str]], Mapping[str, list[list[Any]]]]) -> int:
+                        read: FormulaRead) -> int:
         """After record_tab: the formulas people typed in the rows whose values changed,
         read (``read``: valueRenderOption=FORMULA) in a sync that found a value changed, at
         most once in READ_EVERY seconds, for every row changed since the last such read
@@ -320,13 +319,15 @@ class Journal(JournalReader):
         return len(found)
 
     def _read_formulas(self, tab: TabRead, config: Config, todo: set[str],
-                       read: Callable[[list[str]], Mapping[str, list[list[Any]]]]) -> tuple[list[Found], list[str]]:
+                       read: FormulaRead) -> tuple[list[Found], list[str]]:
         """(formula cells found, rows to read again): one read of the rows of ``todo``."""
         runs = candidate_ranges(tab, todo)
         ranges = a1_ranges(config.input_tab, tab, runs)
         try:
             answer = read(ranges)
-        except (SheetsError, APIError):         # the network, or rows deleted since (a grid-limit 400)
+        except SheetsError:                     # the network: the rows wait for the next read
+            return [], sorted(todo)
+        if answer is None:                      # rows deleted since: they wait too
             return [], sorted(todo)
         taken = formulas_in(tab, runs, answer, ranges, config.personal_fields)
         return taken.found, taken.unsure

@@ -331,6 +331,16 @@ class Sheet:
             out[asked] = m.values if m is not None else []
         return out
 
+    def read_formulas(self, ranges: list[str]) -> dict[str, list[list[Any]]] | None:
+        """read() of the cells as typed (formulas as formulas); None when a range has left the
+        tab since it was worked out (rows deleted meanwhile: the API's grid-limit 400)."""
+        try:
+            return self.read(ranges, render="FORMULA")
+        except APIError as exc:
+            if is_missing_range(exc) or _is_grid_limit(exc):
+                return None
+            raise
+
     def read_matched(self, filters: list[JsonObject], *, render: str = VALUES) -> list["Matched"]:
         """ONE values:batchGetByDataFilter: a POST, so hundreds of ranges never make a long URL
         (Google refuses URLs past about 8 KB), and developer-metadata lookups find sheetsync's

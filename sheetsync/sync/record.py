@@ -43,6 +43,11 @@ class Alert(Protocol):
     def message(self, lang: str = "id", max_rows: int = 20) -> str: ...
 
 
+# Reads A1 ranges as typed (formulas as formulas): range -> cells; None when a range has left
+# the tab since (rows deleted meanwhile).
+FormulaRead = Callable[[list[str]], "Mapping[str, list[list[Any]]] | None"]
+
+
 class SyncRecord(Protocol[TabView]):
     """The record of every read, as the sync uses it. ``TabView`` is the record's own view of
     the input tab: the sync only hands it back."""
@@ -69,5 +74,4 @@ class SyncRecord(Protocol[TabView]):
 
     # after record_tab: ``read`` reads A1 ranges with valueRenderOption=FORMULA, for the
     # formulas of the rows whose values changed (restore puts them back)
-    def record_formulas(self, spreadsheet: str, tab: TabView, config: Config,
-                        read: Callable[[list[str]], Mapping[str, list[list[Any]]]]) -> int: ...
+    def record_formulas(self, spreadsheet: str, tab: TabView, config: Config, read: FormulaRead) -> int: ...

@@ -230,7 +230,7 @@ def _run(config: Config, key: str, report: SyncReport, clock: _Clock, *, client:
                 at=now or datetime.now(WIB),
                 ok_rows=_ok_keys(journal, work.result, work.tab_read), good=not work.alerts)
             journal.record_formulas(journal_key(key, config.input_tab), work.tab_read, config,
-                                    lambda ranges: sheet.read(ranges, render="FORMULA"))
+                                    sheet.read_formulas)
         clock.lap("journal")
         if work.alerts:
             raise guard_stopped(report, work.alerts, work.alert_text, config.language)
