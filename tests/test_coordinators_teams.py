@@ -243,3 +243,22 @@ def test_a_renamed_input_tab_keeps_its_summary_tabs(emu: Any, tmp_path: Path) ->
     assert lines["Rekap Kec B"] == "Dihitung dari tab: TPS Tim B"
     team_a.idle()
     team_b.idle()
+
+
+def test_init_of_each_team_keeps_the_other_teams_protections(emu: Any, tmp_path: Path) -> None:
+    """Each team's init protects its own Status/Keterangan and summary tabs (warning only);
+    the other team's init leaves them, and running both again changes nothing."""
+    sh, team_a, team_b = two_teams(emu, tmp_path)
+    init_layout(team_a.config, client=emu.client())
+    init_layout(team_b.config, client=emu.client())
+
+    def protected() -> set[tuple[str, str]]:
+        meta = sh.fetch_sheet_metadata()
+        return {(s["properties"]["title"], p["description"]) for s in meta["sheets"]
+                for p in s.get("protectedRanges", [])}
+
+    both = protected()
+    assert {t for t, _ in both} >= {"TPS", "TPS Tim B", "Rekap Kecamatan", "Rekap Kec B"}
+    assert init_layout(team_a.config, client=emu.client()).write_calls == 0
+    assert init_layout(team_b.config, client=emu.client()).write_calls == 0
+    assert protected() == both

@@ -349,7 +349,10 @@ class LayoutPlan:
         for title in self.summary_titles():
             wanted.append({"description": f"{MARK} tab {title} (diisi otomatis oleh sheetsync)",
                            "range": {"sheetId": self.sheet_id(title)}, "warningOnly": True})
+        # only this config's tabs: another config on the same spreadsheet protects its own
+        mine = {input_id, *(self.sheet_id(title) for title in self.summary_titles())}
         existing = [(p, s["properties"]["sheetId"]) for s in self.sheets.values()
+                    if s["properties"]["sheetId"] in mine
                     for p in s.get("protectedRanges", []) if str(p.get("description", "")).startswith(MARK)]
         matched: set[int] = set()
         for want in wanted:
