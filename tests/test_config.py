@@ -159,3 +159,15 @@ def test_preset_and_overrides():
 def test_unknown_preset():
     with pytest.raises(ConfigError, match="preset:nope: preset: unknown preset"):
         load_preset("nope")
+
+
+@pytest.mark.parametrize("lang, title", [("id", "Progres 24 Jam"), ("en", "Last 24 hours")])
+def test_the_second_entry_tab_cannot_be_the_last_24_hours_tab(lang, title):
+    """sheetsync writes the last 24 hours' tab (default title in the sheet's language): a second
+    entry there would be overwritten by every sync."""
+    from sheetsync.core.config import PRESET_DIR, ConfigError, parse_config, read_toml
+    data = read_toml(PRESET_DIR / "pilkada-jakbar-2024.toml")
+    data.update(language=lang, double_entry={"tab": title.upper()})
+    with pytest.raises(ConfigError) as err:
+        parse_config(data, "sheetsync.toml", PRESET_DIR)
+    assert "double_entry.tab" in str(err.value) and "tab rekap" in err.value.message("id")

@@ -24,7 +24,7 @@ from sync_data import all_tabs, config_for, seed, tps_sheet
 
 from sheetsync.core import a1
 from sheetsync.core.config import SummaryTabs
-from sheetsync.core.progress import PROGRESS_TAB
+from sheetsync.core.config import PROGRESS_TAB
 from sheetsync.sheets.client import Sheet
 from sheetsync.journal.store import Journal
 from sheetsync.journal.restore import restore

@@ -14,7 +14,8 @@ import pytest
 from sheetsync.core.check import check
 from sheetsync.core.issues import template
 from sheetsync.core.presets import template_values
-from sheetsync.core.progress import HOURS, WIB, progress_title
+from sheetsync.core.config import progress_title
+from sheetsync.core.progress import HOURS, WIB
 from sheetsync.demo.seed import (ANOMALIES, EVENING_HOURS, DemoResult, evening_updates, fill_updates, run_demo,
                                  with_anomaly_flags)
 from sheetsync.sync.layout import CHART_TITLES

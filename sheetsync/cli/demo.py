@@ -76,7 +76,7 @@ def print_planted(ui: Ui, result: DemoResult) -> None:
     """What the hari-h demo planted for the rules to find, counted, its evening of syncs and how
     many TPS the second entry confirms at the last one."""
     from sheetsync.core.issues import status_label
-    from sheetsync.core.progress import progress_title
+    from sheetsync.core.config import progress_title
     from sheetsync.demo.seed import MISTAKES
 
     fill, lang = result.fill, result.config.language

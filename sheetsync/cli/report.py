@@ -124,12 +124,12 @@ def _double_entry(ui: Ui, de: DoubleEntryReport) -> None:
 def input_tab_named(config: Config) -> Iterator[None]:
     """A read of the input tab that Google cannot parse because the tab is gone (renamed,
     deleted) is said as sync says it: the tab's name and the tabs there are."""
-    from sheetsync.sheets.client import Sheet, _is_missing_range, open_client, tab_missing
+    from sheetsync.sheets.client import Sheet, is_missing_range, open_client, tab_missing
 
     try:
         yield
     except Exception as exc:
-        if not _is_missing_range(exc):
+        if not is_missing_range(exc):
             raise
         sheet = Sheet(open_client(config), config.spreadsheet)
         if config.input_tab in sheet.tabs():

@@ -250,6 +250,15 @@ class Config:
         return frozenset(c.field for c in self.columns if c.personal)
 
 
+# The last 24 hours' tab when the config names none, in the sheet's language.
+PROGRESS_TAB = {"id": "Progres 24 Jam", "en": "Last 24 hours"}
+
+
+def progress_title(config: Config) -> str:
+    """The config's last 24 hours' tab, else the default title in the sheet's language."""
+    return config.summary_tabs.progress or PROGRESS_TAB["id" if config.language == "id" else "en"]
+
+
 def result_fields(config: Config) -> tuple[str, ...]:
     """The C.Hasil fields configured: paslon, suara sah / tidak sah, pengguna hak pilih."""
     fields = {c.field for c in config.columns}
@@ -531,7 +540,7 @@ def _double_entry(top: _Table, config: Config) -> DoubleEntry | None:
     # Sheets tells tab titles apart ignoring case: 'tps' is the input tab 'TPS'
     summary = Phrase("a summary tab", "tab rekap")
     taken = {config.input_tab.casefold(): Phrase("input.tab", "input.tab"),
-             **{title.casefold(): summary for title in config.summary_tabs.titles()}}
+             **{title.casefold(): summary for title in (*config.summary_tabs.titles(), progress_title(config))}}
     if found.tab is not None and found.tab.casefold() in taken:
         t.fail("tab", "config_double_entry_tab", tab=repr(found.tab), what=taken[found.tab.casefold()])
     return found

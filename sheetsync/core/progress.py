@@ -22,14 +22,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Sequence
 
-from sheetsync.core.config import Config
-
 WIB = timezone(timedelta(hours=7))
 HOURS = 24
 HOUR = timedelta(hours=1)
 
-# The tab that shows the table, in the sheet's language.
-PROGRESS_TAB = {"id": "Progres 24 Jam", "en": "Last 24 hours"}
 _HEADERS = {"id": ("Jam (WIB)", "TPS Lapor Baru", "TPS Lapor (Total)"),
             "en": ("Hour (WIB)", "TPS newly reported", "TPS reported (total)")}
 _HOUR_FORMAT = {"id": "%d-%m %H:00", "en": "%m-%d %H:00"}
@@ -87,11 +83,6 @@ def progress_table(counts: Iterable[HourCount], lang: str) -> list[list[Any]]:
     lang = "id" if lang == "id" else "en"
     fmt = _HOUR_FORMAT[lang]
     return [list(_HEADERS[lang])] + [[c.start.strftime(fmt), c.reported, c.total] for c in counts]
-
-
-def progress_title(config: Config) -> str:
-    """The config's last 24 hours' tab, else the default title in the sheet's language."""
-    return config.summary_tabs.progress or PROGRESS_TAB["id" if config.language == "id" else "en"]
 
 
 def _hour_starts(now: datetime, hours: int) -> list[datetime]:

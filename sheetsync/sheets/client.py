@@ -282,9 +282,6 @@ def is_missing_range(exc: BaseException) -> bool:
         "Unable to parse range" in str(exc.error.get("message", ""))
 
 
-_is_missing_range = is_missing_range
-
-
 def _is_grid_limit(exc: BaseException) -> bool:
     return isinstance(exc, APIError) and exc.response.status_code == 400 and \
         "exceeds grid limits" in str(exc.error.get("message", ""))

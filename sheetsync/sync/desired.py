@@ -19,10 +19,10 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 
 from sheetsync.core.check import CheckResult
-from sheetsync.core.config import Config
+from sheetsync.core.config import Config, progress_title
 from sheetsync.core.headers import header_key
 from sheetsync.core.issues import status_label
-from sheetsync.core.progress import Point, progress_table, progress_title, reported_per_hour
+from sheetsync.core.progress import Point, progress_table, reported_per_hour
 from sheetsync.core.summaries import summary_tables
 
 from sheetsync.sync.ownership import ROLES, column_not_ours, marker_holds, sheetsyncs_column

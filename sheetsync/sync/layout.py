@@ -27,13 +27,13 @@ from typing import Any, Sequence
 import sheetsync.core.rules  # noqa: F401  rule families register their statuses (BELUM ADA SAKSI)
 from sheetsync.core import a1
 from sheetsync.core.check import check
-from sheetsync.core.config import Config
+from sheetsync.core.config import Config, progress_title
 from sheetsync.core.double_entry import KEY_TYPES, second_headers
 from sheetsync.core.headers import header_key
 from sheetsync.core.issues import STATUS_LABELS, status_label
 from sheetsync.core.locale_check import spreadsheet_locale
 from sheetsync.core.presets import planned_tps
-from sheetsync.core.progress import HOURS, progress_title
+from sheetsync.core.progress import HOURS
 from sheetsync.core.regions import tps_key
 from sheetsync.core.summaries import summary_tables
 from sheetsync.sheets.client import Client, Sheet, open_client

@@ -33,10 +33,9 @@ import sheetsync.core.rules  # noqa: F401  rule families register their statuses
 import sheetsync.sync.record  # noqa: F401  the record registers its changed-after-verification warning
 from sheetsync.core import a1
 from sheetsync.core.check import NOT_FILLED_MESSAGE, check
-from sheetsync.core.config import Config
+from sheetsync.core.config import Config, progress_title
 from sheetsync.core.headers import header_key
 from sheetsync.core.issues import MESSAGES, STATUS_LABELS, template
-from sheetsync.core.progress import progress_title
 from sheetsync.core.summaries import summary_tables
 from sheetsync.sheets.client import Matched, Sheet, is_missing_range
 from sheetsync.errors import EXIT_SYNC, Phrase, register

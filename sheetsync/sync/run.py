@@ -23,10 +23,9 @@ from zoneinfo import ZoneInfo
 
 from sheetsync.core import a1
 from sheetsync.core.check import CheckResult, KeyedRows, LateIssues, check
-from sheetsync.core.config import Config
+from sheetsync.core.config import Config, progress_title
 from sheetsync.core.issues import Issue
 from sheetsync.core.locale_check import locale_issue, spreadsheet_locale
-from sheetsync.core.progress import progress_title
 from sheetsync.core.summaries import summary_tables
 from sheetsync.sheets.client import (Client, Prepared, Sheet, WriteStats, _is_grid_limit, is_missing_range, open_client, spreadsheet_key,
                                      tab_missing, transport_stats)

@@ -24,8 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sheetsync.core.config import Config
-from sheetsync.core.progress import progress_title
+from sheetsync.core.config import Config, progress_title
 from sheetsync.errors import render, register
 from sheetsync.sync.plan import CellTarget, Desired, GridTarget
 from sheetsync.sync.stamp import source_col, source_line, source_named
