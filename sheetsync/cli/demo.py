@@ -197,7 +197,7 @@ def print_province(ui: Ui, result: Any) -> None:
     "sheetsync demo",
     "sheetsync demo --phase persiapan --port 8555",
     "sheetsync demo --province 31       # the six DKI Jakarta sheets and the province rollup",
-    "sheetsync demo --photos            # with C.Hasil photo links, some TPS still without one",
+    "sheetsync demo --no-photos         # without the C.Hasil photo link column",
     "sheetsync demo --no-serve        # print the summary and exit (CI)"))
 @ui_options
 @click.option("--phase", type=click.Choice(["hari-h", "persiapan"]), default="hari-h", show_default=True,
@@ -208,8 +208,8 @@ def print_province(ui: Ui, result: Any) -> None:
 @click.option("--province", metavar="CODE", default=None,
               help="Show a small province instead: a synthetic sheet per kab/kota of the provinsi "
                    "(Kemendagri code, e.g. 31 for DKI Jakarta), one fleet cycle and the province rollup.")
-@click.option("--photos", is_flag=True,
-              help="Add a C.Hasil photo link column: most reported TPS have a link (shown as a link in "
+@click.option("--photos/--no-photos", default=True, show_default=True,
+              help="A C.Hasil photo link column: most reported TPS have a link (shown as a link in "
                    "the web view), the rest none yet (PERIKSA), two a link that is not one.")
 @click.option("--serve/--no-serve", default=None,
               help="Keep the emulator and its web view running until Ctrl-C, or exit after the summary "
@@ -217,8 +217,10 @@ def print_province(ui: Ui, result: Any) -> None:
 def demo_cmd(phase: str, port: int, host: str, seed: int, province: str | None, photos: bool,
              serve: bool | None, ui: Ui) -> None:
     """Try sheetsync with no Google account: start the local Sheets emulator, create the
-    Jakarta Barat sheet (init --with-tps), fill it as volunteers would, sync it, print
-    the kecamatan summary, and serve a read-only web view of the sheet."""
+    Jakarta Barat sheet (init --with-tps), fill it as volunteers would over an evening of
+    hourly syncs (mistakes, partial results, anomalies, C.Hasil photo links, and a second
+    team typing the counts again in 'Entri Kedua'), print the kecamatan summary, and serve a
+    read-only web view of the sheet."""
     from sheetsync.emulator import Emulator
     from sheetsync.emulator.boundary import is_loopback
 

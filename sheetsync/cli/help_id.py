@@ -101,9 +101,11 @@ COMMANDS: dict[str, str] = {
     """,
     "demo": """
         Mencoba sheetsync tanpa akun Google: menyalakan emulator Sheets lokal, membuat
-        spreadsheet Jakarta Barat (init --with-tps), mengisinya seperti yang dilakukan relawan,
-        menyinkronkannya, mencetak rekap per kecamatan, lalu menyajikan tampilan web (hanya
-        baca) dari spreadsheet itu.
+        spreadsheet Jakarta Barat (init --with-tps), mengisinya seperti yang dilakukan relawan
+        sepanjang malam dengan sinkronisasi tiap jam (salah ketik, hasil sebagian, anomali,
+        tautan foto C.Hasil, dan tim kedua yang mengetik ulang angkanya di 'Entri Kedua'),
+        mencetak rekap per kecamatan, lalu menyajikan tampilan web (hanya baca) dari
+        spreadsheet itu.
     """,
     "emulator": """
         Menjalankan emulator lokal Google Sheets v4 / Drive v3 / OAuth2 sampai Ctrl-C, dengan
@@ -205,7 +207,7 @@ OPTIONS: dict[tuple[str, str], str] = {
     ("demo", "--seed"): "Seed data demo (seed sama, data sama).",
     ("demo", "--province"): "Tampilkan satu provinsi kecil: satu sheet sintetis per kab/kota provinsi itu "
                             "(kode Kemendagri, mis. 31 untuk DKI Jakarta), satu siklus fleet dan rekap provinsi.",
-    ("demo", "--photos"): "Tambahkan kolom tautan foto C.Hasil: sebagian besar TPS yang lapor punya tautan "
+    ("demo", "--photos"): "Kolom tautan foto C.Hasil: sebagian besar TPS yang lapor punya tautan "
                           "(tampil sebagai tautan di tampilan web), sisanya belum (PERIKSA), dua tautannya salah.",
     ("demo", "--serve"): "Biarkan emulator dan tampilan webnya tetap jalan sampai Ctrl-C, atau keluar "
                          "setelah rekap (bawaan: tetap jalan bila dijalankan dari terminal, keluar bila "
@@ -247,7 +249,7 @@ NOTES: tuple[tuple[str, str], ...] = (
 EXAMPLE_COMMENTS: dict[str, str] = {
     "print the summary and exit (CI)": "cetak rekap lalu keluar (CI)",
     "the six DKI Jakarta sheets and the province rollup": "enam sheet DKI Jakarta dan rekap provinsi",
-    "with C.Hasil photo links, some TPS still without one": "dengan tautan foto C.Hasil, sebagian TPS belum punya",
+    "without the C.Hasil photo link column": "tanpa kolom tautan foto C.Hasil",
     "crontab": "crontab",
     "personal_retention_days from the config": "personal_retention_days dari konfigurasi",
 }
