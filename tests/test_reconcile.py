@@ -221,7 +221,7 @@ def test_reconcile_with_second_entry_columns(emu: Any, tmp_path: Path, monkeypat
 def test_reconcile_without_double_entry_has_none(config: Any) -> None:
     from sheetsync.reports.second_entry import double_entry_report
 
-    assert double_entry_report(sheet_rows(), None, check(sheet_rows(), config), config, "en") is None
+    assert double_entry_report(check(sheet_rows(), config), config, "en") is None
 
 
 def test_the_against_file_is_one_entry_even_when_the_sheet_has_two(config: Any, tmp_path: Path) -> None:

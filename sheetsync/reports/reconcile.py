@@ -98,7 +98,7 @@ def reconcile(config: Config, *, against: str | Path | None = None, client: Clie
     report = ReconcileReport(spreadsheet=sheet.key, per_kecamatan=_records(result.reconciliation),
                              duplicates=duplicates, changed_since_last_sync=changed, last_sync=last_no,
                              changed_after_verification=verified,
-                             double_entry=double_entry_report(values, second_tab, result, config, lang))
+                             double_entry=double_entry_report(result, config, lang))
     if against is not None:
         report.against = compare_against(result, Path(against), config, lang, grid=grid)
     if by_koordinator:

@@ -13,6 +13,7 @@ Neither verdict removes votes from the totals of all counted rows.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterator
 
 import numpy as np
@@ -27,6 +28,9 @@ from sheetsync.core.rules.registry import register
 DOUBLE_CHECKED = "double_checked"
 ENTRIES_DIFFER = "entries_differ"
 SECOND_FILLED = "second_filled"
+# ...and, on a row whose entries differ, the tuple of its Differences (None elsewhere): what
+# reconcile lists field by field, from the same comparison as the message.
+DIFFERENCES = "entry_differences"
 
 register_message(
     "double_entry_differs",
@@ -45,6 +49,19 @@ QUOTE_LIMIT = 20
 DIFFERENCES_LIMIT = 150
 
 
+@dataclass(frozen=True)
+class Difference:
+    """One field whose two entries differ: each as a number, or as typed when it is not one."""
+    field: str
+    column: str                  # the field's header
+    first: int | str
+    second: int | str
+
+    def text(self) -> str:
+        """"Paslon 1: 120 vs 102"."""
+        return f"{self.column}: {_quoted(self.first)} vs {_quoted(self.second)}"
+
+
 @register("double_entry")
 def double_entry(ctx: RuleContext) -> Iterator[Hits]:
     second = ctx.second
@@ -54,12 +71,12 @@ def double_entry(ctx: RuleContext) -> Iterator[Hits]:
     differ = np.zeros(n, dtype=bool)
     same = np.ones(n, dtype=bool)
     filled = np.zeros(n, dtype=bool)
-    texts: list[list[str]] = [[] for _ in range(n)]
+    found: list[list[Difference]] = [[] for _ in range(n)]
     for f in ctx.result_fields:
         if f not in second.counts or not ctx.has(f):
             same[:] = False        # a field the second entry lacks cannot be said to agree
             continue
-        field_differs, field_same, field_filled = _compare(ctx, second, f, texts)
+        field_differs, field_same, field_filled = _compare(ctx, second, f, found)
         differ |= field_differs
         same &= field_same
         filled |= field_filled
@@ -68,7 +85,10 @@ def double_entry(ctx: RuleContext) -> Iterator[Hits]:
     ctx.frame[ENTRIES_DIFFER] = differ
     ctx.frame[DOUBLE_CHECKED] = same & filled & votes_in & ~differ
     rows = np.flatnonzero(differ)
-    differences = [_listed(texts[i]) for i in rows.tolist()]
+    listed = np.full(n, None, dtype=object)
+    listed[rows] = [tuple(found[i]) for i in rows.tolist()] if len(rows) else []
+    ctx.frame[DIFFERENCES] = listed
+    differences = [_listed([d.text() for d in found[i]]) for i in rows.tolist()]
     if second.where == "columns":
         yield Hits("double_entry_differs", WARNING, None, rows, {"differences": differences})
     else:
@@ -77,9 +97,9 @@ def double_entry(ctx: RuleContext) -> Iterator[Hits]:
 
 
 def _compare(ctx: RuleContext, second: SecondEntry, f: str,
-             texts: list[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(differs, same, second filled) per row for one field; the differing rows' text
-    ("Paslon 1: 120 vs 102") appended to texts."""
+             found: list[list[Difference]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(differs, same, second filled) per row for one field; a Difference appended to each
+    differing row's list."""
     first = ctx.parsed[f]
     other = second.counts[f]
     a_blank, b_blank = first.blank, other.blank
@@ -92,7 +112,8 @@ def _compare(ctx: RuleContext, second: SecondEntry, f: str,
     header = ctx.header(f)
     hit = np.flatnonzero(differs)
     for i, typed in zip(hit.tolist(), ctx.typed(f, hit).tolist()):
-        texts[i].append(f"{header}: {_shown(typed, a_ok[i], a[i])} vs {_shown(second.typed[f][i], b_ok[i], b[i])}")
+        found[i].append(Difference(f, header, _value(typed, a_ok[i], a[i]),
+                                   _value(second.typed[f][i], b_ok[i], b[i])))
     return differs, same, ~b_blank
 
 
@@ -111,10 +132,15 @@ def _listed(parts: list[str]) -> str:
     return ", ".join(shown) + (f" (+{more})" if more else "")
 
 
-def _shown(cell: object, ok: bool, value: int) -> str:
+def _value(cell: object, ok: bool, value: int) -> int | str:
+    """An entry's cell as a number, or as typed when it is not one."""
+    return int(value) if ok else cell_text(cell)
+
+
+def _quoted(value: int | str) -> str:
     """A number as a number; anything else quoted as typed, short, without "; " (which
     separates the messages of a Keterangan cell)."""
-    if ok:
+    if isinstance(value, int):
         return str(value)
-    text = cell_text(cell).replace(";", ",")
+    text = value.replace(";", ",")
     return "'" + (text if len(text) <= QUOTE_LIMIT else text[:QUOTE_LIMIT] + "...") + "'"
