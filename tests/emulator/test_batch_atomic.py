@@ -61,7 +61,7 @@ VALID = st.one_of(
 INVALID = st.sampled_from([
     {"deleteSheet": {"sheetId": 424242}},
     {"addSheet": {"properties": {"title": "lain"}}},
-    {"repeatCell": {"range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 5000}, "cell": {}, "fields": "note"}},
+    {"repeatCell": {"range": {"sheetId": 0, "startRowIndex": 5000, "endRowIndex": 5001}, "cell": {}, "fields": "note"}},
     {"noSuchRequest": {}},
 ])
 

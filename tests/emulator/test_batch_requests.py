@@ -160,8 +160,8 @@ def test_repeat_cell_format_mask_merges(ss):
     assert ss.sheets[0].formats == {}
 
 
-def test_range_past_grid_is_rejected(ss):
-    msg = bad(ss, {"repeatCell": {"range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1001},
+def test_range_starting_past_grid_is_rejected(ss):
+    msg = bad(ss, {"repeatCell": {"range": {"sheetId": 0, "startRowIndex": 1000, "endRowIndex": 1001},
                                   "cell": {}, "fields": "note"}})
     assert "exceeds grid limits. Max rows: 1000, max columns: 26" in msg
 

@@ -170,7 +170,7 @@ def update_cells(txn: Txn, req: dict) -> dict:
         width = max((len((row or {}).get("values") or []) for row in rows), default=0)
         r1, c1 = r0 + len(rows), c0 + width
         bounds(w.sheet, {"startRowIndex": r0, "endRowIndex": r1,
-                         "startColumnIndex": c0, "endColumnIndex": c1})
+                         "startColumnIndex": c0, "endColumnIndex": c1}, strict=True)
         whole = False
     txn.guard(w.sheet, r0, r1, c0, c1)
     w.prepare_rows(r0, r1)

@@ -210,26 +210,37 @@ def need_int(obj: dict, key: str, default: int | None = None) -> int:
     return v
 
 
-def bounds(sheet: Sheet, gr: dict | None) -> tuple[int, int, int, int]:
-    """GridRange -> (r0, r1, c0, c1) clamped to the grid; missing ends are unbounded."""
+def bounds(sheet: Sheet, gr: dict | None, *, strict: bool = False) -> tuple[int, int, int, int]:
+    """GridRange -> (r0, r1, c0, c1) on the grid; missing ends are unbounded.
+
+    As Google answers (measured on repeatCell): a range that starts at or past the grid's
+    last row or column is refused, one that starts inside is taken and cut to the grid,
+    which does not grow. ``strict``: a range the emulator worked out itself (where data
+    lands) must lie wholly inside the grid."""
     gr = gr or {}
     r0 = gr.get("startRowIndex") or 0
     c0 = gr.get("startColumnIndex") or 0
-    r1 = gr.get("endRowIndex", sheet.row_count)
-    c1 = gr.get("endColumnIndex", sheet.column_count)
-    if r1 is None:
-        r1 = sheet.row_count
-    if c1 is None:
-        c1 = sheet.column_count
+    given_r1, given_c1 = gr.get("endRowIndex"), gr.get("endColumnIndex")
+    r1 = sheet.row_count if given_r1 is None else given_r1
+    c1 = sheet.column_count if given_c1 is None else given_c1
     for v in (r0, r1, c0, c1):
         if not isinstance(v, int) or isinstance(v, bool) or v < 0:
             raise Bad("GridRange indexes must be non-negative integers.")
-    if r1 > sheet.row_count or c1 > sheet.column_count or r0 > r1 or c0 > c1:
-        from sheetsync.emulator.a1 import format_range
-        shown = format_range(sheet.title, r0, c0, r1, c1)
-        raise Bad(f"Range ({shown}) exceeds grid limits. Max rows: {sheet.row_count}, "
-                  f"max columns: {sheet.column_count}")
-    return r0, r1, c0, c1
+    rows, cols = sheet.row_count, sheet.column_count
+    outside = (r0 >= rows and (rows or given_r1 is not None)) or (c0 >= cols and (cols or given_c1 is not None))
+    if outside or r0 > r1 or c0 > c1 or (strict and (r1 > rows or c1 > cols)):
+        raise Bad(f"Range ({_grid_text(sheet, r0, c0, given_r1, given_c1)}) exceeds grid limits. "
+                  f"Max rows: {rows}, max columns: {cols}")
+    return r0, min(r1, rows), c0, min(c1, cols)
+
+
+def _grid_text(sheet: Sheet, r0: int, c0: int, r1: int | None, c1: int | None) -> str:
+    """A GridRange as Google's grid-limit message names it: an open end shows only the
+    bounded part ('T!A1001:B' for open rows, 'T!AA1:2' for open columns)."""
+    from sheetsync.emulator.a1 import format_range
+    if r1 is None and c1 is None:
+        r1, c1 = max(sheet.row_count, r0 + 1), max(sheet.column_count, c0 + 1)
+    return format_range(sheet.title, r0, c0, r1, c1)
 
 
 def range_sheet_id(gr: Any) -> int:

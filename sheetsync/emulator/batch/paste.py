@@ -82,7 +82,7 @@ def copy_paste(txn: Txn, req: dict) -> dict:
     reps_c = (dc1 - dc0) // width if width and (dc1 - dc0) % width == 0 and dc1 > dc0 else 1
     end_r, end_c = dr0 + height * reps_r, dc0 + width * reps_c
     bounds(dst, {"startRowIndex": dr0, "endRowIndex": end_r, "startColumnIndex": dc0,
-                 "endColumnIndex": end_c})
+                 "endColumnIndex": end_c}, strict=True)
     txn.guard(dst, dr0, end_r, dc0, end_c)
     if "value" in parts:
         txn.rows(dst, dr0, end_r)
@@ -112,7 +112,7 @@ def cut_paste(txn: Txn, req: dict) -> dict:
     dst = _writable(txn, dest.get("sheetId", 0) or 0, parts)
     r0, c0 = dest.get("rowIndex", 0) or 0, dest.get("columnIndex", 0) or 0
     bounds(dst, {"startRowIndex": r0, "endRowIndex": r0 + (sr1 - sr0),
-                 "startColumnIndex": c0, "endColumnIndex": c0 + (sc1 - sc0)})
+                 "startColumnIndex": c0, "endColumnIndex": c0 + (sc1 - sc0)}, strict=True)
     txn.guard(dst, r0, r0 + (sr1 - sr0), c0, c0 + (sc1 - sc0))
     if "value" in parts:
         txn.rows(dst, r0, r0 + (sr1 - sr0))
@@ -145,7 +145,7 @@ def _typed_rows(txn: Txn, sheet_id: int, r0: int, c0: int, rows: list[list[str]]
     sheet = txn.sheet(sheet_id, "values", "formulas", "formats")
     width = max((len(r) for r in rows), default=0)
     bounds(sheet, {"startRowIndex": r0, "endRowIndex": r0 + len(rows),
-                   "startColumnIndex": c0, "endColumnIndex": c0 + width})
+                   "startColumnIndex": c0, "endColumnIndex": c0 + width}, strict=True)
     txn.guard(sheet, r0, r0 + len(rows), c0, c0 + width)
     txn.rows(sheet, r0, r0 + len(rows))
     for i, row in enumerate(rows):
