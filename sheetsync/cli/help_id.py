@@ -196,6 +196,9 @@ OPTIONS: dict[tuple[str, str], str] = {
     ("restore", "--tps"): 'Hanya TPS ini ("Kapuk 12"); boleh diulang.',
     ("restore", "--apply"): "Tulis rencananya (tanpa opsi ini, rencana hanya ditampilkan).",
     ("restore", "--json"): "Cetak rencana sebagai JSON.",
+    ("restore", "--second-entry"): "Tab entri kedua ([double_entry] tab), bukan tab input: baris dan "
+                                   "angkanya, dari riwayatnya sendiri (--since memakai nomor sinkronnya "
+                                   "sendiri, seperti disebut peringatan penjaganya).",
     ("purge", "--before"): "Hapus yang keluar dari sheet sebelum hari ini (YYYY-MM-DD, WIB).",
     ("purge", "--older-than"): "Hapus yang keluar dari sheet lebih dari UMUR yang lalu (90d, 12h).",
     ("purge", "--json"): "Cetak hasilnya sebagai JSON.",

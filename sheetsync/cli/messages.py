@@ -233,6 +233,12 @@ register({
         "en": "give --since or --tps",
         "id": "berikan --since atau --tps",
     },
+    "no_second_entry_tab": {
+        "en": "--second-entry restores the second-entry tab, and {source} names none: add [double_entry] tab = "
+              "\"Entri Kedua\" (its title) to the config",
+        "id": "--second-entry memulihkan tab entri kedua, dan {source} tidak menyebut satu pun: tambahkan "
+              "[double_entry] tab = \"Entri Kedua\" (judul tabnya) ke konfigurasi",
+    },
     "purge_needs_date": {
         "en": "give --before DATE or --older-than 90d, or set personal_retention_days in the config",
         "id": "berikan --before TANGGAL atau --older-than 90d, atau isi personal_retention_days di konfigurasi",

@@ -343,6 +343,7 @@ def diff_cmd(config: Config, since: str, as_json: bool, include_personal: bool, 
 @click.command("restore", cls=HelpCommand, epilog=example(
     "sheetsync restore --config sheetsync.toml --since 2h",
     "sheetsync restore --config sheetsync.toml --since 2h --apply",
+    "sheetsync restore --config sheetsync.toml --second-entry --since 4 --apply",
     f'sheetsync restore {PRESET} --spreadsheet 1AbC...xyz --tps "Kapuk 12" --apply'))
 @ui_options
 @config_options
@@ -350,25 +351,34 @@ def diff_cmd(config: Config, since: str, as_json: bool, include_personal: bool, 
 @click.option("--tps", "tps_refs", metavar="TPS", multiple=True, help='Only this TPS ("Kapuk 12"); repeatable.')
 @click.option("--apply", is_flag=True, help="Write the plan (without it, only show it).")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+@click.option("--second-entry", is_flag=True,
+              help="The second-entry tab ([double_entry] tab) instead of the input tab: its rows and counts, "
+                   "from its own history (--since takes its own sync numbers, as its guard alert says).")
 @personal_option
 def restore_cmd(config: Config, since: str | None, tps_refs: tuple[str, ...], apply: bool, as_json: bool,
-                include_personal: bool, ui: Ui) -> None:
+                second_entry: bool, include_personal: bool, ui: Ui) -> None:
     """Put back rows that disappeared and cells that were blanked, from the local
     journal.  Writes only into cells that are empty now or rows that are missing, so
     a newer value someone typed is never overwritten.  Shows the plan; writes only
     with --apply."""
     from sheetsync.sheets.client import Sheet, open_client
     from sheetsync.journal.restore import restore
+    from sheetsync.sync.record import second_tab_config
 
     if not since and not tps_refs:
         raise CliError("need_since_or_tps")
+    restored = second_tab_config(config) if second_entry else config      # the tab whose history is read
+    if restored is None:
+        raise CliError("no_second_entry_tab", source=config.source)
     keys = _tps_keys(config, tps_refs, ui) if tps_refs else None
     when = parse_since(since, ui) if since else None
     with _journal(config, ui) as journal, input_tab_named(config):
+        if second_entry:
+            journal.own_history(_key(restored))
         if when is not None:
-            _check_sync_number(journal, config, when, ui)
+            _check_sync_number(journal, restored, when, ui)
         plan = restore(config, journal, Sheet(open_client(config), config.spreadsheet), since=when, tps=keys,
-                       apply=apply)
+                       apply=apply, second_entry=second_entry)
     data = plan.to_dict(_personal(config, include_personal))
     if as_json:
         ui.json(data)

@@ -61,11 +61,12 @@ _TEXT = {
 _LEAD = {"id": "PERINGATAN sheetsync: ringkasan TIDAK diperbarui. ",
          "en": "sheetsync WARNING: summaries NOT updated. "}
 # The advice fits the cause: rows come back with restore; a column with its header.
+# {restore}: the restore command of the tab that lost them (RESTORE).
 _HOW = {
     DELETED_ROWS: {
-        "id": " Pulihkan: sheetsync restore --since {since} --apply; jika disengaja: "
+        "id": " Pulihkan: {restore} --since {since} --apply; jika disengaja: "
               "sheetsync sync --accept-deleted-rows.",
-        "en": " Restore: sheetsync restore --since {since} --apply; if intended: "
+        "en": " Restore: {restore} --since {since} --apply; if intended: "
               "sheetsync sync --accept-deleted-rows."},
     COLUMN_CHANGES: {
         "id": " Kembalikan judul kolom (atau tambahkan judul baru sebagai alias di konfigurasi); "
@@ -73,6 +74,11 @@ _HOW = {
         "en": " Put the column header back (or add the new header as an alias in the config); "
               "if intended: sheetsync sync --accept-column-changes."},
 }
+# The second-entry tab keeps a history of its own (its sync numbers are its own): its alerts
+# name the tab, and its rows come back with restore's --second-entry.
+RESTORE = "sheetsync restore"
+SECOND_ENTRY_FLAG = "--second-entry"
+_IN_TAB = {"id": "Tab entri kedua '{tab}': ", "en": "Second-entry tab '{tab}': "}
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,7 @@ class GuardAlert:
     since_at: datetime
     rows: tuple[tuple[str, int], ...] = ()      # (row key, sheet row at the last good sync)
     params: Mapping[str, Any] = field(default_factory=dict)
+    second_tab: str | None = None               # the second-entry tab's title, when it is that tab's
 
     @property
     def accepted_by(self) -> str:
@@ -96,37 +103,47 @@ class GuardAlert:
         params = {"when": self.since_at.astimezone(WIB).strftime("%d/%m %H:%M"),
                   "rows": ", ".join(shown), **self.params}
         texts = _TEXT[self.code]
-        return (texts.get(lang) or texts["id"]).format(**params)
+        where = (_IN_TAB.get(lang) or _IN_TAB["id"]).format(tab=self.second_tab) if self.second_tab else ""
+        return where + (texts.get(lang) or texts["id"]).format(**params)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "since_sync": self.since_sync,
+        return {"code": self.code, "since_sync": self.since_sync, "second_tab": self.second_tab,
                 "since_at": self.since_at.isoformat(), "rows": [list(r) for r in self.rows],
                 "params": dict(self.params), "accept": FLAG[self.accepted_by],
                 "message": self.message("en")}
 
 
 def alert_text(alerts: Sequence[Alert], lang: str = "id", max_rows: int = 20) -> str:
-    """One line for the last-synced cell and for the exit-3 message: the alerts,
-    then the advice for each kind of cause, once."""
+    """One line for the last-synced cell and for the exit-3 message: the alerts of each tab
+    (the input tab's first, then the second-entry tab's), each followed by the advice for
+    each kind of its causes, once."""
     if not alerts:
         return ""
-    since = alerts[0].since_sync          # the last good sync: `--since N` takes a sync number
-    body = " ".join(a.message(lang, max_rows) + "." for a in alerts)
-    kinds = dict.fromkeys(a.accepted_by for a in alerts)
-    how = "".join((_HOW[k].get(lang) or _HOW[k]["id"]).format(since=since) for k in kinds)
-    return (_LEAD.get(lang) or _LEAD["id"]) + body + how
+    tabs = dict.fromkeys(getattr(a, "second_tab", None) for a in alerts)
+    parts = []
+    for tab in tabs:
+        mine = [a for a in alerts if getattr(a, "second_tab", None) == tab]
+        since = mine[0].since_sync        # that tab's last good sync: `--since N` takes its number
+        restore = f"{RESTORE} {SECOND_ENTRY_FLAG}" if tab else RESTORE
+        body = " ".join(a.message(lang, max_rows) + "." for a in mine)
+        kinds = dict.fromkeys(a.accepted_by for a in mine)
+        parts.append(body + "".join((_HOW[k].get(lang) or _HOW[k]["id"]).format(since=since, restore=restore)
+                                    for k in kinds))
+    return (_LEAD.get(lang) or _LEAD["id"]) + " ".join(parts)
 
 
 def guard(previous: Snapshot | None, current_rows: TabRead | Mapping[str, Any], config: Config, *,
-          accept: Iterable[str] = (), accept_deletions: bool = False) -> list[GuardAlert]:
+          accept: Iterable[str] = (), accept_deletions: bool = False,
+          second_tab: str | None = None) -> list[GuardAlert]:
     """Alerts for the current read against the last good sync (see module doc).
     ``current_rows``: the TabRead of this read (or just its row keys). ``accept``:
     kinds of change confirmed as meant (deleted_rows, column_changes);
-    ``accept_deletions`` accepts every kind."""
+    ``accept_deletions`` accepts every kind. ``second_tab``: the read is of the
+    second-entry tab of that title (its alerts say so)."""
     if previous is None or accept_deletions:
         return []
     accepted = set(accept)
-    common = dict(since_sync=previous.sync_no, since_at=previous.at)
+    common: dict[str, Any] = dict(since_sync=previous.sync_no, since_at=previous.at, second_tab=second_tab)
     alerts = []
     if DELETED_ROWS not in accepted:
         alerts += _rows_alert(previous, current_rows, config, common)

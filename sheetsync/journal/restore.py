@@ -33,6 +33,10 @@ idempotent: when the transport had to send it again (its answer lost after it
 landed), one read finds the copies and blanks all but the first. Then, when the
 plan holds formulas, one values:batchUpdate USER_ENTERED writes them: into the
 refilled cells, and over the values of the added rows where Google put them.
+
+``second_entry=True`` does the same for the second-entry tab, from its own history (its key
+and count columns: record.second_tab_config), under the same lock, writing only into that
+tab: the values RAW, as the second team typed them (no formula of that tab is journaled).
 """
 from __future__ import annotations
 
@@ -46,12 +50,12 @@ from sheetsync.core.config import Config
 from sheetsync.errors import AS_SAID, EXIT_SYNC, Phrase, SheetsyncError, register
 from sheetsync.journal.formulas import Found, moved
 from sheetsync.journal.store import Journal
-from sheetsync.sheets.client import Sheet, transport_stats
+from sheetsync.sheets.client import Sheet, is_missing_range, transport_stats
 from sheetsync.sync.desired import input_layout
 from sheetsync.sync.ownership import read_owned
 from sheetsync.journal.queries import MASK
 from sheetsync.journal.tab import PURGED, TabRead, read_tab
-from sheetsync.sync.record import journal_key
+from sheetsync.sync.record import journal_key, second_tab_config, second_tab_keyed
 from sheetsync.sync.lock import LockBusy, SyncLock, lock_path
 from sheetsync.sync.plan import raw_value
 
@@ -228,6 +232,17 @@ register({
         "id": "baris yang dipulihkan mendarat di {where}, bukan mulai kolom A: periksa di sheet dan pindahkan ke "
               "bawah tabel",
     },
+    "restore_no_second_tab": {
+        "en": "{source} has no second-entry tab ([double_entry] tab = ...): there is no second tab to restore",
+        "id": "{source} tidak punya tab entri kedua ([double_entry] tab = ...): tidak ada tab kedua yang bisa "
+              "dipulihkan",
+    },
+    "restore_second_tab_missing": {
+        "en": "the second-entry tab '{tab}' is not in the spreadsheet (tabs: {tabs}): add it again (sheetsync init "
+              "adds it with its header row), then run restore --second-entry again",
+        "id": "tab entri kedua '{tab}' tidak ada di spreadsheet (tab yang ada: {tabs}): buat lagi (sheetsync init "
+              "membuatnya dengan baris judulnya), lalu jalankan restore --second-entry lagi",
+    },
 })
 
 
@@ -238,18 +253,26 @@ class RestoreError(SheetsyncError):
 
 def restore(config: Config, journal: Journal, sheet: Sheet, *, spreadsheet: str | None = None,
             since: datetime | timedelta | int | None = None, tps: Iterable[str] | None = None,
-            apply: bool = False, lock_dir: str | None = None) -> RestorePlan:
+            apply: bool = False, lock_dir: str | None = None, second_entry: bool = False) -> RestorePlan:
     """One call for ``sheetsync restore``: read the input tab (values, then formulas),
     plan, and with ``apply`` write under the sync lock (see module doc). ``sheet`` is
-    a gsheets.Sheet; the plan returned is the one written."""
+    a gsheets.Sheet; the plan returned is the one written. ``second_entry``: the
+    second-entry tab instead of the input tab."""
+    second = second_tab_config(config)
+    if second_entry and second is None:
+        raise RestoreError("restore_no_second_tab", source=config.source)
     lock = SyncLock(lock_path(journal_key(sheet.key, config.input_tab), config.api_url, lock_dir))   # sync's
     if apply:
         try:
             lock.acquire()
         except LockBusy as exc:
             raise RestoreError(AS_SAID, reason=Phrase.of(exc)) from None
+    key = spreadsheet or sheet.key
     try:
-        return _restore(config, journal, sheet, journal_key(spreadsheet or sheet.key, config.input_tab),
+        if second_entry and second is not None:
+            return _restore_second(second, journal, sheet, journal_key(key, second.input_tab),
+                                   since=since, tps=tps, apply=apply)
+        return _restore(config, journal, sheet, journal_key(key, config.input_tab),
                         since=since, tps=tps, apply=apply)
     finally:
         lock.release()
@@ -266,6 +289,32 @@ def _restore(config: Config, journal: Journal, sheet: Sheet, name: str, *, since
     now = read_tab(values, config, owned0=input_layout(values, config, owned.columns, strict=False).owned0)
     journal.claim(name, now, config.name)  # an old journal's history: only its own tab's
     plan = plan_restore(journal, name, values, config, since=since, tps=tps, formulas=formulas, current=now)
+    return _write_plan(sheet, plan, tab_range, apply)
+
+
+def _restore_second(second: Config, journal: Journal, sheet: Sheet, name: str, *,
+                    since: datetime | timedelta | int | None, tps: Iterable[str] | None,
+                    apply: bool) -> RestorePlan:
+    """The second-entry tab (``second``: record.second_tab_config) as the sync journals it:
+    read (values, then formulas), planned from its own history, written only into it."""
+    tab_range = a1.quote_tab(second.input_tab)
+    try:
+        values = sheet.read([tab_range])[tab_range]
+    except Exception as exc:  # noqa: BLE001 - the API's 400 for a range naming no tab
+        if not is_missing_range(exc):
+            raise
+        tabs = ", ".join(sorted(sheet.tabs())) or "-"
+        raise RestoreError("restore_second_tab_missing", tab=second.input_tab, tabs=tabs) from None
+    formulas = sheet.read([tab_range], render="FORMULA")[tab_range]
+    keyed, others = second_tab_keyed(values, second)
+    now = read_tab(values, second, keyed, owned0=others)
+    journal.claim(name, now, fresh=True)        # as the sync names it: never an old journal's history
+    plan = plan_restore(journal, name, values, second, since=since, tps=tps, formulas=formulas, current=now)
+    return _write_plan(sheet, plan, tab_range, apply)
+
+
+def _write_plan(sheet: Sheet, plan: RestorePlan, tab_range: str, apply: bool) -> RestorePlan:
+    """With ``apply``: the refilled cells (RAW), the missing rows (one append), then the formulas."""
     if apply and plan.writes:
         sheet.write(plan.writes)
     if apply and plan.rows:

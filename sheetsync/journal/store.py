@@ -181,11 +181,12 @@ class Journal(JournalReader):
             return got
         return _inserted(self.db.execute("INSERT INTO sheets(spreadsheet) VALUES (?)", (spreadsheet,)))
 
-    def claim(self, name: str, tab: TabRead, config_name: str | None = None) -> None:
+    def claim(self, name: str, tab: TabRead, config_name: str | None = None, *, fresh: bool = False) -> None:
         """Settle, before a (spreadsheet, input tab) history is first read, whether the
         history a journal of the release before kept under the spreadsheet alone is this
         tab's. It is when this read shares a row with its last read, or either holds no row
-        and that history was written under this config's name (an emptied tab keeps its
+        and that history was written under this config's name (never when ``fresh``: the
+        second-entry tab, which no such release journaled, shares its TPS with the input tab) (an emptied tab keeps its
         history for restore; a second team's new, empty tab does not take it). Otherwise
         this tab starts a history of its own and leaves the old one to its own tab. Without
         this, the first tab to ask took it: the guard found every row of the other tab
@@ -199,6 +200,9 @@ class Journal(JournalReader):
                             "(SELECT sheet FROM sheet_names)", (spreadsheet,)).fetchone() if sep else None
         if legacy is None:
             return
+        if fresh:
+            self.own_history(name)
+            return
         then = self.last(spreadsheet, good_only=False)
         if then is None:
             ours = True
@@ -211,6 +215,18 @@ class Journal(JournalReader):
             db.execute("INSERT OR IGNORE INTO sheet_names(name, sheet) VALUES (?, ?)", (name, legacy[0]))
         else:
             db.execute("INSERT OR IGNORE INTO sheets(spreadsheet) VALUES (?)", (name,))
+
+    def own_history(self, name: str) -> None:
+        """Begin the history ``name`` unless it exists, so that no query takes over, under that
+        name, the history a journal of an earlier release kept under the spreadsheet alone (the
+        second-entry tab's: that release never journaled it, and it shares its TPS with the input tab)."""
+        if self._find_exact(name) is None:
+            self.db.execute("INSERT OR IGNORE INTO sheets(spreadsheet) VALUES (?)", (name,))
+
+    def _find_exact(self, name: str) -> int | None:
+        got = self.db.execute("SELECT sheet FROM sheet_names WHERE name=?", (name,)).fetchone() or \
+            self.db.execute("SELECT id FROM sheets WHERE spreadsheet=?", (name,)).fetchone()
+        return None if got is None else int(got[0])
 
     def _field_ids(self, names: Iterable[str]) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -235,9 +251,9 @@ class Journal(JournalReader):
         return read_tab(values, config, keyed, owned0=owned0)
 
     def guard(self, spreadsheet: str, tab: TabRead, config: Config, *,
-              accept: Iterable[str] = ()) -> list[GuardAlert]:
+              accept: Iterable[str] = (), second_tab: str | None = None) -> list[GuardAlert]:
         """Rows vanished / configured columns gone or changed since the last good sync."""
-        return guarding.guard(self.last(spreadsheet), tab, config, accept=accept)
+        return guarding.guard(self.last(spreadsheet), tab, config, accept=accept, second_tab=second_tab)
 
     def alert_text(self, alerts: Sequence[Alert], lang: str = "id") -> str:
         return alert_text(alerts, lang)

@@ -4,11 +4,13 @@ imports it. ``journal_key`` names one history, and the lock of the runs that wri
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence, TypeVar
 
-from sheetsync.core.check import KeyedRows
-from sheetsync.core.config import Config
+from sheetsync.core.check import KeyedRows, check
+from sheetsync.core.config import Config, RuleSettings, SummaryTabs, result_fields
+from sheetsync.core.double_entry import KEY_TYPES
 from sheetsync.core.issues import Issue, register_message
 
 TAB_SEP = ":"         # between spreadsheet id and input tab: ids hold only letters, digits, - and _
@@ -29,6 +31,29 @@ def journal_key(spreadsheet: str, tab: str) -> str:
     one spreadsheet keep two histories and take two locks, so the guard of each compares only
     its own rows and restore never crosses tabs."""
     return f"{spreadsheet}{TAB_SEP}{tab}"
+
+
+def second_tab_config(config: Config) -> Config | None:
+    """The second-entry tab as the journal keeps it: an input tab of its own whose only columns
+    are the TPS key's and the counts' (the second team types nothing else there that matters,
+    and no name or phone is ever journaled from it). None without a second-entry tab."""
+    entry = config.double_entry
+    if entry is None or entry.tab is None:
+        return None
+    counts = set(result_fields(config))
+    columns = tuple(c for c in config.columns if c.type in KEY_TYPES or c.field in counts)
+    return replace(config, input_tab=entry.tab, columns=columns, double_entry=None,
+                   summary_tabs=SummaryTabs("", "", ""),
+                   rules=RuleSettings(paslon_fields=config.rules.paslon_fields))
+
+
+def second_tab_keyed(values: list[list[Any]], second: Config) -> tuple[KeyedRows, list[int]]:
+    """The core's keys of the second tab's rows (``second``: see second_tab_config), and the
+    tab's columns that are none of its configured ones (0-based): the journal leaves them out."""
+    result = check(values, second)
+    header = result.header
+    taken = set(header.fields.values())
+    return KeyedRows(result.rows, header), [i for i in range(header.width) if i not in taken]
 
 
 class Alert(Protocol):
@@ -55,12 +80,15 @@ class SyncRecord(Protocol[TabView]):
     def read_tab(self, values: list[list[Any]], config: Config, keyed: KeyedRows, *,
                  owned0: Iterable[int]) -> TabView: ...
 
-    def claim(self, name: str, tab: TabView, config_name: str | None = None) -> None: ...
+    # ``fresh``: a history that never takes over one a journal of an earlier release kept
+    # under the spreadsheet alone (the second-entry tab's: no earlier release journaled it)
+    def claim(self, name: str, tab: TabView, config_name: str | None = None, *, fresh: bool = False) -> None: ...
 
     def changed_after_verification(self, spreadsheet: str, tab: TabView, config: Config) -> list[Issue]: ...
 
+    # ``second_tab``: the second-entry tab's title when ``tab`` is that tab's read (its alerts name it)
     def guard(self, spreadsheet: str, tab: TabView, config: Config, *,
-              accept: Iterable[str] = ()) -> Sequence[Alert]: ...
+              accept: Iterable[str] = (), second_tab: str | None = None) -> Sequence[Alert]: ...
 
     def alert_text(self, alerts: Sequence[Alert], lang: str = "id") -> str: ...
 

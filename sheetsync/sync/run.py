@@ -9,6 +9,8 @@ Metadata (spreadsheets.get) only when a tab is missing or a write hits the grid 
 With a journal, a sync that found a value changed also reads the formulas of the rows
 changed since, at most once in 10 minutes (one values:batchGet with FORMULA render,
 journal/formulas.py), so that restore gives back what people typed.
+With a journal and a second-entry tab, that tab's key and count columns, already in the one
+read, are journaled as a history of their own and guarded like the input tab (no request more).
 
 The library prints nothing: it returns a SyncReport or raises SyncError.
 """
@@ -38,7 +40,7 @@ from sheetsync.sync.ownership import (Owned, column_marker, column_unmarker, new
 from sheetsync.core.gc_pause import no_gc
 from sheetsync.sync.owned_notes import keep_notes
 from sheetsync.sync.plan import CellChange, CellTarget, Desired, Plan, make_plan, sheet_value
-from sheetsync.sync.record import Alert, SyncRecord, TabView, journal_key
+from sheetsync.sync.record import Alert, SyncRecord, TabView, journal_key, second_tab_config, second_tab_keyed
 from sheetsync.sync.settle import Settled, Wanted, build_wanted, settle
 from sheetsync.sync.desired import InputLayout, build_desired, input_layout, progress_grid, row_identities
 from sheetsync.sync.stamp import ALERT_MARK, last_synced_text, summary_origin
@@ -192,6 +194,15 @@ def sync(config: Config, *, dry_run: bool = False, accept_deletions: bool = Fals
 
 
 @dataclass
+class _SecondRead(Generic[TabView]):
+    """The second-entry tab as the journal keeps it (record.second_tab_config), from the one read."""
+    name: str                       # its history: journal_key(spreadsheet, second tab)
+    config: Config
+    tab: TabView
+    alerts: Sequence[Alert] = ()
+
+
+@dataclass
 class _Work(Generic[TabView]):
     """What one sync has read and decided, handed from the planning to the writing half."""
     current: dict[str, list[list[Any]]]
@@ -204,6 +215,12 @@ class _Work(Generic[TabView]):
     alert_text: Phrase              # the alerts in one line, "" without any
     desired: Desired
     owned: Owned
+    second: _SecondRead[TabView] | None = None
+
+    @property
+    def input_alerts(self) -> bool:
+        """Has the guard alerts about the input tab (not only about the second-entry tab)?"""
+        return len(self.alerts) > len(self.second.alerts if self.second is not None else ())
 
 
 def _run(config: Config, key: str, report: SyncReport, clock: _Clock, *, client: Client | None,
@@ -223,13 +240,18 @@ def _run(config: Config, key: str, report: SyncReport, clock: _Clock, *, client:
             report.plan = plan
             return
         _write_phase(sheet, work, config, report, clock, now=now, hooks=hooks)
+        at = now or datetime.now(WIB)
         if journal is not None and work.tab_read is not None:
+            # the second tab's alerts leave the input tab's history good: its baseline moves on
             report.journal_sync = journal.record_tab(
                 spreadsheet=journal_key(key, config.input_tab), config_name=config.name, tab=work.tab_read,
-                at=now or datetime.now(WIB),
-                ok_rows=_ok_keys(journal, work.result, work.tab_read), good=not work.alerts)
+                at=at, ok_rows=_ok_keys(journal, work.result, work.tab_read), good=not work.input_alerts)
             journal.record_formulas(journal_key(key, config.input_tab), work.tab_read, config,
                                     sheet.read_formulas)
+        if journal is not None and work.second is not None:
+            second = work.second
+            journal.record_tab(spreadsheet=second.name, config_name=config.name, tab=second.tab, at=at,
+                               good=not second.alerts)
         clock.lap("journal")
         if work.alerts:
             raise guard_stopped(report, work.alerts, work.alert_text, config.language)
@@ -259,6 +281,7 @@ def _read_and_plan(sheet: Sheet, config: Config, key: str, report: SyncReport, c
                          config, layout.owned0)
     result = _check(values, layout, config, now, verified, owned.second)
     _fill_counts(report, result)
+    second = _second_read(journal, key, owned, config)
     clock.lap("check")
     tab_read = verified.tab_read
     report.warnings_merged = verified.found
@@ -276,14 +299,36 @@ def _read_and_plan(sheet: Sheet, config: Config, key: str, report: SyncReport, c
     alerts: Sequence[Alert] = ()
     if journal is not None and tab_read is not None and not accept_deletions:
         alerts = journal.guard(journal_key(key, config.input_tab), tab_read, config, accept=accept)
+    if journal is not None and second is not None and not accept_deletions:
+        second.alerts = journal.guard(second.name, second.tab, second.config, accept=accept,
+                                      second_tab=second.config.input_tab)
+        alerts = [*alerts, *second.alerts]
     report.alerts = list(alerts)
     text = Phrase(journal.alert_text(alerts, "en"), journal.alert_text(alerts, "id")) \
         if journal is not None and alerts else Phrase("", "")
-    if alerts:                                      # the guard keeps the summaries as they are
+    # the guard keeps the summaries as they are, whichever tab lost data: the second tab's
+    # rows are the summaries' double-checked TPS and totals
+    if alerts:
         held = {*config.summary_tabs.titles(), progress_title(config)}
         plan = Plan([c for c in plan.changes if c.tab not in held])
     clock.lap("guard")
-    return _Work(current, values, layout, result, tab_read, plan, alerts, text, desired, owned)
+    return _Work(current, values, layout, result, tab_read, plan, alerts, text, desired, owned, second)
+
+
+def _second_read(journal: SyncRecord[TabView] | None, key: str, owned: Owned,
+                 config: Config) -> _SecondRead[TabView] | None:
+    """The journal's view of the second-entry tab (None without a journal or such a tab): its key
+    and count columns only, keyed by the core as the input tab is. A tab that is not there (any
+    more) reads as empty, so the guard says its rows are gone."""
+    second = second_tab_config(config)
+    if journal is None or second is None:
+        return None
+    values = owned.second if owned.second is not None else []
+    keyed, others = second_tab_keyed(values, second)
+    name = journal_key(key, second.input_tab)
+    tab = journal.read_tab(values, second, keyed, owned0=others)
+    journal.claim(name, tab, config.name, fresh=True)        # before the first read of this history
+    return _SecondRead(name, second, tab)
 
 
 def _progress(desired: Desired, journal: SyncRecord[TabView] | None, key: str,
