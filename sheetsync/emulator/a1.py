@@ -177,8 +177,12 @@ def grid_error(sheet: Sheet, text: str) -> ApiError:
         f"Range ({text}) exceeds grid limits. Max rows: {sheet.row_count}, max columns: {sheet.column_count}")
 
 
-def resolve(ss: Spreadsheet, text: str, check_grid: bool = True) -> Box:
-    """A1 text -> Box on a sheet of ``ss``; raises Google's 400 texts."""
+def resolve(ss: Spreadsheet, text: str, check_grid: bool = True, *, read: bool = False) -> Box:
+    """A1 text -> Box on a sheet of ``ss``; raises Google's 400 texts.
+
+    ``read``: the range of a read, whose end may lie past the grid and is cut to it, as
+    Google answers reads (``A1:B1001`` on 1000 rows reads ``A1:B1000``); a read that starts
+    past the grid is refused like any other range."""
     try:
         title, cells, quoted = split_sheet(text)
     except ValueError:
@@ -188,10 +192,10 @@ def resolve(ss: Spreadsheet, text: str, check_grid: bool = True) -> Box:
         if bounds is not None:
             if not ss.sheets:
                 raise parse_error(text)
-            return _box(ss.sheets[0], bounds, text, check_grid)
+            return _box(ss.sheets[0], bounds, text, check_grid, read)
         sheet = ss.sheet_by_title(cells or "")
         if sheet is not None:
-            return _box(sheet, Bounds(0, 0, None, None), text, check_grid)
+            return _box(sheet, Bounds(0, 0, None, None), text, check_grid, read)
         named = _named(ss, cells or "")
         if named is not None:
             return named
@@ -200,14 +204,14 @@ def resolve(ss: Spreadsheet, text: str, check_grid: bool = True) -> Box:
     if sheet is None:
         raise parse_error(text)
     if cells is None:
-        return _box(sheet, Bounds(0, 0, None, None), text, check_grid)
+        return _box(sheet, Bounds(0, 0, None, None), text, check_grid, read)
     bounds = parse_cells(cells)
     if bounds is None:
         named = _named(ss, cells)  # 'Sheet1'!Kotak: a named range on that sheet (gspread's named_range)
         if named is not None and named.sheet is sheet:
             return named
         raise parse_error(text)
-    return _box(sheet, bounds, text, check_grid)
+    return _box(sheet, bounds, text, check_grid, read)
 
 
 def _named(ss: Spreadsheet, name: str) -> Box | None:
@@ -221,16 +225,19 @@ def _named(ss: Spreadsheet, name: str) -> Box | None:
     return None
 
 
-def _box(sheet: Sheet, b: Bounds, text: str, check_grid: bool) -> Box:
+def _box(sheet: Sheet, b: Bounds, text: str, check_grid: bool, read: bool = False) -> Box:
     rows, cols = sheet.row_count, sheet.column_count
     r0 = b.r0 or 0
     c0 = b.c0 or 0
     shown = format_range(sheet.title, r0, c0, b.r1, b.c1)
-    if check_grid and (r0 >= rows or c0 >= cols or (b.r1 or 0) > rows or (b.c1 or 0) > cols):
+    past_end = not read and ((b.r1 or 0) > rows or (b.c1 or 0) > cols)
+    if check_grid and (r0 >= rows or c0 >= cols or past_end):
         if not (rows == 0 and b.r1 is None) and not (cols == 0 and b.c1 is None):
             raise grid_error(sheet, shown)
     r1 = b.r1 if b.r1 is not None else rows
     c1 = b.c1 if b.c1 is not None else cols
+    if read:
+        r1, c1 = min(r1, rows), min(c1, cols)
     return Box(sheet, r0, c0, max(r1, r0), max(c1, c0), shown)
 
 

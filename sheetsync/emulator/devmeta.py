@@ -223,12 +223,13 @@ def filter_kind(f: Any) -> str:
     return kinds[0]
 
 
-def filter_boxes(ss: Spreadsheet, f: Any, project: str) -> list[Box]:
+def filter_boxes(ss: Spreadsheet, f: Any, project: str, *, read: bool = False) -> list[Box]:
     """Every range a DataFilter selects: one for a1Range and gridRange, one per matched
-    metadata location for a lookup (none when nothing matches)."""
+    metadata location for a lookup (none when nothing matches). ``read``: an a1Range of a
+    read is cut to the grid as values.get cuts it."""
     kind = filter_kind(f)
     if kind == "a1Range":
-        return [a1.resolve(ss, f["a1Range"])]
+        return [a1.resolve(ss, f["a1Range"], read=read)]
     if kind == "gridRange":
         gr = f["gridRange"] or {}
         sheet = ss.sheet_by_id(gr.get("sheetId", 0) or 0)

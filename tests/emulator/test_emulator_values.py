@@ -90,14 +90,28 @@ def test_unquoted_cell_like_name_is_a_cell(raw, sid):
 
 @pytest.mark.parametrize("rng,shown", [
     ("Sheet1!A1001", "Sheet1!A1001"),
-    ("'Rekap Kecamatan'!A1:E2", "'Rekap Kecamatan'!A1:E2"),
+    ("'Rekap Kecamatan'!E1:F2", "'Rekap Kecamatan'!E1:F2"),
     ("'Rekap Kecamatan'!A11:B", "'Rekap Kecamatan'!A11:B"),
 ])
-def test_past_the_grid(raw, sid, rng, shown):
+def test_a_read_starting_past_the_grid(raw, sid, rng, shown):
     sheet = "Rekap Kecamatan" in rng
     rows, cols = (10, 4) if sheet else (1000, 26)
     assert_error(get(raw, sid, rng), 400, "INVALID_ARGUMENT",
                  f"Range ({shown}) exceeds grid limits. Max rows: {rows}, max columns: {cols}")
+
+
+@pytest.mark.parametrize("rng,answered", [
+    ("'Rekap Kecamatan'!A1:E2", "'Rekap Kecamatan'!A1:D2"),
+    ("'Rekap Kecamatan'!B9:C12", "'Rekap Kecamatan'!B9:C10"),
+    ("Sheet1!A1:B1001", "Sheet1!A1:B1000"),
+    ("Sheet1!Z1:AA5", "Sheet1!Z1:Z5"),
+])
+def test_a_read_ending_past_the_grid_is_cut_to_it(raw, sid, rng, answered):
+    """As Google answers a read (measured on values.get, and what googlesheets4 relies on when
+    it reads 'B2:ZZZ'): the end is cut to the grid, only a start past it is refused."""
+    resp = get(raw, sid, rng)
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["range"] == answered
 
 
 def test_update_needs_value_input_option(raw, sid):

@@ -222,7 +222,7 @@ def get(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[int, An
     ss = st.spreadsheet(g[0], rq.user)
     opts = read_options(rq.param)
     with ss.lock:
-        box = a1.resolve(ss, g[1])
+        box = a1.resolve(ss, g[1], read=True)
         if routes_stream.wants_stream([box], opts):
             snaps = routes_stream.snapshot([box])
         else:
@@ -242,7 +242,7 @@ def batch_get(st: "EmulatorState", rq: "Request", g: tuple[str, ...]) -> tuple[i
     opts = read_options(rq.param)
     out = []
     with ss.lock:
-        boxes = [a1.resolve(ss, text) for text in rq.params("ranges")]
+        boxes = [a1.resolve(ss, text, read=True) for text in rq.params("ranges")]
         if routes_stream.wants_stream(boxes, opts):
             snaps = routes_stream.snapshot(boxes)
             return 200, routes_stream.stream_value_ranges(
@@ -355,7 +355,7 @@ def batch_get_by_data_filter(st: "EmulatorState", rq: "Request", g: tuple[str, .
         enum_option(body.get("dateTimeRenderOption"), "date_time_render_option", DATETIME_OPTIONS, "SERIAL_NUMBER"),
         enum_option(body.get("majorDimension"), "major_dimension", DIMENSIONS, "ROWS"))
     with ss.lock:
-        matched = matched_boxes(st, ss, body.get("dataFilters"), rq.user)
+        matched = matched_boxes(st, ss, body.get("dataFilters"), rq.user, read=True)
         out = [{"valueRange": value_range(ss, box, opts), "dataFilters": filters} for box, filters in matched]
     body_out: dict[str, Any] = {"spreadsheetId": ss.id}
     if out:
@@ -363,16 +363,16 @@ def batch_get_by_data_filter(st: "EmulatorState", rq: "Request", g: tuple[str, .
     return 200, body_out
 
 
-def matched_boxes(st: "EmulatorState", ss: Spreadsheet, filters: Any,
-                  user: str) -> list[tuple[Box, list[dict[str, Any]]]]:
+def matched_boxes(st: "EmulatorState", ss: Spreadsheet, filters: Any, user: str,
+                  read: bool = False) -> list[tuple[Box, list[dict[str, Any]]]]:
     """Each distinct range the data filters select, in request order, with the filters that
-    selected it; a bad filter answers 400 naming its index."""
+    selected it; a bad filter answers 400 naming its index. ``read``: ranges are cut to the grid."""
     from sheetsync.emulator import devmeta
     project = st.auth.project_of(user)
     found: dict[tuple[int, int, int, int, int], tuple[Box, list[dict[str, Any]]]] = {}
     for i, f in enumerate(filters if isinstance(filters, list) else []):
         try:
-            boxes = devmeta.filter_boxes(ss, f, project)
+            boxes = devmeta.filter_boxes(ss, f, project, read=read)
         except ApiError as exc:
             raise invalid_argument(f"Invalid dataFilters[{i}]: {exc.message}") from None
         for box in boxes:
