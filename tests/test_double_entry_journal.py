@@ -146,3 +146,31 @@ def test_restore_second_entry_needs_a_second_tab():
     got = CliRunner().invoke(cli, ["restore", "--preset", "pilkada-jakbar-2024", "--spreadsheet", "1" + "A" * 43,
                                    "--second-entry", "--since", "1"])
     assert got.exit_code == 2 and "--second-entry" in got.output and "[double_entry]" in got.output
+
+
+def test_second_tab_deleted_then_made_again_and_restored(setup, emu, tmp_path):
+    sh, ws, config, journal = setup
+    typed = shown(ws)
+    team2 = coordinator(emu, sh, who="tim-entri-kedua")
+    team2.del_worksheet(team2.worksheet(TAB))
+    with pytest.raises(SyncError) as stopped:
+        sync(config, client=emu.client(), journal=journal, lock_dir=str(tmp_path), now=NOW)
+    alerts = stopped.value.report.alerts
+    assert [(a.code, a.second_tab) for a in alerts] == [("rows_vanished", TAB)]     # one alert, not one a column
+    assert "6 of 6 rows" in alerts[0].message("en")
+
+    # restore cannot write into a tab that is not there: it says so, and writes nothing
+    from sheetsync.journal.restore import RestoreError
+    with pytest.raises(RestoreError) as missing:
+        restore(config, journal, Sheet(emu.client(), sh.id), since=1, second_entry=True, apply=True,
+                lock_dir=str(tmp_path))
+    assert f"'{TAB}'" in str(missing.value) and "init" in str(missing.value)
+
+    # the tab made again with its header: every row comes back, as typed
+    again = team2.add_worksheet(TAB, rows=20, cols=12)
+    again.update([typed[0]], "A1", raw=False)
+    done = restore(config, journal, Sheet(emu.client(), sh.id), since=1, second_entry=True, apply=True,
+                   lock_dir=str(tmp_path))
+    assert len(done.rows_appended) == 6
+    assert [r[:9] for r in shown(again)] == [r[:9] for r in typed]
+    assert sync(config, client=emu.client(), journal=journal, lock_dir=str(tmp_path), now=NOW).alerts == []

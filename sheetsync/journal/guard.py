@@ -107,10 +107,12 @@ class GuardAlert:
         return where + (texts.get(lang) or texts["id"]).format(**params)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "since_sync": self.since_sync, "second_tab": self.second_tab,
-                "since_at": self.since_at.isoformat(), "rows": [list(r) for r in self.rows],
-                "params": dict(self.params), "accept": FLAG[self.accepted_by],
-                "message": self.message("en")}
+        """JSON-able; ``second_tab`` only in the second-entry tab's alerts."""
+        out = {"code": self.code, "since_sync": self.since_sync,
+               "since_at": self.since_at.isoformat(), "rows": [list(r) for r in self.rows],
+               "params": dict(self.params), "accept": FLAG[self.accepted_by],
+               "message": self.message("en")}
+        return out | {"second_tab": self.second_tab} if self.second_tab else out
 
 
 def alert_text(alerts: Sequence[Alert], lang: str = "id", max_rows: int = 20) -> str:
@@ -119,10 +121,10 @@ def alert_text(alerts: Sequence[Alert], lang: str = "id", max_rows: int = 20) ->
     each kind of its causes, once."""
     if not alerts:
         return ""
-    tabs = dict.fromkeys(getattr(a, "second_tab", None) for a in alerts)
+    tabs = dict.fromkeys(a.second_tab for a in alerts)
     parts = []
     for tab in tabs:
-        mine = [a for a in alerts if getattr(a, "second_tab", None) == tab]
+        mine = [a for a in alerts if a.second_tab == tab]
         since = mine[0].since_sync        # that tab's last good sync: `--since N` takes its number
         restore = f"{RESTORE} {SECOND_ENTRY_FLAG}" if tab else RESTORE
         body = " ".join(a.message(lang, max_rows) + "." for a in mine)
@@ -147,7 +149,9 @@ def guard(previous: Snapshot | None, current_rows: TabRead | Mapping[str, Any], 
     alerts = []
     if DELETED_ROWS not in accepted:
         alerts += _rows_alert(previous, current_rows, config, common)
-    if COLUMN_CHANGES not in accepted and isinstance(current_rows, TabRead):
+    # a second-entry tab deleted or emptied has no header: its rows' alert says it all
+    headed = not second_tab or not isinstance(current_rows, TabRead) or any(h.strip() for h in current_rows.header)
+    if COLUMN_CHANGES not in accepted and isinstance(current_rows, TabRead) and headed:
         alerts += _column_alerts(previous, current_rows, config, common)
     return alerts
 

@@ -65,6 +65,9 @@ class Alert(Protocol):
     @property
     def accepted_by(self) -> str: ...         # the acceptance that lets it through
 
+    @property
+    def second_tab(self) -> str | None: ...   # the second-entry tab's title, when the alert is about it
+
     def message(self, lang: str = "id", max_rows: int = 20) -> str: ...
 
 
