@@ -101,8 +101,8 @@ def reconcile_cmd(config: Config, against: str | None, as_json: bool, accept_cha
 def _double_entry(ui: Ui, de: DoubleEntryReport) -> None:
     """Each differing field of each TPS on a line of its own (row, place, both values), the
     second tab's rows that name no TPS, and the second entry's other problems."""
-    ui.out(ui.t("double_entry_counts", verified=de.tps_verified, unchecked=de.tps_unchecked,
-                differ=de.tps_entries_differ))
+    ui.out(ui.t("double_entry_counts", verified=ui.n(de.tps_verified), unchecked=ui.n(de.tps_unchecked),
+                differ=ui.n(de.tps_entries_differ)))
     ui.out("")
     rows = []
     for d in de.differing:
