@@ -174,3 +174,37 @@ def test_second_tab_deleted_then_made_again_and_restored(setup, emu, tmp_path):
     assert len(done.rows_appended) == 6
     assert [r[:9] for r in shown(again)] == [r[:9] for r in typed]
     assert sync(config, client=emu.client(), journal=journal, lock_dir=str(tmp_path), now=NOW).alerts == []
+
+
+def test_through_the_cli(emu, tmp_path, monkeypatch):
+    """sync stops naming the second tab and its restore command; restore --second-entry shows
+    the plan, then writes it; sync goes on."""
+    from sheetsync.cli.main import cli
+    from test_reconcile import _config_file
+
+    monkeypatch.setenv("SHEETSYNC_LOCK_DIR", str(tmp_path / "locks"))
+    first = first_entry()
+    sh = seed(emu.client(), first)
+    ws = coordinator(emu, sh, who="tim-entri-kedua").add_worksheet(TAB, rows=20, cols=12)
+    ws.update(second_tab(first), "A1", raw=False)
+    path = _config_file(tmp_path, emu, sh.id, f'tab = "{TAB}"')
+    path.write_text(f'journal_path = "{tmp_path / "j.sqlite"}"\n' + path.read_text(encoding="utf-8"),
+                    encoding="utf-8")
+
+    def cli_run(*args: str) -> tuple[int, str]:
+        got = CliRunner().invoke(cli, [*args, "--config", str(path), "--lang", "en"], catch_exceptions=False)
+        return got.exit_code, got.output
+
+    assert cli_run("sync")[0] == 0
+    typed = shown(ws)
+    ws.delete_rows(3, 5)
+    code, out = cli_run("sync")
+    assert code == 3 and f"Second-entry tab '{TAB}': 3 of 6 rows vanished" in out
+    assert "sheetsync restore --second-entry --since 1 --apply" in out
+    code, out = cli_run("restore", "--second-entry", "--since", "1")
+    assert code == 0 and "--apply" in out and f"'{TAB}'!A5" in out and shown(ws) != typed   # a plan only
+    code, out = cli_run("restore", "--second-entry", "--since", "1", "--apply")
+    assert code == 0 and sorted(r[:9] for r in shown(ws)[1:]) == sorted(r[:9] for r in typed[1:])
+    code, out = cli_run("restore", "--second-entry", "--since", "9")
+    assert code == 2                                      # the second tab has 2 syncs, not 9
+    assert cli_run("sync")[0] == 0
