@@ -24,6 +24,11 @@ alert says how to undo its cause and which acceptance confirms it was meant:
 ``deleted_rows`` (``--accept-deleted-rows``) or ``column_changes``
 (``--accept-column-changes``); ``accept_deletions=True`` (``--accept-deletions``,
 the first release's flag) accepts both.
+
+The second-entry tab's history is guarded the same way (``second_tab``): its alerts
+name the tab, advise ``restore --second-entry`` with its own sync number, and keep
+the summaries too (their double-checked figures are its rows); the sync leaves the
+input tab's history good (see docs/journal.md).
 """
 from __future__ import annotations
 
