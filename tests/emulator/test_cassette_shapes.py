@@ -128,3 +128,26 @@ def test_a_lookup_matching_nothing_selects_no_range(raw, typed):
     both = _by_filter(raw, typed, nothing, {"a1Range": "Sheet1!A1"}, render="FORMULA").json()
     assert [m["dataFilters"] for m in both["valueRanges"]] == [[{"a1Range": "Sheet1!A1"}]]
     assert both["valueRanges"][0]["valueRange"]["values"] == [["=4/2"]]
+
+
+# ------------------------------------------------------------------ FORMULA, as sheetsync's journal reads
+
+def test_formula_reads_text_typed_with_an_apostrophe_without_it(raw, typed):
+    """Google's reference (ExtendedValue.stringValue): "Leading single quotes are not
+    included", so typed '0812 is the text 0812 under every render option; RAW keeps the
+    apostrophe as a character. A formula whose value is an error reads as its formula."""
+    sid = raw("POST", "/v4/spreadsheets", json={"properties": {"title": "Rekap"}}).json()["spreadsheetId"]
+    for option, row in (("USER_ENTERED", ["'0812", "'=1+1", "=1/0", "2020-01-01"]), ("RAW", ["'0812"])):
+        at = "Sheet1!A1" if option == "USER_ENTERED" else "Sheet1!A2"
+        resp = raw("PUT", f"/v4/spreadsheets/{sid}/values/{at}", params={"valueInputOption": option},
+                   json={"values": [row]})
+        assert resp.status_code == 200, resp.text
+    read = {render: _by_filter(raw, sid, {"a1Range": "Sheet1!A1:D2"}, render=render,
+                               dates="FORMATTED_STRING").json()["valueRanges"][0]["valueRange"]["values"]
+            for render in ("FORMULA", "UNFORMATTED_VALUE")}
+    assert read["FORMULA"] == [["0812", "=1+1", "=1/0", "2020-01-01"], ["'0812"]]
+    assert read["UNFORMATTED_VALUE"] == [["0812", "=1+1", "#DIV/0!", "2020-01-01"], ["'0812"]]
+    cells = raw("GET", f"/v4/spreadsheets/{sid}", params={
+        "ranges": "Sheet1!A1:B1", "fields": "sheets.data.rowData.values.userEnteredValue"}).json()
+    assert cells["sheets"][0]["data"][0]["rowData"][0]["values"] == [
+        {"userEnteredValue": {"stringValue": "0812"}}, {"userEnteredValue": {"stringValue": "=1+1"}}]
