@@ -27,13 +27,16 @@ import random
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import pytest
 from core_sheet import header, preset, results, row
 from test_config import MINIMAL
 from test_config import write as write_config
 
+from sheetsync.core.cells import ParsedColumn, parse_int_column
 from sheetsync.core.check import CheckResult, check
 from sheetsync.core.config import Config, ConfigError, DoubleEntry, load_config
+from sheetsync.core.double_entry import ints
 from sheetsync.core.summaries import kecamatan_table, kelurahan_table
 from sheetsync.sync.owned_notes import person_parts
 from sheetsync.sync.ownership import is_own_message
@@ -287,6 +290,16 @@ def test_blank_in_both_counts_as_the_same() -> None:
     assert got.totals.kota["tps_verified"] == 0 and got.totals.kota["tps_entries_differ"] == 0
 
 
+@pytest.mark.parametrize(("first", "again"), [("", 0), (0, "")])
+def test_blank_in_one_entry_and_0_in_the_other_is_not_the_same(first: Any, again: Any) -> None:
+    # suara tidak sah 0 typed in one entry only: the entries do not differ, nor do they agree yet
+    complete = results(tidak_sah=0)
+    got = checked_by_tab([kapuk(1, **{**complete, "suara_tidak_sah": first})],
+                         [second("Cengkareng", "Kapuk", 1, **{**complete, "suara_tidak_sah": again})])
+    assert verdicts(got) == {2: (False, False, True)}
+    assert not any(i.code.startswith("double_entry") for i in got.issues)
+
+
 def test_no_paslon_votes_in_either_is_not_verified() -> None:
     nothing = {"dpt": 300}
     got = checked_by_tab([kapuk(1, **nothing)], [second("Cengkareng", "Kapuk", 1, **nothing)])
@@ -380,6 +393,53 @@ def test_six_numbers_differing_are_all_listed() -> None:
     assert is_own_message(message)
 
 
+BLURRED = "tidak terbaca, buram"                        # 20 characters, quoted whole
+
+
+def test_a_long_unreadable_cell_is_quoted_cut_short() -> None:
+    # 21 characters are cut to 20 and "..."
+    typed = {**SAME, "paslon_1": BLURRED, "paslon_2": "tidak terbaca di foto"}
+    got = checked_by_tab([kapuk(1, **SAME)], [second("Cengkareng", "Kapuk", 1, **typed)])
+    assert got.status_of(2)[1] == (f"Entri kedua (tab '{TAB}' baris 2) berbeda: Paslon 1: 100 vs '{BLURRED}', "
+                                   "Paslon 2: 50 vs 'tidak terbaca di fot...'")
+
+
+@pytest.mark.parametrize(("typed", "differences"), [
+    # 150 characters (DIFFERENCES_LIMIT): listed whole
+    ({"paslon_1": BLURRED, "paslon_2": BLURRED, "paslon_3": "tidak terbaca foto", "suara_sah": "tiga ratus"},
+     f"Paslon 1: 100 vs '{BLURRED}', Paslon 2: 50 vs '{BLURRED}', Paslon 3: 150 vs 'tidak terbaca foto', "
+     "Suara Sah: 300 vs 'tiga ratus'"),
+    # 151: whole ones while they fit with the count after them; the fourth is counted instead
+    ({"paslon_1": BLURRED, "paslon_2": BLURRED, "paslon_3": "tidak terbaca foto", "suara_sah": "tiga ratus?"},
+     f"Paslon 1: 100 vs '{BLURRED}', Paslon 2: 50 vs '{BLURRED}', Paslon 3: 150 vs 'tidak terbaca foto' (+1)"),
+    # four whole ones and " (+1)" are exactly 150: the fourth still fits
+    ({"paslon_1": BLURRED, "paslon_2": BLURRED, "paslon_3": BLURRED, "suara_sah": "3OO", "suara_tidak_sah": "lima"},
+     f"Paslon 1: 100 vs '{BLURRED}', Paslon 2: 50 vs '{BLURRED}', Paslon 3: 150 vs '{BLURRED}', "
+     "Suara Sah: 300 vs '3OO' (+1)"),
+])
+def test_differences_are_listed_whole_up_to_the_limit(typed: dict[str, Any], differences: str) -> None:
+    got = checked_by_tab([kapuk(1, **SAME)], [second("Cengkareng", "Kapuk", 1, **{**SAME, **typed})])
+    assert [i.params["differences"] for i in got.issues if i.code == "double_entry_differs_tab"] == [differences]
+    assert len(differences) <= 150
+
+
+def test_one_difference_past_the_limit_is_still_shown_whole() -> None:
+    # a config may copy the form's wording into a header; the first difference always shows, and alone
+    # it has nothing more to count
+    wording = ("Jumlah suara sah yang diperoleh pasangan calon nomor urut 1 (Bupati dan Wakil Bupati) "
+               "menurut formulir Model C.Hasil-KWK")
+    base = by_tab()
+    config = replace(base, columns=tuple(replace(c, header=wording) if c.field == "paslon_1" else c
+                                         for c in base.columns))
+    tab = [["Kecamatan", "Kelurahan", "No TPS", wording, *COUNT_HEADERS[1:]],
+           second("Cengkareng", "Kapuk", 1, **{**SAME, "paslon_1": BLURRED})]
+    got = check([header(config), row("Cengkareng", "Kapuk", 1, saksi="A", config=config, **SAME)], config,
+                second_tab=tab)
+    differences = f"{wording}: 100 vs '{BLURRED}'"
+    assert len(differences) > 150
+    assert [i.params["differences"] for i in got.issues if i.code == "double_entry_differs_tab"] == [differences]
+
+
 # ---------------------------------------------------------------- lining up the second tab
 
 def test_spellings_aliases_and_tps_numbers_line_up() -> None:
@@ -441,6 +501,20 @@ def test_a_row_naming_no_tps_of_the_input_tab_is_the_sheets_issue() -> None:
     assert got.status_of(2) == ("OK", "") and verdicts(got)[2] == (True, False, True)
 
 
+def test_rows_without_a_tps_number_or_a_known_kelurahan_each_match_nothing() -> None:
+    # no number read is neither TPS 0 nor TPS 1, and two such rows are not one TPS typed twice
+    got = checked_by_tab([kapuk(1, **SAME)], [second("Cengkareng", "Kapuk", "", **SAME),
+                                              second("Cengkareng", "Kapuk", "dua", **SAME),
+                                              second("Cengkareng", "Kapuk Raya", 3, **SAME),
+                                              second("Cengkareng", "Kapuk Jaya", 3, **SAME)])
+    assert verdicts(got) == {2: (False, False, False)}
+    assert issues_of(got, "double_entry_unmatched") == [
+        f"Second-entry tab '{TAB}' row {r}: Cengkareng / {place} is not a TPS of tab 'TPS'"
+        for r, place in ((2, "Kapuk / TPS -"), (3, "Kapuk / TPS dua"), (4, "Kapuk Raya / TPS 3"),
+                         (5, "Kapuk Jaya / TPS 3"))]
+    assert issues_of(got, "double_entry_twice") == []
+
+
 def test_a_tps_typed_twice_in_the_second_tab_uses_its_first_row() -> None:
     got = checked_by_tab([kapuk(12, **SAME)], [second("Cengkareng", "Kapuk", 12, **SAME),
                                                second("Cengkareng", "Kapuk", "012", **{**SAME, "paslon_1": 1}),
@@ -449,6 +523,7 @@ def test_a_tps_typed_twice_in_the_second_tab_uses_its_first_row() -> None:
     found = [i for i in got.issues if i.code == "double_entry_twice"]
     assert [i.message("id") for i in found] == [
         f"Tab entri kedua '{TAB}' baris {r}: TPS ini sudah diketik di baris 2; yang dipakai baris 2" for r in (3, 4)]
+    assert {i.severity for i in found} == {"warning"}
 
 
 def test_a_tps_typed_twice_in_the_input_tab() -> None:
@@ -485,12 +560,20 @@ def test_second_tab_header_renamed_is_named(renamed: str, column: str) -> None:
     assert [i.message("id") for i in found] == [
         f"Tab entri kedua '{TAB}': kolom '{column}' tidak ditemukan di baris judul 1"]
     assert found[0].message("en") == f"Second-entry tab '{TAB}': column '{column}' not found in header row 1"
+    assert [i.severity for i in found] == ["warning"]
     assert verdicts(got)[2][0] is False and got.totals.kota["tps_verified"] == 0
     if renamed == "Suara Tidak Sah":
         # the rows still line up: a difference in the fields that are there is still named
         assert verdicts(got)[2] == (False, True, True)
     else:
         assert verdicts(got)[2] == (False, False, False) and got.status_of(2) == ("OK", "")
+
+
+def test_second_tab_with_only_its_header_row_leaves_every_row_unchecked() -> None:
+    got = checked_by_tab([kapuk(1, **SAME), kapuk(2, **SAME)], [])
+    assert [i.code for i in got.issues] == []
+    assert verdicts(got) == {2: (False, False, False), 3: (False, False, False)}
+    assert got.totals.kota["tps_unchecked"] == 2
 
 
 def test_second_tab_without_a_header_row_names_every_column() -> None:
@@ -504,6 +587,7 @@ def test_second_entry_columns_missing_are_named() -> None:
     got = check([header(config), kapuk(1, **SAME)], config)
     found = [i for i in got.issues if i.code == "double_entry_column_missing"]
     assert [i.params["column"] for i in found] == [h + SUFFIX for h in COUNT_HEADERS]
+    assert {i.severity for i in found} == {"warning"}
     assert found[0].message("id") == ("Kolom entri kedua 'Paslon 1 (cek)' tidak ditemukan di baris judul 1: "
                                       "belum ada TPS yang dicek ulang")
     assert found[0].message("en") == ("Second-entry column 'Paslon 1 (cek)' not found in header row 1: "
@@ -519,6 +603,18 @@ def test_second_entry_columns_found_by_an_alias_with_the_suffix() -> None:
     first = kapuk(1, **SAME)
     got = check([head[:-2] + aliased + head[-2:], first[:-2] + counts_of(SAME) + first[-2:]], config)
     assert verdicts(got) == {2: (True, False, True)} and [i.code for i in got.issues] == []
+
+
+# ---------------------------------------------------------------- the counts as numbers
+
+def test_ints_are_the_missing_value_where_blank_or_unreadable() -> None:
+    parsed = parse_int_column(np.array([7, None, "12O", " 3 "], dtype=object))
+    assert ints(parsed).tolist() == [7, 0, 0, 3]
+    assert ints(parsed, missing=-1).tolist() == [7, -1, -1, 3]
+    # a column of plain values, None where blank, reads the same
+    plain = ParsedColumn(np.array([7, None, 3], dtype=object), parsed.problem[[0, 1, 3]])
+    assert ints(plain).tolist() == [7, 0, 3] and ints(plain, missing=-1).tolist() == [7, -1, 3]
+    assert ints(plain).dtype == np.int64
 
 
 # ---------------------------------------------------------------- no double entry configured
