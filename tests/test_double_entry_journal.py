@@ -208,3 +208,16 @@ def test_through_the_cli(emu, tmp_path, monkeypatch):
     code, out = cli_run("restore", "--second-entry", "--since", "9")
     assert code == 2                                      # the second tab has 2 syncs, not 9
     assert cli_run("sync")[0] == 0
+
+
+def test_an_old_journal_history_is_never_taken_for_the_second_tab(tmp_path):
+    """A journal of the release that kept one history per spreadsheet: that history is the
+    input tab's, even when the second tab (the same TPS) asks first."""
+    from sheetsync.journal.tab import tab_from_dicts
+
+    rows = {"31.73.01.1001/001": {"tps": "1", "paslon_1": "120"}, "31.73.01.1001/002": {"tps": "2", "paslon_1": "80"}}
+    with Journal(tmp_path / "j.sqlite") as journal:
+        journal.record_tab(spreadsheet="S", config_name="c", tab=tab_from_dicts([], rows), at=NOW)
+        journal.claim("S:Entri Kedua", tab_from_dicts([], rows), "c", fresh=True)
+        assert journal.last("S:Entri Kedua") is None
+        assert len(journal.last("S:TPS").rows) == 2
