@@ -185,15 +185,14 @@ class Journal(JournalReader):
         """Settle, before a (spreadsheet, input tab) history is first read, whether the
         history a journal of the release before kept under the spreadsheet alone is this
         tab's. It is when this read shares a row with its last read, or either holds no row
-        and that history was written under this config's name (never when ``fresh``: the
-        second-entry tab, which no such release journaled, shares its TPS with the input tab) (an emptied tab keeps its
-        history for restore; a second team's new, empty tab does not take it). Otherwise
-        this tab starts a history of its own and leaves the old one to its own tab. Without
-        this, the first tab to ask took it: the guard found every row of the other tab
-        "vanished", and restore offered them for this tab."""
+        and that history was written under this config's name (an emptied tab keeps its
+        history for restore; a second team's new, empty tab does not take it); never when
+        ``fresh`` (the second-entry tab: no such release journaled it, and it shares its TPS
+        with the input tab). Otherwise this tab starts a history of its own and leaves the
+        old one to its own tab. Without this, the first tab to ask took it: the guard found
+        every row of the other tab "vanished", and restore offered them for this tab."""
         db = self.db
-        if db.execute("SELECT 1 FROM sheet_names WHERE name=?", (name,)).fetchone() or \
-                db.execute("SELECT 1 FROM sheets WHERE spreadsheet=?", (name,)).fetchone():
+        if self._find_exact(name) is not None:
             return                                  # the usual case: one lookup, nothing to settle
         spreadsheet, sep, _ = name.partition(TAB_SEP)
         legacy = db.execute("SELECT id FROM sheets WHERE spreadsheet=? AND id NOT IN "
