@@ -40,8 +40,8 @@ OTHER_IDS = {"namedRangeId", "protectedRangeId", "metadataId", "chartId", "filte
 ACCOUNT_BOUND = {"ClientTest.test_openall.json", "ClientTest.test_open_all_has_metadata.json",
                  "ClientTest.test_access_private_spreadsheet.json", "ClientTest.test_list_spreadsheet_files.json"}
 # The request kinds sheetsync sends (sheets/client.py, sync/, journal/formulas.py)
-SHEETSYNC_KINDS = ("values.get", "values.batchGet", "values.update", "values.batchUpdate", "values.append", "spreadsheets.get",
-                   "batchUpdate.addSheet", "batchUpdate.updateSheetProperties", "batchUpdate.setDataValidation",
+SHEETSYNC_KINDS = ("values.get", "values.batchGet", "values.update", "values.batchUpdate", "values.append",
+                   "spreadsheets.get", "batchUpdate.addSheet", "batchUpdate.updateSheetProperties", "batchUpdate.setDataValidation",
                    "batchUpdate.addConditionalFormatRule", "batchUpdate.addProtectedRange",
                    "batchUpdate.updateCells", "batchUpdate.appendDimension")
 
