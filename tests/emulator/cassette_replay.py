@@ -41,9 +41,9 @@ ACCOUNT_BOUND = {"ClientTest.test_openall.json", "ClientTest.test_open_all_has_m
                  "ClientTest.test_access_private_spreadsheet.json", "ClientTest.test_list_spreadsheet_files.json"}
 # The request kinds sheetsync sends (sheets/client.py, sync/, journal/formulas.py)
 SHEETSYNC_KINDS = ("values.get", "values.batchGet", "values.update", "values.batchUpdate", "values.append",
-                   "spreadsheets.get", "batchUpdate.addSheet", "batchUpdate.updateSheetProperties", "batchUpdate.setDataValidation",
-                   "batchUpdate.addConditionalFormatRule", "batchUpdate.addProtectedRange",
-                   "batchUpdate.updateCells", "batchUpdate.appendDimension")
+                   "spreadsheets.get", "batchUpdate.addSheet", "batchUpdate.updateSheetProperties",
+                   "batchUpdate.setDataValidation", "batchUpdate.addConditionalFormatRule",
+                   "batchUpdate.addProtectedRange", "batchUpdate.updateCells", "batchUpdate.appendDimension")
 
 
 @dataclass
