@@ -37,6 +37,8 @@ from sheetsync.core.cells import ParsedColumn, parse_int_column
 from sheetsync.core.check import CheckResult, check
 from sheetsync.core.config import Config, ConfigError, DoubleEntry, load_config
 from sheetsync.core.double_entry import ints
+from sheetsync.core.rules.double_entry import DIFFERENCES as KEPT_DIFFERENCES
+from sheetsync.core.rules.double_entry import Difference
 from sheetsync.core.summaries import kecamatan_table, kelurahan_table
 from sheetsync.sync.owned_notes import person_parts
 from sheetsync.sync.ownership import is_own_message
@@ -198,6 +200,13 @@ def test_oracle_messages_name_each_differing_field_and_both_values(form: str, re
         assert found[r].severity == "warning"
     # waiting for the second entry, or having part of it, says nothing on the row
     assert {r: result.status_of(r)[1] for r in (2, 4, 5, 7)} == {2: "", 4: "", 5: "", 7: ""}
+
+
+def test_oracle_differences_are_kept_field_by_field(result: CheckResult) -> None:
+    # what reconcile lists: each differing field with both values, a number or the cell as typed
+    kept = {r: v for r, v in result.rows[KEPT_DIFFERENCES].items() if v is not None}
+    assert kept == {3: (Difference("paslon_1", "Paslon 1", 120, 102),),
+                    9: (Difference("suara_tidak_sah", "Suara Tidak Sah", 0, "O"),)}
 
 
 def test_oracle_per_tps(result: CheckResult) -> None:
