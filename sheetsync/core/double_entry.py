@@ -53,11 +53,11 @@ KEY_TYPES = ("kecamatan", "kelurahan", "tps")
 
 
 def ints(column: ParsedColumn, missing: int = 0) -> np.ndarray:
-    """A parsed integer column as int64, ``missing`` where blank or unreadable."""
+    """A parsed integer column (cells.parse_int_column and its kin: an IntegerArray) as int64,
+    ``missing`` where blank or unreadable."""
     values = column.values
-    if isinstance(values, pd.arrays.IntegerArray):
-        return np.asarray(values.to_numpy(dtype=np.int64, na_value=missing))
-    return np.array([missing if v is None else int(v) for v in values.tolist()], dtype=np.int64)
+    assert isinstance(values, pd.arrays.IntegerArray), type(values)
+    return np.asarray(values.to_numpy(dtype=np.int64, na_value=missing))
 
 
 @dataclass
@@ -104,7 +104,7 @@ def from_columns(header: Sequence[Any], grid: np.ndarray, keep: np.ndarray, conf
     counts: dict[str, ParsedColumn] = {}
     typed: dict[str, np.ndarray] = {}
     for f, idx in columns.items():
-        cells = grid[keep, idx] if idx < grid.shape[1] else np.full(n, None, dtype=object)
+        cells = grid[keep, idx]           # check() makes the grid as wide as the header
         counts[f], typed[f] = parse_int_column(cells), cells
     # a field without its second column leaves every row unverified: say which column
     issues = [Issue("double_entry_column_missing", WARNING, None, None,
