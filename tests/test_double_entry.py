@@ -33,7 +33,7 @@ from core_sheet import header, preset, results, row
 from test_config import MINIMAL
 from test_config import write as write_config
 
-from sheetsync.core.cells import ParsedColumn, parse_int_column
+from sheetsync.core.cells import parse_int_column
 from sheetsync.core.check import CheckResult, check
 from sheetsync.core.config import Config, ConfigError, DoubleEntry, load_config
 from sheetsync.core.double_entry import ints
