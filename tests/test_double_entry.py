@@ -432,9 +432,9 @@ def test_differences_are_listed_whole_up_to_the_limit(typed: dict[str, Any], dif
     assert len(differences) <= 150
 
 
-def test_one_difference_past_the_limit_is_still_shown_whole() -> None:
-    # a config may copy the form's wording into a header; the first difference always shows, and alone
-    # it has nothing more to count
+def test_a_long_header_is_cut_so_the_message_stays_sheetsyncs_own() -> None:
+    # a config may copy the form's wording into a header: the difference names its first 60
+    # characters, so the Keterangan message stays short enough to be read back as sheetsync's
     wording = ("Jumlah suara sah yang diperoleh pasangan calon nomor urut 1 (Bupati dan Wakil Bupati) "
                "menurut formulir Model C.Hasil-KWK")
     base = by_tab()
@@ -444,9 +444,12 @@ def test_one_difference_past_the_limit_is_still_shown_whole() -> None:
            second("Cengkareng", "Kapuk", 1, **{**SAME, "paslon_1": BLURRED})]
     got = check([header(config), row("Cengkareng", "Kapuk", 1, saksi="A", config=config, **SAME)], config,
                 second_tab=tab)
-    differences = f"{wording}: 100 vs '{BLURRED}'"
-    assert len(differences) > 150
+    differences = f"{wording[:60]}...: 100 vs '{BLURRED}'"
+    assert len(f"{wording}: 100 vs '{BLURRED}'") > 150 >= len(differences)
     assert [i.params["differences"] for i in got.issues if i.code == "double_entry_differs_tab"] == [differences]
+    from sheetsync.sync.ownership import is_own_message
+    (message,) = [m for m in got.rows["message"] if "differ" in m or "berbeda" in m]
+    assert is_own_message(message)
 
 
 # ---------------------------------------------------------------- lining up the second tab

@@ -43,6 +43,9 @@ register_message(
 
 # Longest second-entry cell quoted in a message: enough to show a typo, not a paragraph.
 QUOTE_LIMIT = 20
+# Longest header named in a difference: with two quoted values that keeps one difference
+# (at most 60 + 2 + 25 + 4 + 25 characters) inside DIFFERENCES_LIMIT whatever the header.
+HEADER_LIMIT = 60
 # Longest list of differences in one message. The sync reads a Keterangan message back as
 # its own only up to 300 characters (sync/ownership.py); the template and a tab title of
 # up to 100 characters (Google's limit) leave this much, enough for six fields as numbers.
@@ -59,7 +62,8 @@ class Difference:
 
     def text(self) -> str:
         """"Paslon 1: 120 vs 102"."""
-        return f"{self.column}: {_quoted(self.first)} vs {_quoted(self.second)}"
+        column = self.column if len(self.column) <= HEADER_LIMIT else self.column[:HEADER_LIMIT] + "..."
+        return f"{column}: {_quoted(self.first)} vs {_quoted(self.second)}"
 
 
 @register("double_entry")
