@@ -231,8 +231,9 @@ def test_a_grid_grown_again_after_a_lost_answer_grows_once(faulty_emu: Any) -> N
 
 def test_rows_deleted_between_the_write_and_the_verify_are_repaired_not_raised(emu: Any, run: Any,
                                                                                 tmp_path: Path) -> None:
-    """Case 17: the verify asks for rows that no longer exist; Google answers 400 "exceeds grid
-    limits". No raw APIError escapes sync(): the journal keeps its record and the repair runs."""
+    """Case 17: the verify asks for rows that no longer exist (Google cuts a range ending past the
+    grid, and answers 400 "exceeds grid limits" for one starting past it). No raw APIError
+    escapes sync(): the journal keeps its record and the repair runs."""
     from sheetsync.journal.store import Journal
     sh = seed(emu.client(), tps_sheet(40, 6))
     config = config_for(sh, emu)
