@@ -6,7 +6,11 @@ each laid out by its region config (kabkota.py) with one TPS row per kelurahan o
 Kemendagri list, so a sheet holds a few dozen TPS (Kepulauan Seribu 6, Jakarta Timur 65) and
 the whole province starts in seconds.  Each is filled as volunteers fill the Jakarta Barat
 demo on election night (demo.fill_updates: about 80% reported, about 5% of rows with real
-mistakes).  Then one cycle of the fleet (fleet.FleetRunner) syncs them all within Google's
+mistakes).  Every kab/kota but the smallest (the fewest TPS: Kepulauan Seribu) also has a
+second team typing the finished C.Hasil again in the tab "Entri Kedua", as in the Jakarta Barat
+demo (seed.with_double_entry), so the rollup shows the double-checked TPS and their votes beside
+the complete and "semua masuk" totals, and leaves them blank for the one sheet entered once.
+Then one cycle of the fleet (fleet.FleetRunner) syncs them all within Google's
 quotas and writes the province rollup to its own spreadsheet; the web view lists them all.
 """
 
@@ -18,7 +22,7 @@ from typing import Callable
 
 from sheetsync.core import a1
 from sheetsync.core.config import Config, with_overrides
-from sheetsync.demo.seed import fill_updates, show_in_view, with_photo_column
+from sheetsync.demo.seed import fill_updates, show_in_view, with_double_entry, with_photo_column
 from sheetsync.fleet.run import CycleReport, FleetRunner
 from sheetsync.fleet.config import DEFAULT_ACCOUNT, DEFAULT_EVERY_S, Account, Fleet, FleetSheet, RollupTarget
 from sheetsync.sheets.client import Client, Sheet, emulator_client
@@ -39,6 +43,9 @@ class KabkotaDemo:
     rows: int                  # TPS rows entered
     reported: int              # rows with results
     mistake_rows: int          # rows carrying a planted mistake
+    second_team: bool = False  # a second team types the C.Hasil again ([double_entry] tab)
+    double_checked: int = 0    # rows whose second entry agrees with the first
+    entries_differ: int = 0    # rows whose second entry differs (planted)
 
 
 @dataclass
@@ -72,10 +79,18 @@ def _planned(values: list[list[object]], config: Config, code: str) -> list[list
     return grid
 
 
+def single_entry(places: list[tuple[str, str]]) -> str:
+    """The kab/kota entered once: the one with the fewest TPS, where a second team is the
+    hardest to staff."""
+    return min(places, key=lambda place: len(wilayah(place[0]).rows))[0]
+
+
 def make_sheet(client: Client, api_url: str, code: str, name: str, work: Path,
-               seed: int, photos: bool = False) -> tuple[Config, KabkotaDemo]:
-    """Create one kab/kota's sheet (init, TPS rows, volunteers' election-night values)."""
+               seed: int, photos: bool = False, second_team: bool = False) -> tuple[Config, KabkotaDemo]:
+    """Create one kab/kota's sheet (init, TPS rows, volunteers' election-night values; with
+    ``second_team`` the "Entri Kedua" tab init makes, typed by a second team)."""
     base = with_photo_column(region_config(code)) if photos else region_config(code)
+    base = with_double_entry(base) if second_team else base
     created = client.create(f"Warga Kawal TPS {name}")
     created.sheet1.update_title(base.input_tab)    # the new file's empty first tab becomes the input tab
     config = replace(with_overrides(base, spreadsheet=created.id, api_url=api_url),
@@ -87,8 +102,9 @@ def make_sheet(client: Client, api_url: str, code: str, name: str, work: Path,
     grid = _planned(sheet.read([tab])[tab], config, code)
     updates, info = fill_updates(grid, config, phase="hari-h", seed=seed)
     last = a1.rect(config.input_tab, 1, 1, len(grid), len(grid[config.header_row - 1]))
-    sheet.write([(last, grid), *updates])          # one write: the TPS rows, then the volunteers' values
-    return config, KabkotaDemo(code, name, created.id, info.rows, info.reported, len(info.mistake_rows))
+    sheet.write([(last, grid), *updates])          # one write: the TPS rows, then both teams' values
+    return config, KabkotaDemo(code, name, created.id, info.rows, info.reported, len(info.mistake_rows),
+                               second_team, len(info.double_checked), len(info.entries_differ))
 
 
 def province_fleet(provinsi: str, configs: list[tuple[str, str, Config]], rollup: str, api_url: str,
@@ -120,8 +136,9 @@ def run_province_demo(api_url: str, work: Path, *, provinsi: str = "31", seed: i
     client = emulator_client(api_url)
     configs: list[tuple[str, str, Config]] = []
     made: list[KabkotaDemo] = []
+    once = single_entry(places)
     for i, (code, name) in enumerate(places):
-        config, info = make_sheet(client, api_url, code, name, work, seed + i, photos)
+        config, info = make_sheet(client, api_url, code, name, work, seed + i, photos, second_team=code != once)
         configs.append((code, name, config))
         made.append(info)
         report(i + 1, len(places) + 1)
