@@ -19,6 +19,10 @@ if TYPE_CHECKING:       # types only: the commands import the library when they 
 _PROVINCE_TEXT = {
     "filled": ("{name}: {rows} TPS, {reported} sudah lapor, {mistakes} baris dengan kesalahan relawan",
                "{name}: {rows} TPS, {reported} reported, {mistakes} row(s) with volunteers' mistakes"),
+    "filled_second": ("{name}: {rows} TPS, {reported} sudah lapor, {mistakes} baris dengan kesalahan relawan; "
+                      "tim kedua: {checked} TPS cocok, {differ} berbeda",
+                      "{name}: {rows} TPS, {reported} reported, {mistakes} row(s) with volunteers' mistakes; "
+                      "second team: {checked} TPS agree, {differ} differ"),
     "title": ("Rekap provinsi (spreadsheet {sheet})", "Province rollup (spreadsheet {sheet})"),
     "stopped": ("Emulator dimatikan (bukan di terminal, atau --no-serve). Jalankan `sheetsync demo --province "
                 "{code} --serve` untuk melihat semua spreadsheet.",
@@ -27,8 +31,10 @@ _PROVINCE_TEXT = {
     "view": ("Tampilan web (hanya baca) dari semua spreadsheet: {url}\nAPI emulator: {api}  (Ctrl-C untuk berhenti)",
              "Web view (read-only) of every spreadsheet: {url}\nEmulator API: {api}  (Ctrl-C to stop)"),
 }
-# The rollup's columns a terminal shows (the tab has every paslon's votes as well).
-ROLLUP_COLUMNS = ("kode", "kota", "tps_entered", "tps_reported", "pct_reported", "tps_error", "tps_periksa", "state")
+# The rollup's columns a terminal shows (the tab has every paslon's votes as well, and the
+# double-checked TPS's share and votes when a sheet has double entry).
+ROLLUP_COLUMNS = ("kode", "kota", "tps_entered", "tps_reported", "pct_reported", "tps_verified", "tps_error",
+                  "tps_periksa", "state")
 
 
 def province_say(ui: Ui, key: str, **params: Any) -> str:
@@ -168,13 +174,19 @@ def print_summary(ui: Ui, values: list[list[Any]], title: str, config: Config, p
 
 
 def rollup_columns(header: list[Any], lang: str) -> list[int]:
-    """Indexes of ROLLUP_COLUMNS and each paslon's share in the rollup's header (its language)."""
+    """Indexes of ROLLUP_COLUMNS and each paslon's share (of the complete rows' votes and of
+    every row's) in the rollup's header (its language)."""
     from sheetsync.fleet.rollup import label
 
     wanted = {label(k, lang) for k in ROLLUP_COLUMNS}
-    other = {label(k, lang) for k in ("pct_reported", "basis")}      # they start with "% " too
+    other = {label(k, lang) for k in ("pct_reported", "basis", "pct_verified")}   # they start with "% " too
     share = label("share", lang, paslon="")
-    return [i for i, h in enumerate(header) if h in wanted or (str(h).startswith(share) and h not in other)]
+    # the double-checked votes' shares stay in the tab: here their TPS count says enough
+    double_checked = label("votes_verified", lang, paslon="")
+
+    def is_share(h: Any) -> bool:
+        return str(h).startswith(share) and h not in other and not str(h).endswith(double_checked)
+    return [i for i, h in enumerate(header) if h in wanted or is_share(h)]
 
 
 def print_province(ui: Ui, result: Any) -> None:
@@ -182,8 +194,10 @@ def print_province(ui: Ui, result: Any) -> None:
     from sheetsync.cli.fleet import _print_cycle as print_cycle   # each cycle printed one way
 
     for k in result.kabkota:
-        ui.say(province_say(ui, "filled", name=k.name, rows=ui.n(k.rows), reported=ui.n(k.reported),
-                            mistakes=ui.n(k.mistake_rows)))
+        counts = {"rows": ui.n(k.rows), "reported": ui.n(k.reported), "mistakes": ui.n(k.mistake_rows)}
+        if k.second_team:
+            counts.update(checked=ui.n(k.double_checked), differ=ui.n(k.entries_differ))
+        ui.say(province_say(ui, "filled_second" if k.second_team else "filled", name=k.name, **counts))
     print_cycle(ui, result.cycle, "text")
     table = result.rollup
     if len(table) < 4:
