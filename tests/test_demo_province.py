@@ -61,6 +61,39 @@ def test_rollup_holds_what_the_core_computes_from_each_sheet(province: Any) -> N
     assert rollup[-1][col["tps_reported"]] == reported
 
 
+def _rows_by_code(rollup: list[list[Any]]) -> dict[Any, list[Any]]:
+    width = len(rollup[2])
+    return {row[0]: (list(row) + [""] * width)[:width] for row in rollup[3:] if row and row[0]}
+
+
+def test_rollup_double_checked_figures_are_each_sheets_own_and_blank_for_the_sheet_entered_once(
+        province: Any) -> None:
+    _, result, coordinator = province
+    lang = result.language
+    rollup = _values(coordinator, result.rollup_spreadsheet, ROLLUP_TAB)
+    header = rollup[2]
+    by_code = _rows_by_code(rollup)
+    assert [k.code for k in result.kabkota if not k.second_team] == ["31.01"]   # the fewest TPS
+    for k in result.kabkota:
+        config = region_config(k.code)
+        paslon = [config.column(f).header for f in config.rules.paslon_fields]  # type: ignore[union-attr]
+        wanted = [label("tps_verified", lang)] + [label("votes_verified", lang, paslon=p) for p in paslon]
+        in_rollup = [by_code[k.code][header.index(h)] for h in wanted]
+        summary = _values(coordinator, k.spreadsheet, config.summary_tabs.kecamatan)
+        own = next(r for r in summary if label("tps_reported", lang) in r)      # the summary's header
+        total = next(r for r in summary if len(r) > 1 and str(r[1]).startswith(label("total", lang)))
+        if not k.second_team:
+            assert in_rollup == [""] * len(wanted)             # blank, not 0: nothing was double-checked
+            assert not set(wanted) & set(own)
+            continue
+        assert in_rollup == [total[own.index(h)] for h in wanted]
+        assert in_rollup[0] == k.double_checked > 0
+        complete = [by_code[k.code][header.index(label("votes_complete", lang, paslon=p))] for p in paslon]
+        assert all(0 < v <= c for v, c in zip(in_rollup[1:], complete))
+    checked = header.index(label("tps_verified", lang))
+    assert rollup[-1][checked] == sum(k.double_checked for k in result.kabkota)
+
+
 def test_the_web_view_lists_every_sheet_and_the_rollup(province: Any) -> None:
     emu, result, _ = province
     with urllib.request.urlopen(result.view_url, timeout=30) as resp:
@@ -78,6 +111,8 @@ def test_cli_prints_the_rollup_and_refuses_bad_input() -> None:
     lines = done.output.splitlines()
     assert sum(line.startswith(code) for line in lines for code, _ in kabkota_in("31")) == 6
     assert any("TOTAL" in line and "Semua tersinkron" in line for line in lines)   # the sheets' language
+    assert any("TPS Terverifikasi Ganda" in line and "Kab/Kota" in line for line in lines)
+    assert sum("second team:" in line for line in lines) == 5
     assert "sheetsync demo --province 31 --serve" in done.output
     for args, words in ((["--province", "99"], "bukan kode provinsi"),
                         (["--province", "31", "--phase", "persiapan"], "persiapan")):
