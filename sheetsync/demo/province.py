@@ -10,8 +10,8 @@ mistakes).  Every kab/kota but the smallest (the fewest TPS: Kepulauan Seribu) a
 second team typing the finished C.Hasil again in the tab "Entri Kedua", as in the Jakarta Barat
 demo (seed.with_double_entry), so the rollup shows the double-checked TPS and their votes beside
 the complete and "semua masuk" totals, and leaves them blank for the one sheet entered once.
-Then one cycle of the fleet (fleet.FleetRunner) syncs them all within Google's
-quotas and writes the province rollup to its own spreadsheet; the web view lists them all.
+Then one cycle of the fleet (fleet.FleetRunner) syncs them all within Google's quotas and
+writes the province rollup to its own spreadsheet; the web view lists them all.
 """
 
 from __future__ import annotations
