@@ -99,3 +99,36 @@ def test_retention_setting_in_the_config(tmp_path: Path) -> None:
     data["personal_retention_days"] = 0
     with pytest.raises(ConfigError, match="personal_retention_days"):
         parse_config(data, "x.toml", Path(__file__).parent.parent / "sheetsync" / "core" / "presets")
+
+
+def test_purge_takes_out_formulas_recorded_before_a_column_was_marked_personal(emu: Any, tmp_path: Path) -> None:
+    """A formula in Koordinator (not personal in this config) is journaled; once the config
+    marks the column personal, a purge takes its text out whatever its date, and restore
+    would then write the value, never the purged text."""
+    from dataclasses import replace
+
+    from sync_data import config_for, seed, tps_sheet
+
+    from sheetsync.journal.purge import purge_personal
+    from sheetsync.sync.run import sync
+
+    sh = seed(emu.client(), tps_sheet(12, seed=4, unfilled=0, broken=0))
+    base = config_for(sh, emu)
+    open_config = replace(base, columns=tuple(replace(c, personal=False) if c.field == "koordinator" else c
+                                              for c in base.columns))
+    ws = emu.client().open_by_key(sh.id).worksheet("TPS")
+    col = tps_sheet(1)[0].index("Koordinator") + 1
+    ws.update_cell(3, col, '="Pak "&"Budiman"')
+    path = tmp_path / "journal.sqlite"
+    with Journal(path) as journal:
+        sync(open_config, client=emu.client(), journal=journal, lock_dir=str(tmp_path))   # first sync: every row's formulas
+        name = journal_key(sh.id, "TPS")
+        assert [f.formula for row in journal.formulas(name).values() for f in row.values()] == ['="Pak "&"Budiman"']
+        report = purge_personal(journal, name, base.personal_fields, datetime.now(timezone.utc) - timedelta(days=30))
+        assert report.formulas == 1 and report.to_dict()["formulas"] == 1
+        assert all(f.formula != '="Pak "&"Budiman"' for row in journal.formulas(name).values() for f in row.values())
+    db = sqlite3.connect(path)
+    try:
+        assert not any("Budiman" in f for f, in db.execute("SELECT formula || value FROM formulas"))
+    finally:
+        db.close()

@@ -87,9 +87,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "restore_none": ("Nothing to restore.", "Tidak ada yang perlu dipulihkan."),
     "purge_done": (
         "Purged {values} name/phone value(s) that left the sheet before {before} ({baselines} verified "
-        "record(s), {rows} cached row(s)); every number is kept.",
+        "record(s), {rows} cached row(s), {formulas} formula(s) of personal columns); every number is kept.",
         "{values} nama/nomor HP yang keluar dari sheet sebelum {before} dihapus dari jurnal ({baselines} "
-        "catatan verifikasi, {rows} baris cache); semua angka tetap disimpan.",
+        "catatan verifikasi, {rows} baris cache, {formulas} rumus di kolom data pribadi); semua angka tetap "
+        "disimpan.",
     ),
     "demo_start": ("Starting the Sheets emulator...", "Menyalakan emulator Sheets..."),
     "sync_unsettled": (

@@ -417,7 +417,7 @@ def purge_cmd(config: Config, before: str | None, older_than: str | None, as_jso
         ui.json(report.to_dict())
         return
     ui.out(ui.t("purge_done", values=report.values, baselines=report.baselines, rows=report.cached_rows,
-                before=wib(report.before.isoformat())))
+                formulas=report.formulas, before=wib(report.before.isoformat())))
 
 
 def _purge_cutoff(config: Config, before: str | None, older_than: str | None, ui: Ui) -> datetime:

@@ -7,7 +7,9 @@ deleted and has not come back. The values the sheet holds now stay: they are in
 the sheet anyway, and the journal needs them to see the next change; they go in a
 later purge once replaced or deleted. Purged values read ``PURGED`` in the history
 (shown as "(purged)"); restore never writes one back. The verified values of rows
-(what "changed after verification" compares numbers with) keep their numbers.
+(what "changed after verification" compares numbers with) keep their numbers. A formula
+recorded in a column before it was marked personal (none is recorded after: its text may
+spell a name) is purged whatever its date.
 
 The history tables are append-only; a purge is the one change to them, made in
 one transaction with the append-only triggers lifted inside it, with SQLite's
@@ -27,7 +29,7 @@ from sheetsync.journal.state import load_all, save_rows
 from sheetsync.journal.store import Journal
 from sheetsync.journal.tab import PURGED, decode_line, encode_line
 
-_LIFTED = ("cells_no_update", "baselines_no_update")
+_LIFTED = ("cells_no_update", "baselines_no_update", "formulas_no_update")
 
 
 @dataclass(frozen=True)
@@ -38,11 +40,12 @@ class PurgeReport:
     values: int            # history cells purged
     baselines: int         # verified-value records whose personal fields were purged
     cached_rows: int       # rows of the last-read cache whose personal values were purged
+    formulas: int = 0      # formulas of personal columns (recorded before they were marked so)
 
     def to_dict(self) -> dict[str, Any]:
         return {"spreadsheet": self.spreadsheet, "before": self.before.isoformat(),
                 "fields": list(self.fields), "values": self.values, "baselines": self.baselines,
-                "cached_rows": self.cached_rows}
+                "cached_rows": self.cached_rows, "formulas": self.formulas}
 
 
 def purge_personal(journal: Journal, spreadsheet: str, fields: Iterable[str], before: datetime) -> PurgeReport:
@@ -62,8 +65,8 @@ def purge_personal(journal: Journal, spreadsheet: str, fields: Iterable[str], be
     return PurgeReport(spreadsheet, cutoff, names, *counts)
 
 
-def _purge(journal: Journal, sheet: int, names: tuple[str, ...], cutoff: float) -> tuple[int, int, int]:
-    """(history cells, verified records, cached rows) purged, in one transaction
+def _purge(journal: Journal, sheet: int, names: tuple[str, ...], cutoff: float) -> tuple[int, int, int, int]:
+    """(history cells, verified records, cached rows, formulas) purged, in one transaction
     with the append-only triggers lifted inside it."""
     db = journal.db
     fids = [i for i, name in db.execute("SELECT id, name FROM fieldnames") if name in names]
@@ -73,7 +76,7 @@ def _purge(journal: Journal, sheet: int, names: tuple[str, ...], cutoff: float) 
             db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         gone = _gone_before(db, sheet, cutoff)
         counts = (_purge_cells(db, sheet, fids, cutoff, gone), _purge_baselines(db, sheet, names, cutoff),
-                  _purge_cache(journal, sheet, names, gone))
+                  _purge_cache(journal, sheet, names, gone), _purge_formulas(db, sheet, fids))
         journal._append_only()                       # the triggers again, in the same transaction
         db.execute("COMMIT")
     except BaseException:
@@ -104,6 +107,17 @@ def _purge_cells(db: sqlite3.Connection, sheet: int, fids: list[int], cutoff: fl
         if value not in ("", PURGED) and ((ended is not None and ended < cutoff) or row in gone)]
     db.executemany("UPDATE cells SET value=? WHERE row=? AND field=? AND sync=?", todo)
     return len(todo)
+
+
+def _purge_formulas(db: sqlite3.Connection, sheet: int, fids: list[int]) -> int:
+    """Every formula of the personal fields: restore then writes the value, never a purged text."""
+    if not fids:
+        return 0
+    marks = ",".join("?" * len(fids))
+    got = db.execute(
+        f"UPDATE formulas SET formula=?, value=? WHERE field IN ({marks}) AND formula<>? "
+        f"AND row IN (SELECT id FROM rowkeys WHERE sheet=?)", (PURGED, PURGED, *fids, PURGED, sheet))
+    return int(got.rowcount)
 
 
 def _purge_baselines(db: sqlite3.Connection, sheet: int, names: tuple[str, ...], cutoff: float) -> int:
