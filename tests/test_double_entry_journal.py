@@ -6,6 +6,8 @@ tab's would (statuses written, summaries kept, the alert naming that tab), and
 
 from __future__ import annotations
 
+import json
+
 import sqlite3
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -193,7 +195,7 @@ def test_through_the_cli(emu, tmp_path, monkeypatch):
 
     def cli_run(*args: str) -> tuple[int, str]:
         got = CliRunner().invoke(cli, [*args, "--config", str(path), "--lang", "en"], catch_exceptions=False)
-        return got.exit_code, got.output
+        return got.exit_code, got.stdout if "--json" in args else got.output
 
     assert cli_run("sync")[0] == 0
     typed = shown(ws)
@@ -201,6 +203,13 @@ def test_through_the_cli(emu, tmp_path, monkeypatch):
     code, out = cli_run("sync")
     assert code == 3 and f"Second-entry tab '{TAB}': 3 of 6 rows vanished" in out
     assert "sheetsync restore --second-entry --since 1 --apply" in out
+    # what the second team lost, from the second tab's own history; the input tab's shows nothing gone
+    code, out = cli_run("diff", "--second-entry", "--since", "1", "--json")
+    assert code == 0 and len(json.loads(out)["removed"]) == 3
+    assert json.loads(cli_run("diff", "--since", "1", "--json")[1])["removed"] == []
+    kel, number = typed[2][1], typed[2][2]                  # the second tab's row 3, deleted
+    code, out = cli_run("history", "--second-entry", "--tps", f"{kel} {number}", "--json")
+    assert code == 0 and [e["kind"] for e in json.loads(out)][-1] == "removed"
     code, out = cli_run("restore", "--second-entry", "--since", "1")
     assert code == 0 and "--apply" in out and f"'{TAB}'!A5" in out and shown(ws) != typed   # a plan only
     code, out = cli_run("restore", "--second-entry", "--since", "1", "--apply")

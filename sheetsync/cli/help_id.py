@@ -199,6 +199,10 @@ OPTIONS: dict[tuple[str, str], str] = {
     ("restore", "--second-entry"): "Tab entri kedua ([double_entry] tab), bukan tab input: baris dan "
                                    "angkanya, dari riwayatnya sendiri (--since memakai nomor sinkronnya "
                                    "sendiri, seperti disebut peringatan penjaganya).",
+    ("history", "--second-entry"): "Tab entri kedua ([double_entry] tab), bukan tab input: baris dan "
+                                   "angkanya, dari riwayatnya sendiri.",
+    ("diff", "--second-entry"): "Tab entri kedua ([double_entry] tab), bukan tab input: baris dan "
+                                "angkanya, dari riwayatnya sendiri (--since memakai nomor sinkronnya sendiri).",
     ("purge", "--before"): "Hapus yang keluar dari sheet sebelum hari ini (YYYY-MM-DD, WIB).",
     ("purge", "--older-than"): "Hapus yang keluar dari sheet lebih dari UMUR yang lalu (90d, 12h).",
     ("purge", "--json"): "Cetak hasilnya sebagai JSON.",

@@ -274,6 +274,35 @@ def _key(config: Config) -> str:
     return journal_key(spreadsheet_key(config.spreadsheet), config.input_tab)
 
 
+second_entry_option = click.option(
+    "--second-entry", is_flag=True,
+    help="The second-entry tab ([double_entry] tab) instead of the input tab: its rows and counts, "
+         "from its own history (with its own sync numbers, as its guard alert says).")
+
+
+def _history_of(config: Config, second_entry: bool) -> Config:
+    """The config whose history a journal command reads: the input tab's, or (second_entry)
+    the second-entry tab's."""
+    from sheetsync.sync.record import second_tab_config
+
+    if not second_entry:
+        return config
+    second = second_tab_config(config)
+    if second is None:
+        raise CliError("no_second_entry_tab", source=config.source)
+    return second
+
+
+@contextmanager
+def _journal_of(config: Config, read: Config, ui: Ui) -> Iterator[Any]:
+    """The journal, with the second-entry tab's history begun empty if it has none yet (so that
+    no query takes over an earlier release's history kept under the spreadsheet alone)."""
+    with _journal(config, ui) as journal:
+        if read is not config:
+            journal.own_history(_key(read))
+        yield journal
+
+
 def _personal(config: Config, include: bool) -> frozenset[str]:
     return frozenset() if include else frozenset(c.field for c in config.columns if c.personal)
 
@@ -285,16 +314,18 @@ def _personal(config: Config, include: bool) -> frozenset[str]:
 @config_options
 @click.option("--tps", required=True, metavar="TPS", help='The TPS, written any way: "Kapuk 12", "kapuk tps 012".')
 @click.option("--json", "as_json", is_flag=True, help="Print the history as JSON (times in UTC, ISO 8601).")
+@second_entry_option
 @personal_option
-def history_cmd(config: Config, tps: str, as_json: bool, include_personal: bool, ui: Ui) -> None:
+def history_cmd(config: Config, tps: str, as_json: bool, second_entry: bool, include_personal: bool, ui: Ui) -> None:
     """Every value a TPS row has had, sync by sync, from the local journal."""
     from sheetsync.core.regions import parse_tps_ref
 
     key = parse_tps_ref(tps, config.regions)
     if key is None:
         raise CliError("bad_tps", value=tps, kota=config.regions.kota)
-    with _journal(config, ui) as journal:
-        entries = journal.history(_key(config), key)
+    read = _history_of(config, second_entry)
+    with _journal_of(config, read, ui) as journal:
+        entries = journal.history(_key(read), key)
     personal = _personal(config, include_personal)
     rows = [e.to_dict(personal) for e in entries]
     if as_json:
@@ -315,14 +346,16 @@ def history_cmd(config: Config, tps: str, as_json: bool, include_personal: bool,
 @config_options
 @click.option("--since", required=True, metavar="WHEN", help="2h, 30m, a time (WIB) or a sync number.")
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+@second_entry_option
 @personal_option
-def diff_cmd(config: Config, since: str, as_json: bool, include_personal: bool, ui: Ui) -> None:
+def diff_cmd(config: Config, since: str, as_json: bool, second_entry: bool, include_personal: bool, ui: Ui) -> None:
     """Every cell changed since a time or sync, by TPS and field (old -> new),
     plus TPS added and removed, from the local journal."""
     when = parse_since(since, ui)
-    with _journal(config, ui) as journal:
-        _check_sync_number(journal, config, when, ui)
-        diff = journal.diff(_key(config), when)
+    read = _history_of(config, second_entry)
+    with _journal_of(config, read, ui) as journal:
+        _check_sync_number(journal, read, when, ui)
+        diff = journal.diff(_key(read), when)
     data = diff.to_dict(_personal(config, include_personal))
     if as_json:
         ui.json(data)
@@ -351,9 +384,7 @@ def diff_cmd(config: Config, since: str, as_json: bool, include_personal: bool, 
 @click.option("--tps", "tps_refs", metavar="TPS", multiple=True, help='Only this TPS ("Kapuk 12"); repeatable.')
 @click.option("--apply", is_flag=True, help="Write the plan (without it, only show it).")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
-@click.option("--second-entry", is_flag=True,
-              help="The second-entry tab ([double_entry] tab) instead of the input tab: its rows and counts, "
-                   "from its own history (--since takes its own sync numbers, as its guard alert says).")
+@second_entry_option
 @personal_option
 def restore_cmd(config: Config, since: str | None, tps_refs: tuple[str, ...], apply: bool, as_json: bool,
                 second_entry: bool, include_personal: bool, ui: Ui) -> None:
@@ -363,18 +394,13 @@ def restore_cmd(config: Config, since: str | None, tps_refs: tuple[str, ...], ap
     with --apply."""
     from sheetsync.sheets.client import Sheet, open_client
     from sheetsync.journal.restore import restore
-    from sheetsync.sync.record import second_tab_config
 
     if not since and not tps_refs:
         raise CliError("need_since_or_tps")
-    restored = second_tab_config(config) if second_entry else config      # the tab whose history is read
-    if restored is None:
-        raise CliError("no_second_entry_tab", source=config.source)
+    restored = _history_of(config, second_entry)          # the tab whose history is read
     keys = _tps_keys(config, tps_refs, ui) if tps_refs else None
     when = parse_since(since, ui) if since else None
-    with _journal(config, ui) as journal, input_tab_named(config):
-        if second_entry:
-            journal.own_history(_key(restored))
+    with _journal_of(config, restored, ui) as journal, input_tab_named(config):
         if when is not None:
             _check_sync_number(journal, restored, when, ui)
         plan = restore(config, journal, Sheet(open_client(config), config.spreadsheet), since=when, tps=keys,
