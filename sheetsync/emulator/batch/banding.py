@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 
-from sheetsync.emulator.batch.common import Bad, Handler, Txn, bounds, clean_range, find_object, mask_of, masked, range_sheet_id
+from sheetsync.emulator.batch.common import Bad, Handler, Txn, bounds, clean_range, range_sheet_id, update_object
 
 
 def add_banding(txn: Txn, req: dict) -> dict:
@@ -27,12 +27,7 @@ def delete_banding(txn: Txn, req: dict) -> dict:
 
 
 def update_banding(txn: Txn, req: dict) -> dict:
-    src = req.get("bandedRange") or {}
-    sheet, i = find_object(txn, "banded_ranges", "bandedRangeId", src.get("bandedRangeId"))
-    new = masked(sheet.banded_ranges[i], src, mask_of(req.get("fields")))
-    new["bandedRangeId"] = sheet.banded_ranges[i]["bandedRangeId"]
-    sheet.banded_ranges[i] = new
-    return {}
+    return update_object(txn, req, "bandedRange", "banded_ranges", "bandedRangeId")
 
 
 HANDLERS: dict[str, Handler] = {

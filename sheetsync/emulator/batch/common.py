@@ -166,6 +166,18 @@ def find_object(txn: Txn, attr: str, key: str, wanted: Any) -> tuple[Sheet, int]
     raise Bad(f"No object with id: {wanted}")
 
 
+def update_object(txn: Txn, req: dict, body: str, attr: str, key: str) -> dict:
+    """update<Object> of an object kept in a sheet's ``attr`` list (filter views, banded
+    ranges): ``req[body]`` over it under ``req["fields"]``, its id kept."""
+    src = req.get(body) or {}
+    sheet, i = find_object(txn, attr, key, src.get(key))
+    objects = getattr(sheet, attr)
+    new = masked(objects[i], src, mask_of(req.get("fields")))
+    new[key] = objects[i][key]
+    objects[i] = new
+    return {}
+
+
 # ------------------------------------------------------------------ masks
 
 def mask_of(fields: Any, what: str = "fields") -> Mask:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 
-from sheetsync.emulator.batch.common import Handler, Txn, bounds, clean_range, find_object, mask_of, masked, range_sheet_id
+from sheetsync.emulator.batch.common import Handler, Txn, bounds, clean_range, find_object, range_sheet_id, update_object
 
 
 def set_basic_filter(txn: Txn, req: dict) -> dict:
@@ -34,12 +34,7 @@ def add_filter_view(txn: Txn, req: dict) -> dict:
 
 
 def update_filter_view(txn: Txn, req: dict) -> dict:
-    src = req.get("filter") or {}
-    sheet, i = find_object(txn, "filter_views", "filterViewId", src.get("filterViewId"))
-    new = masked(sheet.filter_views[i], src, mask_of(req.get("fields")))
-    new["filterViewId"] = sheet.filter_views[i]["filterViewId"]
-    sheet.filter_views[i] = new
-    return {}
+    return update_object(txn, req, "filter", "filter_views", "filterViewId")
 
 
 def delete_filter_view(txn: Txn, req: dict) -> dict:
