@@ -83,7 +83,8 @@ def delete_dimension(txn: Txn, req: dict) -> dict:
     if end > size:
         raise Bad(f"Cannot delete a {what} that doesn't exist. Tried to delete {what} index "
                   f"{max(start, size)} but there are only {size} {what}s.")
-    frozen = sheet.grid.get("frozenRowCount" if axis == 0 else "frozenColumnCount", 0)
+    frozen_key = "frozenRowCount" if axis == 0 else "frozenColumnCount"
+    frozen = sheet.grid.get(frozen_key, 0)
     if start <= frozen and end == size and frozen:
         raise Bad(f"Sorry, it is not possible to delete all non-frozen {what}s.")
     if start == 0 and end == size:
@@ -95,8 +96,7 @@ def delete_dimension(txn: Txn, req: dict) -> dict:
     else:
         txn.all_rows(sheet)
         sheet.delete_columns(start, end)
-    frozen_key = "frozenRowCount" if axis == 0 else "frozenColumnCount"
-    frozen = sheet.grid.get(frozen_key, 0)
+    frozen = sheet.grid.get(frozen_key, 0)       # the structural copy's
     if frozen > start:
         kept = start + max(0, frozen - end)
         if kept:
